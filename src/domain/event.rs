@@ -1,0 +1,208 @@
+//! Every change a session can undergo. Nothing changes a session except an
+//! `Event` passed to `Session::apply`.
+
+use super::agenda::StageKind;
+use super::ids::*;
+use super::participant::{Participant, Role};
+use super::statement::{Speaker, StatementKind};
+use super::synthesis::{InterpretationStatus, MemoKind, TranslationKind};
+use super::time::Timestamp;
+use super::vote::{BallotMode, Choice, VoteMethod, VoteTarget};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Event {
+    /// Always the first event of a session.
+    SessionCreated {
+        title: String,
+        focus: String,
+        facilitator: String,
+        created: Timestamp,
+        template: Option<String>,
+    },
+    ParticipantAdded {
+        participant: Participant,
+    },
+    ConsentChanged {
+        participant: ParticipantId,
+        consent: bool,
+    },
+    StageAdded {
+        id: StageId,
+        kind: StageKind,
+        title: String,
+        prompt: String,
+        planned_secs: u32,
+    },
+    StageStarted {
+        stage: StageId,
+        at: Timestamp,
+    },
+    StagePaused {
+        stage: StageId,
+        at: Timestamp,
+    },
+    StageResumed {
+        stage: StageId,
+        at: Timestamp,
+    },
+    /// Extends (positive) or shortens (negative) a stage.
+    StageAdjusted {
+        stage: StageId,
+        by_secs: i64,
+        at: Timestamp,
+    },
+    StageEnded {
+        stage: StageId,
+        at: Timestamp,
+    },
+    StatementAdded {
+        id: StatementId,
+        kind: StatementKind,
+        speaker: Speaker,
+        stage: Option<StageId>,
+        text: String,
+        tags: Vec<String>,
+        captured_by: String,
+        at: Timestamp,
+    },
+    /// A new version of a statement; the earlier ones are kept.
+    StatementAmended {
+        statement: StatementId,
+        kind: StatementKind,
+        speaker: Speaker,
+        text: String,
+        tags: Vec<String>,
+        reason: Option<String>,
+        by: String,
+        at: Timestamp,
+    },
+    StatementRetracted {
+        statement: StatementId,
+        reason: String,
+        by: String,
+        at: Timestamp,
+    },
+    VoteOpened {
+        id: RoundId,
+        target: VoteTarget,
+        question: String,
+        method: VoteMethod,
+        mode: BallotMode,
+        hidden: bool,
+        stage: Option<StageId>,
+        at: Timestamp,
+    },
+    BallotCast {
+        round: RoundId,
+        participant: ParticipantId,
+        choice: Choice,
+        at: Timestamp,
+    },
+    TallyRecorded {
+        round: RoundId,
+        role: Option<Role>,
+        counts: Vec<u32>,
+        at: Timestamp,
+    },
+    VoteClosed {
+        round: RoundId,
+        at: Timestamp,
+    },
+    ConceptCreated {
+        id: ConceptId,
+        name: String,
+        description: String,
+    },
+    ConceptRenamed {
+        concept: ConceptId,
+        name: String,
+    },
+    ConceptDescribed {
+        concept: ConceptId,
+        description: String,
+    },
+    StatementsLinked {
+        concept: ConceptId,
+        statements: Vec<StatementId>,
+    },
+    StatementsUnlinked {
+        concept: ConceptId,
+        statements: Vec<StatementId>,
+    },
+    /// `concepts` are folded into `into`, which gains their statements.
+    ConceptsMerged {
+        concepts: Vec<ConceptId>,
+        into: ConceptId,
+    },
+    TranslationMade {
+        id: TranslationId,
+        kind: TranslationKind,
+        concepts: Vec<ConceptId>,
+        rationale: String,
+        at: Timestamp,
+    },
+    InterpretationDrafted {
+        id: InterpretationId,
+        text: String,
+        translations: Vec<TranslationId>,
+        concepts: Vec<ConceptId>,
+        statements: Vec<StatementId>,
+        at: Timestamp,
+    },
+    InterpretationRevised {
+        interpretation: InterpretationId,
+        text: String,
+        at: Timestamp,
+    },
+    InterpretationStatusChanged {
+        interpretation: InterpretationId,
+        status: InterpretationStatus,
+        reason: String,
+        round: Option<RoundId>,
+        at: Timestamp,
+    },
+    MemoAdded {
+        id: MemoId,
+        kind: MemoKind,
+        text: String,
+        stage: Option<StageId>,
+        by: String,
+        at: Timestamp,
+    },
+}
+
+impl Event {
+    /// The variant's name, as it appears in the journal.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Event::SessionCreated { .. } => "SessionCreated",
+            Event::ParticipantAdded { .. } => "ParticipantAdded",
+            Event::ConsentChanged { .. } => "ConsentChanged",
+            Event::StageAdded { .. } => "StageAdded",
+            Event::StageStarted { .. } => "StageStarted",
+            Event::StagePaused { .. } => "StagePaused",
+            Event::StageResumed { .. } => "StageResumed",
+            Event::StageAdjusted { .. } => "StageAdjusted",
+            Event::StageEnded { .. } => "StageEnded",
+            Event::StatementAdded { .. } => "StatementAdded",
+            Event::StatementAmended { .. } => "StatementAmended",
+            Event::StatementRetracted { .. } => "StatementRetracted",
+            Event::VoteOpened { .. } => "VoteOpened",
+            Event::BallotCast { .. } => "BallotCast",
+            Event::TallyRecorded { .. } => "TallyRecorded",
+            Event::VoteClosed { .. } => "VoteClosed",
+            Event::ConceptCreated { .. } => "ConceptCreated",
+            Event::ConceptRenamed { .. } => "ConceptRenamed",
+            Event::ConceptDescribed { .. } => "ConceptDescribed",
+            Event::StatementsLinked { .. } => "StatementsLinked",
+            Event::StatementsUnlinked { .. } => "StatementsUnlinked",
+            Event::ConceptsMerged { .. } => "ConceptsMerged",
+            Event::TranslationMade { .. } => "TranslationMade",
+            Event::InterpretationDrafted { .. } => "InterpretationDrafted",
+            Event::InterpretationRevised { .. } => "InterpretationRevised",
+            Event::InterpretationStatusChanged { .. } => "InterpretationStatusChanged",
+            Event::MemoAdded { .. } => "MemoAdded",
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! The session model and its events. Pure: no I/O and no clock.
+
+pub mod agenda;
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod participant;
+pub mod session;
+pub mod statement;
+pub mod synthesis;
+pub mod time;
+pub mod vote;
+
+pub use agenda::{Stage, StageKind, StageState};
+pub use error::DomainError;
+pub use event::Event;
+pub use ids::*;
+pub use participant::{Level, Participant, Role, RoleGroup, Sector};
+pub use session::{Session, SessionInfo};
+pub use statement::{Speaker, Statement, StatementKind};
+pub use synthesis::{InterpretationStatus, MemoKind, TranslationKind};
+pub use time::Timestamp;
+pub use vote::{Agreement, BallotMode, Choice, VoteMethod, VoteTarget};

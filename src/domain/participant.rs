@@ -1,0 +1,137 @@
+//! Who is in the room.
+
+use super::ids::ParticipantId;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A participant's role in the group. The roles are those of the
+/// co-production literature; `Other` keeps nobody out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Role {
+    ServiceUser,
+    UnpaidCarer,
+    Staff,
+    Volunteer,
+    CommunityRepresentative,
+    Researcher,
+    Other,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::ServiceUser,
+        Role::UnpaidCarer,
+        Role::Staff,
+        Role::Volunteer,
+        Role::CommunityRepresentative,
+        Role::Researcher,
+        Role::Other,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::ServiceUser => "service user",
+            Role::UnpaidCarer => "unpaid carer",
+            Role::Staff => "staff",
+            Role::Volunteer => "volunteer",
+            Role::CommunityRepresentative => "community representative",
+            Role::Researcher => "researcher",
+            Role::Other => "other",
+        }
+    }
+
+    /// The coarse group used for voice balance and default grid columns.
+    pub fn group(self) -> RoleGroup {
+        match self {
+            Role::ServiceUser => RoleGroup::ServiceUsers,
+            Role::UnpaidCarer => RoleGroup::Carers,
+            Role::Staff => RoleGroup::Staff,
+            _ => RoleGroup::Others,
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Role groups whose voices the projector balances.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum RoleGroup {
+    ServiceUsers,
+    Carers,
+    Staff,
+    Others,
+}
+
+impl RoleGroup {
+    pub const ALL: [RoleGroup; 4] = [
+        RoleGroup::ServiceUsers,
+        RoleGroup::Carers,
+        RoleGroup::Staff,
+        RoleGroup::Others,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RoleGroup::ServiceUsers => "service users",
+            RoleGroup::Carers => "carers",
+            RoleGroup::Staff => "staff",
+            RoleGroup::Others => "others",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Sector {
+    Nhs,
+    LocalAuthority,
+    /// Voluntary, community and social enterprise.
+    Vcse,
+}
+
+impl Sector {
+    pub fn label(self) -> &'static str {
+        match self {
+            Sector::Nhs => "NHS",
+            Sector::LocalAuthority => "local authority",
+            Sector::Vcse => "VCSE",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Level {
+    Strategic,
+    Operational,
+    FrontLine,
+}
+
+impl Level {
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Strategic => "strategic",
+            Level::Operational => "operational",
+            Level::FrontLine => "front line",
+        }
+    }
+}
+
+/// A participant as the record knows them: pseudonymised by default.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    pub id: ParticipantId,
+    pub role: Role,
+    #[serde(default)]
+    pub sector: Option<Sector>,
+    #[serde(default)]
+    pub level: Option<Level>,
+    /// Never leaves the machine unless an export asks for names.
+    #[serde(default)]
+    pub real_name: Option<String>,
+    /// Consent to be quoted in reports.
+    #[serde(default)]
+    pub consent: bool,
+}

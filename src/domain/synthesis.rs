@@ -1,0 +1,139 @@
+//! Concepts, translations between them, interpretation statements, memos.
+
+use super::ids::{
+    ConceptId, InterpretationId, MemoId, RoundId, StageId, StatementId, TranslationId,
+};
+use super::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A second-order theme, resting on the statements linked to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Concept {
+    pub id: ConceptId,
+    pub name: String,
+    pub description: String,
+    pub statements: Vec<StatementId>,
+    /// Set when the concept was merged into another; it then takes no links.
+    pub merged_into: Option<ConceptId>,
+}
+
+impl Concept {
+    pub fn is_active(&self) -> bool {
+        self.merged_into.is_none()
+    }
+}
+
+/// The three kinds of translation (Noblit & Hare).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TranslationKind {
+    /// The concepts say the same thing in different words; `wording` is the
+    /// translated concept's wording.
+    Reciprocal { wording: String },
+    /// The concepts contradict each other.
+    Refutational,
+    /// The concepts, in order, build a larger whole: `argument`.
+    LineOfArgument { argument: String },
+}
+
+impl TranslationKind {
+    pub fn label(&self) -> &'static str {
+        match self {
+            TranslationKind::Reciprocal { .. } => "reciprocal",
+            TranslationKind::Refutational => "refutational",
+            TranslationKind::LineOfArgument { .. } => "line of argument",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Translation {
+    pub id: TranslationId,
+    pub kind: TranslationKind,
+    /// Ordered for a line of argument.
+    pub concepts: Vec<ConceptId>,
+    pub rationale: String,
+    pub at: Timestamp,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum InterpretationStatus {
+    Draft,
+    Proposed,
+    Agreed,
+    SetAside,
+}
+
+impl InterpretationStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            InterpretationStatus::Draft => "draft",
+            InterpretationStatus::Proposed => "proposed",
+            InterpretationStatus::Agreed => "agreed",
+            InterpretationStatus::SetAside => "set aside",
+        }
+    }
+}
+
+impl fmt::Display for InterpretationStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// A recorded decision about an interpretation's status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub status: InterpretationStatus,
+    pub reason: String,
+    /// The closed vote round that settled it, if any.
+    pub round: Option<RoundId>,
+    pub at: Timestamp,
+}
+
+/// A third-order construct: the group's new reading.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Interpretation {
+    pub id: InterpretationId,
+    /// Every wording, first draft first.
+    pub texts: Vec<String>,
+    pub translations: Vec<TranslationId>,
+    pub concepts: Vec<ConceptId>,
+    pub statements: Vec<StatementId>,
+    pub status: InterpretationStatus,
+    pub history: Vec<StatusChange>,
+    pub drafted: Timestamp,
+}
+
+impl Interpretation {
+    pub fn text(&self) -> &str {
+        self.texts.last().map(String::as_str).unwrap_or("")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MemoKind {
+    /// How the session is going.
+    Process,
+    /// The facilitator's or researcher's own position and influence.
+    Reflexive,
+}
+
+impl MemoKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            MemoKind::Process => "process",
+            MemoKind::Reflexive => "reflexive",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Memo {
+    pub id: MemoId,
+    pub kind: MemoKind,
+    pub text: String,
+    pub stage: Option<StageId>,
+    pub by: String,
+    pub at: Timestamp,
+}

@@ -1,0 +1,219 @@
+//! Vote rounds, ballots, tallies and their results.
+
+use super::ids::{InterpretationId, ParticipantId, RoundId, StageId, StatementId};
+use super::participant::Role;
+use super::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The rungs of the ladder of co-production, lowest first.
+pub const LADDER: [&str; 8] = [
+    "coercion",
+    "educating",
+    "informing",
+    "consultation",
+    "engagement",
+    "co-design",
+    "co-production",
+    "co-delivery",
+];
+
+pub const MAX_OPTIONS: usize = 20;
+pub const MAX_DOTS: u8 = 10;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VoteTarget {
+    Statement(StatementId),
+    Interpretation(InterpretationId),
+    /// A free question, worded in the round's `question`.
+    Question,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VoteMethod {
+    /// Agree / disagree / pass, as in Pol.is.
+    AgreeDisagree,
+    /// How strongly it resonates, 1 (not at all) to 5 (strongly).
+    Resonance,
+    /// Each person spreads up to `per_person` dots over the options.
+    Dots {
+        options: Vec<String>,
+        per_person: u8,
+    },
+    SingleChoice {
+        options: Vec<String>,
+    },
+    /// The group places its own work on the ladder of co-production.
+    Ladder,
+}
+
+impl VoteMethod {
+    pub fn label(&self) -> &'static str {
+        match self {
+            VoteMethod::AgreeDisagree => "agree/disagree/pass",
+            VoteMethod::Resonance => "resonance 1-5",
+            VoteMethod::Dots { .. } => "dot vote",
+            VoteMethod::SingleChoice { .. } => "single choice",
+            VoteMethod::Ladder => "ladder of co-production",
+        }
+    }
+
+    /// The labels results are counted under, in order.
+    pub fn options(&self) -> Vec<String> {
+        match self {
+            VoteMethod::AgreeDisagree => ["agree", "disagree", "pass"]
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+            VoteMethod::Resonance => (1..=5).map(|n| n.to_string()).collect(),
+            VoteMethod::Dots { options, .. } | VoteMethod::SingleChoice { options } => {
+                options.clone()
+            }
+            VoteMethod::Ladder => LADDER.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BallotMode {
+    /// Each participant's ballot is recorded.
+    PerParticipant,
+    /// A show of hands: only counts are recorded.
+    Counted,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Agreement {
+    Agree,
+    Disagree,
+    Pass,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Choice {
+    Agreement(Agreement),
+    /// 1 to 5.
+    Resonance(u8),
+    /// Dots per option, in option order.
+    Dots(Vec<u8>),
+    /// Index into the options.
+    Single(u8),
+    /// Index into [`LADDER`].
+    Rung(u8),
+}
+
+impl Choice {
+    /// How this choice adds to each option's count, or why it does not fit
+    /// `method`.
+    pub fn counts(&self, method: &VoteMethod) -> Result<Vec<u32>, String> {
+        let n = method.options().len();
+        let mut counts = vec![0u32; n];
+        let mut one = |i: usize| -> Result<(), String> {
+            match counts.get_mut(i) {
+                Some(c) => {
+                    *c += 1;
+                    Ok(())
+                }
+                None => Err(format!("choice {} is not one of the {n} options", i + 1)),
+            }
+        };
+        match (self, method) {
+            (Choice::Agreement(a), VoteMethod::AgreeDisagree) => one(*a as usize)?,
+            (Choice::Resonance(r), VoteMethod::Resonance) => {
+                if !(1..=5).contains(r) {
+                    return Err(format!("resonance must be 1 to 5, not {r}"));
+                }
+                one(usize::from(*r - 1))?
+            }
+            (Choice::Single(i), VoteMethod::SingleChoice { .. }) => one(usize::from(*i))?,
+            (Choice::Rung(i), VoteMethod::Ladder) => one(usize::from(*i))?,
+            (Choice::Dots(d), VoteMethod::Dots { per_person, .. }) => {
+                if d.len() != n {
+                    return Err(format!(
+                        "dots given for {} options, the round has {n}",
+                        d.len()
+                    ));
+                }
+                let total: u32 = d.iter().map(|x| u32::from(*x)).sum();
+                if total > u32::from(*per_person) {
+                    return Err(format!("{total} dots placed, at most {per_person} allowed"));
+                }
+                for (c, x) in counts.iter_mut().zip(d) {
+                    *c += u32::from(*x);
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "this choice does not fit a {} round",
+                    method.label()
+                ));
+            }
+        }
+        Ok(counts)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ballot {
+    pub participant: ParticipantId,
+    pub choice: Choice,
+    pub at: Timestamp,
+}
+
+/// A counted show of hands, optionally for one role group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    pub role: Option<Role>,
+    pub counts: Vec<u32>,
+    pub at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteRound {
+    pub id: RoundId,
+    pub target: VoteTarget,
+    pub question: String,
+    pub method: VoteMethod,
+    pub mode: BallotMode,
+    /// Results stay hidden until the round closes.
+    pub hidden: bool,
+    pub stage: Option<StageId>,
+    pub opened: Timestamp,
+    pub closed: Option<Timestamp>,
+    /// Every ballot cast, in order; a participant's latest one counts.
+    pub ballots: Vec<Ballot>,
+    /// Every tally entered, in order; the latest per role counts.
+    pub tallies: Vec<Tally>,
+}
+
+impl VoteRound {
+    pub fn is_open(&self) -> bool {
+        self.closed.is_none()
+    }
+
+    /// Whether results may be shown now.
+    pub fn results_visible(&self) -> bool {
+        !self.hidden || !self.is_open()
+    }
+}
+
+impl fmt::Display for VoteTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VoteTarget::Statement(s) => write!(f, "statement {s}"),
+            VoteTarget::Interpretation(i) => write!(f, "interpretation {i}"),
+            VoteTarget::Question => f.write_str("free question"),
+        }
+    }
+}
+
+/// Counts per option, overall and per role.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Results {
+    pub options: Vec<String>,
+    pub counts: Vec<u32>,
+    /// Role → counts; ballots and tallies recorded without a role are under `None`.
+    pub by_role: Vec<(Option<Role>, Vec<u32>)>,
+    /// Distinct voters (per-participant rounds) or hands counted.
+    pub voters: u32,
+}

@@ -1,0 +1,65 @@
+use crate::domain::DomainError;
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+use thiserror::Error;
+
+/// A problem at a known place in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileProblem {
+    pub file: PathBuf,
+    pub line: u64,
+    /// 0 when the column is not known.
+    pub col: u64,
+    pub reason: String,
+}
+
+impl fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.col > 0 {
+            write!(
+                f,
+                "{} line {}, column {}: {}",
+                self.file.display(),
+                self.line,
+                self.col,
+                self.reason
+            )
+        } else {
+            write!(f, "{} line {}: {}", self.file.display(), self.line, self.reason)
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{0}")]
+    File(FileProblem),
+    #[error(
+        "{0}\nThe journal is damaged before its end, so roundtable will not write to it. \
+         Review, export and verify still work up to the last good record."
+    )]
+    Damaged(FileProblem),
+    #[error("{}: {reason}", path.display())]
+    Invalid { path: PathBuf, reason: String },
+    #[error("this session is already open for writing by {holder}. Close it there first; review, export and verify work meanwhile.")]
+    Locked { holder: String },
+    #[error("not saved: {0}")]
+    Rejected(#[from] DomainError),
+    #[error("not saved: {0}; close and reopen the session to check what reached the disk")]
+    WriteFailed(String),
+    #[error(
+        "not saved: the journal could not be written earlier ({0}), so this handle is no longer trusted; \
+         close and reopen the session to check what reached the disk"
+    )]
+    Poisoned(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+pub(crate) fn io_err(path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> StoreError {
+    let path = path.into();
+    move |source| StoreError::Io { path, source }
+}

@@ -1,0 +1,95 @@
+//! Caps applied to anything read from disk, before it is parsed.
+
+use serde::de::DeserializeOwned;
+
+/// Longest journal line (one record).
+pub const MAX_LINE: usize = 1 << 20;
+/// Largest journal file.
+pub const MAX_JOURNAL: u64 = 4 << 30;
+/// Largest snapshot file.
+pub const MAX_SNAPSHOT: u64 = 1 << 30;
+/// Largest template, participants or keymap file.
+pub const MAX_SMALL_FILE: u64 = 1 << 20;
+/// Deepest bracket nesting accepted in any RON text. Real records nest about
+/// eight levels; the cap keeps the parser's recursion far from the stack's end.
+pub const MAX_DEPTH: usize = 64;
+
+/// Checks that brackets outside string literals nest at most `MAX_DEPTH`
+/// deep. Returns the 1-based line and column where the limit is passed.
+pub fn check_depth(text: &str) -> Result<(), (usize, usize)> {
+    let (mut depth, mut line, mut col) = (0usize, 1usize, 0usize);
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        col += 1;
+        if c == '\n' {
+            line += 1;
+            col = 0;
+        }
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err((line, col));
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A RON parse failure located in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseProblem {
+    pub line: usize,
+    pub col: usize,
+    pub reason: String,
+}
+
+/// Parses RON after the depth check, with `Some(..)` implied for options so
+/// hand-written files stay readable.
+pub fn parse_ron<T: DeserializeOwned>(text: &str) -> Result<T, ParseProblem> {
+    if let Err((line, col)) = check_depth(text) {
+        return Err(ParseProblem {
+            line,
+            col,
+            reason: format!("brackets nested more than {MAX_DEPTH} levels deep"),
+        });
+    }
+    ron::Options::default()
+        .with_recursion_limit(MAX_DEPTH * 2)
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str(text)
+        .map_err(|e| ParseProblem {
+            line: e.span.start.line,
+            col: e.span.start.col,
+            reason: e.code.to_string(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn depth_counts_only_outside_strings() {
+        assert!(check_depth(&"(".repeat(MAX_DEPTH)).is_ok());
+        assert_eq!(check_depth(&"[".repeat(MAX_DEPTH + 1)), Err((1, MAX_DEPTH + 1)));
+        let quoted = format!("\"{}\"", "(".repeat(1000));
+        assert!(check_depth(&quoted).is_ok());
+        let escaped_quote = format!("\"\\\"{}\"", "(".repeat(1000));
+        assert!(check_depth(&escaped_quote).is_ok());
+    }
+}

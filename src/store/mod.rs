@@ -1,0 +1,16 @@
+//! Files on disk: session folders, the journal, snapshots, the writer lock,
+//! templates.
+
+pub mod error;
+pub mod fsutil;
+pub mod journal;
+pub mod limits;
+pub mod lock;
+pub mod record;
+pub mod session_dir;
+pub mod snapshot;
+pub mod template;
+
+pub use error::{FileProblem, StoreError};
+pub use journal::Committed;
+pub use session_dir::{ReadOnly, Verification, Writer, open_read_only, verify};

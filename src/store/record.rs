@@ -1,0 +1,153 @@
+//! One journal record per line:
+//!
+//! `(seq:1,prev:"<64 hex>",at:"<RFC 3339>",actor:"…",event:…,hash:"<64 hex>")`
+//!
+//! `hash` is the SHA-256 of every byte of the line before `,hash:"`, so the
+//! line can be checked without re-serialising anything, and `prev` chains
+//! each record to the one before it.
+
+use super::limits::{MAX_LINE, parse_ron};
+use crate::domain::{Event, Timestamp};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The `prev` of the first record.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+const HASH_TAG: &str = ",hash:\"";
+const HASH_HEX: usize = 64;
+/// `,hash:"` + 64 hex digits + `")`.
+const SUFFIX_LEN: usize = HASH_TAG.len() + HASH_HEX + 2;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub seq: u64,
+    pub prev: String,
+    pub at: Timestamp,
+    pub actor: String,
+    pub event: Event,
+    pub hash: String,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Writes a record as one line (with its newline) and returns it with its hash.
+pub fn encode(
+    seq: u64,
+    prev: &str,
+    at: Timestamp,
+    actor: &str,
+    event: &Event,
+) -> Result<(String, String), String> {
+    let actor = ron::to_string(actor).map_err(|e| e.to_string())?;
+    let event = ron::to_string(event).map_err(|e| e.to_string())?;
+    let body = format!("(seq:{seq},prev:\"{prev}\",at:\"{at}\",actor:{actor},event:{event}");
+    let hash = sha256_hex(body.as_bytes());
+    let line = format!("{body}{HASH_TAG}{hash}\")\n");
+    if line.len() > MAX_LINE {
+        return Err(format!(
+            "the record would be {} bytes; a record may be at most {MAX_LINE}",
+            line.len()
+        ));
+    }
+    Ok((line, hash))
+}
+
+/// Checks a line's own hash (newline already removed), without parsing the
+/// event. Returns the hash.
+pub fn check_hash(line: &[u8]) -> Result<&str, String> {
+    if line.len() < SUFFIX_LEN || !line.ends_with(b"\")") {
+        return Err("it does not end with a record hash (cut short, or not a record)".into());
+    }
+    let split = line.len() - SUFFIX_LEN;
+    let (body, suffix) = line.split_at(split);
+    let hash = suffix
+        .strip_prefix(HASH_TAG.as_bytes())
+        .and_then(|s| s.get(..HASH_HEX))
+        .filter(|h| h.iter().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+        .and_then(|h| std::str::from_utf8(h).ok())
+        .ok_or("it does not end with a record hash (cut short, or not a record)")?;
+    if sha256_hex(body) != hash {
+        return Err("record hash does not match its content (edited or corrupted)".into());
+    }
+    Ok(hash)
+}
+
+/// Reads `seq` and `prev` from the start of a line whose hash checked out,
+/// without parsing the event.
+pub fn header(line: &[u8]) -> Result<(u64, &str), String> {
+    let bad = || "it does not start with `(seq:N,prev:\"…\"`".to_string();
+    let rest = line.strip_prefix(b"(seq:").ok_or_else(bad)?;
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || digits > 19 {
+        return Err(bad());
+    }
+    let seq = std::str::from_utf8(&rest[..digits])
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(bad)?;
+    let rest = rest[digits..].strip_prefix(b",prev:\"").ok_or_else(bad)?;
+    let prev = rest
+        .get(..HASH_HEX)
+        .and_then(|h| std::str::from_utf8(h).ok())
+        .ok_or_else(bad)?;
+    if rest.get(HASH_HEX) != Some(&b'"') {
+        return Err(bad());
+    }
+    Ok((seq, prev))
+}
+
+/// Fully checks and parses one line (newline removed).
+pub fn decode(line: &[u8]) -> Result<Record, String> {
+    let text = std::str::from_utf8(line)
+        .map_err(|e| format!("not valid UTF-8 (byte {})", e.valid_up_to() + 1))?;
+    let hash = check_hash(line)?.to_owned();
+    let record: Record = parse_ron(text).map_err(|p| {
+        format!("not a valid record at column {}: {}", p.col, p.reason)
+    })?;
+    if record.hash != hash {
+        return Err("record hash field is not the one at the end of the line".into());
+    }
+    Ok(record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Event;
+
+    fn sample() -> Event {
+        Event::SessionCreated {
+            title: "A \"quoted\" title,\nwith a newline".into(),
+            focus: "What matters?".into(),
+            facilitator: "Sam".into(),
+            created: Timestamp::from_unix_millis(0),
+            template: None,
+        }
+    }
+
+    #[test]
+    fn a_record_is_one_line_and_round_trips() {
+        let (line, hash) = encode(1, GENESIS, Timestamp::from_unix_millis(5), "facilitator", &sample()).unwrap();
+        assert_eq!(line.matches('\n').count(), 1);
+        assert!(line.ends_with("\")\n"));
+        let r = decode(line.trim_end_matches('\n').as_bytes()).unwrap();
+        assert_eq!(r.seq, 1);
+        assert_eq!(r.hash, hash);
+        assert_eq!(r.event, sample());
+        assert_eq!(header(line.as_bytes()).unwrap(), (1, GENESIS));
+    }
+
+    #[test]
+    fn any_changed_byte_is_caught() {
+        let (line, _) = encode(7, GENESIS, Timestamp::from_unix_millis(5), "n", &sample()).unwrap();
+        let line = line.trim_end_matches('\n').as_bytes().to_vec();
+        for i in 0..line.len() {
+            let mut bad = line.clone();
+            bad[i] = bad[i].wrapping_add(1);
+            assert!(decode(&bad).is_err(), "byte {i} changed unnoticed");
+        }
+    }
+}
