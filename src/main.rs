@@ -1,3 +1,13 @@
+use clap::Parser;
+use roundtable::cli::{Cli, run};
+
 fn main() {
-    println!("Hello, world!");
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("roundtable: {e}");
+            std::process::exit(2);
+        }
+    }
 }

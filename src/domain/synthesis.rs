@@ -77,7 +77,7 @@ impl InterpretationStatus {
 
 impl fmt::Display for InterpretationStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
+        f.pad(self.label())
     }
 }
 

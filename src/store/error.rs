@@ -26,7 +26,13 @@ impl fmt::Display for FileProblem {
                 self.reason
             )
         } else {
-            write!(f, "{} line {}: {}", self.file.display(), self.line, self.reason)
+            write!(
+                f,
+                "{} line {}: {}",
+                self.file.display(),
+                self.line,
+                self.reason
+            )
         }
     }
 }
@@ -44,7 +50,9 @@ pub enum StoreError {
     Damaged(FileProblem),
     #[error("{}: {reason}", path.display())]
     Invalid { path: PathBuf, reason: String },
-    #[error("this session is already open for writing by {holder}. Close it there first; review, export and verify work meanwhile.")]
+    #[error(
+        "this session is already open for writing by {holder}. Close it there first; review, export and verify work meanwhile."
+    )]
     Locked { holder: String },
     #[error("not saved: {0}")]
     Rejected(#[from] DomainError),

@@ -216,10 +216,12 @@ impl Appender {
         if let Some(why) = &self.poisoned {
             return Err(StoreError::Poisoned(why.clone()));
         }
-        let (line, hash) = record::encode(self.next_seq, &self.head, at, actor, event)
-            .map_err(|reason| StoreError::Invalid {
-                path: self.path.clone(),
-                reason: format!("not saved: {reason}"),
+        let (line, hash) =
+            record::encode(self.next_seq, &self.head, at, actor, event).map_err(|reason| {
+                StoreError::Invalid {
+                    path: self.path.clone(),
+                    reason: format!("not saved: {reason}"),
+                }
             })?;
         // After a failed write or sync the file's state is unknown (part of a
         // line may be there, or the kernel may have dropped dirty pages), so

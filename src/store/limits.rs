@@ -86,7 +86,10 @@ mod tests {
     #[test]
     fn depth_counts_only_outside_strings() {
         assert!(check_depth(&"(".repeat(MAX_DEPTH)).is_ok());
-        assert_eq!(check_depth(&"[".repeat(MAX_DEPTH + 1)), Err((1, MAX_DEPTH + 1)));
+        assert_eq!(
+            check_depth(&"[".repeat(MAX_DEPTH + 1)),
+            Err((1, MAX_DEPTH + 1))
+        );
         let quoted = format!("\"{}\"", "(".repeat(1000));
         assert!(check_depth(&quoted).is_ok());
         let escaped_quote = format!("\"\\\"{}\"", "(".repeat(1000));

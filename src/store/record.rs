@@ -66,7 +66,10 @@ pub fn check_hash(line: &[u8]) -> Result<&str, String> {
     let hash = suffix
         .strip_prefix(HASH_TAG.as_bytes())
         .and_then(|s| s.get(..HASH_HEX))
-        .filter(|h| h.iter().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+        .filter(|h| {
+            h.iter()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        })
         .and_then(|h| std::str::from_utf8(h).ok())
         .ok_or("it does not end with a record hash (cut short, or not a record)")?;
     if sha256_hex(body) != hash {
@@ -104,9 +107,8 @@ pub fn decode(line: &[u8]) -> Result<Record, String> {
     let text = std::str::from_utf8(line)
         .map_err(|e| format!("not valid UTF-8 (byte {})", e.valid_up_to() + 1))?;
     let hash = check_hash(line)?.to_owned();
-    let record: Record = parse_ron(text).map_err(|p| {
-        format!("not a valid record at column {}: {}", p.col, p.reason)
-    })?;
+    let record: Record = parse_ron(text)
+        .map_err(|p| format!("not a valid record at column {}: {}", p.col, p.reason))?;
     if record.hash != hash {
         return Err("record hash field is not the one at the end of the line".into());
     }
@@ -130,7 +132,14 @@ mod tests {
 
     #[test]
     fn a_record_is_one_line_and_round_trips() {
-        let (line, hash) = encode(1, GENESIS, Timestamp::from_unix_millis(5), "facilitator", &sample()).unwrap();
+        let (line, hash) = encode(
+            1,
+            GENESIS,
+            Timestamp::from_unix_millis(5),
+            "facilitator",
+            &sample(),
+        )
+        .unwrap();
         assert_eq!(line.matches('\n').count(), 1);
         assert!(line.ends_with("\")\n"));
         let r = decode(line.trim_end_matches('\n').as_bytes()).unwrap();

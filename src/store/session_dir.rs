@@ -49,7 +49,9 @@ fn load(dir: &Path) -> Result<Loaded> {
     let snap = match snapshot::read(dir) {
         Ok(s) => s,
         Err(e) => {
-            warnings.push(format!("{e}; ignoring the snapshot and replaying the journal"));
+            warnings.push(format!(
+                "{e}; ignoring the snapshot and replaying the journal"
+            ));
             None
         }
     };
@@ -162,7 +164,12 @@ impl Writer {
 
     /// A writer over any sink (tests use this to fail writes on purpose).
     #[doc(hidden)]
-    pub fn with_appender(dir: &Path, session: Session, appender: Appender, lock: WriterLock) -> Writer {
+    pub fn with_appender(
+        dir: &Path,
+        session: Session,
+        appender: Appender,
+        lock: WriterLock,
+    ) -> Writer {
         Writer {
             dir: dir.to_owned(),
             session,
@@ -313,7 +320,9 @@ pub fn verify(dir: &Path) -> Result<Verification> {
     let mut notes = Vec::new();
     match snap {
         Ok(None) => {}
-        Err(e) => notes.push(format!("{e} (a snapshot is only a cache; it will be rebuilt)")),
+        Err(e) => notes.push(format!(
+            "{e} (a snapshot is only a cache; it will be rebuilt)"
+        )),
         Ok(Some(s)) => {
             let same = scan.remembered.as_deref() == Some(s.hash.as_str())
                 && at_snapshot.as_ref() == Some(&s.session);

@@ -52,9 +52,8 @@ pub fn read(dir: &Path) -> Result<Option<Snapshot>> {
     };
     let text = std::str::from_utf8(&bytes)
         .map_err(|e| invalid(format!("not valid UTF-8 (byte {})", e.valid_up_to() + 1)))?;
-    let snap: Snapshot = parse_ron(text).map_err(|p| {
-        invalid(format!("line {}, column {}: {}", p.line, p.col, p.reason))
-    })?;
+    let snap: Snapshot = parse_ron(text)
+        .map_err(|p| invalid(format!("line {}, column {}: {}", p.line, p.col, p.reason)))?;
     if snap.format != FORMAT {
         return Err(invalid(format!(
             "snapshot format {} is not the {FORMAT} this version writes",

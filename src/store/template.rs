@@ -54,7 +54,11 @@ impl Template {
 fn read_ron<T: DeserializeOwned>(path: &Path) -> Result<T> {
     let bytes = read_capped(path, MAX_SMALL_FILE)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
         StoreError::File(FileProblem {
             file: path.to_owned(),
             line: line as u64,

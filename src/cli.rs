@@ -1,0 +1,236 @@
+//! The command line.
+
+use crate::demo;
+use crate::domain::{Event, InterpretationStatus, Session, Timestamp};
+use crate::store::template::{self, list_templates, load_participants, load_template};
+use crate::store::{self, StoreError, Writer};
+use crate::summary;
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "roundtable",
+    version,
+    about = "Run deliberative workshops and roundtables, with an audit trail you can verify."
+)]
+pub struct Cli {
+    /// Folder holding sessions and templates.
+    #[arg(
+        long,
+        global = true,
+        env = "ROUNDTABLE_SESSIONS",
+        default_value = "sessions"
+    )]
+    pub sessions: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a session from an agenda template.
+    New {
+        /// Template name (see `roundtable templates`).
+        #[arg(long)]
+        template: String,
+        #[arg(long)]
+        title: String,
+        /// The one question the session exists to answer.
+        #[arg(long)]
+        focus: String,
+        /// A RON list of participants: [(id: "P1", role: ServiceUser, consent: true), ...]
+        #[arg(long)]
+        participants: Option<PathBuf>,
+        #[arg(long, default_value = "facilitator")]
+        facilitator: String,
+    },
+    /// List sessions: date, title, focus and counts.
+    List,
+    /// Check every record of a session's journal; exit non-zero on failure.
+    Verify { session: String },
+    /// List agenda templates.
+    Templates,
+    /// Print a session: agenda planned and actual, statements, votes, interpretations.
+    Show { session: String },
+    /// Write the example session (used to build the shipped example).
+    Demo {
+        /// Folder to write it to [default: SESSIONS/2026-03-14-cag-findings].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Finds a session by path or by folder name under the sessions folder.
+pub fn resolve(sessions: &Path, name: &str) -> PathBuf {
+    let direct = PathBuf::from(name);
+    if direct.join(store::journal::JOURNAL).exists() {
+        return direct;
+    }
+    sessions.join(name)
+}
+
+pub fn now() -> Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    Timestamp::from_unix_millis(ms)
+}
+
+/// A folder name from a date and a title: `2026-03-14-cag-findings`.
+pub fn slug(date: &str, title: &str) -> String {
+    let mut s = String::from(date);
+    let mut dash = true;
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            if dash {
+                s.push('-');
+            }
+            s.push(c);
+            dash = false;
+        } else {
+            dash = true;
+        }
+        if s.len() >= 60 {
+            break;
+        }
+    }
+    s
+}
+
+/// Runs a command; the error is a message for the user. Returns the exit code.
+pub fn run(cli: Cli) -> Result<i32, StoreError> {
+    match cli.command {
+        Command::New {
+            template,
+            title,
+            focus,
+            participants,
+            facilitator,
+        } => {
+            let path = template::template_path(&cli.sessions, &template);
+            if !path.exists() {
+                let known: Vec<String> = list_templates(&cli.sessions)?
+                    .into_iter()
+                    .map(|(n, _)| n)
+                    .collect();
+                return Err(StoreError::Invalid {
+                    path,
+                    reason: format!("no such template; known templates: {}", known.join(", ")),
+                });
+            }
+            let t = load_template(&path)?;
+            let now = now();
+            let mut events = vec![Event::SessionCreated {
+                title: title.clone(),
+                focus,
+                facilitator,
+                created: now,
+                template: Some(template),
+            }];
+            events.extend(t.stage_events());
+            if let Some(p) = participants {
+                for participant in load_participants(&p)? {
+                    events.push(Event::ParticipantAdded { participant });
+                }
+            }
+            let dir = cli.sessions.join(slug(&now.date(), &title));
+            let w = Writer::create(&dir, "facilitator", now, &events)?;
+            w.snapshot()?;
+            println!(
+                "Created {} ({} stages, {} planned minutes, {} participants).",
+                dir.display(),
+                t.stages.len(),
+                t.planned_minutes(),
+                w.session().participants.len()
+            );
+            Ok(0)
+        }
+        Command::List => {
+            let sessions = summary::list_sessions(&cli.sessions)?;
+            if sessions.is_empty() {
+                println!("No sessions in {}.", cli.sessions.display());
+            }
+            for line in sessions {
+                println!("{line}");
+            }
+            Ok(0)
+        }
+        Command::Verify { session } => {
+            let dir = resolve(&cli.sessions, &session);
+            let v = store::verify(&dir)?;
+            for n in &v.notes {
+                println!("note: {n}");
+            }
+            match v.failure {
+                None => {
+                    println!(
+                        "ok: {} — {} records, head hash {}",
+                        dir.display(),
+                        v.records,
+                        v.head
+                    );
+                    Ok(0)
+                }
+                Some(p) => {
+                    println!("FAILED: {p}");
+                    println!(
+                        "{} records before it are sound; last good hash {}",
+                        v.records, v.head
+                    );
+                    Ok(1)
+                }
+            }
+        }
+        Command::Templates => {
+            for (name, t) in list_templates(&cli.sessions)? {
+                match t {
+                    Ok(t) => println!(
+                        "{name:<22} {:>3} min, {:>2} stages  {}",
+                        t.planned_minutes(),
+                        t.stages.len(),
+                        t.description
+                    ),
+                    Err(e) => println!("{name:<22} cannot be used: {e}"),
+                }
+            }
+            Ok(0)
+        }
+        Command::Show { session } => {
+            let dir = resolve(&cli.sessions, &session);
+            let r = store::open_read_only(&dir)?;
+            for w in &r.warnings {
+                eprintln!("warning: {w}");
+            }
+            if let Some(d) = &r.damage {
+                eprintln!(
+                    "warning: {d}\nShowing the session up to record {}.",
+                    r.records
+                );
+            }
+            print!("{}", summary::render(&r.session));
+            println!("\n{} records, head hash {}", r.records, r.head);
+            Ok(0)
+        }
+        Command::Demo { out } => {
+            let dir = out.unwrap_or_else(|| cli.sessions.join(demo::EXAMPLE));
+            let w = demo::write_example(&dir)?;
+            let s: &Session = w.session();
+            let agreed = s
+                .interpretations
+                .values()
+                .filter(|i| i.status == InterpretationStatus::Agreed)
+                .count();
+            println!(
+                "Wrote {}: {} records, {} statements, {} vote rounds, {} interpretations ({agreed} agreed).",
+                dir.display(),
+                w.records(),
+                s.statements.len(),
+                s.rounds.len(),
+                s.interpretations.len()
+            );
+            Ok(0)
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Plain-text views of sessions for the command line: the session list and
+//! a readable account of one session.
+
+use crate::domain::time::mmss;
+use crate::domain::{Session, StageState};
+use crate::store::{self, StoreError, journal::JOURNAL};
+use std::fmt::Write;
+use std::path::Path;
+
+/// One line per session folder: date, title, counts, focus; damaged ones say so.
+pub fn list_sessions(sessions: &Path) -> Result<Vec<String>, StoreError> {
+    let mut dirs: Vec<_> = match std::fs::read_dir(sessions) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.join(JOURNAL).is_file())
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => {
+            return Err(StoreError::Io {
+                path: sessions.to_owned(),
+                source: e,
+            });
+        }
+    };
+    dirs.sort();
+    let mut out = Vec::new();
+    for dir in dirs {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match store::open_read_only(&dir) {
+            Ok(r) => {
+                let s = &r.session;
+                let date = s.info().map(|i| i.created.date()).unwrap_or_default();
+                let mut line = format!(
+                    "{date}  {name}\n            {}\n            focus: {}\n            {} participants, {} statements, {} votes, {} interpretations, {} records",
+                    s.title(),
+                    s.focus(),
+                    s.participants.len(),
+                    s.statements.len(),
+                    s.rounds.len(),
+                    s.interpretations.len(),
+                    r.records
+                );
+                if let Some(d) = r.damage {
+                    let _ = write!(line, "\n            DAMAGED: {d}");
+                }
+                out.push(line);
+            }
+            Err(e) => out.push(format!(
+                "????-??-??  {name}\n            cannot be read: {e}"
+            )),
+        }
+    }
+    Ok(out)
+}
+
+/// A readable account of a session, pseudonymised.
+pub fn render(s: &Session) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}\nFocus: {}", s.title(), s.focus());
+    if let Some(i) = s.info() {
+        let _ = writeln!(o, "Facilitator: {}  ·  {}", i.facilitator, i.created.date());
+    }
+    let _ = writeln!(o, "\nParticipants");
+    for p in s.participants.values() {
+        let _ = writeln!(o, "  {:<4} {}", p.id, p.role);
+    }
+    let _ = writeln!(o, "\nAgenda (planned / actual)");
+    for st in s.stages.values() {
+        let actual = match st.state() {
+            StageState::NotStarted => "not started".to_owned(),
+            _ => {
+                let end = st.runtime.ended.or(st.runtime.started).unwrap_or_default();
+                mmss(st.elapsed_millis(end) / 1000)
+            }
+        };
+        let _ = writeln!(
+            o,
+            "  {:<3} {:<10} {:<40} {} / {}",
+            st.id,
+            st.kind,
+            st.title,
+            mmss(i64::from(st.planned_secs)),
+            actual
+        );
+        for stmt in s
+            .statements
+            .values()
+            .filter(|x| x.stage.as_ref() == Some(&st.id))
+        {
+            let v = stmt.current();
+            let mut flags = String::new();
+            if stmt.is_amended() {
+                flags.push_str(" [amended]");
+            }
+            if stmt.is_retracted() {
+                flags.push_str(" [retracted]");
+            }
+            let tags: Vec<String> = v.tags.iter().map(|t| format!("#{t}")).collect();
+            let _ = writeln!(
+                o,
+                "        {:<6} {:<5} {:<10} {}{} {}",
+                stmt.id,
+                v.speaker.to_string(),
+                v.kind,
+                v.text,
+                flags,
+                tags.join(" ")
+            );
+        }
+    }
+    let _ = writeln!(o, "\nVotes");
+    for r in s.rounds.values() {
+        let res = s.results(r);
+        let _ = writeln!(
+            o,
+            "  {} {} on {}: {}",
+            r.id,
+            r.method.label(),
+            r.target,
+            r.question
+        );
+        let counts: Vec<String> = res
+            .options
+            .iter()
+            .zip(&res.counts)
+            .map(|(opt, n)| format!("{opt} {n}"))
+            .collect();
+        let _ = writeln!(o, "      {}", counts.join(" · "));
+    }
+    let _ = writeln!(o, "\nConcepts");
+    for c in s.concepts.values() {
+        let ids: Vec<&str> = c.statements.iter().map(|x| x.as_str()).collect();
+        let _ = writeln!(o, "  {:<4} {} ({})", c.id, c.name, ids.join(", "));
+    }
+    let _ = writeln!(o, "\nTranslations");
+    for t in s.translations.values() {
+        let ids: Vec<&str> = t.concepts.iter().map(|x| x.as_str()).collect();
+        let _ = writeln!(
+            o,
+            "  {:<4} {:<16} {}: {}",
+            t.id,
+            t.kind.label(),
+            ids.join(" ~ "),
+            t.rationale
+        );
+    }
+    let _ = writeln!(o, "\nInterpretations");
+    for i in s.interpretations.values() {
+        let _ = writeln!(o, "  {:<4} [{}] {}", i.id, i.status, i.text());
+        if let Some(h) = i.history.last() {
+            let _ = writeln!(o, "        {}", h.reason);
+        }
+    }
+    let _ = writeln!(o, "\nMemos");
+    for m in s.memos.values() {
+        let _ = writeln!(o, "  {} ({}) {}", m.at.clock_time(), m.kind.label(), m.text);
+    }
+    o
+}
