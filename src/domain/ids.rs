@@ -34,6 +34,14 @@ macro_rules! id_type {
             }
         }
 
+        // Lets maps keyed by id be looked up with a plain `&str`; the derived
+        // Hash and Eq of the one-field struct agree with `str`'s.
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl From<&str> for $name {
             fn from(s: &str) -> Self {
                 Self(s.to_owned())

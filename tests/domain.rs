@@ -1,0 +1,1075 @@
+//! Domain rules: every event applied, and every rejection explained.
+
+use roundtable::domain::agenda::StageState;
+use roundtable::domain::*;
+
+fn t(min: i64) -> Timestamp {
+    Timestamp::from_unix_millis(1_773_482_400_000 + min * 60_000)
+}
+
+fn created() -> Event {
+    Event::SessionCreated {
+        title: "Test".into(),
+        focus: "What matters?".into(),
+        facilitator: "Sam".into(),
+        created: t(0),
+        template: None,
+    }
+}
+
+fn participant(id: &str, role: Role) -> Event {
+    Event::ParticipantAdded {
+        participant: Participant {
+            id: id.into(),
+            role,
+            sector: None,
+            level: None,
+            real_name: None,
+            consent: true,
+        },
+    }
+}
+
+fn stage(id: &str) -> Event {
+    Event::StageAdded {
+        id: id.into(),
+        kind: StageKind::Discuss,
+        title: format!("Stage {id}"),
+        prompt: "Talk".into(),
+        planned_secs: 600,
+    }
+}
+
+fn say(id: &str, who: &str, text: &str) -> Event {
+    Event::StatementAdded {
+        id: id.into(),
+        kind: StatementKind::Quote,
+        speaker: if who == "group" {
+            Speaker::Group
+        } else {
+            Speaker::Participant(who.into())
+        },
+        stage: Some("S1".into()),
+        text: text.into(),
+        tags: vec!["barrier".into()],
+        captured_by: "note-taker".into(),
+        at: t(1),
+    }
+}
+
+fn concept(id: &str, name: &str) -> Event {
+    Event::ConceptCreated {
+        id: id.into(),
+        name: name.into(),
+        description: String::new(),
+    }
+}
+
+fn open_round(id: &str, target: VoteTarget, method: VoteMethod, mode: BallotMode) -> Event {
+    Event::VoteOpened {
+        id: id.into(),
+        target,
+        question: "Agree?".into(),
+        method,
+        mode,
+        hidden: true,
+        stage: None,
+        at: t(2),
+    }
+}
+
+/// A session with two participants, two stages, three statements and two concepts.
+fn base() -> Session {
+    let mut s = Session::default();
+    for e in [
+        created(),
+        participant("P1", Role::ServiceUser),
+        participant("P2", Role::UnpaidCarer),
+        participant("P3", Role::Staff),
+        stage("S1"),
+        stage("S2"),
+        say("st1", "P1", "Nobody told me."),
+        say("st2", "P2", "I found out by voicemail."),
+        say("st3", "group", "Being told early matters."),
+        concept("c1", "Finding out too late"),
+        concept("c2", "Carers as partners"),
+    ] {
+        s.apply(&e).unwrap_or_else(|err| panic!("{e:?}: {err}"));
+    }
+    s
+}
+
+fn ok(s: &mut Session, e: Event) {
+    s.apply(&e)
+        .unwrap_or_else(|err| panic!("{e:?} rejected: {err}"));
+}
+
+/// Applies `e`, expects a rejection mentioning `words`, and checks the
+/// session did not change.
+fn rejects(s: &mut Session, e: Event, words: &str) {
+    let before = s.clone();
+    match s.apply(&e) {
+        Ok(()) => panic!("{e:?} was accepted; expected an error about `{words}`"),
+        Err(err) => {
+            let msg = err.to_string();
+            assert!(
+                msg.contains(words),
+                "error `{msg}` does not mention `{words}`"
+            );
+        }
+    }
+    assert_eq!(*s, before, "a rejected event changed the session");
+}
+
+#[test]
+fn session_created_comes_first_and_once() {
+    let mut s = Session::default();
+    rejects(&mut s, stage("S1"), "not been created");
+    let mut blank = created();
+    if let Event::SessionCreated { focus, .. } = &mut blank {
+        focus.clear();
+    }
+    rejects(&mut s, blank, "focus must not be empty");
+    ok(&mut s, created());
+    assert_eq!(s.title(), "Test");
+    assert_eq!(s.focus(), "What matters?");
+    rejects(&mut s, created(), "already exists");
+}
+
+#[test]
+fn participants_and_consent() {
+    let mut s = base();
+    rejects(&mut s, participant("P1", Role::Staff), "already exists");
+    rejects(
+        &mut s,
+        participant("P 9", Role::Staff),
+        "not a usable participant id",
+    );
+    rejects(
+        &mut s,
+        participant("", Role::Staff),
+        "not a usable participant id",
+    );
+    ok(&mut s, participant("P9", Role::Volunteer));
+    assert_eq!(s.participants["P9"].role, Role::Volunteer);
+    ok(
+        &mut s,
+        Event::ConsentChanged {
+            participant: "P9".into(),
+            consent: false,
+        },
+    );
+    assert!(!s.participants["P9"].consent);
+    rejects(
+        &mut s,
+        Event::ConsentChanged {
+            participant: "P42".into(),
+            consent: true,
+        },
+        "no participant `P42`",
+    );
+}
+
+#[test]
+fn stages_run_pause_adjust_and_end() {
+    let mut s = base();
+    rejects(&mut s, stage("S1"), "already exists");
+    let mut zero = stage("S3");
+    if let Event::StageAdded { planned_secs, .. } = &mut zero {
+        *planned_secs = 0;
+    }
+    rejects(&mut s, zero, "between 1 second and 8 hours");
+    rejects(
+        &mut s,
+        Event::StagePaused {
+            stage: "S1".into(),
+            at: t(1),
+        },
+        "not running",
+    );
+    rejects(
+        &mut s,
+        Event::StageEnded {
+            stage: "S1".into(),
+            at: t(1),
+        },
+        "has not started",
+    );
+    rejects(
+        &mut s,
+        Event::StageStarted {
+            stage: "S9".into(),
+            at: t(1),
+        },
+        "no stage `S9`",
+    );
+    ok(
+        &mut s,
+        Event::StageStarted {
+            stage: "S1".into(),
+            at: t(0),
+        },
+    );
+    assert_eq!(s.current_stage().map(|x| x.id.as_str()), Some("S1"));
+    assert_eq!(s.next_stage().map(|x| x.id.as_str()), Some("S2"));
+    rejects(
+        &mut s,
+        Event::StageStarted {
+            stage: "S1".into(),
+            at: t(1),
+        },
+        "already under way",
+    );
+    rejects(
+        &mut s,
+        Event::StageStarted {
+            stage: "S2".into(),
+            at: t(1),
+        },
+        "while stage `S1` is under way",
+    );
+    rejects(
+        &mut s,
+        Event::StageResumed {
+            stage: "S1".into(),
+            at: t(1),
+        },
+        "not paused",
+    );
+    ok(
+        &mut s,
+        Event::StagePaused {
+            stage: "S1".into(),
+            at: t(4),
+        },
+    );
+    assert_eq!(s.stages["S1"].state(), StageState::Paused);
+    rejects(
+        &mut s,
+        Event::StagePaused {
+            stage: "S1".into(),
+            at: t(4),
+        },
+        "already paused",
+    );
+    rejects(
+        &mut s,
+        Event::StageResumed {
+            stage: "S1".into(),
+            at: t(3),
+        },
+        "before the moment it was paused",
+    );
+    ok(
+        &mut s,
+        Event::StageResumed {
+            stage: "S1".into(),
+            at: t(6),
+        },
+    );
+    ok(
+        &mut s,
+        Event::StageAdjusted {
+            stage: "S1".into(),
+            by_secs: 300,
+            at: t(6),
+        },
+    );
+    ok(
+        &mut s,
+        Event::StageAdjusted {
+            stage: "S1".into(),
+            by_secs: -60,
+            at: t(6),
+        },
+    );
+    rejects(
+        &mut s,
+        Event::StageAdjusted {
+            stage: "S1".into(),
+            by_secs: -100_000,
+            at: t(6),
+        },
+        "below no time",
+    );
+    rejects(
+        &mut s,
+        Event::StageAdjusted {
+            stage: "S1".into(),
+            by_secs: 9 * 3600,
+            at: t(6),
+        },
+        "beyond 8 hours",
+    );
+    // 10 planned + 5 - 1 = 14 minutes allowed; 7 minutes on the clock at t(9) (2 paused).
+    let st = &s.stages["S1"];
+    assert_eq!(st.allowed_secs(), 14 * 60);
+    assert_eq!(st.elapsed_millis(t(9)), 7 * 60_000);
+    assert_eq!(st.remaining_millis(t(9)), 7 * 60_000);
+    assert_eq!(
+        st.remaining_millis(t(20)),
+        -4 * 60_000,
+        "over time is negative"
+    );
+    rejects(
+        &mut s,
+        Event::StageEnded {
+            stage: "S1".into(),
+            at: t(-5),
+        },
+        "before the moment it started",
+    );
+    ok(
+        &mut s,
+        Event::StageEnded {
+            stage: "S1".into(),
+            at: t(12),
+        },
+    );
+    assert_eq!(s.stages["S1"].state(), StageState::Ended);
+    assert_eq!(
+        s.stages["S1"].elapsed_millis(t(99)),
+        10 * 60_000,
+        "an ended stage's clock stops"
+    );
+    rejects(
+        &mut s,
+        Event::StageStarted {
+            stage: "S1".into(),
+            at: t(13),
+        },
+        "already finished",
+    );
+    rejects(
+        &mut s,
+        Event::StageEnded {
+            stage: "S1".into(),
+            at: t(13),
+        },
+        "already ended",
+    );
+    rejects(
+        &mut s,
+        Event::StageAdjusted {
+            stage: "S1".into(),
+            by_secs: 60,
+            at: t(13),
+        },
+        "has finished",
+    );
+    ok(
+        &mut s,
+        Event::StageStarted {
+            stage: "S2".into(),
+            at: t(13),
+        },
+    );
+}
+
+#[test]
+fn ending_a_paused_stage_closes_the_pause() {
+    let mut s = base();
+    ok(
+        &mut s,
+        Event::StageStarted {
+            stage: "S1".into(),
+            at: t(0),
+        },
+    );
+    ok(
+        &mut s,
+        Event::StagePaused {
+            stage: "S1".into(),
+            at: t(2),
+        },
+    );
+    ok(
+        &mut s,
+        Event::StageEnded {
+            stage: "S1".into(),
+            at: t(5),
+        },
+    );
+    assert_eq!(s.stages["S1"].elapsed_millis(t(50)), 2 * 60_000);
+}
+
+#[test]
+fn statements_are_added_amended_and_retracted_never_overwritten() {
+    let mut s = base();
+    rejects(&mut s, say("st1", "P1", "again"), "already exists");
+    rejects(&mut s, say("st9", "P7", "hello"), "no participant `P7`");
+    rejects(
+        &mut s,
+        say("st9", "P1", "   "),
+        "statement must not be empty",
+    );
+    rejects(&mut s, say("st9", "P1", &"x".repeat(10_001)), "too long");
+    let mut bad_stage = say("st9", "P1", "hi");
+    if let Event::StatementAdded { stage, .. } = &mut bad_stage {
+        *stage = Some("S7".into());
+    }
+    rejects(&mut s, bad_stage, "no stage `S7`");
+    let mut bad_tag = say("st9", "P1", "hi");
+    if let Event::StatementAdded { tags, .. } = &mut bad_tag {
+        *tags = vec!["two words".into()];
+    }
+    rejects(&mut s, bad_tag, "tag `two words`");
+    let amend = |text: &str| Event::StatementAmended {
+        statement: "st1".into(),
+        kind: StatementKind::Paraphrase,
+        speaker: Speaker::Participant("P1".into()),
+        text: text.into(),
+        tags: vec!["enabler".into()],
+        reason: Some("speaker corrected it".into()),
+        by: "note-taker".into(),
+        at: t(3),
+    };
+    ok(&mut s, amend("Nobody told me until the day."));
+    let st = &s.statements["st1"];
+    assert_eq!(st.original.text, "Nobody told me.");
+    assert_eq!(st.current().text, "Nobody told me until the day.");
+    assert_eq!(st.current().kind, StatementKind::Paraphrase);
+    assert!(st.is_amended());
+    rejects(&mut s, amend(""), "must not be empty");
+    let retract = |id: &str, reason: &str| Event::StatementRetracted {
+        statement: id.into(),
+        reason: reason.into(),
+        by: "note-taker".into(),
+        at: t(4),
+    };
+    rejects(
+        &mut s,
+        retract("st1", ""),
+        "reason for retracting must not be empty",
+    );
+    rejects(&mut s, retract("st99", "x"), "no statement `st99`");
+    ok(&mut s, retract("st1", "asked to remove"));
+    assert!(s.statements["st1"].is_retracted());
+    assert_eq!(
+        s.statements["st1"].current().text,
+        "Nobody told me until the day.",
+        "retracted text is kept"
+    );
+    rejects(&mut s, retract("st1", "again"), "was retracted");
+    rejects(&mut s, amend("more"), "was retracted");
+}
+
+#[test]
+fn per_participant_ballots_latest_counts_and_results_by_role() {
+    let mut s = base();
+    rejects(
+        &mut s,
+        open_round(
+            "v1",
+            VoteTarget::Statement("st9".into()),
+            VoteMethod::AgreeDisagree,
+            BallotMode::PerParticipant,
+        ),
+        "no statement `st9`",
+    );
+    ok(
+        &mut s,
+        open_round(
+            "v1",
+            VoteTarget::Statement("st2".into()),
+            VoteMethod::AgreeDisagree,
+            BallotMode::PerParticipant,
+        ),
+    );
+    rejects(
+        &mut s,
+        open_round(
+            "v1",
+            VoteTarget::Question,
+            VoteMethod::AgreeDisagree,
+            BallotMode::PerParticipant,
+        ),
+        "already exists",
+    );
+    let ballot = |p: &str, c: Choice| Event::BallotCast {
+        round: "v1".into(),
+        participant: p.into(),
+        choice: c,
+        at: t(3),
+    };
+    ok(&mut s, ballot("P1", Choice::Agreement(Agreement::Disagree)));
+    ok(&mut s, ballot("P1", Choice::Agreement(Agreement::Agree)));
+    ok(&mut s, ballot("P2", Choice::Agreement(Agreement::Agree)));
+    ok(&mut s, ballot("P3", Choice::Agreement(Agreement::Pass)));
+    rejects(
+        &mut s,
+        ballot("P8", Choice::Agreement(Agreement::Agree)),
+        "no participant `P8`",
+    );
+    rejects(&mut s, ballot("P1", Choice::Resonance(3)), "does not fit");
+    rejects(
+        &mut s,
+        Event::TallyRecorded {
+            round: "v1".into(),
+            role: None,
+            counts: vec![1, 2, 3],
+            at: t(3),
+        },
+        "takes no counted tally",
+    );
+    let round = &s.rounds["v1"];
+    assert!(!round.results_visible(), "hidden until closed");
+    let res = s.results(round);
+    assert_eq!(
+        res.counts,
+        vec![2, 0, 1],
+        "P1's later ballot replaces the earlier"
+    );
+    assert_eq!(res.voters, 3);
+    assert_eq!(
+        res.by_role,
+        vec![
+            (Some(Role::ServiceUser), vec![1, 0, 0]),
+            (Some(Role::UnpaidCarer), vec![1, 0, 0]),
+            (Some(Role::Staff), vec![0, 0, 1]),
+        ]
+    );
+    assert_eq!(s.rounds["v1"].ballots.len(), 4, "every ballot is kept");
+    ok(
+        &mut s,
+        Event::VoteClosed {
+            round: "v1".into(),
+            at: t(4),
+        },
+    );
+    assert!(s.rounds["v1"].results_visible());
+    rejects(
+        &mut s,
+        ballot("P2", Choice::Agreement(Agreement::Pass)),
+        "is closed",
+    );
+    rejects(
+        &mut s,
+        Event::VoteClosed {
+            round: "v1".into(),
+            at: t(5),
+        },
+        "is closed",
+    );
+    rejects(
+        &mut s,
+        Event::VoteClosed {
+            round: "v9".into(),
+            at: t(5),
+        },
+        "no vote round `v9`",
+    );
+}
+
+#[test]
+fn every_method_checks_its_choices() {
+    let mut s = base();
+    let cases: Vec<(VoteMethod, Vec<Choice>, Vec<(Choice, &str)>)> = vec![
+        (
+            VoteMethod::Resonance,
+            vec![Choice::Resonance(1), Choice::Resonance(5)],
+            vec![
+                (Choice::Resonance(0), "1 to 5"),
+                (Choice::Resonance(6), "1 to 5"),
+            ],
+        ),
+        (
+            VoteMethod::Ladder,
+            vec![Choice::Rung(0), Choice::Rung(7)],
+            vec![(Choice::Rung(8), "not one of the 8 options")],
+        ),
+        (
+            VoteMethod::SingleChoice {
+                options: vec!["a".into(), "b".into()],
+            },
+            vec![Choice::Single(1)],
+            vec![(Choice::Single(2), "not one of the 2 options")],
+        ),
+        (
+            VoteMethod::Dots {
+                options: vec!["a".into(), "b".into(), "c".into()],
+                per_person: 3,
+            },
+            vec![Choice::Dots(vec![1, 1, 1]), Choice::Dots(vec![0, 3, 0])],
+            vec![
+                (Choice::Dots(vec![2, 2, 0]), "at most 3"),
+                (Choice::Dots(vec![1, 1]), "for 2 options"),
+            ],
+        ),
+    ];
+    for (i, (method, good, bad)) in cases.into_iter().enumerate() {
+        let id = format!("r{i}");
+        ok(
+            &mut s,
+            open_round(
+                &id,
+                VoteTarget::Question,
+                method,
+                BallotMode::PerParticipant,
+            ),
+        );
+        for c in good {
+            ok(
+                &mut s,
+                Event::BallotCast {
+                    round: id.as_str().into(),
+                    participant: "P1".into(),
+                    choice: c,
+                    at: t(3),
+                },
+            );
+        }
+        for (c, words) in bad {
+            rejects(
+                &mut s,
+                Event::BallotCast {
+                    round: id.as_str().into(),
+                    participant: "P2".into(),
+                    choice: c,
+                    at: t(3),
+                },
+                words,
+            );
+        }
+    }
+    rejects(
+        &mut s,
+        open_round(
+            "x1",
+            VoteTarget::Question,
+            VoteMethod::SingleChoice {
+                options: vec!["only".into()],
+            },
+            BallotMode::PerParticipant,
+        ),
+        "needs 2 to 20 options",
+    );
+    rejects(
+        &mut s,
+        open_round(
+            "x2",
+            VoteTarget::Question,
+            VoteMethod::SingleChoice {
+                options: vec!["a".into(), "a".into()],
+            },
+            BallotMode::PerParticipant,
+        ),
+        "listed twice",
+    );
+    rejects(
+        &mut s,
+        open_round(
+            "x3",
+            VoteTarget::Question,
+            VoteMethod::Dots {
+                options: vec!["a".into(), "b".into()],
+                per_person: 0,
+            },
+            BallotMode::PerParticipant,
+        ),
+        "1 to 10 dots",
+    );
+}
+
+#[test]
+fn counted_tallies_replace_per_role() {
+    let mut s = base();
+    ok(
+        &mut s,
+        open_round(
+            "v2",
+            VoteTarget::Question,
+            VoteMethod::AgreeDisagree,
+            BallotMode::Counted,
+        ),
+    );
+    let tally = |role: Option<Role>, counts: Vec<u32>| Event::TallyRecorded {
+        round: "v2".into(),
+        role,
+        counts,
+        at: t(3),
+    };
+    ok(&mut s, tally(Some(Role::Staff), vec![1, 1, 0]));
+    ok(&mut s, tally(Some(Role::Staff), vec![2, 1, 0]));
+    ok(&mut s, tally(Some(Role::ServiceUser), vec![3, 0, 1]));
+    rejects(&mut s, tally(None, vec![1, 2]), "needs 3 counts, 2 given");
+    rejects(
+        &mut s,
+        tally(None, vec![1, 2, 1_000_000]),
+        "not a show of hands",
+    );
+    rejects(
+        &mut s,
+        Event::BallotCast {
+            round: "v2".into(),
+            participant: "P1".into(),
+            choice: Choice::Agreement(Agreement::Agree),
+            at: t(3),
+        },
+        "record a tally instead",
+    );
+    let res = s.results(&s.rounds["v2"]);
+    assert_eq!(res.counts, vec![5, 1, 1]);
+    assert_eq!(res.voters, 7);
+}
+
+#[test]
+fn votes_on_retracted_statements_or_unknown_interpretations_are_refused() {
+    let mut s = base();
+    ok(
+        &mut s,
+        Event::StatementRetracted {
+            statement: "st1".into(),
+            reason: "asked".into(),
+            by: "n".into(),
+            at: t(2),
+        },
+    );
+    rejects(
+        &mut s,
+        open_round(
+            "v1",
+            VoteTarget::Statement("st1".into()),
+            VoteMethod::Resonance,
+            BallotMode::PerParticipant,
+        ),
+        "was retracted",
+    );
+    rejects(
+        &mut s,
+        open_round(
+            "v1",
+            VoteTarget::Interpretation("i9".into()),
+            VoteMethod::Resonance,
+            BallotMode::PerParticipant,
+        ),
+        "no interpretation `i9`",
+    );
+}
+
+#[test]
+fn concepts_link_unlink_rename_describe_and_merge() {
+    let mut s = base();
+    rejects(&mut s, concept("c1", "Other"), "already exists");
+    rejects(
+        &mut s,
+        concept("c3", "finding out too late"),
+        "already called",
+    );
+    rejects(&mut s, concept("c3", " "), "name must not be empty");
+    let link = |c: &str, ids: &[&str]| Event::StatementsLinked {
+        concept: c.into(),
+        statements: ids.iter().map(|i| (*i).into()).collect(),
+    };
+    let unlink = |c: &str, ids: &[&str]| Event::StatementsUnlinked {
+        concept: c.into(),
+        statements: ids.iter().map(|i| (*i).into()).collect(),
+    };
+    ok(&mut s, link("c1", &["st1", "st3"]));
+    ok(&mut s, link("c1", &["st1"]));
+    assert_eq!(
+        s.concepts["c1"].statements.len(),
+        2,
+        "linking twice adds nothing"
+    );
+    rejects(&mut s, link("c1", &["st9"]), "no statement `st9`");
+    rejects(&mut s, link("c9", &["st1"]), "no concept `c9`");
+    rejects(&mut s, link("c1", &[]), "must not be empty");
+    rejects(&mut s, unlink("c1", &["st2"]), "not linked");
+    ok(&mut s, unlink("c1", &["st3"]));
+    ok(&mut s, link("c2", &["st2", "st3"]));
+    ok(
+        &mut s,
+        Event::ConceptRenamed {
+            concept: "c2".into(),
+            name: "Carers want to be asked".into(),
+        },
+    );
+    rejects(
+        &mut s,
+        Event::ConceptRenamed {
+            concept: "c2".into(),
+            name: "Finding out too late".into(),
+        },
+        "already called",
+    );
+    ok(
+        &mut s,
+        Event::ConceptDescribed {
+            concept: "c2".into(),
+            description: "Asked, not told.".into(),
+        },
+    );
+    assert_eq!(s.concepts["c2"].name, "Carers want to be asked");
+    rejects(
+        &mut s,
+        Event::ConceptsMerged {
+            concepts: vec!["c1".into()],
+            into: "c1".into(),
+        },
+        "into itself",
+    );
+    rejects(
+        &mut s,
+        Event::ConceptsMerged {
+            concepts: vec![],
+            into: "c1".into(),
+        },
+        "must not be empty",
+    );
+    ok(
+        &mut s,
+        Event::ConceptsMerged {
+            concepts: vec!["c2".into()],
+            into: "c1".into(),
+        },
+    );
+    assert_eq!(s.concepts["c1"].statements.len(), 3);
+    assert_eq!(
+        s.concepts["c2"].merged_into.as_ref().map(|c| c.as_str()),
+        Some("c1")
+    );
+    rejects(&mut s, link("c2", &["st1"]), "was merged");
+    rejects(
+        &mut s,
+        Event::ConceptRenamed {
+            concept: "c2".into(),
+            name: "x".into(),
+        },
+        "was merged",
+    );
+}
+
+#[test]
+fn translations_need_known_concepts_and_refutations_need_a_rationale() {
+    let mut s = base();
+    let tr = |id: &str, kind: TranslationKind, concepts: &[&str], rationale: &str| {
+        Event::TranslationMade {
+            id: id.into(),
+            kind,
+            concepts: concepts.iter().map(|c| (*c).into()).collect(),
+            rationale: rationale.into(),
+            at: t(5),
+        }
+    };
+    rejects(
+        &mut s,
+        tr("t1", TranslationKind::Refutational, &["c1", "c9"], "why"),
+        "no concept `c9`",
+    );
+    rejects(
+        &mut s,
+        tr("t1", TranslationKind::Refutational, &["c1"], "why"),
+        "at least two concepts",
+    );
+    rejects(
+        &mut s,
+        tr("t1", TranslationKind::Refutational, &["c1", "c1"], "why"),
+        "listed twice",
+    );
+    rejects(
+        &mut s,
+        tr("t1", TranslationKind::Refutational, &["c1", "c2"], "  "),
+        "needs a rationale",
+    );
+    rejects(
+        &mut s,
+        tr(
+            "t1",
+            TranslationKind::Reciprocal {
+                wording: String::new(),
+            },
+            &["c1", "c2"],
+            "",
+        ),
+        "wording must not be empty",
+    );
+    rejects(
+        &mut s,
+        tr(
+            "t1",
+            TranslationKind::LineOfArgument {
+                argument: String::new(),
+            },
+            &["c1", "c2"],
+            "",
+        ),
+        "line of argument must not be empty",
+    );
+    ok(
+        &mut s,
+        tr(
+            "t1",
+            TranslationKind::Refutational,
+            &["c1", "c2"],
+            "They contradict.",
+        ),
+    );
+    ok(
+        &mut s,
+        tr(
+            "t2",
+            TranslationKind::Reciprocal {
+                wording: "Timely word".into(),
+            },
+            &["c1", "c2"],
+            "",
+        ),
+    );
+    ok(
+        &mut s,
+        tr(
+            "t3",
+            TranslationKind::LineOfArgument {
+                argument: "Together…".into(),
+            },
+            &["c2", "c1"],
+            "",
+        ),
+    );
+    assert_eq!(
+        s.translations["t3"].concepts[0].as_str(),
+        "c2",
+        "a line of argument keeps its order"
+    );
+    rejects(
+        &mut s,
+        tr("t1", TranslationKind::Refutational, &["c1", "c2"], "x"),
+        "already exists",
+    );
+}
+
+#[test]
+fn interpretations_rest_on_concepts_and_are_settled_by_closed_rounds() {
+    let mut s = base();
+    let draft = |id: &str, concepts: &[&str], statements: &[&str]| Event::InterpretationDrafted {
+        id: id.into(),
+        text: "Asking the carer first makes leaving hospital go well.".into(),
+        translations: vec![],
+        concepts: concepts.iter().map(|c| (*c).into()).collect(),
+        statements: statements.iter().map(|c| (*c).into()).collect(),
+        at: t(6),
+    };
+    rejects(&mut s, draft("i1", &[], &["st1"]), "at least one concept");
+    rejects(&mut s, draft("i1", &["c9"], &[]), "no concept `c9`");
+    rejects(&mut s, draft("i1", &["c1"], &["st9"]), "no statement `st9`");
+    rejects(
+        &mut s,
+        Event::InterpretationDrafted {
+            id: "i1".into(),
+            text: "x".into(),
+            translations: vec!["t9".into()],
+            concepts: vec!["c1".into()],
+            statements: vec![],
+            at: t(6),
+        },
+        "no translation `t9`",
+    );
+    ok(&mut s, draft("i1", &["c1", "c2"], &["st1"]));
+    assert_eq!(s.interpretations["i1"].status, InterpretationStatus::Draft);
+    ok(
+        &mut s,
+        Event::InterpretationRevised {
+            interpretation: "i1".into(),
+            text: "Revised.".into(),
+            at: t(7),
+        },
+    );
+    assert_eq!(s.interpretations["i1"].text(), "Revised.");
+    assert_eq!(
+        s.interpretations["i1"].texts.len(),
+        2,
+        "earlier wording kept"
+    );
+    rejects(
+        &mut s,
+        Event::InterpretationRevised {
+            interpretation: "i9".into(),
+            text: "x".into(),
+            at: t(7),
+        },
+        "no interpretation `i9`",
+    );
+    let status = |st: InterpretationStatus, reason: &str, round: Option<&str>| {
+        Event::InterpretationStatusChanged {
+            interpretation: "i1".into(),
+            status: st,
+            reason: reason.into(),
+            round: round.map(RoundId::from),
+            at: t(8),
+        }
+    };
+    ok(&mut s, status(InterpretationStatus::Proposed, "", None));
+    ok(
+        &mut s,
+        open_round(
+            "v1",
+            VoteTarget::Interpretation("i1".into()),
+            VoteMethod::AgreeDisagree,
+            BallotMode::PerParticipant,
+        ),
+    );
+    ok(
+        &mut s,
+        open_round(
+            "v2",
+            VoteTarget::Question,
+            VoteMethod::AgreeDisagree,
+            BallotMode::PerParticipant,
+        ),
+    );
+    rejects(
+        &mut s,
+        status(InterpretationStatus::Agreed, "", Some("v1")),
+        "reason for the decision must not be empty",
+    );
+    rejects(
+        &mut s,
+        status(InterpretationStatus::Agreed, "most agreed", Some("v1")),
+        "still open",
+    );
+    rejects(
+        &mut s,
+        status(InterpretationStatus::Agreed, "most agreed", Some("v2")),
+        "was not a vote on interpretation `i1`",
+    );
+    rejects(
+        &mut s,
+        status(InterpretationStatus::Agreed, "most agreed", Some("v9")),
+        "no vote round `v9`",
+    );
+    ok(
+        &mut s,
+        Event::VoteClosed {
+            round: "v1".into(),
+            at: t(9),
+        },
+    );
+    ok(
+        &mut s,
+        status(InterpretationStatus::Agreed, "most agreed", Some("v1")),
+    );
+    let i = &s.interpretations["i1"];
+    assert_eq!(i.status, InterpretationStatus::Agreed);
+    assert_eq!(i.history.len(), 2);
+    assert_eq!(i.history[1].round.as_ref().map(|r| r.as_str()), Some("v1"));
+}
+
+#[test]
+fn memos_are_kept_with_their_stage() {
+    let mut s = base();
+    let memo = |id: &str, text: &str, stage: Option<&str>| Event::MemoAdded {
+        id: id.into(),
+        kind: MemoKind::Reflexive,
+        text: text.into(),
+        stage: stage.map(StageId::from),
+        by: "facilitator".into(),
+        at: t(3),
+    };
+    ok(&mut s, memo("m1", "I steered that.", Some("S1")));
+    rejects(&mut s, memo("m1", "again", None), "already exists");
+    rejects(&mut s, memo("m2", "", None), "memo must not be empty");
+    rejects(&mut s, memo("m2", "x", Some("S8")), "no stage `S8`");
+    assert_eq!(s.memos["m1"].kind, MemoKind::Reflexive);
+    assert_eq!(s.applied, 12);
+}
