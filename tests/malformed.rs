@@ -1,0 +1,369 @@
+//! Malformed files: each gives a clear error naming the file and line, and
+//! none panics or overflows the stack.
+
+mod common;
+use common::*;
+use roundtable::store::record::{GENESIS, sha256_hex};
+use roundtable::store::{self, StoreError, Writer, snapshot, template};
+use std::path::Path;
+
+/// A line with a correct hash over whatever body it is given, as a forger
+/// (or a buggy writer) would produce.
+fn seal(body: &[u8]) -> Vec<u8> {
+    let mut line = body.to_vec();
+    line.extend_from_slice(format!(",hash:\"{}\")\n", sha256_hex(body)).as_bytes());
+    line
+}
+
+/// The example's first three lines, and the head hash after them.
+fn good_prefix(dir: &Path) -> (Vec<u8>, String) {
+    drop(small_session(dir, 0));
+    let bytes = std::fs::read(journal(dir)).unwrap();
+    let v = store::verify(dir).unwrap();
+    assert!(v.failure.is_none());
+    (bytes, v.head)
+}
+
+/// Writes a journal made of the good prefix plus `extra`, and returns what
+/// `verify` and `Writer::open` say.
+fn journal_case(extra: impl FnOnce(&str) -> Vec<u8>) -> (String, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let (mut bytes, head) = good_prefix(&dir);
+    bytes.extend(extra(&head));
+    std::fs::write(journal(&dir), &bytes).unwrap();
+    let verify = match store::verify(&dir) {
+        Ok(v) => v
+            .failure
+            .map(|f| f.to_string())
+            .unwrap_or_else(|| "no failure".into()),
+        Err(e) => e.to_string(),
+    };
+    let open = match Writer::open(&dir, t(999)) {
+        Ok((_, w)) => format!("opened; warnings: {w:?}"),
+        Err(e) => e.to_string(),
+    };
+    (verify, open)
+}
+
+fn expect(case: &str, got: &str, words: &[&str]) {
+    for w in words {
+        assert!(got.contains(w), "{case}: `{got}` does not mention `{w}`");
+    }
+}
+
+fn body(seq: u64, prev: &str, event: &str) -> Vec<u8> {
+    format!("(seq:{seq},prev:\"{prev}\",at:\"2026-03-14T10:00:00Z\",actor:\"x\",event:{event}")
+        .into_bytes()
+}
+
+const GOOD_EVENT: &str = "ConsentChanged(participant:\"P1\",consent:false)";
+
+#[test]
+fn journal_lines() {
+    let cases: Vec<(&str, Box<dyn FnOnce(&str) -> Vec<u8>>, Vec<&str>)> = vec![
+        (
+            "truncated line followed by another",
+            Box::new(|h| {
+                let mut v = seal(&body(4, h, GOOD_EVENT));
+                v.truncate(v.len() / 2);
+                v.push(b'\n');
+                v.extend(seal(&body(5, h, GOOD_EVENT)));
+                v
+            }),
+            vec!["journal.ron line 4", "does not end with a record hash"],
+        ),
+        (
+            "wrong type (sequence number as text)",
+            Box::new(|h| {
+                seal(format!("(seq:\"four\",prev:\"{h}\",at:\"2026-03-14T10:00:00Z\",actor:\"x\",event:{GOOD_EVENT}").as_bytes())
+            }),
+            vec!["journal.ron line 4", "not a valid record"],
+        ),
+        (
+            "wrong type (timestamp)",
+            Box::new(|h| {
+                seal(
+                    format!("(seq:4,prev:\"{h}\",at:\"yesterday\",actor:\"x\",event:{GOOD_EVENT}")
+                        .as_bytes(),
+                )
+            }),
+            vec!["journal.ron line 4", "RFC 3339"],
+        ),
+        (
+            "unknown event variant",
+            Box::new(|h| seal(&body(4, h, "Exploded(how:\"loudly\")"))),
+            vec!["journal.ron line 4", "not a valid record", "Exploded"],
+        ),
+        (
+            "unknown record field",
+            Box::new(|h| {
+                seal(format!("(seq:4,prev:\"{h}\",at:\"2026-03-14T10:00:00Z\",actor:\"x\",colour:1,event:{GOOD_EVENT}").as_bytes())
+            }),
+            vec!["journal.ron line 4", "not a valid record"],
+        ),
+        (
+            "a 10 MB line",
+            Box::new(|h| {
+                let mut v = body(
+                    4,
+                    h,
+                    &format!(
+                        "ConsentChanged(participant:\"{}\",consent:false)",
+                        "P".repeat(10 << 20)
+                    ),
+                );
+                v.extend_from_slice(b")\n");
+                v
+            }),
+            vec!["journal.ron line 4", "longer than"],
+        ),
+        (
+            "10,000 nested brackets",
+            Box::new(|h| {
+                seal(&body(
+                    4,
+                    h,
+                    &format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)),
+                ))
+            }),
+            vec!["journal.ron line 4", "nested more than"],
+        ),
+        (
+            "invalid UTF-8",
+            Box::new(|h| {
+                let mut b = body(4, h, "ConsentChanged(participant:\"P");
+                b.extend_from_slice(b"\xff\xfe\",consent:false)");
+                seal(&b)
+            }),
+            vec!["journal.ron line 4", "not valid UTF-8"],
+        ),
+        (
+            "duplicated sequence number",
+            Box::new(|h| seal(&body(3, h, GOOD_EVENT))),
+            vec![
+                "journal.ron line 4",
+                "sequence number 3 where 4 was expected",
+            ],
+        ),
+        (
+            "out-of-order sequence number",
+            Box::new(|h| seal(&body(6, h, GOOD_EVENT))),
+            vec![
+                "journal.ron line 4",
+                "sequence number 6 where 4 was expected",
+            ],
+        ),
+        (
+            "wrong previous hash",
+            Box::new(|_| seal(&body(4, GENESIS, GOOD_EVENT))),
+            vec![
+                "journal.ron line 4",
+                "previous hash does not match record 3",
+            ],
+        ),
+        (
+            "an empty line",
+            Box::new(|h| {
+                let mut v = b"\n".to_vec();
+                v.extend(seal(&body(4, h, GOOD_EVENT)));
+                v
+            }),
+            vec!["journal.ron line 4", "empty"],
+        ),
+        (
+            "an event the session cannot take",
+            Box::new(|h| {
+                seal(&body(
+                    4,
+                    h,
+                    "StageStarted(stage:\"S9\",at:\"2026-03-14T10:00:00Z\")",
+                ))
+            }),
+            vec!["journal.ron line 4", "cannot be applied", "no stage `S9`"],
+        ),
+        (
+            "hash in capitals",
+            Box::new(|h| {
+                let line = seal(&body(4, h, GOOD_EVENT));
+                String::from_utf8(line).unwrap().to_uppercase().into_bytes()
+            }),
+            vec!["journal.ron line 4", "record 4"],
+        ),
+    ];
+    for (name, extra, words) in cases {
+        let (verify, open) = journal_case(extra);
+        expect(name, &verify, &words);
+        expect(name, &open, &words);
+        expect(name, &open, &["will not write"]);
+    }
+}
+
+#[test]
+fn an_empty_journal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    drop(small_session(&dir, 0));
+    std::fs::write(journal(&dir), b"").unwrap();
+    let v = store::verify(&dir).unwrap();
+    expect(
+        "empty journal",
+        &v.failure.unwrap().to_string(),
+        &["journal.ron line 1", "no records"],
+    );
+    let err = Writer::open(&dir, t(1)).err().unwrap().to_string();
+    expect("empty journal", &err, &["journal.ron", "no records"]);
+}
+
+fn template_error(contents: &[u8]) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("broken.ron");
+    std::fs::write(&path, contents).unwrap();
+    match template::load_template(&path) {
+        Ok(_) => "loaded".into(),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn templates() {
+    let good = std::fs::read_to_string("sessions/templates/cag-roundtable.ron").unwrap();
+    assert_eq!(template_error(good.as_bytes()), "loaded");
+    let cases: Vec<(&str, Vec<u8>, Vec<&str>)> = vec![
+        (
+            "truncated",
+            good.as_bytes()[..good.len() / 2].to_vec(),
+            vec!["broken.ron line", "column"],
+        ),
+        (
+            "wrong type",
+            good.replacen("minutes: 5,", "minutes: \"five\",", 1)
+                .into_bytes(),
+            vec!["broken.ron line 12, column 21", "integer"],
+        ),
+        (
+            "unknown variant",
+            good.replacen("kind: Welcome", "kind: Party", 1)
+                .into_bytes(),
+            vec!["broken.ron line 10, column", "Party"],
+        ),
+        (
+            "unknown field",
+            good.replacen("minutes: 5,", "minutes: 5, colour: 3,", 1)
+                .into_bytes(),
+            vec!["broken.ron line 12", "colour"],
+        ),
+        (
+            "10,000 nested brackets",
+            format!("(stages:{})", "[".repeat(10_000)).into_bytes(),
+            vec!["broken.ron line 1", "nested more than"],
+        ),
+        (
+            "invalid UTF-8",
+            [good.as_bytes(), b"\n// \xff\xfe"].concat(),
+            vec!["broken.ron line 60", "not valid UTF-8"],
+        ),
+        (
+            "a 10 MB file",
+            vec![b' '; 10 << 20],
+            vec!["broken.ron", "larger than"],
+        ),
+        (
+            "a stage of zero minutes",
+            good.replacen("minutes: 5,", "minutes: 0,", 1).into_bytes(),
+            vec!["broken.ron", "stage 1", "0 minutes"],
+        ),
+    ];
+    for (name, contents, words) in cases {
+        expect(name, &template_error(&contents), &words);
+    }
+}
+
+#[test]
+fn snapshots() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let w = small_session(&dir, 3);
+    w.snapshot().unwrap();
+    let live = canon(w.session());
+    drop(w);
+    let good = std::fs::read_to_string(dir.join("snapshot.ron")).unwrap();
+    let cases: Vec<(&str, Vec<u8>, Vec<&str>)> = vec![
+        (
+            "truncated",
+            good.as_bytes()[..good.len() / 2].to_vec(),
+            vec!["snapshot.ron: line 1, column"],
+        ),
+        (
+            "wrong type",
+            good.replacen("seq:6", "seq:\"six\"", 1).into_bytes(),
+            vec!["snapshot.ron: line 1, column"],
+        ),
+        (
+            "nested",
+            format!("(format:1,seq:{})", "(".repeat(10_000)).into_bytes(),
+            vec!["snapshot.ron: line 1", "nested more than"],
+        ),
+        (
+            "invalid UTF-8",
+            b"(format:1,\xff)".to_vec(),
+            vec!["snapshot.ron", "not valid UTF-8"],
+        ),
+        (
+            "claims too much",
+            good.replacen("seq:6", "seq:7", 1).into_bytes(),
+            vec!["snapshot.ron", "claims record 7"],
+        ),
+    ];
+    for (name, contents, words) in cases {
+        std::fs::write(dir.join("snapshot.ron"), &contents).unwrap();
+        let err = snapshot::read(&dir)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        expect(name, &err, &words);
+        let (w, warnings) = Writer::open(&dir, t(100)).unwrap();
+        assert_eq!(
+            canon(w.session()),
+            live,
+            "{name}: a bad snapshot changed the session"
+        );
+        expect(name, &warnings.join("\n"), &["snapshot.ron"]);
+    }
+}
+
+#[test]
+fn participants_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("people.ron");
+    std::fs::write(
+        &path,
+        "[\n  (id: \"P1\", role: ServiceUser, consent: true),\n  (id: \"P2\", role: Wizard),\n]",
+    )
+    .unwrap();
+    let err = template::load_participants(&path)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    expect(
+        "unknown role",
+        &err,
+        &["people.ron line 3, column", "Wizard"],
+    );
+    std::fs::write(
+        &path,
+        "[(id: \"P1\", role: Staff, sector: Nhs, level: FrontLine, real_name: \"A B\")]",
+    )
+    .unwrap();
+    let ok = template::load_participants(&path).unwrap();
+    assert_eq!(ok[0].real_name.as_deref(), Some("A B"));
+}
+
+#[test]
+fn errors_are_store_errors_not_panics() {
+    // Reading a folder that is not a session says so.
+    let tmp = tempfile::tempdir().unwrap();
+    let err = store::open_read_only(tmp.path()).err().unwrap();
+    assert!(matches!(err, StoreError::Invalid { .. }));
+    assert!(err.to_string().contains("no journal here"), "{err}");
+}

@@ -1,0 +1,329 @@
+//! The journal, snapshots and the writer lock, on real files.
+
+mod common;
+use common::*;
+use roundtable::domain::*;
+use roundtable::store::journal::{Appender, Durable};
+use roundtable::store::record::GENESIS;
+use roundtable::store::{self, StoreError, Writer, lock};
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
+
+#[test]
+fn reopening_gives_the_same_session_with_and_without_a_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let w = small_session(&dir, 10);
+    let live = canon(w.session());
+    w.snapshot().unwrap();
+    drop(w);
+    let (mut w, warnings) = Writer::open(&dir, t(100)).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(canon(w.session()), live);
+    w.record("note-taker", t(101), &statement(10)).unwrap();
+    let live = canon(w.session());
+    drop(w);
+    // The snapshot is now one record behind: snapshot + tail.
+    let r = store::open_read_only(&dir).unwrap();
+    assert_eq!(canon(&r.session), live);
+    std::fs::remove_file(dir.join("snapshot.ron")).unwrap();
+    let r = store::open_read_only(&dir).unwrap();
+    assert_eq!(canon(&r.session), live);
+    assert_eq!(r.records, 14);
+}
+
+#[test]
+fn a_bad_snapshot_costs_time_not_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let w = small_session(&dir, 5);
+    let live = canon(w.session());
+    w.snapshot().unwrap();
+    drop(w);
+    for garbage in [
+        &b"(format:1,seq:"[..],
+        b"\xff\xfe",
+        b"(format:1,seq:3,hash:\"00\",session:())",
+    ] {
+        std::fs::write(dir.join("snapshot.ron"), garbage).unwrap();
+        let (w, warnings) = Writer::open(&dir, t(50)).unwrap();
+        assert_eq!(canon(w.session()), live);
+        assert!(
+            warnings.iter().any(|w| w.contains("snapshot")),
+            "{warnings:?}"
+        );
+    }
+}
+
+#[test]
+fn changing_any_byte_of_any_line_fails_verify_naming_that_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    drop(small_session(&dir, 2));
+    std::fs::remove_file(dir.join("snapshot.ron")).ok();
+    let (bytes, starts) = lines(&dir);
+    assert!(store::verify(&dir).unwrap().failure.is_none());
+    for i in 0..bytes.len() {
+        let record = starts.iter().rposition(|s| *s <= i).unwrap() + 1;
+        for delta in [1u8, 0x80] {
+            let mut bad = bytes.clone();
+            bad[i] ^= delta;
+            std::fs::write(journal(&dir), &bad).unwrap();
+            let v = store::verify(&dir).unwrap();
+            let failure = v
+                .failure
+                .unwrap_or_else(|| panic!("byte {i} (record {record}) changed unnoticed"));
+            // A changed newline joins two lines: the joined line is the earlier record.
+            assert_eq!(failure.line as usize, record, "byte {i}: {failure}");
+            assert!(
+                failure.to_string().contains(&format!("record {record}")),
+                "{failure}"
+            );
+            assert!(
+                failure.to_string().contains("journal.ron line"),
+                "{failure}"
+            );
+        }
+    }
+    std::fs::write(journal(&dir), &bytes).unwrap();
+    assert!(store::verify(&dir).unwrap().failure.is_none());
+}
+
+#[test]
+fn an_edit_in_the_middle_refuses_writing_but_reading_works_up_to_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    drop(small_session(&dir, 6));
+    let text = std::fs::read_to_string(journal(&dir)).unwrap();
+    let edited = text.replacen("Statement number 3,", "Statement number 9,", 1);
+    assert_ne!(text, edited);
+    std::fs::write(journal(&dir), &edited).unwrap();
+    match Writer::open(&dir, t(99)) {
+        Err(StoreError::Damaged(p)) => {
+            assert_eq!(p.line, 6);
+            let msg = StoreError::Damaged(p).to_string();
+            assert!(
+                msg.contains("journal.ron line 6: record 6: record hash does not match"),
+                "{msg}"
+            );
+            assert!(msg.contains("will not write"), "{msg}");
+        }
+        Err(e) => panic!("unexpected error {e}"),
+        Ok(_) => panic!("a damaged journal was opened for writing"),
+    }
+    let r = store::open_read_only(&dir).unwrap();
+    assert_eq!(r.records, 5);
+    assert_eq!(r.session.statements.len(), 2);
+    assert!(r.damage.is_some());
+    assert_eq!(
+        std::fs::read_to_string(journal(&dir)).unwrap(),
+        edited,
+        "nothing was changed on disk"
+    );
+}
+
+#[test]
+fn a_line_cut_short_is_set_aside_and_nothing_before_it_is_lost() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let w = small_session(&dir, 5);
+    let before_last = {
+        let mut s = Session::default();
+        let (bytes, starts) = lines(&dir);
+        let cut = starts[starts.len() - 1];
+        let text = std::str::from_utf8(&bytes[..cut]).unwrap();
+        for l in text.lines() {
+            s.apply(
+                &roundtable::store::record::decode(l.as_bytes())
+                    .unwrap()
+                    .event,
+            )
+            .unwrap();
+        }
+        canon(&s)
+    };
+    drop(w);
+    std::fs::remove_file(dir.join("snapshot.ron")).ok();
+    let (bytes, starts) = lines(&dir);
+    let last = starts[starts.len() - 1];
+    for cut in [last + 1, last + (bytes.len() - last) / 2, bytes.len() - 1] {
+        std::fs::write(journal(&dir), &bytes[..cut]).unwrap();
+        assert!(
+            store::verify(&dir)
+                .unwrap()
+                .failure
+                .unwrap()
+                .reason
+                .contains("cut short")
+        );
+        let (mut w, warnings) = Writer::open(&dir, t(1000 + cut as i64)).unwrap();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("line 8") && warnings[0].contains("cut short"),
+            "{}",
+            warnings[0]
+        );
+        assert_eq!(w.records(), 7);
+        assert_eq!(canon(w.session()), before_last);
+        let aside: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with("journal.ron.broken-")
+            })
+            .collect();
+        assert!(!aside.is_empty());
+        assert!(
+            aside
+                .iter()
+                .any(|e| std::fs::read(e.path()).unwrap() == bytes[last..cut])
+        );
+        // Writing continues after the recovered end, and the journal verifies.
+        w.record("note-taker", t(2000), &statement(4)).unwrap();
+        drop(w);
+        let v = store::verify(&dir).unwrap();
+        assert!(v.failure.is_none(), "{:?}", v.failure);
+        assert_eq!(v.records, 8);
+        for e in aside {
+            std::fs::remove_file(e.path()).unwrap();
+        }
+    }
+}
+
+/// A sink that logs what happened to it and can fail on purpose.
+#[derive(Clone, Default)]
+struct Probe {
+    log: Arc<Mutex<Vec<String>>>,
+    fail_sync: Arc<Mutex<bool>>,
+}
+
+impl Write for Probe {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.log
+            .lock()
+            .unwrap()
+            .push(format!("write {}", buf.len()));
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Durable for Probe {
+    fn sync(&mut self) -> io::Result<()> {
+        if *self.fail_sync.lock().unwrap() {
+            self.log.lock().unwrap().push("sync failed".into());
+            return Err(io::Error::other("fsync: input/output error"));
+        }
+        self.log.lock().unwrap().push("sync".into());
+        Ok(())
+    }
+}
+
+#[test]
+fn an_event_is_committed_only_after_its_line_is_written_and_synced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let base = small_session(&dir, 0);
+    let session = base.session().clone();
+    let (records, head) = (base.records(), base.head().to_owned());
+    drop(base);
+    let probe = Probe::default();
+    let appender = Appender::new(Box::new(probe.clone()), journal(&dir), records, head);
+    let lock = lock::acquire(&dir, t(1)).unwrap();
+    let mut w = Writer::with_appender(&dir, session, appender, lock);
+
+    let committed = w.record("note-taker", t(5), &statement(0)).unwrap();
+    assert_eq!(committed.seq, 4);
+    let log = probe.log.lock().unwrap().clone();
+    assert!(
+        log.first().is_some_and(|l| l.starts_with("write")),
+        "{log:?}"
+    );
+    assert_eq!(
+        log.last().map(String::as_str),
+        Some("sync"),
+        "committed before sync: {log:?}"
+    );
+    assert_eq!(w.session().statements.len(), 1);
+
+    // A failed sync: not committed, not applied, and the handle is not trusted again.
+    *probe.fail_sync.lock().unwrap() = true;
+    let err = w.record("note-taker", t(6), &statement(1)).unwrap_err();
+    assert!(err.to_string().starts_with("not saved: sync of"), "{err}");
+    assert_eq!(
+        w.session().statements.len(),
+        1,
+        "an unsaved event was applied"
+    );
+    *probe.fail_sync.lock().unwrap() = false;
+    let err = w.record("note-taker", t(7), &statement(2)).unwrap_err();
+    assert!(matches!(err, StoreError::Poisoned(_)), "{err}");
+    assert!(err.to_string().contains("reopen"), "{err}");
+    assert_eq!(w.session().statements.len(), 1);
+
+    // A rejected event never reaches the sink.
+    let writes_before = probe.log.lock().unwrap().len();
+    let mut fresh = Writer::with_appender(
+        &dir,
+        w.session().clone(),
+        Appender::new(Box::new(probe.clone()), journal(&dir), 4, GENESIS.into()),
+        lock::acquire(tmp.path(), t(1)).unwrap(),
+    );
+    let err = fresh.record("note-taker", t(8), &statement(0)).unwrap_err();
+    assert!(err.to_string().contains("already exists"), "{err}");
+    assert_eq!(probe.log.lock().unwrap().len(), writes_before);
+}
+
+#[test]
+fn one_writer_at_a_time_and_the_refusal_says_who() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let w = small_session(&dir, 1);
+    match Writer::open(&dir, t(10)) {
+        Err(StoreError::Locked { holder }) => {
+            assert!(
+                holder.contains(&format!("process {}", std::process::id())),
+                "{holder}"
+            );
+        }
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("two writers on one session"),
+    }
+    // Readers need no lock.
+    assert_eq!(store::open_read_only(&dir).unwrap().records, 4);
+    assert!(store::verify(&dir).unwrap().failure.is_none());
+    drop(w);
+    assert!(
+        Writer::open(&dir, t(11)).is_ok(),
+        "the lock is released when the writer goes"
+    );
+}
+
+#[test]
+fn creating_over_an_existing_session_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    drop(small_session(&dir, 1));
+    let before = std::fs::read(journal(&dir)).unwrap();
+    let err = Writer::create(&dir, "facilitator", t(0), &[])
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("already exists"), "{err}");
+    assert_eq!(std::fs::read(journal(&dir)).unwrap(), before);
+}
+
+#[test]
+fn a_too_large_record_is_refused_before_writing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let mut w = small_session(&dir, 0);
+    let before = std::fs::read(journal(&dir)).unwrap();
+    let err = w.record(&"a".repeat(201), t(1), &statement(0)).unwrap_err();
+    assert!(err.to_string().contains("actor"), "{err}");
+    assert_eq!(std::fs::read(journal(&dir)).unwrap(), before);
+    w.record("note-taker", t(2), &statement(0)).unwrap();
+}
