@@ -564,7 +564,8 @@ fn per_participant_ballots_latest_counts_and_results_by_role() {
 #[test]
 fn every_method_checks_its_choices() {
     let mut s = base();
-    let cases: Vec<(VoteMethod, Vec<Choice>, Vec<(Choice, &str)>)> = vec![
+    type Case = (VoteMethod, Vec<Choice>, Vec<(Choice, &'static str)>);
+    let cases: Vec<Case> = vec![
         (
             VoteMethod::Resonance,
             vec![Choice::Resonance(1), Choice::Resonance(5)],

@@ -61,7 +61,8 @@ const GOOD_EVENT: &str = "ConsentChanged(participant:\"P1\",consent:false)";
 
 #[test]
 fn journal_lines() {
-    let cases: Vec<(&str, Box<dyn FnOnce(&str) -> Vec<u8>>, Vec<&str>)> = vec![
+    type Extra = Box<dyn FnOnce(&str) -> Vec<u8>>;
+    let cases: Vec<(&str, Extra, Vec<&str>)> = vec![
         (
             "truncated line followed by another",
             Box::new(|h| {

@@ -1,0 +1,293 @@
+//! The command line, run as a user would.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn roundtable(sessions: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_roundtable"))
+        .arg("--sessions")
+        .arg(sessions)
+        .args(args)
+        .output()
+        .expect("run roundtable")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const EXAMPLE: &str = "2026-03-14-cag-findings";
+
+/// A sessions folder with copies of the shipped templates and example.
+fn copy_of_shipped() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for sub in ["templates", EXAMPLE] {
+        std::fs::create_dir_all(tmp.path().join(sub)).unwrap();
+        for entry in std::fs::read_dir(Path::new("sessions").join(sub)).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_name() != "writer.lock" {
+                std::fs::copy(entry.path(), tmp.path().join(sub).join(entry.file_name())).unwrap();
+            }
+        }
+    }
+    tmp
+}
+
+#[test]
+fn list_and_verify_work_on_the_shipped_example() {
+    let sessions = Path::new("sessions");
+    let o = roundtable(sessions, &["list"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("2026-03-14  2026-03-14-cag-findings"), "{out}");
+    assert!(
+        out.contains("CAG roundtable: early findings on leaving hospital"),
+        "{out}"
+    );
+    assert!(
+        out.contains("8 participants, 16 statements, 6 votes, 3 interpretations"),
+        "{out}"
+    );
+    let o = roundtable(sessions, &["verify", EXAMPLE]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("ok: sessions/2026-03-14-cag-findings — 136 records, head hash"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn the_shipped_example_is_what_the_program_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("ex");
+    let o = roundtable(tmp.path(), &["demo", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let fresh = std::fs::read_to_string(out.join("journal.ron")).unwrap();
+    let shipped =
+        std::fs::read_to_string(Path::new("sessions").join(EXAMPLE).join("journal.ron")).unwrap();
+    assert!(
+        fresh == shipped,
+        "sessions/{EXAMPLE} is out of date: run `cargo run -- demo --out /tmp/x` and copy journal.ron and snapshot.ron over"
+    );
+}
+
+#[test]
+fn the_example_holds_everything_the_method_names() {
+    let r = roundtable::store::open_read_only(&Path::new("sessions").join(EXAMPLE)).unwrap();
+    let s = &r.session;
+    use roundtable::domain::*;
+    let roles: std::collections::HashSet<_> =
+        s.participants.values().map(|p| p.role.group()).collect();
+    assert_eq!(roles.len(), 4, "service users, carers, staff and others");
+    for stage in s
+        .stages
+        .values()
+        .filter(|st| matches!(st.kind, StageKind::Discuss | StageKind::Translate))
+    {
+        let kinds: std::collections::HashSet<_> = s
+            .statements
+            .values()
+            .filter(|x| x.stage.as_ref() == Some(&stage.id))
+            .map(|x| x.current().kind)
+            .collect();
+        assert!(
+            kinds.contains(&StatementKind::Quote) && kinds.contains(&StatementKind::Paraphrase),
+            "stage {}",
+            stage.id
+        );
+    }
+    let methods: std::collections::HashSet<_> =
+        s.rounds.values().map(|r| r.method.label()).collect();
+    assert!(methods.len() >= 4, "{methods:?}");
+    assert!(s.rounds.values().any(|r| r.mode == BallotMode::Counted));
+    let kinds: std::collections::HashSet<_> =
+        s.translations.values().map(|t| t.kind.label()).collect();
+    assert_eq!(kinds.len(), 3);
+    assert_eq!(s.interpretations.len(), 3);
+    assert!(
+        s.interpretations
+            .values()
+            .all(|i| !i.concepts.is_empty() && !i.statements.is_empty())
+    );
+    assert!(s.memos.len() >= 3);
+    assert!(
+        s.statements.values().any(|x| x.is_amended())
+            && s.statements.values().any(|x| x.is_retracted())
+    );
+    assert!(s.stages.values().all(|st| st.state() == StageState::Ended));
+}
+
+#[test]
+fn new_creates_a_session_from_a_template_with_participants() {
+    let tmp = copy_of_shipped();
+    let people = tmp.path().join("people.ron");
+    std::fs::write(
+        &people,
+        "[(id: \"P1\", role: ServiceUser, consent: true), (id: \"P2\", role: Staff, sector: Nhs)]",
+    )
+    .unwrap();
+    let o = roundtable(
+        tmp.path(),
+        &[
+            "new",
+            "--template",
+            "barriers-enablers",
+            "--title",
+            "Access: what helps?",
+            "--focus",
+            "What helps people get support?",
+            "--participants",
+            people.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("7 stages, 75 planned minutes, 2 participants"),
+        "{}",
+        stdout(&o)
+    );
+    let o = roundtable(tmp.path(), &["list"]);
+    assert!(stdout(&o).contains("Access: what helps?"), "{}", stdout(&o));
+    let folder = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .ends_with("-access-what-helps")
+        })
+        .expect("session folder named from date and title");
+    let o = roundtable(tmp.path(), &["verify", folder.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    // The same title the same day is refused rather than mixed in.
+    let o = roundtable(
+        tmp.path(),
+        &[
+            "new",
+            "--template",
+            "barriers-enablers",
+            "--title",
+            "Access: what helps?",
+            "--focus",
+            "x",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_templates_and_names_get_clear_errors() {
+    let tmp = copy_of_shipped();
+    let o = roundtable(
+        tmp.path(),
+        &["new", "--template", "nope", "--title", "T", "--focus", "F"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no such template; known templates: barriers-enablers, cag-roundtable, cross-case-workshop"), "{}", stderr(&o));
+    std::fs::write(
+        tmp.path().join("templates/broken.ron"),
+        "(name: \"b\", description: \"d\", stages: [(kind: Party)])",
+    )
+    .unwrap();
+    let o = roundtable(
+        tmp.path(),
+        &[
+            "new",
+            "--template",
+            "broken",
+            "--title",
+            "T",
+            "--focus",
+            "F",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("broken.ron line 1, column"),
+        "{}",
+        stderr(&o)
+    );
+    let o = roundtable(tmp.path(), &["templates"]);
+    assert!(
+        stdout(&o).contains("broken") && stdout(&o).contains("cannot be used"),
+        "{}",
+        stdout(&o)
+    );
+    let o = roundtable(
+        tmp.path(),
+        &[
+            "new",
+            "--template",
+            "cag-roundtable",
+            "--title",
+            "T",
+            "--focus",
+            "  ",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("the focus must not be empty"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn verify_fails_on_a_tampered_copy_and_names_the_record() {
+    let tmp = copy_of_shipped();
+    let journal = tmp.path().join(EXAMPLE).join("journal.ron");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let tampered = text.replacen(
+        "Nobody told me I was going home",
+        "Everybody told me I was going home",
+        1,
+    );
+    let line = text
+        .lines()
+        .position(|l| l.contains("Nobody told me I was going home"))
+        .unwrap()
+        + 1;
+    std::fs::write(&journal, tampered).unwrap();
+    let o = roundtable(tmp.path(), &["verify", EXAMPLE]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!("FAILED: {}", journal.display())),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "line {line}: record {line}: record hash does not match"
+        )),
+        "{out}"
+    );
+    // The session can still be read up to the damage.
+    let o = roundtable(tmp.path(), &["show", EXAMPLE]);
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains(&format!("Showing the session up to record {}", line - 1)),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn show_is_pseudonymised() {
+    let o = roundtable(Path::new("sessions"), &["show", EXAMPLE]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(
+        out.contains("Leaving hospital goes well when someone asks the carer"),
+        "{out}"
+    );
+    for name in ["Margaret Ellis", "Linda Hughes", "Claire Dunn"] {
+        assert!(!out.contains(name), "real name {name} shown");
+    }
+}
