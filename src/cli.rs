@@ -6,7 +6,18 @@ use crate::store::template::{self, list_templates, load_participants, load_templ
 use crate::store::{self, StoreError, Writer};
 use crate::summary;
 use clap::{Parser, Subcommand};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+/// Why a command stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    /// Writing the output failed (for instance a closed pipe).
+    #[error("cannot write output: {0}")]
+    Output(#[from] io::Error),
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -62,12 +73,22 @@ pub enum Command {
 }
 
 /// Finds a session by path or by folder name under the sessions folder.
-pub fn resolve(sessions: &Path, name: &str) -> PathBuf {
+pub fn resolve(sessions: &Path, name: &str) -> Result<PathBuf, StoreError> {
     let direct = PathBuf::from(name);
     if direct.join(store::journal::JOURNAL).exists() {
-        return direct;
+        return Ok(direct);
     }
-    sessions.join(name)
+    let dir = sessions.join(name);
+    if dir.join(store::journal::JOURNAL).exists() {
+        return Ok(dir);
+    }
+    Err(StoreError::Invalid {
+        path: dir,
+        reason: format!(
+            "there is no session `{name}` here (no journal.ron); `roundtable list` shows the sessions in {}",
+            sessions.display()
+        ),
+    })
 }
 
 pub fn now() -> Timestamp {
@@ -100,7 +121,7 @@ pub fn slug(date: &str, title: &str) -> String {
 }
 
 /// Runs a command; the error is a message for the user. Returns the exit code.
-pub fn run(cli: Cli) -> Result<i32, StoreError> {
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Failure> {
     match cli.command {
         Command::New {
             template,
@@ -115,10 +136,10 @@ pub fn run(cli: Cli) -> Result<i32, StoreError> {
                     .into_iter()
                     .map(|(n, _)| n)
                     .collect();
-                return Err(StoreError::Invalid {
+                return Err(Failure::Store(StoreError::Invalid {
                     path,
                     reason: format!("no such template; known templates: {}", known.join(", ")),
-                });
+                }));
             }
             let t = load_template(&path)?;
             let now = now();
@@ -138,47 +159,50 @@ pub fn run(cli: Cli) -> Result<i32, StoreError> {
             let dir = cli.sessions.join(slug(&now.date(), &title));
             let w = Writer::create(&dir, "facilitator", now, &events)?;
             w.snapshot()?;
-            println!(
+            writeln!(
+                out,
                 "Created {} ({} stages, {} planned minutes, {} participants).",
                 dir.display(),
                 t.stages.len(),
                 t.planned_minutes(),
                 w.session().participants.len()
-            );
+            )?;
             Ok(0)
         }
         Command::List => {
             let sessions = summary::list_sessions(&cli.sessions)?;
             if sessions.is_empty() {
-                println!("No sessions in {}.", cli.sessions.display());
+                writeln!(out, "No sessions in {}.", cli.sessions.display())?;
             }
             for line in sessions {
-                println!("{line}");
+                writeln!(out, "{line}")?;
             }
             Ok(0)
         }
         Command::Verify { session } => {
-            let dir = resolve(&cli.sessions, &session);
+            let dir = resolve(&cli.sessions, &session)?;
             let v = store::verify(&dir)?;
             for n in &v.notes {
-                println!("note: {n}");
+                writeln!(out, "note: {n}")?;
             }
             match v.failure {
                 None => {
-                    println!(
+                    writeln!(
+                        out,
                         "ok: {} — {} records, head hash {}",
                         dir.display(),
                         v.records,
                         v.head
-                    );
+                    )?;
                     Ok(0)
                 }
                 Some(p) => {
-                    println!("FAILED: {p}");
-                    println!(
+                    writeln!(out, "FAILED: {p}")?;
+                    writeln!(
+                        out,
                         "{} records before it are sound; last good hash {}",
                         v.records, v.head
-                    );
+                    )?;
                     Ok(1)
                 }
             }
@@ -186,35 +210,37 @@ pub fn run(cli: Cli) -> Result<i32, StoreError> {
         Command::Templates => {
             for (name, t) in list_templates(&cli.sessions)? {
                 match t {
-                    Ok(t) => println!(
+                    Ok(t) => writeln!(
+                        out,
                         "{name:<22} {:>3} min, {:>2} stages  {}",
                         t.planned_minutes(),
                         t.stages.len(),
                         t.description
-                    ),
-                    Err(e) => println!("{name:<22} cannot be used: {e}"),
+                    )?,
+                    Err(e) => writeln!(out, "{name:<22} cannot be used: {e}")?,
                 }
             }
             Ok(0)
         }
         Command::Show { session } => {
-            let dir = resolve(&cli.sessions, &session);
+            let dir = resolve(&cli.sessions, &session)?;
             let r = store::open_read_only(&dir)?;
             for w in &r.warnings {
-                eprintln!("warning: {w}");
+                writeln!(err, "warning: {w}")?;
             }
             if let Some(d) = &r.damage {
-                eprintln!(
+                writeln!(
+                    err,
                     "warning: {d}\nShowing the session up to record {}.",
                     r.records
-                );
+                )?;
             }
-            print!("{}", summary::render(&r.session));
-            println!("\n{} records, head hash {}", r.records, r.head);
+            write!(out, "{}", summary::render(&r.session))?;
+            writeln!(out, "\n{} records, head hash {}", r.records, r.head)?;
             Ok(0)
         }
-        Command::Demo { out } => {
-            let dir = out.unwrap_or_else(|| cli.sessions.join(demo::EXAMPLE));
+        Command::Demo { out: dest } => {
+            let dir = dest.unwrap_or_else(|| cli.sessions.join(demo::EXAMPLE));
             let w = demo::write_example(&dir)?;
             let s: &Session = w.session();
             let agreed = s
@@ -222,14 +248,15 @@ pub fn run(cli: Cli) -> Result<i32, StoreError> {
                 .values()
                 .filter(|i| i.status == InterpretationStatus::Agreed)
                 .count();
-            println!(
+            writeln!(
+                out,
                 "Wrote {}: {} records, {} statements, {} vote rounds, {} interpretations ({agreed} agreed).",
                 dir.display(),
                 w.records(),
                 s.statements.len(),
                 s.rounds.len(),
                 s.interpretations.len()
-            );
+            )?;
             Ok(0)
         }
     }
