@@ -215,7 +215,11 @@ fn bad_templates_and_names_get_clear_errors() {
     );
     let o = roundtable(tmp.path(), &["verify", "no-such-session"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("there is no session `no-such-session` here"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("there is no session `no-such-session` here"),
+        "{}",
+        stderr(&o)
+    );
     let o = roundtable(tmp.path(), &["templates"]);
     assert!(
         stdout(&o).contains("broken") && stdout(&o).contains("cannot be used"),

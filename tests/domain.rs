@@ -1074,3 +1074,246 @@ fn memos_are_kept_with_their_stage() {
     assert_eq!(s.memos["m1"].kind, MemoKind::Reflexive);
     assert_eq!(s.applied, 12);
 }
+
+#[test]
+fn the_remaining_rejections() {
+    let mut s = base();
+    let mut long_name = participant("P8", Role::Other);
+    if let Event::ParticipantAdded { participant } = &mut long_name {
+        participant.real_name = Some("n".repeat(501));
+    }
+    rejects(&mut s, long_name, "real name is too long");
+    let mut bad_id = say("st 4", "P1", "x");
+    if let Event::StatementAdded { captured_by, .. } = &mut bad_id {
+        *captured_by = "n".into();
+    }
+    rejects(&mut s, bad_id, "not a usable statement id");
+    let mut nobody = say("st4", "P1", "x");
+    if let Event::StatementAdded { captured_by, .. } = &mut nobody {
+        captured_by.clear();
+    }
+    rejects(&mut s, nobody, "who captured it must not be empty");
+    let mut too_many = say("st4", "P1", "x");
+    if let Event::StatementAdded { tags, .. } = &mut too_many {
+        *tags = (0..21).map(|i| format!("t{i}")).collect();
+    }
+    rejects(&mut s, too_many, "21 tags given");
+    // A paused stage still blocks starting another.
+    ok(
+        &mut s,
+        Event::StageStarted {
+            stage: "S1".into(),
+            at: t(0),
+        },
+    );
+    ok(
+        &mut s,
+        Event::StagePaused {
+            stage: "S1".into(),
+            at: t(1),
+        },
+    );
+    rejects(
+        &mut s,
+        Event::StageStarted {
+            stage: "S2".into(),
+            at: t(2),
+        },
+        "while stage `S1` is under way",
+    );
+    rejects(
+        &mut s,
+        Event::StageAdjusted {
+            stage: "S9".into(),
+            by_secs: 1,
+            at: t(2),
+        },
+        "no stage `S9`",
+    );
+    let mut no_question = open_round(
+        "v1",
+        VoteTarget::Question,
+        VoteMethod::Resonance,
+        BallotMode::PerParticipant,
+    );
+    if let Event::VoteOpened { question, .. } = &mut no_question {
+        question.clear();
+    }
+    rejects(&mut s, no_question, "question must not be empty");
+    let mut bad_stage = open_round(
+        "v1",
+        VoteTarget::Question,
+        VoteMethod::Resonance,
+        BallotMode::PerParticipant,
+    );
+    if let Event::VoteOpened { stage, .. } = &mut bad_stage {
+        *stage = Some("S9".into());
+    }
+    rejects(&mut s, bad_stage, "no stage `S9`");
+    rejects(
+        &mut s,
+        open_round(
+            "v1",
+            VoteTarget::Question,
+            VoteMethod::Dots {
+                options: vec!["a".into(), "b".into()],
+                per_person: 11,
+            },
+            BallotMode::PerParticipant,
+        ),
+        "1 to 10 dots",
+    );
+    ok(
+        &mut s,
+        open_round(
+            "v1",
+            VoteTarget::Question,
+            VoteMethod::Resonance,
+            BallotMode::Counted,
+        ),
+    );
+    ok(
+        &mut s,
+        Event::VoteClosed {
+            round: "v1".into(),
+            at: t(3),
+        },
+    );
+    rejects(
+        &mut s,
+        Event::TallyRecorded {
+            round: "v1".into(),
+            role: None,
+            counts: vec![0; 5],
+            at: t(3),
+        },
+        "is closed",
+    );
+    rejects(
+        &mut s,
+        Event::TallyRecorded {
+            round: "v7".into(),
+            role: None,
+            counts: vec![0; 5],
+            at: t(3),
+        },
+        "no vote round `v7`",
+    );
+    rejects(
+        &mut s,
+        Event::ConceptDescribed {
+            concept: "c1".into(),
+            description: "d".repeat(10_001),
+        },
+        "description is too long",
+    );
+    rejects(
+        &mut s,
+        Event::ConceptDescribed {
+            concept: "c7".into(),
+            description: "d".into(),
+        },
+        "no concept `c7`",
+    );
+    rejects(
+        &mut s,
+        Event::StatementsUnlinked {
+            concept: "c1".into(),
+            statements: vec![],
+        },
+        "must not be empty",
+    );
+    rejects(
+        &mut s,
+        Event::ConceptsMerged {
+            concepts: vec!["c2".into(), "c2".into()],
+            into: "c1".into(),
+        },
+        "listed twice",
+    );
+    rejects(
+        &mut s,
+        Event::ConceptsMerged {
+            concepts: vec!["c8".into()],
+            into: "c1".into(),
+        },
+        "no concept `c8`",
+    );
+    rejects(
+        &mut s,
+        Event::ConceptsMerged {
+            concepts: vec!["c1".into()],
+            into: "c8".into(),
+        },
+        "no concept `c8`",
+    );
+    rejects(
+        &mut s,
+        Event::InterpretationDrafted {
+            id: "i1".into(),
+            text: " ".into(),
+            translations: vec![],
+            concepts: vec!["c1".into()],
+            statements: vec![],
+            at: t(4),
+        },
+        "interpretation must not be empty",
+    );
+    ok(
+        &mut s,
+        Event::InterpretationDrafted {
+            id: "i1".into(),
+            text: "x".into(),
+            translations: vec![],
+            concepts: vec!["c1".into()],
+            statements: vec![],
+            at: t(4),
+        },
+    );
+    rejects(
+        &mut s,
+        Event::InterpretationDrafted {
+            id: "i1".into(),
+            text: "y".into(),
+            translations: vec![],
+            concepts: vec!["c1".into()],
+            statements: vec![],
+            at: t(4),
+        },
+        "already exists",
+    );
+    rejects(
+        &mut s,
+        Event::InterpretationStatusChanged {
+            interpretation: "i1".into(),
+            status: InterpretationStatus::Proposed,
+            reason: "r".repeat(501),
+            round: None,
+            at: t(5),
+        },
+        "reason is too long",
+    );
+    rejects(
+        &mut s,
+        Event::InterpretationStatusChanged {
+            interpretation: "i4".into(),
+            status: InterpretationStatus::Proposed,
+            reason: String::new(),
+            round: None,
+            at: t(5),
+        },
+        "no interpretation `i4`",
+    );
+    rejects(
+        &mut s,
+        Event::MemoAdded {
+            id: "m1".into(),
+            kind: MemoKind::Process,
+            text: "x".into(),
+            stage: None,
+            by: " ".into(),
+            at: t(5),
+        },
+        "memo's author must not be empty",
+    );
+}
