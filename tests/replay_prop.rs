@@ -19,6 +19,7 @@ enum Action {
     Resume,
     Adjust(i16),
     End,
+    Reopen(u8),
     Open(u8, bool, u8),
     Ballot(u8, u8, u8),
     Tally(u8, u8, Vec<u8>),
@@ -48,6 +49,7 @@ fn action() -> impl Strategy<Value = Action> {
         Just(Action::Resume),
         any::<i16>().prop_map(Action::Adjust),
         Just(Action::End),
+        any::<u8>().prop_map(Action::Reopen),
         (any::<u8>(), any::<bool>(), any::<u8>()).prop_map(|(a, b, c)| Action::Open(a, b, c)),
         (any::<u8>(), any::<u8>(), any::<u8>()).prop_map(|(a, b, c)| Action::Ballot(a, b, c)),
         (
@@ -142,6 +144,10 @@ fn event(s: &Session, a: &Action, n: usize, at: Timestamp) -> Option<Event> {
             at,
         },
         Action::End => Event::StageEnded { stage: stage?, at },
+        Action::Reopen(i) => Event::StageReopened {
+            stage: pick(&s.stages, i)?,
+            at,
+        },
         Action::Open(m, counted, target) => {
             let method = match m % 5 {
                 0 => VoteMethod::AgreeDisagree,

@@ -56,6 +56,12 @@ pub enum Event {
         stage: StageId,
         at: Timestamp,
     },
+    /// Goes back to a finished stage. Its clock carries on from where it
+    /// stopped: the time it spent finished counts as a pause.
+    StageReopened {
+        stage: StageId,
+        at: Timestamp,
+    },
     StatementAdded {
         id: StatementId,
         kind: StatementKind,
@@ -185,6 +191,7 @@ impl Event {
             Event::StageResumed { .. } => "StageResumed",
             Event::StageAdjusted { .. } => "StageAdjusted",
             Event::StageEnded { .. } => "StageEnded",
+            Event::StageReopened { .. } => "StageReopened",
             Event::StatementAdded { .. } => "StatementAdded",
             Event::StatementAmended { .. } => "StatementAmended",
             Event::StatementRetracted { .. } => "StatementRetracted",

@@ -449,6 +449,31 @@ impl Session {
                     StageState::Ended => Err(stage_problem(stage, "has already ended")),
                 }
             }
+            Event::StageReopened { stage, at } => {
+                let s = self.stage(stage)?;
+                if s.state() != StageState::Ended {
+                    return Err(stage_problem(
+                        stage,
+                        "has not finished, so it cannot be reopened",
+                    ));
+                }
+                if let Some(cur) = self.current_stage() {
+                    return Err(stage_problem(
+                        stage,
+                        format!(
+                            "cannot reopen while stage `{}` is under way; end that first",
+                            cur.id
+                        ),
+                    ));
+                }
+                match s.runtime.ended {
+                    Some(ended) if *at < ended => Err(stage_problem(
+                        stage,
+                        "cannot reopen before the moment it ended",
+                    )),
+                    _ => Ok(()),
+                }
+            }
             Event::StatementAdded {
                 id,
                 speaker,
@@ -885,6 +910,16 @@ impl Session {
                         p.until = Some(at);
                     }
                     s.runtime.ended = Some(at);
+                }
+            }
+            Event::StageReopened { stage, at } => {
+                if let Some(s) = self.stages.get_mut(&stage)
+                    && let Some(ended) = s.runtime.ended.take()
+                {
+                    s.runtime.pauses.push(Pause {
+                        from: ended,
+                        until: Some(at),
+                    });
                 }
             }
             Event::StatementAdded {
