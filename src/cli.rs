@@ -5,6 +5,7 @@ use crate::domain::{Event, InterpretationStatus, Session, Timestamp};
 use crate::store::template::{self, list_templates, load_participants, load_template};
 use crate::store::{self, StoreError, Writer};
 use crate::summary;
+use crate::ui::ThemeName;
 use clap::{Parser, Subcommand};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -35,7 +36,7 @@ pub struct Cli {
     )]
     pub sessions: PathBuf,
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,12 +65,36 @@ pub enum Command {
     Templates,
     /// Print a session: agenda planned and actual, statements, votes, interpretations.
     Show { session: String },
+    /// Run a session live: projector, capture and vote screens.
+    Run {
+        /// The session folder (name under --sessions, or a path).
+        #[arg(required_unless_present = "demo")]
+        session: Option<String>,
+        /// Start a fresh rehearsal session from the CAG template with demo participants.
+        #[arg(long, conflicts_with = "session")]
+        demo: bool,
+        #[command(flatten)]
+        look: Look,
+    },
     /// Write the example session (used to build the shipped example).
     Demo {
         /// Folder to write it to [default: SESSIONS/2026-03-14-cag-findings].
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Look {
+    /// Colours: high-contrast suits projectors.
+    #[arg(long, value_enum, default_value = "high-contrast")]
+    pub theme: ThemeName,
+    /// Key bindings to override [default: ~/.config/roundtable/keymap.ron].
+    #[arg(long)]
+    pub keymap: Option<PathBuf>,
+    /// Who this terminal records as (the journal's actor).
+    #[arg(long = "as", default_value = "facilitator")]
+    pub actor: String,
 }
 
 /// Finds a session by path or by folder name under the sessions folder.
@@ -122,7 +147,22 @@ pub fn slug(date: &str, title: &str) -> String {
 
 /// Runs a command; the error is a message for the user. Returns the exit code.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Failure> {
-    match cli.command {
+    let Some(command) = cli.command else {
+        return crate::picker::run(&cli.sessions, out);
+    };
+    match command {
+        Command::Run {
+            session,
+            demo,
+            look,
+        } => {
+            let dir = match (session, demo) {
+                (_, true) => rehearsal(&cli.sessions, out)?,
+                (Some(name), false) => resolve(&cli.sessions, &name)?,
+                (None, false) => return crate::picker::run(&cli.sessions, out),
+            };
+            run_live(&dir, look)
+        }
         Command::New {
             template,
             title,
@@ -260,4 +300,79 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             Ok(0)
         }
     }
+}
+
+/// Opens `dir` for writing and runs the live screens on it.
+pub fn run_live(dir: &Path, look: Look) -> Result<i32, Failure> {
+    let keymap_path = look
+        .keymap
+        .clone()
+        .or_else(crate::app::keymap::default_path);
+    let keymap = crate::app::keymap::Keymap::load(keymap_path.as_deref()).map_err(|reason| {
+        Failure::Store(StoreError::Invalid {
+            path: keymap_path.clone().unwrap_or_default(),
+            reason,
+        })
+    })?;
+    let (writer, warnings) = Writer::open(dir, now())?;
+    crate::tui::run(
+        writer,
+        crate::tui::Options {
+            theme: crate::ui::Theme::new(look.theme),
+            actor: look.actor,
+            keymap,
+            warnings,
+        },
+    )?;
+    Ok(0)
+}
+
+/// A fresh session from the CAG template with eight demo participants, so a
+/// workshop can be tried without touching the shipped example.
+fn rehearsal(sessions: &Path, out: &mut dyn Write) -> Result<PathBuf, Failure> {
+    use crate::domain::{Participant, ParticipantId, Role};
+    let path = template::template_path(sessions, "cag-roundtable");
+    let t = load_template(&path)?;
+    let now = now();
+    let mut events = vec![Event::SessionCreated {
+        title: "Rehearsal: CAG roundtable".into(),
+        focus: "What do our early findings about leaving hospital with dementia mean to the people who live it?".into(),
+        facilitator: "facilitator".into(),
+        created: now,
+        template: Some("cag-roundtable".into()),
+    }];
+    events.extend(t.stage_events());
+    let roles = [
+        Role::ServiceUser,
+        Role::ServiceUser,
+        Role::UnpaidCarer,
+        Role::UnpaidCarer,
+        Role::Staff,
+        Role::Staff,
+        Role::Volunteer,
+        Role::CommunityRepresentative,
+    ];
+    for (i, role) in roles.into_iter().enumerate() {
+        events.push(Event::ParticipantAdded {
+            participant: Participant {
+                id: ParticipantId::new(format!("P{}", i + 1)),
+                role,
+                sector: None,
+                level: None,
+                real_name: None,
+                consent: true,
+            },
+        });
+    }
+    let base = slug(&now.date(), "rehearsal");
+    let mut dir = sessions.join(&base);
+    let mut n = 1;
+    while dir.exists() {
+        n += 1;
+        dir = sessions.join(format!("{base}-{n}"));
+    }
+    let w = Writer::create(&dir, "facilitator", now, &events)?;
+    drop(w);
+    writeln!(out, "Created {} for a rehearsal.", dir.display())?;
+    Ok(dir)
 }

@@ -1,7 +1,11 @@
 //! roundtable: deliberative workshops with a trustworthy audit trail.
 
+pub mod app;
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod picker;
 pub mod store;
 pub mod summary;
+pub mod tui;
+pub mod ui;

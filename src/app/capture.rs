@@ -1,0 +1,304 @@
+//! The note-taker's capture screen: type, attribute, tag, save; amend and
+//! retract what was saved.
+
+use super::keymap::Action;
+use super::{App, Effect, KINDS, Overlay, PromptKind, Tone, new_input};
+use crate::domain::{
+    Event, ParticipantId, Session, Speaker, StatementId, StatementKind, Timestamp,
+};
+use ratatui_textarea::TextArea;
+
+pub const PLACEHOLDER: &str = "Type what was said. #tag to tag, @P2 to attribute. Enter saves.";
+
+pub struct CaptureState {
+    pub input: TextArea<'static>,
+    /// Who is speaking; `None` is the whole group.
+    pub speaker: Option<ParticipantId>,
+    pub kind: StatementKind,
+    /// The statement selected in the recent list (for amend and retract).
+    pub selected: Option<StatementId>,
+    /// Set while the input holds an amendment to this statement.
+    pub amending: Option<StatementId>,
+    /// Set once a speaker was chosen, so the default does not override it.
+    pub speaker_chosen: bool,
+}
+
+impl Default for CaptureState {
+    fn default() -> Self {
+        let mut input = new_input(PLACEHOLDER);
+        input.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+        Self {
+            input,
+            speaker: None,
+            kind: StatementKind::Quote,
+            selected: None,
+            amending: None,
+            speaker_chosen: false,
+        }
+    }
+}
+
+/// What the note-taker typed, split into words, tags and an attribution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    pub text: String,
+    pub tags: Vec<String>,
+    /// `@P2` in the text names the speaker; `@group` the whole group.
+    pub speaker: Option<Speaker>,
+}
+
+/// Pulls `#tags` and an `@speaker` out of the text; keeps line breaks.
+pub fn parse(raw: &str, session: &Session) -> Parsed {
+    let mut tags: Vec<String> = Vec::new();
+    let mut speaker = None;
+    let lines: Vec<String> = raw
+        .lines()
+        .map(|line| {
+            line.split_whitespace()
+                .filter(|word| {
+                    if let Some(tag) = word.strip_prefix('#') {
+                        let tag: String = tag
+                            .trim_end_matches(|c: char| !c.is_alphanumeric())
+                            .to_lowercase();
+                        if !tag.is_empty()
+                            && tag
+                                .chars()
+                                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+                        {
+                            if !tags.contains(&tag) {
+                                tags.push(tag);
+                            }
+                            return false;
+                        }
+                    }
+                    if let Some(who) = word.strip_prefix('@') {
+                        let who = who.trim_end_matches([',', ':', '.', ';']);
+                        if who.eq_ignore_ascii_case("group") {
+                            speaker = Some(Speaker::Group);
+                            return false;
+                        }
+                        if let Some(p) = session
+                            .participants
+                            .keys()
+                            .find(|p| p.as_str().eq_ignore_ascii_case(who))
+                        {
+                            speaker = Some(Speaker::Participant(p.clone()));
+                            return false;
+                        }
+                    }
+                    true
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    Parsed {
+        text: lines.join("\n").trim().to_owned(),
+        tags,
+        speaker,
+    }
+}
+
+/// Participants in order, then the whole group: the speaker cycle.
+fn speakers(session: &Session) -> Vec<Option<ParticipantId>> {
+    session
+        .participants
+        .keys()
+        .cloned()
+        .map(Some)
+        .chain([None])
+        .collect()
+}
+
+impl CaptureState {
+    /// The speaker shown: the chosen one, or the first participant.
+    pub fn speaker(&self, session: &Session) -> Speaker {
+        if self.speaker_chosen {
+            return self
+                .speaker
+                .clone()
+                .map(Speaker::Participant)
+                .unwrap_or(Speaker::Group);
+        }
+        session
+            .participants
+            .keys()
+            .next()
+            .cloned()
+            .map(Speaker::Participant)
+            .unwrap_or(Speaker::Group)
+    }
+
+    fn cycle_speaker(&mut self, session: &Session, step: isize) {
+        let list = speakers(session);
+        let current = match self.speaker(session) {
+            Speaker::Participant(p) => Some(p),
+            Speaker::Group => None,
+        };
+        let i = list.iter().position(|s| *s == current).unwrap_or(0) as isize;
+        let n = list.len() as isize;
+        self.speaker = list[((i + step).rem_euclid(n)) as usize].clone();
+        self.speaker_chosen = true;
+    }
+}
+
+/// Statements as listed on the capture screen, oldest first.
+pub fn listed(
+    session: &Session,
+) -> impl DoubleEndedIterator<Item = &StatementId> + ExactSizeIterator {
+    session.statements.keys()
+}
+
+fn move_selection(app: &mut App, session: &Session, up: bool) {
+    let n = session.statements.len();
+    if n == 0 {
+        return;
+    }
+    let i = app
+        .capture
+        .selected
+        .as_ref()
+        .and_then(|s| session.statements.get_index_of(s))
+        .unwrap_or(n);
+    let j = if up {
+        i.saturating_sub(1)
+    } else {
+        (i + 1).min(n - 1)
+    };
+    app.capture.selected = session.statements.get_index(j).map(|(k, _)| k.clone());
+}
+
+pub fn action(
+    app: &mut App,
+    session: &Session,
+    action: Action,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    match action {
+        Action::Commit => commit(app, session, now, fx),
+        Action::NewLine => app.capture.input.insert_newline(),
+        Action::NextSpeaker => app.capture.cycle_speaker(session, 1),
+        Action::PreviousSpeaker => app.capture.cycle_speaker(session, -1),
+        Action::GroupSpeaker => {
+            app.capture.speaker = None;
+            app.capture.speaker_chosen = true;
+        }
+        Action::CycleKind => {
+            let i = KINDS
+                .iter()
+                .position(|k| *k == app.capture.kind)
+                .unwrap_or(0);
+            app.capture.kind = KINDS[(i + 1) % KINDS.len()];
+        }
+        Action::SelectUp => move_selection(app, session, true),
+        Action::SelectDown => move_selection(app, session, false),
+        Action::Amend => {
+            let Some(id) = app.capture.selected.clone() else {
+                app.say(Tone::Info, "select a statement first (PgUp / PgDn)");
+                return;
+            };
+            let Some(st) = session.statements.get(&id) else {
+                return;
+            };
+            if st.is_retracted() {
+                app.say(
+                    Tone::Problem,
+                    format!("{id} was retracted; it cannot be amended"),
+                );
+                return;
+            }
+            let v = st.current();
+            let mut text = v.text.clone();
+            for t in &v.tags {
+                text.push_str(&format!(" #{t}"));
+            }
+            let mut input = TextArea::new(text.lines().map(str::to_owned).collect());
+            input.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+            input.set_cursor_line_style(ratatui::style::Style::default());
+            input.move_cursor(ratatui_textarea::CursorMove::Bottom);
+            input.move_cursor(ratatui_textarea::CursorMove::End);
+            app.capture.input = input;
+            app.capture.kind = v.kind;
+            app.capture.speaker = match &v.speaker {
+                Speaker::Participant(p) => Some(p.clone()),
+                Speaker::Group => None,
+            };
+            app.capture.speaker_chosen = true;
+            app.capture.amending = Some(id.clone());
+            app.say(
+                Tone::Info,
+                format!("amending {id}: edit and press Enter; Esc cancels"),
+            );
+        }
+        Action::Retract => match app.capture.selected.clone() {
+            Some(id) => app.overlays.push(Overlay::Prompt {
+                kind: PromptKind::Retract(id),
+                input: new_input("why is it retracted? (required)"),
+            }),
+            None => app.say(Tone::Info, "select a statement first (PgUp / PgDn)"),
+        },
+        Action::Cancel => {
+            if app.capture.amending.take().is_some() {
+                app.say(Tone::Info, "amendment cancelled");
+            }
+            clear_input(app);
+            app.capture.selected = None;
+        }
+        _ => {}
+    }
+}
+
+fn clear_input(app: &mut App) {
+    let mut input = new_input(PLACEHOLDER);
+    input.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+    app.capture.input = input;
+}
+
+fn commit(app: &mut App, session: &Session, now: Timestamp, fx: &mut Vec<Effect>) {
+    let raw = app.capture.input.lines().join("\n");
+    let parsed = parse(&raw, session);
+    if parsed.text.is_empty() {
+        app.say(Tone::Info, "nothing to save: type the statement first");
+        return;
+    }
+    let speaker = parsed
+        .speaker
+        .clone()
+        .unwrap_or_else(|| app.capture.speaker(session));
+    let event = match app.capture.amending.clone() {
+        Some(statement) => Event::StatementAmended {
+            statement,
+            kind: app.capture.kind,
+            speaker,
+            text: parsed.text,
+            tags: parsed.tags,
+            reason: None,
+            by: app.actor.clone(),
+            at: now,
+        },
+        None => {
+            let id = app.fresh_id(
+                "st",
+                |id| session.statements.contains_key(id),
+                session.statements.len(),
+            );
+            Event::StatementAdded {
+                id: StatementId::new(id),
+                kind: app.capture.kind,
+                speaker,
+                stage: session.current_stage().map(|s| s.id.clone()),
+                text: parsed.text,
+                tags: parsed.tags,
+                captured_by: app.actor.clone(),
+                at: now,
+            }
+        }
+    };
+    // The input is cleared at once so typing can go on while the store
+    // saves; the text stays in the pending list until it is saved.
+    if app.record(session, event, fx) {
+        app.capture.amending = None;
+        clear_input(app);
+    }
+}

@@ -1,0 +1,490 @@
+//! Interaction state that is not part of the record (which screen, the
+//! half-typed statement, the cursor) and a pure `update` that turns
+//! messages into effects. `update` never touches the session: it asks for
+//! events to be recorded, and the runtime applies them once they are saved.
+
+pub mod capture;
+pub mod keymap;
+pub mod stage;
+pub mod vote;
+
+use crate::domain::{Event, MemoId, MemoKind, Session, StatementId, StatementKind, Timestamp};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use keymap::{Action, Context, Key, Keymap};
+use ratatui_textarea::TextArea;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Projector,
+    Capture,
+    Vote,
+    Agenda,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 4] = [
+        Screen::Projector,
+        Screen::Capture,
+        Screen::Vote,
+        Screen::Agenda,
+    ];
+
+    pub fn context(self) -> Context {
+        match self {
+            Screen::Projector => Context::Projector,
+            Screen::Capture => Context::Capture,
+            Screen::Vote => Context::Vote,
+            Screen::Agenda => Context::Agenda,
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Projector => "Projector",
+            Screen::Capture => "Capture",
+            Screen::Vote => "Vote",
+            Screen::Agenda => "Agenda",
+        }
+    }
+}
+
+/// What a one-line prompt is asking for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PromptKind {
+    Memo(MemoKind),
+    Retract(StatementId),
+    Question,
+}
+
+/// Layers over the screen; the top one gets keys first.
+pub enum Overlay {
+    Help,
+    Confirm {
+        question: String,
+        events: Vec<Event>,
+    },
+    Prompt {
+        kind: PromptKind,
+        input: TextArea<'static>,
+    },
+}
+
+/// An event sent to the store and not yet acknowledged.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    pub token: u64,
+    pub event: Event,
+    /// Set when the store refused or failed to save it.
+    pub failed: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Saved,
+    Problem,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub tone: Tone,
+}
+
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    /// Time passed (the countdown's second changed).
+    Tick,
+    /// The store saved the event sent with `token` as record `seq`.
+    Committed {
+        token: u64,
+        seq: u64,
+    },
+    /// The store did not save it.
+    Failed {
+        token: u64,
+        error: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Validate, append and fsync this event; then apply it.
+    Record {
+        token: u64,
+        event: Event,
+    },
+    /// The terminal bell: a stage reached zero.
+    Bell,
+    Quit,
+}
+
+pub struct App {
+    pub screen: Screen,
+    pub overlays: Vec<Overlay>,
+    pub keymap: Keymap,
+    /// Who the journal says did things from this terminal.
+    pub actor: String,
+    pub capture: capture::CaptureState,
+    pub vote: vote::VoteDraft,
+    pub pending: Vec<Pending>,
+    pub message: Option<Message>,
+    pub quit: bool,
+    /// The stage and allowance for which the zero bell has rung.
+    pub bell_for: Option<(crate::domain::StageId, i64)>,
+    next_token: u64,
+}
+
+impl App {
+    pub fn new(keymap: Keymap, actor: impl Into<String>) -> Self {
+        Self {
+            screen: Screen::Projector,
+            overlays: Vec::new(),
+            keymap,
+            actor: actor.into(),
+            capture: capture::CaptureState::default(),
+            vote: vote::VoteDraft::default(),
+            pending: Vec::new(),
+            message: None,
+            quit: false,
+            bell_for: None,
+            next_token: 1,
+        }
+    }
+
+    pub fn context(&self) -> Context {
+        self.screen.context()
+    }
+
+    /// Asks for `event` to be recorded. When nothing is in flight the event is
+    /// checked first so a mistake is explained at once; otherwise the store
+    /// checks it against the saved state.
+    pub(crate) fn record(&mut self, session: &Session, event: Event, fx: &mut Vec<Effect>) -> bool {
+        if self.pending.iter().all(|p| p.failed.is_some())
+            && let Err(e) = session.check(&event)
+        {
+            self.say(Tone::Problem, format!("not saved: {e}"));
+            return false;
+        }
+        let token = self.next_token;
+        self.next_token += 1;
+        self.pending.push(Pending {
+            token,
+            event: event.clone(),
+            failed: None,
+        });
+        fx.push(Effect::Record { token, event });
+        true
+    }
+
+    pub(crate) fn say(&mut self, tone: Tone, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            tone,
+        });
+    }
+
+    /// A fresh id with `prefix` unused by the session and by anything in flight.
+    pub(crate) fn fresh_id(
+        &self,
+        prefix: &str,
+        taken: impl Fn(&str) -> bool,
+        start: usize,
+    ) -> String {
+        let mut n = start + 1;
+        loop {
+            let id = format!("{prefix}{n}");
+            let in_flight = self
+                .pending
+                .iter()
+                .any(|p| event_id(&p.event) == Some(id.as_str()));
+            if !taken(&id) && !in_flight {
+                return id;
+            }
+            n += 1;
+        }
+    }
+
+    pub fn in_flight(&self) -> usize {
+        self.pending.iter().filter(|p| p.failed.is_none()).count()
+    }
+}
+
+/// The id an event creates, if it creates something.
+pub fn event_id(e: &Event) -> Option<&str> {
+    match e {
+        Event::StatementAdded { id, .. } => Some(id.as_str()),
+        Event::VoteOpened { id, .. } => Some(id.as_str()),
+        Event::MemoAdded { id, .. } => Some(id.as_str()),
+        Event::ConceptCreated { id, .. } => Some(id.as_str()),
+        Event::TranslationMade { id, .. } => Some(id.as_str()),
+        Event::InterpretationDrafted { id, .. } => Some(id.as_str()),
+        _ => None,
+    }
+}
+
+pub fn new_input(placeholder: &str) -> TextArea<'static> {
+    let mut t = TextArea::default();
+    t.set_placeholder_text(placeholder.to_owned());
+    t.set_cursor_line_style(ratatui::style::Style::default());
+    t
+}
+
+/// The pure heart of the program: a message in, effects out.
+pub fn update(app: &mut App, session: &Session, msg: Msg, now: Timestamp) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    match msg {
+        Msg::Key(key) => {
+            if key.kind != KeyEventKind::Press {
+                return fx;
+            }
+            if !app.overlays.is_empty() {
+                overlay_key(app, session, key, now, &mut fx);
+            } else {
+                screen_key(app, session, key, now, &mut fx);
+            }
+        }
+        Msg::Paste(text) => {
+            // Pasted text goes where typing goes, newlines and all.
+            let text = text.replace("\r\n", "\n").replace('\r', "\n");
+            match app.overlays.last_mut() {
+                Some(Overlay::Prompt { input, .. }) => {
+                    input.insert_str(text.replace('\n', " "));
+                }
+                Some(_) => {}
+                None if app.screen == Screen::Capture => {
+                    app.capture.input.insert_str(text);
+                }
+                None => app.say(
+                    Tone::Info,
+                    "paste on the capture screen (F3) to add a statement",
+                ),
+            }
+        }
+        Msg::Tick => stage::tick(app, session, now, &mut fx),
+        Msg::Committed { token, seq } => {
+            if let Some(i) = app.pending.iter().position(|p| p.token == token) {
+                let p = app.pending.remove(i);
+                app.say(
+                    Tone::Saved,
+                    format!("✓ saved: {} (record {seq})", describe(&p.event)),
+                );
+            }
+        }
+        Msg::Failed { token, error } => {
+            if let Some(p) = app.pending.iter_mut().find(|p| p.token == token) {
+                p.failed = Some(error.clone());
+                let what = describe(&p.event);
+                app.say(Tone::Problem, format!("NOT SAVED: {what}: {error}"));
+            }
+        }
+    }
+    if app.quit {
+        fx.push(Effect::Quit);
+    }
+    fx
+}
+
+/// A few words for the status line about what an event records.
+pub fn describe(e: &Event) -> String {
+    match e {
+        Event::StatementAdded { id, .. } => format!("statement {id}"),
+        Event::StatementAmended { statement, .. } => format!("amendment to {statement}"),
+        Event::StatementRetracted { statement, .. } => format!("retraction of {statement}"),
+        Event::BallotCast {
+            participant, round, ..
+        } => format!("{participant}'s ballot in {round}"),
+        Event::TallyRecorded { round, .. } => format!("tally in {round}"),
+        Event::VoteOpened { id, .. } => format!("round {id} opened"),
+        Event::VoteClosed { round, .. } => format!("round {round} closed"),
+        Event::MemoAdded { id, .. } => format!("memo {id}"),
+        Event::StageStarted { stage, .. } => format!("stage {stage} started"),
+        Event::StagePaused { stage, .. } => format!("stage {stage} paused"),
+        Event::StageResumed { stage, .. } => format!("stage {stage} resumed"),
+        Event::StageEnded { stage, .. } => format!("stage {stage} ended"),
+        Event::StageReopened { stage, .. } => format!("stage {stage} reopened"),
+        Event::StageAdjusted { stage, by_secs, .. } => {
+            format!(
+                "stage {stage} {} by {} min",
+                if *by_secs >= 0 {
+                    "extended"
+                } else {
+                    "shortened"
+                },
+                by_secs.abs() / 60
+            )
+        }
+        other => other.name().to_owned(),
+    }
+}
+
+fn screen_key(
+    app: &mut App,
+    session: &Session,
+    key: KeyEvent,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    let action = app.keymap.action(app.context(), Key::from_event(&key));
+    let Some(action) = action else {
+        if app.screen == Screen::Capture {
+            app.capture.input.input(key);
+        }
+        return;
+    };
+    match action {
+        Action::Quit => {
+            let unsaved = app.in_flight();
+            if unsaved > 0 {
+                app.overlays.push(Overlay::Confirm {
+                    question: format!("{unsaved} change(s) are still being saved. Quit anyway?"),
+                    events: Vec::new(),
+                });
+            } else {
+                app.quit = true;
+            }
+        }
+        Action::Help => app.overlays.push(Overlay::Help),
+        Action::ShowProjector => app.screen = Screen::Projector,
+        Action::ShowCapture => app.screen = Screen::Capture,
+        Action::ShowVote => app.screen = Screen::Vote,
+        Action::ShowAgenda => app.screen = Screen::Agenda,
+        Action::NextScreen => {
+            let i = Screen::ALL
+                .iter()
+                .position(|s| *s == app.screen)
+                .unwrap_or(0);
+            app.screen = Screen::ALL[(i + 1) % Screen::ALL.len()];
+        }
+        Action::Memo => app.overlays.push(Overlay::Prompt {
+            kind: PromptKind::Memo(MemoKind::Process),
+            input: new_input("process note… (Tab: reflexive)"),
+        }),
+        Action::Retry => {
+            let failed: Vec<Event> = app
+                .pending
+                .iter()
+                .filter(|p| p.failed.is_some())
+                .map(|p| p.event.clone())
+                .collect();
+            app.pending.retain(|p| p.failed.is_none());
+            if failed.is_empty() {
+                app.say(Tone::Info, "nothing is waiting to be retried");
+            }
+            for e in failed {
+                app.record(session, e, fx);
+            }
+        }
+        a if app.screen == Screen::Capture => capture::action(app, session, a, now, fx),
+        a if app.screen == Screen::Vote => vote::action(app, session, a, now, fx),
+        a => stage::action(app, session, a, now, fx),
+    }
+}
+
+fn overlay_key(
+    app: &mut App,
+    session: &Session,
+    key: KeyEvent,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    let Some(top) = app.overlays.pop() else {
+        return;
+    };
+    match top {
+        Overlay::Help => {} // any key closes help
+        Overlay::Confirm { question, events } => match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+                if events.is_empty() {
+                    app.quit = true;
+                }
+                for e in events {
+                    if !app.record(session, e, fx) {
+                        break;
+                    }
+                }
+            }
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                app.say(Tone::Info, "cancelled")
+            }
+            _ => app.overlays.push(Overlay::Confirm { question, events }),
+        },
+        Overlay::Prompt { kind, mut input } => match key.code {
+            KeyCode::Esc => app.say(Tone::Info, "cancelled"),
+            KeyCode::Tab => {
+                let kind = match kind {
+                    PromptKind::Memo(MemoKind::Process) => {
+                        input.set_placeholder_text("reflexive note… (Tab: process)");
+                        PromptKind::Memo(MemoKind::Reflexive)
+                    }
+                    PromptKind::Memo(MemoKind::Reflexive) => {
+                        input.set_placeholder_text("process note… (Tab: reflexive)");
+                        PromptKind::Memo(MemoKind::Process)
+                    }
+                    other => other,
+                };
+                app.overlays.push(Overlay::Prompt { kind, input });
+            }
+            KeyCode::Enter => {
+                let text = input.lines().join(" ").trim().to_owned();
+                if text.is_empty() && kind != PromptKind::Question {
+                    app.overlays.push(Overlay::Prompt { kind, input });
+                    app.say(Tone::Problem, "type something first, or Esc to cancel");
+                    return;
+                }
+                submit_prompt(app, session, kind, text, now, fx);
+            }
+            _ => {
+                input.input(key);
+                app.overlays.push(Overlay::Prompt { kind, input });
+            }
+        },
+    }
+}
+
+fn submit_prompt(
+    app: &mut App,
+    session: &Session,
+    kind: PromptKind,
+    text: String,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    match kind {
+        PromptKind::Memo(memo_kind) => {
+            let id = app.fresh_id(
+                "m",
+                |id| session.memos.contains_key(id),
+                session.memos.len(),
+            );
+            let event = Event::MemoAdded {
+                id: MemoId::new(id),
+                kind: memo_kind,
+                text,
+                stage: session.current_stage().map(|s| s.id.clone()),
+                by: app.actor.clone(),
+                at: now,
+            };
+            app.record(session, event, fx);
+        }
+        PromptKind::Retract(statement) => {
+            let event = Event::StatementRetracted {
+                statement,
+                reason: text,
+                by: app.actor.clone(),
+                at: now,
+            };
+            app.record(session, event, fx);
+        }
+        PromptKind::Question => app.vote.question = text,
+    }
+}
+
+/// The kinds a statement cycles through on the capture screen.
+pub const KINDS: [StatementKind; 4] = [
+    StatementKind::Quote,
+    StatementKind::Paraphrase,
+    StatementKind::Question,
+    StatementKind::Action,
+];

@@ -1,0 +1,199 @@
+//! The facilitator's stage controls. Every control is an event.
+
+use super::keymap::Action;
+use super::{App, Effect, Overlay, Tone};
+use crate::domain::time::mmss;
+use crate::domain::{Event, Session, Stage, StageState, Timestamp};
+
+fn go_to(target: &Stage, now: Timestamp) -> Event {
+    match target.state() {
+        StageState::Ended => Event::StageReopened {
+            stage: target.id.clone(),
+            at: now,
+        },
+        _ => Event::StageStarted {
+            stage: target.id.clone(),
+            at: now,
+        },
+    }
+}
+
+fn used(stage: &Stage, now: Timestamp) -> String {
+    format!(
+        "{} used of {}",
+        mmss(stage.elapsed_millis(now) / 1000),
+        mmss(stage.allowed_secs())
+    )
+}
+
+pub fn action(
+    app: &mut App,
+    session: &Session,
+    action: Action,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    let current = session.current_stage();
+    match action {
+        Action::StartStage => match (current, session.next_stage()) {
+            (Some(c), _) => app.say(
+                Tone::Info,
+                format!("“{}” is under way; n goes to the next stage", c.title),
+            ),
+            (None, Some(next)) => {
+                app.record(
+                    session,
+                    Event::StageStarted {
+                        stage: next.id.clone(),
+                        at: now,
+                    },
+                    fx,
+                );
+            }
+            (None, None) => app.say(
+                Tone::Info,
+                "every stage has been run; p goes back to the last one",
+            ),
+        },
+        Action::PauseResume => match current {
+            Some(c) if c.state() == StageState::Paused => {
+                app.record(
+                    session,
+                    Event::StageResumed {
+                        stage: c.id.clone(),
+                        at: now,
+                    },
+                    fx,
+                );
+            }
+            Some(c) => {
+                app.record(
+                    session,
+                    Event::StagePaused {
+                        stage: c.id.clone(),
+                        at: now,
+                    },
+                    fx,
+                );
+            }
+            None => app.say(Tone::Info, "no stage is running: s starts the next one"),
+        },
+        Action::Extend1 | Action::Shorten1 | Action::Extend5 | Action::Shorten5 => {
+            let by_secs = match action {
+                Action::Extend1 => 60,
+                Action::Shorten1 => -60,
+                Action::Extend5 => 300,
+                _ => -300,
+            };
+            match current {
+                Some(c) => {
+                    app.record(
+                        session,
+                        Event::StageAdjusted {
+                            stage: c.id.clone(),
+                            by_secs,
+                            at: now,
+                        },
+                        fx,
+                    );
+                }
+                None => app.say(Tone::Info, "no stage is running to extend or shorten"),
+            }
+        }
+        Action::NextStage => {
+            let Some(c) = current else {
+                return self::action(app, session, Action::StartStage, now, fx);
+            };
+            let i = session.stages.get_index_of(&c.id).unwrap_or(0);
+            let end = Event::StageEnded {
+                stage: c.id.clone(),
+                at: now,
+            };
+            let (question, events) = match session.stages.get_index(i + 1) {
+                Some((_, next)) => (
+                    format!(
+                        "End “{}” ({}) and go to “{}”?",
+                        c.title,
+                        used(c, now),
+                        next.title
+                    ),
+                    vec![end, go_to(next, now)],
+                ),
+                None => (
+                    format!(
+                        "End “{}” ({})? It is the last stage.",
+                        c.title,
+                        used(c, now)
+                    ),
+                    vec![end],
+                ),
+            };
+            app.overlays.push(Overlay::Confirm { question, events });
+        }
+        Action::PreviousStage => {
+            let (question, events) = match current {
+                Some(c) => {
+                    let i = session.stages.get_index_of(&c.id).unwrap_or(0);
+                    let Some((_, prev)) =
+                        i.checked_sub(1).and_then(|p| session.stages.get_index(p))
+                    else {
+                        app.say(Tone::Info, "this is the first stage");
+                        return;
+                    };
+                    (
+                        format!(
+                            "End “{}” ({}) and go back to “{}”?",
+                            c.title,
+                            used(c, now),
+                            prev.title
+                        ),
+                        vec![
+                            Event::StageEnded {
+                                stage: c.id.clone(),
+                                at: now,
+                            },
+                            go_to(prev, now),
+                        ],
+                    )
+                }
+                None => {
+                    let Some(last) = session
+                        .stages
+                        .values()
+                        .rev()
+                        .find(|s| s.state() == StageState::Ended)
+                    else {
+                        app.say(Tone::Info, "no stage has been run yet: s starts the first");
+                        return;
+                    };
+                    (
+                        format!("Go back to “{}” ({})?", last.title, used(last, now)),
+                        vec![go_to(last, now)],
+                    )
+                }
+            };
+            app.overlays.push(Overlay::Confirm { question, events });
+        }
+        _ => {}
+    }
+}
+
+/// Rings the bell once when the running stage reaches zero (again after an
+/// extension).
+pub fn tick(app: &mut App, session: &Session, now: Timestamp, fx: &mut Vec<Effect>) {
+    let Some(c) = session
+        .current_stage()
+        .filter(|c| c.state() == StageState::Running)
+    else {
+        return;
+    };
+    let key = (c.id.clone(), c.allowed_secs());
+    if c.remaining_millis(now) <= 0 && app.bell_for.as_ref() != Some(&key) {
+        app.bell_for = Some(key);
+        app.say(
+            Tone::Problem,
+            format!("TIME: “{}” has reached its planned time", c.title),
+        );
+        fx.push(Effect::Bell);
+    }
+}

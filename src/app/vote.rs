@@ -1,0 +1,345 @@
+//! The vote screen: set up and open a round, take ballots in single keys or
+//! counted tallies, close and reveal.
+
+use super::keymap::Action;
+use super::{App, Effect, Overlay, PromptKind, Tone, new_input};
+use crate::domain::vote::VoteRound;
+use crate::domain::{
+    Agreement, BallotMode, Choice, Event, ParticipantId, Role, RoundId, Session, Timestamp,
+    VoteMethod, VoteTarget,
+};
+
+pub const METHODS: [&str; 5] = [
+    "agree/disagree/pass",
+    "resonance 1-5",
+    "dot vote",
+    "single choice",
+    "ladder of co-production",
+];
+pub const DOTS_EACH: u8 = 3;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VoteDraft {
+    /// Index into `METHODS`.
+    pub method: usize,
+    /// Index into `targets()`.
+    pub target: usize,
+    pub counted: bool,
+    pub hidden: bool,
+    /// The question; for dots and single choice, options follow `|`.
+    pub question: String,
+    /// Cursor over participants (ballots) or options (tallies).
+    pub cursor: usize,
+    pub dots: Vec<u8>,
+    /// 0: everyone; otherwise `Role::ALL[n - 1]`.
+    pub tally_role: usize,
+    pub tally: Vec<u32>,
+}
+
+impl VoteDraft {
+    pub fn tally_role(&self) -> Option<Role> {
+        self.tally_role
+            .checked_sub(1)
+            .and_then(|i| Role::ALL.get(i).copied())
+    }
+
+    /// The question and options as typed.
+    pub fn parts(&self) -> (String, Vec<String>) {
+        let mut parts = self.question.split('|').map(|p| p.trim().to_owned());
+        let question = parts.next().unwrap_or_default();
+        (question, parts.filter(|p| !p.is_empty()).collect())
+    }
+
+    pub fn method(&self) -> VoteMethod {
+        let (_, options) = self.parts();
+        match self.method % METHODS.len() {
+            0 => VoteMethod::AgreeDisagree,
+            1 => VoteMethod::Resonance,
+            2 => VoteMethod::Dots {
+                options,
+                per_person: DOTS_EACH,
+            },
+            3 => VoteMethod::SingleChoice { options },
+            _ => VoteMethod::Ladder,
+        }
+    }
+}
+
+/// What a new round can be about: the selected (or latest) statement, each
+/// interpretation, or a free question.
+pub fn targets(app: &App, session: &Session) -> Vec<VoteTarget> {
+    let statement = app
+        .capture
+        .selected
+        .clone()
+        .filter(|s| session.statements.get(s).is_some_and(|s| !s.is_retracted()))
+        .or_else(|| {
+            session
+                .statements
+                .values()
+                .rev()
+                .find(|s| !s.is_retracted())
+                .map(|s| s.id.clone())
+        });
+    statement
+        .map(VoteTarget::Statement)
+        .into_iter()
+        .chain(
+            session
+                .interpretations
+                .keys()
+                .cloned()
+                .map(VoteTarget::Interpretation),
+        )
+        .chain([VoteTarget::Question])
+        .collect()
+}
+
+pub fn target(app: &App, session: &Session) -> VoteTarget {
+    let list = targets(app, session);
+    list[app.vote.target % list.len()].clone()
+}
+
+/// The most recently opened round that is still open.
+pub fn open_round(session: &Session) -> Option<&VoteRound> {
+    session.rounds.values().rev().find(|r| r.is_open())
+}
+
+/// The question a round will ask if none is typed.
+pub fn default_question(target: &VoteTarget, method: &VoteMethod) -> String {
+    match (target, method) {
+        (_, VoteMethod::Resonance) => {
+            "How strongly does this resonate with your experience?".into()
+        }
+        (_, VoteMethod::Ladder) => "Where on the ladder of co-production is this work?".into(),
+        (VoteTarget::Interpretation(_), _) => "Do you agree with this interpretation?".into(),
+        (VoteTarget::Statement(_), _) => "Do you agree with this statement?".into(),
+        (VoteTarget::Question, _) => String::new(),
+    }
+}
+
+pub fn action(
+    app: &mut App,
+    session: &Session,
+    action: Action,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    match open_round(session) {
+        Some(round) => in_round(app, session, round, action, now, fx),
+        None => setup(app, session, action, now, fx),
+    }
+}
+
+fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &mut Vec<Effect>) {
+    let d = &mut app.vote;
+    match action {
+        Action::CycleMethod => d.method = (d.method + 1) % METHODS.len(),
+        Action::CycleTarget => {
+            let n = targets(app, session).len();
+            app.vote.target = (app.vote.target + 1) % n;
+        }
+        Action::ToggleCounted => d.counted = !d.counted,
+        Action::ToggleHidden => d.hidden = !d.hidden,
+        Action::EditQuestion => {
+            let mut input = new_input("the question | option | option …");
+            input.insert_str(&d.question);
+            app.overlays.push(Overlay::Prompt {
+                kind: PromptKind::Question,
+                input,
+            });
+        }
+        Action::Cancel => d.question.clear(),
+        Action::OpenRound => {
+            let target = target(app, session);
+            let method = app.vote.method();
+            let (typed, _) = app.vote.parts();
+            let question = if typed.is_empty() {
+                default_question(&target, &method)
+            } else {
+                typed
+            };
+            if question.is_empty() {
+                app.say(
+                    Tone::Problem,
+                    "a free question needs its wording: press e to type it",
+                );
+                return;
+            }
+            if matches!(
+                method,
+                VoteMethod::Dots { .. } | VoteMethod::SingleChoice { .. }
+            ) && app.vote.parts().1.len() < 2
+            {
+                app.say(
+                    Tone::Problem,
+                    "this method needs options: press e and type  question | option | option",
+                );
+                return;
+            }
+            let id = app.fresh_id(
+                "v",
+                |id| session.rounds.contains_key(id),
+                session.rounds.len(),
+            );
+            let event = Event::VoteOpened {
+                id: RoundId::new(id),
+                target,
+                question,
+                method,
+                mode: if app.vote.counted {
+                    BallotMode::Counted
+                } else {
+                    BallotMode::PerParticipant
+                },
+                hidden: app.vote.hidden,
+                stage: session.current_stage().map(|s| s.id.clone()),
+                at: now,
+            };
+            if app.record(session, event, fx) {
+                app.vote.cursor = 0;
+                app.vote.dots.clear();
+                app.vote.tally.clear();
+            }
+        }
+        Action::CloseRound => app.say(Tone::Info, "no round is open: o opens one"),
+        _ => {}
+    }
+}
+
+fn participant_at(session: &Session, i: usize) -> Option<ParticipantId> {
+    session.participants.get_index(i).map(|(k, _)| k.clone())
+}
+
+fn in_round(
+    app: &mut App,
+    session: &Session,
+    round: &VoteRound,
+    action: Action,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    let options = round.method.options().len();
+    if action == Action::CloseRound {
+        let reveal = if round.hidden {
+            " and reveal the results"
+        } else {
+            ""
+        };
+        app.overlays.push(Overlay::Confirm {
+            question: format!(
+                "Close round {}{reveal}? No more ballots can be added.",
+                round.id
+            ),
+            events: vec![Event::VoteClosed {
+                round: round.id.clone(),
+                at: now,
+            }],
+        });
+        return;
+    }
+    if round.mode == BallotMode::Counted {
+        let d = &mut app.vote;
+        d.tally.resize(options, 0);
+        match action {
+            Action::SelectUp => d.cursor = d.cursor.saturating_sub(1),
+            Action::SelectDown => d.cursor = (d.cursor + 1).min(options.saturating_sub(1)),
+            Action::CountUp => d.tally[d.cursor.min(options - 1)] += 1,
+            Action::CountDown => {
+                let c = &mut d.tally[d.cursor.min(options - 1)];
+                *c = c.saturating_sub(1);
+            }
+            Action::Choice(n) => d.tally[d.cursor.min(options - 1)] = u32::from(n),
+            Action::ClearBallot | Action::Cancel => d.tally = vec![0; options],
+            Action::CycleTallyRole => d.tally_role = (d.tally_role + 1) % (Role::ALL.len() + 1),
+            Action::CastBallot => {
+                let event = Event::TallyRecorded {
+                    round: round.id.clone(),
+                    role: d.tally_role(),
+                    counts: d.tally.clone(),
+                    at: now,
+                };
+                if app.record(session, event, fx) {
+                    app.vote.tally = vec![0; options];
+                }
+            }
+            _ => {}
+        }
+        return;
+    }
+    let n_people = session.participants.len().max(1);
+    let choice = match (action, &round.method) {
+        (Action::SelectUp, _) => {
+            app.vote.cursor = app.vote.cursor.saturating_sub(1);
+            app.vote.dots.clear();
+            None
+        }
+        (Action::SelectDown, _) => {
+            app.vote.cursor = (app.vote.cursor + 1).min(n_people - 1);
+            app.vote.dots.clear();
+            None
+        }
+        (Action::Agree, VoteMethod::AgreeDisagree) => Some(Choice::Agreement(Agreement::Agree)),
+        (Action::Disagree, VoteMethod::AgreeDisagree) => {
+            Some(Choice::Agreement(Agreement::Disagree))
+        }
+        (Action::Pass, VoteMethod::AgreeDisagree) => Some(Choice::Agreement(Agreement::Pass)),
+        (Action::Choice(n), VoteMethod::AgreeDisagree) if n <= 3 => Some(Choice::Agreement(
+            [Agreement::Agree, Agreement::Disagree, Agreement::Pass][usize::from(n - 1)],
+        )),
+        (Action::Choice(n), VoteMethod::Resonance) if n <= 5 => Some(Choice::Resonance(n)),
+        (Action::Choice(n), VoteMethod::Ladder) if n <= 8 => Some(Choice::Rung(n - 1)),
+        (Action::Choice(n), VoteMethod::SingleChoice { .. }) if usize::from(n) <= options => {
+            Some(Choice::Single(n - 1))
+        }
+        (Action::Choice(n), VoteMethod::Dots { per_person, .. }) if usize::from(n) <= options => {
+            let d = &mut app.vote.dots;
+            d.resize(options, 0);
+            if d.iter().map(|x| u32::from(*x)).sum::<u32>() < u32::from(*per_person) {
+                d[usize::from(n - 1)] += 1;
+            } else {
+                app.say(
+                    Tone::Info,
+                    format!("all {per_person} dots placed: Enter casts, Backspace clears"),
+                );
+            }
+            None
+        }
+        (Action::ClearBallot | Action::Cancel, _) => {
+            app.vote.dots.clear();
+            None
+        }
+        (Action::CastBallot, VoteMethod::Dots { .. }) => {
+            let mut d = app.vote.dots.clone();
+            d.resize(options, 0);
+            Some(Choice::Dots(d))
+        }
+        (Action::Choice(n), _) => {
+            app.say(
+                Tone::Problem,
+                format!("{n} is not a choice in a {} round", round.method.label()),
+            );
+            None
+        }
+        _ => None,
+    };
+    let Some(choice) = choice else { return };
+    let Some(participant) = participant_at(session, app.vote.cursor) else {
+        app.say(
+            Tone::Problem,
+            "this session has no participants to take ballots from",
+        );
+        return;
+    };
+    let event = Event::BallotCast {
+        round: round.id.clone(),
+        participant,
+        choice,
+        at: now,
+    };
+    if app.record(session, event, fx) {
+        app.vote.dots.clear();
+        // Straight on to the next person: a round is a quick walk round the table.
+        app.vote.cursor = (app.vote.cursor + 1).min(n_people - 1);
+    }
+}

@@ -1,0 +1,202 @@
+//! The note-taker's capture screen.
+
+use super::widgets::clock;
+use super::{Theme, panel};
+use crate::app::{App, capture::parse};
+use crate::domain::{Event, Session, Speaker, Timestamp};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn render(
+    f: &mut Frame,
+    area: Rect,
+    app: &App,
+    session: &Session,
+    now: Timestamp,
+    theme: &Theme,
+) {
+    let input_rows = if area.height >= 30 { 6 } else { 4 };
+    let [stage, who, input, list] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(2),
+        Constraint::Length(input_rows),
+        Constraint::Min(3),
+    ])
+    .areas(area);
+
+    let stage_line = match session.current_stage() {
+        Some(s) => {
+            let c = clock(s, now, theme);
+            Line::from(vec![
+                Span::styled(format!("Stage {} · {} ", s.id, s.title), theme.base),
+                Span::styled(format!(" {} {} ", c.digits, c.cue), c.style),
+            ])
+        }
+        None => Line::from(Span::styled(
+            "No stage running: statements are saved without a stage",
+            theme.dim,
+        )),
+    };
+    f.render_widget(Paragraph::new(stage_line), stage);
+
+    // Speaker row: every participant, the current one marked.
+    let typed = parse(&app.capture.input.lines().join("\n"), session);
+    let current = typed
+        .speaker
+        .clone()
+        .unwrap_or_else(|| app.capture.speaker(session));
+    let mut spans = vec![Span::styled("Speaker ", theme.accent)];
+    for (id, p) in &session.participants {
+        let me = current == Speaker::Participant(id.clone());
+        let label = format!(" {id} {} ", short_role(p.role));
+        spans.push(Span::styled(
+            if me { format!("▶{label}◀") } else { label },
+            if me { theme.selected } else { theme.dim },
+        ));
+    }
+    let me = current == Speaker::Group;
+    spans.push(Span::styled(
+        if me {
+            "▶ group ◀".to_owned()
+        } else {
+            " group ".to_owned()
+        },
+        if me { theme.selected } else { theme.dim },
+    ));
+    let kind_line = Line::from(vec![
+        Span::styled("Kind ", theme.accent),
+        Span::styled(format!(" {} ", app.capture.kind), theme.selected),
+        Span::styled(
+            if typed.tags.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "   tags: {}",
+                    typed
+                        .tags
+                        .iter()
+                        .map(|t| format!("#{t}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            },
+            theme.base,
+        ),
+    ]);
+    f.render_widget(Paragraph::new(vec![Line::from(spans), kind_line]), who);
+
+    let title = match &app.capture.amending {
+        Some(id) => format!(" Amending {id} — Enter saves the new version, Esc cancels "),
+        None => " New statement — Enter saves, alt-Enter new line ".to_owned(),
+    };
+    let block = panel(Span::styled(title, theme.accent), theme).border_style(theme.accent);
+    let inner = block.inner(input);
+    f.render_widget(block, input);
+    f.render_widget(&app.capture.input, inner);
+
+    recent(f, list, app, session, theme);
+}
+
+fn short_role(role: crate::domain::Role) -> &'static str {
+    use crate::domain::Role::*;
+    match role {
+        ServiceUser => "service user",
+        UnpaidCarer => "carer",
+        Staff => "staff",
+        Volunteer => "volunteer",
+        CommunityRepresentative => "community",
+        Researcher => "researcher",
+        Other => "other",
+    }
+}
+
+/// Saved statements (✓) with anything still in flight (… saving) or
+/// refused (✗ NOT SAVED) below them; only the rows that fit are built.
+fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
+    let block = panel(
+        Span::styled(
+            " Statements — PgUp/PgDn select · ^E amend · ^X retract ",
+            theme.accent,
+        ),
+        theme,
+    );
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let rows = inner.height as usize;
+    let mut pending: Vec<Line> = Vec::new();
+    for p in &app.pending {
+        let (mark, style) = match &p.failed {
+            Some(_) => ("✗ NOT SAVED", theme.over),
+            None => ("… saving", theme.warn),
+        };
+        let text = match &p.event {
+            Event::StatementAdded {
+                id, text, speaker, ..
+            } => format!("{id} {speaker}: {text}"),
+            Event::StatementAmended {
+                statement, text, ..
+            } => format!("{statement} amended: {text}"),
+            other => crate::app::describe(other),
+        };
+        pending.push(Line::from(vec![
+            Span::styled(format!("{mark} "), style),
+            Span::styled(one_line(&text), theme.base),
+        ]));
+    }
+    // Oldest at the top, newest next to the input; keep the selection in view.
+    let n = session.statements.len();
+    let sel = app
+        .capture
+        .selected
+        .as_ref()
+        .and_then(|s| session.statements.get_index_of(s));
+    let room = rows.saturating_sub(pending.len());
+    let end = match sel {
+        Some(i) if i + room / 2 < n => (i + 1 + room / 2).min(n).max(room.min(n)),
+        _ => n,
+    };
+    let start = end.saturating_sub(room);
+    let mut out: Vec<Line> = Vec::with_capacity(rows);
+    for i in start..end {
+        let Some((id, s)) = session.statements.get_index(i) else {
+            continue;
+        };
+        let v = s.current();
+        let mut flags = String::new();
+        if s.is_amended() {
+            flags.push_str(" [amended]");
+        }
+        let (mark, mark_style) = if s.is_retracted() {
+            ("✓ retracted", theme.dim)
+        } else {
+            ("✓", theme.ok)
+        };
+        let tags: String = v.tags.iter().map(|t| format!(" #{t}")).collect();
+        let body = format!(
+            "{id:<5} {:<6} {:<10} {}{tags}{flags}",
+            v.speaker.to_string(),
+            v.kind.to_string(),
+            one_line(&v.text)
+        );
+        let style = if Some(i) == sel {
+            theme.selected
+        } else if s.is_retracted() {
+            theme.dim
+        } else {
+            theme.base
+        };
+        out.push(Line::from(vec![
+            Span::styled(format!("{mark} "), mark_style),
+            Span::styled(body, style),
+        ]));
+    }
+    out.extend(pending);
+    let skip = out.len().saturating_sub(rows);
+    f.render_widget(Paragraph::new(out.split_off(skip)), inner);
+}
+
+fn one_line(s: &str) -> String {
+    s.replace('\n', " ⏎ ")
+}

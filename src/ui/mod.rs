@@ -1,0 +1,346 @@
+//! Rendering: reads the app and the session, changes nothing.
+
+pub mod agenda;
+pub mod capture;
+pub mod projector;
+pub mod theme;
+pub mod vote;
+pub mod widgets;
+
+use crate::app::keymap::{Action, Context};
+use crate::app::{App, Overlay, PromptKind, Screen, Tone, vote as vote_app};
+use crate::domain::{MemoKind, Session, StageState, Timestamp};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+pub use theme::{Theme, ThemeName};
+
+/// Smallest terminal the screens are laid out for.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 18;
+
+pub fn render(f: &mut Frame, app: &App, session: &Session, now: Timestamp, theme: &Theme) {
+    let area = f.area();
+    f.render_widget(Block::new().style(theme.base), area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!(
+            "Please enlarge the window: roundtable needs at least {MIN_WIDTH}×{MIN_HEIGHT} (now {}×{}).",
+            area.width, area.height
+        );
+        f.render_widget(
+            Paragraph::new(msg)
+                .style(theme.accent)
+                .wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let [head, body, status] = Layout::vertical([
+        Constraint::Length(header_height(session, area.width)),
+        Constraint::Min(0),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    header(f, head, app, session, theme);
+    match app.screen {
+        Screen::Projector => projector::render(f, body, app, session, now, theme),
+        Screen::Capture => capture::render(f, body, app, session, now, theme),
+        Screen::Vote => vote::render(f, body, app, session, theme),
+        Screen::Agenda => agenda::render(f, body, session, now, theme),
+    }
+    status_bar(f, status, app, session, theme);
+    for overlay in &app.overlays {
+        render_overlay(f, area, app, overlay, theme);
+    }
+}
+
+fn header_height(session: &Session, width: u16) -> u16 {
+    let focus = format!("Focus: {}", session.focus());
+    if focus.chars().count() as u16 > width {
+        3
+    } else {
+        2
+    }
+}
+
+/// Title and focus: always on screen.
+fn header(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
+    let tabs: Vec<Span> = Screen::ALL
+        .iter()
+        .flat_map(|s| {
+            let key = app
+                .keymap
+                .key_for(
+                    Context::Global,
+                    match s {
+                        Screen::Projector => Action::ShowProjector,
+                        Screen::Capture => Action::ShowCapture,
+                        Screen::Vote => Action::ShowVote,
+                        Screen::Agenda => Action::ShowAgenda,
+                    },
+                )
+                .map(|k| k.to_string())
+                .unwrap_or_default();
+            let label = format!(" {key} {} ", s.title());
+            let style = if *s == app.screen {
+                theme.selected
+            } else {
+                theme.dim
+            };
+            [Span::styled(label, style)]
+        })
+        .collect();
+    let tabs_width: usize = tabs.iter().map(|s| s.content.chars().count()).sum();
+    let [title_area, tabs_area] =
+        Layout::horizontal([Constraint::Min(10), Constraint::Length(tabs_width as u16)])
+            .areas(Rect { height: 1, ..area });
+    f.render_widget(
+        Paragraph::new(Span::styled(session.title(), theme.title)),
+        title_area,
+    );
+    f.render_widget(Paragraph::new(Line::from(tabs)), tabs_area);
+    let focus = Line::from(vec![
+        Span::styled("Focus: ", theme.accent),
+        Span::styled(session.focus(), theme.base),
+    ]);
+    f.render_widget(
+        Paragraph::new(focus).wrap(Wrap { trim: true }),
+        Rect {
+            y: area.y + 1,
+            height: area.height.saturating_sub(1),
+            ..area
+        },
+    );
+}
+
+/// The actions worth a hint right now, in order.
+fn hints(app: &App, session: &Session) -> Vec<Action> {
+    use Action::*;
+    let mut v = match app.screen {
+        Screen::Projector | Screen::Agenda => match session.current_stage() {
+            None => vec![StartStage, PreviousStage],
+            Some(s) if s.state() == StageState::Paused => vec![PauseResume, NextStage],
+            Some(_) => vec![
+                PauseResume,
+                Extend1,
+                Shorten1,
+                Extend5,
+                NextStage,
+                PreviousStage,
+            ],
+        },
+        Screen::Capture => vec![
+            Commit,
+            NextSpeaker,
+            GroupSpeaker,
+            CycleKind,
+            SelectUp,
+            Amend,
+            Retract,
+        ],
+        Screen::Vote => match vote_app::open_round(session) {
+            None => vec![
+                CycleTarget,
+                CycleMethod,
+                ToggleCounted,
+                ToggleHidden,
+                EditQuestion,
+                OpenRound,
+            ],
+            Some(r) if r.mode == crate::domain::BallotMode::Counted => {
+                vec![
+                    SelectDown,
+                    CountUp,
+                    CountDown,
+                    CycleTallyRole,
+                    CastBallot,
+                    CloseRound,
+                ]
+            }
+            Some(r) => match r.method {
+                crate::domain::VoteMethod::AgreeDisagree => {
+                    vec![SelectDown, Agree, Disagree, Pass, CloseRound]
+                }
+                crate::domain::VoteMethod::Dots { .. } => {
+                    vec![SelectDown, Choice(1), CastBallot, ClearBallot, CloseRound]
+                }
+                _ => vec![SelectDown, Choice(1), CloseRound],
+            },
+        },
+    };
+    if app.pending.iter().any(|p| p.failed.is_some()) {
+        v.insert(0, Retry);
+    }
+    v.extend([Memo, Help, Quit]);
+    v
+}
+
+fn status_bar(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
+    let [msg_area, keys_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    if let Some(m) = &app.message {
+        let style = match m.tone {
+            Tone::Info => theme.base,
+            Tone::Saved => theme.ok,
+            Tone::Problem => theme.over,
+        };
+        f.render_widget(
+            Paragraph::new(Span::styled(m.text.as_str(), style)),
+            msg_area,
+        );
+    } else if app.in_flight() > 0 {
+        f.render_widget(
+            Paragraph::new(Span::styled(
+                format!("saving {}…", app.in_flight()),
+                theme.dim,
+            )),
+            msg_area,
+        );
+    }
+    let ctx = app.context();
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    for action in hints(app, session) {
+        let Some(key) = app.keymap.key_for(ctx, action) else {
+            continue;
+        };
+        let (key, label) = match action {
+            Action::Choice(_) => ("1-9".to_owned(), "choose".to_owned()),
+            a => (key.to_string(), a.short()),
+        };
+        let len = key.chars().count() + label.chars().count() + 3;
+        if used + len > area.width as usize {
+            break;
+        }
+        used += len;
+        spans.push(Span::styled(format!(" {key}"), theme.accent));
+        spans.push(Span::styled(format!(" {label} "), theme.dim));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), keys_area);
+}
+
+/// A rectangle of at most `w`×`h` centred in `area`.
+pub fn centred(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme: &Theme) {
+    match overlay {
+        Overlay::Help => {
+            let ctx = app.context();
+            let bindings = app.keymap.for_context(ctx);
+            let mut lines: Vec<Line> = Vec::new();
+            let mut seen = Vec::new();
+            for b in bindings {
+                // Choice keys 1–9 share one line.
+                if let Action::Choice(n) = b.action {
+                    if n == 1 {
+                        lines.push(Line::from(vec![
+                            Span::styled(format!("{:>10}  ", "1-9"), theme.accent),
+                            Span::styled("score, rung, option, dot or count", theme.base),
+                        ]));
+                    }
+                    continue;
+                }
+                if seen.contains(&(b.key, b.action)) {
+                    continue;
+                }
+                seen.push((b.key, b.action));
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{:>10}  ", b.key.to_string()), theme.accent),
+                    Span::styled(b.action.describe(), theme.base),
+                ]));
+            }
+            let h = (lines.len() as u16 + 2).min(area.height);
+            let cols = if h < lines.len() as u16 + 2 { 2 } else { 1 };
+            let w = if cols == 2 { area.width } else { 64 };
+            let r = centred(area, w, h);
+            f.render_widget(Clear, r);
+            let block = Block::bordered()
+                .title(format!(
+                    " Keys on the {} screen — any key closes ",
+                    app.screen.title()
+                ))
+                .style(theme.base)
+                .border_style(theme.accent);
+            let inner = block.inner(r);
+            f.render_widget(block, r);
+            if cols == 2 {
+                let half = lines.len().div_ceil(2);
+                let right = lines.split_off(half);
+                let [a, b] =
+                    Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                        .areas(inner);
+                f.render_widget(Paragraph::new(lines), a);
+                f.render_widget(Paragraph::new(right), b);
+            } else {
+                f.render_widget(Paragraph::new(lines), inner);
+            }
+        }
+        Overlay::Confirm { question, .. } => {
+            let r = centred(area, 64, 7);
+            f.render_widget(Clear, r);
+            let block = Block::bordered()
+                .title(" Confirm ")
+                .style(theme.base)
+                .border_style(theme.accent);
+            let text = vec![
+                Line::from(question.as_str()),
+                Line::from(""),
+                Line::from(vec![
+                    Span::styled(" y / Enter ", theme.selected),
+                    Span::raw(" yes    "),
+                    Span::styled(" n / Esc ", theme.selected),
+                    Span::raw(" no"),
+                ]),
+            ];
+            f.render_widget(
+                Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
+                r,
+            );
+        }
+        Overlay::Prompt { kind, input } => {
+            let title = match kind {
+                PromptKind::Memo(MemoKind::Process) => {
+                    " Memo: process note — Tab for reflexive, Enter saves, Esc cancels ".to_owned()
+                }
+                PromptKind::Memo(MemoKind::Reflexive) => {
+                    " Memo: reflexive note — Tab for process, Enter saves, Esc cancels ".to_owned()
+                }
+                PromptKind::Retract(id) => {
+                    format!(" Retract {id}: why? Enter retracts, Esc cancels ")
+                }
+                PromptKind::Question => {
+                    " Question (options after |) — Enter keeps, Esc cancels ".to_owned()
+                }
+            };
+            let r = centred(area, area.width.saturating_sub(8).max(40), 5);
+            f.render_widget(Clear, r);
+            let block = Block::bordered()
+                .title(title)
+                .style(theme.base)
+                .border_style(theme.accent);
+            let inner = block.inner(r);
+            f.render_widget(block, r);
+            f.render_widget(input, inner);
+        }
+    }
+}
+
+/// A block with the theme's border and a title.
+pub fn panel<'a>(title: impl Into<Line<'a>>, theme: &Theme) -> Block<'a> {
+    Block::new()
+        .borders(Borders::ALL)
+        .title(title)
+        .title_alignment(Alignment::Left)
+        .style(theme.base)
+        .border_style(theme.border)
+}

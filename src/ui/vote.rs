@@ -1,0 +1,282 @@
+//! The vote screen: set up a round, take ballots or tallies, see results.
+
+use super::widgets::{bar, result_lines, round_lines};
+use super::{Theme, panel};
+use crate::app::App;
+use crate::app::vote::{METHODS, default_question, open_round, target};
+use crate::domain::vote::VoteRound;
+use crate::domain::{BallotMode, Choice, Session, VoteTarget};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn render(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
+    match open_round(session) {
+        Some(round) => live(f, area, app, session, round, theme),
+        None => setup(f, area, app, session, theme),
+    }
+}
+
+fn target_text(session: &Session, t: &VoteTarget) -> String {
+    match t {
+        VoteTarget::Statement(id) => match session.statements.get(id) {
+            Some(s) => format!("statement {id}: “{}”", s.current().text),
+            None => format!("statement {id}"),
+        },
+        VoteTarget::Interpretation(id) => match session.interpretations.get(id) {
+            Some(i) => format!("interpretation {id}: “{}”", i.text()),
+            None => format!("interpretation {id}"),
+        },
+        VoteTarget::Question => "a free question".into(),
+    }
+}
+
+fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
+    let [form, past] = Layout::vertical([Constraint::Length(9), Constraint::Min(3)]).areas(area);
+    let d = &app.vote;
+    let t = target(app, session);
+    let method = d.method();
+    let (typed, options) = d.parts();
+    let question = if typed.is_empty() {
+        default_question(&t, &method)
+    } else {
+        typed
+    };
+    let row = |key: &str, label: &str, value: String| {
+        Line::from(vec![
+            Span::styled(format!(" {key:>2} "), theme.accent),
+            Span::styled(format!("{label:<10}"), theme.dim),
+            Span::styled(value, theme.base),
+        ])
+    };
+    let lines = vec![
+        row("t", "vote on", target_text(session, &t)),
+        row("m", "method", METHODS[d.method % METHODS.len()].to_owned()),
+        row(
+            "c",
+            "ballots",
+            if d.counted {
+                "show of hands (counted)".into()
+            } else {
+                "one per participant".into()
+            },
+        ),
+        row(
+            "h",
+            "results",
+            if d.hidden {
+                "hidden until the round closes".into()
+            } else {
+                "shown live".into()
+            },
+        ),
+        row(
+            "e",
+            "question",
+            if question.is_empty() {
+                "(type the question: press e)".into()
+            } else {
+                question
+            },
+        ),
+        row(
+            "",
+            "options",
+            if options.is_empty() {
+                "(after | in the question, for dots or single choice)".into()
+            } else {
+                options.join(" · ")
+            },
+        ),
+        Line::from(vec![
+            Span::styled("  o ", theme.accent),
+            Span::styled("opens the round", theme.base),
+        ]),
+    ];
+    let block = panel(Span::styled(" New vote round ", theme.accent), theme);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        form,
+    );
+
+    let block = panel(Span::styled(" Earlier rounds ", theme.accent), theme);
+    let inner = block.inner(past);
+    f.render_widget(block, past);
+    let mut lines = Vec::new();
+    for r in session.rounds.values().rev() {
+        if lines.len() >= inner.height as usize {
+            break;
+        }
+        let res = session.results(r);
+        let summary: Vec<String> = res
+            .options
+            .iter()
+            .zip(&res.counts)
+            .filter(|(_, n)| **n > 0)
+            .map(|(o, n)| format!("{o} {n}"))
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<4}", r.id), theme.accent),
+            Span::styled(format!("{}: ", r.question), theme.base),
+            Span::styled(summary.join(" · "), theme.dim),
+        ]));
+    }
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled("No rounds yet.", theme.dim)));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn choice_text(round: &VoteRound, c: &Choice) -> String {
+    let options = round.method.options();
+    let at = |i: usize| options.get(i).cloned().unwrap_or_default();
+    match c {
+        Choice::Agreement(a) => format!("{a:?}").to_lowercase(),
+        Choice::Resonance(r) => format!("resonance {r}"),
+        Choice::Single(i) | Choice::Rung(i) => at(usize::from(*i)),
+        Choice::Dots(d) => d
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| format!("{}×{n}", at(i)))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRound, theme: &Theme) {
+    let wide = area.width >= 100;
+    let [left, right] = if wide {
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area)
+    } else {
+        Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area)
+    };
+    let mode = match round.mode {
+        BallotMode::PerParticipant => "one ballot each",
+        BallotMode::Counted => "show of hands",
+    };
+    let hidden = if round.hidden {
+        " · hidden until closed"
+    } else {
+        ""
+    };
+    let block = panel(
+        Span::styled(
+            format!(
+                " Round {} · {} · {mode}{hidden} ",
+                round.id,
+                round.method.label()
+            ),
+            theme.accent,
+        ),
+        theme,
+    );
+    let inner = block.inner(left);
+    f.render_widget(block, left);
+    let mut lines = vec![
+        Line::from(Span::styled(round.question.clone(), theme.title)),
+        Line::from(Span::styled(target_text(session, &round.target), theme.dim)),
+        Line::from(""),
+    ];
+    let options = round.method.options();
+    match round.mode {
+        BallotMode::PerParticipant => {
+            let room = (inner.height as usize).saturating_sub(lines.len());
+            let start = app.vote.cursor.saturating_sub(room.saturating_sub(1));
+            for (i, (id, p)) in session
+                .participants
+                .iter()
+                .enumerate()
+                .skip(start)
+                .take(room)
+            {
+                let latest = round.ballots.iter().rev().find(|b| &b.participant == id);
+                let shown = match latest {
+                    Some(_) if round.hidden => "✓ voted".to_owned(),
+                    Some(b) => format!("✓ {}", choice_text(round, &b.choice)),
+                    None if i == app.vote.cursor && !app.vote.dots.is_empty() => {
+                        format!(
+                            "placing: {}",
+                            choice_text(round, &Choice::Dots(app.vote.dots.clone()))
+                        )
+                    }
+                    None => "·".to_owned(),
+                };
+                let style = if i == app.vote.cursor {
+                    theme.selected
+                } else {
+                    theme.base
+                };
+                let pointer = if i == app.vote.cursor { "▶" } else { " " };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{pointer} {id:<4} {:<26}", p.role.label()), style),
+                    Span::styled(format!(" {shown}"), theme.base),
+                ]));
+            }
+        }
+        BallotMode::Counted => {
+            let role = app
+                .vote
+                .tally_role()
+                .map(|r| r.label().to_owned())
+                .unwrap_or_else(|| "everyone".into());
+            lines.push(Line::from(vec![
+                Span::styled(" r ", theme.accent),
+                Span::styled(format!("hands from: {role}"), theme.base),
+            ]));
+            let max = app.vote.tally.iter().copied().max().unwrap_or(0).max(1);
+            for (i, opt) in options.iter().enumerate() {
+                let n = app.vote.tally.get(i).copied().unwrap_or(0);
+                let style = if i == app.vote.cursor {
+                    theme.selected
+                } else {
+                    theme.base
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        format!(
+                            "{} {opt:<16} {n:>3} ",
+                            if i == app.vote.cursor { "▶" } else { " " }
+                        ),
+                        style,
+                    ),
+                    Span::styled(bar(n, max, 20), theme.bar),
+                ]));
+            }
+            lines.push(Line::from(Span::styled(
+                " Enter records this tally; a later tally for the same role replaces it",
+                theme.dim,
+            )));
+        }
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+
+    let block = panel(Span::styled(" Results ", theme.accent), theme);
+    let inner = block.inner(right);
+    f.render_widget(block, right);
+    let mut lines = round_lines(session, round, inner.width, theme);
+    if round.results_visible() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled("By role group", theme.accent)));
+        let res = session.results(round);
+        for (role, counts) in &res.by_role {
+            let label = role
+                .map(|r| r.label().to_owned())
+                .unwrap_or_else(|| "everyone".into());
+            let parts: Vec<String> = options
+                .iter()
+                .zip(counts)
+                .map(|(o, n)| format!("{o} {n}"))
+                .collect();
+            lines.push(Line::from(vec![
+                Span::styled(format!("{label:<26}"), theme.base),
+                Span::styled(parts.join(" · "), theme.dim),
+            ]));
+        }
+        let _ = result_lines;
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}

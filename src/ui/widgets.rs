@@ -1,0 +1,190 @@
+//! Small pieces shared by screens: the countdown, tally bars, voice balance.
+
+use super::Theme;
+use crate::domain::time::mmss;
+use crate::domain::vote::{Results, VoteRound};
+use crate::domain::{RoleGroup, Session, Speaker, Stage, StageState, Timestamp};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use tui_big_text::{BigText, PixelSize};
+
+/// How a stage's clock stands, in words as well as colour.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clock {
+    /// `12:34`, or `+01:05` once over time.
+    pub digits: String,
+    pub cue: &'static str,
+    pub style: Style,
+}
+
+pub fn clock(stage: &Stage, now: Timestamp, theme: &Theme) -> Clock {
+    let remaining = stage.remaining_millis(now);
+    let allowed = stage.allowed_secs() * 1000;
+    // Whole seconds, rounding up while time is left so 0:00 means time is up.
+    let secs = if remaining > 0 {
+        (remaining + 999) / 1000
+    } else {
+        (-remaining) / 1000
+    };
+    let digits = if remaining > 0 {
+        mmss(secs)
+    } else {
+        format!("+{}", mmss(secs))
+    };
+    let (cue, style) = match stage.state() {
+        StageState::NotStarted => ("not started", theme.dim),
+        StageState::Ended => ("finished", theme.dim),
+        StageState::Paused => ("PAUSED", theme.warn),
+        StageState::Running if remaining <= 0 => ("OVER TIME", theme.over),
+        StageState::Running if remaining * 5 <= allowed => ("LAST FIFTH", theme.warn),
+        StageState::Running => ("time left", theme.accent),
+    };
+    Clock { digits, cue, style }
+}
+
+/// The countdown as large as `area` allows.
+pub fn big_clock(f: &mut Frame, area: Rect, c: &Clock) {
+    let chars = c.digits.chars().count() as u16;
+    let size = if area.height >= 8 && area.width >= chars * 8 {
+        PixelSize::Full
+    } else if area.height >= 4 && area.width >= chars * 8 {
+        PixelSize::HalfHeight
+    } else if area.height >= 4 && area.width >= chars * 4 {
+        PixelSize::Quadrant
+    } else {
+        f.render_widget(
+            Paragraph::new(Span::styled(c.digits.as_str(), c.style)).alignment(Alignment::Center),
+            area,
+        );
+        return;
+    };
+    let big = BigText::builder()
+        .pixel_size(size)
+        .style(c.style)
+        .lines(vec![Line::from(c.digits.as_str())])
+        .centered()
+        .build();
+    f.render_widget(big, area);
+}
+
+/// A horizontal bar of `n` out of `max` in `width` cells.
+pub fn bar(n: u32, max: u32, width: usize) -> String {
+    if max == 0 || width == 0 {
+        return String::new();
+    }
+    let cells = (n as usize * width).div_ceil(max as usize).min(width);
+    "█".repeat(cells)
+}
+
+/// One line per option: label, bar, count.
+pub fn result_lines<'a>(res: &Results, width: u16, theme: &Theme) -> Vec<Line<'a>> {
+    let label_w = res
+        .options
+        .iter()
+        .map(|o| o.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(24);
+    let max = res.counts.iter().copied().max().unwrap_or(0);
+    let bar_w = (width as usize).saturating_sub(label_w + 8);
+    res.options
+        .iter()
+        .zip(&res.counts)
+        .map(|(opt, n)| {
+            let label: String = opt.chars().take(label_w).collect();
+            Line::from(vec![
+                Span::styled(format!("{label:>label_w$} "), theme.base),
+                Span::styled(bar(*n, max, bar_w), theme.bar),
+                Span::styled(format!(" {n}"), theme.title),
+            ])
+        })
+        .collect()
+}
+
+/// Results or, while hidden, how many have voted.
+pub fn round_lines<'a>(
+    session: &Session,
+    round: &VoteRound,
+    width: u16,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let res = session.results(round);
+    if round.results_visible() {
+        result_lines(&res, width, theme)
+    } else {
+        let n = match round.mode {
+            crate::domain::BallotMode::PerParticipant => format!("{} ballots in", res.voters),
+            crate::domain::BallotMode::Counted => format!("{} tallies in", round.tallies.len()),
+        };
+        vec![Line::from(Span::styled(
+            format!("Results hidden until the round closes · {n}"),
+            theme.dim,
+        ))]
+    }
+}
+
+/// Statements per role group, retracted ones and the whole group's left out.
+pub fn voice_balance(session: &Session) -> Vec<(RoleGroup, u32)> {
+    let mut counts = [0u32; 4];
+    for s in session.statements.values().filter(|s| !s.is_retracted()) {
+        if let Speaker::Participant(p) = &s.current().speaker
+            && let Some(role) = session.participants.get(p).map(|p| p.role)
+        {
+            let i = RoleGroup::ALL
+                .iter()
+                .position(|g| *g == role.group())
+                .unwrap_or(3);
+            counts[i] += 1;
+        }
+    }
+    RoleGroup::ALL.iter().copied().zip(counts).collect()
+}
+
+pub fn voice_line<'a>(session: &Session, width: u16, theme: &Theme) -> Line<'a> {
+    let balance = voice_balance(session);
+    let total: u32 = balance.iter().map(|(_, n)| n).sum();
+    let mut spans = vec![Span::styled("Voices ", theme.accent)];
+    if total == 0 {
+        spans.push(Span::styled("no statements yet", theme.dim));
+        return Line::from(spans);
+    }
+    let per = (width as usize).saturating_sub(8) / 4;
+    for (group, n) in balance {
+        let pct = n * 100 / total;
+        let label = format!("{} {pct}% ", group.label());
+        let bar_w = per.saturating_sub(label.chars().count() + 1);
+        spans.push(Span::styled(label, theme.base));
+        spans.push(Span::styled(
+            format!("{:<bar_w$} ", bar(n, total, bar_w)),
+            theme.bar,
+        ));
+    }
+    Line::from(spans)
+}
+
+/// `P3 · unpaid carer`, or `group`.
+pub fn speaker_label(session: &Session, speaker: &Speaker) -> String {
+    match speaker {
+        Speaker::Participant(p) => match session.participants.get(p) {
+            Some(x) => format!("{p} · {}", x.role),
+            None => p.to_string(),
+        },
+        Speaker::Group => "whole group".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_scale_to_the_largest_count() {
+        assert_eq!(bar(5, 5, 10), "██████████");
+        assert_eq!(bar(1, 5, 10), "██");
+        assert_eq!(bar(0, 5, 10), "");
+        assert_eq!(bar(3, 0, 10), "");
+    }
+}
