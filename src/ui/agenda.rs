@@ -41,7 +41,7 @@ pub fn render(f: &mut Frame, area: Rect, session: &Session, now: Timestamp, them
             StageState::Ended if used > s.allowed_secs() => {
                 format!("finished, {} over", mmss(used - i64::from(s.planned_secs)))
             }
-            StageState::Ended => "finished".into(),
+            StageState::Ended => "done".into(),
             StageState::NotStarted => "to come".into(),
         };
         let title: String = s.title.chars().take(title_w).collect();

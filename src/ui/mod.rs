@@ -119,7 +119,14 @@ fn hints(app: &App, session: &Session) -> Vec<Action> {
     use Action::*;
     let mut v = match app.screen {
         Screen::Projector | Screen::Agenda => match session.current_stage() {
-            None => vec![StartStage, PreviousStage],
+            None if session
+                .stages
+                .values()
+                .any(|s| s.state() == StageState::Ended) =>
+            {
+                vec![StartStage, PreviousStage]
+            }
+            None => vec![StartStage],
             Some(s) if s.state() == StageState::Paused => vec![PauseResume, NextStage],
             Some(_) => vec![
                 PauseResume,
@@ -205,8 +212,12 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &T
         let Some(key) = app.keymap.key_for(ctx, action) else {
             continue;
         };
+        let paused = session
+            .current_stage()
+            .is_some_and(|s| s.state() == StageState::Paused);
         let (key, label) = match action {
             Action::Choice(_) => ("1-9".to_owned(), "choose".to_owned()),
+            Action::PauseResume if paused => (key.to_string(), "resume".to_owned()),
             a => (key.to_string(), a.short()),
         };
         let len = key.chars().count() + label.chars().count() + 3;

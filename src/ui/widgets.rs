@@ -151,14 +151,16 @@ pub fn voice_line<'a>(session: &Session, width: u16, theme: &Theme) -> Line<'a> 
         spans.push(Span::styled("no statements yet", theme.dim));
         return Line::from(spans);
     }
-    let per = (width as usize).saturating_sub(8) / 4;
-    for (group, n) in balance {
-        let pct = n * 100 / total;
-        let label = format!("{} {pct}% ", group.label());
-        let bar_w = per.saturating_sub(label.chars().count() + 1);
+    let labels: Vec<String> = balance
+        .iter()
+        .map(|(group, n)| format!("{} {}% ", group.label(), n * 100 / total))
+        .collect();
+    let label_w: usize = labels.iter().map(|l| l.chars().count() + 1).sum();
+    let bar_w = (width as usize).saturating_sub(7 + label_w) / 4;
+    for ((_, n), label) in balance.iter().zip(labels) {
         spans.push(Span::styled(label, theme.base));
         spans.push(Span::styled(
-            format!("{:<bar_w$} ", bar(n, total, bar_w)),
+            format!("{:<bar_w$} ", bar(*n, total, bar_w)),
             theme.bar,
         ));
     }

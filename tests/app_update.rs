@@ -1,0 +1,624 @@
+//! Pure `update`: key sequences give exactly the expected events.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use roundtable::app::keymap::Keymap;
+use roundtable::app::{App, Effect, Msg, Overlay, Screen, update};
+use roundtable::domain::*;
+
+fn t(sec: i64) -> Timestamp {
+    Timestamp::from_unix_millis(1_773_482_400_000 + sec * 1000)
+}
+
+fn session(started: bool) -> Session {
+    let mut s = Session::default();
+    let mut events = vec![
+        Event::SessionCreated {
+            title: "T".into(),
+            focus: "F".into(),
+            facilitator: "Sam".into(),
+            created: t(0),
+            template: None,
+        },
+        Event::ParticipantAdded {
+            participant: Participant {
+                id: "P1".into(),
+                role: Role::ServiceUser,
+                sector: None,
+                level: None,
+                real_name: None,
+                consent: true,
+            },
+        },
+        Event::ParticipantAdded {
+            participant: Participant {
+                id: "P2".into(),
+                role: Role::UnpaidCarer,
+                sector: None,
+                level: None,
+                real_name: None,
+                consent: true,
+            },
+        },
+        Event::StageAdded {
+            id: "S1".into(),
+            kind: StageKind::Discuss,
+            title: "Talk".into(),
+            prompt: "Say".into(),
+            planned_secs: 600,
+        },
+        Event::StageAdded {
+            id: "S2".into(),
+            kind: StageKind::Vote,
+            title: "Vote".into(),
+            prompt: "Vote".into(),
+            planned_secs: 300,
+        },
+    ];
+    if started {
+        events.push(Event::StageStarted {
+            stage: "S1".into(),
+            at: t(0),
+        });
+    }
+    for e in events {
+        s.apply(&e).unwrap();
+    }
+    s
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Feeds messages, applying each recorded event as if the store saved it.
+struct Driver {
+    app: App,
+    session: Session,
+    now: Timestamp,
+    recorded: Vec<Event>,
+    effects: Vec<Effect>,
+    /// When false, recorded events stay in flight (not yet saved).
+    save: bool,
+}
+
+impl Driver {
+    fn new(session: Session) -> Self {
+        Self {
+            app: App::new(Keymap::default(), "note-taker"),
+            session,
+            now: t(60),
+            recorded: vec![],
+            effects: vec![],
+            save: true,
+        }
+    }
+
+    fn send(&mut self, msg: Msg) {
+        let fx = update(&mut self.app, &self.session, msg, self.now);
+        for e in fx {
+            if let Effect::Record { token, event } = &e {
+                self.recorded.push(event.clone());
+                if self.save {
+                    self.session
+                        .apply(event)
+                        .unwrap_or_else(|err| panic!("{event:?}: {err}"));
+                    let seq = self.session.applied;
+                    update(
+                        &mut self.app,
+                        &self.session,
+                        Msg::Committed { token: *token, seq },
+                        self.now,
+                    );
+                }
+            }
+            self.effects.push(e);
+        }
+    }
+
+    fn keys(&mut self, codes: &[KeyCode]) {
+        for c in codes {
+            self.send(key(*c));
+        }
+    }
+
+    fn type_text(&mut self, s: &str) {
+        for c in s.chars() {
+            self.send(key(KeyCode::Char(c)));
+        }
+    }
+
+    fn take(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.recorded)
+    }
+}
+
+#[test]
+fn typing_a_statement_for_p2_with_a_tag_gives_exactly_that_statement() {
+    let mut d = Driver::new(session(true));
+    d.keys(&[KeyCode::F(3), KeyCode::Tab]);
+    d.type_text("Nobody asked me what Mum needed #barrier");
+    assert!(d.take().is_empty(), "nothing is recorded while typing");
+    d.send(key(KeyCode::Enter));
+    assert_eq!(
+        d.take(),
+        vec![Event::StatementAdded {
+            id: "st1".into(),
+            kind: StatementKind::Quote,
+            speaker: Speaker::Participant("P2".into()),
+            stage: Some("S1".into()),
+            text: "Nobody asked me what Mum needed".into(),
+            tags: vec!["barrier".into()],
+            captured_by: "note-taker".into(),
+            at: t(60),
+        }]
+    );
+    assert!(
+        d.app.capture.input.is_empty(),
+        "the input is cleared for the next statement"
+    );
+    let msg = d.app.message.clone().unwrap();
+    assert!(msg.text.contains("✓ saved: statement st1"), "{}", msg.text);
+}
+
+#[test]
+fn speaker_by_pseudonym_kind_and_group() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(3)));
+    d.type_text("@p2 We were never asked. #Carers #barrier,");
+    d.send(ctrl('t'));
+    d.send(key(KeyCode::Enter));
+    let Event::StatementAdded {
+        speaker,
+        kind,
+        text,
+        tags,
+        ..
+    } = &d.take()[0]
+    else {
+        panic!()
+    };
+    assert_eq!(speaker, &Speaker::Participant("P2".into()));
+    assert_eq!(*kind, StatementKind::Paraphrase);
+    assert_eq!(text, "We were never asked.");
+    assert_eq!(tags, &vec!["carers".to_owned(), "barrier".to_owned()]);
+    d.send(ctrl('g'));
+    d.type_text("General agreement.");
+    d.send(key(KeyCode::Enter));
+    let Event::StatementAdded { id, speaker, .. } = &d.take()[0] else {
+        panic!()
+    };
+    assert_eq!(id.as_str(), "st2");
+    assert_eq!(speaker, &Speaker::Group);
+}
+
+#[test]
+fn pasted_lines_are_kept_and_empty_input_saves_nothing() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(3)));
+    d.send(key(KeyCode::Enter));
+    assert!(d.take().is_empty());
+    d.send(Msg::Paste("First line,\r\nsecond line #quote-this".into()));
+    d.send(key(KeyCode::Enter));
+    let Event::StatementAdded { text, tags, .. } = &d.take()[0] else {
+        panic!()
+    };
+    assert_eq!(text, "First line,\nsecond line");
+    assert_eq!(tags, &vec!["quote-this".to_owned()]);
+}
+
+#[test]
+fn typing_goes_on_while_a_commit_is_in_flight_and_ids_do_not_clash() {
+    let mut d = Driver::new(session(true));
+    d.save = false;
+    d.send(key(KeyCode::F(3)));
+    d.type_text("one");
+    d.send(key(KeyCode::Enter));
+    d.type_text("two");
+    d.send(key(KeyCode::Enter));
+    let ids: Vec<String> = d
+        .take()
+        .iter()
+        .filter_map(|e| roundtable::app::event_id(e).map(str::to_owned))
+        .collect();
+    assert_eq!(ids, vec!["st1", "st2"]);
+    assert_eq!(d.app.in_flight(), 2);
+    assert!(
+        d.app.message.is_none() || !d.app.message.clone().unwrap().text.contains("saved"),
+        "nothing is marked saved before the store says so"
+    );
+}
+
+#[test]
+fn a_failed_save_keeps_the_text_and_retry_sends_it_again() {
+    let mut d = Driver::new(session(true));
+    d.save = false;
+    d.send(key(KeyCode::F(3)));
+    d.type_text("Keep me");
+    d.send(key(KeyCode::Enter));
+    let first = d.take();
+    let Effect::Record { token, .. } = d.effects[0].clone() else {
+        panic!()
+    };
+    d.send(Msg::Failed {
+        token,
+        error: "No space left on device".into(),
+    });
+    assert!(
+        d.app
+            .message
+            .clone()
+            .unwrap()
+            .text
+            .starts_with("NOT SAVED: statement st1: No space left")
+    );
+    assert_eq!(d.app.pending.len(), 1);
+    assert!(d.app.pending[0].failed.is_some());
+    d.send(ctrl('r'));
+    assert_eq!(
+        d.take(),
+        first,
+        "the same statement, same id, is sent again"
+    );
+    assert_eq!(d.app.pending.len(), 1);
+    assert!(d.app.pending[0].failed.is_none());
+}
+
+#[test]
+fn stage_controls_are_events() {
+    let mut d = Driver::new(session(false));
+    d.send(key(KeyCode::Char('s')));
+    assert_eq!(
+        d.take(),
+        vec![Event::StageStarted {
+            stage: "S1".into(),
+            at: t(60)
+        }]
+    );
+    d.send(key(KeyCode::Char('+')));
+    d.send(key(KeyCode::Char('[')));
+    assert_eq!(
+        d.take(),
+        vec![
+            Event::StageAdjusted {
+                stage: "S1".into(),
+                by_secs: 60,
+                at: t(60)
+            },
+            Event::StageAdjusted {
+                stage: "S1".into(),
+                by_secs: -300,
+                at: t(60)
+            },
+        ]
+    );
+    d.send(key(KeyCode::Char(' ')));
+    d.send(key(KeyCode::Char(' ')));
+    assert_eq!(
+        d.take(),
+        vec![
+            Event::StagePaused {
+                stage: "S1".into(),
+                at: t(60)
+            },
+            Event::StageResumed {
+                stage: "S1".into(),
+                at: t(60)
+            }
+        ]
+    );
+    d.send(key(KeyCode::Char('n')));
+    assert!(d.take().is_empty(), "next asks first");
+    assert!(matches!(
+        d.app.overlays.last(),
+        Some(Overlay::Confirm { .. })
+    ));
+    d.send(key(KeyCode::Char('n')));
+    assert!(
+        d.take().is_empty() && d.app.overlays.is_empty(),
+        "n at the question cancels"
+    );
+    d.send(key(KeyCode::Char('n')));
+    d.send(key(KeyCode::Char('y')));
+    assert_eq!(
+        d.take(),
+        vec![
+            Event::StageEnded {
+                stage: "S1".into(),
+                at: t(60)
+            },
+            Event::StageStarted {
+                stage: "S2".into(),
+                at: t(60)
+            }
+        ]
+    );
+    d.send(key(KeyCode::Char('p')));
+    d.send(key(KeyCode::Enter));
+    assert_eq!(
+        d.take(),
+        vec![
+            Event::StageEnded {
+                stage: "S2".into(),
+                at: t(60)
+            },
+            Event::StageReopened {
+                stage: "S1".into(),
+                at: t(60)
+            }
+        ]
+    );
+}
+
+#[test]
+fn a_vote_round_opens_on_the_latest_statement_and_takes_single_key_ballots() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(3)));
+    d.type_text("Being told is not being asked");
+    d.send(key(KeyCode::Enter));
+    d.take();
+    d.send(key(KeyCode::F(4)));
+    assert_eq!(d.app.screen, Screen::Vote);
+    d.send(key(KeyCode::Char('h')));
+    d.send(key(KeyCode::Char('o')));
+    assert_eq!(
+        d.take(),
+        vec![Event::VoteOpened {
+            id: "v1".into(),
+            target: VoteTarget::Statement("st1".into()),
+            question: "Do you agree with this statement?".into(),
+            method: VoteMethod::AgreeDisagree,
+            mode: BallotMode::PerParticipant,
+            hidden: true,
+            stage: Some("S1".into()),
+            at: t(60),
+        }]
+    );
+    d.keys(&[KeyCode::Char('a'), KeyCode::Char('d'), KeyCode::Char('p')]);
+    let ballots = d.take();
+    assert_eq!(
+        ballots.len(),
+        3,
+        "the cursor stops at the last participant, whose later ballot replaces theirs"
+    );
+    assert_eq!(
+        ballots[0],
+        Event::BallotCast {
+            round: "v1".into(),
+            participant: "P1".into(),
+            choice: Choice::Agreement(Agreement::Agree),
+            at: t(60)
+        }
+    );
+    let Event::BallotCast {
+        participant,
+        choice,
+        ..
+    } = &ballots[1]
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (participant.as_str(), choice),
+        ("P2", &Choice::Agreement(Agreement::Disagree))
+    );
+    let Event::BallotCast {
+        participant,
+        choice,
+        ..
+    } = &ballots[2]
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (participant.as_str(), choice),
+        ("P2", &Choice::Agreement(Agreement::Pass))
+    );
+    let round = &d.session.rounds["v1"];
+    assert_eq!(
+        d.session.results(round).counts,
+        vec![1, 0, 1],
+        "P2's latest ballot counts"
+    );
+    d.send(key(KeyCode::Char('x')));
+    d.send(key(KeyCode::Char('y')));
+    assert_eq!(
+        d.take(),
+        vec![Event::VoteClosed {
+            round: "v1".into(),
+            at: t(60)
+        }]
+    );
+}
+
+#[test]
+fn counted_tallies_and_dots() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(4)));
+    d.keys(&[KeyCode::Char('t'), KeyCode::Char('c')]);
+    d.send(key(KeyCode::Char('e')));
+    d.type_text("Which first?");
+    d.send(key(KeyCode::Enter));
+    d.send(key(KeyCode::Char('o')));
+    let Event::VoteOpened {
+        mode,
+        target,
+        question,
+        ..
+    } = &d.take()[0]
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (*mode, target, question.as_str()),
+        (BallotMode::Counted, &VoteTarget::Question, "Which first?")
+    );
+    d.keys(&[
+        KeyCode::Char('r'),
+        KeyCode::Char('4'),
+        KeyCode::Down,
+        KeyCode::Char('+'),
+        KeyCode::Char('+'),
+        KeyCode::Char('-'),
+        KeyCode::Enter,
+    ]);
+    assert_eq!(
+        d.take(),
+        vec![Event::TallyRecorded {
+            round: "v1".into(),
+            role: Some(Role::ServiceUser),
+            counts: vec![4, 1, 0],
+            at: t(60)
+        }]
+    );
+    d.send(key(KeyCode::Char('x')));
+    d.send(key(KeyCode::Enter));
+    d.take();
+    // A dot vote needs options; with them, digits place dots and Enter casts.
+    d.keys(&[KeyCode::Char('c'), KeyCode::Char('m'), KeyCode::Char('m')]);
+    d.send(key(KeyCode::Char('o')));
+    assert!(d.take().is_empty());
+    assert!(
+        d.app
+            .message
+            .clone()
+            .unwrap()
+            .text
+            .contains("needs options")
+    );
+    d.send(key(KeyCode::Char('e')));
+    d.send(ctrl('u'));
+    for _ in 0..20 {
+        d.send(key(KeyCode::Backspace));
+    }
+    d.type_text("Most urgent? | Late news | Not asked");
+    d.send(key(KeyCode::Enter));
+    d.send(key(KeyCode::Char('o')));
+    let Event::VoteOpened { method, .. } = &d.take()[0] else {
+        panic!()
+    };
+    assert_eq!(
+        method,
+        &VoteMethod::Dots {
+            options: vec!["Late news".into(), "Not asked".into()],
+            per_person: 3
+        }
+    );
+    d.keys(&[
+        KeyCode::Char('2'),
+        KeyCode::Char('2'),
+        KeyCode::Char('1'),
+        KeyCode::Char('1'),
+        KeyCode::Enter,
+    ]);
+    let Event::BallotCast { choice, .. } = &d.take()[0] else {
+        panic!()
+    };
+    assert_eq!(choice, &Choice::Dots(vec![1, 2]), "at most 3 dots");
+}
+
+#[test]
+fn memo_amend_and_retract() {
+    let mut d = Driver::new(session(true));
+    d.send(ctrl('n'));
+    d.type_text("I talked too much");
+    d.send(key(KeyCode::Tab));
+    d.send(key(KeyCode::Enter));
+    let Event::MemoAdded {
+        kind, text, stage, ..
+    } = &d.take()[0]
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (*kind, text.as_str(), stage.as_ref().map(|s| s.as_str())),
+        (MemoKind::Reflexive, "I talked too much", Some("S1"))
+    );
+    d.send(key(KeyCode::F(3)));
+    d.type_text("The ward rang late #barrier");
+    d.send(key(KeyCode::Enter));
+    d.take();
+    d.send(key(KeyCode::PageUp));
+    d.send(ctrl('e'));
+    d.type_text(" in the day");
+    d.send(key(KeyCode::Enter));
+    let Event::StatementAmended {
+        statement,
+        text,
+        tags,
+        ..
+    } = &d.take()[0]
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (statement.as_str(), text.as_str()),
+        ("st1", "The ward rang late in the day")
+    );
+    assert_eq!(tags, &vec!["barrier".to_owned()]);
+    d.send(ctrl('x'));
+    d.send(key(KeyCode::Enter));
+    assert!(d.take().is_empty(), "a retraction needs a reason");
+    d.type_text("speaker asked");
+    d.send(key(KeyCode::Enter));
+    let Event::StatementRetracted {
+        statement, reason, ..
+    } = &d.take()[0]
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (statement.as_str(), reason.as_str()),
+        ("st1", "speaker asked")
+    );
+}
+
+#[test]
+fn the_bell_rings_once_at_zero_and_again_after_an_extension() {
+    let mut d = Driver::new(session(true));
+    d.now = t(599);
+    d.send(Msg::Tick);
+    assert!(!d.effects.contains(&Effect::Bell));
+    d.now = t(600);
+    d.send(Msg::Tick);
+    d.send(Msg::Tick);
+    assert_eq!(d.effects.iter().filter(|e| **e == Effect::Bell).count(), 1);
+    assert!(d.app.message.clone().unwrap().text.starts_with("TIME"));
+    d.send(key(KeyCode::Char('+')));
+    d.now = t(661);
+    d.send(Msg::Tick);
+    assert_eq!(d.effects.iter().filter(|e| **e == Effect::Bell).count(), 2);
+}
+
+#[test]
+fn quitting_with_saves_in_flight_asks_and_key_releases_are_ignored() {
+    let mut d = Driver::new(session(true));
+    d.save = false;
+    d.send(Msg::Key(KeyEvent::new_with_kind(
+        KeyCode::Char('s'),
+        KeyModifiers::NONE,
+        KeyEventKind::Release,
+    )));
+    d.send(key(KeyCode::Char('+')));
+    assert_eq!(d.take().len(), 1);
+    d.send(key(KeyCode::Char('q')));
+    assert!(!d.effects.contains(&Effect::Quit));
+    d.send(key(KeyCode::Char('y')));
+    assert!(d.effects.contains(&Effect::Quit));
+}
+
+#[test]
+fn help_opens_and_any_key_closes_it_without_acting() {
+    let mut d = Driver::new(session(false));
+    d.send(key(KeyCode::Char('?')));
+    assert!(matches!(d.app.overlays.last(), Some(Overlay::Help)));
+    d.send(key(KeyCode::Char('s')));
+    assert!(d.app.overlays.is_empty());
+    assert!(
+        d.take().is_empty(),
+        "the key that closed help did nothing else"
+    );
+}
