@@ -170,35 +170,18 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             participants,
             facilitator,
         } => {
-            let path = template::template_path(&cli.sessions, &template);
-            if !path.exists() {
-                let known: Vec<String> = list_templates(&cli.sessions)?
-                    .into_iter()
-                    .map(|(n, _)| n)
-                    .collect();
-                return Err(Failure::Store(StoreError::Invalid {
-                    path,
-                    reason: format!("no such template; known templates: {}", known.join(", ")),
-                }));
-            }
-            let t = load_template(&path)?;
-            let now = now();
-            let mut events = vec![Event::SessionCreated {
-                title: title.clone(),
-                focus,
-                facilitator,
-                created: now,
-                template: Some(template),
-            }];
-            events.extend(t.stage_events());
-            if let Some(p) = participants {
-                for participant in load_participants(&p)? {
-                    events.push(Event::ParticipantAdded { participant });
-                }
-            }
-            let dir = cli.sessions.join(slug(&now.date(), &title));
-            let w = Writer::create(&dir, "facilitator", now, &events)?;
-            w.snapshot()?;
+            let people = match participants {
+                Some(p) => load_participants(&p)?,
+                None => Vec::new(),
+            };
+            let spec = NewSession {
+                template: &template,
+                title: &title,
+                focus: &focus,
+                facilitator: &facilitator,
+                participants: people,
+            };
+            let (dir, w, t) = new_session(&cli.sessions, spec, None)?;
             writeln!(
                 out,
                 "Created {} ({} stages, {} planned minutes, {} participants).",
@@ -327,21 +310,59 @@ pub fn run_live(dir: &Path, look: Look) -> Result<i32, Failure> {
     Ok(0)
 }
 
+/// What a new session starts with.
+pub struct NewSession<'a> {
+    pub template: &'a str,
+    pub title: &'a str,
+    pub focus: &'a str,
+    pub facilitator: &'a str,
+    pub participants: Vec<crate::domain::Participant>,
+}
+
+/// Creates a session folder from a template: `SessionCreated`, the stages,
+/// the participants. The folder is named from the date and the title unless
+/// `folder` says otherwise.
+pub fn new_session(
+    sessions: &Path,
+    spec: NewSession,
+    folder: Option<String>,
+) -> Result<(PathBuf, Writer, template::Template), Failure> {
+    let path = template::template_path(sessions, spec.template);
+    if !path.exists() {
+        let known: Vec<String> = list_templates(sessions)?
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        return Err(Failure::Store(StoreError::Invalid {
+            path,
+            reason: format!("no such template; known templates: {}", known.join(", ")),
+        }));
+    }
+    let t = load_template(&path)?;
+    let now = now();
+    let mut events = vec![Event::SessionCreated {
+        title: spec.title.to_owned(),
+        focus: spec.focus.to_owned(),
+        facilitator: spec.facilitator.to_owned(),
+        created: now,
+        template: Some(spec.template.to_owned()),
+    }];
+    events.extend(t.stage_events());
+    events.extend(
+        spec.participants
+            .into_iter()
+            .map(|participant| Event::ParticipantAdded { participant }),
+    );
+    let dir = sessions.join(folder.unwrap_or_else(|| slug(&now.date(), spec.title)));
+    let w = Writer::create(&dir, "facilitator", now, &events)?;
+    w.snapshot()?;
+    Ok((dir, w, t))
+}
+
 /// A fresh session from the CAG template with eight demo participants, so a
 /// workshop can be tried without touching the shipped example.
 fn rehearsal(sessions: &Path, out: &mut dyn Write) -> Result<PathBuf, Failure> {
     use crate::domain::{Participant, ParticipantId, Role};
-    let path = template::template_path(sessions, "cag-roundtable");
-    let t = load_template(&path)?;
-    let now = now();
-    let mut events = vec![Event::SessionCreated {
-        title: "Rehearsal: CAG roundtable".into(),
-        focus: "What do our early findings about leaving hospital with dementia mean to the people who live it?".into(),
-        facilitator: "facilitator".into(),
-        created: now,
-        template: Some("cag-roundtable".into()),
-    }];
-    events.extend(t.stage_events());
     let roles = [
         Role::ServiceUser,
         Role::ServiceUser,
@@ -352,26 +373,33 @@ fn rehearsal(sessions: &Path, out: &mut dyn Write) -> Result<PathBuf, Failure> {
         Role::Volunteer,
         Role::CommunityRepresentative,
     ];
-    for (i, role) in roles.into_iter().enumerate() {
-        events.push(Event::ParticipantAdded {
-            participant: Participant {
-                id: ParticipantId::new(format!("P{}", i + 1)),
-                role,
-                sector: None,
-                level: None,
-                real_name: None,
-                consent: true,
-            },
-        });
-    }
-    let base = slug(&now.date(), "rehearsal");
-    let mut dir = sessions.join(&base);
+    let participants = roles
+        .into_iter()
+        .enumerate()
+        .map(|(i, role)| Participant {
+            id: ParticipantId::new(format!("P{}", i + 1)),
+            role,
+            sector: None,
+            level: None,
+            real_name: None,
+            consent: true,
+        })
+        .collect();
+    let base = slug(&now().date(), "rehearsal");
+    let mut folder = base.clone();
     let mut n = 1;
-    while dir.exists() {
+    while sessions.join(&folder).exists() {
         n += 1;
-        dir = sessions.join(format!("{base}-{n}"));
+        folder = format!("{base}-{n}");
     }
-    let w = Writer::create(&dir, "facilitator", now, &events)?;
+    let spec = NewSession {
+        template: "cag-roundtable",
+        title: "Rehearsal: CAG roundtable",
+        focus: "What do our early findings about leaving hospital with dementia mean to the people who live it?",
+        facilitator: "facilitator",
+        participants,
+    };
+    let (dir, w, _) = new_session(sessions, spec, Some(folder))?;
     drop(w);
     writeln!(out, "Created {} for a rehearsal.", dir.display())?;
     Ok(dir)

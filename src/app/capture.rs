@@ -234,7 +234,7 @@ pub fn action(
         Action::Retract => match app.capture.selected.clone() {
             Some(id) => app.overlays.push(Overlay::Prompt {
                 kind: PromptKind::Retract(id),
-                input: new_input("why is it retracted? (required)"),
+                input: Box::new(new_input("why is it retracted? (required)")),
             }),
             None => app.say(Tone::Info, "select a statement first (PgUp / PgDn)"),
         },

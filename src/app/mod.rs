@@ -65,7 +65,7 @@ pub enum Overlay {
     },
     Prompt {
         kind: PromptKind,
-        input: TextArea<'static>,
+        input: Box<TextArea<'static>>,
     },
 }
 
@@ -359,7 +359,7 @@ fn screen_key(
         }
         Action::Memo => app.overlays.push(Overlay::Prompt {
             kind: PromptKind::Memo(MemoKind::Process),
-            input: new_input("process note… (Tab: reflexive)"),
+            input: Box::new(new_input("process note… (Tab: reflexive)")),
         }),
         Action::Retry => {
             let failed: Vec<Event> = app

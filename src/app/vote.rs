@@ -146,7 +146,7 @@ fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &
             input.insert_str(&d.question);
             app.overlays.push(Overlay::Prompt {
                 kind: PromptKind::Question,
-                input,
+                input: Box::new(input),
             });
         }
         Action::Cancel => d.question.clear(),

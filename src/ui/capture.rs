@@ -20,7 +20,7 @@ pub fn render(
     let input_rows = if area.height >= 30 { 6 } else { 4 };
     let [stage, who, input, list] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(2),
+        Constraint::Length(3),
         Constraint::Length(input_rows),
         Constraint::Min(3),
     ])
@@ -85,7 +85,13 @@ pub fn render(
             theme.base,
         ),
     ]);
-    f.render_widget(Paragraph::new(vec![Line::from(spans), kind_line]), who);
+    let [speakers, kind] =
+        Layout::vertical([Constraint::Length(2), Constraint::Length(1)]).areas(who);
+    f.render_widget(
+        Paragraph::new(Line::from(spans)).wrap(ratatui::widgets::Wrap { trim: false }),
+        speakers,
+    );
+    f.render_widget(Paragraph::new(kind_line), kind);
 
     let title = match &app.capture.amending {
         Some(id) => format!(" Amending {id} — Enter saves the new version, Esc cancels "),

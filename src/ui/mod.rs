@@ -91,6 +91,22 @@ fn header(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
             [Span::styled(label, style)]
         })
         .collect();
+    // The title always shows in full; the screen tabs shrink to make room.
+    let title_w = session.title().chars().count() + 2;
+    let full_w: usize = tabs.iter().map(|s| s.content.chars().count()).sum();
+    let tabs = if title_w + full_w <= area.width as usize {
+        tabs
+    } else {
+        let help = app
+            .keymap
+            .key_for(app.context(), Action::Help)
+            .map(|k| k.to_string())
+            .unwrap_or_default();
+        vec![
+            Span::styled(format!(" {} ", app.screen.title()), theme.selected),
+            Span::styled(format!(" {help} help "), theme.dim),
+        ]
+    };
     let tabs_width: usize = tabs.iter().map(|s| s.content.chars().count()).sum();
     let [title_area, tabs_area] =
         Layout::horizontal([Constraint::Min(10), Constraint::Length(tabs_width as u16)])
@@ -341,7 +357,7 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
                 .border_style(theme.accent);
             let inner = block.inner(r);
             f.render_widget(block, r);
-            f.render_widget(input, inner);
+            f.render_widget(&**input, inner);
         }
     }
 }

@@ -144,7 +144,7 @@ fn stage_panel(
     if stage.state() == StageState::Running || stage.state() == StageState::Paused {
         spans.push(Span::styled(
             format!(
-                "  {} of {} min   ",
+                "  {} used of {} min   ",
                 crate::domain::time::mmss(stage.elapsed_millis(now) / 1000),
                 stage.allowed_secs() / 60
             ),

@@ -1,0 +1,268 @@
+//! Every screen rendered at 80×24 and 160×48 from the example session as it
+//! stood at moments of its journal. Text snapshots: what a person would read.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use roundtable::app::keymap::Keymap;
+use roundtable::app::{App, Msg, Screen, update};
+use roundtable::domain::{Event, Session, Timestamp};
+use roundtable::store::record::decode;
+use roundtable::ui::{self, Theme};
+
+const JOURNAL: &str = include_str!("../sessions/2026-03-14-cag-findings/journal.ron");
+
+/// The example replayed up to and including the first record for which
+/// `stop` is true, and that record's time.
+fn example_until(stop: impl Fn(&Event) -> bool) -> (Session, Timestamp) {
+    let mut s = Session::default();
+    let mut at = Timestamp::default();
+    for line in JOURNAL.lines() {
+        let r = decode(line.as_bytes()).unwrap();
+        s.apply(&r.event).unwrap();
+        at = r.at;
+        if stop(&r.event) {
+            break;
+        }
+    }
+    (s, at)
+}
+
+fn nth_ballot_in(round: &'static str, n: usize) -> impl Fn(&Event) -> bool {
+    let seen = std::cell::Cell::new(0);
+    move |e| {
+        if matches!(e, Event::BallotCast { round: r, .. } | Event::TallyRecorded { round: r, .. } if r.as_str() == round)
+        {
+            seen.set(seen.get() + 1);
+        }
+        seen.get() == n
+    }
+}
+
+fn text_of(term: &Terminal<TestBackend>) -> String {
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let line: String = (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_owned())
+            .collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn draw(app: &App, session: &Session, now: Timestamp, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| ui::render(f, app, session, now, &Theme::default()))
+        .unwrap();
+    text_of(&term)
+}
+
+fn app_on(screen: Screen) -> App {
+    let mut app = App::new(Keymap::default(), "note-taker");
+    app.screen = screen;
+    app
+}
+
+fn press(app: &mut App, session: &Session, now: Timestamp, codes: &[KeyCode]) {
+    for c in codes {
+        update(
+            app,
+            session,
+            Msg::Key(KeyEvent::new(*c, KeyModifiers::NONE)),
+            now,
+        );
+    }
+}
+
+fn both_sizes(name: &str, app: &App, session: &Session, now: Timestamp) {
+    for (w, h) in [(80, 24), (160, 48)] {
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), draw(app, session, now, w, h));
+    }
+}
+
+fn mid_discussion() -> (Session, Timestamp) {
+    let (s, at) =
+        example_until(|e| matches!(e, Event::StatementAdded { id, .. } if id.as_str() == "st9"));
+    (s, at.plus_secs(95))
+}
+
+#[test]
+fn projector_during_discussion() {
+    let (s, now) = mid_discussion();
+    both_sizes("projector_discussion", &app_on(Screen::Projector), &s, now);
+}
+
+#[test]
+fn projector_with_a_hidden_vote_open() {
+    let (s, at) = example_until(nth_ballot_in("v5", 3));
+    both_sizes(
+        "projector_vote_hidden",
+        &app_on(Screen::Projector),
+        &s,
+        at.plus_secs(20),
+    );
+}
+
+#[test]
+fn projector_over_time_and_paused() {
+    let (s, at) = example_until(|e| matches!(e, Event::StageAdjusted { .. }));
+    // Stage 2 had 15 + 5 minutes; 25 minutes after the extension it is over time.
+    both_sizes(
+        "projector_over_time",
+        &app_on(Screen::Projector),
+        &s,
+        at.plus_secs(25 * 60),
+    );
+    let (s, at) = example_until(|e| matches!(e, Event::StagePaused { .. }));
+    both_sizes(
+        "projector_paused",
+        &app_on(Screen::Projector),
+        &s,
+        at.plus_secs(60),
+    );
+}
+
+#[test]
+fn projector_when_every_stage_is_done() {
+    let (s, at) = example_until(|_| false);
+    both_sizes("projector_done", &app_on(Screen::Projector), &s, at);
+}
+
+#[test]
+fn capture_while_typing() {
+    let (s, now) = mid_discussion();
+    let mut app = app_on(Screen::Capture);
+    press(&mut app, &s, now, &[KeyCode::Tab, KeyCode::Tab]);
+    update(
+        &mut app,
+        &s,
+        Msg::Paste("The discharge lounge had nowhere to sit #barrier".into()),
+        now,
+    );
+    press(&mut app, &s, now, &[KeyCode::PageUp, KeyCode::PageUp]);
+    both_sizes("capture_typing", &app, &s, now);
+}
+
+#[test]
+fn capture_with_a_save_in_flight_and_one_refused() {
+    let (s, now) = mid_discussion();
+    let mut app = app_on(Screen::Capture);
+    update(
+        &mut app,
+        &s,
+        Msg::Paste("Waiting for the pharmacy took all day".into()),
+        now,
+    );
+    let fx = update(
+        &mut app,
+        &s,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        now,
+    );
+    let roundtable::app::Effect::Record { token, .. } = fx[0].clone() else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut app,
+        &s,
+        Msg::Failed {
+            token,
+            error: "write of journal.ron failed: No space left on device (os error 28)".into(),
+        },
+        now,
+    );
+    update(
+        &mut app,
+        &s,
+        Msg::Paste("Transport came at 9pm".into()),
+        now,
+    );
+    update(
+        &mut app,
+        &s,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        now,
+    );
+    both_sizes("capture_unsaved", &app, &s, now);
+}
+
+#[test]
+fn vote_screens() {
+    let (s, at) = example_until(nth_ballot_in("v3", 5));
+    both_sizes("vote_live_agree", &app_on(Screen::Vote), &s, at);
+    let (s, at) = example_until(nth_ballot_in("v5", 3));
+    both_sizes("vote_live_hidden", &app_on(Screen::Vote), &s, at);
+    let (s, at) = example_until(nth_ballot_in("v4", 2));
+    let mut app = app_on(Screen::Vote);
+    press(
+        &mut app,
+        &s,
+        at,
+        &[
+            KeyCode::Char('r'),
+            KeyCode::Char('r'),
+            KeyCode::Down,
+            KeyCode::Char('3'),
+        ],
+    );
+    both_sizes("vote_live_counted", &app, &s, at);
+    let (s, at) = example_until(|_| false);
+    let mut app = app_on(Screen::Vote);
+    press(&mut app, &s, at, &[KeyCode::Char('m'), KeyCode::Char('h')]);
+    both_sizes("vote_setup", &app, &s, at);
+}
+
+#[test]
+fn agenda() {
+    let (s, now) = mid_discussion();
+    both_sizes("agenda_discussion", &app_on(Screen::Agenda), &s, now);
+    let (s, at) = example_until(|_| false);
+    both_sizes("agenda_done", &app_on(Screen::Agenda), &s, at);
+}
+
+#[test]
+fn overlays() {
+    let (s, now) = mid_discussion();
+    let mut app = app_on(Screen::Capture);
+    press(&mut app, &s, now, &[KeyCode::F(1)]);
+    both_sizes("help_capture", &app, &s, now);
+    let mut app = app_on(Screen::Projector);
+    press(&mut app, &s, now, &[KeyCode::Char('n')]);
+    both_sizes("confirm_next_stage", &app, &s, now);
+    let mut app = app_on(Screen::Projector);
+    press(&mut app, &s, now, &[KeyCode::Char('m'), KeyCode::Tab]);
+    update(
+        &mut app,
+        &s,
+        Msg::Paste("P1 was upset; I slowed down".into()),
+        now,
+    );
+    both_sizes("memo_prompt", &app, &s, now);
+}
+
+#[test]
+fn a_small_terminal_asks_to_be_enlarged() {
+    let (s, now) = mid_discussion();
+    for screen in Screen::ALL {
+        let text = draw(&app_on(screen), &s, now, 50, 12);
+        assert!(text.contains("Please enlarge the window"), "{text}");
+    }
+    for (w, h) in [(1, 1), (0, 0), (59, 30), (200, 17)] {
+        let text = draw(&app_on(Screen::Projector), &s, now, w, h);
+        assert!(
+            w < 10 || h < 2 || text.contains("enlarge"),
+            "{w}x{h}: {text}"
+        );
+    }
+}
+
+#[test]
+fn very_large_terminals_work() {
+    let (s, now) = example_until(nth_ballot_in("v5", 3));
+    for screen in Screen::ALL {
+        let text = draw(&app_on(screen), &s, now, 400, 120);
+        assert!(text.contains("CAG roundtable: early findings on leaving hospital"));
+    }
+}
