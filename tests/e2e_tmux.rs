@@ -1,0 +1,384 @@
+//! The real binary in tmux, driven with send-keys and read with
+//! capture-pane, as a facilitator and note-taker would use it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_roundtable");
+
+/// A private tmux server, killed when the test ends.
+struct Tmux {
+    socket: String,
+    _tmp: tempfile::TempDir,
+    sessions: PathBuf,
+}
+
+impl Tmux {
+    fn new(tag: &str) -> Self {
+        let ok = Command::new("tmux")
+            .arg("-V")
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+        assert!(
+            ok,
+            "these tests need tmux (apt-get install tmux); .ci/run installs it"
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        let sessions = tmp.path().join("sessions");
+        std::fs::create_dir_all(sessions.join("templates")).unwrap();
+        for e in std::fs::read_dir("sessions/templates").unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), sessions.join("templates").join(e.file_name())).unwrap();
+        }
+        Tmux {
+            socket: format!("rt-{tag}-{}", std::process::id()),
+            _tmp: tmp,
+            sessions,
+        }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Starts `roundtable ARGS` as the pane's own process (so its pid is the pane's).
+    fn start(&self, args: &str) {
+        let config = self._tmp.path().join("config");
+        let cmd = format!(
+            "cd {} && XDG_CONFIG_HOME={} exec {BIN} --sessions {} {args}",
+            std::env::current_dir().unwrap().display(),
+            config.display(),
+            self.sessions.display()
+        );
+        self.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            &cmd,
+        ]);
+        self.tmux(&["set-option", "-t", "t", "remain-on-exit", "on"]);
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "t", "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    /// Waits until the screen shows `text`, or fails showing the screen.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                panic!("waited 15 s for `{text}`; the screen shows:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn pane_pid(&self) -> i32 {
+        self.tmux(&["display-message", "-p", "-t", "t", "#{pane_pid}"])
+            .trim()
+            .parse()
+            .expect("pane pid")
+    }
+
+    fn pane_dead(&self) -> bool {
+        self.tmux(&["display-message", "-p", "-t", "t", "#{pane_dead}"])
+            .trim()
+            == "1"
+    }
+
+    fn new_session(&self) -> PathBuf {
+        let people = self.sessions.join("people.ron");
+        std::fs::write(&people, "[(id: \"P1\", role: ServiceUser), (id: \"P2\", role: UnpaidCarer), (id: \"P3\", role: Staff)]").unwrap();
+        let out = Command::new(BIN)
+            .args([
+                "--sessions",
+                self.sessions.to_str().unwrap(),
+                "new",
+                "--template",
+                "cag-roundtable",
+            ])
+            .args([
+                "--title",
+                "End to end",
+                "--focus",
+                "Does it keep every word?",
+                "--participants",
+                people.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::read_dir(&self.sessions)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.join("journal.ron").exists())
+            .unwrap()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+/// The event names in the journal, in order.
+fn event_names(dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(dir.join("journal.ron"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            roundtable::store::record::decode(l.as_bytes())
+                .unwrap()
+                .event
+                .name()
+                .to_owned()
+        })
+        .collect()
+}
+
+fn verify(dir: &Path) {
+    let out = Command::new(BIN)
+        .args(["verify", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "verify failed: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+fn capture_three_statements(t: &Tmux) {
+    t.keys(&["F3"]);
+    t.wait_for("New statement");
+    for (i, text) in [
+        "Nobody asked me what I needed #barrier",
+        "I heard it from a voicemail #carers",
+        "Beds drive the timing #capacity",
+    ]
+    .iter()
+    .enumerate()
+    {
+        if i > 0 {
+            t.keys(&["Tab"]);
+        }
+        t.type_text(text);
+        t.keys(&["Enter"]);
+        t.wait_for(&format!("✓ saved: statement st{}", i + 1));
+    }
+}
+
+#[test]
+fn a_workshop_from_template_to_verified_journal() {
+    let t = Tmux::new("flow");
+    let dir = t.new_session();
+    t.start(&format!("run {}", dir.display()));
+    t.wait_for("Waiting to start");
+    t.keys(&["s"]);
+    t.wait_for("Stage 1 of 8");
+    capture_three_statements(&t);
+    let s = t.screen();
+    assert!(
+        s.contains("P1     quote      Nobody asked me what I needed #barrier"),
+        "{s}"
+    );
+    assert!(
+        s.contains("P2     quote      I heard it from a voicemail #carers"),
+        "{s}"
+    );
+    assert!(
+        s.contains("P3     quote      Beds drive the timing #capacity"),
+        "{s}"
+    );
+
+    t.keys(&["F4"]);
+    t.wait_for("New vote round");
+    t.keys(&["o"]);
+    t.wait_for("Round v1 · agree/disagree/pass");
+    t.keys(&["a"]);
+    t.wait_for("P1's ballot");
+    t.keys(&["d"]);
+    t.wait_for("P2's ballot");
+    t.keys(&["p"]);
+    t.wait_for("P3's ballot");
+    t.keys(&["x"]);
+    t.wait_for("Close round v1");
+    t.keys(&["y"]);
+    t.wait_for("round v1 closed");
+
+    t.keys(&["F2"]);
+    t.wait_for("What has been said");
+    let s = t.screen();
+    assert!(
+        s.contains("“Beds drive the timing”"),
+        "the projector shows the latest statement:\n{s}"
+    );
+    t.keys(&["n"]);
+    t.wait_for("“Early findings”?");
+    t.keys(&["y"]);
+    t.wait_for("Stage 2 of 8");
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while !t.pane_dead() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "did not quit:\n{}",
+            t.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    verify(&dir);
+    let names = event_names(&dir);
+    let after_setup: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .skip_while(|n| *n != "StageStarted")
+        .collect();
+    assert_eq!(
+        after_setup,
+        vec![
+            "StageStarted",
+            "StatementAdded",
+            "StatementAdded",
+            "StatementAdded",
+            "VoteOpened",
+            "BallotCast",
+            "BallotCast",
+            "BallotCast",
+            "VoteClosed",
+            "StageEnded",
+            "StageStarted",
+        ]
+    );
+    let r = roundtable::store::open_read_only(&dir).unwrap();
+    let round = &r.session.rounds["v1"];
+    assert_eq!(r.session.results(round).counts, vec![1, 1, 1]);
+    assert_eq!(
+        round.target,
+        roundtable::domain::VoteTarget::Statement("st3".into())
+    );
+}
+
+/// `MM:SS time left` from the capture screen's stage line.
+fn seconds_left(screen: &str) -> i64 {
+    let line = screen
+        .lines()
+        .find(|l| l.contains("time left"))
+        .unwrap_or_else(|| panic!("no countdown:\n{screen}"));
+    let before = line.split(" time left").next().unwrap();
+    let mmss = before.split_whitespace().last().unwrap();
+    let (m, s) = mmss.split_once(':').unwrap();
+    m.parse::<i64>().unwrap() * 60 + s.parse::<i64>().unwrap()
+}
+
+#[test]
+fn killed_after_the_third_saved_statement_nothing_is_lost() {
+    let t = Tmux::new("kill");
+    let dir = t.new_session();
+    t.start(&format!("run {}", dir.display()));
+    t.wait_for("Waiting to start");
+    t.keys(&["s"]);
+    t.wait_for("Stage 1 of 8");
+    t.keys(&["+"]);
+    t.wait_for("extended by 1 min");
+    capture_three_statements(&t);
+    // SIGKILL the moment the third is marked saved.
+    let pid = t.pane_pid();
+    let killed = Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let start = Instant::now();
+    while !t.pane_dead() {
+        assert!(start.elapsed() < Duration::from_secs(5));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let r = roundtable::store::open_read_only(&dir).unwrap();
+    assert!(r.damage.is_none());
+    let texts: Vec<&str> = r
+        .session
+        .statements
+        .values()
+        .map(|s| s.current().text.as_str())
+        .collect();
+    assert_eq!(
+        texts,
+        vec![
+            "Nobody asked me what I needed",
+            "I heard it from a voicemail",
+            "Beds drive the timing"
+        ]
+    );
+
+    // Reopen: the same stage, with the time the record says is left.
+    t.tmux(&["kill-session", "-t", "t"]);
+    t.start(&format!("run {}", dir.display()));
+    t.wait_for("Stage 1 of 8");
+    t.keys(&["F3"]);
+    t.wait_for("New statement");
+    let screen = t.wait_for("time left");
+    assert!(
+        screen.contains("Stage S1 · Welcome and ground rules"),
+        "{screen}"
+    );
+    let stage = &r.session.stages["S1"];
+    let now = roundtable::cli::now();
+    let expected = stage.remaining_millis(now) / 1000;
+    let shown = seconds_left(&screen);
+    assert!(
+        (shown - expected).abs() <= 3,
+        "countdown shows {shown} s left, the journal says {expected} s"
+    );
+    assert!(
+        expected > 5 * 60 - 60 && expected <= 6 * 60,
+        "5 planned minutes + 1 extension: {expected}"
+    );
+    for id in ["st1", "st2", "st3"] {
+        assert!(
+            screen.contains(&format!("✓ {id}")),
+            "{id} missing after reopening:\n{screen}"
+        );
+    }
+    t.keys(&["C-q"]);
+    verify(&dir);
+}
