@@ -16,11 +16,27 @@ pub fn render(f: &mut Frame, area: Rect, session: &Session, now: Timestamp, them
     );
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let title_w = (inner.width as usize).saturating_sub(52).clamp(10, 60);
+    // The clock time each stage started, only where there is room for it.
+    let wide = inner.width >= 100;
+    let fixed = if wide { 70 } else { 58 };
+    let title_w = (inner.width as usize).saturating_sub(fixed).clamp(10, 60);
+    let start_col = |s: &str| {
+        if wide {
+            format!(" {s:>6}")
+        } else {
+            String::new()
+        }
+    };
     let mut lines = vec![Line::from(Span::styled(
         format!(
-            "    {:<3} {:<11} {:<title_w$} {:>7} {:>7} {:>6}  {}",
-            "#", "kind", "stage", "planned", "actual", "start", "state"
+            "    {:<3} {:<11} {:<title_w$} {:>7} {:>7}{}  {}",
+            "#",
+            "kind",
+            "stage",
+            "planned",
+            "actual",
+            start_col("start"),
+            "state"
         ),
         theme.dim,
     ))];
@@ -31,18 +47,24 @@ pub fn render(f: &mut Frame, area: Rect, session: &Session, now: Timestamp, them
         planned += i64::from(s.planned_secs);
         actual += used;
         let c = clock(s, now, theme);
+        let live = matches!(state, StageState::Running | StageState::Paused);
         let (mark, style) = match state {
-            StageState::Running | StageState::Paused => ("▶", theme.selected),
+            _ if live => ("▶", theme.selected),
             StageState::Ended => ("✓", theme.base),
-            StageState::NotStarted => (" ", theme.dim),
+            _ => (" ", theme.dim),
+        };
+        let adj = s.allowed_secs() - i64::from(s.planned_secs);
+        let adj_text = match adj {
+            0 => String::new(),
+            a => format!(" ({}{} min)", if a > 0 { "+" } else { "−" }, a.abs() / 60),
         };
         let state_text = match state {
-            StageState::Running | StageState::Paused => format!("{} {}", c.cue, c.digits),
+            _ if live => format!("{} {}", c.cue, c.digits),
             StageState::Ended if used > s.allowed_secs() => {
-                format!("finished, {} over", mmss(used - i64::from(s.planned_secs)))
+                format!("done, {} over", mmss(used - s.allowed_secs()))
             }
             StageState::Ended => "done".into(),
-            StageState::NotStarted => "to come".into(),
+            _ => "to come".into(),
         };
         let title: String = s.title.chars().take(title_w).collect();
         let actual_text = if state == StageState::NotStarted {
@@ -50,41 +72,27 @@ pub fn render(f: &mut Frame, area: Rect, session: &Session, now: Timestamp, them
         } else {
             mmss(used)
         };
-        let start = s
-            .runtime
-            .started
-            .map(|t| t.clock_time())
-            .unwrap_or_else(|| "-".into());
-        let adj: i64 = s.allowed_secs() - i64::from(s.planned_secs);
-        let adj_text = if adj != 0 {
-            format!(
-                " ({}{} min)",
-                if adj > 0 { "+" } else { "−" },
-                adj.abs() / 60
-            )
-        } else {
-            String::new()
-        };
+        let start = start_col(
+            &s.runtime
+                .started
+                .map(|t| t.clock_time())
+                .unwrap_or_else(|| "-".into()),
+        );
         lines.push(Line::from(vec![
             Span::styled(
                 format!(
-                    " {mark}  {:<3} {:<11} {:<title_w$} {:>7} {:>7} {:>6}  ",
+                    " {mark}  {:<3} {:<11} {:<title_w$} {:>7} {:>7}{start}  ",
                     i + 1,
                     s.kind.label(),
                     title,
                     mmss(i64::from(s.planned_secs)),
-                    actual_text,
-                    start
+                    actual_text
                 ),
                 style,
             ),
             Span::styled(
                 format!("{state_text}{adj_text}"),
-                if matches!(state, StageState::Running | StageState::Paused) {
-                    c.style
-                } else {
-                    theme.base
-                },
+                if live { c.style } else { theme.base },
             ),
         ]));
     }
@@ -97,9 +105,5 @@ pub fn render(f: &mut Frame, area: Rect, session: &Session, now: Timestamp, them
         ),
         theme.accent,
     )));
-    let skip = lines.len().saturating_sub(inner.height as usize);
-    f.render_widget(
-        Paragraph::new(lines.split_off(skip.min(lines.len()))),
-        inner,
-    );
+    f.render_widget(Paragraph::new(lines), inner);
 }

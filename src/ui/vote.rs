@@ -51,7 +51,14 @@ fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme)
         ])
     };
     let lines = vec![
-        row("t", "vote on", target_text(session, &t)),
+        row(
+            "t",
+            "vote on",
+            target_text(session, &t)
+                .chars()
+                .take(form.width.saturating_sub(17) as usize)
+                .collect(),
+        ),
         row("m", "method", METHODS[d.method % METHODS.len()].to_owned()),
         row(
             "c",
