@@ -142,7 +142,7 @@ impl Picker {
                             template: 0,
                             title,
                             focus,
-                            field: 1,
+                            field: 0,
                         });
                     }
                 }
@@ -368,5 +368,62 @@ pub fn run(sessions: &Path, out: &mut dyn Write) -> Result<i32, Failure> {
                 },
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(p: &mut Picker, code: KeyCode) -> Outcome {
+        p.key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    fn type_text(p: &mut Picker, s: &str) {
+        for c in s.chars() {
+            press(p, KeyCode::Char(c));
+        }
+    }
+
+    #[test]
+    fn a_new_session_form_goes_template_title_focus() {
+        let mut p = Picker::load(Path::new("sessions")).unwrap();
+        assert_eq!(p.entries.len(), 1, "the shipped example");
+        press(&mut p, KeyCode::Char('n'));
+        press(&mut p, KeyCode::Right);
+        press(&mut p, KeyCode::Tab);
+        type_text(&mut p, "Access: what helps");
+        press(&mut p, KeyCode::Tab);
+        assert!(
+            matches!(press(&mut p, KeyCode::Enter), Outcome::Stay),
+            "no focus yet"
+        );
+        assert!(
+            p.message.as_deref().unwrap_or("").contains("focus"),
+            "{:?}",
+            p.message
+        );
+        type_text(&mut p, "What helps people get support?");
+        match press(&mut p, KeyCode::Enter) {
+            Outcome::Create {
+                template,
+                title,
+                focus,
+            } => {
+                assert_eq!(template, "cag-roundtable");
+                assert_eq!(title, "Access: what helps");
+                assert_eq!(focus, "What helps people get support?");
+            }
+            _ => panic!("not created"),
+        }
+    }
+
+    #[test]
+    fn enter_opens_the_selected_session_and_q_quits() {
+        let mut p = Picker::load(Path::new("sessions")).unwrap();
+        assert!(
+            matches!(press(&mut p, KeyCode::Enter), Outcome::Open(d) if d.ends_with("2026-03-14-cag-findings"))
+        );
+        assert!(matches!(press(&mut p, KeyCode::Char('q')), Outcome::Quit));
     }
 }
