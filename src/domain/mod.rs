@@ -1,6 +1,7 @@
 //! The session model and its events. Pure: no I/O and no clock.
 
 pub mod agenda;
+pub mod analysis;
 pub mod error;
 pub mod event;
 pub mod ids;

@@ -1,0 +1,175 @@
+//! Derived views of a session: the translation grid and an interpretation's
+//! provenance. Pure functions of the session; nothing here changes it.
+
+use super::ids::{ConceptId, StageId, StatementId};
+use super::participant::RoleGroup;
+use super::session::Session;
+use super::statement::{Speaker, Statement};
+use super::synthesis::{Concept, Interpretation, Translation};
+
+/// What the grid's columns are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Accounts {
+    RoleGroups,
+    Stages,
+}
+
+/// A grid column: an account the statements come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Account {
+    Role(RoleGroup),
+    /// Statements from the whole group, not one speaker.
+    WholeGroup,
+    Stage(StageId),
+    NoStage,
+}
+
+impl Account {
+    pub fn label(&self, session: &Session) -> String {
+        match self {
+            Account::Role(g) => g.label().to_owned(),
+            Account::WholeGroup => "whole group".into(),
+            Account::Stage(s) => session.stages.get(s).map(|st| st.title.clone()).unwrap_or_else(|| s.to_string()),
+            Account::NoStage => "no stage".into(),
+        }
+    }
+}
+
+/// Concepts as rows, accounts as columns, statements in the cells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grid {
+    pub accounts: Vec<Account>,
+    pub rows: Vec<GridRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GridRow {
+    pub concept: ConceptId,
+    /// One cell per account, in column order.
+    pub cells: Vec<Vec<StatementId>>,
+}
+
+fn account_of(session: &Session, s: &Statement, accounts: Accounts) -> Account {
+    match accounts {
+        Accounts::RoleGroups => match &s.current().speaker {
+            Speaker::Participant(p) => session
+                .participants
+                .get(p)
+                .map(|p| Account::Role(p.role.group()))
+                .unwrap_or(Account::Role(RoleGroup::Others)),
+            Speaker::Group => Account::WholeGroup,
+        },
+        Accounts::Stages => s.stage.clone().map(Account::Stage).unwrap_or(Account::NoStage),
+    }
+}
+
+/// The translation grid over active concepts. Retracted statements stay in
+/// their cells (a view flags them) so nothing silently disappears.
+pub fn grid(session: &Session, accounts: Accounts) -> Grid {
+    let mut columns: Vec<Account> = match accounts {
+        Accounts::RoleGroups => RoleGroup::ALL.iter().copied().map(Account::Role).chain([Account::WholeGroup]).collect(),
+        Accounts::Stages => session.stages.keys().cloned().map(Account::Stage).chain([Account::NoStage]).collect(),
+    };
+    let rows: Vec<GridRow> = session
+        .concepts
+        .values()
+        .filter(|c| c.is_active())
+        .map(|c| {
+            let mut cells = vec![Vec::new(); columns.len()];
+            for id in &c.statements {
+                if let Some(s) = session.statements.get(id) {
+                    let a = account_of(session, s, accounts);
+                    if let Some(i) = columns.iter().position(|x| *x == a) {
+                        cells[i].push(id.clone());
+                    }
+                }
+            }
+            GridRow { concept: c.id.clone(), cells }
+        })
+        .collect();
+    // Columns nobody spoke in are dropped, except the four role groups, whose
+    // emptiness is itself worth seeing.
+    let keep: Vec<bool> = (0..columns.len())
+        .map(|i| matches!(columns[i], Account::Role(_)) || rows.iter().any(|r| !r.cells[i].is_empty()))
+        .collect();
+    let mut k = keep.iter();
+    columns.retain(|_| *k.next().unwrap_or(&true));
+    let rows = rows
+        .into_iter()
+        .map(|r| GridRow {
+            concept: r.concept,
+            cells: r.cells.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c).collect(),
+        })
+        .collect();
+    Grid { accounts: columns, rows }
+}
+
+/// A statement under an interpretation, with what happened to it since.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Evidence<'a> {
+    pub statement: &'a Statement,
+    /// Linked directly to the interpretation, not only through a concept.
+    pub direct: bool,
+    /// The concepts through which it supports the interpretation.
+    pub via: Vec<ConceptId>,
+}
+
+impl Evidence<'_> {
+    pub fn retracted(&self) -> bool {
+        self.statement.is_retracted()
+    }
+
+    pub fn amended(&self) -> bool {
+        self.statement.is_amended()
+    }
+}
+
+/// Everything an interpretation rests on, top to bottom.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Provenance<'a> {
+    pub interpretation: &'a Interpretation,
+    pub translations: Vec<&'a Translation>,
+    /// Its own concepts, then those reached through its translations.
+    pub concepts: Vec<&'a Concept>,
+    pub evidence: Vec<Evidence<'a>>,
+}
+
+impl Provenance<'_> {
+    /// Statements that were retracted or amended after they were linked.
+    pub fn flagged(&self) -> usize {
+        self.evidence.iter().filter(|e| e.retracted() || e.amended()).count()
+    }
+}
+
+pub fn provenance<'a>(session: &'a Session, interpretation: &'a Interpretation) -> Provenance<'a> {
+    let translations: Vec<&Translation> =
+        interpretation.translations.iter().filter_map(|t| session.translations.get(t)).collect();
+    let mut concept_ids: Vec<&ConceptId> = interpretation.concepts.iter().collect();
+    for t in &translations {
+        for c in &t.concepts {
+            if !concept_ids.contains(&c) {
+                concept_ids.push(c);
+            }
+        }
+    }
+    let concepts: Vec<&Concept> = concept_ids.iter().filter_map(|c| session.concepts.get(*c)).collect();
+    let mut evidence: Vec<Evidence> = Vec::new();
+    for id in &interpretation.statements {
+        if let Some(s) = session.statements.get(id) {
+            evidence.push(Evidence { statement: s, direct: true, via: Vec::new() });
+        }
+    }
+    for c in &concepts {
+        for id in &c.statements {
+            match evidence.iter_mut().find(|e| &e.statement.id == id) {
+                Some(e) => e.via.push(c.id.clone()),
+                None => {
+                    if let Some(s) = session.statements.get(id) {
+                        evidence.push(Evidence { statement: s, direct: false, via: vec![c.id.clone()] });
+                    }
+                }
+            }
+        }
+    }
+    Provenance { interpretation, translations, concepts, evidence }
+}

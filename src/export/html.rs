@@ -1,0 +1,219 @@
+//! The self-contained HTML report: inline CSS, CSS bar charts and an SVG
+//! timing chart, no external files, prints cleanly.
+
+use super::report::{Report, StatementRow, time_or_dash};
+use crate::domain::time::mmss;
+use std::fmt::Write;
+
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            '\n' => o.push_str("<br>"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+const CSS: &str = r#"
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111;max-width:60rem;margin:2rem auto;padding:0 1rem}
+h1{font-size:1.8rem;margin-bottom:.2rem}h2{border-bottom:2px solid #333;padding-bottom:.2rem;margin-top:2.2rem}
+.focus{font-size:1.15rem;background:#fff6d5;border-left:6px solid #c90;padding:.6rem 1rem}
+table{border-collapse:collapse;width:100%;margin:.6rem 0}th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#eee}.num{text-align:right;font-variant-numeric:tabular-nums}
+.st{margin:.3rem 0 .3rem 1rem}.id{font-family:ui-monospace,monospace;color:#555}.tag{font-size:.85rem;background:#e8eef8;border-radius:3px;padding:0 .3rem;margin-left:.2rem}
+.note{color:#8a4b00;font-style:italic}.withdrawn{color:#777;font-style:italic}
+.bar{display:flex;align-items:center;gap:.5rem;margin:.15rem 0}.bar .label{width:14rem;text-align:right}.bar .fill{background:#1f5fa8;height:1.1rem;min-width:1px}
+.interp{border:2px solid #333;padding:.6rem 1rem;margin:1rem 0;break-inside:avoid}.status{font-weight:bold;text-transform:uppercase;font-size:.9rem}
+.agreed{color:#0a6b2d}.set-aside{color:#8a4b00}.flag{color:#b00020;font-weight:bold}
+.audit{font-family:ui-monospace,monospace;word-break:break-all}
+@media print{body{margin:0;max-width:none;font-size:11pt}h2{break-after:avoid}.vote,.interp,table{break-inside:avoid}a{color:inherit}}
+"#;
+
+fn statement(o: &mut String, s: &StatementRow) {
+    let tags: String = s.tags.iter().map(|t| format!("<span class=tag>#{}</span>", esc(t))).collect();
+    let text = if s.text.is_empty() {
+        "<span class=withdrawn>(words withdrawn)</span>".to_owned()
+    } else {
+        format!("“{}”", esc(&s.text))
+    };
+    let note = if s.note.is_empty() { String::new() } else { format!(" <span class=note>({})</span>", esc(&s.note)) };
+    let _ = writeln!(
+        o,
+        "<p class=st><span class=id>{}</span> <b>{}</b> ({}, {}): {text}{tags}{note}</p>",
+        esc(&s.id),
+        esc(&s.speaker),
+        esc(&s.role),
+        esc(&s.kind)
+    );
+}
+
+/// Planned and actual minutes per stage as paired horizontal bars.
+fn timing_svg(r: &Report) -> String {
+    let max = r.stages.iter().map(|s| s.planned_secs.max(s.actual_secs.unwrap_or(0))).max().unwrap_or(1).max(1);
+    let row = 34;
+    let h = r.stages.len() * row + 30;
+    let mut o = format!("<svg role=img aria-label=\"Planned and actual time per stage\" viewBox=\"0 0 760 {h}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"12\">");
+    for (i, s) in r.stages.iter().enumerate() {
+        let y = i * row + 4;
+        let w = |secs: i64| (secs * 440 / max).max(1);
+        let _ = write!(o, "<text x=\"0\" y=\"{}\">{}. {}</text>", y + 20, s.number, esc(&s.title.chars().take(30).collect::<String>()));
+        let _ = write!(o, "<rect x=\"220\" y=\"{y}\" width=\"{}\" height=\"12\" fill=\"#bbb\"><title>planned {}</title></rect>", w(s.planned_secs), mmss(s.planned_secs));
+        let _ = write!(o, "<text x=\"{}\" y=\"{}\">planned {}</text>", 226 + w(s.planned_secs), y + 10, mmss(s.planned_secs));
+        if let Some(a) = s.actual_secs {
+            let colour = if a > s.planned_secs { "#b00020" } else { "#1f5fa8" };
+            let _ = write!(o, "<rect x=\"220\" y=\"{}\" width=\"{}\" height=\"12\" fill=\"{colour}\"><title>actual {}</title></rect>", y + 14, w(a), mmss(a));
+            let over = if a > s.planned_secs { " (over)" } else { "" };
+            let _ = write!(o, "<text x=\"{}\" y=\"{}\">actual {}{over}</text>", 226 + w(a), y + 24, mmss(a));
+        }
+    }
+    o.push_str("</svg>");
+    o
+}
+
+pub fn render(r: &Report) -> String {
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        "<!doctype html>\n<html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{CSS}</style></head><body>\n",
+        esc(&r.title)
+    );
+    let _ = writeln!(o, "<h1>{}</h1><p>{} · facilitated by {} · {} participants</p>", esc(&r.title), esc(&r.date), esc(&r.facilitator), r.participants.len());
+    let _ = writeln!(o, "<p class=focus><b>Focus:</b> {}</p>", esc(&r.focus));
+    if let Some(d) = &r.damage {
+        let _ = writeln!(o, "<p class=flag>The journal could only be read up to record {}: {}</p>", r.records, esc(d));
+    }
+    let _ = writeln!(o, "<h2>Participants</h2><table><tr><th>who</th><th>role</th></tr>");
+    for (who, what) in &r.participants {
+        let _ = writeln!(o, "<tr><td>{}</td><td>{}</td></tr>", esc(who), esc(what));
+    }
+    let _ = writeln!(o, "</table><h2>Agenda: planned and actual</h2>{}", timing_svg(r));
+    let _ = writeln!(o, "<table><tr><th>#</th><th>stage</th><th>kind</th><th class=num>planned</th><th class=num>actual</th><th>started</th><th>adjusted</th></tr>");
+    for s in &r.stages {
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=num>{}</td><td class=num>{}</td><td>{}</td><td>{}</td></tr>",
+            s.number,
+            esc(&s.title),
+            esc(&s.kind),
+            mmss(s.planned_secs),
+            time_or_dash(s.actual_secs),
+            esc(&s.started),
+            esc(&s.adjusted)
+        );
+    }
+    let _ = writeln!(o, "</table><h2>Statements by stage</h2>");
+    for s in &r.stages {
+        if s.statements.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "<h3>{}. {}</h3>", s.number, esc(&s.title));
+        for st in &s.statements {
+            statement(&mut o, st);
+        }
+    }
+    if !r.unstaged.is_empty() {
+        let _ = writeln!(o, "<h3>Outside any stage</h3>");
+        for st in &r.unstaged {
+            statement(&mut o, st);
+        }
+    }
+    let _ = writeln!(o, "<h2>Votes</h2>");
+    for v in &r.votes {
+        let max = v.options.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+        let _ = writeln!(
+            o,
+            "<div class=vote><h3><span class=id>{}</span> {}</h3><p>{} on {}; {}; {}; {} voting.</p>",
+            esc(&v.id),
+            esc(&v.question),
+            esc(&v.method),
+            esc(&v.about),
+            esc(&v.mode),
+            esc(&v.status),
+            v.voters
+        );
+        for (opt, n) in &v.options {
+            let _ = writeln!(
+                o,
+                "<div class=bar><span class=label>{}</span><span class=fill style=\"width:{}%\"></span><span class=num>{n}</span></div>",
+                esc(opt),
+                u64::from(*n) * 60 / u64::from(max)
+            );
+        }
+        if !v.by_role.is_empty() {
+            let _ = write!(o, "<table><tr><th>by role</th>");
+            for (opt, _) in &v.options {
+                let _ = write!(o, "<th class=num>{}</th>", esc(opt));
+            }
+            let _ = writeln!(o, "</tr>");
+            for (role, counts) in &v.by_role {
+                let _ = write!(o, "<tr><td>{}</td>", esc(role));
+                for c in counts {
+                    let _ = write!(o, "<td class=num>{c}</td>");
+                }
+                let _ = writeln!(o, "</tr>");
+            }
+            let _ = writeln!(o, "</table>");
+        }
+        let _ = writeln!(o, "</div>");
+    }
+    let _ = writeln!(o, "<h2>Translation grid</h2>");
+    if r.grid.rows.is_empty() {
+        let _ = writeln!(o, "<p>No concepts were named.</p>");
+    } else {
+        let _ = write!(o, "<table><tr><th>concept</th>");
+        for c in &r.grid.columns {
+            let _ = write!(o, "<th>{}</th>", esc(c));
+        }
+        let _ = writeln!(o, "</tr>");
+        for (concept, cells) in &r.grid.rows {
+            let _ = write!(o, "<tr><td>{}</td>", esc(concept));
+            for c in cells {
+                let _ = write!(o, "<td class=id>{}</td>", esc(c));
+            }
+            let _ = writeln!(o, "</tr>");
+        }
+        let _ = writeln!(o, "</table>");
+    }
+    let _ = writeln!(o, "<h2>Interpretations</h2>");
+    for i in &r.interpretations {
+        let class = i.status.replace(' ', "-");
+        let _ = writeln!(
+            o,
+            "<div class=interp><p><span class=id>{}</span> <span class=\"status {class}\">{}</span></p><p><b>“{}”</b></p><p>Decision: {}</p><ul>",
+            esc(&i.id),
+            esc(&i.status),
+            esc(&i.text),
+            esc(&i.decision)
+        );
+        for t in &i.translations {
+            let _ = writeln!(o, "<li>Translation: {}</li>", esc(t));
+        }
+        for c in &i.concepts {
+            let _ = writeln!(o, "<li>Concept: {}</li>", esc(c));
+        }
+        let _ = writeln!(o, "</ul><ul>");
+        for e in &i.evidence {
+            let flagged = e.contains('⚠');
+            let _ = writeln!(o, "<li{}>{}</li>", if flagged { " class=flag" } else { "" }, esc(e));
+        }
+        let _ = writeln!(o, "</ul></div>");
+    }
+    let _ = writeln!(o, "<h2>Memos</h2><ul>");
+    for m in &r.memos {
+        let _ = writeln!(o, "<li>{}</li>", esc(m));
+    }
+    let _ = writeln!(
+        o,
+        "</ul><h2>Audit</h2><p>{} records in the journal. Head hash:</p><p class=audit>{}</p><p>Check with <code>roundtable verify</code>.</p>\n</body></html>",
+        r.records,
+        esc(&r.head)
+    );
+    o
+}

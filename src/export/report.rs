@@ -1,0 +1,267 @@
+//! The content of a report, gathered once and rendered as Markdown or HTML.
+
+use super::{Privacy, Source};
+use crate::domain::analysis::{Accounts, grid, provenance};
+use crate::domain::time::mmss;
+use crate::domain::{BallotMode, Session, StageState, VoteTarget};
+
+pub struct StageRow {
+    pub number: usize,
+    pub kind: String,
+    pub title: String,
+    pub planned_secs: i64,
+    /// None when the stage never ran.
+    pub actual_secs: Option<i64>,
+    pub started: String,
+    pub adjusted: String,
+    pub statements: Vec<StatementRow>,
+}
+
+pub struct StatementRow {
+    pub id: String,
+    pub speaker: String,
+    pub role: String,
+    pub kind: String,
+    /// Empty for a retracted statement: its words are withdrawn.
+    pub text: String,
+    pub tags: Vec<String>,
+    pub note: String,
+}
+
+pub struct VoteRow {
+    pub id: String,
+    pub question: String,
+    pub about: String,
+    pub method: String,
+    pub mode: String,
+    pub options: Vec<(String, u32)>,
+    pub by_role: Vec<(String, Vec<u32>)>,
+    pub voters: u32,
+    pub status: String,
+}
+
+pub struct GridTable {
+    pub columns: Vec<String>,
+    /// Concept name, then each cell's statement ids.
+    pub rows: Vec<(String, Vec<String>)>,
+}
+
+pub struct InterpretationRow {
+    pub id: String,
+    pub text: String,
+    pub status: String,
+    pub decision: String,
+    pub translations: Vec<String>,
+    pub concepts: Vec<String>,
+    pub evidence: Vec<String>,
+}
+
+pub struct Report {
+    pub title: String,
+    pub focus: String,
+    pub facilitator: String,
+    pub date: String,
+    pub participants: Vec<(String, String)>,
+    pub stages: Vec<StageRow>,
+    pub unstaged: Vec<StatementRow>,
+    pub votes: Vec<VoteRow>,
+    pub grid: GridTable,
+    pub interpretations: Vec<InterpretationRow>,
+    pub memos: Vec<String>,
+    pub records: u64,
+    pub head: String,
+    pub damage: Option<String>,
+}
+
+fn statement_row(session: &Session, privacy: Privacy, s: &crate::domain::Statement) -> StatementRow {
+    let v = s.current();
+    let role = session.role_of(&v.speaker).map(|r| r.label().to_owned()).unwrap_or_else(|| "whole group".into());
+    let (text, note) = match (&s.retracted, s.is_amended()) {
+        (Some(r), _) => (String::new(), format!("retracted: {}", r.reason)),
+        (None, true) => (v.text.clone(), format!("amended; first captured as “{}”", s.original.text)),
+        (None, false) => (v.text.clone(), String::new()),
+    };
+    StatementRow {
+        id: s.id.to_string(),
+        speaker: privacy.speaker(session, &v.speaker),
+        role,
+        kind: v.kind.label().to_owned(),
+        text,
+        tags: v.tags.clone(),
+        note,
+    }
+}
+
+pub fn build(src: &Source, privacy: Privacy) -> Report {
+    let s = src.session;
+    let participants = s
+        .participants
+        .values()
+        .map(|p| {
+            let who = match (&p.real_name, privacy.names) {
+                (Some(n), true) => format!("{} ({n})", p.id),
+                _ => p.id.to_string(),
+            };
+            let mut what = p.role.label().to_owned();
+            if let Some(sector) = p.sector {
+                what.push_str(&format!(", {}", sector.label()));
+            }
+            if let Some(level) = p.level {
+                what.push_str(&format!(", {}", level.label()));
+            }
+            (who, what)
+        })
+        .collect();
+    let stages = s
+        .stages
+        .values()
+        .enumerate()
+        .map(|(i, st)| {
+            let end = st.runtime.ended.or(st.runtime.started).unwrap_or_default();
+            let adj = st.allowed_secs() - i64::from(st.planned_secs);
+            StageRow {
+                number: i + 1,
+                kind: st.kind.label().to_owned(),
+                title: st.title.clone(),
+                planned_secs: i64::from(st.planned_secs),
+                actual_secs: (st.state() != StageState::NotStarted).then(|| st.elapsed_millis(end) / 1000),
+                started: st.runtime.started.map(|t| t.clock_time()).unwrap_or_default(),
+                adjusted: match adj {
+                    0 => String::new(),
+                    a => format!("{}{} min", if a > 0 { "+" } else { "−" }, a.abs() / 60),
+                },
+                statements: s
+                    .statements
+                    .values()
+                    .filter(|x| x.stage.as_ref() == Some(&st.id))
+                    .map(|x| statement_row(s, privacy, x))
+                    .collect(),
+            }
+        })
+        .collect();
+    let unstaged = s.statements.values().filter(|x| x.stage.is_none()).map(|x| statement_row(s, privacy, x)).collect();
+    let votes = s
+        .rounds
+        .values()
+        .map(|r| {
+            let res = s.results(r);
+            VoteRow {
+                id: r.id.to_string(),
+                question: r.question.clone(),
+                about: match &r.target {
+                    VoteTarget::Statement(id) => format!("statement {id}"),
+                    VoteTarget::Interpretation(id) => format!("interpretation {id}"),
+                    VoteTarget::Question => "free question".into(),
+                },
+                method: r.method.label().to_owned(),
+                mode: match r.mode {
+                    BallotMode::PerParticipant => "one ballot per participant".into(),
+                    BallotMode::Counted => "show of hands".into(),
+                },
+                options: res.options.iter().cloned().zip(res.counts.iter().copied()).collect(),
+                by_role: res
+                    .by_role
+                    .iter()
+                    .map(|(role, c)| (role.map(|r| r.label().to_owned()).unwrap_or_else(|| "not by role".into()), c.clone()))
+                    .collect(),
+                voters: res.voters,
+                status: if r.is_open() { "still open".into() } else { format!("closed {}", r.closed.map(|t| t.clock_time()).unwrap_or_default()) },
+            }
+        })
+        .collect();
+    let g = grid(s, Accounts::RoleGroups);
+    let grid = GridTable {
+        columns: g.accounts.iter().map(|a| a.label(s)).collect(),
+        rows: g
+            .rows
+            .iter()
+            .map(|r| {
+                let name = s.concepts.get(&r.concept).map(|c| format!("{} {}", c.id, c.name)).unwrap_or_default();
+                (name, r.cells.iter().map(|c| c.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")).collect())
+            })
+            .collect(),
+    };
+    let interpretations = s
+        .interpretations
+        .values()
+        .map(|i| {
+            let p = provenance(s, i);
+            let decision = i
+                .history
+                .last()
+                .map(|h| {
+                    let round = h.round.as_ref().map(|r| format!(" (vote {r})")).unwrap_or_default();
+                    format!("{}{round}: {}", h.status, h.reason)
+                })
+                .unwrap_or_default();
+            InterpretationRow {
+                id: i.id.to_string(),
+                text: i.text().to_owned(),
+                status: i.status.label().to_owned(),
+                decision,
+                translations: p
+                    .translations
+                    .iter()
+                    .map(|t| {
+                        let ids: Vec<&str> = t.concepts.iter().map(|c| c.as_str()).collect();
+                        let extra = match &t.kind {
+                            crate::domain::TranslationKind::Reciprocal { wording } => format!(" — “{wording}”"),
+                            crate::domain::TranslationKind::LineOfArgument { argument } => format!(" — {argument}"),
+                            crate::domain::TranslationKind::Refutational => String::new(),
+                        };
+                        format!("{} {} ({}){extra}. Rationale: {}", t.id, t.kind.label(), ids.join(", "), t.rationale)
+                    })
+                    .collect(),
+                concepts: p.concepts.iter().map(|c| format!("{} {}", c.id, c.name)).collect(),
+                evidence: p
+                    .evidence
+                    .iter()
+                    .map(|e| {
+                        let row = statement_row(s, privacy, e.statement);
+                        let via = if e.via.is_empty() {
+                            "linked directly".to_owned()
+                        } else {
+                            format!("via {}", e.via.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "))
+                        };
+                        let flag = if e.retracted() {
+                            " ⚠ RETRACTED since".to_owned()
+                        } else if e.amended() {
+                            " ⚠ amended since".to_owned()
+                        } else {
+                            String::new()
+                        };
+                        let text = if row.text.is_empty() { "(words withdrawn)".to_owned() } else { format!("“{}”", row.text) };
+                        format!("{} {} ({}, {}): {text} [{via}]{flag}", row.id, row.speaker, row.role, row.kind)
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let memos = s
+        .memos
+        .values()
+        .map(|m| format!("{} {} memo{}: {}", m.at.clock_time(), m.kind.label(), m.stage.as_ref().map(|st| format!(" ({st})")).unwrap_or_default(), m.text))
+        .collect();
+    let info = s.info();
+    Report {
+        title: s.title().to_owned(),
+        focus: s.focus().to_owned(),
+        facilitator: info.map(|i| i.facilitator.clone()).unwrap_or_default(),
+        date: info.map(|i| i.created.date()).unwrap_or_default(),
+        participants,
+        stages,
+        unstaged,
+        votes,
+        grid,
+        interpretations,
+        memos,
+        records: src.records,
+        head: src.head.clone(),
+        damage: src.damage.clone(),
+    }
+}
+
+/// `MM:SS`, or a dash for a stage that never ran.
+pub fn time_or_dash(secs: Option<i64>) -> String {
+    secs.map(mmss).unwrap_or_else(|| "–".into())
+}
