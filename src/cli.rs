@@ -76,12 +76,39 @@ pub enum Command {
         #[command(flatten)]
         look: Look,
     },
+    /// Export a session: report (md, html), tables (csv) or REFI-QDA (qdpx).
+    Export {
+        session: String,
+        #[arg(long, value_enum)]
+        format: Format,
+        /// File to write (a folder for csv) [default: SESSION/exports/…].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Include participants' real names beside their pseudonyms.
+        #[arg(long)]
+        names: bool,
+    },
+    /// Browse past sessions read-only: timeline, agenda, statements, votes, synthesis, integrity.
+    Review {
+        /// Open this session straight away.
+        session: Option<String>,
+        #[arg(long, value_enum, default_value = "high-contrast")]
+        theme: ThemeName,
+    },
     /// Write the example session (used to build the shipped example).
     Demo {
         /// Folder to write it to [default: SESSIONS/2026-03-14-cag-findings].
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Md,
+    Html,
+    Csv,
+    Qdpx,
 }
 
 #[derive(Debug, clap::Args)]
@@ -262,6 +289,26 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             writeln!(out, "\n{} records, head hash {}", r.records, r.head)?;
             Ok(0)
         }
+        Command::Export {
+            session,
+            format,
+            out: dest,
+            names,
+        } => {
+            let dir = resolve(&cli.sessions, &session)?;
+            for path in export(&dir, format, dest, names, err)? {
+                writeln!(out, "Wrote {}", path.display())?;
+            }
+            Ok(0)
+        }
+        Command::Review { session, theme } => {
+            let dir = match session {
+                Some(name) => Some(resolve(&cli.sessions, &name)?),
+                None => None,
+            };
+            crate::review::run(&cli.sessions, dir, crate::ui::Theme::new(theme))?;
+            Ok(0)
+        }
         Command::Demo { out: dest } => {
             let dir = dest.unwrap_or_else(|| cli.sessions.join(demo::EXAMPLE));
             let w = demo::write_example(&dir)?;
@@ -403,4 +450,79 @@ fn rehearsal(sessions: &Path, out: &mut dyn Write) -> Result<PathBuf, Failure> {
     drop(w);
     writeln!(out, "Created {} for a rehearsal.", dir.display())?;
     Ok(dir)
+}
+
+/// Writes an export of the session in `dir`; returns the files written.
+/// Every file is written atomically; the journal is only read.
+pub fn export(
+    dir: &Path,
+    format: Format,
+    dest: Option<PathBuf>,
+    names: bool,
+    err: &mut dyn Write,
+) -> Result<Vec<PathBuf>, Failure> {
+    use crate::export::{Privacy, Source, csv, html, markdown, qdpx, report};
+    use crate::store::fsutil::write_atomic;
+    let r = store::open_read_only(dir)?;
+    for w in &r.warnings {
+        writeln!(err, "warning: {w}")?;
+    }
+    if let Some(d) = &r.damage {
+        writeln!(
+            err,
+            "warning: {d}\nExporting the session up to record {}.",
+            r.records
+        )?;
+    }
+    let src = Source::from_read_only(&r);
+    let privacy = Privacy { names };
+    let exports = dir.join("exports");
+    let file = |ext: &str| {
+        dest.clone()
+            .unwrap_or_else(|| exports.join(format!("{}.{ext}", src.name)))
+    };
+    let ensure_parent = |p: &Path| -> Result<(), Failure> {
+        if let Some(parent) = p.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Io {
+                path: parent.to_owned(),
+                source: e,
+            })?;
+        }
+        Ok(())
+    };
+    let outputs: Vec<(PathBuf, Vec<u8>)> = match format {
+        Format::Md => vec![(
+            file("md"),
+            markdown::render(&report::build(&src, privacy)).into_bytes(),
+        )],
+        Format::Html => vec![(
+            file("html"),
+            html::render(&report::build(&src, privacy)).into_bytes(),
+        )],
+        Format::Qdpx => vec![(file("qdpx"), qdpx::archive(&src, privacy)?)],
+        Format::Csv => {
+            let folder = dest.clone().unwrap_or_else(|| exports.join("csv"));
+            vec![
+                (
+                    folder.join("statements.csv"),
+                    csv::statements(&r.session, privacy).into_bytes(),
+                ),
+                (
+                    folder.join("ballots.csv"),
+                    csv::ballots(&r.session).into_bytes(),
+                ),
+                (
+                    folder.join("stages.csv"),
+                    csv::stages(&r.session).into_bytes(),
+                ),
+            ]
+        }
+    };
+    let mut written = Vec::new();
+    for (path, bytes) in outputs {
+        ensure_parent(&path)?;
+        write_atomic(&path, &bytes)?;
+        written.push(path);
+    }
+    Ok(written)
 }

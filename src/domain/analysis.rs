@@ -29,7 +29,11 @@ impl Account {
         match self {
             Account::Role(g) => g.label().to_owned(),
             Account::WholeGroup => "whole group".into(),
-            Account::Stage(s) => session.stages.get(s).map(|st| st.title.clone()).unwrap_or_else(|| s.to_string()),
+            Account::Stage(s) => session
+                .stages
+                .get(s)
+                .map(|st| st.title.clone())
+                .unwrap_or_else(|| s.to_string()),
             Account::NoStage => "no stage".into(),
         }
     }
@@ -59,7 +63,11 @@ fn account_of(session: &Session, s: &Statement, accounts: Accounts) -> Account {
                 .unwrap_or(Account::Role(RoleGroup::Others)),
             Speaker::Group => Account::WholeGroup,
         },
-        Accounts::Stages => s.stage.clone().map(Account::Stage).unwrap_or(Account::NoStage),
+        Accounts::Stages => s
+            .stage
+            .clone()
+            .map(Account::Stage)
+            .unwrap_or(Account::NoStage),
     }
 }
 
@@ -67,8 +75,19 @@ fn account_of(session: &Session, s: &Statement, accounts: Accounts) -> Account {
 /// their cells (a view flags them) so nothing silently disappears.
 pub fn grid(session: &Session, accounts: Accounts) -> Grid {
     let mut columns: Vec<Account> = match accounts {
-        Accounts::RoleGroups => RoleGroup::ALL.iter().copied().map(Account::Role).chain([Account::WholeGroup]).collect(),
-        Accounts::Stages => session.stages.keys().cloned().map(Account::Stage).chain([Account::NoStage]).collect(),
+        Accounts::RoleGroups => RoleGroup::ALL
+            .iter()
+            .copied()
+            .map(Account::Role)
+            .chain([Account::WholeGroup])
+            .collect(),
+        Accounts::Stages => session
+            .stages
+            .keys()
+            .cloned()
+            .map(Account::Stage)
+            .chain([Account::NoStage])
+            .collect(),
     };
     let rows: Vec<GridRow> = session
         .concepts
@@ -84,13 +103,18 @@ pub fn grid(session: &Session, accounts: Accounts) -> Grid {
                     }
                 }
             }
-            GridRow { concept: c.id.clone(), cells }
+            GridRow {
+                concept: c.id.clone(),
+                cells,
+            }
         })
         .collect();
     // Columns nobody spoke in are dropped, except the four role groups, whose
     // emptiness is itself worth seeing.
     let keep: Vec<bool> = (0..columns.len())
-        .map(|i| matches!(columns[i], Account::Role(_)) || rows.iter().any(|r| !r.cells[i].is_empty()))
+        .map(|i| {
+            matches!(columns[i], Account::Role(_)) || rows.iter().any(|r| !r.cells[i].is_empty())
+        })
         .collect();
     let mut k = keep.iter();
     columns.retain(|_| *k.next().unwrap_or(&true));
@@ -98,10 +122,19 @@ pub fn grid(session: &Session, accounts: Accounts) -> Grid {
         .into_iter()
         .map(|r| GridRow {
             concept: r.concept,
-            cells: r.cells.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c).collect(),
+            cells: r
+                .cells
+                .into_iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(c, _)| c)
+                .collect(),
         })
         .collect();
-    Grid { accounts: columns, rows }
+    Grid {
+        accounts: columns,
+        rows,
+    }
 }
 
 /// A statement under an interpretation, with what happened to it since.
@@ -137,13 +170,19 @@ pub struct Provenance<'a> {
 impl Provenance<'_> {
     /// Statements that were retracted or amended after they were linked.
     pub fn flagged(&self) -> usize {
-        self.evidence.iter().filter(|e| e.retracted() || e.amended()).count()
+        self.evidence
+            .iter()
+            .filter(|e| e.retracted() || e.amended())
+            .count()
     }
 }
 
 pub fn provenance<'a>(session: &'a Session, interpretation: &'a Interpretation) -> Provenance<'a> {
-    let translations: Vec<&Translation> =
-        interpretation.translations.iter().filter_map(|t| session.translations.get(t)).collect();
+    let translations: Vec<&Translation> = interpretation
+        .translations
+        .iter()
+        .filter_map(|t| session.translations.get(t))
+        .collect();
     let mut concept_ids: Vec<&ConceptId> = interpretation.concepts.iter().collect();
     for t in &translations {
         for c in &t.concepts {
@@ -152,11 +191,18 @@ pub fn provenance<'a>(session: &'a Session, interpretation: &'a Interpretation) 
             }
         }
     }
-    let concepts: Vec<&Concept> = concept_ids.iter().filter_map(|c| session.concepts.get(*c)).collect();
+    let concepts: Vec<&Concept> = concept_ids
+        .iter()
+        .filter_map(|c| session.concepts.get(*c))
+        .collect();
     let mut evidence: Vec<Evidence> = Vec::new();
     for id in &interpretation.statements {
         if let Some(s) = session.statements.get(id) {
-            evidence.push(Evidence { statement: s, direct: true, via: Vec::new() });
+            evidence.push(Evidence {
+                statement: s,
+                direct: true,
+                via: Vec::new(),
+            });
         }
     }
     for c in &concepts {
@@ -165,11 +211,20 @@ pub fn provenance<'a>(session: &'a Session, interpretation: &'a Interpretation) 
                 Some(e) => e.via.push(c.id.clone()),
                 None => {
                     if let Some(s) = session.statements.get(id) {
-                        evidence.push(Evidence { statement: s, direct: false, via: vec![c.id.clone()] });
+                        evidence.push(Evidence {
+                            statement: s,
+                            direct: false,
+                            via: vec![c.id.clone()],
+                        });
                     }
                 }
             }
         }
     }
-    Provenance { interpretation, translations, concepts, evidence }
+    Provenance {
+        interpretation,
+        translations,
+        concepts,
+        evidence,
+    }
 }

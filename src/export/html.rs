@@ -37,13 +37,21 @@ th{background:#eee}.num{text-align:right;font-variant-numeric:tabular-nums}
 "#;
 
 fn statement(o: &mut String, s: &StatementRow) {
-    let tags: String = s.tags.iter().map(|t| format!("<span class=tag>#{}</span>", esc(t))).collect();
+    let tags: String = s
+        .tags
+        .iter()
+        .map(|t| format!("<span class=tag>#{}</span>", esc(t)))
+        .collect();
     let text = if s.text.is_empty() {
         "<span class=withdrawn>(words withdrawn)</span>".to_owned()
     } else {
         format!("“{}”", esc(&s.text))
     };
-    let note = if s.note.is_empty() { String::new() } else { format!(" <span class=note>({})</span>", esc(&s.note)) };
+    let note = if s.note.is_empty() {
+        String::new()
+    } else {
+        format!(" <span class=note>({})</span>", esc(&s.note))
+    };
     let _ = writeln!(
         o,
         "<p class=st><span class=id>{}</span> <b>{}</b> ({}, {}): {text}{tags}{note}</p>",
@@ -56,21 +64,62 @@ fn statement(o: &mut String, s: &StatementRow) {
 
 /// Planned and actual minutes per stage as paired horizontal bars.
 fn timing_svg(r: &Report) -> String {
-    let max = r.stages.iter().map(|s| s.planned_secs.max(s.actual_secs.unwrap_or(0))).max().unwrap_or(1).max(1);
+    let max = r
+        .stages
+        .iter()
+        .map(|s| s.planned_secs.max(s.actual_secs.unwrap_or(0)))
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let row = 34;
     let h = r.stages.len() * row + 30;
-    let mut o = format!("<svg role=img aria-label=\"Planned and actual time per stage\" viewBox=\"0 0 760 {h}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"12\">");
+    let mut o = format!(
+        "<svg role=img aria-label=\"Planned and actual time per stage\" viewBox=\"0 0 760 {h}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"12\">"
+    );
     for (i, s) in r.stages.iter().enumerate() {
         let y = i * row + 4;
         let w = |secs: i64| (secs * 440 / max).max(1);
-        let _ = write!(o, "<text x=\"0\" y=\"{}\">{}. {}</text>", y + 20, s.number, esc(&s.title.chars().take(30).collect::<String>()));
-        let _ = write!(o, "<rect x=\"220\" y=\"{y}\" width=\"{}\" height=\"12\" fill=\"#bbb\"><title>planned {}</title></rect>", w(s.planned_secs), mmss(s.planned_secs));
-        let _ = write!(o, "<text x=\"{}\" y=\"{}\">planned {}</text>", 226 + w(s.planned_secs), y + 10, mmss(s.planned_secs));
+        let _ = write!(
+            o,
+            "<text x=\"0\" y=\"{}\">{}. {}</text>",
+            y + 20,
+            s.number,
+            esc(&s.title.chars().take(30).collect::<String>())
+        );
+        let _ = write!(
+            o,
+            "<rect x=\"220\" y=\"{y}\" width=\"{}\" height=\"12\" fill=\"#bbb\"><title>planned {}</title></rect>",
+            w(s.planned_secs),
+            mmss(s.planned_secs)
+        );
+        let _ = write!(
+            o,
+            "<text x=\"{}\" y=\"{}\">planned {}</text>",
+            226 + w(s.planned_secs),
+            y + 10,
+            mmss(s.planned_secs)
+        );
         if let Some(a) = s.actual_secs {
-            let colour = if a > s.planned_secs { "#b00020" } else { "#1f5fa8" };
-            let _ = write!(o, "<rect x=\"220\" y=\"{}\" width=\"{}\" height=\"12\" fill=\"{colour}\"><title>actual {}</title></rect>", y + 14, w(a), mmss(a));
+            let colour = if a > s.planned_secs {
+                "#b00020"
+            } else {
+                "#1f5fa8"
+            };
+            let _ = write!(
+                o,
+                "<rect x=\"220\" y=\"{}\" width=\"{}\" height=\"12\" fill=\"{colour}\"><title>actual {}</title></rect>",
+                y + 14,
+                w(a),
+                mmss(a)
+            );
             let over = if a > s.planned_secs { " (over)" } else { "" };
-            let _ = write!(o, "<text x=\"{}\" y=\"{}\">actual {}{over}</text>", 226 + w(a), y + 24, mmss(a));
+            let _ = write!(
+                o,
+                "<text x=\"{}\" y=\"{}\">actual {}{over}</text>",
+                226 + w(a),
+                y + 24,
+                mmss(a)
+            );
         }
     }
     o.push_str("</svg>");
@@ -84,17 +133,39 @@ pub fn render(r: &Report) -> String {
         "<!doctype html>\n<html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{CSS}</style></head><body>\n",
         esc(&r.title)
     );
-    let _ = writeln!(o, "<h1>{}</h1><p>{} · facilitated by {} · {} participants</p>", esc(&r.title), esc(&r.date), esc(&r.facilitator), r.participants.len());
+    let _ = writeln!(
+        o,
+        "<h1>{}</h1><p>{} · facilitated by {} · {} participants</p>",
+        esc(&r.title),
+        esc(&r.date),
+        esc(&r.facilitator),
+        r.participants.len()
+    );
     let _ = writeln!(o, "<p class=focus><b>Focus:</b> {}</p>", esc(&r.focus));
     if let Some(d) = &r.damage {
-        let _ = writeln!(o, "<p class=flag>The journal could only be read up to record {}: {}</p>", r.records, esc(d));
+        let _ = writeln!(
+            o,
+            "<p class=flag>The journal could only be read up to record {}: {}</p>",
+            r.records,
+            esc(d)
+        );
     }
-    let _ = writeln!(o, "<h2>Participants</h2><table><tr><th>who</th><th>role</th></tr>");
+    let _ = writeln!(
+        o,
+        "<h2>Participants</h2><table><tr><th>who</th><th>role</th></tr>"
+    );
     for (who, what) in &r.participants {
         let _ = writeln!(o, "<tr><td>{}</td><td>{}</td></tr>", esc(who), esc(what));
     }
-    let _ = writeln!(o, "</table><h2>Agenda: planned and actual</h2>{}", timing_svg(r));
-    let _ = writeln!(o, "<table><tr><th>#</th><th>stage</th><th>kind</th><th class=num>planned</th><th class=num>actual</th><th>started</th><th>adjusted</th></tr>");
+    let _ = writeln!(
+        o,
+        "</table><h2>Agenda: planned and actual</h2>{}",
+        timing_svg(r)
+    );
+    let _ = writeln!(
+        o,
+        "<table><tr><th>#</th><th>stage</th><th>kind</th><th class=num>planned</th><th class=num>actual</th><th>started</th><th>adjusted</th></tr>"
+    );
     for s in &r.stages {
         let _ = writeln!(
             o,
@@ -201,7 +272,12 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "</ul><ul>");
         for e in &i.evidence {
             let flagged = e.contains('⚠');
-            let _ = writeln!(o, "<li{}>{}</li>", if flagged { " class=flag" } else { "" }, esc(e));
+            let _ = writeln!(
+                o,
+                "<li{}>{}</li>",
+                if flagged { " class=flag" } else { "" },
+                esc(e)
+            );
         }
         let _ = writeln!(o, "</ul></div>");
     }

@@ -6,29 +6,57 @@ use std::fmt::Write;
 
 /// Escapes text for a Markdown table cell or line.
 fn esc(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace('\n', "<br>")
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('\n', "<br>")
 }
 
 fn statement(o: &mut String, s: &StatementRow) {
     let tags: String = s.tags.iter().map(|t| format!(" `#{t}`")).collect();
-    let note = if s.note.is_empty() { String::new() } else { format!(" _({})_", esc(&s.note)) };
-    let text = if s.text.is_empty() { "_(words withdrawn)_".to_owned() } else { format!("“{}”", esc(&s.text)) };
-    let _ = writeln!(o, "- **{}** {} ({}, {}): {text}{tags}{note}", s.id, s.speaker, s.role, s.kind);
+    let note = if s.note.is_empty() {
+        String::new()
+    } else {
+        format!(" _({})_", esc(&s.note))
+    };
+    let text = if s.text.is_empty() {
+        "_(words withdrawn)_".to_owned()
+    } else {
+        format!("“{}”", esc(&s.text))
+    };
+    let _ = writeln!(
+        o,
+        "- **{}** {} ({}, {}): {text}{tags}{note}",
+        s.id, s.speaker, s.role, s.kind
+    );
 }
 
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", esc(&r.title));
     let _ = writeln!(o, "**Focus:** {}\n", esc(&r.focus));
-    let _ = writeln!(o, "{} · facilitated by {} · {} participants\n", r.date, esc(&r.facilitator), r.participants.len());
+    let _ = writeln!(
+        o,
+        "{} · facilitated by {} · {} participants\n",
+        r.date,
+        esc(&r.facilitator),
+        r.participants.len()
+    );
     if let Some(d) = &r.damage {
-        let _ = writeln!(o, "> **Warning:** the journal could only be read up to record {}: {}\n", r.records, esc(d));
+        let _ = writeln!(
+            o,
+            "> **Warning:** the journal could only be read up to record {}: {}\n",
+            r.records,
+            esc(d)
+        );
     }
     let _ = writeln!(o, "## Participants\n\n| who | role |\n|---|---|");
     for (who, what) in &r.participants {
         let _ = writeln!(o, "| {} | {} |", esc(who), esc(what));
     }
-    let _ = writeln!(o, "\n## Agenda: planned and actual\n\n| # | stage | kind | planned | actual | started | adjusted |\n|---|---|---|---|---|---|---|");
+    let _ = writeln!(
+        o,
+        "\n## Agenda: planned and actual\n\n| # | stage | kind | planned | actual | started | adjusted |\n|---|---|---|---|---|---|---|"
+    );
     for s in &r.stages {
         let _ = writeln!(
             o,
@@ -60,14 +88,29 @@ pub fn render(r: &Report) -> String {
     }
     let _ = writeln!(o, "\n## Votes");
     for v in &r.votes {
-        let _ = writeln!(o, "\n### {} — {}\n\n{} on {}; {}; {}; {} voting.\n", v.id, esc(&v.question), v.method, v.about, v.mode, v.status, v.voters);
+        let _ = writeln!(
+            o,
+            "\n### {} — {}\n\n{} on {}; {}; {}; {} voting.\n",
+            v.id,
+            esc(&v.question),
+            v.method,
+            v.about,
+            v.mode,
+            v.status,
+            v.voters
+        );
         let _ = writeln!(o, "| option | count |\n|---|---|");
         for (opt, n) in &v.options {
             let _ = writeln!(o, "| {} | {n} |", esc(opt));
         }
         if !v.by_role.is_empty() {
             let heads: Vec<String> = v.options.iter().map(|(opt, _)| esc(opt)).collect();
-            let _ = writeln!(o, "\n| by role | {} |\n|---|{}", heads.join(" | "), "---|".repeat(heads.len()));
+            let _ = writeln!(
+                o,
+                "\n| by role | {} |\n|---|{}",
+                heads.join(" | "),
+                "---|".repeat(heads.len())
+            );
             for (role, counts) in &v.by_role {
                 let cells: Vec<String> = counts.iter().map(u32::to_string).collect();
                 let _ = writeln!(o, "| {role} | {} |", cells.join(" | "));
@@ -78,14 +121,26 @@ pub fn render(r: &Report) -> String {
     if r.grid.rows.is_empty() {
         let _ = writeln!(o, "No concepts were named.");
     } else {
-        let _ = writeln!(o, "| concept | {} |\n|---|{}", r.grid.columns.join(" | "), "---|".repeat(r.grid.columns.len()));
+        let _ = writeln!(
+            o,
+            "| concept | {} |\n|---|{}",
+            r.grid.columns.join(" | "),
+            "---|".repeat(r.grid.columns.len())
+        );
         for (concept, cells) in &r.grid.rows {
             let _ = writeln!(o, "| {} | {} |", esc(concept), cells.join(" | "));
         }
     }
     let _ = writeln!(o, "\n## Interpretations");
     for i in &r.interpretations {
-        let _ = writeln!(o, "\n### {} — {}\n\n“{}”\n\n**Decision:** {}\n", i.id, i.status, esc(&i.text), esc(&i.decision));
+        let _ = writeln!(
+            o,
+            "\n### {} — {}\n\n“{}”\n\n**Decision:** {}\n",
+            i.id,
+            i.status,
+            esc(&i.text),
+            esc(&i.decision)
+        );
         for t in &i.translations {
             let _ = writeln!(o, "- Translation: {}", esc(t));
         }
@@ -93,7 +148,7 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(o, "- Concept: {}", esc(c));
         }
         for e in &i.evidence {
-            let _ = writeln!(o, "  - {}", esc(e));
+            let _ = writeln!(o, "- Statement {}", esc(e));
         }
     }
     let _ = writeln!(o, "\n## Memos\n");

@@ -23,7 +23,11 @@ impl Privacy {
     pub fn speaker(&self, session: &Session, speaker: &Speaker) -> String {
         match speaker {
             Speaker::Group => "group".into(),
-            Speaker::Participant(p) => match session.participants.get(p).and_then(|x| x.real_name.as_ref()) {
+            Speaker::Participant(p) => match session
+                .participants
+                .get(p)
+                .and_then(|x| x.real_name.as_ref())
+            {
                 Some(name) if self.names => format!("{p} ({name})"),
                 _ => p.to_string(),
             },
@@ -46,7 +50,11 @@ impl<'a> Source<'a> {
     pub fn from_read_only(r: &'a ReadOnly) -> Self {
         Source {
             session: &r.session,
-            name: r.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            name: r
+                .dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             records: r.records,
             head: r.head.clone(),
             damage: r.damage.as_ref().map(|d| d.to_string()),

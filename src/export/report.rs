@@ -73,12 +73,22 @@ pub struct Report {
     pub damage: Option<String>,
 }
 
-fn statement_row(session: &Session, privacy: Privacy, s: &crate::domain::Statement) -> StatementRow {
+fn statement_row(
+    session: &Session,
+    privacy: Privacy,
+    s: &crate::domain::Statement,
+) -> StatementRow {
     let v = s.current();
-    let role = session.role_of(&v.speaker).map(|r| r.label().to_owned()).unwrap_or_else(|| "whole group".into());
+    let role = session
+        .role_of(&v.speaker)
+        .map(|r| r.label().to_owned())
+        .unwrap_or_else(|| "whole group".into());
     let (text, note) = match (&s.retracted, s.is_amended()) {
         (Some(r), _) => (String::new(), format!("retracted: {}", r.reason)),
-        (None, true) => (v.text.clone(), format!("amended; first captured as “{}”", s.original.text)),
+        (None, true) => (
+            v.text.clone(),
+            format!("amended; first captured as “{}”", s.original.text),
+        ),
         (None, false) => (v.text.clone(), String::new()),
     };
     StatementRow {
@@ -124,8 +134,13 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
                 kind: st.kind.label().to_owned(),
                 title: st.title.clone(),
                 planned_secs: i64::from(st.planned_secs),
-                actual_secs: (st.state() != StageState::NotStarted).then(|| st.elapsed_millis(end) / 1000),
-                started: st.runtime.started.map(|t| t.clock_time()).unwrap_or_default(),
+                actual_secs: (st.state() != StageState::NotStarted)
+                    .then(|| st.elapsed_millis(end) / 1000),
+                started: st
+                    .runtime
+                    .started
+                    .map(|t| t.clock_time())
+                    .unwrap_or_default(),
                 adjusted: match adj {
                     0 => String::new(),
                     a => format!("{}{} min", if a > 0 { "+" } else { "−" }, a.abs() / 60),
@@ -139,7 +154,12 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
             }
         })
         .collect();
-    let unstaged = s.statements.values().filter(|x| x.stage.is_none()).map(|x| statement_row(s, privacy, x)).collect();
+    let unstaged = s
+        .statements
+        .values()
+        .filter(|x| x.stage.is_none())
+        .map(|x| statement_row(s, privacy, x))
+        .collect();
     let votes = s
         .rounds
         .values()
@@ -158,14 +178,32 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
                     BallotMode::PerParticipant => "one ballot per participant".into(),
                     BallotMode::Counted => "show of hands".into(),
                 },
-                options: res.options.iter().cloned().zip(res.counts.iter().copied()).collect(),
+                options: res
+                    .options
+                    .iter()
+                    .cloned()
+                    .zip(res.counts.iter().copied())
+                    .collect(),
                 by_role: res
                     .by_role
                     .iter()
-                    .map(|(role, c)| (role.map(|r| r.label().to_owned()).unwrap_or_else(|| "not by role".into()), c.clone()))
+                    .map(|(role, c)| {
+                        (
+                            role.map(|r| r.label().to_owned())
+                                .unwrap_or_else(|| "not by role".into()),
+                            c.clone(),
+                        )
+                    })
                     .collect(),
                 voters: res.voters,
-                status: if r.is_open() { "still open".into() } else { format!("closed {}", r.closed.map(|t| t.clock_time()).unwrap_or_default()) },
+                status: if r.is_open() {
+                    "still open".into()
+                } else {
+                    format!(
+                        "closed {}",
+                        r.closed.map(|t| t.clock_time()).unwrap_or_default()
+                    )
+                },
             }
         })
         .collect();
@@ -176,8 +214,23 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
             .rows
             .iter()
             .map(|r| {
-                let name = s.concepts.get(&r.concept).map(|c| format!("{} {}", c.id, c.name)).unwrap_or_default();
-                (name, r.cells.iter().map(|c| c.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")).collect())
+                let name = s
+                    .concepts
+                    .get(&r.concept)
+                    .map(|c| format!("{} {}", c.id, c.name))
+                    .unwrap_or_default();
+                (
+                    name,
+                    r.cells
+                        .iter()
+                        .map(|c| {
+                            c.iter()
+                                .map(|i| i.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        })
+                        .collect(),
+                )
             })
             .collect(),
     };
@@ -190,7 +243,11 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
                 .history
                 .last()
                 .map(|h| {
-                    let round = h.round.as_ref().map(|r| format!(" (vote {r})")).unwrap_or_default();
+                    let round = h
+                        .round
+                        .as_ref()
+                        .map(|r| format!(" (vote {r})"))
+                        .unwrap_or_default();
                     format!("{}{round}: {}", h.status, h.reason)
                 })
                 .unwrap_or_default();
@@ -205,33 +262,64 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
                     .map(|t| {
                         let ids: Vec<&str> = t.concepts.iter().map(|c| c.as_str()).collect();
                         let extra = match &t.kind {
-                            crate::domain::TranslationKind::Reciprocal { wording } => format!(" — “{wording}”"),
-                            crate::domain::TranslationKind::LineOfArgument { argument } => format!(" — {argument}"),
+                            crate::domain::TranslationKind::Reciprocal { wording } => {
+                                format!(" — “{wording}”")
+                            }
+                            crate::domain::TranslationKind::LineOfArgument { argument } => {
+                                format!(" — {argument}")
+                            }
                             crate::domain::TranslationKind::Refutational => String::new(),
                         };
-                        format!("{} {} ({}){extra}. Rationale: {}", t.id, t.kind.label(), ids.join(", "), t.rationale)
+                        format!(
+                            "{} {} ({}){extra}. Rationale: {}",
+                            t.id,
+                            t.kind.label(),
+                            ids.join(", "),
+                            t.rationale
+                        )
                     })
                     .collect(),
-                concepts: p.concepts.iter().map(|c| format!("{} {}", c.id, c.name)).collect(),
+                concepts: p
+                    .concepts
+                    .iter()
+                    .map(|c| format!("{} {}", c.id, c.name))
+                    .collect(),
                 evidence: p
                     .evidence
                     .iter()
                     .map(|e| {
                         let row = statement_row(s, privacy, e.statement);
-                        let via = if e.via.is_empty() {
-                            "linked directly".to_owned()
-                        } else {
-                            format!("via {}", e.via.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "))
-                        };
+                        let mut how = Vec::new();
+                        if e.direct {
+                            how.push("linked directly".to_owned());
+                        }
+                        if !e.via.is_empty() {
+                            how.push(format!(
+                                "via {}",
+                                e.via
+                                    .iter()
+                                    .map(|c| c.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ));
+                        }
+                        let via = how.join(", ");
                         let flag = if e.retracted() {
-                            " ⚠ RETRACTED since".to_owned()
+                            " ⚠ RETRACTED".to_owned()
                         } else if e.amended() {
-                            " ⚠ amended since".to_owned()
+                            " ⚠ amended".to_owned()
                         } else {
                             String::new()
                         };
-                        let text = if row.text.is_empty() { "(words withdrawn)".to_owned() } else { format!("“{}”", row.text) };
-                        format!("{} {} ({}, {}): {text} [{via}]{flag}", row.id, row.speaker, row.role, row.kind)
+                        let text = if row.text.is_empty() {
+                            "(words withdrawn)".to_owned()
+                        } else {
+                            format!("“{}”", row.text)
+                        };
+                        format!(
+                            "{} {} ({}, {}): {text} [{via}]{flag}",
+                            row.id, row.speaker, row.role, row.kind
+                        )
                     })
                     .collect(),
             }
@@ -240,7 +328,18 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
     let memos = s
         .memos
         .values()
-        .map(|m| format!("{} {} memo{}: {}", m.at.clock_time(), m.kind.label(), m.stage.as_ref().map(|st| format!(" ({st})")).unwrap_or_default(), m.text))
+        .map(|m| {
+            format!(
+                "{} {} memo{}: {}",
+                m.at.clock_time(),
+                m.kind.label(),
+                m.stage
+                    .as_ref()
+                    .map(|st| format!(" ({st})"))
+                    .unwrap_or_default(),
+                m.text
+            )
+        })
         .collect();
     let info = s.info();
     Report {

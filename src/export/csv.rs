@@ -1,0 +1,219 @@
+//! CSV tables (RFC 4180: quoted where needed, CRLF line ends, UTF-8).
+
+use super::Privacy;
+use crate::domain::time::mmss;
+use crate::domain::{BallotMode, Choice, Session, StageState};
+
+/// One field, quoted when it holds a comma, a quote or a line break.
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut o = header.join(",");
+    o.push_str("\r\n");
+    for r in rows {
+        let fields: Vec<String> = r.iter().map(|f| field(f)).collect();
+        o.push_str(&fields.join(","));
+        o.push_str("\r\n");
+    }
+    o
+}
+
+pub fn statements(s: &Session, privacy: Privacy) -> String {
+    let mut header = vec![
+        "id",
+        "stage",
+        "stage_title",
+        "speaker",
+        "role",
+        "kind",
+        "text",
+        "tags",
+        "captured_by",
+        "captured_at",
+        "amended",
+        "original_text",
+        "retracted",
+        "retraction_reason",
+    ];
+    if privacy.names {
+        header.insert(4, "speaker_name");
+    }
+    let rows = s
+        .statements
+        .values()
+        .map(|st| {
+            let v = st.current();
+            let stage_title = st
+                .stage
+                .as_ref()
+                .and_then(|id| s.stages.get(id))
+                .map(|x| x.title.clone())
+                .unwrap_or_default();
+            // A retracted statement's words are withdrawn from every export.
+            let (text, original) = if st.is_retracted() {
+                (String::new(), String::new())
+            } else if st.is_amended() {
+                (v.text.clone(), st.original.text.clone())
+            } else {
+                (v.text.clone(), String::new())
+            };
+            let mut row = vec![
+                st.id.to_string(),
+                st.stage.as_ref().map(|x| x.to_string()).unwrap_or_default(),
+                stage_title,
+                v.speaker.to_string(),
+                s.role_of(&v.speaker)
+                    .map(|r| r.label().to_owned())
+                    .unwrap_or_else(|| "whole group".into()),
+                v.kind.label().to_owned(),
+                text,
+                v.tags.join(" "),
+                st.original.by.clone(),
+                st.original.at.to_string(),
+                st.is_amended().to_string(),
+                original,
+                st.is_retracted().to_string(),
+                st.retracted
+                    .as_ref()
+                    .map(|r| r.reason.clone())
+                    .unwrap_or_default(),
+            ];
+            if privacy.names {
+                let name = match &v.speaker {
+                    crate::domain::Speaker::Participant(p) => s
+                        .participants
+                        .get(p)
+                        .and_then(|p| p.real_name.clone())
+                        .unwrap_or_default(),
+                    crate::domain::Speaker::Group => String::new(),
+                };
+                row.insert(4, name);
+            }
+            row
+        })
+        .collect();
+    table(&header, rows)
+}
+
+fn choice_text(options: &[String], c: &Choice) -> String {
+    let at = |i: u8| options.get(usize::from(i)).cloned().unwrap_or_default();
+    match c {
+        Choice::Agreement(a) => format!("{a:?}").to_lowercase(),
+        Choice::Resonance(r) => r.to_string(),
+        Choice::Single(i) | Choice::Rung(i) => at(*i),
+        Choice::Dots(d) => d
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| format!("{}={n}", options.get(i).cloned().unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+/// Every ballot and tally; `counts` says whether it is the one that counts
+/// (a later ballot from the same person, or tally for the same role, replaces it).
+pub fn ballots(s: &Session) -> String {
+    let header = [
+        "round",
+        "question",
+        "method",
+        "entry",
+        "participant",
+        "role",
+        "choice",
+        "count",
+        "at",
+        "counts",
+    ];
+    let mut rows = Vec::new();
+    for r in s.rounds.values() {
+        let options = r.method.options();
+        match r.mode {
+            BallotMode::PerParticipant => {
+                for (i, b) in r.ballots.iter().enumerate() {
+                    let latest = !r.ballots[i + 1..]
+                        .iter()
+                        .any(|x| x.participant == b.participant);
+                    rows.push(vec![
+                        r.id.to_string(),
+                        r.question.clone(),
+                        r.method.label().to_owned(),
+                        "ballot".into(),
+                        b.participant.to_string(),
+                        s.participants
+                            .get(&b.participant)
+                            .map(|p| p.role.label().to_owned())
+                            .unwrap_or_default(),
+                        choice_text(&options, &b.choice),
+                        String::new(),
+                        b.at.to_string(),
+                        latest.to_string(),
+                    ]);
+                }
+            }
+            BallotMode::Counted => {
+                for (i, t) in r.tallies.iter().enumerate() {
+                    let latest = !r.tallies[i + 1..].iter().any(|x| x.role == t.role);
+                    for (opt, n) in options.iter().zip(&t.counts) {
+                        rows.push(vec![
+                            r.id.to_string(),
+                            r.question.clone(),
+                            r.method.label().to_owned(),
+                            "tally".into(),
+                            String::new(),
+                            t.role.map(|x| x.label().to_owned()).unwrap_or_default(),
+                            opt.clone(),
+                            n.to_string(),
+                            t.at.to_string(),
+                            latest.to_string(),
+                        ]);
+                    }
+                }
+            }
+        }
+    }
+    table(&header, rows)
+}
+
+pub fn stages(s: &Session) -> String {
+    let header = [
+        "id", "position", "kind", "title", "planned", "allowed", "actual", "started", "ended",
+        "pauses", "state",
+    ];
+    let rows = s
+        .stages
+        .values()
+        .enumerate()
+        .map(|(i, st)| {
+            let end = st.runtime.ended.or(st.runtime.started).unwrap_or_default();
+            vec![
+                st.id.to_string(),
+                (i + 1).to_string(),
+                st.kind.label().to_owned(),
+                st.title.clone(),
+                mmss(i64::from(st.planned_secs)),
+                mmss(st.allowed_secs()),
+                if st.state() == StageState::NotStarted {
+                    String::new()
+                } else {
+                    mmss(st.elapsed_millis(end) / 1000)
+                },
+                st.runtime
+                    .started
+                    .map(|t| t.to_string())
+                    .unwrap_or_default(),
+                st.runtime.ended.map(|t| t.to_string()).unwrap_or_default(),
+                st.runtime.pauses.len().to_string(),
+                format!("{:?}", st.state()).to_lowercase(),
+            ]
+        })
+        .collect();
+    table(&header, rows)
+}

@@ -1,0 +1,358 @@
+//! REFI-QDA project exchange (`.qdpx`): a zip of `project.qde` and
+//! `Sources/`. The session transcript is one text source; statements are
+//! selections in it, coded with the concepts they were linked to; concepts
+//! are codes; interpretations are non-codable parent codes with notes;
+//! note-takers and the facilitator are users; participants are cases.
+
+use super::html::esc;
+use super::{Privacy, Source};
+use crate::domain::analysis::provenance;
+use crate::domain::{ConceptId, Session};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::io::Write as _;
+
+/// A GUID that is the same every time the same session is exported: a hash
+/// of the session's identity and the object's kind and id.
+pub fn guid(session_key: &str, kind: &str, id: &str) -> String {
+    let h = Sha256::digest(format!("{session_key}\u{0}{kind}\u{0}{id}").as_bytes());
+    let mut b: [u8; 16] = [0; 16];
+    b.copy_from_slice(&h[..16]);
+    // Shaped as a name-based UUID (version 5 bits, RFC 4122 variant).
+    b[6] = (b[6] & 0x0f) | 0x50;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let x = hex::encode(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &x[0..8],
+        &x[8..12],
+        &x[12..16],
+        &x[16..20],
+        &x[20..32]
+    )
+}
+
+/// What makes a session itself: its creation, which never changes.
+pub fn session_key(s: &Session) -> String {
+    match s.info() {
+        Some(i) => format!("{}\u{0}{}", i.created, i.title),
+        None => String::new(),
+    }
+}
+
+/// The transcript and, for each statement in it, its character range.
+pub struct Transcript {
+    pub text: String,
+    /// Statement id → (start, end) in characters, end exclusive.
+    pub spans: Vec<(crate::domain::StatementId, usize, usize)>,
+}
+
+pub fn transcript(s: &Session, privacy: Privacy) -> Transcript {
+    let mut text = String::new();
+    let mut chars = 0usize;
+    let mut spans = Vec::new();
+    let push = |text: &mut String, chars: &mut usize, piece: &str| {
+        text.push_str(piece);
+        *chars += piece.chars().count();
+    };
+    push(
+        &mut text,
+        &mut chars,
+        &format!("{}\nFocus: {}\n", s.title(), s.focus()),
+    );
+    let mut stages: Vec<Option<&crate::domain::StageId>> = s.stages.keys().map(Some).collect();
+    stages.push(None);
+    for stage in stages {
+        let in_stage: Vec<_> = s
+            .statements
+            .values()
+            .filter(|x| x.stage.as_ref() == stage)
+            .collect();
+        if in_stage.is_empty() {
+            continue;
+        }
+        let heading = match stage.and_then(|id| s.stages.get(id)) {
+            Some(st) => format!("\n== {} ({}) ==\n", st.title, st.kind),
+            None => "\n== Outside any stage ==\n".to_owned(),
+        };
+        push(&mut text, &mut chars, &heading);
+        for st in in_stage {
+            let v = st.current();
+            let who = privacy.speaker(s, &v.speaker);
+            let role = s
+                .role_of(&v.speaker)
+                .map(|r| r.label())
+                .unwrap_or("whole group");
+            if let Some(r) = &st.retracted {
+                push(
+                    &mut text,
+                    &mut chars,
+                    &format!("\n[{}] {who}, {role}: retracted ({})\n", st.id, r.reason),
+                );
+                continue;
+            }
+            push(
+                &mut text,
+                &mut chars,
+                &format!("\n[{}] {who}, {role}, {}:\n", st.id, v.kind),
+            );
+            let start = chars;
+            push(&mut text, &mut chars, &v.text);
+            spans.push((st.id.clone(), start, chars));
+            push(&mut text, &mut chars, "\n");
+        }
+    }
+    Transcript { text, spans }
+}
+
+/// Escapes text for XML content and attributes.
+fn x(s: &str) -> String {
+    esc(s).replace("<br>", "&#10;")
+}
+
+/// `project.qde` and the transcript's file name and text.
+pub fn project(src: &Source, privacy: Privacy) -> (String, String, String) {
+    let s = src.session;
+    let key = session_key(s);
+    let g = |kind: &str, id: &str| guid(&key, kind, id);
+    let created = s.info().map(|i| i.created.to_string()).unwrap_or_default();
+    let t = transcript(s, privacy);
+    let source_guid = g("source", "transcript");
+    let file = format!("{source_guid}.txt");
+
+    // Users: the facilitator and everyone who captured something.
+    let mut users: BTreeMap<String, String> = BTreeMap::new();
+    let facilitator = s
+        .info()
+        .map(|i| i.facilitator.clone())
+        .unwrap_or_else(|| "facilitator".into());
+    users.insert(facilitator.clone(), g("user", &facilitator));
+    for st in s.statements.values() {
+        users
+            .entry(st.original.by.clone())
+            .or_insert_with(|| g("user", &st.original.by));
+    }
+    let owner = users.get(&facilitator).cloned().unwrap_or_default();
+
+    let mut o = String::new();
+    let _ = writeln!(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    let _ = writeln!(
+        o,
+        "<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"{}\" origin=\"roundtable {}\" creatingUserGUID=\"{owner}\" creationDateTime=\"{created}\">",
+        x(s.title()),
+        env!("CARGO_PKG_VERSION")
+    );
+    let _ = writeln!(o, "<Users>");
+    for (name, id) in &users {
+        let _ = writeln!(o, "<User guid=\"{id}\" name=\"{}\"/>", x(name));
+    }
+    let _ = writeln!(o, "</Users>");
+
+    // Codes: each concept once, under the first interpretation resting on it.
+    let mut placed: Vec<&ConceptId> = Vec::new();
+    let mut codes = String::new();
+    let concept_code = |c: &crate::domain::synthesis::Concept| {
+        format!(
+            "<Code guid=\"{}\" name=\"{}\" isCodable=\"true\"><Description>{}</Description></Code>\n",
+            g("concept", c.id.as_str()),
+            x(&format!("{} {}", c.id, c.name)),
+            x(&c.description)
+        )
+    };
+    let mut notes = String::new();
+    for i in s.interpretations.values() {
+        let p = provenance(s, i);
+        let note_guid = g("interpretation-note", i.id.as_str());
+        let mut note = format!("Interpretation {} ({}): {}\n", i.id, i.status, i.text());
+        for h in &i.history {
+            let _ = writeln!(
+                note,
+                "Decision: {}{}: {}",
+                h.status,
+                h.round
+                    .as_ref()
+                    .map(|r| format!(" by vote {r}"))
+                    .unwrap_or_default(),
+                h.reason
+            );
+        }
+        for tr in &p.translations {
+            let ids: Vec<&str> = tr.concepts.iter().map(|c| c.as_str()).collect();
+            let _ = writeln!(
+                note,
+                "Translation {} ({}): {} — {}",
+                tr.id,
+                tr.kind.label(),
+                ids.join(", "),
+                tr.rationale
+            );
+        }
+        for e in &p.evidence {
+            let flag = if e.retracted() {
+                " [retracted]"
+            } else if e.amended() {
+                " [amended]"
+            } else {
+                ""
+            };
+            let _ = writeln!(note, "Statement {}{flag}", e.statement.id);
+        }
+        let _ = writeln!(
+            notes,
+            "<Note guid=\"{note_guid}\" name=\"{}\" creatingUser=\"{owner}\"><PlainTextContent>{}</PlainTextContent></Note>",
+            x(&format!("Provenance of {}", i.id)),
+            x(&note)
+        );
+        let _ = write!(
+            codes,
+            "<Code guid=\"{}\" name=\"{}\" isCodable=\"false\"><Description>{}</Description><NoteRef targetGUID=\"{note_guid}\"/>\n",
+            g("interpretation", i.id.as_str()),
+            x(&format!("{} ({}): {}", i.id, i.status, i.text())),
+            x(i.text())
+        );
+        for c in &p.concepts {
+            if !placed.contains(&&c.id) {
+                placed.push(&c.id);
+                codes.push_str(&concept_code(c));
+            }
+        }
+        codes.push_str("</Code>\n");
+    }
+    for c in s.concepts.values() {
+        if !placed.contains(&&c.id) {
+            codes.push_str(&concept_code(c));
+        }
+    }
+    if !codes.is_empty() {
+        let _ = write!(o, "<CodeBook><Codes>\n{codes}</Codes></CodeBook>\n");
+    }
+
+    // Cases: one per participant, holding the selections of what they said.
+    let mut cases = String::new();
+    for p in s.participants.values() {
+        let refs: String = t
+            .spans
+            .iter()
+            .filter(|(id, _, _)| {
+                s.statements.get(id).is_some_and(|st| {
+                    st.current().speaker == crate::domain::Speaker::Participant(p.id.clone())
+                })
+            })
+            .map(|(id, _, _)| {
+                format!(
+                    "<SelectionRef targetGUID=\"{}\"/>",
+                    g("selection", id.as_str())
+                )
+            })
+            .collect();
+        let name = match (&p.real_name, privacy.names) {
+            (Some(n), true) => format!("{} ({n})", p.id),
+            _ => p.id.to_string(),
+        };
+        let _ = writeln!(
+            cases,
+            "<Case guid=\"{}\" name=\"{}\"><Description>{}</Description>{refs}</Case>",
+            g("case", p.id.as_str()),
+            x(&name),
+            x(p.role.label())
+        );
+    }
+    if !cases.is_empty() {
+        let _ = write!(o, "<Cases>\n{cases}</Cases>\n");
+    }
+
+    let _ = writeln!(o, "<Sources>");
+    let _ = writeln!(
+        o,
+        "<TextSource guid=\"{source_guid}\" name=\"{}\" plainTextPath=\"internal://{file}\" creatingUser=\"{owner}\" creationDateTime=\"{created}\">",
+        x(&format!("Transcript: {}", s.title()))
+    );
+    let _ = writeln!(
+        o,
+        "<Description>{}</Description>",
+        x(&format!("Focus: {}", s.focus()))
+    );
+    for (id, start, end) in &t.spans {
+        let Some(st) = s.statements.get(id) else {
+            continue;
+        };
+        let v = st.current();
+        let by = users
+            .get(&st.original.by)
+            .cloned()
+            .unwrap_or_else(|| owner.clone());
+        let codings: String = s
+            .concepts
+            .values()
+            .filter(|c| c.statements.contains(id))
+            .map(|c| {
+                format!(
+                    "<Coding guid=\"{}\" creatingUser=\"{owner}\"><CodeRef targetGUID=\"{}\"/></Coding>",
+                    g("coding", &format!("{}/{}", c.id, id)),
+                    g("concept", c.merged_into.as_ref().unwrap_or(&c.id).as_str())
+                )
+            })
+            .collect();
+        let desc = format!(
+            "{} {} ({}), {}; tags: {}",
+            id,
+            privacy.speaker(s, &v.speaker),
+            s.role_of(&v.speaker)
+                .map(|r| r.label())
+                .unwrap_or("whole group"),
+            v.kind,
+            v.tags.join(" ")
+        );
+        let _ = writeln!(
+            o,
+            "<PlainTextSelection guid=\"{}\" name=\"{id}\" startPosition=\"{start}\" endPosition=\"{end}\" creatingUser=\"{by}\" creationDateTime=\"{}\"><Description>{}</Description>{codings}</PlainTextSelection>",
+            g("selection", id.as_str()),
+            st.original.at,
+            x(&desc)
+        );
+    }
+    let _ = writeln!(o, "</TextSource>\n</Sources>");
+    for m in s.memos.values() {
+        let _ = writeln!(
+            notes,
+            "<Note guid=\"{}\" name=\"{}\" creatingUser=\"{owner}\" creationDateTime=\"{}\"><PlainTextContent>{}</PlainTextContent></Note>",
+            g("memo", m.id.as_str()),
+            x(&format!("{} memo {}", m.kind.label(), m.id)),
+            m.at,
+            x(&m.text)
+        );
+    }
+    if !notes.is_empty() {
+        let _ = write!(o, "<Notes>\n{notes}</Notes>\n");
+    }
+    let _ = writeln!(
+        o,
+        "<Description>{}</Description>",
+        x(&format!(
+            "Exported from roundtable: {} records, head hash {}",
+            src.records, src.head
+        ))
+    );
+    let _ = writeln!(o, "</Project>");
+    (o, file, t.text)
+}
+
+/// The `.qdpx` archive's bytes.
+pub fn archive(src: &Source, privacy: Privacy) -> std::io::Result<Vec<u8>> {
+    let (qde, file, text) = project(src, privacy);
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    // A fixed timestamp keeps the archive identical for the same session.
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    zip.start_file("project.qde", opts)
+        .map_err(std::io::Error::other)?;
+    zip.write_all(qde.as_bytes())?;
+    zip.start_file(format!("Sources/{file}"), opts)
+        .map_err(std::io::Error::other)?;
+    zip.write_all(text.as_bytes())?;
+    zip.finish().map_err(std::io::Error::other)?;
+    Ok(buf.into_inner())
+}
