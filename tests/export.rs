@@ -1,0 +1,309 @@
+//! Exports of the example session, checked as a researcher's tools would.
+
+mod common;
+use common::*;
+use roundtable::cli::{Format, export};
+use roundtable::domain::Event;
+use roundtable::export::html::esc;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+const EXAMPLE: &str = "sessions/2026-03-14-cag-findings";
+
+/// A private copy of the example, so exports never write into the repository.
+fn example_copy() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("2026-03-14-cag-findings");
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["journal.ron", "snapshot.ron"] {
+        std::fs::copy(Path::new(EXAMPLE).join(f), dir.join(f)).unwrap();
+    }
+    (tmp, dir)
+}
+
+fn run(dir: &Path, format: Format, names: bool) -> Vec<PathBuf> {
+    export(dir, format, None, names, &mut Vec::new()).unwrap()
+}
+
+fn read_qdpx(path: &Path) -> (String, String) {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut qde = String::new();
+    zip.by_name("project.qde")
+        .unwrap()
+        .read_to_string(&mut qde)
+        .unwrap();
+    let name = (0..zip.len())
+        .map(|i| zip.by_index(i).unwrap().name().unwrap().to_string())
+        .find(|n| n.starts_with("Sources/"))
+        .unwrap();
+    let mut text = String::new();
+    zip.by_name(&name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    (qde, text)
+}
+
+fn attr<'a>(tag: &'a str, name: &str) -> &'a str {
+    let key = format!(" {name}=\"");
+    let start = tag
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name} in {tag}"))
+        + key.len();
+    &tag[start..start + tag[start..].find('"').unwrap()]
+}
+
+#[test]
+fn the_html_report_holds_every_interpretation_vote_and_stage_and_stands_alone() {
+    let (_tmp, dir) = example_copy();
+    let files = run(&dir, Format::Html, false);
+    let html = std::fs::read_to_string(&files[0]).unwrap();
+    let r = roundtable::store::open_read_only(&dir).unwrap();
+    let s = &r.session;
+    for i in s.interpretations.values() {
+        assert!(
+            html.contains(&esc(i.text())),
+            "interpretation {} missing",
+            i.id
+        );
+    }
+    for v in s.rounds.values() {
+        assert!(
+            html.contains(&esc(&v.question)) && html.contains(&format!(">{}<", v.id)),
+            "vote {} missing",
+            v.id
+        );
+    }
+    for st in s.stages.values() {
+        assert!(html.contains(&esc(&st.title)), "stage {} missing", st.id);
+    }
+    assert!(
+        html.contains(&r.head),
+        "the head hash is in the audit section"
+    );
+    assert!(html.contains("<svg") && html.contains("@media print"));
+    for external in ["<link", "<script", "src=\"http", "url(http", "@import"] {
+        assert!(
+            !html.contains(external),
+            "the report refers to something outside itself: {external}"
+        );
+    }
+    let md = std::fs::read_to_string(&run(&dir, Format::Md, false)[0]).unwrap();
+    for i in s.interpretations.values() {
+        assert!(md.contains(i.text()), "markdown misses {}", i.id);
+    }
+}
+
+#[test]
+fn the_qdpx_project_validates_against_the_refi_qda_schema() {
+    let (tmp, dir) = example_copy();
+    let files = run(&dir, Format::Qdpx, false);
+    let (qde, _) = read_qdpx(&files[0]);
+    let path = tmp.path().join("project.qde");
+    std::fs::write(&path, &qde).unwrap();
+    let out = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema", "../shared/refi-qda/Project.xsd"])
+        .arg(&path)
+        .output()
+        .expect("xmllint is needed (apt-get install libxml2-utils); .ci/run installs it");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn each_selection_covers_exactly_its_statement_in_the_transcript() {
+    let (_tmp, dir) = example_copy();
+    let (qde, text) = read_qdpx(&run(&dir, Format::Qdpx, false)[0]);
+    let chars: Vec<char> = text.chars().collect();
+    let r = roundtable::store::open_read_only(&dir).unwrap();
+    let mut seen = 0;
+    for tag in qde.split("<PlainTextSelection ").skip(1) {
+        let id = attr(tag, "name");
+        let start: usize = attr(tag, "startPosition").parse().unwrap();
+        let end: usize = attr(tag, "endPosition").parse().unwrap();
+        let covered: String = chars[start..end].iter().collect();
+        let st = &r.session.statements[id];
+        assert_eq!(covered, st.current().text, "selection {id}");
+        seen += 1;
+    }
+    let live = r
+        .session
+        .statements
+        .values()
+        .filter(|s| !s.is_retracted())
+        .count();
+    assert_eq!(seen, live, "every statement not retracted has a selection");
+    let retracted = r
+        .session
+        .statements
+        .values()
+        .find(|s| s.is_retracted())
+        .unwrap();
+    assert!(
+        !text.contains(&retracted.current().text),
+        "a retracted statement's words stay out of the export"
+    );
+}
+
+#[test]
+fn guids_are_stable_across_exports_and_later_events() {
+    let (_tmp, dir) = example_copy();
+    let first = std::fs::read(&run(&dir, Format::Qdpx, false)[0]).unwrap();
+    let second = std::fs::read(&run(&dir, Format::Qdpx, false)[0]).unwrap();
+    assert_eq!(first, second, "the same session exports to the same bytes");
+    let guids = |qde: &str| -> Vec<String> {
+        qde.split("guid=\"")
+            .skip(1)
+            .map(|s| s[..36].to_owned())
+            .collect()
+    };
+    let (before, _) = read_qdpx(&run(&dir, Format::Qdpx, false)[0]);
+    let (mut w, _) = roundtable::store::Writer::open(&dir, t(0)).unwrap();
+    w.record(
+        "facilitator",
+        t(1),
+        &Event::MemoAdded {
+            id: "m99".into(),
+            kind: roundtable::domain::MemoKind::Process,
+            text: "Added weeks later".into(),
+            stage: None,
+            by: "researcher".into(),
+            at: t(1),
+        },
+    )
+    .unwrap();
+    drop(w);
+    let (after, _) = read_qdpx(&run(&dir, Format::Qdpx, false)[0]);
+    let after = guids(&after);
+    for g in guids(&before) {
+        assert!(after.contains(&g), "GUID {g} changed after a new event");
+    }
+}
+
+#[test]
+fn csv_reads_back_with_the_same_rows_and_fields() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let w = small_session(&dir, 5);
+    let session = w.session().clone();
+    drop(w);
+    let files = run(&dir, Format::Csv, false);
+    let statements = files
+        .iter()
+        .find(|p| p.ends_with("statements.csv"))
+        .unwrap();
+    let mut rdr = csv::Reader::from_path(statements).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), session.statements.len());
+    for (row, st) in rows.iter().zip(session.statements.values()) {
+        assert_eq!(row.len(), headers.len());
+        assert_eq!(&row[col("id")], st.id.as_str());
+        assert_eq!(
+            &row[col("text")],
+            st.current().text,
+            "quotes, commas and line breaks survive"
+        );
+        assert!(
+            st.current().text.contains('"')
+                && st.current().text.contains(',')
+                && st.current().text.contains('\n')
+        );
+        assert_eq!(&row[col("speaker")], "P1");
+        assert_eq!(&row[col("tags")], "barrier");
+    }
+    let (_t, ex) = example_copy();
+    for f in run(&ex, Format::Csv, false) {
+        let mut rdr = csv::Reader::from_path(&f).unwrap();
+        let n = rdr.headers().unwrap().len();
+        let rows: Vec<_> = rdr.records().map(|r| r.unwrap()).collect();
+        assert!(!rows.is_empty(), "{}", f.display());
+        assert!(rows.iter().all(|r| r.len() == n), "{}", f.display());
+    }
+}
+
+/// Every byte of every export, as text.
+fn all_exports(dir: &Path, names: bool) -> String {
+    let mut all = String::new();
+    for format in [Format::Md, Format::Html, Format::Csv] {
+        for f in run(dir, format, names) {
+            all.push_str(&std::fs::read_to_string(f).unwrap());
+        }
+    }
+    let (qde, text) = read_qdpx(&run(dir, Format::Qdpx, names)[0]);
+    all.push_str(&qde);
+    all.push_str(&text);
+    all
+}
+
+#[test]
+fn no_real_name_leaves_without_names_and_all_do_with_it() {
+    let (_tmp, dir) = example_copy();
+    let r = roundtable::store::open_read_only(&dir).unwrap();
+    let names: Vec<String> = r
+        .session
+        .participants
+        .values()
+        .filter_map(|p| p.real_name.clone())
+        .collect();
+    assert_eq!(names.len(), 8);
+    let private = all_exports(&dir, false);
+    for n in &names {
+        assert!(
+            !private.contains(n.as_str()),
+            "{n} appears in an export without --names"
+        );
+        let surname = n.split_whitespace().last().unwrap();
+        assert!(
+            !private.contains(surname),
+            "{surname} appears in an export without --names"
+        );
+    }
+    let named = all_exports(&dir, true);
+    for n in &names {
+        assert!(named.contains(n.as_str()), "{n} is missing with --names");
+    }
+}
+
+#[test]
+fn exports_never_touch_the_journal_and_leave_no_temporary_files() {
+    let (_tmp, dir) = example_copy();
+    let journal = std::fs::read(dir.join("journal.ron")).unwrap();
+    for format in [Format::Md, Format::Html, Format::Csv, Format::Qdpx] {
+        run(&dir, format, false);
+    }
+    assert_eq!(std::fs::read(dir.join("journal.ron")).unwrap(), journal);
+    let mut stray = Vec::new();
+    for entry in walk(&dir) {
+        if entry
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .contains(".tmp-")
+        {
+            stray.push(entry);
+        }
+    }
+    assert!(stray.is_empty(), "{stray:?}");
+    assert!(
+        !dir.join("writer.lock").exists(),
+        "exporting takes no writer lock"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
