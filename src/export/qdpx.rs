@@ -204,9 +204,9 @@ pub fn project(src: &Source, privacy: Privacy) -> (String, String, String) {
             x(&format!("Provenance of {}", i.id)),
             x(&note)
         );
-        let _ = write!(
+        let _ = writeln!(
             codes,
-            "<Code guid=\"{}\" name=\"{}\" isCodable=\"false\"><Description>{}</Description><NoteRef targetGUID=\"{note_guid}\"/>\n",
+            "<Code guid=\"{}\" name=\"{}\" isCodable=\"false\"><Description>{}</Description><NoteRef targetGUID=\"{note_guid}\"/>",
             g("interpretation", i.id.as_str()),
             x(&format!("{} ({}): {}", i.id, i.status, i.text())),
             x(i.text())
