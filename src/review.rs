@@ -1,7 +1,427 @@
-//! `roundtable review`: placeholder filled in below.
+//! `roundtable review`: a read-only look at past sessions. It never takes
+//! the writer lock, so it works while another process runs the session.
+
+use crate::domain::{Session, StageState, Timestamp};
+use crate::store::journal::{self, JOURNAL};
+use crate::store::record::Record;
+use crate::store::{self, StoreError};
 use crate::ui::Theme;
+use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::{Path, PathBuf};
 
-pub fn run(_sessions: &Path, _dir: Option<PathBuf>, _theme: Theme) -> std::io::Result<()> {
-    Ok(())
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Timeline,
+    Agenda,
+    Statements,
+    Votes,
+    Synthesis,
+    Integrity,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 6] = [
+        Tab::Timeline,
+        Tab::Agenda,
+        Tab::Statements,
+        Tab::Votes,
+        Tab::Synthesis,
+        Tab::Integrity,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Timeline => "Timeline",
+            Tab::Agenda => "Agenda",
+            Tab::Statements => "Statements",
+            Tab::Votes => "Votes",
+            Tab::Synthesis => "Synthesis",
+            Tab::Integrity => "Integrity",
+        }
+    }
+}
+
+/// One session in the browser.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub dir: PathBuf,
+    pub date: String,
+    pub title: String,
+    pub focus: String,
+    pub statements: usize,
+    pub votes: usize,
+    pub interpretations: usize,
+    /// Seconds the stages actually ran.
+    pub ran_secs: i64,
+    pub records: u64,
+    pub problem: Option<String>,
+}
+
+pub struct Browser {
+    pub entries: Vec<Entry>,
+    pub cursor: usize,
+    pub filter: String,
+    pub filtering: bool,
+    pub newest_first: bool,
+}
+
+impl Browser {
+    pub fn load(sessions: &Path) -> Self {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(sessions)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.join(JOURNAL).is_file())
+                    .collect()
+            })
+            .unwrap_or_default();
+        dirs.sort();
+        let entries = dirs
+            .into_iter()
+            .map(|dir| match store::open_read_only(&dir) {
+                Ok(r) => {
+                    let s = &r.session;
+                    Entry {
+                        date: s.info().map(|i| i.created.date()).unwrap_or_default(),
+                        title: s.title().to_owned(),
+                        focus: s.focus().to_owned(),
+                        statements: s.statements.len(),
+                        votes: s.rounds.len(),
+                        interpretations: s.interpretations.len(),
+                        ran_secs: s
+                            .stages
+                            .values()
+                            .filter(|st| st.state() != StageState::NotStarted)
+                            .map(|st| {
+                                st.elapsed_millis(
+                                    st.runtime.ended.or(st.runtime.started).unwrap_or_default(),
+                                ) / 1000
+                            })
+                            .sum(),
+                        records: r.records,
+                        problem: r.damage.map(|d| d.to_string()),
+                        dir,
+                    }
+                }
+                Err(e) => Entry {
+                    date: String::new(),
+                    title: dir
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    focus: String::new(),
+                    statements: 0,
+                    votes: 0,
+                    interpretations: 0,
+                    ran_secs: 0,
+                    records: 0,
+                    problem: Some(e.to_string()),
+                    dir,
+                },
+            })
+            .collect();
+        Browser {
+            entries,
+            cursor: 0,
+            filter: String::new(),
+            filtering: false,
+            newest_first: true,
+        }
+    }
+
+    /// The entries shown: filtered by text, sorted by date.
+    pub fn visible(&self) -> Vec<&Entry> {
+        let needle = self.filter.to_lowercase();
+        let mut v: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|e| {
+                needle.is_empty()
+                    || format!("{} {} {}", e.title, e.focus, e.date)
+                        .to_lowercase()
+                        .contains(&needle)
+            })
+            .collect();
+        v.sort_by(|a, b| (&a.date, &a.dir).cmp(&(&b.date, &b.dir)));
+        if self.newest_first {
+            v.reverse();
+        }
+        v
+    }
+}
+
+/// A session loaded for review, with a scrubber over its records.
+pub struct Loaded {
+    pub dir: PathBuf,
+    pub records: Vec<Record>,
+    /// Why reading stopped before the end of the journal, if it did.
+    pub damage: Option<String>,
+    pub verification: Result<crate::store::Verification, String>,
+    /// How many records are applied (1..=records.len()).
+    pub cursor: usize,
+    /// The session as it stood after `cursor` records.
+    pub session: Session,
+    /// Sessions every `CHECKPOINT` records, so scrubbing never replays far.
+    checkpoints: Vec<Session>,
+    pub tab: Tab,
+    pub scroll: usize,
+}
+
+const CHECKPOINT: usize = 500;
+
+impl Loaded {
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        let mut records = Vec::new();
+        let mut checkpoints = vec![Session::default()];
+        let mut session = Session::default();
+        let scan = journal::scan(&dir.join(JOURNAL), 1, 0, &mut |r| {
+            session.apply(&r.event).map_err(|e| e.to_string())?;
+            records.push(r);
+            if records.len() % CHECKPOINT == 0 {
+                checkpoints.push(session.clone());
+            }
+            Ok(())
+        })?;
+        let damage = scan.damage.map(|d| d.to_string()).or_else(|| {
+            scan.torn.map(|t| {
+                format!(
+                    "line {}: the last record is cut short (a write was interrupted)",
+                    t.line
+                )
+            })
+        });
+        let verification = store::verify(dir).map_err(|e| e.to_string());
+        let cursor = records.len();
+        Ok(Loaded {
+            dir: dir.to_owned(),
+            records,
+            damage,
+            verification,
+            cursor,
+            session,
+            checkpoints,
+            tab: Tab::Timeline,
+            scroll: 0,
+        })
+    }
+
+    /// Moves the scrubber to `k` records (clamped) and replays to there.
+    pub fn scrub_to(&mut self, k: usize) {
+        let k = k.clamp(1.min(self.records.len()), self.records.len());
+        if k == self.cursor {
+            return;
+        }
+        let base = k / CHECKPOINT;
+        let mut s = self.checkpoints.get(base).cloned().unwrap_or_default();
+        for r in &self.records[base * CHECKPOINT..k] {
+            // These records were applied once already while loading.
+            let _ = s.apply(&r.event);
+        }
+        self.session = s;
+        self.cursor = k;
+    }
+
+    /// The time of the record under the scrubber.
+    pub fn now(&self) -> Timestamp {
+        self.cursor
+            .checked_sub(1)
+            .and_then(|i| self.records.get(i))
+            .map(|r| r.at)
+            .unwrap_or_default()
+    }
+
+    /// Jumps to the next (or previous) record whose event is a vote event.
+    pub fn jump_vote(&mut self, forward: bool) {
+        let is_vote = |r: &Record| {
+            matches!(
+                r.event,
+                crate::domain::Event::VoteOpened { .. } | crate::domain::Event::VoteClosed { .. }
+            )
+        };
+        let found = if forward {
+            self.records
+                .iter()
+                .enumerate()
+                .skip(self.cursor)
+                .find(|(_, r)| is_vote(r))
+                .map(|(i, _)| i + 1)
+        } else {
+            self.records
+                .iter()
+                .enumerate()
+                .take(self.cursor.saturating_sub(1))
+                .rev()
+                .find(|(_, r)| is_vote(r))
+                .map(|(i, _)| i + 1)
+        };
+        if let Some(k) = found {
+            self.scrub_to(k);
+        }
+    }
+}
+
+pub enum View {
+    Browser,
+    Session(Box<Loaded>),
+}
+
+pub struct Review {
+    pub sessions: PathBuf,
+    pub browser: Browser,
+    pub view: View,
+    pub message: Option<String>,
+    pub quit: bool,
+}
+
+/// The review keys, as data: dispatch and the help line both read this.
+pub const SESSION_KEYS: &[(&str, &str)] = &[
+    ("←→", "scrub 1"),
+    ("PgUp/PgDn", "10"),
+    ("Home/End", "start/end"),
+    ("v/V", "next/prev vote"),
+    ("1-6 Tab", "view"),
+    ("↑↓", "scroll"),
+    ("r", "reload"),
+    ("Esc", "sessions"),
+    ("q", "quit"),
+];
+
+pub const BROWSER_KEYS: &[(&str, &str)] = &[
+    ("↑↓", "choose"),
+    ("Enter", "open"),
+    ("/", "filter"),
+    ("s", "sort"),
+    ("q", "quit"),
+];
+
+impl Review {
+    pub fn new(sessions: &Path) -> Self {
+        Review {
+            sessions: sessions.to_owned(),
+            browser: Browser::load(sessions),
+            view: View::Browser,
+            message: None,
+            quit: false,
+        }
+    }
+
+    pub fn open(&mut self, dir: &Path) {
+        match Loaded::open(dir) {
+            Ok(l) => {
+                self.message = None;
+                self.view = View::Session(Box::new(l));
+            }
+            Err(e) => self.message = Some(e.to_string()),
+        }
+    }
+
+    pub fn key(&mut self, key: KeyEvent) {
+        if key.kind != KeyEventKind::Press {
+            return;
+        }
+        if key.modifiers.contains(KeyModifiers::CONTROL)
+            && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q'))
+        {
+            self.quit = true;
+            return;
+        }
+        match &mut self.view {
+            View::Browser => self.browser_key(key),
+            View::Session(l) => {
+                let total = l.records.len();
+                match key.code {
+                    KeyCode::Char('q') => self.quit = true,
+                    KeyCode::Esc | KeyCode::Backspace => {
+                        self.browser = Browser::load(&self.sessions);
+                        self.view = View::Browser;
+                    }
+                    KeyCode::Left => l.scrub_to(l.cursor.saturating_sub(1)),
+                    KeyCode::Right => l.scrub_to(l.cursor + 1),
+                    KeyCode::PageUp => l.scrub_to(l.cursor.saturating_sub(10)),
+                    KeyCode::PageDown => l.scrub_to(l.cursor + 10),
+                    KeyCode::Home => l.scrub_to(1),
+                    KeyCode::End => l.scrub_to(total),
+                    KeyCode::Char('v') => l.jump_vote(true),
+                    KeyCode::Char('V') => l.jump_vote(false),
+                    KeyCode::Up => l.scroll = l.scroll.saturating_sub(1),
+                    KeyCode::Down => l.scroll += 1,
+                    KeyCode::Tab => {
+                        let i = Tab::ALL.iter().position(|t| *t == l.tab).unwrap_or(0);
+                        l.tab = Tab::ALL[(i + 1) % Tab::ALL.len()];
+                        l.scroll = 0;
+                    }
+                    KeyCode::Char(c @ '1'..='6') => {
+                        l.tab = Tab::ALL[usize::from(c as u8 - b'1')];
+                        l.scroll = 0;
+                    }
+                    KeyCode::Char('r') => {
+                        let (dir, tab, at_end, cursor) =
+                            (l.dir.clone(), l.tab, l.cursor == total, l.cursor);
+                        self.open(&dir);
+                        if let View::Session(l) = &mut self.view {
+                            l.tab = tab;
+                            if !at_end {
+                                l.scrub_to(cursor);
+                            }
+                            self.message = Some(format!("reloaded: {} records", l.records.len()));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn browser_key(&mut self, key: KeyEvent) {
+        let b = &mut self.browser;
+        if b.filtering {
+            match key.code {
+                KeyCode::Enter | KeyCode::Esc => b.filtering = false,
+                KeyCode::Backspace => {
+                    b.filter.pop();
+                }
+                KeyCode::Char(c) => {
+                    b.filter.push(c);
+                    b.cursor = 0;
+                }
+                _ => {}
+            }
+            return;
+        }
+        let n = b.visible().len();
+        match key.code {
+            KeyCode::Char('q') | KeyCode::Esc => self.quit = true,
+            KeyCode::Up => b.cursor = b.cursor.saturating_sub(1),
+            KeyCode::Down => b.cursor = (b.cursor + 1).min(n.saturating_sub(1)),
+            KeyCode::Char('/') => b.filtering = true,
+            KeyCode::Char('s') => b.newest_first = !b.newest_first,
+            KeyCode::Enter => {
+                if let Some(dir) = b.visible().get(b.cursor).map(|e| e.dir.clone()) {
+                    self.open(&dir);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+pub fn run(sessions: &Path, dir: Option<PathBuf>, theme: Theme) -> std::io::Result<()> {
+    let mut review = Review::new(sessions);
+    if let Some(dir) = dir {
+        review.open(&dir);
+        if let Some(m) = &review.message {
+            return Err(std::io::Error::other(m.clone()));
+        }
+    }
+    let mut terminal = ratatui::init();
+    let result = (|| -> std::io::Result<()> {
+        while !review.quit {
+            terminal.draw(|f| crate::ui::review::render(f, &review, &theme))?;
+            if let TermEvent::Key(k) = event::read()? {
+                review.key(k);
+            }
+        }
+        Ok(())
+    })();
+    ratatui::restore();
+    result
 }

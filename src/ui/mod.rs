@@ -3,6 +3,7 @@
 pub mod agenda;
 pub mod capture;
 pub mod projector;
+pub mod review;
 pub mod theme;
 pub mod vote;
 pub mod widgets;

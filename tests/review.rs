@@ -1,0 +1,140 @@
+//! The review screens: snapshots of every view, and scrubbing behaviour.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use roundtable::review::{Review, Tab, View};
+use roundtable::ui::{Theme, review};
+use std::path::Path;
+
+fn press(r: &mut Review, codes: &[KeyCode]) {
+    for c in codes {
+        r.key(KeyEvent::new(*c, KeyModifiers::NONE));
+    }
+}
+
+fn draw(r: &Review, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| review::render(f, r, &Theme::default()))
+        .unwrap();
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let line: String = (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_owned())
+            .collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn opened() -> Review {
+    let mut r = Review::new(Path::new("sessions"));
+    press(&mut r, &[KeyCode::Enter]);
+    assert!(matches!(r.view, View::Session(_)), "{:?}", r.message);
+    r
+}
+
+fn both(name: &str, r: &Review) {
+    for (w, h) in [(80, 24), (160, 48)] {
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), draw(r, w, h));
+    }
+}
+
+#[test]
+fn the_session_browser() {
+    let r = Review::new(Path::new("sessions"));
+    both("review_browser", &r);
+    let mut r = Review::new(Path::new("sessions"));
+    press(
+        &mut r,
+        &[
+            KeyCode::Char('/'),
+            KeyCode::Char('z'),
+            KeyCode::Char('z'),
+            KeyCode::Enter,
+        ],
+    );
+    assert!(draw(&r, 80, 24).contains("No sessions match"));
+    press(
+        &mut r,
+        &[KeyCode::Char('/'), KeyCode::Backspace, KeyCode::Backspace],
+    );
+    for c in "hospital".chars() {
+        press(&mut r, &[KeyCode::Char(c)]);
+    }
+    assert!(draw(&r, 80, 24).contains("CAG roundtable: early findings on leaving hospital"));
+}
+
+#[test]
+fn every_view_at_the_end_of_the_session() {
+    let mut r = opened();
+    for (i, tab) in Tab::ALL.iter().enumerate() {
+        press(&mut r, &[KeyCode::Char(char::from(b'1' + i as u8))]);
+        both(&format!("review_{}_end", tab.title().to_lowercase()), &r);
+    }
+}
+
+#[test]
+fn every_view_mid_session() {
+    let mut r = opened();
+    // Just after the first round (v1) opened: its results are hidden.
+    press(
+        &mut r,
+        &[
+            KeyCode::Home,
+            KeyCode::Char('v'),
+            KeyCode::Right,
+            KeyCode::Right,
+        ],
+    );
+    for (i, tab) in Tab::ALL.iter().enumerate() {
+        press(&mut r, &[KeyCode::Char(char::from(b'1' + i as u8))]);
+        both(&format!("review_{}_mid", tab.title().to_lowercase()), &r);
+    }
+}
+
+#[test]
+fn scrubbing_shows_the_session_as_it_stood() {
+    let mut r = opened();
+    press(&mut r, &[KeyCode::Char('4')]);
+    let end = draw(&r, 160, 48);
+    assert!(end.contains("agree") && end.contains(" 7"), "{end}");
+    press(&mut r, &[KeyCode::Home]);
+    let start = draw(&r, 160, 48);
+    assert!(start.contains("No vote rounds at this point"), "{start}");
+    press(&mut r, &[KeyCode::Char('v')]);
+    let View::Session(l) = &r.view else { panic!() };
+    assert_eq!(l.session.rounds.len(), 1, "v jumps to the first vote");
+    let first_vote = l.cursor;
+    press(&mut r, &[KeyCode::Left]);
+    let View::Session(l) = &r.view else { panic!() };
+    assert_eq!(l.session.rounds.len(), 0);
+    assert_eq!(l.cursor, first_vote - 1);
+    press(&mut r, &[KeyCode::End]);
+    let View::Session(l) = &r.view else { panic!() };
+    assert_eq!(l.cursor, l.records.len());
+    assert_eq!(l.session.statements.len(), 16);
+    // Scrubbing far back and forth agrees with a straight replay.
+    let mut r2 = opened();
+    press(
+        &mut r2,
+        &[
+            KeyCode::Home,
+            KeyCode::PageDown,
+            KeyCode::PageDown,
+            KeyCode::PageDown,
+        ],
+    );
+    let View::Session(l2) = &r2.view else {
+        panic!()
+    };
+    let straight =
+        roundtable::domain::Session::replay(l2.records[..l2.cursor].iter().map(|r| &r.event))
+            .unwrap();
+    assert_eq!(
+        ron::to_string(&l2.session).unwrap(),
+        ron::to_string(&straight).unwrap()
+    );
+}
