@@ -389,7 +389,11 @@ fn review_scrubs_back_before_the_first_vote_and_forward_to_the_end() {
     // A copy of the example, read while nobody writes it.
     let ex = t.sessions.join("2026-03-14-cag-findings");
     std::fs::create_dir_all(&ex).unwrap();
-    std::fs::copy("sessions/2026-03-14-cag-findings/journal.ron", ex.join("journal.ron")).unwrap();
+    std::fs::copy(
+        "sessions/2026-03-14-cag-findings/journal.ron",
+        ex.join("journal.ron"),
+    )
+    .unwrap();
     let journal = std::fs::read(ex.join("journal.ron")).unwrap();
     t.start("review");
     t.wait_for("CAG roundtable: early findings on leaving hospital");
@@ -398,20 +402,48 @@ fn review_scrubs_back_before_the_first_vote_and_forward_to_the_end() {
     t.keys(&["4"]);
     let end = t.wait_for("Votes — as it stood at record 136");
     assert!(end.contains("v1 · resonance 1-5 · closed"), "{end}");
-    let bars = |screen: &str| screen.lines().filter(|l| l.starts_with("│5 █") || l.starts_with("│3 █")).count();
+    let bars = |screen: &str| {
+        screen
+            .lines()
+            .filter(|l| l.starts_with("│5 █") || l.starts_with("│3 █"))
+            .count()
+    };
     assert_eq!(bars(&end), 2, "v1's result bars are shown:\n{end}");
     // Back to the record just before the first vote opened.
-    let first_vote = std::str::from_utf8(&journal).unwrap().lines().position(|l| l.contains("event:VoteOpened(")).unwrap() + 1;
+    let first_vote = std::str::from_utf8(&journal)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("event:VoteOpened("))
+        .unwrap()
+        + 1;
     t.keys(&["Home", "v", "Left"]);
     let before = t.wait_for(&format!("Record {} of 136", first_vote - 1));
-    assert!(before.contains("No vote rounds at this point of the session."), "{before}");
-    assert_eq!(bars(&before), 0, "no result bars before the first vote:\n{before}");
-    let at = before.lines().find(|l| l.starts_with("Record ")).unwrap().to_owned();
+    assert!(
+        before.contains("No vote rounds at this point of the session."),
+        "{before}"
+    );
+    assert_eq!(
+        bars(&before),
+        0,
+        "no result bars before the first vote:\n{before}"
+    );
+    let at = before
+        .lines()
+        .find(|l| l.starts_with("Record "))
+        .unwrap()
+        .to_owned();
     t.keys(&["End"]);
     let again = t.wait_for("Record 136 of 136");
     assert!(again.contains("v1 · resonance 1-5 · closed"), "{again}");
     assert_eq!(bars(&again), 2, "the results are back:\n{again}");
     t.keys(&["q"]);
-    assert_eq!(std::fs::read(ex.join("journal.ron")).unwrap(), journal, "review changed nothing");
-    assert!(!ex.join("writer.lock").exists(), "review takes no writer lock ({at})");
+    assert_eq!(
+        std::fs::read(ex.join("journal.ron")).unwrap(),
+        journal,
+        "review changed nothing"
+    );
+    assert!(
+        !ex.join("writer.lock").exists(),
+        "review takes no writer lock ({at})"
+    );
 }

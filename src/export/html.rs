@@ -78,45 +78,51 @@ fn timing_svg(r: &Report) -> String {
     );
     for (i, s) in r.stages.iter().enumerate() {
         let y = i * row + 4;
-        let w = |secs: i64| (secs * 440 / max).max(1);
+        let w = |secs: i64| (secs * 360 / max).max(1);
         let _ = write!(
             o,
             "<text x=\"0\" y=\"{}\">{}. {}</text>",
             y + 20,
             s.number,
-            esc(&s.title.chars().take(30).collect::<String>())
+            esc(&s.title.chars().take(34).collect::<String>())
         );
         let _ = write!(
             o,
-            "<rect x=\"220\" y=\"{y}\" width=\"{}\" height=\"12\" fill=\"#bbb\"><title>planned {}</title></rect>",
+            "<rect x=\"250\" y=\"{y}\" width=\"{}\" height=\"12\" fill=\"#bbb\"><title>planned {}</title></rect>",
             w(s.planned_secs),
             mmss(s.planned_secs)
         );
         let _ = write!(
             o,
             "<text x=\"{}\" y=\"{}\">planned {}</text>",
-            226 + w(s.planned_secs),
+            256 + w(s.planned_secs),
             y + 10,
             mmss(s.planned_secs)
         );
         if let Some(a) = s.actual_secs {
-            let colour = if a > s.planned_secs {
+            let colour = if a > s.allowed_secs {
                 "#b00020"
             } else {
                 "#1f5fa8"
             };
             let _ = write!(
                 o,
-                "<rect x=\"220\" y=\"{}\" width=\"{}\" height=\"12\" fill=\"{colour}\"><title>actual {}</title></rect>",
+                "<rect x=\"250\" y=\"{}\" width=\"{}\" height=\"12\" fill=\"{colour}\"><title>actual {}</title></rect>",
                 y + 14,
                 w(a),
                 mmss(a)
             );
-            let over = if a > s.planned_secs { " (over)" } else { "" };
+            let over = if a > s.allowed_secs {
+                " (over)"
+            } else if s.allowed_secs != s.planned_secs {
+                " (extended)"
+            } else {
+                ""
+            };
             let _ = write!(
                 o,
                 "<text x=\"{}\" y=\"{}\">actual {}{over}</text>",
-                226 + w(a),
+                256 + w(a),
                 y + 24,
                 mmss(a)
             );

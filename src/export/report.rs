@@ -10,6 +10,8 @@ pub struct StageRow {
     pub kind: String,
     pub title: String,
     pub planned_secs: i64,
+    /// Planned time with extensions and shortenings.
+    pub allowed_secs: i64,
     /// None when the stage never ran.
     pub actual_secs: Option<i64>,
     pub started: String,
@@ -134,6 +136,7 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
                 kind: st.kind.label().to_owned(),
                 title: st.title.clone(),
                 planned_secs: i64::from(st.planned_secs),
+                allowed_secs: st.allowed_secs(),
                 actual_secs: (st.state() != StageState::NotStarted)
                     .then(|| st.elapsed_millis(end) / 1000),
                 started: st
