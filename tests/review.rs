@@ -138,3 +138,43 @@ fn scrubbing_shows_the_session_as_it_stood() {
         ron::to_string(&straight).unwrap()
     );
 }
+
+#[test]
+fn review_reads_a_session_while_another_process_writes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("live");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        "sessions/2026-03-14-cag-findings/journal.ron",
+        dir.join("journal.ron"),
+    )
+    .unwrap();
+    let (mut writer, _) =
+        roundtable::store::Writer::open(&dir, roundtable::domain::Timestamp::from_unix_millis(0))
+            .unwrap();
+    let mut r = Review::new(tmp.path());
+    r.open(&dir);
+    let View::Session(l) = &r.view else {
+        panic!("{:?}", r.message)
+    };
+    assert_eq!(l.records.len(), 136);
+    // The writer carries on; `r` reloads and sees the new record.
+    writer
+        .record(
+            "facilitator",
+            roundtable::domain::Timestamp::from_unix_millis(1),
+            &roundtable::domain::Event::MemoAdded {
+                id: "m9".into(),
+                kind: roundtable::domain::MemoKind::Process,
+                text: "still going".into(),
+                stage: None,
+                by: "f".into(),
+                at: roundtable::domain::Timestamp::from_unix_millis(1),
+            },
+        )
+        .unwrap();
+    press(&mut r, &[KeyCode::Char('r')]);
+    let View::Session(l) = &r.view else { panic!() };
+    assert_eq!(l.records.len(), 137);
+    assert!(r.message.as_deref().unwrap_or("").contains("137 records"));
+}
