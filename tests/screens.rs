@@ -266,3 +266,26 @@ fn very_large_terminals_work() {
         assert!(text.contains("CAG roundtable: early findings on leaving hospital"));
     }
 }
+
+#[test]
+fn the_session_picker() {
+    use roundtable::picker::Picker;
+    let draw_picker = |p: &Picker, w: u16, h: u16| {
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        term.draw(|f| p.render(f, &Theme::default())).unwrap();
+        text_of(&term)
+    };
+    let mut p = Picker::load(std::path::Path::new("sessions")).unwrap();
+    for (w, h) in [(80, 24), (160, 48)] {
+        insta::assert_snapshot!(format!("picker_{w}x{h}"), draw_picker(&p, w, h));
+    }
+    p.key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE));
+    p.key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE));
+    p.key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+    for c in "CAG: May meeting".chars() {
+        p.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    for (w, h) in [(80, 24), (160, 48)] {
+        insta::assert_snapshot!(format!("picker_new_{w}x{h}"), draw_picker(&p, w, h));
+    }
+}
