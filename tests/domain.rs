@@ -1,5 +1,6 @@
 //! Domain rules: every event applied, and every rejection explained.
 
+use roundtable::domain::ConceptPart;
 use roundtable::domain::agenda::StageState;
 use roundtable::domain::*;
 
@@ -1315,5 +1316,151 @@ fn the_remaining_rejections() {
             at: t(5),
         },
         "memo's author must not be empty",
+    );
+}
+
+#[test]
+fn a_concept_splits_into_new_ones_that_take_some_of_its_statements() {
+    let mut s = base();
+    ok(
+        &mut s,
+        Event::StatementsLinked {
+            concept: "c1".into(),
+            statements: vec!["st1".into(), "st2".into(), "st3".into()],
+        },
+    );
+    let part = |id: &str, name: &str, st: &[&str]| ConceptPart {
+        id: id.into(),
+        name: name.into(),
+        statements: st.iter().map(|x| (*x).into()).collect(),
+    };
+    let split = |parts: Vec<ConceptPart>| Event::ConceptSplit {
+        concept: "c1".into(),
+        parts,
+    };
+    rejects(&mut s, split(vec![]), "must not be empty");
+    rejects(
+        &mut s,
+        split(vec![part("c1", "x", &["st1"])]),
+        "already exists",
+    );
+    rejects(
+        &mut s,
+        split(vec![part("c9", "Carers as partners", &["st1"])]),
+        "already called",
+    );
+    rejects(
+        &mut s,
+        split(vec![part("c9", "Late word", &[])]),
+        "takes no statements",
+    );
+    rejects(
+        &mut s,
+        split(vec![part("c9", "Late word", &["st9"])]),
+        "not linked",
+    );
+    rejects(
+        &mut s,
+        split(vec![part("c8", "A", &["st1"]), part("c9", "B", &["st1"])]),
+        "two new concepts",
+    );
+    rejects(
+        &mut s,
+        split(vec![part("c8", "A", &["st1"]), part("c8", "B", &["st2"])]),
+        "already exists",
+    );
+    rejects(
+        &mut s,
+        split(vec![
+            part("c8", "Same", &["st1"]),
+            part("c9", "same", &["st2"]),
+        ]),
+        "both called",
+    );
+    ok(
+        &mut s,
+        split(vec![part("c8", "Told by voicemail", &["st2"])]),
+    );
+    assert_eq!(s.concepts["c1"].statements.len(), 2);
+    assert_eq!(s.concepts["c8"].statements, vec![StatementId::from("st2")]);
+    assert_eq!(s.concepts["c8"].description, "split from c1");
+    ok(
+        &mut s,
+        Event::ConceptsMerged {
+            concepts: vec!["c8".into()],
+            into: "c2".into(),
+        },
+    );
+    rejects(
+        &mut s,
+        Event::ConceptSplit {
+            concept: "c8".into(),
+            parts: vec![part("c7", "x", &["st2"])],
+        },
+        "was merged",
+    );
+}
+
+#[test]
+fn retracted_statements_are_flagged_in_provenance_not_hidden() {
+    use roundtable::domain::analysis::{Accounts, grid, provenance};
+    let mut s = base();
+    ok(
+        &mut s,
+        Event::StatementsLinked {
+            concept: "c1".into(),
+            statements: vec!["st1".into(), "st2".into()],
+        },
+    );
+    ok(
+        &mut s,
+        Event::InterpretationDrafted {
+            id: "i1".into(),
+            text: "Being told late shuts carers out.".into(),
+            translations: vec![],
+            concepts: vec!["c1".into()],
+            statements: vec!["st3".into()],
+            at: t(5),
+        },
+    );
+    ok(
+        &mut s,
+        Event::StatementRetracted {
+            statement: "st2".into(),
+            reason: "asked".into(),
+            by: "n".into(),
+            at: t(6),
+        },
+    );
+    let i = &s.interpretations["i1"];
+    let p = provenance(&s, i);
+    let ids: Vec<&str> = p.evidence.iter().map(|e| e.statement.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        vec!["st3", "st1", "st2"],
+        "direct statements first, then through concepts; none hidden"
+    );
+    assert!(p.evidence[2].retracted() && !p.evidence[1].retracted());
+    assert_eq!(p.flagged(), 1);
+    assert!(p.evidence[0].direct && p.evidence[1].via == vec![ConceptId::from("c1")]);
+    let g = grid(&s, Accounts::RoleGroups);
+    assert_eq!(g.rows.len(), 2);
+    let all: Vec<&str> = g.rows[0]
+        .cells
+        .iter()
+        .flatten()
+        .map(|x| x.as_str())
+        .collect();
+    assert_eq!(
+        all,
+        vec!["st1", "st2"],
+        "the retracted statement stays in its cell"
+    );
+    let by_stage = grid(&s, Accounts::Stages);
+    assert_eq!(
+        by_stage.accounts.len(),
+        1,
+        "only the stage that has statements: {:?}",
+        by_stage.accounts
     );
 }

@@ -10,6 +10,14 @@ use super::time::Timestamp;
 use super::vote::{BallotMode, Choice, VoteMethod, VoteTarget};
 use serde::{Deserialize, Serialize};
 
+/// A new concept carved out of another by a split.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConceptPart {
+    pub id: ConceptId,
+    pub name: String,
+    pub statements: Vec<StatementId>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Event {
     /// Always the first event of a session.
@@ -141,6 +149,12 @@ pub enum Event {
         concepts: Vec<ConceptId>,
         into: ConceptId,
     },
+    /// Moves some of a concept's statements into new concepts; the
+    /// original keeps the rest.
+    ConceptSplit {
+        concept: ConceptId,
+        parts: Vec<ConceptPart>,
+    },
     TranslationMade {
         id: TranslationId,
         kind: TranslationKind,
@@ -205,6 +219,7 @@ impl Event {
             Event::StatementsLinked { .. } => "StatementsLinked",
             Event::StatementsUnlinked { .. } => "StatementsUnlinked",
             Event::ConceptsMerged { .. } => "ConceptsMerged",
+            Event::ConceptSplit { .. } => "ConceptSplit",
             Event::TranslationMade { .. } => "TranslationMade",
             Event::InterpretationDrafted { .. } => "InterpretationDrafted",
             Event::InterpretationRevised { .. } => "InterpretationRevised",

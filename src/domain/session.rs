@@ -678,6 +678,56 @@ impl Session {
                 }
                 Ok(())
             }
+            Event::ConceptSplit { concept, parts } => {
+                let c = self.active_concept(concept)?;
+                if parts.is_empty() {
+                    return Err(DomainError::Empty {
+                        field: "the list of new concepts",
+                    });
+                }
+                let mut moved: Vec<&StatementId> = Vec::new();
+                let mut names: Vec<&str> = Vec::new();
+                for (i, part) in parts.iter().enumerate() {
+                    new_id(
+                        ConceptId::WHAT,
+                        part.id.as_str(),
+                        self.concepts.contains_key(&part.id)
+                            || parts[..i].iter().any(|p| p.id == part.id),
+                    )?;
+                    text("the new concept's name", &part.name, MAX_SHORT)?;
+                    self.name_free(&part.name, None)?;
+                    if names
+                        .iter()
+                        .any(|n| n.trim().eq_ignore_ascii_case(part.name.trim()))
+                    {
+                        return Err(DomainError::Rule(format!(
+                            "two new concepts are both called `{}`",
+                            part.name.trim()
+                        )));
+                    }
+                    names.push(&part.name);
+                    if part.statements.is_empty() {
+                        return Err(DomainError::Rule(format!(
+                            "new concept `{}` takes no statements",
+                            part.id
+                        )));
+                    }
+                    for st in &part.statements {
+                        if !c.statements.contains(st) {
+                            return Err(DomainError::Rule(format!(
+                                "statement `{st}` is not linked to concept `{concept}`"
+                            )));
+                        }
+                        if moved.contains(&st) {
+                            return Err(DomainError::Rule(format!(
+                                "statement `{st}` is given to two new concepts"
+                            )));
+                        }
+                        moved.push(st);
+                    }
+                }
+                Ok(())
+            }
             Event::TranslationMade {
                 id,
                 kind,
@@ -1102,6 +1152,24 @@ impl Session {
                             target.statements.push(s);
                         }
                     }
+                }
+            }
+            Event::ConceptSplit { concept, parts } => {
+                if let Some(c) = self.concepts.get_mut(&concept) {
+                    c.statements
+                        .retain(|s| !parts.iter().any(|p| p.statements.contains(s)));
+                }
+                for part in parts {
+                    self.concepts.insert(
+                        part.id.clone(),
+                        Concept {
+                            id: part.id,
+                            name: part.name,
+                            description: format!("split from {concept}"),
+                            statements: part.statements,
+                            merged_into: None,
+                        },
+                    );
                 }
             }
             Event::TranslationMade {
