@@ -6,6 +6,7 @@
 pub mod capture;
 pub mod keymap;
 pub mod stage;
+pub mod synthesis;
 pub mod vote;
 
 use crate::domain::{Event, MemoId, MemoKind, Session, StatementId, StatementKind, Timestamp};
@@ -19,14 +20,16 @@ pub enum Screen {
     Capture,
     Vote,
     Agenda,
+    Synthesis,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 4] = [
+    pub const ALL: [Screen; 5] = [
         Screen::Projector,
         Screen::Capture,
         Screen::Vote,
         Screen::Agenda,
+        Screen::Synthesis,
     ];
 
     pub fn context(self) -> Context {
@@ -35,6 +38,7 @@ impl Screen {
             Screen::Capture => Context::Capture,
             Screen::Vote => Context::Vote,
             Screen::Agenda => Context::Agenda,
+            Screen::Synthesis => Context::Synthesis,
         }
     }
 
@@ -44,6 +48,7 @@ impl Screen {
             Screen::Capture => "Capture",
             Screen::Vote => "Vote",
             Screen::Agenda => "Agenda",
+            Screen::Synthesis => "Synthesis",
         }
     }
 }
@@ -54,6 +59,8 @@ pub enum PromptKind {
     Memo(MemoKind),
     Retract(StatementId),
     Question,
+    /// Synthesis prompts, answered in `synthesis::submit`.
+    Synthesis(synthesis::Ask),
 }
 
 /// Layers over the screen; the top one gets keys first.
@@ -128,6 +135,7 @@ pub struct App {
     pub actor: String,
     pub capture: capture::CaptureState,
     pub vote: vote::VoteDraft,
+    pub synthesis: synthesis::SynthesisState,
     pub pending: Vec<Pending>,
     pub message: Option<Message>,
     pub quit: bool,
@@ -145,6 +153,7 @@ impl App {
             actor: actor.into(),
             capture: capture::CaptureState::default(),
             vote: vote::VoteDraft::default(),
+            synthesis: synthesis::SynthesisState::default(),
             pending: Vec::new(),
             message: None,
             quit: false,
@@ -350,6 +359,7 @@ fn screen_key(
         Action::ShowCapture => app.screen = Screen::Capture,
         Action::ShowVote => app.screen = Screen::Vote,
         Action::ShowAgenda => app.screen = Screen::Agenda,
+        Action::ShowSynthesis => app.screen = Screen::Synthesis,
         Action::NextScreen => {
             let i = Screen::ALL
                 .iter()
@@ -378,6 +388,7 @@ fn screen_key(
         }
         a if app.screen == Screen::Capture => capture::action(app, session, a, now, fx),
         a if app.screen == Screen::Vote => vote::action(app, session, a, now, fx),
+        a if app.screen == Screen::Synthesis => synthesis::action(app, session, a, now, fx),
         a => stage::action(app, session, a, now, fx),
     }
 }
@@ -428,7 +439,10 @@ fn overlay_key(
             }
             KeyCode::Enter => {
                 let text = input.lines().join(" ").trim().to_owned();
-                if text.is_empty() && kind != PromptKind::Question {
+                if text.is_empty()
+                    && !matches!(&kind, PromptKind::Question)
+                    && !matches!(&kind, PromptKind::Synthesis(a) if a.may_be_empty())
+                {
                     app.overlays.push(Overlay::Prompt { kind, input });
                     app.say(Tone::Problem, "type something first, or Esc to cancel");
                     return;
@@ -478,6 +492,7 @@ fn submit_prompt(
             app.record(session, event, fx);
         }
         PromptKind::Question => app.vote.question = text,
+        PromptKind::Synthesis(ask) => synthesis::submit(app, session, ask, text, now, fx),
     }
 }
 

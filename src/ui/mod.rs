@@ -4,6 +4,7 @@ pub mod agenda;
 pub mod capture;
 pub mod projector;
 pub mod review;
+pub mod synthesis;
 pub mod theme;
 pub mod vote;
 pub mod widgets;
@@ -49,6 +50,7 @@ pub fn render(f: &mut Frame, app: &App, session: &Session, now: Timestamp, theme
         Screen::Capture => capture::render(f, body, app, session, now, theme),
         Screen::Vote => vote::render(f, body, app, session, theme),
         Screen::Agenda => agenda::render(f, body, session, now, theme),
+        Screen::Synthesis => synthesis::render(f, body, app, session, theme),
     }
     status_bar(f, status, app, session, theme);
     for overlay in &app.overlays {
@@ -79,6 +81,7 @@ fn header(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
                         Screen::Capture => Action::ShowCapture,
                         Screen::Vote => Action::ShowVote,
                         Screen::Agenda => Action::ShowAgenda,
+                        Screen::Synthesis => Action::ShowSynthesis,
                     },
                 )
                 .map(|k| k.to_string())
@@ -135,6 +138,31 @@ fn header(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
 fn hints(app: &App, session: &Session) -> Vec<Action> {
     use Action::*;
     let mut v = match app.screen {
+        Screen::Synthesis => match app.synthesis.view {
+            crate::app::synthesis::SynthView::Link => vec![
+                SwitchPane,
+                Mark,
+                Filter,
+                NewConcept,
+                Link,
+                Reciprocal,
+                Refutational,
+                LineOfArgument,
+                Draft,
+                ShowGrid,
+                ShowInterpretations,
+            ],
+            crate::app::synthesis::SynthView::Grid => vec![ToggleAccounts, SelectDown, ShowGrid],
+            crate::app::synthesis::SynthView::Interpretations => vec![
+                SelectDown,
+                VoteOnInterpretation,
+                ResonanceOnInterpretation,
+                MarkAgreed,
+                SetAside,
+                Present,
+                ShowInterpretations,
+            ],
+        },
         Screen::Projector | Screen::Agenda => match session.current_stage() {
             None if session
                 .stages
@@ -337,6 +365,7 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
         }
         Overlay::Prompt { kind, input } => {
             let title = match kind {
+                PromptKind::Synthesis(ask) => ask.title(),
                 PromptKind::Memo(MemoKind::Process) => {
                     " Memo: process note — Tab for reflexive, Enter saves, Esc cancels ".to_owned()
                 }

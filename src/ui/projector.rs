@@ -13,7 +13,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 pub fn render(
     f: &mut Frame,
     area: Rect,
-    _app: &App,
+    app: &App,
     session: &Session,
     now: Timestamp,
     theme: &Theme,
@@ -43,7 +43,20 @@ pub fn render(
         }
         None => (lower, None),
     };
-    statements(f, said_area, session, theme);
+    // An interpretation under discussion takes the place of the latest statements.
+    let discussed = round
+        .and_then(|r| match &r.target {
+            crate::domain::VoteTarget::Interpretation(i) => Some(i.clone()),
+            _ => None,
+        })
+        .or_else(|| app.synthesis.presenting.clone());
+    match discussed
+        .as_ref()
+        .and_then(|i| session.interpretations.get(i))
+    {
+        Some(i) => interpretation(f, said_area, session, i, theme),
+        None => statements(f, said_area, session, theme),
+    }
     if let (Some(round), Some(area)) = (round, vote_area) {
         let block = panel(
             Span::styled(
@@ -194,6 +207,46 @@ fn statements(f: &mut Frame, area: Rect, session: &Session, theme: &Theme) {
     }
     if lines.is_empty() {
         lines.push(Line::from(Span::styled("Nothing captured yet.", theme.dim)));
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// The interpretation under discussion and the quotes it rests on, in bold.
+fn interpretation(
+    f: &mut Frame,
+    area: Rect,
+    session: &Session,
+    i: &crate::domain::synthesis::Interpretation,
+    theme: &Theme,
+) {
+    let block = panel(
+        Span::styled(
+            format!(" Interpretation {} · {} ", i.id, i.status),
+            theme.accent,
+        ),
+        theme,
+    );
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let p = crate::domain::analysis::provenance(session, i);
+    let mut lines = vec![
+        Line::from(Span::styled(
+            format!("“{}”", i.text()),
+            theme.title.add_modifier(Modifier::BOLD),
+        )),
+        Line::from(""),
+        Line::from(Span::styled("Resting on what was said:", theme.accent)),
+    ];
+    for e in p.evidence.iter().filter(|e| !e.retracted()) {
+        let v = e.statement.current();
+        lines.push(Line::from(Span::styled(
+            format!("“{}”", v.text),
+            theme.base.add_modifier(Modifier::BOLD),
+        )));
+        lines.push(Line::from(Span::styled(
+            format!("   — {}", speaker_label(session, &v.speaker)),
+            theme.dim,
+        )));
     }
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -1,0 +1,399 @@
+//! The synthesis screen: concepts and statements, the translation grid,
+//! interpretations with their provenance.
+
+use super::widgets::speaker_label;
+use super::{Theme, panel};
+use crate::app::App;
+use crate::app::synthesis::{Pane, SynthView, active_concepts, current_interpretation, filtered};
+use crate::domain::Session;
+use crate::domain::analysis::{Accounts, grid, provenance};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn render(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
+    match app.synthesis.view {
+        SynthView::Link => link(f, area, app, session, theme),
+        SynthView::Grid => grid_view(f, area, app, session, theme),
+        SynthView::Interpretations => interpretations(f, area, app, session, theme),
+    }
+}
+
+/// Rows `start..start+rows` of a list of `n`, keeping `cursor` in view.
+fn window(cursor: usize, n: usize, rows: usize) -> std::ops::Range<usize> {
+    let rows = rows.max(1);
+    let start = cursor.saturating_sub(rows - 1).min(n.saturating_sub(rows));
+    start..(start + rows).min(n)
+}
+
+fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
+    let st = &app.synthesis;
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(area);
+    let focus = |p: Pane| {
+        if st.pane == p {
+            theme.accent
+        } else {
+            theme.border
+        }
+    };
+    let concepts = active_concepts(session);
+    let block = panel(
+        Span::styled(
+            format!(
+                " Concepts ({}) — n new · l link · s split · M merge ",
+                concepts.len()
+            ),
+            theme.accent,
+        ),
+        theme,
+    )
+    .border_style(focus(Pane::Concepts));
+    let inner = block.inner(left);
+    f.render_widget(block, left);
+    let cursor = st.concept.min(concepts.len().saturating_sub(1));
+    let list_rows = (inner.height as usize).saturating_sub(4);
+    let mut lines = Vec::new();
+    for i in window(cursor, concepts.len(), list_rows) {
+        let c = concepts[i];
+        let marked = st.marked_concepts.contains(&c.id);
+        let here = i == cursor;
+        let style = if here && st.pane == Pane::Concepts {
+            theme.selected
+        } else if marked {
+            theme.accent
+        } else {
+            theme.base
+        };
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{}{} {} {} ({})",
+                if here { "▶" } else { " " },
+                if marked { "[x]" } else { "[ ]" },
+                c.id,
+                c.name,
+                c.statements.len()
+            ),
+            style,
+        )));
+    }
+    if concepts.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "No concepts yet: n names one.",
+            theme.dim,
+        )));
+    }
+    if let Some(c) = concepts.get(cursor) {
+        lines.push(Line::from(""));
+        let d = if c.description.is_empty() {
+            "(no description: e adds one)".to_owned()
+        } else {
+            c.description.clone()
+        };
+        lines.push(Line::from(Span::styled(d, theme.dim)));
+        let linked: Vec<&str> = c.statements.iter().map(|s| s.as_str()).collect();
+        lines.push(Line::from(Span::styled(
+            format!("statements: {}", linked.join(", ")),
+            theme.dim,
+        )));
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+
+    let statements = filtered(session, &st.filter);
+    let title = if st.filter.is_empty() {
+        format!(
+            " Statements ({}) — space mark · / filter · Tab pane ",
+            statements.len()
+        )
+    } else {
+        format!(
+            " Statements matching “{}” ({}) — Esc clears ",
+            st.filter,
+            statements.len()
+        )
+    };
+    let block =
+        panel(Span::styled(title, theme.accent), theme).border_style(focus(Pane::Statements));
+    let inner = block.inner(right);
+    f.render_widget(block, right);
+    let cursor = st.statement.min(statements.len().saturating_sub(1));
+    let width = inner.width as usize;
+    let mut lines = Vec::new();
+    for i in window(cursor, statements.len(), inner.height as usize) {
+        let s = statements[i];
+        let v = s.current();
+        let marked = st.marked_statements.contains(&s.id);
+        let here = i == cursor;
+        let concepts: Vec<&str> = session
+            .concepts
+            .values()
+            .filter(|c| c.is_active() && c.statements.contains(&s.id))
+            .map(|c| c.id.as_str())
+            .collect();
+        let linked = if concepts.is_empty() {
+            String::new()
+        } else {
+            format!(" →{}", concepts.join(","))
+        };
+        let flag = if s.is_retracted() { " [retracted]" } else { "" };
+        let role = session
+            .role_of(&v.speaker)
+            .map(|r| r.group().label())
+            .unwrap_or("group");
+        let text: String = format!(
+            "{}{} {:<5} {:<4} {:<13} {}{flag}{linked}",
+            if here { "▶" } else { " " },
+            if marked { "[x]" } else { "[ ]" },
+            s.id,
+            v.speaker.to_string(),
+            role,
+            v.text.replace('\n', " ")
+        )
+        .chars()
+        .take(width)
+        .collect();
+        let style = if here && st.pane == Pane::Statements {
+            theme.selected
+        } else if marked {
+            theme.accent
+        } else if s.is_retracted() {
+            theme.dim
+        } else {
+            theme.base
+        };
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    if statements.is_empty() {
+        lines.push(Line::from(Span::styled("No statements match.", theme.dim)));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn grid_view(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
+    let accounts = app.synthesis.accounts;
+    let g = grid(session, accounts);
+    let by = match accounts {
+        Accounts::RoleGroups => "role group",
+        Accounts::Stages => "stage",
+    };
+    let block = panel(
+        Span::styled(
+            format!(" Translation grid — concepts × {by} (a switches) · ↑↓ scroll · g back "),
+            theme.accent,
+        ),
+        theme,
+    );
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let width = inner.width as usize;
+    let name_w = (width / 4).clamp(16, 32);
+    let cols = g.accounts.len().max(1);
+    let col_w = ((width.saturating_sub(name_w + 1)) / cols).max(6);
+    let cell = |s: String| -> String {
+        let s: String = s.chars().take(col_w - 1).collect();
+        format!("{s:<w$} ", w = col_w - 1)
+    };
+    let mut head = format!("{:<name_w$} ", "concept");
+    for a in &g.accounts {
+        head.push_str(&cell(a.label(session)));
+    }
+    let mut lines = vec![Line::from(Span::styled(head, theme.accent))];
+    // Only the rows that fit are built: the grid stays quick however many statements.
+    let rows = (inner.height as usize).saturating_sub(1);
+    let start = app.synthesis.scroll.min(g.rows.len().saturating_sub(rows));
+    for row in g.rows.iter().skip(start).take(rows) {
+        let name: String = session
+            .concepts
+            .get(&row.concept)
+            .map(|c| format!("{} {}", c.id, c.name))
+            .unwrap_or_default()
+            .chars()
+            .take(name_w)
+            .collect();
+        let mut line = format!("{name:<name_w$} ");
+        for c in &row.cells {
+            let text = match c.len() {
+                0 => "·".to_owned(),
+                n => format!(
+                    "{n}: {}",
+                    c.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
+                ),
+            };
+            line.push_str(&cell(text));
+        }
+        lines.push(Line::from(Span::styled(line, theme.base)));
+    }
+    if g.rows.is_empty() {
+        lines.push(Line::from(Span::styled("No concepts yet.", theme.dim)));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn interpretations(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(66)]).areas(area);
+    let block = panel(
+        Span::styled(" Interpretations — d draft · i back ", theme.accent),
+        theme,
+    );
+    let inner = block.inner(left);
+    f.render_widget(block, left);
+    let current = current_interpretation(app, session);
+    let mut lines = Vec::new();
+    for i in session.interpretations.values() {
+        let here = Some(&i.id) == current.as_ref();
+        let projected = app.synthesis.presenting.as_ref() == Some(&i.id);
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{}{} [{}]{} {}",
+                if here { "▶" } else { " " },
+                i.id,
+                i.status,
+                if projected { " ◉" } else { "" },
+                i.text()
+            ),
+            if here { theme.selected } else { theme.base },
+        )));
+    }
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "None yet: mark concepts, then d drafts one.",
+            theme.dim,
+        )));
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+
+    let block = panel(
+        Span::styled(
+            " Provenance — v vote · V resonance · A agreed · X set aside · p project ",
+            theme.accent,
+        ),
+        theme,
+    );
+    let inner = block.inner(right);
+    f.render_widget(block, right);
+    let Some(i) = current
+        .as_ref()
+        .and_then(|id| session.interpretations.get(id))
+    else {
+        return;
+    };
+    f.render_widget(
+        Paragraph::new(provenance_lines(session, i, theme)).wrap(Wrap { trim: false }),
+        inner,
+    );
+}
+
+/// An interpretation, down through its translations and concepts to the
+/// statements under them, with what has happened to those since.
+pub fn provenance_lines<'a>(
+    session: &Session,
+    i: &crate::domain::synthesis::Interpretation,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let p = provenance(session, i);
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{} [{}] ", i.id, i.status), theme.accent),
+        Span::styled(format!("“{}”", i.text()), theme.title),
+    ])];
+    for h in &i.history {
+        let round = h
+            .round
+            .as_ref()
+            .map(|r| format!(" after vote {r}"))
+            .unwrap_or_default();
+        lines.push(Line::from(Span::styled(
+            format!("  {}{round}: {}", h.status, h.reason),
+            theme.base,
+        )));
+    }
+    for t in &p.translations {
+        let ids: Vec<&str> = t.concepts.iter().map(|c| c.as_str()).collect();
+        let what = match &t.kind {
+            crate::domain::TranslationKind::Reciprocal { wording } => format!(" → “{wording}”"),
+            crate::domain::TranslationKind::LineOfArgument { argument } => format!(" → {argument}"),
+            crate::domain::TranslationKind::Refutational => String::new(),
+        };
+        lines.push(Line::from(Span::styled(
+            format!(
+                "  ← {} {} between {}{what}",
+                t.id,
+                t.kind.label(),
+                ids.join(", ")
+            ),
+            theme.base,
+        )));
+        if !t.rationale.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!("      because: {}", t.rationale),
+                theme.dim,
+            )));
+        }
+    }
+    for c in &p.concepts {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "  ← concept {} {} ({} statements)",
+                c.id,
+                c.name,
+                c.statements.len()
+            ),
+            theme.base,
+        )));
+    }
+    if p.flagged() > 0 {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "  ⚠ {} statement(s) below were retracted or amended after capture",
+                p.flagged()
+            ),
+            theme.warn,
+        )));
+    }
+    for e in &p.evidence {
+        let v = e.statement.current();
+        let stage = e
+            .statement
+            .stage
+            .as_ref()
+            .and_then(|s| session.stages.get(s))
+            .map(|s| s.title.clone())
+            .unwrap_or_else(|| "no stage".into());
+        let flag = if e.retracted() {
+            "⚠ RETRACTED "
+        } else if e.amended() {
+            "⚠ amended "
+        } else {
+            ""
+        };
+        let how = if e.direct {
+            "direct".to_owned()
+        } else {
+            format!(
+                "via {}",
+                e.via
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(
+                    "      {flag}{} {} · {stage} · {how}: ",
+                    e.statement.id,
+                    speaker_label(session, &v.speaker)
+                ),
+                if flag.is_empty() {
+                    theme.dim
+                } else {
+                    theme.warn
+                },
+            ),
+            Span::styled(v.text.replace('\n', " "), theme.base),
+        ]));
+    }
+    lines
+}
