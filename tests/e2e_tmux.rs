@@ -447,3 +447,167 @@ fn review_scrubs_back_before_the_first_vote_and_forward_to_the_end() {
         "review takes no writer lock ({at})"
     );
 }
+
+#[test]
+fn synthesis_from_concepts_to_an_agreed_interpretation() {
+    let t = Tmux::new("synth");
+    let people = t.sessions.join("people4.ron");
+    std::fs::write(&people, "[(id: \"P1\", role: ServiceUser), (id: \"P2\", role: UnpaidCarer), (id: \"P3\", role: Staff), (id: \"P4\", role: UnpaidCarer)]").unwrap();
+    let out = Command::new(BIN)
+        .args([
+            "--sessions",
+            t.sessions.to_str().unwrap(),
+            "new",
+            "--template",
+            "cag-roundtable",
+            "--title",
+            "Synthesis run",
+        ])
+        .args([
+            "--focus",
+            "What do the findings mean?",
+            "--participants",
+            people.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = std::fs::read_dir(&t.sessions)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.join("journal.ron").exists())
+        .unwrap();
+    t.start(&format!("run {}", dir.display()));
+    t.wait_for("Waiting to start");
+    t.keys(&["s"]);
+    t.wait_for("Stage 1 of 8");
+    t.keys(&["F3"]);
+    t.wait_for("New statement");
+    for (i, text) in [
+        "Nobody told me I was going home",
+        "I heard from a voicemail",
+        "Beds decide the timing",
+        "One call made the difference",
+    ]
+    .iter()
+    .enumerate()
+    {
+        if i > 0 {
+            t.keys(&["Tab"]);
+        }
+        t.type_text(text);
+        t.keys(&["Enter"]);
+        t.wait_for(&format!("✓ saved: statement st{}", i + 1));
+    }
+    t.keys(&["F6"]);
+    t.wait_for("Concepts (0)");
+    t.keys(&["n"]);
+    t.wait_for("New concept");
+    t.type_text("Finding out too late");
+    t.keys(&["Enter"]);
+    t.wait_for("c1 (0) Finding out too late");
+    t.keys(&["n"]);
+    t.type_text("Carers as partners");
+    t.keys(&["Enter"]);
+    t.wait_for("c2 (0) Carers as partners");
+    // Two statements to each concept, marked several at once.
+    t.keys(&["Tab", "Space", "Space", "Tab", "Up", "l"]);
+    t.wait_for("c1 (2) Finding out too late");
+    t.keys(&["Tab", "Space", "Space", "Tab", "Down", "l"]);
+    t.wait_for("c2 (2) Carers as partners");
+    // Reciprocal, then refutational, between the two.
+    t.keys(&["Space", "Up", "Space", "1"]);
+    t.wait_for("Reciprocal translation of c2, c1");
+    t.type_text("Timely word about going home");
+    t.keys(&["Enter"]);
+    t.wait_for("the rationale (optional)");
+    t.type_text("Both describe the same late news");
+    t.keys(&["Enter"]);
+    t.wait_for("translation t1 (reciprocal)");
+    t.keys(&["Space", "Down", "Space", "2"]);
+    t.wait_for("how do they contradict?");
+    t.type_text("Staff blame beds, carers blame not being asked");
+    t.keys(&["Enter"]);
+    t.wait_for("translation t2 (refutational)");
+    t.keys(&["Space", "Up", "Space", "d"]);
+    t.wait_for("New interpretation resting on 2 concepts, 2 translations");
+    t.type_text("Asking carers early is what makes going home work");
+    t.keys(&["Enter"]);
+    t.wait_for("i1 [draft]");
+    t.keys(&["v"]);
+    t.wait_for("Round v1 · agree/disagree/pass");
+    for p in ["P1", "P2", "P3", "P4"] {
+        t.keys(&["a"]);
+        t.wait_for(&format!("{p}'s ballot"));
+    }
+    t.keys(&["x"]);
+    t.wait_for("Close round v1");
+    t.keys(&["y"]);
+    t.wait_for("round v1 closed");
+    t.keys(&["F6"]);
+    t.wait_for("Provenance");
+    t.keys(&["A"]);
+    t.wait_for("i1 agreed after vote v1");
+    t.keys(&["Enter"]);
+    t.wait_for("i1 [agreed]");
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while !t.pane_dead() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "did not quit:\n{}",
+            t.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    verify(&dir);
+    let names = event_names(&dir);
+    let synthesis: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .filter(|n| {
+            n.starts_with("Concept")
+                || n.starts_with("Statements")
+                || n.starts_with("Translation")
+                || n.starts_with("Interpretation")
+                || n.starts_with("Vote")
+                || *n == "BallotCast"
+        })
+        .collect();
+    assert_eq!(
+        synthesis,
+        vec![
+            "ConceptCreated",
+            "ConceptCreated",
+            "StatementsLinked",
+            "StatementsLinked",
+            "TranslationMade",
+            "TranslationMade",
+            "InterpretationDrafted",
+            "InterpretationStatusChanged",
+            "VoteOpened",
+            "BallotCast",
+            "BallotCast",
+            "BallotCast",
+            "BallotCast",
+            "VoteClosed",
+            "InterpretationStatusChanged",
+        ]
+    );
+    let r = roundtable::store::open_read_only(&dir).unwrap();
+    let s = &r.session;
+    assert_eq!(s.concepts["c1"].statements.len(), 2);
+    assert_eq!(s.concepts["c2"].statements.len(), 2);
+    let kinds: Vec<&str> = s.translations.values().map(|t| t.kind.label()).collect();
+    assert_eq!(kinds, vec!["reciprocal", "refutational"]);
+    let i = &s.interpretations["i1"];
+    assert_eq!(i.status, roundtable::domain::InterpretationStatus::Agreed);
+    assert_eq!(i.translations.len(), 2);
+    let last = i.history.last().unwrap();
+    assert_eq!(last.round.as_ref().map(|r| r.as_str()), Some("v1"));
+    assert_eq!(last.reason, "4 agree");
+}

@@ -289,3 +289,29 @@ fn the_session_picker() {
         insta::assert_snapshot!(format!("picker_new_{w}x{h}"), draw_picker(&p, w, h));
     }
 }
+
+#[test]
+fn synthesis_views() {
+    let (s, at) = example_until(|_| false);
+    let mut app = app_on(Screen::Synthesis);
+    both_sizes("synthesis_link", &app, &s, at);
+    press(&mut app, &s, at, &[KeyCode::Char('g')]);
+    both_sizes("synthesis_grid_roles", &app, &s, at);
+    press(&mut app, &s, at, &[KeyCode::Char('a')]);
+    both_sizes("synthesis_grid_stages", &app, &s, at);
+    let mut app = app_on(Screen::Synthesis);
+    press(&mut app, &s, at, &[KeyCode::Char('i')]);
+    for n in 1..=3 {
+        both_sizes(&format!("synthesis_provenance_i{n}"), &app, &s, at);
+        press(&mut app, &s, at, &[KeyCode::Down]);
+    }
+    // Shown on the projector with its supporting quotes.
+    let mut app = app_on(Screen::Synthesis);
+    press(
+        &mut app,
+        &s,
+        at,
+        &[KeyCode::Char('i'), KeyCode::Char('p'), KeyCode::F(2)],
+    );
+    both_sizes("projector_presenting_interpretation", &app, &s, at);
+}

@@ -324,6 +324,29 @@ pub fn describe(e: &Event) -> String {
                 by_secs.abs() / 60
             )
         }
+        Event::ConceptCreated { id, name, .. } => format!("concept {id} “{name}”"),
+        Event::ConceptRenamed { concept, .. } => format!("{concept} renamed"),
+        Event::ConceptDescribed { concept, .. } => format!("{concept} described"),
+        Event::StatementsLinked {
+            concept,
+            statements,
+        } => format!("{} statement(s) linked to {concept}", statements.len()),
+        Event::StatementsUnlinked {
+            concept,
+            statements,
+        } => format!("{} statement(s) unlinked from {concept}", statements.len()),
+        Event::ConceptsMerged { into, .. } => format!("concepts merged into {into}"),
+        Event::ConceptSplit { concept, parts } => {
+            format!("{} new concept(s) split from {concept}", parts.len())
+        }
+        Event::TranslationMade { id, kind, .. } => format!("translation {id} ({})", kind.label()),
+        Event::InterpretationDrafted { id, .. } => format!("interpretation {id} drafted"),
+        Event::InterpretationRevised { interpretation, .. } => format!("{interpretation} revised"),
+        Event::InterpretationStatusChanged {
+            interpretation,
+            status,
+            ..
+        } => format!("{interpretation} {status}"),
         other => other.name().to_owned(),
     }
 }

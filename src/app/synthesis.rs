@@ -312,8 +312,16 @@ pub fn action(
                         st.scroll.saturating_sub(1)
                     }
                 }
-                (SynthView::Interpretations, _) => {
-                    st.interpretation = step(st.interpretation, session.interpretations.len())
+                (SynthView::Interpretations, Pane::Statements) => {
+                    st.scroll = if down {
+                        st.scroll + 1
+                    } else {
+                        st.scroll.saturating_sub(1)
+                    }
+                }
+                (SynthView::Interpretations, Pane::Concepts) => {
+                    st.interpretation = step(st.interpretation, session.interpretations.len());
+                    st.scroll = 0;
                 }
                 (SynthView::Link, Pane::Concepts) => {
                     st.concept = step(st.concept, active_concepts(session).len())

@@ -53,9 +53,11 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) 
     let inner = block.inner(left);
     f.render_widget(block, left);
     let cursor = st.concept.min(concepts.len().saturating_sub(1));
-    let list_rows = (inner.height as usize).saturating_sub(4);
+    let [list_area, detail_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(4)]).areas(inner);
+    let name_w = list_area.width as usize;
     let mut lines = Vec::new();
-    for i in window(cursor, concepts.len(), list_rows) {
+    for i in window(cursor, concepts.len(), list_area.height as usize) {
         let c = concepts[i];
         let marked = st.marked_concepts.contains(&c.id);
         let here = i == cursor;
@@ -66,17 +68,18 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) 
         } else {
             theme.base
         };
-        lines.push(Line::from(Span::styled(
-            format!(
-                "{}{} {} {} ({})",
-                if here { "▶" } else { " " },
-                if marked { "[x]" } else { "[ ]" },
-                c.id,
-                c.name,
-                c.statements.len()
-            ),
-            style,
-        )));
+        let row: String = format!(
+            "{}{} {} ({}) {}",
+            if here { "▶" } else { " " },
+            if marked { "[x]" } else { "[ ]" },
+            c.id,
+            c.statements.len(),
+            c.name
+        )
+        .chars()
+        .take(name_w)
+        .collect();
+        lines.push(Line::from(Span::styled(row, style)));
     }
     if concepts.is_empty() {
         lines.push(Line::from(Span::styled(
@@ -84,8 +87,9 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) 
             theme.dim,
         )));
     }
+    f.render_widget(Paragraph::new(lines), list_area);
+    let mut lines = Vec::new();
     if let Some(c) = concepts.get(cursor) {
-        lines.push(Line::from(""));
         let d = if c.description.is_empty() {
             "(no description: e adds one)".to_owned()
         } else {
@@ -98,7 +102,10 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) 
             theme.dim,
         )));
     }
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        detail_area,
+    );
 
     let statements = filtered(session, &st.filter);
     let title = if st.filter.is_empty() {
@@ -264,13 +271,15 @@ fn interpretations(f: &mut Frame, area: Rect, app: &App, session: &Session, them
     }
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 
+    let focused = app.synthesis.pane == Pane::Statements;
     let block = panel(
         Span::styled(
-            " Provenance — v vote · V resonance · A agreed · X set aside · p project ",
+            " Provenance — Tab, then ↑↓ scrolls · v vote · V resonance · A agreed · X set aside · p project ",
             theme.accent,
         ),
         theme,
-    );
+    )
+    .border_style(if focused { theme.accent } else { theme.border });
     let inner = block.inner(right);
     f.render_widget(block, right);
     let Some(i) = current
@@ -279,8 +288,11 @@ fn interpretations(f: &mut Frame, area: Rect, app: &App, session: &Session, them
     else {
         return;
     };
+    let scroll = app.synthesis.scroll.min(u16::MAX as usize) as u16;
     f.render_widget(
-        Paragraph::new(provenance_lines(session, i, theme)).wrap(Wrap { trim: false }),
+        Paragraph::new(provenance_lines(session, i, theme))
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
         inner,
     );
 }
@@ -304,7 +316,10 @@ pub fn provenance_lines<'a>(
             .map(|r| format!(" after vote {r}"))
             .unwrap_or_default();
         lines.push(Line::from(Span::styled(
-            format!("  {}{round}: {}", h.status, h.reason),
+            match h.reason.as_str() {
+                "" => format!("  {}{round}", h.status),
+                reason => format!("  {}{round}: {reason}", h.status),
+            },
             theme.base,
         )));
     }
