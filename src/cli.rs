@@ -88,6 +88,21 @@ pub enum Command {
         #[arg(long)]
         names: bool,
     },
+    /// Cross-case synthesis over several sessions, in a workspace with its own journal.
+    Synthesise {
+        /// The sessions to draw on (names under --sessions, or paths).
+        #[arg(required = true, num_args = 1..)]
+        sources: Vec<String>,
+        /// The workspace folder's name [default: synthesis-FIRST-and-N-more].
+        #[arg(long)]
+        into: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        focus: Option<String>,
+        #[command(flatten)]
+        look: Look,
+    },
     /// Browse past sessions read-only: timeline, agenda, statements, votes, synthesis, integrity.
     Review {
         /// Open this session straight away.
@@ -301,6 +316,38 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             }
             Ok(0)
         }
+        Command::Synthesise {
+            sources,
+            into,
+            title,
+            focus,
+            look,
+        } => {
+            let (writer, warnings, loaded) =
+                open_workspace(&cli.sessions, &sources, into, title, focus, &look.actor)?;
+            let keymap_path = look
+                .keymap
+                .clone()
+                .or_else(crate::app::keymap::default_path);
+            let keymap =
+                crate::app::keymap::Keymap::load(keymap_path.as_deref()).map_err(|reason| {
+                    StoreError::Invalid {
+                        path: keymap_path.clone().unwrap_or_default(),
+                        reason,
+                    }
+                })?;
+            crate::tui::run(
+                writer,
+                crate::tui::Options {
+                    theme: crate::ui::Theme::new(look.theme),
+                    actor: look.actor,
+                    keymap,
+                    warnings,
+                    sources: loaded,
+                },
+            )?;
+            Ok(0)
+        }
         Command::Review { session, theme } => {
             let dir = match session {
                 Some(name) => Some(resolve(&cli.sessions, &name)?),
@@ -352,6 +399,7 @@ pub fn run_live(dir: &Path, look: Look) -> Result<i32, Failure> {
             actor: look.actor,
             keymap,
             warnings,
+            sources: Vec::new(),
         },
     )?;
     Ok(0)
@@ -525,4 +573,85 @@ pub fn export(
         written.push(path);
     }
     Ok(written)
+}
+
+/// Opens (or creates) a cross-session workspace over `sources`: its own
+/// folder and journal, with each source recorded by `SourceAdded` and loaded
+/// read-only. Sources are never written.
+pub fn open_workspace(
+    sessions: &Path,
+    sources: &[String],
+    into: Option<String>,
+    title: Option<String>,
+    focus: Option<String>,
+    actor: &str,
+) -> Result<(Writer, Vec<String>, Vec<crate::app::synthesis::Source>), Failure> {
+    let mut dirs = Vec::new();
+    for name in sources {
+        dirs.push(resolve(sessions, name)?);
+    }
+    let folder_name = |d: &PathBuf| {
+        d.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let default_name = match dirs.len() {
+        1 => format!("synthesis-{}", folder_name(&dirs[0])),
+        n => format!("synthesis-{}-and-{}-more", folder_name(&dirs[0]), n - 1),
+    };
+    let dir = sessions.join(into.unwrap_or(default_name));
+    let now = now();
+    let (mut writer, warnings) = if dir.join(store::journal::JOURNAL).exists() {
+        Writer::open(&dir, now)?
+    } else {
+        let mut titles = Vec::new();
+        for d in &dirs {
+            titles.push(store::open_read_only(d)?.session.title().to_owned());
+        }
+        let created = Event::SessionCreated {
+            title: title.unwrap_or_else(|| {
+                format!("Cross-case synthesis: {}", titles.join(" · "))
+                    .chars()
+                    .take(300)
+                    .collect()
+            }),
+            focus: focus.unwrap_or_else(|| "What do these sessions say together?".into()),
+            facilitator: actor.to_owned(),
+            created: now,
+            template: None,
+        };
+        (Writer::create(&dir, actor, now, &[created])?, Vec::new())
+    };
+    // Each source not yet in the workspace is added under the next free key.
+    for d in &dirs {
+        let name = folder_name(d);
+        if writer.session().sources.values().any(|s| s.session == name) {
+            continue;
+        }
+        let r = store::open_read_only(d)?;
+        let key = (b'A'..=b'Z')
+            .map(|c| (c as char).to_string())
+            .find(|k| !writer.session().sources.contains_key(k))
+            .ok_or_else(|| StoreError::Invalid {
+                path: dir.clone(),
+                reason: "a workspace takes at most 26 sources".into(),
+            })?;
+        let event = Event::SourceAdded {
+            key,
+            session: name,
+            title: r.session.title().to_owned(),
+            head: r.head.clone(),
+            statements: r.session.statements.keys().cloned().collect(),
+        };
+        writer.record(actor, now, &event)?;
+    }
+    let mut loaded = Vec::new();
+    for (key, src) in &writer.session().sources {
+        let r = store::open_read_only(&sessions.join(&src.session))?;
+        loaded.push(crate::app::synthesis::Source {
+            key: key.clone(),
+            session: r.session,
+        });
+    }
+    Ok((writer, warnings, loaded))
 }

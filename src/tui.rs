@@ -93,6 +93,8 @@ pub struct Options {
     pub actor: String,
     pub keymap: app::keymap::Keymap,
     pub warnings: Vec<String>,
+    /// Source sessions, for a cross-session workspace.
+    pub sources: Vec<app::synthesis::Source>,
 }
 
 /// Runs the live screens on an open session until the user quits.
@@ -100,6 +102,12 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
     let mut session = writer.session().clone();
     let (tx, replies, handle) = spawn_store(writer, opts.actor.clone(), crate::cli::now);
     let mut app = App::new(opts.keymap, opts.actor);
+    if !opts.sources.is_empty() {
+        app.sources = opts.sources;
+        app.screen = app::Screen::Synthesis;
+        app.synthesis.accounts = crate::domain::analysis::Accounts::Sessions;
+        app.synthesis.view = app::synthesis::SynthView::Grid;
+    }
     if !opts.warnings.is_empty() {
         app.message = Some(app::Message {
             text: opts.warnings.join(" "),

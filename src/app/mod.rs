@@ -136,6 +136,8 @@ pub struct App {
     pub capture: capture::CaptureState,
     pub vote: vote::VoteDraft,
     pub synthesis: synthesis::SynthesisState,
+    /// Source sessions of a cross-session workspace (read-only; empty otherwise).
+    pub sources: Vec<synthesis::Source>,
     pub pending: Vec<Pending>,
     pub message: Option<Message>,
     pub quit: bool,
@@ -154,6 +156,7 @@ impl App {
             capture: capture::CaptureState::default(),
             vote: vote::VoteDraft::default(),
             synthesis: synthesis::SynthesisState::default(),
+            sources: Vec::new(),
             pending: Vec::new(),
             message: None,
             quit: false,

@@ -173,6 +173,40 @@ fn ids(c: &[ConceptId]) -> String {
     c.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
 }
 
+/// A statement the synthesis screen can link: the session's own, or a
+/// source session's (referred to as `KEY.id`).
+pub struct Item<'a> {
+    pub id: StatementId,
+    pub statement: &'a Statement,
+    /// The session it was said in.
+    pub home: &'a Session,
+}
+
+/// Every statement available to link, in order.
+pub fn corpus<'a>(app: &'a App, session: &'a Session) -> Vec<Item<'a>> {
+    if app.sources.is_empty() {
+        return session
+            .statements
+            .values()
+            .map(|s| Item {
+                id: s.id.clone(),
+                statement: s,
+                home: session,
+            })
+            .collect();
+    }
+    app.sources
+        .iter()
+        .flat_map(|src| {
+            src.session.statements.values().map(move |s| Item {
+                id: StatementId::new(format!("{}.{}", src.key, s.id)),
+                statement: s,
+                home: &src.session,
+            })
+        })
+        .collect()
+}
+
 pub fn active_concepts(session: &Session) -> Vec<&Concept> {
     session
         .concepts
@@ -183,18 +217,18 @@ pub fn active_concepts(session: &Session) -> Vec<&Concept> {
 
 /// Statements matching the filter: every word must match the text, a
 /// `#tag`, a `role:` (service, carer, staff, other) or a `stage:` id.
-pub fn filtered<'a>(session: &'a Session, filter: &str) -> Vec<&'a Statement> {
+pub fn filtered<'a>(app: &'a App, session: &'a Session, filter: &str) -> Vec<Item<'a>> {
     let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
-    session
-        .statements
-        .values()
-        .filter(|s| {
+    corpus(app, session)
+        .into_iter()
+        .filter(|item| {
+            let (s, home) = (item.statement, item.home);
             let v = s.current();
             words.iter().all(|w| {
                 if let Some(tag) = w.strip_prefix('#') {
                     v.tags.iter().any(|t| t == tag)
                 } else if let Some(role) = w.strip_prefix("role:") {
-                    let label = session
+                    let label = home
                         .role_of(&v.speaker)
                         .map(|r| r.group().label())
                         .unwrap_or("whole group");
@@ -204,7 +238,8 @@ pub fn filtered<'a>(session: &'a Session, filter: &str) -> Vec<&'a Statement> {
                         .as_ref()
                         .is_some_and(|st| st.as_str().eq_ignore_ascii_case(stage))
                 } else {
-                    v.text.to_lowercase().contains(w.as_str()) || s.id.as_str() == w
+                    v.text.to_lowercase().contains(w.as_str())
+                        || item.id.as_str().eq_ignore_ascii_case(w)
                 }
             })
         })
@@ -218,7 +253,7 @@ fn current_concept(app: &App, session: &Session) -> Option<ConceptId> {
 }
 
 fn current_statement(app: &App, session: &Session) -> Option<StatementId> {
-    let list = filtered(session, &app.synthesis.filter);
+    let list = filtered(app, session, &app.synthesis.filter);
     list.get(app.synthesis.statement.min(list.len().saturating_sub(1)))
         .map(|s| s.id.clone())
 }
@@ -258,6 +293,21 @@ fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
     }
 }
 
+/// A session a cross-session workspace draws on, loaded read-only.
+pub struct Source {
+    pub key: String,
+    pub session: Session,
+}
+
+impl App {
+    /// Finds `KEY.id` among the loaded source sessions.
+    pub fn resolve(&self, id: &StatementId) -> Option<(&Statement, &Session)> {
+        let (key, st) = id.source_ref()?;
+        let src = self.sources.iter().find(|s| s.key == key)?;
+        src.session.statements.get(st).map(|s| (s, &src.session))
+    }
+}
+
 pub fn action(
     app: &mut App,
     session: &Session,
@@ -265,6 +315,8 @@ pub fn action(
     now: Timestamp,
     fx: &mut Vec<Effect>,
 ) {
+    let n_statements = filtered(app, session, &app.synthesis.filter).len();
+    let has_sources = !app.sources.is_empty();
     let st = &mut app.synthesis;
     match action {
         Action::ShowGrid => {
@@ -286,7 +338,8 @@ pub fn action(
         Action::ToggleAccounts => {
             st.accounts = match st.accounts {
                 Accounts::RoleGroups => Accounts::Stages,
-                Accounts::Stages => Accounts::RoleGroups,
+                Accounts::Stages if has_sources => Accounts::Sessions,
+                _ => Accounts::RoleGroups,
             }
         }
         Action::SwitchPane => {
@@ -327,7 +380,7 @@ pub fn action(
                     st.concept = step(st.concept, active_concepts(session).len())
                 }
                 (SynthView::Link, Pane::Statements) => {
-                    st.statement = step(st.statement, filtered(session, &st.filter).len())
+                    st.statement = step(st.statement, n_statements)
                 }
             }
         }
@@ -340,9 +393,8 @@ pub fn action(
             Pane::Statements => {
                 if let Some(s) = current_statement(app, session) {
                     toggle(&mut app.synthesis.marked_statements, s);
-                    let n = filtered(session, &app.synthesis.filter).len();
                     app.synthesis.statement =
-                        (app.synthesis.statement + 1).min(n.saturating_sub(1));
+                        (app.synthesis.statement + 1).min(n_statements.saturating_sub(1));
                 }
             }
         },

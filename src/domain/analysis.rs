@@ -12,6 +12,8 @@ use super::synthesis::{Concept, Interpretation, Translation};
 pub enum Accounts {
     RoleGroups,
     Stages,
+    /// Whole source sessions (cross-session workspaces).
+    Sessions,
 }
 
 /// A grid column: an account the statements come from.
@@ -22,6 +24,8 @@ pub enum Account {
     WholeGroup,
     Stage(StageId),
     NoStage,
+    /// A source session, by key.
+    Source(String),
 }
 
 impl Account {
@@ -35,6 +39,10 @@ impl Account {
                 .map(|st| st.title.clone())
                 .unwrap_or_else(|| s.to_string()),
             Account::NoStage => "no stage".into(),
+            Account::Source(key) => match session.sources.get(key) {
+                Some(src) => format!("{key}: {}", src.title),
+                None => key.clone(),
+            },
         }
     }
 }
@@ -53,27 +61,64 @@ pub struct GridRow {
     pub cells: Vec<Vec<StatementId>>,
 }
 
-fn account_of(session: &Session, s: &Statement, accounts: Accounts) -> Account {
-    match accounts {
+/// Finds a statement that lives in a source session (for `KEY.id`), with
+/// the session it was said in.
+pub type Resolver<'a> = &'a dyn Fn(&StatementId) -> Option<(&'a Statement, &'a Session)>;
+
+/// No source sessions: a session's own statements only.
+pub fn no_sources<'a>(_: &StatementId) -> Option<(&'a Statement, &'a Session)> {
+    None
+}
+
+fn find<'a>(
+    session: &'a Session,
+    resolve: Resolver<'a>,
+    id: &StatementId,
+) -> Option<(&'a Statement, &'a Session)> {
+    session
+        .statements
+        .get(id)
+        .map(|s| (s, session))
+        .or_else(|| resolve(id))
+}
+
+fn account_of<'a>(
+    session: &'a Session,
+    resolve: Resolver<'a>,
+    id: &StatementId,
+    accounts: Accounts,
+) -> Option<Account> {
+    if accounts == Accounts::Sessions {
+        return id
+            .source_ref()
+            .map(|(key, _)| Account::Source(key.to_owned()));
+    }
+    let (s, home) = find(session, resolve, id)?;
+    Some(match accounts {
         Accounts::RoleGroups => match &s.current().speaker {
-            Speaker::Participant(p) => session
+            Speaker::Participant(p) => home
                 .participants
                 .get(p)
                 .map(|p| Account::Role(p.role.group()))
                 .unwrap_or(Account::Role(RoleGroup::Others)),
             Speaker::Group => Account::WholeGroup,
         },
-        Accounts::Stages => s
+        _ => s
             .stage
             .clone()
             .map(Account::Stage)
             .unwrap_or(Account::NoStage),
-    }
+    })
 }
 
 /// The translation grid over active concepts. Retracted statements stay in
 /// their cells (a view flags them) so nothing silently disappears.
 pub fn grid(session: &Session, accounts: Accounts) -> Grid {
+    grid_with(session, &no_sources, accounts)
+}
+
+/// The grid, resolving statements that live in source sessions.
+pub fn grid_with<'a>(session: &'a Session, resolve: Resolver<'a>, accounts: Accounts) -> Grid {
     let mut columns: Vec<Account> = match accounts {
         Accounts::RoleGroups => RoleGroup::ALL
             .iter()
@@ -88,6 +133,12 @@ pub fn grid(session: &Session, accounts: Accounts) -> Grid {
             .map(Account::Stage)
             .chain([Account::NoStage])
             .collect(),
+        Accounts::Sessions => session
+            .sources
+            .keys()
+            .cloned()
+            .map(Account::Source)
+            .collect(),
     };
     let rows: Vec<GridRow> = session
         .concepts
@@ -96,11 +147,10 @@ pub fn grid(session: &Session, accounts: Accounts) -> Grid {
         .map(|c| {
             let mut cells = vec![Vec::new(); columns.len()];
             for id in &c.statements {
-                if let Some(s) = session.statements.get(id) {
-                    let a = account_of(session, s, accounts);
-                    if let Some(i) = columns.iter().position(|x| *x == a) {
-                        cells[i].push(id.clone());
-                    }
+                if let Some(a) = account_of(session, resolve, id, accounts)
+                    && let Some(i) = columns.iter().position(|x| *x == a)
+                {
+                    cells[i].push(id.clone());
                 }
             }
             GridRow {
@@ -109,11 +159,12 @@ pub fn grid(session: &Session, accounts: Accounts) -> Grid {
             }
         })
         .collect();
-    // Columns nobody spoke in are dropped, except the four role groups, whose
-    // emptiness is itself worth seeing.
+    // Columns nobody spoke in are dropped, except the role groups and the
+    // sources, whose emptiness is itself worth seeing.
     let keep: Vec<bool> = (0..columns.len())
         .map(|i| {
-            matches!(columns[i], Account::Role(_)) || rows.iter().any(|r| !r.cells[i].is_empty())
+            matches!(columns[i], Account::Role(_) | Account::Source(_))
+                || rows.iter().any(|r| !r.cells[i].is_empty())
         })
         .collect();
     let mut k = keep.iter();
@@ -138,9 +189,13 @@ pub fn grid(session: &Session, accounts: Accounts) -> Grid {
 }
 
 /// A statement under an interpretation, with what happened to it since.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Evidence<'a> {
+    /// How the interpretation refers to it (`st3`, or `A.st3` for a source's).
+    pub id: StatementId,
     pub statement: &'a Statement,
+    /// The session it was said in.
+    pub home: &'a Session,
     /// Linked directly to the interpretation, not only through a concept.
     pub direct: bool,
     /// The concepts through which it supports the interpretation.
@@ -158,7 +213,7 @@ impl Evidence<'_> {
 }
 
 /// Everything an interpretation rests on, top to bottom.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Provenance<'a> {
     pub interpretation: &'a Interpretation,
     pub translations: Vec<&'a Translation>,
@@ -168,7 +223,7 @@ pub struct Provenance<'a> {
 }
 
 impl Provenance<'_> {
-    /// Statements that were retracted or amended after they were linked.
+    /// Statements that were retracted or amended.
     pub fn flagged(&self) -> usize {
         self.evidence
             .iter()
@@ -178,6 +233,15 @@ impl Provenance<'_> {
 }
 
 pub fn provenance<'a>(session: &'a Session, interpretation: &'a Interpretation) -> Provenance<'a> {
+    provenance_with(session, &no_sources, interpretation)
+}
+
+/// Provenance, resolving statements that live in source sessions.
+pub fn provenance_with<'a>(
+    session: &'a Session,
+    resolve: Resolver<'a>,
+    interpretation: &'a Interpretation,
+) -> Provenance<'a> {
     let translations: Vec<&Translation> = interpretation
         .translations
         .iter()
@@ -197,9 +261,11 @@ pub fn provenance<'a>(session: &'a Session, interpretation: &'a Interpretation) 
         .collect();
     let mut evidence: Vec<Evidence> = Vec::new();
     for id in &interpretation.statements {
-        if let Some(s) = session.statements.get(id) {
+        if let Some((s, home)) = find(session, resolve, id) {
             evidence.push(Evidence {
+                id: id.clone(),
                 statement: s,
+                home,
                 direct: true,
                 via: Vec::new(),
             });
@@ -207,12 +273,14 @@ pub fn provenance<'a>(session: &'a Session, interpretation: &'a Interpretation) 
     }
     for c in &concepts {
         for id in &c.statements {
-            match evidence.iter_mut().find(|e| &e.statement.id == id) {
+            match evidence.iter_mut().find(|e| &e.id == id) {
                 Some(e) => e.via.push(c.id.clone()),
                 None => {
-                    if let Some(s) = session.statements.get(id) {
+                    if let Some((s, home)) = find(session, resolve, id) {
                         evidence.push(Evidence {
+                            id: id.clone(),
                             statement: s,
+                            home,
                             direct: false,
                             via: vec![c.id.clone()],
                         });

@@ -28,6 +28,17 @@ pub enum Event {
         created: Timestamp,
         template: Option<String>,
     },
+    /// A cross-session workspace draws on a session: its statements are
+    /// referred to as `KEY.id`; the source itself is never written.
+    SourceAdded {
+        key: String,
+        /// The source session's folder name.
+        session: String,
+        title: String,
+        /// The source's head hash when it was added.
+        head: String,
+        statements: Vec<StatementId>,
+    },
     ParticipantAdded {
         participant: Participant,
     },
@@ -197,6 +208,7 @@ impl Event {
     pub fn name(&self) -> &'static str {
         match self {
             Event::SessionCreated { .. } => "SessionCreated",
+            Event::SourceAdded { .. } => "SourceAdded",
             Event::ParticipantAdded { .. } => "ParticipantAdded",
             Event::ConsentChanged { .. } => "ConsentChanged",
             Event::StageAdded { .. } => "StageAdded",

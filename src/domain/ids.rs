@@ -64,11 +64,19 @@ id_type!(InterpretationId, "interpretation");
 id_type!(MemoId, "memo");
 
 /// Whether `id` is acceptable as an identifier: 1–40 characters of ASCII
-/// letters, digits, `-` and `_`.
+/// letters, digits, `-`, `_` and `.` (a cross-session workspace refers to a
+/// source's statement as `KEY.id`).
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= MAX_ID_LEN
         && id
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+}
+
+impl StatementId {
+    /// `A.st3` → (`A`, `st3`): a statement of source session `A`.
+    pub fn source_ref(&self) -> Option<(&str, &str)> {
+        self.0.split_once('.')
+    }
 }

@@ -35,6 +35,15 @@ pub struct SessionInfo {
     pub template: Option<String>,
 }
 
+/// A session a cross-session workspace draws on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRef {
+    pub session: String,
+    pub title: String,
+    pub head: String,
+    pub statements: Vec<StatementId>,
+}
+
 /// A session's state: the fold of its events through [`Session::apply`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Session {
@@ -49,6 +58,9 @@ pub struct Session {
     pub memos: IndexMap<MemoId, Memo>,
     /// How many events have been applied.
     pub applied: u64,
+    /// Sessions drawn on, by key (cross-session workspaces only).
+    #[serde(default)]
+    pub sources: IndexMap<String, SourceRef>,
 }
 
 fn unknown<T: std::fmt::Display>(what: &'static str, id: &T) -> DomainError {
@@ -291,9 +303,20 @@ impl Session {
         Ok(c)
     }
 
+    /// Whether `id` names a statement of a source session (`KEY.id`).
+    pub fn is_source_statement(&self, id: &StatementId) -> bool {
+        id.source_ref()
+            .and_then(|(key, st)| {
+                self.sources
+                    .get(key)
+                    .map(|s| s.statements.iter().any(|x| x.as_str() == st))
+            })
+            .unwrap_or(false)
+    }
+
     fn statements_exist(&self, ids: &[StatementId]) -> Result<(), DomainError> {
         for id in ids {
-            if !self.statements.contains_key(id) {
+            if !self.statements.contains_key(id) && !self.is_source_statement(id) {
                 return Err(unknown(StatementId::WHAT, id));
             }
         }
@@ -331,6 +354,39 @@ impl Session {
         self.created()?;
         match event {
             Event::SessionCreated { .. } => Ok(()),
+            Event::SourceAdded {
+                key,
+                session,
+                statements,
+                ..
+            } => {
+                let ok_key = !key.is_empty()
+                    && key.len() <= 8
+                    && key.bytes().all(|b| b.is_ascii_alphanumeric());
+                if !ok_key {
+                    return Err(DomainError::Rule(format!(
+                        "source key `{key}` must be 1-8 letters or digits"
+                    )));
+                }
+                if self.sources.contains_key(key) {
+                    return Err(DomainError::Duplicate {
+                        what: "source",
+                        id: key.clone(),
+                    });
+                }
+                if self.sources.values().any(|s| &s.session == session) {
+                    return Err(DomainError::Rule(format!(
+                        "session `{session}` is already a source"
+                    )));
+                }
+                text("the source session's name", session, MAX_SHORT)?;
+                if statements.len() > 1_000_000 {
+                    return Err(DomainError::Rule(
+                        "a source may list at most 1,000,000 statements".into(),
+                    ));
+                }
+                Ok(())
+            }
             Event::ParticipantAdded { participant: p } => {
                 new_id(
                     ParticipantId::WHAT,
@@ -895,6 +951,23 @@ impl Session {
                     created,
                     template,
                 })
+            }
+            Event::SourceAdded {
+                key,
+                session,
+                title,
+                head,
+                statements,
+            } => {
+                self.sources.insert(
+                    key,
+                    SourceRef {
+                        session,
+                        title,
+                        head,
+                        statements,
+                    },
+                );
             }
             Event::ParticipantAdded { participant } => {
                 self.participants

@@ -6,7 +6,7 @@ use super::{Theme, panel};
 use crate::app::App;
 use crate::app::synthesis::{Pane, SynthView, active_concepts, current_interpretation, filtered};
 use crate::domain::Session;
-use crate::domain::analysis::{Accounts, grid, provenance};
+use crate::domain::analysis::{Accounts, grid_with, provenance_with};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -107,7 +107,7 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) 
         detail_area,
     );
 
-    let statements = filtered(session, &st.filter);
+    let statements = filtered(app, session, &st.filter);
     let title = if st.filter.is_empty() {
         format!(
             " Statements ({}) — space mark · / filter · Tab pane ",
@@ -126,16 +126,23 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) 
     f.render_widget(block, right);
     let cursor = st.statement.min(statements.len().saturating_sub(1));
     let width = inner.width as usize;
+    let id_w = statements
+        .iter()
+        .map(|i| i.id.as_str().len())
+        .max()
+        .unwrap_or(4)
+        .max(5);
     let mut lines = Vec::new();
     for i in window(cursor, statements.len(), inner.height as usize) {
-        let s = statements[i];
+        let item = &statements[i];
+        let s = item.statement;
         let v = s.current();
-        let marked = st.marked_statements.contains(&s.id);
+        let marked = st.marked_statements.contains(&item.id);
         let here = i == cursor;
         let concepts: Vec<&str> = session
             .concepts
             .values()
-            .filter(|c| c.is_active() && c.statements.contains(&s.id))
+            .filter(|c| c.is_active() && c.statements.contains(&item.id))
             .map(|c| c.id.as_str())
             .collect();
         let linked = if concepts.is_empty() {
@@ -144,15 +151,16 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) 
             format!(" →{}", concepts.join(","))
         };
         let flag = if s.is_retracted() { " [retracted]" } else { "" };
-        let role = session
+        let role = item
+            .home
             .role_of(&v.speaker)
             .map(|r| r.group().label())
             .unwrap_or("group");
         let text: String = format!(
-            "{}{} {:<5} {:<4} {:<13} {}{flag}{linked}",
+            "{}{} {:<id_w$} {:<4} {:<13} {}{flag}{linked}",
             if here { "▶" } else { " " },
             if marked { "[x]" } else { "[ ]" },
-            s.id,
+            item.id,
             v.speaker.to_string(),
             role,
             v.text.replace('\n', " ")
@@ -179,10 +187,12 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) 
 
 fn grid_view(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
     let accounts = app.synthesis.accounts;
-    let g = grid(session, accounts);
+    let resolve = |id: &crate::domain::StatementId| app.resolve(id);
+    let g = grid_with(session, &resolve, accounts);
     let by = match accounts {
         Accounts::RoleGroups => "role group",
         Accounts::Stages => "stage",
+        Accounts::Sessions => "session",
     };
     let block = panel(
         Span::styled(
@@ -290,7 +300,7 @@ fn interpretations(f: &mut Frame, area: Rect, app: &App, session: &Session, them
     };
     let scroll = app.synthesis.scroll.min(u16::MAX as usize) as u16;
     f.render_widget(
-        Paragraph::new(provenance_lines(session, i, theme))
+        Paragraph::new(provenance_lines(app, session, i, theme))
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0)),
         inner,
@@ -300,11 +310,13 @@ fn interpretations(f: &mut Frame, area: Rect, app: &App, session: &Session, them
 /// An interpretation, down through its translations and concepts to the
 /// statements under them, with what has happened to those since.
 pub fn provenance_lines<'a>(
+    app: &App,
     session: &Session,
     i: &crate::domain::synthesis::Interpretation,
     theme: &Theme,
 ) -> Vec<Line<'a>> {
-    let p = provenance(session, i);
+    let resolve = |id: &crate::domain::StatementId| app.resolve(id);
+    let p = provenance_with(session, &resolve, i);
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{} [{}] ", i.id, i.status), theme.accent),
         Span::styled(format!("“{}”", i.text()), theme.title),
@@ -372,7 +384,7 @@ pub fn provenance_lines<'a>(
             .statement
             .stage
             .as_ref()
-            .and_then(|s| session.stages.get(s))
+            .and_then(|s| e.home.stages.get(s))
             .map(|s| s.title.clone())
             .unwrap_or_else(|| "no stage".into());
         let flag = if e.retracted() {
@@ -398,8 +410,8 @@ pub fn provenance_lines<'a>(
             Span::styled(
                 format!(
                     "      {flag}{} {} · {stage} · {how}: ",
-                    e.statement.id,
-                    speaker_label(session, &v.speaker)
+                    e.id,
+                    speaker_label(e.home, &v.speaker)
                 ),
                 if flag.is_empty() {
                     theme.dim
