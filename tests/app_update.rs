@@ -622,3 +622,171 @@ fn help_opens_and_any_key_closes_it_without_acting() {
         "the key that closed help did nothing else"
     );
 }
+
+#[test]
+fn synthesis_keys_give_synthesis_events() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(3)));
+    for text in ["Told too late", "Asked, not told", "Beds decide"] {
+        d.type_text(text);
+        d.send(key(KeyCode::Enter));
+    }
+    d.take();
+    d.send(key(KeyCode::F(6)));
+    d.send(key(KeyCode::Char('n')));
+    d.type_text("Late word");
+    d.send(key(KeyCode::Enter));
+    assert_eq!(
+        d.take(),
+        vec![Event::ConceptCreated {
+            id: "c1".into(),
+            name: "Late word".into(),
+            description: String::new()
+        }]
+    );
+    // Mark two statements and create a concept from them: created and linked.
+    d.keys(&[
+        KeyCode::Tab,
+        KeyCode::Char(' '),
+        KeyCode::Char(' '),
+        KeyCode::Char('n'),
+    ]);
+    d.type_text("Being asked");
+    d.send(key(KeyCode::Enter));
+    assert_eq!(
+        d.take(),
+        vec![
+            Event::ConceptCreated {
+                id: "c2".into(),
+                name: "Being asked".into(),
+                description: String::new()
+            },
+            Event::StatementsLinked {
+                concept: "c2".into(),
+                statements: vec!["st1".into(), "st2".into()]
+            },
+        ]
+    );
+    // Filter, then link the one match to c1.
+    d.send(key(KeyCode::Char('/')));
+    d.type_text("beds");
+    d.send(key(KeyCode::Enter));
+    d.keys(&[KeyCode::Tab, KeyCode::Up, KeyCode::Char('l')]);
+    assert_eq!(
+        d.take(),
+        vec![Event::StatementsLinked {
+            concept: "c1".into(),
+            statements: vec!["st3".into()]
+        }]
+    );
+    // Split st2 out of c2.
+    d.send(key(KeyCode::Esc));
+    d.keys(&[
+        KeyCode::Tab,
+        KeyCode::Down,
+        KeyCode::Char(' '),
+        KeyCode::Tab,
+        KeyCode::Down,
+        KeyCode::Char('s'),
+    ]);
+    d.type_text("Asked first");
+    d.send(key(KeyCode::Enter));
+    assert_eq!(
+        d.take(),
+        vec![Event::ConceptSplit {
+            concept: "c2".into(),
+            parts: vec![roundtable::domain::ConceptPart {
+                id: "c3".into(),
+                name: "Asked first".into(),
+                statements: vec!["st2".into()]
+            }],
+        }]
+    );
+    // A refutational translation needs its rationale; a line of argument keeps the marking order.
+    d.keys(&[
+        KeyCode::Up,
+        KeyCode::Up,
+        KeyCode::Char(' '),
+        KeyCode::Down,
+        KeyCode::Char(' '),
+        KeyCode::Char('2'),
+    ]);
+    d.send(key(KeyCode::Enter));
+    assert!(d.take().is_empty(), "an empty rationale is not accepted");
+    d.type_text("They pull apart");
+    d.send(key(KeyCode::Enter));
+    let Event::TranslationMade {
+        kind,
+        concepts,
+        rationale,
+        ..
+    } = &d.take()[0]
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (kind, rationale.as_str()),
+        (&TranslationKind::Refutational, "They pull apart")
+    );
+    assert_eq!(
+        concepts,
+        &vec![ConceptId::from("c1"), ConceptId::from("c2")]
+    );
+    d.keys(&[
+        KeyCode::Char(' '),
+        KeyCode::Up,
+        KeyCode::Char(' '),
+        KeyCode::Char('3'),
+    ]);
+    d.type_text("Late word leaves carers out");
+    d.send(key(KeyCode::Enter));
+    d.send(key(KeyCode::Enter));
+    let Event::TranslationMade { kind, concepts, .. } = &d.take()[0] else {
+        panic!()
+    };
+    assert_eq!(
+        kind,
+        &TranslationKind::LineOfArgument {
+            argument: "Late word leaves carers out".into()
+        }
+    );
+    assert_eq!(
+        concepts,
+        &vec![ConceptId::from("c2"), ConceptId::from("c1")],
+        "in the order they were marked"
+    );
+    // Draft from marked concepts picks up translations among them.
+    d.keys(&[
+        KeyCode::Char(' '),
+        KeyCode::Down,
+        KeyCode::Char(' '),
+        KeyCode::Char('d'),
+    ]);
+    d.type_text("Ask carers first");
+    d.send(key(KeyCode::Enter));
+    let Event::InterpretationDrafted {
+        translations,
+        concepts,
+        ..
+    } = &d.take()[0]
+    else {
+        panic!()
+    };
+    assert_eq!(translations.len(), 2);
+    assert_eq!(concepts.len(), 2);
+    d.send(key(KeyCode::Char('e')));
+    d.send(ctrl('u'));
+    for _ in 0..40 {
+        d.send(key(KeyCode::Backspace));
+    }
+    d.type_text("Ask carers before deciding");
+    d.send(key(KeyCode::Enter));
+    assert_eq!(
+        d.take(),
+        vec![Event::InterpretationRevised {
+            interpretation: "i1".into(),
+            text: "Ask carers before deciding".into(),
+            at: t(60)
+        }]
+    );
+}

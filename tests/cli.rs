@@ -304,7 +304,18 @@ fn a_workspace_over_two_sessions_keeps_its_own_journal_and_leaves_the_sources_al
     use roundtable::domain::Event;
     let tmp = copy_of_shipped();
     // A second session, from the template, with one statement.
-    let o = roundtable(tmp.path(), &["new", "--template", "cag-roundtable", "--title", "May CAG", "--focus", "Does it hold?"]);
+    let o = roundtable(
+        tmp.path(),
+        &[
+            "new",
+            "--template",
+            "cag-roundtable",
+            "--title",
+            "May CAG",
+            "--focus",
+            "Does it hold?",
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let second = std::fs::read_dir(tmp.path())
         .unwrap()
@@ -313,14 +324,45 @@ fn a_workspace_over_two_sessions_keeps_its_own_journal_and_leaves_the_sources_al
         .find(|n| n.ends_with("-may-cag"))
         .unwrap();
     let sources = [EXAMPLE.to_owned(), second.clone()];
-    let before: Vec<Vec<u8>> = sources.iter().map(|s| std::fs::read(tmp.path().join(s).join("journal.ron")).unwrap()).collect();
+    let before: Vec<Vec<u8>> = sources
+        .iter()
+        .map(|s| std::fs::read(tmp.path().join(s).join("journal.ron")).unwrap())
+        .collect();
     let (mut w, _, loaded) =
-        roundtable::cli::open_workspace(tmp.path(), &sources, None, None, None, "researcher").unwrap();
-    assert_eq!(loaded.iter().map(|s| s.key.as_str()).collect::<Vec<_>>(), vec!["A", "B"]);
+        roundtable::cli::open_workspace(tmp.path(), &sources, None, None, None, "researcher")
+            .unwrap();
+    assert_eq!(
+        loaded.iter().map(|s| s.key.as_str()).collect::<Vec<_>>(),
+        vec!["A", "B"]
+    );
     let t = roundtable::domain::Timestamp::from_unix_millis(0);
-    w.record("researcher", t, &Event::ConceptCreated { id: "c1".into(), name: "Told too late".into(), description: String::new() }).unwrap();
-    w.record("researcher", t, &Event::StatementsLinked { concept: "c1".into(), statements: vec!["A.st2".into(), "A.st3".into()] }).unwrap();
-    let err = w.record("researcher", t, &Event::StatementsLinked { concept: "c1".into(), statements: vec!["B.st1".into()] });
+    w.record(
+        "researcher",
+        t,
+        &Event::ConceptCreated {
+            id: "c1".into(),
+            name: "Told too late".into(),
+            description: String::new(),
+        },
+    )
+    .unwrap();
+    w.record(
+        "researcher",
+        t,
+        &Event::StatementsLinked {
+            concept: "c1".into(),
+            statements: vec!["A.st2".into(), "A.st3".into()],
+        },
+    )
+    .unwrap();
+    let err = w.record(
+        "researcher",
+        t,
+        &Event::StatementsLinked {
+            concept: "c1".into(),
+            statements: vec!["B.st1".into()],
+        },
+    );
     assert!(err.is_err(), "the second session has no statements yet");
     let dir = w.dir().to_owned();
     drop(w);
@@ -328,10 +370,16 @@ fn a_workspace_over_two_sessions_keeps_its_own_journal_and_leaves_the_sources_al
     let o = roundtable(tmp.path(), &["verify", dir.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stdout(&o));
     for (s, b) in sources.iter().zip(before) {
-        assert_eq!(std::fs::read(tmp.path().join(s).join("journal.ron")).unwrap(), b, "source {s} was written");
+        assert_eq!(
+            std::fs::read(tmp.path().join(s).join("journal.ron")).unwrap(),
+            b,
+            "source {s} was written"
+        );
     }
     // Reopening the same workspace adds nothing twice.
-    let (w, _, loaded) = roundtable::cli::open_workspace(tmp.path(), &sources, None, None, None, "researcher").unwrap();
+    let (w, _, loaded) =
+        roundtable::cli::open_workspace(tmp.path(), &sources, None, None, None, "researcher")
+            .unwrap();
     assert_eq!(loaded.len(), 2);
     assert_eq!(w.session().sources.len(), 2);
     assert_eq!(w.session().concepts["c1"].statements.len(), 2);

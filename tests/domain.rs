@@ -1479,16 +1479,56 @@ fn a_workspace_refers_to_source_statements_by_session_and_id() {
     ok(&mut s, source("A", "2026-03-14-cag", &["st1", "st2"]));
     ok(&mut s, source("B", "2026-04-02-cag", &["st1"]));
     rejects(&mut s, source("A", "other", &[]), "already exists");
-    rejects(&mut s, source("C", "2026-03-14-cag", &[]), "already a source");
+    rejects(
+        &mut s,
+        source("C", "2026-03-14-cag", &[]),
+        "already a source",
+    );
     rejects(&mut s, source("a b", "x", &[]), "1-8 letters or digits");
     ok(&mut s, concept("c1", "Told too late"));
-    ok(&mut s, Event::StatementsLinked { concept: "c1".into(), statements: vec!["A.st2".into(), "B.st1".into()] });
-    rejects(&mut s, Event::StatementsLinked { concept: "c1".into(), statements: vec!["B.st2".into()] }, "no statement `B.st2`");
-    rejects(&mut s, Event::StatementsLinked { concept: "c1".into(), statements: vec!["Z.st1".into()] }, "no statement `Z.st1`");
-    rejects(&mut s, Event::StatementsLinked { concept: "c1".into(), statements: vec!["st1".into()] }, "no statement `st1`");
-    use roundtable::domain::analysis::{Accounts, Account, grid};
+    ok(
+        &mut s,
+        Event::StatementsLinked {
+            concept: "c1".into(),
+            statements: vec!["A.st2".into(), "B.st1".into()],
+        },
+    );
+    rejects(
+        &mut s,
+        Event::StatementsLinked {
+            concept: "c1".into(),
+            statements: vec!["B.st2".into()],
+        },
+        "no statement `B.st2`",
+    );
+    rejects(
+        &mut s,
+        Event::StatementsLinked {
+            concept: "c1".into(),
+            statements: vec!["Z.st1".into()],
+        },
+        "no statement `Z.st1`",
+    );
+    rejects(
+        &mut s,
+        Event::StatementsLinked {
+            concept: "c1".into(),
+            statements: vec!["st1".into()],
+        },
+        "no statement `st1`",
+    );
+    use roundtable::domain::analysis::{Account, Accounts, grid};
     let g = grid(&s, Accounts::Sessions);
-    assert_eq!(g.accounts, vec![Account::Source("A".into()), Account::Source("B".into())]);
-    assert_eq!(g.rows[0].cells, vec![vec![StatementId::from("A.st2")], vec![StatementId::from("B.st1")]]);
+    assert_eq!(
+        g.accounts,
+        vec![Account::Source("A".into()), Account::Source("B".into())]
+    );
+    assert_eq!(
+        g.rows[0].cells,
+        vec![
+            vec![StatementId::from("A.st2")],
+            vec![StatementId::from("B.st1")]
+        ]
+    );
     assert_eq!(g.accounts[1].label(&s), "B: Session 2026-04-02-cag");
 }

@@ -322,22 +322,64 @@ fn a_two_session_grid() {
     use roundtable::domain::analysis::Accounts;
     let (example, at) = example_until(|_| false);
     // A second, later session: the first six statements of the same journal.
-    let (second, _) = example_until(|e| matches!(e, Event::StatementAdded { id, .. } if id.as_str() == "st6"));
+    let (second, _) =
+        example_until(|e| matches!(e, Event::StatementAdded { id, .. } if id.as_str() == "st6"));
     let mut ws = Session::default();
     let ids = |s: &Session| s.statements.keys().cloned().collect::<Vec<_>>();
     for e in [
-        Event::SessionCreated { title: "Cross-case synthesis: March and May".into(), focus: "What do the two meetings say together?".into(), facilitator: "researcher".into(), created: at, template: None },
-        Event::SourceAdded { key: "A".into(), session: "2026-03-14-cag-findings".into(), title: "March CAG".into(), head: "x".into(), statements: ids(&example) },
-        Event::SourceAdded { key: "B".into(), session: "2026-05-09-cag".into(), title: "May CAG".into(), head: "y".into(), statements: ids(&second) },
-        Event::ConceptCreated { id: "c1".into(), name: "Finding out too late".into(), description: String::new() },
-        Event::ConceptCreated { id: "c2".into(), name: "Carers as partners".into(), description: String::new() },
-        Event::StatementsLinked { concept: "c1".into(), statements: vec!["A.st2".into(), "A.st3".into(), "B.st2".into()] },
-        Event::StatementsLinked { concept: "c2".into(), statements: vec!["A.st13".into(), "B.st5".into()] },
+        Event::SessionCreated {
+            title: "Cross-case synthesis: March and May".into(),
+            focus: "What do the two meetings say together?".into(),
+            facilitator: "researcher".into(),
+            created: at,
+            template: None,
+        },
+        Event::SourceAdded {
+            key: "A".into(),
+            session: "2026-03-14-cag-findings".into(),
+            title: "March CAG".into(),
+            head: "x".into(),
+            statements: ids(&example),
+        },
+        Event::SourceAdded {
+            key: "B".into(),
+            session: "2026-05-09-cag".into(),
+            title: "May CAG".into(),
+            head: "y".into(),
+            statements: ids(&second),
+        },
+        Event::ConceptCreated {
+            id: "c1".into(),
+            name: "Finding out too late".into(),
+            description: String::new(),
+        },
+        Event::ConceptCreated {
+            id: "c2".into(),
+            name: "Carers as partners".into(),
+            description: String::new(),
+        },
+        Event::StatementsLinked {
+            concept: "c1".into(),
+            statements: vec!["A.st2".into(), "A.st3".into(), "B.st2".into()],
+        },
+        Event::StatementsLinked {
+            concept: "c2".into(),
+            statements: vec!["A.st13".into(), "B.st5".into()],
+        },
     ] {
         ws.apply(&e).unwrap();
     }
     let mut app = app_on(Screen::Synthesis);
-    app.sources = vec![Source { key: "A".into(), session: example }, Source { key: "B".into(), session: second }];
+    app.sources = vec![
+        Source {
+            key: "A".into(),
+            session: example,
+        },
+        Source {
+            key: "B".into(),
+            session: second,
+        },
+    ];
     app.synthesis.accounts = Accounts::Sessions;
     app.synthesis.view = roundtable::app::synthesis::SynthView::Grid;
     both_sizes("synthesis_two_session_grid", &app, &ws, at);

@@ -94,6 +94,7 @@ pub enum Ask {
         status: InterpretationStatus,
         round: Option<RoundId>,
     },
+    Revise(InterpretationId),
 }
 
 impl Ask {
@@ -145,6 +146,7 @@ impl Ask {
                 translations.len(),
                 statements.len()
             ),
+            Ask::Revise(i) => format!(" Revise the wording of {i} (the earlier wording is kept) "),
             Ask::Decision {
                 interpretation,
                 status,
@@ -411,6 +413,15 @@ pub fn action(
         Action::NewConcept => {
             let link = app.synthesis.marked_statements.clone();
             ask(app, Ask::NewConcept { link }, "");
+        }
+        Action::RenameConcept | Action::DescribeConcept
+            if st.view == SynthView::Interpretations =>
+        {
+            let Some(i) = current_interpretation(app, session) else {
+                return;
+            };
+            let text = session.interpretations[&i].text().to_owned();
+            ask(app, Ask::Revise(i), &text);
         }
         Action::RenameConcept | Action::DescribeConcept => {
             let Some(c) = current_concept(app, session) else {
@@ -798,6 +809,17 @@ pub fn submit(
                 app.synthesis.view = SynthView::Interpretations;
                 app.synthesis.interpretation = session.interpretations.len();
             }
+        }
+        Ask::Revise(interpretation) => {
+            app.record(
+                session,
+                Event::InterpretationRevised {
+                    interpretation,
+                    text,
+                    at: now,
+                },
+                fx,
+            );
         }
         Ask::Decision {
             interpretation,

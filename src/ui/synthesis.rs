@@ -251,7 +251,7 @@ fn interpretations(f: &mut Frame, area: Rect, app: &App, session: &Session, them
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(66)]).areas(area);
     let block = panel(
-        Span::styled(" Interpretations — d draft · i back ", theme.accent),
+        Span::styled(" Interpretations — e reword · i back ", theme.accent),
         theme,
     );
     let inner = block.inner(left);
