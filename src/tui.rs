@@ -78,6 +78,17 @@ fn until_next_second(session: &Session, now: Timestamp) -> Option<Duration> {
     Some(Duration::from_millis(ms as u64 + 5))
 }
 
+/// Debug builds only: with `ROUNDTABLE_DEBUG_PANIC=1`, F12 panics, so tests
+/// can check that a panic leaves a usable terminal behind.
+fn debug_panic_switch(key: &crossterm::event::KeyEvent) {
+    if cfg!(debug_assertions)
+        && key.code == crossterm::event::KeyCode::F(12)
+        && std::env::var_os("ROUNDTABLE_DEBUG_PANIC").is_some()
+    {
+        panic!("debug panic requested with F12 (ROUNDTABLE_DEBUG_PANIC is set)");
+    }
+}
+
 /// Puts the terminal back however the program ends, panics included.
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
@@ -182,8 +193,10 @@ async fn event_loop(
             until_next_second(session, crate::cli::now()).unwrap_or(Duration::from_secs(3600));
         tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(TermEvent::Key(k))) => pending_msgs.push(Msg::Key(k)),
-                Some(Ok(TermEvent::Paste(s))) => pending_msgs.push(Msg::Paste(s)),
+                                Some(Ok(TermEvent::Key(k))) => {
+                    debug_panic_switch(&k);
+                    pending_msgs.push(Msg::Key(k))
+                }Some(Ok(TermEvent::Paste(s))) => pending_msgs.push(Msg::Paste(s)),
                 Some(Ok(TermEvent::Resize(..))) => dirty = true,
                 Some(Ok(_)) => {}
                 Some(Err(e)) => return Err(e),
