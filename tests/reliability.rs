@@ -67,3 +67,107 @@ fn a_second_writer_is_refused_and_readers_still_work() {
     drop(w);
     assert!(Path::new(&dir).join("exports").exists());
 }
+
+/// A journal file that accepts `budget` bytes and then fails, or whose
+/// fsync fails.
+struct Faulty {
+    file: std::fs::File,
+    budget: usize,
+    os_error: i32,
+    sync_fails: bool,
+}
+
+impl std::io::Write for Faulty {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.budget == 0 {
+            return Err(std::io::Error::from_raw_os_error(self.os_error));
+        }
+        let n = buf.len().min(self.budget);
+        let n = self.file.write(&buf[..n])?;
+        self.budget -= n;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl roundtable::store::journal::Durable for Faulty {
+    fn sync(&mut self) -> std::io::Result<()> {
+        if self.sync_fails {
+            return Err(std::io::Error::from_raw_os_error(5));
+        }
+        self.file.sync_data()
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_name() != "writer.lock" {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_failed_write_at_every_byte_of_a_record_loses_nothing_committed() {
+    use roundtable::store::journal::Appender;
+    use roundtable::store::{StoreError, Writer, lock, record};
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("base");
+    let w = small_session(&base, 3);
+    let (records, head) = (w.records(), w.head().to_owned());
+    let session = w.session().clone();
+    drop(w);
+    let journal_before = std::fs::read(journal(&base)).unwrap();
+    let next = statement(3);
+    let (line, _) = record::encode(records + 1, &head, t(100), "note-taker", &next).unwrap();
+    let len = line.len();
+    let mut cases = 0;
+    // Every cut from nothing to one byte short, alternating "disk full" and
+    // "I/O error"; then the whole line with a failing fsync.
+    for n in 0..=len {
+        let sync_fails = n == len;
+        let dir = tmp.path().join(format!("case-{n}"));
+        copy_dir(&base, &dir);
+        let file = std::fs::OpenOptions::new().append(true).open(journal(&dir)).unwrap();
+        let faulty = Faulty { file, budget: n, os_error: if n % 2 == 0 { 28 } else { 5 }, sync_fails };
+        let appender = Appender::new(Box::new(faulty), journal(&dir), records, head.clone());
+        let mut w = Writer::with_appender(&dir, session.clone(), appender, lock::acquire(&dir, t(0)).unwrap());
+        let err = w.record("note-taker", t(100), &next).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("not saved:"), "{n}: {msg}");
+        let expected = if sync_fails { "sync of" } else if n % 2 == 0 { "No space left on device" } else { "Input/output error" };
+        assert!(msg.contains(expected), "{n}: {msg}");
+        assert_eq!(canon(w.session()), canon(&session), "{n}: an unsaved event was applied");
+        // The handle is not trusted again, even for a different event.
+        let again = w.record("note-taker", t(101), &statement(4)).unwrap_err();
+        assert!(matches!(again, StoreError::Poisoned(_)), "{n}: {again}");
+        drop(w);
+        // Reopening re-checks the disk: a partial line is set aside, nothing earlier changes.
+        let (w, warnings) = Writer::open(&dir, t(200)).unwrap();
+        let on_disk = std::fs::read(journal(&dir)).unwrap();
+        assert_eq!(&on_disk[..journal_before.len()], &journal_before[..], "{n}: committed records changed");
+        if n == 0 {
+            assert!(warnings.is_empty(), "{n}: {warnings:?}");
+            assert_eq!(w.records(), records);
+        } else if n < len {
+            assert_eq!(warnings.len(), 1, "{n}: {warnings:?}");
+            assert!(warnings[0].contains("cut short"), "{n}: {}", warnings[0]);
+            assert_eq!(w.records(), records, "{n}");
+            assert_eq!(canon(w.session()), canon(&session), "{n}");
+        } else {
+            // The whole line reached the file before fsync failed: after a
+            // reopen the journal, not the failed call, is the truth.
+            assert_eq!(w.records(), records + 1);
+            assert_eq!(w.session().statements.len(), 4);
+        }
+        drop(w);
+        let v = roundtable::store::verify(&dir).unwrap();
+        assert!(v.failure.is_none(), "{n}: {:?}", v.failure);
+        cases += 1;
+    }
+    assert_eq!(cases, len + 1);
+}
