@@ -110,6 +110,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "high-contrast")]
         theme: ThemeName,
     },
+        /// For crash tests: append statements as fast as possible, printing each
+    /// committed sequence number only after it is synced.
+    #[command(hide = true)]
+    DebugAppend { session: String },
     /// Write the example session (used to build the shipped example).
     Demo {
         /// Folder to write it to [default: SESSIONS/2026-03-14-cag-findings].
@@ -356,8 +360,28 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             crate::review::run(&cli.sessions, dir, crate::ui::Theme::new(theme))?;
             Ok(0)
         }
-        Command::Demo { out: dest } => {
-            let dir = dest.unwrap_or_else(|| cli.sessions.join(demo::EXAMPLE));
+                Command::DebugAppend { session } => {
+            let dir = resolve(&cli.sessions, &session)?;
+            let (mut w, _) = Writer::open(&dir, now())?;
+            w.snapshot_every = 0;
+            loop {
+                let n = w.session().statements.len() + 1;
+                let event = Event::StatementAdded {
+                    id: crate::domain::StatementId::new(format!("st{n}")),
+                    kind: crate::domain::StatementKind::Quote,
+                    speaker: crate::domain::Speaker::Group,
+                    stage: None,
+                    text: format!("statement {n}, written as fast as the disk allows"),
+                    tags: Vec::new(),
+                    captured_by: "crash-test".into(),
+                    at: now(),
+                };
+                let c = w.record("crash-test", now(), &event)?;
+                writeln!(out, "{} st{n}", c.seq)?;
+                out.flush()?;
+            }
+        }
+        Command::Demo { out: dest } => {let dir = dest.unwrap_or_else(|| cli.sessions.join(demo::EXAMPLE));
             let w = demo::write_example(&dir)?;
             let s: &Session = w.session();
             let agreed = s

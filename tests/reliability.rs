@@ -171,3 +171,74 @@ fn a_failed_write_at_every_byte_of_a_record_loses_nothing_committed() {
     }
     assert_eq!(cases, len + 1);
 }
+
+/// A small deterministic generator, so a failing run can be repeated.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % below
+    }
+}
+
+#[test]
+fn sigkill_at_random_moments_loses_no_committed_event() {
+    use std::io::BufRead;
+    let loops: u64 = std::env::var("ROUNDTABLE_CRASH_LOOPS").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+    let seed: u64 = std::env::var("ROUNDTABLE_CRASH_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5eed);
+    let mut rng = Lcg(seed);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    drop(small_session(&dir, 0));
+    let mut reported: Vec<(u64, String)> = Vec::new();
+    let (mut torn, mut max_records) = (0u64, 0u64);
+    for i in 0..loops {
+        let mut child = Command::new(BIN)
+            .args(["debug-append", dir.to_str().unwrap()])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut lines = Vec::new();
+            for line in std::io::BufReader::new(stdout).lines() {
+                match line {
+                    Ok(l) => lines.push(l),
+                    Err(_) => break,
+                }
+            }
+            lines
+        });
+        std::thread::sleep(Duration::from_micros(rng.next(40_000)));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        for l in reader.join().unwrap() {
+            // A line cut by the kill is not a report.
+            if let Some((seq, id)) = l.split_once(' ')
+                && let Ok(seq) = seq.parse::<u64>()
+                && id.starts_with("st")
+            {
+                reported.push((seq, id.to_owned()));
+            }
+        }
+        let r = roundtable::store::open_read_only(&dir).unwrap();
+        if r.warnings.iter().any(|w| w.contains("cut short")) {
+            torn += 1;
+        }
+        let (w, _warnings) = roundtable::store::Writer::open(&dir, t(i as i64)).unwrap_or_else(|e| panic!("loop {i}: {e}"));
+        for (seq, id) in &reported {
+            assert!(*seq <= w.records(), "loop {i}: record {seq} was reported committed but the journal has {}", w.records());
+            assert!(w.session().statements.contains_key(id.as_str()), "loop {i}: {id} lost");
+        }
+        max_records = w.records();
+        drop(w);
+    }
+    let v = roundtable::store::verify(&dir).unwrap();
+    assert!(v.failure.is_none(), "{:?}", v.failure);
+    assert!(reported.len() as u64 >= loops / 4, "the child committed too little to test anything: {}", reported.len());
+    eprintln!(
+        "crash loop: {loops} kills, {} commits reported and all present, {torn} torn tails recovered, {max_records} records, seed {seed}",
+        reported.len()
+    );
+}
