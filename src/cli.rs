@@ -110,7 +110,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "high-contrast")]
         theme: ThemeName,
     },
-        /// For crash tests: append statements as fast as possible, printing each
+    /// For crash tests: append statements as fast as possible, printing each
     /// committed sequence number only after it is synced.
     #[command(hide = true)]
     DebugAppend { session: String },
@@ -360,7 +360,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             crate::review::run(&cli.sessions, dir, crate::ui::Theme::new(theme))?;
             Ok(0)
         }
-                Command::DebugAppend { session } => {
+        Command::DebugAppend { session } => {
             let dir = resolve(&cli.sessions, &session)?;
             let (mut w, _) = Writer::open(&dir, now())?;
             w.snapshot_every = 0;
@@ -381,7 +381,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
                 out.flush()?;
             }
         }
-        Command::Demo { out: dest } => {let dir = dest.unwrap_or_else(|| cli.sessions.join(demo::EXAMPLE));
+        Command::Demo { out: dest } => {
+            let dir = dest.unwrap_or_else(|| cli.sessions.join(demo::EXAMPLE));
             let w = demo::write_example(&dir)?;
             let s: &Session = w.session();
             let agreed = s

@@ -293,7 +293,7 @@ fn snapshots() {
         (
             "truncated",
             good.as_bytes()[..good.len() / 2].to_vec(),
-            vec!["snapshot.ron: line 1, column"],
+            vec!["snapshot.ron: line 2: the session does not match its hash"],
         ),
         (
             "wrong type",
@@ -302,18 +302,23 @@ fn snapshots() {
         ),
         (
             "nested",
-            format!("(format:1,seq:{})", "(".repeat(10_000)).into_bytes(),
+            format!("(format:2,seq:{})", "(".repeat(10_000)).into_bytes(),
             vec!["snapshot.ron: line 1", "nested more than"],
         ),
         (
             "invalid UTF-8",
-            b"(format:1,\xff)".to_vec(),
-            vec!["snapshot.ron", "not valid UTF-8"],
+            b"(format:2,\xff)".to_vec(),
+            vec!["snapshot.ron: line 1: not valid UTF-8"],
         ),
         (
             "claims too much",
             good.replacen("seq:6", "seq:7", 1).into_bytes(),
             vec!["snapshot.ron", "claims record 7"],
+        ),
+        (
+            "a statement's id edited inside the session",
+            good.replacen("(id:\"st1\"", "(id:\"t1\"", 1).into_bytes(),
+            vec!["snapshot.ron: line 2: the session does not match its hash"],
         ),
     ];
     for (name, contents, words) in cases {

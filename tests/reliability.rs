@@ -10,7 +10,12 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_roundtable");
 
 fn tmux(socket: &str, args: &[&str]) -> String {
-    let out = Command::new("tmux").arg("-L").arg(socket).args(args).output().expect("tmux is needed; .ci/run installs it");
+    let out = Command::new("tmux")
+        .arg("-L")
+        .arg(socket)
+        .args(args)
+        .output()
+        .expect("tmux is needed; .ci/run installs it");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -21,7 +26,10 @@ fn wait_for(socket: &str, text: &str) -> String {
         if s.contains(text) {
             return s;
         }
-        assert!(start.elapsed() < Duration::from_secs(15), "waited for `{text}`:\n{s}");
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "waited for `{text}`:\n{s}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -32,21 +40,77 @@ fn a_panic_leaves_the_terminal_usable() {
     let dir = tmp.path().join("s");
     drop(small_session(&dir, 2));
     let socket = format!("rt-panic-{}", std::process::id());
-    tmux(&socket, &["new-session", "-d", "-s", "t", "-x", "100", "-y", "30", "bash --norc --noprofile"]);
-    tmux(&socket, &["send-keys", "-t", "t", &format!("PS1='ready> '; RUST_BACKTRACE=0 ROUNDTABLE_DEBUG_PANIC=1 {BIN} run {}", dir.display()), "Enter"]);
+    tmux(
+        &socket,
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "bash --norc --noprofile",
+        ],
+    );
+    tmux(
+        &socket,
+        &[
+            "send-keys",
+            "-t",
+            "t",
+            &format!(
+                "PS1='ready> '; RUST_BACKTRACE=0 ROUNDTABLE_DEBUG_PANIC=1 {BIN} run {}",
+                dir.display()
+            ),
+            "Enter",
+        ],
+    );
     wait_for(&socket, "Focus: Does it keep everything?");
-    assert_eq!(tmux(&socket, &["display-message", "-p", "-t", "t", "#{alternate_on}"]).trim(), "1", "the TUI uses the alternate screen");
+    assert_eq!(
+        tmux(
+            &socket,
+            &["display-message", "-p", "-t", "t", "#{alternate_on}"]
+        )
+        .trim(),
+        "1",
+        "the TUI uses the alternate screen"
+    );
     tmux(&socket, &["send-keys", "-t", "t", "F12"]);
-        let after = wait_for(&socket, "debug panic requested");
+    let after = wait_for(&socket, "debug panic requested");
     wait_for(&socket, "ready> ");
-    assert_eq!(tmux(&socket, &["display-message", "-p", "-t", "t", "#{alternate_on}"]).trim(), "0", "back on the main screen:\n{after}");
+    assert_eq!(
+        tmux(
+            &socket,
+            &["display-message", "-p", "-t", "t", "#{alternate_on}"]
+        )
+        .trim(),
+        "0",
+        "back on the main screen:\n{after}"
+    );
     // The shell answers normally: typed text echoes and the line discipline is cooked again.
-    tmux(&socket, &["send-keys", "-t", "t", "-l", "stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; echo STTY-$((40+2))"]);
+    tmux(
+        &socket,
+        &[
+            "send-keys",
+            "-t",
+            "t",
+            "-l",
+            "stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; echo STTY-$((40+2))",
+        ],
+    );
     tmux(&socket, &["send-keys", "-t", "t", "Enter"]);
-        let s = wait_for(&socket, "STTY-42");
+    let s = wait_for(&socket, "STTY-42");
     let _ = tmux(&socket, &["kill-server"]);
-        let line = s.lines().find(|l| l.contains("STTY-42")).unwrap_or_default();
-    assert!(line.contains("icanon echo") && !line.contains("-icanon") && !line.contains("-echo"), "terminal not restored: {line}\n{s}");
+    let line = s
+        .lines()
+        .find(|l| l.contains("STTY-42"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("icanon echo") && !line.contains("-icanon") && !line.contains("-echo"),
+        "terminal not restored: {line}\n{s}"
+    );
 }
 
 #[test]
@@ -54,15 +118,34 @@ fn a_second_writer_is_refused_and_readers_still_work() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
     let w = small_session(&dir, 3);
-    let out = Command::new(BIN).args(["run", dir.to_str().unwrap()]).output().unwrap();
+    let out = Command::new(BIN)
+        .args(["run", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("already open for writing by roundtable (process"), "{err}");
-    assert!(err.contains("review, export and verify work meanwhile"), "{err}");
-    let out = Command::new(BIN).args(["verify", dir.to_str().unwrap()]).output().unwrap();
+    assert!(
+        err.contains("already open for writing by roundtable (process"),
+        "{err}"
+    );
+    assert!(
+        err.contains("review, export and verify work meanwhile"),
+        "{err}"
+    );
+    let out = Command::new(BIN)
+        .args(["verify", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    let out = Command::new(BIN).args(["export", dir.to_str().unwrap(), "--format", "md"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(BIN)
+        .args(["export", dir.to_str().unwrap(), "--format", "md"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(roundtable::review::Loaded::open(&dir).is_ok());
     drop(w);
     assert!(Path::new(&dir).join("exports").exists());
@@ -132,16 +215,39 @@ fn a_failed_write_at_every_byte_of_a_record_loses_nothing_committed() {
         let sync_fails = n == len;
         let dir = tmp.path().join(format!("case-{n}"));
         copy_dir(&base, &dir);
-        let file = std::fs::OpenOptions::new().append(true).open(journal(&dir)).unwrap();
-        let faulty = Faulty { file, budget: n, os_error: if n % 2 == 0 { 28 } else { 5 }, sync_fails };
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(journal(&dir))
+            .unwrap();
+        let faulty = Faulty {
+            file,
+            budget: n,
+            os_error: if n % 2 == 0 { 28 } else { 5 },
+            sync_fails,
+        };
         let appender = Appender::new(Box::new(faulty), journal(&dir), records, head.clone());
-        let mut w = Writer::with_appender(&dir, session.clone(), appender, lock::acquire(&dir, t(0)).unwrap());
+        let mut w = Writer::with_appender(
+            &dir,
+            session.clone(),
+            appender,
+            lock::acquire(&dir, t(0)).unwrap(),
+        );
         let err = w.record("note-taker", t(100), &next).unwrap_err();
         let msg = err.to_string();
         assert!(msg.starts_with("not saved:"), "{n}: {msg}");
-        let expected = if sync_fails { "sync of" } else if n % 2 == 0 { "No space left on device" } else { "Input/output error" };
+        let expected = if sync_fails {
+            "sync of"
+        } else if n % 2 == 0 {
+            "No space left on device"
+        } else {
+            "Input/output error"
+        };
         assert!(msg.contains(expected), "{n}: {msg}");
-        assert_eq!(canon(w.session()), canon(&session), "{n}: an unsaved event was applied");
+        assert_eq!(
+            canon(w.session()),
+            canon(&session),
+            "{n}: an unsaved event was applied"
+        );
         // The handle is not trusted again, even for a different event.
         let again = w.record("note-taker", t(101), &statement(4)).unwrap_err();
         assert!(matches!(again, StoreError::Poisoned(_)), "{n}: {again}");
@@ -149,7 +255,11 @@ fn a_failed_write_at_every_byte_of_a_record_loses_nothing_committed() {
         // Reopening re-checks the disk: a partial line is set aside, nothing earlier changes.
         let (w, warnings) = Writer::open(&dir, t(200)).unwrap();
         let on_disk = std::fs::read(journal(&dir)).unwrap();
-        assert_eq!(&on_disk[..journal_before.len()], &journal_before[..], "{n}: committed records changed");
+        assert_eq!(
+            &on_disk[..journal_before.len()],
+            &journal_before[..],
+            "{n}: committed records changed"
+        );
         if n == 0 {
             assert!(warnings.is_empty(), "{n}: {warnings:?}");
             assert_eq!(w.records(), records);
@@ -176,7 +286,10 @@ fn a_failed_write_at_every_byte_of_a_record_loses_nothing_committed() {
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self, below: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % below
     }
 }
@@ -184,8 +297,14 @@ impl Lcg {
 #[test]
 fn sigkill_at_random_moments_loses_no_committed_event() {
     use std::io::BufRead;
-    let loops: u64 = std::env::var("ROUNDTABLE_CRASH_LOOPS").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
-    let seed: u64 = std::env::var("ROUNDTABLE_CRASH_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5eed);
+    let loops: u64 = std::env::var("ROUNDTABLE_CRASH_LOOPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let seed: u64 = std::env::var("ROUNDTABLE_CRASH_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x5eed);
     let mut rng = Lcg(seed);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
@@ -226,17 +345,29 @@ fn sigkill_at_random_moments_loses_no_committed_event() {
         if r.warnings.iter().any(|w| w.contains("cut short")) {
             torn += 1;
         }
-        let (w, _warnings) = roundtable::store::Writer::open(&dir, t(i as i64)).unwrap_or_else(|e| panic!("loop {i}: {e}"));
+        let (w, _warnings) = roundtable::store::Writer::open(&dir, t(i as i64))
+            .unwrap_or_else(|e| panic!("loop {i}: {e}"));
         for (seq, id) in &reported {
-            assert!(*seq <= w.records(), "loop {i}: record {seq} was reported committed but the journal has {}", w.records());
-            assert!(w.session().statements.contains_key(id.as_str()), "loop {i}: {id} lost");
+            assert!(
+                *seq <= w.records(),
+                "loop {i}: record {seq} was reported committed but the journal has {}",
+                w.records()
+            );
+            assert!(
+                w.session().statements.contains_key(id.as_str()),
+                "loop {i}: {id} lost"
+            );
         }
         max_records = w.records();
         drop(w);
     }
     let v = roundtable::store::verify(&dir).unwrap();
     assert!(v.failure.is_none(), "{:?}", v.failure);
-    assert!(reported.len() as u64 >= loops / 4, "the child committed too little to test anything: {}", reported.len());
+    assert!(
+        reported.len() as u64 >= loops / 4,
+        "the child committed too little to test anything: {}",
+        reported.len()
+    );
     eprintln!(
         "crash loop: {loops} kills, {} commits reported and all present, {torn} torn tails recovered, {max_records} records, seed {seed}",
         reported.len()

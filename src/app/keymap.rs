@@ -563,7 +563,12 @@ impl Keymap {
         let list: Vec<Override> = crate::store::limits::parse_ron(text)
             .map_err(|p| format!("line {}, column {}: {}", p.line, p.col, p.reason))?;
         for o in list {
-            let key = Key::parse(&o.key)?;
+            let key = Key::parse(&o.key).map_err(|e| {
+                format!(
+                    "line {}: {e}",
+                    crate::store::limits::line_of(text, &format!("{:?}", o.key))
+                )
+            })?;
             self.bindings
                 .retain(|b| !(b.context == o.screen && (b.action == o.action || b.key == key)));
             self.bindings.push(Binding {
@@ -584,8 +589,8 @@ impl Keymap {
         }
         let bytes = crate::store::fsutil::read_capped(path, crate::store::limits::MAX_SMALL_FILE)
             .map_err(|e| e.to_string())?;
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|_| format!("{}: not valid UTF-8", path.display()))?;
+        let text = crate::store::limits::utf8_or_line(&bytes)
+            .map_err(|line| format!("{} line {line}: not valid UTF-8", path.display()))?;
         map.apply_overrides(text)
             .map_err(|e| format!("{} {e}", path.display()))?;
         Ok(map)

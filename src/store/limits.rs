@@ -50,6 +50,25 @@ pub fn check_depth(text: &str) -> Result<(), (usize, usize)> {
     Ok(())
 }
 
+/// The text of a file, or the 1-based line holding its first byte that is not UTF-8.
+pub fn utf8_or_line(bytes: &[u8]) -> Result<&str, usize> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
+    })
+}
+
+/// The 1-based line where `needle` first appears in `text` (1 if nowhere).
+pub fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .unwrap_or(1)
+}
+
 /// A RON parse failure located in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseProblem {

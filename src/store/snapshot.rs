@@ -1,20 +1,32 @@
 //! `snapshot.ron`: the session as it stood at some record, so that opening
 //! need not replay everything. A cache: losing it costs time, never data.
+//!
+//! Two lines: a header `(format:2,seq:N,hash:"…",body:"<sha256>")` and the
+//! session itself. `hash` must match journal record `seq`, and `body` the
+//! SHA-256 of the second line's exact bytes, or the snapshot is not used.
 
 use super::error::{Result, StoreError};
 use super::fsutil::{read_capped, write_atomic};
-use super::limits::{MAX_SNAPSHOT, parse_ron};
+use super::limits::{MAX_SNAPSHOT, parse_ron, utf8_or_line};
+use super::record::sha256_hex;
 use crate::domain::Session;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 pub const SNAPSHOT: &str = "snapshot.ron";
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct Header {
+    format: u32,
+    seq: u64,
+    hash: String,
+    body: String,
+}
+
+#[derive(Debug, Clone)]
 pub struct Snapshot {
-    pub format: u32,
     /// The last record folded into `session`.
     pub seq: u64,
     /// That record's hash: the snapshot is only used if the journal agrees.
@@ -23,18 +35,19 @@ pub struct Snapshot {
 }
 
 pub fn write(dir: &Path, seq: u64, hash: &str, session: &Session) -> Result<()> {
-    let snap = Snapshot {
+    let path = dir.join(SNAPSHOT);
+    let invalid = |e: ron::Error| StoreError::Invalid {
+        path: path.clone(),
+        reason: e.to_string(),
+    };
+    let body = ron::to_string(session).map_err(invalid)?;
+    let header = Header {
         format: FORMAT,
         seq,
         hash: hash.to_owned(),
-        session: session.clone(),
+        body: sha256_hex(body.as_bytes()),
     };
-    let path = dir.join(SNAPSHOT);
-    let mut text = ron::to_string(&snap).map_err(|e| StoreError::Invalid {
-        path: path.clone(),
-        reason: e.to_string(),
-    })?;
-    text.push('\n');
+    let text = format!("{}\n{body}\n", ron::to_string(&header).map_err(invalid)?);
     write_atomic(&path, text.as_bytes())
 }
 
@@ -50,21 +63,38 @@ pub fn read(dir: &Path) -> Result<Option<Snapshot>> {
         path: path.clone(),
         reason,
     };
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|e| invalid(format!("not valid UTF-8 (byte {})", e.valid_up_to() + 1)))?;
-    let snap: Snapshot = parse_ron(text)
-        .map_err(|p| invalid(format!("line {}, column {}: {}", p.line, p.col, p.reason)))?;
-    if snap.format != FORMAT {
+    let text =
+        utf8_or_line(&bytes).map_err(|line| invalid(format!("line {line}: not valid UTF-8")))?;
+    let (head, rest) = text.split_once('\n').unwrap_or((text, ""));
+    let body = rest.strip_suffix('\n').unwrap_or(rest);
+    let header: Header = parse_ron(head).map_err(|p| {
+        invalid(format!(
+            "line 1, column {}: not a snapshot header: {}",
+            p.col, p.reason
+        ))
+    })?;
+    if header.format != FORMAT {
         return Err(invalid(format!(
-            "snapshot format {} is not the {FORMAT} this version writes",
-            snap.format
+            "line 1: snapshot format {} is not the {FORMAT} this version writes",
+            header.format
         )));
     }
-    if snap.session.applied != snap.seq {
+    if sha256_hex(body.as_bytes()) != header.body {
+        return Err(invalid(
+            "line 2: the session does not match its hash (edited, corrupted or cut short)".into(),
+        ));
+    }
+    let session: Session =
+        parse_ron(body).map_err(|p| invalid(format!("line 2, column {}: {}", p.col, p.reason)))?;
+    if session.applied != header.seq {
         return Err(invalid(format!(
-            "it claims record {} but holds {} events",
-            snap.seq, snap.session.applied
+            "line 1: it claims record {} but holds {} events",
+            header.seq, session.applied
         )));
     }
-    Ok(Some(snap))
+    Ok(Some(Snapshot {
+        seq: header.seq,
+        hash: header.hash,
+        session,
+    }))
 }

@@ -4,7 +4,7 @@
 
 use super::error::{FileProblem, Result, StoreError, io_err};
 use super::fsutil::read_capped;
-use super::limits::{MAX_SMALL_FILE, parse_ron};
+use super::limits::{MAX_SMALL_FILE, line_of, parse_ron};
 use crate::domain::{Event, Participant, StageId, StageKind};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -51,29 +51,20 @@ impl Template {
 }
 
 /// Reads a hand-edited RON file, capped in size and nesting.
-fn read_ron<T: DeserializeOwned>(path: &Path) -> Result<T> {
+fn read_ron<T: DeserializeOwned>(path: &Path) -> Result<(T, String)> {
     let bytes = read_capped(path, MAX_SMALL_FILE)?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1;
+    let problem = |line: usize, col: usize, reason: String| {
         StoreError::File(FileProblem {
             file: path.to_owned(),
             line: line as u64,
-            col: 0,
-            reason: "not valid UTF-8".into(),
+            col: col as u64,
+            reason,
         })
-    })?;
-    parse_ron(text).map_err(|p| {
-        StoreError::File(FileProblem {
-            file: path.to_owned(),
-            line: p.line as u64,
-            col: p.col as u64,
-            reason: p.reason,
-        })
-    })
+    };
+    let text = crate::store::limits::utf8_or_line(&bytes)
+        .map_err(|line| problem(line, 0, "not valid UTF-8".into()))?;
+    let value = parse_ron(text).map_err(|p| problem(p.line, p.col, p.reason))?;
+    Ok((value, text.to_owned()))
 }
 
 pub fn template_path(sessions: &Path, name: &str) -> PathBuf {
@@ -81,28 +72,40 @@ pub fn template_path(sessions: &Path, name: &str) -> PathBuf {
 }
 
 pub fn load_template(path: &Path) -> Result<Template> {
-    let t: Template = read_ron(path)?;
-    let invalid = |reason: String| StoreError::Invalid {
-        path: path.to_owned(),
-        reason,
+    let (t, text): (Template, String) = read_ron(path)?;
+    // Problems found after parsing still point at the line they are on.
+    let invalid = |needle: &str, reason: String| {
+        StoreError::File(FileProblem {
+            file: path.to_owned(),
+            line: line_of(&text, needle) as u64,
+            col: 0,
+            reason,
+        })
     };
     if t.stages.is_empty() {
-        return Err(invalid("the template has no stages".into()));
+        return Err(invalid("stages", "the template has no stages".into()));
     }
     if t.stages.len() > 200 {
-        return Err(invalid("a template may have at most 200 stages".into()));
+        return Err(invalid(
+            "stages",
+            "a template may have at most 200 stages".into(),
+        ));
     }
     for (i, s) in t.stages.iter().enumerate() {
+        let at = format!("{:?}", s.title);
         if s.minutes == 0 || s.minutes > 480 {
-            return Err(invalid(format!(
-                "stage {} (`{}`) lasts {} minutes; give 1 to 480",
-                i + 1,
-                s.title,
-                s.minutes
-            )));
+            return Err(invalid(
+                &at,
+                format!(
+                    "stage {} (`{}`) lasts {} minutes; give 1 to 480",
+                    i + 1,
+                    s.title,
+                    s.minutes
+                ),
+            ));
         }
         if s.title.trim().is_empty() {
-            return Err(invalid(format!("stage {} has no title", i + 1)));
+            return Err(invalid(&at, format!("stage {} has no title", i + 1)));
         }
     }
     Ok(t)
@@ -134,12 +137,14 @@ pub fn list_templates(sessions: &Path) -> Result<Vec<(String, Result<Template>)>
 
 /// A participants file: `[ (id: "P1", role: ServiceUser, consent: true), … ]`.
 pub fn load_participants(path: &Path) -> Result<Vec<Participant>> {
-    let list: Vec<Participant> = read_ron(path)?;
+    let (list, _): (Vec<Participant>, String) = read_ron(path)?;
     if list.len() > 1000 {
-        return Err(StoreError::Invalid {
-            path: path.to_owned(),
+        return Err(StoreError::File(FileProblem {
+            file: path.to_owned(),
+            line: 1,
+            col: 0,
             reason: "at most 1,000 participants".into(),
-        });
+        }));
     }
     Ok(list)
 }
