@@ -31,7 +31,7 @@ pub struct Request {
 pub fn spawn_store(
     mut writer: Writer,
     actor: String,
-    clock: fn() -> Timestamp,
+    clock: std::sync::Arc<dyn Fn() -> Timestamp + Send + Sync>,
 ) -> (
     std_mpsc::Sender<Request>,
     mpsc::UnboundedReceiver<Reply>,
@@ -64,6 +64,8 @@ pub fn spawn_store(
 fn error_text(e: &StoreError) -> String {
     e.to_string().trim_start_matches("not saved: ").to_owned()
 }
+
+const CLOCK_CHECK: Duration = Duration::from_secs(5);
 
 /// Milliseconds until the countdown's displayed second next changes.
 fn until_next_second(session: &Session, now: Timestamp) -> Option<Duration> {
@@ -111,7 +113,14 @@ pub struct Options {
 /// Runs the live screens on an open session until the user quits.
 pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
     let mut session = writer.session().clone();
-    let (tx, replies, handle) = spawn_store(writer, opts.actor.clone(), crate::cli::now);
+    let floor = writer.last_record_time().unwrap_or_default();
+    let clock = std::sync::Arc::new(crate::clock::SessionClock::system(floor));
+    let store_clock = clock.clone();
+    let (tx, replies, handle) = spawn_store(
+        writer,
+        opts.actor.clone(),
+        std::sync::Arc::new(move || store_clock.now()),
+    );
     let mut app = App::new(opts.keymap, opts.actor);
     if !opts.sources.is_empty() {
         app.sources = opts.sources;
@@ -138,6 +147,7 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
         &tx,
         replies,
         &opts.theme,
+        &clock,
     ));
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
@@ -156,6 +166,7 @@ async fn event_loop(
     store: &std_mpsc::Sender<Request>,
     mut replies: mpsc::UnboundedReceiver<Reply>,
     theme: &Theme,
+    clock: &crate::clock::SessionClock,
 ) -> std::io::Result<()> {
     let mut events = EventStream::new();
     let mut dirty = true;
@@ -163,7 +174,7 @@ async fn event_loop(
     let mut pending_msgs = vec![Msg::Tick];
     loop {
         for msg in pending_msgs.drain(..) {
-            let now = crate::cli::now();
+            let now = clock.now();
             for effect in app::update(app, session, msg, now) {
                 match effect {
                     Effect::Record { token, event } => {
@@ -185,12 +196,15 @@ async fn event_loop(
             dirty = true;
         }
         if dirty {
-            let now = crate::cli::now();
+            let now = clock.now();
             terminal.draw(|f| ui::render(f, app, session, now, theme))?;
             dirty = false;
         }
-        let wait =
-            until_next_second(session, crate::cli::now()).unwrap_or(Duration::from_secs(3600));
+        // Wake at the countdown's next second, and every few seconds to
+        // notice a jump of the computer's clock.
+        let wait = until_next_second(session, clock.now())
+            .unwrap_or(CLOCK_CHECK)
+            .min(CLOCK_CHECK);
         tokio::select! {
             ev = events.next() => match ev {
                                 Some(Ok(TermEvent::Key(k))) => {
@@ -213,7 +227,13 @@ async fn event_loop(
                 Some(Reply::Failed { token, error }) => pending_msgs.push(Msg::Failed { token, error }),
                 None => return Ok(()),
             },
-            _ = tokio::time::sleep(wait) => pending_msgs.push(Msg::Tick),
+                        _ = tokio::time::sleep(wait) => pending_msgs.push(Msg::Tick),
+        }
+        if let Some((wall, ours)) = clock.jump() {
+            pending_msgs.push(Msg::ClockJumped {
+                wall,
+                session: ours,
+            });
         }
     }
 }

@@ -9,6 +9,15 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_roundtable");
 
+/// Tests that spawn processes run one at a time with tests that reopen
+/// locked sessions: a child holds copies of the parent's descriptors (and
+/// so its file locks) between fork and exec.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn tmux(socket: &str, args: &[&str]) -> String {
     let out = Command::new("tmux")
         .arg("-L")
@@ -115,6 +124,7 @@ fn a_panic_leaves_the_terminal_usable() {
 
 #[test]
 fn a_second_writer_is_refused_and_readers_still_work() {
+    let _serial = serial();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
     let w = small_session(&dir, 3);
@@ -196,6 +206,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 #[test]
 fn a_failed_write_at_every_byte_of_a_record_loses_nothing_committed() {
+    let _serial = serial();
     use roundtable::store::journal::Appender;
     use roundtable::store::{StoreError, Writer, lock, record};
     let tmp = tempfile::tempdir().unwrap();
@@ -296,6 +307,7 @@ impl Lcg {
 
 #[test]
 fn sigkill_at_random_moments_loses_no_committed_event() {
+    let _serial = serial();
     use std::io::BufRead;
     let loops: u64 = std::env::var("ROUNDTABLE_CRASH_LOOPS")
         .ok()
@@ -372,4 +384,121 @@ fn sigkill_at_random_moments_loses_no_committed_event() {
         "crash loop: {loops} kills, {} commits reported and all present, {torn} torn tails recovered, {max_records} records, seed {seed}",
         reported.len()
     );
+}
+
+#[test]
+fn a_jumping_wall_clock_breaks_neither_countdowns_nor_record_order() {
+    let _serial = serial();
+    use roundtable::app::{App, Effect, Msg, update};
+    use roundtable::clock::SessionClock;
+    use roundtable::domain::{Event, Timestamp};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+    let wall = Arc::new(AtomicI64::new(t(0).unix_millis()));
+    let mono = Arc::new(AtomicI64::new(0));
+    let (w2, m2) = (wall.clone(), mono.clone());
+    let clock = SessionClock::new(
+        Timestamp::default(),
+        Box::new(move || Timestamp::from_unix_millis(w2.load(Ordering::SeqCst))),
+        Box::new(move || Duration::from_millis(m2.load(Ordering::SeqCst) as u64)),
+    );
+    let advance = |ms: i64| {
+        mono.fetch_add(ms, Ordering::SeqCst);
+        wall.fetch_add(ms, Ordering::SeqCst);
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let mut w = small_session(&dir, 0);
+    let mut app = App::new(roundtable::app::keymap::Keymap::default(), "facilitator");
+    let record = |w: &mut roundtable::store::Writer, e: Event| {
+        w.record("facilitator", clock.now(), &e).unwrap()
+    };
+    record(
+        &mut w,
+        Event::StageStarted {
+            stage: "S1".into(),
+            at: clock.now(),
+        },
+    );
+    advance(60_000);
+    let remaining = |w: &roundtable::store::Writer| {
+        w.session().stages["S1"].remaining_millis(clock.now()) / 1000
+    };
+    assert_eq!(remaining(&w), 540);
+    assert!(clock.jump().is_none(), "no jump yet");
+
+    // The wall clock jumps back ten minutes: the countdown carries on.
+    wall.fetch_sub(600_000, Ordering::SeqCst);
+    advance(1_000);
+    assert_eq!(remaining(&w), 539, "the countdown ignores the jump");
+    let (seen_wall, ours) = clock.jump().expect("the jump is noticed");
+    assert_eq!(ours, t(61));
+    assert_eq!(seen_wall.millis_since(ours), -600_000);
+    assert!(clock.jump().is_none(), "each jump is noted once");
+    for fx in update(
+        &mut app,
+        w.session(),
+        Msg::ClockJumped {
+            wall: seen_wall,
+            session: ours,
+        },
+        clock.now(),
+    ) {
+        if let Effect::Record { event, .. } = fx {
+            record(&mut w, event);
+        }
+    }
+    assert!(
+        app.message
+            .clone()
+            .unwrap()
+            .text
+            .contains("jumped back 10:00")
+    );
+    record(&mut w, statement(0));
+
+    // And forward an hour.
+    wall.fetch_add(3_600_000, Ordering::SeqCst);
+    advance(2_000);
+    assert_eq!(remaining(&w), 537);
+    let (seen_wall, ours) = clock.jump().expect("a forward jump is noticed too");
+    record(
+        &mut w,
+        Event::ClockNoted {
+            wall: seen_wall,
+            session: ours,
+        },
+    );
+    record(
+        &mut w,
+        Event::StageEnded {
+            stage: "S1".into(),
+            at: clock.now(),
+        },
+    );
+    assert_eq!(
+        w.session().stages["S1"].elapsed_millis(clock.now()),
+        63_000,
+        "63 s of stage, whatever the wall clock did"
+    );
+    assert_eq!(w.session().clock_notes.len(), 2);
+    let last = w.last_record_time().unwrap();
+    drop(w);
+
+    // Record times never run backwards.
+    let times: Vec<Timestamp> = std::fs::read_to_string(journal(&dir))
+        .unwrap()
+        .lines()
+        .map(|l| roundtable::store::record::decode(l.as_bytes()).unwrap().at)
+        .collect();
+    assert!(times.windows(2).all(|p| p[0] <= p[1]), "{times:?}");
+    assert!(roundtable::store::verify(&dir).unwrap().failure.is_none());
+
+    // Reopened on a machine whose clock is behind the journal: still no going back.
+    let behind = SessionClock::new(
+        last,
+        Box::new(|| t(-86_400)),
+        Box::new(|| Duration::from_millis(0)),
+    );
+    assert!(behind.now() >= last);
 }

@@ -113,6 +113,11 @@ pub enum Msg {
         token: u64,
         error: String,
     },
+    /// The computer's clock disagrees with the session's monotonic one.
+    ClockJumped {
+        wall: Timestamp,
+        session: Timestamp,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -275,6 +280,28 @@ pub fn update(app: &mut App, session: &Session, msg: Msg, now: Timestamp) -> Vec
             }
         }
         Msg::Tick => stage::tick(app, session, now, &mut fx),
+        Msg::ClockJumped {
+            wall,
+            session: ours,
+        } => {
+            let by = wall.millis_since(ours);
+            let way = if by < 0 { "back" } else { "forward" };
+            app.record(
+                session,
+                Event::ClockNoted {
+                    wall,
+                    session: ours,
+                },
+                &mut fx,
+            );
+            app.say(
+                Tone::Info,
+                format!(
+                    "The computer's clock jumped {way} {}; roundtable keeps its own time (noted in the record)",
+                    crate::domain::time::mmss(by.abs() / 1000)
+                ),
+            );
+        }
         Msg::Committed { token, seq } => {
             if let Some(i) = app.pending.iter().position(|p| p.token == token) {
                 let p = app.pending.remove(i);
@@ -328,6 +355,13 @@ pub fn describe(e: &Event) -> String {
             )
         }
         Event::ConceptCreated { id, name, .. } => format!("concept {id} “{name}”"),
+        Event::ClockNoted { wall, session } => {
+            format!(
+                "clock jumped: the computer said {}, the session {}",
+                wall.clock_time(),
+                session.clock_time()
+            )
+        }
         Event::ConceptRenamed { concept, .. } => format!("{concept} renamed"),
         Event::ConceptDescribed { concept, .. } => format!("{concept} described"),
         Event::StatementsLinked {

@@ -39,6 +39,12 @@ pub enum Event {
         head: String,
         statements: Vec<StatementId>,
     },
+    /// The computer's clock disagreed with the session's (it jumped); the
+    /// session kept counting from its own monotonic clock.
+    ClockNoted {
+        wall: Timestamp,
+        session: Timestamp,
+    },
     ParticipantAdded {
         participant: Participant,
     },
@@ -209,6 +215,7 @@ impl Event {
         match self {
             Event::SessionCreated { .. } => "SessionCreated",
             Event::SourceAdded { .. } => "SourceAdded",
+            Event::ClockNoted { .. } => "ClockNoted",
             Event::ParticipantAdded { .. } => "ParticipantAdded",
             Event::ConsentChanged { .. } => "ConsentChanged",
             Event::StageAdded { .. } => "StageAdded",

@@ -61,6 +61,9 @@ pub struct Session {
     /// Sessions drawn on, by key (cross-session workspaces only).
     #[serde(default)]
     pub sources: IndexMap<String, SourceRef>,
+    /// Times the computer's clock jumped: (wall time, session time).
+    #[serde(default)]
+    pub clock_notes: Vec<(Timestamp, Timestamp)>,
 }
 
 fn unknown<T: std::fmt::Display>(what: &'static str, id: &T) -> DomainError {
@@ -387,6 +390,7 @@ impl Session {
                 }
                 Ok(())
             }
+            Event::ClockNoted { .. } => Ok(()),
             Event::ParticipantAdded { participant: p } => {
                 new_id(
                     ParticipantId::WHAT,
@@ -969,6 +973,7 @@ impl Session {
                     },
                 );
             }
+            Event::ClockNoted { wall, session } => self.clock_notes.push((wall, session)),
             Event::ParticipantAdded { participant } => {
                 self.participants
                     .insert(participant.id.clone(), participant);

@@ -25,7 +25,19 @@ pub fn acquire(dir: &Path, now: Timestamp) -> Result<WriterLock> {
         .truncate(false)
         .open(&path)
         .map_err(io_err(&path))?;
-    match file.try_lock() {
+    // A writer that is just closing (or a process being spawned, which holds
+    // copies of descriptors until it execs) may hold the lock for a moment.
+    let mut tries = 0;
+    let locked = loop {
+        match file.try_lock() {
+            Err(std::fs::TryLockError::WouldBlock) if tries < 10 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => break other,
+        }
+    };
+    match locked {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
             let mut holder = String::new();

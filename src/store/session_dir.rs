@@ -214,10 +214,33 @@ impl Writer {
         Ok(committed)
     }
 
+    /// When the journal's last record was written, if it can be read.
+    pub fn last_record_time(&self) -> Option<Timestamp> {
+        last_record_time(&self.dir)
+    }
+
     /// Writes `snapshot.ron` for the current state, atomically.
     pub fn snapshot(&self) -> Result<()> {
         snapshot::write(&self.dir, self.records(), self.head(), &self.session)
     }
+}
+
+/// The time of the journal's last complete record, read from its tail.
+pub fn last_record_time(dir: &Path) -> Option<Timestamp> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = File::open(dir.join(JOURNAL)).ok()?;
+    let len = f.metadata().ok()?.len();
+    let from = len.saturating_sub(super::limits::MAX_LINE as u64 + 1);
+    f.seek(SeekFrom::Start(from)).ok()?;
+    let mut tail = Vec::new();
+    f.take(len - from).read_to_end(&mut tail).ok()?;
+    let end = tail.iter().rposition(|b| *b == b'\n')?;
+    let start = tail[..end]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    super::record::decode(&tail[start..end]).ok().map(|r| r.at)
 }
 
 fn set_aside_torn_tail(dir: &Path, torn: &journal::TornTail, now: Timestamp) -> Result<Warning> {
