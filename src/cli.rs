@@ -114,6 +114,21 @@ pub enum Command {
     /// committed sequence number only after it is synced.
     #[command(hide = true)]
     DebugAppend { session: String },
+    /// Write a large generated session (for benchmarks).
+    #[command(hide = true)]
+    Generate {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        statements: usize,
+        #[arg(long, default_value_t = 1_000)]
+        rounds: usize,
+        #[arg(long, default_value_t = 500)]
+        concepts: usize,
+        /// Pad the journal to at least this many records.
+        #[arg(long, default_value_t = 0)]
+        records: usize,
+    },
     /// Write the example session (used to build the shipped example).
     Demo {
         /// Folder to write it to [default: SESSIONS/2026-03-14-cag-findings].
@@ -380,6 +395,35 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
                 writeln!(out, "{} st{n}", c.seq)?;
                 out.flush()?;
             }
+        }
+        Command::Generate {
+            out: dest,
+            statements,
+            rounds,
+            concepts,
+            records,
+        } => {
+            let start = std::time::Instant::now();
+            let g = crate::generate::write(
+                &dest,
+                crate::generate::Spec {
+                    statements,
+                    rounds,
+                    concepts,
+                    records,
+                },
+            )?;
+            writeln!(
+                out,
+                "Wrote {}: {} records, {} statements, {} rounds, {} concepts in {:.1} s",
+                dest.display(),
+                g.records,
+                g.session.statements.len(),
+                g.session.rounds.len(),
+                g.session.concepts.len(),
+                start.elapsed().as_secs_f64()
+            )?;
+            Ok(0)
         }
         Command::Demo { out: dest } => {
             let dir = dest.unwrap_or_else(|| cli.sessions.join(demo::EXAMPLE));

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod demo;
 pub mod domain;
 pub mod export;
+pub mod generate;
 pub mod picker;
 pub mod review;
 pub mod store;
