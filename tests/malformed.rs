@@ -302,12 +302,12 @@ fn snapshots() {
         ),
         (
             "nested",
-            format!("(format:2,seq:{})", "(".repeat(10_000)).into_bytes(),
+            format!("(format:3,seq:{})", "(".repeat(10_000)).into_bytes(),
             vec!["snapshot.ron: line 1", "nested more than"],
         ),
         (
             "invalid UTF-8",
-            b"(format:2,\xff)".to_vec(),
+            b"(format:3,\xff)".to_vec(),
             vec!["snapshot.ron: line 1: not valid UTF-8"],
         ),
         (

@@ -310,6 +310,16 @@ proptest! {
                 snap_seq = Some(w.records());
             }
         }
+                // The voice balance kept by `apply` equals a count from scratch.
+        let s = w.session();
+        let mut recount = [0u32; 4];
+        for st in s.statements.values().filter(|x| !x.is_retracted()) {
+            if let Some(role) = s.role_of(&st.current().speaker) {
+                let i = RoleGroup::ALL.iter().position(|g| *g == role.group()).unwrap();
+                recount[i] += 1;
+            }
+        }
+        prop_assert_eq!(s.voices, recount);
         let live = canon(w.session());
         let records = w.records();
         drop(w);

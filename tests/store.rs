@@ -41,9 +41,9 @@ fn a_bad_snapshot_costs_time_not_data() {
     w.snapshot().unwrap();
     drop(w);
     for garbage in [
-        &b"(format:2,seq:"[..],
+        &b"(format:3,seq:"[..],
         b"\xff\xfe",
-        b"(format:2,seq:3,hash:\"00\",body:\"00\")\n()",
+        b"(format:3,seq:3,hash:\"00\",body:\"00\")\n()",
     ] {
         std::fs::write(dir.join("snapshot.ron"), garbage).unwrap();
         let (w, warnings) = Writer::open(&dir, t(50)).unwrap();

@@ -254,10 +254,78 @@ fn current_concept(app: &App, session: &Session) -> Option<ConceptId> {
         .map(|c| c.id.clone())
 }
 
+/// The statements listed on the synthesis screen. Without a filter, rows are
+/// read straight from the sessions by position, so a screenful costs the
+/// same with a hundred statements or a hundred thousand; a filter scans once.
+pub struct Listing<'a> {
+    app: &'a App,
+    session: &'a Session,
+    filtered: Option<Vec<Item<'a>>>,
+}
+
+impl<'a> Listing<'a> {
+    pub fn len(&self) -> usize {
+        match &self.filtered {
+            Some(v) => v.len(),
+            None if self.app.sources.is_empty() => self.session.statements.len(),
+            None => self
+                .app
+                .sources
+                .iter()
+                .map(|s| s.session.statements.len())
+                .sum(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, mut i: usize) -> Option<Item<'a>> {
+        if let Some(v) = &self.filtered {
+            return v.get(i).map(|x| Item {
+                id: x.id.clone(),
+                statement: x.statement,
+                home: x.home,
+            });
+        }
+        if self.app.sources.is_empty() {
+            let (_, s) = self.session.statements.get_index(i)?;
+            return Some(Item {
+                id: s.id.clone(),
+                statement: s,
+                home: self.session,
+            });
+        }
+        for src in &self.app.sources {
+            let n = src.session.statements.len();
+            if i < n {
+                let (_, s) = src.session.statements.get_index(i)?;
+                return Some(Item {
+                    id: StatementId::new(format!("{}.{}", src.key, s.id)),
+                    statement: s,
+                    home: &src.session,
+                });
+            }
+            i -= n;
+        }
+        None
+    }
+}
+
+pub fn listing<'a>(app: &'a App, session: &'a Session, filter: &str) -> Listing<'a> {
+    let filtered = (!filter.trim().is_empty()).then(|| filtered(app, session, filter));
+    Listing {
+        app,
+        session,
+        filtered,
+    }
+}
+
 fn current_statement(app: &App, session: &Session) -> Option<StatementId> {
-    let list = filtered(app, session, &app.synthesis.filter);
+    let list = listing(app, session, &app.synthesis.filter);
     list.get(app.synthesis.statement.min(list.len().saturating_sub(1)))
-        .map(|s| s.id.clone())
+        .map(|s| s.id)
 }
 
 pub fn current_interpretation(app: &App, session: &Session) -> Option<InterpretationId> {
@@ -317,7 +385,7 @@ pub fn action(
     now: Timestamp,
     fx: &mut Vec<Effect>,
 ) {
-    let n_statements = filtered(app, session, &app.synthesis.filter).len();
+    let n_statements = listing(app, session, &app.synthesis.filter).len();
     let has_sources = !app.sources.is_empty();
     let st = &mut app.synthesis;
     match action {

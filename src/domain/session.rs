@@ -4,7 +4,7 @@ use super::agenda::{Adjustment, Pause, Stage, StageRuntime, StageState};
 use super::error::DomainError;
 use super::event::Event;
 use super::ids::*;
-use super::participant::{Participant, Role};
+use super::participant::{Participant, Role, RoleGroup};
 use super::statement::{Retraction, Speaker, Statement, StatementVersion};
 use super::synthesis::{
     Concept, Interpretation, InterpretationStatus, Memo, StatusChange, Translation, TranslationKind,
@@ -64,6 +64,10 @@ pub struct Session {
     /// Times the computer's clock jumped: (wall time, session time).
     #[serde(default)]
     pub clock_notes: Vec<(Timestamp, Timestamp)>,
+    /// Statements not retracted, per role group (service users, carers,
+    /// staff, others), kept up to date by `apply` so the projector's voice
+    /// balance costs nothing per frame.
+    pub voices: [u32; 4],
 }
 
 fn unknown<T: std::fmt::Display>(what: &'static str, id: &T) -> DomainError {
@@ -180,6 +184,11 @@ impl Session {
         self.stages
             .values()
             .find(|s| s.state() == StageState::NotStarted)
+    }
+
+    fn voice_slot(&self, speaker: &Speaker) -> Option<usize> {
+        let group = self.role_of(speaker)?.group();
+        RoleGroup::ALL.iter().position(|g| *g == group)
     }
 
     pub fn role_of(&self, speaker: &Speaker) -> Option<Role> {
@@ -1060,6 +1069,9 @@ impl Session {
                 captured_by,
                 at,
             } => {
+                if let Some(i) = self.voice_slot(&speaker) {
+                    self.voices[i] += 1;
+                }
                 self.statements.insert(
                     id.clone(),
                     Statement {
@@ -1089,6 +1101,16 @@ impl Session {
                 by,
                 at,
             } => {
+                let before = self
+                    .statements
+                    .get(&statement)
+                    .and_then(|s| self.voice_slot(&s.current().speaker));
+                if let Some(i) = before {
+                    self.voices[i] = self.voices[i].saturating_sub(1);
+                }
+                if let Some(i) = self.voice_slot(&speaker) {
+                    self.voices[i] += 1;
+                }
                 if let Some(s) = self.statements.get_mut(&statement) {
                     s.amendments.push(StatementVersion {
                         text,
@@ -1107,6 +1129,13 @@ impl Session {
                 by,
                 at,
             } => {
+                if let Some(i) = self
+                    .statements
+                    .get(&statement)
+                    .and_then(|s| self.voice_slot(&s.current().speaker))
+                {
+                    self.voices[i] = self.voices[i].saturating_sub(1);
+                }
                 if let Some(s) = self.statements.get_mut(&statement) {
                     s.retracted = Some(Retraction { at, by, reason });
                 }

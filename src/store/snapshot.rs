@@ -1,7 +1,7 @@
 //! `snapshot.ron`: the session as it stood at some record, so that opening
 //! need not replay everything. A cache: losing it costs time, never data.
 //!
-//! Two lines: a header `(format:2,seq:N,hash:"…",body:"<sha256>")` and the
+//! Two lines: a header `(format:3,seq:N,hash:"…",body:"<sha256>")` and the
 //! session itself. `hash` must match journal record `seq`, and `body` the
 //! SHA-256 of the second line's exact bytes, or the snapshot is not used.
 
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 pub const SNAPSHOT: &str = "snapshot.ron";
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

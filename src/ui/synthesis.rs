@@ -4,7 +4,7 @@
 use super::widgets::speaker_label;
 use super::{Theme, panel};
 use crate::app::App;
-use crate::app::synthesis::{Pane, SynthView, active_concepts, current_interpretation, filtered};
+use crate::app::synthesis::{Pane, SynthView, active_concepts, current_interpretation, listing};
 use crate::domain::Session;
 use crate::domain::analysis::{Accounts, grid_with, provenance_with};
 use ratatui::Frame;
@@ -107,7 +107,7 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) 
         detail_area,
     );
 
-    let statements = filtered(app, session, &st.filter);
+    let statements = listing(app, session, &st.filter);
     let title = if st.filter.is_empty() {
         format!(
             " Statements ({}) — space mark · / filter · Tab pane ",
@@ -126,25 +126,36 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) 
     f.render_widget(block, right);
     let cursor = st.statement.min(statements.len().saturating_sub(1));
     let width = inner.width as usize;
-    let id_w = statements
+    // Only the rows on screen are built, and only their concept links looked up.
+    let rows: Vec<(usize, crate::app::synthesis::Item)> =
+        window(cursor, statements.len(), inner.height as usize)
+            .filter_map(|i| statements.get(i).map(|item| (i, item)))
+            .collect();
+    let id_w = rows
         .iter()
-        .map(|i| i.id.as_str().len())
+        .map(|(_, i)| i.id.as_str().len())
         .max()
         .unwrap_or(4)
         .max(5);
+    let mut links: std::collections::HashMap<&str, Vec<&str>> = rows
+        .iter()
+        .map(|(_, i)| (i.id.as_str(), Vec::new()))
+        .collect();
+    for c in session.concepts.values().filter(|c| c.is_active()) {
+        for s in &c.statements {
+            if let Some(v) = links.get_mut(s.as_str()) {
+                v.push(c.id.as_str());
+            }
+        }
+    }
     let mut lines = Vec::new();
-    for i in window(cursor, statements.len(), inner.height as usize) {
-        let item = &statements[i];
+    for (i, item) in &rows {
+        let i = *i;
         let s = item.statement;
         let v = s.current();
         let marked = st.marked_statements.contains(&item.id);
         let here = i == cursor;
-        let concepts: Vec<&str> = session
-            .concepts
-            .values()
-            .filter(|c| c.is_active() && c.statements.contains(&item.id))
-            .map(|c| c.id.as_str())
-            .collect();
+        let concepts: Vec<&str> = links.get(item.id.as_str()).cloned().unwrap_or_default();
         let linked = if concepts.is_empty() {
             String::new()
         } else {

@@ -128,19 +128,7 @@ pub fn round_lines<'a>(
 
 /// Statements per role group, retracted ones and the whole group's left out.
 pub fn voice_balance(session: &Session) -> Vec<(RoleGroup, u32)> {
-    let mut counts = [0u32; 4];
-    for s in session.statements.values().filter(|s| !s.is_retracted()) {
-        if let Speaker::Participant(p) = &s.current().speaker
-            && let Some(role) = session.participants.get(p).map(|p| p.role)
-        {
-            let i = RoleGroup::ALL
-                .iter()
-                .position(|g| *g == role.group())
-                .unwrap_or(3);
-            counts[i] += 1;
-        }
-    }
-    RoleGroup::ALL.iter().copied().zip(counts).collect()
+    RoleGroup::ALL.iter().copied().zip(session.voices).collect()
 }
 
 pub fn voice_line<'a>(session: &Session, width: u16, theme: &Theme) -> Line<'a> {
