@@ -8,7 +8,7 @@ use crate::domain::{
 };
 use ratatui_textarea::TextArea;
 
-pub const PLACEHOLDER: &str = "Type what was said. #tag to tag, @P2 to attribute. Enter saves.";
+pub const PLACEHOLDER: &str = "Type what was said · #tag · @P2";
 
 pub struct CaptureState {
     pub input: TextArea<'static>,
