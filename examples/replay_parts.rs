@@ -5,7 +5,9 @@ use std::io::BufRead;
 use std::time::Instant;
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: replay_parts JOURNAL");
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: replay_parts JOURNAL");
     let lines: Vec<Vec<u8>> = std::io::BufReader::new(std::fs::File::open(&path).unwrap())
         .split(b'\n')
         .map(|l| l.unwrap())
@@ -14,7 +16,11 @@ fn main() {
     for l in &lines {
         std::hint::black_box(record::check_hash(l).unwrap());
     }
-    println!("hash {} lines: {:.2} s", lines.len(), t.elapsed().as_secs_f64());
+    println!(
+        "hash {} lines: {:.2} s",
+        lines.len(),
+        t.elapsed().as_secs_f64()
+    );
     let t = Instant::now();
     let mut records = Vec::with_capacity(lines.len());
     for l in &lines {

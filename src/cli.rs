@@ -342,30 +342,10 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             focus,
             look,
         } => {
+            let keymap = load_keymap(&look)?;
             let (writer, warnings, loaded) =
                 open_workspace(&cli.sessions, &sources, into, title, focus, &look.actor)?;
-            let keymap_path = look
-                .keymap
-                .clone()
-                .or_else(crate::app::keymap::default_path);
-            let keymap =
-                crate::app::keymap::Keymap::load(keymap_path.as_deref()).map_err(|reason| {
-                    StoreError::Invalid {
-                        path: keymap_path.clone().unwrap_or_default(),
-                        reason,
-                    }
-                })?;
-            crate::tui::run(
-                writer,
-                crate::tui::Options {
-                    theme: crate::ui::Theme::new(look.theme),
-                    actor: look.actor,
-                    keymap,
-                    warnings,
-                    sources: loaded,
-                },
-            )?;
-            Ok(0)
+            run_tui(writer, warnings, look, keymap, loaded)
         }
         Command::Review { session, theme } => {
             let dir = match session {
@@ -450,17 +430,33 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
 
 /// Opens `dir` for writing and runs the live screens on it.
 pub fn run_live(dir: &Path, look: Look) -> Result<i32, Failure> {
-    let keymap_path = look
+    let keymap = load_keymap(&look)?;
+    let (writer, warnings) = Writer::open(dir, now())?;
+    run_tui(writer, warnings, look, keymap, Vec::new())
+}
+
+/// The user's key bindings (`--keymap`, or the config folder's `keymap.ron`).
+fn load_keymap(look: &Look) -> Result<crate::app::keymap::Keymap, Failure> {
+    let path = look
         .keymap
         .clone()
         .or_else(crate::app::keymap::default_path);
-    let keymap = crate::app::keymap::Keymap::load(keymap_path.as_deref()).map_err(|reason| {
+    crate::app::keymap::Keymap::load(path.as_deref()).map_err(|reason| {
         Failure::Store(StoreError::Invalid {
-            path: keymap_path.clone().unwrap_or_default(),
+            path: path.clone().unwrap_or_default(),
             reason,
         })
-    })?;
-    let (writer, warnings) = Writer::open(dir, now())?;
+    })
+}
+
+/// Runs the live screens on an open session (or workspace, with `sources`).
+fn run_tui(
+    writer: Writer,
+    warnings: Vec<String>,
+    look: Look,
+    keymap: crate::app::keymap::Keymap,
+    sources: Vec<crate::app::synthesis::Source>,
+) -> Result<i32, Failure> {
     crate::tui::run(
         writer,
         crate::tui::Options {
@@ -468,7 +464,7 @@ pub fn run_live(dir: &Path, look: Look) -> Result<i32, Failure> {
             actor: look.actor,
             keymap,
             warnings,
-            sources: Vec::new(),
+            sources,
         },
     )?;
     Ok(0)

@@ -2,8 +2,8 @@
 //! from a template with a title and a focus.
 
 use crate::cli::{Failure, Look, NewSession, new_session, run_live};
+use crate::store;
 use crate::store::template::{Template, list_templates};
-use crate::store::{self, journal::JOURNAL};
 use crate::ui::{Theme, ThemeName, centred, panel};
 use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
@@ -50,14 +50,7 @@ pub enum Outcome {
 
 impl Picker {
     pub fn load(sessions: &Path) -> Result<Self, Failure> {
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir(sessions)
-            .map(|rd| {
-                rd.filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.join(JOURNAL).is_file())
-                    .collect()
-            })
-            .unwrap_or_default();
-        dirs.sort();
+        let mut dirs = store::session_dirs(sessions)?;
         dirs.reverse();
         let entries = dirs
             .into_iter()

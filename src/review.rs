@@ -67,14 +67,8 @@ pub struct Browser {
 
 impl Browser {
     pub fn load(sessions: &Path) -> Self {
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir(sessions)
-            .map(|rd| {
-                rd.filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.join(JOURNAL).is_file())
-                    .collect()
-            })
-            .unwrap_or_default();
-        dirs.sort();
+        // A folder that cannot be listed shows as no sessions; the browser says so.
+        let dirs = store::session_dirs(sessions).unwrap_or_default();
         let entries = dirs
             .into_iter()
             .map(|dir| match store::open_read_only(&dir) {

@@ -3,26 +3,13 @@
 
 use crate::domain::time::mmss;
 use crate::domain::{Session, StageState};
-use crate::store::{self, StoreError, journal::JOURNAL};
+use crate::store::{self, StoreError};
 use std::fmt::Write;
 use std::path::Path;
 
 /// One line per session folder: date, title, counts, focus; damaged ones say so.
 pub fn list_sessions(sessions: &Path) -> Result<Vec<String>, StoreError> {
-    let mut dirs: Vec<_> = match std::fs::read_dir(sessions) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.join(JOURNAL).is_file())
-            .collect(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => {
-            return Err(StoreError::Io {
-                path: sessions.to_owned(),
-                source: e,
-            });
-        }
-    };
-    dirs.sort();
+    let dirs = store::session_dirs(sessions)?;
     let mut out = Vec::new();
     for dir in dirs {
         let name = dir

@@ -13,4 +13,4 @@ pub mod template;
 
 pub use error::{FileProblem, StoreError};
 pub use journal::Committed;
-pub use session_dir::{ReadOnly, Verification, Writer, open_read_only, verify};
+pub use session_dir::{ReadOnly, Verification, Writer, open_read_only, session_dirs, verify};

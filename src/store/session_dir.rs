@@ -385,3 +385,18 @@ pub fn verify(dir: &Path) -> Result<Verification> {
         notes,
     })
 }
+
+/// The session folders under `sessions` (those holding a journal), sorted by
+/// name; none when the folder does not exist.
+pub fn session_dirs(sessions: &Path) -> Result<Vec<PathBuf>> {
+    let mut dirs: Vec<PathBuf> = match fs::read_dir(sessions) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.join(JOURNAL).is_file())
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(io_err(sessions)(e)),
+    };
+    dirs.sort();
+    Ok(dirs)
+}

@@ -25,17 +25,7 @@ pub const MIN_HEIGHT: u16 = 18;
 pub fn render(f: &mut Frame, app: &App, session: &Session, now: Timestamp, theme: &Theme) {
     let area = f.area();
     f.render_widget(Block::new().style(theme.base), area);
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let msg = format!(
-            "Please enlarge the window: roundtable needs at least {MIN_WIDTH}×{MIN_HEIGHT} (now {}×{}).",
-            area.width, area.height
-        );
-        f.render_widget(
-            Paragraph::new(msg)
-                .style(theme.accent)
-                .wrap(Wrap { trim: true }),
-            area,
-        );
+    if too_small(f, "roundtable", theme) {
         return;
     }
     let [head, body, status] = Layout::vertical([
@@ -56,6 +46,26 @@ pub fn render(f: &mut Frame, app: &App, session: &Session, now: Timestamp, theme
     for overlay in &app.overlays {
         render_overlay(f, area, app, overlay, theme);
     }
+}
+
+/// Asks for a larger window instead of drawing a cramped screen. Returns
+/// whether it did.
+pub fn too_small(f: &mut Frame, what: &str, theme: &Theme) -> bool {
+    let area = f.area();
+    if area.width >= MIN_WIDTH && area.height >= MIN_HEIGHT {
+        return false;
+    }
+    let msg = format!(
+        "Please enlarge the window: {what} needs at least {MIN_WIDTH}×{MIN_HEIGHT} (now {}×{}).",
+        area.width, area.height
+    );
+    f.render_widget(
+        Paragraph::new(msg)
+            .style(theme.accent)
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+    true
 }
 
 fn header_height(session: &Session, width: u16) -> u16 {

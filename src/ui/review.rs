@@ -1,7 +1,7 @@
 //! Rendering for `roundtable review`.
 
 use super::widgets::{bar, result_lines, speaker_label};
-use super::{MIN_HEIGHT, MIN_WIDTH, Theme, panel};
+use super::{Theme, panel};
 use crate::domain::analysis::{Accounts, grid, provenance};
 use crate::domain::time::mmss;
 use crate::domain::{Event, Role, Session, StageState};
@@ -14,17 +14,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 pub fn render(f: &mut Frame, review: &Review, theme: &Theme) {
     let area = f.area();
     f.render_widget(Block::new().style(theme.base), area);
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let msg = format!(
-            "Please enlarge the window: review needs at least {MIN_WIDTH}×{MIN_HEIGHT} (now {}×{}).",
-            area.width, area.height
-        );
-        f.render_widget(
-            Paragraph::new(msg)
-                .style(theme.accent)
-                .wrap(Wrap { trim: true }),
-            area,
-        );
+    if super::too_small(f, "review", theme) {
         return;
     }
     match &review.view {
