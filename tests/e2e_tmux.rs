@@ -115,8 +115,13 @@ impl Tmux {
     }
 
     fn new_session(&self) -> PathBuf {
+        self.new_session_with("[(id: \"P1\", role: ServiceUser), (id: \"P2\", role: UnpaidCarer), (id: \"P3\", role: Staff)]")
+    }
+
+    /// A session from the CAG template with these participants (a RON list).
+    fn new_session_with(&self, participants: &str) -> PathBuf {
         let people = self.sessions.join("people.ron");
-        std::fs::write(&people, "[(id: \"P1\", role: ServiceUser), (id: \"P2\", role: UnpaidCarer), (id: \"P3\", role: Staff)]").unwrap();
+        std::fs::write(&people, participants).unwrap();
         let out = Command::new(BIN)
             .args([
                 "--sessions",
@@ -451,36 +456,9 @@ fn review_scrubs_back_before_the_first_vote_and_forward_to_the_end() {
 #[test]
 fn synthesis_from_concepts_to_an_agreed_interpretation() {
     let t = Tmux::new("synth");
-    let people = t.sessions.join("people4.ron");
-    std::fs::write(&people, "[(id: \"P1\", role: ServiceUser), (id: \"P2\", role: UnpaidCarer), (id: \"P3\", role: Staff), (id: \"P4\", role: UnpaidCarer)]").unwrap();
-    let out = Command::new(BIN)
-        .args([
-            "--sessions",
-            t.sessions.to_str().unwrap(),
-            "new",
-            "--template",
-            "cag-roundtable",
-            "--title",
-            "Synthesis run",
-        ])
-        .args([
-            "--focus",
-            "What do the findings mean?",
-            "--participants",
-            people.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let dir = t.new_session_with(
+        "[(id: \"P1\", role: ServiceUser), (id: \"P2\", role: UnpaidCarer), (id: \"P3\", role: Staff), (id: \"P4\", role: UnpaidCarer)]",
     );
-    let dir = std::fs::read_dir(&t.sessions)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.join("journal.ron").exists())
-        .unwrap();
     t.start(&format!("run {}", dir.display()));
     t.wait_for("Waiting to start");
     t.keys(&["s"]);

@@ -7,6 +7,8 @@ use roundtable::review::{Review, Tab, View};
 use roundtable::ui::{Theme, review};
 use std::path::Path;
 
+mod common;
+
 fn press(r: &mut Review, codes: &[KeyCode]) {
     for c in codes {
         r.key(KeyEvent::new(*c, KeyModifiers::NONE));
@@ -17,16 +19,7 @@ fn draw(r: &Review, w: u16, h: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
     term.draw(|f| review::render(f, r, &Theme::default()))
         .unwrap();
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let line: String = (0..buf.area.width)
-            .map(|x| buf[(x, y)].symbol().to_owned())
-            .collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    common::screen_text(&term)
 }
 
 fn opened() -> Review {

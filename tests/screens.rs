@@ -39,18 +39,8 @@ fn nth_ballot_in(round: &'static str, n: usize) -> impl Fn(&Event) -> bool {
     }
 }
 
-fn text_of(term: &Terminal<TestBackend>) -> String {
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let line: String = (0..buf.area.width)
-            .map(|x| buf[(x, y)].symbol().to_owned())
-            .collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
+mod common;
+use common::screen_text as text_of;
 
 fn draw(app: &App, session: &Session, now: Timestamp, w: u16, h: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();

@@ -86,3 +86,17 @@ pub fn lines(dir: &Path) -> (Vec<u8>, Vec<usize>) {
 pub fn canon(s: &Session) -> String {
     ron::to_string(s).expect("serialise session")
 }
+
+/// What a terminal shows, as text: one line per row, trailing spaces trimmed.
+pub fn screen_text(term: &ratatui::Terminal<ratatui::backend::TestBackend>) -> String {
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let line: String = (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_owned())
+            .collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
