@@ -2,7 +2,6 @@
 //! the writer lock, so it works while another process runs the session.
 
 use crate::domain::{Session, StageState, Timestamp};
-use crate::store::journal::{self, JOURNAL};
 use crate::store::record::Record;
 use crate::store::{self, StoreError};
 use crate::ui::Theme;
@@ -164,26 +163,17 @@ const CHECKPOINT: usize = 500;
 
 impl Loaded {
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        // One pass: verify every record and keep each for the scrubber.
         let mut records = Vec::new();
         let mut checkpoints = vec![Session::default()];
-        let mut session = Session::default();
-        let scan = journal::scan(&dir.join(JOURNAL), 1, 0, &mut |r| {
-            session.apply(&r.event).map_err(|e| e.to_string())?;
+        let (verification, session) = store::verify_with(dir, &mut |r, s| {
             records.push(r);
             if records.len() % CHECKPOINT == 0 {
-                checkpoints.push(session.clone());
+                checkpoints.push(s.clone());
             }
-            Ok(())
         })?;
-        let damage = scan.damage.map(|d| d.to_string()).or_else(|| {
-            scan.torn.map(|t| {
-                format!(
-                    "line {}: the last record is cut short (a write was interrupted)",
-                    t.line
-                )
-            })
-        });
-        let verification = store::verify(dir).map_err(|e| e.to_string());
+        let damage = verification.failure.as_ref().map(|f| f.to_string());
+        let verification = Ok(verification);
         let cursor = records.len();
         Ok(Loaded {
             dir: dir.to_owned(),

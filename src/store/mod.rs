@@ -13,4 +13,6 @@ pub mod template;
 
 pub use error::{FileProblem, StoreError};
 pub use journal::Committed;
-pub use session_dir::{ReadOnly, Verification, Writer, open_read_only, session_dirs, verify};
+pub use session_dir::{
+    ReadOnly, Verification, Writer, open_read_only, session_dirs, verify, verify_with,
+};

@@ -325,6 +325,16 @@ pub struct Verification {
 /// Parses every record, checks hashes, sequence and chain, and replays every
 /// event through the domain rules. Ignores the snapshot except to compare it.
 pub fn verify(dir: &Path) -> Result<Verification> {
+    verify_with(dir, &mut |_, _| {}).map(|(v, _)| v)
+}
+
+/// `verify`, also handing each sound record and the session after it to
+/// `also` (review builds its timeline from the same single pass). Returns the
+/// session as of the last sound record too.
+pub fn verify_with(
+    dir: &Path,
+    also: &mut dyn FnMut(super::record::Record, &Session),
+) -> Result<(Verification, Session)> {
     let path = dir.join(JOURNAL);
     let snap = snapshot::read(dir);
     let snap_seq = match &snap {
@@ -338,6 +348,7 @@ pub fn verify(dir: &Path) -> Result<Verification> {
         if r.seq == snap_seq {
             at_snapshot = Some(session.clone());
         }
+        also(r, &session);
         Ok(())
     })?;
     let mut notes = Vec::new();
@@ -378,12 +389,15 @@ pub fn verify(dir: &Path) -> Result<Verification> {
             reason: "the journal holds no records".into(),
         })
     });
-    Ok(Verification {
-        records: scan.records,
-        head: scan.head,
-        failure,
-        notes,
-    })
+    Ok((
+        Verification {
+            records: scan.records,
+            head: scan.head,
+            failure,
+            notes,
+        },
+        session,
+    ))
 }
 
 /// The session folders under `sessions` (those holding a journal), sorted by
