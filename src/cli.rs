@@ -18,6 +18,9 @@ pub enum Failure {
     /// Writing the output failed (for instance a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[from] io::Error),
+    /// A problem already worded for the user.
+    #[error("{0}")]
+    Message(String),
 }
 
 #[derive(Debug, Parser)]
@@ -209,6 +212,7 @@ pub fn slug(date: &str, title: &str) -> String {
 /// Runs a command; the error is a message for the user. Returns the exit code.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Failure> {
     let Some(command) = cli.command else {
+        need_terminal("roundtable")?;
         return crate::picker::run(&cli.sessions, out);
     };
     match command {
@@ -217,12 +221,23 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             demo,
             look,
         } => {
+            // What can fail is checked before anything is created; a session
+            // already open elsewhere is reported before a missing terminal.
+            let keymap = load_keymap(&look)?;
             let dir = match (session, demo) {
-                (_, true) => rehearsal(&cli.sessions, out)?,
+                (_, true) => {
+                    need_terminal("roundtable run")?;
+                    rehearsal(&cli.sessions, out)?
+                }
                 (Some(name), false) => resolve(&cli.sessions, &name)?,
-                (None, false) => return crate::picker::run(&cli.sessions, out),
+                (None, false) => {
+                    need_terminal("roundtable")?;
+                    return crate::picker::run(&cli.sessions, out);
+                }
             };
-            run_live(&dir, look)
+            let (writer, warnings) = Writer::open(&dir, now())?;
+            need_terminal("roundtable run")?;
+            run_tui(writer, warnings, look, keymap, Vec::new())
         }
         Command::New {
             template,
@@ -342,12 +357,14 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             focus,
             look,
         } => {
+            need_terminal("roundtable synthesise")?;
             let keymap = load_keymap(&look)?;
             let (writer, warnings, loaded) =
                 open_workspace(&cli.sessions, &sources, into, title, focus, &look.actor)?;
             run_tui(writer, warnings, look, keymap, loaded)
         }
         Command::Review { session, theme } => {
+            need_terminal("roundtable review")?;
             let dir = match session {
                 Some(name) => Some(resolve(&cli.sessions, &name)?),
                 None => None,
@@ -430,6 +447,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
 
 /// Opens `dir` for writing and runs the live screens on it.
 pub fn run_live(dir: &Path, look: Look) -> Result<i32, Failure> {
+    need_terminal("roundtable run")?;
     let keymap = load_keymap(&look)?;
     let (writer, warnings) = Writer::open(dir, now())?;
     run_tui(writer, warnings, look, keymap, Vec::new())
@@ -441,12 +459,21 @@ fn load_keymap(look: &Look) -> Result<crate::app::keymap::Keymap, Failure> {
         .keymap
         .clone()
         .or_else(crate::app::keymap::default_path);
-    crate::app::keymap::Keymap::load(path.as_deref()).map_err(|reason| {
-        Failure::Store(StoreError::Invalid {
-            path: path.clone().unwrap_or_default(),
-            reason,
-        })
-    })
+    // The message already names the file and line.
+    crate::app::keymap::Keymap::load(path.as_deref()).map_err(Failure::Message)
+}
+
+/// The full-screen commands need a terminal on both ends.
+pub fn need_terminal(command: &str) -> Result<(), Failure> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        Ok(())
+    } else {
+        Err(Failure::Message(format!(
+            "`{command}` is full-screen and needs a terminal; its input or output is redirected. \
+             `list`, `show`, `verify` and `export` work without one."
+        )))
+    }
 }
 
 /// Runs the live screens on an open session (or workspace, with `sources`).

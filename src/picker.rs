@@ -319,7 +319,7 @@ pub fn create(
 pub fn run(sessions: &Path, out: &mut dyn Write) -> Result<i32, Failure> {
     let mut picker = Picker::load(sessions)?;
     let theme = Theme::new(ThemeName::HighContrast);
-    let mut terminal = ratatui::init();
+    let mut terminal = ratatui::try_init()?;
     let chosen = loop {
         if let Err(e) = terminal.draw(|f| picker.render(f, &theme)) {
             ratatui::restore();

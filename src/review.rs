@@ -396,7 +396,7 @@ pub fn run(sessions: &Path, dir: Option<PathBuf>, theme: Theme) -> std::io::Resu
             return Err(std::io::Error::other(m.clone()));
         }
     }
-    let mut terminal = ratatui::init();
+    let mut terminal = ratatui::try_init()?;
     let result = (|| -> std::io::Result<()> {
         while !review.quit {
             terminal.draw(|f| crate::ui::review::render(f, &review, &theme))?;

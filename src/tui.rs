@@ -134,7 +134,7 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
             tone: Tone::Problem,
         });
     }
-    let mut terminal = ratatui::init();
+    let mut terminal = ratatui::try_init()?;
     install_panic_hook();
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
     let rt = tokio::runtime::Builder::new_current_thread()

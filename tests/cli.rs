@@ -384,3 +384,54 @@ fn a_workspace_over_two_sessions_keeps_its_own_journal_and_leaves_the_sources_al
     assert_eq!(w.session().sources.len(), 2);
     assert_eq!(w.session().concepts["c1"].statements.len(), 2);
 }
+
+#[test]
+fn full_screen_commands_without_a_terminal_or_with_a_bad_keymap_explain_and_create_nothing() {
+    let tmp = copy_of_shipped();
+    let bad = tmp.path().join("bad-keymap.ron");
+    std::fs::write(
+        &bad,
+        "[\n  (screen: Projector, key: \"hyper-x\", action: StartStage),\n]",
+    )
+    .unwrap();
+    let before: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let o = roundtable(
+        tmp.path(),
+        &["run", "--demo", "--keymap", bad.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("bad-keymap.ron line 2: `hyper-x` is not a key"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("bad-keymap.ron").count(),
+        1,
+        "the file is named once: {err}"
+    );
+    // Tests run without a terminal: the full-screen commands say so instead of panicking.
+    for args in [
+        &["run", "--demo"][..],
+        &["run", EXAMPLE],
+        &["review"],
+        &["synthesise", EXAMPLE],
+    ] {
+        let o = roundtable(tmp.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&o).contains("is full-screen and needs a terminal"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(!stderr(&o).contains("panicked"), "{args:?}");
+    }
+    let after: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(before, after, "nothing was created");
+}
