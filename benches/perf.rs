@@ -148,7 +148,7 @@ fn replay_1m_records(bencher: divan::Bencher) {
     bencher.bench(|| {
         let mut s = Session::default();
         let scan = journal::scan(&dir.join("journal.ron"), 1, 0, &mut |r| {
-            s.apply(&r.event).map_err(|e| e.to_string())
+            s.apply_owned(r.event).map_err(|e| e.to_string())
         })
         .unwrap();
         assert!(scan.damage.is_none());

@@ -6,7 +6,8 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use roundtable::domain::*;
-use roundtable::store::{self, Writer};
+use roundtable::store::record::Record;
+use roundtable::store::{self, Writer, compact};
 
 #[derive(Debug, Clone)]
 enum Action {
@@ -34,7 +35,7 @@ enum Action {
 }
 
 fn text() -> impl Strategy<Value = String> {
-    "[a-zA-Z0-9 \"',\\\\\n\t#é😀]{1,24}"
+    "[a-zA-Z0-9 \"',\\\\\n\r\t#é😀\u{1b}\u{301}\u{200b}(){}\\[\\]:]{1,24}"
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -277,6 +278,13 @@ fn event(s: &Session, a: &Action, n: usize, at: Timestamp) -> Option<Event> {
     })
 }
 
+fn ron_reads<T: serde::de::DeserializeOwned>(text: &str) -> T {
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str(text)
+        .unwrap()
+}
+
 fn cases() -> u32 {
     std::env::var("ROUNDTABLE_PROPTEST_CASES")
         .ok()
@@ -323,6 +331,19 @@ proptest! {
         let live = canon(w.session());
         let records = w.records();
         drop(w);
+
+        // The fast reader takes every line the store wrote, and the snapshot,
+        // and reads them exactly as ron does.
+        let journal = std::fs::read_to_string(dir.join("journal.ron")).unwrap();
+        for line in journal.lines() {
+            let fast: Option<Record> = compact::from_str(line).ok();
+            prop_assert_eq!(fast, Some(ron_reads::<Record>(line)), "{}", line);
+        }
+        if let Ok(snapshot) = std::fs::read_to_string(dir.join("snapshot.ron")) {
+            let body = snapshot.lines().nth(1).unwrap();
+            let fast: Option<Session> = compact::from_str(body).ok();
+            prop_assert_eq!(fast, Some(ron_reads::<Session>(body)));
+        }
 
         // Snapshot + tail.
         let r = store::open_read_only(&dir).unwrap();

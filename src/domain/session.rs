@@ -85,6 +85,10 @@ fn text(field: &'static str, s: &str, max: usize) -> Result<(), DomainError> {
 }
 
 fn limit(field: &'static str, s: &str, max: usize) -> Result<(), DomainError> {
+    // A character is at least one byte: short text needs no counting.
+    if s.len() <= max {
+        return Ok(());
+    }
     let len = s.chars().count();
     if len > max {
         return Err(DomainError::TooLong { field, len, max });
@@ -146,6 +150,15 @@ impl Session {
     /// session is unchanged.
     pub fn apply(&mut self, event: &Event) -> Result<(), DomainError> {
         self.check(event)?;
+        self.mutate(event.clone());
+        self.applied += 1;
+        Ok(())
+    }
+
+    /// [`Session::apply`] for an event the caller no longer needs, as when
+    /// replaying a journal: the same checks, without copying the event.
+    pub fn apply_owned(&mut self, event: Event) -> Result<(), DomainError> {
+        self.check(&event)?;
         self.mutate(event);
         self.applied += 1;
         Ok(())
@@ -948,8 +961,8 @@ impl Session {
     }
 
     /// Makes the change. Only called after `check` accepted the event.
-    fn mutate(&mut self, event: &Event) {
-        match event.clone() {
+    fn mutate(&mut self, event: Event) {
+        match event {
             Event::SessionCreated {
                 title,
                 focus,

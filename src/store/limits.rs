@@ -78,8 +78,12 @@ pub struct ParseProblem {
 }
 
 /// Parses RON after the depth check, with `Some(..)` implied for options so
-/// hand-written files stay readable.
+/// hand-written files stay readable. Text in the compact form roundtable
+/// writes takes a fast path; everything else, and every error, is `ron`'s.
 pub fn parse_ron<T: DeserializeOwned>(text: &str) -> Result<T, ParseProblem> {
+    if let Ok(value) = super::compact::from_str(text) {
+        return Ok(value);
+    }
     if let Err((line, col)) = check_depth(text) {
         return Err(ParseProblem {
             line,

@@ -1,6 +1,7 @@
 //! Files on disk: session folders, the journal, snapshots, the writer lock,
 //! templates.
 
+pub mod compact;
 pub mod error;
 pub mod fsutil;
 pub mod journal;

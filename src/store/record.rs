@@ -33,6 +33,15 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// Whether `hex` (lowercase) spells `digest`, without building a string.
+fn digest_is(digest: &[u8], hex: &[u8]) -> bool {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    digest.len() * 2 == hex.len()
+        && digest.iter().zip(hex.chunks_exact(2)).all(|(b, h)| {
+            h[0] == DIGITS[usize::from(b >> 4)] && h[1] == DIGITS[usize::from(b & 15)]
+        })
+}
+
 /// Writes a record as one line (with its newline) and returns it with its hash.
 pub fn encode(
     seq: u64,
@@ -63,18 +72,24 @@ pub fn check_hash(line: &[u8]) -> Result<&str, String> {
     }
     let split = line.len() - SUFFIX_LEN;
     let (body, suffix) = line.split_at(split);
+    let not_a_hash = "it does not end with a record hash (cut short, or not a record)";
     let hash = suffix
         .strip_prefix(HASH_TAG.as_bytes())
         .and_then(|s| s.get(..HASH_HEX))
-        .filter(|h| {
-            h.iter()
-                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-        })
-        .and_then(|h| std::str::from_utf8(h).ok())
-        .ok_or("it does not end with a record hash (cut short, or not a record)")?;
-    if sha256_hex(body) != hash {
-        return Err("record hash does not match its content (edited or corrupted)".into());
+        .ok_or(not_a_hash)?;
+    // A match means `hash` is 64 lowercase hex digits; only a mismatch
+    // needs telling apart from a malformed hash.
+    if !digest_is(&Sha256::digest(body), hash) {
+        let well_formed = hash
+            .iter()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+        return Err(if well_formed {
+            "record hash does not match its content (edited or corrupted)".into()
+        } else {
+            not_a_hash.into()
+        });
     }
+    let hash = std::str::from_utf8(hash).map_err(|_| not_a_hash)?;
     Ok(hash)
 }
 

@@ -58,7 +58,7 @@ fn load(dir: &Path) -> Result<Loaded> {
     if let Some(snap) = snap {
         let mut session = snap.session;
         let scan = journal::scan(&path, snap.seq + 1, snap.seq, &mut |r| {
-            session.apply(&r.event).map_err(|e| e.to_string())
+            session.apply_owned(r.event).map_err(|e| e.to_string())
         })?;
         if scan.remembered.as_deref() == Some(snap.hash.as_str()) {
             return Ok(Loaded {
@@ -75,7 +75,7 @@ fn load(dir: &Path) -> Result<Loaded> {
     }
     let mut session = Session::default();
     let scan = journal::scan(&path, 1, 0, &mut |r| {
-        session.apply(&r.event).map_err(|e| e.to_string())
+        session.apply_owned(r.event).map_err(|e| e.to_string())
     })?;
     Ok(Loaded {
         session,
