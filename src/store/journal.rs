@@ -36,9 +36,28 @@ pub struct Scan {
     pub torn: Option<TornTail>,
 }
 
+/// Lines passed at a time from the checking thread to the parsing one.
+const BATCH_LINES: usize = 256;
+/// …or fewer, when their lines are long: bytes at most, give or take one line.
+const BATCH_BYTES: usize = 1 << 20;
+/// Batches the checking thread may run ahead by.
+const BATCHES_AHEAD: usize = 4;
+
+/// Checked lines to parse: their bytes end to end, and each one's line
+/// number, sequence number and place in `bytes` (without its newline).
+#[derive(Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    lines: Vec<(u64, u64, std::ops::Range<usize>)>,
+}
+
 /// Reads `path`, checking each line's hash, sequence and chain. Records with
 /// `seq >= parse_from` are fully parsed and handed to `visit`; an error from
 /// `visit` (an event the session rejects) counts as damage on that line.
+///
+/// Checking (hashing) runs on a second thread a few batches ahead of the
+/// parsing and `visit`, which stay on the caller's thread; a record reaches
+/// `visit` only after its line, and every line before it, checked out.
 pub fn scan(
     path: &Path,
     parse_from: u64,
@@ -53,6 +72,61 @@ pub fn scan(
             reason: format!("the journal is {len} bytes; at most {MAX_JOURNAL} can be read"),
         });
     }
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
+        let checker = scope.spawn(move || check_all(file, path, parse_from, remember, tx));
+        let mut failed = None;
+        'batches: for batch in &rx {
+            for (line_no, seq, range) in &batch.lines {
+                let line = &batch.bytes[range.clone()];
+                let outcome = match record::parse_checked(line) {
+                    Ok(r) => {
+                        visit(r).map_err(|why| format!("record {seq} cannot be applied: {why}"))
+                    }
+                    Err(why) => Err(format!("record {seq}: {why}")),
+                };
+                if let Err(why) = outcome {
+                    // The checker has read this line's `prev`: the head before it.
+                    let prev = record::header(line).map(|(_, p)| p.to_owned());
+                    failed = Some((*line_no, *seq, prev.unwrap_or_default(), why));
+                    break 'batches;
+                }
+            }
+        }
+        // A checker still running finds nobody listening and stops.
+        drop(rx);
+        let mut scan = match checker.join() {
+            Ok(scan) => scan?,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        if let Some((line, seq, prev, why)) = failed {
+            let records = seq - 1;
+            scan = Scan {
+                records,
+                head: prev,
+                remembered: scan.remembered.filter(|_| remember <= records),
+                damage: Some(FileProblem {
+                    file: path.to_owned(),
+                    line,
+                    col: 0,
+                    reason: why,
+                }),
+                torn: None,
+            };
+        }
+        Ok(scan)
+    })
+}
+
+/// The checking half of [`scan`]: hashes, sequence and chain of every line,
+/// sending those to parse to `tx` in batches.
+fn check_all(
+    file: File,
+    path: &Path,
+    parse_from: u64,
+    remember: u64,
+    tx: std::sync::mpsc::SyncSender<Batch>,
+) -> Result<Scan> {
     let mut reader = BufReader::with_capacity(1 << 16, file);
     let mut scan = Scan {
         records: 0,
@@ -64,6 +138,7 @@ pub fn scan(
     let mut buf = Vec::with_capacity(4096);
     let mut offset = 0u64;
     let mut line_no = 0u64;
+    let mut batch = Batch::default();
     loop {
         buf.clear();
         let n = (&mut reader)
@@ -95,16 +170,19 @@ pub fn scan(
             break;
         }
         let line = &buf[..buf.len() - 1];
-        match check_line(line, scan.records + 1, &scan.head, parse_from) {
-            Ok((hash, parsed)) => {
-                if let Some(rec) = parsed
-                    && let Err(why) = visit(rec)
-                {
-                    scan.damage = Some(problem(format!(
-                        "record {} cannot be applied: {why}",
-                        scan.records + 1
-                    )));
-                    break;
+        match check_line(line, scan.records + 1, &scan.head) {
+            Ok(hash) => {
+                if scan.records + 1 >= parse_from {
+                    let start = batch.bytes.len();
+                    batch.bytes.extend_from_slice(line);
+                    let range = start..batch.bytes.len();
+                    batch.lines.push((line_no, scan.records + 1, range));
+                    if (batch.lines.len() == BATCH_LINES || batch.bytes.len() >= BATCH_BYTES)
+                        && tx.send(std::mem::take(&mut batch)).is_err()
+                    {
+                        // The parser stopped at a record it could not use.
+                        return Ok(scan);
+                    }
                 }
                 scan.records += 1;
                 if scan.records == remember {
@@ -119,38 +197,32 @@ pub fn scan(
         }
         offset += n as u64;
     }
+    if !batch.lines.is_empty() {
+        // If the parser has stopped, what it found replaces this scan.
+        let _ = tx.send(batch);
+    }
     Ok(scan)
 }
 
-fn check_line(
-    line: &[u8],
-    expect_seq: u64,
-    prev: &str,
-    parse_from: u64,
-) -> std::result::Result<(String, Option<Record>), String> {
+/// Checks one line's hash, and its sequence number and chain against the
+/// record before; returns its hash.
+fn check_line(line: &[u8], expect_seq: u64, prev: &str) -> std::result::Result<String, String> {
     if line.is_empty() {
         return Err("the line is empty".into());
     }
-    let (seq, hash, parsed) = if expect_seq >= parse_from {
-        let r = record::decode(line)?;
-        if r.prev != prev {
-            return Err(prev_mismatch(expect_seq));
-        }
-        (r.seq, r.hash.clone(), Some(r))
-    } else {
-        let hash = record::check_hash(line)?.to_owned();
-        let (seq, p) = record::header(line)?;
-        if p != prev {
-            return Err(prev_mismatch(expect_seq));
-        }
-        (seq, hash, None)
-    };
+    let hash = record::check_hash(line)?.to_owned();
+    // A line that is not a record at all is better told by the parser.
+    let (seq, p) =
+        record::header(line).map_err(|why| record::parse_checked(line).err().unwrap_or(why))?;
+    if p != prev {
+        return Err(prev_mismatch(expect_seq));
+    }
     if seq != expect_seq {
         return Err(format!(
             "sequence number {seq} where {expect_seq} was expected (duplicated, missing or out of order)"
         ));
     }
-    Ok((hash, parsed))
+    Ok(hash)
 }
 
 fn prev_mismatch(seq: u64) -> String {
@@ -242,5 +314,82 @@ impl Appender {
         self.next_seq += 1;
         self.head = hash.clone();
         Ok(Committed { seq, hash })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{MemoId, synthesis::MemoKind};
+
+    /// A journal of `n` memos, far more than one batch.
+    fn journal(n: u64) -> (tempfile::TempDir, PathBuf, Vec<String>) {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join(JOURNAL);
+        let file = File::create(&path).unwrap();
+        let mut a = Appender::new(Box::new(file), path.clone(), 0, GENESIS.to_owned());
+        let hashes = (1..=n)
+            .map(|i| {
+                let e = Event::MemoAdded {
+                    id: MemoId::new(format!("m{i}")),
+                    kind: MemoKind::Process,
+                    text: format!("memo {i}"),
+                    stage: None,
+                    by: "f".into(),
+                    at: Timestamp::from_unix_millis(0),
+                };
+                a.append(Timestamp::from_unix_millis(0), "f", &e)
+                    .unwrap()
+                    .hash
+            })
+            .collect();
+        (tmp, path, hashes)
+    }
+
+    #[test]
+    fn a_record_the_visitor_refuses_ends_the_scan_there() {
+        let (_tmp, path, hashes) = journal(1000);
+        let mut seen = Vec::new();
+        let scan = scan(&path, 1, 900, &mut |r| {
+            if r.seq == 700 {
+                return Err("no".into());
+            }
+            seen.push(r.seq);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, (1..700).collect::<Vec<_>>());
+        assert_eq!(scan.records, 699);
+        assert_eq!(scan.head, hashes[698]);
+        assert_eq!(scan.remembered, None, "record 900 was never reached");
+        let damage = scan.damage.unwrap();
+        assert_eq!(
+            (damage.line, damage.reason.as_str()),
+            (700, "record 700 cannot be applied: no")
+        );
+    }
+
+    #[test]
+    fn damage_stops_the_visits_at_the_line_before() {
+        let (_tmp, path, hashes) = journal(1000);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replacen("memo 600\"", "memo 6OO\"", 1)).unwrap();
+        let mut seen = 0;
+        let scan = scan(&path, 500, 300, &mut |r| {
+            assert_eq!(r.seq, 500 + seen);
+            seen += 1;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, 100, "records 500 to 599 parsed and visited");
+        assert_eq!(scan.records, 599);
+        assert_eq!(scan.head, hashes[598]);
+        assert_eq!(scan.remembered.as_deref(), Some(hashes[299].as_str()));
+        assert!(
+            scan.damage
+                .unwrap()
+                .reason
+                .contains("record 600: record hash does not match")
+        );
     }
 }

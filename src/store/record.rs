@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 /// The `prev` of the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 const HASH_TAG: &str = ",hash:\"";
-const HASH_HEX: usize = 64;
+pub const HASH_HEX: usize = 64;
 /// `,hash:"` + 64 hex digits + `")`.
 const SUFFIX_LEN: usize = HASH_TAG.len() + HASH_HEX + 2;
 
@@ -119,13 +119,27 @@ pub fn header(line: &[u8]) -> Result<(u64, &str), String> {
 
 /// Fully checks and parses one line (newline removed).
 pub fn decode(line: &[u8]) -> Result<Record, String> {
+    check_hash(line)?;
+    parse_checked(line)
+}
+
+/// Parses a line whose hash has been checked, and makes sure the parsed
+/// record says what the line's text does: its `seq` and `prev` are those
+/// [`header`] reads, and its `hash` is the one at the end of the line.
+pub fn parse_checked(line: &[u8]) -> Result<Record, String> {
     let text = std::str::from_utf8(line)
         .map_err(|e| format!("not valid UTF-8 (byte {})", e.valid_up_to() + 1))?;
-    let hash = check_hash(line)?.to_owned();
     let record: Record = parse_ron(text)
         .map_err(|p| format!("not a valid record at column {}: {}", p.col, p.reason))?;
-    if record.hash != hash {
+    let at_end = text
+        .len()
+        .checked_sub(HASH_HEX + 2)
+        .and_then(|start| text.get(start..start + HASH_HEX));
+    if at_end != Some(record.hash.as_str()) {
         return Err("record hash field is not the one at the end of the line".into());
+    }
+    if header(line)? != (record.seq, record.prev.as_str()) {
+        return Err("record fields are not the ones at the start of the line".into());
     }
     Ok(record)
 }
