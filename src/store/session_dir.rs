@@ -45,6 +45,9 @@ fn load(dir: &Path) -> Result<Loaded> {
             reason: "there is no journal here; is this a session folder?".into(),
         });
     }
+    if let Some(loaded) = load_overlapped(dir, &path) {
+        return Ok(loaded);
+    }
     let mut warnings = Vec::new();
     let snap = match snapshot::read(dir) {
         Ok(s) => s,
@@ -81,6 +84,42 @@ fn load(dir: &Path) -> Result<Loaded> {
         session,
         scan,
         warnings,
+    })
+}
+
+/// The usual open, faster: the journal is checked (and its tail read) while
+/// another thread reads the snapshot. `None` whenever anything is not as
+/// usual (no snapshot, one that does not match, damage, an event that cannot
+/// be applied), and [`load`] then goes the careful way, which explains.
+fn load_overlapped(dir: &Path, path: &Path) -> Option<Loaded> {
+    let seq = snapshot::claimed_seq(dir)?;
+    let (snap, scan, tail) = std::thread::scope(|scope| {
+        let reading = scope.spawn(|| snapshot::read(dir));
+        let mut tail = Vec::new();
+        let scan = journal::scan(path, seq + 1, seq, &mut |r| {
+            tail.push(r.event);
+            Ok(())
+        });
+        let snap = reading
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (snap, scan, tail)
+    });
+    let (snap, scan) = (snap.ok()??, scan.ok()?);
+    if snap.seq != seq
+        || scan.remembered.as_deref() != Some(snap.hash.as_str())
+        || scan.damage.is_some()
+    {
+        return None;
+    }
+    let mut session = snap.session;
+    for event in tail {
+        session.apply_owned(event).ok()?;
+    }
+    Some(Loaded {
+        session,
+        scan,
+        warnings: Vec::new(),
     })
 }
 

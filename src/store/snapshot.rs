@@ -51,6 +51,21 @@ pub fn write(dir: &Path, seq: u64, hash: &str, session: &Session) -> Result<()> 
     write_atomic(&path, text.as_bytes())
 }
 
+/// The record a snapshot claims to hold, from its first line alone: lets
+/// the journal be checked while the snapshot is still being read. A hint
+/// only; [`read`] decides whether the snapshot can be used.
+pub fn claimed_seq(dir: &Path) -> Option<u64> {
+    use std::io::{BufRead, Read};
+    let file = std::fs::File::open(dir.join(SNAPSHOT)).ok()?;
+    let mut head = Vec::new();
+    std::io::BufReader::new(file)
+        .take(1024)
+        .read_until(b'\n', &mut head)
+        .ok()?;
+    let header: Header = parse_ron(std::str::from_utf8(&head).ok()?.trim_end()).ok()?;
+    Some(header.seq)
+}
+
 /// Reads the snapshot if there is one. `Ok(None)`: no snapshot. `Err`: one
 /// that cannot be used, with the reason (the caller replays instead).
 pub fn read(dir: &Path) -> Result<Option<Snapshot>> {
