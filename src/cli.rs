@@ -76,8 +76,37 @@ pub enum Command {
         /// Start a fresh rehearsal session from the CAG template with demo participants.
         #[arg(long, conflicts_with = "session")]
         demo: bool,
+        /// Let note-takers join from other laptops: listen on this address
+        /// (default 0.0.0.0:7878) and show a join code on the projector.
+        #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "0.0.0.0:7878")]
+        lan: Option<std::net::SocketAddr>,
         #[command(flatten)]
         look: Look,
+    },
+    /// Join a session that `roundtable run` is hosting: from a second
+    /// terminal on this computer (by session name), or from another laptop
+    /// (HOST:PORT and the code on the projector).
+    Join {
+        /// The session's name or folder on this computer, or HOST:PORT.
+        target: String,
+        /// The join code shown on the projector (joining another laptop).
+        #[arg(long)]
+        code: Option<String>,
+        /// Your name: shown on the projector, and recorded with what you capture.
+        #[arg(long = "as", default_value = "second terminal")]
+        name: String,
+        /// A second projector view instead of a capture screen.
+        #[arg(long)]
+        viewer: bool,
+        /// Where statements not yet acknowledged by the host are kept
+        /// [default: ~/.local/state/roundtable/outbox-…].
+        #[arg(long)]
+        outbox: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "high-contrast")]
+        theme: ThemeName,
+        /// Key bindings to override [default: ~/.config/roundtable/keymap.ron].
+        #[arg(long)]
+        keymap: Option<PathBuf>,
     },
     /// Export a session: report (md, html), tables (csv) or REFI-QDA (qdpx).
     Export {
@@ -216,9 +245,46 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
         return crate::picker::run(&cli.sessions, out);
     };
     match command {
+        Command::Join {
+            target,
+            code,
+            name,
+            viewer,
+            outbox,
+            theme,
+            keymap,
+        } => {
+            let look = Look {
+                theme,
+                keymap,
+                actor: name.clone(),
+            };
+            let keymap = load_keymap(&look)?;
+            let (target, label) = join_target(&cli.sessions, &target, code)?;
+            let outbox = outbox.unwrap_or_else(|| default_outbox(&label, &name));
+            need_terminal("roundtable join")?;
+            crate::tui::join(
+                crate::net::client::JoinOptions {
+                    target,
+                    name,
+                    role: if viewer {
+                        crate::net::wire::Role::Viewer
+                    } else {
+                        crate::net::wire::Role::NoteTaker
+                    },
+                    outbox,
+                },
+                crate::tui::JoinScreen {
+                    theme: crate::ui::Theme::new(look.theme),
+                    keymap,
+                },
+            )?;
+            Ok(0)
+        }
         Command::Run {
             session,
             demo,
+            lan,
             look,
         } => {
             // What can fail is checked before anything is created; a session
@@ -237,7 +303,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             };
             let (writer, warnings) = Writer::open(&dir, now())?;
             need_terminal("roundtable run")?;
-            run_tui(writer, warnings, look, keymap, Vec::new())
+            run_tui(writer, warnings, look, keymap, Vec::new(), lan)
         }
         Command::New {
             template,
@@ -361,7 +427,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             let keymap = load_keymap(&look)?;
             let (writer, warnings, loaded) =
                 open_workspace(&cli.sessions, &sources, into, title, focus, &look.actor)?;
-            run_tui(writer, warnings, look, keymap, loaded)
+            run_tui(writer, warnings, look, keymap, loaded, None)
         }
         Command::Review { session, theme } => {
             need_terminal("roundtable review")?;
@@ -450,7 +516,7 @@ pub fn run_live(dir: &Path, look: Look) -> Result<i32, Failure> {
     need_terminal("roundtable run")?;
     let keymap = load_keymap(&look)?;
     let (writer, warnings) = Writer::open(dir, now())?;
-    run_tui(writer, warnings, look, keymap, Vec::new())
+    run_tui(writer, warnings, look, keymap, Vec::new(), None)
 }
 
 /// The user's key bindings (`--keymap`, or the config folder's `keymap.ron`).
@@ -461,6 +527,67 @@ fn load_keymap(look: &Look) -> Result<crate::app::keymap::Keymap, Failure> {
         .or_else(crate::app::keymap::default_path);
     // The message already names the file and line.
     crate::app::keymap::Keymap::load(path.as_deref()).map_err(Failure::Message)
+}
+
+/// Where `join` connects: a local session's socket, or HOST:PORT with a
+/// code. Also a label for the outbox file.
+fn join_target(
+    sessions: &Path,
+    target: &str,
+    code: Option<String>,
+) -> Result<(crate::net::client::Target, String), Failure> {
+    use crate::net::client::Target;
+    let label = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect()
+    };
+    if let Ok(dir) = resolve(sessions, target) {
+        let socket = dir.join(crate::net::host::SOCKET);
+        if code.is_some() {
+            return Err(Failure::Message(
+                "--code is for joining another laptop (HOST:PORT); a session on this computer needs none".into(),
+            ));
+        }
+        if !socket.exists() {
+            return Err(Failure::Message(format!(
+                "{} is not running (there is no {}); start it with `roundtable run` first",
+                dir.display(),
+                socket.display()
+            )));
+        }
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+        return Ok((Target::Unix(socket), label(&name.unwrap_or_default())));
+    }
+    match code {
+        Some(code) if target.contains(':') => Ok((
+            Target::Tcp {
+                addr: target.to_owned(),
+                code,
+            },
+            label(target),
+        )),
+        Some(_) => Err(Failure::Message(format!(
+            "`{target}` is neither a session here nor HOST:PORT"
+        ))),
+        None => Err(Failure::Message(format!(
+            "there is no session `{target}` here; to join another laptop give HOST:PORT and --code"
+        ))),
+    }
+}
+
+/// `~/.local/state/roundtable/outbox-TARGET-NAME.ron` (or under $XDG_STATE_HOME).
+fn default_outbox(target: &str, name: &str) -> PathBuf {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
+        .unwrap_or_else(std::env::temp_dir);
+    let name: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    base.join("roundtable")
+        .join(format!("outbox-{target}-{name}.ron"))
 }
 
 /// The full-screen commands need a terminal on both ends.
@@ -483,6 +610,7 @@ fn run_tui(
     look: Look,
     keymap: crate::app::keymap::Keymap,
     sources: Vec<crate::app::synthesis::Source>,
+    lan: Option<std::net::SocketAddr>,
 ) -> Result<i32, Failure> {
     crate::tui::run(
         writer,
@@ -492,6 +620,7 @@ fn run_tui(
             keymap,
             warnings,
             sources,
+            lan,
         },
     )?;
     Ok(0)

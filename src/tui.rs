@@ -15,19 +15,65 @@ use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-/// What the store thread says about one event.
+/// What the live screens hear from the store, or from the host they joined.
 pub enum Reply {
-    Saved { token: u64, seq: u64, event: Event },
-    Failed { token: u64, error: String },
+    /// This terminal's event is saved as record `seq`: apply it.
+    Saved {
+        token: u64,
+        seq: u64,
+        event: Event,
+    },
+    /// Someone else's event, saved as record `seq`: apply it.
+    Applied {
+        seq: u64,
+        event: Event,
+    },
+    /// A joined terminal's event is saved (its record comes as `Applied`).
+    Acked {
+        token: u64,
+        seq: u64,
+    },
+    Failed {
+        token: u64,
+        error: String,
+    },
+    /// Who is connected to this session from other terminals.
+    Peers(Vec<String>),
+    /// How other laptops join: the code and where (a new code after failures).
+    JoinCode {
+        code: String,
+        at: String,
+    },
+    /// A joined terminal's link to its host.
+    Link {
+        connected: bool,
+        text: String,
+    },
+}
+
+/// Where a request came from, and so where its answer goes.
+pub enum Origin {
+    /// These screens: the answer is a [`Reply`].
+    Local,
+    /// A joined terminal, recorded under `actor`.
+    Remote {
+        actor: String,
+        reply: tokio::sync::oneshot::Sender<Result<u64, String>>,
+    },
 }
 
 pub struct Request {
     pub token: u64,
     pub event: Event,
+    pub from: Origin,
 }
 
+/// Every saved record, in order, for joined terminals.
+pub type Feed = tokio::sync::broadcast::Sender<std::sync::Arc<(u64, Event)>>;
+
 /// Runs the writer on its own thread: each request is checked, appended and
-/// fsynced there, so typing never waits for the disk.
+/// fsynced there, so typing never waits for the disk. Each saved record is
+/// also sent on the returned feed.
 pub fn spawn_store(
     mut writer: Writer,
     actor: String,
@@ -35,30 +81,62 @@ pub fn spawn_store(
 ) -> (
     std_mpsc::Sender<Request>,
     mpsc::UnboundedReceiver<Reply>,
+    mpsc::UnboundedSender<Reply>,
+    Feed,
     std::thread::JoinHandle<Writer>,
 ) {
     let (tx, rx) = std_mpsc::channel::<Request>();
     let (reply_tx, reply_rx) = mpsc::unbounded_channel();
+    let (feed, _) = tokio::sync::broadcast::channel(4096);
+    let ui = reply_tx.clone();
+    let out = feed.clone();
     let handle = std::thread::spawn(move || {
         for req in rx {
-            let reply = match writer.record(&actor, clock(), &req.event) {
-                Ok(c) => Reply::Saved {
+            let who = match &req.from {
+                Origin::Local => actor.as_str(),
+                Origin::Remote { actor, .. } => actor.as_str(),
+            };
+            if matches!(req.from, Origin::Remote { .. }) && writer.session().already_has(&req.event)
+            {
+                // Sent again after a lost acknowledgement: it is already saved.
+                if let Origin::Remote { reply, .. } = req.from {
+                    let _ = reply.send(Ok(writer.records()));
+                }
+                continue;
+            }
+            let result = writer.record(who, clock(), &req.event);
+            if let Ok(c) = &result {
+                let _ = out.send(std::sync::Arc::new((c.seq, req.event.clone())));
+            }
+            let sent = match (req.from, result) {
+                (Origin::Local, Ok(c)) => reply_tx.send(Reply::Saved {
                     token: req.token,
                     seq: c.seq,
                     event: req.event,
-                },
-                Err(e) => Reply::Failed {
+                }),
+                (Origin::Local, Err(e)) => reply_tx.send(Reply::Failed {
                     token: req.token,
                     error: error_text(&e),
-                },
+                }),
+                (Origin::Remote { reply, .. }, Ok(c)) => {
+                    let _ = reply.send(Ok(c.seq));
+                    reply_tx.send(Reply::Applied {
+                        seq: c.seq,
+                        event: req.event,
+                    })
+                }
+                (Origin::Remote { reply, .. }, Err(e)) => {
+                    let _ = reply.send(Err(error_text(&e)));
+                    Ok(())
+                }
             };
-            if reply_tx.send(reply).is_err() {
+            if sent.is_err() {
                 break;
             }
         }
         writer
     });
-    (tx, reply_rx, handle)
+    (tx, reply_rx, ui, feed, handle)
 }
 
 fn error_text(e: &StoreError) -> String {
@@ -108,15 +186,38 @@ pub struct Options {
     pub warnings: Vec<String>,
     /// Source sessions, for a cross-session workspace.
     pub sources: Vec<app::synthesis::Source>,
+    /// Also listen on TCP here for note-takers on other laptops.
+    pub lan: Option<std::net::SocketAddr>,
 }
 
-/// Runs the live screens on an open session until the user quits.
+/// Sets up the terminal, runs `body` on a single-threaded runtime, and puts
+/// the terminal back however it ends.
+fn with_terminal<F>(body: impl FnOnce(DefaultTerminal) -> F) -> std::io::Result<()>
+where
+    F: std::future::Future<Output = std::io::Result<()>>,
+{
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let terminal = ratatui::try_init()?;
+    install_panic_hook();
+    let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
+    let result = rt.block_on(body(terminal));
+    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+    ratatui::restore();
+    result
+}
+
+/// Runs the live screens on an open session until the user quits. Other
+/// terminals can join through the session folder's socket (and over the
+/// network with `lan`) while it runs.
 pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
     let mut session = writer.session().clone();
+    let dir = writer.dir().to_owned();
     let floor = writer.last_record_time().unwrap_or_default();
     let clock = std::sync::Arc::new(crate::clock::SessionClock::system(floor));
     let store_clock = clock.clone();
-    let (tx, replies, handle) = spawn_store(
+    let (tx, replies, ui_tx, feed, handle) = spawn_store(
         writer,
         opts.actor.clone(),
         std::sync::Arc::new(move || store_clock.now()),
@@ -128,42 +229,121 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
         app.synthesis.accounts = crate::domain::analysis::Accounts::Sessions;
         app.synthesis.view = app::synthesis::SynthView::Grid;
     }
-    if !opts.warnings.is_empty() {
+    let mut warnings = opts.warnings;
+    let listening = crate::net::host::start(&dir, opts.lan, tx.clone(), feed, ui_tx);
+    match &listening {
+        Ok(l) => {
+            if let Some((addr, code)) = &l.lan {
+                app.join_code = Some((code.clone(), addr.to_string()));
+            }
+        }
+        Err(e) if opts.lan.is_some() => {
+            return Err(std::io::Error::other(format!(
+                "cannot listen for other laptops: {e}"
+            )));
+        }
+        Err(e) => warnings.push(format!("other terminals cannot join: {e}.")),
+    }
+    if !warnings.is_empty() {
         app.message = Some(app::Message {
-            text: opts.warnings.join(" "),
+            text: warnings.join(" "),
             tone: Tone::Problem,
         });
     }
-    let mut terminal = ratatui::try_init()?;
-    install_panic_hook();
-    let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()?;
-    let result = rt.block_on(event_loop(
-        &mut terminal,
-        &mut app,
-        &mut session,
-        &tx,
-        replies,
-        &opts.theme,
-        &clock,
-    ));
-    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
-    ratatui::restore();
+    let store = tx.clone();
+    let mut send = move |token, event| {
+        store
+            .send(Request {
+                token,
+                event,
+                from: Origin::Local,
+            })
+            .is_ok()
+    };
+    let result = with_terminal(|mut terminal| async move {
+        event_loop(
+            &mut terminal,
+            &mut app,
+            &mut session,
+            &mut send,
+            replies,
+            &opts.theme,
+            &clock,
+        )
+        .await
+    });
+    if let Ok(l) = &listening {
+        let _ = std::fs::remove_file(&l.socket);
+    }
     drop(tx);
     // Everything sent has been saved or refused by now; leave a fresh snapshot.
-    if let Ok(writer) = handle.join() {
+    // (Joined terminals' connections hold senders too; do not wait for them.)
+    if handle.is_finished()
+        && let Ok(writer) = handle.join()
+    {
         let _ = writer.snapshot();
     }
     result
+}
+
+/// What `roundtable join` needs besides the link.
+pub struct JoinScreen {
+    pub theme: Theme,
+    pub keymap: app::keymap::Keymap,
+}
+
+/// Runs the live screens of a session hosted by another `roundtable run`.
+pub fn join(opts: crate::net::client::JoinOptions, screen: JoinScreen) -> std::io::Result<()> {
+    let clock = crate::clock::SessionClock::system(Timestamp::default());
+    let mut app = App::new(screen.keymap, opts.name.clone());
+    app.id_prefix = id_prefix(&opts.name);
+    app.screen = match opts.role {
+        crate::net::wire::Role::NoteTaker => app::Screen::Capture,
+        crate::net::wire::Role::Viewer => app::Screen::Projector,
+    };
+    app.link = Some((false, "connecting…".into()));
+    let mut session = Session::default();
+    with_terminal(|mut terminal| async move {
+        let (proposals, replies) = crate::net::client::start(opts)?;
+        let mut send = move |token, event| proposals.send((token, event)).is_ok();
+        event_loop(
+            &mut terminal,
+            &mut app,
+            &mut session,
+            &mut send,
+            replies,
+            &screen.theme,
+            &clock,
+        )
+        .await
+    })
+}
+
+/// The id prefix for a joined terminal's name: `Sam Patel` → `sam-patel-`.
+pub fn id_prefix(name: &str) -> String {
+    let mut p: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .take(24)
+        .collect();
+    p = p.trim_matches('-').to_owned();
+    if p.is_empty() {
+        p = "joined".into();
+    }
+    p + "-"
 }
 
 async fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     session: &mut Session,
-    store: &std_mpsc::Sender<Request>,
+    send: &mut dyn FnMut(u64, Event) -> bool,
     mut replies: mpsc::UnboundedReceiver<Reply>,
     theme: &Theme,
     clock: &crate::clock::SessionClock,
@@ -178,7 +358,7 @@ async fn event_loop(
             for effect in app::update(app, session, msg, now) {
                 match effect {
                     Effect::Record { token, event } => {
-                        if store.send(Request { token, event }).is_err() {
+                        if !send(token, event) {
                             app.pending.retain(|p| p.token != token);
                             app.message = Some(app::Message {
                                 text: "NOT SAVED: the store has stopped".into(),
@@ -224,7 +404,26 @@ async fn event_loop(
                     }
                     pending_msgs.push(Msg::Committed { token, seq });
                 }
+                Some(Reply::Applied { event, .. }) => {
+                    if let Err(e) = session.apply(&event) {
+                        app.message = Some(app::Message { text: format!("display out of step: {e}; restart to reload"), tone: Tone::Problem });
+                    }
+                    dirty = true;
+                }
+                Some(Reply::Acked { token, seq }) => pending_msgs.push(Msg::Committed { token, seq }),
                 Some(Reply::Failed { token, error }) => pending_msgs.push(Msg::Failed { token, error }),
+                Some(Reply::Peers(names)) => {
+                    app.peers = names;
+                    dirty = true;
+                }
+                Some(Reply::JoinCode { code, at }) => {
+                    app.join_code = Some((code, at));
+                    dirty = true;
+                }
+                Some(Reply::Link { connected, text }) => {
+                    app.link = Some((connected, text));
+                    dirty = true;
+                }
                 None => return Ok(()),
             },
                         _ = tokio::time::sleep(wait) => pending_msgs.push(Msg::Tick),

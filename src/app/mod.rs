@@ -148,6 +148,15 @@ pub struct App {
     pub quit: bool,
     /// The stage and allowance for which the zero bell has rung.
     pub bell_for: Option<(crate::domain::StageId, i64)>,
+    /// Put before every id this terminal makes, so that terminals joined to
+    /// one session never make the same one (`sam-st4`). Empty at the host.
+    pub id_prefix: String,
+    /// Other terminals joined to this session (at the host).
+    pub peers: Vec<String>,
+    /// How another laptop joins: the code and the address (with `--lan`).
+    pub join_code: Option<(String, String)>,
+    /// A joined terminal's link to its host: connected, and what to say.
+    pub link: Option<(bool, String)>,
     next_token: u64,
 }
 
@@ -166,6 +175,10 @@ impl App {
             message: None,
             quit: false,
             bell_for: None,
+            id_prefix: String::new(),
+            peers: Vec::new(),
+            join_code: None,
+            link: None,
             next_token: 1,
         }
     }
@@ -211,7 +224,7 @@ impl App {
     ) -> String {
         let mut n = start + 1;
         loop {
-            let id = format!("{prefix}{n}");
+            let id = format!("{}{prefix}{n}", self.id_prefix);
             let in_flight = self
                 .pending
                 .iter()

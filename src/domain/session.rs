@@ -164,6 +164,72 @@ impl Session {
         Ok(())
     }
 
+    /// Whether `event` is one this session already holds, exactly: a
+    /// statement, memo, amendment, retraction or ballot sent again because
+    /// its acknowledgement was lost. Lets a second terminal resend what it
+    /// is unsure of without anything being recorded twice.
+    pub fn already_has(&self, event: &Event) -> bool {
+        match event {
+            Event::StatementAdded {
+                id,
+                kind,
+                speaker,
+                text,
+                tags,
+                captured_by,
+                at,
+                ..
+            } => self.statements.get(id).is_some_and(|s| {
+                let o = &s.original;
+                (&o.kind, &o.speaker, &o.text, &o.tags, &o.by, &o.at)
+                    == (kind, speaker, text, tags, captured_by, at)
+            }),
+            Event::StatementAmended {
+                statement,
+                kind,
+                speaker,
+                text,
+                tags,
+                by,
+                at,
+                ..
+            } => self.statements.get(statement).is_some_and(|s| {
+                s.amendments.iter().any(|v| {
+                    (&v.kind, &v.speaker, &v.text, &v.tags, &v.by, &v.at)
+                        == (kind, speaker, text, tags, by, at)
+                })
+            }),
+            Event::StatementRetracted {
+                statement, by, at, ..
+            } => self
+                .statements
+                .get(statement)
+                .and_then(|s| s.retracted.as_ref())
+                .is_some_and(|r| (&r.by, &r.at) == (by, at)),
+            Event::MemoAdded {
+                id,
+                kind,
+                text,
+                stage,
+                by,
+                at,
+            } => self.memos.get(id).is_some_and(|m| {
+                (&m.kind, &m.text, &m.stage, &m.by, &m.at) == (kind, text, stage, by, at)
+            }),
+            Event::BallotCast {
+                round,
+                participant,
+                choice,
+                at,
+            } => self.rounds.get(round).is_some_and(|r| {
+                r.ballots
+                    .iter()
+                    .any(|b| (&b.participant, &b.choice, &b.at) == (participant, choice, at))
+            }),
+            _ => false,
+        }
+    }
+
     /// Applies events in order, stopping at the first that cannot happen.
     pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Result<Self, DomainError> {
         let mut s = Session::default();

@@ -251,12 +251,22 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &T
             Paragraph::new(Span::styled(m.text.as_str(), style)),
             msg_area,
         );
+    } else if let Some((false, text)) = &app.link {
+        f.render_widget(
+            Paragraph::new(Span::styled(format!("○ {text}"), theme.over)),
+            msg_area,
+        );
     } else if app.in_flight() > 0 {
         f.render_widget(
             Paragraph::new(Span::styled(
                 format!("saving {}…", app.in_flight()),
                 theme.dim,
             )),
+            msg_area,
+        );
+    } else if let Some((true, text)) = &app.link {
+        f.render_widget(
+            Paragraph::new(Span::styled(format!("● {text}"), theme.dim)),
             msg_area,
         );
     }

@@ -20,12 +20,17 @@ pub fn render(
 ) {
     let clock_rows: u16 = if area.height >= 40 { 8 } else { 4 };
     let stage_height = clock_rows + 6;
-    let [stage_area, lower, voice] = Layout::vertical([
+    let room = room_line(app, theme);
+    let [stage_area, lower, voice, room_area] = Layout::vertical([
         Constraint::Length(stage_height),
         Constraint::Min(3),
         Constraint::Length(1),
+        Constraint::Length(u16::from(room.is_some())),
     ])
     .areas(area);
+    if let Some(line) = room {
+        f.render_widget(Paragraph::new(line), room_area);
+    }
     stage_panel(f, stage_area, session, now, clock_rows, theme);
 
     let round = vote_app::open_round(session);
@@ -78,6 +83,23 @@ pub fn render(
         Paragraph::new(voice_line(session, voice.width, theme)),
         voice,
     );
+}
+
+/// Who else is connected, and how to join from another laptop.
+fn room_line(app: &App, theme: &Theme) -> Option<Line<'static>> {
+    let mut spans = Vec::new();
+    if let Some((code, at)) = &app.join_code {
+        spans.push(Span::styled("Join: ", theme.dim));
+        spans.push(Span::styled(format!("code {code}"), theme.title));
+        spans.push(Span::styled(format!(" at {at}   "), theme.dim));
+    }
+    if !app.peers.is_empty() {
+        spans.push(Span::styled("Connected: ", theme.dim));
+        spans.push(Span::styled(app.peers.join(", "), theme.base));
+    } else if app.join_code.is_some() {
+        spans.push(Span::styled("no other terminal connected", theme.dim));
+    }
+    (!spans.is_empty()).then(|| Line::from(spans))
 }
 
 fn stage_panel(

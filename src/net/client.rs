@@ -1,0 +1,382 @@
+//! The joining side: a link to the host that keeps what it has not yet had
+//! acknowledged in an outbox file, sends it again after any disconnection,
+//! and reconnects by itself. The host recognises anything it already holds,
+//! so resending never records twice.
+
+use super::wire::{self, FrameReader, FrameWriter, Knock, Role, ToClient, ToHost, WireError};
+use crate::domain::Event;
+use crate::tui::Reply;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// How long to wait between attempts to reach the host.
+const RETRY: Duration = Duration::from_millis(300);
+
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// The session folder's socket, on this computer.
+    Unix(PathBuf),
+    /// Another laptop, with the join code shown on its projector.
+    Tcp { addr: String, code: String },
+}
+
+#[derive(Clone, Debug)]
+pub struct JoinOptions {
+    pub target: Target,
+    pub name: String,
+    pub role: Role,
+    /// Where unacknowledged proposals are kept across a crash.
+    pub outbox: PathBuf,
+}
+
+#[derive(Serialize, Deserialize)]
+enum OutboxLine {
+    Sent(u64, Event),
+    Done(u64),
+}
+
+/// Proposals not yet acknowledged, kept on disk (written and synced before
+/// they are sent) so a killed terminal sends them again when restarted.
+pub struct Outbox {
+    path: PathBuf,
+    file: std::fs::File,
+    pending: IndexMap<u64, Event>,
+    last_nonce: u64,
+}
+
+impl Outbox {
+    pub fn open(path: PathBuf) -> std::io::Result<Outbox> {
+        let mut pending = IndexMap::new();
+        let mut last_nonce = 0;
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            // A line cut short by a crash was never sent: skip it.
+            for line in text.lines() {
+                match crate::store::limits::parse_ron::<OutboxLine>(line) {
+                    Ok(OutboxLine::Sent(n, e)) => {
+                        last_nonce = last_nonce.max(n);
+                        pending.insert(n, e);
+                    }
+                    Ok(OutboxLine::Done(n)) => {
+                        pending.shift_remove(&n);
+                    }
+                    Err(_) => {}
+                }
+            }
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        // Start the file afresh with only what is still pending.
+        let mut text = String::new();
+        for (n, e) in &pending {
+            text.push_str(&line(&OutboxLine::Sent(*n, e.clone()))?);
+        }
+        crate::store::fsutil::write_atomic(&path, text.as_bytes())
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let file = std::fs::OpenOptions::new().append(true).open(&path)?;
+        Ok(Outbox {
+            path,
+            file,
+            pending,
+            last_nonce,
+        })
+    }
+
+    fn append(&mut self, l: &OutboxLine) -> std::io::Result<()> {
+        self.file.write_all(line(l)?.as_bytes())?;
+        self.file.sync_data()
+    }
+
+    pub fn sent(&mut self, nonce: u64, event: &Event) -> std::io::Result<()> {
+        self.append(&OutboxLine::Sent(nonce, event.clone()))?;
+        self.pending.insert(nonce, event.clone());
+        Ok(())
+    }
+
+    pub fn done(&mut self, nonce: u64) -> std::io::Result<()> {
+        if self.pending.shift_remove(&nonce).is_some() {
+            self.append(&OutboxLine::Done(nonce))?;
+        }
+        Ok(())
+    }
+
+    pub fn pending(&self) -> impl Iterator<Item = (u64, &Event)> {
+        self.pending.iter().map(|(n, e)| (*n, e))
+    }
+
+    pub fn len(&self) -> usize {
+        self.pending.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pending.is_empty()
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
+fn line(l: &OutboxLine) -> std::io::Result<String> {
+    ron::to_string(l)
+        .map(|s| s + "\n")
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// What the screens send: (their token, the event).
+pub type Proposals = mpsc::UnboundedSender<(u64, Event)>;
+
+/// Starts the link on the current tokio runtime. Replies come as the store
+/// thread's would: `Applied` for each record in order, `Acked` for this
+/// terminal's own, `Link` when the connection comes or goes.
+pub fn start(opts: JoinOptions) -> std::io::Result<(Proposals, mpsc::UnboundedReceiver<Reply>)> {
+    let outbox = Outbox::open(opts.outbox.clone())?;
+    let (tx, rx) = mpsc::unbounded_channel();
+    let (reply_tx, reply_rx) = mpsc::unbounded_channel();
+    tokio::spawn(run(opts, outbox, rx, reply_tx));
+    Ok((tx, reply_rx))
+}
+
+struct Conn {
+    r: FrameReader,
+    w: FrameWriter,
+}
+
+async fn connect(opts: &JoinOptions, token: Option<&str>) -> Result<Conn, WireError> {
+    match &opts.target {
+        Target::Unix(path) => {
+            let s = tokio::net::UnixStream::connect(path).await?;
+            let (r, w) = s.into_split();
+            Ok(Conn {
+                r: FrameReader::new(r),
+                w: FrameWriter::new(w),
+            })
+        }
+        Target::Tcp { addr, code } => {
+            let s = tokio::net::TcpStream::connect(addr.as_str()).await?;
+            let _ = s.set_nodelay(true);
+            let (r, w) = s.into_split();
+            let (mut r, mut w) = (FrameReader::new(r), FrameWriter::new(w));
+            match token.and_then(|t| t.split_once(':')) {
+                Some((id, secret)) => {
+                    let secret = hex::decode(secret)
+                        .map_err(|_| WireError::Bad("a damaged device token".into()))?;
+                    w.send(&Knock::Token(id.to_owned())).await?;
+                    wire::handshake(&mut r, &mut w, &wire::psk(&secret), true).await?;
+                }
+                None => {
+                    let (spake, ours) = wire::spake_start(code);
+                    w.send(&Knock::Code(ours)).await?;
+                    let theirs = match r.recv::<Knock>().await? {
+                        Some(Knock::Code(m)) => m,
+                        _ => return Err(WireError::Bad("the host did not answer".into())),
+                    };
+                    let key = spake
+                        .finish(&theirs)
+                        .map_err(|_| WireError::Bad("the host's answer is not SPAKE2".into()))?;
+                    wire::handshake(&mut r, &mut w, &wire::psk(&key), true).await?;
+                }
+            }
+            Ok(Conn { r, w })
+        }
+    }
+}
+
+async fn run(
+    opts: JoinOptions,
+    mut outbox: Outbox,
+    mut from_ui: mpsc::UnboundedReceiver<(u64, Event)>,
+    to_ui: mpsc::UnboundedSender<Reply>,
+) {
+    // Nonces above `base` are this run's tokens; at or below, earlier runs'.
+    let base = outbox.last_nonce;
+    let mut after = 0u64;
+    let mut token: Option<String> = None;
+    let mut joined_once = false;
+    loop {
+        let reason = match connect(&opts, token.as_deref()).await {
+            Ok(conn) => {
+                match session(
+                    &opts,
+                    conn,
+                    &mut outbox,
+                    &mut from_ui,
+                    &to_ui,
+                    base,
+                    &mut after,
+                    &mut token,
+                )
+                .await
+                {
+                    Ended::Quit => return,
+                    Ended::Lost(why) => {
+                        joined_once = true;
+                        why
+                    }
+                    Ended::Refused(why) => {
+                        let _ = to_ui.send(Reply::Link {
+                            connected: false,
+                            text: format!("refused: {why}"),
+                        });
+                        if !joined_once || matches!(opts.target, Target::Tcp { .. }) {
+                            token = None;
+                        }
+                        why
+                    }
+                }
+            }
+            Err(e) => e.to_string(),
+        };
+        let wrong_code = reason.contains("join code does not match");
+        let _ = to_ui.send(Reply::Link {
+            connected: false,
+            text: if wrong_code && token.is_none() {
+                "the join code does not match; check it on the projector and join again".into()
+            } else {
+                format!(
+                    "disconnected ({reason}); {} not yet sent, kept and sent when the host is back",
+                    outbox.len()
+                )
+            },
+        });
+        if wrong_code && token.is_none() {
+            // Guessing again would only use up the room's attempts.
+            while let Some((tok, event)) = from_ui.recv().await {
+                let _ = to_ui.send(Reply::Failed {
+                    token: tok,
+                    error: "not joined: the join code did not match".into(),
+                });
+                drop(event);
+            }
+            return;
+        }
+        let wait = tokio::time::sleep(RETRY);
+        tokio::pin!(wait);
+        loop {
+            tokio::select! {
+                _ = &mut wait => break,
+                m = from_ui.recv() => match m {
+                    Some((tok, event)) => {
+                        keep(&mut outbox, &to_ui, base + tok, tok, &event);
+                    }
+                    None => return,
+                },
+            }
+        }
+    }
+}
+
+enum Ended {
+    Quit,
+    Lost(String),
+    Refused(String),
+}
+
+/// Writes a proposal to the outbox before anything else; a failure to do so
+/// is reported against it, so the screen never shows it saved.
+fn keep(
+    outbox: &mut Outbox,
+    to_ui: &mpsc::UnboundedSender<Reply>,
+    nonce: u64,
+    tok: u64,
+    e: &Event,
+) -> bool {
+    match outbox.sent(nonce, e) {
+        Ok(()) => true,
+        Err(err) => {
+            let _ = to_ui.send(Reply::Failed {
+                token: tok,
+                error: format!("could not keep it in {}: {err}", outbox.path().display()),
+            });
+            false
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn session(
+    opts: &JoinOptions,
+    mut conn: Conn,
+    outbox: &mut Outbox,
+    from_ui: &mut mpsc::UnboundedReceiver<(u64, Event)>,
+    to_ui: &mpsc::UnboundedSender<Reply>,
+    base: u64,
+    after: &mut u64,
+    token: &mut Option<String>,
+) -> Ended {
+    let hello = ToHost::Hello {
+        name: opts.name.clone(),
+        role: opts.role,
+        after: *after,
+    };
+    if let Err(e) = conn.w.send(&hello).await {
+        return Ended::Lost(e.to_string());
+    }
+    match conn.r.recv::<ToClient>().await {
+        Ok(Some(ToClient::Welcome { token: t, .. })) => {
+            if t.is_some() {
+                *token = t;
+            }
+        }
+        Ok(Some(ToClient::Refused(why))) => return Ended::Refused(why),
+        Ok(_) => return Ended::Lost("the host did not welcome us".into()),
+        Err(e) => return Ended::Lost(e.to_string()),
+    }
+    let _ = to_ui.send(Reply::Link {
+        connected: true,
+        text: format!("joined as {} ({})", opts.name, opts.role.label()),
+    });
+    let resend: Vec<(u64, Event)> = outbox.pending().map(|(n, e)| (n, e.clone())).collect();
+    for (nonce, event) in resend {
+        if let Err(e) = conn.w.send(&ToHost::Propose { nonce, event }).await {
+            return Ended::Lost(e.to_string());
+        }
+    }
+    loop {
+        tokio::select! {
+            m = from_ui.recv() => match m {
+                None => return Ended::Quit,
+                Some((tok, event)) => {
+                    let nonce = base + tok;
+                    if keep(outbox, to_ui, nonce, tok, &event)
+                        && let Err(e) = conn.w.send(&ToHost::Propose { nonce, event }).await
+                    {
+                        return Ended::Lost(e.to_string());
+                    }
+                }
+            },
+            f = conn.r.recv::<ToClient>() => match f {
+                Ok(Some(ToClient::Record { seq, event })) => {
+                    if seq == *after + 1 {
+                        *after = seq;
+                        let _ = to_ui.send(Reply::Applied { seq, event });
+                    }
+                }
+                Ok(Some(ToClient::Ack { nonce, seq })) => {
+                    let _ = outbox.done(nonce);
+                    if nonce > base {
+                        let _ = to_ui.send(Reply::Acked { token: nonce - base, seq });
+                    }
+                }
+                Ok(Some(ToClient::Rejected { nonce, reason })) => {
+                    // It will never be accepted: stop sending it.
+                    let _ = outbox.done(nonce);
+                    if nonce > base {
+                        let _ = to_ui.send(Reply::Failed { token: nonce - base, error: reason });
+                    }
+                }
+                Ok(Some(ToClient::Peers(names))) => {
+                    let _ = to_ui.send(Reply::Peers(names));
+                }
+                Ok(Some(ToClient::Refused(why))) => return Ended::Refused(why),
+                Ok(Some(ToClient::Welcome { .. })) => {}
+                Ok(None) => return Ended::Lost("the host closed the connection".into()),
+                Err(e) => return Ended::Lost(e.to_string()),
+            },
+        }
+    }
+}

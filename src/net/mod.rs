@@ -1,0 +1,6 @@
+//! Several terminals on one live session: the host side, the joining side,
+//! and what travels between them.
+
+pub mod client;
+pub mod host;
+pub mod wire;

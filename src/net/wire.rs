@@ -1,0 +1,320 @@
+//! What travels between the host (`roundtable run`) and a joined terminal:
+//! length-prefixed frames of at most 64 KiB, each one RON message, encrypted
+//! with Noise once a network handshake has agreed a key.
+
+use crate::domain::Event;
+use crate::store::limits::parse_ron;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use snow::StatelessTransportState;
+use std::sync::Arc;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+/// Largest frame body on the wire (the most one Noise message may be).
+pub const MAX_FRAME: usize = 65_535;
+/// Noise's authentication tag on each encrypted frame.
+const TAG: usize = 16;
+pub const NOISE: &str = "Noise_NNpsk0_25519_ChaChaPoly_BLAKE2s";
+
+#[derive(Debug, thiserror::Error)]
+pub enum WireError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Bad(String),
+}
+
+pub type WireResult<T> = Result<T, WireError>;
+
+fn bad(reason: impl Into<String>) -> WireError {
+    WireError::Bad(reason.into())
+}
+
+/// What a joining terminal is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    /// Captures statements, memos and ballots.
+    NoteTaker,
+    /// A second projector view: proposes nothing.
+    Viewer,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::NoteTaker => "note-taker",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    /// Note-takers capture statements, memos and ballots; the agenda, votes
+    /// and synthesis stay with the facilitator at the host.
+    pub fn may_propose(self, e: &Event) -> bool {
+        self == Role::NoteTaker
+            && matches!(
+                e,
+                Event::StatementAdded { .. }
+                    | Event::StatementAmended { .. }
+                    | Event::StatementRetracted { .. }
+                    | Event::MemoAdded { .. }
+                    | Event::BallotCast { .. }
+            )
+    }
+}
+
+/// The first, unencrypted frame of a network connection.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Knock {
+    /// A SPAKE2 message made from the join code.
+    Code(Vec<u8>),
+    /// A device that joined before, by the id of its token.
+    Token(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ToHost {
+    /// First message: who this is, and the last record it holds.
+    Hello {
+        name: String,
+        role: Role,
+        after: u64,
+    },
+    /// An event to record; `nonce` comes back with the answer.
+    Propose { nonce: u64, event: Event },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ToClient {
+    /// Joined. `token` (network joins only) reconnects this device without
+    /// the code: `id:secret`.
+    Welcome {
+        name: String,
+        token: Option<String>,
+        head: u64,
+    },
+    Refused(String),
+    /// A record of the journal, in order, each exactly once.
+    Record {
+        seq: u64,
+        event: Event,
+    },
+    /// The proposal is saved: it is record `seq` (or was already there).
+    Ack {
+        nonce: u64,
+        seq: u64,
+    },
+    Rejected {
+        nonce: u64,
+        reason: String,
+    },
+    /// Who is connected.
+    Peers(Vec<String>),
+}
+
+/// One direction's Noise state: the shared keys and this side's counter.
+struct Crypt {
+    state: Arc<StatelessTransportState>,
+    nonce: u64,
+}
+
+pub struct FrameReader {
+    inner: Box<dyn AsyncRead + Unpin + Send>,
+    crypt: Option<Crypt>,
+}
+
+pub struct FrameWriter {
+    inner: Box<dyn AsyncWrite + Unpin + Send>,
+    crypt: Option<Crypt>,
+}
+
+impl FrameReader {
+    pub fn new(inner: impl AsyncRead + Unpin + Send + 'static) -> Self {
+        Self {
+            inner: Box::new(inner),
+            crypt: None,
+        }
+    }
+
+    /// One frame's body, or `None` at a clean end of stream.
+    pub async fn raw(&mut self) -> WireResult<Option<Vec<u8>>> {
+        let mut len = [0u8; 4];
+        match self.inner.read_exact(&mut len).await {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(e) => return Err(e.into()),
+        }
+        let len = u32::from_be_bytes(len) as usize;
+        if len > MAX_FRAME {
+            return Err(bad(format!(
+                "a frame of {len} bytes; at most {MAX_FRAME} are accepted"
+            )));
+        }
+        let mut body = vec![0; len];
+        self.inner.read_exact(&mut body).await?;
+        let Some(c) = &mut self.crypt else {
+            return Ok(Some(body));
+        };
+        let mut plain = vec![0; len];
+        let n = c
+            .state
+            .read_message(c.nonce, &body, &mut plain)
+            .map_err(|_| bad("a frame that does not decrypt (wrong key, or tampered with)"))?;
+        c.nonce += 1;
+        plain.truncate(n);
+        Ok(Some(plain))
+    }
+
+    /// The next message, or `None` at a clean end of stream.
+    pub async fn recv<T: DeserializeOwned>(&mut self) -> WireResult<Option<T>> {
+        let Some(body) = self.raw().await? else {
+            return Ok(None);
+        };
+        decode(&body).map(Some)
+    }
+}
+
+/// A message from a frame's body.
+pub fn decode<T: DeserializeOwned>(body: &[u8]) -> WireResult<T> {
+    let text = std::str::from_utf8(body).map_err(|_| bad("a frame that is not UTF-8"))?;
+    parse_ron(text).map_err(|p| {
+        bad(format!(
+            "a frame that is not a message (column {}: {})",
+            p.col, p.reason
+        ))
+    })
+}
+
+impl FrameWriter {
+    pub fn new(inner: impl AsyncWrite + Unpin + Send + 'static) -> Self {
+        Self {
+            inner: Box::new(inner),
+            crypt: None,
+        }
+    }
+
+    pub async fn raw(&mut self, body: &[u8]) -> WireResult<()> {
+        let sealed;
+        let body = match &mut self.crypt {
+            None => body,
+            Some(c) => {
+                let mut out = vec![0; body.len() + TAG];
+                let n = c
+                    .state
+                    .write_message(c.nonce, body, &mut out)
+                    .map_err(|e| bad(format!("cannot encrypt a frame: {e}")))?;
+                c.nonce += 1;
+                out.truncate(n);
+                sealed = out;
+                &sealed
+            }
+        };
+        if body.len() > MAX_FRAME {
+            return Err(bad(format!(
+                "a message of {} bytes is too large to send",
+                body.len()
+            )));
+        }
+        let len = u32::try_from(body.len()).map_err(|_| bad("frame too large"))?;
+        self.inner.write_all(&len.to_be_bytes()).await?;
+        self.inner.write_all(body).await?;
+        self.inner.flush().await?;
+        Ok(())
+    }
+
+    pub async fn send<T: Serialize>(&mut self, msg: &T) -> WireResult<()> {
+        let text = ron::to_string(msg).map_err(|e| bad(e.to_string()))?;
+        self.raw(text.as_bytes()).await
+    }
+}
+
+/// Turns on encryption in both directions with an agreed Noise state.
+pub fn encrypt(r: &mut FrameReader, w: &mut FrameWriter, state: StatelessTransportState) {
+    let state = Arc::new(state);
+    r.crypt = Some(Crypt {
+        state: state.clone(),
+        nonce: 0,
+    });
+    w.crypt = Some(Crypt { state, nonce: 0 });
+}
+
+/// The Noise pre-shared key from a secret agreed some other way.
+pub fn psk(secret: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"roundtable join psk v1\0");
+    h.update(secret);
+    h.finalize().into()
+}
+
+/// Runs the Noise handshake over raw frames: the joining side initiates.
+pub async fn handshake(
+    r: &mut FrameReader,
+    w: &mut FrameWriter,
+    key: &[u8; 32],
+    initiator: bool,
+) -> WireResult<()> {
+    let params = NOISE
+        .parse()
+        .map_err(|e| bad(format!("noise parameters: {e:?}")))?;
+    let builder = snow::Builder::new(params)
+        .psk(0, key)
+        .map_err(|e| bad(format!("noise: {e}")))?;
+    let mut hs = if initiator {
+        builder.build_initiator()
+    } else {
+        builder.build_responder()
+    }
+    .map_err(|e| bad(format!("noise: {e}")))?;
+    let mut buf = vec![0u8; MAX_FRAME];
+    let refused = || bad("the join code does not match");
+    if initiator {
+        let n = hs
+            .write_message(&[], &mut buf)
+            .map_err(|e| bad(e.to_string()))?;
+        w.raw(&buf[..n]).await?;
+        let reply = r.raw().await?.ok_or_else(refused)?;
+        hs.read_message(&reply, &mut buf).map_err(|_| refused())?;
+    } else {
+        let first = r.raw().await?.ok_or_else(refused)?;
+        hs.read_message(&first, &mut buf).map_err(|_| refused())?;
+        let n = hs
+            .write_message(&[], &mut buf)
+            .map_err(|e| bad(e.to_string()))?;
+        w.raw(&buf[..n]).await?;
+    }
+    let state = hs
+        .into_stateless_transport_mode()
+        .map_err(|e| bad(e.to_string()))?;
+    encrypt(r, w, state);
+    Ok(())
+}
+
+/// Starts SPAKE2 with the join code: the state and the message to send.
+pub fn spake_start(code: &str) -> (spake2::Spake2<spake2::Ed25519Group>, Vec<u8>) {
+    spake2::Spake2::<spake2::Ed25519Group>::start_symmetric(
+        &spake2::Password::new(normalise_code(code).as_bytes()),
+        &spake2::Identity::new(b"roundtable join"),
+    )
+}
+
+/// Join codes are read aloud and typed: ignore spaces, dashes and case.
+pub fn normalise_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Random bytes from the operating system.
+pub fn random<const N: usize>() -> WireResult<[u8; N]> {
+    let mut b = [0u8; N];
+    getrandom::fill(&mut b)
+        .map_err(|e| bad(format!("the operating system gave no random numbers: {e}")))?;
+    Ok(b)
+}
+
+/// A fresh join code: six digits, shown as `123-456`.
+pub fn new_code() -> WireResult<String> {
+    let n = u32::from_be_bytes(random::<4>()?) % 1_000_000;
+    Ok(format!("{:03}-{:03}", n / 1000, n % 1000))
+}
