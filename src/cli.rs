@@ -146,6 +146,13 @@ pub enum Command {
     /// committed sequence number only after it is synced.
     #[command(hide = true)]
     DebugAppend { session: String },
+    /// For network tests: host a session with no screens until killed.
+    #[command(hide = true)]
+    DebugHost {
+        session: String,
+        #[arg(long)]
+        lan: Option<std::net::SocketAddr>,
+    },
     /// Write a large generated session (for benchmarks).
     #[command(hide = true)]
     Generate {
@@ -245,6 +252,12 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
         return crate::picker::run(&cli.sessions, out);
     };
     match command {
+        Command::DebugHost { session, lan } => {
+            let dir = resolve(&cli.sessions, &session)?;
+            let (writer, _) = Writer::open(&dir, now())?;
+            crate::tui::host_headless(writer, lan)?;
+            Ok(0)
+        }
         Command::Join {
             target,
             code,

@@ -286,6 +286,34 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
     result
 }
 
+/// A host without screens, for tests and benchmarks: prints `socket PATH`,
+/// then `lan ADDR CODE` with `lan`, then `code CODE` whenever the code is
+/// replaced, and serves until killed.
+pub fn host_headless(writer: Writer, lan: Option<std::net::SocketAddr>) -> std::io::Result<()> {
+    let dir = writer.dir().to_owned();
+    let floor = writer.last_record_time().unwrap_or_default();
+    let clock = std::sync::Arc::new(crate::clock::SessionClock::system(floor));
+    let (tx, mut replies, ui_tx, feed, _handle) = spawn_store(
+        writer,
+        "facilitator".into(),
+        std::sync::Arc::new(move || clock.now()),
+    );
+    let l = crate::net::host::start(&dir, lan, tx, feed, ui_tx)?;
+    let mut out = std::io::stdout();
+    writeln!(out, "socket {}", l.socket.display())?;
+    if let Some((addr, code)) = &l.lan {
+        writeln!(out, "lan {addr} {code}")?;
+    }
+    out.flush()?;
+    while let Some(reply) = replies.blocking_recv() {
+        if let Reply::JoinCode { code, .. } = reply {
+            writeln!(out, "code {code}")?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
 /// What `roundtable join` needs besides the link.
 pub struct JoinScreen {
     pub theme: Theme,

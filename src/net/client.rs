@@ -297,6 +297,15 @@ fn keep(
     }
 }
 
+/// Stops a connection's writer when its session ends.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn session(
     opts: &JoinOptions,
@@ -330,22 +339,34 @@ async fn session(
         connected: true,
         text: format!("joined as {} ({})", opts.name, opts.role.label()),
     });
-    let resend: Vec<(u64, Event)> = outbox.pending().map(|(n, e)| (n, e.clone())).collect();
-    for (nonce, event) in resend {
-        if let Err(e) = conn.w.send(&ToHost::Propose { nonce, event }).await {
-            return Ended::Lost(e.to_string());
+    // Writing has its own task, so reading never waits behind a full socket.
+    let (out, mut queue) = mpsc::unbounded_channel::<ToHost>();
+    let mut w = conn.w;
+    let (lost_tx, mut lost) = tokio::sync::oneshot::channel::<String>();
+    let writer = tokio::spawn(async move {
+        while let Some(msg) = queue.recv().await {
+            if let Err(e) = w.send(&msg).await {
+                let _ = lost_tx.send(e.to_string());
+                return;
+            }
         }
+    });
+    let _abort = AbortOnDrop(writer);
+    for (nonce, event) in outbox.pending() {
+        let _ = out.send(ToHost::Propose {
+            nonce,
+            event: event.clone(),
+        });
     }
     loop {
         tokio::select! {
+            why = &mut lost => return Ended::Lost(why.unwrap_or_else(|_| "the connection closed".into())),
             m = from_ui.recv() => match m {
                 None => return Ended::Quit,
                 Some((tok, event)) => {
                     let nonce = base + tok;
-                    if keep(outbox, to_ui, nonce, tok, &event)
-                        && let Err(e) = conn.w.send(&ToHost::Propose { nonce, event }).await
-                    {
-                        return Ended::Lost(e.to_string());
+                    if keep(outbox, to_ui, nonce, tok, &event) {
+                        let _ = out.send(ToHost::Propose { nonce, event });
                     }
                 }
             },

@@ -286,7 +286,25 @@ async fn serve(shared: Arc<Shared>, mut r: FrameReader, mut w: FrameWriter, netw
     }
     let _guard = PeerGuard(&shared, conn);
     publish_peers(&shared);
-    let _ = live(&shared, &mut r, &mut w, name, role, after, token).await;
+    // Writing has its own task, so this one never stops reading while a
+    // slow reader at the other end holds up what is being sent to it.
+    let (out, mut queue) = mpsc::unbounded_channel::<ToClient>();
+    let writer = tokio::spawn(async move {
+        while let Some(msg) = queue.recv().await {
+            if w.send(&msg).await.is_err() {
+                break;
+            }
+        }
+    });
+    let _ = live(&shared, &mut r, &out, name, role, after, token).await;
+    drop(out);
+    let _ = writer.await;
+}
+
+/// Queues a message for the connection's writer; fails once it has stopped.
+fn put(out: &mpsc::UnboundedSender<ToClient>, msg: ToClient) -> WireResult<()> {
+    out.send(msg)
+        .map_err(|_| WireError::Bad("the connection closed".into()))
 }
 
 /// Records after `after`, read from the journal on disk.
@@ -307,7 +325,7 @@ async fn records_after(journal: &Path, after: u64) -> Vec<(u64, Event)> {
 async fn live(
     shared: &Shared,
     r: &mut FrameReader,
-    w: &mut FrameWriter,
+    w: &mpsc::UnboundedSender<ToClient>,
     name: String,
     role: Role,
     after: u64,
@@ -319,18 +337,19 @@ async fn live(
     let missed = records_after(&shared.journal, after).await;
     let mut last = after;
     let head = missed.last().map(|(s, _)| *s).unwrap_or(after);
-    w.send(&ToClient::Welcome {
-        name: name.clone(),
-        token,
-        head,
-    })
-    .await?;
+    put(
+        w,
+        ToClient::Welcome {
+            name: name.clone(),
+            token,
+            head,
+        },
+    )?;
     for (seq, event) in missed {
-        w.send(&ToClient::Record { seq, event }).await?;
+        put(w, ToClient::Record { seq, event })?;
         last = seq;
     }
-    let list = peers.borrow_and_update().clone();
-    w.send(&ToClient::Peers(list)).await?;
+    put(w, ToClient::Peers(peers.borrow_and_update().clone()))?;
     let actor = format!("{} {name}", role.label());
     loop {
         tokio::select! {
@@ -348,21 +367,21 @@ async fn live(
                             // Its record goes out before the acknowledgement.
                             while last < seq {
                                 match feed.recv().await {
-                                    Ok(rec) => send_record(w, &rec, &mut last).await?,
+                                    Ok(rec) => send_record(w, &rec, &mut last)?,
                                     Err(_) => {
                                         catch_up(shared, w, &mut last).await?;
                                         break;
                                     }
                                 }
                             }
-                            w.send(&ToClient::Ack { nonce, seq }).await?;
+                            put(w, ToClient::Ack { nonce, seq })?;
                         }
-                        Err(reason) => w.send(&ToClient::Rejected { nonce, reason }).await?,
+                        Err(reason) => put(w, ToClient::Rejected { nonce, reason })?,
                     }
                 }
             },
             rec = feed.recv() => match rec {
-                Ok(rec) => send_record(w, &rec, &mut last).await?,
+                Ok(rec) => send_record(w, &rec, &mut last)?,
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => catch_up(shared, w, &mut last).await?,
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return Ok(()),
             },
@@ -370,29 +389,38 @@ async fn live(
                 if changed.is_err() {
                     return Ok(());
                 }
-                let list = peers.borrow_and_update().clone();
-                w.send(&ToClient::Peers(list)).await?;
+                put(w, ToClient::Peers(peers.borrow_and_update().clone()))?;
             }
         }
     }
 }
 
-async fn send_record(w: &mut FrameWriter, rec: &(u64, Event), last: &mut u64) -> WireResult<()> {
+fn send_record(
+    w: &mpsc::UnboundedSender<ToClient>,
+    rec: &(u64, Event),
+    last: &mut u64,
+) -> WireResult<()> {
     if rec.0 > *last {
-        w.send(&ToClient::Record {
-            seq: rec.0,
-            event: rec.1.clone(),
-        })
-        .await?;
+        put(
+            w,
+            ToClient::Record {
+                seq: rec.0,
+                event: rec.1.clone(),
+            },
+        )?;
         *last = rec.0;
     }
     Ok(())
 }
 
 /// After falling behind the feed: what was missed, from the journal.
-async fn catch_up(shared: &Shared, w: &mut FrameWriter, last: &mut u64) -> WireResult<()> {
+async fn catch_up(
+    shared: &Shared,
+    w: &mpsc::UnboundedSender<ToClient>,
+    last: &mut u64,
+) -> WireResult<()> {
     for (seq, event) in records_after(&shared.journal, *last).await {
-        w.send(&ToClient::Record { seq, event }).await?;
+        put(w, ToClient::Record { seq, event })?;
         *last = seq;
     }
     Ok(())

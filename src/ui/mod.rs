@@ -241,7 +241,18 @@ fn hints(app: &App, session: &Session) -> Vec<Action> {
 fn status_bar(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
     let [msg_area, keys_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
-    if let Some(m) = &app.message {
+    let lost = app.link.as_ref().filter(|(connected, _)| !connected);
+    let problem = app
+        .message
+        .as_ref()
+        .is_some_and(|m| m.tone == Tone::Problem);
+    if let (Some((_, text)), false) = (lost, problem) {
+        // Losing the host matters more than the last thing that was saved.
+        f.render_widget(
+            Paragraph::new(Span::styled(format!("○ {text}"), theme.over)),
+            msg_area,
+        );
+    } else if let Some(m) = &app.message {
         let style = match m.tone {
             Tone::Info => theme.base,
             Tone::Saved => theme.ok,
@@ -249,11 +260,6 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &T
         };
         f.render_widget(
             Paragraph::new(Span::styled(m.text.as_str(), style)),
-            msg_area,
-        );
-    } else if let Some((false, text)) = &app.link {
-        f.render_widget(
-            Paragraph::new(Span::styled(format!("○ {text}"), theme.over)),
             msg_area,
         );
     } else if app.in_flight() > 0 {

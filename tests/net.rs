@@ -1,0 +1,442 @@
+//! Several terminals on one session, over loopback: a real host process
+//! (`roundtable debug-host`, the same host `run` starts, without screens)
+//! and clients built on the library's link.
+
+mod common;
+use common::*;
+use roundtable::domain::*;
+use roundtable::net::client::{self, JoinOptions, Proposals, Target};
+use roundtable::net::wire::Role;
+use roundtable::tui::Reply;
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc as std_mpsc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+const BIN: &str = env!("CARGO_BIN_EXE_roundtable");
+const WAIT: Duration = Duration::from_secs(120);
+
+fn per_client() -> usize {
+    std::env::var("ROUNDTABLE_NET_STATEMENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000)
+}
+
+struct Host {
+    child: Child,
+    socket: PathBuf,
+    lan: Option<(String, String)>,
+    lines: std_mpsc::Receiver<String>,
+}
+
+impl Host {
+    fn start(dir: &Path, lan: bool) -> Host {
+        let mut cmd = Command::new(BIN);
+        cmd.arg("debug-host").arg(dir);
+        if lan {
+            cmd.args(["--lan", "127.0.0.1:0"]);
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the host");
+        let out = child.stdout.take().expect("stdout");
+        let (tx, lines) = std_mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let next = |lines: &std_mpsc::Receiver<String>| {
+            lines
+                .recv_timeout(Duration::from_secs(20))
+                .expect("the host says where it listens")
+        };
+        let first = next(&lines);
+        let socket = PathBuf::from(first.strip_prefix("socket ").expect("socket line"));
+        let lan = lan.then(|| {
+            let l = next(&lines);
+            let mut parts = l.split(' ').skip(1);
+            let addr = parts.next().expect("addr").to_owned();
+            let code = parts.next().expect("code").to_owned();
+            (addr, code)
+        });
+        Host {
+            child,
+            socket,
+            lan,
+            lines,
+        }
+    }
+
+    fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn session(tmp: &Path) -> PathBuf {
+    let dir = tmp.join("s");
+    drop(small_session(&dir, 0));
+    dir
+}
+
+fn said(prefix: &str, i: usize) -> Event {
+    Event::StatementAdded {
+        id: StatementId::new(format!("{prefix}-st{i}")),
+        kind: StatementKind::Paraphrase,
+        speaker: Speaker::Participant("P1".into()),
+        stage: Some("S1".into()),
+        text: format!("{prefix} says thing {i}"),
+        tags: vec![],
+        captured_by: prefix.into(),
+        at: t(i as i64),
+    }
+}
+
+fn join(
+    target: Target,
+    name: &str,
+    outbox: PathBuf,
+) -> (Proposals, mpsc::UnboundedReceiver<Reply>) {
+    client::start(JoinOptions {
+        target,
+        name: name.into(),
+        role: Role::NoteTaker,
+        outbox,
+    })
+    .expect("start the link")
+}
+
+/// Waits for the next reply that `pick` wants, failing after `WAIT`.
+async fn until<T>(
+    rx: &mut mpsc::UnboundedReceiver<Reply>,
+    mut pick: impl FnMut(Reply) -> Option<T>,
+) -> T {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let r = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("timed out waiting for the host")
+            .expect("the link ended");
+        if let Some(t) = pick(r) {
+            return t;
+        }
+    }
+}
+
+async fn acks(rx: &mut mpsc::UnboundedReceiver<Reply>, n: usize) -> HashSet<u64> {
+    let mut got = HashSet::new();
+    while got.len() < n {
+        let token = until(rx, |r| match r {
+            Reply::Acked { token, .. } => Some(Ok(token)),
+            Reply::Failed { token, error } => Some(Err(format!("{token}: {error}"))),
+            _ => None,
+        })
+        .await
+        .expect("every proposal is accepted");
+        got.insert(token);
+    }
+    got
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Statement ids in the journal, with how often each was recorded.
+fn recorded(dir: &Path) -> HashMap<String, usize> {
+    let mut n = HashMap::new();
+    let text = std::fs::read_to_string(journal(dir)).expect("journal");
+    for line in text.lines() {
+        let r = roundtable::store::record::decode(line.as_bytes()).expect("record");
+        if let Event::StatementAdded { id, .. } = r.event {
+            *n.entry(id.to_string()).or_default() += 1;
+        }
+    }
+    n
+}
+
+#[test]
+fn two_clients_commit_concurrently_and_the_journal_gains_exactly_their_events() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let before = roundtable::store::verify(&dir).unwrap().records;
+    let mut host = Host::start(&dir, false);
+    let n = per_client();
+    rt().block_on(async {
+        let (a, mut a_rx) = join(
+            Target::Unix(host.socket.clone()),
+            "A",
+            tmp.path().join("a.ron"),
+        );
+        let (b, mut b_rx) = join(
+            Target::Unix(host.socket.clone()),
+            "B",
+            tmp.path().join("b.ron"),
+        );
+        for i in 1..=n {
+            a.send((i as u64, said("a", i))).unwrap();
+            b.send((i as u64, said("b", i))).unwrap();
+        }
+        let (got_a, got_b) = tokio::join!(acks(&mut a_rx, n), acks(&mut b_rx, n));
+        assert_eq!((got_a.len(), got_b.len()), (n, n));
+    });
+    host.kill();
+    let v = roundtable::store::verify(&dir).unwrap();
+    assert!(v.failure.is_none(), "{:?}", v.failure);
+    assert_eq!(
+        v.records,
+        before + 2 * n as u64,
+        "exactly one record per statement"
+    );
+    let ids = recorded(&dir);
+    assert_eq!(ids.len(), 2 * n);
+    assert!(ids.values().all(|c| *c == 1));
+}
+
+#[test]
+fn a_client_killed_mid_stream_and_restarted_loses_and_duplicates_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let host = Host::start(&dir, false);
+    let outbox = tmp.path().join("outbox.ron");
+    let n = per_client().min(400);
+    // First run: propose everything, and die after some acknowledgements.
+    let acked_before = {
+        let rt = rt();
+        let acked = rt.block_on(async {
+            let (tx, mut rx) = join(Target::Unix(host.socket.clone()), "A", outbox.clone());
+            for i in 1..=n {
+                tx.send((i as u64, said("a", i))).unwrap();
+            }
+            acks(&mut rx, n / 4).await
+        });
+        rt.shutdown_background();
+        acked
+    };
+    // What the outbox had kept when it died: all of it must arrive.
+    let kept: HashSet<String> = std::fs::read_to_string(&outbox)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split("id:\"").nth(1))
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect();
+    assert!(kept.len() >= acked_before.len());
+    // Restarted with the same outbox: it sends what was not acknowledged.
+    rt().block_on(async {
+        let (_tx, _rx) = join(Target::Unix(host.socket.clone()), "A", outbox.clone());
+        let deadline = Instant::now() + WAIT;
+        while !kept.iter().all(|id| recorded(&dir).contains_key(id)) {
+            assert!(
+                Instant::now() < deadline,
+                "the kept statements never arrived"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+    let ids = recorded(&dir);
+    assert!(
+        kept.iter().all(|id| ids.get(id) == Some(&1)),
+        "each kept statement recorded once"
+    );
+    assert!(ids.values().all(|c| *c == 1), "nothing recorded twice");
+    assert!(roundtable::store::verify(&dir).unwrap().failure.is_none());
+}
+
+#[test]
+fn a_wrong_code_is_refused_and_five_replace_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let mut host = Host::start(&dir, true);
+    let (addr, code) = host.lan.clone().unwrap();
+    let wrong = if code == "000-000" {
+        "111-111"
+    } else {
+        "000-000"
+    };
+    rt().block_on(async {
+        for attempt in 1..=5 {
+            let (_tx, mut rx) = join(
+                Target::Tcp {
+                    addr: addr.clone(),
+                    code: wrong.into(),
+                },
+                &format!("guess {attempt}"),
+                tmp.path().join(format!("g{attempt}.ron")),
+            );
+            let text = until(&mut rx, |r| match r {
+                Reply::Link {
+                    connected: false,
+                    text,
+                } => Some(text),
+                Reply::Link {
+                    connected: true, ..
+                } => panic!("joined with a wrong code"),
+                _ => None,
+            })
+            .await;
+            assert!(text.contains("join code does not match"), "{text}");
+        }
+    });
+    assert!(host.running(), "the host keeps running after wrong codes");
+    let new = host
+        .lines
+        .recv_timeout(Duration::from_secs(20))
+        .expect("a new code after five failures");
+    let new = new.strip_prefix("code ").unwrap().to_owned();
+    assert_ne!(new, code);
+    rt().block_on(async {
+        // The old code no longer works; the new one does.
+        let (_tx, mut rx) = join(
+            Target::Tcp {
+                addr: addr.clone(),
+                code: code.clone(),
+            },
+            "late",
+            tmp.path().join("late.ron"),
+        );
+        let connected = until(&mut rx, |r| match r {
+            Reply::Link { connected, .. } => Some(connected),
+            _ => None,
+        })
+        .await;
+        assert!(!connected, "joined with the replaced code");
+        let (tx, mut rx) = join(
+            Target::Tcp {
+                addr: addr.clone(),
+                code: new.clone(),
+            },
+            "Sam",
+            tmp.path().join("sam.ron"),
+        );
+        tx.send((1, said("sam", 1))).unwrap();
+        acks(&mut rx, 1).await;
+    });
+    assert_eq!(recorded(&dir).get("sam-st1"), Some(&1));
+}
+
+#[test]
+fn garbage_and_oversized_frames_leave_the_host_running() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let mut host = Host::start(&dir, true);
+    let (addr, code) = host.lan.clone().unwrap();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut noise = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed as u8
+            })
+            .collect()
+    };
+    let mut frames = Vec::new();
+    for i in 0..1000 {
+        let body = noise(1 + i % 300);
+        frames.extend_from_slice(&(body.len() as u32).to_be_bytes());
+        frames.extend_from_slice(&body);
+    }
+    // 1,000 garbage frames on the socket and on TCP, each on its own
+    // connection and all on one; then frames that claim to be huge.
+    for chunk in frames.chunks(frames.len() / 50) {
+        if let Ok(mut s) = std::os::unix::net::UnixStream::connect(&host.socket) {
+            let _ = s.write_all(chunk);
+        }
+        if let Ok(mut s) = std::net::TcpStream::connect(&addr) {
+            let _ = s.write_all(chunk);
+        }
+    }
+    for huge in [u32::MAX, 65_536, 1 << 20] {
+        if let Ok(mut s) = std::os::unix::net::UnixStream::connect(&host.socket) {
+            let _ = s.write_all(&huge.to_be_bytes());
+            let _ = s.write_all(&noise(70_000));
+        }
+        if let Ok(mut s) = std::net::TcpStream::connect(&addr) {
+            let _ = s.write_all(&huge.to_be_bytes());
+        }
+    }
+    assert!(host.running(), "the host survived");
+    rt().block_on(async {
+        let (tx, mut rx) = join(
+            Target::Unix(host.socket.clone()),
+            "A",
+            tmp.path().join("a.ron"),
+        );
+        tx.send((1, said("a", 1))).unwrap();
+        acks(&mut rx, 1).await;
+        let (tx, mut rx) = join(Target::Tcp { addr, code }, "B", tmp.path().join("b.ron"));
+        tx.send((1, said("b", 1))).unwrap();
+        acks(&mut rx, 1).await;
+    });
+    assert!(roundtable::store::verify(&dir).unwrap().failure.is_none());
+}
+
+#[test]
+fn when_the_host_is_killed_clients_keep_their_statements_and_deliver_them_when_it_is_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let mut host = Host::start(&dir, false);
+    let socket = host.socket.clone();
+    rt().block_on(async {
+        let (tx, mut rx) = join(Target::Unix(socket.clone()), "A", tmp.path().join("a.ron"));
+        for i in 1..=5 {
+            tx.send((i, said("a", i as usize))).unwrap();
+        }
+        acks(&mut rx, 5).await;
+        host.kill();
+        let text = until(&mut rx, |r| match r {
+            Reply::Link {
+                connected: false,
+                text,
+            } => Some(text),
+            _ => None,
+        })
+        .await;
+        assert!(text.starts_with("disconnected"), "{text}");
+        for i in 6..=10 {
+            tx.send((i, said("a", i as usize))).unwrap();
+        }
+        // Nothing is acknowledged while the host is away.
+        let quiet = tokio::time::timeout(
+            Duration::from_millis(800),
+            until(&mut rx, |r| match r {
+                Reply::Acked { token, .. } => Some(token),
+                _ => None,
+            }),
+        )
+        .await;
+        assert!(quiet.is_err(), "acknowledged with no host");
+        let _back = Host::start(&dir, false);
+        let got = acks(&mut rx, 5).await;
+        assert_eq!(got, (6..=10).collect());
+        drop(_back);
+    });
+    let ids = recorded(&dir);
+    assert_eq!(ids.len(), 10);
+    assert!(ids.values().all(|c| *c == 1));
+    assert!(roundtable::store::verify(&dir).unwrap().failure.is_none());
+}
