@@ -72,6 +72,39 @@ impl Tmux {
         self.tmux(&["set-option", "-t", "t", "remain-on-exit", "on"]);
     }
 
+    /// Splits the window and starts `roundtable ARGS` in the new pane below
+    /// (`t.1`), leaving the first pane (`t.0`) active.
+    fn split(&self, args: &str) {
+        let config = self._tmp.path().join("config");
+        let cmd = format!(
+            "cd {} && XDG_CONFIG_HOME={} XDG_STATE_HOME={} exec {BIN} --sessions {} {args}",
+            std::env::current_dir().unwrap().display(),
+            config.display(),
+            self._tmp.path().join("state").display(),
+            self.sessions.display()
+        );
+        self.tmux(&["resize-window", "-t", "t", "-y", "64"]);
+        self.tmux(&["split-window", "-d", "-v", "-t", "t.0", &cmd]);
+    }
+
+    fn screen_of(&self, pane: &str) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", pane])
+    }
+
+    fn wait_in(&self, pane: &str, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen_of(pane);
+            if s.contains(text) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                panic!("waited 15 s for `{text}` in pane {pane}; it shows:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", "t"];
         args.extend_from_slice(keys);
@@ -588,4 +621,38 @@ fn synthesis_from_concepts_to_an_agreed_interpretation() {
     let last = i.history.last().unwrap();
     assert_eq!(last.round.as_ref().map(|r| r.as_str()), Some("v1"));
     assert_eq!(last.reason, "4 agree");
+}
+
+#[test]
+fn a_statement_typed_in_a_joined_pane_appears_on_the_hosts_projector() {
+    let t = Tmux::new("join");
+    let dir = t.new_session();
+    t.start(&format!("run {}", dir.display()));
+    t.wait_for("Waiting to start");
+    t.split(&format!("join {} --as Sam", dir.display()));
+    t.wait_in("t.1", "joined as Sam (note-taker)");
+    t.wait_in("t.0", "Connected: Sam (note-taker)");
+    // The note-taker's pane opens on capture.
+    t.wait_in("t.1", "New statement");
+    t.tmux(&[
+        "send-keys",
+        "-t",
+        "t.1",
+        "-l",
+        "The bus never comes when the ward says #transport",
+    ]);
+    t.tmux(&["send-keys", "-t", "t.1", "Enter"]);
+    t.wait_in("t.1", "✓ saved: statement sam-st1");
+    let projector = t.wait_in("t.0", "The bus never comes when the ward says");
+    assert!(projector.contains("P1"), "{projector}");
+    // The facilitator quits; the joined pane says so and keeps running.
+    t.tmux(&["send-keys", "-t", "t.0", "q"]);
+    t.wait_in("t.1", "disconnected");
+    t.tmux(&["send-keys", "-t", "t.1", "C-q"]);
+    verify(&dir);
+    let events = event_names(&dir);
+    assert_eq!(events.last().map(String::as_str), Some("StatementAdded"));
+    let text = std::fs::read_to_string(dir.join("journal.ron")).unwrap();
+    assert_eq!(text.matches("The bus never comes").count(), 1);
+    assert!(text.contains("actor:\"note-taker Sam\""));
 }
