@@ -1,0 +1,83 @@
+//! `cargo bench --bench loopback`: a joined terminal's commit on
+//! loopback, from proposing a statement to its acknowledgement, 1,000 times
+//! (`ROUNDTABLE_LOOPBACK_COMMITS`): median, p99 and slowest.
+
+use roundtable::domain::{Event, Speaker, StatementKind, Timestamp};
+use roundtable::generate::{Spec, write};
+use roundtable::net::client::{self, JoinOptions, Target};
+use roundtable::net::wire::Role;
+use roundtable::store::Writer;
+use roundtable::tui::Reply;
+use std::time::Instant;
+
+fn main() {
+    let n: u64 = std::env::var("ROUNDTABLE_LOOPBACK_COMMITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let tmp = std::env::temp_dir().join(format!("roundtable-loopback-{}", std::process::id()));
+    let dir = tmp.join("s");
+    let spec = Spec {
+        statements: 10,
+        rounds: 1,
+        concepts: 1,
+        records: 0,
+    };
+    write(&dir, spec).expect("write a session");
+    let (w, _) = Writer::open(&dir, Timestamp::default()).expect("open");
+    let (tx, mut replies, ui, feed, _store) = roundtable::tui::spawn_store(
+        w,
+        "facilitator".into(),
+        std::sync::Arc::new(Timestamp::default),
+    );
+    std::thread::spawn(move || while replies.blocking_recv().is_some() {});
+    let host = roundtable::net::host::start(&dir, None, tx, feed, ui).expect("listen");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut times = rt.block_on(async {
+        let (proposals, mut rx) = client::start(JoinOptions {
+            target: Target::Unix(host.socket.clone()),
+            name: "loopback".into(),
+            role: Role::NoteTaker,
+            outbox: tmp.join("outbox.ron"),
+        })
+        .expect("join");
+        let mut times = Vec::new();
+        for i in 1..=n {
+            let e = Event::StatementAdded {
+                id: format!("l-st{i}").as_str().into(),
+                kind: StatementKind::Quote,
+                speaker: Speaker::Group,
+                stage: None,
+                text: "A statement of ordinary length, as a note-taker would type it in the room."
+                    .into(),
+                tags: vec!["barrier".into()],
+                captured_by: "loopback".into(),
+                at: Timestamp::default(),
+            };
+            let t = Instant::now();
+            proposals.send((i, e)).expect("send");
+            loop {
+                match rx.recv().await {
+                    Some(Reply::Acked { token, .. }) if token == i => break,
+                    Some(Reply::Failed { error, .. }) => panic!("{error}"),
+                    Some(_) => {}
+                    None => panic!("the link ended"),
+                }
+            }
+            times.push(t.elapsed());
+        }
+        times
+    });
+    times.sort();
+    let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+    println!(
+        "commit to acknowledgement on loopback, {n} commits: median {:?}, p99 {:?}, slowest {:?}",
+        at(0.5),
+        at(0.99),
+        times[times.len() - 1]
+    );
+    let _ = std::fs::remove_dir_all(&tmp);
+}
