@@ -35,10 +35,14 @@ struct Host {
 
 impl Host {
     fn start(dir: &Path, lan: bool) -> Host {
+        Host::start_at(dir, lan.then_some("127.0.0.1:0"))
+    }
+
+    fn start_at(dir: &Path, lan: Option<&str>) -> Host {
         let mut cmd = Command::new(BIN);
         cmd.arg("debug-host").arg(dir);
-        if lan {
-            cmd.args(["--lan", "127.0.0.1:0"]);
+        if let Some(addr) = lan {
+            cmd.args(["--lan", addr]);
         }
         let mut child = cmd
             .stdout(Stdio::piped())
@@ -61,7 +65,7 @@ impl Host {
         };
         let first = next(&lines);
         let socket = PathBuf::from(first.strip_prefix("socket ").expect("socket line"));
-        let lan = lan.then(|| {
+        let lan = lan.map(|_| {
             let l = next(&lines);
             let mut parts = l.split(' ').skip(1);
             let addr = parts.next().expect("addr").to_owned();
@@ -439,4 +443,50 @@ fn when_the_host_is_killed_clients_keep_their_statements_and_deliver_them_when_i
     assert_eq!(ids.len(), 10);
     assert!(ids.values().all(|c| *c == 1));
     assert!(roundtable::store::verify(&dir).unwrap().failure.is_none());
+}
+
+#[test]
+fn a_laptop_that_joined_reconnects_with_its_token_after_the_host_restarts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let mut host = Host::start(&dir, true);
+    let (addr, code) = host.lan.clone().unwrap();
+    rt().block_on(async {
+        let (tx, mut rx) = join(
+            Target::Tcp {
+                addr: addr.clone(),
+                code: code.clone(),
+            },
+            "Sam",
+            tmp.path().join("sam.ron"),
+        );
+        for i in 1..=3 {
+            tx.send((i, said("sam", i as usize))).unwrap();
+        }
+        acks(&mut rx, 3).await;
+        host.kill();
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.join("devices.ron"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(
+                mode & 0o777,
+                0o600,
+                "device tokens are for the owner's eyes only"
+            );
+        }
+        for i in 4..=6 {
+            tx.send((i, said("sam", i as usize))).unwrap();
+        }
+        // A new host process makes a new code; the laptop needs none.
+        let back = Host::start_at(&dir, Some(&addr));
+        assert_ne!(back.lan.as_ref().unwrap().1, code);
+        let got = acks(&mut rx, 3).await;
+        assert_eq!(got, (4..=6).collect());
+    });
+    let ids = recorded(&dir);
+    assert_eq!(ids.len(), 6);
+    assert!(ids.values().all(|c| *c == 1));
 }

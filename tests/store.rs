@@ -327,3 +327,27 @@ fn a_too_large_record_is_refused_before_writing() {
     assert_eq!(std::fs::read(journal(&dir)).unwrap(), before);
     w.record("note-taker", t(2), &statement(0)).unwrap();
 }
+
+#[test]
+fn an_event_sent_again_is_recognised_and_a_different_one_is_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = small_session(&tmp.path().join("s"), 3);
+    let s = w.session();
+    assert!(
+        s.already_has(&statement(0)),
+        "the same statement, sent again"
+    );
+    let mut reworded = statement(0);
+    if let Event::StatementAdded { text, .. } = &mut reworded {
+        text.push('!');
+    }
+    assert!(
+        !s.already_has(&reworded),
+        "same id, other words: not the same"
+    );
+    assert!(!s.already_has(&statement(5)), "a new statement");
+    assert!(
+        s.check(&reworded).is_err(),
+        "and still refused as a clashing id"
+    );
+}

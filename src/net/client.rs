@@ -37,6 +37,8 @@ pub struct JoinOptions {
 enum OutboxLine {
     Sent(u64, Event),
     Done(u64),
+    /// The device token the host gave (empty: none), to reconnect without the code.
+    Token(String),
 }
 
 /// Proposals not yet acknowledged, kept on disk (written and synced before
@@ -46,12 +48,14 @@ pub struct Outbox {
     file: std::fs::File,
     pending: IndexMap<u64, Event>,
     last_nonce: u64,
+    token: Option<String>,
 }
 
 impl Outbox {
     pub fn open(path: PathBuf) -> std::io::Result<Outbox> {
         let mut pending = IndexMap::new();
         let mut last_nonce = 0;
+        let mut token = None;
         if let Ok(text) = std::fs::read_to_string(&path) {
             // A line cut short by a crash was never sent: skip it.
             for line in text.lines() {
@@ -63,6 +67,7 @@ impl Outbox {
                     Ok(OutboxLine::Done(n)) => {
                         pending.shift_remove(&n);
                     }
+                    Ok(OutboxLine::Token(t)) => token = Some(t).filter(|t| !t.is_empty()),
                     Err(_) => {}
                 }
             }
@@ -72,6 +77,9 @@ impl Outbox {
         }
         // Start the file afresh with only what is still pending.
         let mut text = String::new();
+        if let Some(t) = &token {
+            text.push_str(&line(&OutboxLine::Token(t.clone()))?);
+        }
         for (n, e) in &pending {
             text.push_str(&line(&OutboxLine::Sent(*n, e.clone()))?);
         }
@@ -83,7 +91,20 @@ impl Outbox {
             file,
             pending,
             last_nonce,
+            token,
         })
+    }
+
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    pub fn set_token(&mut self, token: Option<String>) -> std::io::Result<()> {
+        if token != self.token {
+            self.append(&OutboxLine::Token(token.clone().unwrap_or_default()))?;
+            self.token = token;
+        }
+        Ok(())
     }
 
     fn append(&mut self, l: &OutboxLine) -> std::io::Result<()> {
@@ -195,10 +216,17 @@ async fn run(
     // Nonces above `base` are this run's tokens; at or below, earlier runs'.
     let base = outbox.last_nonce;
     let mut after = 0u64;
-    let mut token: Option<String> = None;
-    let mut joined_once = false;
+    let mut token: Option<String> = outbox.token().map(str::to_owned);
     loop {
-        let reason = match connect(&opts, token.as_deref()).await {
+        let with_token = token.is_some() && matches!(opts.target, Target::Tcp { .. });
+        let connected = connect(&opts, token.as_deref()).await;
+        if with_token && let Err(WireError::Bad(_)) = &connected {
+            // The host does not know this device any more: use the code.
+            token = None;
+            let _ = outbox.set_token(None);
+            continue;
+        }
+        let reason = match connected {
             Ok(conn) => {
                 match session(
                     &opts,
@@ -213,20 +241,8 @@ async fn run(
                 .await
                 {
                     Ended::Quit => return,
-                    Ended::Lost(why) => {
-                        joined_once = true;
-                        why
-                    }
-                    Ended::Refused(why) => {
-                        let _ = to_ui.send(Reply::Link {
-                            connected: false,
-                            text: format!("refused: {why}"),
-                        });
-                        if !joined_once || matches!(opts.target, Target::Tcp { .. }) {
-                            token = None;
-                        }
-                        why
-                    }
+                    Ended::Lost(why) => why,
+                    Ended::Refused(why) => format!("refused: {why}"),
                 }
             }
             Err(e) => e.to_string(),
@@ -328,6 +344,7 @@ async fn session(
     match conn.r.recv::<ToClient>().await {
         Ok(Some(ToClient::Welcome { token: t, .. })) => {
             if t.is_some() {
+                let _ = outbox.set_token(t.clone());
                 *token = t;
             }
         }

@@ -21,6 +21,38 @@ pub const SOCKET: &str = "roundtable.sock";
 pub const MAX_FAILURES: u32 = 5;
 /// Longest name a joining terminal may give.
 const MAX_NAME: usize = 40;
+/// The devices that have joined over the network, so they can reconnect
+/// after the host restarts: token ids and secrets, readable by the owner only.
+pub const DEVICES: &str = "devices.ron";
+
+type Tokens = std::collections::BTreeMap<String, String>;
+
+fn load_tokens(path: &Path) -> HashMap<String, [u8; 32]> {
+    let Ok(bytes) = crate::store::fsutil::read_capped(path, crate::store::limits::MAX_SMALL_FILE)
+    else {
+        return HashMap::new();
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let tokens: Tokens = crate::store::limits::parse_ron(text.trim()).unwrap_or_default();
+    tokens
+        .into_iter()
+        .filter_map(|(id, secret)| {
+            let bytes: [u8; 32] = hex::decode(secret).ok()?.try_into().ok()?;
+            Some((id, bytes))
+        })
+        .collect()
+}
+
+fn save_tokens(path: &Path, tokens: &HashMap<String, [u8; 32]>) {
+    let map: Tokens = tokens
+        .iter()
+        .map(|(id, s)| (id.clone(), hex::encode(s)))
+        .collect();
+    if let Ok(text) = ron::to_string(&map) {
+        // Losing this file only means joining with the code again.
+        let _ = crate::store::fsutil::write_private(path, text.as_bytes());
+    }
+}
 
 /// Where the host listens.
 pub struct Listening {
@@ -43,8 +75,9 @@ struct Shared {
     peers_tx: watch::Sender<Vec<String>>,
     code: Mutex<Code>,
     lan_addr: Option<std::net::SocketAddr>,
-    /// Device tokens: id → (secret, name).
-    tokens: Mutex<HashMap<String, ([u8; 32], String)>>,
+    /// Device tokens: id → secret, kept in [`DEVICES`].
+    tokens: Mutex<HashMap<String, [u8; 32]>>,
+    devices: PathBuf,
     next_conn: Mutex<u64>,
 }
 
@@ -99,7 +132,8 @@ pub fn start(
             failures: 0,
         }),
         lan_addr,
-        tokens: Mutex::new(HashMap::new()),
+        tokens: Mutex::new(load_tokens(&dir.join(DEVICES))),
+        devices: dir.join(DEVICES),
         next_conn: Mutex::new(1),
     });
     std::thread::Builder::new()
@@ -173,11 +207,15 @@ async fn knock(
             lock(&shared.code).failures = 0;
             let id = hex::encode(wire::random::<8>()?);
             let secret = wire::random::<32>()?;
-            lock(&shared.tokens).insert(id.clone(), (secret, String::new()));
+            {
+                let mut tokens = lock(&shared.tokens);
+                tokens.insert(id.clone(), secret);
+                save_tokens(&shared.devices, &tokens);
+            }
             Ok(Some(format!("{id}:{}", hex::encode(secret))))
         }
         Knock::Token(id) => {
-            let secret = lock(&shared.tokens).get(&id).map(|(s, _)| *s);
+            let secret = lock(&shared.tokens).get(&id).copied();
             let Some(secret) = secret else {
                 return Err(WireError::Bad("unknown device token".into()));
             };
