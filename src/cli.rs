@@ -153,6 +153,17 @@ pub enum Command {
         #[arg(long)]
         lan: Option<std::net::SocketAddr>,
     },
+    /// For network tests: join with no screens, proposing `ID TEXT` lines from stdin.
+    #[command(hide = true)]
+    DebugJoin {
+        target: String,
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long = "as")]
+        name: String,
+        #[arg(long)]
+        outbox: PathBuf,
+    },
     /// Write a large generated session (for benchmarks).
     #[command(hide = true)]
     Generate {
@@ -256,6 +267,21 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             let dir = resolve(&cli.sessions, &session)?;
             let (writer, _) = Writer::open(&dir, now())?;
             crate::tui::host_headless(writer, lan)?;
+            Ok(0)
+        }
+        Command::DebugJoin {
+            target,
+            code,
+            name,
+            outbox,
+        } => {
+            let (target, _) = join_target(&cli.sessions, &target, code)?;
+            crate::tui::join_headless(crate::net::client::JoinOptions {
+                target,
+                name,
+                role: crate::net::wire::Role::NoteTaker,
+                outbox,
+            })?;
             Ok(0)
         }
         Command::Join {

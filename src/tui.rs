@@ -314,6 +314,67 @@ pub fn host_headless(writer: Writer, lan: Option<std::net::SocketAddr>) -> std::
     Ok(())
 }
 
+/// A joined terminal without screens, for tests: each line on stdin,
+/// `ID TEXT`, is proposed as a statement by the whole group; prints
+/// `acked ID SEQ`, `failed ID WHY` and `link up|down TEXT`. Runs until killed.
+pub fn join_headless(opts: crate::net::client::JoinOptions) -> std::io::Result<()> {
+    use std::io::BufRead;
+    let name = opts.name.clone();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let (proposals, mut replies) = crate::net::client::start(opts)?;
+        let (line_tx, mut lines) = mpsc::unbounded_channel::<String>();
+        std::thread::spawn(move || {
+            for line in std::io::stdin().lock().lines().map_while(Result::ok) {
+                if line_tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut ids = std::collections::HashMap::new();
+        let mut open = true;
+        let mut out = std::io::stdout();
+        loop {
+            tokio::select! {
+                line = lines.recv(), if open => match line {
+                    Some(line) => {
+                        let (id, text) = line.split_once(' ').unwrap_or((line.as_str(), "…"));
+                        let token = ids.len() as u64 + 1;
+                        ids.insert(token, id.to_owned());
+                        let event = Event::StatementAdded {
+                            id: crate::domain::StatementId::new(id),
+                            kind: crate::domain::StatementKind::Paraphrase,
+                            speaker: crate::domain::Speaker::Group,
+                            stage: None,
+                            text: text.to_owned(),
+                            tags: Vec::new(),
+                            captured_by: name.clone(),
+                            at: Timestamp::from_unix_millis(0),
+                        };
+                        let _ = proposals.send((token, event));
+                    }
+                    None => open = false,
+                },
+                reply = replies.recv() => {
+                    let id = |t: u64| ids.get(&t).cloned().unwrap_or_default();
+                    match reply {
+                        Some(Reply::Acked { token, seq }) => writeln!(out, "acked {} {seq}", id(token))?,
+                        Some(Reply::Failed { token, error }) => writeln!(out, "failed {} {error}", id(token))?,
+                        Some(Reply::Link { connected, text }) => {
+                            writeln!(out, "link {} {text}", if connected { "up" } else { "down" })?
+                        }
+                        Some(_) => continue,
+                        None => return Ok(()),
+                    }
+                    out.flush()?;
+                }
+            }
+        }
+    })
+}
+
 /// What `roundtable join` needs besides the link.
 pub struct JoinScreen {
     pub theme: Theme,

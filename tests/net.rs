@@ -219,27 +219,77 @@ fn two_clients_commit_concurrently_and_the_journal_gains_exactly_their_events() 
     assert!(ids.values().all(|c| *c == 1));
 }
 
+/// `roundtable debug-join`: a joined terminal without screens, in its own
+/// process, proposing `ID TEXT` lines from stdin and printing what happens.
+struct Joiner {
+    child: Child,
+    lines: std_mpsc::Receiver<String>,
+}
+
+impl Joiner {
+    fn start(dir: &Path, name: &str, outbox: &Path) -> Joiner {
+        let mut child = Command::new(BIN)
+            .arg("debug-join")
+            .arg(dir)
+            .args(["--as", name, "--outbox"])
+            .arg(outbox)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start a joined terminal");
+        let out = child.stdout.take().expect("stdout");
+        let (tx, lines) = std_mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Joiner { child, lines }
+    }
+
+    fn say(&mut self, id: &str, text: &str) {
+        let stdin = self.child.stdin.as_mut().expect("stdin");
+        writeln!(stdin, "{id} {text}").expect("write to the joined terminal");
+    }
+
+    /// Waits for `n` lines starting `acked `.
+    fn acked(&self, n: usize) -> Vec<String> {
+        let mut got = Vec::new();
+        while got.len() < n {
+            let line = self.lines.recv_timeout(WAIT).expect("an acknowledgement");
+            if let Some(id) = line.strip_prefix("acked ") {
+                got.push(id.split(' ').next().unwrap_or_default().to_owned());
+            }
+        }
+        got
+    }
+}
+
+impl Drop for Joiner {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
 fn a_client_killed_mid_stream_and_restarted_loses_and_duplicates_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = session(tmp.path());
-    let host = Host::start(&dir, false);
+    let _host = Host::start(&dir, false);
     let outbox = tmp.path().join("outbox.ron");
     let n = per_client().min(400);
-    // First run: propose everything, and die after some acknowledgements.
-    let acked_before = {
-        let rt = rt();
-        let acked = rt.block_on(async {
-            let (tx, mut rx) = join(Target::Unix(host.socket.clone()), "A", outbox.clone());
-            for i in 1..=n {
-                tx.send((i as u64, said("a", i))).unwrap();
-            }
-            acks(&mut rx, n / 4).await
-        });
-        rt.shutdown_background();
-        acked
-    };
-    // What the outbox had kept when it died: all of it must arrive.
+    // First run: propose everything, and SIGKILL it after a quarter is acknowledged.
+    let mut first = Joiner::start(&dir, "A", &outbox);
+    for i in 1..=n {
+        first.say(&format!("a-st{i}"), &format!("thing {i}"));
+    }
+    let acked_before = first.acked(n / 4);
+    drop(first);
+    // What its outbox had kept when it died: all of it must arrive.
     let kept: HashSet<String> = std::fs::read_to_string(&outbox)
         .unwrap()
         .lines()
@@ -248,18 +298,26 @@ fn a_client_killed_mid_stream_and_restarted_loses_and_duplicates_nothing() {
         .map(str::to_owned)
         .collect();
     assert!(kept.len() >= acked_before.len());
-    // Restarted with the same outbox: it sends what was not acknowledged.
-    rt().block_on(async {
-        let (_tx, _rx) = join(Target::Unix(host.socket.clone()), "A", outbox.clone());
-        let deadline = Instant::now() + WAIT;
-        while !kept.iter().all(|id| recorded(&dir).contains_key(id)) {
-            assert!(
-                Instant::now() < deadline,
-                "the kept statements never arrived"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    });
+    let text = std::fs::read_to_string(&outbox).unwrap();
+    let unacknowledged = text.matches("Sent(").count() - text.matches("Done(").count();
+    assert!(
+        unacknowledged > 0,
+        "killed mid-stream, with statements in flight"
+    );
+    // Restarted with the same outbox: it sends what was not acknowledged,
+    // and goes on taking new statements.
+    let mut second = Joiner::start(&dir, "A", &outbox);
+    let deadline = Instant::now() + WAIT;
+    while !kept.iter().all(|id| recorded(&dir).contains_key(id)) {
+        assert!(
+            Instant::now() < deadline,
+            "the kept statements never arrived"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    second.say("a-after", "said after the restart");
+    assert_eq!(second.acked(1), vec!["a-after".to_owned()]);
+    drop(second);
     let ids = recorded(&dir);
     assert!(
         kept.iter().all(|id| ids.get(id) == Some(&1)),
