@@ -273,14 +273,11 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
         .await
     });
     if let Ok(l) = &listening {
-        let _ = std::fs::remove_file(&l.socket);
+        l.stop();
     }
     drop(tx);
     // Everything sent has been saved or refused by now; leave a fresh snapshot.
-    // (Joined terminals' connections hold senders too; do not wait for them.)
-    if handle.is_finished()
-        && let Ok(writer) = handle.join()
-    {
+    if let Ok(writer) = handle.join() {
         let _ = writer.snapshot();
     }
     result

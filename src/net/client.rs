@@ -245,6 +245,14 @@ async fn run(
                     Ended::Refused(why) => format!("refused: {why}"),
                 }
             }
+            Err(WireError::Io(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
+                ) =>
+            {
+                "the host is not running".into()
+            }
             Err(e) => e.to_string(),
         };
         let wrong_code = reason.contains("join code does not match");
@@ -253,10 +261,10 @@ async fn run(
             text: if wrong_code && token.is_none() {
                 "the join code does not match; check it on the projector and join again".into()
             } else {
-                format!(
-                    "disconnected ({reason}); {} not yet sent, kept and sent when the host is back",
-                    outbox.len()
-                )
+                match outbox.len() {
+                    0 => format!("disconnected: {reason} · trying again"),
+                    n => format!("disconnected: {reason} · {n} kept here until it is back"),
+                }
             },
         });
         if wrong_code && token.is_none() {

@@ -59,6 +59,16 @@ pub struct Listening {
     pub socket: PathBuf,
     /// The TCP address and the current join code, with `--lan`.
     pub lan: Option<(std::net::SocketAddr, String)>,
+    shared: Arc<Shared>,
+}
+
+impl Listening {
+    /// Stops passing proposals to the store (joined terminals are told the
+    /// host is closing), so the store thread can finish, and removes the socket.
+    pub fn stop(&self) {
+        lock(&self.shared.store).take();
+        let _ = std::fs::remove_file(&self.socket);
+    }
 }
 
 struct Code {
@@ -68,7 +78,7 @@ struct Code {
 
 struct Shared {
     journal: PathBuf,
-    store: Mutex<std_mpsc::Sender<Request>>,
+    store: Mutex<Option<std_mpsc::Sender<Request>>>,
     feed: Feed,
     ui: mpsc::UnboundedSender<Reply>,
     peers: Mutex<Vec<(u64, String, Role)>>,
@@ -122,7 +132,7 @@ pub fn start(
     let lan_addr = tcp.as_ref().map(|l| l.local_addr()).transpose()?;
     let shared = Arc::new(Shared {
         journal: dir.join(JOURNAL),
-        store: Mutex::new(store),
+        store: Mutex::new(Some(store)),
         feed,
         ui,
         peers: Mutex::new(Vec::new()),
@@ -136,6 +146,7 @@ pub fn start(
         devices: dir.join(DEVICES),
         next_conn: Mutex::new(1),
     });
+    let for_thread = shared.clone();
     std::thread::Builder::new()
         .name("roundtable-host".into())
         .spawn(move || {
@@ -145,11 +156,12 @@ pub fn start(
             else {
                 return;
             };
-            rt.block_on(accept(shared, unix, tcp));
+            rt.block_on(accept(for_thread, unix, tcp));
         })?;
     Ok(Listening {
         socket,
         lan: lan_addr.map(|a| (a, code)),
+        shared,
     })
 }
 
@@ -474,7 +486,8 @@ async fn propose(shared: &Shared, actor: &str, event: Event) -> Result<u64, Stri
             reply: tx,
         },
     };
-    if lock(&shared.store).send(req).is_err() {
+    let sent = lock(&shared.store).as_ref().map(|s| s.send(req).is_ok());
+    if sent != Some(true) {
         return Err("the host is closing".into());
     }
     rx.await

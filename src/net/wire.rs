@@ -14,6 +14,12 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 pub const MAX_FRAME: usize = 65_535;
 /// Noise's authentication tag on each encrypted frame.
 const TAG: usize = 16;
+/// Largest message, spread over as many frames as it needs: room for the
+/// largest journal record.
+pub const MAX_MESSAGE: usize = 2 << 20;
+/// Each frame of a message starts with one byte: more frames follow, or not.
+const MORE: u8 = 1;
+const LAST: u8 = 0;
 pub const NOISE: &str = "Noise_NNpsk0_25519_ChaChaPoly_BLAKE2s";
 
 #[derive(Debug, thiserror::Error)]
@@ -166,10 +172,26 @@ impl FrameReader {
 
     /// The next message, or `None` at a clean end of stream.
     pub async fn recv<T: DeserializeOwned>(&mut self) -> WireResult<Option<T>> {
-        let Some(body) = self.raw().await? else {
-            return Ok(None);
-        };
-        decode(&body).map(Some)
+        let mut message = Vec::new();
+        loop {
+            let Some(body) = self.raw().await? else {
+                return if message.is_empty() {
+                    Ok(None)
+                } else {
+                    Err(bad("the connection closed in the middle of a message"))
+                };
+            };
+            let (&flag, part) = body.split_first().ok_or_else(|| bad("an empty frame"))?;
+            if message.len() + part.len() > MAX_MESSAGE {
+                return Err(bad(format!("a message of more than {MAX_MESSAGE} bytes")));
+            }
+            message.extend_from_slice(part);
+            match flag {
+                LAST => return decode(&message).map(Some),
+                MORE => {}
+                _ => return Err(bad("not a frame of this protocol")),
+            }
+        }
     }
 }
 
@@ -221,9 +243,28 @@ impl FrameWriter {
         Ok(())
     }
 
+    /// Sends a message in as many frames as it needs.
     pub async fn send<T: Serialize>(&mut self, msg: &T) -> WireResult<()> {
         let text = ron::to_string(msg).map_err(|e| bad(e.to_string()))?;
-        self.raw(text.as_bytes()).await
+        if text.len() > MAX_MESSAGE {
+            return Err(bad(format!(
+                "a message of {} bytes is too large to send",
+                text.len()
+            )));
+        }
+        let room = MAX_FRAME - TAG - 1;
+        let mut parts = text.as_bytes().chunks(room).peekable();
+        let mut frame = Vec::with_capacity(room.min(text.len()) + 1);
+        loop {
+            let part = parts.next().unwrap_or_default();
+            frame.clear();
+            frame.push(if parts.peek().is_some() { MORE } else { LAST });
+            frame.extend_from_slice(part);
+            self.raw(&frame).await?;
+            if parts.peek().is_none() {
+                return Ok(());
+            }
+        }
     }
 }
 
@@ -317,4 +358,84 @@ pub fn random<const N: usize>() -> WireResult<[u8; N]> {
 pub fn new_code() -> WireResult<String> {
     let n = u32::from_be_bytes(random::<4>()?) % 1_000_000;
     Ok(format!("{:03}-{:03}", n / 1000, n % 1000))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair() -> ((FrameReader, FrameWriter), (FrameReader, FrameWriter)) {
+        let (a, b) = tokio::io::duplex(1 << 20);
+        let (ar, aw) = tokio::io::split(a);
+        let (br, bw) = tokio::io::split(b);
+        (
+            (FrameReader::new(ar), FrameWriter::new(aw)),
+            (FrameReader::new(br), FrameWriter::new(bw)),
+        )
+    }
+
+    fn rt() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_message_larger_than_a_frame_arrives_whole_encrypted() {
+        rt().block_on(async {
+            let ((mut ar, mut aw), (mut br, mut bw)) = pair();
+            let key = psk(b"agreed");
+            let (x, y) = tokio::join!(
+                handshake(&mut ar, &mut aw, &key, true),
+                handshake(&mut br, &mut bw, &key, false)
+            );
+            x.unwrap();
+            y.unwrap();
+            let big = ToClient::Refused("é\"x\n".repeat(60_000));
+            aw.send(&big).await.unwrap();
+            assert_eq!(br.recv::<ToClient>().await.unwrap(), Some(big));
+        });
+    }
+
+    #[test]
+    fn different_codes_do_not_agree() {
+        rt().block_on(async {
+            let ((mut ar, mut aw), (mut br, mut bw)) = pair();
+            let (one, two) = (psk(b"one"), psk(b"two"));
+            // The host hangs up when the first message does not decrypt.
+            let host = async move { handshake(&mut br, &mut bw, &two, false).await };
+            let (x, y) = tokio::join!(handshake(&mut ar, &mut aw, &one, true), host);
+            assert!(y.is_err(), "the host refuses the first message");
+            assert!(
+                x.unwrap_err()
+                    .to_string()
+                    .contains("join code does not match")
+            );
+        });
+    }
+
+    #[test]
+    fn bad_frames_are_errors_not_panics() {
+        rt().block_on(async {
+            let ((_, mut aw), (mut br, _)) = pair();
+            aw.raw(&[7, b'x']).await.unwrap();
+            assert!(br.recv::<ToHost>().await.is_err(), "unknown flag");
+            aw.raw(&[]).await.unwrap();
+            assert!(br.recv::<ToHost>().await.is_err(), "empty frame");
+            aw.raw(b"\0(garbage").await.unwrap();
+            assert!(br.recv::<ToHost>().await.is_err(), "not a message");
+            let more = vec![MORE; MAX_FRAME];
+            let flood = async move {
+                for _ in 0..40 {
+                    if aw.raw(&more).await.is_err() {
+                        break;
+                    }
+                }
+            };
+            let (_, got) = tokio::join!(flood, br.recv::<ToHost>());
+            let why = got.unwrap_err().to_string();
+            assert!(why.contains("a message of more than"), "{why}");
+        });
+    }
 }
