@@ -26,6 +26,20 @@ fn per_client() -> usize {
         .unwrap_or(1000)
 }
 
+/// A child's standard output, line by line, as it comes.
+fn stdout_lines(child: &mut Child) -> std_mpsc::Receiver<String> {
+    let out = child.stdout.take().expect("stdout");
+    let (tx, lines) = std_mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    lines
+}
+
 struct Host {
     child: Child,
     socket: PathBuf,
@@ -49,15 +63,7 @@ impl Host {
             .stderr(Stdio::null())
             .spawn()
             .expect("start the host");
-        let out = child.stdout.take().expect("stdout");
-        let (tx, lines) = std_mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        let lines = stdout_lines(&mut child);
         let next = |lines: &std_mpsc::Receiver<String>| {
             lines
                 .recv_timeout(Duration::from_secs(20))
@@ -238,15 +244,7 @@ impl Joiner {
             .stderr(Stdio::null())
             .spawn()
             .expect("start a joined terminal");
-        let out = child.stdout.take().expect("stdout");
-        let (tx, lines) = std_mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        let lines = stdout_lines(&mut child);
         Joiner { child, lines }
     }
 
