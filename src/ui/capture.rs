@@ -164,6 +164,13 @@ fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
         _ => n,
     };
     let start = end.saturating_sub(room);
+    // Ids from joined terminals (`sam-st4`) are longer: keep the columns in line.
+    let id_width = (start..end)
+        .filter_map(|i| session.statements.get_index(i))
+        .map(|(id, _)| id.as_str().chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(5, 16);
     let mut out: Vec<Line> = Vec::with_capacity(rows);
     for i in start..end {
         let Some((id, s)) = session.statements.get_index(i) else {
@@ -181,7 +188,7 @@ fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
         };
         let tags: String = v.tags.iter().map(|t| format!(" #{t}")).collect();
         let body = format!(
-            "{id:<5} {:<6} {:<10} {}{tags}{flags}",
+            "{id:<id_width$} {:<6} {:<10} {}{tags}{flags}",
             v.speaker.to_string(),
             v.kind.to_string(),
             one_line(&v.text)
