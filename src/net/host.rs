@@ -19,6 +19,8 @@ use tokio::sync::{mpsc, watch};
 pub const SOCKET: &str = "roundtable.sock";
 /// Wrong codes tolerated before the code is replaced.
 pub const MAX_FAILURES: u32 = 5;
+/// Messages queued for one terminal before the host waits for it to read.
+const QUEUE: usize = 1024;
 /// Longest name a joining terminal may give.
 const MAX_NAME: usize = 40;
 /// The devices that have joined over the network, so they can reconnect
@@ -338,7 +340,7 @@ async fn serve(shared: Arc<Shared>, mut r: FrameReader, mut w: FrameWriter, netw
     publish_peers(&shared);
     // Writing has its own task, so this one never stops reading while a
     // slow reader at the other end holds up what is being sent to it.
-    let (out, mut queue) = mpsc::unbounded_channel::<ToClient>();
+    let (out, mut queue) = mpsc::channel::<ToClient>(QUEUE);
     let writer = tokio::spawn(async move {
         while let Some(msg) = queue.recv().await {
             if w.send(&msg).await.is_err() {
@@ -351,9 +353,11 @@ async fn serve(shared: Arc<Shared>, mut r: FrameReader, mut w: FrameWriter, netw
     let _ = writer.await;
 }
 
-/// Queues a message for the connection's writer; fails once it has stopped.
-fn put(out: &mpsc::UnboundedSender<ToClient>, msg: ToClient) -> WireResult<()> {
+/// Queues a message for the connection's writer, waiting while the queue
+/// is full (a slow terminal); fails once the writer has stopped.
+async fn put(out: &mpsc::Sender<ToClient>, msg: ToClient) -> WireResult<()> {
     out.send(msg)
+        .await
         .map_err(|_| WireError::Bad("the connection closed".into()))
 }
 
@@ -375,7 +379,7 @@ async fn records_after(journal: &Path, after: u64) -> Vec<(u64, Event)> {
 async fn live(
     shared: &Shared,
     r: &mut FrameReader,
-    w: &mpsc::UnboundedSender<ToClient>,
+    w: &mpsc::Sender<ToClient>,
     name: String,
     role: Role,
     after: u64,
@@ -394,59 +398,62 @@ async fn live(
             token,
             head,
         },
-    )?;
+    )
+    .await?;
     for (seq, event) in missed {
-        put(w, ToClient::Record { seq, event })?;
+        put(w, ToClient::Record { seq, event }).await?;
         last = seq;
     }
-    put(w, ToClient::Peers(peers.borrow_and_update().clone()))?;
+    let list = peers.borrow_and_update().clone();
+    put(w, ToClient::Peers(list)).await?;
     let actor = format!("{} {name}", role.label());
     loop {
         tokio::select! {
-            msg = r.recv::<ToHost>() => match msg? {
-                None => return Ok(()),
-                Some(ToHost::Hello { .. }) => {}
-                Some(ToHost::Propose { nonce, event }) => {
-                    let answer = if role.may_propose(&event) {
-                        propose(shared, &actor, event).await
-                    } else {
-                        Err(format!("a {} cannot do that; ask the facilitator", role.label()))
-                    };
-                    match answer {
-                        Ok(seq) => {
-                            // Its record goes out before the acknowledgement.
-                            while last < seq {
-                                match feed.recv().await {
-                                    Ok(rec) => send_record(w, &rec, &mut last)?,
-                                    Err(_) => {
-                                        catch_up(shared, w, &mut last).await?;
-                                        break;
+                msg = r.recv::<ToHost>() => match msg? {
+                    None => return Ok(()),
+                    Some(ToHost::Hello { .. }) => {}
+                    Some(ToHost::Propose { nonce, event }) => {
+                        let answer = if role.may_propose(&event) {
+                            propose(shared, &actor, event).await
+                        } else {
+                            Err(format!("a {} cannot do that; ask the facilitator", role.label()))
+                        };
+                        match answer {
+                            Ok(seq) => {
+                                // Its record goes out before the acknowledgement.
+                                while last < seq {
+                                    match feed.recv().await {
+                                        Ok(rec) => send_record(w, &rec, &mut last).await?,
+                                        Err(_) => {
+                                            catch_up(shared, w, &mut last).await?;
+                                            break;
+                                        }
                                     }
                                 }
+                                put(w, ToClient::Ack { nonce, seq }).await?;
                             }
-                            put(w, ToClient::Ack { nonce, seq })?;
+                            Err(reason) => put(w, ToClient::Rejected { nonce, reason }).await?,
                         }
-                        Err(reason) => put(w, ToClient::Rejected { nonce, reason })?,
                     }
+                },
+                rec = feed.recv() => match rec {
+                    Ok(rec) => send_record(w, &rec, &mut last).await?,
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => catch_up(shared, w, &mut last).await?,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return Ok(()),
+                },
+                changed = peers.changed() => {
+                    if changed.is_err() {
+                        return Ok(());
+                    }
+                    let list = peers.borrow_and_update().clone();
+        put(w, ToClient::Peers(list)).await?;
                 }
-            },
-            rec = feed.recv() => match rec {
-                Ok(rec) => send_record(w, &rec, &mut last)?,
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => catch_up(shared, w, &mut last).await?,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return Ok(()),
-            },
-            changed = peers.changed() => {
-                if changed.is_err() {
-                    return Ok(());
-                }
-                put(w, ToClient::Peers(peers.borrow_and_update().clone()))?;
             }
-        }
     }
 }
 
-fn send_record(
-    w: &mpsc::UnboundedSender<ToClient>,
+async fn send_record(
+    w: &mpsc::Sender<ToClient>,
     rec: &(u64, Event),
     last: &mut u64,
 ) -> WireResult<()> {
@@ -457,20 +464,17 @@ fn send_record(
                 seq: rec.0,
                 event: rec.1.clone(),
             },
-        )?;
+        )
+        .await?;
         *last = rec.0;
     }
     Ok(())
 }
 
 /// After falling behind the feed: what was missed, from the journal.
-async fn catch_up(
-    shared: &Shared,
-    w: &mpsc::UnboundedSender<ToClient>,
-    last: &mut u64,
-) -> WireResult<()> {
+async fn catch_up(shared: &Shared, w: &mpsc::Sender<ToClient>, last: &mut u64) -> WireResult<()> {
     for (seq, event) in records_after(&shared.journal, *last).await {
-        put(w, ToClient::Record { seq, event })?;
+        put(w, ToClient::Record { seq, event }).await?;
         *last = seq;
     }
     Ok(())
