@@ -21,15 +21,23 @@ pub fn render(
     let clock_rows: u16 = if area.height >= 40 { 8 } else { 4 };
     let stage_height = clock_rows + 6;
     let room = room_line(app, theme);
+    // Two rows when the code and the connected list do not fit in one.
+    let room_rows = room.as_ref().map_or(0, |l| {
+        if l.width() > usize::from(area.width) {
+            2
+        } else {
+            1
+        }
+    });
     let [stage_area, lower, voice, room_area] = Layout::vertical([
         Constraint::Length(stage_height),
         Constraint::Min(3),
         Constraint::Length(1),
-        Constraint::Length(u16::from(room.is_some())),
+        Constraint::Length(room_rows),
     ])
     .areas(area);
     if let Some(line) = room {
-        f.render_widget(Paragraph::new(line), room_area);
+        f.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), room_area);
     }
     stage_panel(f, stage_area, session, now, clock_rows, theme);
 
