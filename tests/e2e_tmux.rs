@@ -49,15 +49,22 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// The shell line that runs `roundtable ARGS` with this test's own
+    /// sessions, configuration and state folders.
+    fn command(&self, args: &str) -> String {
+        let tmp = self._tmp.path();
+        format!(
+            "cd {} && XDG_CONFIG_HOME={} XDG_STATE_HOME={} exec {BIN} --sessions {} {args}",
+            std::env::current_dir().unwrap().display(),
+            tmp.join("config").display(),
+            tmp.join("state").display(),
+            self.sessions.display()
+        )
+    }
+
     /// Starts `roundtable ARGS` as the pane's own process (so its pid is the pane's).
     fn start(&self, args: &str) {
-        let config = self._tmp.path().join("config");
-        let cmd = format!(
-            "cd {} && XDG_CONFIG_HOME={} exec {BIN} --sessions {} {args}",
-            std::env::current_dir().unwrap().display(),
-            config.display(),
-            self.sessions.display()
-        );
+        let cmd = self.command(args);
         self.tmux(&[
             "new-session",
             "-d",
@@ -75,14 +82,7 @@ impl Tmux {
     /// Splits the window and starts `roundtable ARGS` in the new pane below
     /// (`t.1`), leaving the first pane (`t.0`) active.
     fn split(&self, args: &str) {
-        let config = self._tmp.path().join("config");
-        let cmd = format!(
-            "cd {} && XDG_CONFIG_HOME={} XDG_STATE_HOME={} exec {BIN} --sessions {} {args}",
-            std::env::current_dir().unwrap().display(),
-            config.display(),
-            self._tmp.path().join("state").display(),
-            self.sessions.display()
-        );
+        let cmd = self.command(args);
         self.tmux(&["resize-window", "-t", "t", "-y", "64"]);
         self.tmux(&["split-window", "-d", "-v", "-t", "t.0", &cmd]);
     }
