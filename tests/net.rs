@@ -439,6 +439,19 @@ fn garbage_and_oversized_frames_leave_the_host_running() {
             let _ = s.write_all(&huge.to_be_bytes());
         }
     }
+    // Well-formed but hostile: a hello claiming the last possible record.
+    if let Ok(mut s) = std::os::unix::net::UnixStream::connect(&host.socket) {
+        let body = format!("\0Hello(name:\"edge\",role:NoteTaker,after:{})", u64::MAX);
+        let _ = s.write_all(&(body.len() as u32).to_be_bytes());
+        let _ = s.write_all(body.as_bytes());
+        // It is welcomed (with nothing to catch up on), not dropped by a panic.
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut len = [0u8; 4];
+        std::io::Read::read_exact(&mut s, &mut len).expect("an answer to the hello");
+        let mut answer = vec![0; u32::from_be_bytes(len) as usize];
+        std::io::Read::read_exact(&mut s, &mut answer).unwrap();
+        assert!(String::from_utf8_lossy(&answer).contains("Welcome"));
+    }
     assert!(host.running(), "the host survived");
     rt().block_on(async {
         let (tx, mut rx) = join(

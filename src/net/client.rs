@@ -397,7 +397,7 @@ async fn session(
             },
             f = conn.r.recv::<ToClient>() => match f {
                 Ok(Some(ToClient::Record { seq, event })) => {
-                    if seq == *after + 1 {
+                    if Some(seq) == after.checked_add(1) {
                         *after = seq;
                         let _ = to_ui.send(Reply::Applied { seq, event });
                     }

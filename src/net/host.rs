@@ -366,7 +366,7 @@ async fn records_after(journal: &Path, after: u64) -> Vec<(u64, Event)> {
     let path = journal.to_owned();
     tokio::task::spawn_blocking(move || {
         let mut out = Vec::new();
-        let _ = journal::scan(&path, after + 1, 0, &mut |rec| {
+        let _ = journal::scan(&path, after.saturating_add(1), 0, &mut |rec| {
             out.push((rec.seq, rec.event));
             Ok(())
         });
