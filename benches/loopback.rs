@@ -25,13 +25,11 @@ fn main() {
     };
     write(&dir, spec).expect("write a session");
     let (w, _) = Writer::open(&dir, Timestamp::default()).expect("open");
-    let (tx, mut replies, ui, feed, _store) = roundtable::tui::spawn_store(
-        w,
-        "facilitator".into(),
-        std::sync::Arc::new(Timestamp::default),
-    );
+    let hosting = roundtable::tui::host(w, "facilitator".into(), None);
+    let mut replies = hosting.replies;
+    // The host's screens would read these; here they are dropped.
     std::thread::spawn(move || while replies.blocking_recv().is_some() {});
-    let host = roundtable::net::host::start(&dir, None, tx, feed, ui).expect("listen");
+    let host = hosting.listening.expect("listen");
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -74,7 +74,7 @@ pub type Feed = tokio::sync::broadcast::Sender<std::sync::Arc<(u64, Event)>>;
 /// Runs the writer on its own thread: each request is checked, appended and
 /// fsynced there, so typing never waits for the disk. Each saved record is
 /// also sent on the returned feed.
-pub fn spawn_store(
+fn spawn_store(
     mut writer: Writer,
     actor: String,
     clock: std::sync::Arc<dyn Fn() -> Timestamp + Send + Sync>,
@@ -190,6 +190,41 @@ pub struct Options {
     pub lan: Option<std::net::SocketAddr>,
 }
 
+/// A session being hosted: the store thread that alone writes it, and the
+/// listeners through which other terminals join.
+pub struct Hosting {
+    /// The session clock the store stamps records with.
+    pub clock: std::sync::Arc<crate::clock::SessionClock>,
+    pub store: std_mpsc::Sender<Request>,
+    /// What the store (and joined terminals, through it) say to the screens.
+    pub replies: mpsc::UnboundedReceiver<Reply>,
+    pub listening: std::io::Result<crate::net::host::Listening>,
+    /// Gives the writer back once every sender is gone.
+    pub handle: std::thread::JoinHandle<Writer>,
+}
+
+/// Starts the store thread for `writer`, recording this terminal's events
+/// as `actor`, and listens for other terminals (on TCP too with `lan`).
+pub fn host(writer: Writer, actor: String, lan: Option<std::net::SocketAddr>) -> Hosting {
+    let dir = writer.dir().to_owned();
+    let floor = writer.last_record_time().unwrap_or_default();
+    let clock = std::sync::Arc::new(crate::clock::SessionClock::system(floor));
+    let store_clock = clock.clone();
+    let (store, replies, ui, feed, handle) = spawn_store(
+        writer,
+        actor,
+        std::sync::Arc::new(move || store_clock.now()),
+    );
+    let listening = crate::net::host::start(&dir, lan, store.clone(), feed, ui);
+    Hosting {
+        clock,
+        store,
+        replies,
+        listening,
+        handle,
+    }
+}
+
 /// Sets up the terminal, runs `body` on a single-threaded runtime, and puts
 /// the terminal back however it ends.
 fn with_terminal<F>(body: impl FnOnce(DefaultTerminal) -> F) -> std::io::Result<()>
@@ -213,15 +248,13 @@ where
 /// network with `lan`) while it runs.
 pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
     let mut session = writer.session().clone();
-    let dir = writer.dir().to_owned();
-    let floor = writer.last_record_time().unwrap_or_default();
-    let clock = std::sync::Arc::new(crate::clock::SessionClock::system(floor));
-    let store_clock = clock.clone();
-    let (tx, replies, ui_tx, feed, handle) = spawn_store(
-        writer,
-        opts.actor.clone(),
-        std::sync::Arc::new(move || store_clock.now()),
-    );
+    let Hosting {
+        clock,
+        store: tx,
+        replies,
+        listening,
+        handle,
+    } = host(writer, opts.actor.clone(), opts.lan);
     let mut app = App::new(opts.keymap, opts.actor);
     if !opts.sources.is_empty() {
         app.sources = opts.sources;
@@ -230,7 +263,6 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
         app.synthesis.view = app::synthesis::SynthView::Grid;
     }
     let mut warnings = opts.warnings;
-    let listening = crate::net::host::start(&dir, opts.lan, tx.clone(), feed, ui_tx);
     match &listening {
         Ok(l) => {
             if let Some((addr, code)) = &l.lan {
@@ -287,15 +319,12 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
 /// then `lan ADDR CODE` with `lan`, then `code CODE` whenever the code is
 /// replaced, and serves until killed.
 pub fn host_headless(writer: Writer, lan: Option<std::net::SocketAddr>) -> std::io::Result<()> {
-    let dir = writer.dir().to_owned();
-    let floor = writer.last_record_time().unwrap_or_default();
-    let clock = std::sync::Arc::new(crate::clock::SessionClock::system(floor));
-    let (tx, mut replies, ui_tx, feed, _handle) = spawn_store(
-        writer,
-        "facilitator".into(),
-        std::sync::Arc::new(move || clock.now()),
-    );
-    let l = crate::net::host::start(&dir, lan, tx, feed, ui_tx)?;
+    let Hosting {
+        mut replies,
+        listening,
+        ..
+    } = host(writer, "facilitator".into(), lan);
+    let l = listening?;
     let mut out = std::io::stdout();
     writeln!(out, "socket {}", l.socket.display())?;
     if let Some((addr, code)) = &l.lan {
@@ -425,6 +454,17 @@ pub fn id_prefix(name: &str) -> String {
     p + "-"
 }
 
+/// Applies a saved record to the screens' copy of the session, which the
+/// store (or the host) has already applied to its own: this keeps them equal.
+fn show_saved(app: &mut App, session: &mut Session, event: &Event) {
+    if let Err(e) = session.apply(event) {
+        app.message = Some(app::Message {
+            text: format!("display out of step: {e}; restart to reload"),
+            tone: Tone::Problem,
+        });
+    }
+}
+
 async fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
@@ -484,16 +524,11 @@ async fn event_loop(
             },
             reply = replies.recv() => match reply {
                 Some(Reply::Saved { token, seq, event }) => {
-                    // The store applied it to its copy; this keeps ours identical.
-                    if let Err(e) = session.apply(&event) {
-                        app.message = Some(app::Message { text: format!("display out of step: {e}; restart to reload"), tone: Tone::Problem });
-                    }
+                    show_saved(app, session, &event);
                     pending_msgs.push(Msg::Committed { token, seq });
                 }
                 Some(Reply::Applied { event, .. }) => {
-                    if let Err(e) = session.apply(&event) {
-                        app.message = Some(app::Message { text: format!("display out of step: {e}; restart to reload"), tone: Tone::Problem });
-                    }
+                    show_saved(app, session, &event);
                     dirty = true;
                 }
                 Some(Reply::Acked { token, seq }) => pending_msgs.push(Msg::Committed { token, seq }),
