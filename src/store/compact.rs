@@ -9,7 +9,8 @@
 //! place) is an error, and the caller then parses the same text with `ron`,
 //! which either reads it or says precisely what is wrong. So this module
 //! decides speed, never meaning: whatever it accepts, `ron` reads the same
-//! way (`tests::agrees_with_ron` and the replay property test check that).
+//! way (`tests::reads_every_record_and_the_snapshot_as_ron_does` and the
+//! replay property test check that).
 
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, EnumAccess, IntoDeserializer, MapAccess, SeqAccess,
@@ -243,10 +244,13 @@ impl<'de> Reader<'de> {
         Ok(true)
     }
 
-    /// A list's or tuple's items, through to `close`. A visitor that knows
-    /// its length (an array, a tuple) stops asking before the bracket, so
-    /// the end is checked here: more items than it wanted is not compact.
-    fn items<V: Visitor<'de>>(&mut self, close: u8, visitor: V) -> Result<V::Value> {
+    /// A list's or tuple's items, from `open` through `close`. A visitor
+    /// that knows its length (an array, a tuple) stops asking before the
+    /// bracket, so the end is checked here: more items than it wanted is
+    /// not compact.
+    fn items<V: Visitor<'de>>(&mut self, open: u8, close: u8, visitor: V) -> Result<V::Value> {
+        self.expect(open)?;
+        self.enter()?;
         let mut items = Items {
             r: self,
             close,
@@ -257,11 +261,14 @@ impl<'de> Reader<'de> {
         if !items.done && items.r.more(close, &mut items.first)? {
             return Err(NotCompact);
         }
+        self.leave();
         Ok(value)
     }
 
-    /// A map's entries or a struct's fields, through to `close`.
-    fn entries<V: Visitor<'de>>(&mut self, close: u8, visitor: V) -> Result<V::Value> {
+    /// A map's entries or a struct's fields, from `open` through `close`.
+    fn entries<V: Visitor<'de>>(&mut self, open: u8, close: u8, visitor: V) -> Result<V::Value> {
+        self.expect(open)?;
+        self.enter()?;
         let mut entries = Entries {
             r: self,
             close,
@@ -272,6 +279,7 @@ impl<'de> Reader<'de> {
         if !entries.done && entries.r.more(close, &mut entries.first)? {
             return Err(NotCompact);
         }
+        self.leave();
         Ok(value)
     }
 }
@@ -384,19 +392,11 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.expect(b'[')?;
-        self.enter()?;
-        let value = self.items(b']', visitor)?;
-        self.leave();
-        Ok(value)
+        self.items(b'[', b']', visitor)
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value> {
-        self.expect(b'(')?;
-        self.enter()?;
-        let value = self.items(b')', visitor)?;
-        self.leave();
-        Ok(value)
+        self.items(b'(', b')', visitor)
     }
 
     fn deserialize_tuple_struct<V: Visitor<'de>>(
@@ -409,11 +409,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.expect(b'{')?;
-        self.enter()?;
-        let value = self.entries(b'}', visitor)?;
-        self.leave();
-        Ok(value)
+        self.entries(b'{', b'}', visitor)
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -422,11 +418,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         _: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
-        self.expect(b'(')?;
-        self.enter()?;
-        let value = self.entries(b')', visitor)?;
-        self.leave();
-        Ok(value)
+        self.entries(b'(', b')', visitor)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
