@@ -569,18 +569,13 @@ fn load_keymap(look: &Look) -> Result<crate::app::keymap::Keymap, Failure> {
 }
 
 /// Where `join` connects: a local session's socket, or HOST:PORT with a
-/// code. Also a label for the outbox file.
+/// code. Also what to call it in the outbox file's name.
 fn join_target(
     sessions: &Path,
     target: &str,
     code: Option<String>,
 ) -> Result<(crate::net::client::Target, String), Failure> {
     use crate::net::client::Target;
-    let label = |s: &str| -> String {
-        s.chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect()
-    };
     if let Ok(dir) = resolve(sessions, target) {
         let socket = dir.join(crate::net::host::SOCKET);
         if code.is_some() {
@@ -596,7 +591,7 @@ fn join_target(
             )));
         }
         let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
-        return Ok((Target::Unix(socket), label(&name.unwrap_or_default())));
+        return Ok((Target::Unix(socket), name.unwrap_or_default()));
     }
     match code {
         Some(code) if target.contains(':') => Ok((
@@ -604,7 +599,7 @@ fn join_target(
                 addr: target.to_owned(),
                 code,
             },
-            label(target),
+            target.to_owned(),
         )),
         Some(_) => Err(Failure::Message(format!(
             "`{target}` is neither a session here nor HOST:PORT"
@@ -621,12 +616,13 @@ fn default_outbox(target: &str, name: &str) -> PathBuf {
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
         .unwrap_or_else(std::env::temp_dir);
-    let name: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
+    let safe = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect()
+    };
     base.join("roundtable")
-        .join(format!("outbox-{target}-{name}.ron"))
+        .join(format!("outbox-{}-{}.ron", safe(target), safe(name)))
 }
 
 /// The full-screen commands need a terminal on both ends.

@@ -99,12 +99,15 @@ impl Outbox {
         self.token.as_deref()
     }
 
+    /// Keeps `token` for this run, and in the file for the next (if that
+    /// write fails, only a restarted terminal needs the code again).
     pub fn set_token(&mut self, token: Option<String>) -> std::io::Result<()> {
-        if token != self.token {
-            self.append(&OutboxLine::Token(token.clone().unwrap_or_default()))?;
-            self.token = token;
+        if token == self.token {
+            return Ok(());
         }
-        Ok(())
+        let written = self.append(&OutboxLine::Token(token.clone().unwrap_or_default()));
+        self.token = token;
+        written
     }
 
     fn append(&mut self, l: &OutboxLine) -> std::io::Result<()> {
@@ -216,13 +219,11 @@ async fn run(
     // Nonces above `base` are this run's tokens; at or below, earlier runs'.
     let base = outbox.last_nonce;
     let mut after = 0u64;
-    let mut token: Option<String> = outbox.token().map(str::to_owned);
     loop {
-        let with_token = token.is_some() && matches!(opts.target, Target::Tcp { .. });
-        let connected = connect(&opts, token.as_deref()).await;
+        let with_token = outbox.token().is_some() && matches!(opts.target, Target::Tcp { .. });
+        let connected = connect(&opts, outbox.token()).await;
         if with_token && let Err(WireError::Bad(_)) = &connected {
             // The host does not know this device any more: use the code.
-            token = None;
             let _ = outbox.set_token(None);
             continue;
         }
@@ -236,7 +237,6 @@ async fn run(
                     &to_ui,
                     base,
                     &mut after,
-                    &mut token,
                 )
                 .await
                 {
@@ -258,7 +258,7 @@ async fn run(
         let wrong_code = reason.contains("join code does not match");
         let _ = to_ui.send(Reply::Link {
             connected: false,
-            text: if wrong_code && token.is_none() {
+            text: if wrong_code && outbox.token().is_none() {
                 "the join code does not match; check it on the projector and join again".into()
             } else {
                 match outbox.len() {
@@ -267,14 +267,13 @@ async fn run(
                 }
             },
         });
-        if wrong_code && token.is_none() {
+        if wrong_code && outbox.token().is_none() {
             // Guessing again would only use up the room's attempts.
-            while let Some((tok, event)) = from_ui.recv().await {
+            while let Some((tok, _)) = from_ui.recv().await {
                 let _ = to_ui.send(Reply::Failed {
                     token: tok,
                     error: "not joined: the join code did not match".into(),
                 });
-                drop(event);
             }
             return;
         }
@@ -330,7 +329,6 @@ impl Drop for AbortOnDrop {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn session(
     opts: &JoinOptions,
     mut conn: Conn,
@@ -339,7 +337,6 @@ async fn session(
     to_ui: &mpsc::UnboundedSender<Reply>,
     base: u64,
     after: &mut u64,
-    token: &mut Option<String>,
 ) -> Ended {
     let hello = ToHost::Hello {
         name: opts.name.clone(),
@@ -350,10 +347,9 @@ async fn session(
         return Ended::Lost(e.to_string());
     }
     match conn.r.recv::<ToClient>().await {
-        Ok(Some(ToClient::Welcome { token: t, .. })) => {
-            if t.is_some() {
-                let _ = outbox.set_token(t.clone());
-                *token = t;
+        Ok(Some(ToClient::Welcome { token, .. })) => {
+            if token.is_some() {
+                let _ = outbox.set_token(token);
             }
         }
         Ok(Some(ToClient::Refused(why))) => return Ended::Refused(why),

@@ -90,7 +90,7 @@ struct Shared {
     /// Device tokens: id → secret, kept in [`DEVICES`].
     tokens: Mutex<HashMap<String, [u8; 32]>>,
     devices: PathBuf,
-    next_conn: Mutex<u64>,
+    next_conn: std::sync::atomic::AtomicU64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -146,7 +146,7 @@ pub fn start(
         lan_addr,
         tokens: Mutex::new(load_tokens(&dir.join(DEVICES))),
         devices: dir.join(DEVICES),
-        next_conn: Mutex::new(1),
+        next_conn: std::sync::atomic::AtomicU64::new(1),
     });
     let for_thread = shared.clone();
     std::thread::Builder::new()
@@ -315,11 +315,9 @@ async fn serve(shared: Arc<Shared>, mut r: FrameReader, mut w: FrameWriter, netw
         let _ = w.send(&ToClient::Refused(why)).await;
         return;
     }
-    let conn = {
-        let mut n = lock(&shared.next_conn);
-        *n += 1;
-        *n
-    };
+    let conn = shared
+        .next_conn
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let taken = {
         let mut peers = lock(&shared.peers);
         let taken = peers.iter().any(|(_, n, _)| *n == name);

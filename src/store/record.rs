@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 /// The `prev` of the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 const HASH_TAG: &str = ",hash:\"";
-pub const HASH_HEX: usize = 64;
+const HASH_HEX: usize = 64;
 /// `,hash:"` + 64 hex digits + `")`.
 const SUFFIX_LEN: usize = HASH_TAG.len() + HASH_HEX + 2;
 
