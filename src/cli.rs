@@ -390,6 +390,18 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
                 writeln!(out, "note: {n}")?;
             }
             match v.failure {
+                None if v.snapshot_mismatch.is_some() => {
+                    let why = v.snapshot_mismatch.unwrap_or_default();
+                    writeln!(out, "FAILED: {}", crate::safe::line(&why))?;
+                    writeln!(
+                        out,
+                        "The journal itself is sound: {} records, head hash {}. \
+                         The snapshot is only a cache and is never believed over the journal: \
+                         `roundtable run` rewrites it, or delete it.",
+                        v.records, v.head
+                    )?;
+                    Ok(1)
+                }
                 None => {
                     writeln!(
                         out,

@@ -10,6 +10,7 @@ pub mod generate;
 pub mod net;
 pub mod picker;
 pub mod review;
+pub mod safe;
 pub mod store;
 pub mod summary;
 pub mod tui;

@@ -49,6 +49,13 @@ pub enum Reply {
         connected: bool,
         text: String,
     },
+    /// The store found the session it opened with was not the journal's
+    /// (a snapshot that did not match a full replay): show `session`
+    /// instead, if given, and tell the user `text`.
+    Corrected {
+        session: Option<Box<Session>>,
+        text: String,
+    },
 }
 
 /// Where a request came from, and so where its answer goes.
@@ -91,6 +98,16 @@ fn spawn_store(
     let ui = reply_tx.clone();
     let out = feed.clone();
     let handle = std::thread::spawn(move || {
+        // Nothing is written until the state opened from the snapshot is
+        // proven by a full replay (requests wait in the channel meanwhile).
+        if !writer.is_settled()
+            && let Some(text) = writer.settle()
+        {
+            let _ = reply_tx.send(Reply::Corrected {
+                session: Some(Box::new(writer.session().clone())),
+                text,
+            });
+        }
         for req in rx {
             let who = match &req.from {
                 Origin::Local => actor.as_str(),
@@ -543,6 +560,13 @@ async fn event_loop(
                 }
                 Some(Reply::Link { connected, text }) => {
                     app.link = Some((connected, text));
+                    dirty = true;
+                }
+                Some(Reply::Corrected { session: replayed, text }) => {
+                    if let Some(replayed) = replayed {
+                        *session = *replayed;
+                    }
+                    app.message = Some(app::Message { text, tone: Tone::Problem });
                     dirty = true;
                 }
                 None => return Ok(()),

@@ -184,10 +184,12 @@ fn journal_lines() {
             vec!["journal.ron line 4", "cannot be applied", "no stage `S9`"],
         ),
         (
-            "hash in capitals",
+            "hash in capitals, before another record",
             Box::new(|h| {
                 let line = seal(&body(4, h, GOOD_EVENT));
-                String::from_utf8(line).unwrap().to_uppercase().into_bytes()
+                let mut v = String::from_utf8(line).unwrap().to_uppercase().into_bytes();
+                v.extend(seal(&body(5, h, GOOD_EVENT)));
+                v
             }),
             vec!["journal.ron line 4", "record 4"],
         ),
@@ -197,6 +199,77 @@ fn journal_lines() {
         expect(name, &verify, &words);
         expect(name, &open, &words);
         expect(name, &open, &["will not write"]);
+    }
+}
+
+/// What a power cut with reordered writes leaves: the last line is whole
+/// (it has its newline) but its bytes are not what was written.
+#[test]
+fn a_complete_but_damaged_last_line_is_set_aside_like_a_torn_one() {
+    type Damage = Box<dyn Fn(&str) -> Vec<u8>>;
+    let damaged: Vec<(&str, Damage)> = vec![
+        (
+            "hash in capitals",
+            Box::new(|h| {
+                let line = seal(&body(4, h, GOOD_EVENT));
+                String::from_utf8(line).unwrap().to_uppercase().into_bytes()
+            }),
+        ),
+        (
+            "zeros",
+            Box::new(|_| [vec![0u8; 300], b"\n".to_vec()].concat()),
+        ),
+        (
+            "a changed byte",
+            Box::new(|h| {
+                let mut line = seal(&body(4, h, GOOD_EVENT));
+                line[40] ^= 1;
+                line
+            }),
+        ),
+    ];
+    for (name, extra) in damaged {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("s");
+        let (good, head) = good_prefix(&dir);
+        let bad = extra(&head);
+        std::fs::write(journal(&dir), [good.clone(), bad.clone()].concat()).unwrap();
+        let v = store::verify(&dir).unwrap();
+        let failure = v.failure.map(|f| f.to_string()).unwrap_or_default();
+        expect(
+            name,
+            &failure,
+            &[
+                "journal.ron line 4",
+                "complete but fails its check",
+                "set it aside",
+            ],
+        );
+        let shown = store::open_read_only(&dir).unwrap();
+        assert_eq!(shown.records, 3, "{name}");
+        expect(name, &shown.warnings.join(" "), &["line 4", "not counted"]);
+        let (w, warnings) = Writer::open(&dir, t(999)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(w.records(), 3, "{name}");
+        drop(w);
+        expect(
+            name,
+            &warnings.join(" "),
+            &[
+                "line 4",
+                "complete but fails its check",
+                "power cut",
+                "saved to",
+            ],
+        );
+        assert_eq!(std::fs::read(journal(&dir)).unwrap(), good, "{name}");
+        let aside: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains(".broken-"))
+            .collect();
+        assert_eq!(aside.len(), 1, "{name}");
+        assert_eq!(std::fs::read(aside[0].path()).unwrap(), bad, "{name}");
+        assert!(store::verify(&dir).unwrap().passed(), "{name}");
     }
 }
 

@@ -161,39 +161,6 @@ fn a_second_writer_is_refused_and_readers_still_work() {
     assert!(Path::new(&dir).join("exports").exists());
 }
 
-/// A journal file that accepts `budget` bytes and then fails, or whose
-/// fsync fails.
-struct Faulty {
-    file: std::fs::File,
-    budget: usize,
-    os_error: i32,
-    sync_fails: bool,
-}
-
-impl std::io::Write for Faulty {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.budget == 0 {
-            return Err(std::io::Error::from_raw_os_error(self.os_error));
-        }
-        let n = buf.len().min(self.budget);
-        let n = self.file.write(&buf[..n])?;
-        self.budget -= n;
-        Ok(n)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.file.flush()
-    }
-}
-
-impl roundtable::store::journal::Durable for Faulty {
-    fn sync(&mut self) -> std::io::Result<()> {
-        if self.sync_fails {
-            return Err(std::io::Error::from_raw_os_error(5));
-        }
-        self.file.sync_data()
-    }
-}
-
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
@@ -204,11 +171,19 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+fn broken_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".broken"))
+        .collect()
+}
+
 #[test]
-fn a_failed_write_at_every_byte_of_a_record_loses_nothing_committed() {
+fn a_full_disk_at_every_byte_of_a_record_loses_nothing_and_a_retry_saves_it_once() {
     let _serial = serial();
-    use roundtable::store::journal::Appender;
-    use roundtable::store::{StoreError, Writer, lock, record};
+    use roundtable::store::record;
     let tmp = tempfile::tempdir().unwrap();
     let base = tmp.path().join("base");
     let w = small_session(&base, 3);
@@ -220,77 +195,119 @@ fn a_failed_write_at_every_byte_of_a_record_loses_nothing_committed() {
     let (line, _) = record::encode(records + 1, &head, t(100), "note-taker", &next).unwrap();
     let len = line.len();
     let mut cases = 0;
-    // Every cut from nothing to one byte short, alternating "disk full" and
-    // "I/O error"; then the whole line with a failing fsync.
+    // The disk fills after every number of bytes from none to one short of
+    // the line, alternating "disk full" and "I/O error"; then the whole
+    // line is written and the fsync fails.
     for n in 0..=len {
         let sync_fails = n == len;
         let dir = tmp.path().join(format!("case-{n}"));
         copy_dir(&base, &dir);
-        let file = std::fs::OpenOptions::new()
-            .append(true)
-            .open(journal(&dir))
-            .unwrap();
-        let faulty = Faulty {
-            file,
-            budget: n,
-            os_error: if n % 2 == 0 { 28 } else { 5 },
-            sync_fails,
-        };
-        let appender = Appender::new(Box::new(faulty), journal(&dir), records, head.clone());
-        let mut w = Writer::with_appender(
-            &dir,
-            session.clone(),
-            appender,
-            lock::acquire(&dir, t(0)).unwrap(),
-        );
+        let disk = disk();
+        let mut w = writer_on(&dir, &disk);
+        {
+            let mut d = disk.lock().unwrap();
+            d.space = (!sync_fails).then_some(n);
+            d.os_error = if n % 2 == 0 { 28 } else { 5 };
+            d.sync_fails = sync_fails;
+        }
         let err = w.record("note-taker", t(100), &next).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.starts_with("not saved:"), "{n}: {msg}");
-        let expected = if sync_fails {
-            "sync of"
-        } else if n % 2 == 0 {
-            "No space left on device"
+        let expected = if sync_fails || n % 2 == 1 {
+            "not saved: the disk reported an input/output error (journal.ron could not be"
         } else {
-            "Input/output error"
+            "not saved: the disk is full (journal.ron could not be written); free some space, then retry"
         };
-        assert!(msg.contains(expected), "{n}: {msg}");
+        assert!(msg.starts_with(expected), "{n}: {msg}");
         assert_eq!(
             canon(w.session()),
             canon(&session),
             "{n}: an unsaved event was applied"
         );
-        // The handle is not trusted again, even for a different event.
-        let again = w.record("note-taker", t(101), &statement(4)).unwrap_err();
-        assert!(matches!(again, StoreError::Poisoned(_)), "{n}: {again}");
+        // Retried while the disk is still full: refused again, nothing applied.
+        let again = w.record("note-taker", t(101), &next).unwrap_err();
+        assert!(
+            again.to_string().starts_with("not saved: the disk"),
+            "{n}: {again}"
+        );
+        assert_eq!(canon(w.session()), canon(&session), "{n}");
+        // Space is freed: the retry reopens the journal, cuts the piece of
+        // the failed line, and saves the statement once.
+        {
+            let mut d = disk.lock().unwrap();
+            d.space = None;
+            d.sync_fails = false;
+        }
+        let c = w
+            .record("note-taker", t(102), &next)
+            .unwrap_or_else(|e| panic!("{n}: {e}"));
+        assert_eq!(c.seq, records + 1, "{n}");
+        assert_eq!(w.session().statements.len(), 4, "{n}");
         drop(w);
-        // Reopening re-checks the disk: a partial line is set aside, nothing earlier changes.
-        let (w, warnings) = Writer::open(&dir, t(200)).unwrap();
         let on_disk = std::fs::read(journal(&dir)).unwrap();
         assert_eq!(
             &on_disk[..journal_before.len()],
             &journal_before[..],
             "{n}: committed records changed"
         );
-        if n == 0 {
-            assert!(warnings.is_empty(), "{n}: {warnings:?}");
-            assert_eq!(w.records(), records);
-        } else if n < len {
-            assert_eq!(warnings.len(), 1, "{n}: {warnings:?}");
-            assert!(warnings[0].contains("cut short"), "{n}: {}", warnings[0]);
-            assert_eq!(w.records(), records, "{n}");
-            assert_eq!(canon(w.session()), canon(&session), "{n}");
-        } else {
-            // The whole line reached the file before fsync failed: after a
-            // reopen the journal, not the failed call, is the truth.
-            assert_eq!(w.records(), records + 1);
-            assert_eq!(w.session().statements.len(), 4);
-        }
-        drop(w);
         let v = roundtable::store::verify(&dir).unwrap();
-        assert!(v.failure.is_none(), "{n}: {:?}", v.failure);
+        assert!(v.passed(), "{n}: {:?}", v.failure);
+        assert_eq!(v.records, records + 1, "{n}: the statement is there once");
+        let (w, warnings) = roundtable::store::Writer::open(&dir, t(200)).unwrap();
+        assert!(warnings.is_empty(), "{n}: {warnings:?}");
+        assert_eq!(w.session().statements.len(), 4);
+        assert!(
+            broken_files(&dir).is_empty(),
+            "{n}: {:?}",
+            broken_files(&dir)
+        );
         cases += 1;
     }
     assert_eq!(cases, len + 1);
+}
+
+#[test]
+fn bytes_after_the_last_record_that_are_not_the_failed_line_are_set_aside_not_lost() {
+    let _serial = serial();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    drop(small_session(&dir, 2));
+    let disk = disk();
+    let mut w = writer_on(&dir, &disk);
+    disk.lock().unwrap().space = Some(10);
+    w.record("note-taker", t(10), &statement(2)).unwrap_err();
+    // Something else lands after the committed records meanwhile.
+    let mut bytes = std::fs::read(journal(&dir)).unwrap();
+    bytes.extend_from_slice(b"not ours\n");
+    std::fs::write(journal(&dir), &bytes).unwrap();
+    disk.lock().unwrap().space = None;
+    w.record("note-taker", t(11), &statement(2)).unwrap();
+    drop(w);
+    let aside = broken_files(&dir);
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    let kept = std::fs::read(dir.join(&aside[0])).unwrap();
+    assert!(kept.ends_with(b"not ours\n"), "{kept:?}");
+    assert!(roundtable::store::verify(&dir).unwrap().passed());
+}
+
+#[test]
+fn a_journal_that_lost_committed_bytes_stops_writing() {
+    let _serial = serial();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    drop(small_session(&dir, 2));
+    let disk = disk();
+    let mut w = writer_on(&dir, &disk);
+    disk.lock().unwrap().space = Some(0);
+    w.record("note-taker", t(10), &statement(2)).unwrap_err();
+    let bytes = std::fs::read(journal(&dir)).unwrap();
+    std::fs::write(journal(&dir), &bytes[..bytes.len() - 5]).unwrap();
+    disk.lock().unwrap().space = None;
+    let err = w.record("note-taker", t(11), &statement(2)).unwrap_err();
+    assert!(
+        err.to_string().contains("shorter than the")
+            && err.to_string().contains("reopen the session"),
+        "{err}"
+    );
 }
 
 /// A small deterministic generator, so a failing run can be repeated.

@@ -3,11 +3,7 @@
 mod common;
 use common::*;
 use roundtable::domain::*;
-use roundtable::store::journal::{Appender, Durable};
-use roundtable::store::record::GENESIS;
-use roundtable::store::{self, StoreError, Writer, lock};
-use std::io::{self, Write};
-use std::sync::{Arc, Mutex};
+use roundtable::store::{self, StoreError, Writer};
 
 #[test]
 fn reopening_gives_the_same_session_with_and_without_a_snapshot() {
@@ -192,90 +188,59 @@ fn a_line_cut_short_is_set_aside_and_nothing_before_it_is_lost() {
     }
 }
 
-/// A sink that logs what happened to it and can fail on purpose.
-#[derive(Clone, Default)]
-struct Probe {
-    log: Arc<Mutex<Vec<String>>>,
-    fail_sync: Arc<Mutex<bool>>,
-}
-
-impl Write for Probe {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.log
-            .lock()
-            .unwrap()
-            .push(format!("write {}", buf.len()));
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Durable for Probe {
-    fn sync(&mut self) -> io::Result<()> {
-        if *self.fail_sync.lock().unwrap() {
-            self.log.lock().unwrap().push("sync failed".into());
-            return Err(io::Error::other("fsync: input/output error"));
-        }
-        self.log.lock().unwrap().push("sync".into());
-        Ok(())
-    }
-}
-
 #[test]
 fn an_event_is_committed_only_after_its_line_is_written_and_synced() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
-    let base = small_session(&dir, 0);
-    let session = base.session().clone();
-    let (records, head) = (base.records(), base.head().to_owned());
-    drop(base);
-    let probe = Probe::default();
-    let appender = Appender::new(Box::new(probe.clone()), journal(&dir), records, head);
-    let lock = lock::acquire(&dir, t(1)).unwrap();
-    let mut w = Writer::with_appender(&dir, session, appender, lock);
+    drop(small_session(&dir, 0));
+    let disk = disk();
+    let mut w = writer_on(&dir, &disk);
+    let log = || std::mem::take(&mut disk.lock().unwrap().log);
 
     let committed = w.record("note-taker", t(5), &statement(0)).unwrap();
     assert_eq!(committed.seq, 4);
-    let log = probe.log.lock().unwrap().clone();
-    assert!(
-        log.first().is_some_and(|l| l.starts_with("write")),
-        "{log:?}"
-    );
+    let l = log();
+    assert!(l.first().is_some_and(|l| l.starts_with("write")), "{l:?}");
     assert_eq!(
-        log.last().map(String::as_str),
+        l.last().map(String::as_str),
         Some("sync"),
-        "committed before sync: {log:?}"
+        "committed before sync: {l:?}"
     );
     assert_eq!(w.session().statements.len(), 1);
 
-    // A failed sync: not committed, not applied, and the handle is not trusted again.
-    *probe.fail_sync.lock().unwrap() = true;
+    // A failed sync: not committed, not applied.
+    disk.lock().unwrap().sync_fails = true;
     let err = w.record("note-taker", t(6), &statement(1)).unwrap_err();
-    assert!(err.to_string().starts_with("not saved: sync of"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("not saved: the disk reported an input/output error"),
+        "{err}"
+    );
     assert_eq!(
         w.session().statements.len(),
         1,
         "an unsaved event was applied"
     );
-    *probe.fail_sync.lock().unwrap() = false;
-    let err = w.record("note-taker", t(7), &statement(2)).unwrap_err();
-    assert!(matches!(err, StoreError::Poisoned(_)), "{err}");
-    assert!(err.to_string().contains("reopen"), "{err}");
-    assert_eq!(w.session().statements.len(), 1);
+    log();
+    // The retry never uses the old handle: it reopens, cuts the unsynced
+    // line, and writes it again.
+    disk.lock().unwrap().sync_fails = false;
+    let c = w.record("note-taker", t(7), &statement(1)).unwrap();
+    assert_eq!(c.seq, 5);
+    let l = log();
+    assert_eq!(l.first().map(String::as_str), Some("reopen"), "{l:?}");
+    assert!(l.iter().any(|x| x.starts_with("truncate")), "{l:?}");
+    assert_eq!(w.session().statements.len(), 2);
+    drop(w);
+    let v = store::verify(&dir).unwrap();
+    assert!(v.passed(), "{v:?}");
+    assert_eq!(v.records, 5);
 
-    // A rejected event never reaches the sink.
-    let writes_before = probe.log.lock().unwrap().len();
-    let mut fresh = Writer::with_appender(
-        &dir,
-        w.session().clone(),
-        Appender::new(Box::new(probe.clone()), journal(&dir), 4, GENESIS.into()),
-        lock::acquire(tmp.path(), t(1)).unwrap(),
-    );
-    let err = fresh.record("note-taker", t(8), &statement(0)).unwrap_err();
+    // A rejected event never reaches the disk.
+    let mut w = writer_on(&dir, &disk);
+    let err = w.record("note-taker", t(8), &statement(0)).unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
-    assert_eq!(probe.log.lock().unwrap().len(), writes_before);
+    assert!(log().is_empty());
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 pub mod agenda;
 pub mod analysis;
+pub mod compare;
 pub mod error;
 pub mod event;
 pub mod ids;

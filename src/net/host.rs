@@ -52,7 +52,7 @@ fn save_tokens(path: &Path, tokens: &HashMap<String, [u8; 32]>) {
         .collect();
     if let Ok(text) = ron::to_string(&map) {
         // Losing this file only means joining with the code again.
-        let _ = crate::store::fsutil::write_private(path, text.as_bytes());
+        let _ = crate::store::fsutil::write_atomic(path, text.as_bytes());
     }
 }
 

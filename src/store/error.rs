@@ -56,13 +56,19 @@ pub enum StoreError {
     Locked { holder: String },
     #[error("not saved: {0}")]
     Rejected(#[from] DomainError),
-    #[error("not saved: {0}; close and reopen the session to check what reached the disk")]
+    /// A write or sync failed; retrying reopens the journal first.
+    #[error("not saved: {0}")]
     WriteFailed(String),
-    #[error(
-        "not saved: the journal could not be written earlier ({0}), so this handle is no longer trusted; \
-         close and reopen the session to check what reached the disk"
-    )]
+    /// The journal is not as it was committed: writing stops until reopened.
+    #[error("not saved: {0}. Quit and reopen the session; it re-checks the journal")]
     Poisoned(String),
+    #[error(
+        "not saved: the journal is {} MiB, the most roundtable writes to one session ({} MiB), \
+         so that it can always be read again. Start a new session; this one stays readable",
+        len >> 20,
+        max >> 20
+    )]
+    Full { len: u64, max: u64 },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,9 +1,18 @@
-//! Small durable-file helpers.
+//! Small durable-file helpers, and the rules every file roundtable keeps
+//! follows: owner-only modes, and never writing through a symbolic link or
+//! to a file that another name (a hard link) also reaches.
 
-use super::error::{Result, io_err};
+use super::error::{Result, StoreError, io_err};
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
+
+/// Files roundtable writes: session records, exports, outboxes. They hold
+/// health details and real names, so only their owner may read them.
+pub const FILE_MODE: u32 = 0o600;
+/// Folders roundtable creates for them.
+pub const DIR_MODE: u32 = 0o700;
 
 /// Makes a folder's entries (a created or renamed file) survive a crash.
 pub fn sync_dir(dir: &Path) -> Result<()> {
@@ -12,35 +21,180 @@ pub fn sync_dir(dir: &Path) -> Result<()> {
         .map_err(io_err(dir))
 }
 
+/// Creates `dir` and any missing parents, owner-only.
+pub fn create_private_dir_all(dir: &Path) -> Result<()> {
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(DIR_MODE)
+        .create(dir)
+        .map_err(io_err(dir))
+}
+
+/// Creates `dir` (which must not exist), owner-only.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    fs::DirBuilder::new()
+        .mode(DIR_MODE)
+        .create(dir)
+        .map_err(io_err(dir))
+}
+
+/// Takes away group and other access from `path` if it has any (folders
+/// and files written by earlier versions were world-readable).
+pub fn make_private(path: &Path) -> Result<()> {
+    let meta = fs::symlink_metadata(path).map_err(io_err(path))?;
+    if meta.file_type().is_symlink() {
+        return Ok(());
+    }
+    let mode = meta.permissions().mode() & 0o7777;
+    if mode & 0o077 != 0 {
+        fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o700))
+            .map_err(io_err(path))?;
+    }
+    Ok(())
+}
+
+/// Which file an open handle is, so a later open can be checked to reach
+/// the same one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileId {
+    pub dev: u64,
+    pub ino: u64,
+}
+
+impl FileId {
+    pub fn of(file: &File, path: &Path) -> Result<FileId> {
+        let m = file.metadata().map_err(io_err(path))?;
+        Ok(FileId {
+            dev: m.dev(),
+            ino: m.ino(),
+        })
+    }
+}
+
+/// Opens `path` without following a symbolic link, and checks that it is a
+/// regular file with exactly one name: so two session folders can never
+/// share one journal, and nothing is truncated or appended through a link.
+/// `what` names the file for the user ("the journal").
+pub fn open_sole(path: &Path, opts: &mut OpenOptions, what: &str) -> Result<File> {
+    let file = opts
+        .custom_flags(libc_o_nofollow())
+        .open(path)
+        .map_err(|e| not_through_link(path, what, e))?;
+    check_sole(&file, path, what)?;
+    Ok(file)
+}
+
+/// Opens `path` for reading without following a symbolic link, checking it
+/// is a regular file (any number of names: reading cannot harm another).
+pub fn open_for_reading(path: &Path, what: &str) -> Result<File> {
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc_o_nofollow())
+        .open(path)
+        .map_err(|e| not_through_link(path, what, e))?;
+    let meta = file.metadata().map_err(io_err(path))?;
+    if !meta.file_type().is_file() {
+        return Err(StoreError::Invalid {
+            path: path.to_owned(),
+            reason: format!("{what} is not a regular file"),
+        });
+    }
+    Ok(file)
+}
+
+/// Checks an open handle: a regular file with one name.
+pub fn check_sole(file: &File, path: &Path, what: &str) -> Result<()> {
+    let meta = file.metadata().map_err(io_err(path))?;
+    if !meta.file_type().is_file() {
+        return Err(StoreError::Invalid {
+            path: path.to_owned(),
+            reason: format!("{what} is not a regular file; roundtable will not use it"),
+        });
+    }
+    if meta.nlink() != 1 {
+        return Err(StoreError::Invalid {
+            path: path.to_owned(),
+            reason: format!(
+                "{what} has {} hard links: another name (perhaps in another session folder) \
+                 reaches the same file, so two writers could share it. roundtable will not \
+                 write it; replace the link with a copy (cp) of the file",
+                meta.nlink()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The error for a failed open, saying so plainly when the name is a link.
+fn not_through_link(path: &Path, what: &str, e: std::io::Error) -> StoreError {
+    let is_link = fs::symlink_metadata(path)
+        .map(|m| m.file_type().is_symlink())
+        .unwrap_or(false);
+    if is_link {
+        let target = fs::read_link(path)
+            .map(|t| format!(" (to {})", t.display()))
+            .unwrap_or_default();
+        return StoreError::Invalid {
+            path: path.to_owned(),
+            reason: format!(
+                "{what} is a symbolic link{target}; roundtable never writes or reads through a \
+                 link, so that two sessions cannot share one file. Replace the link with a copy \
+                 of the file"
+            ),
+        };
+    }
+    io_err(path)(e)
+}
+
+/// `O_NOFOLLOW`: opening a symbolic link fails instead of following it.
+fn libc_o_nofollow() -> i32 {
+    libc::O_NOFOLLOW
+}
+
+/// Creates `path`, which must not exist (not even as a link), owner-only,
+/// writes `bytes` and syncs. A file that could not be written whole is
+/// removed: nothing empty or partial is left behind.
+pub fn create_new_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let result = (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(FILE_MODE)
+            .open(path)
+            .map_err(io_err(path))?;
+        f.write_all(bytes)
+            .and_then(|()| f.sync_all())
+            .map_err(io_err(path))
+    })();
+    if let Err(e) = result {
+        if !matches!(&e, StoreError::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists)
+        {
+            let _ = fs::remove_file(path);
+        }
+        return Err(e);
+    }
+    Ok(())
+}
+
 /// Replaces `path` atomically: temp file in the same folder, fsync, rename,
-/// fsync the folder. A crash leaves either the old file or the new one.
+/// fsync the folder. A crash leaves either the old file or the new one. The
+/// file is owner-only; a symbolic link at `path` is replaced, never followed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomic_mode(path, bytes, 0o666)
-}
-
-/// [`write_atomic`] for a file only its owner may read: secrets.
-pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomic_mode(path, bytes, 0o600)
-}
-
-fn write_atomic_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    // A temp file left by a killed process with the same number (or a link
+    // planted there) is removed, never opened: the new one is created fresh.
+    match fs::remove_file(&tmp) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_err(&tmp)(e)),
+    }
     let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(mode)
-            .open(&tmp)
-            .map_err(io_err(&tmp))?;
-        f.write_all(bytes).map_err(io_err(&tmp))?;
-        f.sync_all().map_err(io_err(&tmp))?;
+        create_new_private(&tmp, bytes)?;
         fs::rename(&tmp, path).map_err(io_err(path))?;
         sync_dir(dir)
     })();
@@ -50,15 +204,16 @@ fn write_atomic_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     result
 }
 
-/// Reads a whole file, refusing one larger than `max` bytes.
+/// Reads a whole file, refusing one larger than `max` bytes or one reached
+/// through a symbolic link.
 pub fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>> {
-    let f = File::open(path).map_err(io_err(path))?;
+    let f = open_for_reading(path, "the file")?;
     let mut bytes = Vec::new();
     f.take(max + 1)
         .read_to_end(&mut bytes)
         .map_err(io_err(path))?;
     if bytes.len() as u64 > max {
-        return Err(super::error::StoreError::Invalid {
+        return Err(StoreError::Invalid {
             path: path.to_owned(),
             reason: format!("the file is larger than {max} bytes, the most roundtable reads"),
         });

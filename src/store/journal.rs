@@ -2,7 +2,7 @@
 //! durably.
 
 use super::error::{FileProblem, Result, StoreError, io_err};
-use super::limits::{MAX_JOURNAL, MAX_LINE};
+use super::limits::{MAX_JOURNAL, MAX_JOURNAL_WRITE, MAX_LINE};
 use super::record::{self, GENESIS, Record};
 use crate::domain::{Event, Timestamp};
 use std::fs::File;
@@ -11,8 +11,11 @@ use std::path::{Path, PathBuf};
 
 pub const JOURNAL: &str = "journal.ron";
 
-/// A last line that was being written when the program stopped: it has no
-/// newline, so it was never reported committed.
+/// A last line that cannot be a committed record: either it has no newline
+/// (the program stopped while writing it), or it is complete but fails its
+/// hash (what a power cut leaves when the disk wrote the newline before the
+/// rest). A record is reported committed only once its whole line is synced
+/// and checks out, so neither was ever reported saved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TornTail {
     /// 1-based line number of the torn line.
@@ -20,6 +23,20 @@ pub struct TornTail {
     /// Byte offset where it starts: the journal's good length.
     pub offset: u64,
     pub bytes: Vec<u8>,
+    /// `Some(why)` when the line has its newline but is damaged.
+    pub damaged: Option<String>,
+}
+
+impl TornTail {
+    /// What happened to the line, for a warning.
+    pub fn what(&self) -> String {
+        match &self.damaged {
+            None => "the last record was cut short (the program stopped while writing it)".into(),
+            Some(why) => format!(
+                "the last record is complete but fails its check ({why}); a power cut can leave this"
+            ),
+        }
+    }
 }
 
 /// What a scan found.
@@ -31,6 +48,8 @@ pub struct Scan {
     pub head: String,
     /// Hash of record `remember` if the scan reached it.
     pub remembered: Option<String>,
+    /// Bytes from the start to the end of the last good record's line.
+    pub good_len: u64,
     /// The first damaged line; nothing after it was read.
     pub damage: Option<FileProblem>,
     pub torn: Option<TornTail>,
@@ -44,11 +63,12 @@ const BATCH_BYTES: usize = 1 << 20;
 const BATCHES_AHEAD: usize = 4;
 
 /// Checked lines to parse: their bytes end to end, and each one's line
-/// number, sequence number and place in `bytes` (without its newline).
+/// number, sequence number, offset in the file and place in `bytes`
+/// (without its newline).
 #[derive(Default)]
 struct Batch {
     bytes: Vec<u8>,
-    lines: Vec<(u64, u64, std::ops::Range<usize>)>,
+    lines: Vec<(u64, u64, u64, std::ops::Range<usize>)>,
 }
 
 /// Reads `path`, checking each line's hash, sequence and chain. Records with
@@ -64,8 +84,21 @@ pub fn scan(
     remember: u64,
     visit: &mut dyn FnMut(Record) -> std::result::Result<(), String>,
 ) -> Result<Scan> {
-    let file = File::open(path).map_err(io_err(path))?;
-    let len = file.metadata().map_err(io_err(path))?.len();
+    let file = super::fsutil::open_for_reading(path, "the journal")?;
+    scan_file(file, path, u64::MAX, parse_from, remember, visit)
+}
+
+/// [`scan`] over the first `limit` bytes of an open journal: what a writer
+/// holding the file sees, whatever is appended meanwhile.
+pub fn scan_file(
+    file: File,
+    path: &Path,
+    limit: u64,
+    parse_from: u64,
+    remember: u64,
+    visit: &mut dyn FnMut(Record) -> std::result::Result<(), String>,
+) -> Result<Scan> {
+    let len = file.metadata().map_err(io_err(path))?.len().min(limit);
     if len > MAX_JOURNAL {
         return Err(StoreError::Invalid {
             path: path.to_owned(),
@@ -74,10 +107,10 @@ pub fn scan(
     }
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
-        let checker = scope.spawn(move || check_all(file, path, parse_from, remember, tx));
+        let checker = scope.spawn(move || check_all(file, len, path, parse_from, remember, tx));
         let mut failed = None;
         'batches: for batch in &rx {
-            for (line_no, seq, range) in &batch.lines {
+            for (line_no, seq, at, range) in &batch.lines {
                 let line = &batch.bytes[range.clone()];
                 let outcome = match record::parse_checked(line) {
                     Ok(r) => {
@@ -88,7 +121,7 @@ pub fn scan(
                 if let Err(why) = outcome {
                     // The checker has read this line's `prev`: the head before it.
                     let prev = record::header(line).map(|(_, p)| p.to_owned());
-                    failed = Some((*line_no, *seq, prev.unwrap_or_default(), why));
+                    failed = Some((*line_no, *seq, *at, prev.unwrap_or_default(), why));
                     break 'batches;
                 }
             }
@@ -99,12 +132,13 @@ pub fn scan(
             Ok(scan) => scan?,
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        if let Some((line, seq, prev, why)) = failed {
+        if let Some((line, seq, at, prev, why)) = failed {
             let records = seq - 1;
             scan = Scan {
                 records,
                 head: prev,
                 remembered: scan.remembered.filter(|_| remember <= records),
+                good_len: at,
                 damage: Some(FileProblem {
                     file: path.to_owned(),
                     line,
@@ -122,16 +156,18 @@ pub fn scan(
 /// sending those to parse to `tx` in batches.
 fn check_all(
     file: File,
+    len: u64,
     path: &Path,
     parse_from: u64,
     remember: u64,
     tx: std::sync::mpsc::SyncSender<Batch>,
 ) -> Result<Scan> {
-    let mut reader = BufReader::with_capacity(1 << 16, file);
+    let mut reader = BufReader::with_capacity(1 << 16, file.take(len));
     let mut scan = Scan {
         records: 0,
         head: GENESIS.to_owned(),
         remembered: None,
+        good_len: 0,
         damage: None,
         torn: None,
     };
@@ -165,18 +201,37 @@ fn check_all(
                     line: line_no,
                     offset,
                     bytes: buf.clone(),
+                    damaged: None,
                 });
             }
             break;
         }
         let line = &buf[..buf.len() - 1];
+        let is_last = offset + n as u64 == len;
+        if is_last
+            && let Err(why) = record::check_hash(line).and_then(|_| {
+                if line.is_empty() {
+                    Err("the line is empty".into())
+                } else {
+                    Ok(())
+                }
+            })
+        {
+            scan.torn = Some(TornTail {
+                line: line_no,
+                offset,
+                bytes: buf.clone(),
+                damaged: Some(why),
+            });
+            break;
+        }
         match check_line(line, scan.records + 1, &scan.head) {
             Ok(hash) => {
                 if scan.records + 1 >= parse_from {
                     let start = batch.bytes.len();
                     batch.bytes.extend_from_slice(line);
                     let range = start..batch.bytes.len();
-                    batch.lines.push((line_no, scan.records + 1, range));
+                    batch.lines.push((line_no, scan.records + 1, offset, range));
                     if (batch.lines.len() == BATCH_LINES || batch.bytes.len() >= BATCH_BYTES)
                         && tx.send(std::mem::take(&mut batch)).is_err()
                     {
@@ -189,6 +244,7 @@ fn check_all(
                     scan.remembered = Some(hash.clone());
                 }
                 scan.head = hash;
+                scan.good_len = offset + n as u64;
             }
             Err(why) => {
                 scan.damage = Some(problem(format!("record {}: {why}", scan.records + 1)));
@@ -236,16 +292,76 @@ fn prev_mismatch(seq: u64) -> String {
     }
 }
 
-/// Where records go: a file, or a test double that can fail on purpose.
-pub trait Durable: Write + Send {
+/// The journal file as the appender uses it. Tests put faults here: a
+/// write that stops after N bytes with "no space left", a failing sync.
+pub trait JournalFile: Send {
+    /// Writes all of `bytes` at the end of the file.
+    fn append(&mut self, bytes: &[u8]) -> io::Result<()>;
     /// Makes everything written so far survive a crash or power loss.
     fn sync(&mut self) -> io::Result<()>;
+    fn size(&mut self) -> io::Result<u64>;
+    /// Up to `len` bytes from `offset`.
+    fn read_at(&mut self, offset: u64, len: usize) -> io::Result<Vec<u8>>;
+    /// Cuts the file back to `len` bytes (and syncs that).
+    fn truncate(&mut self, len: u64) -> io::Result<()>;
 }
 
-impl Durable for File {
+/// Opens the journal afresh. After a failed write or sync the old handle is
+/// dropped and never used again (PostgreSQL's lesson: after a failed fsync
+/// the kernel may have dropped the data, and a retry on the same handle
+/// can report success for what was lost).
+pub trait JournalOpener: Send {
+    fn open(&mut self) -> io::Result<Box<dyn JournalFile>>;
+}
+
+impl JournalFile for File {
+    fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.write_all(bytes)?;
+        self.flush()
+    }
     fn sync(&mut self) -> io::Result<()> {
         // fdatasync also flushes the file size, which an append changes.
         self.sync_data()
+    }
+    fn size(&mut self) -> io::Result<u64> {
+        Ok(self.metadata()?.len())
+    }
+    fn read_at(&mut self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        let mut f: &File = self;
+        use std::io::Seek;
+        f.seek(std::io::SeekFrom::Start(offset))?;
+        f.take(len as u64).read_to_end(&mut buf)?;
+        Ok(buf)
+    }
+    fn truncate(&mut self, len: u64) -> io::Result<()> {
+        self.set_len(len)?;
+        self.sync_all()
+    }
+}
+
+/// Reopens the journal at `path`, making sure it is still the very file the
+/// writer locked: a regular file with one name, never through a link.
+pub struct ReopenJournal {
+    pub path: PathBuf,
+    pub id: super::fsutil::FileId,
+}
+
+impl JournalOpener for ReopenJournal {
+    fn open(&mut self) -> io::Result<Box<dyn JournalFile>> {
+        let file = super::fsutil::open_sole(
+            &self.path,
+            std::fs::OpenOptions::new().read(true).append(true),
+            "the journal",
+        )
+        .map_err(io::Error::other)?;
+        let id = super::fsutil::FileId::of(&file, &self.path).map_err(io::Error::other)?;
+        if id != self.id {
+            return Err(io::Error::other(
+                "journal.ron was replaced by another file while the session was open",
+            ));
+        }
+        Ok(Box::new(file))
     }
 }
 
@@ -257,22 +373,48 @@ pub struct Committed {
 }
 
 /// Appends records: write the line, sync, and only then report it committed.
+///
+/// After a failed write or sync the handle is dropped. The next append
+/// opens the journal afresh, reads back what is past the last committed
+/// record, cuts it off (setting aside anything that is not a piece of the
+/// record that just failed), checks the last committed record is intact,
+/// and only then writes. So once the disk has room again, retrying saves
+/// the record exactly once and every committed record is kept.
 pub struct Appender {
-    out: Box<dyn Durable>,
+    opener: Box<dyn JournalOpener>,
+    out: Option<Box<dyn JournalFile>>,
     path: PathBuf,
     next_seq: u64,
     head: String,
-    poisoned: Option<String>,
+    /// Bytes up to the end of the last committed record.
+    len: u64,
+    /// The line whose write or sync failed: what may be past `len`.
+    attempted: Option<String>,
+    /// Set when the file is not what was committed: only reopening the
+    /// session (which re-reads and re-checks the journal) can go on.
+    broken: Option<String>,
 }
 
 impl Appender {
-    pub fn new(out: Box<dyn Durable>, path: PathBuf, records: u64, head: String) -> Self {
+    /// An appender over an open journal of `records` records, `len` bytes,
+    /// ending with `head`; `opener` opens it again after a failure.
+    pub fn new(
+        out: Box<dyn JournalFile>,
+        opener: Box<dyn JournalOpener>,
+        path: PathBuf,
+        records: u64,
+        head: String,
+        len: u64,
+    ) -> Self {
         Self {
-            out,
+            opener,
+            out: Some(out),
             path,
             next_seq: records + 1,
             head,
-            poisoned: None,
+            len,
+            attempted: None,
+            broken: None,
         }
     }
 
@@ -284,8 +426,30 @@ impl Appender {
         &self.head
     }
 
+    /// Bytes committed so far.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| JOURNAL.into())
+    }
+
+    /// Stops all further writing (the session must be reopened).
+    pub fn break_off(&mut self, why: String) {
+        self.out = None;
+        self.broken = Some(why);
+    }
+
     pub fn append(&mut self, at: Timestamp, actor: &str, event: &Event) -> Result<Committed> {
-        if let Some(why) = &self.poisoned {
+        if let Some(why) = &self.broken {
             return Err(StoreError::Poisoned(why.clone()));
         }
         let (line, hash) =
@@ -295,25 +459,156 @@ impl Appender {
                     reason: format!("not saved: {reason}"),
                 }
             })?;
-        // After a failed write or sync the file's state is unknown (part of a
-        // line may be there, or the kernel may have dropped dirty pages), so
-        // this handle is never used again: the session must be reopened,
-        // which re-checks the journal from disk.
-        let result = self
-            .out
-            .write_all(line.as_bytes())
-            .and_then(|()| self.out.flush())
-            .map_err(|e| ("write", e))
-            .and_then(|()| self.out.sync().map_err(|e| ("sync", e)));
+        if self.len + line.len() as u64 > MAX_JOURNAL_WRITE {
+            return Err(StoreError::Full {
+                len: self.len,
+                max: MAX_JOURNAL_WRITE,
+            });
+        }
+        if self.out.is_none() {
+            self.recover()?;
+        }
+        let Some(out) = self.out.as_mut() else {
+            return Err(StoreError::WriteFailed("the journal is not open".into()));
+        };
+        let result = out
+            .append(line.as_bytes())
+            .map_err(|e| ("written", e))
+            .and_then(|()| out.sync().map_err(|e| ("synced", e)));
         if let Err((what, e)) = result {
-            let why = format!("{what} of {} failed: {e}", self.path.display());
-            self.poisoned = Some(why.clone());
-            return Err(StoreError::WriteFailed(why));
+            // The file's state is unknown now: part of the line may be there,
+            // or the kernel may have dropped it. Never trust this handle again.
+            self.out = None;
+            self.attempted = Some(line);
+            return Err(StoreError::WriteFailed(write_failure(
+                &self.file_name(),
+                what,
+                &e,
+            )));
         }
         let seq = self.next_seq;
         self.next_seq += 1;
         self.head = hash.clone();
+        self.len += line.len() as u64;
+        self.attempted = None;
         Ok(Committed { seq, hash })
+    }
+
+    /// After a failure: open afresh, cut what is past the last committed
+    /// record (setting aside what is not ours), check what was committed.
+    fn recover(&mut self) -> Result<()> {
+        let name = self.file_name();
+        let failed =
+            |what: &str, e: io::Error| StoreError::WriteFailed(write_failure(&name, what, &e));
+        let mut f = self.opener.open().map_err(|e| failed("reopened", e))?;
+        let now = f.size().map_err(|e| failed("read", e))?;
+        if now < self.len {
+            let why = format!(
+                "{name} is {now} bytes, shorter than the {} bytes already saved; something else changed it",
+                self.len
+            );
+            self.broken = Some(why.clone());
+            return Err(StoreError::Poisoned(why));
+        }
+        if now > self.len {
+            let extra = now - self.len;
+            if extra > 2 * MAX_LINE as u64 {
+                let why = format!(
+                    "{name} has {extra} unexpected bytes after the last saved record; something else wrote to it"
+                );
+                self.broken = Some(why.clone());
+                return Err(StoreError::Poisoned(why));
+            }
+            let tail = f
+                .read_at(self.len, extra as usize)
+                .map_err(|e| failed("read", e))?;
+            let ours = self
+                .attempted
+                .as_deref()
+                .is_some_and(|a| a.as_bytes().starts_with(&tail));
+            if !ours {
+                set_aside(&self.path, &tail, wall_now())?;
+            }
+            f.truncate(self.len).map_err(|e| failed("cut back", e))?;
+        }
+        // The last committed record must still be there, unchanged.
+        if self.len > 0 {
+            let from = self.len.saturating_sub(MAX_LINE as u64 + 1);
+            let back = f
+                .read_at(from, (self.len - from) as usize)
+                .map_err(|e| failed("read", e))?;
+            let body = back.strip_suffix(b"\n").unwrap_or(&[]);
+            let start = body.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+            if record::check_hash(&body[start..]).ok() != Some(self.head.as_str()) {
+                let why = format!("the last saved record of {name} is no longer as it was written");
+                self.broken = Some(why.clone());
+                return Err(StoreError::Poisoned(why));
+            }
+        }
+        self.out = Some(f);
+        Ok(())
+    }
+}
+
+/// Copies `bytes` cut from the journal at `path` to a file beside it,
+/// `journal.ron.broken-<time>`, owner-only and synced; never an empty one.
+pub fn set_aside(path: &Path, bytes: &[u8], at: Timestamp) -> Result<PathBuf> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| JOURNAL.into());
+    let stamp: String = at
+        .to_string()
+        .chars()
+        .map(|c| if c == ':' { '-' } else { c })
+        .collect();
+    let mut n = 1;
+    loop {
+        let suffix = if n == 1 {
+            String::new()
+        } else {
+            format!("-{n}")
+        };
+        let aside = path.with_file_name(format!("{name}.broken-{stamp}{suffix}"));
+        match super::fsutil::create_new_private(&aside, bytes) {
+            Err(StoreError::Io { source, .. })
+                if source.kind() == io::ErrorKind::AlreadyExists && n < 100 =>
+            {
+                n += 1;
+            }
+            Err(e) => return Err(e),
+            Ok(()) => {
+                if let Some(dir) = aside.parent() {
+                    super::fsutil::sync_dir(dir)?;
+                }
+                return Ok(aside);
+            }
+        }
+    }
+}
+
+/// The computer's clock, only to name a set-aside file.
+fn wall_now() -> Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    Timestamp::from_unix_millis(ms)
+}
+
+/// A short account of a failed write, that fits on one line of a screen.
+fn write_failure(name: &str, what: &str, e: &io::Error) -> String {
+    match e.raw_os_error() {
+        Some(28) => {
+            format!("the disk is full ({name} could not be {what}); free some space, then retry")
+        }
+        Some(122) => format!(
+            "the disk quota is used up ({name} could not be {what}); free some space, then retry"
+        ),
+        Some(5) => format!(
+            "the disk reported an input/output error ({name} could not be {what}); retry, or check the disk"
+        ),
+        _ => format!("{name} could not be {what}: {e}"),
     }
 }
 
@@ -327,7 +622,19 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join(JOURNAL);
         let file = File::create(&path).unwrap();
-        let mut a = Appender::new(Box::new(file), path.clone(), 0, GENESIS.to_owned());
+        let id = crate::store::fsutil::FileId::of(&file, &path).unwrap();
+        let opener = ReopenJournal {
+            path: path.clone(),
+            id,
+        };
+        let mut a = Appender::new(
+            Box::new(file),
+            Box::new(opener),
+            path.clone(),
+            0,
+            GENESIS.to_owned(),
+            0,
+        );
         let hashes = (1..=n)
             .map(|i| {
                 let e = Event::MemoAdded {

@@ -4,8 +4,11 @@ use serde::de::DeserializeOwned;
 
 /// Longest journal line (one record).
 pub const MAX_LINE: usize = 1 << 20;
-/// Largest journal file.
+/// Largest journal file that can be read.
 pub const MAX_JOURNAL: u64 = 4 << 30;
+/// Largest journal the appender writes: well short of what can be read, so
+/// a session can always be opened again, whatever it grew to.
+pub const MAX_JOURNAL_WRITE: u64 = MAX_JOURNAL - (256 << 20);
 /// Largest snapshot file.
 pub const MAX_SNAPSHOT: u64 = 1 << 30;
 /// Largest template, participants or keymap file.

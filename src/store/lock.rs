@@ -2,6 +2,7 @@
 //! holds it.
 
 use super::error::{Result, StoreError, io_err};
+use super::fsutil::FileId;
 use crate::domain::Timestamp;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -17,27 +18,20 @@ pub struct WriterLock {
 }
 
 pub fn acquire(dir: &Path, now: Timestamp) -> Result<WriterLock> {
+    use std::os::unix::fs::OpenOptionsExt;
     let path = dir.join(LOCK);
-    let mut file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .map_err(io_err(&path))?;
-    // A writer that is just closing (or a process being spawned, which holds
-    // copies of descriptors until it execs) may hold the lock for a moment.
-    let mut tries = 0;
-    let locked = loop {
-        match file.try_lock() {
-            Err(std::fs::TryLockError::WouldBlock) if tries < 10 => {
-                tries += 1;
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            other => break other,
-        }
-    };
-    match locked {
+    // Never through a link: the holder's name is written into this file.
+    let mut file = super::fsutil::open_sole(
+        &path,
+        OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(super::fsutil::FILE_MODE),
+        "writer.lock",
+    )?;
+    match try_lock_patiently(&file) {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
             let mut holder = String::new();
@@ -68,4 +62,40 @@ pub fn acquire(dir: &Path, now: Timestamp) -> Result<WriterLock> {
         .and_then(|_| file.write_all(who.as_bytes()))
         .map_err(io_err(&path))?;
     Ok(WriterLock { _file: file })
+}
+
+/// Tries the lock a few times: a writer that is just closing (or a process
+/// being spawned, which holds copies of descriptors until it execs) may
+/// hold it for a moment.
+fn try_lock_patiently(file: &File) -> std::result::Result<(), std::fs::TryLockError> {
+    let mut tries = 0;
+    loop {
+        match file.try_lock() {
+            Err(std::fs::TryLockError::WouldBlock) if tries < 10 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Locks the journal file itself, whatever path reaches it, so that two
+/// writers can never append to one file (a second folder holding a link to
+/// it included). Returns the handle that holds the lock and the file's
+/// identity, which every later open is checked against.
+pub fn lock_journal(path: &Path) -> Result<(File, FileId)> {
+    let file = super::fsutil::open_sole(path, OpenOptions::new().read(true), "the journal")?;
+    match try_lock_patiently(&file) {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(StoreError::Locked {
+                holder: "another roundtable process (through another path to the same journal)"
+                    .into(),
+            });
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(io_err(path)(e)),
+    }
+    let id = FileId::of(&file, path)?;
+    Ok((file, id))
 }

@@ -2,14 +2,13 @@
 //! tail), reading it (no lock, up to the last good record) and verifying it.
 
 use super::error::{FileProblem, Result, StoreError, io_err};
-use super::fsutil::sync_dir;
-use super::journal::{self, Appender, Committed, JOURNAL, Scan};
+use super::fsutil::{self, FileId, sync_dir};
+use super::journal::{self, Appender, Committed, JOURNAL, ReopenJournal, Scan};
 use super::lock::{self, WriterLock};
 use super::record::GENESIS;
 use super::snapshot;
 use crate::domain::{Event, Session, Timestamp};
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Write a snapshot after this many records.
@@ -26,6 +25,13 @@ pub struct Writer {
     session: Session,
     appender: Appender,
     _lock: WriterLock,
+    /// Holds the OS lock on the journal file itself.
+    _journal_lock: Option<File>,
+    /// A full replay of the journal, running while the session opened from
+    /// its snapshot; see [`Writer::settle`].
+    proof: Option<std::thread::JoinHandle<Result<Session>>>,
+    /// What [`Writer::settle`] found when `record` had to wait for it.
+    notices: Vec<Warning>,
     pub snapshot_every: u64,
 }
 
@@ -33,19 +39,17 @@ struct Loaded {
     session: Session,
     scan: Scan,
     warnings: Vec<Warning>,
+    /// Whether `session` came from the snapshot (and so is still unproven).
+    from_snapshot: bool,
 }
 
 /// Loads snapshot + tail, falling back to a full replay when the snapshot is
-/// missing, unreadable or disagrees with the journal.
-fn load(dir: &Path) -> Result<Loaded> {
+/// missing, unreadable or disagrees with the journal's hashes. Only
+/// [`Writer::open`] uses this: its result is proven against a full replay
+/// before anything is written.
+fn load(dir: &Path, journal: &dyn Fn() -> Result<File>) -> Result<Loaded> {
     let path = dir.join(JOURNAL);
-    if !path.exists() {
-        return Err(StoreError::Invalid {
-            path,
-            reason: "there is no journal here; is this a session folder?".into(),
-        });
-    }
-    if let Some(loaded) = load_overlapped(dir, &path) {
+    if let Some(loaded) = load_overlapped(dir, &path, journal) {
         return Ok(loaded);
     }
     let mut warnings = Vec::new();
@@ -60,14 +64,20 @@ fn load(dir: &Path) -> Result<Loaded> {
     };
     if let Some(snap) = snap {
         let mut session = snap.session;
-        let scan = journal::scan(&path, snap.seq + 1, snap.seq, &mut |r| {
-            session.apply_owned(r.event).map_err(|e| e.to_string())
-        })?;
-        if scan.remembered.as_deref() == Some(snap.hash.as_str()) {
+        let scan = journal::scan_file(
+            journal()?,
+            &path,
+            u64::MAX,
+            snap.seq + 1,
+            snap.seq,
+            &mut |r| session.apply_owned(r.event).map_err(|e| e.to_string()),
+        )?;
+        if scan.remembered.as_deref() == Some(snap.hash.as_str()) && scan.damage.is_none() {
             return Ok(Loaded {
                 session,
                 scan,
                 warnings,
+                from_snapshot: true,
             });
         }
         warnings.push(format!(
@@ -76,27 +86,35 @@ fn load(dir: &Path) -> Result<Loaded> {
             snap.seq
         ));
     }
-    let mut session = Session::default();
-    let scan = journal::scan(&path, 1, 0, &mut |r| {
-        session.apply_owned(r.event).map_err(|e| e.to_string())
-    })?;
+    let (session, scan) = replay(&path, journal()?, u64::MAX)?;
     Ok(Loaded {
         session,
         scan,
         warnings,
+        from_snapshot: false,
     })
+}
+
+/// Every record from the first, through the session's rules.
+fn replay(path: &Path, file: File, limit: u64) -> Result<(Session, Scan)> {
+    let mut session = Session::default();
+    let scan = journal::scan_file(file, path, limit, 1, 0, &mut |r| {
+        session.apply_owned(r.event).map_err(|e| e.to_string())
+    })?;
+    Ok((session, scan))
 }
 
 /// The usual open, faster: the journal is checked (and its tail read) while
 /// another thread reads the snapshot. `None` whenever anything is not as
 /// usual (no snapshot, one that does not match, damage, an event that cannot
 /// be applied), and [`load`] then goes the careful way, which explains.
-fn load_overlapped(dir: &Path, path: &Path) -> Option<Loaded> {
+fn load_overlapped(dir: &Path, path: &Path, journal: &dyn Fn() -> Result<File>) -> Option<Loaded> {
     let seq = snapshot::claimed_seq(dir)?;
+    let file = journal().ok()?;
     let (snap, scan, tail) = std::thread::scope(|scope| {
         let reading = scope.spawn(|| snapshot::read(dir));
         let mut tail = Vec::new();
-        let scan = journal::scan(path, seq + 1, seq, &mut |r| {
+        let scan = journal::scan_file(file, path, u64::MAX, seq + 1, seq, &mut |r| {
             tail.push(r.event);
             Ok(())
         });
@@ -120,12 +138,39 @@ fn load_overlapped(dir: &Path, path: &Path) -> Option<Loaded> {
         session,
         scan,
         warnings: Vec::new(),
+        from_snapshot: true,
     })
 }
 
+/// Opens the journal at `path` for reading, checking it is the file `id`.
+fn open_same(path: &Path, id: FileId) -> Result<File> {
+    let file = fsutil::open_for_reading(path, "the journal")?;
+    if FileId::of(&file, path)? != id {
+        return Err(StoreError::Invalid {
+            path: path.to_owned(),
+            reason: "the journal was replaced by another file while it was being opened".into(),
+        });
+    }
+    Ok(file)
+}
+
+/// Takes group and other access away from a session folder and the files
+/// roundtable keeps in it (earlier versions made them world-readable).
+fn make_folder_private(dir: &Path) -> Result<()> {
+    fsutil::make_private(dir)?;
+    for name in [JOURNAL, snapshot::SNAPSHOT, lock::LOCK, "devices.ron"] {
+        let path = dir.join(name);
+        if path.exists() {
+            fsutil::make_private(&path)?;
+        }
+    }
+    Ok(())
+}
+
 impl Writer {
-    /// Creates a new session folder whose journal starts with `events`.
+    /// Creates a new session folder (owner-only) whose journal starts with `events`.
     pub fn create(dir: &Path, actor: &str, at: Timestamp, events: &[Event]) -> Result<Writer> {
+        use std::os::unix::fs::OpenOptionsExt;
         if dir.exists() {
             return Err(StoreError::Invalid {
                 path: dir.to_owned(),
@@ -138,22 +183,38 @@ impl Writer {
             trial.apply(e)?;
         }
         let parent = dir.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).map_err(io_err(parent))?;
-        fs::create_dir(dir).map_err(io_err(dir))?;
+        fsutil::create_private_dir_all(parent)?;
+        fsutil::create_private_dir(dir)?;
         sync_dir(parent)?;
         let lock = lock::acquire(dir, at)?;
         let path = dir.join(JOURNAL);
         let file = OpenOptions::new()
+            .read(true)
             .append(true)
             .create_new(true)
+            .mode(fsutil::FILE_MODE)
             .open(&path)
             .map_err(io_err(&path))?;
         sync_dir(dir)?;
+        let (journal_lock, id) = lock::lock_journal(&path)?;
         let mut w = Writer {
             dir: dir.to_owned(),
             session: Session::default(),
-            appender: Appender::new(Box::new(file), path, 0, GENESIS.to_owned()),
+            appender: Appender::new(
+                Box::new(file),
+                Box::new(ReopenJournal {
+                    path: path.clone(),
+                    id,
+                }),
+                path,
+                0,
+                GENESIS.to_owned(),
+                0,
+            ),
             _lock: lock,
+            _journal_lock: Some(journal_lock),
+            proof: None,
+            notices: Vec::new(),
             snapshot_every: SNAPSHOT_EVERY,
         };
         for e in events {
@@ -162,21 +223,38 @@ impl Writer {
         Ok(w)
     }
 
-    /// Opens a session for writing. A torn last line is set aside and cut
-    /// off (with a warning); damage anywhere else refuses.
+    /// Opens a session for writing. A last line that was cut short, or is
+    /// complete but damaged, is set aside and cut off (with a warning);
+    /// damage anywhere else refuses. The journal must be a regular file with
+    /// one name, reached without a link, and is locked itself.
+    ///
+    /// When a snapshot saves replaying, the session opens from it at once and
+    /// a full replay runs on another thread; [`Writer::settle`] waits for it,
+    /// and nothing is written before it has (see there).
     pub fn open(dir: &Path, now: Timestamp) -> Result<(Writer, Vec<Warning>)> {
+        let path = dir.join(JOURNAL);
+        if fs::symlink_metadata(&path).is_err() {
+            return Err(StoreError::Invalid {
+                path,
+                reason: "there is no journal here; is this a session folder?".into(),
+            });
+        }
         let lock = lock::acquire(dir, now)?;
+        let (journal_lock, id) = lock::lock_journal(&path)?;
+        make_folder_private(dir)?;
         let Loaded {
             session,
             scan,
             mut warnings,
-        } = load(dir)?;
+            from_snapshot,
+        } = load(dir, &|| open_same(&path, id))?;
         if let Some(damage) = scan.damage {
             return Err(StoreError::Damaged(damage));
         }
-        let path = dir.join(JOURNAL);
+        let mut good_len = scan.good_len;
         if let Some(torn) = &scan.torn {
-            warnings.push(set_aside_torn_tail(dir, torn, now)?);
+            warnings.push(set_aside_torn_tail(&path, id, torn, now)?);
+            good_len = torn.offset;
         }
         if scan.records == 0 {
             return Err(StoreError::Invalid {
@@ -184,24 +262,54 @@ impl Writer {
                 reason: "the journal holds no records".into(),
             });
         }
-        let file = OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .map_err(io_err(&path))?;
-        let appender = Appender::new(Box::new(file), path, scan.records, scan.head);
+        let file = fsutil::open_sole(
+            &path,
+            OpenOptions::new().read(true).append(true),
+            "the journal",
+        )?;
+        if FileId::of(&file, &path)? != id {
+            return Err(StoreError::Invalid {
+                path,
+                reason: "the journal was replaced by another file while it was being opened".into(),
+            });
+        }
+        let proof = from_snapshot.then(|| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let (session, scan) = replay(&path, open_same(&path, id)?, good_len)?;
+                match scan.damage {
+                    Some(d) => Err(StoreError::Damaged(d)),
+                    None => Ok(session),
+                }
+            })
+        });
+        let appender = Appender::new(
+            Box::new(file),
+            Box::new(ReopenJournal {
+                path: path.clone(),
+                id,
+            }),
+            path,
+            scan.records,
+            scan.head,
+            good_len,
+        );
         Ok((
             Writer {
                 dir: dir.to_owned(),
                 session,
                 appender,
                 _lock: lock,
+                _journal_lock: Some(journal_lock),
+                proof,
+                notices: Vec::new(),
                 snapshot_every: SNAPSHOT_EVERY,
             },
             warnings,
         ))
     }
 
-    /// A writer over any sink (tests use this to fail writes on purpose).
+    /// A writer over any journal file (tests use this to fail writes on purpose).
     #[doc(hidden)]
     pub fn with_appender(
         dir: &Path,
@@ -214,8 +322,52 @@ impl Writer {
             session,
             appender,
             _lock: lock,
+            _journal_lock: None,
+            proof: None,
+            notices: Vec::new(),
             snapshot_every: SNAPSHOT_EVERY,
         }
+    }
+
+    /// Waits for the full replay that proves a session opened from its
+    /// snapshot. If the snapshot was wrong (edited, or from a different
+    /// history), the replayed session replaces it, the snapshot is rewritten,
+    /// and the returned warning says what differed. If the journal itself
+    /// cannot be replayed, writing stops. Does nothing the second time.
+    /// [`Writer::record`] calls this first, so no record is ever checked
+    /// against an unproven state.
+    pub fn settle(&mut self) -> Option<Warning> {
+        let proof = self.proof.take()?;
+        let replayed = match proof.join() {
+            Ok(Ok(session)) => session,
+            Ok(Err(e)) => {
+                let why = format!("the journal could not be replayed: {e}");
+                self.appender.break_off(why.clone());
+                return Some(format!(
+                    "{why}. Nothing more will be written to this session."
+                ));
+            }
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        let diff = self.session.first_difference(&replayed)?;
+        self.session = replayed;
+        let rewritten = match self.snapshot() {
+            Ok(()) => "and the snapshot rewritten",
+            Err(_) => "but the snapshot could not be rewritten",
+        };
+        Some(format!(
+            "snapshot.ron does not match the journal ({diff}); the session was replayed from the journal {rewritten}"
+        ))
+    }
+
+    /// Whether [`Writer::settle`] has work left.
+    pub fn is_settled(&self) -> bool {
+        self.proof.is_none()
+    }
+
+    /// What settling found when [`Writer::record`] did it.
+    pub fn take_notices(&mut self) -> Vec<Warning> {
+        std::mem::take(&mut self.notices)
     }
 
     pub fn session(&self) -> &Session {
@@ -237,6 +389,9 @@ impl Writer {
     /// Checks the event, writes and syncs its record, and only then applies
     /// it. On any error the session is unchanged and nothing counts as saved.
     pub fn record(&mut self, actor: &str, at: Timestamp, event: &Event) -> Result<Committed> {
+        if let Some(notice) = self.settle() {
+            self.notices.push(notice);
+        }
         if actor.trim().is_empty() || actor.chars().count() > MAX_ACTOR {
             return Err(StoreError::Invalid {
                 path: self.dir.join(JOURNAL),
@@ -267,7 +422,7 @@ impl Writer {
 /// The time of the journal's last complete record, read from its tail.
 pub fn last_record_time(dir: &Path) -> Option<Timestamp> {
     use std::io::{Read, Seek, SeekFrom};
-    let mut f = File::open(dir.join(JOURNAL)).ok()?;
+    let mut f = fsutil::open_for_reading(&dir.join(JOURNAL), "the journal").ok()?;
     let len = f.metadata().ok()?.len();
     let from = len.saturating_sub(super::limits::MAX_LINE as u64 + 1);
     f.seek(SeekFrom::Start(from)).ok()?;
@@ -282,32 +437,32 @@ pub fn last_record_time(dir: &Path) -> Option<Timestamp> {
     super::record::decode(&tail[start..end]).ok().map(|r| r.at)
 }
 
-fn set_aside_torn_tail(dir: &Path, torn: &journal::TornTail, now: Timestamp) -> Result<Warning> {
-    let stamp: String = now
-        .to_string()
-        .chars()
-        .map(|c| if c == ':' { '-' } else { c })
-        .collect();
-    let aside = dir.join(format!("{JOURNAL}.broken-{stamp}"));
-    let mut f = File::create(&aside).map_err(io_err(&aside))?;
-    f.write_all(&torn.bytes)
-        .and_then(|()| f.sync_all())
-        .map_err(io_err(&aside))?;
-    let path = dir.join(JOURNAL);
-    let journal = OpenOptions::new()
-        .write(true)
-        .open(&path)
-        .map_err(io_err(&path))?;
+/// Sets the journal's bad last line aside and cuts the journal back to the
+/// record before it, through a fresh handle checked to be the locked file.
+fn set_aside_torn_tail(
+    path: &Path,
+    id: FileId,
+    torn: &journal::TornTail,
+    now: Timestamp,
+) -> Result<Warning> {
+    let aside = journal::set_aside(path, &torn.bytes, now)?;
+    let journal = fsutil::open_sole(path, OpenOptions::new().write(true), "the journal")?;
+    if FileId::of(&journal, path)? != id {
+        return Err(StoreError::Invalid {
+            path: path.to_owned(),
+            reason: "the journal was replaced by another file while it was being opened".into(),
+        });
+    }
     journal
         .set_len(torn.offset)
         .and_then(|()| journal.sync_all())
-        .map_err(io_err(&path))?;
-    sync_dir(dir)?;
+        .map_err(io_err(path))?;
     Ok(format!(
-        "{} line {}: the last record was cut short (the program stopped while writing it). \
-         Its {} bytes were saved to {} and the journal now ends at record {}; nothing before it was lost.",
+        "{} line {}: {}. Its {} bytes were saved to {} and the journal now ends at record {}; \
+         nothing that was reported saved was lost.",
         path.display(),
         torn.line,
+        torn.what(),
         torn.bytes.len(),
         aside.display(),
         torn.line - 1
@@ -327,17 +482,29 @@ pub struct ReadOnly {
     pub warnings: Vec<Warning>,
 }
 
+/// Reads a session by replaying its whole journal: the snapshot is never
+/// used here, so what is printed or exported is always what the journal
+/// says, whatever a snapshot claims.
 pub fn open_read_only(dir: &Path) -> Result<ReadOnly> {
-    let Loaded {
-        session,
-        scan,
-        mut warnings,
-    } = load(dir)?;
+    let path = dir.join(JOURNAL);
+    if fs::symlink_metadata(&path).is_err() {
+        return Err(StoreError::Invalid {
+            path,
+            reason: "there is no journal here; is this a session folder?".into(),
+        });
+    }
+    let (session, scan) = replay(
+        &path,
+        fsutil::open_for_reading(&path, "the journal")?,
+        u64::MAX,
+    )?;
+    let mut warnings = Vec::new();
     if let Some(t) = &scan.torn {
         warnings.push(format!(
-            "{} line {}: the last record is cut short and is not counted",
-            dir.join(JOURNAL).display(),
-            t.line
+            "{} line {}: {}; it is not counted",
+            path.display(),
+            t.line,
+            t.what()
         ));
     }
     Ok(ReadOnly {
@@ -357,8 +524,20 @@ pub struct Verification {
     pub head: String,
     /// The first bad record and why; `None` when the whole journal is sound.
     pub failure: Option<FileProblem>,
-    /// Notes that do not make the journal unsound (a stale snapshot).
+    /// A snapshot that reads as sound but does not match the journal: the
+    /// journal may be sound, but something on disk claims otherwise, so
+    /// verification fails. Says where they first differ.
+    pub snapshot_mismatch: Option<String>,
+    /// Notes that do not make the session unsound (an unreadable snapshot,
+    /// which is never used).
     pub notes: Vec<String>,
+}
+
+impl Verification {
+    /// Whether everything checked out: the journal and any snapshot.
+    pub fn passed(&self) -> bool {
+        self.failure.is_none() && self.snapshot_mismatch.is_none()
+    }
 }
 
 /// Parses every record, checks hashes, sequence and chain, and replays every
@@ -391,21 +570,33 @@ pub fn verify_with(
         Ok(())
     })?;
     let mut notes = Vec::new();
+    let mut snapshot_mismatch = None;
     match snap {
         Ok(None) => {}
         Err(e) => notes.push(format!(
-            "{e} (a snapshot is only a cache; it will be rebuilt)"
+            "{e} (it is never used as it is; opening the session for writing rebuilds it)"
         )),
         Ok(Some(s)) => {
-            let same = scan.remembered.as_deref() == Some(s.hash.as_str())
-                && at_snapshot.as_ref() == Some(&s.session);
-            if same {
-                notes.push(format!("snapshot.ron matches record {}", s.seq));
-            } else {
-                notes.push(format!(
-                    "snapshot.ron does not match record {} of the journal (a snapshot is only a cache; it will be rebuilt)",
-                    s.seq
-                ));
+            let diff = match (&scan.remembered, &at_snapshot) {
+                (Some(hash), Some(at)) if *hash == s.hash => s.session.first_difference(at),
+                (Some(_), Some(_)) => Some(format!(
+                    "it names record {} by a hash the journal's record {} does not have",
+                    s.seq, s.seq
+                )),
+                _ => Some(format!(
+                    "it claims record {} but the journal's sound records end at {}",
+                    s.seq, scan.records
+                )),
+            };
+            match diff {
+                None => notes.push(format!("snapshot.ron matches record {}", s.seq)),
+                Some(d) => {
+                    snapshot_mismatch = Some(format!(
+                        "{}: does not match record {} of the journal: {d}",
+                        dir.join(snapshot::SNAPSHOT).display(),
+                        s.seq
+                    ))
+                }
             }
         }
     }
@@ -415,8 +606,9 @@ pub fn verify_with(
             line: t.line,
             col: 0,
             reason: format!(
-                "record {}: the last line is cut short (no newline at its end); opening the session for writing will set it aside",
-                t.line
+                "record {}: {}; opening the session for writing will set it aside",
+                t.line,
+                t.what()
             ),
         })
     });
@@ -433,6 +625,7 @@ pub fn verify_with(
             records: scan.records,
             head: scan.head,
             failure,
+            snapshot_mismatch,
             notes,
         },
         session,

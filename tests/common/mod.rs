@@ -100,3 +100,118 @@ pub fn screen_text(term: &ratatui::Terminal<ratatui::backend::TestBackend>) -> S
     }
     out
 }
+
+/// A disk the tests control: it holds `space` more bytes (then writes fail
+/// with `os_error`, 28 = "No space left on device"), its syncs can fail, and
+/// it logs what was done to it. Shared by every handle opened on it.
+#[derive(Debug, Default)]
+pub struct Disk {
+    pub space: Option<usize>,
+    pub os_error: i32,
+    pub sync_fails: bool,
+    pub reopen_fails: bool,
+    pub log: Vec<String>,
+}
+
+pub type SharedDisk = std::sync::Arc<std::sync::Mutex<Disk>>;
+
+pub fn disk() -> SharedDisk {
+    std::sync::Arc::new(std::sync::Mutex::new(Disk {
+        os_error: 28,
+        ..Disk::default()
+    }))
+}
+
+/// A real journal file whose writes and syncs go through a [`Disk`].
+pub struct FaultyFile {
+    pub file: std::fs::File,
+    pub disk: SharedDisk,
+}
+
+impl roundtable::store::journal::JournalFile for FaultyFile {
+    fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut d = self.disk.lock().unwrap();
+        let n = d.space.map_or(bytes.len(), |s| s.min(bytes.len()));
+        self.file.write_all(&bytes[..n])?;
+        if let Some(s) = d.space.as_mut() {
+            *s -= n;
+        }
+        d.log.push(format!("write {n}"));
+        if n < bytes.len() {
+            return Err(std::io::Error::from_raw_os_error(d.os_error));
+        }
+        Ok(())
+    }
+    fn sync(&mut self) -> std::io::Result<()> {
+        let mut d = self.disk.lock().unwrap();
+        if d.sync_fails {
+            d.log.push("sync failed".into());
+            return Err(std::io::Error::from_raw_os_error(5));
+        }
+        d.log.push("sync".into());
+        self.file.sync_data()
+    }
+    fn size(&mut self) -> std::io::Result<u64> {
+        roundtable::store::journal::JournalFile::size(&mut self.file)
+    }
+    fn read_at(&mut self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        roundtable::store::journal::JournalFile::read_at(&mut self.file, offset, len)
+    }
+    fn truncate(&mut self, len: u64) -> std::io::Result<()> {
+        let mut d = self.disk.lock().unwrap();
+        let before = self.file.metadata()?.len();
+        if let Some(s) = d.space.as_mut() {
+            *s += before.saturating_sub(len) as usize;
+        }
+        d.log.push(format!("truncate {len}"));
+        roundtable::store::journal::JournalFile::truncate(&mut self.file, len)
+    }
+}
+
+/// Opens the journal at `path` afresh, through the same [`Disk`].
+pub struct FaultyOpener {
+    pub path: PathBuf,
+    pub disk: SharedDisk,
+}
+
+impl roundtable::store::journal::JournalOpener for FaultyOpener {
+    fn open(&mut self) -> std::io::Result<Box<dyn roundtable::store::journal::JournalFile>> {
+        let mut d = self.disk.lock().unwrap();
+        d.log.push("reopen".into());
+        if d.reopen_fails {
+            return Err(std::io::Error::from_raw_os_error(d.os_error));
+        }
+        drop(d);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(&self.path)?;
+        Ok(Box::new(FaultyFile {
+            file,
+            disk: self.disk.clone(),
+        }))
+    }
+}
+
+/// Opens the session in `dir` for writing with its journal on `disk`.
+pub fn writer_on(dir: &Path, disk: &SharedDisk) -> Writer {
+    use roundtable::store::journal::{Appender, JournalOpener};
+    let (w, _) = Writer::open(dir, t(0)).expect("open");
+    let (session, records, head) = (w.session().clone(), w.records(), w.head().to_owned());
+    drop(w);
+    let len = std::fs::metadata(journal(dir)).unwrap().len();
+    let mut opener = FaultyOpener {
+        path: journal(dir),
+        disk: disk.clone(),
+    };
+    let file = opener.open().unwrap();
+    disk.lock().unwrap().log.clear();
+    let appender = Appender::new(file, Box::new(opener), journal(dir), records, head, len);
+    Writer::with_appender(
+        dir,
+        session,
+        appender,
+        roundtable::store::lock::acquire(dir, t(0)).unwrap(),
+    )
+}

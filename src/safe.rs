@@ -1,0 +1,154 @@
+//! Untrusted text made safe to show on a terminal.
+//!
+//! Statements, titles, names and file contents come from people, files and
+//! other machines. Written raw, an escape sequence in them would act on the
+//! viewer's terminal: OSC 52 writes the clipboard, OSC 0 retitles the
+//! window, CSI 2J clears the screen, and bidirectional overrides make text
+//! read differently from what it is. Everything that prints or draws such
+//! text goes through [`text`] or [`line`], which show these characters
+//! visibly instead (`␛]52;…`, `\u{202e}`) and never pass them through.
+
+use std::borrow::Cow;
+
+/// Whether `c` would act on a terminal, or change how the text around it
+/// reads, rather than just being shown.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() // C0 (escape, bell, backspace …), DEL and C1 (CSI 0x9b …)
+        || matches!(c,
+            '\u{200e}' | '\u{200f}' | '\u{061c}' // directional marks
+            | '\u{202a}'..='\u{202e}'            // embeddings and overrides
+            | '\u{2066}'..='\u{2069}'            // isolates
+            | '\u{2028}' | '\u{2029}'            // line and paragraph separators
+            | '\u{feff}'                         // a byte-order mark inside text
+        )
+}
+
+/// Multi-line text: newlines are kept (and a tab becomes a space); every
+/// other unsafe character is shown visibly.
+pub fn text(s: &str) -> Cow<'_, str> {
+    show(s, true)
+}
+
+/// One line: newlines, carriage returns and tabs are shown too (`␤`, `␍`, a
+/// space), so the text cannot break out of its line.
+pub fn line(s: &str) -> Cow<'_, str> {
+    show(s, false)
+}
+
+fn show(s: &str, keep_newlines: bool) -> Cow<'_, str> {
+    if !s
+        .chars()
+        .any(|c| is_unsafe(c) && !(keep_newlines && c == '\n'))
+    {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' if keep_newlines => out.push('\n'),
+            '\t' => out.push(' '),
+            '\n' => out.push('␤'),
+            // C0 controls and DEL have pictures of their own: ␛ ␇ ␈ ␤ ␍ ␡.
+            '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('?')),
+            '\u{7f}' => out.push('\u{2421}'),
+            c if is_unsafe(c) => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A writer that passes everything through [`text`]: what the command line
+/// prints can never act on the terminal, whatever a session holds.
+pub struct SafeWriter<W: std::io::Write> {
+    inner: W,
+    /// Bytes of a character split across two writes.
+    partial: Vec<u8>,
+}
+
+impl<W: std::io::Write> SafeWriter<W> {
+    pub fn new(inner: W) -> Self {
+        Self {
+            inner,
+            partial: Vec::new(),
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for SafeWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.partial.extend_from_slice(buf);
+        let bytes = std::mem::take(&mut self.partial);
+        let mut rest: &[u8] = &bytes;
+        while !rest.is_empty() {
+            match std::str::from_utf8(rest) {
+                Ok(s) => {
+                    self.inner.write_all(text(s).as_bytes())?;
+                    rest = &[];
+                }
+                Err(e) => {
+                    let (good, after) = rest.split_at(e.valid_up_to());
+                    // Checked just above: these bytes are UTF-8.
+                    let good = std::str::from_utf8(good).unwrap_or_default();
+                    self.inner.write_all(text(good).as_bytes())?;
+                    match e.error_len() {
+                        // Cut off at the end: wait for the rest of the character.
+                        None => {
+                            self.partial = after.to_vec();
+                            rest = &[];
+                        }
+                        Some(n) => {
+                            self.inner.write_all("\u{fffd}".as_bytes())?;
+                            rest = &after[n..];
+                        }
+                    }
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.partial.is_empty() {
+            self.partial.clear();
+            self.inner.write_all("\u{fffd}".as_bytes())?;
+        }
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    pub const HOSTILE: &str =
+        "a\u{1b}]52;c;aGk=\u{7}b\u{1b}]0;pwned\u{7}c\u{1b}[2Jd\u{8}e\u{202e}f\u{9b}g";
+
+    #[test]
+    fn escape_sequences_are_shown_not_passed_through() {
+        let shown = line(HOSTILE);
+        assert!(!shown.chars().any(is_unsafe), "{shown:?}");
+        assert_eq!(shown, "a␛]52;c;aGk=␇b␛]0;pwned␇c␛[2Jd␈e\\u{202e}f\\u{9b}g");
+        assert_eq!(text("two\nlines\there"), "two\nlines here");
+        assert_eq!(line("two\nlines"), "two␤lines");
+        assert!(matches!(
+            text("plain, “quoted” and émoji 🎉"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn the_writer_cleans_characters_split_across_writes() {
+        let mut out = SafeWriter::new(Vec::new());
+        let bytes = format!("é{HOSTILE}\n").into_bytes();
+        for b in &bytes {
+            out.write_all(std::slice::from_ref(b)).unwrap();
+        }
+        out.write_all(&[0xff, b'x']).unwrap();
+        out.flush().unwrap();
+        let s = String::from_utf8(out.inner).unwrap();
+        assert!(s.starts_with("é") && s.contains("␛]52;") && s.ends_with("\n\u{fffd}x"));
+        assert!(!s.chars().any(|c| is_unsafe(c) && c != '\n'), "{s:?}");
+    }
+}
