@@ -793,16 +793,25 @@ pub fn export(
     let src = Source::from_read_only(&r);
     let privacy = Privacy { names };
     let exports = dir.join("exports");
+    // `--out` may name a file, or a folder (one that exists, or any path
+    // ending in `/`) to put the usual file names in.
+    let into_folder = dest.as_ref().is_some_and(|d| {
+        d.is_dir()
+            || d.as_os_str()
+                .to_string_lossy()
+                .ends_with(std::path::MAIN_SEPARATOR)
+    });
     let file = |ext: &str| {
-        dest.clone()
-            .unwrap_or_else(|| exports.join(format!("{}.{ext}", src.name)))
+        let name = format!("{}.{ext}", src.name);
+        match &dest {
+            Some(d) if into_folder => d.join(name),
+            Some(d) => d.clone(),
+            None => exports.join(name),
+        }
     };
     let ensure_parent = |p: &Path| -> Result<(), Failure> {
         if let Some(parent) = p.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| StoreError::Io {
-                path: parent.to_owned(),
-                source: e,
-            })?;
+            crate::store::fsutil::create_private_dir_all(parent)?;
         }
         Ok(())
     };

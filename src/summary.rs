@@ -43,6 +43,29 @@ pub fn list_sessions(sessions: &Path) -> Result<Vec<String>, StoreError> {
     Ok(out)
 }
 
+/// One statement: id, speaker, kind, text on one line, flags and tags.
+fn statement_line(o: &mut String, stmt: &crate::domain::Statement) {
+    let v = stmt.current();
+    let mut flags = String::new();
+    if stmt.is_amended() {
+        flags.push_str(" [amended]");
+    }
+    if stmt.is_retracted() {
+        flags.push_str(" [retracted]");
+    }
+    let tags: Vec<String> = v.tags.iter().map(|t| format!("#{t}")).collect();
+    let _ = writeln!(
+        o,
+        "        {:<6} {:<5} {:<10} {}{} {}",
+        stmt.id,
+        v.speaker.to_string(),
+        v.kind,
+        crate::safe::line(&v.text),
+        flags,
+        tags.join(" ")
+    );
+}
+
 /// A readable account of a session, pseudonymised.
 pub fn render(s: &Session) -> String {
     let mut o = String::new();
@@ -77,25 +100,19 @@ pub fn render(s: &Session) -> String {
             .values()
             .filter(|x| x.stage.as_ref() == Some(&st.id))
         {
-            let v = stmt.current();
-            let mut flags = String::new();
-            if stmt.is_amended() {
-                flags.push_str(" [amended]");
-            }
-            if stmt.is_retracted() {
-                flags.push_str(" [retracted]");
-            }
-            let tags: Vec<String> = v.tags.iter().map(|t| format!("#{t}")).collect();
-            let _ = writeln!(
-                o,
-                "        {:<6} {:<5} {:<10} {}{} {}",
-                stmt.id,
-                v.speaker.to_string(),
-                v.kind,
-                v.text,
-                flags,
-                tags.join(" ")
-            );
+            statement_line(&mut o, stmt);
+        }
+    }
+    // Captured before the first stage started, or between stages.
+    let outside: Vec<_> = s
+        .statements
+        .values()
+        .filter(|x| x.stage.as_ref().is_none_or(|id| !s.stages.contains_key(id)))
+        .collect();
+    if !outside.is_empty() {
+        let _ = writeln!(o, "  Outside any stage");
+        for stmt in outside {
+            statement_line(&mut o, stmt);
         }
     }
     let _ = writeln!(o, "\nVotes");

@@ -559,3 +559,52 @@ fn a_laptop_that_joined_reconnects_with_its_token_after_the_host_restarts() {
     assert_eq!(ids.len(), 6);
     assert!(ids.values().all(|c| *c == 1));
 }
+
+/// A snapshot that renames a statement, recomputing its own hash, must not
+/// let a joined terminal's retraction of the renamed id reach the journal:
+/// the host proves the snapshot by a full replay before writing anything.
+#[test]
+fn a_forged_snapshot_cannot_make_the_host_append_what_a_replay_rejects() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let w = small_session(&dir, 3);
+    w.snapshot().unwrap();
+    drop(w);
+    forge_snapshot(&dir, "\"st2\"", "\"st9\"");
+    let host = Host::start(&dir, false);
+    let retract = |id: &str| Event::StatementRetracted {
+        statement: id.into(),
+        reason: "misheard".into(),
+        by: "Sam".into(),
+        at: t(50),
+    };
+    rt().block_on(async {
+        let (tx, mut rx) = join(
+            Target::Unix(host.socket.clone()),
+            "Sam",
+            tmp.path().join("outbox.ron"),
+        );
+        tx.send((1, retract("st9"))).unwrap();
+        let refused = until(&mut rx, |r| match r {
+            Reply::Failed { token: 1, error } => Some(Ok(error)),
+            Reply::Acked { token: 1, seq } => Some(Err(seq)),
+            _ => None,
+        })
+        .await
+        .expect("the retraction of a statement only the forged snapshot has is refused");
+        assert!(refused.contains("st9"), "{refused}");
+        tx.send((2, retract("st2"))).unwrap();
+        until(&mut rx, |r| match r {
+            Reply::Acked { token: 2, .. } => Some(()),
+            Reply::Failed { token: 2, error } => panic!("{error}"),
+            _ => None,
+        })
+        .await;
+    });
+    drop(host);
+    let v = roundtable::store::verify(&dir).unwrap();
+    assert!(v.failure.is_none(), "{:?}", v.failure);
+    assert_eq!(v.records, 7, "only the genuine retraction was added");
+    // The host rewrote the snapshot from the journal.
+    assert!(v.snapshot_mismatch.is_none(), "{:?}", v.snapshot_mismatch);
+}

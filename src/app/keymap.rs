@@ -591,8 +591,13 @@ impl Keymap {
             .map_err(|e| e.to_string())?;
         let text = crate::store::limits::utf8_or_line(&bytes)
             .map_err(|line| format!("{} line {line}: not valid UTF-8", path.display()))?;
-        map.apply_overrides(text)
-            .map_err(|e| format!("{} {e}", path.display()))?;
+        map.apply_overrides(text).map_err(|e| {
+            format!(
+                "{} {}",
+                path.display(),
+                crate::store::limits::shorten_quotes(&e)
+            )
+        })?;
         Ok(map)
     }
 }

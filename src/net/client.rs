@@ -43,20 +43,64 @@ enum OutboxLine {
 
 /// Proposals not yet acknowledged, kept on disk (written and synced before
 /// they are sent) so a killed terminal sends them again when restarted.
+/// One terminal at a time: the outbox is locked while it is open.
 pub struct Outbox {
     path: PathBuf,
     file: std::fs::File,
+    /// Holds the lock on `<outbox>.lock` for as long as the outbox is open.
+    _lock: std::fs::File,
     pending: IndexMap<u64, Event>,
     last_nonce: u64,
     token: Option<String>,
 }
 
+/// Largest outbox read back: far more unsent statements than a session has.
+const MAX_OUTBOX: u64 = 256 << 20;
+
 impl Outbox {
     pub fn open(path: PathBuf) -> std::io::Result<Outbox> {
+        use crate::store::fsutil;
+        use std::os::unix::fs::OpenOptionsExt;
+        let io = |e: crate::store::StoreError| std::io::Error::other(e.to_string());
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fsutil::create_private_dir_all(dir).map_err(io)?;
+        }
+        // The lock is a file of its own: the outbox itself is replaced by
+        // renaming, which would leave a lock on it behind.
+        let lock_path = PathBuf::from(format!("{}.lock", path.display()));
+        let lock = fsutil::open_sole(
+            &lock_path,
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .mode(fsutil::FILE_MODE),
+            "the outbox's lock",
+        )
+        .map_err(io)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(std::io::Error::other(format!(
+                    "another `roundtable join` on this computer is already using {} \
+                     (the same name joining the same session); close that one first, \
+                     or join with a different --as name",
+                    path.display()
+                )));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
+        }
         let mut pending = IndexMap::new();
         let mut last_nonce = 0;
         let mut token = None;
-        if let Ok(text) = std::fs::read_to_string(&path) {
+        if std::fs::symlink_metadata(&path).is_ok() {
+            let file =
+                fsutil::open_sole(&path, std::fs::OpenOptions::new().read(true), "the outbox")
+                    .map_err(io)?;
+            drop(file);
+            let bytes = fsutil::read_capped(&path, MAX_OUTBOX).map_err(io)?;
+            let text = String::from_utf8_lossy(&bytes);
             // A line cut short by a crash was never sent: skip it.
             for line in text.lines() {
                 match crate::store::limits::parse_ron::<OutboxLine>(line) {
@@ -72,9 +116,6 @@ impl Outbox {
                 }
             }
         }
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
         // Start the file afresh with only what is still pending.
         let mut text = String::new();
         if let Some(t) = &token {
@@ -83,12 +124,17 @@ impl Outbox {
         for (n, e) in &pending {
             text.push_str(&line(&OutboxLine::Sent(*n, e.clone()))?);
         }
-        crate::store::fsutil::write_atomic(&path, text.as_bytes())
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        let file = std::fs::OpenOptions::new().append(true).open(&path)?;
+        fsutil::write_atomic(&path, text.as_bytes()).map_err(io)?;
+        let file = fsutil::open_sole(
+            &path,
+            std::fs::OpenOptions::new().append(true),
+            "the outbox",
+        )
+        .map_err(io)?;
         Ok(Outbox {
             path,
             file,
+            _lock: lock,
             pending,
             last_nonce,
             token,

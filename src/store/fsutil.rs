@@ -180,7 +180,11 @@ pub fn create_new_private(path: &Path, bytes: &[u8]) -> Result<()> {
 /// fsync the folder. A crash leaves either the old file or the new one. The
 /// file is owner-only; a symbolic link at `path` is replaced, never followed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    // A bare file name's folder is the current one.
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

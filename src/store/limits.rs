@@ -53,8 +53,47 @@ pub fn check_depth(text: &str) -> Result<(), (usize, usize)> {
     Ok(())
 }
 
-/// The text of a file, or the 1-based line holding its first byte that is not UTF-8.
+/// Most characters of someone's input an error message quotes.
+pub const MAX_QUOTE: usize = 80;
+
+/// An error message with every quoted piece of input (between backticks or
+/// double quotes) cut to [`MAX_QUOTE`] characters: a bad 100 KB line is
+/// named, not echoed back.
+pub fn shorten_quotes(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    let mut quote: Option<char> = None;
+    let mut quoted = 0usize;
+    for c in message.chars() {
+        match quote {
+            Some(q) if c == q => {
+                quote = None;
+                out.push(c);
+            }
+            Some(_) => {
+                quoted += 1;
+                if quoted <= MAX_QUOTE {
+                    out.push(c);
+                } else if quoted == MAX_QUOTE + 1 {
+                    out.push('…');
+                }
+            }
+            None => {
+                if c == '`' || c == '"' {
+                    quote = Some(c);
+                    quoted = 0;
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// The text of a file (without a leading byte-order mark, which some
+/// editors on Windows add), or the 1-based line holding its first byte that
+/// is not UTF-8.
 pub fn utf8_or_line(bytes: &[u8]) -> Result<&str, usize> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| {
         bytes[..e.valid_up_to()]
             .iter()
@@ -101,13 +140,26 @@ pub fn parse_ron<T: DeserializeOwned>(text: &str) -> Result<T, ParseProblem> {
         .map_err(|e| ParseProblem {
             line: e.span.start.line,
             col: e.span.start.col,
-            reason: e.code.to_string(),
+            reason: shorten_quotes(&e.code.to_string()),
         })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_input_is_cut_short_and_a_bom_is_skipped() {
+        let long = "x".repeat(100_000);
+        let m = shorten_quotes(&format!("`{long}` is not a key; neither is \"{long}\""));
+        assert!(m.len() < 300, "{}", m.len());
+        assert!(
+            m.starts_with(&format!("`{}…`", "x".repeat(MAX_QUOTE))),
+            "{m}"
+        );
+        assert!(m.contains(" is not a key; neither is \""), "{m}");
+        assert_eq!(utf8_or_line(b"\xEF\xBB\xBF[1]"), Ok("[1]"));
+    }
 
     #[test]
     fn depth_counts_only_outside_strings() {

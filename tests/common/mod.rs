@@ -215,3 +215,19 @@ pub fn writer_on(dir: &Path, disk: &SharedDisk) -> Writer {
         roundtable::store::lock::acquire(dir, t(0)).unwrap(),
     )
 }
+
+/// Edits `snapshot.ron` as a forger would: replaces `from` with `to` in the
+/// session line and recomputes the line's hash in the header, so the
+/// snapshot still reads as sound.
+pub fn forge_snapshot(dir: &Path, from: &str, to: &str) {
+    let path = dir.join("snapshot.ron");
+    let text = std::fs::read_to_string(&path).expect("snapshot");
+    let (head, body) = text.split_once('\n').expect("two lines");
+    let body = body.trim_end_matches('\n');
+    assert!(body.contains(from), "`{from}` is not in the snapshot");
+    let forged = body.replace(from, to);
+    let old = roundtable::store::record::sha256_hex(body.as_bytes());
+    let new = roundtable::store::record::sha256_hex(forged.as_bytes());
+    let head = head.replace(&old, &new);
+    std::fs::write(&path, format!("{head}\n{forged}\n")).expect("write snapshot");
+}

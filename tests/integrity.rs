@@ -1,0 +1,491 @@
+//! Nothing lost, nothing forged on disk: each way found to lose or forge a
+//! session's record, tried again with the real program as it was found.
+
+mod common;
+use common::*;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_roundtable");
+const EXAMPLE: &str = "2026-03-14-cag-findings";
+
+fn roundtable(sessions: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--sessions")
+        .arg(sessions)
+        .args(args)
+        .output()
+        .expect("run roundtable")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// A sessions folder holding copies of the shipped templates and example.
+fn shipped() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    for sub in ["templates", EXAMPLE] {
+        std::fs::create_dir_all(tmp.path().join(sub)).unwrap();
+        for entry in std::fs::read_dir(Path::new("sessions").join(sub)).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_name() != "writer.lock" {
+                std::fs::copy(entry.path(), tmp.path().join(sub).join(entry.file_name())).unwrap();
+            }
+        }
+    }
+    let dir = tmp.path().join(EXAMPLE);
+    (tmp, dir)
+}
+
+const TRUE_QUOTE: &str = "Nobody told me I was going home until the transport was at the door.";
+const FORGED_QUOTE: &str = "The staff told me everything in good time.";
+
+#[test]
+fn a_forged_snapshot_is_never_believed() {
+    let (tmp, dir) = shipped();
+    forge_snapshot(&dir, TRUE_QUOTE, FORGED_QUOTE);
+    let sessions = tmp.path();
+
+    let o = roundtable(sessions, &["verify", EXAMPLE]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("FAILED: "), "{out}");
+    assert!(
+        out.contains("snapshot.ron: does not match record 136"),
+        "{out}"
+    );
+    assert!(out.contains("statement st2 differs"), "{out}");
+    assert!(
+        out.contains("The journal itself is sound: 136 records"),
+        "{out}"
+    );
+
+    let o = roundtable(sessions, &["show", EXAMPLE]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains(TRUE_QUOTE) && !out.contains(FORGED_QUOTE),
+        "{out}"
+    );
+
+    for format in ["md", "html", "csv", "qdpx"] {
+        let o = roundtable(sessions, &["export", EXAMPLE, "--format", format]);
+        assert!(o.status.success(), "{format}: {}", text(&o));
+    }
+    let md = std::fs::read_to_string(dir.join("exports").join(format!("{EXAMPLE}.md"))).unwrap();
+    assert!(md.contains(TRUE_QUOTE) && !md.contains(FORGED_QUOTE));
+    let csv = std::fs::read_to_string(dir.join("exports/csv/statements.csv")).unwrap();
+    assert!(csv.contains(TRUE_QUOTE) && !csv.contains(FORGED_QUOTE));
+
+    // Opening for writing starts from the snapshot for speed, proves it by a
+    // full replay, switches to the journal's state and rewrites the snapshot.
+    let (mut w, _) = roundtable::store::Writer::open(&dir, t(0)).unwrap();
+    let said = |w: &roundtable::store::Writer| w.session().statements["st2"].current().text.clone();
+    let notice = w.settle().expect("the mismatch is reported");
+    assert!(
+        notice.contains("snapshot.ron does not match the journal"),
+        "{notice}"
+    );
+    assert!(notice.contains("statement st2 differs"), "{notice}");
+    assert_eq!(said(&w), TRUE_QUOTE);
+    drop(w);
+    let o = roundtable(sessions, &["verify", EXAMPLE]);
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+/// Two session folders whose journals are one file, by a symbolic link and
+/// by a hard link: only one writer may ever append to it.
+#[test]
+fn two_folders_cannot_share_one_journal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    drop(small_session(&a, 2));
+    let before = std::fs::read(journal(&a)).unwrap();
+    for link in ["symbolic", "hard"] {
+        let b = tmp.path().join(format!("b-{link}"));
+        std::fs::create_dir(&b).unwrap();
+        if link == "symbolic" {
+            std::os::unix::fs::symlink(journal(&a), journal(&b)).unwrap();
+        } else {
+            std::fs::hard_link(journal(&a), journal(&b)).unwrap();
+        }
+        // A writer is busy on the first folder meanwhile.
+        let mut first = Command::new(BIN)
+            .args(["debug-append", a.to_str().unwrap()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        for command in ["debug-append", "run"] {
+            let o = Command::new(BIN)
+                .args([command, b.to_str().unwrap()])
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(2), "{link} {command}: {}", text(&o));
+            let expected = if link == "symbolic" {
+                "the journal is a symbolic link"
+            } else {
+                "the journal has 2 hard links"
+            };
+            assert!(
+                text(&o).contains(expected),
+                "{link} {command}: {}",
+                text(&o)
+            );
+        }
+        first.kill().unwrap();
+        first.wait().unwrap();
+        let v = roundtable::store::verify(&a).unwrap();
+        assert!(v.failure.is_none(), "{link}: {:?}", v.failure);
+        std::fs::remove_dir_all(&b).unwrap();
+    }
+    assert!(std::fs::read(journal(&a)).unwrap().starts_with(&before));
+}
+
+/// A journal, lock or snapshot that is a link to some other file: nothing
+/// is written, truncated or renamed through it.
+#[test]
+fn nothing_is_written_through_a_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let precious = tmp.path().join("precious.txt");
+    let keep = b"an unrelated file, with no newline at its end";
+    std::fs::write(&precious, keep).unwrap();
+
+    let s = tmp.path().join("journal-link");
+    std::fs::create_dir(&s).unwrap();
+    std::os::unix::fs::symlink(&precious, journal(&s)).unwrap();
+    for command in ["run", "debug-append", "verify", "show"] {
+        let o = Command::new(BIN)
+            .args([command, s.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{command}: {}", text(&o));
+        assert!(
+            text(&o).contains("symbolic link"),
+            "{command}: {}",
+            text(&o)
+        );
+        assert_eq!(std::fs::read(&precious).unwrap(), keep, "{command}");
+    }
+
+    for name in ["writer.lock", "snapshot.ron"] {
+        let s = tmp.path().join(format!("link-{name}"));
+        drop(small_session(&s, 1));
+        let _ = std::fs::remove_file(s.join(name));
+        std::os::unix::fs::symlink(&precious, s.join(name)).unwrap();
+        let opened = roundtable::store::Writer::open(&s, t(5));
+        if name == "writer.lock" {
+            let e = opened.err().expect("a linked lock file is refused");
+            assert!(e.to_string().contains("symbolic link"), "{e}");
+        } else {
+            let (w, warnings) = opened.unwrap();
+            assert!(warnings.join(" ").contains("symbolic link"), "{warnings:?}");
+            w.snapshot().unwrap();
+            assert!(
+                !std::fs::symlink_metadata(s.join(name))
+                    .unwrap()
+                    .is_symlink()
+            );
+        }
+        assert_eq!(std::fs::read(&precious).unwrap(), keep, "{name}");
+    }
+}
+
+fn mode(p: &Path) -> u32 {
+    std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+/// Every folder and file under `dir`, with its mode.
+fn modes(dir: &Path, out: &mut Vec<(PathBuf, u32)>) {
+    out.push((dir.to_owned(), mode(dir)));
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            modes(&p, out);
+        } else {
+            out.push((p.clone(), mode(&p)));
+        }
+    }
+}
+
+#[test]
+fn session_folders_and_everything_in_them_are_owner_only() {
+    let (tmp, _) = shipped();
+    let people = tmp.path().join("people.ron");
+    std::fs::write(
+        &people,
+        "[(id: \"P1\", role: ServiceUser, real_name: \"Ada Lovelace\", consent: true)]",
+    )
+    .unwrap();
+    // Even with a permissive umask, the modes are owner-only.
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "umask 000; exec {BIN} --sessions {} new --template cag-roundtable --title Private \
+             --focus Who --participants {}",
+            tmp.path().display(),
+            people.display()
+        ))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let dir = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with("-private"))
+        .unwrap();
+    let name = dir.file_name().unwrap().to_str().unwrap().to_owned();
+    for format in ["md", "html", "csv", "qdpx"] {
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask 000; exec {BIN} --sessions {} export {name} --format {format} --names",
+                tmp.path().display()
+            ))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let mut all = Vec::new();
+    modes(&dir, &mut all);
+    assert!(all.len() >= 10, "{all:?}");
+    for (path, m) in &all {
+        let want = if path.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(*m, want, "{} is {m:o}", path.display());
+    }
+
+    // A folder an earlier version left world-readable is made private when
+    // it is next opened for writing.
+    let (_keep, example) = shipped();
+    std::fs::set_permissions(&example, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(journal(&example), std::fs::Permissions::from_mode(0o644)).unwrap();
+    drop(roundtable::store::Writer::open(&example, t(0)).unwrap());
+    assert_eq!(mode(&example), 0o700);
+    assert_eq!(mode(&journal(&example)), 0o600);
+}
+
+/// What a viewer's terminal must never receive: OSC 52 (clipboard), OSC 0
+/// (window title), CSI 2J (clear), BEL, backspace, C1 CSI and a bidi override.
+const HOSTILE: &str =
+    "x\u{1b}]52;c;aGFja2Vk\u{7}\u{1b}]0;pwned\u{7}\u{1b}[2J\u{8}\u{9b}31m\u{202e}evil";
+
+fn no_escapes(what: &str, bytes: &[u8]) {
+    let s = String::from_utf8_lossy(bytes);
+    let bad: Vec<char> = s
+        .chars()
+        .filter(|c| roundtable::safe::is_unsafe(*c) && *c != '\n')
+        .collect();
+    assert!(bad.is_empty(), "{what} printed {bad:?}:\n{s}");
+}
+
+#[test]
+fn hostile_text_never_reaches_the_terminal_raw() {
+    use roundtable::domain::*;
+    let tmp = tempfile::tempdir().unwrap();
+    let sessions = tmp.path();
+    std::fs::create_dir(sessions.join("templates")).unwrap();
+    let template = std::fs::read_to_string("sessions/templates/cag-roundtable.ron")
+        .unwrap()
+        .replacen(
+            "description: \"",
+            &format!("description: \"{}", HOSTILE.escape_default()),
+            1,
+        );
+    std::fs::write(sessions.join("templates/hostile.ron"), template).unwrap();
+    std::fs::write(sessions.join("templates/bad\u{1b}]0;t\u{7}.ron"), "(oops").unwrap();
+
+    let dir = sessions.join("s");
+    let mut w = roundtable::store::Writer::create(
+        &dir,
+        "facilitator",
+        t(0),
+        &[
+            Event::SessionCreated {
+                title: format!("Title {HOSTILE}"),
+                focus: format!("Focus {HOSTILE}"),
+                facilitator: format!("F {HOSTILE}"),
+                created: t(0),
+                template: None,
+            },
+            Event::ParticipantAdded {
+                participant: Participant {
+                    id: "P1".into(),
+                    role: Role::ServiceUser,
+                    sector: None,
+                    level: None,
+                    real_name: Some(format!("Name {HOSTILE}")),
+                    consent: true,
+                },
+            },
+            Event::StageAdded {
+                id: "S1".into(),
+                kind: StageKind::Discuss,
+                title: format!("Stage {HOSTILE}"),
+                prompt: format!("Prompt {HOSTILE}"),
+                planned_secs: 600,
+            },
+        ],
+    )
+    .unwrap();
+    w.record(
+        "note-taker",
+        t(1),
+        &Event::StatementAdded {
+            id: "st1".into(),
+            kind: StatementKind::Quote,
+            speaker: Speaker::Participant("P1".into()),
+            stage: None,
+            text: format!("Said {HOSTILE}"),
+            tags: vec![],
+            captured_by: "note-taker".into(),
+            at: t(1),
+        },
+    )
+    .unwrap();
+    drop(w);
+    for args in [
+        vec!["show", "s"],
+        vec!["list"],
+        vec!["templates"],
+        vec!["verify", "s"],
+    ] {
+        let o = roundtable(sessions, &args);
+        assert!(o.status.success(), "{args:?}: {}", text(&o));
+        no_escapes(&format!("{args:?} stdout"), &o.stdout);
+        no_escapes(&format!("{args:?} stderr"), &o.stderr);
+        if args[0] != "verify" {
+            assert!(
+                text(&o).contains("␛]52;c;aGFja2Vk␇"),
+                "{args:?} shows the sequence visibly: {}",
+                text(&o)
+            );
+        }
+    }
+    // A statement captured outside any stage is listed too.
+    let o = roundtable(sessions, &["show", "s"]);
+    assert!(text(&o).contains("Outside any stage"), "{}", text(&o));
+    assert!(text(&o).contains("st1"), "{}", text(&o));
+}
+
+#[test]
+fn export_out_takes_a_bare_file_name_a_path_or_a_folder() {
+    let (tmp, _) = shipped();
+    let sessions = tmp.path().canonicalize().unwrap();
+    let work = tmp.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    for (format, ext) in [("md", "md"), ("html", "html"), ("qdpx", "qdpx")] {
+        let bare = format!("x.{ext}");
+        let o = Command::new(BIN)
+            .current_dir(&work)
+            .arg("--sessions")
+            .arg(&sessions)
+            .args(["export", EXAMPLE, "--format", format, "--out", &bare])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{format} bare: {}", text(&o));
+        assert!(work.join(&bare).is_file(), "{format}");
+        let path = work.join(format!("sub/y.{ext}"));
+        let o = roundtable(
+            &sessions,
+            &[
+                "export",
+                EXAMPLE,
+                "--format",
+                format,
+                "--out",
+                path.to_str().unwrap(),
+            ],
+        );
+        assert!(o.status.success(), "{format} path: {}", text(&o));
+        assert!(path.is_file(), "{format}");
+        let o = roundtable(
+            &sessions,
+            &[
+                "export",
+                EXAMPLE,
+                "--format",
+                format,
+                "--out",
+                work.to_str().unwrap(),
+            ],
+        );
+        assert!(o.status.success(), "{format} folder: {}", text(&o));
+        assert!(work.join(format!("{EXAMPLE}.{ext}")).is_file(), "{format}");
+    }
+    let o = roundtable(
+        &sessions,
+        &[
+            "export",
+            EXAMPLE,
+            "--format",
+            "csv",
+            "--out",
+            work.join("tables").to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(work.join("tables/statements.csv").is_file());
+}
+
+/// Two `join`s under one name on one computer would share an outbox; the
+/// second is refused and the first's kept statement stays kept.
+#[test]
+fn a_second_join_with_the_same_outbox_is_refused_and_loses_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outbox = tmp.path().join("outbox.ron");
+    // Nobody listens on port 9, so statements wait in the outbox.
+    let join = || {
+        Command::new(BIN)
+            .args([
+                "debug-join",
+                "127.0.0.1:9",
+                "--code",
+                "123-456",
+                "--as",
+                "Sam",
+            ])
+            .arg("--outbox")
+            .arg(&outbox)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut first = join();
+    {
+        use std::io::Write;
+        let stdin = first.stdin.as_mut().unwrap();
+        writeln!(stdin, "sam-st1 kept while the host is away").unwrap();
+    }
+    let start = Instant::now();
+    while !std::fs::read_to_string(&outbox)
+        .unwrap_or_default()
+        .contains("kept while the host is away")
+    {
+        assert!(start.elapsed() < Duration::from_secs(20), "never kept");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let second = join().wait_with_output().unwrap();
+    assert_ne!(second.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(err.contains("already using"), "{err}");
+    assert!(
+        std::fs::read_to_string(&outbox)
+            .unwrap()
+            .contains("kept while the host is away"),
+        "the first join's statement was lost"
+    );
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert_eq!(mode(&outbox), 0o600);
+}
