@@ -4,12 +4,13 @@
 use crate::cli::{Failure, Look, NewSession, new_session, run_live};
 use crate::store;
 use crate::store::template::{Template, list_templates};
+use crate::ui::untrusted::para;
 use crate::ui::{Theme, ThemeName, centred, panel};
 use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Wrap};
 use ratatui_textarea::TextArea;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -195,7 +196,7 @@ impl Picker {
         ])
         .areas(area);
         f.render_widget(
-            Paragraph::new(vec![
+            para(vec![
                 Line::from(Span::styled("roundtable — choose a session", theme.title)),
                 Line::from(Span::styled(
                     self.message.clone().unwrap_or_default(),
@@ -237,9 +238,9 @@ impl Picker {
                 theme.dim,
             )));
         }
-        f.render_widget(Paragraph::new(lines), inner);
+        f.render_widget(para(lines), inner);
         f.render_widget(
-            Paragraph::new(Line::from(Span::styled(
+            para(Line::from(Span::styled(
                 " ↑↓ choose   Enter run   n new session   q quit",
                 theme.accent,
             ))),
@@ -275,7 +276,7 @@ impl Picker {
                 }
             };
             f.render_widget(
-                Paragraph::new(Line::from(vec![
+                para(Line::from(vec![
                     Span::styled(" template ", mark(0)),
                     Span::styled(
                         format!(" ◀ {name} ▶  {} min", tpl.planned_minutes()),
@@ -285,15 +286,14 @@ impl Picker {
                 t,
             );
             f.render_widget(
-                Paragraph::new(Span::styled(tpl.description.clone(), theme.dim))
-                    .wrap(Wrap { trim: true }),
+                para(Span::styled(tpl.description.clone(), theme.dim)).wrap(Wrap { trim: true }),
                 t2,
             );
             let [tl, tv] =
                 Layout::horizontal([Constraint::Length(10), Constraint::Min(1)]).areas(ti);
-            f.render_widget(Paragraph::new(Span::styled(" title ", mark(1))), tl);
+            f.render_widget(para(Span::styled(" title ", mark(1))), tl);
             f.render_widget(&form.title, tv);
-            f.render_widget(Paragraph::new(Span::styled(" focus ", mark(2))), fo);
+            f.render_widget(para(Span::styled(" focus ", mark(2))), fo);
             f.render_widget(&form.focus, fo2);
         }
     }
@@ -321,7 +321,10 @@ pub fn run(sessions: &Path, out: &mut dyn Write) -> Result<i32, Failure> {
     let theme = Theme::new(ThemeName::HighContrast);
     let mut terminal = ratatui::try_init()?;
     let chosen = loop {
-        if let Err(e) = terminal.draw(|f| picker.render(f, &theme)) {
+        if let Err(e) = terminal.draw(|f| {
+            picker.render(f, &theme);
+            crate::ui::untrusted::guard(f.buffer_mut());
+        }) {
             ratatui::restore();
             return Err(e.into());
         }

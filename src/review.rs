@@ -399,7 +399,10 @@ pub fn run(sessions: &Path, dir: Option<PathBuf>, theme: Theme) -> std::io::Resu
     let mut terminal = ratatui::try_init()?;
     let result = (|| -> std::io::Result<()> {
         while !review.quit {
-            terminal.draw(|f| crate::ui::review::render(f, &review, &theme))?;
+            terminal.draw(|f| {
+                crate::ui::review::render(f, &review, &theme);
+                crate::ui::untrusted::guard(f.buffer_mut());
+            })?;
             if let TermEvent::Key(k) = event::read()? {
                 review.key(k);
             }

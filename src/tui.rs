@@ -265,6 +265,7 @@ where
 /// network with `lan`) while it runs.
 pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
     let mut session = writer.session().clone();
+    let dir = writer.dir().to_owned();
     let Hosting {
         clock,
         store: tx,
@@ -318,6 +319,7 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
             replies,
             &opts.theme,
             &clock,
+            &dir,
         )
         .await
     });
@@ -435,6 +437,12 @@ pub fn join(opts: crate::net::client::JoinOptions, screen: JoinScreen) -> std::i
     };
     app.link = Some((false, "connecting…".into()));
     let mut session = Session::default();
+    // Unsaved text is rescued beside the outbox, which keeps the rest.
+    let rescue_dir = opts
+        .outbox
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| std::path::PathBuf::from("."), |p| p.to_owned());
     with_terminal(|mut terminal| async move {
         let (proposals, replies) = crate::net::client::start(opts)?;
         let mut send = move |token, event| proposals.send((token, event)).is_ok();
@@ -446,6 +454,7 @@ pub fn join(opts: crate::net::client::JoinOptions, screen: JoinScreen) -> std::i
             replies,
             &screen.theme,
             &clock,
+            &rescue_dir,
         )
         .await
     })
@@ -482,6 +491,24 @@ fn show_saved(app: &mut App, session: &mut Session, event: &Event) {
     }
 }
 
+/// Writes unsaved text to `rescue-<time>.txt` in `dir`, owner-only; the
+/// file's path, or why it could not be written.
+fn write_rescue(dir: &std::path::Path, text: &str, now: Timestamp) -> Result<String, String> {
+    let stamp: String = now
+        .to_string()
+        .chars()
+        .map(|c| if c == ':' { '-' } else { c })
+        .collect();
+    let path = dir.join(format!("rescue-{stamp}.txt"));
+    crate::store::fsutil::create_new_private(&path, text.as_bytes())
+        .map(|()| path.display().to_string())
+        .map_err(|e| match e {
+            StoreError::Io { source, .. } => source.to_string(),
+            other => other.to_string(),
+        })
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
@@ -490,37 +517,51 @@ async fn event_loop(
     mut replies: mpsc::UnboundedReceiver<Reply>,
     theme: &Theme,
     clock: &crate::clock::SessionClock,
+    rescue_dir: &std::path::Path,
 ) -> std::io::Result<()> {
     let mut events = EventStream::new();
     let mut dirty = true;
     // Check the bell straight away: a session reopened over time says so.
     let mut pending_msgs = vec![Msg::Tick];
     loop {
-        for msg in pending_msgs.drain(..) {
-            let now = clock.now();
-            for effect in app::update(app, session, msg, now) {
-                match effect {
-                    Effect::Record { token, event } => {
-                        if !send(token, event) {
-                            app.pending.retain(|p| p.token != token);
-                            app.message = Some(app::Message {
-                                text: "NOT SAVED: the store has stopped".into(),
-                                tone: Tone::Problem,
-                            });
+        // An effect's answer (a rescue file written) is a message of its own.
+        while !pending_msgs.is_empty() {
+            for msg in std::mem::take(&mut pending_msgs) {
+                let now = clock.now();
+                for effect in app::update(app, session, msg, now) {
+                    match effect {
+                        Effect::Record { token, event } => {
+                            if !send(token, event) {
+                                // Kept as NOT SAVED, so quitting offers to rescue it.
+                                pending_msgs.push(Msg::Failed {
+                                    token,
+                                    error: "the store has stopped".into(),
+                                });
+                            }
                         }
+                        Effect::Bell => {
+                            let mut out = std::io::stdout();
+                            let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+                        }
+                        Effect::Rescue { text } => {
+                            pending_msgs.push(Msg::Rescued(write_rescue(
+                                rescue_dir,
+                                &text,
+                                clock.now(),
+                            )));
+                        }
+                        Effect::Quit => return Ok(()),
                     }
-                    Effect::Bell => {
-                        let mut out = std::io::stdout();
-                        let _ = out.write_all(b"\x07").and_then(|()| out.flush());
-                    }
-                    Effect::Quit => return Ok(()),
                 }
+                dirty = true;
             }
-            dirty = true;
         }
         if dirty {
             let now = clock.now();
-            terminal.draw(|f| ui::render(f, app, session, now, theme))?;
+            terminal.draw(|f| {
+                ui::render(f, app, session, now, theme);
+                ui::untrusted::guard(f.buffer_mut());
+            })?;
             dirty = false;
         }
         // Wake at the countdown's next second, and every few seconds to

@@ -245,16 +245,16 @@ fn a_failed_save_keeps_the_text_and_retry_sends_it_again() {
     };
     d.send(Msg::Failed {
         token,
-        error: "No space left on device".into(),
+        error: "disk full; free some space".into(),
     });
-    assert!(
-        d.app
-            .message
-            .clone()
-            .unwrap()
-            .text
-            .starts_with("NOT SAVED: statement st1: No space left")
+    // What happened and the key to act on it fit in 80 columns, before the
+    // name of what failed.
+    let shown = d.app.message.clone().unwrap().text;
+    assert_eq!(
+        shown,
+        "NOT SAVED: disk full; free some space · ^R retries · statement st1"
     );
+    assert!(shown.chars().count() <= 80);
     assert_eq!(d.app.pending.len(), 1);
     assert!(d.app.pending[0].failed.is_some());
     d.send(ctrl('r'));
@@ -789,4 +789,70 @@ fn synthesis_keys_give_synthesis_events() {
             at: t(60)
         }]
     );
+}
+
+#[test]
+fn quitting_with_unsaved_text_asks_and_offers_a_rescue_file() {
+    let mut d = Driver::new(session(true));
+    d.save = false;
+    d.send(key(KeyCode::F(3)));
+    d.type_text("The disk refused me");
+    d.send(key(KeyCode::Enter));
+    let Effect::Record { token, .. } = d.effects[0].clone() else {
+        panic!()
+    };
+    d.send(Msg::Failed {
+        token,
+        error: "disk full; free some space".into(),
+    });
+    d.type_text("half a thought");
+    d.effects.clear();
+    // ctrl-Q does not quit: it says what would be lost.
+    d.send(ctrl('q'));
+    assert!(!d.effects.contains(&Effect::Quit));
+    let Some(Overlay::Quit { unsaved }) = d.app.overlays.last() else {
+        panic!("quitting asks first")
+    };
+    assert_eq!(unsaved.describe(), "1 NOT SAVED and text being typed");
+    // Esc stays, losing nothing.
+    d.send(key(KeyCode::Esc));
+    assert!(d.app.overlays.is_empty() && !d.effects.contains(&Effect::Quit));
+    d.send(ctrl('q'));
+    d.send(key(KeyCode::Char('r')));
+    let Some(Effect::Rescue { text }) = d.effects.last().cloned() else {
+        panic!("r asks for a rescue file: {:?}", d.effects)
+    };
+    assert!(
+        text.contains("NOT SAVED (disk full; free some space)"),
+        "{text}"
+    );
+    assert!(text.contains("    The disk refused me"), "{text}");
+    assert!(text.contains("half a thought"), "{text}");
+    assert!(text.contains("record: StatementAdded("), "{text}");
+    assert!(
+        !d.effects.contains(&Effect::Quit),
+        "not before it is written"
+    );
+    // If the rescue file cannot be written either, the program stays.
+    d.send(Msg::Rescued(Err("No space left on device".into())));
+    assert!(!d.effects.contains(&Effect::Quit));
+    assert!(
+        d.app
+            .message
+            .clone()
+            .unwrap()
+            .text
+            .contains("still running")
+    );
+    d.send(ctrl('q'));
+    d.send(key(KeyCode::Char('r')));
+    d.send(Msg::Rescued(Ok("s/rescue-x.txt".into())));
+    assert!(d.effects.contains(&Effect::Quit));
+}
+
+#[test]
+fn quitting_with_nothing_unsaved_quits_at_once() {
+    let mut d = Driver::new(session(true));
+    d.send(ctrl('q'));
+    assert!(d.effects.contains(&Effect::Quit));
 }

@@ -656,3 +656,142 @@ fn a_statement_typed_in_a_joined_pane_appears_on_the_hosts_projector() {
     assert_eq!(text.matches("The bus never comes").count(), 1);
     assert!(text.contains("actor:\"note-taker Sam\""));
 }
+
+/// A small filesystem of its own (tmpfs), unmounted when dropped. `None`
+/// where this machine does not allow mounting (it needs root).
+struct SmallDisk {
+    at: PathBuf,
+    _tmp: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount() -> Option<SmallDisk> {
+        let tmp = tempfile::tempdir().unwrap();
+        let at = tmp.path().join("disk");
+        std::fs::create_dir(&at).unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs"])
+            .arg(&at)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        ok.then_some(SmallDisk { at, _tmp: tmp })
+    }
+
+    /// Writes a filler file until the disk refuses another byte.
+    fn fill(&self) {
+        use std::io::Write;
+        let mut f = std::fs::File::create(self.at.join("filler")).unwrap();
+        let block = vec![b'x'; 4096];
+        while f.write_all(&block).is_ok() {}
+        while f.write_all(b"x").is_ok() {}
+        let _ = f.sync_all();
+    }
+
+    fn free(&self) {
+        std::fs::remove_file(self.at.join("filler")).unwrap();
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.at).output();
+    }
+}
+
+#[test]
+fn a_full_disk_keeps_the_words_says_so_in_80_columns_and_quitting_rescues_them() {
+    let Some(disk) = SmallDisk::mount() else {
+        eprintln!("skipped: this machine does not allow mounting a small filesystem (needs root)");
+        return;
+    };
+    let t = Tmux::new("full");
+    let made = t.new_session();
+    let dir = disk.at.join("s");
+    std::fs::create_dir(&dir).unwrap();
+    for f in ["journal.ron", "snapshot.ron"] {
+        std::fs::copy(made.join(f), dir.join(f)).unwrap();
+    }
+    t.start(&format!("run {}", dir.display()));
+    t.tmux(&["resize-window", "-t", "t", "-x", "80", "-y", "24"]);
+    t.wait_for("Waiting to start");
+    t.keys(&["F3"]);
+    t.wait_for("New statement");
+    disk.fill();
+    // The journal's last page may still have room: type until the disk
+    // refuses (a statement takes a few hundred bytes of a 4 KiB page).
+    let mut n = 0;
+    let s = loop {
+        n += 1;
+        assert!(n <= 20, "the disk never filled:\n{}", t.screen());
+        t.type_text(&format!("Lost for words {n}"));
+        t.keys(&["Enter"]);
+        let start = Instant::now();
+        let s = loop {
+            let s = t.screen();
+            if s.contains(&format!("✓ saved: statement st{n} ")) || s.contains("NOT SAVED") {
+                break s;
+            }
+            assert!(start.elapsed() < Duration::from_secs(15), "{s}");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        if s.contains("NOT SAVED") {
+            break s;
+        }
+    };
+    // What happened and the key to act on it, within 80 columns.
+    assert!(
+        s.contains(&format!(
+            "NOT SAVED: disk full; free some space · ^R retries · statement st{n}"
+        )),
+        "{s}"
+    );
+    assert!(s.lines().all(|l| l.chars().count() <= 80), "{s}");
+    // Quitting asks, and staying loses nothing.
+    t.keys(&["C-q"]);
+    let s = t.wait_for("Not in the journal: 1 NOT SAVED.");
+    assert!(s.contains("write it to a rescue file, then quit"), "{s}");
+    t.keys(&["n"]);
+    t.wait_for("still running; nothing was lost");
+    // Space is freed: the retry reopens the journal and saves it once.
+    disk.free();
+    t.keys(&["C-r"]);
+    t.wait_for(&format!("✓ saved: statement st{n} "));
+    // Half-typed text when quitting goes to a rescue file.
+    t.type_text("a second thought");
+    t.keys(&["C-q"]);
+    t.wait_for("Not in the journal: text being typed.");
+    t.keys(&["r"]);
+    let start = Instant::now();
+    while !t.pane_dead() {
+        assert!(start.elapsed() < Duration::from_secs(15), "{}", t.screen());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let rescue: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().contains("rescue-"))
+        .collect();
+    assert_eq!(rescue.len(), 1, "{rescue:?}");
+    assert!(
+        std::fs::read_to_string(&rescue[0])
+            .unwrap()
+            .contains("a second thought")
+    );
+    let journal = std::fs::read_to_string(dir.join("journal.ron")).unwrap();
+    for i in 1..=n {
+        assert_eq!(
+            journal.matches(&format!("Lost for words {i}\"")).count(),
+            1,
+            "{i}"
+        );
+    }
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let e = e.unwrap();
+        assert!(
+            !e.file_name().to_string_lossy().contains(".broken"),
+            "nothing set aside: the cut piece was the retried line itself"
+        );
+        assert!(e.metadata().unwrap().len() > 0 || e.file_name() == "writer.lock");
+    }
+    verify(&dir);
+}

@@ -212,10 +212,12 @@ fn a_full_disk_at_every_byte_of_a_record_loses_nothing_and_a_retry_saves_it_once
         }
         let err = w.record("note-taker", t(100), &next).unwrap_err();
         let msg = err.to_string();
-        let expected = if sync_fails || n % 2 == 1 {
-            "not saved: the disk reported an input/output error (journal.ron could not be"
+        let expected = if sync_fails {
+            "not saved: disk error: journal.ron could not be synced"
+        } else if n % 2 == 1 {
+            "not saved: disk error: journal.ron could not be written"
         } else {
-            "not saved: the disk is full (journal.ron could not be written); free some space, then retry"
+            "not saved: disk full; free some space"
         };
         assert!(msg.starts_with(expected), "{n}: {msg}");
         assert_eq!(
@@ -226,7 +228,7 @@ fn a_full_disk_at_every_byte_of_a_record_loses_nothing_and_a_retry_saves_it_once
         // Retried while the disk is still full: refused again, nothing applied.
         let again = w.record("note-taker", t(101), &next).unwrap_err();
         assert!(
-            again.to_string().starts_with("not saved: the disk"),
+            again.to_string().starts_with("not saved: disk"),
             "{n}: {again}"
         );
         assert_eq!(canon(w.session()), canon(&session), "{n}");

@@ -159,7 +159,7 @@ fn capture_with_a_save_in_flight_and_one_refused() {
         &s,
         Msg::Failed {
             token,
-            error: "write of journal.ron failed: No space left on device (os error 28)".into(),
+            error: "disk full; free some space".into(),
         },
         now,
     );
@@ -375,4 +375,96 @@ fn a_two_session_grid() {
     both_sizes("synthesis_two_session_grid", &app, &ws, at);
     app.synthesis.view = roundtable::app::synthesis::SynthView::Link;
     both_sizes("synthesis_two_session_link", &app, &ws, at);
+}
+
+/// The example session with escape sequences (OSC 52, OSC 0, CSI 2J, BEL,
+/// backspace, C1 CSI, a bidi override) after every piece of text in it:
+/// titles, focus, names, stages, statements, questions, concepts,
+/// translations, interpretations and memos.
+fn hostile_example() -> (Session, Timestamp) {
+    const HOSTILE: &str = " \u{1b}]52;c;aGk=\u{7}\u{1b}]0;pwned\u{7}\u{1b}[2J\u{8}\u{9b}1m\u{202e}";
+    let (s, at) = example_until(|_| false);
+    let ron_text = ron::to_string(&s).unwrap();
+    let suffix = ron::to_string(HOSTILE).unwrap();
+    let suffix = &suffix[1..suffix.len() - 1];
+    // Every string literal holding a space is people's words, not an id or a time.
+    let mut out = String::new();
+    let (mut literal, mut in_string, mut escaped) = (String::new(), false, false);
+    for c in ron_text.chars() {
+        if !in_string {
+            out.push(c);
+            in_string = c == '"';
+            continue;
+        }
+        match (escaped, c) {
+            (true, _) => escaped = false,
+            (false, '\\') => escaped = true,
+            (false, '"') => {
+                out.push_str(&literal);
+                if literal.contains(' ') {
+                    out.push_str(suffix);
+                }
+                out.push('"');
+                literal.clear();
+                in_string = false;
+                continue;
+            }
+            _ => {}
+        }
+        literal.push(c);
+    }
+    let hostile: Session = ron::from_str(&out).unwrap();
+    assert!(hostile.title().contains('\u{1b}'));
+    (hostile, at)
+}
+
+#[test]
+fn escape_sequences_in_session_text_are_shown_and_never_drawn_raw() {
+    let (s, at) = hostile_example();
+    let mut seen = 0;
+    for (screen, keys) in [
+        (Screen::Projector, vec![]),
+        (Screen::Capture, vec![]),
+        (Screen::Vote, vec![]),
+        (Screen::Agenda, vec![]),
+        (Screen::Synthesis, vec![]),
+        (Screen::Synthesis, vec![KeyCode::Char('g')]),
+        (Screen::Synthesis, vec![KeyCode::Char('i')]),
+        (
+            Screen::Synthesis,
+            vec![KeyCode::Char('i'), KeyCode::Char('p'), KeyCode::F(2)],
+        ),
+    ] {
+        let mut app = app_on(screen);
+        press(&mut app, &s, at, &keys);
+        for (w, h) in [(80, 24), (160, 48)] {
+            let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+            term.draw(|f| ui::render(f, &app, &s, at, &Theme::default()))
+                .unwrap();
+            let shown = text_of(&term);
+            let raw: Vec<char> = shown
+                .chars()
+                .filter(|c| roundtable::safe::is_unsafe(*c) && *c != '\n')
+                .collect();
+            assert!(raw.is_empty(), "{screen:?} {w}x{h} draws {raw:?}:\n{shown}");
+            if shown.contains("␛]52;c;aGk=␇") {
+                seen += 1;
+            }
+        }
+    }
+    assert!(
+        seen >= 14,
+        "the sequences are shown visibly on {seen} of 16 frames"
+    );
+}
+
+#[test]
+fn the_last_guard_replaces_anything_unsafe_left_in_a_frame() {
+    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 3, 1));
+    buf[(0, 0)].set_symbol("\u{1b}");
+    buf[(1, 0)].set_symbol("\u{202e}");
+    buf[(2, 0)].set_symbol("é");
+    roundtable::ui::untrusted::guard(&mut buf);
+    let cells: Vec<&str> = (0..3).map(|x| buf[(x, 0)].symbol()).collect();
+    assert_eq!(cells, ["\u{fffd}", "\u{fffd}", "é"]);
 }

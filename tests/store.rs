@@ -213,7 +213,7 @@ fn an_event_is_committed_only_after_its_line_is_written_and_synced() {
     let err = w.record("note-taker", t(6), &statement(1)).unwrap_err();
     assert!(
         err.to_string()
-            .starts_with("not saved: the disk reported an input/output error"),
+            .starts_with("not saved: disk error: journal.ron could not be synced"),
         "{err}"
     );
     assert_eq!(

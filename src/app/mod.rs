@@ -66,6 +66,10 @@ pub enum PromptKind {
 /// Layers over the screen; the top one gets keys first.
 pub enum Overlay {
     Help,
+    /// Quitting would lose something: say what, and offer a rescue file.
+    Quit {
+        unsaved: Unsaved,
+    },
     Confirm {
         question: String,
         events: Vec<Event>,
@@ -100,6 +104,9 @@ pub struct Message {
 
 pub enum Msg {
     Key(KeyEvent),
+    /// The rescue file asked for by [`Effect::Rescue`] was written (its
+    /// path), or could not be (why).
+    Rescued(Result<String, String>),
     Paste(String),
     /// Time passed (the countdown's second changed).
     Tick,
@@ -129,7 +136,51 @@ pub enum Effect {
     },
     /// The terminal bell: a stage reached zero.
     Bell,
+    /// Write this unsaved text to a rescue file beside the journal (or the
+    /// outbox), then answer with [`Msg::Rescued`].
+    Rescue {
+        text: String,
+    },
     Quit,
+}
+
+/// What quitting now would lose.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Unsaved {
+    /// Sent to the store and not yet saved.
+    pub saving: usize,
+    /// Refused or failed: `NOT SAVED` on screen.
+    pub failed: usize,
+    /// Text in the capture box or an open prompt.
+    pub typed: bool,
+}
+
+impl Unsaved {
+    pub fn is_nothing(&self) -> bool {
+        *self == Unsaved::default()
+    }
+
+    /// "1 NOT SAVED, 2 still saving and text being typed".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.failed > 0 {
+            parts.push(format!("{} NOT SAVED", self.failed));
+        }
+        if self.saving > 0 {
+            parts.push(format!("{} still saving", self.saving));
+        }
+        if self.typed {
+            parts.push("text being typed".to_owned());
+        }
+        match parts.len() {
+            0 => "nothing".to_owned(),
+            1 => parts.remove(0),
+            _ => {
+                let last = parts.pop().unwrap_or_default();
+                format!("{} and {last}", parts.join(", "))
+            }
+        }
+    }
 }
 
 pub struct App {
@@ -239,6 +290,80 @@ impl App {
     pub fn in_flight(&self) -> usize {
         self.pending.iter().filter(|p| p.failed.is_none()).count()
     }
+
+    /// What quitting now would lose.
+    pub fn unsaved(&self) -> Unsaved {
+        let typed = |t: &TextArea| t.lines().iter().any(|l| !l.trim().is_empty());
+        Unsaved {
+            saving: self.in_flight(),
+            failed: self.pending.len() - self.in_flight(),
+            typed: typed(&self.capture.input)
+                || self.overlays.iter().any(|o| match o {
+                    Overlay::Prompt { input, .. } => typed(input),
+                    _ => false,
+                }),
+        }
+    }
+
+    /// A rescue file's text: everything not saved, readable and as records.
+    pub fn rescue_text(&self, now: Timestamp) -> String {
+        let mut out = format!(
+            "roundtable rescue file, written {now} on quitting.\n\
+             Nothing below is in the session's journal: it was not saved, or not yet.\n"
+        );
+        for p in &self.pending {
+            let state = match &p.failed {
+                Some(why) => format!("NOT SAVED ({why})"),
+                None => "still being saved when the program quit".to_owned(),
+            };
+            out.push_str(&format!("\n{}: {state}\n", describe(&p.event)));
+            if let Some(text) = event_text(&p.event) {
+                for line in text.lines() {
+                    out.push_str(&format!("    {line}\n"));
+                }
+            }
+            if let Ok(ron) = ron::to_string(&p.event) {
+                out.push_str(&format!("    record: {ron}\n"));
+            }
+        }
+        let typed = self.capture.input.lines().join("\n");
+        if !typed.trim().is_empty() {
+            out.push_str("\nBeing typed on the capture screen:\n");
+            for line in typed.lines() {
+                out.push_str(&format!("    {line}\n"));
+            }
+        }
+        for o in &self.overlays {
+            if let Overlay::Prompt { input, .. } = o {
+                let typed = input.lines().join("\n");
+                if !typed.trim().is_empty() {
+                    out.push_str(&format!("\nBeing typed in a prompt:\n    {typed}\n"));
+                }
+            }
+        }
+        out
+    }
+
+    /// Quits now, or asks first when that would lose anything.
+    fn ask_to_quit(&mut self) {
+        let unsaved = self.unsaved();
+        if unsaved.is_nothing() {
+            self.quit = true;
+        } else {
+            self.overlays.push(Overlay::Quit { unsaved });
+        }
+    }
+}
+
+/// The words an event carries, if it carries any.
+pub fn event_text(e: &Event) -> Option<&str> {
+    match e {
+        Event::StatementAdded { text, .. }
+        | Event::StatementAmended { text, .. }
+        | Event::MemoAdded { text, .. } => Some(text),
+        Event::StatementRetracted { reason, .. } => Some(reason),
+        _ => None,
+    }
 }
 
 /// The id an event creates, if it creates something.
@@ -293,6 +418,14 @@ pub fn update(app: &mut App, session: &Session, msg: Msg, now: Timestamp) -> Vec
             }
         }
         Msg::Tick => stage::tick(app, session, now, &mut fx),
+        Msg::Rescued(Ok(path)) => {
+            app.say(Tone::Info, format!("unsaved text written to {path}"));
+            app.quit = true;
+        }
+        Msg::Rescued(Err(why)) => app.say(
+            Tone::Problem,
+            format!("rescue file not written: {why}; still running"),
+        ),
         Msg::ClockJumped {
             wall,
             session: ours,
@@ -328,7 +461,14 @@ pub fn update(app: &mut App, session: &Session, msg: Msg, now: Timestamp) -> Vec
             if let Some(p) = app.pending.iter_mut().find(|p| p.token == token) {
                 p.failed = Some(error.clone());
                 let what = describe(&p.event);
-                app.say(Tone::Problem, format!("NOT SAVED: {what}: {error}"));
+                // The key comes before the name of what failed, so that a
+                // narrow screen cuts the name, not what to do about it.
+                let retry = app
+                    .keymap
+                    .key_for(app.context(), Action::Retry)
+                    .map(|k| format!(" · {k} retries"))
+                    .unwrap_or_default();
+                app.say(Tone::Problem, format!("NOT SAVED: {error}{retry} · {what}"));
             }
         }
     }
@@ -416,17 +556,7 @@ fn screen_key(
         return;
     };
     match action {
-        Action::Quit => {
-            let unsaved = app.in_flight();
-            if unsaved > 0 {
-                app.overlays.push(Overlay::Confirm {
-                    question: format!("{unsaved} change(s) are still being saved. Quit anyway?"),
-                    events: Vec::new(),
-                });
-            } else {
-                app.quit = true;
-            }
-        }
+        Action::Quit => app.ask_to_quit(),
         Action::Help => app.overlays.push(Overlay::Help),
         Action::ShowProjector => app.screen = Screen::Projector,
         Action::ShowCapture => app.screen = Screen::Capture,
@@ -478,11 +608,20 @@ fn overlay_key(
     };
     match top {
         Overlay::Help => {} // any key closes help
+        Overlay::Quit { unsaved } => match key.code {
+            KeyCode::Char('r') | KeyCode::Char('R') | KeyCode::Enter => {
+                fx.push(Effect::Rescue {
+                    text: app.rescue_text(now),
+                });
+            }
+            KeyCode::Char('y') | KeyCode::Char('Y') => app.quit = true,
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                app.say(Tone::Info, "still running; nothing was lost")
+            }
+            _ => app.overlays.push(Overlay::Quit { unsaved }),
+        },
         Overlay::Confirm { question, events } => match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
-                if events.is_empty() {
-                    app.quit = true;
-                }
                 for e in events {
                     if !app.record(session, e, fx) {
                         break;

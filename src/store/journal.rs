@@ -596,18 +596,13 @@ fn wall_now() -> Timestamp {
     Timestamp::from_unix_millis(ms)
 }
 
-/// A short account of a failed write, that fits on one line of a screen.
+/// A short account of a failed write: with the key to retry, it fits on an
+/// 80-column status line.
 fn write_failure(name: &str, what: &str, e: &io::Error) -> String {
     match e.raw_os_error() {
-        Some(28) => {
-            format!("the disk is full ({name} could not be {what}); free some space, then retry")
-        }
-        Some(122) => format!(
-            "the disk quota is used up ({name} could not be {what}); free some space, then retry"
-        ),
-        Some(5) => format!(
-            "the disk reported an input/output error ({name} could not be {what}); retry, or check the disk"
-        ),
+        Some(28) => "disk full; free some space".into(),
+        Some(122) => "disk quota used up; free some space".into(),
+        Some(5) => format!("disk error: {name} could not be {what}"),
         _ => format!("{name} could not be {what}: {e}"),
     }
 }

@@ -1,5 +1,6 @@
 //! Planned against actual: the agenda as it has run so far.
 
+use super::untrusted::para;
 use super::widgets::clock;
 use super::{Theme, panel};
 use crate::domain::time::mmss;
@@ -7,7 +8,6 @@ use crate::domain::{Session, StageState, Timestamp};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 pub fn render(f: &mut Frame, area: Rect, session: &Session, now: Timestamp, theme: &Theme) {
     let block = panel(
@@ -105,5 +105,5 @@ pub fn render(f: &mut Frame, area: Rect, session: &Session, now: Timestamp, them
         ),
         theme.accent,
     )));
-    f.render_widget(Paragraph::new(lines), inner);
+    f.render_widget(para(lines), inner);
 }

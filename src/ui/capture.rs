@@ -1,5 +1,6 @@
 //! The note-taker's capture screen.
 
+use super::untrusted::para;
 use super::widgets::clock;
 use super::{Theme, panel};
 use crate::app::{App, capture::parse};
@@ -7,7 +8,6 @@ use crate::domain::{Event, Session, Speaker, Timestamp};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 pub fn render(
     f: &mut Frame,
@@ -39,7 +39,7 @@ pub fn render(
             theme.dim,
         )),
     };
-    f.render_widget(Paragraph::new(stage_line), stage);
+    f.render_widget(para(stage_line), stage);
 
     // Speaker row: every participant, the current one marked.
     let typed = parse(&app.capture.input.lines().join("\n"), session);
@@ -88,10 +88,10 @@ pub fn render(
     let [speakers, kind] =
         Layout::vertical([Constraint::Length(2), Constraint::Length(1)]).areas(who);
     f.render_widget(
-        Paragraph::new(Line::from(spans)).wrap(ratatui::widgets::Wrap { trim: false }),
+        para(Line::from(spans)).wrap(ratatui::widgets::Wrap { trim: false }),
         speakers,
     );
-    f.render_widget(Paragraph::new(kind_line), kind);
+    f.render_widget(para(kind_line), kind);
 
     let title = match &app.capture.amending {
         Some(id) => format!(" Amending {id} — Enter saves the new version, Esc cancels "),
@@ -207,7 +207,7 @@ fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
     }
     out.extend(pending);
     let skip = out.len().saturating_sub(rows);
-    f.render_widget(Paragraph::new(out.split_off(skip)), inner);
+    f.render_widget(para(out.split_off(skip)), inner);
 }
 
 fn one_line(s: &str) -> String {

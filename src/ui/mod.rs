@@ -6,16 +6,18 @@ pub mod projector;
 pub mod review;
 pub mod synthesis;
 pub mod theme;
+pub mod untrusted;
 pub mod vote;
 pub mod widgets;
 
+use self::untrusted::para;
 use crate::app::keymap::{Action, Context};
 use crate::app::{App, Overlay, PromptKind, Screen, Tone, vote as vote_app};
 use crate::domain::{MemoKind, Session, StageState, Timestamp};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Wrap};
 pub use theme::{Theme, ThemeName};
 
 /// Smallest terminal the screens are laid out for.
@@ -60,9 +62,7 @@ pub fn too_small(f: &mut Frame, what: &str, theme: &Theme) -> bool {
         area.width, area.height
     );
     f.render_widget(
-        Paragraph::new(msg)
-            .style(theme.accent)
-            .wrap(Wrap { trim: true }),
+        para(msg).style(theme.accent).wrap(Wrap { trim: true }),
         area,
     );
     true
@@ -125,17 +125,14 @@ fn header(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
     let [title_area, tabs_area] =
         Layout::horizontal([Constraint::Min(10), Constraint::Length(tabs_width as u16)])
             .areas(Rect { height: 1, ..area });
-    f.render_widget(
-        Paragraph::new(Span::styled(session.title(), theme.title)),
-        title_area,
-    );
-    f.render_widget(Paragraph::new(Line::from(tabs)), tabs_area);
+    f.render_widget(para(Span::styled(session.title(), theme.title)), title_area);
+    f.render_widget(para(Line::from(tabs)), tabs_area);
     let focus = Line::from(vec![
         Span::styled("Focus: ", theme.accent),
         Span::styled(session.focus(), theme.base),
     ]);
     f.render_widget(
-        Paragraph::new(focus).wrap(Wrap { trim: true }),
+        para(focus).wrap(Wrap { trim: true }),
         Rect {
             y: area.y + 1,
             height: area.height.saturating_sub(1),
@@ -249,7 +246,7 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &T
     if let (Some((_, text)), false) = (lost, problem) {
         // Losing the host matters more than the last thing that was saved.
         f.render_widget(
-            Paragraph::new(Span::styled(format!("○ {text}"), theme.over)),
+            para(Span::styled(format!("○ {text}"), theme.over)),
             msg_area,
         );
     } else if let Some(m) = &app.message {
@@ -258,23 +255,17 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &T
             Tone::Saved => theme.ok,
             Tone::Problem => theme.over,
         };
-        f.render_widget(
-            Paragraph::new(Span::styled(m.text.as_str(), style)),
-            msg_area,
-        );
+        f.render_widget(para(Span::styled(m.text.as_str(), style)), msg_area);
     } else if app.in_flight() > 0 {
         f.render_widget(
-            Paragraph::new(Span::styled(
+            para(Span::styled(
                 format!("saving {}…", app.in_flight()),
                 theme.dim,
             )),
             msg_area,
         );
     } else if let Some((true, text)) = &app.link {
-        f.render_widget(
-            Paragraph::new(Span::styled(format!("● {text}"), theme.dim)),
-            msg_area,
-        );
+        f.render_widget(para(Span::styled(format!("● {text}"), theme.dim)), msg_area);
     }
     let ctx = app.context();
     let mut spans = Vec::new();
@@ -299,7 +290,7 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &T
         spans.push(Span::styled(format!(" {key}"), theme.accent));
         spans.push(Span::styled(format!(" {label} "), theme.dim));
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), keys_area);
+    f.render_widget(para(Line::from(spans)), keys_area);
 }
 
 /// A rectangle of at most `w`×`h` centred in `area`.
@@ -361,11 +352,36 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
                 let [a, b] =
                     Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
                         .areas(inner);
-                f.render_widget(Paragraph::new(lines), a);
-                f.render_widget(Paragraph::new(right), b);
+                f.render_widget(para(lines), a);
+                f.render_widget(para(right), b);
             } else {
-                f.render_widget(Paragraph::new(lines), inner);
+                f.render_widget(para(lines), inner);
             }
+        }
+        Overlay::Quit { unsaved } => {
+            let r = centred(area, 64, 9);
+            f.render_widget(Clear, r);
+            let block = Block::bordered()
+                .title(" Quit? ")
+                .style(theme.base)
+                .border_style(theme.over);
+            let choice = |key: &'static str, what: &'static str| {
+                Line::from(vec![
+                    Span::styled(format!(" {key:<9} "), theme.selected),
+                    Span::raw(format!(" {what}")),
+                ])
+            };
+            let text = vec![
+                Line::from(Span::styled(
+                    format!("Not in the journal: {}.", unsaved.describe()),
+                    theme.over,
+                )),
+                Line::from(""),
+                choice("r / Enter", "write it to a rescue file, then quit"),
+                choice("y", "quit and lose it"),
+                choice("n / Esc", "stay"),
+            ];
+            f.render_widget(para(text).block(block).wrap(Wrap { trim: true }), r);
         }
         Overlay::Confirm { question, .. } => {
             let r = centred(area, 64, 7);
@@ -384,10 +400,7 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
                     Span::raw(" no"),
                 ]),
             ];
-            f.render_widget(
-                Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
-                r,
-            );
+            f.render_widget(para(text).block(block).wrap(Wrap { trim: true }), r);
         }
         Overlay::Prompt { kind, input } => {
             let title = match kind {
@@ -408,7 +421,7 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
             let r = centred(area, area.width.saturating_sub(8).max(40), 5);
             f.render_widget(Clear, r);
             let block = Block::bordered()
-                .title(title)
+                .title(untrusted::line(Line::from(title)))
                 .style(theme.base)
                 .border_style(theme.accent);
             let inner = block.inner(r);
@@ -422,7 +435,7 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
 pub fn panel<'a>(title: impl Into<Line<'a>>, theme: &Theme) -> Block<'a> {
     Block::new()
         .borders(Borders::ALL)
-        .title(title)
+        .title(untrusted::line(title.into()))
         .title_alignment(Alignment::Left)
         .style(theme.base)
         .border_style(theme.border)

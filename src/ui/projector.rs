@@ -1,5 +1,6 @@
 //! The projector screen: readable from the back of the room.
 
+use super::untrusted::para;
 use super::widgets::{big_clock, clock, round_lines, speaker_label, voice_line};
 use super::{Theme, panel};
 use crate::app::{App, vote as vote_app};
@@ -8,7 +9,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Wrap;
 
 pub fn render(
     f: &mut Frame,
@@ -37,7 +38,7 @@ pub fn render(
     ])
     .areas(area);
     if let Some(line) = room {
-        f.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), room_area);
+        f.render_widget(para(line).wrap(Wrap { trim: true }), room_area);
     }
     stage_panel(f, stage_area, session, now, clock_rows, theme);
 
@@ -85,12 +86,9 @@ pub fn render(
             Line::from(""),
         ];
         lines.extend(round_lines(session, round, inner.width, theme));
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        f.render_widget(para(lines).wrap(Wrap { trim: false }), inner);
     }
-    f.render_widget(
-        Paragraph::new(voice_line(session, voice.width, theme)),
-        voice,
-    );
+    f.render_widget(para(voice_line(session, voice.width, theme)), voice);
 }
 
 /// Who else is connected, and how to join from another laptop.
@@ -137,7 +135,7 @@ fn stage_panel(
         };
         let block = panel(Span::styled(title, theme.accent), theme);
         f.render_widget(
-            Paragraph::new(body)
+            para(body)
                 .style(theme.title)
                 .wrap(Wrap { trim: true })
                 .block(block),
@@ -166,12 +164,9 @@ fn stage_panel(
         Constraint::Length(1),
     ])
     .areas(inner);
+    f.render_widget(para(Span::styled(stage.title.as_str(), theme.title)), title);
     f.render_widget(
-        Paragraph::new(Span::styled(stage.title.as_str(), theme.title)),
-        title,
-    );
-    f.render_widget(
-        Paragraph::new(stage.prompt.as_str())
+        para(stage.prompt.as_str())
             .style(theme.base)
             .wrap(Wrap { trim: true }),
         prompt,
@@ -195,7 +190,7 @@ fn stage_panel(
         ));
     }
     spans.push(Span::styled(next, theme.base));
-    f.render_widget(Paragraph::new(Line::from(spans)), cue);
+    f.render_widget(para(Line::from(spans)), cue);
 }
 
 /// The latest statements, newest first, in bold so they carry across a room.
@@ -238,7 +233,7 @@ fn statements(f: &mut Frame, area: Rect, session: &Session, theme: &Theme) {
     if lines.is_empty() {
         lines.push(Line::from(Span::styled("Nothing captured yet.", theme.dim)));
     }
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    f.render_widget(para(lines).wrap(Wrap { trim: false }), inner);
 }
 
 /// The interpretation under discussion and the quotes it rests on, in bold.
@@ -278,5 +273,5 @@ fn interpretation(
             theme.dim,
         )));
     }
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    f.render_widget(para(lines).wrap(Wrap { trim: false }), inner);
 }

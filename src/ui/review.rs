@@ -1,5 +1,6 @@
 //! Rendering for `roundtable review`.
 
+use super::untrusted::para;
 use super::widgets::{bar, result_lines, speaker_label};
 use super::{Theme, panel};
 use crate::domain::analysis::{Accounts, grid, provenance};
@@ -9,7 +10,7 @@ use crate::review::{BROWSER_KEYS, Browser, Loaded, Review, SESSION_KEYS, Tab, Vi
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Wrap};
 
 pub fn render(f: &mut Frame, review: &Review, theme: &Theme) {
     let area = f.area();
@@ -49,7 +50,7 @@ fn browser(f: &mut Frame, area: Rect, b: &Browser, message: Option<&str>, theme:
         String::new()
     };
     f.render_widget(
-        Paragraph::new(vec![
+        para(vec![
             Line::from(Span::styled(
                 "roundtable review — past sessions",
                 theme.title,
@@ -115,8 +116,8 @@ fn browser(f: &mut Frame, area: Rect, b: &Browser, message: Option<&str>, theme:
     if lines.is_empty() {
         lines.push(Line::from(Span::styled("No sessions match.", theme.dim)));
     }
-    f.render_widget(Paragraph::new(lines), inner);
-    f.render_widget(Paragraph::new(keys_line(BROWSER_KEYS, theme)), foot);
+    f.render_widget(para(lines), inner);
+    f.render_widget(para(keys_line(BROWSER_KEYS, theme)), foot);
 }
 
 /// A few words about a record for the timeline.
@@ -174,7 +175,7 @@ fn session(f: &mut Frame, area: Rect, l: &Loaded, message: Option<&str>, theme: 
     ])
     .areas(area);
     f.render_widget(
-        Paragraph::new(vec![
+        para(vec![
             Line::from(Span::styled(s.title().to_owned(), theme.title)),
             Line::from(vec![
                 Span::styled("Focus: ", theme.accent),
@@ -203,7 +204,7 @@ fn session(f: &mut Frame, area: Rect, l: &Loaded, message: Option<&str>, theme: 
         .map(|i| if i == pos { '●' } else { '─' })
         .collect();
     f.render_widget(
-        Paragraph::new(vec![
+        para(vec![
             Line::from(vec![
                 Span::styled(
                     format!("Record {} of {} ", l.cursor, l.records.len()),
@@ -229,7 +230,7 @@ fn session(f: &mut Frame, area: Rect, l: &Loaded, message: Option<&str>, theme: 
             )
         })
         .collect();
-    f.render_widget(Paragraph::new(Line::from(tab_spans)), tabs);
+    f.render_widget(para(Line::from(tab_spans)), tabs);
     let lines = match l.tab {
         Tab::Timeline => timeline(l, body.height.saturating_sub(2) as usize, theme),
         Tab::Agenda => agenda(l, body.width, theme),
@@ -249,16 +250,14 @@ fn session(f: &mut Frame, area: Rect, l: &Loaded, message: Option<&str>, theme: 
     f.render_widget(block, body);
     // The timeline keeps one record per row; other views wrap and scroll.
     if l.tab == Tab::Timeline {
-        f.render_widget(Paragraph::new(lines), inner);
+        f.render_widget(para(lines), inner);
     } else {
         let scroll = l
             .scroll
             .min(lines.len().saturating_sub(1))
             .min(u16::MAX as usize) as u16;
         f.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((scroll, 0)),
+            para(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)),
             inner,
         );
     }
@@ -266,7 +265,7 @@ fn session(f: &mut Frame, area: Rect, l: &Loaded, message: Option<&str>, theme: 
     if let Some(m) = message {
         foot_line = Line::from(Span::styled(m.to_owned(), theme.ok));
     }
-    f.render_widget(Paragraph::new(foot_line), foot);
+    f.render_widget(para(foot_line), foot);
 }
 
 fn timeline<'a>(l: &Loaded, rows: usize, theme: &Theme) -> Vec<Line<'a>> {

@@ -1,6 +1,7 @@
 //! The synthesis screen: concepts and statements, the translation grid,
 //! interpretations with their provenance.
 
+use super::untrusted::para;
 use super::widgets::speaker_label;
 use super::{Theme, panel};
 use crate::app::App;
@@ -10,7 +11,7 @@ use crate::domain::analysis::{Accounts, grid_with, provenance_with};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Wrap;
 
 pub fn render(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
     match app.synthesis.view {
@@ -87,7 +88,7 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) 
             theme.dim,
         )));
     }
-    f.render_widget(Paragraph::new(lines), list_area);
+    f.render_widget(para(lines), list_area);
     let mut lines = Vec::new();
     if let Some(c) = concepts.get(cursor) {
         let d = if c.description.is_empty() {
@@ -102,10 +103,7 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) 
             theme.dim,
         )));
     }
-    f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }),
-        detail_area,
-    );
+    f.render_widget(para(lines).wrap(Wrap { trim: false }), detail_area);
 
     let statements = listing(app, session, &st.filter);
     let title = if st.filter.is_empty() {
@@ -193,7 +191,7 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) 
     if statements.is_empty() {
         lines.push(Line::from(Span::styled("No statements match.", theme.dim)));
     }
-    f.render_widget(Paragraph::new(lines), inner);
+    f.render_widget(para(lines), inner);
 }
 
 fn grid_view(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
@@ -255,7 +253,7 @@ fn grid_view(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Th
     if g.rows.is_empty() {
         lines.push(Line::from(Span::styled("No concepts yet.", theme.dim)));
     }
-    f.render_widget(Paragraph::new(lines), inner);
+    f.render_widget(para(lines), inner);
 }
 
 fn interpretations(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
@@ -290,7 +288,7 @@ fn interpretations(f: &mut Frame, area: Rect, app: &App, session: &Session, them
             theme.dim,
         )));
     }
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    f.render_widget(para(lines).wrap(Wrap { trim: false }), inner);
 
     let focused = app.synthesis.pane == Pane::Statements;
     let block = panel(
@@ -311,7 +309,7 @@ fn interpretations(f: &mut Frame, area: Rect, app: &App, session: &Session, them
     };
     let scroll = app.synthesis.scroll.min(u16::MAX as usize) as u16;
     f.render_widget(
-        Paragraph::new(provenance_lines(app, session, i, theme))
+        para(provenance_lines(app, session, i, theme))
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0)),
         inner,

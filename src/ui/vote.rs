@@ -1,5 +1,6 @@
 //! The vote screen: set up a round, take ballots or tallies, see results.
 
+use super::untrusted::para;
 use super::widgets::{bar, result_lines, round_lines};
 use super::{Theme, panel};
 use crate::app::App;
@@ -9,7 +10,7 @@ use crate::domain::{BallotMode, Choice, Session, VoteTarget};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Wrap;
 
 pub fn render(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
     match open_round(session) {
@@ -102,12 +103,7 @@ fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme)
         ]),
     ];
     let block = panel(Span::styled(" New vote round ", theme.accent), theme);
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        form,
-    );
+    f.render_widget(para(lines).block(block).wrap(Wrap { trim: false }), form);
 
     let block = panel(Span::styled(" Earlier rounds ", theme.accent), theme);
     let inner = block.inner(past);
@@ -134,7 +130,7 @@ fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme)
     if lines.is_empty() {
         lines.push(Line::from(Span::styled("No rounds yet.", theme.dim)));
     }
-    f.render_widget(Paragraph::new(lines), inner);
+    f.render_widget(para(lines), inner);
 }
 
 fn choice_text(round: &VoteRound, c: &Choice) -> String {
@@ -259,7 +255,7 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
             )));
         }
     }
-    f.render_widget(Paragraph::new(lines), inner);
+    f.render_widget(para(lines), inner);
 
     let block = panel(Span::styled(" Results ", theme.accent), theme);
     let inner = block.inner(right);
@@ -285,5 +281,5 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
         }
         let _ = result_lines;
     }
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    f.render_widget(para(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -1,6 +1,7 @@
 //! Small pieces shared by screens: the countdown, tally bars, voice balance.
 
 use super::Theme;
+use super::untrusted::para;
 use crate::domain::time::mmss;
 use crate::domain::vote::{Results, VoteRound};
 use crate::domain::{RoleGroup, Session, Speaker, Stage, StageState, Timestamp};
@@ -8,7 +9,6 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use tui_big_text::{BigText, PixelSize};
 
 /// How a stage's clock stands, in words as well as colour.
@@ -56,7 +56,7 @@ pub fn big_clock(f: &mut Frame, area: Rect, c: &Clock) {
         PixelSize::Quadrant
     } else {
         f.render_widget(
-            Paragraph::new(Span::styled(c.digits.as_str(), c.style)).alignment(Alignment::Center),
+            para(Span::styled(c.digits.as_str(), c.style)).alignment(Alignment::Center),
             area,
         );
         return;
