@@ -795,3 +795,53 @@ fn a_full_disk_keeps_the_words_says_so_in_80_columns_and_quitting_rescues_them()
     }
     verify(&dir);
 }
+
+#[test]
+fn a_forged_snapshot_is_replaced_by_the_journal_on_screen() {
+    let t = Tmux::new("forged");
+    let dir = t.new_session();
+    // A statement saved, then its words changed in the snapshot, which is
+    // resealed with a recomputed hash as a forger would.
+    let mut w = roundtable::store::Writer::open(&dir, roundtable::domain::Timestamp::default())
+        .unwrap()
+        .0;
+    w.record(
+        "note-taker",
+        roundtable::domain::Timestamp::from_unix_millis(1_700_000_000_000),
+        &roundtable::domain::Event::StatementAdded {
+            id: "st1".into(),
+            kind: roundtable::domain::StatementKind::Quote,
+            speaker: roundtable::domain::Speaker::Group,
+            stage: None,
+            text: "We were never asked".into(),
+            tags: vec![],
+            captured_by: "note-taker".into(),
+            at: roundtable::domain::Timestamp::from_unix_millis(1_700_000_000_000),
+        },
+    )
+    .unwrap();
+    w.snapshot().unwrap();
+    drop(w);
+    let snap = std::fs::read_to_string(dir.join("snapshot.ron")).unwrap();
+    let (head, body) = snap.split_once('\n').unwrap();
+    let body = body.trim_end();
+    let forged = body.replace("We were never asked", "We were always asked");
+    let sha = |s: &str| roundtable::store::record::sha256_hex(s.as_bytes());
+    std::fs::write(
+        dir.join("snapshot.ron"),
+        format!("{}\n{forged}\n", head.replace(&sha(body), &sha(&forged))),
+    )
+    .unwrap();
+    t.start(&format!("run {}", dir.display()));
+    t.keys(&["F3"]);
+    let s = t.wait_for("snapshot.ron does not match the journal");
+    assert!(s.contains("We were never asked"), "{s}");
+    assert!(!s.contains("We were always asked"), "{s}");
+    t.keys(&["C-q"]);
+    let start = Instant::now();
+    while !t.pane_dead() {
+        assert!(start.elapsed() < Duration::from_secs(15), "{}", t.screen());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    verify(&dir);
+}

@@ -362,3 +362,288 @@ proptest! {
         prop_assert_eq!(canon(w.session()), live);
     }
 }
+
+/// Ids as a hostile or careless peer might send them: ones that exist,
+/// ones that do not, empty, spaced, path-like, long, and with controls.
+fn any_id() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => (0u8..6).prop_map(|i| format!("st{i}")),
+        2 => (0u8..4).prop_map(|i| format!("P{i}")),
+        2 => (0u8..4).prop_map(|i| format!("S{i}")),
+        2 => (0u8..4).prop_map(|i| format!("c{i}")),
+        1 => (0u8..4).prop_map(|i| format!("v{i}")),
+        1 => (0u8..4).prop_map(|i| format!("i{i}")),
+        1 => (0u8..4).prop_map(|i| format!("t{i}")),
+        1 => Just(String::new()),
+        1 => "[ ./\\\\\u{1b}\"a-z0-9]{1,12}",
+        1 => "[a-z]{200,300}",
+    ]
+}
+
+/// Text of any kind: empty, blank, controls, escapes, and over the limits.
+fn any_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => text(),
+        1 => Just(String::new()),
+        1 => Just("   ".to_owned()),
+        1 => "\\PC{0,40}",
+        1 => "[\u{0}-\u{1f}\u{7f}\u{9b}\u{202e}]{1,10}",
+        1 => (9_990usize..10_020).prop_map(|n| "w".repeat(n)),
+    ]
+}
+
+fn any_time() -> impl Strategy<Value = Timestamp> {
+    prop_oneof![
+        4 => (0i64..100_000).prop_map(t),
+        1 => any::<i64>().prop_map(Timestamp::from_unix_millis),
+    ]
+}
+
+prop_compose! {
+    fn hostile_statement()(id in any_id(), who in any_id(), stage in prop::option::of(any_id()),
+        text in any_text(), tags in prop::collection::vec(any_text(), 0..3), at in any_time(),
+        group in any::<bool>()) -> Event {
+        Event::StatementAdded {
+            id: StatementId::new(id),
+            kind: StatementKind::Quote,
+            speaker: if group { Speaker::Group } else { Speaker::Participant(who.into()) },
+            stage: stage.map(StageId::new),
+            text,
+            tags,
+            captured_by: "peer".into(),
+            at,
+        }
+    }
+}
+
+/// Any event at all, built from hostile parts: what a joined terminal with
+/// a modified client could propose.
+fn hostile_event() -> impl Strategy<Value = Event> {
+    prop_oneof![
+        hostile_statement(),
+        (any_id(), any_text(), any_time()).prop_map(|(id, text, at)| Event::StatementAmended {
+            statement: id.into(),
+            kind: StatementKind::Paraphrase,
+            speaker: Speaker::Group,
+            text,
+            tags: vec![],
+            reason: None,
+            by: "peer".into(),
+            at,
+        }),
+        (any_id(), any_text(), any_time()).prop_map(|(id, reason, at)| {
+            Event::StatementRetracted {
+                statement: id.into(),
+                reason,
+                by: "peer".into(),
+                at,
+            }
+        }),
+        (any_id(), any_time()).prop_map(|(id, at)| Event::StageStarted {
+            stage: id.into(),
+            at
+        }),
+        (any_id(), any_time()).prop_map(|(id, at)| Event::StageEnded {
+            stage: id.into(),
+            at
+        }),
+        (any_id(), any_time()).prop_map(|(id, at)| Event::StagePaused {
+            stage: id.into(),
+            at
+        }),
+        (any_id(), any::<i64>(), any_time()).prop_map(|(id, by, at)| Event::StageAdjusted {
+            stage: id.into(),
+            by_secs: by,
+            at,
+        }),
+        (any_id(), any::<u32>(), any_text()).prop_map(|(id, secs, title)| Event::StageAdded {
+            id: id.into(),
+            kind: StageKind::Discuss,
+            title: title.clone(),
+            prompt: title,
+            planned_secs: secs,
+        }),
+        (
+            any_id(),
+            any_id(),
+            any_text(),
+            any::<u8>(),
+            any::<bool>(),
+            any_time()
+        )
+            .prop_map(|(id, target, question, m, hidden, at)| Event::VoteOpened {
+                id: id.into(),
+                target: match m % 3 {
+                    0 => VoteTarget::Statement(target.into()),
+                    1 => VoteTarget::Interpretation(target.into()),
+                    _ => VoteTarget::Question,
+                },
+                question: question.clone(),
+                method: match m % 4 {
+                    0 => VoteMethod::AgreeDisagree,
+                    1 => VoteMethod::Dots {
+                        options: vec![question.clone(); usize::from(m % 12)],
+                        per_person: m
+                    },
+                    2 => VoteMethod::SingleChoice {
+                        options: vec![question; usize::from(m % 12)]
+                    },
+                    _ => VoteMethod::Ladder,
+                },
+                mode: if m % 2 == 0 {
+                    BallotMode::Counted
+                } else {
+                    BallotMode::PerParticipant
+                },
+                hidden,
+                stage: None,
+                at,
+            }),
+        (
+            any_id(),
+            any_id(),
+            any::<u8>(),
+            prop::collection::vec(any::<u8>(), 0..12),
+            any_time()
+        )
+            .prop_map(|(round, who, c, dots, at)| Event::BallotCast {
+                round: round.into(),
+                participant: who.into(),
+                choice: match c % 5 {
+                    0 => Choice::Agreement(Agreement::Agree),
+                    1 => Choice::Resonance(c),
+                    2 => Choice::Rung(c),
+                    3 => Choice::Single(c),
+                    _ => Choice::Dots(dots),
+                },
+                at,
+            }),
+        (
+            any_id(),
+            prop::collection::vec(any::<u32>(), 0..12),
+            any_time()
+        )
+            .prop_map(|(round, counts, at)| Event::TallyRecorded {
+                round: round.into(),
+                role: None,
+                counts,
+                at
+            }),
+        (any_id(), any_time()).prop_map(|(round, at)| Event::VoteClosed {
+            round: round.into(),
+            at
+        }),
+        (any_id(), any_text()).prop_map(|(id, name)| Event::ConceptCreated {
+            id: id.into(),
+            name,
+            description: String::new(),
+        }),
+        (any_id(), prop::collection::vec(any_id(), 0..4)).prop_map(|(c, st)| {
+            Event::StatementsLinked {
+                concept: c.into(),
+                statements: st.into_iter().map(StatementId::new).collect(),
+            }
+        }),
+        (prop::collection::vec(any_id(), 0..3), any_id()).prop_map(|(cs, into)| {
+            Event::ConceptsMerged {
+                concepts: cs.into_iter().map(ConceptId::new).collect(),
+                into: into.into(),
+            }
+        }),
+        (
+            any_id(),
+            prop::collection::vec(any_id(), 0..4),
+            any_text(),
+            any_time()
+        )
+            .prop_map(|(id, cs, why, at)| Event::TranslationMade {
+                id: id.into(),
+                kind: TranslationKind::Refutational,
+                concepts: cs.into_iter().map(ConceptId::new).collect(),
+                rationale: why,
+                at,
+            }),
+        (any_id(), any_text(), any_id(), any_id(), any_time()).prop_map(|(id, text, c, st, at)| {
+            Event::InterpretationDrafted {
+                id: id.into(),
+                text,
+                translations: vec![],
+                concepts: vec![c.into()],
+                statements: vec![st.into()],
+                at,
+            }
+        }),
+        (any_id(), any_id(), any::<bool>()).prop_map(|(id, round, with_round)| {
+            Event::InterpretationStatusChanged {
+                interpretation: id.into(),
+                status: InterpretationStatus::Agreed,
+                reason: "decided".into(),
+                round: with_round.then(|| round.into()),
+                at: t(1),
+            }
+        }),
+        (any_id(), any_text(), prop::option::of(any_id())).prop_map(|(id, text, stage)| {
+            Event::MemoAdded {
+                id: id.into(),
+                kind: MemoKind::Reflexive,
+                text,
+                stage: stage.map(StageId::new),
+                by: "peer".into(),
+                at: t(2),
+            }
+        }),
+        (any_id(), any::<bool>()).prop_map(|(p, consent)| Event::ConsentChanged {
+            participant: p.into(),
+            consent,
+        }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// The host never appends a record that a fresh replay of the journal
+    /// would reject: hostile proposals against states grown by ordinary
+    /// ones, and after every accepted one the journal replays clean to
+    /// exactly the writer's state.
+    #[test]
+    fn no_accepted_proposal_makes_the_journal_unreplayable(
+        steps in prop::collection::vec(
+            prop_oneof![
+                action().prop_map(Ok),
+                hostile_event().prop_map(Err),
+            ],
+            1..60,
+        ),
+    ) {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("s");
+        let mut w = small_session(&dir, 0);
+        w.snapshot_every = 7;
+        let mut accepted = 0;
+        for (n, step) in steps.iter().enumerate() {
+            let e = match step {
+                Ok(a) => event(w.session(), a, n, t(n as i64 * 3)),
+                Err(e) => Some(e.clone()),
+            };
+            let Some(e) = e else { continue };
+            let before = canon(w.session());
+            match w.record("peer", t(n as i64 * 3), &e) {
+                Err(_) => prop_assert_eq!(canon(w.session()), before, "a refused event changed the session"),
+                Ok(_) => {
+                    accepted += 1;
+                    let replayed = store::open_read_only(&dir).unwrap();
+                    prop_assert!(replayed.damage.is_none(), "after {:?}: {:?}", e, replayed.damage);
+                    prop_assert_eq!(canon(&replayed.session), canon(w.session()), "after {:?}", e);
+                }
+            }
+        }
+        drop(w);
+        let v = store::verify(&dir).unwrap();
+        prop_assert!(v.passed(), "{:?} {:?}", v.failure, v.snapshot_mismatch);
+        // Reopening for writing (from the snapshot, proven) agrees too.
+        let (mut w, _) = Writer::open(&dir, t(1_000_000)).unwrap();
+        prop_assert_eq!(w.settle(), None);
+        let _ = accepted;
+    }
+}

@@ -316,3 +316,72 @@ fn an_event_sent_again_is_recognised_and_a_different_one_is_not() {
         "and still refused as a clashing id"
     );
 }
+
+#[test]
+fn a_record_that_would_not_read_back_is_refused_before_writing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let mut w = small_session(&dir, 0);
+    let before = std::fs::read(journal(&dir)).unwrap();
+    // Before the year 0000: RFC 3339 has no way to write it.
+    let mut e = statement(0);
+    if let Event::StatementAdded { at, .. } = &mut e {
+        *at = Timestamp::from_unix_millis(-62_167_219_200_001);
+    }
+    let err = w.record("note-taker", t(1), &e).unwrap_err();
+    assert!(err.to_string().contains("would not read back"), "{err}");
+    assert_eq!(std::fs::read(journal(&dir)).unwrap(), before);
+    w.record("note-taker", t(2), &statement(0)).unwrap();
+    drop(w);
+    assert!(store::verify(&dir).unwrap().passed());
+}
+
+#[test]
+fn the_writer_stops_well_before_the_size_a_reader_refuses() {
+    use roundtable::store::journal::{Appender, ReopenJournal};
+    use roundtable::store::limits::{MAX_JOURNAL, MAX_JOURNAL_WRITE};
+    assert!(
+        MAX_JOURNAL - MAX_JOURNAL_WRITE >= 64 << 20,
+        "room for a last record and more"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let w = small_session(&dir, 0);
+    let (session, records, head) = (w.session().clone(), w.records(), w.head().to_owned());
+    drop(w);
+    let path = journal(&dir);
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .append(true)
+        .open(&path)
+        .unwrap();
+    let id = roundtable::store::fsutil::FileId::of(&file, &path).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    // As if the journal had grown to just under the writer's limit.
+    let appender = Appender::new(
+        Box::new(file),
+        Box::new(ReopenJournal {
+            path: path.clone(),
+            id,
+        }),
+        path.clone(),
+        records,
+        head,
+        MAX_JOURNAL_WRITE - 10,
+    );
+    let mut w = Writer::with_appender(
+        &dir,
+        session.clone(),
+        appender,
+        roundtable::store::lock::acquire(&dir, t(0)).unwrap(),
+    );
+    let err = w.record("note-taker", t(1), &statement(0)).unwrap_err();
+    assert!(matches!(err, StoreError::Full { .. }), "{err}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("Start a new session; this one stays readable"),
+        "{msg}"
+    );
+    assert_eq!(canon(w.session()), canon(&session));
+    assert_eq!(std::fs::read(&path).unwrap(), before, "nothing written");
+}

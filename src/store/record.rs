@@ -50,9 +50,10 @@ pub fn encode(
     actor: &str,
     event: &Event,
 ) -> Result<(String, String), String> {
-    let actor = ron::to_string(actor).map_err(|e| e.to_string())?;
-    let event = ron::to_string(event).map_err(|e| e.to_string())?;
-    let body = format!("(seq:{seq},prev:\"{prev}\",at:\"{at}\",actor:{actor},event:{event}");
+    let actor_ron = ron::to_string(actor).map_err(|e| e.to_string())?;
+    let event_ron = ron::to_string(event).map_err(|e| e.to_string())?;
+    let body =
+        format!("(seq:{seq},prev:\"{prev}\",at:\"{at}\",actor:{actor_ron},event:{event_ron}");
     let hash = sha256_hex(body.as_bytes());
     let line = format!("{body}{HASH_TAG}{hash}\")\n");
     if line.len() > MAX_LINE {
@@ -60,6 +61,13 @@ pub fn encode(
             "the record would be {} bytes; a record may be at most {MAX_LINE}",
             line.len()
         ));
+    }
+    // Nothing is written that a reader would take differently, or not at
+    // all (a time outside the years 0000 to 9999 has no RFC 3339 form).
+    let back = parse_checked(line[..line.len() - 1].as_bytes())
+        .map_err(|why| format!("it would not read back: {why}"))?;
+    if back.event != *event || back.actor != actor || back.at != at {
+        return Err("it would not read back exactly as it was given".into());
     }
     Ok((line, hash))
 }

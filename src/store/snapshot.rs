@@ -48,6 +48,17 @@ pub fn write(dir: &Path, seq: u64, hash: &str, session: &Session) -> Result<()> 
         body: sha256_hex(body.as_bytes()),
     };
     let text = format!("{}\n{body}\n", ron::to_string(&header).map_err(invalid)?);
+    if text.len() as u64 > MAX_SNAPSHOT {
+        // It could not be read back; without it, opening replays the journal.
+        return Err(StoreError::Invalid {
+            path,
+            reason: format!(
+                "the snapshot would be {} bytes, more than the {MAX_SNAPSHOT} that are read; \
+                 not written (opening replays the journal instead)",
+                text.len()
+            ),
+        });
+    }
     write_atomic(&path, text.as_bytes())
 }
 
