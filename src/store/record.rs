@@ -64,7 +64,7 @@ pub fn encode(
     }
     // Nothing is written that a reader would take differently, or not at
     // all (a time outside the years 0000 to 9999 has no RFC 3339 form).
-    let back = parse_checked(line[..line.len() - 1].as_bytes())
+    let back = parse_checked(&line.as_bytes()[..line.len() - 1])
         .map_err(|why| format!("it would not read back: {why}"))?;
     if back.event != *event || back.actor != actor || back.at != at {
         return Err("it would not read back exactly as it was given".into());
