@@ -9,6 +9,8 @@ pub const MAX_JOURNAL: u64 = 4 << 30;
 /// Largest journal the appender writes: well short of what can be read, so
 /// a session can always be opened again, whatever it grew to.
 pub const MAX_JOURNAL_WRITE: u64 = MAX_JOURNAL - (256 << 20);
+// Room for far more than the largest record between the two.
+const _: () = assert!(MAX_JOURNAL - MAX_JOURNAL_WRITE >= 64 * MAX_LINE as u64);
 /// Largest snapshot file.
 pub const MAX_SNAPSHOT: u64 = 1 << 30;
 /// Largest template, participants or keymap file.
