@@ -306,7 +306,8 @@ fn a_journal_that_lost_committed_bytes_stops_writing() {
     disk.lock().unwrap().space = None;
     let err = w.record("note-taker", t(11), &statement(2)).unwrap_err();
     assert!(
-        err.to_string().contains("shorter than the")
+        err.to_string()
+            .contains("journal.ron is shorter than what was saved")
             && err.to_string().contains("reopen the session"),
         "{err}"
     );

@@ -60,13 +60,12 @@ pub enum StoreError {
     #[error("not saved: {0}")]
     WriteFailed(String),
     /// The journal is not as it was committed: writing stops until reopened.
-    #[error("not saved: {0}. Quit and reopen the session; it re-checks the journal")]
+    #[error("not saved: {0}; quit and reopen the session, which re-checks it")]
     Poisoned(String),
+    /// The journal reached the most the writer puts in one session.
     #[error(
-        "not saved: the journal is {} MiB, the most roundtable writes to one session ({} MiB), \
-         so that it can always be read again. Start a new session; this one stays readable",
-        len >> 20,
-        max >> 20
+        "not saved: this session's journal is full ({} MiB); start a new session (this one stays readable)",
+        len >> 20
     )]
     Full { len: u64, max: u64 },
 }

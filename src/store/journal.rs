@@ -504,7 +504,7 @@ impl Appender {
         let now = f.size().map_err(|e| failed("read", e))?;
         if now < self.len {
             let why = format!(
-                "{name} is {now} bytes, shorter than the {} bytes already saved; something else changed it",
+                "{name} is shorter than what was saved ({now} of {} bytes)",
                 self.len
             );
             self.broken = Some(why.clone());
@@ -513,9 +513,7 @@ impl Appender {
         if now > self.len {
             let extra = now - self.len;
             if extra > 2 * MAX_LINE as u64 {
-                let why = format!(
-                    "{name} has {extra} unexpected bytes after the last saved record; something else wrote to it"
-                );
+                let why = format!("{name} has {extra} unexpected bytes after the last record");
                 self.broken = Some(why.clone());
                 return Err(StoreError::Poisoned(why));
             }
@@ -540,7 +538,7 @@ impl Appender {
             let body = back.strip_suffix(b"\n").unwrap_or(&[]);
             let start = body.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
             if record::check_hash(&body[start..]).ok() != Some(self.head.as_str()) {
-                let why = format!("the last saved record of {name} is no longer as it was written");
+                let why = format!("the last saved record in {name} has changed");
                 self.broken = Some(why.clone());
                 return Err(StoreError::Poisoned(why));
             }
