@@ -29,10 +29,25 @@ pub struct Writer {
     _journal_lock: Option<File>,
     /// A full replay of the journal, running while the session opened from
     /// its snapshot; see [`Writer::settle`].
-    proof: Option<std::thread::JoinHandle<Result<Session>>>,
+    proof: Option<Proof>,
     /// What [`Writer::settle`] found when `record` had to wait for it.
     notices: Vec<Warning>,
     pub snapshot_every: u64,
+}
+
+/// The replay that proves a snapshot, on its own thread; stopped early if
+/// the writer is dropped before it is needed.
+struct Proof {
+    handle: std::thread::JoinHandle<Result<Session>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if let Some(p) = &self.proof {
+            p.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
 }
 
 struct Loaded {
@@ -275,13 +290,22 @@ impl Writer {
         }
         let proof = from_snapshot.then(|| {
             let path = path.clone();
-            std::thread::spawn(move || {
-                let (session, scan) = replay(&path, open_same(&path, id)?, good_len)?;
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let stopped = stop.clone();
+            let handle = std::thread::spawn(move || {
+                let mut session = Session::default();
+                let scan = journal::scan_file(open_same(&path, id)?, &path, good_len, 1, 0, &mut |r| {
+                    if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                        return Err("stopped: the session was closed".into());
+                    }
+                    session.apply_owned(r.event).map_err(|e| e.to_string())
+                })?;
                 match scan.damage {
                     Some(d) => Err(StoreError::Damaged(d)),
                     None => Ok(session),
                 }
-            })
+            });
+            Proof { handle, stop }
         });
         let appender = Appender::new(
             Box::new(file),
@@ -338,7 +362,7 @@ impl Writer {
     /// against an unproven state.
     pub fn settle(&mut self) -> Option<Warning> {
         let proof = self.proof.take()?;
-        let replayed = match proof.join() {
+        let replayed = match proof.handle.join() {
             Ok(Ok(session)) => session,
             Ok(Err(e)) => {
                 let why = format!("the journal could not be replayed: {e}");
