@@ -141,6 +141,19 @@ impl Tmux {
             .expect("pane pid")
     }
 
+    /// Waits until the program in the pane has ended, or fails showing the screen.
+    fn wait_until_exit(&self) {
+        let start = Instant::now();
+        while !self.pane_dead() {
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "did not quit:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     fn pane_dead(&self) -> bool {
         self.tmux(&["display-message", "-p", "-t", "t", "#{pane_dead}"])
             .trim()
@@ -293,15 +306,7 @@ fn a_workshop_from_template_to_verified_journal() {
     t.keys(&["y"]);
     t.wait_for("Stage 2 of 8");
     t.keys(&["q"]);
-    let start = Instant::now();
-    while !t.pane_dead() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "did not quit:\n{}",
-            t.screen()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    t.wait_until_exit();
 
     verify(&dir);
     let names = event_names(&dir);
@@ -365,11 +370,7 @@ fn killed_after_the_third_saved_statement_nothing_is_lost() {
         .status()
         .unwrap();
     assert!(killed.success());
-    let start = Instant::now();
-    while !t.pane_dead() {
-        assert!(start.elapsed() < Duration::from_secs(5));
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    t.wait_until_exit();
 
     let r = roundtable::store::open_read_only(&dir).unwrap();
     assert!(r.damage.is_none());
@@ -566,15 +567,7 @@ fn synthesis_from_concepts_to_an_agreed_interpretation() {
     t.keys(&["Enter"]);
     t.wait_for("i1 [agreed]");
     t.keys(&["q"]);
-    let start = Instant::now();
-    while !t.pane_dead() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "did not quit:\n{}",
-            t.screen()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    t.wait_until_exit();
     verify(&dir);
     let names = event_names(&dir);
     let synthesis: Vec<&str> = names
@@ -761,11 +754,7 @@ fn a_full_disk_keeps_the_words_says_so_in_80_columns_and_quitting_rescues_them()
     t.keys(&["C-q"]);
     t.wait_for("Not in the journal: text being typed.");
     t.keys(&["r"]);
-    let start = Instant::now();
-    while !t.pane_dead() {
-        assert!(start.elapsed() < Duration::from_secs(15), "{}", t.screen());
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    t.wait_until_exit();
     let rescue: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -838,10 +827,6 @@ fn a_forged_snapshot_is_replaced_by_the_journal_on_screen() {
     assert!(s.contains("We were never asked"), "{s}");
     assert!(!s.contains("We were always asked"), "{s}");
     t.keys(&["C-q"]);
-    let start = Instant::now();
-    while !t.pane_dead() {
-        assert!(start.elapsed() < Duration::from_secs(15), "{}", t.screen());
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    t.wait_until_exit();
     verify(&dir);
 }

@@ -267,16 +267,29 @@ fn a_full_disk_at_every_byte_of_a_record_loses_nothing_and_a_retry_saves_it_once
     assert_eq!(cases, len + 1);
 }
 
-#[test]
-fn bytes_after_the_last_record_that_are_not_the_failed_line_are_set_aside_not_lost() {
-    let _serial = serial();
+/// A session of two statements whose third failed after `bytes` reached the disk.
+fn failed_after(
+    bytes: usize,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    SharedDisk,
+    roundtable::store::Writer,
+) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
     drop(small_session(&dir, 2));
     let disk = disk();
     let mut w = writer_on(&dir, &disk);
-    disk.lock().unwrap().space = Some(10);
+    disk.lock().unwrap().space = Some(bytes);
     w.record("note-taker", t(10), &statement(2)).unwrap_err();
+    (tmp, dir, disk, w)
+}
+
+#[test]
+fn bytes_after_the_last_record_that_are_not_the_failed_line_are_set_aside_not_lost() {
+    let _serial = serial();
+    let (_tmp, dir, disk, mut w) = failed_after(10);
     // Something else lands after the committed records meanwhile.
     let mut bytes = std::fs::read(journal(&dir)).unwrap();
     bytes.extend_from_slice(b"not ours\n");
@@ -294,13 +307,7 @@ fn bytes_after_the_last_record_that_are_not_the_failed_line_are_set_aside_not_lo
 #[test]
 fn a_journal_that_lost_committed_bytes_stops_writing() {
     let _serial = serial();
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("s");
-    drop(small_session(&dir, 2));
-    let disk = disk();
-    let mut w = writer_on(&dir, &disk);
-    disk.lock().unwrap().space = Some(0);
-    w.record("note-taker", t(10), &statement(2)).unwrap_err();
+    let (_tmp, dir, disk, mut w) = failed_after(0);
     let bytes = std::fs::read(journal(&dir)).unwrap();
     std::fs::write(journal(&dir), &bytes[..bytes.len() - 5]).unwrap();
     disk.lock().unwrap().space = None;

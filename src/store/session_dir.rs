@@ -294,12 +294,13 @@ impl Writer {
             let stopped = stop.clone();
             let handle = std::thread::spawn(move || {
                 let mut session = Session::default();
-                let scan = journal::scan_file(open_same(&path, id)?, &path, good_len, 1, 0, &mut |r| {
-                    if stopped.load(std::sync::atomic::Ordering::Relaxed) {
-                        return Err("stopped: the session was closed".into());
-                    }
-                    session.apply_owned(r.event).map_err(|e| e.to_string())
-                })?;
+                let scan =
+                    journal::scan_file(open_same(&path, id)?, &path, good_len, 1, 0, &mut |r| {
+                        if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                            return Err("stopped: the session was closed".into());
+                        }
+                        session.apply_owned(r.event).map_err(|e| e.to_string())
+                    })?;
                 match scan.damage {
                     Some(d) => Err(StoreError::Damaged(d)),
                     None => Ok(session),

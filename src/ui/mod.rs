@@ -359,12 +359,6 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
             }
         }
         Overlay::Quit { unsaved } => {
-            let r = centred(area, 64, 9);
-            f.render_widget(Clear, r);
-            let block = Block::bordered()
-                .title(" Quit? ")
-                .style(theme.base)
-                .border_style(theme.over);
             let choice = |key: &'static str, what: &'static str| {
                 Line::from(vec![
                     Span::styled(format!(" {key:<9} "), theme.selected),
@@ -381,15 +375,9 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
                 choice("y", "quit and lose it"),
                 choice("n / Esc", "stay"),
             ];
-            f.render_widget(para(text).block(block).wrap(Wrap { trim: true }), r);
+            dialog(f, centred(area, 64, 9), " Quit? ", theme.over, text, theme);
         }
         Overlay::Confirm { question, .. } => {
-            let r = centred(area, 64, 7);
-            f.render_widget(Clear, r);
-            let block = Block::bordered()
-                .title(" Confirm ")
-                .style(theme.base)
-                .border_style(theme.accent);
             let text = vec![
                 Line::from(question.as_str()),
                 Line::from(""),
@@ -400,7 +388,14 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
                     Span::raw(" no"),
                 ]),
             ];
-            f.render_widget(para(text).block(block).wrap(Wrap { trim: true }), r);
+            dialog(
+                f,
+                centred(area, 64, 7),
+                " Confirm ",
+                theme.accent,
+                text,
+                theme,
+            );
         }
         Overlay::Prompt { kind, input } => {
             let title = match kind {
@@ -429,6 +424,23 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
             f.render_widget(&**input, inner);
         }
     }
+}
+
+/// A bordered box over whatever is beneath, holding `text`.
+fn dialog(
+    f: &mut Frame,
+    r: Rect,
+    title: &'static str,
+    border: ratatui::style::Style,
+    text: Vec<Line<'_>>,
+    theme: &Theme,
+) {
+    f.render_widget(Clear, r);
+    let block = Block::bordered()
+        .title(title)
+        .style(theme.base)
+        .border_style(border);
+    f.render_widget(para(text).block(block).wrap(Wrap { trim: true }), r);
 }
 
 /// A block with the theme's border and a title.
