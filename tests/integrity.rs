@@ -489,3 +489,73 @@ fn a_second_join_with_the_same_outbox_is_refused_and_loses_nothing() {
     first.wait().unwrap();
     assert_eq!(mode(&outbox), 0o600);
 }
+
+/// Hand-written files from Windows editors start with a byte-order mark; a
+/// bad 100 KB line is named, not echoed back.
+#[test]
+fn a_bom_is_accepted_and_bad_input_is_quoted_short() {
+    let (tmp, _) = shipped();
+    let people = tmp.path().join("people.ron");
+    std::fs::write(
+        &people,
+        "\u{feff}[(id: \"P1\", role: ServiceUser, consent: true)]",
+    )
+    .unwrap();
+    let o = roundtable(
+        tmp.path(),
+        &[
+            "new",
+            "--template",
+            "cag-roundtable",
+            "--title",
+            "With a BOM",
+            "--focus",
+            "Does it read?",
+            "--participants",
+            people.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("1 participants"), "{}", text(&o));
+
+    let keymap = tmp.path().join("keymap.ron");
+    std::fs::write(
+        &keymap,
+        format!(
+            "\u{feff}[(screen: Projector, key: \"{}\", action: StartStage)]",
+            "x".repeat(100_000)
+        ),
+    )
+    .unwrap();
+    let o = roundtable(
+        tmp.path(),
+        &["run", EXAMPLE, "--keymap", keymap.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o);
+    assert!(err.len() < 400, "{} bytes: {err}", err.len());
+    assert!(
+        err.contains("keymap.ron line 1") && err.contains("is not a key"),
+        "{err}"
+    );
+    let bad = std::fs::read_to_string(&people)
+        .unwrap()
+        .replace("ServiceUser", &"Q".repeat(100_000));
+    std::fs::write(&people, bad).unwrap();
+    let o = roundtable(
+        tmp.path(),
+        &[
+            "new",
+            "--template",
+            "cag-roundtable",
+            "--title",
+            "x",
+            "--focus",
+            "y",
+            "--participants",
+            people.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).len() < 400, "{}", text(&o).len());
+}

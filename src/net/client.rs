@@ -95,11 +95,7 @@ impl Outbox {
         let mut last_nonce = 0;
         let mut token = None;
         if std::fs::symlink_metadata(&path).is_ok() {
-            let file =
-                fsutil::open_sole(&path, std::fs::OpenOptions::new().read(true), "the outbox")
-                    .map_err(io)?;
-            drop(file);
-            let bytes = fsutil::read_capped(&path, MAX_OUTBOX).map_err(io)?;
+            let bytes = fsutil::read_sole(&path, MAX_OUTBOX, "the outbox").map_err(io)?;
             let text = String::from_utf8_lossy(&bytes);
             // A line cut short by a crash was never sent: skip it.
             for line in text.lines() {

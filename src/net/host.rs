@@ -30,7 +30,8 @@ pub const DEVICES: &str = "devices.ron";
 type Tokens = std::collections::BTreeMap<String, String>;
 
 fn load_tokens(path: &Path) -> HashMap<String, [u8; 32]> {
-    let Ok(bytes) = crate::store::fsutil::read_capped(path, crate::store::limits::MAX_SMALL_FILE)
+    let Ok(bytes) =
+        crate::store::fsutil::read_sole(path, crate::store::limits::MAX_SMALL_FILE, "devices.ron")
     else {
         return HashMap::new();
     };

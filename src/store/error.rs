@@ -54,7 +54,9 @@ pub enum StoreError {
         "this session is already open for writing by {holder}. Close it there first; review, export and verify work meanwhile."
     )]
     Locked { holder: String },
-    #[error("not saved: {0}")]
+    /// The session's rules refuse the event. Ids in the reason came from
+    /// whoever proposed it, so they are quoted at most 80 characters long.
+    #[error("not saved: {}", super::limits::shorten_quotes(&.0.to_string()))]
     Rejected(#[from] DomainError),
     /// A write or sync failed; retrying reopens the journal first.
     #[error("not saved: {0}")]

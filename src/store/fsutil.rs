@@ -208,10 +208,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     result
 }
 
-/// Reads a whole file, refusing one larger than `max` bytes or one reached
-/// through a symbolic link.
+/// Reads a whole file the user wrote (a template, a keymap, a participants
+/// list), refusing one larger than `max` bytes. A symbolic link is followed:
+/// such files are often kept elsewhere and linked.
 pub fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>> {
-    let f = open_for_reading(path, "the file")?;
+    let f = File::open(path).map_err(io_err(path))?;
+    read_all(f, path, max)
+}
+
+/// Reads a whole file roundtable keeps (a snapshot, `devices.ron`, an
+/// outbox), refusing one larger than `max` bytes, one reached through a
+/// symbolic link, or one with a second name. `what` names it for the user.
+pub fn read_sole(path: &Path, max: u64, what: &str) -> Result<Vec<u8>> {
+    let f = open_sole(path, OpenOptions::new().read(true), what)?;
+    read_all(f, path, max)
+}
+
+fn read_all(f: File, path: &Path, max: u64) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     f.take(max + 1)
         .read_to_end(&mut bytes)

@@ -6,7 +6,7 @@
 //! SHA-256 of the second line's exact bytes, or the snapshot is not used.
 
 use super::error::{Result, StoreError};
-use super::fsutil::{read_capped, write_atomic};
+use super::fsutil::{open_for_reading, read_sole, write_atomic};
 use super::limits::{MAX_SNAPSHOT, parse_ron, utf8_or_line};
 use super::record::sha256_hex;
 use crate::domain::Session;
@@ -67,7 +67,7 @@ pub fn write(dir: &Path, seq: u64, hash: &str, session: &Session) -> Result<()> 
 /// only; [`read`] decides whether the snapshot can be used.
 pub fn claimed_seq(dir: &Path) -> Option<u64> {
     use std::io::{BufRead, Read};
-    let file = std::fs::File::open(dir.join(SNAPSHOT)).ok()?;
+    let file = open_for_reading(&dir.join(SNAPSHOT), "the snapshot").ok()?;
     let mut head = Vec::new();
     std::io::BufReader::new(file)
         .take(1024)
@@ -81,10 +81,10 @@ pub fn claimed_seq(dir: &Path) -> Option<u64> {
 /// that cannot be used, with the reason (the caller replays instead).
 pub fn read(dir: &Path) -> Result<Option<Snapshot>> {
     let path = dir.join(SNAPSHOT);
-    if !path.exists() {
+    if std::fs::symlink_metadata(&path).is_err() {
         return Ok(None);
     }
-    let bytes = read_capped(&path, MAX_SNAPSHOT)?;
+    let bytes = read_sole(&path, MAX_SNAPSHOT, "the snapshot")?;
     let invalid = |reason: String| StoreError::Invalid {
         path: path.clone(),
         reason,
