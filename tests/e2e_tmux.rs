@@ -2,6 +2,9 @@
 //! capture-pane, as a facilitator and note-taker would use it.
 
 use std::path::{Path, PathBuf};
+
+mod common;
+use common::SmallDisk;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -648,47 +651,6 @@ fn a_statement_typed_in_a_joined_pane_appears_on_the_hosts_projector() {
     let text = std::fs::read_to_string(dir.join("journal.ron")).unwrap();
     assert_eq!(text.matches("The bus never comes").count(), 1);
     assert!(text.contains("actor:\"note-taker Sam\""));
-}
-
-/// A small filesystem of its own (tmpfs), unmounted when dropped. `None`
-/// where this machine does not allow mounting (it needs root).
-struct SmallDisk {
-    at: PathBuf,
-    _tmp: tempfile::TempDir,
-}
-
-impl SmallDisk {
-    fn mount() -> Option<SmallDisk> {
-        let tmp = tempfile::tempdir().unwrap();
-        let at = tmp.path().join("disk");
-        std::fs::create_dir(&at).unwrap();
-        let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs"])
-            .arg(&at)
-            .output()
-            .is_ok_and(|o| o.status.success());
-        ok.then_some(SmallDisk { at, _tmp: tmp })
-    }
-
-    /// Writes a filler file until the disk refuses another byte.
-    fn fill(&self) {
-        use std::io::Write;
-        let mut f = std::fs::File::create(self.at.join("filler")).unwrap();
-        let block = vec![b'x'; 4096];
-        while f.write_all(&block).is_ok() {}
-        while f.write_all(b"x").is_ok() {}
-        let _ = f.sync_all();
-    }
-
-    fn free(&self) {
-        std::fs::remove_file(self.at.join("filler")).unwrap();
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.at).output();
-    }
 }
 
 #[test]

@@ -530,3 +530,40 @@ fn a_jumping_wall_clock_breaks_neither_countdowns_nor_record_order() {
     );
     assert!(behind.now() >= last);
 }
+
+/// Opening a session whose last line was cut short, on a disk with no room
+/// to set it aside: opening is refused with the reason and leaves no empty
+/// `.broken` file behind; once there is room, it opens and sets it aside.
+#[test]
+fn a_full_disk_while_setting_a_torn_line_aside_leaves_no_empty_file() {
+    let _serial = serial();
+    let Some(disk) = SmallDisk::mount() else {
+        eprintln!("skipped: this machine does not allow mounting a small filesystem (needs root)");
+        return;
+    };
+    let dir = disk.at.join("s");
+    drop(small_session(&dir, 2));
+    let mut bytes = std::fs::read(journal(&dir)).unwrap();
+    let whole = bytes.len();
+    bytes.extend_from_slice(b"(seq:6,prev:\"cut short by a crash");
+    std::fs::write(journal(&dir), &bytes).unwrap();
+    disk.fill();
+    let err = roundtable::store::Writer::open(&dir, t(9))
+        .err()
+        .expect("no room");
+    assert!(err.to_string().contains("No space left on device"), "{err}");
+    assert!(broken_files(&dir).is_empty(), "{:?}", broken_files(&dir));
+    assert_eq!(
+        std::fs::read(journal(&dir)).unwrap(),
+        bytes,
+        "nothing cut yet"
+    );
+    disk.free();
+    let (w, warnings) = roundtable::store::Writer::open(&dir, t(10)).unwrap();
+    assert!(warnings[0].contains("cut short"), "{warnings:?}");
+    assert_eq!(w.records(), 5);
+    drop(w);
+    let aside = broken_files(&dir);
+    assert_eq!(aside.len(), 1);
+    assert_eq!(std::fs::read(dir.join(&aside[0])).unwrap(), &bytes[whole..]);
+}

@@ -231,3 +231,44 @@ pub fn forge_snapshot(dir: &Path, from: &str, to: &str) {
     let head = head.replace(&old, &new);
     std::fs::write(&path, format!("{head}\n{forged}\n")).expect("write snapshot");
 }
+
+/// A small filesystem of its own (tmpfs), unmounted when dropped. `None`
+/// where this machine does not allow mounting (it needs root).
+pub struct SmallDisk {
+    pub at: PathBuf,
+    _tmp: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    pub fn mount() -> Option<SmallDisk> {
+        let tmp = tempfile::tempdir().unwrap();
+        let at = tmp.path().join("disk");
+        std::fs::create_dir(&at).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs"])
+            .arg(&at)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        ok.then_some(SmallDisk { at, _tmp: tmp })
+    }
+
+    /// Writes a filler file until the disk refuses another byte.
+    pub fn fill(&self) {
+        use std::io::Write;
+        let mut f = std::fs::File::create(self.at.join("filler")).unwrap();
+        let block = vec![b'x'; 4096];
+        while f.write_all(&block).is_ok() {}
+        while f.write_all(b"x").is_ok() {}
+        let _ = f.sync_all();
+    }
+
+    pub fn free(&self) {
+        std::fs::remove_file(self.at.join("filler")).unwrap();
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.at).output();
+    }
+}
