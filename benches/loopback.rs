@@ -4,10 +4,10 @@
 
 use roundtable::domain::{Event, Speaker, StatementKind, Timestamp};
 use roundtable::generate::{Spec, write};
+use roundtable::live::Reply;
 use roundtable::net::client::{self, JoinOptions, Target};
 use roundtable::net::wire::Role;
 use roundtable::store::Writer;
-use roundtable::tui::Reply;
 use std::time::Instant;
 
 fn main() {
@@ -25,7 +25,7 @@ fn main() {
     };
     write(&dir, spec).expect("write a session");
     let (w, _) = Writer::open(&dir, Timestamp::default()).expect("open");
-    let hosting = roundtable::tui::host(w, "facilitator".into(), None);
+    let hosting = roundtable::live::host(w, "facilitator".into(), None);
     let mut replies = hosting.replies;
     // The host's screens would read these; here they are dropped.
     std::thread::spawn(move || while replies.blocking_recv().is_some() {});

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod generate;
+pub mod live;
 pub mod net;
 pub mod picker;
 pub mod review;

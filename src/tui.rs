@@ -3,6 +3,7 @@
 
 use crate::app::{self, App, Effect, Msg, Tone};
 use crate::domain::{Event, Session, StageState, Timestamp};
+use crate::live::{Hosting, Origin, Reply, Request, host};
 use crate::store::{StoreError, Writer};
 use crate::ui::{self, Theme};
 use crossterm::event::{
@@ -11,154 +12,8 @@ use crossterm::event::{
 use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 use std::io::Write;
-use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
 use tokio::sync::mpsc;
-
-/// What the live screens hear from the store, or from the host they joined.
-pub enum Reply {
-    /// This terminal's event is saved as record `seq`: apply it.
-    Saved {
-        token: u64,
-        seq: u64,
-        event: Event,
-    },
-    /// Someone else's event, saved as record `seq`: apply it.
-    Applied {
-        seq: u64,
-        event: Event,
-    },
-    /// A joined terminal's event is saved (its record comes as `Applied`).
-    Acked {
-        token: u64,
-        seq: u64,
-    },
-    Failed {
-        token: u64,
-        error: String,
-    },
-    /// Who is connected to this session from other terminals.
-    Peers(Vec<String>),
-    /// How other laptops join: the code and where (a new code after failures).
-    JoinCode {
-        code: String,
-        at: String,
-    },
-    /// A joined terminal's link to its host.
-    Link {
-        connected: bool,
-        text: String,
-    },
-    /// The store found the session it opened with was not the journal's
-    /// (a snapshot that did not match a full replay): show `session`
-    /// instead, if given, and tell the user `text`.
-    Corrected {
-        session: Option<Box<Session>>,
-        text: String,
-    },
-}
-
-/// Where a request came from, and so where its answer goes.
-pub enum Origin {
-    /// These screens: the answer is a [`Reply`].
-    Local,
-    /// A joined terminal, recorded under `actor`.
-    Remote {
-        actor: String,
-        reply: tokio::sync::oneshot::Sender<Result<u64, String>>,
-    },
-}
-
-pub struct Request {
-    pub token: u64,
-    pub event: Event,
-    pub from: Origin,
-}
-
-/// Every saved record, in order, for joined terminals.
-pub type Feed = tokio::sync::broadcast::Sender<std::sync::Arc<(u64, Event)>>;
-
-/// Runs the writer on its own thread: each request is checked, appended and
-/// fsynced there, so typing never waits for the disk. Each saved record is
-/// also sent on the returned feed.
-fn spawn_store(
-    mut writer: Writer,
-    actor: String,
-    clock: std::sync::Arc<dyn Fn() -> Timestamp + Send + Sync>,
-) -> (
-    std_mpsc::Sender<Request>,
-    mpsc::UnboundedReceiver<Reply>,
-    mpsc::UnboundedSender<Reply>,
-    Feed,
-    std::thread::JoinHandle<Writer>,
-) {
-    let (tx, rx) = std_mpsc::channel::<Request>();
-    let (reply_tx, reply_rx) = mpsc::unbounded_channel();
-    let (feed, _) = tokio::sync::broadcast::channel(4096);
-    let ui = reply_tx.clone();
-    let out = feed.clone();
-    let handle = std::thread::spawn(move || {
-        // Nothing is written until the state opened from the snapshot is
-        // proven by a full replay (requests wait in the channel meanwhile).
-        if !writer.is_settled()
-            && let Some(text) = writer.settle()
-        {
-            let _ = reply_tx.send(Reply::Corrected {
-                session: Some(Box::new(writer.session().clone())),
-                text,
-            });
-        }
-        for req in rx {
-            let who = match &req.from {
-                Origin::Local => actor.as_str(),
-                Origin::Remote { actor, .. } => actor.as_str(),
-            };
-            if matches!(req.from, Origin::Remote { .. }) && writer.session().already_has(&req.event)
-            {
-                // Sent again after a lost acknowledgement: it is already saved.
-                if let Origin::Remote { reply, .. } = req.from {
-                    let _ = reply.send(Ok(writer.records()));
-                }
-                continue;
-            }
-            let result = writer.record(who, clock(), &req.event);
-            if let Ok(c) = &result {
-                let _ = out.send(std::sync::Arc::new((c.seq, req.event.clone())));
-            }
-            let sent = match (req.from, result) {
-                (Origin::Local, Ok(c)) => reply_tx.send(Reply::Saved {
-                    token: req.token,
-                    seq: c.seq,
-                    event: req.event,
-                }),
-                (Origin::Local, Err(e)) => reply_tx.send(Reply::Failed {
-                    token: req.token,
-                    error: error_text(&e),
-                }),
-                (Origin::Remote { reply, .. }, Ok(c)) => {
-                    let _ = reply.send(Ok(c.seq));
-                    reply_tx.send(Reply::Applied {
-                        seq: c.seq,
-                        event: req.event,
-                    })
-                }
-                (Origin::Remote { reply, .. }, Err(e)) => {
-                    let _ = reply.send(Err(error_text(&e)));
-                    Ok(())
-                }
-            };
-            if sent.is_err() {
-                break;
-            }
-        }
-        writer
-    });
-    (tx, reply_rx, ui, feed, handle)
-}
-
-fn error_text(e: &StoreError) -> String {
-    e.to_string().trim_start_matches("not saved: ").to_owned()
-}
 
 const CLOCK_CHECK: Duration = Duration::from_secs(5);
 
@@ -205,41 +60,6 @@ pub struct Options {
     pub sources: Vec<app::synthesis::Source>,
     /// Also listen on TCP here for note-takers on other laptops.
     pub lan: Option<std::net::SocketAddr>,
-}
-
-/// A session being hosted: the store thread that alone writes it, and the
-/// listeners through which other terminals join.
-pub struct Hosting {
-    /// The session clock the store stamps records with.
-    pub clock: std::sync::Arc<crate::clock::SessionClock>,
-    pub store: std_mpsc::Sender<Request>,
-    /// What the store (and joined terminals, through it) say to the screens.
-    pub replies: mpsc::UnboundedReceiver<Reply>,
-    pub listening: std::io::Result<crate::net::host::Listening>,
-    /// Gives the writer back once every sender is gone.
-    pub handle: std::thread::JoinHandle<Writer>,
-}
-
-/// Starts the store thread for `writer`, recording this terminal's events
-/// as `actor`, and listens for other terminals (on TCP too with `lan`).
-pub fn host(writer: Writer, actor: String, lan: Option<std::net::SocketAddr>) -> Hosting {
-    let dir = writer.dir().to_owned();
-    let floor = writer.last_record_time().unwrap_or_default();
-    let clock = std::sync::Arc::new(crate::clock::SessionClock::system(floor));
-    let store_clock = clock.clone();
-    let (store, replies, ui, feed, handle) = spawn_store(
-        writer,
-        actor,
-        std::sync::Arc::new(move || store_clock.now()),
-    );
-    let listening = crate::net::host::start(&dir, lan, store.clone(), feed, ui);
-    Hosting {
-        clock,
-        store,
-        replies,
-        listening,
-        handle,
-    }
 }
 
 /// Sets up the terminal, runs `body` on a single-threaded runtime, and puts

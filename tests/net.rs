@@ -5,9 +5,9 @@
 mod common;
 use common::*;
 use roundtable::domain::*;
+use roundtable::live::Reply;
 use roundtable::net::client::{self, JoinOptions, Proposals, Target};
 use roundtable::net::wire::Role;
-use roundtable::tui::Reply;
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};

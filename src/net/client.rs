@@ -5,7 +5,7 @@
 
 use super::wire::{self, FrameReader, FrameWriter, Knock, Role, ToClient, ToHost, WireError};
 use crate::domain::Event;
-use crate::tui::Reply;
+use crate::live::Reply;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use std::io::Write;

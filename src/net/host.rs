@@ -7,8 +7,8 @@ use super::wire::{
     self, FrameReader, FrameWriter, Knock, Role, ToClient, ToHost, WireError, WireResult,
 };
 use crate::domain::Event;
+use crate::live::{Feed, Origin, Reply, Request};
 use crate::store::journal::{self, JOURNAL};
-use crate::tui::{Feed, Origin, Reply, Request};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc as std_mpsc;

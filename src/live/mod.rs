@@ -1,0 +1,73 @@
+//! The running session, shared by the host's screens, its listeners and a
+//! joined terminal's link: what passes between them in this process (the
+//! store's answers, requests to record, the feed of saved records), and the
+//! one writer thread. Nothing here knows about the terminal.
+
+pub mod store_thread;
+
+use crate::domain::{Event, Session};
+
+pub use store_thread::{Hosting, host};
+
+/// What the live screens hear from the store, or from the host they joined.
+pub enum Reply {
+    /// This terminal's event is saved as record `seq`: apply it.
+    Saved {
+        token: u64,
+        seq: u64,
+        event: Event,
+    },
+    /// Someone else's event, saved as record `seq`: apply it.
+    Applied {
+        seq: u64,
+        event: Event,
+    },
+    /// A joined terminal's event is saved (its record comes as `Applied`).
+    Acked {
+        token: u64,
+        seq: u64,
+    },
+    Failed {
+        token: u64,
+        error: String,
+    },
+    /// Who is connected to this session from other terminals.
+    Peers(Vec<String>),
+    /// How other laptops join: the code and where (a new code after failures).
+    JoinCode {
+        code: String,
+        at: String,
+    },
+    /// A joined terminal's link to its host.
+    Link {
+        connected: bool,
+        text: String,
+    },
+    /// The store found the session it opened with was not the journal's
+    /// (a snapshot that did not match a full replay): show `session`
+    /// instead, if given, and tell the user `text`.
+    Corrected {
+        session: Option<Box<Session>>,
+        text: String,
+    },
+}
+
+/// Where a request came from, and so where its answer goes.
+pub enum Origin {
+    /// These screens: the answer is a [`Reply`].
+    Local,
+    /// A joined terminal, recorded under `actor`.
+    Remote {
+        actor: String,
+        reply: tokio::sync::oneshot::Sender<Result<u64, String>>,
+    },
+}
+
+pub struct Request {
+    pub token: u64,
+    pub event: Event,
+    pub from: Origin,
+}
+
+/// Every saved record, in order, for joined terminals.
+pub type Feed = tokio::sync::broadcast::Sender<std::sync::Arc<(u64, Event)>>;

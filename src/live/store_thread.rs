@@ -1,0 +1,126 @@
+//! The one writer: a thread that checks, appends and fsyncs every event,
+//! the host's own and those proposed by joined terminals, so typing never
+//! waits for the disk; and `host`, which starts it with the listeners.
+
+use super::{Feed, Origin, Reply, Request};
+use crate::domain::Timestamp;
+use crate::store::{StoreError, Writer};
+use std::sync::mpsc as std_mpsc;
+use tokio::sync::mpsc;
+
+/// Runs the writer on its own thread: each request is checked, appended and
+/// fsynced there, so typing never waits for the disk. Each saved record is
+/// also sent on the returned feed.
+fn spawn_store(
+    mut writer: Writer,
+    actor: String,
+    clock: std::sync::Arc<dyn Fn() -> Timestamp + Send + Sync>,
+) -> (
+    std_mpsc::Sender<Request>,
+    mpsc::UnboundedReceiver<Reply>,
+    mpsc::UnboundedSender<Reply>,
+    Feed,
+    std::thread::JoinHandle<Writer>,
+) {
+    let (tx, rx) = std_mpsc::channel::<Request>();
+    let (reply_tx, reply_rx) = mpsc::unbounded_channel();
+    let (feed, _) = tokio::sync::broadcast::channel(4096);
+    let ui = reply_tx.clone();
+    let out = feed.clone();
+    let handle = std::thread::spawn(move || {
+        // Nothing is written until the state opened from the snapshot is
+        // proven by a full replay (requests wait in the channel meanwhile).
+        if !writer.is_settled()
+            && let Some(text) = writer.settle()
+        {
+            let _ = reply_tx.send(Reply::Corrected {
+                session: Some(Box::new(writer.session().clone())),
+                text,
+            });
+        }
+        for req in rx {
+            let who = match &req.from {
+                Origin::Local => actor.as_str(),
+                Origin::Remote { actor, .. } => actor.as_str(),
+            };
+            if matches!(req.from, Origin::Remote { .. }) && writer.session().already_has(&req.event)
+            {
+                // Sent again after a lost acknowledgement: it is already saved.
+                if let Origin::Remote { reply, .. } = req.from {
+                    let _ = reply.send(Ok(writer.records()));
+                }
+                continue;
+            }
+            let result = writer.record(who, clock(), &req.event);
+            if let Ok(c) = &result {
+                let _ = out.send(std::sync::Arc::new((c.seq, req.event.clone())));
+            }
+            let sent = match (req.from, result) {
+                (Origin::Local, Ok(c)) => reply_tx.send(Reply::Saved {
+                    token: req.token,
+                    seq: c.seq,
+                    event: req.event,
+                }),
+                (Origin::Local, Err(e)) => reply_tx.send(Reply::Failed {
+                    token: req.token,
+                    error: error_text(&e),
+                }),
+                (Origin::Remote { reply, .. }, Ok(c)) => {
+                    let _ = reply.send(Ok(c.seq));
+                    reply_tx.send(Reply::Applied {
+                        seq: c.seq,
+                        event: req.event,
+                    })
+                }
+                (Origin::Remote { reply, .. }, Err(e)) => {
+                    let _ = reply.send(Err(error_text(&e)));
+                    Ok(())
+                }
+            };
+            if sent.is_err() {
+                break;
+            }
+        }
+        writer
+    });
+    (tx, reply_rx, ui, feed, handle)
+}
+
+fn error_text(e: &StoreError) -> String {
+    e.to_string().trim_start_matches("not saved: ").to_owned()
+}
+
+/// A session being hosted: the store thread that alone writes it, and the
+/// listeners through which other terminals join.
+pub struct Hosting {
+    /// The session clock the store stamps records with.
+    pub clock: std::sync::Arc<crate::clock::SessionClock>,
+    pub store: std_mpsc::Sender<Request>,
+    /// What the store (and joined terminals, through it) say to the screens.
+    pub replies: mpsc::UnboundedReceiver<Reply>,
+    pub listening: std::io::Result<crate::net::host::Listening>,
+    /// Gives the writer back once every sender is gone.
+    pub handle: std::thread::JoinHandle<Writer>,
+}
+
+/// Starts the store thread for `writer`, recording this terminal's events
+/// as `actor`, and listens for other terminals (on TCP too with `lan`).
+pub fn host(writer: Writer, actor: String, lan: Option<std::net::SocketAddr>) -> Hosting {
+    let dir = writer.dir().to_owned();
+    let floor = writer.last_record_time().unwrap_or_default();
+    let clock = std::sync::Arc::new(crate::clock::SessionClock::system(floor));
+    let store_clock = clock.clone();
+    let (store, replies, ui, feed, handle) = spawn_store(
+        writer,
+        actor,
+        std::sync::Arc::new(move || store_clock.now()),
+    );
+    let listening = crate::net::host::start(&dir, lan, store.clone(), feed, ui);
+    Hosting {
+        clock,
+        store,
+        replies,
+        listening,
+        handle,
+    }
+}
