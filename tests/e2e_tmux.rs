@@ -122,6 +122,22 @@ impl Tmux {
         self.tmux(&["capture-pane", "-p", "-t", "t"])
     }
 
+    /// Waits until the screen satisfies `ready` (a frame can be caught
+    /// half drawn), or fails saying `what` showing the screen.
+    fn wait_until(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if ready(&s) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                panic!("waited 15 s for {what}; the screen shows:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Waits until the screen shows `text`, or fails showing the screen.
     fn wait_for(&self, text: &str) -> String {
         let start = Instant::now();
@@ -442,15 +458,16 @@ fn review_scrubs_back_before_the_first_vote_and_forward_to_the_end() {
     t.keys(&["Enter"]);
     t.wait_for("Record 136 of 136");
     t.keys(&["4"]);
-    let end = t.wait_for("Votes — as it stood at record 136");
-    assert!(end.contains("v1 · resonance 1-5 · closed"), "{end}");
     let bars = |screen: &str| {
         screen
             .lines()
             .filter(|l| l.starts_with("│5 █") || l.starts_with("│3 █"))
             .count()
     };
-    assert_eq!(bars(&end), 2, "v1's result bars are shown:\n{end}");
+    let end = t.wait_until("v1's two result bars", |s| {
+        s.contains("Votes — as it stood at record 136") && bars(s) == 2
+    });
+    assert!(end.contains("v1 · resonance 1-5 · closed"), "{end}");
     // Back to the record just before the first vote opened.
     let first_vote = std::str::from_utf8(&journal)
         .unwrap()
@@ -475,9 +492,10 @@ fn review_scrubs_back_before_the_first_vote_and_forward_to_the_end() {
         .unwrap()
         .to_owned();
     t.keys(&["End"]);
-    let again = t.wait_for("Record 136 of 136");
+    let again = t.wait_until("the results back at the end", |s| {
+        s.contains("Record 136 of 136") && bars(s) == 2
+    });
     assert!(again.contains("v1 · resonance 1-5 · closed"), "{again}");
-    assert_eq!(bars(&again), 2, "the results are back:\n{again}");
     t.keys(&["q"]);
     assert_eq!(
         std::fs::read(ex.join("journal.ron")).unwrap(),
