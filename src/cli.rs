@@ -1,8 +1,10 @@
-//! The command line.
+//! The command line: arguments in, text out. What each command does lives
+//! in `ops` (shared with the picker and the live screens), `tui` (the
+//! full-screen programs) and `summary` (the plain-text account of a session).
 
-use crate::demo;
-use crate::domain::{Event, InterpretationStatus, Session, Timestamp};
-use crate::store::template::{self, list_templates, load_participants, load_template};
+use crate::domain::{InterpretationStatus, Session};
+use crate::ops::{self, OpsError};
+use crate::store::template::{list_templates, load_participants};
 use crate::store::{self, StoreError, Writer};
 use crate::summary;
 use crate::ui::ThemeName;
@@ -15,12 +17,22 @@ use std::path::{Path, PathBuf};
 pub enum Failure {
     #[error("{0}")]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    Ops(#[from] OpsError),
     /// Writing the output failed (for instance a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[from] io::Error),
-    /// A problem already worded for the user.
+    /// The full-screen program could not run, or stopped on an error.
     #[error("{0}")]
-    Message(String),
+    Screen(io::Error),
+    /// A keymap file that cannot be used; the message names the file and line.
+    #[error("{0}")]
+    Keymap(String),
+    #[error(
+        "`{0}` is full-screen and needs a terminal; its input or output is redirected. \
+         `list`, `show`, `verify` and `export` work without one."
+    )]
+    NeedsTerminal(&'static str),
 }
 
 #[derive(Debug, Parser)]
@@ -208,65 +220,28 @@ pub struct Look {
     pub actor: String,
 }
 
-/// Finds a session by path or by folder name under the sessions folder.
-pub fn resolve(sessions: &Path, name: &str) -> Result<PathBuf, StoreError> {
-    let direct = PathBuf::from(name);
-    if direct.join(store::journal::JOURNAL).exists() {
-        return Ok(direct);
-    }
-    let dir = sessions.join(name);
-    if dir.join(store::journal::JOURNAL).exists() {
-        return Ok(dir);
-    }
-    Err(StoreError::Invalid {
-        path: dir,
-        reason: format!(
-            "there is no session `{name}` here (no journal.ron); `roundtable list` shows the sessions in {}",
-            sessions.display()
-        ),
-    })
-}
-
-pub fn now() -> Timestamp {
-    let ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
-    Timestamp::from_unix_millis(ms)
-}
-
-/// A folder name from a date and a title: `2026-03-14-cag-findings`.
-pub fn slug(date: &str, title: &str) -> String {
-    let mut s = String::from(date);
-    let mut dash = true;
-    for c in title.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            if dash {
-                s.push('-');
-            }
-            s.push(c);
-            dash = false;
-        } else {
-            dash = true;
-        }
-        if s.len() >= 60 {
-            break;
+impl From<Format> for ops::export::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Md => ops::export::Format::Md,
+            Format::Html => ops::export::Format::Html,
+            Format::Csv => ops::export::Format::Csv,
+            Format::Qdpx => ops::export::Format::Qdpx,
         }
     }
-    s
 }
 
 /// Runs a command; the error is a message for the user. Returns the exit code.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Failure> {
+    let sessions = &cli.sessions;
     let Some(command) = cli.command else {
-        need_terminal("roundtable")?;
-        return crate::picker::run(&cli.sessions, out);
+        return pick_and_run(sessions, out);
     };
     match command {
         Command::DebugHost { session, lan } => {
-            let dir = resolve(&cli.sessions, &session)?;
-            let (writer, _) = Writer::open(&dir, now())?;
-            crate::tui::host_headless(writer, lan)?;
+            let dir = ops::locate::resolve(sessions, &session)?;
+            let (writer, _) = Writer::open(&dir, ops::locate::now())?;
+            crate::tui::host_headless(writer, lan).map_err(Failure::Screen)?;
             Ok(0)
         }
         Command::DebugJoin {
@@ -275,15 +250,17 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             name,
             outbox,
         } => {
-            let (target, _) = join_target(&cli.sessions, &target, code)?;
+            let (target, _) = ops::join::join_target(sessions, &target, code)?;
             crate::tui::join_headless(crate::net::client::JoinOptions {
                 target,
                 name,
                 role: crate::net::wire::Role::NoteTaker,
                 outbox,
-            })?;
+            })
+            .map_err(Failure::Screen)?;
             Ok(0)
         }
+        Command::DebugAppend { session } => debug_append(sessions, &session, out),
         Command::Join {
             target,
             code,
@@ -293,31 +270,28 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             theme,
             keymap,
         } => {
-            let look = Look {
-                theme,
-                keymap,
-                actor: name.clone(),
-            };
-            let keymap = load_keymap(&look)?;
-            let (target, label) = join_target(&cli.sessions, &target, code)?;
-            let outbox = outbox.unwrap_or_else(|| default_outbox(&label, &name));
+            let keymap = load_keymap(keymap.as_deref())?;
+            let (target, label) = ops::join::join_target(sessions, &target, code)?;
+            let outbox = outbox.unwrap_or_else(|| ops::join::default_outbox(&label, &name));
             need_terminal("roundtable join")?;
+            let role = if viewer {
+                crate::net::wire::Role::Viewer
+            } else {
+                crate::net::wire::Role::NoteTaker
+            };
             crate::tui::join(
                 crate::net::client::JoinOptions {
                     target,
                     name,
-                    role: if viewer {
-                        crate::net::wire::Role::Viewer
-                    } else {
-                        crate::net::wire::Role::NoteTaker
-                    },
+                    role,
                     outbox,
                 },
                 crate::tui::JoinScreen {
-                    theme: crate::ui::Theme::new(look.theme),
+                    theme: crate::ui::Theme::new(theme),
                     keymap,
                 },
-            )?;
+            )
+            .map_err(Failure::Screen)?;
             Ok(0)
         }
         Command::Run {
@@ -328,19 +302,18 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
         } => {
             // What can fail is checked before anything is created; a session
             // already open elsewhere is reported before a missing terminal.
-            let keymap = load_keymap(&look)?;
+            let keymap = load_keymap(look.keymap.as_deref())?;
             let dir = match (session, demo) {
                 (_, true) => {
                     need_terminal("roundtable run")?;
-                    rehearsal(&cli.sessions, out)?
+                    let dir = ops::create::rehearsal(sessions)?;
+                    writeln!(out, "Created {} for a rehearsal.", dir.display())?;
+                    dir
                 }
-                (Some(name), false) => resolve(&cli.sessions, &name)?,
-                (None, false) => {
-                    need_terminal("roundtable")?;
-                    return crate::picker::run(&cli.sessions, out);
-                }
+                (Some(name), false) => ops::locate::resolve(sessions, &name)?,
+                (None, false) => return pick_and_run(sessions, out),
             };
-            let (writer, warnings) = Writer::open(&dir, now())?;
+            let (writer, warnings) = Writer::open(&dir, ops::locate::now())?;
             need_terminal("roundtable run")?;
             run_tui(writer, warnings, look, keymap, Vec::new(), lan)
         }
@@ -355,14 +328,14 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
                 Some(p) => load_participants(&p)?,
                 None => Vec::new(),
             };
-            let spec = NewSession {
+            let spec = ops::create::NewSession {
                 template: &template,
                 title: &title,
                 focus: &focus,
                 facilitator: &facilitator,
                 participants: people,
             };
-            let (dir, w, t) = new_session(&cli.sessions, spec, None)?;
+            let (dir, w, t) = ops::create::new_session(sessions, spec, None)?;
             writeln!(
                 out,
                 "Created {} ({} stages, {} planned minutes, {} participants).",
@@ -374,57 +347,18 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             Ok(0)
         }
         Command::List => {
-            let sessions = summary::list_sessions(&cli.sessions)?;
-            if sessions.is_empty() {
-                writeln!(out, "No sessions in {}.", cli.sessions.display())?;
+            let lines = summary::list_sessions(sessions)?;
+            if lines.is_empty() {
+                writeln!(out, "No sessions in {}.", sessions.display())?;
             }
-            for line in sessions {
+            for line in lines {
                 writeln!(out, "{line}")?;
             }
             Ok(0)
         }
-        Command::Verify { session } => {
-            let dir = resolve(&cli.sessions, &session)?;
-            let v = store::verify(&dir)?;
-            for n in &v.notes {
-                writeln!(out, "note: {n}")?;
-            }
-            match v.failure {
-                None if v.snapshot_mismatch.is_some() => {
-                    let why = v.snapshot_mismatch.unwrap_or_default();
-                    writeln!(out, "FAILED: {}", crate::safe::line(&why))?;
-                    writeln!(
-                        out,
-                        "The journal itself is sound: {} records, head hash {}. \
-                         The snapshot is only a cache and is never believed over the journal: \
-                         `roundtable run` rewrites it, or delete it.",
-                        v.records, v.head
-                    )?;
-                    Ok(1)
-                }
-                None => {
-                    writeln!(
-                        out,
-                        "ok: {} — {} records, head hash {}",
-                        dir.display(),
-                        v.records,
-                        v.head
-                    )?;
-                    Ok(0)
-                }
-                Some(p) => {
-                    writeln!(out, "FAILED: {p}")?;
-                    writeln!(
-                        out,
-                        "{} records before it are sound; last good hash {}",
-                        v.records, v.head
-                    )?;
-                    Ok(1)
-                }
-            }
-        }
+        Command::Verify { session } => verify(&ops::locate::resolve(sessions, &session)?, out),
         Command::Templates => {
-            for (name, t) in list_templates(&cli.sessions)? {
+            for (name, t) in list_templates(sessions)? {
                 match t {
                     Ok(t) => writeln!(
                         out,
@@ -438,31 +372,19 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             }
             Ok(0)
         }
-        Command::Show { session } => {
-            let dir = resolve(&cli.sessions, &session)?;
-            let r = store::open_read_only(&dir)?;
-            for w in &r.warnings {
-                writeln!(err, "warning: {w}")?;
-            }
-            if let Some(d) = &r.damage {
-                writeln!(
-                    err,
-                    "warning: {d}\nShowing the session up to record {}.",
-                    r.records
-                )?;
-            }
-            write!(out, "{}", summary::render(&r.session))?;
-            writeln!(out, "\n{} records, head hash {}", r.records, r.head)?;
-            Ok(0)
-        }
+        Command::Show { session } => show(&ops::locate::resolve(sessions, &session)?, out, err),
         Command::Export {
             session,
             format,
             out: dest,
             names,
         } => {
-            let dir = resolve(&cli.sessions, &session)?;
-            for path in export(&dir, format, dest, names, err)? {
+            let dir = ops::locate::resolve(sessions, &session)?;
+            let done = ops::export::export(&dir, format.into(), dest, names)?;
+            for w in &done.warnings {
+                writeln!(err, "warning: {w}")?;
+            }
+            for path in done.files {
                 writeln!(out, "Wrote {}", path.display())?;
             }
             Ok(0)
@@ -475,40 +397,26 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             look,
         } => {
             need_terminal("roundtable synthesise")?;
-            let keymap = load_keymap(&look)?;
-            let (writer, warnings, loaded) =
-                open_workspace(&cli.sessions, &sources, into, title, focus, &look.actor)?;
+            let keymap = load_keymap(look.keymap.as_deref())?;
+            let (writer, warnings, loaded) = ops::workspace::open_workspace(
+                sessions,
+                &sources,
+                into,
+                title,
+                focus,
+                &look.actor,
+            )?;
             run_tui(writer, warnings, look, keymap, loaded, None)
         }
         Command::Review { session, theme } => {
             need_terminal("roundtable review")?;
             let dir = match session {
-                Some(name) => Some(resolve(&cli.sessions, &name)?),
+                Some(name) => Some(ops::locate::resolve(sessions, &name)?),
                 None => None,
             };
-            crate::review::run(&cli.sessions, dir, crate::ui::Theme::new(theme))?;
+            crate::tui::review(sessions, dir, crate::ui::Theme::new(theme))
+                .map_err(Failure::Screen)?;
             Ok(0)
-        }
-        Command::DebugAppend { session } => {
-            let dir = resolve(&cli.sessions, &session)?;
-            let (mut w, _) = Writer::open(&dir, now())?;
-            w.snapshot_every = 0;
-            loop {
-                let n = w.session().statements.len() + 1;
-                let event = Event::StatementAdded {
-                    id: crate::domain::StatementId::new(format!("st{n}")),
-                    kind: crate::domain::StatementKind::Quote,
-                    speaker: crate::domain::Speaker::Group,
-                    stage: None,
-                    text: format!("statement {n}, written as fast as the disk allows"),
-                    tags: Vec::new(),
-                    captured_by: "crash-test".into(),
-                    at: now(),
-                };
-                let c = w.record("crash-test", now(), &event)?;
-                writeln!(out, "{} st{n}", c.seq)?;
-                out.flush()?;
-            }
         }
         Command::Generate {
             out: dest,
@@ -516,32 +424,10 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             rounds,
             concepts,
             records,
-        } => {
-            let start = std::time::Instant::now();
-            let g = crate::generate::write(
-                &dest,
-                crate::generate::Spec {
-                    statements,
-                    rounds,
-                    concepts,
-                    records,
-                },
-            )?;
-            writeln!(
-                out,
-                "Wrote {}: {} records, {} statements, {} rounds, {} concepts in {:.1} s",
-                dest.display(),
-                g.records,
-                g.session.statements.len(),
-                g.session.rounds.len(),
-                g.session.concepts.len(),
-                start.elapsed().as_secs_f64()
-            )?;
-            Ok(0)
-        }
+        } => generate(&dest, statements, rounds, concepts, records, out),
         Command::Demo { out: dest } => {
-            let dir = dest.unwrap_or_else(|| cli.sessions.join(demo::EXAMPLE));
-            let w = demo::write_example(&dir)?;
+            let dir = dest.unwrap_or_else(|| sessions.join(crate::demo::EXAMPLE));
+            let w = crate::demo::write_example(&dir)?;
             let s: &Session = w.session();
             let agreed = s
                 .interpretations
@@ -562,91 +448,154 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
     }
 }
 
-/// Opens `dir` for writing and runs the live screens on it.
-pub fn run_live(dir: &Path, look: Look) -> Result<i32, Failure> {
-    need_terminal("roundtable run")?;
-    let keymap = load_keymap(&look)?;
-    let (writer, warnings) = Writer::open(dir, now())?;
+/// `verify`: every record checked; exit 1 on any failure.
+fn verify(dir: &Path, out: &mut dyn Write) -> Result<i32, Failure> {
+    let v = store::verify(dir)?;
+    for n in &v.notes {
+        writeln!(out, "note: {n}")?;
+    }
+    match (v.failure, v.snapshot_mismatch) {
+        (None, Some(why)) => {
+            writeln!(out, "FAILED: {}", crate::safe::line(&why))?;
+            writeln!(
+                out,
+                "The journal itself is sound: {} records, head hash {}. \
+                 The snapshot is only a cache and is never believed over the journal: \
+                 `roundtable run` rewrites it, or delete it.",
+                v.records, v.head
+            )?;
+            Ok(1)
+        }
+        (None, None) => {
+            writeln!(
+                out,
+                "ok: {} — {} records, head hash {}",
+                dir.display(),
+                v.records,
+                v.head
+            )?;
+            Ok(0)
+        }
+        (Some(p), _) => {
+            writeln!(out, "FAILED: {p}")?;
+            writeln!(
+                out,
+                "{} records before it are sound; last good hash {}",
+                v.records, v.head
+            )?;
+            Ok(1)
+        }
+    }
+}
+
+/// `show`: a readable account of the session, replayed from its journal.
+fn show(dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Failure> {
+    let r = store::open_read_only(dir)?;
+    for w in &r.warnings {
+        writeln!(err, "warning: {w}")?;
+    }
+    if let Some(d) = &r.damage {
+        writeln!(
+            err,
+            "warning: {d}\nShowing the session up to record {}.",
+            r.records
+        )?;
+    }
+    write!(out, "{}", summary::render(&r.session))?;
+    writeln!(out, "\n{} records, head hash {}", r.records, r.head)?;
+    Ok(0)
+}
+
+/// `generate` (hidden): a large session for the benchmarks.
+fn generate(
+    dest: &Path,
+    statements: usize,
+    rounds: usize,
+    concepts: usize,
+    records: usize,
+    out: &mut dyn Write,
+) -> Result<i32, Failure> {
+    let start = std::time::Instant::now();
+    let g = crate::generate::write(
+        dest,
+        crate::generate::Spec {
+            statements,
+            rounds,
+            concepts,
+            records,
+        },
+    )?;
+    writeln!(
+        out,
+        "Wrote {}: {} records, {} statements, {} rounds, {} concepts in {:.1} s",
+        dest.display(),
+        g.records,
+        g.session.statements.len(),
+        g.session.rounds.len(),
+        g.session.concepts.len(),
+        start.elapsed().as_secs_f64()
+    )?;
+    Ok(0)
+}
+
+/// `debug-append` (hidden, for the crash tests): statements as fast as the
+/// disk allows, each sequence number printed only after its record is synced.
+fn debug_append(sessions: &Path, session: &str, out: &mut dyn Write) -> Result<i32, Failure> {
+    use crate::domain::{Event, Speaker, StatementId, StatementKind};
+    let dir = ops::locate::resolve(sessions, session)?;
+    let (mut w, _) = Writer::open(&dir, ops::locate::now())?;
+    w.snapshot_every = 0;
+    loop {
+        let n = w.session().statements.len() + 1;
+        let event = Event::StatementAdded {
+            id: StatementId::new(format!("st{n}")),
+            kind: StatementKind::Quote,
+            speaker: Speaker::Group,
+            stage: None,
+            text: format!("statement {n}, written as fast as the disk allows"),
+            tags: Vec::new(),
+            captured_by: "crash-test".into(),
+            at: ops::locate::now(),
+        };
+        let c = w.record("crash-test", ops::locate::now(), &event)?;
+        writeln!(out, "{} st{n}", c.seq)?;
+        out.flush()?;
+    }
+}
+
+/// The picker (`roundtable` alone): choose or create a session, then run it.
+fn pick_and_run(sessions: &Path, out: &mut dyn Write) -> Result<i32, Failure> {
+    need_terminal("roundtable")?;
+    let Some(dir) = crate::tui::pick(sessions).map_err(Failure::Screen)? else {
+        return Ok(0);
+    };
+    writeln!(out, "Opening {}", dir.display())?;
+    let look = Look {
+        theme: ThemeName::HighContrast,
+        keymap: None,
+        actor: "facilitator".into(),
+    };
+    let keymap = load_keymap(None)?;
+    let (writer, warnings) = Writer::open(&dir, ops::locate::now())?;
     run_tui(writer, warnings, look, keymap, Vec::new(), None)
 }
 
 /// The user's key bindings (`--keymap`, or the config folder's `keymap.ron`).
-fn load_keymap(look: &Look) -> Result<crate::app::keymap::Keymap, Failure> {
-    let path = look
-        .keymap
-        .clone()
+fn load_keymap(path: Option<&Path>) -> Result<crate::app::keymap::Keymap, Failure> {
+    let path = path
+        .map(Path::to_owned)
         .or_else(crate::app::keymap::default_path);
     // The message already names the file and line.
-    crate::app::keymap::Keymap::load(path.as_deref()).map_err(Failure::Message)
-}
-
-/// Where `join` connects: a local session's socket, or HOST:PORT with a
-/// code. Also what to call it in the outbox file's name.
-fn join_target(
-    sessions: &Path,
-    target: &str,
-    code: Option<String>,
-) -> Result<(crate::net::client::Target, String), Failure> {
-    use crate::net::client::Target;
-    if let Ok(dir) = resolve(sessions, target) {
-        let socket = dir.join(crate::net::host::SOCKET);
-        if code.is_some() {
-            return Err(Failure::Message(
-                "--code is for joining another laptop (HOST:PORT); a session on this computer needs none".into(),
-            ));
-        }
-        if !socket.exists() {
-            return Err(Failure::Message(format!(
-                "{} is not running (there is no {}); start it with `roundtable run` first",
-                dir.display(),
-                socket.display()
-            )));
-        }
-        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
-        return Ok((Target::Unix(socket), name.unwrap_or_default()));
-    }
-    match code {
-        Some(code) if target.contains(':') => Ok((
-            Target::Tcp {
-                addr: target.to_owned(),
-                code,
-            },
-            target.to_owned(),
-        )),
-        Some(_) => Err(Failure::Message(format!(
-            "`{target}` is neither a session here nor HOST:PORT"
-        ))),
-        None => Err(Failure::Message(format!(
-            "there is no session `{target}` here; to join another laptop give HOST:PORT and --code"
-        ))),
-    }
-}
-
-/// `~/.local/state/roundtable/outbox-TARGET-NAME.ron` (or under $XDG_STATE_HOME).
-fn default_outbox(target: &str, name: &str) -> PathBuf {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
-        .unwrap_or_else(std::env::temp_dir);
-    let safe = |s: &str| -> String {
-        s.chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect()
-    };
-    base.join("roundtable")
-        .join(format!("outbox-{}-{}.ron", safe(target), safe(name)))
+    crate::app::keymap::Keymap::load(path.as_deref()).map_err(Failure::Keymap)
 }
 
 /// The full-screen commands need a terminal on both ends.
-pub fn need_terminal(command: &str) -> Result<(), Failure> {
+pub fn need_terminal(command: &'static str) -> Result<(), Failure> {
     use std::io::IsTerminal;
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
         Ok(())
     } else {
-        Err(Failure::Message(format!(
-            "`{command}` is full-screen and needs a terminal; its input or output is redirected. \
-             `list`, `show`, `verify` and `export` work without one."
-        )))
+        Err(Failure::NeedsTerminal(command))
     }
 }
 
@@ -656,7 +605,7 @@ fn run_tui(
     warnings: Vec<String>,
     look: Look,
     keymap: crate::app::keymap::Keymap,
-    sources: Vec<crate::app::synthesis::Source>,
+    sources: Vec<ops::workspace::Source>,
     lan: Option<std::net::SocketAddr>,
 ) -> Result<i32, Failure> {
     crate::tui::run(
@@ -669,266 +618,7 @@ fn run_tui(
             sources,
             lan,
         },
-    )?;
+    )
+    .map_err(Failure::Screen)?;
     Ok(0)
-}
-
-/// What a new session starts with.
-pub struct NewSession<'a> {
-    pub template: &'a str,
-    pub title: &'a str,
-    pub focus: &'a str,
-    pub facilitator: &'a str,
-    pub participants: Vec<crate::domain::Participant>,
-}
-
-/// Creates a session folder from a template: `SessionCreated`, the stages,
-/// the participants. The folder is named from the date and the title unless
-/// `folder` says otherwise.
-pub fn new_session(
-    sessions: &Path,
-    spec: NewSession,
-    folder: Option<String>,
-) -> Result<(PathBuf, Writer, template::Template), Failure> {
-    let path = template::template_path(sessions, spec.template);
-    if !path.exists() {
-        let known: Vec<String> = list_templates(sessions)?
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect();
-        return Err(Failure::Store(StoreError::Invalid {
-            path,
-            reason: format!("no such template; known templates: {}", known.join(", ")),
-        }));
-    }
-    let t = load_template(&path)?;
-    let now = now();
-    let mut events = vec![Event::SessionCreated {
-        title: spec.title.to_owned(),
-        focus: spec.focus.to_owned(),
-        facilitator: spec.facilitator.to_owned(),
-        created: now,
-        template: Some(spec.template.to_owned()),
-    }];
-    events.extend(t.stage_events());
-    events.extend(
-        spec.participants
-            .into_iter()
-            .map(|participant| Event::ParticipantAdded { participant }),
-    );
-    let dir = sessions.join(folder.unwrap_or_else(|| slug(&now.date(), spec.title)));
-    let w = Writer::create(&dir, "facilitator", now, &events)?;
-    w.snapshot()?;
-    Ok((dir, w, t))
-}
-
-/// A fresh session from the CAG template with eight demo participants, so a
-/// workshop can be tried without touching the shipped example.
-fn rehearsal(sessions: &Path, out: &mut dyn Write) -> Result<PathBuf, Failure> {
-    use crate::domain::{Participant, ParticipantId, Role};
-    let roles = [
-        Role::ServiceUser,
-        Role::ServiceUser,
-        Role::UnpaidCarer,
-        Role::UnpaidCarer,
-        Role::Staff,
-        Role::Staff,
-        Role::Volunteer,
-        Role::CommunityRepresentative,
-    ];
-    let participants = roles
-        .into_iter()
-        .enumerate()
-        .map(|(i, role)| Participant {
-            id: ParticipantId::new(format!("P{}", i + 1)),
-            role,
-            sector: None,
-            level: None,
-            real_name: None,
-            consent: true,
-        })
-        .collect();
-    let base = slug(&now().date(), "rehearsal");
-    let mut folder = base.clone();
-    let mut n = 1;
-    while sessions.join(&folder).exists() {
-        n += 1;
-        folder = format!("{base}-{n}");
-    }
-    let spec = NewSession {
-        template: "cag-roundtable",
-        title: "Rehearsal: CAG roundtable",
-        focus: "What do our early findings about leaving hospital with dementia mean to the people who live it?",
-        facilitator: "facilitator",
-        participants,
-    };
-    let (dir, w, _) = new_session(sessions, spec, Some(folder))?;
-    drop(w);
-    writeln!(out, "Created {} for a rehearsal.", dir.display())?;
-    Ok(dir)
-}
-
-/// Writes an export of the session in `dir`; returns the files written.
-/// Every file is written atomically; the journal is only read.
-pub fn export(
-    dir: &Path,
-    format: Format,
-    dest: Option<PathBuf>,
-    names: bool,
-    err: &mut dyn Write,
-) -> Result<Vec<PathBuf>, Failure> {
-    use crate::export::{Privacy, Source, csv, html, markdown, qdpx, report};
-    use crate::store::fsutil::write_atomic;
-    let r = store::open_read_only(dir)?;
-    for w in &r.warnings {
-        writeln!(err, "warning: {w}")?;
-    }
-    if let Some(d) = &r.damage {
-        writeln!(
-            err,
-            "warning: {d}\nExporting the session up to record {}.",
-            r.records
-        )?;
-    }
-    let src = Source::from_read_only(&r);
-    let privacy = Privacy { names };
-    let exports = dir.join("exports");
-    // `--out` may name a file, or a folder (one that exists, or any path
-    // ending in `/`) to put the usual file names in.
-    let into_folder = dest.as_ref().is_some_and(|d| {
-        d.is_dir()
-            || d.as_os_str()
-                .to_string_lossy()
-                .ends_with(std::path::MAIN_SEPARATOR)
-    });
-    let file = |ext: &str| {
-        let name = format!("{}.{ext}", src.name);
-        match &dest {
-            Some(d) if into_folder => d.join(name),
-            Some(d) => d.clone(),
-            None => exports.join(name),
-        }
-    };
-    let ensure_parent = |p: &Path| -> Result<(), Failure> {
-        if let Some(parent) = p.parent().filter(|p| !p.as_os_str().is_empty()) {
-            crate::store::fsutil::create_private_dir_all(parent)?;
-        }
-        Ok(())
-    };
-    let outputs: Vec<(PathBuf, Vec<u8>)> = match format {
-        Format::Md => vec![(
-            file("md"),
-            markdown::render(&report::build(&src, privacy)).into_bytes(),
-        )],
-        Format::Html => vec![(
-            file("html"),
-            html::render(&report::build(&src, privacy)).into_bytes(),
-        )],
-        Format::Qdpx => vec![(file("qdpx"), qdpx::archive(&src, privacy)?)],
-        Format::Csv => {
-            let folder = dest.clone().unwrap_or_else(|| exports.join("csv"));
-            vec![
-                (
-                    folder.join("statements.csv"),
-                    csv::statements(&r.session, privacy).into_bytes(),
-                ),
-                (
-                    folder.join("ballots.csv"),
-                    csv::ballots(&r.session).into_bytes(),
-                ),
-                (
-                    folder.join("stages.csv"),
-                    csv::stages(&r.session).into_bytes(),
-                ),
-            ]
-        }
-    };
-    let mut written = Vec::new();
-    for (path, bytes) in outputs {
-        ensure_parent(&path)?;
-        write_atomic(&path, &bytes)?;
-        written.push(path);
-    }
-    Ok(written)
-}
-
-/// Opens (or creates) a cross-session workspace over `sources`: its own
-/// folder and journal, with each source recorded by `SourceAdded` and loaded
-/// read-only. Sources are never written.
-pub fn open_workspace(
-    sessions: &Path,
-    sources: &[String],
-    into: Option<String>,
-    title: Option<String>,
-    focus: Option<String>,
-    actor: &str,
-) -> Result<(Writer, Vec<String>, Vec<crate::app::synthesis::Source>), Failure> {
-    let mut dirs = Vec::new();
-    for name in sources {
-        dirs.push(resolve(sessions, name)?);
-    }
-    let folder_name = |d: &PathBuf| {
-        d.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
-    let default_name = match dirs.len() {
-        1 => format!("synthesis-{}", folder_name(&dirs[0])),
-        n => format!("synthesis-{}-and-{}-more", folder_name(&dirs[0]), n - 1),
-    };
-    let dir = sessions.join(into.unwrap_or(default_name));
-    let now = now();
-    let (mut writer, warnings) = if dir.join(store::journal::JOURNAL).exists() {
-        Writer::open(&dir, now)?
-    } else {
-        let mut titles = Vec::new();
-        for d in &dirs {
-            titles.push(store::open_read_only(d)?.session.title().to_owned());
-        }
-        let created = Event::SessionCreated {
-            title: title.unwrap_or_else(|| {
-                format!("Cross-case synthesis: {}", titles.join(" · "))
-                    .chars()
-                    .take(300)
-                    .collect()
-            }),
-            focus: focus.unwrap_or_else(|| "What do these sessions say together?".into()),
-            facilitator: actor.to_owned(),
-            created: now,
-            template: None,
-        };
-        (Writer::create(&dir, actor, now, &[created])?, Vec::new())
-    };
-    // Each source not yet in the workspace is added under the next free key.
-    for d in &dirs {
-        let name = folder_name(d);
-        if writer.session().sources.values().any(|s| s.session == name) {
-            continue;
-        }
-        let r = store::open_read_only(d)?;
-        let key = (b'A'..=b'Z')
-            .map(|c| (c as char).to_string())
-            .find(|k| !writer.session().sources.contains_key(k))
-            .ok_or_else(|| StoreError::Invalid {
-                path: dir.clone(),
-                reason: "a workspace takes at most 26 sources".into(),
-            })?;
-        let event = Event::SourceAdded {
-            key,
-            session: name,
-            title: r.session.title().to_owned(),
-            head: r.head.clone(),
-            statements: r.session.statements.keys().cloned().collect(),
-        };
-        writer.record(actor, now, &event)?;
-    }
-    let mut loaded = Vec::new();
-    for (key, src) in &writer.session().sources {
-        let r = store::open_read_only(&sessions.join(&src.session))?;
-        loaded.push(crate::app::synthesis::Source {
-            key: key.clone(),
-            session: r.session,
-        });
-    }
-    Ok((writer, warnings, loaded))
 }

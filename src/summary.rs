@@ -3,42 +3,36 @@
 
 use crate::domain::time::mmss;
 use crate::domain::{Session, StageState};
-use crate::store::{self, StoreError};
+use crate::store::StoreError;
 use std::fmt::Write;
 use std::path::Path;
 
 /// One line per session folder: date, title, counts, focus; damaged ones say so.
 pub fn list_sessions(sessions: &Path) -> Result<Vec<String>, StoreError> {
-    let dirs = store::session_dirs(sessions)?;
     let mut out = Vec::new();
-    for dir in dirs {
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        match store::open_read_only(&dir) {
-            Ok(r) => {
-                let s = &r.session;
-                let date = s.info().map(|i| i.created.date()).unwrap_or_default();
-                let mut line = format!(
-                    "{date}  {name}\n            {}\n            focus: {}\n            {} participants, {} statements, {} votes, {} interpretations, {} records",
-                    s.title(),
-                    s.focus(),
-                    s.participants.len(),
-                    s.statements.len(),
-                    s.rounds.len(),
-                    s.interpretations.len(),
-                    r.records
-                );
-                if let Some(d) = r.damage {
-                    let _ = write!(line, "\n            DAMAGED: {d}");
-                }
-                out.push(line);
-            }
-            Err(e) => out.push(format!(
+    for c in crate::ops::catalog::catalog(sessions)? {
+        let name = &c.name;
+        if let Some(e) = &c.unreadable {
+            out.push(format!(
                 "????-??-??  {name}\n            cannot be read: {e}"
-            )),
+            ));
+            continue;
         }
+        let mut line = format!(
+            "{}  {name}\n            {}\n            focus: {}\n            {} participants, {} statements, {} votes, {} interpretations, {} records",
+            c.date.as_deref().unwrap_or_default(),
+            c.title,
+            c.focus,
+            c.participants,
+            c.statements,
+            c.votes,
+            c.interpretations,
+            c.records
+        );
+        if let Some(d) = &c.damage {
+            let _ = write!(line, "\n            DAMAGED: {d}");
+        }
+        out.push(line);
     }
     Ok(out)
 }

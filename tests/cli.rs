@@ -328,9 +328,15 @@ fn a_workspace_over_two_sessions_keeps_its_own_journal_and_leaves_the_sources_al
         .iter()
         .map(|s| std::fs::read(tmp.path().join(s).join("journal.ron")).unwrap())
         .collect();
-    let (mut w, _, loaded) =
-        roundtable::cli::open_workspace(tmp.path(), &sources, None, None, None, "researcher")
-            .unwrap();
+    let (mut w, _, loaded) = roundtable::ops::workspace::open_workspace(
+        tmp.path(),
+        &sources,
+        None,
+        None,
+        None,
+        "researcher",
+    )
+    .unwrap();
     assert_eq!(
         loaded.iter().map(|s| s.key.as_str()).collect::<Vec<_>>(),
         vec!["A", "B"]
@@ -377,9 +383,15 @@ fn a_workspace_over_two_sessions_keeps_its_own_journal_and_leaves_the_sources_al
         );
     }
     // Reopening the same workspace adds nothing twice.
-    let (w, _, loaded) =
-        roundtable::cli::open_workspace(tmp.path(), &sources, None, None, None, "researcher")
-            .unwrap();
+    let (w, _, loaded) = roundtable::ops::workspace::open_workspace(
+        tmp.path(),
+        &sources,
+        None,
+        None,
+        None,
+        "researcher",
+    )
+    .unwrap();
     assert_eq!(loaded.len(), 2);
     assert_eq!(w.session().sources.len(), 2);
     assert_eq!(w.session().concepts["c1"].statements.len(), 2);

@@ -420,7 +420,7 @@ fn killed_after_the_third_saved_statement_nothing_is_lost() {
         "{screen}"
     );
     let stage = &r.session.stages["S1"];
-    let now = roundtable::cli::now();
+    let now = roundtable::ops::locate::now();
     let expected = stage.remaining_millis(now) / 1000;
     let shown = seconds_left(&screen);
     assert!(

@@ -2,9 +2,9 @@
 
 mod common;
 use common::*;
-use roundtable::cli::{Format, export};
 use roundtable::domain::Event;
 use roundtable::export::html::esc;
+use roundtable::ops::export::{Format, export};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -22,7 +22,7 @@ fn example_copy() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn run(dir: &Path, format: Format, names: bool) -> Vec<PathBuf> {
-    export(dir, format, None, names, &mut Vec::new()).unwrap()
+    export(dir, format, None, names).unwrap().files
 }
 
 fn read_qdpx(path: &Path) -> (String, String) {

@@ -156,7 +156,7 @@ fn a_second_writer_is_refused_and_readers_still_work() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(roundtable::review::Loaded::open(&dir).is_ok());
+    assert!(roundtable::app::review::Loaded::open(&dir).is_ok());
     drop(w);
     assert!(Path::new(&dir).join("exports").exists());
 }

@@ -3,7 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use roundtable::review::{Review, Tab, View};
+use roundtable::app::review::{Review, Tab, View};
 use roundtable::ui::{Theme, review};
 use std::path::Path;
 

@@ -259,10 +259,11 @@ fn very_large_terminals_work() {
 
 #[test]
 fn the_session_picker() {
-    use roundtable::picker::Picker;
+    use roundtable::app::picker::Picker;
     let draw_picker = |p: &Picker, w: u16, h: u16| {
         let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-        term.draw(|f| p.render(f, &Theme::default())).unwrap();
+        term.draw(|f| roundtable::ui::picker::render(p, f, &Theme::default()))
+            .unwrap();
         text_of(&term)
     };
     let mut p = Picker::load(std::path::Path::new("sessions")).unwrap();

@@ -5,11 +5,15 @@
 
 pub mod capture;
 pub mod keymap;
+pub mod picker;
+pub mod review;
 pub mod stage;
 pub mod synthesis;
 pub mod vote;
 
-use crate::domain::{Event, MemoId, MemoKind, Session, StatementId, StatementKind, Timestamp};
+use crate::domain::{
+    Event, MemoId, MemoKind, Session, StatementId, StatementKind, Timestamp, describe,
+};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use keymap::{Action, Context, Key, Keymap};
 use ratatui_textarea::TextArea;
@@ -316,7 +320,7 @@ impl App {
                 Some(why) => format!("NOT SAVED ({why})"),
                 None => "still being saved when the program quit".to_owned(),
             };
-            out.push_str(&format!("\n{}: {state}\n", describe(&p.event)));
+            out.push_str(&format!("\n{}: {state}\n", describe::short(&p.event)));
             if let Some(text) = event_text(&p.event) {
                 for line in text.lines() {
                     out.push_str(&format!("    {line}\n"));
@@ -453,14 +457,14 @@ pub fn update(app: &mut App, session: &Session, msg: Msg, now: Timestamp) -> Vec
                 let p = app.pending.remove(i);
                 app.say(
                     Tone::Saved,
-                    format!("✓ saved: {} (record {seq})", describe(&p.event)),
+                    format!("✓ saved: {} (record {seq})", describe::short(&p.event)),
                 );
             }
         }
         Msg::Failed { token, error } => {
             if let Some(p) = app.pending.iter_mut().find(|p| p.token == token) {
                 p.failed = Some(error.clone());
-                let what = describe(&p.event);
+                let what = describe::short(&p.event);
                 // The key comes before the name of what failed, so that a
                 // narrow screen cuts the name, not what to do about it.
                 let retry = app
@@ -476,69 +480,6 @@ pub fn update(app: &mut App, session: &Session, msg: Msg, now: Timestamp) -> Vec
         fx.push(Effect::Quit);
     }
     fx
-}
-
-/// A few words for the status line about what an event records.
-pub fn describe(e: &Event) -> String {
-    match e {
-        Event::StatementAdded { id, .. } => format!("statement {id}"),
-        Event::StatementAmended { statement, .. } => format!("amendment to {statement}"),
-        Event::StatementRetracted { statement, .. } => format!("retraction of {statement}"),
-        Event::BallotCast {
-            participant, round, ..
-        } => format!("{participant}'s ballot in {round}"),
-        Event::TallyRecorded { round, .. } => format!("tally in {round}"),
-        Event::VoteOpened { id, .. } => format!("round {id} opened"),
-        Event::VoteClosed { round, .. } => format!("round {round} closed"),
-        Event::MemoAdded { id, .. } => format!("memo {id}"),
-        Event::StageStarted { stage, .. } => format!("stage {stage} started"),
-        Event::StagePaused { stage, .. } => format!("stage {stage} paused"),
-        Event::StageResumed { stage, .. } => format!("stage {stage} resumed"),
-        Event::StageEnded { stage, .. } => format!("stage {stage} ended"),
-        Event::StageReopened { stage, .. } => format!("stage {stage} reopened"),
-        Event::StageAdjusted { stage, by_secs, .. } => {
-            format!(
-                "stage {stage} {} by {} min",
-                if *by_secs >= 0 {
-                    "extended"
-                } else {
-                    "shortened"
-                },
-                by_secs.abs() / 60
-            )
-        }
-        Event::ConceptCreated { id, name, .. } => format!("concept {id} “{name}”"),
-        Event::ClockNoted { wall, session } => {
-            format!(
-                "clock jumped: the computer said {}, the session {}",
-                wall.clock_time(),
-                session.clock_time()
-            )
-        }
-        Event::ConceptRenamed { concept, .. } => format!("{concept} renamed"),
-        Event::ConceptDescribed { concept, .. } => format!("{concept} described"),
-        Event::StatementsLinked {
-            concept,
-            statements,
-        } => format!("{} statement(s) linked to {concept}", statements.len()),
-        Event::StatementsUnlinked {
-            concept,
-            statements,
-        } => format!("{} statement(s) unlinked from {concept}", statements.len()),
-        Event::ConceptsMerged { into, .. } => format!("concepts merged into {into}"),
-        Event::ConceptSplit { concept, parts } => {
-            format!("{} new concept(s) split from {concept}", parts.len())
-        }
-        Event::TranslationMade { id, kind, .. } => format!("translation {id} ({})", kind.label()),
-        Event::InterpretationDrafted { id, .. } => format!("interpretation {id} drafted"),
-        Event::InterpretationRevised { interpretation, .. } => format!("{interpretation} revised"),
-        Event::InterpretationStatusChanged {
-            interpretation,
-            status,
-            ..
-        } => format!("{interpretation} {status}"),
-        other => other.name().to_owned(),
-    }
 }
 
 fn screen_key(

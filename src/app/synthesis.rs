@@ -363,11 +363,7 @@ fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
     }
 }
 
-/// A session a cross-session workspace draws on, loaded read-only.
-pub struct Source {
-    pub key: String,
-    pub session: Session,
-}
+pub use crate::ops::workspace::Source;
 
 impl App {
     /// Finds `KEY.id` among the loaded source sessions.

@@ -3,6 +3,7 @@
 pub mod agenda;
 pub mod analysis;
 pub mod compare;
+pub mod describe;
 pub mod error;
 pub mod event;
 pub mod ids;

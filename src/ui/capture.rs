@@ -4,7 +4,7 @@ use super::untrusted::para;
 use super::widgets::clock;
 use super::{Theme, panel};
 use crate::app::{App, capture::parse};
-use crate::domain::{Event, Session, Speaker, Timestamp};
+use crate::domain::{Session, Speaker, Timestamp};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -137,15 +137,7 @@ fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
             Some(_) => ("✗ NOT SAVED", theme.over),
             None => ("… saving", theme.warn),
         };
-        let text = match &p.event {
-            Event::StatementAdded {
-                id, text, speaker, ..
-            } => format!("{id} {speaker}: {text}"),
-            Event::StatementAmended {
-                statement, text, ..
-            } => format!("{statement} amended: {text}"),
-            other => crate::app::describe(other),
-        };
+        let text = crate::domain::describe::with_words(&p.event, None);
         pending.push(Line::from(vec![
             Span::styled(format!("{mark} "), style),
             Span::styled(one_line(&text), theme.base),

@@ -2,6 +2,7 @@
 
 pub mod agenda;
 pub mod capture;
+pub mod picker;
 pub mod projector;
 pub mod review;
 pub mod synthesis;

@@ -3,10 +3,10 @@
 use super::untrusted::para;
 use super::widgets::{bar, result_lines, speaker_label};
 use super::{Theme, panel};
+use crate::app::review::{BROWSER_KEYS, Browser, Loaded, Review, SESSION_KEYS, Tab, View};
 use crate::domain::analysis::{Accounts, grid, provenance};
 use crate::domain::time::mmss;
-use crate::domain::{Event, Role, Session, StageState};
-use crate::review::{BROWSER_KEYS, Browser, Loaded, Review, SESSION_KEYS, Tab, View};
+use crate::domain::{Role, Session, StageState, describe};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -120,45 +120,6 @@ fn browser(f: &mut Frame, area: Rect, b: &Browser, message: Option<&str>, theme:
     f.render_widget(para(keys_line(BROWSER_KEYS, theme)), foot);
 }
 
-/// A few words about a record for the timeline.
-fn record_text(s: &Session, e: &Event) -> String {
-    match e {
-        Event::StatementAdded {
-            id, speaker, text, ..
-        } => format!(
-            "{id} {}: {}",
-            speaker_label(s, speaker),
-            text.replace('\n', " ")
-        ),
-        Event::StatementAmended {
-            statement, text, ..
-        } => format!("{statement} amended: {}", text.replace('\n', " ")),
-        Event::StatementRetracted {
-            statement, reason, ..
-        } => format!("{statement} retracted: {reason}"),
-        Event::ParticipantAdded { participant } => {
-            format!("participant {} ({})", participant.id, participant.role)
-        }
-        Event::StageAdded { id, title, .. } => format!("stage {id} planned: {title}"),
-        Event::ConceptCreated { id, name, .. } => format!("concept {id}: {name}"),
-        Event::TranslationMade { id, kind, .. } => format!("translation {id} ({})", kind.label()),
-        Event::InterpretationDrafted { id, text, .. } => {
-            format!("interpretation {id} drafted: {text}")
-        }
-        Event::InterpretationStatusChanged {
-            interpretation,
-            status,
-            ..
-        } => format!("interpretation {interpretation}: {status}"),
-        Event::VoteOpened { id, question, .. } => format!("round {id} opened: {question}"),
-        Event::SessionCreated { title, .. } => format!("session created: {title}"),
-        Event::MemoAdded { id, kind, text, .. } => {
-            format!("{} memo {id}: {}", kind.label(), text.replace('\n', " "))
-        }
-        other => crate::app::describe(other),
-    }
-}
-
 fn session(f: &mut Frame, area: Rect, l: &Loaded, message: Option<&str>, theme: &Theme) {
     let s = &l.session;
     let focus_rows = if (s.focus().chars().count() + 7) as u16 > area.width {
@@ -194,7 +155,7 @@ fn session(f: &mut Frame, area: Rect, l: &Loaded, message: Option<&str>, theme: 
                 "{} · {} · {}",
                 r.at.clock_time(),
                 r.actor,
-                record_text(s, &r.event)
+                describe::with_words(&r.event, Some(s))
             )
         })
         .unwrap_or_default();
@@ -297,7 +258,7 @@ fn timeline<'a>(l: &Loaded, rows: usize, theme: &Theme) -> Vec<Line<'a>> {
                     r.seq,
                     r.at.clock_time(),
                     r.actor,
-                    record_text(&l.session, &r.event)
+                    describe::with_words(&r.event, Some(&l.session))
                 ),
                 style,
             ))

@@ -155,15 +155,9 @@ pub fn voice_line<'a>(session: &Session, width: u16, theme: &Theme) -> Line<'a> 
     Line::from(spans)
 }
 
-/// `P3 · unpaid carer`, or `group`.
+/// `P3 · unpaid carer`, or `whole group`.
 pub fn speaker_label(session: &Session, speaker: &Speaker) -> String {
-    match speaker {
-        Speaker::Participant(p) => match session.participants.get(p) {
-            Some(x) => format!("{p} · {}", x.role),
-            None => p.to_string(),
-        },
-        Speaker::Group => "whole group".into(),
-    }
+    session.speaker_label(speaker)
 }
 
 #[cfg(test)]

@@ -1,14 +1,13 @@
 //! The full-screen runtime: terminal setup and restore, the event loop, and
 //! the store thread that saves events without making the screen wait.
 
+use super::{debug_panic_switch, with_terminal};
 use crate::app::{self, App, Effect, Msg, Tone};
 use crate::domain::{Event, Session, StageState, Timestamp};
 use crate::live::{Hosting, Origin, Reply, Request, host};
 use crate::store::{StoreError, Writer};
 use crate::ui::{self, Theme};
-use crossterm::event::{
-    DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent, EventStream,
-};
+use crossterm::event::{Event as TermEvent, EventStream};
 use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 use std::io::Write;
@@ -30,27 +29,6 @@ fn until_next_second(session: &Session, now: Timestamp) -> Option<Duration> {
     Some(Duration::from_millis(ms as u64 + 5))
 }
 
-/// Debug builds only: with `ROUNDTABLE_DEBUG_PANIC=1`, F12 panics, so tests
-/// can check that a panic leaves a usable terminal behind.
-fn debug_panic_switch(key: &crossterm::event::KeyEvent) {
-    if cfg!(debug_assertions)
-        && key.code == crossterm::event::KeyCode::F(12)
-        && std::env::var_os("ROUNDTABLE_DEBUG_PANIC").is_some()
-    {
-        panic!("debug panic requested with F12 (ROUNDTABLE_DEBUG_PANIC is set)");
-    }
-}
-
-/// Puts the terminal back however the program ends, panics included.
-fn install_panic_hook() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
-        ratatui::restore();
-        previous(info);
-    }));
-}
-
 pub struct Options {
     pub theme: Theme,
     pub actor: String,
@@ -60,24 +38,6 @@ pub struct Options {
     pub sources: Vec<app::synthesis::Source>,
     /// Also listen on TCP here for note-takers on other laptops.
     pub lan: Option<std::net::SocketAddr>,
-}
-
-/// Sets up the terminal, runs `body` on a single-threaded runtime, and puts
-/// the terminal back however it ends.
-fn with_terminal<F>(body: impl FnOnce(DefaultTerminal) -> F) -> std::io::Result<()>
-where
-    F: std::future::Future<Output = std::io::Result<()>>,
-{
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let terminal = ratatui::try_init()?;
-    install_panic_hook();
-    let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
-    let result = rt.block_on(body(terminal));
-    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
-    ratatui::restore();
-    result
 }
 
 /// Runs the live screens on an open session until the user quits. Other

@@ -1,11 +1,11 @@
 //! `roundtable review`: a read-only look at past sessions. It never takes
 //! the writer lock, so it works while another process runs the session.
 
-use crate::domain::{Session, StageState, Timestamp};
+use crate::domain::{Session, Timestamp};
+use crate::ops::catalog::catalog;
 use crate::store::record::Record;
 use crate::store::{self, StoreError};
-use crate::ui::Theme;
-use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,50 +66,24 @@ pub struct Browser {
 
 impl Browser {
     pub fn load(sessions: &Path) -> Self {
-        // A folder that cannot be listed shows as no sessions; the browser says so.
-        let dirs = store::session_dirs(sessions).unwrap_or_default();
-        let entries = dirs
+        let entries = catalog(sessions)
+            .unwrap_or_default()
             .into_iter()
-            .map(|dir| match store::open_read_only(&dir) {
-                Ok(r) => {
-                    let s = &r.session;
-                    Entry {
-                        date: s.info().map(|i| i.created.date()).unwrap_or_default(),
-                        title: s.title().to_owned(),
-                        focus: s.focus().to_owned(),
-                        statements: s.statements.len(),
-                        votes: s.rounds.len(),
-                        interpretations: s.interpretations.len(),
-                        ran_secs: s
-                            .stages
-                            .values()
-                            .filter(|st| st.state() != StageState::NotStarted)
-                            .map(|st| {
-                                st.elapsed_millis(
-                                    st.runtime.ended.or(st.runtime.started).unwrap_or_default(),
-                                ) / 1000
-                            })
-                            .sum(),
-                        records: r.records,
-                        problem: r.damage.map(|d| d.to_string()),
-                        dir,
-                    }
-                }
-                Err(e) => Entry {
-                    date: String::new(),
-                    title: dir
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
-                    focus: String::new(),
-                    statements: 0,
-                    votes: 0,
-                    interpretations: 0,
-                    ran_secs: 0,
-                    records: 0,
-                    problem: Some(e.to_string()),
-                    dir,
+            .map(|c| Entry {
+                date: c.date.clone().unwrap_or_default(),
+                title: if c.unreadable.is_some() {
+                    c.name.clone()
+                } else {
+                    c.title.clone()
                 },
+                problem: c.problem().map(str::to_owned),
+                focus: c.focus,
+                statements: c.statements,
+                votes: c.votes,
+                interpretations: c.interpretations,
+                ran_secs: c.ran_secs,
+                records: c.records,
+                dir: c.dir,
             })
             .collect();
         Browser {
@@ -121,7 +95,6 @@ impl Browser {
         }
     }
 
-    /// The entries shown: filtered by text, sorted by date.
     pub fn visible(&self) -> Vec<&Entry> {
         let needle = self.filter.to_lowercase();
         let mut v: Vec<&Entry> = self
@@ -386,29 +359,4 @@ impl Review {
             _ => {}
         }
     }
-}
-
-pub fn run(sessions: &Path, dir: Option<PathBuf>, theme: Theme) -> std::io::Result<()> {
-    let mut review = Review::new(sessions);
-    if let Some(dir) = dir {
-        review.open(&dir);
-        if let Some(m) = &review.message {
-            return Err(std::io::Error::other(m.clone()));
-        }
-    }
-    let mut terminal = ratatui::try_init()?;
-    let result = (|| -> std::io::Result<()> {
-        while !review.quit {
-            terminal.draw(|f| {
-                crate::ui::review::render(f, &review, &theme);
-                crate::ui::untrusted::guard(f.buffer_mut());
-            })?;
-            if let TermEvent::Key(k) = event::read()? {
-                review.key(k);
-            }
-        }
-        Ok(())
-    })();
-    ratatui::restore();
-    result
 }

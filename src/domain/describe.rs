@@ -1,0 +1,124 @@
+//! The one way to say in words what an event records: briefly for a status
+//! line, or with the words it carries for a timeline.
+
+use super::{Event, Session};
+
+/// A few words for the status line about what an event records.
+pub fn short(e: &Event) -> String {
+    match e {
+        Event::StatementAdded { id, .. } => format!("statement {id}"),
+        Event::StatementAmended { statement, .. } => format!("amendment to {statement}"),
+        Event::StatementRetracted { statement, .. } => format!("retraction of {statement}"),
+        Event::BallotCast {
+            participant, round, ..
+        } => format!("{participant}'s ballot in {round}"),
+        Event::TallyRecorded { round, .. } => format!("tally in {round}"),
+        Event::VoteOpened { id, .. } => format!("round {id} opened"),
+        Event::VoteClosed { round, .. } => format!("round {round} closed"),
+        Event::MemoAdded { id, .. } => format!("memo {id}"),
+        Event::StageStarted { stage, .. } => format!("stage {stage} started"),
+        Event::StagePaused { stage, .. } => format!("stage {stage} paused"),
+        Event::StageResumed { stage, .. } => format!("stage {stage} resumed"),
+        Event::StageEnded { stage, .. } => format!("stage {stage} ended"),
+        Event::StageReopened { stage, .. } => format!("stage {stage} reopened"),
+        Event::StageAdjusted { stage, by_secs, .. } => {
+            format!(
+                "stage {stage} {} by {} min",
+                if *by_secs >= 0 {
+                    "extended"
+                } else {
+                    "shortened"
+                },
+                by_secs.abs() / 60
+            )
+        }
+        Event::ConceptCreated { id, name, .. } => format!("concept {id} “{name}”"),
+        Event::ClockNoted { wall, session } => {
+            format!(
+                "clock jumped: the computer said {}, the session {}",
+                wall.clock_time(),
+                session.clock_time()
+            )
+        }
+        Event::ConceptRenamed { concept, .. } => format!("{concept} renamed"),
+        Event::ConceptDescribed { concept, .. } => format!("{concept} described"),
+        Event::StatementsLinked {
+            concept,
+            statements,
+        } => format!("{} statement(s) linked to {concept}", statements.len()),
+        Event::StatementsUnlinked {
+            concept,
+            statements,
+        } => format!("{} statement(s) unlinked from {concept}", statements.len()),
+        Event::ConceptsMerged { into, .. } => format!("concepts merged into {into}"),
+        Event::ConceptSplit { concept, parts } => {
+            format!("{} new concept(s) split from {concept}", parts.len())
+        }
+        Event::TranslationMade { id, kind, .. } => format!("translation {id} ({})", kind.label()),
+        Event::InterpretationDrafted { id, .. } => format!("interpretation {id} drafted"),
+        Event::InterpretationRevised { interpretation, .. } => format!("{interpretation} revised"),
+        Event::InterpretationStatusChanged {
+            interpretation,
+            status,
+            ..
+        } => format!("{interpretation} {status}"),
+        other => other.name().to_owned(),
+    }
+}
+
+/// What an event records, with the words it carries on one line (the
+/// review timeline, the capture screen's unsaved rows); speakers are named
+/// with their role when the session is given.
+pub fn with_words(e: &Event, s: Option<&Session>) -> String {
+    match e {
+        Event::StatementAdded {
+            id, speaker, text, ..
+        } => format!(
+            "{id} {}: {}",
+            match s {
+                Some(s) => s.speaker_label(speaker),
+                None => speaker.to_string(),
+            },
+            text.replace('\n', " ")
+        ),
+        Event::StatementAmended {
+            statement, text, ..
+        } => format!("{statement} amended: {}", text.replace('\n', " ")),
+        Event::StatementRetracted {
+            statement, reason, ..
+        } => format!("{statement} retracted: {reason}"),
+        Event::ParticipantAdded { participant } => {
+            format!("participant {} ({})", participant.id, participant.role)
+        }
+        Event::StageAdded { id, title, .. } => format!("stage {id} planned: {title}"),
+        Event::ConceptCreated { id, name, .. } => format!("concept {id}: {name}"),
+        Event::TranslationMade { id, kind, .. } => format!("translation {id} ({})", kind.label()),
+        Event::InterpretationDrafted { id, text, .. } => {
+            format!("interpretation {id} drafted: {text}")
+        }
+        Event::InterpretationStatusChanged {
+            interpretation,
+            status,
+            ..
+        } => format!("interpretation {interpretation}: {status}"),
+        Event::VoteOpened { id, question, .. } => format!("round {id} opened: {question}"),
+        Event::SessionCreated { title, .. } => format!("session created: {title}"),
+        Event::MemoAdded { id, kind, text, .. } => {
+            format!("{} memo {id}: {}", kind.label(), text.replace('\n', " "))
+        }
+        other => short(other),
+    }
+}
+
+impl Session {
+    /// `P3 · unpaid carer`, or `whole group`.
+    pub fn speaker_label(&self, speaker: &super::Speaker) -> String {
+        match speaker {
+            super::Speaker::Participant(p) => match self.participants.get(p) {
+                Some(x) => format!("{p} · {}", x.role),
+                None => p.to_string(),
+            },
+            super::Speaker::Group => "whole group".into(),
+        }
+    }
+}

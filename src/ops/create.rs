@@ -1,0 +1,99 @@
+//! Creating a session from an agenda template, and a rehearsal session with
+//! demo participants.
+
+use super::locate::{now, slug};
+use super::{OpsError, Result};
+use crate::domain::{Event, Participant, ParticipantId, Role};
+use crate::store::Writer;
+use crate::store::template::{self, list_templates, load_template};
+use std::path::{Path, PathBuf};
+
+/// What a new session starts with.
+pub struct NewSession<'a> {
+    pub template: &'a str,
+    pub title: &'a str,
+    pub focus: &'a str,
+    pub facilitator: &'a str,
+    pub participants: Vec<Participant>,
+}
+
+/// Creates a session folder from a template: `SessionCreated`, the stages,
+/// the participants. The folder is named from the date and the title unless
+/// `folder` says otherwise.
+pub fn new_session(
+    sessions: &Path,
+    spec: NewSession,
+    folder: Option<String>,
+) -> Result<(PathBuf, Writer, template::Template)> {
+    let path = template::template_path(sessions, spec.template);
+    if !path.exists() {
+        let known: Vec<String> = list_templates(sessions)?
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        return Err(OpsError::NoTemplate { path, known });
+    }
+    let t = load_template(&path)?;
+    let now = now();
+    let mut events = vec![Event::SessionCreated {
+        title: spec.title.to_owned(),
+        focus: spec.focus.to_owned(),
+        facilitator: spec.facilitator.to_owned(),
+        created: now,
+        template: Some(spec.template.to_owned()),
+    }];
+    events.extend(t.stage_events());
+    events.extend(
+        spec.participants
+            .into_iter()
+            .map(|participant| Event::ParticipantAdded { participant }),
+    );
+    let dir = sessions.join(folder.unwrap_or_else(|| slug(&now.date(), spec.title)));
+    let w = Writer::create(&dir, "facilitator", now, &events)?;
+    w.snapshot()?;
+    Ok((dir, w, t))
+}
+
+/// A fresh session from the CAG template with eight demo participants, so a
+/// workshop can be tried without touching the shipped example. Returns its
+/// folder.
+pub fn rehearsal(sessions: &Path) -> Result<PathBuf> {
+    let roles = [
+        Role::ServiceUser,
+        Role::ServiceUser,
+        Role::UnpaidCarer,
+        Role::UnpaidCarer,
+        Role::Staff,
+        Role::Staff,
+        Role::Volunteer,
+        Role::CommunityRepresentative,
+    ];
+    let participants = roles
+        .into_iter()
+        .enumerate()
+        .map(|(i, role)| Participant {
+            id: ParticipantId::new(format!("P{}", i + 1)),
+            role,
+            sector: None,
+            level: None,
+            real_name: None,
+            consent: true,
+        })
+        .collect();
+    let base = slug(&now().date(), "rehearsal");
+    let mut folder = base.clone();
+    let mut n = 1;
+    while sessions.join(&folder).exists() {
+        n += 1;
+        folder = format!("{base}-{n}");
+    }
+    let spec = NewSession {
+        template: "cag-roundtable",
+        title: "Rehearsal: CAG roundtable",
+        focus: "What do our early findings about leaving hospital with dementia mean to the people who live it?",
+        facilitator: "facilitator",
+        participants,
+    };
+    let (dir, _, _) = new_session(sessions, spec, Some(folder))?;
+    Ok(dir)
+}

@@ -1,0 +1,95 @@
+//! Writing a session out: reports (Markdown, HTML), tables (CSV) and the
+//! REFI-QDA project. The journal is only read, and replayed whole.
+
+use super::{OpsError, Result};
+use crate::export::{Privacy, Source, csv, html, markdown, qdpx, report};
+use crate::store::{self, fsutil};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Md,
+    Html,
+    Csv,
+    Qdpx,
+}
+
+/// What an export wrote, and what the user should know about the session
+/// it was made from (a damaged journal is exported up to its last good
+/// record).
+pub struct Exported {
+    pub files: Vec<PathBuf>,
+    pub warnings: Vec<String>,
+}
+
+/// Writes an export of the session in `dir`. `dest` may name a file, or a
+/// folder (one that exists, or a path ending in `/`) to put the usual file
+/// names in; for CSV it is the folder for the three tables. Every file is
+/// written atomically and owner-only.
+pub fn export(dir: &Path, format: Format, dest: Option<PathBuf>, names: bool) -> Result<Exported> {
+    let r = store::open_read_only(dir)?;
+    let mut warnings = r.warnings.clone();
+    if let Some(d) = &r.damage {
+        warnings.push(format!(
+            "{d}\nExporting the session up to record {}.",
+            r.records
+        ));
+    }
+    let src = Source::from_read_only(&r);
+    let privacy = Privacy { names };
+    let exports = dir.join("exports");
+    let into_folder = dest.as_ref().is_some_and(|d| {
+        d.is_dir()
+            || d.as_os_str()
+                .to_string_lossy()
+                .ends_with(std::path::MAIN_SEPARATOR)
+    });
+    let file = |ext: &str| {
+        let name = format!("{}.{ext}", src.name);
+        match &dest {
+            Some(d) if into_folder => d.join(name),
+            Some(d) => d.clone(),
+            None => exports.join(name),
+        }
+    };
+    let outputs: Vec<(PathBuf, Vec<u8>)> = match format {
+        Format::Md => vec![(
+            file("md"),
+            markdown::render(&report::build(&src, privacy)).into_bytes(),
+        )],
+        Format::Html => vec![(
+            file("html"),
+            html::render(&report::build(&src, privacy)).into_bytes(),
+        )],
+        Format::Qdpx => vec![(
+            file("qdpx"),
+            qdpx::archive(&src, privacy).map_err(OpsError::Archive)?,
+        )],
+        Format::Csv => {
+            let folder = dest.clone().unwrap_or_else(|| exports.join("csv"));
+            vec![
+                (
+                    folder.join("statements.csv"),
+                    csv::statements(&r.session, privacy).into_bytes(),
+                ),
+                (
+                    folder.join("ballots.csv"),
+                    csv::ballots(&r.session).into_bytes(),
+                ),
+                (
+                    folder.join("stages.csv"),
+                    csv::stages(&r.session).into_bytes(),
+                ),
+            ]
+        }
+    };
+    let mut files = Vec::new();
+    for (path, bytes) in outputs {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fsutil::create_private_dir_all(parent)?;
+        }
+        fsutil::write_atomic(&path, &bytes)?;
+        files.push(path);
+    }
+    Ok(Exported { files, warnings })
+}

@@ -1,0 +1,44 @@
+//! Use-cases that the command line, the session picker and the live screens
+//! share: find a session, list them, create one, open a cross-session
+//! workspace, export, and say where a joined terminal connects. Nothing here
+//! prints or draws; each returns what happened or a typed error.
+
+pub mod catalog;
+pub mod create;
+pub mod export;
+pub mod join;
+pub mod locate;
+pub mod workspace;
+
+use crate::store::StoreError;
+use std::path::PathBuf;
+
+/// Why a use-case could not be carried out; each message a sentence the
+/// user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum OpsError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{}: no such template; known templates: {}", path.display(), known.join(", "))]
+    NoTemplate { path: PathBuf, known: Vec<String> },
+    #[error("could not build the REFI-QDA archive: {0}")]
+    Archive(std::io::Error),
+    #[error("a workspace takes at most 26 sources")]
+    TooManySources,
+    #[error(
+        "--code is for joining another laptop (HOST:PORT); a session on this computer needs none"
+    )]
+    CodeForLocalSession,
+    #[error(
+        "{} is not running (there is no {}); start it with `roundtable run` first",
+        dir.display(),
+        socket.display()
+    )]
+    NotRunning { dir: PathBuf, socket: PathBuf },
+    #[error("`{0}` is neither a session here nor HOST:PORT")]
+    NotATarget(String),
+    #[error("there is no session `{0}` here; to join another laptop give HOST:PORT and --code")]
+    NoSessionToJoin(String),
+}
+
+pub type Result<T, E = OpsError> = std::result::Result<T, E>;

@@ -1,0 +1,121 @@
+//! The session picker's screen: sessions newest first, and the form for a
+//! new one.
+
+use super::untrusted::para;
+use super::{Theme, centred, panel};
+use crate::app::picker::Picker;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Wrap};
+
+pub fn render(picker: &Picker, f: &mut Frame, theme: &Theme) {
+    let area = f.area();
+    f.render_widget(ratatui::widgets::Block::new().style(theme.base), area);
+    let [head, body, foot] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    f.render_widget(
+        para(vec![
+            Line::from(Span::styled("roundtable — choose a session", theme.title)),
+            Line::from(Span::styled(
+                picker.message.clone().unwrap_or_default(),
+                theme.over,
+            )),
+        ]),
+        head,
+    );
+    let block = panel(
+        Span::styled(" Sessions, newest first ", theme.accent),
+        theme,
+    );
+    let inner = block.inner(body);
+    f.render_widget(block, body);
+    let rows = (inner.height / 2).max(1) as usize;
+    let start = picker.cursor.saturating_sub(rows - 1);
+    let mut lines = Vec::new();
+    for (i, e) in picker.entries.iter().enumerate().skip(start).take(rows) {
+        let style = if i == picker.cursor {
+            theme.selected
+        } else {
+            theme.base
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{} ", if i == picker.cursor { "▶" } else { " " }),
+                style,
+            ),
+            Span::styled(format!("{}  {}", e.date, e.title), style),
+        ]));
+        lines.push(Line::from(Span::styled(
+            format!("              {}", e.detail),
+            theme.dim,
+        )));
+    }
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "No sessions yet: press n to create one.",
+            theme.dim,
+        )));
+    }
+    f.render_widget(para(lines), inner);
+    f.render_widget(
+        para(Line::from(Span::styled(
+            " ↑↓ choose   Enter run   n new session   q quit",
+            theme.accent,
+        ))),
+        foot,
+    );
+    if let Some(form) = &picker.form {
+        let r = centred(area, 76, 12);
+        f.render_widget(Clear, r);
+        let block = panel(
+            Span::styled(
+                " New session — Tab next field · Enter create · Esc back ",
+                theme.accent,
+            ),
+            theme,
+        )
+        .border_style(theme.accent);
+        let inner = block.inner(r);
+        f.render_widget(block, r);
+        let [t, t2, ti, fo, fo2] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(2),
+            Constraint::Length(2),
+            Constraint::Length(1),
+            Constraint::Length(3),
+        ])
+        .areas(inner);
+        let (name, tpl) = &picker.templates[form.template];
+        let mark = |i: usize| {
+            if form.field == i {
+                theme.selected
+            } else {
+                theme.accent
+            }
+        };
+        f.render_widget(
+            para(Line::from(vec![
+                Span::styled(" template ", mark(0)),
+                Span::styled(
+                    format!(" ◀ {name} ▶  {} min", tpl.planned_minutes()),
+                    theme.base,
+                ),
+            ])),
+            t,
+        );
+        f.render_widget(
+            para(Span::styled(tpl.description.clone(), theme.dim)).wrap(Wrap { trim: true }),
+            t2,
+        );
+        let [tl, tv] = Layout::horizontal([Constraint::Length(10), Constraint::Min(1)]).areas(ti);
+        f.render_widget(para(Span::styled(" title ", mark(1))), tl);
+        f.render_widget(&form.title, tv);
+        f.render_widget(para(Span::styled(" focus ", mark(2))), fo);
+        f.render_widget(&form.focus, fo2);
+    }
+}
