@@ -1,7 +1,7 @@
 //! Where a full replay's time goes: the real replay first, then hashing,
 //! parsing and applying on their own.
 use roundtable::domain::Session;
-use roundtable::store::{journal, limits, record};
+use roundtable::store::{journal, record, ron_text};
 use std::io::BufRead;
 use std::time::Instant;
 
@@ -37,13 +37,13 @@ fn main() {
     let t = Instant::now();
     for l in &lines {
         let text = std::str::from_utf8(l).unwrap();
-        let r: record::Record = limits::parse_ron(text).unwrap();
+        let r: record::Record = ron_text::parse_fast(text).unwrap();
         std::hint::black_box(r);
     }
     println!("parse: {:.2} s", t.elapsed().as_secs_f64());
     let records: Vec<record::Record> = lines
         .iter()
-        .map(|l| limits::parse_ron(std::str::from_utf8(l).unwrap()).unwrap())
+        .map(|l| ron_text::parse_fast(std::str::from_utf8(l).unwrap()).unwrap())
         .collect();
     let t = Instant::now();
     let mut s = Session::default();

@@ -2,7 +2,7 @@
 //! `Writer` the live program uses, with fixed times so it is reproducible.
 
 use crate::domain::*;
-use crate::store::limits::parse_ron;
+use crate::store::ron_text::parse_ron;
 use crate::store::template::Template;
 use crate::store::{StoreError, Writer};
 use std::path::Path;

@@ -560,7 +560,7 @@ impl Keymap {
     /// Applies overrides from RON text: each moves an action to a new key on
     /// a screen, replacing what that key did there.
     pub fn apply_overrides(&mut self, text: &str) -> Result<(), String> {
-        let list: Vec<Override> = crate::store::limits::parse_ron(text)
+        let list: Vec<Override> = crate::store::ron_text::parse_ron(text)
             .map_err(|p| format!("line {}, column {}: {}", p.line, p.col, p.reason))?;
         for o in list {
             let key = Key::parse(&o.key).map_err(|e| {

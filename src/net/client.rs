@@ -99,7 +99,7 @@ impl Outbox {
             let text = String::from_utf8_lossy(&bytes);
             // A line cut short by a crash was never sent: skip it.
             for line in text.lines() {
-                match crate::store::limits::parse_ron::<OutboxLine>(line) {
+                match crate::store::ron_text::parse_ron::<OutboxLine>(line) {
                     Ok(OutboxLine::Sent(n, e)) => {
                         last_nonce = last_nonce.max(n);
                         pending.insert(n, e);

@@ -36,7 +36,7 @@ fn load_tokens(path: &Path) -> HashMap<String, [u8; 32]> {
         return HashMap::new();
     };
     let text = String::from_utf8_lossy(&bytes);
-    let tokens: Tokens = crate::store::limits::parse_ron(text.trim()).unwrap_or_default();
+    let tokens: Tokens = crate::store::ron_text::parse_ron(text.trim()).unwrap_or_default();
     tokens
         .into_iter()
         .filter_map(|(id, secret)| {

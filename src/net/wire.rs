@@ -3,7 +3,7 @@
 //! with Noise once a network handshake has agreed a key.
 
 use crate::domain::Event;
-use crate::store::limits::parse_ron;
+use crate::store::ron_text::parse_ron;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use snow::StatelessTransportState;

@@ -1,7 +1,5 @@
 //! Caps applied to anything read from disk, before it is parsed.
 
-use serde::de::DeserializeOwned;
-
 /// Longest journal line (one record).
 pub const MAX_LINE: usize = 1 << 20;
 /// Largest journal file that can be read.
@@ -111,39 +109,6 @@ pub fn line_of(text: &str, needle: &str) -> usize {
         .position(|l| l.contains(needle))
         .map(|i| i + 1)
         .unwrap_or(1)
-}
-
-/// A RON parse failure located in the text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseProblem {
-    pub line: usize,
-    pub col: usize,
-    pub reason: String,
-}
-
-/// Parses RON after the depth check, with `Some(..)` implied for options so
-/// hand-written files stay readable. Text in the compact form roundtable
-/// writes takes a fast path; everything else, and every error, is `ron`'s.
-pub fn parse_ron<T: DeserializeOwned>(text: &str) -> Result<T, ParseProblem> {
-    if let Ok(value) = super::compact::from_str(text) {
-        return Ok(value);
-    }
-    if let Err((line, col)) = check_depth(text) {
-        return Err(ParseProblem {
-            line,
-            col,
-            reason: format!("brackets nested more than {MAX_DEPTH} levels deep"),
-        });
-    }
-    ron::Options::default()
-        .with_recursion_limit(MAX_DEPTH * 2)
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str(text)
-        .map_err(|e| ParseProblem {
-            line: e.span.start.line,
-            col: e.span.start.col,
-            reason: shorten_quotes(&e.code.to_string()),
-        })
 }
 
 #[cfg(test)]

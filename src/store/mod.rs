@@ -8,6 +8,7 @@ pub mod journal;
 pub mod limits;
 pub mod lock;
 pub mod record;
+pub mod ron_text;
 pub mod session_dir;
 pub mod snapshot;
 pub mod template;

@@ -6,7 +6,8 @@
 //! line can be checked without re-serialising anything, and `prev` chains
 //! each record to the one before it.
 
-use super::limits::{MAX_LINE, parse_ron};
+use super::limits::MAX_LINE;
+use super::ron_text::parse_fast;
 use crate::domain::{Event, Timestamp};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -137,7 +138,7 @@ pub fn decode(line: &[u8]) -> Result<Record, String> {
 pub fn parse_checked(line: &[u8]) -> Result<Record, String> {
     let text = std::str::from_utf8(line)
         .map_err(|e| format!("not valid UTF-8 (byte {})", e.valid_up_to() + 1))?;
-    let record: Record = parse_ron(text)
+    let record: Record = parse_fast(text)
         .map_err(|p| format!("not a valid record at column {}: {}", p.col, p.reason))?;
     let at_end = text
         .len()

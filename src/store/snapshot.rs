@@ -7,8 +7,9 @@
 
 use super::error::{Result, StoreError};
 use super::fsutil::{open_for_reading, read_sole, write_atomic};
-use super::limits::{MAX_SNAPSHOT, parse_ron, utf8_or_line};
+use super::limits::{MAX_SNAPSHOT, utf8_or_line};
 use super::record::sha256_hex;
+use super::ron_text::{parse_fast, parse_ron};
 use crate::domain::Session;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -111,7 +112,7 @@ pub fn read(dir: &Path) -> Result<Option<Snapshot>> {
         ));
     }
     let session: Session =
-        parse_ron(body).map_err(|p| invalid(format!("line 2, column {}: {}", p.col, p.reason)))?;
+        parse_fast(body).map_err(|p| invalid(format!("line 2, column {}: {}", p.col, p.reason)))?;
     if session.applied != header.seq {
         return Err(invalid(format!(
             "line 1: it claims record {} but holds {} events",

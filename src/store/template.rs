@@ -4,7 +4,8 @@
 
 use super::error::{FileProblem, Result, StoreError, io_err};
 use super::fsutil::read_capped;
-use super::limits::{MAX_SMALL_FILE, line_of, parse_ron};
+use super::limits::{MAX_SMALL_FILE, line_of};
+use super::ron_text::parse_ron;
 use crate::domain::{Event, Participant, StageId, StageKind};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
