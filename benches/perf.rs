@@ -5,7 +5,7 @@
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use roundtable::app::keymap::Keymap;
-use roundtable::app::{App, Msg, Screen, update};
+use roundtable::app::{App, Model, Msg, Screen, update};
 use roundtable::domain::{Event, Session, Timestamp};
 use roundtable::generate::{Spec, write};
 use roundtable::store::{self, Writer, journal};
@@ -113,9 +113,10 @@ fn keystroke<const SCREEN: usize>(bencher: divan::Bencher, statements: usize) {
         crossterm::event::KeyModifiers::NONE,
     );
     let at = now(s);
+    let mut model = Model::new(app, s.clone());
     bencher.bench_local(|| {
         let k = if SCREEN == 1 { ch } else { key };
-        update(&mut app, s, Msg::Key(k), at)
+        update(&mut model, Msg::Key(k), at)
     });
 }
 

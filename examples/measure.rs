@@ -5,7 +5,7 @@
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use roundtable::app::keymap::Keymap;
-use roundtable::app::{App, Msg, Screen, update};
+use roundtable::app::{App, Model, Msg, Screen, update};
 use roundtable::domain::Timestamp;
 use roundtable::store::{self, journal, snapshot};
 use std::io::Write;
@@ -76,6 +76,7 @@ fn main() {
     // Bytes written to a 160×48 terminal per typed character on the capture screen.
     let mut app = App::new(Keymap::default(), "n");
     app.screen = Screen::Capture;
+    let mut model = Model::new(app, r.session);
     let counter = Counting::default();
     let backend = CrosstermBackend::new(counter.clone());
     let mut term = Terminal::with_options(
@@ -87,15 +88,20 @@ fn main() {
     .unwrap();
     let now = Timestamp::default();
     term.draw(|f| {
-        roundtable::ui::render(f, &app, &r.session, now, &roundtable::ui::Theme::default())
+        roundtable::ui::render(
+            f,
+            &model.app,
+            &model.session,
+            now,
+            &roundtable::ui::Theme::default(),
+        )
     })
     .unwrap();
     let mut per_char = Vec::new();
     for c in "Nobody asked me what I needed".chars() {
         let before = counter.0.get();
         update(
-            &mut app,
-            &r.session,
+            &mut model,
             Msg::Key(crossterm::event::KeyEvent::new(
                 crossterm::event::KeyCode::Char(c),
                 crossterm::event::KeyModifiers::NONE,
@@ -103,7 +109,13 @@ fn main() {
             now,
         );
         term.draw(|f| {
-            roundtable::ui::render(f, &app, &r.session, now, &roundtable::ui::Theme::default())
+            roundtable::ui::render(
+                f,
+                &model.app,
+                &model.session,
+                now,
+                &roundtable::ui::Theme::default(),
+            )
         })
         .unwrap();
         per_char.push(counter.0.get() - before);

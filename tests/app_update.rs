@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use roundtable::app::keymap::Keymap;
-use roundtable::app::{App, Effect, Msg, Overlay, Screen, update};
+use roundtable::app::{App, Effect, Model, Msg, Overlay, Screen, update};
 use roundtable::domain::*;
 
 fn t(sec: i64) -> Timestamp {
@@ -76,8 +76,7 @@ fn ctrl(c: char) -> Msg {
 
 /// Feeds messages, applying each recorded event as if the store saved it.
 struct Driver {
-    app: App,
-    session: Session,
+    model: Model,
     now: Timestamp,
     recorded: Vec<Event>,
     effects: Vec<Effect>,
@@ -88,8 +87,7 @@ struct Driver {
 impl Driver {
     fn new(session: Session) -> Self {
         Self {
-            app: App::new(Keymap::default(), "note-taker"),
-            session,
+            model: Model::new(App::new(Keymap::default(), "note-taker"), session),
             now: t(60),
             recorded: vec![],
             effects: vec![],
@@ -98,19 +96,24 @@ impl Driver {
     }
 
     fn send(&mut self, msg: Msg) {
-        let fx = update(&mut self.app, &self.session, msg, self.now);
+        let fx = update(&mut self.model, msg, self.now);
         for e in fx {
             if let Effect::Record { token, event } = &e {
                 self.recorded.push(event.clone());
                 if self.save {
-                    self.session
-                        .apply(event)
+                    // The store would refuse what the session refuses.
+                    self.model
+                        .session
+                        .check(event)
                         .unwrap_or_else(|err| panic!("{event:?}: {err}"));
-                    let seq = self.session.applied;
+                    let seq = self.model.session.applied + 1;
                     update(
-                        &mut self.app,
-                        &self.session,
-                        Msg::Committed { token: *token, seq },
+                        &mut self.model,
+                        Msg::Saved {
+                            token: *token,
+                            seq,
+                            event: event.clone(),
+                        },
                         self.now,
                     );
                 }
@@ -157,10 +160,10 @@ fn typing_a_statement_for_p2_with_a_tag_gives_exactly_that_statement() {
         }]
     );
     assert!(
-        d.app.capture.input.is_empty(),
+        d.model.app.capture.input.is_empty(),
         "the input is cleared for the next statement"
     );
-    let msg = d.app.message.clone().unwrap();
+    let msg = d.model.app.message.clone().unwrap();
     assert!(msg.text.contains("✓ saved: statement st1"), "{}", msg.text);
 }
 
@@ -225,9 +228,10 @@ fn typing_goes_on_while_a_commit_is_in_flight_and_ids_do_not_clash() {
         .filter_map(|e| roundtable::app::event_id(e).map(str::to_owned))
         .collect();
     assert_eq!(ids, vec!["st1", "st2"]);
-    assert_eq!(d.app.in_flight(), 2);
+    assert_eq!(d.model.app.in_flight(), 2);
     assert!(
-        d.app.message.is_none() || !d.app.message.clone().unwrap().text.contains("saved"),
+        d.model.app.message.is_none()
+            || !d.model.app.message.clone().unwrap().text.contains("saved"),
         "nothing is marked saved before the store says so"
     );
 }
@@ -249,22 +253,22 @@ fn a_failed_save_keeps_the_text_and_retry_sends_it_again() {
     });
     // What happened and the key to act on it fit in 80 columns, before the
     // name of what failed.
-    let shown = d.app.message.clone().unwrap().text;
+    let shown = d.model.app.message.clone().unwrap().text;
     assert_eq!(
         shown,
         "NOT SAVED: disk full; free some space · ^R retries · statement st1"
     );
     assert!(shown.chars().count() <= 80);
-    assert_eq!(d.app.pending.len(), 1);
-    assert!(d.app.pending[0].failed.is_some());
+    assert_eq!(d.model.app.pending.len(), 1);
+    assert!(d.model.app.pending[0].failed.is_some());
     d.send(ctrl('r'));
     assert_eq!(
         d.take(),
         first,
         "the same statement, same id, is sent again"
     );
-    assert_eq!(d.app.pending.len(), 1);
-    assert!(d.app.pending[0].failed.is_none());
+    assert_eq!(d.model.app.pending.len(), 1);
+    assert!(d.model.app.pending[0].failed.is_none());
 }
 
 #[test]
@@ -313,12 +317,12 @@ fn stage_controls_are_events() {
     d.send(key(KeyCode::Char('n')));
     assert!(d.take().is_empty(), "next asks first");
     assert!(matches!(
-        d.app.overlays.last(),
+        d.model.app.overlays.last(),
         Some(Overlay::Confirm { .. })
     ));
     d.send(key(KeyCode::Char('n')));
     assert!(
-        d.take().is_empty() && d.app.overlays.is_empty(),
+        d.take().is_empty() && d.model.app.overlays.is_empty(),
         "n at the question cancels"
     );
     d.send(key(KeyCode::Char('n')));
@@ -361,7 +365,7 @@ fn a_vote_round_opens_on_the_latest_statement_and_takes_single_key_ballots() {
     d.send(key(KeyCode::Enter));
     d.take();
     d.send(key(KeyCode::F(4)));
-    assert_eq!(d.app.screen, Screen::Vote);
+    assert_eq!(d.model.app.screen, Screen::Vote);
     d.send(key(KeyCode::Char('h')));
     d.send(key(KeyCode::Char('o')));
     assert_eq!(
@@ -417,9 +421,9 @@ fn a_vote_round_opens_on_the_latest_statement_and_takes_single_key_ballots() {
         (participant.as_str(), choice),
         ("P2", &Choice::Agreement(Agreement::Pass))
     );
-    let round = &d.session.rounds["v1"];
+    let round = &d.model.session.rounds["v1"];
     assert_eq!(
-        d.session.results(round).counts,
+        d.model.session.results(round).counts,
         vec![1, 0, 1],
         "P2's latest ballot counts"
     );
@@ -482,7 +486,8 @@ fn counted_tallies_and_dots() {
     d.send(key(KeyCode::Char('o')));
     assert!(d.take().is_empty());
     assert!(
-        d.app
+        d.model
+            .app
             .message
             .clone()
             .unwrap()
@@ -586,7 +591,15 @@ fn the_bell_rings_once_at_zero_and_again_after_an_extension() {
     d.send(Msg::Tick);
     d.send(Msg::Tick);
     assert_eq!(d.effects.iter().filter(|e| **e == Effect::Bell).count(), 1);
-    assert!(d.app.message.clone().unwrap().text.starts_with("TIME"));
+    assert!(
+        d.model
+            .app
+            .message
+            .clone()
+            .unwrap()
+            .text
+            .starts_with("TIME")
+    );
     d.send(key(KeyCode::Char('+')));
     d.now = t(661);
     d.send(Msg::Tick);
@@ -614,9 +627,9 @@ fn quitting_with_saves_in_flight_asks_and_key_releases_are_ignored() {
 fn help_opens_and_any_key_closes_it_without_acting() {
     let mut d = Driver::new(session(false));
     d.send(key(KeyCode::Char('?')));
-    assert!(matches!(d.app.overlays.last(), Some(Overlay::Help)));
+    assert!(matches!(d.model.app.overlays.last(), Some(Overlay::Help)));
     d.send(key(KeyCode::Char('s')));
-    assert!(d.app.overlays.is_empty());
+    assert!(d.model.app.overlays.is_empty());
     assert!(
         d.take().is_empty(),
         "the key that closed help did nothing else"
@@ -810,13 +823,13 @@ fn quitting_with_unsaved_text_asks_and_offers_a_rescue_file() {
     // ctrl-Q does not quit: it says what would be lost.
     d.send(ctrl('q'));
     assert!(!d.effects.contains(&Effect::Quit));
-    let Some(Overlay::Quit { unsaved }) = d.app.overlays.last() else {
+    let Some(Overlay::Quit { unsaved }) = d.model.app.overlays.last() else {
         panic!("quitting asks first")
     };
     assert_eq!(unsaved.describe(), "1 NOT SAVED and text being typed");
     // Esc stays, losing nothing.
     d.send(key(KeyCode::Esc));
-    assert!(d.app.overlays.is_empty() && !d.effects.contains(&Effect::Quit));
+    assert!(d.model.app.overlays.is_empty() && !d.effects.contains(&Effect::Quit));
     d.send(ctrl('q'));
     d.send(key(KeyCode::Char('r')));
     let Some(Effect::Rescue { text }) = d.effects.last().cloned() else {
@@ -837,7 +850,8 @@ fn quitting_with_unsaved_text_asks_and_offers_a_rescue_file() {
     d.send(Msg::Rescued(Err("No space left on device".into())));
     assert!(!d.effects.contains(&Effect::Quit));
     assert!(
-        d.app
+        d.model
+            .app
             .message
             .clone()
             .unwrap()

@@ -417,7 +417,7 @@ fn sigkill_at_random_moments_loses_no_committed_event() {
 #[test]
 fn a_jumping_wall_clock_breaks_neither_countdowns_nor_record_order() {
     let _serial = serial();
-    use roundtable::app::{App, Effect, Msg, update};
+    use roundtable::app::{App, Effect, Msg};
     use roundtable::clock::SessionClock;
     use roundtable::domain::{Event, Timestamp};
     use std::sync::Arc;
@@ -463,7 +463,7 @@ fn a_jumping_wall_clock_breaks_neither_countdowns_nor_record_order() {
     assert_eq!(ours, t(61));
     assert_eq!(seen_wall.millis_since(ours), -600_000);
     assert!(clock.jump().is_none(), "each jump is noted once");
-    for fx in update(
+    for fx in update_on(
         &mut app,
         w.session(),
         Msg::ClockJumped {

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use roundtable::app::keymap::Keymap;
-use roundtable::app::{App, Msg, Screen, update};
+use roundtable::app::{App, Msg, Screen};
 use roundtable::domain::{Event, Session, Timestamp};
 use roundtable::store::record::decode;
 use roundtable::ui::{self, Theme};
@@ -41,6 +41,7 @@ fn nth_ballot_in(round: &'static str, n: usize) -> impl Fn(&Event) -> bool {
 
 mod common;
 use common::screen_text as text_of;
+use common::update_on;
 
 fn draw(app: &App, session: &Session, now: Timestamp, w: u16, h: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -57,7 +58,7 @@ fn app_on(screen: Screen) -> App {
 
 fn press(app: &mut App, session: &Session, now: Timestamp, codes: &[KeyCode]) {
     for c in codes {
-        update(
+        update_on(
             app,
             session,
             Msg::Key(KeyEvent::new(*c, KeyModifiers::NONE)),
@@ -125,7 +126,7 @@ fn capture_while_typing() {
     let (s, now) = mid_discussion();
     let mut app = app_on(Screen::Capture);
     press(&mut app, &s, now, &[KeyCode::Tab, KeyCode::Tab]);
-    update(
+    update_on(
         &mut app,
         &s,
         Msg::Paste("The discharge lounge had nowhere to sit #barrier".into()),
@@ -139,13 +140,13 @@ fn capture_while_typing() {
 fn capture_with_a_save_in_flight_and_one_refused() {
     let (s, now) = mid_discussion();
     let mut app = app_on(Screen::Capture);
-    update(
+    update_on(
         &mut app,
         &s,
         Msg::Paste("Waiting for the pharmacy took all day".into()),
         now,
     );
-    let fx = update(
+    let fx = update_on(
         &mut app,
         &s,
         Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
@@ -154,7 +155,7 @@ fn capture_with_a_save_in_flight_and_one_refused() {
     let roundtable::app::Effect::Record { token, .. } = fx[0].clone() else {
         panic!("{fx:?}")
     };
-    update(
+    update_on(
         &mut app,
         &s,
         Msg::Failed {
@@ -163,13 +164,13 @@ fn capture_with_a_save_in_flight_and_one_refused() {
         },
         now,
     );
-    update(
+    update_on(
         &mut app,
         &s,
         Msg::Paste("Transport came at 9pm".into()),
         now,
     );
-    update(
+    update_on(
         &mut app,
         &s,
         Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
@@ -223,7 +224,7 @@ fn overlays() {
     both_sizes("confirm_next_stage", &app, &s, now);
     let mut app = app_on(Screen::Projector);
     press(&mut app, &s, now, &[KeyCode::Char('m'), KeyCode::Tab]);
-    update(
+    update_on(
         &mut app,
         &s,
         Msg::Paste("P1 was upset; I slowed down".into()),

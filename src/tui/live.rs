@@ -2,7 +2,7 @@
 //! the store thread that saves events without making the screen wait.
 
 use super::{debug_panic_switch, with_terminal};
-use crate::app::{self, App, Effect, Msg, Tone};
+use crate::app::{self, App, Effect, Model, Msg};
 use crate::domain::{Event, Session, StageState, Timestamp};
 use crate::live::{Hosting, Origin, Reply, Request, host};
 use crate::store::{StoreError, Writer};
@@ -44,7 +44,7 @@ pub struct Options {
 /// terminals can join through the session folder's socket (and over the
 /// network with `lan`) while it runs.
 pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
-    let mut session = writer.session().clone();
+    let session = writer.session().clone();
     let dir = writer.dir().to_owned();
     let Hosting {
         clock,
@@ -53,19 +53,14 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
         listening,
         handle,
     } = host(writer, opts.actor.clone(), opts.lan);
-    let mut app = App::new(opts.keymap, opts.actor);
-    if !opts.sources.is_empty() {
-        app.sources = opts.sources;
-        app.screen = app::Screen::Synthesis;
-        app.synthesis.accounts = crate::domain::analysis::Accounts::Sessions;
-        app.synthesis.view = app::synthesis::SynthView::Grid;
-    }
     let mut warnings = opts.warnings;
+    let mut join_code = None;
     match &listening {
         Ok(l) => {
-            if let Some((addr, code)) = &l.lan {
-                app.join_code = Some((code.clone(), addr.to_string()));
-            }
+            join_code = l
+                .lan
+                .as_ref()
+                .map(|(addr, code)| (code.clone(), addr.to_string()))
         }
         Err(e) if opts.lan.is_some() => {
             return Err(std::io::Error::other(format!(
@@ -74,34 +69,31 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
         }
         Err(e) => warnings.push(format!("other terminals cannot join: {e}.")),
     }
-    if !warnings.is_empty() {
-        app.message = Some(app::Message {
-            text: warnings.join(" "),
-            tone: Tone::Problem,
-        });
-    }
+    let mut model = Model::hosting(
+        App::new(opts.keymap, opts.actor),
+        session,
+        app::Opening {
+            sources: opts.sources,
+            warnings,
+            join_code,
+        },
+    );
     let store = tx.clone();
-    let mut send = move |token, event| {
-        store
-            .send(Request {
-                token,
-                event,
-                from: Origin::Local,
-            })
-            .is_ok()
+    let mut io = Io {
+        send: Box::new(move |token, event| {
+            store
+                .send(Request {
+                    token,
+                    event,
+                    from: Origin::Local,
+                })
+                .is_ok()
+        }),
+        clock: &clock,
+        rescue_dir: dir,
     };
     let result = with_terminal(|mut terminal| async move {
-        event_loop(
-            &mut terminal,
-            &mut app,
-            &mut session,
-            &mut send,
-            replies,
-            &opts.theme,
-            &clock,
-            &dir,
-        )
-        .await
+        event_loop(&mut terminal, &mut model, &mut io, replies, &opts.theme).await
     });
     if let Ok(l) = &listening {
         l.stop();
@@ -209,14 +201,11 @@ pub struct JoinScreen {
 /// Runs the live screens of a session hosted by another `roundtable run`.
 pub fn join(opts: crate::net::client::JoinOptions, screen: JoinScreen) -> std::io::Result<()> {
     let clock = crate::clock::SessionClock::system(Timestamp::default());
-    let mut app = App::new(screen.keymap, opts.name.clone());
-    app.id_prefix = id_prefix(&opts.name);
-    app.screen = match opts.role {
-        crate::net::wire::Role::NoteTaker => app::Screen::Capture,
-        crate::net::wire::Role::Viewer => app::Screen::Projector,
-    };
-    app.link = Some((false, "connecting…".into()));
-    let mut session = Session::default();
+    let mut model = Model::joined(
+        App::new(screen.keymap, opts.name.clone()),
+        id_prefix(&opts.name),
+        opts.role == crate::net::wire::Role::Viewer,
+    );
     // Unsaved text is rescued beside the outbox, which keeps the rest.
     let rescue_dir = opts
         .outbox
@@ -225,18 +214,12 @@ pub fn join(opts: crate::net::client::JoinOptions, screen: JoinScreen) -> std::i
         .map_or_else(|| std::path::PathBuf::from("."), |p| p.to_owned());
     with_terminal(|mut terminal| async move {
         let (proposals, replies) = crate::net::client::start(opts)?;
-        let mut send = move |token, event| proposals.send((token, event)).is_ok();
-        event_loop(
-            &mut terminal,
-            &mut app,
-            &mut session,
-            &mut send,
-            replies,
-            &screen.theme,
-            &clock,
-            &rescue_dir,
-        )
-        .await
+        let mut io = Io {
+            send: Box::new(move |token, event| proposals.send((token, event)).is_ok()),
+            clock: &clock,
+            rescue_dir,
+        };
+        event_loop(&mut terminal, &mut model, &mut io, replies, &screen.theme).await
     })
 }
 
@@ -260,17 +243,6 @@ pub fn id_prefix(name: &str) -> String {
     p + "-"
 }
 
-/// Applies a saved record to the screens' copy of the session, which the
-/// store (or the host) has already applied to its own: this keeps them equal.
-fn show_saved(app: &mut App, session: &mut Session, event: &Event) {
-    if let Err(e) = session.apply(event) {
-        app.message = Some(app::Message {
-            text: format!("display out of step: {e}; restart to reload"),
-            tone: Tone::Problem,
-        });
-    }
-}
-
 /// Writes unsaved text to `rescue-<time>.txt` in `dir`, owner-only; the
 /// file's path, or why it could not be written.
 fn write_rescue(dir: &std::path::Path, text: &str, now: Timestamp) -> Result<String, String> {
@@ -288,117 +260,110 @@ fn write_rescue(dir: &std::path::Path, text: &str, now: Timestamp) -> Result<Str
         })
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Where effects go: the store (or the host), the terminal's bell, the
+/// folder for rescue files; and the session clock that stamps messages.
+struct Io<'a> {
+    send: Box<dyn FnMut(u64, Event) -> bool + 'a>,
+    clock: &'a crate::clock::SessionClock,
+    rescue_dir: std::path::PathBuf,
+}
+
+/// What carrying out an effect came to.
+enum Outcome {
+    Done,
+    /// The effect's answer, a message of its own.
+    Answer(Msg),
+    Quit,
+}
+
+impl Io<'_> {
+    fn carry_out(&mut self, effect: Effect) -> Outcome {
+        match effect {
+            Effect::Record { token, event } => {
+                if (self.send)(token, event) {
+                    Outcome::Done
+                } else {
+                    // Kept as NOT SAVED, so quitting offers to rescue it.
+                    Outcome::Answer(Msg::Failed {
+                        token,
+                        error: "the store has stopped".into(),
+                    })
+                }
+            }
+            Effect::Bell => {
+                let mut out = std::io::stdout();
+                let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+                Outcome::Done
+            }
+            Effect::Rescue { text } => Outcome::Answer(Msg::Rescued(write_rescue(
+                &self.rescue_dir,
+                &text,
+                self.clock.now(),
+            ))),
+            Effect::Quit => Outcome::Quit,
+        }
+    }
+}
+
+/// Turns the terminal, the store's replies and time into messages, and the
+/// effects `update` asks for into I/O; draws when something changed.
 async fn event_loop(
     terminal: &mut DefaultTerminal,
-    app: &mut App,
-    session: &mut Session,
-    send: &mut dyn FnMut(u64, Event) -> bool,
+    model: &mut Model,
+    io: &mut Io<'_>,
     mut replies: mpsc::UnboundedReceiver<Reply>,
     theme: &Theme,
-    clock: &crate::clock::SessionClock,
-    rescue_dir: &std::path::Path,
 ) -> std::io::Result<()> {
     let mut events = EventStream::new();
     let mut dirty = true;
     // Check the bell straight away: a session reopened over time says so.
-    let mut pending_msgs = vec![Msg::Tick];
+    let mut inbox = std::collections::VecDeque::from([Msg::Tick]);
     loop {
-        // An effect's answer (a rescue file written) is a message of its own.
-        while !pending_msgs.is_empty() {
-            for msg in std::mem::take(&mut pending_msgs) {
-                let now = clock.now();
-                for effect in app::update(app, session, msg, now) {
-                    match effect {
-                        Effect::Record { token, event } => {
-                            if !send(token, event) {
-                                // Kept as NOT SAVED, so quitting offers to rescue it.
-                                pending_msgs.push(Msg::Failed {
-                                    token,
-                                    error: "the store has stopped".into(),
-                                });
-                            }
-                        }
-                        Effect::Bell => {
-                            let mut out = std::io::stdout();
-                            let _ = out.write_all(b"\x07").and_then(|()| out.flush());
-                        }
-                        Effect::Rescue { text } => {
-                            pending_msgs.push(Msg::Rescued(write_rescue(
-                                rescue_dir,
-                                &text,
-                                clock.now(),
-                            )));
-                        }
-                        Effect::Quit => return Ok(()),
-                    }
+        while let Some(msg) = inbox.pop_front() {
+            for effect in app::update(model, msg, io.clock.now()) {
+                match io.carry_out(effect) {
+                    Outcome::Done => {}
+                    Outcome::Answer(msg) => inbox.push_back(msg),
+                    Outcome::Quit => return Ok(()),
                 }
-                dirty = true;
             }
+            dirty = true;
         }
         if dirty {
-            let now = clock.now();
+            let now = io.clock.now();
             terminal.draw(|f| {
-                ui::render(f, app, session, now, theme);
+                ui::render(f, &model.app, &model.session, now, theme);
                 ui::untrusted::guard(f.buffer_mut());
             })?;
             dirty = false;
         }
+        if let Some((wall, session)) = io.clock.jump() {
+            inbox.push_back(Msg::ClockJumped { wall, session });
+            continue;
+        }
         // Wake at the countdown's next second, and every few seconds to
         // notice a jump of the computer's clock.
-        let wait = until_next_second(session, clock.now())
+        let wait = until_next_second(&model.session, io.clock.now())
             .unwrap_or(CLOCK_CHECK)
             .min(CLOCK_CHECK);
-        tokio::select! {
+        let msg = tokio::select! {
             ev = events.next() => match ev {
-                                Some(Ok(TermEvent::Key(k))) => {
+                Some(Ok(TermEvent::Key(k))) => {
                     debug_panic_switch(&k);
-                    pending_msgs.push(Msg::Key(k))
-                }Some(Ok(TermEvent::Paste(s))) => pending_msgs.push(Msg::Paste(s)),
-                Some(Ok(TermEvent::Resize(..))) => dirty = true,
-                Some(Ok(_)) => {}
+                    Msg::Key(k)
+                }
+                Some(Ok(TermEvent::Paste(s))) => Msg::Paste(s),
+                Some(Ok(TermEvent::Resize(..))) => Msg::Resize,
+                Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e),
                 None => return Ok(()),
             },
             reply = replies.recv() => match reply {
-                Some(Reply::Saved { token, seq, event }) => {
-                    show_saved(app, session, &event);
-                    pending_msgs.push(Msg::Committed { token, seq });
-                }
-                Some(Reply::Applied { event, .. }) => {
-                    show_saved(app, session, &event);
-                    dirty = true;
-                }
-                Some(Reply::Acked { token, seq }) => pending_msgs.push(Msg::Committed { token, seq }),
-                Some(Reply::Failed { token, error }) => pending_msgs.push(Msg::Failed { token, error }),
-                Some(Reply::Peers(names)) => {
-                    app.peers = names;
-                    dirty = true;
-                }
-                Some(Reply::JoinCode { code, at }) => {
-                    app.join_code = Some((code, at));
-                    dirty = true;
-                }
-                Some(Reply::Link { connected, text }) => {
-                    app.link = Some((connected, text));
-                    dirty = true;
-                }
-                Some(Reply::Corrected { session: replayed, text }) => {
-                    if let Some(replayed) = replayed {
-                        *session = *replayed;
-                    }
-                    app.message = Some(app::Message { text, tone: Tone::Problem });
-                    dirty = true;
-                }
+                Some(reply) => Msg::from(reply),
                 None => return Ok(()),
             },
-                        _ = tokio::time::sleep(wait) => pending_msgs.push(Msg::Tick),
-        }
-        if let Some((wall, ours)) = clock.jump() {
-            pending_msgs.push(Msg::ClockJumped {
-                wall,
-                session: ours,
-            });
-        }
+            _ = tokio::time::sleep(wait) => Msg::Tick,
+        };
+        inbox.push_back(msg);
     }
 }

@@ -12,9 +12,9 @@ pub mod vote;
 pub mod widgets;
 
 use self::untrusted::para;
-use crate::app::keymap::{Action, Context};
-use crate::app::{App, Overlay, PromptKind, Screen, Tone, vote as vote_app};
-use crate::domain::{MemoKind, Session, StageState, Timestamp};
+use crate::app::actions;
+use crate::app::{App, Overlay, PromptKind, Screen, Tone};
+use crate::domain::{MemoKind, Session, Timestamp};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -86,13 +86,13 @@ fn header(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
             let key = app
                 .keymap
                 .key_for(
-                    Context::Global,
+                    actions::Layer::Global,
                     match s {
-                        Screen::Projector => Action::ShowProjector,
-                        Screen::Capture => Action::ShowCapture,
-                        Screen::Vote => Action::ShowVote,
-                        Screen::Agenda => Action::ShowAgenda,
-                        Screen::Synthesis => Action::ShowSynthesis,
+                        Screen::Projector => actions::Action::ShowProjector,
+                        Screen::Capture => actions::Action::ShowCapture,
+                        Screen::Vote => actions::Action::ShowVote,
+                        Screen::Agenda => actions::Action::ShowAgenda,
+                        Screen::Synthesis => actions::Action::ShowSynthesis,
                     },
                 )
                 .map(|k| k.to_string())
@@ -114,7 +114,7 @@ fn header(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
     } else {
         let help = app
             .keymap
-            .key_for(app.context(), Action::Help)
+            .key_for(app.context(), actions::Action::Help)
             .map(|k| k.to_string())
             .unwrap_or_default();
         vec![
@@ -140,100 +140,6 @@ fn header(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
             ..area
         },
     );
-}
-
-/// The actions worth a hint right now, in order.
-fn hints(app: &App, session: &Session) -> Vec<Action> {
-    use Action::*;
-    let mut v = match app.screen {
-        Screen::Synthesis => match app.synthesis.view {
-            crate::app::synthesis::SynthView::Link => vec![
-                SwitchPane,
-                Mark,
-                Filter,
-                NewConcept,
-                Link,
-                Reciprocal,
-                Refutational,
-                LineOfArgument,
-                Draft,
-                ShowGrid,
-                ShowInterpretations,
-            ],
-            crate::app::synthesis::SynthView::Grid => vec![ToggleAccounts, SelectDown, ShowGrid],
-            crate::app::synthesis::SynthView::Interpretations => vec![
-                SelectDown,
-                VoteOnInterpretation,
-                ResonanceOnInterpretation,
-                MarkAgreed,
-                SetAside,
-                Present,
-                ShowInterpretations,
-            ],
-        },
-        Screen::Projector | Screen::Agenda => match session.current_stage() {
-            None if session
-                .stages
-                .values()
-                .any(|s| s.state() == StageState::Ended) =>
-            {
-                vec![StartStage, PreviousStage]
-            }
-            None => vec![StartStage],
-            Some(s) if s.state() == StageState::Paused => vec![PauseResume, NextStage],
-            Some(_) => vec![
-                PauseResume,
-                Extend1,
-                Shorten1,
-                Extend5,
-                NextStage,
-                PreviousStage,
-            ],
-        },
-        Screen::Capture => vec![
-            Commit,
-            NextSpeaker,
-            GroupSpeaker,
-            CycleKind,
-            SelectUp,
-            Amend,
-            Retract,
-        ],
-        Screen::Vote => match vote_app::open_round(session) {
-            None => vec![
-                CycleTarget,
-                CycleMethod,
-                ToggleCounted,
-                ToggleHidden,
-                EditQuestion,
-                OpenRound,
-            ],
-            Some(r) if r.mode == crate::domain::BallotMode::Counted => {
-                vec![
-                    SelectDown,
-                    CountUp,
-                    CountDown,
-                    CycleTallyRole,
-                    CastBallot,
-                    CloseRound,
-                ]
-            }
-            Some(r) => match r.method {
-                crate::domain::VoteMethod::AgreeDisagree => {
-                    vec![SelectDown, Agree, Disagree, Pass, CloseRound]
-                }
-                crate::domain::VoteMethod::Dots { .. } => {
-                    vec![SelectDown, Choice(1), CastBallot, ClearBallot, CloseRound]
-                }
-                _ => vec![SelectDown, Choice(1), CloseRound],
-            },
-        },
-    };
-    if app.pending.iter().any(|p| p.failed.is_some()) {
-        v.insert(0, Retry);
-    }
-    v.extend([Memo, Help, Quit]);
-    v
 }
 
 fn status_bar(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
@@ -268,21 +174,10 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &T
     } else if let Some((true, text)) = &app.link {
         f.render_widget(para(Span::styled(format!("● {text}"), theme.dim)), msg_area);
     }
-    let ctx = app.context();
+    let view = actions::View { app, session };
     let mut spans = Vec::new();
     let mut used = 0usize;
-    for action in hints(app, session) {
-        let Some(key) = app.keymap.key_for(ctx, action) else {
-            continue;
-        };
-        let paused = session
-            .current_stage()
-            .is_some_and(|s| s.state() == StageState::Paused);
-        let (key, label) = match action {
-            Action::Choice(_) => ("1-9".to_owned(), "choose".to_owned()),
-            Action::PauseResume if paused => (key.to_string(), "resume".to_owned()),
-            a => (key.to_string(), a.short()),
-        };
+    for (key, label) in actions::hints(&app.keymap, app.context(), Some(&view)) {
         let len = key.chars().count() + label.chars().count() + 3;
         if used + len > area.width as usize {
             break;
@@ -309,30 +204,15 @@ pub fn centred(area: Rect, w: u16, h: u16) -> Rect {
 fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme: &Theme) {
     match overlay {
         Overlay::Help => {
-            let ctx = app.context();
-            let bindings = app.keymap.for_context(ctx);
-            let mut lines: Vec<Line> = Vec::new();
-            let mut seen = Vec::new();
-            for b in bindings {
-                // Choice keys 1–9 share one line.
-                if let Action::Choice(n) = b.action {
-                    if n == 1 {
-                        lines.push(Line::from(vec![
-                            Span::styled(format!("{:>10}  ", "1-9"), theme.accent),
-                            Span::styled("score, rung, option, dot or count", theme.base),
-                        ]));
-                    }
-                    continue;
-                }
-                if seen.contains(&(b.key, b.action)) {
-                    continue;
-                }
-                seen.push((b.key, b.action));
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{:>10}  ", b.key.to_string()), theme.accent),
-                    Span::styled(b.action.describe(), theme.base),
-                ]));
-            }
+            let mut lines: Vec<Line> = actions::help_lines(&app.keymap, app.context())
+                .into_iter()
+                .map(|(key, what)| {
+                    Line::from(vec![
+                        Span::styled(format!("{key:>10}  "), theme.accent),
+                        Span::styled(what, theme.base),
+                    ])
+                })
+                .collect();
             let h = (lines.len() as u16 + 2).min(area.height);
             let cols = if h < lines.len() as u16 + 2 { 2 } else { 1 };
             let w = if cols == 2 { area.width } else { 64 };

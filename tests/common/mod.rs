@@ -272,3 +272,21 @@ impl Drop for SmallDisk {
         let _ = std::process::Command::new("umount").arg(&self.at).output();
     }
 }
+
+/// `update` on an app and a session that the messages do not change (keys,
+/// pastes, failures): the test keeps its own copies.
+pub fn update_on(
+    app: &mut roundtable::app::App,
+    session: &Session,
+    msg: roundtable::app::Msg,
+    now: Timestamp,
+) -> Vec<roundtable::app::Effect> {
+    use roundtable::app::{App, Model, keymap::Keymap, update};
+    let mut model = Model::new(
+        std::mem::replace(app, App::new(Keymap::default(), "-")),
+        session.clone(),
+    );
+    let fx = update(&mut model, msg, now);
+    *app = model.app;
+    fx
+}

@@ -1,0 +1,1337 @@
+//! Every action, declared once: its default keys in each layer, the short
+//! hint the bottom line shows (and when), and the sentence the help overlay
+//! and the README give. The keymap, the hint lines, the help overlay and the
+//! README's key table are all generated from [`ACTIONS`], so they cannot
+//! disagree with what the keys do.
+
+use super::state::App;
+use super::synthesis::SynthView;
+use super::vote::open_round;
+use crate::domain::Session;
+use crate::domain::{BallotMode, StageState, VoteMethod};
+use serde::{Deserialize, Serialize};
+
+/// Where keys are read: one of the five screens, an overlay on top of them,
+/// or a layer of the review browser or the session picker. `Global` holds
+/// bindings that apply on all five screens unless a screen binds the same
+/// key itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Layer {
+    Global,
+    Projector,
+    Capture,
+    Vote,
+    Agenda,
+    Synthesis,
+    /// The `?` overlay: every key on the screen beneath.
+    Help,
+    /// A yes/no question before something that cannot be undone quietly.
+    Confirm,
+    /// Quitting with something not yet in the journal.
+    Quitting,
+    /// A one-line prompt: a memo, a reason, a question, a name.
+    Prompt,
+    ReviewBrowser,
+    /// Typing a filter in the review browser.
+    ReviewFilter,
+    ReviewSession,
+    Picker,
+    /// The picker's form for a new session.
+    NewSession,
+}
+
+impl Layer {
+    /// The five screens of a running session.
+    pub const SCREENS: [Layer; 5] = [
+        Layer::Projector,
+        Layer::Capture,
+        Layer::Vote,
+        Layer::Agenda,
+        Layer::Synthesis,
+    ];
+
+    /// Every layer, in the order the README lists them.
+    pub const ALL: [Layer; 15] = [
+        Layer::Global,
+        Layer::Projector,
+        Layer::Agenda,
+        Layer::Capture,
+        Layer::Vote,
+        Layer::Synthesis,
+        Layer::Help,
+        Layer::Confirm,
+        Layer::Quitting,
+        Layer::Prompt,
+        Layer::ReviewBrowser,
+        Layer::ReviewFilter,
+        Layer::ReviewSession,
+        Layer::Picker,
+        Layer::NewSession,
+    ];
+
+    /// Whether `Global` bindings apply here.
+    pub fn is_screen(self) -> bool {
+        Layer::SCREENS.contains(&self)
+    }
+
+    /// How the README and the help overlay name it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Layer::Global => "every screen",
+            Layer::Projector => "projector",
+            Layer::Capture => "capture",
+            Layer::Vote => "vote",
+            Layer::Agenda => "agenda",
+            Layer::Synthesis => "synthesis",
+            Layer::Help => "help overlay",
+            Layer::Confirm => "a yes/no question",
+            Layer::Quitting => "quitting with unsaved text",
+            Layer::Prompt => "a one-line prompt",
+            Layer::ReviewBrowser => "review: the sessions",
+            Layer::ReviewFilter => "review: typing a filter",
+            Layer::ReviewSession => "review: one session",
+            Layer::Picker => "the session picker",
+            Layer::NewSession => "the picker's new-session form",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Action {
+    Quit,
+    Help,
+    ShowProjector,
+    ShowCapture,
+    ShowVote,
+    ShowAgenda,
+    ShowSynthesis,
+    NextScreen,
+    Memo,
+    Retry,
+    StartStage,
+    PauseResume,
+    Extend1,
+    Shorten1,
+    Extend5,
+    Shorten5,
+    NextStage,
+    PreviousStage,
+    Commit,
+    NewLine,
+    NextSpeaker,
+    PreviousSpeaker,
+    GroupSpeaker,
+    CycleKind,
+    SelectUp,
+    SelectDown,
+    Amend,
+    Retract,
+    Cancel,
+    CycleMethod,
+    CycleTarget,
+    ToggleCounted,
+    ToggleHidden,
+    EditQuestion,
+    OpenRound,
+    CloseRound,
+    Agree,
+    Disagree,
+    Pass,
+    /// 1 to 9: a resonance score, a rung, an option, or a dot on an option.
+    Choice(u8),
+    ClearBallot,
+    CastBallot,
+    CycleTallyRole,
+    CountUp,
+    CountDown,
+    SwitchPane,
+    Mark,
+    Filter,
+    NewConcept,
+    RenameConcept,
+    DescribeConcept,
+    Link,
+    Unlink,
+    Merge,
+    Split,
+    Reciprocal,
+    Refutational,
+    LineOfArgument,
+    Draft,
+    ShowGrid,
+    ShowInterpretations,
+    ToggleAccounts,
+    VoteOnInterpretation,
+    ResonanceOnInterpretation,
+    MarkAgreed,
+    SetAside,
+    Present,
+    /// Finish typing at a prompt, a filter or a form.
+    Submit,
+    /// Yes, at a question.
+    Confirm,
+    /// Quitting: write what is unsaved to a rescue file first.
+    Rescue,
+    /// Quitting: lose what is unsaved.
+    QuitAnyway,
+    /// A memo prompt: process or reflexive.
+    ToggleMemoKind,
+    /// Open the chosen session (review, picker).
+    Open,
+    /// Review: newest or oldest first.
+    ToggleSort,
+    ScrubBack,
+    ScrubForward,
+    ScrubBack10,
+    ScrubForward10,
+    ScrubStart,
+    ScrubEnd,
+    NextVote,
+    PreviousVote,
+    NextView,
+    /// 1 to 6: a view of the session under review.
+    View(u8),
+    Reload,
+    NewSession,
+    NextField,
+    PreviousField,
+    PreviousTemplate,
+    NextTemplate,
+}
+
+/// How a hint shows its keys: the action's own first key, or the keys of
+/// several actions together (`←→ scrub 1`, `PgUp/PgDn 10`).
+#[derive(Clone, Copy, Debug)]
+pub enum HintKeys {
+    Own,
+    Joined(&'static [Action], &'static str),
+}
+
+/// What the bottom line says about an action in some layers.
+#[derive(Clone, Copy, Debug)]
+pub struct Hint {
+    pub layers: &'static [Layer],
+    pub label: &'static str,
+    pub keys: HintKeys,
+}
+
+/// What a predicate reads: the interaction state and the session shown.
+pub struct View<'a> {
+    pub app: &'a App,
+    pub session: &'a Session,
+}
+
+/// When a hint is worth showing on a screen.
+pub type Available = fn(&View, Layer) -> bool;
+
+/// One action: everything about it in one place.
+pub struct ActionDef {
+    pub action: Action,
+    /// Default keys, by layer, written as in `keymap.ron`. A family
+    /// (`Choice`, `View`) binds its members to consecutive digits from the
+    /// one key given.
+    pub keys: &'static [(Layer, &'static str)],
+    /// Members of a family: `Choice(1)` to `Choice(9)`.
+    pub family: Option<u8>,
+    /// One sentence for the help overlay and the README.
+    pub describe: &'static str,
+    /// A different sentence in some layers.
+    pub describe_in: &'static [(&'static [Layer], &'static str)],
+    pub hints: &'static [Hint],
+    /// Where in the bottom line the hint stands (smaller first).
+    pub rank: u16,
+    /// On the five screens: when the hint is worth showing.
+    pub available: Option<Available>,
+    /// A different label while the predicate holds (`pause` → `resume`).
+    pub alternative: Option<(&'static str, Available)>,
+}
+
+use Action as A;
+use Layer as L;
+
+const SCREEN_HINT: &[Layer] = &Layer::SCREENS;
+const ALWAYS: Option<Available> = None;
+
+const fn hint(label: &'static str, layers: &'static [Layer]) -> Hint {
+    Hint {
+        layers,
+        label,
+        keys: HintKeys::Own,
+    }
+}
+
+const fn row(
+    action: Action,
+    keys: &'static [(Layer, &'static str)],
+    describe: &'static str,
+) -> ActionDef {
+    ActionDef {
+        action,
+        keys,
+        family: None,
+        describe,
+        describe_in: &[],
+        hints: &[],
+        rank: u16::MAX,
+        available: ALWAYS,
+        alternative: None,
+    }
+}
+
+// ---- when hints are worth showing -------------------------------------------------
+
+fn stage_running(m: &View, _: Layer) -> bool {
+    m.session
+        .current_stage()
+        .is_some_and(|s| s.state() == StageState::Running)
+}
+
+fn stage_current(m: &View, _: Layer) -> bool {
+    m.session.current_stage().is_some()
+}
+
+fn no_stage(m: &View, _: Layer) -> bool {
+    m.session.current_stage().is_none()
+}
+
+fn can_go_back(m: &View, l: Layer) -> bool {
+    stage_running(m, l)
+        || (no_stage(m, l)
+            && m.session
+                .stages
+                .values()
+                .any(|s| s.state() == StageState::Ended))
+}
+
+fn paused(m: &View, _: Layer) -> bool {
+    m.session
+        .current_stage()
+        .is_some_and(|s| s.state() == StageState::Paused)
+}
+
+fn no_round(m: &View, _: Layer) -> bool {
+    open_round(m.session).is_none()
+}
+
+fn round_open(m: &View, _: Layer) -> bool {
+    open_round(m.session).is_some()
+}
+
+fn counted(m: &View, _: Layer) -> bool {
+    open_round(m.session).is_some_and(|r| r.mode == BallotMode::Counted)
+}
+
+fn per_person<'a>(m: &View<'a>) -> Option<&'a VoteMethod> {
+    open_round(m.session)
+        .filter(|r| r.mode == BallotMode::PerParticipant)
+        .map(|r| &r.method)
+}
+
+fn agree_round(m: &View, _: Layer) -> bool {
+    matches!(per_person(m), Some(VoteMethod::AgreeDisagree))
+}
+
+fn scored_round(m: &View, _: Layer) -> bool {
+    per_person(m).is_some_and(|v| !matches!(v, VoteMethod::AgreeDisagree))
+}
+
+fn dots_round(m: &View, _: Layer) -> bool {
+    matches!(per_person(m), Some(VoteMethod::Dots { .. }))
+}
+
+fn cast_possible(m: &View, l: Layer) -> bool {
+    counted(m, l) || dots_round(m, l)
+}
+
+fn view(m: &View, v: SynthView) -> bool {
+    m.app.synthesis.view == v
+}
+
+fn linking(m: &View, _: Layer) -> bool {
+    view(m, SynthView::Link)
+}
+
+fn in_grid(m: &View, _: Layer) -> bool {
+    view(m, SynthView::Grid)
+}
+
+fn interpreting(m: &View, _: Layer) -> bool {
+    view(m, SynthView::Interpretations)
+}
+
+fn moving_down(m: &View, l: Layer) -> bool {
+    match l {
+        Layer::Vote => round_open(m, l),
+        Layer::Synthesis => !linking(m, l),
+        _ => false,
+    }
+}
+
+fn failed(m: &View, _: Layer) -> bool {
+    m.app.pending.iter().any(|p| p.failed.is_some())
+}
+
+// ---- the table --------------------------------------------------------------------
+
+const STAGE_SCREENS: &[Layer] = &[L::Projector, L::Agenda];
+
+/// Every action, in the order the help overlay lists a layer's keys.
+pub static ACTIONS: &[ActionDef] = &[
+    ActionDef {
+        hints: &[
+            Hint {
+                layers: SCREEN_HINT,
+                label: "quit",
+                keys: HintKeys::Own,
+            },
+            Hint {
+                layers: &[L::ReviewBrowser, L::ReviewSession, L::Picker],
+                label: "quit",
+                keys: HintKeys::Own,
+            },
+        ],
+        rank: 122,
+        ..row(
+            A::Quit,
+            &[
+                (L::Global, "ctrl-q"),
+                (L::Global, "ctrl-c"),
+                (L::Projector, "q"),
+                (L::Agenda, "q"),
+                (L::Synthesis, "q"),
+                (L::ReviewBrowser, "q"),
+                (L::ReviewBrowser, "esc"),
+                (L::ReviewBrowser, "ctrl-q"),
+                (L::ReviewBrowser, "ctrl-c"),
+                (L::ReviewFilter, "ctrl-q"),
+                (L::ReviewFilter, "ctrl-c"),
+                (L::ReviewSession, "q"),
+                (L::ReviewSession, "ctrl-q"),
+                (L::ReviewSession, "ctrl-c"),
+                (L::Picker, "q"),
+                (L::Picker, "esc"),
+                (L::Picker, "ctrl-q"),
+                (L::Picker, "ctrl-c"),
+                (L::NewSession, "ctrl-q"),
+                (L::NewSession, "ctrl-c"),
+            ],
+            "quit",
+        )
+    },
+    ActionDef {
+        hints: &[Hint {
+            layers: SCREEN_HINT,
+            label: "help",
+            keys: HintKeys::Own,
+        }],
+        rank: 121,
+        ..row(
+            A::Help,
+            &[
+                (L::Global, "f1"),
+                (L::Projector, "?"),
+                (L::Agenda, "?"),
+                (L::Vote, "?"),
+                (L::Synthesis, "?"),
+            ],
+            "help: every key",
+        )
+    },
+    row(A::ShowProjector, &[(L::Global, "f2")], "projector screen"),
+    row(A::ShowCapture, &[(L::Global, "f3")], "capture screen"),
+    row(A::ShowVote, &[(L::Global, "f4")], "vote screen"),
+    row(
+        A::ShowAgenda,
+        &[(L::Global, "f5")],
+        "agenda: planned vs actual",
+    ),
+    row(
+        A::ShowSynthesis,
+        &[(L::Global, "f6")],
+        "synthesis: concepts, grid, interpretations",
+    ),
+    ActionDef {
+        hints: &[Hint {
+            layers: SCREEN_HINT,
+            label: "memo",
+            keys: HintKeys::Own,
+        }],
+        rank: 120,
+        ..row(
+            A::Memo,
+            &[(L::Global, "ctrl-n"), (L::Projector, "m"), (L::Agenda, "m")],
+            "memo (process or reflexive note)",
+        )
+    },
+    ActionDef {
+        hints: &[Hint {
+            layers: SCREEN_HINT,
+            label: "retry",
+            keys: HintKeys::Own,
+        }],
+        rank: 20,
+        available: Some(failed),
+        ..row(
+            A::Retry,
+            &[(L::Global, "ctrl-r")],
+            "retry statements not saved",
+        )
+    },
+    ActionDef {
+        hints: &[Hint {
+            layers: &[L::Capture],
+            label: "save",
+            keys: HintKeys::Own,
+        }],
+        rank: 60,
+        ..row(A::Commit, &[(L::Capture, "enter")], "save the statement")
+    },
+    row(
+        A::NewLine,
+        &[(L::Capture, "alt-enter")],
+        "new line in the statement",
+    ),
+    ActionDef {
+        describe_in: &[
+            (&[L::ReviewFilter], "stop typing the filter"),
+            (&[L::NewSession], "create the session"),
+        ],
+        ..row(
+            A::Submit,
+            &[
+                (L::Prompt, "enter"),
+                (L::ReviewFilter, "enter"),
+                (L::NewSession, "enter"),
+            ],
+            "keep what was typed",
+        )
+    },
+    ActionDef {
+        hints: &[Hint {
+            layers: &[L::Capture],
+            label: "speaker",
+            keys: HintKeys::Own,
+        }],
+        rank: 61,
+        ..row(A::NextSpeaker, &[(L::Capture, "tab")], "next speaker")
+    },
+    row(
+        A::PreviousSpeaker,
+        &[(L::Capture, "backtab")],
+        "previous speaker",
+    ),
+    ActionDef {
+        hints: &[Hint {
+            layers: &[L::Capture],
+            label: "group",
+            keys: HintKeys::Own,
+        }],
+        rank: 62,
+        ..row(
+            A::GroupSpeaker,
+            &[(L::Capture, "ctrl-g")],
+            "speaker: the whole group",
+        )
+    },
+    ActionDef {
+        hints: &[Hint {
+            layers: &[L::Capture],
+            label: "kind",
+            keys: HintKeys::Own,
+        }],
+        rank: 63,
+        ..row(
+            A::CycleKind,
+            &[(L::Capture, "ctrl-t")],
+            "quote / paraphrase / question / action",
+        )
+    },
+    ActionDef {
+        hints: &[Hint {
+            layers: &[L::Capture],
+            label: "select",
+            keys: HintKeys::Own,
+        }],
+        describe_in: &[
+            (&[L::ReviewBrowser, L::Picker], "choose an earlier session"),
+            (&[L::ReviewSession], "scroll up"),
+        ],
+        rank: 64,
+        ..row(
+            A::SelectUp,
+            &[
+                (L::Capture, "pageup"),
+                (L::Vote, "up"),
+                (L::Synthesis, "up"),
+                (L::ReviewBrowser, "up"),
+                (L::ReviewSession, "up"),
+                (L::Picker, "up"),
+            ],
+            "select an earlier statement",
+        )
+    },
+    ActionDef {
+        hints: &[
+            hint("select", &[L::Vote, L::Synthesis]),
+            Hint {
+                layers: &[L::ReviewBrowser],
+                label: "choose",
+                keys: HintKeys::Joined(&[A::SelectUp, A::SelectDown], ""),
+            },
+            Hint {
+                layers: &[L::Picker],
+                label: "choose",
+                keys: HintKeys::Joined(&[A::SelectUp, A::SelectDown], ""),
+            },
+            Hint {
+                layers: &[L::ReviewSession],
+                label: "scroll",
+                keys: HintKeys::Joined(&[A::SelectUp, A::SelectDown], ""),
+            },
+        ],
+        rank: 40,
+        available: Some(moving_down),
+        describe_in: &[
+            (&[L::ReviewBrowser, L::Picker], "choose a later session"),
+            (&[L::ReviewSession], "scroll down"),
+        ],
+        ..row(
+            A::SelectDown,
+            &[
+                (L::Capture, "pagedown"),
+                (L::Vote, "down"),
+                (L::Synthesis, "down"),
+                (L::ReviewBrowser, "down"),
+                (L::ReviewSession, "down"),
+                (L::Picker, "down"),
+            ],
+            "select a later statement",
+        )
+    },
+    ActionDef {
+        hints: &[Hint {
+            layers: &[L::Capture],
+            label: "amend",
+            keys: HintKeys::Own,
+        }],
+        rank: 65,
+        ..row(
+            A::Amend,
+            &[(L::Capture, "ctrl-e")],
+            "amend the selected statement",
+        )
+    },
+    ActionDef {
+        hints: &[Hint {
+            layers: &[L::Capture],
+            label: "retract",
+            keys: HintKeys::Own,
+        }],
+        rank: 66,
+        ..row(
+            A::Retract,
+            &[(L::Capture, "ctrl-x")],
+            "retract the selected statement",
+        )
+    },
+    ActionDef {
+        hints: &[Hint {
+            layers: &[L::ReviewSession],
+            label: "sessions",
+            keys: HintKeys::Own,
+        }],
+        describe_in: &[
+            (&[L::Help], "close (any key does)"),
+            (&[L::Confirm, L::Quitting], "no: stay"),
+            (&[L::ReviewFilter], "stop typing the filter"),
+            (&[L::ReviewSession], "back to the sessions"),
+            (&[L::NewSession], "back to the sessions"),
+        ],
+        rank: 111,
+        ..row(
+            A::Cancel,
+            &[
+                (L::Capture, "esc"),
+                (L::Vote, "esc"),
+                (L::Synthesis, "esc"),
+                (L::Help, "esc"),
+                (L::Confirm, "n"),
+                (L::Confirm, "N"),
+                (L::Confirm, "esc"),
+                (L::Quitting, "n"),
+                (L::Quitting, "N"),
+                (L::Quitting, "esc"),
+                (L::Prompt, "esc"),
+                (L::ReviewFilter, "esc"),
+                (L::ReviewSession, "esc"),
+                (L::ReviewSession, "backspace"),
+                (L::NewSession, "esc"),
+            ],
+            "cancel / clear",
+        )
+    },
+    row(
+        A::NextScreen,
+        &[(L::Projector, "tab"), (L::Agenda, "tab"), (L::Vote, "tab")],
+        "next screen",
+    ),
+    ActionDef {
+        hints: &[hint("start", STAGE_SCREENS)],
+        rank: 50,
+        available: Some(no_stage),
+        ..row(
+            A::StartStage,
+            &[(L::Projector, "s"), (L::Agenda, "s")],
+            "start the next stage",
+        )
+    },
+    ActionDef {
+        hints: &[hint("pause", STAGE_SCREENS)],
+        rank: 51,
+        available: Some(stage_current),
+        alternative: Some(("resume", paused)),
+        ..row(
+            A::PauseResume,
+            &[(L::Projector, "space"), (L::Agenda, "space")],
+            "pause / resume the stage",
+        )
+    },
+    ActionDef {
+        hints: &[hint("+1m", STAGE_SCREENS)],
+        rank: 52,
+        available: Some(stage_running),
+        ..row(
+            A::Extend1,
+            &[(L::Projector, "+"), (L::Agenda, "+")],
+            "extend by 1 minute",
+        )
+    },
+    ActionDef {
+        hints: &[hint("−1m", STAGE_SCREENS)],
+        rank: 53,
+        available: Some(stage_running),
+        ..row(
+            A::Shorten1,
+            &[(L::Projector, "-"), (L::Agenda, "-")],
+            "shorten by 1 minute",
+        )
+    },
+    ActionDef {
+        hints: &[hint("+5m", STAGE_SCREENS)],
+        rank: 54,
+        available: Some(stage_running),
+        ..row(
+            A::Extend5,
+            &[(L::Projector, "]"), (L::Agenda, "]")],
+            "extend by 5 minutes",
+        )
+    },
+    row(
+        A::Shorten5,
+        &[(L::Projector, "["), (L::Agenda, "[")],
+        "shorten by 5 minutes",
+    ),
+    ActionDef {
+        hints: &[hint("next", STAGE_SCREENS)],
+        rank: 55,
+        available: Some(stage_current),
+        ..row(
+            A::NextStage,
+            &[(L::Projector, "n"), (L::Agenda, "n")],
+            "end this stage, go to the next",
+        )
+    },
+    ActionDef {
+        hints: &[hint("back", STAGE_SCREENS)],
+        rank: 56,
+        available: Some(can_go_back),
+        ..row(
+            A::PreviousStage,
+            &[(L::Projector, "p"), (L::Agenda, "p")],
+            "end this stage, go back to the previous",
+        )
+    },
+    ActionDef {
+        hints: &[hint("method", &[L::Vote])],
+        rank: 71,
+        available: Some(no_round),
+        ..row(A::CycleMethod, &[(L::Vote, "m")], "voting method")
+    },
+    ActionDef {
+        hints: &[hint("target", &[L::Vote])],
+        rank: 70,
+        available: Some(no_round),
+        ..row(
+            A::CycleTarget,
+            &[(L::Vote, "t")],
+            "vote on: statement / interpretation / question",
+        )
+    },
+    ActionDef {
+        hints: &[hint("hands", &[L::Vote])],
+        rank: 72,
+        available: Some(no_round),
+        ..row(
+            A::ToggleCounted,
+            &[(L::Vote, "c")],
+            "ballots per person / show of hands",
+        )
+    },
+    ActionDef {
+        hints: &[hint("hidden", &[L::Vote])],
+        rank: 73,
+        available: Some(no_round),
+        ..row(
+            A::ToggleHidden,
+            &[(L::Vote, "h")],
+            "hide results until closed",
+        )
+    },
+    ActionDef {
+        hints: &[hint("question", &[L::Vote])],
+        rank: 74,
+        available: Some(no_round),
+        ..row(
+            A::EditQuestion,
+            &[(L::Vote, "e")],
+            "edit the question (options after |)",
+        )
+    },
+    ActionDef {
+        hints: &[hint("open", &[L::Vote])],
+        rank: 75,
+        available: Some(no_round),
+        ..row(A::OpenRound, &[(L::Vote, "o")], "open the round")
+    },
+    ActionDef {
+        hints: &[hint("close", &[L::Vote])],
+        rank: 99,
+        available: Some(round_open),
+        ..row(
+            A::CloseRound,
+            &[(L::Vote, "x")],
+            "close the round and reveal",
+        )
+    },
+    ActionDef {
+        hints: &[hint("agree", &[L::Vote])],
+        rank: 93,
+        available: Some(agree_round),
+        ..row(A::Agree, &[(L::Vote, "a")], "agree")
+    },
+    ActionDef {
+        hints: &[hint("disagree", &[L::Vote])],
+        rank: 94,
+        available: Some(agree_round),
+        ..row(A::Disagree, &[(L::Vote, "d")], "disagree")
+    },
+    ActionDef {
+        hints: &[hint("pass", &[L::Vote])],
+        rank: 95,
+        available: Some(agree_round),
+        ..row(A::Pass, &[(L::Vote, "p")], "pass")
+    },
+    ActionDef {
+        hints: &[hint("clear", &[L::Vote])],
+        rank: 98,
+        available: Some(dots_round),
+        ..row(
+            A::ClearBallot,
+            &[(L::Vote, "backspace")],
+            "clear this ballot",
+        )
+    },
+    ActionDef {
+        hints: &[hint("cast", &[L::Vote])],
+        rank: 97,
+        available: Some(cast_possible),
+        ..row(
+            A::CastBallot,
+            &[(L::Vote, "enter")],
+            "cast the ballot / record the tally",
+        )
+    },
+    ActionDef {
+        hints: &[hint("role", &[L::Vote])],
+        rank: 92,
+        available: Some(counted),
+        ..row(
+            A::CycleTallyRole,
+            &[(L::Vote, "r")],
+            "tally for which role group",
+        )
+    },
+    ActionDef {
+        hints: &[hint("+1", &[L::Vote])],
+        rank: 90,
+        available: Some(counted),
+        ..row(A::CountUp, &[(L::Vote, "+")], "one more hand")
+    },
+    ActionDef {
+        hints: &[hint("−1", &[L::Vote])],
+        rank: 91,
+        available: Some(counted),
+        ..row(A::CountDown, &[(L::Vote, "-")], "one fewer hand")
+    },
+    ActionDef {
+        family: Some(9),
+        hints: &[hint("choose", &[L::Vote])],
+        rank: 96,
+        available: Some(scored_round),
+        ..row(
+            A::Choice(1),
+            &[(L::Vote, "1")],
+            "score, rung, option, dot or count",
+        )
+    },
+    ActionDef {
+        hints: &[hint("pane", &[L::Synthesis])],
+        rank: 80,
+        available: Some(linking),
+        ..row(
+            A::SwitchPane,
+            &[(L::Synthesis, "tab")],
+            "switch between concepts and statements",
+        )
+    },
+    ActionDef {
+        hints: &[hint("mark", &[L::Synthesis])],
+        rank: 81,
+        available: Some(linking),
+        ..row(
+            A::Mark,
+            &[(L::Synthesis, "space")],
+            "mark / unmark (several at once)",
+        )
+    },
+    ActionDef {
+        hints: &[
+            hint("filter", &[L::Synthesis]),
+            hint("filter", &[L::ReviewBrowser]),
+        ],
+        describe_in: &[(&[L::ReviewBrowser], "filter sessions by their words")],
+        rank: 82,
+        available: Some(linking),
+        ..row(
+            A::Filter,
+            &[(L::Synthesis, "/"), (L::ReviewBrowser, "/")],
+            "filter statements: words, #tag, role:carer, stage:S3",
+        )
+    },
+    ActionDef {
+        hints: &[hint("new concept", &[L::Synthesis])],
+        rank: 83,
+        available: Some(linking),
+        ..row(A::NewConcept, &[(L::Synthesis, "n")], "new concept")
+    },
+    row(
+        A::RenameConcept,
+        &[(L::Synthesis, "r")],
+        "rename the concept",
+    ),
+    row(
+        A::DescribeConcept,
+        &[(L::Synthesis, "e")],
+        "describe the concept",
+    ),
+    ActionDef {
+        hints: &[hint("link", &[L::Synthesis])],
+        rank: 84,
+        available: Some(linking),
+        ..row(
+            A::Link,
+            &[(L::Synthesis, "l")],
+            "link marked statements to the concept",
+        )
+    },
+    row(
+        A::Unlink,
+        &[(L::Synthesis, "u")],
+        "unlink marked statements from the concept",
+    ),
+    row(
+        A::Merge,
+        &[(L::Synthesis, "M")],
+        "merge marked concepts into this one",
+    ),
+    row(
+        A::Split,
+        &[(L::Synthesis, "s")],
+        "split marked statements into a new concept",
+    ),
+    ActionDef {
+        hints: &[hint("reciprocal", &[L::Synthesis])],
+        rank: 85,
+        available: Some(linking),
+        ..row(
+            A::Reciprocal,
+            &[(L::Synthesis, "1")],
+            "reciprocal translation of marked concepts",
+        )
+    },
+    ActionDef {
+        hints: &[hint("refutational", &[L::Synthesis])],
+        rank: 86,
+        available: Some(linking),
+        ..row(
+            A::Refutational,
+            &[(L::Synthesis, "2")],
+            "refutational translation of marked concepts",
+        )
+    },
+    ActionDef {
+        hints: &[hint("line of arg.", &[L::Synthesis])],
+        rank: 87,
+        available: Some(linking),
+        ..row(
+            A::LineOfArgument,
+            &[(L::Synthesis, "3")],
+            "line of argument through marked concepts",
+        )
+    },
+    ActionDef {
+        hints: &[hint("draft", &[L::Synthesis])],
+        rank: 88,
+        available: Some(linking),
+        ..row(
+            A::Draft,
+            &[(L::Synthesis, "d")],
+            "draft an interpretation from what is marked",
+        )
+    },
+    ActionDef {
+        hints: &[hint("grid", &[L::Synthesis])],
+        rank: 105,
+        available: Some(|m, l| linking(m, l) || in_grid(m, l)),
+        ..row(A::ShowGrid, &[(L::Synthesis, "g")], "translation grid")
+    },
+    ActionDef {
+        hints: &[hint("interpretations", &[L::Synthesis])],
+        rank: 106,
+        available: Some(|m, l| linking(m, l) || interpreting(m, l)),
+        ..row(
+            A::ShowInterpretations,
+            &[(L::Synthesis, "i")],
+            "interpretations and provenance",
+        )
+    },
+    ActionDef {
+        hints: &[hint("columns", &[L::Synthesis])],
+        rank: 30,
+        available: Some(in_grid),
+        ..row(
+            A::ToggleAccounts,
+            &[(L::Synthesis, "a")],
+            "grid columns: role groups / stages",
+        )
+    },
+    ActionDef {
+        hints: &[hint("agree vote", &[L::Synthesis])],
+        rank: 100,
+        available: Some(interpreting),
+        ..row(
+            A::VoteOnInterpretation,
+            &[(L::Synthesis, "v")],
+            "open an agree/disagree vote on it",
+        )
+    },
+    ActionDef {
+        hints: &[hint("resonance vote", &[L::Synthesis])],
+        rank: 101,
+        available: Some(interpreting),
+        ..row(
+            A::ResonanceOnInterpretation,
+            &[(L::Synthesis, "V")],
+            "open a resonance vote on it",
+        )
+    },
+    ActionDef {
+        hints: &[hint("agreed", &[L::Synthesis])],
+        rank: 102,
+        available: Some(interpreting),
+        ..row(
+            A::MarkAgreed,
+            &[(L::Synthesis, "A")],
+            "record it as agreed (with a reason)",
+        )
+    },
+    ActionDef {
+        hints: &[hint("set aside", &[L::Synthesis])],
+        rank: 103,
+        available: Some(interpreting),
+        ..row(
+            A::SetAside,
+            &[(L::Synthesis, "X")],
+            "set it aside (with a reason)",
+        )
+    },
+    ActionDef {
+        hints: &[hint("project", &[L::Synthesis])],
+        rank: 104,
+        available: Some(interpreting),
+        ..row(
+            A::Present,
+            &[(L::Synthesis, "p")],
+            "show it on the projector / stop",
+        )
+    },
+    row(
+        A::Confirm,
+        &[(L::Confirm, "y"), (L::Confirm, "Y"), (L::Confirm, "enter")],
+        "yes",
+    ),
+    row(
+        A::Rescue,
+        &[
+            (L::Quitting, "r"),
+            (L::Quitting, "R"),
+            (L::Quitting, "enter"),
+        ],
+        "write what is not saved to a rescue file beside the journal, then quit",
+    ),
+    row(
+        A::QuitAnyway,
+        &[(L::Quitting, "y"), (L::Quitting, "Y")],
+        "quit and lose what is not saved",
+    ),
+    row(
+        A::ToggleMemoKind,
+        &[(L::Prompt, "tab")],
+        "memo: process / reflexive note",
+    ),
+    ActionDef {
+        hints: &[hint("open", &[L::ReviewBrowser]), hint("run", &[L::Picker])],
+        rank: 45,
+        ..row(
+            A::Open,
+            &[(L::ReviewBrowser, "enter"), (L::Picker, "enter")],
+            "open the chosen session",
+        )
+    },
+    ActionDef {
+        hints: &[hint("sort", &[L::ReviewBrowser])],
+        rank: 89,
+        ..row(
+            A::ToggleSort,
+            &[(L::ReviewBrowser, "s")],
+            "newest or oldest first",
+        )
+    },
+    row(
+        A::ScrubBack,
+        &[(L::ReviewSession, "left")],
+        "one record back",
+    ),
+    ActionDef {
+        hints: &[Hint {
+            layers: &[L::ReviewSession],
+            label: "scrub 1",
+            keys: HintKeys::Joined(&[A::ScrubBack, A::ScrubForward], ""),
+        }],
+        rank: 10,
+        ..row(
+            A::ScrubForward,
+            &[(L::ReviewSession, "right")],
+            "one record forward",
+        )
+    },
+    row(
+        A::ScrubBack10,
+        &[(L::ReviewSession, "pageup")],
+        "ten records back",
+    ),
+    ActionDef {
+        hints: &[Hint {
+            layers: &[L::ReviewSession],
+            label: "10",
+            keys: HintKeys::Joined(&[A::ScrubBack10, A::ScrubForward10], "/"),
+        }],
+        rank: 11,
+        ..row(
+            A::ScrubForward10,
+            &[(L::ReviewSession, "pagedown")],
+            "ten records forward",
+        )
+    },
+    row(
+        A::ScrubStart,
+        &[(L::ReviewSession, "home")],
+        "the first record",
+    ),
+    ActionDef {
+        hints: &[Hint {
+            layers: &[L::ReviewSession],
+            label: "start/end",
+            keys: HintKeys::Joined(&[A::ScrubStart, A::ScrubEnd], "/"),
+        }],
+        rank: 12,
+        ..row(A::ScrubEnd, &[(L::ReviewSession, "end")], "the last record")
+    },
+    ActionDef {
+        hints: &[Hint {
+            layers: &[L::ReviewSession],
+            label: "next/prev vote",
+            keys: HintKeys::Joined(&[A::NextVote, A::PreviousVote], "/"),
+        }],
+        rank: 13,
+        ..row(
+            A::NextVote,
+            &[(L::ReviewSession, "v")],
+            "the next vote opened or closed",
+        )
+    },
+    row(
+        A::PreviousVote,
+        &[(L::ReviewSession, "V")],
+        "the previous vote opened or closed",
+    ),
+    ActionDef {
+        hints: &[Hint {
+            layers: &[L::ReviewSession],
+            label: "view",
+            keys: HintKeys::Joined(&[A::View(1), A::NextView], " "),
+        }],
+        rank: 14,
+        ..row(A::NextView, &[(L::ReviewSession, "tab")], "the next view")
+    },
+    ActionDef {
+        family: Some(6),
+        ..row(
+            A::View(1),
+            &[(L::ReviewSession, "1")],
+            "a view: timeline, agenda, statements, votes, synthesis, integrity",
+        )
+    },
+    ActionDef {
+        hints: &[hint("reload", &[L::ReviewSession])],
+        rank: 110,
+        ..row(
+            A::Reload,
+            &[(L::ReviewSession, "r")],
+            "read the session again",
+        )
+    },
+    ActionDef {
+        hints: &[hint("new session", &[L::Picker])],
+        rank: 46,
+        ..row(
+            A::NewSession,
+            &[(L::Picker, "n")],
+            "create a session from a template",
+        )
+    },
+    row(
+        A::NextField,
+        &[(L::NewSession, "tab"), (L::NewSession, "down")],
+        "the next field",
+    ),
+    row(
+        A::PreviousField,
+        &[(L::NewSession, "backtab"), (L::NewSession, "up")],
+        "the previous field",
+    ),
+    row(
+        A::PreviousTemplate,
+        &[(L::NewSession, "left")],
+        "the previous template",
+    ),
+    row(
+        A::NextTemplate,
+        &[(L::NewSession, "right")],
+        "the next template",
+    ),
+];
+
+/// The row declaring `action` (a family member finds its family's row).
+pub fn def(action: Action) -> Option<&'static ActionDef> {
+    let base = match action {
+        Action::Choice(_) => Action::Choice(1),
+        Action::View(_) => Action::View(1),
+        other => other,
+    };
+    ACTIONS.iter().find(|d| d.action == base)
+}
+
+impl Action {
+    /// One sentence, for the help overlay and the README.
+    pub fn describe(self) -> String {
+        match self {
+            Action::Choice(n) => format!("choice {n}"),
+            Action::View(n) => format!("view {n}"),
+            other => def(other).map_or_else(|| format!("{other:?}"), |d| d.describe.to_owned()),
+        }
+    }
+
+    /// What the action does in `layer`, for the help overlay and the README.
+    pub fn describe_in(self, layer: Layer) -> String {
+        def(self)
+            .and_then(|d| d.describe_in.iter().find(|(ls, _)| ls.contains(&layer)))
+            .map_or_else(|| self.describe(), |(_, s)| (*s).to_owned())
+    }
+
+    /// The hint label in `layer`, if the action has one there.
+    pub fn hint(self, layer: Layer) -> Option<&'static Hint> {
+        def(self)?.hints.iter().find(|h| h.layers.contains(&layer))
+    }
+}
+
+/// The bottom line's hints in `layer`, in order: the keys as shown and the
+/// label. On the five screens `model` says which are worth showing now;
+/// elsewhere every hint is shown.
+pub fn hints(
+    keymap: &super::keymap::Keymap,
+    layer: Layer,
+    model: Option<&View>,
+) -> Vec<(String, &'static str)> {
+    let mut rows: Vec<(&ActionDef, &Hint)> = ACTIONS
+        .iter()
+        .filter_map(|d| Some((d, d.hints.iter().find(|h| h.layers.contains(&layer))?)))
+        .filter(|(d, _)| match (d.available, model) {
+            (Some(when), Some(m)) => when(m, layer),
+            _ => true,
+        })
+        .collect();
+    rows.sort_by_key(|(d, _)| d.rank);
+    rows.into_iter()
+        .filter_map(|(d, h)| {
+            let keys = match h.keys {
+                HintKeys::Own => keymap.shown(layer, d.action)?,
+                HintKeys::Joined(actions, sep) => actions
+                    .iter()
+                    .map(|a| keymap.shown(layer, *a))
+                    .collect::<Option<Vec<_>>>()?
+                    .join(sep),
+            };
+            let label = match (d.alternative, model) {
+                (Some((alt, when)), Some(m)) if when(m, layer) => alt,
+                _ => h.label,
+            };
+            Some((keys, label))
+        })
+        .collect()
+}
+
+/// The help overlay's lines for `layer`: each binding's key (a family's
+/// keys together, `1-9`) and what it does there.
+pub fn help_lines(keymap: &super::keymap::Keymap, layer: Layer) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut seen = Vec::new();
+    for b in keymap.for_layer(layer) {
+        let family = matches!(b.action, Action::Choice(_) | Action::View(_));
+        if family {
+            if !matches!(b.action, Action::Choice(1) | Action::View(1)) {
+                continue;
+            }
+            let shown = keymap.shown(layer, b.action).unwrap_or_default();
+            let what = def(b.action).map(|d| d.describe).unwrap_or_default();
+            out.push((shown, what.to_owned()));
+            continue;
+        }
+        if seen.contains(&(b.key, b.action)) {
+            continue;
+        }
+        seen.push((b.key, b.action));
+        out.push((b.key.to_string(), b.action.describe_in(layer)));
+    }
+    out
+}

@@ -1,0 +1,232 @@
+//! The layers keys pass through: overlays (help, a question, a prompt, the
+//! quit dialog) stacked over the current screen. The top layer sees a key
+//! first and says whether it used it; a screen passes on what it does not
+//! bind, which on the capture screen is typing. Every key is looked up in
+//! the keymap for its layer, overlays included.
+
+use super::actions::{Action, Layer};
+use super::keys::Key;
+use super::state::{App, Screen, Tone, Unsaved, new_input};
+use super::{Effect, capture, stage, synthesis, vote};
+use crate::domain::{Event, MemoId, MemoKind, Session, StatementId, Timestamp};
+use crossterm::event::KeyEvent;
+use ratatui_textarea::TextArea;
+
+/// What a one-line prompt is asking for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PromptKind {
+    Memo(MemoKind),
+    Retract(StatementId),
+    Question,
+    /// Synthesis prompts, answered in `synthesis::submit`.
+    Synthesis(synthesis::Ask),
+}
+
+/// Layers over the screen; the top one gets keys first.
+pub enum Overlay {
+    Help,
+    /// Quitting would lose something: say what, and offer a rescue file.
+    Quit {
+        unsaved: Unsaved,
+    },
+    Confirm {
+        question: String,
+        events: Vec<Event>,
+    },
+    Prompt {
+        kind: PromptKind,
+        input: Box<TextArea<'static>>,
+    },
+}
+
+impl Overlay {
+    /// The keymap layer this overlay reads its keys in.
+    pub fn layer(&self) -> Layer {
+        match self {
+            Overlay::Help => Layer::Help,
+            Overlay::Quit { .. } => Layer::Quitting,
+            Overlay::Confirm { .. } => Layer::Confirm,
+            Overlay::Prompt { .. } => Layer::Prompt,
+        }
+    }
+}
+
+/// Whether a layer used a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handled {
+    Consumed,
+    Passed,
+}
+
+/// A key through the layers, top first: the overlays, then the screen.
+pub fn key(app: &mut App, session: &Session, key: KeyEvent, now: Timestamp, fx: &mut Vec<Effect>) {
+    if let Some(top) = app.overlays.pop() {
+        // Overlays are modal: the top one uses every key.
+        overlay_key(app, session, top, key, now, fx);
+        return;
+    }
+    if screen_key(app, session, key, now, fx) == Handled::Passed && app.screen == Screen::Capture {
+        app.capture.input.input(key);
+    }
+}
+
+/// A key on the screen beneath the overlays: its action, or `Passed`.
+fn screen_key(
+    app: &mut App,
+    session: &Session,
+    key: KeyEvent,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) -> Handled {
+    let Some(action) = app.keymap.action(app.context(), Key::from_event(&key)) else {
+        return Handled::Passed;
+    };
+    match action {
+        Action::Quit => app.ask_to_quit(),
+        Action::Help => app.overlays.push(Overlay::Help),
+        Action::ShowProjector => app.screen = Screen::Projector,
+        Action::ShowCapture => app.screen = Screen::Capture,
+        Action::ShowVote => app.screen = Screen::Vote,
+        Action::ShowAgenda => app.screen = Screen::Agenda,
+        Action::ShowSynthesis => app.screen = Screen::Synthesis,
+        Action::NextScreen => {
+            let i = Screen::ALL
+                .iter()
+                .position(|s| *s == app.screen)
+                .unwrap_or(0);
+            app.screen = Screen::ALL[(i + 1) % Screen::ALL.len()];
+        }
+        Action::Memo => app.overlays.push(Overlay::Prompt {
+            kind: PromptKind::Memo(MemoKind::Process),
+            input: Box::new(new_input("process note… (Tab: reflexive)")),
+        }),
+        Action::Retry => {
+            let failed: Vec<Event> = app
+                .pending
+                .iter()
+                .filter(|p| p.failed.is_some())
+                .map(|p| p.event.clone())
+                .collect();
+            app.pending.retain(|p| p.failed.is_none());
+            if failed.is_empty() {
+                app.say(Tone::Info, "nothing is waiting to be retried");
+            }
+            for e in failed {
+                app.record(session, e, fx);
+            }
+        }
+        a if app.screen == Screen::Capture => capture::action(app, session, a, now, fx),
+        a if app.screen == Screen::Vote => vote::action(app, session, a, now, fx),
+        a if app.screen == Screen::Synthesis => synthesis::action(app, session, a, now, fx),
+        a => stage::action(app, session, a, now, fx),
+    }
+    Handled::Consumed
+}
+
+/// A key at the top overlay, which has been taken off the stack: it goes
+/// back unless the key closes it.
+fn overlay_key(
+    app: &mut App,
+    session: &Session,
+    top: Overlay,
+    key: KeyEvent,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    let action = app.keymap.action(top.layer(), Key::from_event(&key));
+    match top {
+        // Any key closes help.
+        Overlay::Help => {}
+        Overlay::Quit { unsaved } => match action {
+            Some(Action::Rescue) => fx.push(Effect::Rescue {
+                text: app.rescue_text(now),
+            }),
+            Some(Action::QuitAnyway) => app.quit = true,
+            Some(Action::Cancel) => app.say(Tone::Info, "still running; nothing was lost"),
+            _ => app.overlays.push(Overlay::Quit { unsaved }),
+        },
+        Overlay::Confirm { question, events } => match action {
+            Some(Action::Confirm) => {
+                for e in events {
+                    if !app.record(session, e, fx) {
+                        break;
+                    }
+                }
+            }
+            Some(Action::Cancel) => app.say(Tone::Info, "cancelled"),
+            _ => app.overlays.push(Overlay::Confirm { question, events }),
+        },
+        Overlay::Prompt { kind, mut input } => match action {
+            Some(Action::Cancel) => app.say(Tone::Info, "cancelled"),
+            Some(Action::ToggleMemoKind) => {
+                let kind = match kind {
+                    PromptKind::Memo(MemoKind::Process) => {
+                        input.set_placeholder_text("reflexive note… (Tab: process)");
+                        PromptKind::Memo(MemoKind::Reflexive)
+                    }
+                    PromptKind::Memo(MemoKind::Reflexive) => {
+                        input.set_placeholder_text("process note… (Tab: reflexive)");
+                        PromptKind::Memo(MemoKind::Process)
+                    }
+                    other => other,
+                };
+                app.overlays.push(Overlay::Prompt { kind, input });
+            }
+            Some(Action::Submit) => {
+                let text = input.lines().join(" ").trim().to_owned();
+                if text.is_empty()
+                    && !matches!(&kind, PromptKind::Question)
+                    && !matches!(&kind, PromptKind::Synthesis(a) if a.may_be_empty())
+                {
+                    app.overlays.push(Overlay::Prompt { kind, input });
+                    app.say(Tone::Problem, "type something first, or Esc to cancel");
+                    return;
+                }
+                submit_prompt(app, session, kind, text, now, fx);
+            }
+            _ => {
+                input.input(key);
+                app.overlays.push(Overlay::Prompt { kind, input });
+            }
+        },
+    }
+}
+
+fn submit_prompt(
+    app: &mut App,
+    session: &Session,
+    kind: PromptKind,
+    text: String,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    match kind {
+        PromptKind::Memo(memo_kind) => {
+            let id = app.fresh_id(
+                "m",
+                |id| session.memos.contains_key(id),
+                session.memos.len(),
+            );
+            let event = Event::MemoAdded {
+                id: MemoId::new(id),
+                kind: memo_kind,
+                text,
+                stage: session.current_stage().map(|s| s.id.clone()),
+                by: app.actor.clone(),
+                at: now,
+            };
+            app.record(session, event, fx);
+        }
+        PromptKind::Retract(statement) => {
+            let event = Event::StatementRetracted {
+                statement,
+                reason: text,
+                by: app.actor.clone(),
+                at: now,
+            };
+            app.record(session, event, fx);
+        }
+        PromptKind::Question => app.vote.question = text,
+        PromptKind::Synthesis(ask) => synthesis::submit(app, session, ask, text, now, fx),
+    }
+}

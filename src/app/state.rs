@@ -1,0 +1,322 @@
+//! The interaction state that is not part of the record: which screen,
+//! what is being typed, what is waiting for the store, what to tell the
+//! user. Changed only by `update` and the handlers it calls.
+
+use super::actions::Layer;
+use super::keymap::Keymap;
+use super::layers::Overlay;
+use super::{Effect, capture, synthesis, vote};
+use crate::domain::{Event, Session, StatementKind, Timestamp, describe};
+use ratatui_textarea::TextArea;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Projector,
+    Capture,
+    Vote,
+    Agenda,
+    Synthesis,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 5] = [
+        Screen::Projector,
+        Screen::Capture,
+        Screen::Vote,
+        Screen::Agenda,
+        Screen::Synthesis,
+    ];
+
+    pub fn layer(self) -> Layer {
+        match self {
+            Screen::Projector => Layer::Projector,
+            Screen::Capture => Layer::Capture,
+            Screen::Vote => Layer::Vote,
+            Screen::Agenda => Layer::Agenda,
+            Screen::Synthesis => Layer::Synthesis,
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Projector => "Projector",
+            Screen::Capture => "Capture",
+            Screen::Vote => "Vote",
+            Screen::Agenda => "Agenda",
+            Screen::Synthesis => "Synthesis",
+        }
+    }
+}
+
+/// An event sent to the store and not yet acknowledged.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    pub token: u64,
+    pub event: Event,
+    /// Set when the store refused or failed to save it.
+    pub failed: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Saved,
+    Problem,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub tone: Tone,
+}
+
+/// What quitting now would lose.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Unsaved {
+    /// Sent to the store and not yet saved.
+    pub saving: usize,
+    /// Refused or failed: `NOT SAVED` on screen.
+    pub failed: usize,
+    /// Text in the capture box or an open prompt.
+    pub typed: bool,
+}
+
+impl Unsaved {
+    pub fn is_nothing(&self) -> bool {
+        *self == Unsaved::default()
+    }
+
+    /// "1 NOT SAVED, 2 still saving and text being typed".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.failed > 0 {
+            parts.push(format!("{} NOT SAVED", self.failed));
+        }
+        if self.saving > 0 {
+            parts.push(format!("{} still saving", self.saving));
+        }
+        if self.typed {
+            parts.push("text being typed".to_owned());
+        }
+        match parts.len() {
+            0 => "nothing".to_owned(),
+            1 => parts.remove(0),
+            _ => {
+                let last = parts.pop().unwrap_or_default();
+                format!("{} and {last}", parts.join(", "))
+            }
+        }
+    }
+}
+
+pub struct App {
+    pub screen: Screen,
+    pub overlays: Vec<Overlay>,
+    pub keymap: Keymap,
+    /// Who the journal says did things from this terminal.
+    pub actor: String,
+    pub capture: capture::CaptureState,
+    pub vote: vote::VoteDraft,
+    pub synthesis: synthesis::SynthesisState,
+    /// Source sessions of a cross-session workspace (read-only; empty otherwise).
+    pub sources: Vec<synthesis::Source>,
+    pub pending: Vec<Pending>,
+    pub message: Option<Message>,
+    pub quit: bool,
+    /// The stage and allowance for which the zero bell has rung.
+    pub bell_for: Option<(crate::domain::StageId, i64)>,
+    /// Put before every id this terminal makes, so that terminals joined to
+    /// one session never make the same one (`sam-st4`). Empty at the host.
+    pub id_prefix: String,
+    /// Other terminals joined to this session (at the host).
+    pub peers: Vec<String>,
+    /// How another laptop joins: the code and the address (with `--lan`).
+    pub join_code: Option<(String, String)>,
+    /// A joined terminal's link to its host: connected, and what to say.
+    pub link: Option<(bool, String)>,
+    next_token: u64,
+}
+
+impl App {
+    pub fn new(keymap: Keymap, actor: impl Into<String>) -> Self {
+        Self {
+            screen: Screen::Projector,
+            overlays: Vec::new(),
+            keymap,
+            actor: actor.into(),
+            capture: capture::CaptureState::default(),
+            vote: vote::VoteDraft::default(),
+            synthesis: synthesis::SynthesisState::default(),
+            sources: Vec::new(),
+            pending: Vec::new(),
+            message: None,
+            quit: false,
+            bell_for: None,
+            id_prefix: String::new(),
+            peers: Vec::new(),
+            join_code: None,
+            link: None,
+            next_token: 1,
+        }
+    }
+
+    /// The layer of the screen beneath any overlays.
+    pub fn context(&self) -> Layer {
+        self.screen.layer()
+    }
+
+    /// Asks for `event` to be recorded. When nothing is in flight the event is
+    /// checked first so a mistake is explained at once; otherwise the store
+    /// checks it against the saved state.
+    pub(crate) fn record(&mut self, session: &Session, event: Event, fx: &mut Vec<Effect>) -> bool {
+        if self.pending.iter().all(|p| p.failed.is_some())
+            && let Err(e) = session.check(&event)
+        {
+            self.say(Tone::Problem, format!("not saved: {e}"));
+            return false;
+        }
+        let token = self.next_token;
+        self.next_token += 1;
+        self.pending.push(Pending {
+            token,
+            event: event.clone(),
+            failed: None,
+        });
+        fx.push(Effect::Record { token, event });
+        true
+    }
+
+    pub(crate) fn say(&mut self, tone: Tone, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            tone,
+        });
+    }
+
+    /// A fresh id with `prefix` unused by the session and by anything in flight.
+    pub(crate) fn fresh_id(
+        &self,
+        prefix: &str,
+        taken: impl Fn(&str) -> bool,
+        start: usize,
+    ) -> String {
+        let mut n = start + 1;
+        loop {
+            let id = format!("{}{prefix}{n}", self.id_prefix);
+            let in_flight = self
+                .pending
+                .iter()
+                .any(|p| event_id(&p.event) == Some(id.as_str()));
+            if !taken(&id) && !in_flight {
+                return id;
+            }
+            n += 1;
+        }
+    }
+
+    pub fn in_flight(&self) -> usize {
+        self.pending.iter().filter(|p| p.failed.is_none()).count()
+    }
+
+    /// What quitting now would lose.
+    pub fn unsaved(&self) -> Unsaved {
+        let typed = |t: &TextArea| t.lines().iter().any(|l| !l.trim().is_empty());
+        Unsaved {
+            saving: self.in_flight(),
+            failed: self.pending.len() - self.in_flight(),
+            typed: typed(&self.capture.input)
+                || self.overlays.iter().any(|o| match o {
+                    Overlay::Prompt { input, .. } => typed(input),
+                    _ => false,
+                }),
+        }
+    }
+
+    /// A rescue file's text: everything not saved, readable and as records.
+    pub fn rescue_text(&self, now: Timestamp) -> String {
+        let mut out = format!(
+            "roundtable rescue file, written {now} on quitting.\n\
+             Nothing below is in the session's journal: it was not saved, or not yet.\n"
+        );
+        for p in &self.pending {
+            let state = match &p.failed {
+                Some(why) => format!("NOT SAVED ({why})"),
+                None => "still being saved when the program quit".to_owned(),
+            };
+            out.push_str(&format!("\n{}: {state}\n", describe::short(&p.event)));
+            if let Some(text) = event_text(&p.event) {
+                for line in text.lines() {
+                    out.push_str(&format!("    {line}\n"));
+                }
+            }
+            if let Ok(ron) = ron::to_string(&p.event) {
+                out.push_str(&format!("    record: {ron}\n"));
+            }
+        }
+        let typed = self.capture.input.lines().join("\n");
+        if !typed.trim().is_empty() {
+            out.push_str("\nBeing typed on the capture screen:\n");
+            for line in typed.lines() {
+                out.push_str(&format!("    {line}\n"));
+            }
+        }
+        for o in &self.overlays {
+            if let Overlay::Prompt { input, .. } = o {
+                let typed = input.lines().join("\n");
+                if !typed.trim().is_empty() {
+                    out.push_str(&format!("\nBeing typed in a prompt:\n    {typed}\n"));
+                }
+            }
+        }
+        out
+    }
+
+    /// Quits now, or asks first when that would lose anything.
+    pub(crate) fn ask_to_quit(&mut self) {
+        let unsaved = self.unsaved();
+        if unsaved.is_nothing() {
+            self.quit = true;
+        } else {
+            self.overlays.push(Overlay::Quit { unsaved });
+        }
+    }
+}
+
+/// The words an event carries, if it carries any.
+pub fn event_text(e: &Event) -> Option<&str> {
+    match e {
+        Event::StatementAdded { text, .. }
+        | Event::StatementAmended { text, .. }
+        | Event::MemoAdded { text, .. } => Some(text),
+        Event::StatementRetracted { reason, .. } => Some(reason),
+        _ => None,
+    }
+}
+
+/// The id an event creates, if it creates something.
+pub fn event_id(e: &Event) -> Option<&str> {
+    match e {
+        Event::StatementAdded { id, .. } => Some(id.as_str()),
+        Event::VoteOpened { id, .. } => Some(id.as_str()),
+        Event::MemoAdded { id, .. } => Some(id.as_str()),
+        Event::ConceptCreated { id, .. } => Some(id.as_str()),
+        Event::TranslationMade { id, .. } => Some(id.as_str()),
+        Event::InterpretationDrafted { id, .. } => Some(id.as_str()),
+        _ => None,
+    }
+}
+
+pub fn new_input(placeholder: &str) -> TextArea<'static> {
+    let mut t = TextArea::default();
+    t.set_placeholder_text(placeholder.to_owned());
+    t.set_cursor_line_style(ratatui::style::Style::default());
+    t
+}
+
+/// The kinds a statement cycles through on the capture screen.
+pub const KINDS: [StatementKind; 4] = [
+    StatementKind::Quote,
+    StatementKind::Paraphrase,
+    StatementKind::Question,
+    StatementKind::Action,
+];
