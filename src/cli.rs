@@ -414,7 +414,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
                 Some(name) => Some(ops::locate::resolve(sessions, &name)?),
                 None => None,
             };
-            crate::tui::review(sessions, dir, crate::ui::Theme::new(theme))
+            let keymap = load_keymap(None)?;
+            crate::tui::review(sessions, dir, crate::ui::Theme::new(theme), keymap)
                 .map_err(Failure::Screen)?;
             Ok(0)
         }
@@ -566,7 +567,8 @@ fn debug_append(sessions: &Path, session: &str, out: &mut dyn Write) -> Result<i
 /// The picker (`roundtable` alone): choose or create a session, then run it.
 fn pick_and_run(sessions: &Path, out: &mut dyn Write) -> Result<i32, Failure> {
     need_terminal("roundtable")?;
-    let Some(dir) = crate::tui::pick(sessions).map_err(Failure::Screen)? else {
+    let keymap = load_keymap(None)?;
+    let Some(dir) = crate::tui::pick(sessions, keymap.clone()).map_err(Failure::Screen)? else {
         return Ok(0);
     };
     writeln!(out, "Opening {}", dir.display())?;
@@ -575,7 +577,6 @@ fn pick_and_run(sessions: &Path, out: &mut dyn Write) -> Result<i32, Failure> {
         keymap: None,
         actor: "facilitator".into(),
     };
-    let keymap = load_keymap(None)?;
     let (writer, warnings) = Writer::open(&dir, ops::locate::now())?;
     run_tui(writer, warnings, look, keymap, Vec::new(), None)
 }

@@ -195,7 +195,10 @@ pub fn action(
         Action::SelectDown => move_selection(app, session, false),
         Action::Amend => {
             let Some(id) = app.capture.selected.clone() else {
-                app.say(Tone::Info, "select a statement first (PgUp / PgDn)");
+                app.say(
+                    Tone::Info,
+                    app.keys("select a statement first ({SelectUp} / {SelectDown})"),
+                );
                 return;
             };
             let Some(st) = session.statements.get(&id) else {
@@ -228,7 +231,10 @@ pub fn action(
             app.capture.amending = Some(id.clone());
             app.say(
                 Tone::Info,
-                format!("amending {id}: edit and press Enter; Esc cancels"),
+                format!(
+                    "amending {id}: {}",
+                    app.keys("edit and press {Commit}; {Cancel} cancels")
+                ),
             );
         }
         Action::Retract => match app.capture.selected.clone() {
@@ -236,7 +242,10 @@ pub fn action(
                 kind: PromptKind::Retract(id),
                 input: Box::new(new_input("why is it retracted? (required)")),
             }),
-            None => app.say(Tone::Info, "select a statement first (PgUp / PgDn)"),
+            None => app.say(
+                Tone::Info,
+                app.keys("select a statement first ({SelectUp} / {SelectDown})"),
+            ),
         },
         Action::Cancel => {
             if app.capture.amending.take().is_some() {

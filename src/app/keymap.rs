@@ -123,6 +123,60 @@ impl Keymap {
         }
     }
 
+    /// Every key of an action in a layer, as a dialog shows them: `r / Enter`
+    /// (an upper-case letter bound beside its lower case is left out).
+    pub fn shown_all(&self, layer: Layer, action: Action) -> String {
+        use crossterm::event::KeyCode;
+        let keys: Vec<Key> = self
+            .bindings
+            .iter()
+            .filter(|b| b.layer == layer && b.action == action)
+            .map(|b| b.key)
+            .collect();
+        let mut shown: Vec<String> = Vec::new();
+        for k in &keys {
+            let lower_too = matches!(k.code, KeyCode::Char(c) if c.is_uppercase()
+                && keys.iter().any(|o| o.code == KeyCode::Char(c.to_ascii_lowercase())));
+            let text = k.to_string();
+            if !lower_too && !shown.contains(&text) {
+                shown.push(text);
+            }
+        }
+        shown.join(" / ")
+    }
+
+    /// `template` with each `{Action}` replaced by its key in `layer`: the
+    /// words on screen name the keys that really do it (`{Commit} saves` →
+    /// `Enter saves`). A name that is not an action is left as it is.
+    pub fn fill(&self, layer: Layer, template: &str) -> String {
+        let mut out = String::with_capacity(template.len());
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else {
+                rest = &rest[open..];
+                break;
+            };
+            let name = &after[..close];
+            let action = super::actions::ACTIONS
+                .iter()
+                .map(|d| d.action)
+                .find(|a| format!("{a:?}").split('(').next() == Some(name));
+            match action.and_then(|a| self.shown(layer, a)) {
+                Some(keys) => out.push_str(&keys),
+                None => {
+                    out.push('{');
+                    out.push_str(name);
+                    out.push('}');
+                }
+            }
+            rest = &after[close + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
     /// Applies overrides from RON text: each moves an action to a new key in
     /// a layer, replacing what that key did there.
     pub fn apply_overrides(&mut self, text: &str) -> Result<(), String> {
@@ -337,6 +391,22 @@ mod tests {
             map.action(Layer::ReviewSession, Key::ch('l')),
             Some(Action::ScrubForward)
         );
+    }
+
+    #[test]
+    fn words_on_screen_name_the_keys_that_do_it() {
+        let mut map = Keymap::default();
+        assert_eq!(
+            map.fill(
+                Layer::Capture,
+                " {Commit} saves, {NewLine} new line · {Nothing} "
+            ),
+            " Enter saves, alt-Enter new line · {Nothing} "
+        );
+        assert_eq!(map.shown_all(Layer::Quitting, Action::Rescue), "r / Enter");
+        map.apply_overrides("[(screen: Capture, key: \"ctrl-s\", action: Commit)]")
+            .unwrap();
+        assert_eq!(map.fill(Layer::Capture, "{Commit} saves"), "^S saves");
     }
 
     #[test]

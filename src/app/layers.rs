@@ -98,7 +98,10 @@ fn screen_key(
         }
         Action::Memo => app.overlays.push(Overlay::Prompt {
             kind: PromptKind::Memo(MemoKind::Process),
-            input: Box::new(new_input("process note… (Tab: reflexive)")),
+            input: Box::new(new_input(
+                &app.keymap
+                    .fill(Layer::Prompt, "process note… ({ToggleMemoKind}: reflexive)"),
+            )),
         }),
         Action::Retry => {
             let failed: Vec<Event> = app
@@ -161,11 +164,17 @@ fn overlay_key(
             Some(Action::ToggleMemoKind) => {
                 let kind = match kind {
                     PromptKind::Memo(MemoKind::Process) => {
-                        input.set_placeholder_text("reflexive note… (Tab: process)");
+                        input.set_placeholder_text(
+                            app.keymap
+                                .fill(Layer::Prompt, "reflexive note… ({ToggleMemoKind}: process)"),
+                        );
                         PromptKind::Memo(MemoKind::Reflexive)
                     }
                     PromptKind::Memo(MemoKind::Reflexive) => {
-                        input.set_placeholder_text("process note… (Tab: reflexive)");
+                        input.set_placeholder_text(
+                            app.keymap
+                                .fill(Layer::Prompt, "process note… ({ToggleMemoKind}: reflexive)"),
+                        );
                         PromptKind::Memo(MemoKind::Process)
                     }
                     other => other,
@@ -179,7 +188,10 @@ fn overlay_key(
                     && !matches!(&kind, PromptKind::Synthesis(a) if a.may_be_empty())
                 {
                     app.overlays.push(Overlay::Prompt { kind, input });
-                    app.say(Tone::Problem, "type something first, or Esc to cancel");
+                    let text = app
+                        .keymap
+                        .fill(Layer::Prompt, "type something first, or {Cancel} to cancel");
+                    app.say(Tone::Problem, text);
                     return;
                 }
                 submit_prompt(app, session, kind, text, now, fx);

@@ -194,7 +194,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
                 }
                 None => app.say(
                     Tone::Info,
-                    "paste on the capture screen (F3) to add a statement",
+                    app.keys("paste on the capture screen ({ShowCapture}) to add a statement"),
                 ),
             }
         }

@@ -1,10 +1,13 @@
 //! `roundtable` with no arguments: pick a session to run, or create one
 //! from a template with a title and a focus.
 
+use super::actions::{Action, Layer};
+use super::keymap::Keymap;
+use super::keys::Key;
 use crate::ops::catalog::catalog;
 use crate::store::StoreError;
 use crate::store::template::{Template, list_templates};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 use ratatui_textarea::TextArea;
 use std::path::{Path, PathBuf};
 
@@ -15,12 +18,34 @@ pub struct Entry {
     pub detail: String,
 }
 
+/// The fields of the new-session form, in the order Tab visits them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Template,
+    Title,
+    Focus,
+}
+
+impl Field {
+    fn next(self) -> Field {
+        match self {
+            Field::Template => Field::Title,
+            Field::Title => Field::Focus,
+            Field::Focus => Field::Template,
+        }
+    }
+
+    fn previous(self) -> Field {
+        self.next().next()
+    }
+}
+
 pub struct NewForm {
+    /// Index into the picker's templates.
     pub template: usize,
     pub title: TextArea<'static>,
     pub focus: TextArea<'static>,
-    /// 0 template, 1 title, 2 focus.
-    pub field: usize,
+    pub field: Field,
 }
 
 pub struct Picker {
@@ -29,6 +54,7 @@ pub struct Picker {
     pub cursor: usize,
     pub form: Option<NewForm>,
     pub message: Option<String>,
+    pub keymap: Keymap,
 }
 
 pub enum Outcome {
@@ -84,88 +110,104 @@ impl Picker {
             cursor: 0,
             form: None,
             message: None,
+            keymap: Keymap::default(),
         })
+    }
+
+    /// The layer keys are read in now.
+    pub fn layer(&self) -> Layer {
+        if self.form.is_some() {
+            Layer::NewSession
+        } else {
+            Layer::Picker
+        }
     }
 
     pub fn key(&mut self, key: KeyEvent) -> Outcome {
         if key.kind != KeyEventKind::Press {
             return Outcome::Stay;
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && matches!(key.code, KeyCode::Char('q') | KeyCode::Char('c')) {
+        let action = self.keymap.action(self.layer(), Key::from_event(&key));
+        if action == Some(Action::Quit) {
             return Outcome::Quit;
         }
-        let Some(form) = &mut self.form else {
-            match key.code {
-                KeyCode::Char('q') | KeyCode::Esc => return Outcome::Quit,
-                KeyCode::Up => self.cursor = self.cursor.saturating_sub(1),
-                KeyCode::Down => {
-                    self.cursor = (self.cursor + 1).min(self.entries.len().saturating_sub(1))
-                }
-                KeyCode::Enter => {
-                    if let Some(e) = self.entries.get(self.cursor) {
-                        return Outcome::Open(e.dir.clone());
-                    }
-                }
-                KeyCode::Char('n') => {
-                    if self.templates.is_empty() {
-                        self.message =
-                            Some("no templates in the sessions folder's templates/".into());
-                    } else {
-                        let mut title = TextArea::default();
-                        title.set_placeholder_text("e.g. CAG roundtable: early findings");
-                        let mut focus = TextArea::default();
-                        focus
-                            .set_placeholder_text("the one question this session exists to answer");
-                        self.form = Some(NewForm {
-                            template: 0,
-                            title,
-                            focus,
-                            field: 0,
-                        });
-                    }
-                }
-                _ => {}
+        if self.form.is_some() {
+            return self.form_key(action, key);
+        }
+        match action {
+            Some(Action::SelectUp) => self.cursor = self.cursor.saturating_sub(1),
+            Some(Action::SelectDown) => {
+                self.cursor = (self.cursor + 1).min(self.entries.len().saturating_sub(1))
             }
+            Some(Action::Open) => {
+                if let Some(e) = self.entries.get(self.cursor) {
+                    return Outcome::Open(e.dir.clone());
+                }
+            }
+            Some(Action::NewSession) if self.templates.is_empty() => {
+                self.message = Some("no templates in the sessions folder's templates/".into());
+            }
+            Some(Action::NewSession) => {
+                let mut title = TextArea::default();
+                title.set_placeholder_text("e.g. CAG roundtable: early findings");
+                let mut focus = TextArea::default();
+                focus.set_placeholder_text("the one question this session exists to answer");
+                self.form = Some(NewForm {
+                    template: 0,
+                    title,
+                    focus,
+                    field: Field::Template,
+                });
+            }
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    /// A key in the new-session form: what the keymap does not bind (or a
+    /// template key away from the template field) is typing.
+    fn form_key(&mut self, action: Option<Action>, key: KeyEvent) -> Outcome {
+        let Some(form) = &mut self.form else {
             return Outcome::Stay;
         };
-        match key.code {
-            KeyCode::Esc => self.form = None,
-            KeyCode::Tab | KeyCode::Down => form.field = (form.field + 1) % 3,
-            KeyCode::BackTab | KeyCode::Up => form.field = (form.field + 2) % 3,
-            KeyCode::Left if form.field == 0 => {
-                form.template = (form.template + self.templates.len() - 1) % self.templates.len()
+        let n = self.templates.len().max(1);
+        match action {
+            Some(Action::Cancel) => self.form = None,
+            Some(Action::NextField) => form.field = form.field.next(),
+            Some(Action::PreviousField) => form.field = form.field.previous(),
+            Some(Action::PreviousTemplate) if form.field == Field::Template => {
+                form.template = (form.template + n - 1) % n
             }
-            KeyCode::Right if form.field == 0 => {
-                form.template = (form.template + 1) % self.templates.len()
+            Some(Action::NextTemplate) if form.field == Field::Template => {
+                form.template = (form.template + 1) % n
             }
-            KeyCode::Enter => {
+            Some(Action::Submit) => {
                 let title = form.title.lines().join(" ").trim().to_owned();
                 let focus = form.focus.lines().join(" ").trim().to_owned();
                 if title.is_empty() {
-                    form.field = 1;
+                    form.field = Field::Title;
                     self.message = Some("give the session a title".into());
                 } else if focus.is_empty() {
-                    form.field = 2;
+                    form.field = Field::Focus;
                     self.message = Some(
                         "a session needs its focus: the one question it exists to answer".into(),
                     );
-                } else {
+                } else if let Some((name, _)) = self.templates.get(form.template) {
                     return Outcome::Create {
-                        template: self.templates[form.template].0.clone(),
+                        template: name.clone(),
                         title,
                         focus,
                     };
                 }
             }
             _ => match form.field {
-                1 => {
+                Field::Title => {
                     form.title.input(key);
                 }
-                2 => {
+                Field::Focus => {
                     form.focus.input(key);
                 }
-                _ => {}
+                Field::Template => {}
             },
         }
         Outcome::Stay

@@ -1,6 +1,9 @@
 //! `roundtable review`: a read-only look at past sessions. It never takes
 //! the writer lock, so it works while another process runs the session.
 
+use super::actions::{Action, Layer};
+use super::keymap::Keymap;
+use super::keys::Key;
 use crate::domain::{Session, Timestamp};
 use crate::ops::catalog::catalog;
 use crate::store::record::Record;
@@ -227,37 +230,31 @@ pub struct Review {
     pub view: View,
     pub message: Option<String>,
     pub quit: bool,
+    pub keymap: Keymap,
 }
-
-/// The review keys, as data: dispatch and the help line both read this.
-pub const SESSION_KEYS: &[(&str, &str)] = &[
-    ("←→", "scrub 1"),
-    ("PgUp/PgDn", "10"),
-    ("Home/End", "start/end"),
-    ("v/V", "next/prev vote"),
-    ("1-6 Tab", "view"),
-    ("↑↓", "scroll"),
-    ("r", "reload"),
-    ("Esc", "sessions"),
-    ("q", "quit"),
-];
-
-pub const BROWSER_KEYS: &[(&str, &str)] = &[
-    ("↑↓", "choose"),
-    ("Enter", "open"),
-    ("/", "filter"),
-    ("s", "sort"),
-    ("q", "quit"),
-];
 
 impl Review {
     pub fn new(sessions: &Path) -> Self {
+        Review::with_keymap(sessions, Keymap::default())
+    }
+
+    pub fn with_keymap(sessions: &Path, keymap: Keymap) -> Self {
         Review {
             sessions: sessions.to_owned(),
             browser: Browser::load(sessions),
             view: View::Browser,
             message: None,
             quit: false,
+            keymap,
+        }
+    }
+
+    /// The layer keys are read in now.
+    pub fn layer(&self) -> Layer {
+        match &self.view {
+            View::Session(_) => Layer::ReviewSession,
+            View::Browser if self.browser.filtering => Layer::ReviewFilter,
+            View::Browser => Layer::ReviewBrowser,
         }
     }
 
@@ -275,83 +272,91 @@ impl Review {
         if key.kind != KeyEventKind::Press {
             return;
         }
-        if key.modifiers.contains(KeyModifiers::CONTROL)
-            && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q'))
-        {
+        let layer = self.layer();
+        let action = self.keymap.action(layer, Key::from_event(&key));
+        if action == Some(Action::Quit) {
             self.quit = true;
             return;
         }
-        match &mut self.view {
-            View::Browser => self.browser_key(key),
-            View::Session(l) => {
-                let total = l.records.len();
-                match key.code {
-                    KeyCode::Char('q') => self.quit = true,
-                    KeyCode::Esc | KeyCode::Backspace => {
-                        self.browser = Browser::load(&self.sessions);
-                        self.view = View::Browser;
-                    }
-                    KeyCode::Left => l.scrub_to(l.cursor.saturating_sub(1)),
-                    KeyCode::Right => l.scrub_to(l.cursor + 1),
-                    KeyCode::PageUp => l.scrub_to(l.cursor.saturating_sub(10)),
-                    KeyCode::PageDown => l.scrub_to(l.cursor + 10),
-                    KeyCode::Home => l.scrub_to(1),
-                    KeyCode::End => l.scrub_to(total),
-                    KeyCode::Char('v') => l.jump_vote(true),
-                    KeyCode::Char('V') => l.jump_vote(false),
-                    KeyCode::Up => l.scroll = l.scroll.saturating_sub(1),
-                    KeyCode::Down => l.scroll += 1,
-                    KeyCode::Tab => {
-                        let i = Tab::ALL.iter().position(|t| *t == l.tab).unwrap_or(0);
-                        l.tab = Tab::ALL[(i + 1) % Tab::ALL.len()];
-                        l.scroll = 0;
-                    }
-                    KeyCode::Char(c @ '1'..='6') => {
-                        l.tab = Tab::ALL[usize::from(c as u8 - b'1')];
-                        l.scroll = 0;
-                    }
-                    KeyCode::Char('r') => {
-                        let (dir, tab, at_end, cursor) =
-                            (l.dir.clone(), l.tab, l.cursor == total, l.cursor);
-                        self.open(&dir);
-                        if let View::Session(l) = &mut self.view {
-                            l.tab = tab;
-                            if !at_end {
-                                l.scrub_to(cursor);
-                            }
-                            self.message = Some(format!("reloaded: {} records", l.records.len()));
-                        }
-                    }
-                    _ => {}
-                }
-            }
+        match layer {
+            Layer::ReviewFilter => self.filter_key(action, key),
+            Layer::ReviewBrowser => self.browser_action(action),
+            _ => self.session_action(action),
         }
     }
 
-    fn browser_key(&mut self, key: KeyEvent) {
-        let b = &mut self.browser;
-        if b.filtering {
-            match key.code {
-                KeyCode::Enter | KeyCode::Esc => b.filtering = false,
-                KeyCode::Backspace => {
-                    b.filter.pop();
-                }
-                KeyCode::Char(c) => {
-                    b.filter.push(c);
-                    b.cursor = 0;
-                }
-                _ => {}
-            }
+    fn session_action(&mut self, action: Option<Action>) {
+        let View::Session(l) = &mut self.view else {
             return;
+        };
+        let total = l.records.len();
+        match action {
+            Some(Action::Cancel) => {
+                self.browser = Browser::load(&self.sessions);
+                self.view = View::Browser;
+            }
+            Some(Action::ScrubBack) => l.scrub_to(l.cursor.saturating_sub(1)),
+            Some(Action::ScrubForward) => l.scrub_to(l.cursor + 1),
+            Some(Action::ScrubBack10) => l.scrub_to(l.cursor.saturating_sub(10)),
+            Some(Action::ScrubForward10) => l.scrub_to(l.cursor + 10),
+            Some(Action::ScrubStart) => l.scrub_to(1),
+            Some(Action::ScrubEnd) => l.scrub_to(total),
+            Some(Action::NextVote) => l.jump_vote(true),
+            Some(Action::PreviousVote) => l.jump_vote(false),
+            Some(Action::SelectUp) => l.scroll = l.scroll.saturating_sub(1),
+            Some(Action::SelectDown) => l.scroll += 1,
+            Some(Action::NextView) => {
+                let i = Tab::ALL.iter().position(|t| *t == l.tab).unwrap_or(0);
+                l.tab = Tab::ALL[(i + 1) % Tab::ALL.len()];
+                l.scroll = 0;
+            }
+            Some(Action::View(n)) => {
+                if let Some(tab) = Tab::ALL.get(usize::from(n).saturating_sub(1)) {
+                    l.tab = *tab;
+                    l.scroll = 0;
+                }
+            }
+            Some(Action::Reload) => {
+                let (dir, tab, at_end, cursor) =
+                    (l.dir.clone(), l.tab, l.cursor == total, l.cursor);
+                self.open(&dir);
+                if let View::Session(l) = &mut self.view {
+                    l.tab = tab;
+                    if !at_end {
+                        l.scrub_to(cursor);
+                    }
+                    self.message = Some(format!("reloaded: {} records", l.records.len()));
+                }
+            }
+            _ => {}
         }
+    }
+
+    /// Typing a filter: what the keymap does not bind is the filter's text.
+    fn filter_key(&mut self, action: Option<Action>, key: KeyEvent) {
+        let b = &mut self.browser;
+        match (action, key.code) {
+            (Some(Action::Submit | Action::Cancel), _) => b.filtering = false,
+            (_, KeyCode::Backspace) => {
+                b.filter.pop();
+            }
+            (None, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                b.filter.push(c);
+                b.cursor = 0;
+            }
+            _ => {}
+        }
+    }
+
+    fn browser_action(&mut self, action: Option<Action>) {
+        let b = &mut self.browser;
         let n = b.visible().len();
-        match key.code {
-            KeyCode::Char('q') | KeyCode::Esc => self.quit = true,
-            KeyCode::Up => b.cursor = b.cursor.saturating_sub(1),
-            KeyCode::Down => b.cursor = (b.cursor + 1).min(n.saturating_sub(1)),
-            KeyCode::Char('/') => b.filtering = true,
-            KeyCode::Char('s') => b.newest_first = !b.newest_first,
-            KeyCode::Enter => {
+        match action {
+            Some(Action::SelectUp) => b.cursor = b.cursor.saturating_sub(1),
+            Some(Action::SelectDown) => b.cursor = (b.cursor + 1).min(n.saturating_sub(1)),
+            Some(Action::Filter) => b.filtering = true,
+            Some(Action::ToggleSort) => b.newest_first = !b.newest_first,
+            Some(Action::Open) => {
                 if let Some(dir) = b.visible().get(b.cursor).map(|e| e.dir.clone()) {
                     self.open(&dir);
                 }

@@ -38,7 +38,11 @@ pub fn action(
         Action::StartStage => match (current, session.next_stage()) {
             (Some(c), _) => app.say(
                 Tone::Info,
-                format!("“{}” is under way; n goes to the next stage", c.title),
+                format!(
+                    "“{}” is under way; {}",
+                    c.title,
+                    app.keys("{NextStage} goes to the next stage")
+                ),
             ),
             (None, Some(next)) => {
                 app.record(
@@ -52,7 +56,7 @@ pub fn action(
             }
             (None, None) => app.say(
                 Tone::Info,
-                "every stage has been run; p goes back to the last one",
+                app.keys("every stage has been run; {PreviousStage} goes back to the last one"),
             ),
         },
         Action::PauseResume => match current {
@@ -76,7 +80,10 @@ pub fn action(
                     fx,
                 );
             }
-            None => app.say(Tone::Info, "no stage is running: s starts the next one"),
+            None => app.say(
+                Tone::Info,
+                app.keys("no stage is running: {StartStage} starts the next one"),
+            ),
         },
         Action::Extend1 | Action::Shorten1 | Action::Extend5 | Action::Shorten5 => {
             let by_secs = match action {
@@ -163,7 +170,10 @@ pub fn action(
                         .rev()
                         .find(|s| s.state() == StageState::Ended)
                     else {
-                        app.say(Tone::Info, "no stage has been run yet: s starts the first");
+                        app.say(
+                            Tone::Info,
+                            app.keys("no stage has been run yet: {StartStage} starts the first"),
+                        );
                         return;
                     };
                     (

@@ -186,6 +186,11 @@ impl App {
         true
     }
 
+    /// `template` with `{Action}` replaced by its key on this screen.
+    pub(crate) fn keys(&self, template: &str) -> String {
+        self.keymap.fill(self.context(), template)
+    }
+
     pub(crate) fn say(&mut self, tone: Tone, text: impl Into<String>) {
         self.message = Some(Message {
             text: text.into(),

@@ -202,7 +202,10 @@ fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &
                 app.vote.tally.clear();
             }
         }
-        Action::CloseRound => app.say(Tone::Info, "no round is open: o opens one"),
+        Action::CloseRound => app.say(
+            Tone::Info,
+            app.keys("no round is open: {OpenRound} opens one"),
+        ),
         _ => {}
     }
 }
@@ -300,7 +303,10 @@ fn in_round(
             } else {
                 app.say(
                     Tone::Info,
-                    format!("all {per_person} dots placed: Enter casts, Backspace clears"),
+                    format!(
+                        "all {per_person} dots placed: {}",
+                        app.keys("{CastBallot} casts, {ClearBallot} clears")
+                    ),
                 );
             }
             None

@@ -79,9 +79,10 @@ pub fn review(
     sessions: &Path,
     dir: Option<PathBuf>,
     theme: crate::ui::Theme,
+    keymap: crate::app::keymap::Keymap,
 ) -> std::io::Result<()> {
     use crate::app::review::Review;
-    let mut review = Review::new(sessions);
+    let mut review = Review::with_keymap(sessions, keymap);
     if let Some(dir) = dir {
         review.open(&dir);
         if let Some(m) = &review.message {
@@ -100,9 +101,13 @@ pub fn review(
 }
 
 /// The session picker: returns the session chosen (or created), if any.
-pub fn pick(sessions: &Path) -> std::io::Result<Option<PathBuf>> {
+pub fn pick(
+    sessions: &Path,
+    keymap: crate::app::keymap::Keymap,
+) -> std::io::Result<Option<PathBuf>> {
     use crate::app::picker::{Outcome, Picker};
-    let picker = Picker::load(sessions).map_err(std::io::Error::other)?;
+    let mut picker = Picker::load(sessions).map_err(std::io::Error::other)?;
+    picker.keymap = keymap;
     let theme = crate::ui::Theme::new(crate::ui::ThemeName::HighContrast);
     let picker = std::cell::RefCell::new(picker);
     let mut chosen = None;

@@ -3,6 +3,7 @@
 use super::untrusted::para;
 use super::widgets::clock;
 use super::{Theme, panel};
+use crate::app::actions::Layer;
 use crate::app::{App, capture::parse};
 use crate::domain::{Session, Speaker, Timestamp};
 use ratatui::Frame;
@@ -94,8 +95,14 @@ pub fn render(
     f.render_widget(para(kind_line), kind);
 
     let title = match &app.capture.amending {
-        Some(id) => format!(" Amending {id} — Enter saves the new version, Esc cancels "),
-        None => " New statement — Enter saves, alt-Enter new line ".to_owned(),
+        Some(id) => app.keymap.fill(
+            Layer::Capture,
+            &format!(" Amending {id} — {{Commit}} saves the new version, {{Cancel}} cancels "),
+        ),
+        None => app.keymap.fill(
+            Layer::Capture,
+            " New statement — {Commit} saves, {NewLine} new line ",
+        ),
     };
     let block = panel(Span::styled(title, theme.accent), theme).border_style(theme.accent);
     let inner = block.inner(input);
@@ -123,7 +130,10 @@ fn short_role(role: crate::domain::Role) -> &'static str {
 fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
     let block = panel(
         Span::styled(
-            " Statements — PgUp/PgDn select · ^E amend · ^X retract ",
+            app.keymap.fill(
+                Layer::Capture,
+                " Statements — {SelectUp}/{SelectDown} select · {Amend} amend · {Retract} retract ",
+            ),
             theme.accent,
         ),
         theme,

@@ -240,7 +240,8 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
             }
         }
         Overlay::Quit { unsaved } => {
-            let choice = |key: &'static str, what: &'static str| {
+            let keys = |a| app.keymap.shown_all(actions::Layer::Quitting, a);
+            let choice = |key: String, what: &'static str| {
                 Line::from(vec![
                     Span::styled(format!(" {key:<9} "), theme.selected),
                     Span::raw(format!(" {what}")),
@@ -252,9 +253,12 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
                     theme.over,
                 )),
                 Line::from(""),
-                choice("r / Enter", "write it to a rescue file, then quit"),
-                choice("y", "quit and lose it"),
-                choice("n / Esc", "stay"),
+                choice(
+                    keys(actions::Action::Rescue),
+                    "write it to a rescue file, then quit",
+                ),
+                choice(keys(actions::Action::QuitAnyway), "quit and lose it"),
+                choice(keys(actions::Action::Cancel), "stay"),
             ];
             dialog(f, centred(area, 64, 9), " Quit? ", theme.over, text, theme);
         }
@@ -263,9 +267,23 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
                 Line::from(question.as_str()),
                 Line::from(""),
                 Line::from(vec![
-                    Span::styled(" y / Enter ", theme.selected),
+                    Span::styled(
+                        format!(
+                            " {} ",
+                            app.keymap
+                                .shown_all(actions::Layer::Confirm, actions::Action::Confirm)
+                        ),
+                        theme.selected,
+                    ),
                     Span::raw(" yes    "),
-                    Span::styled(" n / Esc ", theme.selected),
+                    Span::styled(
+                        format!(
+                            " {} ",
+                            app.keymap
+                                .shown_all(actions::Layer::Confirm, actions::Action::Cancel)
+                        ),
+                        theme.selected,
+                    ),
                     Span::raw(" no"),
                 ]),
             ];
@@ -281,18 +299,25 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
         Overlay::Prompt { kind, input } => {
             let title = match kind {
                 PromptKind::Synthesis(ask) => ask.title(),
-                PromptKind::Memo(MemoKind::Process) => {
-                    " Memo: process note — Tab for reflexive, Enter saves, Esc cancels ".to_owned()
-                }
-                PromptKind::Memo(MemoKind::Reflexive) => {
-                    " Memo: reflexive note — Tab for process, Enter saves, Esc cancels ".to_owned()
-                }
-                PromptKind::Retract(id) => {
-                    format!(" Retract {id}: why? Enter retracts, Esc cancels ")
-                }
-                PromptKind::Question => {
-                    " Question (options after |) — Enter keeps, Esc cancels ".to_owned()
-                }
+                PromptKind::Memo(MemoKind::Process) => app.keymap.fill(
+                    actions::Layer::Prompt,
+                    " Memo: process note — {ToggleMemoKind} for reflexive, {Submit} saves, {Cancel} cancels ",
+                ),
+                PromptKind::Memo(MemoKind::Reflexive) => app.keymap.fill(
+                    actions::Layer::Prompt,
+                    " Memo: reflexive note — {ToggleMemoKind} for process, {Submit} saves, {Cancel} cancels ",
+                ),
+                PromptKind::Retract(id) => format!(
+                    " Retract {id}: why? {} ",
+                    app.keymap.fill(
+                        actions::Layer::Prompt,
+                        "{Submit} retracts, {Cancel} cancels"
+                    )
+                ),
+                PromptKind::Question => app.keymap.fill(
+                    actions::Layer::Prompt,
+                    " Question (options after |) — {Submit} keeps, {Cancel} cancels ",
+                ),
             };
             let r = centred(area, area.width.saturating_sub(8).max(40), 5);
             f.render_widget(Clear, r);

@@ -3,7 +3,8 @@
 
 use super::untrusted::para;
 use super::{Theme, centred, panel};
-use crate::app::picker::Picker;
+use crate::app::actions::{Layer, hints};
+use crate::app::picker::{Field, Picker};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
@@ -64,7 +65,14 @@ pub fn render(picker: &Picker, f: &mut Frame, theme: &Theme) {
     f.render_widget(para(lines), inner);
     f.render_widget(
         para(Line::from(Span::styled(
-            " ↑↓ choose   Enter run   n new session   q quit",
+            format!(
+                " {}",
+                hints(&picker.keymap, Layer::Picker, None)
+                    .into_iter()
+                    .map(|(keys, label)| format!("{keys} {label}"))
+                    .collect::<Vec<_>>()
+                    .join("   ")
+            ),
             theme.accent,
         ))),
         foot,
@@ -74,7 +82,10 @@ pub fn render(picker: &Picker, f: &mut Frame, theme: &Theme) {
         f.render_widget(Clear, r);
         let block = panel(
             Span::styled(
-                " New session — Tab next field · Enter create · Esc back ",
+                picker.keymap.fill(
+                    Layer::NewSession,
+                    " New session — {NextField} next field · {Submit} create · {Cancel} back ",
+                ),
                 theme.accent,
             ),
             theme,
@@ -91,8 +102,8 @@ pub fn render(picker: &Picker, f: &mut Frame, theme: &Theme) {
         ])
         .areas(inner);
         let (name, tpl) = &picker.templates[form.template];
-        let mark = |i: usize| {
-            if form.field == i {
+        let mark = |f: Field| {
+            if form.field == f {
                 theme.selected
             } else {
                 theme.accent
@@ -100,7 +111,7 @@ pub fn render(picker: &Picker, f: &mut Frame, theme: &Theme) {
         };
         f.render_widget(
             para(Line::from(vec![
-                Span::styled(" template ", mark(0)),
+                Span::styled(" template ", mark(Field::Template)),
                 Span::styled(
                     format!(" ◀ {name} ▶  {} min", tpl.planned_minutes()),
                     theme.base,
@@ -113,9 +124,9 @@ pub fn render(picker: &Picker, f: &mut Frame, theme: &Theme) {
             t2,
         );
         let [tl, tv] = Layout::horizontal([Constraint::Length(10), Constraint::Min(1)]).areas(ti);
-        f.render_widget(para(Span::styled(" title ", mark(1))), tl);
+        f.render_widget(para(Span::styled(" title ", mark(Field::Title))), tl);
         f.render_widget(&form.title, tv);
-        f.render_widget(para(Span::styled(" focus ", mark(2))), fo);
+        f.render_widget(para(Span::styled(" focus ", mark(Field::Focus))), fo);
         f.render_widget(&form.focus, fo2);
     }
 }

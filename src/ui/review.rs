@@ -3,7 +3,9 @@
 use super::untrusted::para;
 use super::widgets::{bar, result_lines, speaker_label};
 use super::{Theme, panel};
-use crate::app::review::{BROWSER_KEYS, Browser, Loaded, Review, SESSION_KEYS, Tab, View};
+use crate::app::actions::{Layer, hints};
+use crate::app::keymap::Keymap;
+use crate::app::review::{Browser, Loaded, Review, Tab, View};
 use crate::domain::analysis::{Accounts, grid, provenance};
 use crate::domain::time::mmss;
 use crate::domain::{Role, Session, StageState, describe};
@@ -19,14 +21,22 @@ pub fn render(f: &mut Frame, review: &Review, theme: &Theme) {
         return;
     }
     match &review.view {
-        View::Browser => browser(f, area, &review.browser, review.message.as_deref(), theme),
-        View::Session(l) => session(f, area, l, review.message.as_deref(), theme),
+        View::Browser => browser(
+            f,
+            area,
+            &review.browser,
+            &review.keymap,
+            review.message.as_deref(),
+            theme,
+        ),
+        View::Session(l) => session(f, area, l, &review.keymap, review.message.as_deref(), theme),
     }
 }
 
-fn keys_line<'a>(keys: &[(&str, &str)], theme: &Theme) -> Line<'a> {
-    let spans: Vec<Span> = keys
-        .iter()
+/// The hint line for a layer of the review, from the action table.
+fn keys_line<'a>(keymap: &Keymap, layer: Layer, theme: &Theme) -> Line<'a> {
+    let spans: Vec<Span> = hints(keymap, layer, None)
+        .into_iter()
         .flat_map(|(k, what)| {
             [
                 Span::styled(format!(" {k}"), theme.accent),
@@ -37,7 +47,14 @@ fn keys_line<'a>(keys: &[(&str, &str)], theme: &Theme) -> Line<'a> {
     Line::from(spans)
 }
 
-fn browser(f: &mut Frame, area: Rect, b: &Browser, message: Option<&str>, theme: &Theme) {
+fn browser(
+    f: &mut Frame,
+    area: Rect,
+    b: &Browser,
+    keymap: &Keymap,
+    message: Option<&str>,
+    theme: &Theme,
+) {
     let [head, body, foot] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(3),
@@ -117,10 +134,17 @@ fn browser(f: &mut Frame, area: Rect, b: &Browser, message: Option<&str>, theme:
         lines.push(Line::from(Span::styled("No sessions match.", theme.dim)));
     }
     f.render_widget(para(lines), inner);
-    f.render_widget(para(keys_line(BROWSER_KEYS, theme)), foot);
+    f.render_widget(para(keys_line(keymap, Layer::ReviewBrowser, theme)), foot);
 }
 
-fn session(f: &mut Frame, area: Rect, l: &Loaded, message: Option<&str>, theme: &Theme) {
+fn session(
+    f: &mut Frame,
+    area: Rect,
+    l: &Loaded,
+    keymap: &Keymap,
+    message: Option<&str>,
+    theme: &Theme,
+) {
     let s = &l.session;
     let focus_rows = if (s.focus().chars().count() + 7) as u16 > area.width {
         2
@@ -222,7 +246,7 @@ fn session(f: &mut Frame, area: Rect, l: &Loaded, message: Option<&str>, theme: 
             inner,
         );
     }
-    let mut foot_line = keys_line(SESSION_KEYS, theme);
+    let mut foot_line = keys_line(keymap, Layer::ReviewSession, theme);
     if let Some(m) = message {
         foot_line = Line::from(Span::styled(m.to_owned(), theme.ok));
     }

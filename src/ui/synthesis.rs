@@ -5,6 +5,7 @@ use super::untrusted::para;
 use super::widgets::speaker_label;
 use super::{Theme, panel};
 use crate::app::App;
+use crate::app::actions::Layer;
 use crate::app::synthesis::{Pane, SynthView, active_concepts, current_interpretation, listing};
 use crate::domain::Session;
 use crate::domain::analysis::{Accounts, grid_with, provenance_with};
@@ -107,15 +108,19 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) 
 
     let statements = listing(app, session, &st.filter);
     let title = if st.filter.is_empty() {
-        format!(
-            " Statements ({}) — space mark · / filter · Tab pane ",
-            statements.len()
+        app.keymap.fill(
+            Layer::Synthesis,
+            &format!(
+                " Statements ({}) — {{Mark}} mark · {{Filter}} filter · {{SwitchPane}} pane ",
+                statements.len()
+            ),
         )
     } else {
         format!(
-            " Statements matching “{}” ({}) — Esc clears ",
+            " Statements matching “{}” ({}) — {} ",
             st.filter,
-            statements.len()
+            statements.len(),
+            app.keymap.fill(Layer::Synthesis, "{Cancel} clears")
         )
     };
     let block =
@@ -293,7 +298,10 @@ fn interpretations(f: &mut Frame, area: Rect, app: &App, session: &Session, them
     let focused = app.synthesis.pane == Pane::Statements;
     let block = panel(
         Span::styled(
-            " Provenance — Tab, then ↑↓ scrolls · v vote · V resonance · A agreed · X set aside · p project ",
+            app.keymap.fill(
+                Layer::Synthesis,
+                " Provenance — {SwitchPane}, then {SelectUp}{SelectDown} scrolls · {VoteOnInterpretation} vote · {ResonanceOnInterpretation} resonance · {MarkAgreed} agreed · {SetAside} set aside · {Present} project ",
+            ),
             theme.accent,
         ),
         theme,

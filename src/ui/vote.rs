@@ -4,6 +4,7 @@ use super::untrusted::para;
 use super::widgets::{bar, result_lines, round_lines};
 use super::{Theme, panel};
 use crate::app::App;
+use crate::app::actions::Layer;
 use crate::app::vote::{METHODS, default_question, open_round, target};
 use crate::domain::vote::VoteRound;
 use crate::domain::{BallotMode, Choice, Session, VoteTarget};
@@ -250,7 +251,10 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
                 ]));
             }
             lines.push(Line::from(Span::styled(
-                " Enter records this tally; a later tally for the same role replaces it",
+                app.keymap.fill(
+                    Layer::Vote,
+                    " {CastBallot} records this tally; a later tally for the same role replaces it",
+                ),
                 theme.dim,
             )));
         }
