@@ -78,6 +78,12 @@ pub enum Command {
     Verify { session: String },
     /// List agenda templates.
     Templates,
+    /// Every key in every layer (with your keymap.ron's changes).
+    Keys {
+        /// Key bindings to override [default: ~/.config/roundtable/keymap.ron].
+        #[arg(long)]
+        keymap: Option<PathBuf>,
+    },
     /// Print a session: agenda planned and actual, statements, votes, interpretations.
     Show { session: String },
     /// Run a session live: projector, capture and vote screens.
@@ -370,6 +376,11 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
                     Err(e) => writeln!(out, "{name:<22} cannot be used: {e}")?,
                 }
             }
+            Ok(0)
+        }
+        Command::Keys { keymap } => {
+            let keymap = load_keymap(keymap.as_deref())?;
+            write!(out, "{}", crate::app::actions::markdown_table(&keymap))?;
             Ok(0)
         }
         Command::Show { session } => show(&ops::locate::resolve(sessions, &session)?, out, err),

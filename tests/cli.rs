@@ -447,3 +447,24 @@ fn full_screen_commands_without_a_terminal_or_with_a_bad_keymap_explain_and_crea
         .collect();
     assert_eq!(before, after, "nothing was created");
 }
+
+/// The README's key table is the one generated from the action table, so
+/// the documentation, the hints and the real bindings cannot disagree.
+#[test]
+fn the_readme_key_table_is_the_generated_one() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme
+        .find("<!-- keys: generated")
+        .and_then(|i| readme[i..].find('\n').map(|j| i + j + 1))
+        .expect("the README marks where its key table starts");
+    let end = readme.find("<!-- /keys -->").expect("and where it ends");
+    let generated =
+        roundtable::app::actions::markdown_table(&roundtable::app::keymap::Keymap::default());
+    assert!(
+        readme[start..end] == generated,
+        "README.md's key table is out of date; replace it with the output of `roundtable keys`"
+    );
+    let o = roundtable(Path::new("sessions"), &["keys", "--keymap", "/nonexistent"]);
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), generated);
+}

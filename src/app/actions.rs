@@ -1312,19 +1312,26 @@ pub fn hints(
 }
 
 /// The help overlay's lines for `layer`: each binding's key (a family's
-/// keys together, `1-9`) and what it does there.
+/// keys together, `1-9`) and what it does there; on a screen, the global
+/// keys after its own.
 pub fn help_lines(keymap: &super::keymap::Keymap, layer: Layer) -> Vec<(String, String)> {
+    describe_bindings(keymap, layer, keymap.for_layer(layer))
+}
+
+fn describe_bindings(
+    keymap: &super::keymap::Keymap,
+    layer: Layer,
+    bindings: Vec<&super::keymap::Binding>,
+) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     let mut seen = Vec::new();
-    for b in keymap.for_layer(layer) {
-        let family = matches!(b.action, Action::Choice(_) | Action::View(_));
-        if family {
-            if !matches!(b.action, Action::Choice(1) | Action::View(1)) {
-                continue;
+    for b in bindings {
+        if matches!(b.action, Action::Choice(_) | Action::View(_)) {
+            if matches!(b.action, Action::Choice(1) | Action::View(1)) {
+                let shown = keymap.shown(b.layer, b.action).unwrap_or_default();
+                let what = def(b.action).map(|d| d.describe).unwrap_or_default();
+                out.push((shown, what.to_owned()));
             }
-            let shown = keymap.shown(layer, b.action).unwrap_or_default();
-            let what = def(b.action).map(|d| d.describe).unwrap_or_default();
-            out.push((shown, what.to_owned()));
             continue;
         }
         if seen.contains(&(b.key, b.action)) {
@@ -1334,4 +1341,38 @@ pub fn help_lines(keymap: &super::keymap::Keymap, layer: Layer) -> Vec<(String, 
         out.push((b.key.to_string(), b.action.describe_in(layer)));
     }
     out
+}
+
+/// Every key in every layer as Markdown: the README's key table and
+/// `roundtable keys` print this, and a test keeps the README equal to it.
+pub fn markdown_table(keymap: &super::keymap::Keymap) -> String {
+    let mut out = String::new();
+    for layer in Layer::ALL {
+        let own = keymap
+            .bindings
+            .iter()
+            .filter(|b| b.layer == layer)
+            .collect();
+        let lines = describe_bindings(keymap, layer, own);
+        if lines.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "**{}**\n\n| key | does |\n|---|---|\n",
+            capitalise(layer.title())
+        ));
+        for (key, what) in lines {
+            let key = key.replace('|', "\\|");
+            out.push_str(&format!("| `{key}` | {what} |\n"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
