@@ -61,6 +61,17 @@ impl Default for SynthesisState {
     }
 }
 
+/// Which of Noblit and Hare's translations is being made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Translating {
+    /// They say the same thing: asks for the translated wording.
+    Reciprocal,
+    /// They contradict each other: the rationale is required.
+    Refutational,
+    /// Together they build a larger whole: asks for the argument.
+    LineOfArgument,
+}
+
 /// What a synthesis prompt is asking for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ask {
@@ -76,11 +87,11 @@ pub enum Ask {
     },
     /// The translated wording (reciprocal) or the argument (line of argument).
     Wording {
-        kind: u8,
+        kind: Translating,
         concepts: Vec<ConceptId>,
     },
     Rationale {
-        kind: u8,
+        kind: Translating,
         concepts: Vec<ConceptId>,
         wording: String,
     },
@@ -118,7 +129,10 @@ impl Ask {
                 " Split {} statements out of {concept}: the new concept's name ",
                 statements.len()
             ),
-            Ask::Wording { kind: 1, concepts } => format!(
+            Ask::Wording {
+                kind: Translating::Reciprocal,
+                concepts,
+            } => format!(
                 " Reciprocal translation of {}: the translated concept's wording ",
                 ids(concepts)
             ),
@@ -127,7 +141,9 @@ impl Ask {
                 ids(concepts)
             ),
             Ask::Rationale {
-                kind: 2, concepts, ..
+                kind: Translating::Refutational,
+                concepts,
+                ..
             } => format!(
                 " Refutational translation of {}: how do they contradict? (required) ",
                 ids(concepts)
@@ -166,7 +182,12 @@ impl Ask {
     pub fn may_be_empty(&self) -> bool {
         matches!(
             self,
-            Ask::Describe(_) | Ask::Filter | Ask::Rationale { kind: 1 | 3, .. }
+            Ask::Describe(_)
+                | Ask::Filter
+                | Ask::Rationale {
+                    kind: Translating::Reciprocal | Translating::LineOfArgument,
+                    ..
+                }
         )
     }
 }
@@ -580,12 +601,26 @@ pub fn action(
                 );
             }
             match action {
-                Action::Reciprocal => ask(app, Ask::Wording { kind: 1, concepts }, ""),
-                Action::LineOfArgument => ask(app, Ask::Wording { kind: 3, concepts }, ""),
+                Action::Reciprocal => ask(
+                    app,
+                    Ask::Wording {
+                        kind: Translating::Reciprocal,
+                        concepts,
+                    },
+                    "",
+                ),
+                Action::LineOfArgument => ask(
+                    app,
+                    Ask::Wording {
+                        kind: Translating::LineOfArgument,
+                        concepts,
+                    },
+                    "",
+                ),
                 _ => ask(
                     app,
                     Ask::Rationale {
-                        kind: 2,
+                        kind: Translating::Refutational,
                         concepts,
                         wording: String::new(),
                     },
@@ -826,9 +861,11 @@ pub fn submit(
             wording,
         } => {
             let kind = match kind {
-                1 => TranslationKind::Reciprocal { wording },
-                3 => TranslationKind::LineOfArgument { argument: wording },
-                _ => TranslationKind::Refutational,
+                Translating::Reciprocal => TranslationKind::Reciprocal { wording },
+                Translating::LineOfArgument => {
+                    TranslationKind::LineOfArgument { argument: wording }
+                }
+                Translating::Refutational => TranslationKind::Refutational,
             };
             let id = TranslationId::new(app.fresh_id(
                 "t",

@@ -9,19 +9,50 @@ use crate::domain::{
     VoteMethod, VoteTarget,
 };
 
-pub const METHODS: [&str; 5] = [
-    "agree/disagree/pass",
-    "resonance 1-5",
-    "dot vote",
-    "single choice",
-    "ladder of co-production",
-];
+/// The voting methods a new round can use, in the order `m` cycles them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MethodChoice {
+    #[default]
+    AgreeDisagree,
+    Resonance,
+    Dots,
+    SingleChoice,
+    Ladder,
+}
+
+impl MethodChoice {
+    pub const ALL: [MethodChoice; 5] = [
+        MethodChoice::AgreeDisagree,
+        MethodChoice::Resonance,
+        MethodChoice::Dots,
+        MethodChoice::SingleChoice,
+        MethodChoice::Ladder,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MethodChoice::AgreeDisagree => "agree/disagree/pass",
+            MethodChoice::Resonance => "resonance 1-5",
+            MethodChoice::Dots => "dot vote",
+            MethodChoice::SingleChoice => "single choice",
+            MethodChoice::Ladder => "ladder of co-production",
+        }
+    }
+
+    fn next(self) -> MethodChoice {
+        let i = MethodChoice::ALL
+            .iter()
+            .position(|m| *m == self)
+            .unwrap_or(0);
+        MethodChoice::ALL[(i + 1) % MethodChoice::ALL.len()]
+    }
+}
+
 pub const DOTS_EACH: u8 = 3;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VoteDraft {
-    /// Index into `METHODS`.
-    pub method: usize,
+    pub method: MethodChoice,
     /// Index into `targets()`.
     pub target: usize,
     pub counted: bool,
@@ -31,16 +62,25 @@ pub struct VoteDraft {
     /// Cursor over participants (ballots) or options (tallies).
     pub cursor: usize,
     pub dots: Vec<u8>,
-    /// 0: everyone; otherwise `Role::ALL[n - 1]`.
-    pub tally_role: usize,
+    /// Whose hands a tally counts: everyone, or one role.
+    pub tally_role: Option<Role>,
     pub tally: Vec<u32>,
 }
 
 impl VoteDraft {
     pub fn tally_role(&self) -> Option<Role> {
         self.tally_role
-            .checked_sub(1)
-            .and_then(|i| Role::ALL.get(i).copied())
+    }
+
+    /// Everyone, then each role in turn, then everyone again.
+    fn next_tally_role(&mut self) {
+        self.tally_role = match self.tally_role {
+            None => Role::ALL.first().copied(),
+            Some(r) => {
+                let i = Role::ALL.iter().position(|x| *x == r).unwrap_or(0);
+                Role::ALL.get(i + 1).copied()
+            }
+        };
     }
 
     /// The question and options as typed.
@@ -52,15 +92,15 @@ impl VoteDraft {
 
     pub fn method(&self) -> VoteMethod {
         let (_, options) = self.parts();
-        match self.method % METHODS.len() {
-            0 => VoteMethod::AgreeDisagree,
-            1 => VoteMethod::Resonance,
-            2 => VoteMethod::Dots {
+        match self.method {
+            MethodChoice::AgreeDisagree => VoteMethod::AgreeDisagree,
+            MethodChoice::Resonance => VoteMethod::Resonance,
+            MethodChoice::Dots => VoteMethod::Dots {
                 options,
                 per_person: DOTS_EACH,
             },
-            3 => VoteMethod::SingleChoice { options },
-            _ => VoteMethod::Ladder,
+            MethodChoice::SingleChoice => VoteMethod::SingleChoice { options },
+            MethodChoice::Ladder => VoteMethod::Ladder,
         }
     }
 }
@@ -134,7 +174,7 @@ pub fn action(
 fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &mut Vec<Effect>) {
     let d = &mut app.vote;
     match action {
-        Action::CycleMethod => d.method = (d.method + 1) % METHODS.len(),
+        Action::CycleMethod => d.method = d.method.next(),
         Action::CycleTarget => {
             let n = targets(app, session).len();
             app.vote.target = (app.vote.target + 1) % n;
@@ -254,7 +294,7 @@ fn in_round(
             }
             Action::Choice(n) => d.tally[d.cursor.min(options - 1)] = u32::from(n),
             Action::ClearBallot | Action::Cancel => d.tally = vec![0; options],
-            Action::CycleTallyRole => d.tally_role = (d.tally_role + 1) % (Role::ALL.len() + 1),
+            Action::CycleTallyRole => d.next_tally_role(),
             Action::CastBallot => {
                 let event = Event::TallyRecorded {
                     round: round.id.clone(),

@@ -264,11 +264,12 @@ async fn run(
     loop {
         let with_token = outbox.token().is_some() && matches!(opts.target, Target::Tcp { .. });
         let connected = connect(&opts, outbox.token()).await;
-        if with_token && let Err(WireError::Bad(_)) = &connected {
+        if with_token && let Err(WireError::Bad(_) | WireError::WrongCode) = &connected {
             // The host does not know this device any more: use the code.
             let _ = outbox.set_token(None);
             continue;
         }
+        let wrong_code = matches!(connected, Err(WireError::WrongCode));
         let reason = match connected {
             Ok(conn) => {
                 match session(
@@ -297,7 +298,6 @@ async fn run(
             }
             Err(e) => e.to_string(),
         };
-        let wrong_code = reason.contains("join code does not match");
         let _ = to_ui.send(Reply::Link {
             connected: false,
             text: if wrong_code && outbox.token().is_none() {

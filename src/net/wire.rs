@@ -26,6 +26,10 @@ pub const NOISE: &str = "Noise_NNpsk0_25519_ChaChaPoly_BLAKE2s";
 pub enum WireError {
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// The handshake failed: the two sides do not share the code (or the
+    /// device token).
+    #[error("the join code does not match")]
+    WrongCode,
     #[error("{0}")]
     Bad(String),
 }
@@ -307,7 +311,7 @@ pub async fn handshake(
     }
     .map_err(|e| bad(format!("noise: {e}")))?;
     let mut buf = vec![0u8; MAX_FRAME];
-    let refused = || bad("the join code does not match");
+    let refused = || WireError::WrongCode;
     if initiator {
         let n = hs
             .write_message(&[], &mut buf)
@@ -407,11 +411,7 @@ mod tests {
             let host = async move { handshake(&mut br, &mut bw, &two, false).await };
             let (x, y) = tokio::join!(handshake(&mut ar, &mut aw, &one, true), host);
             assert!(y.is_err(), "the host refuses the first message");
-            assert!(
-                x.unwrap_err()
-                    .to_string()
-                    .contains("join code does not match")
-            );
+            assert!(matches!(x, Err(WireError::WrongCode)), "{x:?}");
         });
     }
 

@@ -4,8 +4,8 @@ use super::untrusted::para;
 use super::widgets::{bar, result_lines, round_lines};
 use super::{Theme, panel};
 use crate::app::App;
-use crate::app::actions::Layer;
-use crate::app::vote::{METHODS, default_question, open_round, target};
+use crate::app::actions::{Action, Layer};
+use crate::app::vote::{default_question, open_round, target};
 use crate::domain::vote::VoteRound;
 use crate::domain::{BallotMode, Choice, Session, VoteTarget};
 use ratatui::Frame;
@@ -45,7 +45,8 @@ fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme)
     } else {
         typed
     };
-    let row = |key: &str, label: &str, value: String| {
+    let key = |a| app.keymap.shown(Layer::Vote, a).unwrap_or_default();
+    let row = |key: String, label: &str, value: String| {
         Line::from(vec![
             Span::styled(format!(" {key:>2} "), theme.accent),
             Span::styled(format!("{label:<10}"), theme.dim),
@@ -54,16 +55,20 @@ fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme)
     };
     let lines = vec![
         row(
-            "t",
+            key(Action::CycleTarget),
             "vote on",
             target_text(session, &t)
                 .chars()
                 .take(form.width.saturating_sub(17) as usize)
                 .collect(),
         ),
-        row("m", "method", METHODS[d.method % METHODS.len()].to_owned()),
         row(
-            "c",
+            key(Action::CycleMethod),
+            "method",
+            d.method.label().to_owned(),
+        ),
+        row(
+            key(Action::ToggleCounted),
             "ballots",
             if d.counted {
                 "show of hands (counted)".into()
@@ -72,7 +77,7 @@ fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme)
             },
         ),
         row(
-            "h",
+            key(Action::ToggleHidden),
             "results",
             if d.hidden {
                 "hidden until the round closes".into()
@@ -81,16 +86,16 @@ fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme)
             },
         ),
         row(
-            "e",
+            key(Action::EditQuestion),
             "question",
             if question.is_empty() {
-                "(type the question: press e)".into()
+                format!("(type the question: press {})", key(Action::EditQuestion))
             } else {
                 question
             },
         ),
         row(
-            "",
+            String::new(),
             "options",
             if options.is_empty() {
                 "(after | in the question, for dots or single choice)".into()
@@ -99,7 +104,7 @@ fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme)
             },
         ),
         Line::from(vec![
-            Span::styled("  o ", theme.accent),
+            Span::styled(format!(" {:>2} ", key(Action::OpenRound)), theme.accent),
             Span::styled("opens the round", theme.base),
         ]),
     ];
