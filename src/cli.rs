@@ -380,7 +380,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
         }
         Command::Keys { keymap } => {
             let keymap = load_keymap(keymap.as_deref())?;
-            write!(out, "{}", crate::app::actions::markdown_table(&keymap))?;
+            write!(out, "{}", crate::app::hints::markdown_table(&keymap))?;
             Ok(0)
         }
         Command::Show { session } => show(&ops::locate::resolve(sessions, &session)?, out, err),

@@ -459,7 +459,7 @@ fn the_readme_key_table_is_the_generated_one() {
         .expect("the README marks where its key table starts");
     let end = readme.find("<!-- /keys -->").expect("and where it ends");
     let generated =
-        roundtable::app::actions::markdown_table(&roundtable::app::keymap::Keymap::default());
+        roundtable::app::hints::markdown_table(&roundtable::app::keymap::Keymap::default());
     assert!(
         readme[start..end] == generated,
         "README.md's key table is out of date; replace it with the output of `roundtable keys`"

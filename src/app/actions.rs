@@ -4,200 +4,8 @@
 //! README's key table are all generated from [`ACTIONS`], so they cannot
 //! disagree with what the keys do.
 
-use super::state::App;
-use super::synthesis::SynthView;
-use super::vote::open_round;
-use crate::domain::Session;
-use crate::domain::{BallotMode, StageState, VoteMethod};
-use serde::{Deserialize, Serialize};
-
-/// Where keys are read: one of the five screens, an overlay on top of them,
-/// or a layer of the review browser or the session picker. `Global` holds
-/// bindings that apply on all five screens unless a screen binds the same
-/// key itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Layer {
-    Global,
-    Projector,
-    Capture,
-    Vote,
-    Agenda,
-    Synthesis,
-    /// The `?` overlay: every key on the screen beneath.
-    Help,
-    /// A yes/no question before something that cannot be undone quietly.
-    Confirm,
-    /// Quitting with something not yet in the journal.
-    Quitting,
-    /// A one-line prompt: a memo, a reason, a question, a name.
-    Prompt,
-    ReviewBrowser,
-    /// Typing a filter in the review browser.
-    ReviewFilter,
-    ReviewSession,
-    Picker,
-    /// The picker's form for a new session.
-    NewSession,
-}
-
-impl Layer {
-    /// The five screens of a running session.
-    pub const SCREENS: [Layer; 5] = [
-        Layer::Projector,
-        Layer::Capture,
-        Layer::Vote,
-        Layer::Agenda,
-        Layer::Synthesis,
-    ];
-
-    /// Every layer, in the order the README lists them.
-    pub const ALL: [Layer; 15] = [
-        Layer::Global,
-        Layer::Projector,
-        Layer::Agenda,
-        Layer::Capture,
-        Layer::Vote,
-        Layer::Synthesis,
-        Layer::Help,
-        Layer::Confirm,
-        Layer::Quitting,
-        Layer::Prompt,
-        Layer::ReviewBrowser,
-        Layer::ReviewFilter,
-        Layer::ReviewSession,
-        Layer::Picker,
-        Layer::NewSession,
-    ];
-
-    /// Whether `Global` bindings apply here.
-    pub fn is_screen(self) -> bool {
-        Layer::SCREENS.contains(&self)
-    }
-
-    /// How the README and the help overlay name it.
-    pub fn title(self) -> &'static str {
-        match self {
-            Layer::Global => "every screen",
-            Layer::Projector => "projector",
-            Layer::Capture => "capture",
-            Layer::Vote => "vote",
-            Layer::Agenda => "agenda",
-            Layer::Synthesis => "synthesis",
-            Layer::Help => "help overlay",
-            Layer::Confirm => "a yes/no question",
-            Layer::Quitting => "quitting with unsaved text",
-            Layer::Prompt => "a one-line prompt",
-            Layer::ReviewBrowser => "review: the sessions",
-            Layer::ReviewFilter => "review: typing a filter",
-            Layer::ReviewSession => "review: one session",
-            Layer::Picker => "the session picker",
-            Layer::NewSession => "the picker's new-session form",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Action {
-    Quit,
-    Help,
-    ShowProjector,
-    ShowCapture,
-    ShowVote,
-    ShowAgenda,
-    ShowSynthesis,
-    NextScreen,
-    Memo,
-    Retry,
-    StartStage,
-    PauseResume,
-    Extend1,
-    Shorten1,
-    Extend5,
-    Shorten5,
-    NextStage,
-    PreviousStage,
-    Commit,
-    NewLine,
-    NextSpeaker,
-    PreviousSpeaker,
-    GroupSpeaker,
-    CycleKind,
-    SelectUp,
-    SelectDown,
-    Amend,
-    Retract,
-    Cancel,
-    CycleMethod,
-    CycleTarget,
-    ToggleCounted,
-    ToggleHidden,
-    EditQuestion,
-    OpenRound,
-    CloseRound,
-    Agree,
-    Disagree,
-    Pass,
-    /// 1 to 9: a resonance score, a rung, an option, or a dot on an option.
-    Choice(u8),
-    ClearBallot,
-    CastBallot,
-    CycleTallyRole,
-    CountUp,
-    CountDown,
-    SwitchPane,
-    Mark,
-    Filter,
-    NewConcept,
-    RenameConcept,
-    DescribeConcept,
-    Link,
-    Unlink,
-    Merge,
-    Split,
-    Reciprocal,
-    Refutational,
-    LineOfArgument,
-    Draft,
-    ShowGrid,
-    ShowInterpretations,
-    ToggleAccounts,
-    VoteOnInterpretation,
-    ResonanceOnInterpretation,
-    MarkAgreed,
-    SetAside,
-    Present,
-    /// Finish typing at a prompt, a filter or a form.
-    Submit,
-    /// Yes, at a question.
-    Confirm,
-    /// Quitting: write what is unsaved to a rescue file first.
-    Rescue,
-    /// Quitting: lose what is unsaved.
-    QuitAnyway,
-    /// A memo prompt: process or reflexive.
-    ToggleMemoKind,
-    /// Open the chosen session (review, picker).
-    Open,
-    /// Review: newest or oldest first.
-    ToggleSort,
-    ScrubBack,
-    ScrubForward,
-    ScrubBack10,
-    ScrubForward10,
-    ScrubStart,
-    ScrubEnd,
-    NextVote,
-    PreviousVote,
-    NextView,
-    /// 1 to 6: a view of the session under review.
-    View(u8),
-    Reload,
-    NewSession,
-    NextField,
-    PreviousField,
-    PreviousTemplate,
-    NextTemplate,
-}
+pub use super::action::{Action, Layer};
+use crate::domain::{BallotMode, Session, StageState, VoteMethod};
 
 /// How a hint shows its keys: the action's own first key, or the keys of
 /// several actions together (`←→ scrub 1`, `PgUp/PgDn 10`).
@@ -215,14 +23,26 @@ pub struct Hint {
     pub keys: HintKeys,
 }
 
-/// What a predicate reads: the interaction state and the session shown.
-pub struct View<'a> {
-    pub app: &'a App,
+/// Which view of the synthesis screen is showing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SynthView {
+    #[default]
+    Link,
+    Grid,
+    Interpretations,
+}
+
+/// What a hint's predicate reads: the session shown and the few things
+/// about the screens it depends on.
+pub struct HintState<'a> {
     pub session: &'a Session,
+    /// Something the store refused or failed to save is waiting for a retry.
+    pub failed: bool,
+    pub synthesis: SynthView,
 }
 
 /// When a hint is worth showing on a screen.
-pub type Available = fn(&View, Layer) -> bool;
+pub type Available = fn(&HintState, Layer) -> bool;
 
 /// One action: everything about it in one place.
 pub struct ActionDef {
@@ -280,21 +100,21 @@ const fn row(
 
 // ---- when hints are worth showing -------------------------------------------------
 
-fn stage_running(m: &View, _: Layer) -> bool {
+fn stage_running(m: &HintState, _: Layer) -> bool {
     m.session
         .current_stage()
         .is_some_and(|s| s.state() == StageState::Running)
 }
 
-fn stage_current(m: &View, _: Layer) -> bool {
+fn stage_current(m: &HintState, _: Layer) -> bool {
     m.session.current_stage().is_some()
 }
 
-fn no_stage(m: &View, _: Layer) -> bool {
+fn no_stage(m: &HintState, _: Layer) -> bool {
     m.session.current_stage().is_none()
 }
 
-fn can_go_back(m: &View, l: Layer) -> bool {
+fn can_go_back(m: &HintState, l: Layer) -> bool {
     stage_running(m, l)
         || (no_stage(m, l)
             && m.session
@@ -303,63 +123,66 @@ fn can_go_back(m: &View, l: Layer) -> bool {
                 .any(|s| s.state() == StageState::Ended))
 }
 
-fn paused(m: &View, _: Layer) -> bool {
+fn paused(m: &HintState, _: Layer) -> bool {
     m.session
         .current_stage()
         .is_some_and(|s| s.state() == StageState::Paused)
 }
 
-fn no_round(m: &View, _: Layer) -> bool {
-    open_round(m.session).is_none()
+fn no_round(m: &HintState, _: Layer) -> bool {
+    m.session.round_open_now().is_none()
 }
 
-fn round_open(m: &View, _: Layer) -> bool {
-    open_round(m.session).is_some()
+fn round_open(m: &HintState, _: Layer) -> bool {
+    m.session.round_open_now().is_some()
 }
 
-fn counted(m: &View, _: Layer) -> bool {
-    open_round(m.session).is_some_and(|r| r.mode == BallotMode::Counted)
+fn counted(m: &HintState, _: Layer) -> bool {
+    m.session
+        .round_open_now()
+        .is_some_and(|r| r.mode == BallotMode::Counted)
 }
 
-fn per_person<'a>(m: &View<'a>) -> Option<&'a VoteMethod> {
-    open_round(m.session)
+fn per_person<'a>(m: &HintState<'a>) -> Option<&'a VoteMethod> {
+    m.session
+        .round_open_now()
         .filter(|r| r.mode == BallotMode::PerParticipant)
         .map(|r| &r.method)
 }
 
-fn agree_round(m: &View, _: Layer) -> bool {
+fn agree_round(m: &HintState, _: Layer) -> bool {
     matches!(per_person(m), Some(VoteMethod::AgreeDisagree))
 }
 
-fn scored_round(m: &View, _: Layer) -> bool {
+fn scored_round(m: &HintState, _: Layer) -> bool {
     per_person(m).is_some_and(|v| !matches!(v, VoteMethod::AgreeDisagree))
 }
 
-fn dots_round(m: &View, _: Layer) -> bool {
+fn dots_round(m: &HintState, _: Layer) -> bool {
     matches!(per_person(m), Some(VoteMethod::Dots { .. }))
 }
 
-fn cast_possible(m: &View, l: Layer) -> bool {
+fn cast_possible(m: &HintState, l: Layer) -> bool {
     counted(m, l) || dots_round(m, l)
 }
 
-fn view(m: &View, v: SynthView) -> bool {
-    m.app.synthesis.view == v
+fn view(m: &HintState, v: SynthView) -> bool {
+    m.synthesis == v
 }
 
-fn linking(m: &View, _: Layer) -> bool {
+fn linking(m: &HintState, _: Layer) -> bool {
     view(m, SynthView::Link)
 }
 
-fn in_grid(m: &View, _: Layer) -> bool {
+fn in_grid(m: &HintState, _: Layer) -> bool {
     view(m, SynthView::Grid)
 }
 
-fn interpreting(m: &View, _: Layer) -> bool {
+fn interpreting(m: &HintState, _: Layer) -> bool {
     view(m, SynthView::Interpretations)
 }
 
-fn moving_down(m: &View, l: Layer) -> bool {
+fn moving_down(m: &HintState, l: Layer) -> bool {
     match l {
         Layer::Vote => round_open(m, l),
         Layer::Synthesis => !linking(m, l),
@@ -367,8 +190,8 @@ fn moving_down(m: &View, l: Layer) -> bool {
     }
 }
 
-fn failed(m: &View, _: Layer) -> bool {
-    m.app.pending.iter().any(|p| p.failed.is_some())
+fn failed(m: &HintState, _: Layer) -> bool {
+    m.failed
 }
 
 // ---- the table --------------------------------------------------------------------
@@ -1273,106 +1096,4 @@ impl Action {
     pub fn hint(self, layer: Layer) -> Option<&'static Hint> {
         def(self)?.hints.iter().find(|h| h.layers.contains(&layer))
     }
-}
-
-/// The bottom line's hints in `layer`, in order: the keys as shown and the
-/// label. On the five screens `model` says which are worth showing now;
-/// elsewhere every hint is shown.
-pub fn hints(
-    keymap: &super::keymap::Keymap,
-    layer: Layer,
-    model: Option<&View>,
-) -> Vec<(String, &'static str)> {
-    let mut rows: Vec<(&ActionDef, &Hint)> = ACTIONS
-        .iter()
-        .filter_map(|d| Some((d, d.hints.iter().find(|h| h.layers.contains(&layer))?)))
-        .filter(|(d, _)| match (d.available, model) {
-            (Some(when), Some(m)) => when(m, layer),
-            _ => true,
-        })
-        .collect();
-    rows.sort_by_key(|(d, _)| d.rank);
-    rows.into_iter()
-        .filter_map(|(d, h)| {
-            let keys = match h.keys {
-                HintKeys::Own => keymap.shown(layer, d.action)?,
-                HintKeys::Joined(actions, sep) => actions
-                    .iter()
-                    .map(|a| keymap.shown(layer, *a))
-                    .collect::<Option<Vec<_>>>()?
-                    .join(sep),
-            };
-            let label = match (d.alternative, model) {
-                (Some((alt, when)), Some(m)) if when(m, layer) => alt,
-                _ => h.label,
-            };
-            Some((keys, label))
-        })
-        .collect()
-}
-
-/// The help overlay's lines for `layer`: each binding's key (a family's
-/// keys together, `1-9`) and what it does there; on a screen, the global
-/// keys after its own.
-pub fn help_lines(keymap: &super::keymap::Keymap, layer: Layer) -> Vec<(String, String)> {
-    describe_bindings(keymap, layer, keymap.for_layer(layer))
-}
-
-fn describe_bindings(
-    keymap: &super::keymap::Keymap,
-    layer: Layer,
-    bindings: Vec<&super::keymap::Binding>,
-) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    let mut seen = Vec::new();
-    for b in bindings {
-        if matches!(b.action, Action::Choice(_) | Action::View(_)) {
-            if matches!(b.action, Action::Choice(1) | Action::View(1)) {
-                let shown = keymap.shown(b.layer, b.action).unwrap_or_default();
-                let what = def(b.action).map(|d| d.describe).unwrap_or_default();
-                out.push((shown, what.to_owned()));
-            }
-            continue;
-        }
-        if seen.contains(&(b.key, b.action)) {
-            continue;
-        }
-        seen.push((b.key, b.action));
-        out.push((b.key.to_string(), b.action.describe_in(layer)));
-    }
-    out
-}
-
-/// Every key in every layer as Markdown: the README's key table and
-/// `roundtable keys` print this, and a test keeps the README equal to it.
-pub fn markdown_table(keymap: &super::keymap::Keymap) -> String {
-    let mut out = String::new();
-    for layer in Layer::ALL {
-        let own = keymap
-            .bindings
-            .iter()
-            .filter(|b| b.layer == layer)
-            .collect();
-        let lines = describe_bindings(keymap, layer, own);
-        if lines.is_empty() {
-            continue;
-        }
-        out.push_str(&format!(
-            "**{}**\n\n| key | does |\n|---|---|\n",
-            capitalise(layer.title())
-        ));
-        for (key, what) in lines {
-            let key = key.replace('|', "\\|");
-            out.push_str(&format!("| `{key}` | {what} |\n"));
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
 }

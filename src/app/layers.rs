@@ -6,50 +6,11 @@
 
 use super::actions::{Action, Layer};
 use super::keys::Key;
-use super::state::{App, Screen, Tone, Unsaved, new_input};
+use super::overlay::{Overlay, PromptKind};
+use super::state::{App, Screen, Tone, new_input};
 use super::{Effect, capture, stage, synthesis, vote};
-use crate::domain::{Event, MemoId, MemoKind, Session, StatementId, Timestamp};
+use crate::domain::{Event, MemoId, MemoKind, Session, Timestamp};
 use crossterm::event::KeyEvent;
-use ratatui_textarea::TextArea;
-
-/// What a one-line prompt is asking for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PromptKind {
-    Memo(MemoKind),
-    Retract(StatementId),
-    Question,
-    /// Synthesis prompts, answered in `synthesis::submit`.
-    Synthesis(synthesis::Ask),
-}
-
-/// Layers over the screen; the top one gets keys first.
-pub enum Overlay {
-    Help,
-    /// Quitting would lose something: say what, and offer a rescue file.
-    Quit {
-        unsaved: Unsaved,
-    },
-    Confirm {
-        question: String,
-        events: Vec<Event>,
-    },
-    Prompt {
-        kind: PromptKind,
-        input: Box<TextArea<'static>>,
-    },
-}
-
-impl Overlay {
-    /// The keymap layer this overlay reads its keys in.
-    pub fn layer(&self) -> Layer {
-        match self {
-            Overlay::Help => Layer::Help,
-            Overlay::Quit { .. } => Layer::Quitting,
-            Overlay::Confirm { .. } => Layer::Confirm,
-            Overlay::Prompt { .. } => Layer::Prompt,
-        }
-    }
-}
 
 /// Whether a layer used a key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,11 +7,14 @@
 //! out. The session copy in the model changes only by applying records the
 //! store (or the host) has saved.
 
+pub mod action;
 pub mod actions;
 pub mod capture;
+pub mod hints;
 pub mod keymap;
 pub mod keys;
 pub mod layers;
+pub mod overlay;
 pub mod picker;
 pub mod review;
 pub mod stage;
@@ -19,10 +22,8 @@ pub mod state;
 pub mod synthesis;
 pub mod vote;
 
-pub use layers::{Overlay, PromptKind};
-pub use state::{
-    App, KINDS, Message, Pending, Screen, Tone, Unsaved, event_id, event_text, new_input,
-};
+pub use overlay::{Overlay, PromptKind, Unsaved};
+pub use state::{App, KINDS, Message, Pending, Screen, Tone, event_id, event_text, new_input};
 
 use crate::domain::{Event, Session, Timestamp, describe};
 use crate::live::Reply;

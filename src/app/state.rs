@@ -4,7 +4,7 @@
 
 use super::actions::Layer;
 use super::keymap::Keymap;
-use super::layers::Overlay;
+use super::overlay::{Overlay, Unsaved};
 use super::{Effect, capture, synthesis, vote};
 use crate::domain::{Event, Session, StatementKind, Timestamp, describe};
 use ratatui_textarea::TextArea;
@@ -68,45 +68,6 @@ pub enum Tone {
 pub struct Message {
     pub text: String,
     pub tone: Tone,
-}
-
-/// What quitting now would lose.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Unsaved {
-    /// Sent to the store and not yet saved.
-    pub saving: usize,
-    /// Refused or failed: `NOT SAVED` on screen.
-    pub failed: usize,
-    /// Text in the capture box or an open prompt.
-    pub typed: bool,
-}
-
-impl Unsaved {
-    pub fn is_nothing(&self) -> bool {
-        *self == Unsaved::default()
-    }
-
-    /// "1 NOT SAVED, 2 still saving and text being typed".
-    pub fn describe(&self) -> String {
-        let mut parts = Vec::new();
-        if self.failed > 0 {
-            parts.push(format!("{} NOT SAVED", self.failed));
-        }
-        if self.saving > 0 {
-            parts.push(format!("{} still saving", self.saving));
-        }
-        if self.typed {
-            parts.push("text being typed".to_owned());
-        }
-        match parts.len() {
-            0 => "nothing".to_owned(),
-            1 => parts.remove(0),
-            _ => {
-                let last = parts.pop().unwrap_or_default();
-                format!("{} and {last}", parts.join(", "))
-            }
-        }
-    }
 }
 
 pub struct App {
@@ -184,6 +145,15 @@ impl App {
         });
         fx.push(Effect::Record { token, event });
         true
+    }
+
+    /// What the bottom line's hints depend on.
+    pub fn hint_state<'a>(&self, session: &'a Session) -> super::actions::HintState<'a> {
+        super::actions::HintState {
+            session,
+            failed: self.pending.iter().any(|p| p.failed.is_some()),
+            synthesis: self.synthesis.view,
+        }
     }
 
     /// `template` with `{Action}` replaced by its key on this screen.

@@ -1,7 +1,7 @@
 //! The synthesis screen: name concepts, link statements to them, translate
 //! between concepts, draft interpretations, and take them to a decision.
 
-use super::keymap::Action;
+use super::action::Action;
 use super::{App, Effect, Overlay, PromptKind, Screen, Tone, new_input};
 use crate::domain::analysis::Accounts;
 use crate::domain::synthesis::Concept;
@@ -11,13 +11,7 @@ use crate::domain::{
     VoteTarget,
 };
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum SynthView {
-    #[default]
-    Link,
-    Grid,
-    Interpretations,
-}
+pub use super::actions::SynthView;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Pane {

@@ -1,7 +1,7 @@
 //! The vote screen: set up and open a round, take ballots in single keys or
 //! counted tallies, close and reveal.
 
-use super::keymap::Action;
+use super::action::Action;
 use super::{App, Effect, Overlay, PromptKind, Tone, new_input};
 use crate::domain::vote::VoteRound;
 use crate::domain::{
@@ -142,7 +142,7 @@ pub fn target(app: &App, session: &Session) -> VoteTarget {
 
 /// The most recently opened round that is still open.
 pub fn open_round(session: &Session) -> Option<&VoteRound> {
-    session.rounds.values().rev().find(|r| r.is_open())
+    session.round_open_now()
 }
 
 /// The question a round will ask if none is typed.

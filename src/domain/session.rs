@@ -251,6 +251,11 @@ impl Session {
         self.info.as_ref().map(|i| i.focus.as_str()).unwrap_or("")
     }
 
+    /// The vote round now open, if any (the latest, should there be more).
+    pub fn round_open_now(&self) -> Option<&VoteRound> {
+        self.rounds.values().rev().find(|r| r.is_open())
+    }
+
     /// The stage that is running or paused, if any.
     pub fn current_stage(&self) -> Option<&Stage> {
         self.stages

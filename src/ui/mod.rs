@@ -174,10 +174,10 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &T
     } else if let Some((true, text)) = &app.link {
         f.render_widget(para(Span::styled(format!("● {text}"), theme.dim)), msg_area);
     }
-    let view = actions::View { app, session };
+    let view = app.hint_state(session);
     let mut spans = Vec::new();
     let mut used = 0usize;
-    for (key, label) in actions::hints(&app.keymap, app.context(), Some(&view)) {
+    for (key, label) in crate::app::hints::hints(&app.keymap, app.context(), Some(&view)) {
         let len = key.chars().count() + label.chars().count() + 3;
         if used + len > area.width as usize {
             break;
@@ -204,7 +204,7 @@ pub fn centred(area: Rect, w: u16, h: u16) -> Rect {
 fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme: &Theme) {
     match overlay {
         Overlay::Help => {
-            let mut lines: Vec<Line> = actions::help_lines(&app.keymap, app.context())
+            let mut lines: Vec<Line> = crate::app::hints::help_lines(&app.keymap, app.context())
                 .into_iter()
                 .map(|(key, what)| {
                     Line::from(vec![

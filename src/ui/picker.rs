@@ -3,7 +3,8 @@
 
 use super::untrusted::para;
 use super::{Theme, centred, panel};
-use crate::app::actions::{Layer, hints};
+use crate::app::actions::Layer;
+use crate::app::hints::hints;
 use crate::app::picker::{Field, Picker};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};

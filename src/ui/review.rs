@@ -3,7 +3,8 @@
 use super::untrusted::para;
 use super::widgets::{bar, result_lines, speaker_label};
 use super::{Theme, panel};
-use crate::app::actions::{Layer, hints};
+use crate::app::actions::Layer;
+use crate::app::hints::hints;
 use crate::app::keymap::Keymap;
 use crate::app::review::{Browser, Loaded, Review, Tab, View};
 use crate::domain::analysis::{Accounts, grid, provenance};

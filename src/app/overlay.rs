@@ -1,0 +1,85 @@
+//! What can lie over a screen: the help list, a yes/no question, a prompt,
+//! the quit dialog. How keys reach them is in [`super::layers`].
+
+use super::actions::Layer;
+use super::synthesis;
+use crate::domain::{Event, MemoKind, StatementId};
+use ratatui_textarea::TextArea;
+
+/// What a one-line prompt is asking for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PromptKind {
+    Memo(MemoKind),
+    Retract(StatementId),
+    Question,
+    /// Synthesis prompts, answered in `synthesis::submit`.
+    Synthesis(synthesis::Ask),
+}
+
+/// Layers over the screen; the top one gets keys first.
+pub enum Overlay {
+    Help,
+    /// Quitting would lose something: say what, and offer a rescue file.
+    Quit {
+        unsaved: Unsaved,
+    },
+    Confirm {
+        question: String,
+        events: Vec<Event>,
+    },
+    Prompt {
+        kind: PromptKind,
+        input: Box<TextArea<'static>>,
+    },
+}
+
+impl Overlay {
+    /// The keymap layer this overlay reads its keys in.
+    pub fn layer(&self) -> Layer {
+        match self {
+            Overlay::Help => Layer::Help,
+            Overlay::Quit { .. } => Layer::Quitting,
+            Overlay::Confirm { .. } => Layer::Confirm,
+            Overlay::Prompt { .. } => Layer::Prompt,
+        }
+    }
+}
+
+/// What quitting now would lose.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Unsaved {
+    /// Sent to the store and not yet saved.
+    pub saving: usize,
+    /// Refused or failed: `NOT SAVED` on screen.
+    pub failed: usize,
+    /// Text in the capture box or an open prompt.
+    pub typed: bool,
+}
+
+impl Unsaved {
+    pub fn is_nothing(&self) -> bool {
+        *self == Unsaved::default()
+    }
+
+    /// "1 NOT SAVED, 2 still saving and text being typed".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.failed > 0 {
+            parts.push(format!("{} NOT SAVED", self.failed));
+        }
+        if self.saving > 0 {
+            parts.push(format!("{} still saving", self.saving));
+        }
+        if self.typed {
+            parts.push("text being typed".to_owned());
+        }
+        match parts.len() {
+            0 => "nothing".to_owned(),
+            1 => parts.remove(0),
+            _ => {
+                let last = parts.pop().unwrap_or_default();
+                format!("{} and {last}", parts.join(", "))
+            }
+        }
+    }
+}
