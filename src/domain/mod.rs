@@ -8,6 +8,7 @@ pub mod error;
 pub mod event;
 pub mod ids;
 pub mod participant;
+mod rules;
 pub mod session;
 pub mod statement;
 pub mod synthesis;

@@ -1,0 +1,206 @@
+//! The agenda: stages planned, started, paused, adjusted, ended and reopened.
+
+use super::*;
+
+impl Session {
+    pub(super) fn check_agenda(&self, event: &Event) -> Result<(), DomainError> {
+        match event {
+            Event::StageAdded {
+                id,
+                title,
+                prompt,
+                planned_secs,
+                ..
+            } => {
+                new_id(StageId::WHAT, id.as_str(), self.stages.contains_key(id))?;
+                text("the stage title", title, MAX_SHORT)?;
+                limit("the stage prompt", prompt, MAX_TEXT)?;
+                if i64::from(*planned_secs) > MAX_STAGE_SECS || *planned_secs == 0 {
+                    return Err(stage_problem(
+                        id,
+                        format!(
+                            "must be planned for between 1 second and {} hours",
+                            MAX_STAGE_SECS / 3600
+                        ),
+                    ));
+                }
+                Ok(())
+            }
+            Event::StageStarted { stage, .. } => {
+                match self.stage(stage)?.state() {
+                    StageState::NotStarted => {}
+                    StageState::Ended => {
+                        return Err(stage_problem(
+                            stage,
+                            "has already finished; it cannot be started again",
+                        ));
+                    }
+                    StageState::Running | StageState::Paused => {
+                        return Err(stage_problem(stage, "is already under way"));
+                    }
+                }
+                if let Some(cur) = self.current_stage() {
+                    return Err(stage_problem(
+                        stage,
+                        format!(
+                            "cannot start while stage `{}` is under way; end that first",
+                            cur.id
+                        ),
+                    ));
+                }
+                Ok(())
+            }
+            Event::StagePaused { stage, at } => {
+                let s = self.stage(stage)?;
+                match s.state() {
+                    StageState::Running => not_before(stage, s, *at),
+                    StageState::Paused => Err(stage_problem(stage, "is already paused")),
+                    _ => Err(stage_problem(
+                        stage,
+                        "is not running, so it cannot be paused",
+                    )),
+                }
+            }
+            Event::StageResumed { stage, at } => {
+                let s = self.stage(stage)?;
+                match (s.state(), s.runtime.pauses.last()) {
+                    (StageState::Paused, Some(p)) if *at < p.from => Err(stage_problem(
+                        stage,
+                        "cannot resume before the moment it was paused",
+                    )),
+                    (StageState::Paused, _) => Ok(()),
+                    _ => Err(stage_problem(
+                        stage,
+                        "is not paused, so it cannot be resumed",
+                    )),
+                }
+            }
+            Event::StageAdjusted { stage, by_secs, .. } => {
+                let s = self.stage(stage)?;
+                if s.state() == StageState::Ended {
+                    return Err(stage_problem(
+                        stage,
+                        "has finished; its time can no longer change",
+                    ));
+                }
+                let allowed = s.allowed_secs().saturating_add(*by_secs);
+                if allowed < 0 {
+                    return Err(stage_problem(
+                        stage,
+                        "cannot be shortened below no time at all",
+                    ));
+                }
+                if allowed > MAX_STAGE_SECS {
+                    return Err(stage_problem(stage, "cannot be extended beyond 8 hours"));
+                }
+                Ok(())
+            }
+            Event::StageEnded { stage, at } => {
+                let s = self.stage(stage)?;
+                match s.state() {
+                    StageState::Running | StageState::Paused => not_before(stage, s, *at),
+                    StageState::NotStarted => {
+                        Err(stage_problem(stage, "has not started, so it cannot end"))
+                    }
+                    StageState::Ended => Err(stage_problem(stage, "has already ended")),
+                }
+            }
+            Event::StageReopened { stage, at } => {
+                let s = self.stage(stage)?;
+                if s.state() != StageState::Ended {
+                    return Err(stage_problem(
+                        stage,
+                        "has not finished, so it cannot be reopened",
+                    ));
+                }
+                if let Some(cur) = self.current_stage() {
+                    return Err(stage_problem(
+                        stage,
+                        format!(
+                            "cannot reopen while stage `{}` is under way; end that first",
+                            cur.id
+                        ),
+                    ));
+                }
+                match s.runtime.ended {
+                    Some(ended) if *at < ended => Err(stage_problem(
+                        stage,
+                        "cannot reopen before the moment it ended",
+                    )),
+                    _ => Ok(()),
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub(super) fn mutate_agenda(&mut self, event: Event) {
+        match event {
+            Event::StageAdded {
+                id,
+                kind,
+                title,
+                prompt,
+                planned_secs,
+            } => {
+                self.stages.insert(
+                    id.clone(),
+                    Stage {
+                        id,
+                        kind,
+                        title,
+                        prompt,
+                        planned_secs,
+                        runtime: StageRuntime::default(),
+                    },
+                );
+            }
+            Event::StageStarted { stage, at } => {
+                if let Some(s) = self.stages.get_mut(&stage) {
+                    s.runtime.started = Some(at);
+                }
+            }
+            Event::StagePaused { stage, at } => {
+                if let Some(s) = self.stages.get_mut(&stage) {
+                    s.runtime.pauses.push(Pause {
+                        from: at,
+                        until: None,
+                    });
+                }
+            }
+            Event::StageResumed { stage, at } => {
+                if let Some(p) = self
+                    .stages
+                    .get_mut(&stage)
+                    .and_then(|s| s.runtime.pauses.last_mut())
+                {
+                    p.until = Some(at);
+                }
+            }
+            Event::StageAdjusted { stage, by_secs, at } => {
+                if let Some(s) = self.stages.get_mut(&stage) {
+                    s.runtime.adjustments.push(Adjustment { at, by_secs });
+                }
+            }
+            Event::StageEnded { stage, at } => {
+                if let Some(s) = self.stages.get_mut(&stage) {
+                    if let Some(p) = s.runtime.pauses.last_mut().filter(|p| p.until.is_none()) {
+                        p.until = Some(at);
+                    }
+                    s.runtime.ended = Some(at);
+                }
+            }
+            Event::StageReopened { stage, at } => {
+                if let Some(s) = self.stages.get_mut(&stage)
+                    && let Some(ended) = s.runtime.ended.take()
+                {
+                    s.runtime.pauses.push(Pause {
+                        from: ended,
+                        until: Some(at),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}

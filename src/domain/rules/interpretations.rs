@@ -1,0 +1,203 @@
+//! Translations between concepts, and the interpretations built from them.
+
+use super::*;
+
+impl Session {
+    pub(super) fn check_interpretations(&self, event: &Event) -> Result<(), DomainError> {
+        match event {
+            Event::TranslationMade {
+                id,
+                kind,
+                concepts,
+                rationale,
+                ..
+            } => {
+                new_id(
+                    TranslationId::WHAT,
+                    id.as_str(),
+                    self.translations.contains_key(id),
+                )?;
+                if concepts.len() < 2 {
+                    return Err(DomainError::Rule(format!(
+                        "a {} translation needs at least two concepts",
+                        kind.label()
+                    )));
+                }
+                Self::no_repeats("concept", concepts)?;
+                for c in concepts {
+                    self.active_concept(c)?;
+                }
+                limit("the rationale", rationale, MAX_TEXT)?;
+                match kind {
+                    TranslationKind::Refutational => {
+                        if rationale.trim().is_empty() {
+                            return Err(DomainError::Rule(
+                                "a refutational translation needs a rationale: say how the concepts contradict each other".into(),
+                            ));
+                        }
+                        Ok(())
+                    }
+                    TranslationKind::Reciprocal { wording } => {
+                        text("the translated concept's wording", wording, MAX_TEXT)
+                    }
+                    TranslationKind::LineOfArgument { argument } => {
+                        text("the line of argument", argument, MAX_TEXT)
+                    }
+                }
+            }
+            Event::InterpretationDrafted {
+                id,
+                text: t,
+                translations,
+                concepts,
+                statements,
+                ..
+            } => {
+                new_id(
+                    InterpretationId::WHAT,
+                    id.as_str(),
+                    self.interpretations.contains_key(id),
+                )?;
+                text("the interpretation", t, MAX_TEXT)?;
+                for tr in translations {
+                    if !self.translations.contains_key(tr) {
+                        return Err(unknown(TranslationId::WHAT, tr));
+                    }
+                }
+                for c in concepts {
+                    if !self.concepts.contains_key(c) {
+                        return Err(unknown(ConceptId::WHAT, c));
+                    }
+                }
+                self.statements_exist(statements)?;
+                if concepts.is_empty() && translations.is_empty() {
+                    return Err(DomainError::Rule(
+                        "an interpretation must rest on at least one concept or translation".into(),
+                    ));
+                }
+                Ok(())
+            }
+            Event::InterpretationRevised {
+                interpretation,
+                text: t,
+                ..
+            } => {
+                if !self.interpretations.contains_key(interpretation) {
+                    return Err(unknown(InterpretationId::WHAT, interpretation));
+                }
+                text("the interpretation", t, MAX_TEXT)
+            }
+            Event::InterpretationStatusChanged {
+                interpretation,
+                status,
+                reason,
+                round,
+                ..
+            } => {
+                if !self.interpretations.contains_key(interpretation) {
+                    return Err(unknown(InterpretationId::WHAT, interpretation));
+                }
+                if matches!(
+                    status,
+                    InterpretationStatus::Agreed | InterpretationStatus::SetAside
+                ) {
+                    text("the reason for the decision", reason, MAX_SHORT)?;
+                } else {
+                    limit("the reason", reason, MAX_SHORT)?;
+                }
+                if let Some(r) = round {
+                    let vr = self
+                        .rounds
+                        .get(r)
+                        .ok_or_else(|| unknown(RoundId::WHAT, r))?;
+                    if vr.target != VoteTarget::Interpretation(interpretation.clone()) {
+                        return Err(vote_problem(
+                            r,
+                            format!("was not a vote on interpretation `{interpretation}`"),
+                        ));
+                    }
+                    if vr.is_open() {
+                        return Err(vote_problem(
+                            r,
+                            "is still open; close it before it settles anything",
+                        ));
+                    }
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub(super) fn mutate_interpretations(&mut self, event: Event) {
+        match event {
+            Event::TranslationMade {
+                id,
+                kind,
+                concepts,
+                rationale,
+                at,
+            } => {
+                self.translations.insert(
+                    id.clone(),
+                    Translation {
+                        id,
+                        kind,
+                        concepts,
+                        rationale,
+                        at,
+                    },
+                );
+            }
+            Event::InterpretationDrafted {
+                id,
+                text,
+                translations,
+                concepts,
+                statements,
+                at,
+            } => {
+                self.interpretations.insert(
+                    id.clone(),
+                    Interpretation {
+                        id,
+                        texts: vec![text],
+                        translations,
+                        concepts,
+                        statements,
+                        status: InterpretationStatus::Draft,
+                        history: Vec::new(),
+                        drafted: at,
+                    },
+                );
+            }
+            Event::InterpretationRevised {
+                interpretation,
+                text,
+                ..
+            } => {
+                if let Some(i) = self.interpretations.get_mut(&interpretation) {
+                    i.texts.push(text);
+                }
+            }
+            Event::InterpretationStatusChanged {
+                interpretation,
+                status,
+                reason,
+                round,
+                at,
+            } => {
+                if let Some(i) = self.interpretations.get_mut(&interpretation) {
+                    i.status = status;
+                    i.history.push(StatusChange {
+                        status,
+                        reason,
+                        round,
+                        at,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}

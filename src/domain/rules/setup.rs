@@ -1,0 +1,147 @@
+//! The session itself: its creation, sources, participants, consent, clock notes and memos.
+
+use super::*;
+
+impl Session {
+    pub(super) fn check_setup(&self, event: &Event) -> Result<(), DomainError> {
+        match event {
+            Event::SessionCreated { .. } => Ok(()),
+            Event::SourceAdded {
+                key,
+                session,
+                statements,
+                ..
+            } => {
+                let ok_key = !key.is_empty()
+                    && key.len() <= 8
+                    && key.bytes().all(|b| b.is_ascii_alphanumeric());
+                if !ok_key {
+                    return Err(DomainError::Rule(format!(
+                        "source key `{key}` must be 1-8 letters or digits"
+                    )));
+                }
+                if self.sources.contains_key(key) {
+                    return Err(DomainError::Duplicate {
+                        what: "source",
+                        id: key.clone(),
+                    });
+                }
+                if self.sources.values().any(|s| &s.session == session) {
+                    return Err(DomainError::Rule(format!(
+                        "session `{session}` is already a source"
+                    )));
+                }
+                text("the source session's name", session, MAX_SHORT)?;
+                if statements.len() > 1_000_000 {
+                    return Err(DomainError::Rule(
+                        "a source may list at most 1,000,000 statements".into(),
+                    ));
+                }
+                Ok(())
+            }
+            Event::ClockNoted { .. } => Ok(()),
+            Event::ParticipantAdded { participant: p } => {
+                new_id(
+                    ParticipantId::WHAT,
+                    p.id.as_str(),
+                    self.participants.contains_key(&p.id),
+                )?;
+                if let Some(name) = &p.real_name {
+                    limit("a real name", name, MAX_SHORT)?;
+                }
+                Ok(())
+            }
+            Event::ConsentChanged { participant, .. } => {
+                if self.participants.contains_key(participant) {
+                    Ok(())
+                } else {
+                    Err(unknown(ParticipantId::WHAT, participant))
+                }
+            }
+            Event::MemoAdded {
+                id,
+                text: t,
+                stage,
+                by,
+                ..
+            } => {
+                new_id(MemoId::WHAT, id.as_str(), self.memos.contains_key(id))?;
+                text("the memo", t, MAX_TEXT)?;
+                self.optional_stage(stage)?;
+                text("the memo's author", by, MAX_SHORT)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub(super) fn mutate_setup(&mut self, event: Event) {
+        match event {
+            Event::SessionCreated {
+                title,
+                focus,
+                facilitator,
+                created,
+                template,
+            } => {
+                self.info = Some(SessionInfo {
+                    title,
+                    focus,
+                    facilitator,
+                    created,
+                    template,
+                })
+            }
+            Event::SourceAdded {
+                key,
+                session,
+                title,
+                head,
+                statements,
+            } => {
+                self.sources.insert(
+                    key,
+                    SourceRef {
+                        session,
+                        title,
+                        head,
+                        statements,
+                    },
+                );
+            }
+            Event::ClockNoted { wall, session } => self.clock_notes.push((wall, session)),
+            Event::ParticipantAdded { participant } => {
+                self.participants
+                    .insert(participant.id.clone(), participant);
+            }
+            Event::ConsentChanged {
+                participant,
+                consent,
+            } => {
+                if let Some(p) = self.participants.get_mut(&participant) {
+                    p.consent = consent;
+                }
+            }
+            Event::MemoAdded {
+                id,
+                kind,
+                text,
+                stage,
+                by,
+                at,
+            } => {
+                self.memos.insert(
+                    id.clone(),
+                    Memo {
+                        id,
+                        kind,
+                        text,
+                        stage,
+                        by,
+                        at,
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! What was said: statements added, amended and retracted.
+
+use super::*;
+
+impl Session {
+    pub(super) fn check_statements(&self, event: &Event) -> Result<(), DomainError> {
+        match event {
+            Event::StatementAdded {
+                id,
+                speaker,
+                stage,
+                text: t,
+                tags: tg,
+                captured_by,
+                ..
+            } => {
+                new_id(
+                    StatementId::WHAT,
+                    id.as_str(),
+                    self.statements.contains_key(id),
+                )?;
+                text("the statement", t, MAX_TEXT)?;
+                self.speaker(speaker)?;
+                self.optional_stage(stage)?;
+                tags(tg)?;
+                text("who captured it", captured_by, MAX_SHORT)
+            }
+            Event::StatementAmended {
+                statement,
+                speaker,
+                text: t,
+                tags: tg,
+                reason,
+                by,
+                ..
+            } => {
+                self.live_statement(statement)?;
+                text("the statement", t, MAX_TEXT)?;
+                self.speaker(speaker)?;
+                tags(tg)?;
+                if let Some(r) = reason {
+                    limit("the reason", r, MAX_SHORT)?;
+                }
+                text("who amended it", by, MAX_SHORT)
+            }
+            Event::StatementRetracted {
+                statement,
+                reason,
+                by,
+                ..
+            } => {
+                self.live_statement(statement)?;
+                text("the reason for retracting", reason, MAX_SHORT)?;
+                text("who retracted it", by, MAX_SHORT)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub(super) fn mutate_statements(&mut self, event: Event) {
+        match event {
+            Event::StatementAdded {
+                id,
+                kind,
+                speaker,
+                stage,
+                text,
+                tags,
+                captured_by,
+                at,
+            } => {
+                if let Some(i) = self.voice_slot(&speaker) {
+                    self.voices[i] += 1;
+                }
+                self.statements.insert(
+                    id.clone(),
+                    Statement {
+                        id,
+                        stage,
+                        original: StatementVersion {
+                            text,
+                            kind,
+                            speaker,
+                            tags,
+                            at,
+                            by: captured_by,
+                            reason: None,
+                        },
+                        amendments: Vec::new(),
+                        retracted: None,
+                    },
+                );
+            }
+            Event::StatementAmended {
+                statement,
+                kind,
+                speaker,
+                text,
+                tags,
+                reason,
+                by,
+                at,
+            } => {
+                let before = self
+                    .statements
+                    .get(&statement)
+                    .and_then(|s| self.voice_slot(&s.current().speaker));
+                if let Some(i) = before {
+                    self.voices[i] = self.voices[i].saturating_sub(1);
+                }
+                if let Some(i) = self.voice_slot(&speaker) {
+                    self.voices[i] += 1;
+                }
+                if let Some(s) = self.statements.get_mut(&statement) {
+                    s.amendments.push(StatementVersion {
+                        text,
+                        kind,
+                        speaker,
+                        tags,
+                        at,
+                        by,
+                        reason,
+                    });
+                }
+            }
+            Event::StatementRetracted {
+                statement,
+                reason,
+                by,
+                at,
+            } => {
+                if let Some(i) = self
+                    .statements
+                    .get(&statement)
+                    .and_then(|s| self.voice_slot(&s.current().speaker))
+                {
+                    self.voices[i] = self.voices[i].saturating_sub(1);
+                }
+                if let Some(s) = self.statements.get_mut(&statement) {
+                    s.retracted = Some(Retraction { at, by, reason });
+                }
+            }
+            _ => {}
+        }
+    }
+}

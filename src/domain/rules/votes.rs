@@ -1,0 +1,158 @@
+//! Votes: rounds opened and closed, ballots and counted tallies.
+
+use super::*;
+
+impl Session {
+    pub(super) fn check_votes(&self, event: &Event) -> Result<(), DomainError> {
+        match event {
+            Event::VoteOpened {
+                id,
+                target,
+                question,
+                method,
+                stage,
+                ..
+            } => {
+                new_id(RoundId::WHAT, id.as_str(), self.rounds.contains_key(id))?;
+                match target {
+                    VoteTarget::Statement(s) => {
+                        self.live_statement(s)?;
+                    }
+                    VoteTarget::Interpretation(i) => {
+                        if !self.interpretations.contains_key(i) {
+                            return Err(unknown(InterpretationId::WHAT, i));
+                        }
+                    }
+                    VoteTarget::Question => {}
+                }
+                text("the question", question, MAX_TEXT)?;
+                self.optional_stage(stage)?;
+                match method {
+                    VoteMethod::Dots {
+                        options,
+                        per_person,
+                    } => {
+                        check_options(id, options)?;
+                        if *per_person == 0 || *per_person > MAX_DOTS {
+                            return Err(vote_problem(
+                                id,
+                                format!("each person gets 1 to {MAX_DOTS} dots"),
+                            ));
+                        }
+                        Ok(())
+                    }
+                    VoteMethod::SingleChoice { options } => check_options(id, options),
+                    _ => Ok(()),
+                }
+            }
+            Event::BallotCast {
+                round,
+                participant,
+                choice,
+                ..
+            } => {
+                let r = self.open_round(round)?;
+                if r.mode == BallotMode::Counted {
+                    return Err(vote_problem(
+                        round,
+                        "counts a show of hands; record a tally instead of ballots",
+                    ));
+                }
+                if !self.participants.contains_key(participant) {
+                    return Err(unknown(ParticipantId::WHAT, participant));
+                }
+                choice
+                    .counts(&r.method)
+                    .map(|_| ())
+                    .map_err(|p| vote_problem(round, p))
+            }
+            Event::TallyRecorded { round, counts, .. } => {
+                let r = self.open_round(round)?;
+                if r.mode == BallotMode::PerParticipant {
+                    return Err(vote_problem(
+                        round,
+                        "records each participant's ballot; it takes no counted tally",
+                    ));
+                }
+                let n = r.method.options().len();
+                if counts.len() != n {
+                    return Err(vote_problem(
+                        round,
+                        format!("a tally needs {n} counts, {} given", counts.len()),
+                    ));
+                }
+                if counts.iter().any(|c| *c > 100_000) {
+                    return Err(vote_problem(
+                        round,
+                        "a count above 100,000 is not a show of hands",
+                    ));
+                }
+                Ok(())
+            }
+            Event::VoteClosed { round, .. } => self.open_round(round).map(|_| ()),
+            _ => Ok(()),
+        }
+    }
+
+    pub(super) fn mutate_votes(&mut self, event: Event) {
+        match event {
+            Event::VoteOpened {
+                id,
+                target,
+                question,
+                method,
+                mode,
+                hidden,
+                stage,
+                at,
+            } => {
+                self.rounds.insert(
+                    id.clone(),
+                    VoteRound {
+                        id,
+                        target,
+                        question,
+                        method,
+                        mode,
+                        hidden,
+                        stage,
+                        opened: at,
+                        closed: None,
+                        ballots: Vec::new(),
+                        tallies: Vec::new(),
+                    },
+                );
+            }
+            Event::BallotCast {
+                round,
+                participant,
+                choice,
+                at,
+            } => {
+                if let Some(r) = self.rounds.get_mut(&round) {
+                    r.ballots.push(Ballot {
+                        participant,
+                        choice,
+                        at,
+                    });
+                }
+            }
+            Event::TallyRecorded {
+                round,
+                role,
+                counts,
+                at,
+            } => {
+                if let Some(r) = self.rounds.get_mut(&round) {
+                    r.tallies.push(Tally { role, counts, at });
+                }
+            }
+            Event::VoteClosed { round, at } => {
+                if let Some(r) = self.rounds.get_mut(&round) {
+                    r.closed = Some(at);
+                }
+            }
+            _ => {}
+        }
+    }
+}
