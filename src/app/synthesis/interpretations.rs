@@ -1,0 +1,284 @@
+//! Translations between marked concepts, and interpretations: drafting, rewording, votes on them, decisions, the projector.
+
+use super::*;
+
+pub(super) fn action(
+    app: &mut App,
+    session: &Session,
+    action: Action,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    match action {
+        Action::Reciprocal | Action::Refutational | Action::LineOfArgument => {
+            let concepts = app.synthesis.marked_concepts.clone();
+            if concepts.len() < 2 {
+                return app.say(
+                    Tone::Info,
+                    "mark two or more concepts (space, in the concepts pane) to translate between",
+                );
+            }
+            match action {
+                Action::Reciprocal => ask(
+                    app,
+                    Ask::Wording {
+                        kind: Translating::Reciprocal,
+                        concepts,
+                    },
+                    "",
+                ),
+                Action::LineOfArgument => ask(
+                    app,
+                    Ask::Wording {
+                        kind: Translating::LineOfArgument,
+                        concepts,
+                    },
+                    "",
+                ),
+                _ => ask(
+                    app,
+                    Ask::Rationale {
+                        kind: Translating::Refutational,
+                        concepts,
+                        wording: String::new(),
+                    },
+                    "",
+                ),
+            }
+        }
+        Action::Draft => {
+            let mut concepts = app.synthesis.marked_concepts.clone();
+            if concepts.is_empty() {
+                concepts.extend(current_concept(app, session));
+            }
+            let translations: Vec<TranslationId> = session
+                .translations
+                .values()
+                .filter(|t| t.concepts.iter().all(|c| concepts.contains(c)))
+                .map(|t| t.id.clone())
+                .collect();
+            let statements = app.synthesis.marked_statements.clone();
+            if concepts.is_empty() {
+                return app.say(
+                    Tone::Info,
+                    "an interpretation rests on concepts: name one first (n)",
+                );
+            }
+            ask(
+                app,
+                Ask::Interpretation {
+                    concepts,
+                    translations,
+                    statements,
+                },
+                "",
+            );
+        }
+        Action::VoteOnInterpretation | Action::ResonanceOnInterpretation => {
+            let Some(i) = current_interpretation(app, session) else {
+                return app.say(Tone::Info, "no interpretation yet: d drafts one");
+            };
+            let (method, question) = if action == Action::VoteOnInterpretation {
+                (
+                    VoteMethod::AgreeDisagree,
+                    "Do you agree with this interpretation?",
+                )
+            } else {
+                (
+                    VoteMethod::Resonance,
+                    "How strongly does this interpretation resonate with you?",
+                )
+            };
+            let id = app.fresh_id(
+                "v",
+                |id| session.rounds.contains_key(id),
+                session.rounds.len(),
+            );
+            let proposed = Event::InterpretationStatusChanged {
+                interpretation: i.clone(),
+                status: InterpretationStatus::Proposed,
+                reason: "sent to the group's vote".into(),
+                round: None,
+                at: now,
+            };
+            let open = Event::VoteOpened {
+                id: RoundId::new(id),
+                target: VoteTarget::Interpretation(i.clone()),
+                question: question.into(),
+                method,
+                mode: BallotMode::PerParticipant,
+                hidden: false,
+                stage: session.current_stage().map(|s| s.id.clone()),
+                at: now,
+            };
+            if app.record(session, proposed, fx) && app.record(session, open, fx) {
+                app.synthesis.presenting = Some(i);
+                app.vote.cursor = 0;
+                app.screen = Screen::Vote;
+            }
+        }
+        Action::MarkAgreed | Action::SetAside => {
+            let Some(i) = current_interpretation(app, session) else {
+                return;
+            };
+            let round = session
+                .rounds
+                .values()
+                .rev()
+                .find(|r| !r.is_open() && r.target == VoteTarget::Interpretation(i.clone()))
+                .map(|r| r.id.clone());
+            let prefill = round
+                .as_ref()
+                .and_then(|r| session.rounds.get(r))
+                .map(|r| {
+                    let res = session.results(r);
+                    res.options
+                        .iter()
+                        .zip(&res.counts)
+                        .filter(|(_, n)| **n > 0)
+                        .map(|(o, n)| format!("{n} {o}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            let status = if action == Action::MarkAgreed {
+                InterpretationStatus::Agreed
+            } else {
+                InterpretationStatus::SetAside
+            };
+            ask(
+                app,
+                Ask::Decision {
+                    interpretation: i,
+                    status,
+                    round,
+                },
+                &prefill,
+            );
+        }
+        Action::Present => {
+            let current = current_interpretation(app, session);
+            app.synthesis.presenting =
+                if app.synthesis.presenting.is_some() && app.synthesis.presenting == current {
+                    None
+                } else {
+                    current
+                };
+            match &app.synthesis.presenting {
+                Some(i) => app.say(Tone::Info, format!("the projector shows {i}")),
+                None => app.say(
+                    Tone::Info,
+                    "the projector shows the latest statements again",
+                ),
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Turns a prompt's answer into events.
+pub(super) fn submit(
+    app: &mut App,
+    session: &Session,
+    ask_: Ask,
+    text: String,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    match ask_ {
+        Ask::Wording { kind, concepts } => ask(
+            app,
+            Ask::Rationale {
+                kind,
+                concepts,
+                wording: text,
+            },
+            "",
+        ),
+        Ask::Rationale {
+            kind,
+            concepts,
+            wording,
+        } => {
+            let kind = match kind {
+                Translating::Reciprocal => TranslationKind::Reciprocal { wording },
+                Translating::LineOfArgument => {
+                    TranslationKind::LineOfArgument { argument: wording }
+                }
+                Translating::Refutational => TranslationKind::Refutational,
+            };
+            let id = TranslationId::new(app.fresh_id(
+                "t",
+                |id| session.translations.contains_key(id),
+                session.translations.len(),
+            ));
+            if app.record(
+                session,
+                Event::TranslationMade {
+                    id,
+                    kind,
+                    concepts,
+                    rationale: text,
+                    at: now,
+                },
+                fx,
+            ) {
+                app.synthesis.marked_concepts.clear();
+            }
+        }
+        Ask::Interpretation {
+            concepts,
+            translations,
+            statements,
+        } => {
+            let id = InterpretationId::new(app.fresh_id(
+                "i",
+                |id| session.interpretations.contains_key(id),
+                session.interpretations.len(),
+            ));
+            let event = Event::InterpretationDrafted {
+                id,
+                text,
+                translations,
+                concepts,
+                statements,
+                at: now,
+            };
+            if app.record(session, event, fx) {
+                app.synthesis.marked_concepts.clear();
+                app.synthesis.marked_statements.clear();
+                app.synthesis.view = SynthView::Interpretations;
+                app.synthesis.interpretation = session.interpretations.len();
+            }
+        }
+        Ask::Revise(interpretation) => {
+            app.record(
+                session,
+                Event::InterpretationRevised {
+                    interpretation,
+                    text,
+                    at: now,
+                },
+                fx,
+            );
+        }
+        Ask::Decision {
+            interpretation,
+            status,
+            round,
+        } => {
+            app.record(
+                session,
+                Event::InterpretationStatusChanged {
+                    interpretation,
+                    status,
+                    reason: text,
+                    round,
+                    at: now,
+                },
+                fx,
+            );
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,441 @@
+//! The synthesis screen: name concepts, link statements to them, translate
+//! between concepts, draft interpretations, and take them to a decision.
+
+mod concepts;
+mod interpretations;
+mod navigate;
+
+use super::action::Action;
+use super::{App, Effect, Overlay, PromptKind, Screen, Tone, new_input};
+use crate::domain::analysis::Accounts;
+use crate::domain::synthesis::Concept;
+use crate::domain::{
+    BallotMode, ConceptId, ConceptPart, Event, InterpretationId, InterpretationStatus, RoundId,
+    Session, Statement, StatementId, Timestamp, TranslationId, TranslationKind, VoteMethod,
+    VoteTarget,
+};
+
+pub use super::actions::SynthView;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Pane {
+    #[default]
+    Concepts,
+    Statements,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SynthesisState {
+    pub view: SynthView,
+    pub pane: Pane,
+    pub concept: usize,
+    pub statement: usize,
+    pub interpretation: usize,
+    pub marked_statements: Vec<StatementId>,
+    /// In the order they were marked: a line of argument keeps it.
+    pub marked_concepts: Vec<ConceptId>,
+    pub filter: String,
+    pub accounts: Accounts,
+    pub scroll: usize,
+    /// The interpretation the projector shows, if any.
+    pub presenting: Option<InterpretationId>,
+}
+
+impl Default for SynthesisState {
+    fn default() -> Self {
+        SynthesisState {
+            view: SynthView::Link,
+            pane: Pane::Concepts,
+            concept: 0,
+            statement: 0,
+            interpretation: 0,
+            marked_statements: Vec::new(),
+            marked_concepts: Vec::new(),
+            filter: String::new(),
+            accounts: Accounts::RoleGroups,
+            scroll: 0,
+            presenting: None,
+        }
+    }
+}
+
+/// Which of Noblit and Hare's translations is being made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Translating {
+    /// They say the same thing: asks for the translated wording.
+    Reciprocal,
+    /// They contradict each other: the rationale is required.
+    Refutational,
+    /// Together they build a larger whole: asks for the argument.
+    LineOfArgument,
+}
+
+/// What a synthesis prompt is asking for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ask {
+    NewConcept {
+        link: Vec<StatementId>,
+    },
+    Rename(ConceptId),
+    Describe(ConceptId),
+    Filter,
+    Split {
+        concept: ConceptId,
+        statements: Vec<StatementId>,
+    },
+    /// The translated wording (reciprocal) or the argument (line of argument).
+    Wording {
+        kind: Translating,
+        concepts: Vec<ConceptId>,
+    },
+    Rationale {
+        kind: Translating,
+        concepts: Vec<ConceptId>,
+        wording: String,
+    },
+    Interpretation {
+        concepts: Vec<ConceptId>,
+        translations: Vec<TranslationId>,
+        statements: Vec<StatementId>,
+    },
+    Decision {
+        interpretation: InterpretationId,
+        status: InterpretationStatus,
+        round: Option<RoundId>,
+    },
+    Revise(InterpretationId),
+}
+
+impl Ask {
+    /// The prompt's title.
+    pub fn title(&self) -> String {
+        match self {
+            Ask::NewConcept { link } if !link.is_empty() => format!(
+                " New concept, linked to the {} marked statements — its name ",
+                link.len()
+            ),
+            Ask::NewConcept { .. } => " New concept — its name ".into(),
+            Ask::Rename(c) => format!(" Rename {c} "),
+            Ask::Describe(c) => format!(" Describe {c} (what it means, in a sentence) "),
+            Ask::Filter => {
+                " Filter statements: words, #tag, role:carer, stage:S3 — empty shows all ".into()
+            }
+            Ask::Split {
+                concept,
+                statements,
+            } => format!(
+                " Split {} statements out of {concept}: the new concept's name ",
+                statements.len()
+            ),
+            Ask::Wording {
+                kind: Translating::Reciprocal,
+                concepts,
+            } => format!(
+                " Reciprocal translation of {}: the translated concept's wording ",
+                ids(concepts)
+            ),
+            Ask::Wording { concepts, .. } => format!(
+                " Line of argument through {}: the argument they build ",
+                ids(concepts)
+            ),
+            Ask::Rationale {
+                kind: Translating::Refutational,
+                concepts,
+                ..
+            } => format!(
+                " Refutational translation of {}: how do they contradict? (required) ",
+                ids(concepts)
+            ),
+            Ask::Rationale { concepts, .. } => format!(
+                " Translation of {}: the rationale (optional) ",
+                ids(concepts)
+            ),
+            Ask::Interpretation {
+                concepts,
+                translations,
+                statements,
+            } => format!(
+                " New interpretation resting on {} concepts, {} translations, {} statements: its wording ",
+                concepts.len(),
+                translations.len(),
+                statements.len()
+            ),
+            Ask::Revise(i) => format!(" Revise the wording of {i} (the earlier wording is kept) "),
+            Ask::Decision {
+                interpretation,
+                status,
+                round,
+            } => format!(
+                " {interpretation} {}{}: the reason ",
+                status.label(),
+                round
+                    .as_ref()
+                    .map(|r| format!(" after vote {r}"))
+                    .unwrap_or_default()
+            ),
+        }
+    }
+
+    /// Whether an empty answer is acceptable.
+    pub fn may_be_empty(&self) -> bool {
+        matches!(
+            self,
+            Ask::Describe(_)
+                | Ask::Filter
+                | Ask::Rationale {
+                    kind: Translating::Reciprocal | Translating::LineOfArgument,
+                    ..
+                }
+        )
+    }
+}
+
+fn ids(c: &[ConceptId]) -> String {
+    c.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// A statement the synthesis screen can link: the session's own, or a
+/// source session's (referred to as `KEY.id`).
+pub struct Item<'a> {
+    pub id: StatementId,
+    pub statement: &'a Statement,
+    /// The session it was said in.
+    pub home: &'a Session,
+}
+
+/// Every statement available to link, in order.
+pub fn corpus<'a>(app: &'a App, session: &'a Session) -> Vec<Item<'a>> {
+    if app.sources.is_empty() {
+        return session
+            .statements
+            .values()
+            .map(|s| Item {
+                id: s.id.clone(),
+                statement: s,
+                home: session,
+            })
+            .collect();
+    }
+    app.sources
+        .iter()
+        .flat_map(|src| {
+            src.session.statements.values().map(move |s| Item {
+                id: StatementId::new(format!("{}.{}", src.key, s.id)),
+                statement: s,
+                home: &src.session,
+            })
+        })
+        .collect()
+}
+
+pub fn active_concepts(session: &Session) -> Vec<&Concept> {
+    session
+        .concepts
+        .values()
+        .filter(|c| c.is_active())
+        .collect()
+}
+
+/// Statements matching the filter: every word must match the text, a
+/// `#tag`, a `role:` (service, carer, staff, other) or a `stage:` id.
+pub fn filtered<'a>(app: &'a App, session: &'a Session, filter: &str) -> Vec<Item<'a>> {
+    let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
+    corpus(app, session)
+        .into_iter()
+        .filter(|item| {
+            let (s, home) = (item.statement, item.home);
+            let v = s.current();
+            words.iter().all(|w| {
+                if let Some(tag) = w.strip_prefix('#') {
+                    v.tags.iter().any(|t| t == tag)
+                } else if let Some(role) = w.strip_prefix("role:") {
+                    let label = home
+                        .role_of(&v.speaker)
+                        .map(|r| r.group().label())
+                        .unwrap_or("whole group");
+                    label.contains(role)
+                } else if let Some(stage) = w.strip_prefix("stage:") {
+                    s.stage
+                        .as_ref()
+                        .is_some_and(|st| st.as_str().eq_ignore_ascii_case(stage))
+                } else {
+                    v.text.to_lowercase().contains(w.as_str())
+                        || item.id.as_str().eq_ignore_ascii_case(w)
+                }
+            })
+        })
+        .collect()
+}
+
+fn current_concept(app: &App, session: &Session) -> Option<ConceptId> {
+    let list = active_concepts(session);
+    list.get(app.synthesis.concept.min(list.len().saturating_sub(1)))
+        .map(|c| c.id.clone())
+}
+
+/// The statements listed on the synthesis screen. Without a filter, rows are
+/// read straight from the sessions by position, so a screenful costs the
+/// same with a hundred statements or a hundred thousand; a filter scans once.
+pub struct Listing<'a> {
+    app: &'a App,
+    session: &'a Session,
+    filtered: Option<Vec<Item<'a>>>,
+}
+
+impl<'a> Listing<'a> {
+    pub fn len(&self) -> usize {
+        match &self.filtered {
+            Some(v) => v.len(),
+            None if self.app.sources.is_empty() => self.session.statements.len(),
+            None => self
+                .app
+                .sources
+                .iter()
+                .map(|s| s.session.statements.len())
+                .sum(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, mut i: usize) -> Option<Item<'a>> {
+        if let Some(v) = &self.filtered {
+            return v.get(i).map(|x| Item {
+                id: x.id.clone(),
+                statement: x.statement,
+                home: x.home,
+            });
+        }
+        if self.app.sources.is_empty() {
+            let (_, s) = self.session.statements.get_index(i)?;
+            return Some(Item {
+                id: s.id.clone(),
+                statement: s,
+                home: self.session,
+            });
+        }
+        for src in &self.app.sources {
+            let n = src.session.statements.len();
+            if i < n {
+                let (_, s) = src.session.statements.get_index(i)?;
+                return Some(Item {
+                    id: StatementId::new(format!("{}.{}", src.key, s.id)),
+                    statement: s,
+                    home: &src.session,
+                });
+            }
+            i -= n;
+        }
+        None
+    }
+}
+
+pub fn listing<'a>(app: &'a App, session: &'a Session, filter: &str) -> Listing<'a> {
+    let filtered = (!filter.trim().is_empty()).then(|| filtered(app, session, filter));
+    Listing {
+        app,
+        session,
+        filtered,
+    }
+}
+
+fn current_statement(app: &App, session: &Session) -> Option<StatementId> {
+    let list = listing(app, session, &app.synthesis.filter);
+    list.get(app.synthesis.statement.min(list.len().saturating_sub(1)))
+        .map(|s| s.id)
+}
+
+pub fn current_interpretation(app: &App, session: &Session) -> Option<InterpretationId> {
+    let n = session.interpretations.len();
+    session
+        .interpretations
+        .get_index(app.synthesis.interpretation.min(n.saturating_sub(1)))
+        .map(|(k, _)| k.clone())
+}
+
+/// Marked statements, or the one under the cursor when none are marked.
+fn chosen_statements(app: &App, session: &Session) -> Vec<StatementId> {
+    if app.synthesis.marked_statements.is_empty() {
+        current_statement(app, session).into_iter().collect()
+    } else {
+        app.synthesis.marked_statements.clone()
+    }
+}
+
+fn ask(app: &mut App, a: Ask, prefill: &str) {
+    let mut input = new_input("");
+    input.insert_str(prefill);
+    app.overlays.push(Overlay::Prompt {
+        kind: PromptKind::Synthesis(a),
+        input: Box::new(input),
+    });
+}
+
+fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    match list.iter().position(|x| *x == item) {
+        Some(i) => {
+            list.remove(i);
+        }
+        None => list.push(item),
+    }
+}
+
+pub use crate::ops::workspace::Source;
+
+impl App {
+    /// Finds `KEY.id` among the loaded source sessions.
+    pub fn resolve(&self, id: &StatementId) -> Option<(&Statement, &Session)> {
+        let (key, st) = id.source_ref()?;
+        let src = self.sources.iter().find(|s| s.key == key)?;
+        src.session.statements.get(st).map(|s| (s, &src.session))
+    }
+}
+
+pub fn action(
+    app: &mut App,
+    session: &Session,
+    action: Action,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    match action {
+        Action::ShowGrid
+        | Action::ShowInterpretations
+        | Action::ToggleAccounts
+        | Action::SwitchPane
+        | Action::SelectUp
+        | Action::SelectDown
+        | Action::Mark
+        | Action::Cancel
+        | Action::Filter => navigate::action(app, session, action),
+        Action::NewConcept
+        | Action::RenameConcept
+        | Action::DescribeConcept
+        | Action::Link
+        | Action::Unlink
+        | Action::Merge
+        | Action::Split => concepts::action(app, session, action, fx),
+        _ => interpretations::action(app, session, action, now, fx),
+    }
+}
+
+/// Turns a prompt's answer into events.
+pub fn submit(
+    app: &mut App,
+    session: &Session,
+    ask_: Ask,
+    text: String,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    match ask_ {
+        Ask::Filter
+        | Ask::NewConcept { .. }
+        | Ask::Rename(_)
+        | Ask::Describe(_)
+        | Ask::Split { .. } => concepts::submit(app, session, ask_, text, fx),
+        _ => interpretations::submit(app, session, ask_, text, now, fx),
+    }
+}
