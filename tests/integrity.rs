@@ -9,6 +9,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_roundtable");
+const HARNESS: &str = env!("CARGO_BIN_EXE_roundtable-harness");
 const EXAMPLE: &str = "2026-03-14-cag-findings";
 
 fn roundtable(sessions: &Path, args: &[&str]) -> Output {
@@ -117,15 +118,15 @@ fn two_folders_cannot_share_one_journal() {
             std::fs::hard_link(journal(&a), journal(&b)).unwrap();
         }
         // A writer is busy on the first folder meanwhile.
-        let mut first = Command::new(BIN)
-            .args(["debug-append", a.to_str().unwrap()])
+        let mut first = Command::new(HARNESS)
+            .args(["append", a.to_str().unwrap()])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
         std::thread::sleep(Duration::from_millis(200));
-        for command in ["debug-append", "run"] {
-            let o = Command::new(BIN)
+        for (bin, command) in [(HARNESS, "append"), (BIN, "run")] {
+            let o = Command::new(bin)
                 .args([command, b.to_str().unwrap()])
                 .output()
                 .unwrap();
@@ -162,8 +163,13 @@ fn nothing_is_written_through_a_link() {
     let s = tmp.path().join("journal-link");
     std::fs::create_dir(&s).unwrap();
     std::os::unix::fs::symlink(&precious, journal(&s)).unwrap();
-    for command in ["run", "debug-append", "verify", "show"] {
-        let o = Command::new(BIN)
+    for (bin, command) in [
+        (BIN, "run"),
+        (HARNESS, "append"),
+        (BIN, "verify"),
+        (BIN, "show"),
+    ] {
+        let o = Command::new(bin)
             .args([command, s.to_str().unwrap()])
             .output()
             .unwrap();
@@ -444,15 +450,8 @@ fn a_second_join_with_the_same_outbox_is_refused_and_loses_nothing() {
     let outbox = tmp.path().join("outbox.ron");
     // Nobody listens on port 9, so statements wait in the outbox.
     let join = || {
-        Command::new(BIN)
-            .args([
-                "debug-join",
-                "127.0.0.1:9",
-                "--code",
-                "123-456",
-                "--as",
-                "Sam",
-            ])
+        Command::new(HARNESS)
+            .args(["join", "127.0.0.1:9", "--code", "123-456", "--as", "Sam"])
             .arg("--outbox")
             .arg(&outbox)
             .stdin(Stdio::piped())

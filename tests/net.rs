@@ -1,5 +1,5 @@
 //! Several terminals on one session, over loopback: a real host process
-//! (`roundtable debug-host`, the same host `run` starts, without screens)
+//! (`roundtable-harness host`, the same host `run` starts, without screens)
 //! and clients built on the library's link.
 
 mod common;
@@ -16,7 +16,7 @@ use std::sync::mpsc as std_mpsc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
-const BIN: &str = env!("CARGO_BIN_EXE_roundtable");
+const HARNESS: &str = env!("CARGO_BIN_EXE_roundtable-harness");
 const WAIT: Duration = Duration::from_secs(120);
 
 fn per_client() -> usize {
@@ -53,8 +53,8 @@ impl Host {
     }
 
     fn start_at(dir: &Path, lan: Option<&str>) -> Host {
-        let mut cmd = Command::new(BIN);
-        cmd.arg("debug-host").arg(dir);
+        let mut cmd = Command::new(HARNESS);
+        cmd.arg("host").arg(dir);
         if let Some(addr) = lan {
             cmd.args(["--lan", addr]);
         }
@@ -225,7 +225,7 @@ fn two_clients_commit_concurrently_and_the_journal_gains_exactly_their_events() 
     assert!(ids.values().all(|c| *c == 1));
 }
 
-/// `roundtable debug-join`: a joined terminal without screens, in its own
+/// `roundtable-harness join`: a joined terminal without screens, in its own
 /// process, proposing `ID TEXT` lines from stdin and printing what happens.
 struct Joiner {
     child: Child,
@@ -234,8 +234,8 @@ struct Joiner {
 
 impl Joiner {
     fn start(dir: &Path, name: &str, outbox: &Path) -> Joiner {
-        let mut child = Command::new(BIN)
-            .arg("debug-join")
+        let mut child = Command::new(HARNESS)
+            .arg("join")
             .arg(dir)
             .args(["--as", name, "--outbox"])
             .arg(outbox)

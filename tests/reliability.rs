@@ -8,6 +8,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_roundtable");
+const HARNESS: &str = env!("CARGO_BIN_EXE_roundtable-harness");
 
 /// Tests that spawn processes run one at a time with tests that reopen
 /// locked sessions: a child holds copies of the parent's descriptors (and
@@ -352,8 +353,8 @@ fn sigkill_at_random_moments_loses_no_committed_event() {
     let mut reported: Vec<(u64, String)> = Vec::new();
     let (mut torn, mut max_records) = (0u64, 0u64);
     for i in 0..loops {
-        let mut child = Command::new(BIN)
-            .args(["debug-append", dir.to_str().unwrap()])
+        let mut child = Command::new(HARNESS)
+            .args(["append", dir.to_str().unwrap()])
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()

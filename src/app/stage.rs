@@ -107,6 +107,20 @@ pub fn action(
                 None => app.say(Tone::Info, "no stage is running to extend or shorten"),
             }
         }
+        _ => move_between(app, session, action, now, fx),
+    }
+}
+
+/// Ending this stage for the next or the previous one: asks first.
+fn move_between(
+    app: &mut App,
+    session: &Session,
+    action: Action,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    let current = session.current_stage();
+    match action {
         Action::NextStage => {
             let Some(c) = current else {
                 return self::action(app, session, Action::StartStage, now, fx);

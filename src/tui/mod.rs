@@ -4,7 +4,7 @@
 
 mod live;
 
-pub use live::{JoinScreen, Options, host_headless, id_prefix, join, join_headless, run};
+pub use live::{JoinScreen, Options, id_prefix, join, run};
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use ratatui::DefaultTerminal;

@@ -1,4 +1,5 @@
-//! Translations between marked concepts, and interpretations: drafting, rewording, votes on them, decisions, the projector.
+//! Translations between marked concepts, and interpretations: drafting,
+//! rewording, votes on them, decisions, the projector.
 
 use super::*;
 
@@ -74,6 +75,14 @@ pub(super) fn action(
                 "",
             );
         }
+        _ => decide(app, session, action, now, fx),
+    }
+}
+
+/// Votes on the interpretation under the cursor, decisions about it, and
+/// showing it on the projector.
+fn decide(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &mut Vec<Effect>) {
+    match action {
         Action::VoteOnInterpretation | Action::ResonanceOnInterpretation => {
             let Some(i) = current_interpretation(app, session) else {
                 return app.say(Tone::Info, "no interpretation yet: d drafts one");

@@ -1,0 +1,196 @@
+//! Test harness: the shipped program's host, joining side and store
+//! without screens, for the crash, network and integrity tests (which run
+//! them as separate processes they can kill). Not part of `roundtable`.
+//!
+//! ```text
+//! roundtable-harness append SESSION            statements as fast as the disk allows
+//! roundtable-harness host SESSION [--lan ADDR] a host, serving until killed
+//! roundtable-harness join TARGET --as NAME --outbox FILE [--code CODE]
+//! ```
+
+use clap::{Parser, Subcommand};
+use roundtable::domain::{Event, Speaker, StatementId, StatementKind, Timestamp};
+use roundtable::live::{Hosting, Reply, host as start_host};
+use roundtable::ops;
+use roundtable::store::Writer;
+use std::io::Write;
+use std::path::PathBuf;
+use tokio::sync::mpsc;
+
+#[derive(Parser)]
+struct Harness {
+    /// Folder holding sessions (for session names).
+    #[arg(long, default_value = "sessions")]
+    sessions: PathBuf,
+    #[command(subcommand)]
+    command: Run,
+}
+
+#[derive(Subcommand)]
+enum Run {
+    /// Appends statements as fast as possible, printing each committed
+    /// sequence number only after it is synced.
+    Append { session: String },
+    /// Hosts a session with no screens until killed: prints `socket PATH`,
+    /// then `lan ADDR CODE` with `--lan`, then `code CODE` when it changes.
+    Host {
+        session: String,
+        #[arg(long)]
+        lan: Option<std::net::SocketAddr>,
+    },
+    /// Joins with no screens, proposing `ID TEXT` lines from stdin; prints
+    /// `acked ID SEQ`, `failed ID WHY` and `link up|down TEXT`.
+    Join {
+        target: String,
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long = "as")]
+        name: String,
+        #[arg(long)]
+        outbox: PathBuf,
+    },
+}
+
+fn main() {
+    let h = Harness::parse();
+    let result: Result<(), String> = match h.command {
+        Run::Append { session } => append(&h.sessions, &session),
+        Run::Host { session, lan } => (|| {
+            let dir = ops::locate::resolve(&h.sessions, &session).map_err(|e| e.to_string())?;
+            let (writer, _) = Writer::open(&dir, ops::locate::now()).map_err(|e| e.to_string())?;
+            host(writer, lan).map_err(|e| e.to_string())
+        })(),
+        Run::Join {
+            target,
+            code,
+            name,
+            outbox,
+        } => (|| {
+            let (target, _) =
+                ops::join::join_target(&h.sessions, &target, code).map_err(|e| e.to_string())?;
+            join(roundtable::net::client::JoinOptions {
+                target,
+                name,
+                role: roundtable::net::wire::Role::NoteTaker,
+                outbox,
+            })
+            .map_err(|e| e.to_string())
+        })(),
+    };
+    if let Err(e) = result {
+        eprintln!("roundtable-harness: {}", roundtable::safe::text(&e));
+        std::process::exit(2);
+    }
+}
+
+fn append(sessions: &std::path::Path, session: &str) -> Result<(), String> {
+    let dir = ops::locate::resolve(sessions, session).map_err(|e| e.to_string())?;
+    let (mut w, _) = Writer::open(&dir, ops::locate::now()).map_err(|e| e.to_string())?;
+    w.snapshot_every = 0;
+    let mut out = std::io::stdout().lock();
+    loop {
+        let n = w.session().statements.len() + 1;
+        let event = Event::StatementAdded {
+            id: StatementId::new(format!("st{n}")),
+            kind: StatementKind::Quote,
+            speaker: Speaker::Group,
+            stage: None,
+            text: format!("statement {n}, written as fast as the disk allows"),
+            tags: Vec::new(),
+            captured_by: "crash-test".into(),
+            at: ops::locate::now(),
+        };
+        let c = w
+            .record("crash-test", ops::locate::now(), &event)
+            .map_err(|e| e.to_string())?;
+        writeln!(out, "{} st{n}", c.seq)
+            .and_then(|()| out.flush())
+            .map_err(|e| e.to_string())?;
+    }
+}
+
+/// A host without screens, for tests and benchmarks: prints `socket PATH`,
+/// then `lan ADDR CODE` with `lan`, then `code CODE` whenever the code is
+/// replaced, and serves until killed.
+fn host(writer: Writer, lan: Option<std::net::SocketAddr>) -> std::io::Result<()> {
+    let Hosting {
+        mut replies,
+        listening,
+        ..
+    } = start_host(writer, "facilitator".into(), lan);
+    let l = listening?;
+    let mut out = std::io::stdout();
+    writeln!(out, "socket {}", l.socket.display())?;
+    if let Some((addr, code)) = &l.lan {
+        writeln!(out, "lan {addr} {code}")?;
+    }
+    out.flush()?;
+    while let Some(reply) = replies.blocking_recv() {
+        if let Reply::JoinCode { code, .. } = reply {
+            writeln!(out, "code {code}")?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// A joined terminal without screens, for tests: each line on stdin,
+/// `ID TEXT`, is proposed as a statement by the whole group; prints
+/// `acked ID SEQ`, `failed ID WHY` and `link up|down TEXT`. Runs until killed.
+fn join(opts: roundtable::net::client::JoinOptions) -> std::io::Result<()> {
+    use std::io::BufRead;
+    let name = opts.name.clone();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let (proposals, mut replies) = roundtable::net::client::start(opts)?;
+        let (line_tx, mut lines) = mpsc::unbounded_channel::<String>();
+        std::thread::spawn(move || {
+            for line in std::io::stdin().lock().lines().map_while(Result::ok) {
+                if line_tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut ids = std::collections::HashMap::new();
+        let mut open = true;
+        let mut out = std::io::stdout();
+        loop {
+            tokio::select! {
+                line = lines.recv(), if open => match line {
+                    Some(line) => {
+                        let (id, text) = line.split_once(' ').unwrap_or((line.as_str(), "…"));
+                        let token = ids.len() as u64 + 1;
+                        ids.insert(token, id.to_owned());
+                        let event = Event::StatementAdded {
+                            id: StatementId::new(id),
+                            kind: StatementKind::Paraphrase,
+                            speaker: Speaker::Group,
+                            stage: None,
+                            text: text.to_owned(),
+                            tags: Vec::new(),
+                            captured_by: name.clone(),
+                            at: Timestamp::from_unix_millis(0),
+                        };
+                        let _ = proposals.send((token, event));
+                    }
+                    None => open = false,
+                },
+                reply = replies.recv() => {
+                    let id = |t: u64| ids.get(&t).cloned().unwrap_or_default();
+                    match reply {
+                        Some(Reply::Acked { token, seq }) => writeln!(out, "acked {} {seq}", id(token))?,
+                        Some(Reply::Failed { token, error }) => writeln!(out, "failed {} {error}", id(token))?,
+                        Some(Reply::Link { connected, text }) => {
+                            writeln!(out, "link {} {text}", if connected { "up" } else { "down" })?
+                        }
+                        Some(_) => continue,
+                        None => return Ok(()),
+                    }
+                    out.flush()?;
+                }
+            }
+        }
+    })
+}

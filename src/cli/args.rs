@@ -1,0 +1,174 @@
+//! The command line's arguments.
+
+use crate::ui::ThemeName;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "roundtable",
+    version,
+    about = "Run deliberative workshops and roundtables, with an audit trail you can verify."
+)]
+pub struct Cli {
+    /// Folder holding sessions and templates.
+    #[arg(
+        long,
+        global = true,
+        env = "ROUNDTABLE_SESSIONS",
+        default_value = "sessions"
+    )]
+    pub sessions: PathBuf,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a session from an agenda template.
+    New {
+        /// Template name (see `roundtable templates`).
+        #[arg(long)]
+        template: String,
+        #[arg(long)]
+        title: String,
+        /// The one question the session exists to answer.
+        #[arg(long)]
+        focus: String,
+        /// A RON list of participants: [(id: "P1", role: ServiceUser, consent: true), ...]
+        #[arg(long)]
+        participants: Option<PathBuf>,
+        #[arg(long, default_value = "facilitator")]
+        facilitator: String,
+    },
+    /// List sessions: date, title, focus and counts.
+    List,
+    /// Check every record of a session's journal; exit non-zero on failure.
+    Verify { session: String },
+    /// List agenda templates.
+    Templates,
+    /// Every key in every layer (with your keymap.ron's changes).
+    Keys {
+        /// Key bindings to override [default: ~/.config/roundtable/keymap.ron].
+        #[arg(long)]
+        keymap: Option<PathBuf>,
+    },
+    /// Print a session: agenda planned and actual, statements, votes, interpretations.
+    Show { session: String },
+    /// Run a session live: projector, capture and vote screens.
+    Run {
+        /// The session folder (name under --sessions, or a path).
+        #[arg(required_unless_present = "demo")]
+        session: Option<String>,
+        /// Start a fresh rehearsal session from the CAG template with demo participants.
+        #[arg(long, conflicts_with = "session")]
+        demo: bool,
+        /// Let note-takers join from other laptops: listen on this address
+        /// (default 0.0.0.0:7878) and show a join code on the projector.
+        #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "0.0.0.0:7878")]
+        lan: Option<std::net::SocketAddr>,
+        #[command(flatten)]
+        look: Look,
+    },
+    /// Join a session that `roundtable run` is hosting: from a second
+    /// terminal on this computer (by session name), or from another laptop
+    /// (HOST:PORT and the code on the projector).
+    Join {
+        /// The session's name or folder on this computer, or HOST:PORT.
+        target: String,
+        /// The join code shown on the projector (joining another laptop).
+        #[arg(long)]
+        code: Option<String>,
+        /// Your name: shown on the projector, and recorded with what you capture.
+        #[arg(long = "as", default_value = "second terminal")]
+        name: String,
+        /// A second projector view instead of a capture screen.
+        #[arg(long)]
+        viewer: bool,
+        /// Where statements not yet acknowledged by the host are kept
+        /// [default: ~/.local/state/roundtable/outbox-…].
+        #[arg(long)]
+        outbox: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "high-contrast")]
+        theme: ThemeName,
+        /// Key bindings to override [default: ~/.config/roundtable/keymap.ron].
+        #[arg(long)]
+        keymap: Option<PathBuf>,
+    },
+    /// Export a session: report (md, html), tables (csv) or REFI-QDA (qdpx).
+    Export {
+        session: String,
+        #[arg(long, value_enum)]
+        format: Format,
+        /// File to write (a folder for csv) [default: SESSION/exports/…].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Include participants' real names beside their pseudonyms.
+        #[arg(long)]
+        names: bool,
+    },
+    /// Cross-case synthesis over several sessions, in a workspace with its own journal.
+    Synthesise {
+        /// The sessions to draw on (names under --sessions, or paths).
+        #[arg(required = true, num_args = 1..)]
+        sources: Vec<String>,
+        /// The workspace folder's name [default: synthesis-FIRST-and-N-more].
+        #[arg(long)]
+        into: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        focus: Option<String>,
+        #[command(flatten)]
+        look: Look,
+    },
+    /// Browse past sessions read-only: timeline, agenda, statements, votes, synthesis, integrity.
+    Review {
+        /// Open this session straight away.
+        session: Option<String>,
+        #[arg(long, value_enum, default_value = "high-contrast")]
+        theme: ThemeName,
+    },
+    /// Write a large generated session (for benchmarks).
+    #[command(hide = true)]
+    Generate {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        statements: usize,
+        #[arg(long, default_value_t = 1_000)]
+        rounds: usize,
+        #[arg(long, default_value_t = 500)]
+        concepts: usize,
+        /// Pad the journal to at least this many records.
+        #[arg(long, default_value_t = 0)]
+        records: usize,
+    },
+    /// Write the example session (used to build the shipped example).
+    Demo {
+        /// Folder to write it to [default: SESSIONS/2026-03-14-cag-findings].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Md,
+    Html,
+    Csv,
+    Qdpx,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Look {
+    /// Colours: high-contrast suits projectors.
+    #[arg(long, value_enum, default_value = "high-contrast")]
+    pub theme: ThemeName,
+    /// Key bindings to override [default: ~/.config/roundtable/keymap.ron].
+    #[arg(long)]
+    pub keymap: Option<PathBuf>,
+    /// Who this terminal records as (the journal's actor).
+    #[arg(long = "as", default_value = "facilitator")]
+    pub actor: String,
+}

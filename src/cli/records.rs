@@ -1,0 +1,221 @@
+//! The commands that print: new, list, verify, templates, keys, show,
+//! export, and the hidden ones that write sessions for benchmarks and the
+//! shipped example.
+
+use super::Failure;
+use super::args::Command;
+use super::screens::load_keymap;
+use crate::domain::{InterpretationStatus, Session};
+use crate::ops;
+use crate::store;
+use crate::store::template::{list_templates, load_participants};
+use crate::summary;
+use std::io::Write;
+use std::path::Path;
+
+/// Runs one of the commands that print.
+pub(super) fn run(
+    sessions: &Path,
+    command: Command,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, Failure> {
+    match command {
+        Command::New {
+            template,
+            title,
+            focus,
+            participants,
+            facilitator,
+        } => {
+            let people = match participants {
+                Some(p) => load_participants(&p)?,
+                None => Vec::new(),
+            };
+            let spec = ops::create::NewSession {
+                template: &template,
+                title: &title,
+                focus: &focus,
+                facilitator: &facilitator,
+                participants: people,
+            };
+            let (dir, w, t) = ops::create::new_session(sessions, spec, None)?;
+            writeln!(
+                out,
+                "Created {} ({} stages, {} planned minutes, {} participants).",
+                dir.display(),
+                t.stages.len(),
+                t.planned_minutes(),
+                w.session().participants.len()
+            )?;
+            Ok(0)
+        }
+        Command::List => {
+            let lines = summary::list_sessions(sessions)?;
+            if lines.is_empty() {
+                writeln!(out, "No sessions in {}.", sessions.display())?;
+            }
+            for line in lines {
+                writeln!(out, "{line}")?;
+            }
+            Ok(0)
+        }
+        Command::Verify { session } => verify(&ops::locate::resolve(sessions, &session)?, out),
+        Command::Templates => {
+            for (name, t) in list_templates(sessions)? {
+                match t {
+                    Ok(t) => writeln!(
+                        out,
+                        "{name:<22} {:>3} min, {:>2} stages  {}",
+                        t.planned_minutes(),
+                        t.stages.len(),
+                        t.description
+                    )?,
+                    Err(e) => writeln!(out, "{name:<22} cannot be used: {e}")?,
+                }
+            }
+            Ok(0)
+        }
+        Command::Keys { keymap } => {
+            let keymap = load_keymap(keymap.as_deref())?;
+            write!(out, "{}", crate::app::hints::markdown_table(&keymap))?;
+            Ok(0)
+        }
+        Command::Show { session } => show(&ops::locate::resolve(sessions, &session)?, out, err),
+        Command::Export {
+            session,
+            format,
+            out: dest,
+            names,
+        } => {
+            let dir = ops::locate::resolve(sessions, &session)?;
+            let done = ops::export::export(&dir, format.into(), dest, names)?;
+            for w in &done.warnings {
+                writeln!(err, "warning: {w}")?;
+            }
+            for path in done.files {
+                writeln!(out, "Wrote {}", path.display())?;
+            }
+            Ok(0)
+        }
+        Command::Generate {
+            out: dest,
+            statements,
+            rounds,
+            concepts,
+            records,
+        } => generate(&dest, statements, rounds, concepts, records, out),
+        Command::Demo { out: dest } => {
+            let dir = dest.unwrap_or_else(|| sessions.join(crate::demo::EXAMPLE));
+            let w = crate::demo::write_example(&dir)?;
+            let s: &Session = w.session();
+            let agreed = s
+                .interpretations
+                .values()
+                .filter(|i| i.status == InterpretationStatus::Agreed)
+                .count();
+            writeln!(
+                out,
+                "Wrote {}: {} records, {} statements, {} vote rounds, {} interpretations ({agreed} agreed).",
+                dir.display(),
+                w.records(),
+                s.statements.len(),
+                s.rounds.len(),
+                s.interpretations.len()
+            )?;
+            Ok(0)
+        }
+        // `run` sends the others elsewhere.
+        _ => Ok(2),
+    }
+}
+
+/// `verify`: every record checked; exit 1 on any failure.
+fn verify(dir: &Path, out: &mut dyn Write) -> Result<i32, Failure> {
+    let v = store::verify(dir)?;
+    for n in &v.notes {
+        writeln!(out, "note: {n}")?;
+    }
+    match (v.failure, v.snapshot_mismatch) {
+        (None, Some(why)) => {
+            writeln!(out, "FAILED: {}", crate::safe::line(&why))?;
+            writeln!(
+                out,
+                "The journal itself is sound: {} records, head hash {}. \
+                 The snapshot is only a cache and is never believed over the journal: \
+                 `roundtable run` rewrites it, or delete it.",
+                v.records, v.head
+            )?;
+            Ok(1)
+        }
+        (None, None) => {
+            writeln!(
+                out,
+                "ok: {} — {} records, head hash {}",
+                dir.display(),
+                v.records,
+                v.head
+            )?;
+            Ok(0)
+        }
+        (Some(p), _) => {
+            writeln!(out, "FAILED: {p}")?;
+            writeln!(
+                out,
+                "{} records before it are sound; last good hash {}",
+                v.records, v.head
+            )?;
+            Ok(1)
+        }
+    }
+}
+
+/// `show`: a readable account of the session, replayed from its journal.
+fn show(dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Failure> {
+    let r = store::open_read_only(dir)?;
+    for w in &r.warnings {
+        writeln!(err, "warning: {w}")?;
+    }
+    if let Some(d) = &r.damage {
+        writeln!(
+            err,
+            "warning: {d}\nShowing the session up to record {}.",
+            r.records
+        )?;
+    }
+    write!(out, "{}", summary::render(&r.session))?;
+    writeln!(out, "\n{} records, head hash {}", r.records, r.head)?;
+    Ok(0)
+}
+
+/// `generate` (hidden): a large session for the benchmarks.
+fn generate(
+    dest: &Path,
+    statements: usize,
+    rounds: usize,
+    concepts: usize,
+    records: usize,
+    out: &mut dyn Write,
+) -> Result<i32, Failure> {
+    let start = std::time::Instant::now();
+    let g = crate::generate::write(
+        dest,
+        crate::generate::Spec {
+            statements,
+            rounds,
+            concepts,
+            records,
+        },
+    )?;
+    writeln!(
+        out,
+        "Wrote {}: {} records, {} statements, {} rounds, {} concepts in {:.1} s",
+        dest.display(),
+        g.records,
+        g.session.statements.len(),
+        g.session.rounds.len(),
+        g.session.concepts.len(),
+        start.elapsed().as_secs_f64()
+    )?;
+    Ok(0)
+}
