@@ -338,7 +338,7 @@ fn a_record_that_would_not_read_back_is_refused_before_writing() {
 
 #[test]
 fn the_writer_stops_well_before_the_size_a_reader_refuses() {
-    use roundtable::store::journal::{Appender, ReopenJournal};
+    use roundtable::store::appender::{Appender, ReopenJournal};
     use roundtable::store::limits::MAX_JOURNAL_WRITE;
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");

@@ -1,20 +1,21 @@
 //! Files on disk: session folders, the journal, snapshots, the writer lock,
 //! templates.
 
+pub mod appender;
 pub mod compact;
 pub mod error;
 pub mod fsutil;
 pub mod journal;
 pub mod limits;
 pub mod lock;
+pub mod read;
 pub mod record;
 pub mod ron_text;
 pub mod session_dir;
 pub mod snapshot;
 pub mod template;
 
+pub use appender::Committed;
 pub use error::{FileProblem, StoreError};
-pub use journal::Committed;
-pub use session_dir::{
-    ReadOnly, Verification, Writer, open_read_only, session_dirs, verify, verify_with,
-};
+pub use read::{ReadOnly, Verification, open_read_only, session_dirs, verify, verify_with};
+pub use session_dir::Writer;

@@ -128,7 +128,7 @@ pub struct FaultyFile {
     pub disk: SharedDisk,
 }
 
-impl roundtable::store::journal::JournalFile for FaultyFile {
+impl roundtable::store::appender::JournalFile for FaultyFile {
     fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         use std::io::Write;
         let mut d = self.disk.lock().unwrap();
@@ -153,10 +153,10 @@ impl roundtable::store::journal::JournalFile for FaultyFile {
         self.file.sync_data()
     }
     fn size(&mut self) -> std::io::Result<u64> {
-        roundtable::store::journal::JournalFile::size(&mut self.file)
+        roundtable::store::appender::JournalFile::size(&mut self.file)
     }
     fn read_at(&mut self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
-        roundtable::store::journal::JournalFile::read_at(&mut self.file, offset, len)
+        roundtable::store::appender::JournalFile::read_at(&mut self.file, offset, len)
     }
     fn truncate(&mut self, len: u64) -> std::io::Result<()> {
         let mut d = self.disk.lock().unwrap();
@@ -165,7 +165,7 @@ impl roundtable::store::journal::JournalFile for FaultyFile {
             *s += before.saturating_sub(len) as usize;
         }
         d.log.push(format!("truncate {len}"));
-        roundtable::store::journal::JournalFile::truncate(&mut self.file, len)
+        roundtable::store::appender::JournalFile::truncate(&mut self.file, len)
     }
 }
 
@@ -175,8 +175,8 @@ pub struct FaultyOpener {
     pub disk: SharedDisk,
 }
 
-impl roundtable::store::journal::JournalOpener for FaultyOpener {
-    fn open(&mut self) -> std::io::Result<Box<dyn roundtable::store::journal::JournalFile>> {
+impl roundtable::store::appender::JournalOpener for FaultyOpener {
+    fn open(&mut self) -> std::io::Result<Box<dyn roundtable::store::appender::JournalFile>> {
         let mut d = self.disk.lock().unwrap();
         d.log.push("reopen".into());
         if d.reopen_fails {
@@ -196,7 +196,7 @@ impl roundtable::store::journal::JournalOpener for FaultyOpener {
 
 /// Opens the session in `dir` for writing with its journal on `disk`.
 pub fn writer_on(dir: &Path, disk: &SharedDisk) -> Writer {
-    use roundtable::store::journal::{Appender, JournalOpener};
+    use roundtable::store::appender::{Appender, JournalOpener};
     let (w, _) = Writer::open(dir, t(0)).expect("open");
     let (session, records, head) = (w.session().clone(), w.records(), w.head().to_owned());
     drop(w);

@@ -1,0 +1,190 @@
+//! Reading sessions without the lock: a whole replay of the journal for
+//! everything that prints or exports, `verify`, and the list of session
+//! folders. The snapshot is never used here except to compare it.
+
+use super::error::{FileProblem, Result, StoreError, io_err};
+use super::fsutil;
+use super::journal::{self, JOURNAL};
+use super::session_dir::{Warning, replay};
+use super::snapshot;
+use crate::domain::Session;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A session read without the lock: works while another process writes it,
+/// and on a damaged journal up to the last good record.
+#[derive(Debug, Clone)]
+pub struct ReadOnly {
+    pub dir: PathBuf,
+    pub session: Session,
+    pub records: u64,
+    pub head: String,
+    /// Why reading stopped early, if it did.
+    pub damage: Option<FileProblem>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads a session by replaying its whole journal: the snapshot is never
+/// used here, so what is printed or exported is always what the journal
+/// says, whatever a snapshot claims.
+pub fn open_read_only(dir: &Path) -> Result<ReadOnly> {
+    let path = dir.join(JOURNAL);
+    if fs::symlink_metadata(&path).is_err() {
+        return Err(StoreError::Invalid {
+            path,
+            reason: "there is no journal here; is this a session folder?".into(),
+        });
+    }
+    let (session, scan) = replay(
+        &path,
+        fsutil::open_for_reading(&path, "the journal")?,
+        u64::MAX,
+    )?;
+    let mut warnings = Vec::new();
+    if let Some(t) = &scan.torn {
+        warnings.push(format!(
+            "{} line {}: {}; it is not counted",
+            path.display(),
+            t.line,
+            t.what()
+        ));
+    }
+    Ok(ReadOnly {
+        dir: dir.to_owned(),
+        session,
+        records: scan.records,
+        head: scan.head,
+        damage: scan.damage,
+        warnings,
+    })
+}
+
+/// The result of checking every record from the start.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    pub records: u64,
+    pub head: String,
+    /// The first bad record and why; `None` when the whole journal is sound.
+    pub failure: Option<FileProblem>,
+    /// A snapshot that reads as sound but does not match the journal: the
+    /// journal may be sound, but something on disk claims otherwise, so
+    /// verification fails. Says where they first differ.
+    pub snapshot_mismatch: Option<String>,
+    /// Notes that do not make the session unsound (an unreadable snapshot,
+    /// which is never used).
+    pub notes: Vec<String>,
+}
+
+impl Verification {
+    /// Whether everything checked out: the journal and any snapshot.
+    pub fn passed(&self) -> bool {
+        self.failure.is_none() && self.snapshot_mismatch.is_none()
+    }
+}
+
+/// Parses every record, checks hashes, sequence and chain, and replays every
+/// event through the domain rules. Ignores the snapshot except to compare it.
+pub fn verify(dir: &Path) -> Result<Verification> {
+    verify_with(dir, &mut |_, _| {}).map(|(v, _)| v)
+}
+
+/// `verify`, also handing each sound record and the session after it to
+/// `also` (review builds its timeline from the same single pass). Returns the
+/// session as of the last sound record too.
+pub fn verify_with(
+    dir: &Path,
+    also: &mut dyn FnMut(super::record::Record, &Session),
+) -> Result<(Verification, Session)> {
+    let path = dir.join(JOURNAL);
+    let snap = snapshot::read(dir);
+    let snap_seq = match &snap {
+        Ok(Some(s)) => s.seq,
+        _ => 0,
+    };
+    let mut session = Session::default();
+    let mut at_snapshot = None;
+    let scan = journal::scan(&path, 1, snap_seq, &mut |r| {
+        session.apply(&r.event).map_err(|e| e.to_string())?;
+        if r.seq == snap_seq {
+            at_snapshot = Some(session.clone());
+        }
+        also(r, &session);
+        Ok(())
+    })?;
+    let mut notes = Vec::new();
+    let mut snapshot_mismatch = None;
+    match snap {
+        Ok(None) => {}
+        Err(e) => notes.push(format!(
+            "{e} (it is never used as it is; opening the session for writing rebuilds it)"
+        )),
+        Ok(Some(s)) => {
+            let diff = match (&scan.remembered, &at_snapshot) {
+                (Some(hash), Some(at)) if *hash == s.hash => s.session.first_difference(at),
+                (Some(_), Some(_)) => Some(format!(
+                    "it names record {} by a hash the journal's record {} does not have",
+                    s.seq, s.seq
+                )),
+                _ => Some(format!(
+                    "it claims record {} but the journal's sound records end at {}",
+                    s.seq, scan.records
+                )),
+            };
+            match diff {
+                None => notes.push(format!("snapshot.ron matches record {}", s.seq)),
+                Some(d) => {
+                    snapshot_mismatch = Some(format!(
+                        "{}: does not match record {} of the journal: {d}",
+                        dir.join(snapshot::SNAPSHOT).display(),
+                        s.seq
+                    ))
+                }
+            }
+        }
+    }
+    let failure = scan.damage.or_else(|| {
+        scan.torn.map(|t| FileProblem {
+            file: path.clone(),
+            line: t.line,
+            col: 0,
+            reason: format!(
+                "record {}: {}; opening the session for writing will set it aside",
+                t.line,
+                t.what()
+            ),
+        })
+    });
+    let failure = failure.or_else(|| {
+        (scan.records == 0).then(|| FileProblem {
+            file: path.clone(),
+            line: 1,
+            col: 0,
+            reason: "the journal holds no records".into(),
+        })
+    });
+    Ok((
+        Verification {
+            records: scan.records,
+            head: scan.head,
+            failure,
+            snapshot_mismatch,
+            notes,
+        },
+        session,
+    ))
+}
+
+/// The session folders under `sessions` (those holding a journal), sorted by
+/// name; none when the folder does not exist.
+pub fn session_dirs(sessions: &Path) -> Result<Vec<PathBuf>> {
+    let mut dirs: Vec<PathBuf> = match fs::read_dir(sessions) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.join(JOURNAL).is_file())
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(io_err(sessions)(e)),
+    };
+    dirs.sort();
+    Ok(dirs)
+}
