@@ -185,22 +185,44 @@ pub fn render(r: &Report) -> String {
             esc(&s.adjusted)
         );
     }
-    let _ = writeln!(o, "</table><h2>Statements by stage</h2>");
+    o.push_str("</table>");
+    statements(&mut o, r);
+    votes(&mut o, r);
+    grid(&mut o, r);
+    interpretations(&mut o, r);
+    let _ = writeln!(o, "<h2>Memos</h2><ul>");
+    for m in &r.memos {
+        let _ = writeln!(o, "<li>{}</li>", esc(m));
+    }
+    let _ = writeln!(
+        o,
+        "</ul><h2>Audit</h2><p>{} records in the journal. Head hash:</p><p class=audit>{}</p><p>Check with <code>roundtable verify</code>.</p>\n</body></html>",
+        r.records,
+        esc(&r.head)
+    );
+    o
+}
+
+fn statements(o: &mut String, r: &Report) {
+    let _ = writeln!(o, "<h2>Statements by stage</h2>");
     for s in &r.stages {
         if s.statements.is_empty() {
             continue;
         }
         let _ = writeln!(o, "<h3>{}. {}</h3>", s.number, esc(&s.title));
         for st in &s.statements {
-            statement(&mut o, st);
+            statement(o, st);
         }
     }
     if !r.unstaged.is_empty() {
         let _ = writeln!(o, "<h3>Outside any stage</h3>");
         for st in &r.unstaged {
-            statement(&mut o, st);
+            statement(o, st);
         }
     }
+}
+
+fn votes(o: &mut String, r: &Report) {
     let _ = writeln!(o, "<h2>Votes</h2>");
     for v in &r.votes {
         let max = v.options.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
@@ -240,6 +262,9 @@ pub fn render(r: &Report) -> String {
         }
         let _ = writeln!(o, "</div>");
     }
+}
+
+fn grid(o: &mut String, r: &Report) {
     let _ = writeln!(o, "<h2>Translation grid</h2>");
     if r.grid.rows.is_empty() {
         let _ = writeln!(o, "<p>No concepts were named.</p>");
@@ -258,6 +283,9 @@ pub fn render(r: &Report) -> String {
         }
         let _ = writeln!(o, "</table>");
     }
+}
+
+fn interpretations(o: &mut String, r: &Report) {
     let _ = writeln!(o, "<h2>Interpretations</h2>");
     for i in &r.interpretations {
         let class = i.status.replace(' ', "-");
@@ -287,15 +315,4 @@ pub fn render(r: &Report) -> String {
         }
         let _ = writeln!(o, "</ul></div>");
     }
-    let _ = writeln!(o, "<h2>Memos</h2><ul>");
-    for m in &r.memos {
-        let _ = writeln!(o, "<li>{}</li>", esc(m));
-    }
-    let _ = writeln!(
-        o,
-        "</ul><h2>Audit</h2><p>{} records in the journal. Head hash:</p><p class=audit>{}</p><p>Check with <code>roundtable verify</code>.</p>\n</body></html>",
-        r.records,
-        esc(&r.head)
-    );
-    o
 }

@@ -111,6 +111,23 @@ fn x(s: &str) -> String {
     esc(s).replace("<br>", "&#10;")
 }
 
+/// What every part of `project.qde` refers to: the session, who is who,
+/// and how GUIDs are made.
+struct Qde<'a> {
+    s: &'a Session,
+    privacy: Privacy,
+    key: String,
+    /// The facilitator's user GUID: the creator of what has no other.
+    owner: String,
+    users: BTreeMap<String, String>,
+}
+
+impl Qde<'_> {
+    fn g(&self, kind: &str, id: &str) -> String {
+        guid(&self.key, kind, id)
+    }
+}
+
 /// `project.qde` and the transcript's file name and text.
 pub fn project(src: &Source, privacy: Privacy) -> (String, String, String) {
     let s = src.session;
@@ -134,6 +151,13 @@ pub fn project(src: &Source, privacy: Privacy) -> (String, String, String) {
             .or_insert_with(|| g("user", &st.original.by));
     }
     let owner = users.get(&facilitator).cloned().unwrap_or_default();
+    let q = Qde {
+        s,
+        privacy,
+        key: key.clone(),
+        owner: owner.clone(),
+        users,
+    };
 
     let mut o = String::new();
     let _ = writeln!(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
@@ -144,12 +168,40 @@ pub fn project(src: &Source, privacy: Privacy) -> (String, String, String) {
         env!("CARGO_PKG_VERSION")
     );
     let _ = writeln!(o, "<Users>");
-    for (name, id) in &users {
+    for (name, id) in &q.users {
         let _ = writeln!(o, "<User guid=\"{id}\" name=\"{}\"/>", x(name));
     }
     let _ = writeln!(o, "</Users>");
+    let (codes, mut notes) = codebook(&q);
+    if !codes.is_empty() {
+        let _ = write!(o, "<CodeBook><Codes>\n{codes}</Codes></CodeBook>\n");
+    }
+    let cases = cases(&q, &t);
+    if !cases.is_empty() {
+        let _ = write!(o, "<Cases>\n{cases}</Cases>\n");
+    }
+    o.push_str(&sources(&q, &t, &source_guid, &file, &created));
+    notes.push_str(&memo_notes(&q));
+    if !notes.is_empty() {
+        let _ = write!(o, "<Notes>\n{notes}</Notes>\n");
+    }
+    let _ = writeln!(
+        o,
+        "<Description>{}</Description>",
+        x(&format!(
+            "Exported from roundtable: {} records, head hash {}",
+            src.records, src.head
+        ))
+    );
+    let _ = writeln!(o, "</Project>");
+    (o, file, t.text)
+}
 
-    // Codes: each concept once, under the first interpretation resting on it.
+/// The codes: each concept once, under the first interpretation resting on
+/// it; and the interpretations' provenance notes.
+fn codebook(q: &Qde) -> (String, String) {
+    let (s, owner) = (q.s, &q.owner);
+    let g = |kind: &str, id: &str| q.g(kind, id);
     let mut placed: Vec<&ConceptId> = Vec::new();
     let mut codes = String::new();
     let concept_code = |c: &crate::domain::synthesis::Concept| {
@@ -224,11 +276,13 @@ pub fn project(src: &Source, privacy: Privacy) -> (String, String, String) {
             codes.push_str(&concept_code(c));
         }
     }
-    if !codes.is_empty() {
-        let _ = write!(o, "<CodeBook><Codes>\n{codes}</Codes></CodeBook>\n");
-    }
+    (codes, notes)
+}
 
-    // Cases: one per participant, holding the selections of what they said.
+/// One case per participant, holding the selections of what they said.
+fn cases(q: &Qde, t: &Transcript) -> String {
+    let (s, privacy) = (q.s, q.privacy);
+    let g = |kind: &str, id: &str| q.g(kind, id);
     let mut cases = String::new();
     for p in s.participants.values() {
         let refs: String = t
@@ -258,10 +312,15 @@ pub fn project(src: &Source, privacy: Privacy) -> (String, String, String) {
             x(p.role.label())
         );
     }
-    if !cases.is_empty() {
-        let _ = write!(o, "<Cases>\n{cases}</Cases>\n");
-    }
+    cases
+}
 
+/// The transcript as the one text source, each statement a selection
+/// coded with its concepts.
+fn sources(q: &Qde, t: &Transcript, source_guid: &str, file: &str, created: &str) -> String {
+    let (s, privacy, owner, users) = (q.s, q.privacy, &q.owner, &q.users);
+    let g = |kind: &str, id: &str| q.g(kind, id);
+    let mut o = String::new();
     let _ = writeln!(o, "<Sources>");
     let _ = writeln!(
         o,
@@ -313,6 +372,14 @@ pub fn project(src: &Source, privacy: Privacy) -> (String, String, String) {
         );
     }
     let _ = writeln!(o, "</TextSource>\n</Sources>");
+    o
+}
+
+/// The memos, as notes.
+fn memo_notes(q: &Qde) -> String {
+    let (s, owner) = (q.s, &q.owner);
+    let g = |kind: &str, id: &str| q.g(kind, id);
+    let mut notes = String::new();
     for m in s.memos.values() {
         let _ = writeln!(
             notes,
@@ -323,19 +390,7 @@ pub fn project(src: &Source, privacy: Privacy) -> (String, String, String) {
             x(&m.text)
         );
     }
-    if !notes.is_empty() {
-        let _ = write!(o, "<Notes>\n{notes}</Notes>\n");
-    }
-    let _ = writeln!(
-        o,
-        "<Description>{}</Description>",
-        x(&format!(
-            "Exported from roundtable: {} records, head hash {}",
-            src.records, src.head
-        ))
-    );
-    let _ = writeln!(o, "</Project>");
-    (o, file, t.text)
+    notes
 }
 
 /// The `.qdpx` archive's bytes.

@@ -106,8 +106,27 @@ fn statement_row(
 
 pub fn build(src: &Source, privacy: Privacy) -> Report {
     let s = src.session;
-    let participants = s
-        .participants
+    let info = s.info();
+    Report {
+        title: s.title().to_owned(),
+        focus: s.focus().to_owned(),
+        facilitator: info.map(|i| i.facilitator.clone()).unwrap_or_default(),
+        date: info.map(|i| i.created.date()).unwrap_or_default(),
+        participants: participants(s, privacy),
+        stages: stages(s, privacy),
+        unstaged: unstaged(s, privacy),
+        votes: votes(s),
+        grid: grid_table(s),
+        interpretations: interpretations(s, privacy),
+        memos: memos(s),
+        records: src.records,
+        head: src.head.clone(),
+        damage: src.damage.clone(),
+    }
+}
+
+fn participants(s: &Session, privacy: Privacy) -> Vec<(String, String)> {
+    s.participants
         .values()
         .map(|p| {
             let who = match (&p.real_name, privacy.names) {
@@ -123,9 +142,11 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
             }
             (who, what)
         })
-        .collect();
-    let stages = s
-        .stages
+        .collect()
+}
+
+fn stages(s: &Session, privacy: Privacy) -> Vec<StageRow> {
+    s.stages
         .values()
         .enumerate()
         .map(|(i, st)| {
@@ -156,15 +177,19 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
                     .collect(),
             }
         })
-        .collect();
-    let unstaged = s
-        .statements
+        .collect()
+}
+
+fn unstaged(s: &Session, privacy: Privacy) -> Vec<StatementRow> {
+    s.statements
         .values()
         .filter(|x| x.stage.is_none())
         .map(|x| statement_row(s, privacy, x))
-        .collect();
-    let votes = s
-        .rounds
+        .collect()
+}
+
+fn votes(s: &Session) -> Vec<VoteRow> {
+    s.rounds
         .values()
         .map(|r| {
             let res = s.results(r);
@@ -209,9 +234,12 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
                 },
             }
         })
-        .collect();
+        .collect()
+}
+
+fn grid_table(s: &Session) -> GridTable {
     let g = grid(s, Accounts::RoleGroups);
-    let grid = GridTable {
+    GridTable {
         columns: g.accounts.iter().map(|a| a.label(s)).collect(),
         rows: g
             .rows
@@ -236,9 +264,11 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
                 )
             })
             .collect(),
-    };
-    let interpretations = s
-        .interpretations
+    }
+}
+
+fn interpretations(s: &Session, privacy: Privacy) -> Vec<InterpretationRow> {
+    s.interpretations
         .values()
         .map(|i| {
             let p = provenance(s, i);
@@ -327,9 +357,11 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
                     .collect(),
             }
         })
-        .collect();
-    let memos = s
-        .memos
+        .collect()
+}
+
+fn memos(s: &Session) -> Vec<String> {
+    s.memos
         .values()
         .map(|m| {
             format!(
@@ -343,24 +375,7 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
                 m.text
             )
         })
-        .collect();
-    let info = s.info();
-    Report {
-        title: s.title().to_owned(),
-        focus: s.focus().to_owned(),
-        facilitator: info.map(|i| i.facilitator.clone()).unwrap_or_default(),
-        date: info.map(|i| i.created.date()).unwrap_or_default(),
-        participants,
-        stages,
-        unstaged,
-        votes,
-        grid,
-        interpretations,
-        memos,
-        records: src.records,
-        head: src.head.clone(),
-        damage: src.damage.clone(),
-    }
+        .collect()
 }
 
 /// `MM:SS`, or a dash for a stage that never ran.
