@@ -202,7 +202,7 @@ fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &
             if question.is_empty() {
                 app.say(
                     Tone::Problem,
-                    "a free question needs its wording: press e to type it",
+                    app.keys("a free question needs its wording: press {EditQuestion} to type it"),
                 );
                 return;
             }
@@ -213,7 +213,7 @@ fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &
             {
                 app.say(
                     Tone::Problem,
-                    "this method needs options: press e and type  question | option | option",
+                    app.keys("this method needs options: press {EditQuestion} and type  question | option | option"),
                 );
                 return;
             }

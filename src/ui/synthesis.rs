@@ -30,28 +30,39 @@ fn window(cursor: usize, n: usize, rows: usize) -> std::ops::Range<usize> {
 }
 
 fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
-    let st = &app.synthesis;
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(area);
-    let focus = |p: Pane| {
-        if st.pane == p {
-            theme.accent
-        } else {
-            theme.border
-        }
-    };
+    concepts_pane(f, left, app, session, theme);
+    statements_pane(f, right, app, session, theme);
+}
+
+/// The border of a pane: bright when it has the keys.
+fn pane_border(app: &App, pane: Pane, theme: &Theme) -> ratatui::style::Style {
+    if app.synthesis.pane == pane {
+        theme.accent
+    } else {
+        theme.border
+    }
+}
+
+/// The concepts, marks and the one under the cursor described.
+fn concepts_pane(f: &mut Frame, left: Rect, app: &App, session: &Session, theme: &Theme) {
+    let st = &app.synthesis;
     let concepts = active_concepts(session);
     let block = panel(
         Span::styled(
-            format!(
-                " Concepts ({}) — n new · l link · s split · M merge ",
-                concepts.len()
+            app.keymap.fill(
+                Layer::Synthesis,
+                &format!(
+                    " Concepts ({}) — {{NewConcept}} new · {{Link}} link · {{Split}} split · {{Merge}} merge ",
+                    concepts.len()
+                ),
             ),
             theme.accent,
         ),
         theme,
     )
-    .border_style(focus(Pane::Concepts));
+    .border_style(pane_border(app, Pane::Concepts, theme));
     let inner = block.inner(left);
     f.render_widget(block, left);
     let cursor = st.concept.min(concepts.len().saturating_sub(1));
@@ -85,7 +96,8 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) 
     }
     if concepts.is_empty() {
         lines.push(Line::from(Span::styled(
-            "No concepts yet: n names one.",
+            app.keymap
+                .fill(Layer::Synthesis, "No concepts yet: {NewConcept} names one."),
             theme.dim,
         )));
     }
@@ -93,7 +105,10 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) 
     let mut lines = Vec::new();
     if let Some(c) = concepts.get(cursor) {
         let d = if c.description.is_empty() {
-            "(no description: e adds one)".to_owned()
+            app.keymap.fill(
+                Layer::Synthesis,
+                "(no description: {DescribeConcept} adds one)",
+            )
         } else {
             c.description.clone()
         };
@@ -105,7 +120,11 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) 
         )));
     }
     f.render_widget(para(lines).wrap(Wrap { trim: false }), detail_area);
+}
 
+/// The statements (filtered), marks, and the concepts each is linked to.
+fn statements_pane(f: &mut Frame, right: Rect, app: &App, session: &Session, theme: &Theme) {
+    let st = &app.synthesis;
     let statements = listing(app, session, &st.filter);
     let title = if st.filter.is_empty() {
         app.keymap.fill(
@@ -123,8 +142,11 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) 
             app.keymap.fill(Layer::Synthesis, "{Cancel} clears")
         )
     };
-    let block =
-        panel(Span::styled(title, theme.accent), theme).border_style(focus(Pane::Statements));
+    let block = panel(Span::styled(title, theme.accent), theme).border_style(pane_border(
+        app,
+        Pane::Statements,
+        theme,
+    ));
     let inner = block.inner(right);
     f.render_widget(block, right);
     let cursor = st.statement.min(statements.len().saturating_sub(1));

@@ -19,7 +19,10 @@ pub(super) fn action(app: &mut App, session: &Session, action: Action, fx: &mut 
         }
         Action::RenameConcept | Action::DescribeConcept => {
             let Some(c) = current_concept(app, session) else {
-                return app.say(Tone::Info, "no concept yet: n names one");
+                return app.say(
+                    Tone::Info,
+                    app.keys("no concept yet: {NewConcept} names one"),
+                );
             };
             if action == Action::RenameConcept {
                 let name = session.concepts[&c].name.clone();
@@ -31,7 +34,10 @@ pub(super) fn action(app: &mut App, session: &Session, action: Action, fx: &mut 
         }
         Action::Link | Action::Unlink => {
             let Some(concept) = current_concept(app, session) else {
-                return app.say(Tone::Info, "no concept yet: n names one");
+                return app.say(
+                    Tone::Info,
+                    app.keys("no concept yet: {NewConcept} names one"),
+                );
             };
             let mut statements = chosen_statements(app, session);
             if action == Action::Unlink {

@@ -16,7 +16,7 @@ pub(super) fn action(
             if concepts.len() < 2 {
                 return app.say(
                     Tone::Info,
-                    "mark two or more concepts (space, in the concepts pane) to translate between",
+                    app.keys("mark two or more concepts ({Mark}, in the concepts pane) to translate between"),
                 );
             }
             match action {
@@ -85,7 +85,10 @@ fn decide(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: 
     match action {
         Action::VoteOnInterpretation | Action::ResonanceOnInterpretation => {
             let Some(i) = current_interpretation(app, session) else {
-                return app.say(Tone::Info, "no interpretation yet: d drafts one");
+                return app.say(
+                    Tone::Info,
+                    app.keys("no interpretation yet: {Draft} drafts one"),
+                );
             };
             let (method, question) = if action == Action::VoteOnInterpretation {
                 (

@@ -1,260 +1,15 @@
-//! Rendering for `roundtable review`.
+//! The review's views of one session as it stood at the scrubber's record:
+//! timeline, agenda, statements, votes, synthesis, integrity.
 
-use super::untrusted::para;
-use super::widgets::{bar, result_lines, speaker_label};
-use super::{Theme, panel};
-use crate::app::actions::Layer;
-use crate::app::hints::hints;
-use crate::app::keymap::Keymap;
-use crate::app::review::{Browser, Loaded, Review, Tab, View};
+use super::super::Theme;
+use super::super::widgets::{bar, result_lines, speaker_label};
+use crate::app::review::Loaded;
 use crate::domain::analysis::{Accounts, grid, provenance};
 use crate::domain::time::mmss;
 use crate::domain::{Role, Session, StageState, describe};
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Wrap};
 
-pub fn render(f: &mut Frame, review: &Review, theme: &Theme) {
-    let area = f.area();
-    f.render_widget(Block::new().style(theme.base), area);
-    if super::too_small(f, "review", theme) {
-        return;
-    }
-    match &review.view {
-        View::Browser => browser(
-            f,
-            area,
-            &review.browser,
-            &review.keymap,
-            review.message.as_deref(),
-            theme,
-        ),
-        View::Session(l) => session(f, area, l, &review.keymap, review.message.as_deref(), theme),
-    }
-}
-
-/// The hint line for a layer of the review, from the action table.
-fn keys_line<'a>(keymap: &Keymap, layer: Layer, theme: &Theme) -> Line<'a> {
-    let spans: Vec<Span> = hints(keymap, layer, None)
-        .into_iter()
-        .flat_map(|(k, what)| {
-            [
-                Span::styled(format!(" {k}"), theme.accent),
-                Span::styled(format!(" {what} "), theme.dim),
-            ]
-        })
-        .collect();
-    Line::from(spans)
-}
-
-fn browser(
-    f: &mut Frame,
-    area: Rect,
-    b: &Browser,
-    keymap: &Keymap,
-    message: Option<&str>,
-    theme: &Theme,
-) {
-    let [head, body, foot] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    let filter = if b.filtering || !b.filter.is_empty() {
-        format!("filter: {}{}", b.filter, if b.filtering { "▏" } else { "" })
-    } else {
-        String::new()
-    };
-    f.render_widget(
-        para(vec![
-            Line::from(Span::styled(
-                "roundtable review — past sessions",
-                theme.title,
-            )),
-            Line::from(vec![
-                Span::styled(filter, theme.accent),
-                Span::styled(format!("  {}", message.unwrap_or("")), theme.over),
-            ]),
-        ]),
-        head,
-    );
-    let order = if b.newest_first {
-        "newest first"
-    } else {
-        "oldest first"
-    };
-    let visible = b.visible();
-    let block = panel(
-        Span::styled(
-            format!(" {} sessions, {order} ", visible.len()),
-            theme.accent,
-        ),
-        theme,
-    );
-    let inner = block.inner(body);
-    f.render_widget(block, body);
-    let per = 3usize;
-    let rows = (inner.height as usize / per).max(1);
-    let start = b.cursor.saturating_sub(rows - 1);
-    let mut lines = Vec::new();
-    for (i, e) in visible.iter().enumerate().skip(start).take(rows) {
-        let sel = i == b.cursor;
-        let style = if sel { theme.selected } else { theme.title };
-        lines.push(Line::from(vec![
-            Span::styled(if sel { "▶ " } else { "  " }, style),
-            Span::styled(format!("{}  {}", e.date, e.title), style),
-        ]));
-        lines.push(Line::from(Span::styled(
-            format!("    focus: {}", e.focus),
-            theme.base,
-        )));
-        let problem = e
-            .problem
-            .as_ref()
-            .map(|p| format!(" · PROBLEM: {p}"))
-            .unwrap_or_default();
-        lines.push(Line::from(Span::styled(
-            format!(
-                "    {} ran · {} statements · {} votes · {} interpretations · {} records{problem}",
-                mmss(e.ran_secs),
-                e.statements,
-                e.votes,
-                e.interpretations,
-                e.records
-            ),
-            if e.problem.is_some() {
-                theme.over
-            } else {
-                theme.dim
-            },
-        )));
-    }
-    if lines.is_empty() {
-        lines.push(Line::from(Span::styled("No sessions match.", theme.dim)));
-    }
-    f.render_widget(para(lines), inner);
-    f.render_widget(para(keys_line(keymap, Layer::ReviewBrowser, theme)), foot);
-}
-
-fn session(
-    f: &mut Frame,
-    area: Rect,
-    l: &Loaded,
-    keymap: &Keymap,
-    message: Option<&str>,
-    theme: &Theme,
-) {
-    let s = &l.session;
-    let focus_rows = if (s.focus().chars().count() + 7) as u16 > area.width {
-        2
-    } else {
-        1
-    };
-    let [head, scrub, tabs, body, foot] = Layout::vertical([
-        Constraint::Length(1 + focus_rows),
-        Constraint::Length(2),
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    f.render_widget(
-        para(vec![
-            Line::from(Span::styled(s.title().to_owned(), theme.title)),
-            Line::from(vec![
-                Span::styled("Focus: ", theme.accent),
-                Span::styled(s.focus().to_owned(), theme.base),
-            ]),
-        ])
-        .wrap(Wrap { trim: true }),
-        head,
-    );
-    // The scrubber: where in the record we are, and what happened there.
-    let total = l.records.len().max(1);
-    let here = l.cursor.checked_sub(1).and_then(|i| l.records.get(i));
-    let what = here
-        .map(|r| {
-            format!(
-                "{} · {} · {}",
-                r.at.clock_time(),
-                r.actor,
-                describe::with_words(&r.event, Some(s))
-            )
-        })
-        .unwrap_or_default();
-    let width = scrub.width.saturating_sub(2) as usize;
-    let pos = (l.cursor.saturating_sub(1) * width.saturating_sub(1)) / (total - 1).max(1);
-    let track: String = (0..width)
-        .map(|i| if i == pos { '●' } else { '─' })
-        .collect();
-    f.render_widget(
-        para(vec![
-            Line::from(vec![
-                Span::styled(
-                    format!("Record {} of {} ", l.cursor, l.records.len()),
-                    theme.accent,
-                ),
-                Span::styled(what, theme.base),
-            ]),
-            Line::from(Span::styled(format!("├{track}┤"), theme.bar)),
-        ]),
-        scrub,
-    );
-    let tab_spans: Vec<Span> = Tab::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            Span::styled(
-                format!(" {} {} ", i + 1, t.title()),
-                if *t == l.tab {
-                    theme.selected
-                } else {
-                    theme.dim
-                },
-            )
-        })
-        .collect();
-    f.render_widget(para(Line::from(tab_spans)), tabs);
-    let lines = match l.tab {
-        Tab::Timeline => timeline(l, body.height.saturating_sub(2) as usize, theme),
-        Tab::Agenda => agenda(l, body.width, theme),
-        Tab::Statements => statements(s, theme),
-        Tab::Votes => votes(s, body.width, theme),
-        Tab::Synthesis => synthesis(s, body.width.saturating_sub(2), theme),
-        Tab::Integrity => integrity(l, theme),
-    };
-    let block = panel(
-        Span::styled(
-            format!(" {} — as it stood at record {} ", l.tab.title(), l.cursor),
-            theme.accent,
-        ),
-        theme,
-    );
-    let inner = block.inner(body);
-    f.render_widget(block, body);
-    // The timeline keeps one record per row; other views wrap and scroll.
-    if l.tab == Tab::Timeline {
-        f.render_widget(para(lines), inner);
-    } else {
-        let scroll = l
-            .scroll
-            .min(lines.len().saturating_sub(1))
-            .min(u16::MAX as usize) as u16;
-        f.render_widget(
-            para(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)),
-            inner,
-        );
-    }
-    let mut foot_line = keys_line(keymap, Layer::ReviewSession, theme);
-    if let Some(m) = message {
-        foot_line = Line::from(Span::styled(m.to_owned(), theme.ok));
-    }
-    f.render_widget(para(foot_line), foot);
-}
-
-fn timeline<'a>(l: &Loaded, rows: usize, theme: &Theme) -> Vec<Line<'a>> {
+pub(super) fn timeline<'a>(l: &Loaded, rows: usize, theme: &Theme) -> Vec<Line<'a>> {
     // The records around the scrubber, the current one highlighted.
     let rows = rows.max(1);
     let start = l
@@ -291,7 +46,7 @@ fn timeline<'a>(l: &Loaded, rows: usize, theme: &Theme) -> Vec<Line<'a>> {
         .collect()
 }
 
-fn agenda<'a>(l: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'a>> {
+pub(super) fn agenda<'a>(l: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'a>> {
     let s = &l.session;
     let now = l.now();
     let max = s
@@ -343,7 +98,7 @@ fn agenda<'a>(l: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
-fn statements<'a>(s: &Session, theme: &Theme) -> Vec<Line<'a>> {
+pub(super) fn statements<'a>(s: &Session, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     let mut by_role: Vec<(String, usize)> = Role::ALL
         .iter()
@@ -418,7 +173,7 @@ fn statements<'a>(s: &Session, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
-fn votes<'a>(s: &Session, width: u16, theme: &Theme) -> Vec<Line<'a>> {
+pub(super) fn votes<'a>(s: &Session, width: u16, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     if s.rounds.is_empty() {
         lines.push(Line::from(Span::styled(
@@ -468,7 +223,7 @@ fn votes<'a>(s: &Session, width: u16, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
-fn synthesis<'a>(s: &Session, width: u16, theme: &Theme) -> Vec<Line<'a>> {
+pub(super) fn synthesis<'a>(s: &Session, width: u16, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     let g = grid(s, Accounts::RoleGroups);
     if g.rows.is_empty() {
@@ -577,7 +332,7 @@ fn synthesis<'a>(s: &Session, width: u16, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
-fn integrity<'a>(l: &Loaded, theme: &Theme) -> Vec<Line<'a>> {
+pub(super) fn integrity<'a>(l: &Loaded, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     match &l.verification {
         Ok(v) => {
