@@ -167,3 +167,62 @@ proptest! {
         }
     }
 }
+
+/// What `ron` makes of text, read as roundtable's readers read it.
+fn ron_reads<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ron::error::SpannedError> {
+    ron::Options::default()
+        .with_recursion_limit(128)
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str(text)
+}
+
+/// Every line of the shipped example's journal and its snapshot body: the
+/// texts the fast reader exists for.
+fn fast_reader_inputs() -> Vec<Vec<u8>> {
+    let journal = std::fs::read("sessions/2026-03-14-cag-findings/journal.ron").unwrap();
+    let snapshot =
+        std::fs::read_to_string("sessions/2026-03-14-cag-findings/snapshot.ron").unwrap();
+    let mut v: Vec<Vec<u8>> = journal
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(<[u8]>::to_vec)
+        .collect();
+    v.push(snapshot.lines().nth(1).unwrap().as_bytes().to_vec());
+    v
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The fast reader of roundtable's own compact RON, on mutated journal
+    /// lines and snapshot bodies: whatever it accepts decodes to exactly
+    /// what `ron` decodes, and whatever `ron` rejects it rejects too.
+    #[test]
+    fn the_fast_reader_agrees_with_ron_on_mutated_input(
+        (which, muts) in (any::<prop::sample::Index>(), prop::collection::vec(mutation(), 1..5)),
+    ) {
+        use roundtable::domain::Session;
+        use roundtable::store::{compact, record::Record};
+        let inputs = fast_reader_inputs();
+        let original = &inputs[which.index(inputs.len())];
+        let bytes = mutate(original.clone(), &muts);
+        let Ok(text) = std::str::from_utf8(&bytes) else { return Ok(()) };
+        if original.starts_with(b"(seq:") {
+            let fast: Result<Record, _> = compact::from_str(text);
+            let slow: Result<Record, _> = ron_reads(text);
+            match (fast, slow) {
+                (Ok(f), Ok(s)) => prop_assert_eq!(f, s),
+                (Ok(f), Err(e)) => prop_assert!(false, "fast accepted what ron rejects ({}): {:?}", e, f),
+                (Err(_), _) => {}
+            }
+        } else {
+            let fast: Result<Session, _> = compact::from_str(text);
+            let slow: Result<Session, _> = ron_reads(text);
+            match (fast, slow) {
+                (Ok(f), Ok(s)) => prop_assert!(f == s, "the two readers disagree"),
+                (Ok(_), Err(e)) => prop_assert!(false, "fast accepted what ron rejects: {}", e),
+                (Err(_), _) => {}
+            }
+        }
+    }
+}
