@@ -1,7 +1,7 @@
 //! The note-taker's capture screen: type, attribute, tag, save; amend and
 //! retract what was saved.
 
-use super::action::Action;
+use super::actions::Action;
 use super::{App, Effect, KINDS, Overlay, PromptKind, Tone, new_input};
 use crate::domain::{
     Event, ParticipantId, Session, Speaker, StatementId, StatementKind, Timestamp,

@@ -1,8 +1,8 @@
 //! What the action table says on screen: the bottom line's hints, the
 //! help overlay's list, and the README's key table.
 
-use super::action::{Action, Layer};
 use super::actions::{ACTIONS, ActionDef, Hint, HintKeys, HintState, def};
+use super::actions::{Action, Layer};
 use super::keymap::Keymap;
 
 /// The bottom line's hints in `layer`, in order: the keys as shown and the

@@ -7,7 +7,6 @@
 //! out. The session copy in the model changes only by applying records the
 //! store (or the host) has saved.
 
-pub mod action;
 pub mod actions;
 pub mod capture;
 pub mod hints;

@@ -70,6 +70,10 @@ pub enum Outcome {
 
 impl Picker {
     pub fn load(sessions: &Path) -> Result<Self, StoreError> {
+        Picker::load_with(sessions, Keymap::default())
+    }
+
+    pub fn load_with(sessions: &Path, keymap: Keymap) -> Result<Self, StoreError> {
         let mut all = catalog(sessions)?;
         all.reverse();
         let entries = all
@@ -110,8 +114,13 @@ impl Picker {
             cursor: 0,
             form: None,
             message: None,
-            keymap: Keymap::default(),
+            keymap,
         })
+    }
+
+    /// Creating the session the form asked for failed: say why, and stay.
+    pub fn creation_failed(&mut self, why: String) {
+        self.message = Some(why);
     }
 
     /// The layer keys are read in now.

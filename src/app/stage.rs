@@ -1,6 +1,6 @@
 //! The facilitator's stage controls. Every control is an event.
 
-use super::action::Action;
+use super::actions::Action;
 use super::{App, Effect, Overlay, Tone};
 use crate::domain::time::mmss;
 use crate::domain::{Event, Session, Stage, StageState, Timestamp};

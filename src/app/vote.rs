@@ -1,7 +1,7 @@
 //! The vote screen: set up and open a round, take ballots in single keys or
 //! counted tallies, close and reveal.
 
-use super::action::Action;
+use super::actions::Action;
 use super::{App, Effect, Overlay, PromptKind, Tone, new_input};
 use crate::domain::vote::VoteRound;
 use crate::domain::{

@@ -106,8 +106,7 @@ pub fn pick(
     keymap: crate::app::keymap::Keymap,
 ) -> std::io::Result<Option<PathBuf>> {
     use crate::app::picker::{Outcome, Picker};
-    let mut picker = Picker::load(sessions).map_err(std::io::Error::other)?;
-    picker.keymap = keymap;
+    let picker = Picker::load_with(sessions, keymap).map_err(std::io::Error::other)?;
     let theme = crate::ui::Theme::new(crate::ui::ThemeName::HighContrast);
     let picker = std::cell::RefCell::new(picker);
     let mut chosen = None;
@@ -140,7 +139,7 @@ pub fn pick(
                             false
                         }
                         Err(e) => {
-                            p.message = Some(e.to_string());
+                            p.creation_failed(e.to_string());
                             true
                         }
                     }

@@ -5,7 +5,7 @@ mod concepts;
 mod interpretations;
 mod navigate;
 
-use super::action::Action;
+use super::actions::Action;
 use super::{App, Effect, Overlay, PromptKind, Screen, Tone, new_input};
 use crate::domain::analysis::Accounts;
 use crate::domain::synthesis::Concept;
