@@ -470,3 +470,22 @@ fn the_last_guard_replaces_anything_unsafe_left_in_a_frame() {
     let cells: Vec<&str> = (0..3).map(|x| buf[(x, 0)].symbol()).collect();
     assert_eq!(cells, ["\u{fffd}", "\u{fffd}", "é"]);
 }
+
+#[test]
+fn c_switches_the_projector_clock_between_time_left_and_time_used() {
+    let (s, now) = mid_discussion();
+    let mut app = app_on(Screen::Projector);
+    let left = draw(&app, &s, now, 80, 24);
+    assert!(left.contains("time left"), "{left}");
+    press(&mut app, &s, now, &[KeyCode::Char('c')]);
+    let used = draw(&app, &s, now, 80, 24);
+    assert!(
+        used.contains("time used") && !used.contains("time left"),
+        "{used}"
+    );
+    let stage = s.current_stage().unwrap();
+    let elapsed = roundtable::domain::time::mmss(stage.elapsed_millis(now) / 1000);
+    assert!(used.contains(&format!("{elapsed} used of")), "{used}");
+    press(&mut app, &s, now, &[KeyCode::Char('c')]);
+    assert!(draw(&app, &s, now, 80, 24).contains("time left"));
+}

@@ -112,6 +112,8 @@ pub enum Action {
     Shorten5,
     NextStage,
     PreviousStage,
+    /// The clock shows time left, or time used.
+    ToggleClock,
     Commit,
     NewLine,
     NextSpeaker,
@@ -762,6 +764,11 @@ pub static ACTIONS: &[ActionDef] = &[
             "end this stage, go back to the previous",
         )
     },
+    row(
+        A::ToggleClock,
+        &[(L::Projector, "c"), (L::Agenda, "c")],
+        "the clock: time left / time used",
+    ),
     ActionDef {
         hints: &[hint("method", &[L::Vote])],
         rank: 71,

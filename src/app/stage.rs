@@ -59,6 +59,7 @@ pub fn action(
                 app.keys("every stage has been run; {PreviousStage} goes back to the last one"),
             ),
         },
+        Action::ToggleClock => app.clock_shows_used = !app.clock_shows_used,
         Action::PauseResume => match current {
             Some(c) if c.state() == StageState::Paused => {
                 app.record(

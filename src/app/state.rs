@@ -84,6 +84,8 @@ pub struct App {
     pub pending: Vec<Pending>,
     pub message: Option<Message>,
     pub quit: bool,
+    /// The clock shows time used instead of time left.
+    pub clock_shows_used: bool,
     /// The stage and allowance for which the zero bell has rung.
     pub bell_for: Option<(crate::domain::StageId, i64)>,
     /// Put before every id this terminal makes, so that terminals joined to
@@ -113,6 +115,7 @@ impl App {
             message: None,
             quit: false,
             bell_for: None,
+            clock_shows_used: false,
             id_prefix: String::new(),
             peers: Vec::new(),
             join_code: None,

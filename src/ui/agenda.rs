@@ -46,7 +46,7 @@ pub fn render(f: &mut Frame, area: Rect, session: &Session, now: Timestamp, them
         let used = s.elapsed_millis(now) / 1000;
         planned += i64::from(s.planned_secs);
         actual += used;
-        let c = clock(s, now, theme);
+        let c = clock(s, now, false, theme);
         let live = matches!(state, StageState::Running | StageState::Paused);
         let (mark, style) = match state {
             _ if live => ("▶", theme.selected),

@@ -29,7 +29,7 @@ pub fn render(
 
     let stage_line = match session.current_stage() {
         Some(s) => {
-            let c = clock(s, now, theme);
+            let c = clock(s, now, app.clock_shows_used, theme);
             Line::from(vec![
                 Span::styled(format!("Stage {} · {} ", s.id, s.title), theme.base),
                 Span::styled(format!(" {} {} ", c.digits, c.cue), c.style),

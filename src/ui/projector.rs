@@ -40,7 +40,15 @@ pub fn render(
     if let Some(line) = room {
         f.render_widget(para(line).wrap(Wrap { trim: true }), room_area);
     }
-    stage_panel(f, stage_area, session, now, clock_rows, theme);
+    stage_panel(
+        f,
+        stage_area,
+        session,
+        now,
+        clock_rows,
+        app.clock_shows_used,
+        theme,
+    );
 
     let round = vote_app::open_round(session);
     let (said_area, vote_area) = match round {
@@ -114,6 +122,7 @@ fn stage_panel(
     session: &Session,
     now: Timestamp,
     clock_rows: u16,
+    used: bool,
     theme: &Theme,
 ) {
     let total = session.stages.len();
@@ -171,7 +180,7 @@ fn stage_panel(
             .wrap(Wrap { trim: true }),
         prompt,
     );
-    let c = clock(stage, now, theme);
+    let c = clock(stage, now, used, theme);
     big_clock(f, digits, &c);
     let next = session
         .stages

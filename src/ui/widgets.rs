@@ -20,7 +20,9 @@ pub struct Clock {
     pub style: Style,
 }
 
-pub fn clock(stage: &Stage, now: Timestamp, theme: &Theme) -> Clock {
+/// The stage's clock: time left (the default), or time used when
+/// `used`; the cue and colour say the stage's state either way.
+pub fn clock(stage: &Stage, now: Timestamp, used: bool, theme: &Theme) -> Clock {
     let remaining = stage.remaining_millis(now);
     let allowed = stage.allowed_secs() * 1000;
     // Whole seconds, rounding up while time is left so 0:00 means time is up.
@@ -29,10 +31,10 @@ pub fn clock(stage: &Stage, now: Timestamp, theme: &Theme) -> Clock {
     } else {
         (-remaining) / 1000
     };
-    let digits = if remaining > 0 {
-        mmss(secs)
-    } else {
-        format!("+{}", mmss(secs))
+    let digits = match (used, remaining > 0) {
+        (true, _) => mmss(stage.elapsed_millis(now) / 1000),
+        (false, true) => mmss(secs),
+        (false, false) => format!("+{}", mmss(secs)),
     };
     let (cue, style) = match stage.state() {
         StageState::NotStarted => ("not started", theme.dim),
@@ -40,6 +42,7 @@ pub fn clock(stage: &Stage, now: Timestamp, theme: &Theme) -> Clock {
         StageState::Paused => ("PAUSED", theme.warn),
         StageState::Running if remaining <= 0 => ("OVER TIME", theme.over),
         StageState::Running if remaining * 5 <= allowed => ("LAST FIFTH", theme.warn),
+        StageState::Running if used => ("time used", theme.accent),
         StageState::Running => ("time left", theme.accent),
     };
     Clock { digits, cue, style }
