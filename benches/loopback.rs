@@ -3,10 +3,10 @@
 //! (`ROUNDTABLE_LOOPBACK_COMMITS`): median, p99 and slowest.
 
 use roundtable::domain::{Event, Speaker, StatementKind, Timestamp};
-use roundtable::generate::{Spec, write};
 use roundtable::live::Reply;
 use roundtable::net::client::{self, JoinOptions, Target};
 use roundtable::net::wire::Role;
+use roundtable::ops::generate::{Spec, write};
 use roundtable::store::Writer;
 use std::time::Instant;
 

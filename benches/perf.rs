@@ -7,7 +7,7 @@ use ratatui::backend::TestBackend;
 use roundtable::app::keymap::Keymap;
 use roundtable::app::{App, Model, Msg, Screen, update};
 use roundtable::domain::{Event, Session, Timestamp};
-use roundtable::generate::{Spec, write};
+use roundtable::ops::generate::{Spec, write};
 use roundtable::store::{self, Writer, journal};
 use roundtable::ui::{self, Theme};
 use std::path::PathBuf;

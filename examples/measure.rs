@@ -125,9 +125,9 @@ fn main() {
     // Commit one statement (append + fsync), 1,000 times, on a copy.
     let copy = std::env::temp_dir().join(format!("roundtable-measure-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&copy);
-    roundtable::generate::write(
+    roundtable::ops::generate::write(
         &copy,
-        roundtable::generate::Spec {
+        roundtable::ops::generate::Spec {
             statements: 10,
             rounds: 1,
             concepts: 1,

@@ -2,16 +2,12 @@
 
 pub mod app;
 pub mod cli;
-pub mod clock;
-pub mod demo;
 pub mod domain;
 pub mod export;
-pub mod generate;
 pub mod live;
 pub mod net;
 pub mod ops;
 pub mod safe;
 pub mod store;
-pub mod summary;
 pub mod tui;
 pub mod ui;

@@ -419,8 +419,8 @@ fn sigkill_at_random_moments_loses_no_committed_event() {
 fn a_jumping_wall_clock_breaks_neither_countdowns_nor_record_order() {
     let _serial = serial();
     use roundtable::app::{App, Effect, Msg};
-    use roundtable::clock::SessionClock;
     use roundtable::domain::{Event, Timestamp};
+    use roundtable::live::clock::SessionClock;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicI64, Ordering};
     let wall = Arc::new(AtomicI64::new(t(0).unix_millis()));

@@ -7,6 +7,7 @@
 mod args;
 mod records;
 mod screens;
+pub mod summary;
 
 pub use args::{Cli, Command, Format, Look};
 pub use screens::need_terminal;

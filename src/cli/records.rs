@@ -5,11 +5,11 @@
 use super::Failure;
 use super::args::Command;
 use super::screens::load_keymap;
+use crate::cli::summary;
 use crate::domain::{InterpretationStatus, Session};
 use crate::ops;
 use crate::store;
 use crate::store::template::{list_templates, load_participants};
-use crate::summary;
 use std::io::Write;
 use std::path::Path;
 
@@ -106,8 +106,8 @@ pub(super) fn run(
             records,
         } => generate(&dest, statements, rounds, concepts, records, out),
         Command::Demo { out: dest } => {
-            let dir = dest.unwrap_or_else(|| sessions.join(crate::demo::EXAMPLE));
-            let w = crate::demo::write_example(&dir)?;
+            let dir = dest.unwrap_or_else(|| sessions.join(crate::ops::demo::EXAMPLE));
+            let w = crate::ops::demo::write_example(&dir)?;
             let s: &Session = w.session();
             let agreed = s
                 .interpretations
@@ -198,9 +198,9 @@ fn generate(
     out: &mut dyn Write,
 ) -> Result<i32, Failure> {
     let start = std::time::Instant::now();
-    let g = crate::generate::write(
+    let g = crate::ops::generate::write(
         dest,
-        crate::generate::Spec {
+        crate::ops::generate::Spec {
             statements,
             rounds,
             concepts,

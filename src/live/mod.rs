@@ -3,6 +3,7 @@
 //! store's answers, requests to record, the feed of saved records), and the
 //! one writer thread. Nothing here knows about the terminal.
 
+pub mod clock;
 pub mod store_thread;
 
 use crate::domain::{Event, Session};

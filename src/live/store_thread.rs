@@ -94,7 +94,7 @@ fn error_text(e: &StoreError) -> String {
 /// listeners through which other terminals join.
 pub struct Hosting {
     /// The session clock the store stamps records with.
-    pub clock: std::sync::Arc<crate::clock::SessionClock>,
+    pub clock: std::sync::Arc<crate::live::clock::SessionClock>,
     pub store: std_mpsc::Sender<Request>,
     /// What the store (and joined terminals, through it) say to the screens.
     pub replies: mpsc::UnboundedReceiver<Reply>,
@@ -108,7 +108,7 @@ pub struct Hosting {
 pub fn host(writer: Writer, actor: String, lan: Option<std::net::SocketAddr>) -> Hosting {
     let dir = writer.dir().to_owned();
     let floor = writer.last_record_time().unwrap_or_default();
-    let clock = std::sync::Arc::new(crate::clock::SessionClock::system(floor));
+    let clock = std::sync::Arc::new(crate::live::clock::SessionClock::system(floor));
     let store_clock = clock.clone();
     let (store, replies, ui, feed, handle) = spawn_store(
         writer,

@@ -5,7 +5,9 @@
 
 pub mod catalog;
 pub mod create;
+pub mod demo;
 pub mod export;
+pub mod generate;
 pub mod join;
 pub mod locate;
 pub mod workspace;

@@ -114,7 +114,7 @@ pub struct JoinScreen {
 
 /// Runs the live screens of a session hosted by another `roundtable run`.
 pub fn join(opts: crate::net::client::JoinOptions, screen: JoinScreen) -> std::io::Result<()> {
-    let clock = crate::clock::SessionClock::system(Timestamp::default());
+    let clock = crate::live::clock::SessionClock::system(Timestamp::default());
     let mut model = Model::joined(
         App::new(screen.keymap, opts.name.clone()),
         id_prefix(&opts.name),
@@ -178,7 +178,7 @@ fn write_rescue(dir: &std::path::Path, text: &str, now: Timestamp) -> Result<Str
 /// folder for rescue files; and the session clock that stamps messages.
 struct Io<'a> {
     send: Box<dyn FnMut(u64, Event) -> bool + 'a>,
-    clock: &'a crate::clock::SessionClock,
+    clock: &'a crate::live::clock::SessionClock,
     rescue_dir: std::path::PathBuf,
 }
 

@@ -8,7 +8,7 @@ use crate::store::{StoreError, Writer};
 use std::path::Path;
 
 pub const EXAMPLE: &str = "2026-03-14-cag-findings";
-const TEMPLATE: &str = include_str!("../sessions/templates/cag-roundtable.ron");
+const TEMPLATE: &str = include_str!("../../sessions/templates/cag-roundtable.ron");
 
 struct Script {
     w: Writer,
