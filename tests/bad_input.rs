@@ -163,6 +163,7 @@ proptest! {
         let path = tmp.path().join("keymap.ron");
         std::fs::write(&path, &bytes).unwrap();
         if let Err(e) = roundtable::app::keymap::Keymap::load(Some(&path)) {
+            let e = e.to_string();
             prop_assert!(names_file_and_line(&e, "keymap.ron"), "{}", e);
         }
     }

@@ -9,6 +9,24 @@ use std::path::Path;
 /// Before the layers had their name: `screen:` in `keymap.ron`.
 pub type Context = Layer;
 
+/// Why a `keymap.ron` cannot be used; each names the file (and the line).
+#[derive(Debug, thiserror::Error)]
+pub enum KeymapError {
+    #[error("{0}")]
+    Read(#[from] crate::store::StoreError),
+    #[error("{} line {line}: not valid UTF-8", file.display())]
+    NotUtf8 {
+        file: std::path::PathBuf,
+        line: usize,
+    },
+    /// A binding that does not parse: the line and why.
+    #[error("{} {reason}", file.display())]
+    Bad {
+        file: std::path::PathBuf,
+        reason: String,
+    },
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Binding {
     pub layer: Layer,
@@ -201,22 +219,21 @@ impl Keymap {
     }
 
     /// The default keymap with the user's `keymap.ron`, if there is one.
-    pub fn load(path: Option<&Path>) -> Result<Self, String> {
+    pub fn load(path: Option<&Path>) -> Result<Self, KeymapError> {
         let mut map = Keymap::default();
         let Some(path) = path else { return Ok(map) };
         if !path.exists() {
             return Ok(map);
         }
-        let bytes = crate::store::fsutil::read_capped(path, crate::store::limits::MAX_SMALL_FILE)
-            .map_err(|e| e.to_string())?;
-        let text = crate::store::limits::utf8_or_line(&bytes)
-            .map_err(|line| format!("{} line {line}: not valid UTF-8", path.display()))?;
-        map.apply_overrides(text).map_err(|e| {
-            format!(
-                "{} {}",
-                path.display(),
-                crate::store::limits::shorten_quotes(&e)
-            )
+        let bytes = crate::store::fsutil::read_capped(path, crate::store::limits::MAX_SMALL_FILE)?;
+        let text =
+            crate::store::limits::utf8_or_line(&bytes).map_err(|line| KeymapError::NotUtf8 {
+                file: path.to_owned(),
+                line,
+            })?;
+        map.apply_overrides(text).map_err(|e| KeymapError::Bad {
+            file: path.to_owned(),
+            reason: crate::store::limits::shorten_quotes(&e),
         })?;
         Ok(map)
     }

@@ -31,7 +31,7 @@ pub enum Failure {
     Screen(io::Error),
     /// A keymap file that cannot be used; the message names the file and line.
     #[error("{0}")]
-    Keymap(String),
+    Keymap(#[from] crate::app::keymap::KeymapError),
     #[error(
         "`{0}` is full-screen and needs a terminal; its input or output is redirected. \
          `list`, `show`, `verify` and `export` work without one."

@@ -125,7 +125,7 @@ pub(super) fn load_keymap(path: Option<&Path>) -> Result<crate::app::keymap::Key
         .map(Path::to_owned)
         .or_else(crate::app::keymap::default_path);
     // The message already names the file and line.
-    crate::app::keymap::Keymap::load(path.as_deref()).map_err(Failure::Keymap)
+    Ok(crate::app::keymap::Keymap::load(path.as_deref())?)
 }
 
 /// The full-screen commands need a terminal on both ends.
