@@ -53,7 +53,7 @@ pub const DOTS_EACH: u8 = 3;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VoteDraft {
     pub method: MethodChoice,
-    /// Index into `targets()`.
+    /// Which of the possible targets: see [`target`].
     pub target: usize,
     pub counted: bool,
     pub hidden: bool,
@@ -107,9 +107,10 @@ impl VoteDraft {
 
 /// What a new round can be about: the selected (or latest) statement, each
 /// interpretation, or a free question.
-pub fn targets(app: &App, session: &Session) -> Vec<VoteTarget> {
-    let statement = app
-        .capture
+/// The statement a new round would be about: the one selected on the
+/// capture screen, or else the latest not retracted.
+fn target_statement(app: &App, session: &Session) -> Option<crate::domain::StatementId> {
+    app.capture
         .selected
         .clone()
         .filter(|s| session.statements.get(s).is_some_and(|s| !s.is_retracted()))
@@ -120,24 +121,32 @@ pub fn targets(app: &App, session: &Session) -> Vec<VoteTarget> {
                 .rev()
                 .find(|s| !s.is_retracted())
                 .map(|s| s.id.clone())
-        });
-    statement
-        .map(VoteTarget::Statement)
-        .into_iter()
-        .chain(
-            session
-                .interpretations
-                .keys()
-                .cloned()
-                .map(VoteTarget::Interpretation),
-        )
-        .chain([VoteTarget::Question])
-        .collect()
+        })
 }
 
+/// How many things a new round can be about (see [`target`]).
+pub fn target_count(app: &App, session: &Session) -> usize {
+    usize::from(target_statement(app, session).is_some()) + session.interpretations.len() + 1
+}
+
+/// What a new round would be about: the selected (or latest) statement,
+/// then each interpretation, then a free question, chosen by the draft's
+/// cycling index; found without listing them all.
 pub fn target(app: &App, session: &Session) -> VoteTarget {
-    let list = targets(app, session);
-    list[app.vote.target % list.len()].clone()
+    let statement = target_statement(app, session);
+    let n = target_count(app, session);
+    let mut i = app.vote.target % n;
+    if let Some(s) = statement {
+        if i == 0 {
+            return VoteTarget::Statement(s);
+        }
+        i -= 1;
+    }
+    session
+        .interpretations
+        .get_index(i)
+        .map(|(id, _)| VoteTarget::Interpretation(id.clone()))
+        .unwrap_or(VoteTarget::Question)
 }
 
 /// The most recently opened round that is still open.
@@ -176,7 +185,7 @@ fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &
     match action {
         Action::CycleMethod => d.method = d.method.next(),
         Action::CycleTarget => {
-            let n = targets(app, session).len();
+            let n = target_count(app, session);
             app.vote.target = (app.vote.target + 1) % n;
         }
         Action::ToggleCounted => d.counted = !d.counted,
