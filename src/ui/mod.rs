@@ -203,42 +203,7 @@ pub fn centred(area: Rect, w: u16, h: u16) -> Rect {
 
 fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme: &Theme) {
     match overlay {
-        Overlay::Help => {
-            let mut lines: Vec<Line> = crate::app::hints::help_lines(&app.keymap, app.context())
-                .into_iter()
-                .map(|(key, what)| {
-                    Line::from(vec![
-                        Span::styled(format!("{key:>10}  "), theme.accent),
-                        Span::styled(what, theme.base),
-                    ])
-                })
-                .collect();
-            let h = (lines.len() as u16 + 2).min(area.height);
-            let cols = if h < lines.len() as u16 + 2 { 2 } else { 1 };
-            let w = if cols == 2 { area.width } else { 64 };
-            let r = centred(area, w, h);
-            f.render_widget(Clear, r);
-            let block = Block::bordered()
-                .title(format!(
-                    " Keys on the {} screen — any key closes ",
-                    app.screen.title()
-                ))
-                .style(theme.base)
-                .border_style(theme.accent);
-            let inner = block.inner(r);
-            f.render_widget(block, r);
-            if cols == 2 {
-                let half = lines.len().div_ceil(2);
-                let right = lines.split_off(half);
-                let [a, b] =
-                    Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-                        .areas(inner);
-                f.render_widget(para(lines), a);
-                f.render_widget(para(right), b);
-            } else {
-                f.render_widget(para(lines), inner);
-            }
-        }
+        Overlay::Help => help_overlay(f, area, app, theme),
         Overlay::Quit { unsaved } => {
             let keys = |a| app.keymap.shown_all(actions::Layer::Quitting, a);
             let choice = |key: String, what: &'static str| {
@@ -329,6 +294,57 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
             f.render_widget(block, r);
             f.render_widget(&**input, inner);
         }
+    }
+}
+
+/// Every key on the screen beneath, in one column, or two (with a narrower
+/// key column) when one does not fit.
+fn help_overlay(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let keys = crate::app::hints::help_lines(&app.keymap, app.context());
+    let cols = if keys.len() as u16 + 2 > area.height {
+        2
+    } else {
+        1
+    };
+    let key_w = if cols == 2 {
+        keys.iter()
+            .map(|(k, _)| k.chars().count())
+            .max()
+            .unwrap_or(1)
+    } else {
+        10
+    };
+    let mut lines: Vec<Line> = keys
+        .into_iter()
+        .map(|(key, what)| {
+            Line::from(vec![
+                Span::styled(format!("{key:>key_w$}  "), theme.accent),
+                Span::styled(what, theme.base),
+            ])
+        })
+        .collect();
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let w = if cols == 2 { area.width } else { 64 };
+    let r = centred(area, w, h);
+    f.render_widget(Clear, r);
+    let block = Block::bordered()
+        .title(format!(
+            " Keys on the {} screen — any key closes ",
+            app.screen.title()
+        ))
+        .style(theme.base)
+        .border_style(theme.accent);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    if cols == 2 {
+        let half = lines.len().div_ceil(2);
+        let right = lines.split_off(half);
+        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(inner);
+        f.render_widget(para(lines), a);
+        f.render_widget(para(right), b);
+    } else {
+        f.render_widget(para(lines), inner);
     }
 }
 
