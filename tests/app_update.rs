@@ -823,7 +823,7 @@ fn quitting_with_unsaved_text_asks_and_offers_a_rescue_file() {
     // ctrl-Q does not quit: it says what would be lost.
     d.send(ctrl('q'));
     assert!(!d.effects.contains(&Effect::Quit));
-    let Some(Overlay::Quit { unsaved }) = d.model.app.overlays.last() else {
+    let Some(Overlay::Quit { unsaved, .. }) = d.model.app.overlays.last() else {
         panic!("quitting asks first")
     };
     assert_eq!(unsaved.describe(), "1 NOT SAVED and text being typed");
@@ -865,8 +865,23 @@ fn quitting_with_unsaved_text_asks_and_offers_a_rescue_file() {
 }
 
 #[test]
-fn quitting_with_nothing_unsaved_quits_at_once() {
+fn quitting_always_asks_even_with_nothing_unsaved() {
     let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::Char('q')));
+    assert!(
+        !d.effects.contains(&Effect::Quit),
+        "a single q does not end the session"
+    );
+    let Some(Overlay::Quit { unsaved, peers }) = d.model.app.overlays.last() else {
+        panic!("quitting asks")
+    };
+    assert!(unsaved.is_nothing() && peers.is_empty());
+    d.send(key(KeyCode::Esc));
+    assert!(!d.effects.contains(&Effect::Quit));
     d.send(ctrl('q'));
-    assert!(d.effects.contains(&Effect::Quit));
+    d.send(key(KeyCode::Enter));
+    assert!(
+        d.effects.contains(&Effect::Quit),
+        "Enter quits when nothing would be lost"
+    );
 }

@@ -324,7 +324,10 @@ fn a_workshop_from_template_to_verified_journal() {
     t.wait_for("“Early findings”?");
     t.keys(&["y"]);
     t.wait_for("Stage 2 of 8");
+    // Quitting always asks, even with everything saved.
     t.keys(&["q"]);
+    t.wait_for("Everything is saved in the journal.");
+    t.keys(&["y"]);
     t.wait_until_exit();
 
     verify(&dir);
@@ -588,6 +591,8 @@ fn synthesis_from_concepts_to_an_agreed_interpretation() {
     t.keys(&["Enter"]);
     t.wait_for("i1 [agreed]");
     t.keys(&["q"]);
+    t.wait_for("Quit?");
+    t.keys(&["y"]);
     t.wait_until_exit();
     verify(&dir);
     let names = event_names(&dir);
@@ -661,6 +666,10 @@ fn a_statement_typed_in_a_joined_pane_appears_on_the_hosts_projector() {
     assert!(projector.contains("P1"), "{projector}");
     // The facilitator quits; the joined pane says so and keeps running.
     t.tmux(&["send-keys", "-t", "t.0", "q"]);
+    // The host's quit dialog says who would be disconnected.
+    let asked = t.wait_in("t.0", "Connected, and would be disconnected:");
+    assert!(asked.contains("would be disconnected: Sam"), "{asked}");
+    t.tmux(&["send-keys", "-t", "t.0", "y"]);
     t.wait_in("t.1", "disconnected");
     t.tmux(&["send-keys", "-t", "t.1", "C-q"]);
     verify(&dir);
@@ -807,6 +816,8 @@ fn a_forged_snapshot_is_replaced_by_the_journal_on_screen() {
     assert!(s.contains("We were never asked"), "{s}");
     assert!(!s.contains("We were always asked"), "{s}");
     t.keys(&["C-q"]);
+    t.wait_for("Quit?");
+    t.keys(&["Enter"]);
     t.wait_until_exit();
     verify(&dir);
 }

@@ -101,13 +101,15 @@ fn overlay_key(
     match top {
         // Any key closes help.
         Overlay::Help => {}
-        Overlay::Quit { unsaved } => match action {
+        Overlay::Quit { unsaved, peers } => match action {
+            // With nothing to rescue, the rescue key simply quits.
+            Some(Action::Rescue) if unsaved.is_nothing() => app.quit = true,
             Some(Action::Rescue) => fx.push(Effect::Rescue {
                 text: app.rescue_text(now),
             }),
             Some(Action::QuitAnyway) => app.quit = true,
             Some(Action::Cancel) => app.say(Tone::Info, "still running; nothing was lost"),
-            _ => app.overlays.push(Overlay::Quit { unsaved }),
+            _ => app.overlays.push(Overlay::Quit { unsaved, peers }),
         },
         Overlay::Confirm { question, events } => match action {
             Some(Action::Confirm) => {

@@ -19,9 +19,12 @@ pub enum PromptKind {
 /// Layers over the screen; the top one gets keys first.
 pub enum Overlay {
     Help,
-    /// Quitting would lose something: say what, and offer a rescue file.
+    /// Quitting always asks: it says what is not yet in the journal (and
+    /// offers a rescue file for it) and who would be disconnected.
     Quit {
         unsaved: Unsaved,
+        /// Who is joined to this session and would lose the host.
+        peers: Vec<String>,
     },
     Confirm {
         question: String,

@@ -250,13 +250,12 @@ impl App {
     }
 
     /// Quits now, or asks first when that would lose anything.
+    /// Quitting always asks first: a stray key must not end the session
+    /// for the room and every joined terminal.
     pub(crate) fn ask_to_quit(&mut self) {
         let unsaved = self.unsaved();
-        if unsaved.is_nothing() {
-            self.quit = true;
-        } else {
-            self.overlays.push(Overlay::Quit { unsaved });
-        }
+        let peers = self.peers.clone();
+        self.overlays.push(Overlay::Quit { unsaved, peers });
     }
 }
 

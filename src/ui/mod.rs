@@ -204,7 +204,7 @@ pub fn centred(area: Rect, w: u16, h: u16) -> Rect {
 fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme: &Theme) {
     match overlay {
         Overlay::Help => help_overlay(f, area, app, theme),
-        Overlay::Quit { unsaved } => {
+        Overlay::Quit { unsaved, peers } => {
             let keys = |a| app.keymap.shown_all(actions::Layer::Quitting, a);
             let choice = |key: String, what: &'static str| {
                 Line::from(vec![
@@ -212,20 +212,51 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
                     Span::raw(format!(" {what}")),
                 ])
             };
-            let text = vec![
-                Line::from(Span::styled(
+            let mut text = Vec::new();
+            if unsaved.is_nothing() {
+                text.push(Line::from("Everything is saved in the journal."));
+            } else {
+                text.push(Line::from(Span::styled(
                     format!("Not in the journal: {}.", unsaved.describe()),
                     theme.over,
-                )),
-                Line::from(""),
-                choice(
+                )));
+            }
+            if !peers.is_empty() {
+                text.push(Line::from(format!(
+                    "Connected, and would be disconnected: {}.",
+                    peers.join(", ")
+                )));
+            } else if app.link.is_some() {
+                text.push(Line::from("The session goes on at the host."));
+            }
+            text.push(Line::from(""));
+            if unsaved.is_nothing() {
+                let quit = format!(
+                    "{} / {}",
+                    keys(actions::Action::QuitAnyway),
+                    keys(actions::Action::Rescue)
+                );
+                text.push(choice(quit, "quit"));
+            } else {
+                text.push(choice(
                     keys(actions::Action::Rescue),
                     "write it to a rescue file, then quit",
-                ),
-                choice(keys(actions::Action::QuitAnyway), "quit and lose it"),
-                choice(keys(actions::Action::Cancel), "stay"),
-            ];
-            dialog(f, centred(area, 64, 9), " Quit? ", theme.over, text, theme);
+                ));
+                text.push(choice(
+                    keys(actions::Action::QuitAnyway),
+                    "quit and lose it",
+                ));
+            }
+            text.push(choice(keys(actions::Action::Cancel), "stay"));
+            let h = text.len() as u16 + 2;
+            dialog(
+                f,
+                centred(area, 64, h + 1),
+                " Quit? ",
+                theme.over,
+                text,
+                theme,
+            );
         }
         Overlay::Confirm { question, .. } => {
             let text = vec![
