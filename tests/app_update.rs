@@ -885,3 +885,31 @@ fn quitting_always_asks_even_with_nothing_unsaved() {
         "Enter quits when nothing would be lost"
     );
 }
+
+#[test]
+fn only_a_leading_at_name_picks_the_speaker_and_an_unknown_one_is_refused() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(3)));
+    // Mid-sentence, a mention is part of what was said.
+    d.type_text("I agree with @P2 about the leaflet");
+    d.send(key(KeyCode::Enter));
+    let Event::StatementAdded { speaker, text, .. } = &d.take()[0] else {
+        panic!()
+    };
+    assert_eq!(
+        speaker,
+        &Speaker::Participant("P1".into()),
+        "the highlighted speaker"
+    );
+    assert_eq!(text, "I agree with @P2 about the leaflet");
+    // An unknown name at the start is refused, and the text stays to fix.
+    d.type_text("@P7 Nobody asked me");
+    d.send(key(KeyCode::Enter));
+    assert!(d.take().is_empty(), "nothing saved under the wrong name");
+    let said = d.model.app.message.clone().unwrap().text;
+    assert!(said.contains("nobody here is @P7"), "{said}");
+    assert_eq!(
+        d.model.app.capture.input.lines().join(""),
+        "@P7 Nobody asked me"
+    );
+}

@@ -43,50 +43,57 @@ impl Default for CaptureState {
 pub struct Parsed {
     pub text: String,
     pub tags: Vec<String>,
-    /// `@P2` in the text names the speaker; `@group` the whole group.
+    /// A leading `@P2` names the speaker; `@group` the whole group.
     pub speaker: Option<Speaker>,
+    /// A leading `@name` that is nobody in the session.
+    pub unknown: Option<String>,
 }
 
-/// Pulls `#tags` and an `@speaker` out of the text; keeps line breaks.
+/// Pulls `#tags` out of the text, and a speaker from an `@name` that starts
+/// it; an `@name` later in the text is part of what was said and stays.
+/// Keeps line breaks.
 pub fn parse(raw: &str, session: &Session) -> Parsed {
     let mut tags: Vec<String> = Vec::new();
     let mut speaker = None;
-    let lines: Vec<String> = raw
+    let mut unknown = None;
+    let mut body = raw.trim_start();
+    if let Some(rest) = body.strip_prefix('@') {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let who = rest[..end].trim_end_matches([',', ':', '.', ';']);
+        if who.eq_ignore_ascii_case("group") {
+            speaker = Some(Speaker::Group);
+        } else if let Some(p) = session
+            .participants
+            .keys()
+            .find(|p| p.as_str().eq_ignore_ascii_case(who))
+        {
+            speaker = Some(Speaker::Participant(p.clone()));
+        } else {
+            unknown = Some(who.to_owned());
+        }
+        if unknown.is_none() {
+            body = &rest[end..];
+        }
+    }
+    let lines: Vec<String> = body
         .lines()
         .map(|line| {
             line.split_whitespace()
                 .filter(|word| {
-                    if let Some(tag) = word.strip_prefix('#') {
-                        let tag: String = tag
-                            .trim_end_matches(|c: char| !c.is_alphanumeric())
-                            .to_lowercase();
-                        if !tag.is_empty()
-                            && tag
-                                .chars()
-                                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-                        {
-                            if !tags.contains(&tag) {
-                                tags.push(tag);
-                            }
-                            return false;
-                        }
+                    let Some(tag) = word.strip_prefix('#') else {
+                        return true;
+                    };
+                    let tag: String = tag
+                        .trim_end_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase();
+                    let is_tag = !tag.is_empty()
+                        && tag
+                            .chars()
+                            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+                    if is_tag && !tags.contains(&tag) {
+                        tags.push(tag);
                     }
-                    if let Some(who) = word.strip_prefix('@') {
-                        let who = who.trim_end_matches([',', ':', '.', ';']);
-                        if who.eq_ignore_ascii_case("group") {
-                            speaker = Some(Speaker::Group);
-                            return false;
-                        }
-                        if let Some(p) = session
-                            .participants
-                            .keys()
-                            .find(|p| p.as_str().eq_ignore_ascii_case(who))
-                        {
-                            speaker = Some(Speaker::Participant(p.clone()));
-                            return false;
-                        }
-                    }
-                    true
+                    !is_tag
                 })
                 .collect::<Vec<_>>()
                 .join(" ")
@@ -96,6 +103,7 @@ pub fn parse(raw: &str, session: &Session) -> Parsed {
         text: lines.join("\n").trim().to_owned(),
         tags,
         speaker,
+        unknown,
     }
 }
 
@@ -267,6 +275,16 @@ fn clear_input(app: &mut App) {
 fn commit(app: &mut App, session: &Session, now: Timestamp, fx: &mut Vec<Effect>) {
     let raw = app.capture.input.lines().join("\n");
     let parsed = parse(&raw, session);
+    if let Some(who) = &parsed.unknown {
+        // The text stays in the box: nothing is saved under the wrong name.
+        app.say(
+            Tone::Problem,
+            format!(
+                "not saved: nobody here is @{who}; use a participant's pseudonym (@P2) or @group"
+            ),
+        );
+        return;
+    }
     if parsed.text.is_empty() {
         app.say(Tone::Info, "nothing to save: type the statement first");
         return;
