@@ -307,3 +307,20 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+#[test]
+fn quotes_are_quoted_and_paraphrases_are_not() {
+    let (_tmp, dir) = example_copy();
+    for format in [Format::Md, Format::Html] {
+        let text = std::fs::read_to_string(&run(&dir, format, false)[0]).unwrap();
+        assert!(
+            text.contains("“Nobody told me I was going home until the transport was at the door.”"),
+            "{format:?}: a quote in quotation marks"
+        );
+        assert!(
+            text.contains("Ward staff say bed pressure")
+                && !text.contains("“Ward staff say bed pressure"),
+            "{format:?}: a paraphrase is the note-taker's words, not quoted"
+        );
+    }
+}

@@ -45,7 +45,7 @@ fn statement(o: &mut String, s: &StatementRow) {
     let text = if s.text.is_empty() {
         "<span class=withdrawn>(words withdrawn)</span>".to_owned()
     } else {
-        format!("“{}”", esc(&s.text))
+        esc(&s.words())
     };
     let note = if s.note.is_empty() {
         String::new()

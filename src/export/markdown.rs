@@ -21,7 +21,7 @@ fn statement(o: &mut String, s: &StatementRow) {
     let text = if s.text.is_empty() {
         "_(words withdrawn)_".to_owned()
     } else {
-        format!("“{}”", esc(&s.text))
+        esc(&s.words())
     };
     let _ = writeln!(
         o,

@@ -30,6 +30,18 @@ pub struct StatementRow {
     pub note: String,
 }
 
+impl StatementRow {
+    /// The words as a reader should meet them: a verbatim quote in
+    /// quotation marks, a paraphrase, question or action plain.
+    pub fn words(&self) -> String {
+        if self.kind == crate::domain::StatementKind::Quote.label() {
+            format!("“{}”", self.text)
+        } else {
+            self.text.clone()
+        }
+    }
+}
+
 pub struct VoteRow {
     pub id: String,
     pub question: String,
@@ -347,7 +359,7 @@ fn interpretations(s: &Session, privacy: Privacy) -> Vec<InterpretationRow> {
                         let text = if row.text.is_empty() {
                             "(words withdrawn)".to_owned()
                         } else {
-                            format!("“{}”", row.text)
+                            row.words()
                         };
                         format!(
                             "{} {} ({}, {}): {text} [{via}]{flag}",

@@ -224,10 +224,12 @@ fn statements(f: &mut Frame, area: Rect, session: &Session, theme: &Theme) {
             break;
         }
         rows += text_rows + 2;
+        // A line break in what was typed reads as a space on the wall.
+        let words = v.text.replace('\n', " ");
         let quote = if v.kind == crate::domain::StatementKind::Quote {
-            format!("“{}”", v.text)
+            format!("“{words}”")
         } else {
-            v.text.clone()
+            words
         };
         lines.push(Line::from(Span::styled(
             quote,
@@ -273,8 +275,13 @@ fn interpretation(
     ];
     for e in p.evidence.iter().filter(|e| !e.retracted()) {
         let v = e.statement.current();
+        let words = v.text.replace('\n', " ");
         lines.push(Line::from(Span::styled(
-            format!("“{}”", v.text),
+            if v.kind == crate::domain::StatementKind::Quote {
+                format!("“{words}”")
+            } else {
+                words
+            },
             theme.base.add_modifier(Modifier::BOLD),
         )));
         lines.push(Line::from(Span::styled(
