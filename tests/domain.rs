@@ -1532,3 +1532,35 @@ fn a_workspace_refers_to_source_statements_by_session_and_id() {
     );
     assert_eq!(g.accounts[1].label(&s), "B: Session 2026-04-02-cag");
 }
+
+#[test]
+fn a_retracted_statement_is_marked_in_the_grid_and_not_counted() {
+    use roundtable::domain::analysis::{Accounts, grid};
+    let mut s = base();
+    ok(&mut s, say("st9", "P1", "Nobody rang me"));
+    ok(
+        &mut s,
+        Event::StatementsLinked {
+            concept: "c1".into(),
+            statements: vec!["st1".into(), "st9".into()],
+        },
+    );
+    ok(
+        &mut s,
+        Event::StatementRetracted {
+            statement: "st9".into(),
+            reason: "misheard".into(),
+            by: "n".into(),
+            at: t(5),
+        },
+    );
+    let g = grid(&s, Accounts::RoleGroups);
+    let row = &g.rows[0];
+    let col = row.cells.iter().position(|c| !c.is_empty()).unwrap();
+    assert_eq!(
+        row.counted(col),
+        1,
+        "the retracted statement is not counted"
+    );
+    assert_eq!(row.ids(col, "✗"), vec!["st1".to_owned(), "st9✗".to_owned()]);
+}

@@ -59,6 +59,33 @@ pub struct GridRow {
     pub concept: ConceptId,
     /// One cell per account, in column order.
     pub cells: Vec<Vec<StatementId>>,
+    /// The statements in the cells that were retracted: shown marked, so
+    /// nothing silently disappears, and never counted.
+    pub retracted: Vec<StatementId>,
+}
+
+impl GridRow {
+    /// How many statements in cell `i` count (retracted ones do not).
+    pub fn counted(&self, i: usize) -> usize {
+        self.cells.get(i).map_or(0, |c| {
+            c.iter().filter(|s| !self.retracted.contains(s)).count()
+        })
+    }
+
+    /// Cell `i`'s statement ids, each retracted one followed by `mark`.
+    pub fn ids(&self, i: usize, mark: &str) -> Vec<String> {
+        self.cells.get(i).map_or_else(Vec::new, |c| {
+            c.iter()
+                .map(|s| {
+                    if self.retracted.contains(s) {
+                        format!("{s}{mark}")
+                    } else {
+                        s.to_string()
+                    }
+                })
+                .collect()
+        })
+    }
 }
 
 /// Finds a statement that lives in a source session (for `KEY.id`), with
@@ -153,9 +180,16 @@ pub fn grid_with<'a>(session: &'a Session, resolve: Resolver<'a>, accounts: Acco
                     cells[i].push(id.clone());
                 }
             }
+            let retracted = c
+                .statements
+                .iter()
+                .filter(|id| find(session, resolve, id).is_some_and(|(s, _)| s.is_retracted()))
+                .cloned()
+                .collect();
             GridRow {
                 concept: c.id.clone(),
                 cells,
+                retracted,
             }
         })
         .collect();
@@ -173,6 +207,7 @@ pub fn grid_with<'a>(session: &'a Session, resolve: Resolver<'a>, accounts: Acco
         .into_iter()
         .map(|r| GridRow {
             concept: r.concept,
+            retracted: r.retracted,
             cells: r
                 .cells
                 .into_iter()

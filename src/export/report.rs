@@ -264,14 +264,8 @@ fn grid_table(s: &Session) -> GridTable {
                     .unwrap_or_default();
                 (
                     name,
-                    r.cells
-                        .iter()
-                        .map(|c| {
-                            c.iter()
-                                .map(|i| i.to_string())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        })
+                    (0..r.cells.len())
+                        .map(|i| r.ids(i, " (retracted)").join(", "))
                         .collect(),
                 )
             })

@@ -265,13 +265,11 @@ fn grid_view(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Th
             .take(name_w)
             .collect();
         let mut line = format!("{name:<name_w$} ");
-        for c in &row.cells {
+        for (i, c) in row.cells.iter().enumerate() {
+            // A retracted statement is marked ✗ and not counted.
             let text = match c.len() {
                 0 => "·".to_owned(),
-                n => format!(
-                    "{n}: {}",
-                    c.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
-                ),
+                _ => format!("{}: {}", row.counted(i), row.ids(i, "✗").join(",")),
             };
             line.push_str(&cell(text));
         }

@@ -42,9 +42,25 @@ pub(super) fn action(app: &mut App, session: &Session, action: Action, fx: &mut 
             let mut statements = chosen_statements(app, session);
             if action == Action::Unlink {
                 statements.retain(|s| session.concepts[&concept].statements.contains(s));
+            } else {
+                // A retracted statement's words are withdrawn: nothing rests on them.
+                let before = statements.len();
+                statements.retain(|s| {
+                    session
+                        .statements
+                        .get(s)
+                        .or_else(|| app.resolve(s).map(|(st, _)| st))
+                        .is_none_or(|st| !st.is_retracted())
+                });
+                if statements.is_empty() && before > 0 {
+                    return app.say(
+                        Tone::Problem,
+                        "not linked: a retracted statement's words are withdrawn",
+                    );
+                }
             }
             if statements.is_empty() {
-                return app.say(Tone::Info, "mark statements with space first");
+                return app.say(Tone::Info, app.keys("mark statements with {Mark} first"));
             }
             let event = if action == Action::Link {
                 Event::StatementsLinked {

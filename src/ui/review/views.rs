@@ -260,11 +260,9 @@ pub(super) fn synthesis<'a>(s: &Session, width: u16, theme: &Theme) -> Vec<Line<
                 .chars()
                 .take(name_w - 1)
                 .collect();
-            let cells: Vec<String> = row
-                .cells
-                .iter()
-                .map(|c| {
-                    let ids: Vec<&str> = c.iter().map(|i| i.as_str()).collect();
+            let cells: Vec<String> = (0..row.cells.len())
+                .map(|i| {
+                    let ids = row.ids(i, "✗");
                     let t = if ids.is_empty() {
                         "·".to_owned()
                     } else {
