@@ -180,7 +180,7 @@ impl Tmux {
     }
 
     fn new_session(&self) -> PathBuf {
-        self.new_session_with("[(id: \"P1\", role: ServiceUser), (id: \"P2\", role: UnpaidCarer), (id: \"P3\", role: Staff)]")
+        self.new_session_with("[(id: \"P1\", role: ServiceUser, consent: true), (id: \"P2\", role: UnpaidCarer, consent: true), (id: \"P3\", role: Staff, consent: true)]")
     }
 
     /// A session from the CAG template with these participants (a RON list).
@@ -515,7 +515,7 @@ fn review_scrubs_back_before_the_first_vote_and_forward_to_the_end() {
 fn synthesis_from_concepts_to_an_agreed_interpretation() {
     let t = Tmux::new("synth");
     let dir = t.new_session_with(
-        "[(id: \"P1\", role: ServiceUser), (id: \"P2\", role: UnpaidCarer), (id: \"P3\", role: Staff), (id: \"P4\", role: UnpaidCarer)]",
+        "[(id: \"P1\", role: ServiceUser, consent: true), (id: \"P2\", role: UnpaidCarer, consent: true), (id: \"P3\", role: Staff, consent: true), (id: \"P4\", role: UnpaidCarer, consent: true)]",
     );
     t.start(&format!("run {}", dir.display()));
     t.wait_for("Waiting to start");

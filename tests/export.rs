@@ -324,3 +324,90 @@ fn quotes_are_quoted_and_paraphrases_are_not() {
         );
     }
 }
+
+/// A participant who has not consented: their words are captured, but no
+/// projector shows them and every export withholds them, keeping a count.
+#[test]
+fn words_without_consent_are_never_projected_and_withheld_from_every_export() {
+    use roundtable::domain::{Participant, Role, Speaker, StatementKind};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let mut w = small_session(&dir, 1);
+    w.record(
+        "facilitator",
+        t(2),
+        &Event::ParticipantAdded {
+            participant: Participant {
+                id: "P2".into(),
+                role: Role::UnpaidCarer,
+                sector: None,
+                level: None,
+                real_name: None,
+                consent: false,
+            },
+        },
+    )
+    .unwrap();
+    const SECRET: &str = "My husband's diagnosis is not something I want written down";
+    w.record(
+        "note-taker",
+        t(3),
+        &Event::StatementAdded {
+            id: "st9".into(),
+            kind: StatementKind::Quote,
+            speaker: Speaker::Participant("P2".into()),
+            stage: Some("S1".into()),
+            text: SECRET.into(),
+            tags: vec![],
+            captured_by: "note-taker".into(),
+            at: t(3),
+        },
+    )
+    .unwrap();
+    let session = w.session().clone();
+    drop(w);
+    // The projector.
+    let mut app = roundtable::app::App::new(roundtable::app::keymap::Keymap::default(), "f");
+    app.screen = roundtable::app::Screen::Projector;
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).unwrap();
+    term.draw(|f| {
+        roundtable::ui::render(f, &app, &session, t(4), &roundtable::ui::Theme::default())
+    })
+    .unwrap();
+    let wall = screen_text(&term);
+    assert!(!wall.contains("diagnosis"), "{wall}");
+    // The capture screen marks them.
+    app.screen = roundtable::app::Screen::Capture;
+    term.draw(|f| {
+        roundtable::ui::render(f, &app, &session, t(4), &roundtable::ui::Theme::default())
+    })
+    .unwrap();
+    let capture = screen_text(&term);
+    assert!(capture.contains("P2 carer ⊘"), "{capture}");
+    assert!(
+        capture.contains("[no consent: not shown or exported]"),
+        "{capture}"
+    );
+    // Every export, with names or without.
+    for names in [false, true] {
+        for format in [Format::Md, Format::Html, Format::Csv, Format::Qdpx] {
+            for path in run(&dir, format, names) {
+                let text = if format == Format::Qdpx {
+                    let (qde, transcript) = read_qdpx(&path);
+                    format!("{qde}{transcript}")
+                } else {
+                    std::fs::read_to_string(&path).unwrap()
+                };
+                assert!(!text.contains("diagnosis"), "{format:?} {}", path.display());
+                if path.extension().is_some_and(|e| e != "csv") || path.ends_with("statements.csv")
+                {
+                    assert!(
+                        text.contains("withheld: no consent") || text.contains("no consent"),
+                        "{format:?} {} says it withheld something",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+}

@@ -48,6 +48,21 @@ pub(super) fn run(
                 t.planned_minutes(),
                 w.session().participants.len()
             )?;
+            let without: Vec<String> = w
+                .session()
+                .participants
+                .values()
+                .filter(|p| !p.consent)
+                .map(|p| p.id.to_string())
+                .collect();
+            if !without.is_empty() {
+                writeln!(
+                    out,
+                    "No consent recorded for {}: their words will be captured but never shown on a projector or exported. \
+                     Add `consent: true` in the participants file for anyone who agreed.",
+                    without.join(", ")
+                )?;
+            }
             Ok(0)
         }
         Command::List => {

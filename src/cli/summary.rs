@@ -38,7 +38,7 @@ pub fn list_sessions(sessions: &Path) -> Result<Vec<String>, StoreError> {
 }
 
 /// One statement: id, speaker, kind, text on one line, flags and tags.
-fn statement_line(o: &mut String, stmt: &crate::domain::Statement) {
+fn statement_line(o: &mut String, session: &Session, stmt: &crate::domain::Statement) {
     let v = stmt.current();
     let mut flags = String::new();
     if stmt.is_amended() {
@@ -46,6 +46,9 @@ fn statement_line(o: &mut String, stmt: &crate::domain::Statement) {
     }
     if stmt.is_retracted() {
         flags.push_str(" [retracted]");
+    }
+    if !session.consents(&v.speaker) {
+        flags.push_str(" [no consent: never projected or exported]");
     }
     let tags: Vec<String> = v.tags.iter().map(|t| format!("#{t}")).collect();
     let _ = writeln!(
@@ -94,7 +97,7 @@ pub fn render(s: &Session) -> String {
             .values()
             .filter(|x| x.stage.as_ref() == Some(&st.id))
         {
-            statement_line(&mut o, stmt);
+            statement_line(&mut o, s, stmt);
         }
     }
     // Captured before the first stage started, or between stages.
@@ -106,7 +109,7 @@ pub fn render(s: &Session) -> String {
     if !outside.is_empty() {
         let _ = writeln!(o, "  Outside any stage");
         for stmt in outside {
-            statement_line(&mut o, stmt);
+            statement_line(&mut o, s, stmt);
         }
     }
     let _ = writeln!(o, "\nVotes");

@@ -177,6 +177,16 @@ impl Session {
         self.rounds.values().rev().find(|r| r.is_open())
     }
 
+    /// Whether the speaker's words may be shown to the room or exported:
+    /// the whole group, or a participant who has consented (as they stand
+    /// now: consent withdrawn later withholds what they said before).
+    pub fn consents(&self, speaker: &Speaker) -> bool {
+        match speaker {
+            Speaker::Group => true,
+            Speaker::Participant(p) => self.participants.get(p).is_none_or(|x| x.consent),
+        }
+    }
+
     /// The stage that is running or paused, if any.
     pub fn current_stage(&self) -> Option<&Stage> {
         self.stages

@@ -40,6 +40,7 @@ pub fn statements(s: &Session, privacy: Privacy) -> String {
         "original_text",
         "retracted",
         "retraction_reason",
+        "withheld",
     ];
     if privacy.names {
         header.insert(4, "speaker_name");
@@ -55,8 +56,10 @@ pub fn statements(s: &Session, privacy: Privacy) -> String {
                 .and_then(|id| s.stages.get(id))
                 .map(|x| x.title.clone())
                 .unwrap_or_default();
-            // A retracted statement's words are withdrawn from every export.
-            let (text, original) = if st.is_retracted() {
+            // A retracted statement's words are withdrawn from every export,
+            // and so are the words of a participant without consent.
+            let consent = s.consents(&v.speaker);
+            let (text, original) = if st.is_retracted() || !consent {
                 (String::new(), String::new())
             } else if st.is_amended() {
                 (v.text.clone(), st.original.text.clone())
@@ -83,6 +86,7 @@ pub fn statements(s: &Session, privacy: Privacy) -> String {
                     .as_ref()
                     .map(|r| r.reason.clone())
                     .unwrap_or_default(),
+                if consent { "" } else { "no consent" }.to_owned(),
             ];
             if privacy.names {
                 let name = match &v.speaker {

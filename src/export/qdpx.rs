@@ -92,6 +92,14 @@ pub fn transcript(s: &Session, privacy: Privacy) -> Transcript {
                 );
                 continue;
             }
+            if !s.consents(&v.speaker) {
+                push(
+                    &mut text,
+                    &mut chars,
+                    &format!("\n[{}] {who}, {role}: withheld: no consent\n", st.id),
+                );
+                continue;
+            }
             push(
                 &mut text,
                 &mut chars,

@@ -99,6 +99,7 @@ fn statement_row(
         .unwrap_or_else(|| "whole group".into());
     let (text, note) = match (&s.retracted, s.is_amended()) {
         (Some(r), _) => (String::new(), format!("retracted: {}", r.reason)),
+        _ if !session.consents(&v.speaker) => (String::new(), "withheld: no consent".into()),
         (None, true) => (
             v.text.clone(),
             format!("amended; first captured as “{}”", s.original.text),

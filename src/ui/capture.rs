@@ -51,7 +51,12 @@ pub fn render(
     let mut spans = vec![Span::styled("Speaker ", theme.accent)];
     for (id, p) in &session.participants {
         let me = current == Speaker::Participant(id.clone());
-        let label = format!(" {id} {} ", short_role(p.role));
+        // ⊘: no consent, so never shown to the room nor exported.
+        let label = if p.consent {
+            format!(" {id} {} ", short_role(p.role))
+        } else {
+            format!(" {id} {} ⊘ ", short_role(p.role))
+        };
         spans.push(Span::styled(
             if me { format!("▶{label}◀") } else { label },
             if me { theme.selected } else { theme.dim },
@@ -182,6 +187,9 @@ fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
         let mut flags = String::new();
         if s.is_amended() {
             flags.push_str(" [amended]");
+        }
+        if !session.consents(&v.speaker) {
+            flags.push_str(" [no consent: not shown or exported]");
         }
         let (mark, mark_style) = if s.is_retracted() {
             ("✓ retracted", theme.dim)

@@ -215,7 +215,8 @@ fn statements(f: &mut Frame, area: Rect, session: &Session, theme: &Theme) {
         .statements
         .values()
         .rev()
-        .filter(|s| !s.is_retracted())
+        // Without consent, a participant's words are never on the wall.
+        .filter(|s| !s.is_retracted() && session.consents(&s.current().speaker))
     {
         let v = s.current();
         let text_rows =
@@ -273,7 +274,11 @@ fn interpretation(
         Line::from(""),
         Line::from(Span::styled("Resting on what was said:", theme.accent)),
     ];
-    for e in p.evidence.iter().filter(|e| !e.retracted()) {
+    for e in p
+        .evidence
+        .iter()
+        .filter(|e| !e.retracted() && session.consents(&e.statement.current().speaker))
+    {
         let v = e.statement.current();
         let words = v.text.replace('\n', " ");
         lines.push(Line::from(Span::styled(
