@@ -608,3 +608,68 @@ fn a_forged_snapshot_cannot_make_the_host_append_what_a_replay_rejects() {
     // The host rewrote the snapshot from the journal.
     assert!(v.snapshot_mismatch.is_none(), "{:?}", v.snapshot_mismatch);
 }
+
+/// What the room sees is a record: a joined viewer's projector follows the
+/// facilitator's choice, and a note-taker may not make it.
+#[test]
+fn what_the_room_sees_reaches_every_projector_and_only_the_host_chooses_it() {
+    use roundtable::live::{Origin, Request};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let (w, _) = roundtable::store::Writer::open(&dir, t(0)).unwrap();
+    let hosting = roundtable::live::host(w, "facilitator".into(), None);
+    let mut replies = hosting.replies;
+    std::thread::spawn(move || while replies.blocking_recv().is_some() {});
+    let listening = hosting.listening.unwrap();
+    let shows = Event::RoomShows {
+        view: RoomView::Latest,
+        at: t(5),
+    };
+    rt().block_on(async {
+        let (_viewer, mut seen) = client::start(JoinOptions {
+            target: Target::Unix(listening.socket.clone()),
+            name: "wall".into(),
+            role: Role::Viewer,
+            outbox: tmp.path().join("viewer.ron"),
+        })
+        .unwrap();
+        until(&mut seen, |r| {
+            matches!(
+                r,
+                Reply::Link {
+                    connected: true,
+                    ..
+                }
+            )
+            .then_some(())
+        })
+        .await;
+        hosting
+            .store
+            .send(Request {
+                token: 1,
+                event: shows.clone(),
+                from: Origin::Local,
+            })
+            .unwrap();
+        until(&mut seen, |r| match r {
+            Reply::Applied { event, .. } if event == shows => Some(()),
+            _ => None,
+        })
+        .await;
+        let (sam, mut sam_rx) = join(
+            Target::Unix(listening.socket.clone()),
+            "Sam",
+            tmp.path().join("sam.ron"),
+        );
+        sam.send((1, shows.clone())).unwrap();
+        let refused = until(&mut sam_rx, |r| match r {
+            Reply::Failed { error, .. } => Some(error),
+            Reply::Acked { .. } => Some("accepted".into()),
+            _ => None,
+        })
+        .await;
+        assert!(refused.contains("ask the facilitator"), "{refused}");
+    });
+    listening.stop();
+}

@@ -297,13 +297,28 @@ fn synthesis_views() {
         both_sizes(&format!("synthesis_provenance_i{n}"), &app, &s, at);
         press(&mut app, &s, at, &[KeyCode::Down]);
     }
-    // Shown on the projector with its supporting quotes.
+    // Shown on the projector with its supporting quotes: what the room sees
+    // is recorded, so the session as saved decides it.
     let mut app = app_on(Screen::Synthesis);
-    press(
-        &mut app,
-        &s,
-        at,
-        &[KeyCode::Char('i'), KeyCode::Char('p'), KeyCode::F(2)],
+    let mut s = s;
+    for c in [KeyCode::Char('i'), KeyCode::Char('p'), KeyCode::F(2)] {
+        let fx = update_on(
+            &mut app,
+            &s,
+            Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)),
+            at,
+        );
+        for e in fx {
+            if let roundtable::app::Effect::Record { event, token } = e {
+                s.apply(&event).unwrap();
+                let seq = s.applied;
+                update_on(&mut app, &s, Msg::Committed { token, seq }, at);
+            }
+        }
+    }
+    assert_eq!(
+        s.room,
+        roundtable::domain::RoomView::Interpretation("i1".into())
     );
     both_sizes("projector_presenting_interpretation", &app, &s, at);
 }

@@ -28,6 +28,7 @@ impl Session {
             sources,
             clock_notes,
             voices,
+            room,
         } = self;
         if applied != &truth.applied {
             return Some(format!(
@@ -47,6 +48,7 @@ impl Session {
             .or_else(|| map("source", sources, &truth.sources))
             .or_else(|| value("the clock notes", clock_notes, &truth.clock_notes))
             .or_else(|| value("the voice counts", voices, &truth.voices))
+            .or_else(|| value("what the room is shown", room, &truth.room))
     }
 }
 

@@ -62,6 +62,10 @@ pub fn short(e: &Event) -> String {
             status,
             ..
         } => format!("{interpretation} {status}"),
+        Event::RoomShows { view, .. } => match view {
+            crate::domain::RoomView::Latest => "the room shows the latest statements".into(),
+            crate::domain::RoomView::Interpretation(i) => format!("the room shows {i}"),
+        },
         other => other.name().to_owned(),
     }
 }

@@ -11,6 +11,16 @@ use super::vote::{BallotMode, Choice, VoteMethod, VoteTarget};
 use serde::{Deserialize, Serialize};
 
 /// A new concept carved out of another by a split.
+/// What the room's projectors show below the stage.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RoomView {
+    /// The latest statements (and a vote's results while one is open).
+    #[default]
+    Latest,
+    /// One interpretation, with the words it rests on.
+    Interpretation(InterpretationId),
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConceptPart {
     pub id: ConceptId,
@@ -199,6 +209,12 @@ pub enum Event {
         round: Option<RoundId>,
         at: Timestamp,
     },
+    /// What every projector shows in place of the latest statements: the
+    /// facilitator decides, and every projector, local or joined, follows.
+    RoomShows {
+        view: RoomView,
+        at: Timestamp,
+    },
     MemoAdded {
         id: MemoId,
         kind: MemoKind,
@@ -244,6 +260,7 @@ impl Event {
             Event::InterpretationRevised { .. } => "InterpretationRevised",
             Event::InterpretationStatusChanged { .. } => "InterpretationStatusChanged",
             Event::MemoAdded { .. } => "MemoAdded",
+            Event::RoomShows { .. } => "RoomShows",
         }
     }
 }

@@ -17,7 +17,7 @@ pub mod vote;
 
 pub use agenda::{Stage, StageKind, StageState};
 pub use error::DomainError;
-pub use event::{ConceptPart, Event};
+pub use event::{ConceptPart, Event, RoomView};
 pub use ids::*;
 pub use participant::{Level, Participant, Role, RoleGroup, Sector};
 pub use session::{Session, SessionInfo};

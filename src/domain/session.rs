@@ -64,6 +64,9 @@ pub struct Session {
     /// staff, others), kept up to date by `apply` so the projector's voice
     /// balance costs nothing per frame.
     pub voices: [u32; 4],
+    /// What the room's projectors show below the stage.
+    #[serde(default)]
+    pub room: super::event::RoomView,
 }
 
 impl Session {

@@ -71,7 +71,10 @@ pub fn render(
             crate::domain::VoteTarget::Interpretation(i) => Some(i.clone()),
             _ => None,
         })
-        .or_else(|| app.synthesis.presenting.clone());
+        .or_else(|| match &session.room {
+            crate::domain::RoomView::Interpretation(i) => Some(i.clone()),
+            crate::domain::RoomView::Latest => None,
+        });
     match discussed
         .as_ref()
         .and_then(|i| session.interpretations.get(i))

@@ -294,7 +294,7 @@ fn interpretations(f: &mut Frame, area: Rect, app: &App, session: &Session, them
     let mut lines = Vec::new();
     for i in session.interpretations.values() {
         let here = Some(&i.id) == current.as_ref();
-        let projected = app.synthesis.presenting.as_ref() == Some(&i.id);
+        let projected = session.room == crate::domain::RoomView::Interpretation(i.id.clone());
         lines.push(Line::from(Span::styled(
             format!(
                 "{}{} [{}]{} {}",

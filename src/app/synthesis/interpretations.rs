@@ -123,8 +123,14 @@ fn decide(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: 
                 stage: session.current_stage().map(|s| s.id.clone()),
                 at: now,
             };
-            if app.record(session, proposed, fx) && app.record(session, open, fx) {
-                app.synthesis.presenting = Some(i);
+            let show = Event::RoomShows {
+                view: crate::domain::RoomView::Interpretation(i),
+                at: now,
+            };
+            if app.record(session, proposed, fx)
+                && app.record(session, open, fx)
+                && app.record(session, show, fx)
+            {
                 app.vote.cursor = 0;
                 app.screen = Screen::Vote;
             }
@@ -169,20 +175,15 @@ fn decide(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: 
             );
         }
         Action::Present => {
+            // What the room sees is recorded, so every projector follows.
             let current = current_interpretation(app, session);
-            app.synthesis.presenting =
-                if app.synthesis.presenting.is_some() && app.synthesis.presenting == current {
-                    None
-                } else {
-                    current
-                };
-            match &app.synthesis.presenting {
-                Some(i) => app.say(Tone::Info, format!("the projector shows {i}")),
-                None => app.say(
-                    Tone::Info,
-                    "the projector shows the latest statements again",
-                ),
-            }
+            let view = match current {
+                Some(i) if session.room != crate::domain::RoomView::Interpretation(i.clone()) => {
+                    crate::domain::RoomView::Interpretation(i)
+                }
+                _ => crate::domain::RoomView::Latest,
+            };
+            app.record(session, Event::RoomShows { view, at: now }, fx);
         }
         _ => {}
     }

@@ -37,8 +37,6 @@ pub struct SynthesisState {
     pub filter: String,
     pub accounts: Accounts,
     pub scroll: usize,
-    /// The interpretation the projector shows, if any.
-    pub presenting: Option<InterpretationId>,
 }
 
 impl Default for SynthesisState {
@@ -54,7 +52,6 @@ impl Default for SynthesisState {
             filter: String::new(),
             accounts: Accounts::RoleGroups,
             scroll: 0,
-            presenting: None,
         }
     }
 }

@@ -215,7 +215,8 @@ impl Session {
             | Event::ClockNoted { .. }
             | Event::ParticipantAdded { .. }
             | Event::ConsentChanged { .. }
-            | Event::MemoAdded { .. } => self.check_setup(event),
+            | Event::MemoAdded { .. }
+            | Event::RoomShows { .. } => self.check_setup(event),
             Event::StageAdded { .. }
             | Event::StageStarted { .. }
             | Event::StagePaused { .. }
@@ -252,7 +253,8 @@ impl Session {
             | Event::ClockNoted { .. }
             | Event::ParticipantAdded { .. }
             | Event::ConsentChanged { .. }
-            | Event::MemoAdded { .. } => self.mutate_setup(event),
+            | Event::MemoAdded { .. }
+            | Event::RoomShows { .. } => self.mutate_setup(event),
             Event::StageAdded { .. }
             | Event::StageStarted { .. }
             | Event::StagePaused { .. }

@@ -1,6 +1,7 @@
 //! The session itself: its creation, sources, participants, consent, clock notes and memos.
 
 use super::*;
+use crate::domain::event::RoomView;
 
 impl Session {
     pub(super) fn check_setup(&self, event: &Event) -> Result<(), DomainError> {
@@ -70,6 +71,11 @@ impl Session {
                 self.optional_stage(stage)?;
                 text("the memo's author", by, MAX_SHORT)
             }
+            Event::RoomShows { view, .. } => match view {
+                RoomView::Latest => Ok(()),
+                RoomView::Interpretation(i) if self.interpretations.contains_key(i) => Ok(()),
+                RoomView::Interpretation(i) => Err(unknown("interpretation", i)),
+            },
             _ => Ok(()),
         }
     }
@@ -141,6 +147,7 @@ impl Session {
                     },
                 );
             }
+            Event::RoomShows { view, .. } => self.room = view,
             _ => {}
         }
     }
