@@ -250,6 +250,7 @@ fn a_failed_save_keeps_the_text_and_retry_sends_it_again() {
     d.send(Msg::Failed {
         token,
         error: "disk full; free some space".into(),
+        retry: true,
     });
     // What happened and the key to act on it fit in 80 columns, before the
     // name of what failed.
@@ -429,12 +430,19 @@ fn a_vote_round_opens_on_the_latest_statement_and_takes_single_key_ballots() {
     );
     d.send(key(KeyCode::Char('x')));
     d.send(key(KeyCode::Char('y')));
+    // Closing reveals: every projector shows the result until the facilitator moves on.
     assert_eq!(
         d.take(),
-        vec![Event::VoteClosed {
-            round: "v1".into(),
-            at: t(60)
-        }]
+        vec![
+            Event::VoteClosed {
+                round: "v1".into(),
+                at: t(60)
+            },
+            Event::RoomShows {
+                view: RoomView::Results("v1".into()),
+                at: t(60)
+            }
+        ]
     );
 }
 
@@ -817,6 +825,7 @@ fn quitting_with_unsaved_text_asks_and_offers_a_rescue_file() {
     d.send(Msg::Failed {
         token,
         error: "disk full; free some space".into(),
+        retry: true,
     });
     d.type_text("half a thought");
     d.effects.clear();

@@ -311,9 +311,24 @@ fn a_workshop_from_template_to_verified_journal() {
     t.keys(&["x"]);
     t.wait_for("Close round v1");
     t.keys(&["y"]);
-    t.wait_for("round v1 closed");
+    t.wait_for("the room shows round v1's results");
 
+    // The projector shows the result large, by role group, until the
+    // facilitator moves on.
     t.keys(&["F2"]);
+    t.wait_for("Results · round v1");
+    let s = t.screen();
+    for shown in [
+        "agree",
+        "1 (33%)",
+        "service users",
+        "carers",
+        "staff",
+        "3 voted",
+    ] {
+        assert!(s.contains(shown), "the results show `{shown}`:\n{s}");
+    }
+    t.keys(&["l"]);
     t.wait_for("What has been said");
     let s = t.screen();
     assert!(
@@ -349,6 +364,8 @@ fn a_workshop_from_template_to_verified_journal() {
             "BallotCast",
             "BallotCast",
             "VoteClosed",
+            "RoomShows",
+            "RoomShows",
             "StageEnded",
             "StageStarted",
         ]
@@ -583,7 +600,7 @@ fn synthesis_from_concepts_to_an_agreed_interpretation() {
     t.keys(&["x"]);
     t.wait_for("Close round v1");
     t.keys(&["y"]);
-    t.wait_for("round v1 closed");
+    t.wait_for("the room shows round v1's results");
     t.keys(&["F6"]);
     t.wait_for("Provenance");
     t.keys(&["A"]);

@@ -157,7 +157,7 @@ async fn acks(rx: &mut mpsc::UnboundedReceiver<Reply>, n: usize) -> HashSet<u64>
     while got.len() < n {
         let token = until(rx, |r| match r {
             Reply::Acked { token, .. } => Some(Ok(token)),
-            Reply::Failed { token, error } => Some(Err(format!("{token}: {error}"))),
+            Reply::Failed { token, error, .. } => Some(Err(format!("{token}: {error}"))),
             _ => None,
         })
         .await
@@ -586,7 +586,9 @@ fn a_forged_snapshot_cannot_make_the_host_append_what_a_replay_rejects() {
         );
         tx.send((1, retract("st9"))).unwrap();
         let refused = until(&mut rx, |r| match r {
-            Reply::Failed { token: 1, error } => Some(Ok(error)),
+            Reply::Failed {
+                token: 1, error, ..
+            } => Some(Ok(error)),
             Reply::Acked { token: 1, seq } => Some(Err(seq)),
             _ => None,
         })
@@ -596,7 +598,9 @@ fn a_forged_snapshot_cannot_make_the_host_append_what_a_replay_rejects() {
         tx.send((2, retract("st2"))).unwrap();
         until(&mut rx, |r| match r {
             Reply::Acked { token: 2, .. } => Some(()),
-            Reply::Failed { token: 2, error } => panic!("{error}"),
+            Reply::Failed {
+                token: 2, error, ..
+            } => panic!("{error}"),
             _ => None,
         })
         .await;

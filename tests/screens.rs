@@ -161,6 +161,7 @@ fn capture_with_a_save_in_flight_and_one_refused() {
         Msg::Failed {
             token,
             error: "disk full; free some space".into(),
+            retry: true,
         },
         now,
     );

@@ -4,7 +4,7 @@
 //! README's key table are all generated from [`ACTIONS`], so they cannot
 //! disagree with what the keys do.
 
-use crate::domain::{BallotMode, Session, StageState, VoteMethod};
+use crate::domain::{BallotMode, RoomView, Session, StageState, VoteMethod};
 use serde::{Deserialize, Serialize};
 
 /// Where keys are read: one of the five screens, an overlay on top of them,
@@ -114,6 +114,20 @@ pub enum Action {
     PreviousStage,
     /// The clock shows time left, or time used.
     ToggleClock,
+    /// The room sees the stage and the latest statements again.
+    RoomLatest,
+    /// The holding slide, or back.
+    RoomBlank,
+    /// Hold the room's view still, or let it move again.
+    RoomFreeze,
+    /// The latest results the room may see, large, or back.
+    RoomResults,
+    /// A break with "back at", or back from it.
+    RoomBreak,
+    /// The end-of-session summary, or back.
+    RoomSummary,
+    /// The selected statement full-screen, or back.
+    RoomStatement,
     Commit,
     NewLine,
     NextSpeaker,
@@ -195,6 +209,82 @@ pub enum Action {
     PreviousField,
     PreviousTemplate,
     NextTemplate,
+}
+
+/// Which terminal this is: the host (the facilitator's, which records), a
+/// joined note-taker's, or a joined projector that proposes nothing. Each
+/// is shown, and may use, only what it may do; the host checks a joined
+/// terminal's proposals again (`net::wire::Role::may_propose`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Seat {
+    #[default]
+    Host,
+    NoteTaker,
+    Viewer,
+}
+
+impl Action {
+    /// Whether a terminal in `seat` may use this action.
+    pub fn allowed(self, seat: Seat) -> bool {
+        use Action::*;
+        // What a joined projector may do: nothing that proposes, and no
+        // screen but the projector.
+        let viewing = matches!(
+            self,
+            Quit | Help | ToggleClock | Confirm | Cancel | Rescue | QuitAnyway | ShowProjector
+        );
+        // The facilitator's alone: the agenda, opening and closing votes,
+        // counting hands, what the room sees, and synthesis.
+        let facilitating = matches!(
+            self,
+            StartStage
+                | PauseResume
+                | Extend1
+                | Shorten1
+                | Extend5
+                | Shorten5
+                | NextStage
+                | PreviousStage
+                | RoomLatest
+                | RoomBlank
+                | RoomFreeze
+                | RoomResults
+                | RoomBreak
+                | RoomSummary
+                | RoomStatement
+                | CycleMethod
+                | CycleTarget
+                | ToggleCounted
+                | ToggleHidden
+                | EditQuestion
+                | OpenRound
+                | CloseRound
+                | CycleTallyRole
+                | CountUp
+                | CountDown
+                | NewConcept
+                | RenameConcept
+                | DescribeConcept
+                | Link
+                | Unlink
+                | Merge
+                | Split
+                | Reciprocal
+                | Refutational
+                | LineOfArgument
+                | Draft
+                | VoteOnInterpretation
+                | ResonanceOnInterpretation
+                | MarkAgreed
+                | SetAside
+                | Present
+        );
+        match seat {
+            Seat::Host => true,
+            Seat::NoteTaker => !facilitating,
+            Seat::Viewer => viewing,
+        }
+    }
 }
 
 /// How a hint shows its keys: the action's own first key, or the keys of
@@ -382,6 +472,26 @@ fn moving_down(m: &HintState, l: Layer) -> bool {
 
 fn failed(m: &HintState, _: Layer) -> bool {
     m.failed
+}
+
+fn room_not_latest(m: &HintState, _: Layer) -> bool {
+    m.session.room != RoomView::Latest
+}
+
+fn room_blank(m: &HintState, _: Layer) -> bool {
+    m.session.room == RoomView::Blank
+}
+
+fn room_frozen(m: &HintState, _: Layer) -> bool {
+    matches!(m.session.room, RoomView::Frozen(_))
+}
+
+fn room_on_break(m: &HintState, _: Layer) -> bool {
+    matches!(m.session.room, RoomView::Break(_))
+}
+
+fn any_results(m: &HintState, _: Layer) -> bool {
+    m.session.rounds.values().any(|r| r.results_visible())
 }
 
 // ---- the table --------------------------------------------------------------------
@@ -647,6 +757,11 @@ pub static ACTIONS: &[ActionDef] = &[
             "retract the selected statement",
         )
     },
+    row(
+        A::RoomStatement,
+        &[(L::Capture, "ctrl-o")],
+        "every projector: the selected (or latest) statement full-screen / back",
+    ),
     ActionDef {
         hints: &[Hint {
             layers: &[L::ReviewSession],
@@ -769,6 +884,65 @@ pub static ACTIONS: &[ActionDef] = &[
         &[(L::Projector, "c"), (L::Agenda, "c")],
         "the clock: time left / time used",
     ),
+    ActionDef {
+        hints: &[hint("room: usual view", &[L::Projector])],
+        rank: 57,
+        available: Some(room_not_latest),
+        ..row(
+            A::RoomLatest,
+            &[(L::Projector, "l")],
+            "every projector: back to the stage and the latest statements",
+        )
+    },
+    ActionDef {
+        hints: &[hint("results", &[L::Projector])],
+        rank: 124,
+        available: Some(any_results),
+        ..row(
+            A::RoomResults,
+            &[(L::Projector, "r")],
+            "every projector: the latest results, large, with each role group's count / back",
+        )
+    },
+    ActionDef {
+        hints: &[hint("break", &[L::Projector])],
+        rank: 125,
+        alternative: Some(("end break", room_on_break)),
+        ..row(
+            A::RoomBreak,
+            &[(L::Projector, "k")],
+            "a break: pause the stage, every projector shows when to be back / end it",
+        )
+    },
+    ActionDef {
+        hints: &[hint("blank", &[L::Projector])],
+        rank: 126,
+        alternative: Some(("unblank", room_blank)),
+        ..row(
+            A::RoomBlank,
+            &[(L::Projector, "b")],
+            "every projector: the holding slide (title and focus) / back",
+        )
+    },
+    ActionDef {
+        hints: &[hint("hold", &[L::Projector])],
+        rank: 127,
+        alternative: Some(("release", room_frozen)),
+        ..row(
+            A::RoomFreeze,
+            &[(L::Projector, "f")],
+            "every projector: hold the view still while you prepare (a vote stays hidden) / release",
+        )
+    },
+    ActionDef {
+        hints: &[hint("summary", &[L::Projector])],
+        rank: 128,
+        ..row(
+            A::RoomSummary,
+            &[(L::Projector, "e")],
+            "every projector: the end-of-session summary / back",
+        )
+    },
     ActionDef {
         hints: &[hint("method", &[L::Vote])],
         rank: 71,

@@ -92,6 +92,13 @@ fn member(action: Action, n: u8) -> Action {
 impl Keymap {
     /// What `key` does in a layer: its own binding first, then (on the five
     /// screens) a global one.
+    /// Keeps only the bindings of actions `seat` may use: the hints, the
+    /// help overlay and the keys themselves then show and do only that.
+    pub fn for_seat(mut self, seat: super::actions::Seat) -> Self {
+        self.bindings.retain(|b| b.action.allowed(seat));
+        self
+    }
+
     pub fn action(&self, layer: Layer, key: Key) -> Option<Action> {
         let find = |l| {
             self.bindings

@@ -8,7 +8,7 @@ use super::actions::{Action, Layer};
 use super::keys::Key;
 use super::overlay::{Overlay, PromptKind};
 use super::state::{App, Screen, Tone, new_input};
-use super::{Effect, capture, stage, synthesis, vote};
+use super::{Effect, capture, room, stage, synthesis, vote};
 use crate::domain::{Event, MemoId, MemoKind, Session, Timestamp};
 use crossterm::event::KeyEvent;
 
@@ -79,6 +79,13 @@ fn screen_key(
                 app.record(session, e, fx);
             }
         }
+        a @ (Action::RoomLatest
+        | Action::RoomBlank
+        | Action::RoomFreeze
+        | Action::RoomResults
+        | Action::RoomBreak
+        | Action::RoomSummary
+        | Action::RoomStatement) => room::action(app, session, a, now, fx),
         a if app.screen == Screen::Capture => capture::action(app, session, a, now, fx),
         a if app.screen == Screen::Vote => vote::action(app, session, a, now, fx),
         a if app.screen == Screen::Synthesis => synthesis::action(app, session, a, now, fx),
@@ -202,6 +209,7 @@ fn submit_prompt(
             app.record(session, event, fx);
         }
         PromptKind::Question => app.vote.question = text,
+        PromptKind::Break => room::start_break(app, session, &text, now, fx),
         PromptKind::Synthesis(ask) => synthesis::submit(app, session, ask, text, now, fx),
     }
 }

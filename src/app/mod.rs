@@ -16,6 +16,7 @@ pub mod layers;
 pub mod overlay;
 pub mod picker;
 pub mod review;
+pub mod room;
 pub mod stage;
 pub mod state;
 pub mod synthesis;
@@ -73,6 +74,12 @@ impl Model {
     /// arrives record by record from the host.
     pub fn joined(mut app: App, id_prefix: String, viewer: bool) -> Self {
         app.id_prefix = id_prefix;
+        app.seat = if viewer {
+            actions::Seat::Viewer
+        } else {
+            actions::Seat::NoteTaker
+        };
+        app.keymap = app.keymap.clone().for_seat(app.seat);
         app.screen = if viewer {
             Screen::Projector
         } else {
@@ -111,10 +118,11 @@ pub enum Msg {
         token: u64,
         seq: u64,
     },
-    /// The store did not save it.
+    /// The store did not save it; `retry` when trying again could.
     Failed {
         token: u64,
         error: String,
+        retry: bool,
     },
     /// Who is connected from other terminals.
     Peers(Vec<String>),
@@ -144,7 +152,15 @@ impl From<Reply> for Msg {
             Reply::Saved { token, seq, event } => Msg::Saved { token, seq, event },
             Reply::Applied { event, .. } => Msg::Applied { event },
             Reply::Acked { token, seq } => Msg::Committed { token, seq },
-            Reply::Failed { token, error } => Msg::Failed { token, error },
+            Reply::Failed {
+                token,
+                error,
+                retry,
+            } => Msg::Failed {
+                token,
+                error,
+                retry,
+            },
             Reply::Peers(names) => Msg::Peers(names),
             Reply::JoinCode { code, at } => Msg::JoinCode { code, at },
             Reply::Link { connected, text } => Msg::Link { connected, text },
@@ -178,6 +194,16 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => {
             if key.kind == KeyEventKind::Press {
+                // A refusal has been read once the next key is pressed; a
+                // failure waiting for a retry stays said.
+                if app
+                    .message
+                    .as_ref()
+                    .is_some_and(|m| m.tone == Tone::Problem)
+                    && app.pending.iter().all(|p| p.failed.is_none())
+                {
+                    app.message = None;
+                }
                 layers::key(app, session, key, now, &mut fx);
             }
         }
@@ -249,7 +275,11 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             app.say(Tone::Problem, text);
         }
         Msg::Committed { token, seq } => committed(app, token, seq),
-        Msg::Failed { token, error } => failed(app, token, error),
+        Msg::Failed {
+            token,
+            error,
+            retry,
+        } => failed(app, token, error, retry),
     }
     if app.quit {
         fx.push(Effect::Quit);
@@ -279,8 +309,18 @@ fn committed(app: &mut App, token: u64, seq: u64) {
     }
 }
 
-/// The store did not save a pending event: it stays, marked, for a retry.
-fn failed(app: &mut App, token: u64, error: String) {
+/// The store did not save a pending event: it stays, marked, for a retry
+/// when one could save it; a refusal is said once and let go, since sending
+/// it again would only be refused again.
+fn failed(app: &mut App, token: u64, error: String, retry: bool) {
+    if !retry {
+        if let Some(i) = app.pending.iter().position(|p| p.token == token) {
+            let p = app.pending.remove(i);
+            let what = describe::short(&p.event);
+            app.say(Tone::Problem, format!("not saved: {error} · {what}"));
+        }
+        return;
+    }
     // The key comes before the name of what failed, so that a narrow
     // screen cuts the name, not what to do about it.
     let retry = app

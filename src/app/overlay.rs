@@ -12,6 +12,8 @@ pub enum PromptKind {
     Memo(MemoKind),
     Retract(StatementId),
     Question,
+    /// A break's length in minutes.
+    Break,
     /// Synthesis prompts, answered in `synthesis::submit`.
     Synthesis(synthesis::Ask),
 }

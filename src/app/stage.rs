@@ -3,7 +3,7 @@
 use super::actions::Action;
 use super::{App, Effect, Overlay, Tone};
 use crate::domain::time::mmss;
-use crate::domain::{Event, Session, Stage, StageState, Timestamp};
+use crate::domain::{Event, RoomView, Session, Stage, StageState, Timestamp};
 
 fn go_to(target: &Stage, now: Timestamp) -> Event {
     match target.state() {
@@ -61,6 +61,13 @@ pub fn action(
         },
         Action::ToggleClock => app.clock_shows_used = !app.clock_shows_used,
         Action::PauseResume => match current {
+            // Resuming from a break brings the room back too.
+            Some(c)
+                if c.state() == StageState::Paused
+                    && matches!(session.room, RoomView::Break(_)) =>
+            {
+                super::room::record_all(app, session, super::room::end_break(session, now), fx);
+            }
             Some(c) if c.state() == StageState::Paused => {
                 app.record(
                     session,

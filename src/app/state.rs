@@ -91,6 +91,8 @@ pub struct App {
     /// Put before every id this terminal makes, so that terminals joined to
     /// one session never make the same one (`sam-st4`). Empty at the host.
     pub id_prefix: String,
+    /// The host's, a note-taker's or a viewer's: what this terminal may do.
+    pub seat: super::actions::Seat,
     /// Other terminals joined to this session (at the host).
     pub peers: Vec<String>,
     /// How another laptop joins: the code and the address (with `--lan`).
@@ -117,6 +119,7 @@ impl App {
             bell_for: None,
             clock_shows_used: false,
             id_prefix: String::new(),
+            seat: super::actions::Seat::Host,
             peers: Vec::new(),
             join_code: None,
             link: None,

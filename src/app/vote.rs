@@ -3,6 +3,7 @@
 
 use super::actions::Action;
 use super::{App, Effect, Overlay, PromptKind, Tone, new_input};
+use crate::domain::RoomView;
 use crate::domain::vote::VoteRound;
 use crate::domain::{
     Agreement, BallotMode, Choice, Event, ParticipantId, Role, RoundId, Session, Timestamp,
@@ -249,6 +250,17 @@ fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &
                 app.vote.cursor = 0;
                 app.vote.dots.clear();
                 app.vote.tally.clear();
+                // The room moves on from the last round's results to this one.
+                if matches!(session.room, RoomView::Results(_)) {
+                    app.record(
+                        session,
+                        Event::RoomShows {
+                            view: RoomView::Latest,
+                            at: now,
+                        },
+                        fx,
+                    );
+                }
             }
         }
         Action::CloseRound => app.say(
@@ -280,15 +292,28 @@ fn in_round(
         };
         app.overlays.push(Overlay::Confirm {
             question: format!(
-                "Close round {}{reveal}? No more ballots can be added.",
+                "Close round {}{reveal}? No more ballots can be added; every projector shows the results.",
                 round.id
             ),
-            events: vec![Event::VoteClosed {
-                round: round.id.clone(),
-                at: now,
-            }],
+            events: vec![
+                Event::VoteClosed {
+                    round: round.id.clone(),
+                    at: now,
+                },
+                // The result stays on every projector until the facilitator moves on.
+                Event::RoomShows {
+                    view: RoomView::Results(round.id.clone()),
+                    at: now,
+                },
+            ],
         });
         return;
+    }
+    if round.mode == BallotMode::Counted && app.seat != super::actions::Seat::Host {
+        return app.say(
+            Tone::Info,
+            "a show of hands is counted by the facilitator at the host",
+        );
     }
     if round.mode == BallotMode::Counted {
         let d = &mut app.vote;

@@ -181,7 +181,7 @@ fn join(opts: roundtable::net::client::JoinOptions) -> std::io::Result<()> {
                     let id = |t: u64| ids.get(&t).cloned().unwrap_or_default();
                     match reply {
                         Some(Reply::Acked { token, seq }) => writeln!(out, "acked {} {seq}", id(token))?,
-                        Some(Reply::Failed { token, error }) => writeln!(out, "failed {} {error}", id(token))?,
+                        Some(Reply::Failed { token, error, .. }) => writeln!(out, "failed {} {error}", id(token))?,
                         Some(Reply::Link { connected, text }) => {
                             writeln!(out, "link {} {text}", if connected { "up" } else { "down" })?
                         }

@@ -68,7 +68,13 @@ pub fn render(s: &Session) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{}\nFocus: {}", s.title(), s.focus());
     if let Some(i) = s.info() {
-        let _ = writeln!(o, "Facilitator: {}  ·  {}", i.facilitator, i.created.date());
+        let _ = writeln!(
+            o,
+            "Facilitator: {}  ·  {}  ·  times in {}",
+            i.facilitator,
+            i.created.date(),
+            i.created.zone()
+        );
     }
     let _ = writeln!(o, "\nParticipants");
     for p in s.participants.values() {

@@ -29,6 +29,7 @@ impl Session {
             clock_notes,
             voices,
             room,
+            room_log,
         } = self;
         if applied != &truth.applied {
             return Some(format!(
@@ -49,6 +50,7 @@ impl Session {
             .or_else(|| value("the clock notes", clock_notes, &truth.clock_notes))
             .or_else(|| value("the voice counts", voices, &truth.voices))
             .or_else(|| value("what the room is shown", room, &truth.room))
+            .or_else(|| value("what the room was shown", room_log, &truth.room_log))
     }
 }
 

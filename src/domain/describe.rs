@@ -62,10 +62,7 @@ pub fn short(e: &Event) -> String {
             status,
             ..
         } => format!("{interpretation} {status}"),
-        Event::RoomShows { view, .. } => match view {
-            crate::domain::RoomView::Latest => "the room shows the latest statements".into(),
-            crate::domain::RoomView::Interpretation(i) => format!("the room shows {i}"),
-        },
+        Event::RoomShows { view, .. } => room_view(view),
         other => other.name().to_owned(),
     }
 }
@@ -124,5 +121,20 @@ impl Session {
             },
             super::Speaker::Group => "whole group".into(),
         }
+    }
+}
+
+/// What the room is shown, in words.
+pub fn room_view(view: &crate::domain::RoomView) -> String {
+    use crate::domain::RoomView as V;
+    match view {
+        V::Latest => "the room shows the stage and the latest statements".into(),
+        V::Interpretation(i) => format!("the room shows {i}"),
+        V::Results(r) => format!("the room shows round {r}'s results"),
+        V::Statement(s) => format!("the room shows statement {s} full-screen"),
+        V::Blank => "the room sees the holding slide".into(),
+        V::Frozen(_) => "the room's view is held still".into(),
+        V::Break(until) => format!("a break, back at {} {}", until.clock_time(), until.zone()),
+        V::Summary => "the room shows the session's summary".into(),
     }
 }

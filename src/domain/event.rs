@@ -10,16 +10,31 @@ use super::time::Timestamp;
 use super::vote::{BallotMode, Choice, VoteMethod, VoteTarget};
 use serde::{Deserialize, Serialize};
 
-/// A new concept carved out of another by a split.
-/// What the room's projectors show below the stage.
+/// What the room's projectors show. The facilitator decides, with a
+/// `RoomShows` event, and every projector, local or joined, follows.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RoomView {
-    /// The latest statements (and a vote's results while one is open).
+    /// The stage, the latest statements, and an open vote.
     #[default]
     Latest,
     /// One interpretation, with the words it rests on.
     Interpretation(InterpretationId),
+    /// A closed round's results, large, with the breakdown by role group.
+    Results(RoundId),
+    /// One statement, full-screen.
+    Statement(StatementId),
+    /// A holding slide: the session's title and focus, nothing else.
+    Blank,
+    /// Held as it was: statements up to this one (none if `None`), and no
+    /// vote, while the facilitator prepares the next thing.
+    Frozen(Option<StatementId>),
+    /// A break, with "back at" this time.
+    Break(Timestamp),
+    /// The end-of-session summary.
+    Summary,
 }
+
+/// A new concept carved out of another by a split.
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConceptPart {

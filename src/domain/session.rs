@@ -67,6 +67,10 @@ pub struct Session {
     /// What the room's projectors show below the stage.
     #[serde(default)]
     pub room: super::event::RoomView,
+    /// Every change of what the room was shown, and when (breaks are read
+    /// from here).
+    #[serde(default)]
+    pub room_log: Vec<(Timestamp, super::event::RoomView)>,
 }
 
 impl Session {

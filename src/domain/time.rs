@@ -46,8 +46,14 @@ impl Timestamp {
         OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1_000_000).ok()
     }
 
-    /// The calendar date, `YYYY-MM-DD`.
+    /// The calendar date in the computer's zone, `YYYY-MM-DD`.
     pub fn date(self) -> String {
+        self.plus_secs(i64::from(local_offset_secs(self)))
+            .utc_date()
+    }
+
+    /// The calendar date in UTC, `YYYY-MM-DD`.
+    pub fn utc_date(self) -> String {
         match self.to_datetime() {
             Some(t) => format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()),
             None => "????-??-??".to_owned(),
@@ -55,11 +61,51 @@ impl Timestamp {
     }
 
     /// Hours and minutes in UTC, `HH:MM`.
-    pub fn clock_time(self) -> String {
+    pub fn utc_clock_time(self) -> String {
         match self.to_datetime() {
             Some(t) => format!("{:02}:{:02}", t.hour(), t.minute()),
             None => "--:--".to_owned(),
         }
+    }
+
+    /// Hours and minutes as the room's clocks show them, `HH:MM`: in the
+    /// computer's zone (`TZ`, or the system's), which [`Timestamp::zone`]
+    /// names.
+    pub fn clock_time(self) -> String {
+        self.plus_secs(i64::from(local_offset_secs(self)))
+            .utc_clock_time()
+    }
+
+    /// The local zone at this moment, as an offset from UTC: `UTC`,
+    /// `UTC+1`, `UTC-3:30`.
+    pub fn zone(self) -> String {
+        offset_label(local_offset_secs(self))
+    }
+}
+
+/// Seconds the computer's zone is ahead of UTC at `t`. Reads the zone
+/// (`TZ` or `/etc/localtime`), never the clock; chrono does this safely with
+/// several threads running, where the `time` crate refuses.
+fn local_offset_secs(t: Timestamp) -> i32 {
+    use chrono::{Offset, TimeZone};
+    match chrono::Local.timestamp_millis_opt(t.0) {
+        chrono::LocalResult::Single(d) | chrono::LocalResult::Ambiguous(d, _) => {
+            d.offset().fix().local_minus_utc()
+        }
+        chrono::LocalResult::None => 0,
+    }
+}
+
+/// `UTC`, `UTC+1`, `UTC-3:30`.
+pub fn offset_label(secs: i32) -> String {
+    if secs == 0 {
+        return "UTC".to_owned();
+    }
+    let sign = if secs < 0 { '-' } else { '+' };
+    let m = secs.unsigned_abs() / 60;
+    match m % 60 {
+        0 => format!("UTC{sign}{}", m / 60),
+        mins => format!("UTC{sign}{}:{mins:02}", m / 60),
     }
 }
 
@@ -113,8 +159,8 @@ mod tests {
     fn round_trips_through_rfc3339() {
         let t = Timestamp::parse("2026-03-14T10:00:00Z").unwrap();
         assert_eq!(t.to_string(), "2026-03-14T10:00:00Z");
-        assert_eq!(t.date(), "2026-03-14");
-        assert_eq!(t.clock_time(), "10:00");
+        assert_eq!(t.utc_date(), "2026-03-14");
+        assert_eq!(t.utc_clock_time(), "10:00");
         let later = t.plus_millis(1500);
         assert_eq!(later.to_string(), "2026-03-14T10:00:01.5Z");
         assert_eq!(Timestamp::parse(&later.to_string()).unwrap(), later);
@@ -124,6 +170,13 @@ mod tests {
     fn other_offsets_become_utc() {
         let t = Timestamp::parse("2026-03-14T11:00:00+01:00").unwrap();
         assert_eq!(t.to_string(), "2026-03-14T10:00:00Z");
+    }
+
+    #[test]
+    fn zones_are_named_by_their_offset() {
+        assert_eq!(offset_label(0), "UTC");
+        assert_eq!(offset_label(3600), "UTC+1");
+        assert_eq!(offset_label(-(3 * 3600 + 1800)), "UTC-3:30");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Vote rounds, ballots, tallies and their results.
 
 use super::ids::{InterpretationId, ParticipantId, RoundId, StageId, StatementId};
-use super::participant::Role;
+use super::participant::{Role, RoleGroup};
 use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -207,6 +207,9 @@ impl fmt::Display for VoteTarget {
     }
 }
 
+/// One role group's counts per option.
+pub type GroupCounts = (RoleGroup, Vec<u32>);
+
 /// Counts per option, overall and per role.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Results {
@@ -216,4 +219,90 @@ pub struct Results {
     pub by_role: Vec<(Option<Role>, Vec<u32>)>,
     /// Distinct voters (per-participant rounds) or hands counted.
     pub voters: u32,
+}
+
+impl Results {
+    /// All counted: ballots' choices, hands or dots.
+    pub fn total(&self) -> u32 {
+        self.counts.iter().sum()
+    }
+
+    /// An option's share of everything counted, in whole percent.
+    pub fn percent(&self, option: usize) -> u32 {
+        let total = self.total();
+        match (self.counts.get(option), total) {
+            (Some(n), t) if t > 0 => (n * 200 + t) / (2 * t),
+            _ => 0,
+        }
+    }
+
+    /// The middle answer on an ordered scale (resonance, the ladder): the
+    /// index of the option half the answers reach.
+    pub fn median(&self) -> Option<usize> {
+        let total = self.total();
+        if total == 0 {
+            return None;
+        }
+        let mut seen = 0;
+        self.counts.iter().position(|n| {
+            seen += n;
+            seen * 2 >= total
+        })
+    }
+
+    /// Counts per role group (service users, carers, staff, others), then
+    /// those tallied for the whole room without a role, if any.
+    pub fn by_group(&self) -> (Vec<GroupCounts>, Option<Vec<u32>>) {
+        let n = self.options.len();
+        let mut groups: Vec<(RoleGroup, Vec<u32>)> =
+            RoleGroup::ALL.iter().map(|g| (*g, vec![0; n])).collect();
+        let mut room: Option<Vec<u32>> = None;
+        for (role, counts) in &self.by_role {
+            let slot = match role {
+                Some(r) => match groups.iter_mut().find(|(g, _)| *g == r.group()) {
+                    Some((_, v)) => v,
+                    None => continue,
+                },
+                None => room.get_or_insert_with(|| vec![0; n]),
+            };
+            for (c, x) in slot.iter_mut().zip(counts) {
+                *c += x;
+            }
+        }
+        (groups, room)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn results(counts: Vec<u32>) -> Results {
+        Results {
+            options: (1..=counts.len()).map(|n| n.to_string()).collect(),
+            by_role: vec![
+                (Some(Role::UnpaidCarer), counts.clone()),
+                (Some(Role::Volunteer), counts.clone()),
+            ],
+            counts,
+            voters: 0,
+        }
+    }
+
+    #[test]
+    fn shares_round_to_whole_percent_and_the_median_is_the_middle_answer() {
+        let r = results(vec![1, 0, 2, 3, 0]);
+        assert_eq!(r.percent(0), 17);
+        assert_eq!(r.percent(3), 50);
+        assert_eq!(r.median(), Some(2));
+        assert_eq!(results(vec![0, 0]).median(), None);
+    }
+
+    #[test]
+    fn roles_fold_into_their_groups() {
+        let (groups, room) = results(vec![1, 2]).by_group();
+        assert_eq!(groups[1], (RoleGroup::Carers, vec![1, 2]));
+        assert_eq!(groups[3], (RoleGroup::Others, vec![1, 2]));
+        assert_eq!(room, None);
+    }
 }

@@ -124,7 +124,10 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
         title: s.title().to_owned(),
         focus: s.focus().to_owned(),
         facilitator: info.map(|i| i.facilitator.clone()).unwrap_or_default(),
-        date: info.map(|i| i.created.date()).unwrap_or_default(),
+        // Times in the report are local to the computer that wrote it; say which zone.
+        date: info
+            .map(|i| format!("{} · times in {}", i.created.date(), i.created.zone()))
+            .unwrap_or_default(),
         participants: participants(s, privacy),
         stages: stages(s, privacy),
         unstaged: unstaged(s, privacy),

@@ -13,37 +13,24 @@ pub use store_thread::{Hosting, host};
 /// What the live screens hear from the store, or from the host they joined.
 pub enum Reply {
     /// This terminal's event is saved as record `seq`: apply it.
-    Saved {
-        token: u64,
-        seq: u64,
-        event: Event,
-    },
+    Saved { token: u64, seq: u64, event: Event },
     /// Someone else's event, saved as record `seq`: apply it.
-    Applied {
-        seq: u64,
-        event: Event,
-    },
+    Applied { seq: u64, event: Event },
     /// A joined terminal's event is saved (its record comes as `Applied`).
-    Acked {
-        token: u64,
-        seq: u64,
-    },
+    Acked { token: u64, seq: u64 },
     Failed {
         token: u64,
         error: String,
+        /// Whether trying again could save it (a write failed), or never
+        /// (the session's rules, or the host, refuse it).
+        retry: bool,
     },
     /// Who is connected to this session from other terminals.
     Peers(Vec<String>),
     /// How other laptops join: the code and where (a new code after failures).
-    JoinCode {
-        code: String,
-        at: String,
-    },
+    JoinCode { code: String, at: String },
     /// A joined terminal's link to its host.
-    Link {
-        connected: bool,
-        text: String,
-    },
+    Link { connected: bool, text: String },
     /// The store found the session it opened with was not the journal's
     /// (a snapshot that did not match a full replay): show `session`
     /// instead, if given, and tell the user `text`.

@@ -63,6 +63,7 @@ fn spawn_store(
                 }),
                 (Origin::Local, Err(e)) => reply_tx.send(Reply::Failed {
                     token: req.token,
+                    retry: !matches!(e, crate::store::StoreError::Rejected(_)),
                     error: error_text(&e),
                 }),
                 (Origin::Remote { reply, .. }, Ok(c)) => {

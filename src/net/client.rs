@@ -314,6 +314,7 @@ async fn run(
             while let Some((tok, _)) = from_ui.recv().await {
                 let _ = to_ui.send(Reply::Failed {
                     token: tok,
+                    retry: false,
                     error: "not joined: the join code did not match".into(),
                 });
             }
@@ -355,6 +356,7 @@ fn keep(
         Err(err) => {
             let _ = to_ui.send(Reply::Failed {
                 token: tok,
+                retry: true,
                 error: format!("could not keep it in {}: {err}", outbox.path().display()),
             });
             false
@@ -450,7 +452,11 @@ async fn session(
                     // It will never be accepted: stop sending it.
                     let _ = outbox.done(nonce);
                     if nonce > base {
-                        let _ = to_ui.send(Reply::Failed { token: nonce - base, error: reason });
+                        let _ = to_ui.send(Reply::Failed {
+                            token: nonce - base,
+                            error: reason,
+                            retry: false,
+                        });
                     }
                 }
                 Ok(Some(ToClient::Peers(names))) => {

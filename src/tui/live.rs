@@ -201,6 +201,7 @@ impl Io<'_> {
                     Outcome::Answer(Msg::Failed {
                         token,
                         error: "the store has stopped".into(),
+                        retry: true,
                     })
                 }
             }

@@ -99,9 +99,10 @@ pub fn render(f: &mut Frame, area: Rect, session: &Session, now: Timestamp, them
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
         format!(
-            "    planned {} min · run so far {}",
+            "    planned {} min · run so far {} · times in {}",
             planned / 60,
-            mmss(actual)
+            mmss(actual),
+            now.zone()
         ),
         theme.accent,
     )));

@@ -1,10 +1,13 @@
 //! Rendering: reads the app and the session, changes nothing.
 
 pub mod agenda;
+pub mod big;
 pub mod capture;
 pub mod picker;
 pub mod projector;
+pub mod results;
 pub mod review;
+pub mod summary;
 pub mod synthesis;
 pub mod theme;
 pub mod untrusted;
@@ -302,6 +305,10 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
                 PromptKind::Memo(MemoKind::Reflexive) => app.keymap.fill(
                     actions::Layer::Prompt,
                     " Memo: reflexive note — {ToggleMemoKind} for process, {Submit} saves, {Cancel} cancels ",
+                ),
+                PromptKind::Break => app.keymap.fill(
+                    actions::Layer::Prompt,
+                    " A break: how many minutes? {Submit} starts it, {Cancel} cancels ",
                 ),
                 PromptKind::Retract(id) => format!(
                     " Retract {id}: why? {} ",

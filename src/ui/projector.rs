@@ -1,15 +1,68 @@
 //! The projector screen: readable from the back of the room.
 
+use super::big::big_words;
 use super::untrusted::para;
 use super::widgets::{big_clock, clock, round_lines, speaker_label, voice_line};
 use super::{Theme, panel};
 use crate::app::{App, vote as vote_app};
-use crate::domain::{Session, StageState, Timestamp};
+use crate::domain::vote::VoteRound;
+use crate::domain::{RoomView, Session, StageKind, StageState, StatementId, Timestamp, VoteTarget};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Wrap;
+
+/// What the projector draws below the header, read from the record (and,
+/// for a break stage, from the agenda).
+enum Shown<'s> {
+    /// The stage, what has been said (up to a statement when held), and an
+    /// open vote unless held.
+    Live {
+        interpretation: Option<&'s crate::domain::synthesis::Interpretation>,
+        held: Option<Option<&'s StatementId>>,
+    },
+    Results(&'s VoteRound),
+    Statement(&'s crate::domain::Statement),
+    Blank,
+    Break(Timestamp),
+    Summary,
+}
+
+fn shown<'s>(session: &'s Session, now: Timestamp) -> Shown<'s> {
+    let live = Shown::Live {
+        interpretation: None,
+        held: None,
+    };
+    match &session.room {
+        RoomView::Latest => match session.current_stage() {
+            Some(s) if s.kind == StageKind::Break && s.state() == StageState::Running => {
+                Shown::Break(now.plus_millis(s.remaining_millis(now).max(0)))
+            }
+            _ => live,
+        },
+        RoomView::Interpretation(i) => Shown::Live {
+            interpretation: session.interpretations.get(i),
+            held: None,
+        },
+        RoomView::Results(r) => session.rounds.get(r).map_or(live, Shown::Results),
+        // Checked again here: a statement retracted, or its speaker's
+        // consent withdrawn, since it was put up leaves the wall at once.
+        RoomView::Statement(id) => match session.statements.get(id) {
+            Some(st) if !st.is_retracted() && session.consents(&st.current().speaker) => {
+                Shown::Statement(st)
+            }
+            _ => live,
+        },
+        RoomView::Blank => Shown::Blank,
+        RoomView::Frozen(upto) => Shown::Live {
+            interpretation: None,
+            held: Some(upto.as_ref()),
+        },
+        RoomView::Break(until) => Shown::Break(*until),
+        RoomView::Summary => Shown::Summary,
+    }
+}
 
 pub fn render(
     f: &mut Frame,
@@ -19,8 +72,6 @@ pub fn render(
     now: Timestamp,
     theme: &Theme,
 ) {
-    let clock_rows: u16 = if area.height >= 40 { 8 } else { 4 };
-    let stage_height = clock_rows + 6;
     let room = room_line(app, theme);
     // Two rows when the code and the connected list do not fit in one.
     let room_rows = room.as_ref().map_or(0, |l| {
@@ -30,8 +81,7 @@ pub fn render(
             1
         }
     });
-    let [stage_area, lower, voice, room_area] = Layout::vertical([
-        Constraint::Length(stage_height),
+    let [main, voice, room_area] = Layout::vertical([
         Constraint::Min(3),
         Constraint::Length(1),
         Constraint::Length(room_rows),
@@ -40,17 +90,64 @@ pub fn render(
     if let Some(line) = room {
         f.render_widget(para(line).wrap(Wrap { trim: true }), room_area);
     }
+    match shown(session, now) {
+        Shown::Blank => return holding(f, main.union(voice), session, theme),
+        Shown::Break(until) => {
+            return break_screen(f, main.union(voice), session, now, until, theme);
+        }
+        Shown::Summary => return super::summary::render(f, main.union(voice), session, now, theme),
+        Shown::Results(round) => {
+            let [head, body] =
+                Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(main);
+            stage_line(f, head, session, now, app.clock_shows_used, theme);
+            results(f, body, session, round, theme);
+        }
+        Shown::Statement(st) => {
+            let [head, body] =
+                Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(main);
+            stage_line(f, head, session, now, app.clock_shows_used, theme);
+            one_statement(f, body, session, st, theme);
+        }
+        Shown::Live {
+            interpretation,
+            held,
+        } => live(f, main, app, session, now, interpretation, held, theme),
+    }
+    f.render_widget(para(voice_line(session, voice.width, theme)), voice);
+}
+
+/// The stage with its clock, what has been said or the interpretation
+/// under discussion, and an open vote beside or below.
+#[allow(clippy::too_many_arguments)]
+fn live(
+    f: &mut Frame,
+    area: Rect,
+    app: &App,
+    session: &Session,
+    now: Timestamp,
+    interpretation: Option<&crate::domain::synthesis::Interpretation>,
+    held: Option<Option<&StatementId>>,
+    theme: &Theme,
+) {
+    let clock_rows: u16 = if area.height >= 36 { 8 } else { 4 };
+    let prompt_rows: u16 = if area.height >= 36 { 8 } else { 2 };
+    let stage_height = clock_rows + prompt_rows + 4;
+    let [stage_area, lower] =
+        Layout::vertical([Constraint::Length(stage_height), Constraint::Min(3)]).areas(area);
     stage_panel(
         f,
         stage_area,
         session,
         now,
-        clock_rows,
+        (clock_rows, prompt_rows),
         app.clock_shows_used,
         theme,
     );
-
-    let round = vote_app::open_round(session);
+    // Held still: no vote appears until the facilitator lets the room see it.
+    let round = match held {
+        Some(_) => None,
+        None => vote_app::open_round(session),
+    };
     let (said_area, vote_area) = match round {
         Some(_) if lower.width >= 100 => {
             let [a, b] =
@@ -59,7 +156,7 @@ pub fn render(
             (a, Some(b))
         }
         Some(_) => {
-            let [a, b] = Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)])
+            let [a, b] = Layout::vertical([Constraint::Percentage(35), Constraint::Percentage(65)])
                 .areas(lower);
             (a, Some(b))
         }
@@ -68,19 +165,13 @@ pub fn render(
     // An interpretation under discussion takes the place of the latest statements.
     let discussed = round
         .and_then(|r| match &r.target {
-            crate::domain::VoteTarget::Interpretation(i) => Some(i.clone()),
+            VoteTarget::Interpretation(i) => session.interpretations.get(i),
             _ => None,
         })
-        .or_else(|| match &session.room {
-            crate::domain::RoomView::Interpretation(i) => Some(i.clone()),
-            crate::domain::RoomView::Latest => None,
-        });
-    match discussed
-        .as_ref()
-        .and_then(|i| session.interpretations.get(i))
-    {
-        Some(i) => interpretation(f, said_area, session, i, theme),
-        None => statements(f, said_area, session, theme),
+        .or(interpretation);
+    match discussed {
+        Some(i) => self::interpretation(f, said_area, session, i, theme),
+        None => statements(f, said_area, session, held, theme),
     }
     if let (Some(round), Some(area)) = (round, vote_area) {
         let block = panel(
@@ -92,14 +183,222 @@ pub fn render(
         );
         let inner = block.inner(area);
         f.render_widget(block, area);
-        let mut lines = vec![
-            Line::from(Span::styled(round.question.clone(), theme.title)),
-            Line::from(""),
-        ];
-        lines.extend(round_lines(session, round, inner.width, theme));
-        f.render_widget(para(lines).wrap(Wrap { trim: false }), inner);
+        let below = if round.results_visible() {
+            super::results::table(session, round, inner.width, theme)
+        } else {
+            round_lines(session, round, inner.width, theme)
+        };
+        // The question large when it fits above the results, else in bold.
+        let room_for_question = Rect {
+            height: inner.height.saturating_sub(below.len() as u16 + 1),
+            ..inner
+        };
+        let style = theme.title.add_modifier(Modifier::BOLD);
+        let mut lines = Vec::new();
+        let top = match super::big::fit(&round.question, room_for_question) {
+            Some(_) => big_words(f, room_for_question, &round.question, style, false) + 1,
+            None => {
+                lines.push(Line::from(Span::styled(round.question.clone(), style)));
+                lines.push(Line::from(""));
+                0
+            }
+        };
+        lines.extend(below);
+        let rest = Rect {
+            y: inner.y + top,
+            height: inner.height.saturating_sub(top),
+            ..inner
+        };
+        f.render_widget(para(lines).wrap(Wrap { trim: false }), rest);
     }
-    f.render_widget(para(voice_line(session, voice.width, theme)), voice);
+}
+
+/// One line for the stage when something else fills the screen.
+fn stage_line(
+    f: &mut Frame,
+    area: Rect,
+    session: &Session,
+    now: Timestamp,
+    used: bool,
+    theme: &Theme,
+) {
+    let line = match session.current_stage() {
+        Some(stage) => {
+            let c = clock(stage, now, used, theme);
+            Line::from(vec![
+                Span::styled(format!("{} ", stage.title), theme.title),
+                Span::styled(format!("{} {}", c.digits, c.cue), c.style),
+            ])
+        }
+        None => Line::from(Span::styled("No stage running", theme.dim)),
+    };
+    f.render_widget(para(line), area);
+}
+
+/// A closed round's results, large: the question, every option's bar,
+/// count and share, and the role groups' counts.
+fn results(f: &mut Frame, area: Rect, session: &Session, round: &VoteRound, theme: &Theme) {
+    let state = if round.is_open() { "open" } else { "closed" };
+    let block = panel(
+        Span::styled(
+            format!(
+                " Results · round {} · {} · {state} ",
+                round.id,
+                round.method.label()
+            ),
+            theme.accent,
+        ),
+        theme,
+    );
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let table = super::results::table(session, round, inner.width, theme);
+    // Every option first; the question takes what they leave, as large as fits.
+    let table_rows = (table.len() as u16).min(inner.height.saturating_sub(1));
+    let question = Rect {
+        height: inner.height - table_rows,
+        ..inner
+    };
+    let style = theme.title.add_modifier(Modifier::BOLD);
+    let used = big_words(f, question, &round.question, style, false);
+    // The options follow the question after a blank line, when there is room.
+    let gap = u16::from(used < question.height);
+    let rest = Rect {
+        y: inner.y + used + gap,
+        height: table_rows,
+        ..inner
+    };
+    f.render_widget(para(table), rest);
+}
+
+/// One statement, full-screen, as large as it fits.
+fn one_statement(
+    f: &mut Frame,
+    area: Rect,
+    session: &Session,
+    st: &crate::domain::Statement,
+    theme: &Theme,
+) {
+    let v = st.current();
+    let block = panel(
+        Span::styled(
+            format!(" {} · {} ", speaker_label(session, &v.speaker), v.kind),
+            theme.accent,
+        ),
+        theme,
+    );
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let words = v.text.replace('\n', " ");
+    let text = if v.kind == crate::domain::StatementKind::Quote {
+        format!("“{words}”")
+    } else {
+        words
+    };
+    big_words(
+        f,
+        inner,
+        &text,
+        theme.title.add_modifier(Modifier::BOLD),
+        false,
+    );
+}
+
+/// The holding slide: the session's title and focus, nothing else.
+fn holding(f: &mut Frame, area: Rect, session: &Session, theme: &Theme) {
+    let block = panel(Span::raw(""), theme);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let [_, title, _, focus] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Percentage(50),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    big_words(
+        f,
+        title,
+        session.title(),
+        theme.title.add_modifier(Modifier::BOLD),
+        true,
+    );
+    f.render_widget(
+        para(session.focus().to_owned())
+            .style(theme.base)
+            .alignment(ratatui::layout::Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        focus,
+    );
+}
+
+/// A break: "Back at" the time, in big digits, and how long is left.
+fn break_screen(
+    f: &mut Frame,
+    area: Rect,
+    session: &Session,
+    now: Timestamp,
+    until: Timestamp,
+    theme: &Theme,
+) {
+    let block = panel(Span::styled(" Break ", theme.accent), theme);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let digits_rows: u16 = if inner.height >= 20 { 8 } else { 4 };
+    let [_, label, digits, _, left, _, prompt] = Layout::vertical([
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(digits_rows),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    let centre = ratatui::layout::Alignment::Center;
+    f.render_widget(
+        para(Span::styled("Back at", theme.title)).alignment(centre),
+        label,
+    );
+    let back = until.clock_time();
+    big_clock(
+        f,
+        digits,
+        &super::widgets::Clock {
+            digits: back.clone(),
+            cue: "",
+            style: theme.title,
+        },
+    );
+    let remaining = until.millis_since(now);
+    let left_text = if remaining > 0 {
+        format!(
+            "{} left · back at {back} {}",
+            crate::domain::time::mmss((remaining + 999) / 1000),
+            until.zone()
+        )
+    } else {
+        format!(
+            "time to start again ({} over)",
+            crate::domain::time::mmss(-remaining / 1000)
+        )
+    };
+    f.render_widget(
+        para(Span::styled(left_text, theme.accent)).alignment(centre),
+        left,
+    );
+    let prompt_text = session
+        .current_stage()
+        .filter(|s| s.kind == StageKind::Break)
+        .map(|s| s.prompt.clone())
+        .unwrap_or_default();
+    f.render_widget(
+        para(prompt_text)
+            .style(theme.base)
+            .alignment(centre)
+            .wrap(Wrap { trim: true }),
+        prompt,
+    );
 }
 
 /// Who else is connected, and how to join from another laptop.
@@ -124,7 +423,7 @@ fn stage_panel(
     area: Rect,
     session: &Session,
     now: Timestamp,
-    clock_rows: u16,
+    (clock_rows, prompt_rows): (u16, u16),
     used: bool,
     theme: &Theme,
 ) {
@@ -171,18 +470,13 @@ fn stage_panel(
     f.render_widget(block, area);
     let [title, prompt, digits, cue] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(2),
+        Constraint::Length(prompt_rows),
         Constraint::Length(clock_rows),
         Constraint::Length(1),
     ])
     .areas(inner);
     f.render_widget(para(Span::styled(stage.title.as_str(), theme.title)), title);
-    f.render_widget(
-        para(stage.prompt.as_str())
-            .style(theme.base)
-            .wrap(Wrap { trim: true }),
-        prompt,
-    );
+    big_words(f, prompt, &stage.prompt, theme.base, false);
     let c = clock(stage, now, used, theme);
     big_clock(f, digits, &c);
     let next = session
@@ -206,7 +500,14 @@ fn stage_panel(
 }
 
 /// The latest statements, newest first, in bold so they carry across a room.
-fn statements(f: &mut Frame, area: Rect, session: &Session, theme: &Theme) {
+/// Held still, only those up to the statement it was held at.
+fn statements(
+    f: &mut Frame,
+    area: Rect,
+    session: &Session,
+    held: Option<Option<&StatementId>>,
+    theme: &Theme,
+) {
     let block = panel(Span::styled(" What has been said ", theme.accent), theme);
     let inner = block.inner(area);
     f.render_widget(block, area);
@@ -214,9 +515,15 @@ fn statements(f: &mut Frame, area: Rect, session: &Session, theme: &Theme) {
     let mut lines: Vec<Line> = Vec::new();
     let mut rows = 0usize;
     // Only the statements that fit are turned into lines.
+    let shown = match held {
+        Some(Some(id)) => session.statements.get_index_of(id).map_or(0, |i| i + 1),
+        Some(None) => 0,
+        None => session.statements.len(),
+    };
     for s in session
         .statements
         .values()
+        .take(shown)
         .rev()
         // Without consent, a participant's words are never on the wall.
         .filter(|s| !s.is_retracted() && session.consents(&s.current().speaker))
@@ -269,14 +576,31 @@ fn interpretation(
     let inner = block.inner(area);
     f.render_widget(block, area);
     let p = crate::domain::analysis::provenance(session, i);
-    let mut lines = vec![
-        Line::from(Span::styled(
-            format!("“{}”", i.text()),
-            theme.title.add_modifier(Modifier::BOLD),
-        )),
-        Line::from(""),
-        Line::from(Span::styled("Resting on what was said:", theme.accent)),
-    ];
+    let words = format!("“{}”", i.text());
+    let style = theme.title.add_modifier(Modifier::BOLD);
+    // The words being agreed large when they fit in the top half.
+    let half = Rect {
+        height: inner.height / 2,
+        ..inner
+    };
+    let mut lines = Vec::new();
+    let top = match super::big::fit(&words, half) {
+        Some(_) => big_words(f, half, &words, style, false) + 1,
+        None => {
+            lines.push(Line::from(Span::styled(words, style)));
+            lines.push(Line::from(""));
+            0
+        }
+    };
+    let inner = Rect {
+        y: inner.y + top,
+        height: inner.height.saturating_sub(top),
+        ..inner
+    };
+    lines.push(Line::from(Span::styled(
+        "Resting on what was said:",
+        theme.accent,
+    )));
     for e in p
         .evidence
         .iter()

@@ -71,11 +71,7 @@ impl Session {
                 self.optional_stage(stage)?;
                 text("the memo's author", by, MAX_SHORT)
             }
-            Event::RoomShows { view, .. } => match view {
-                RoomView::Latest => Ok(()),
-                RoomView::Interpretation(i) if self.interpretations.contains_key(i) => Ok(()),
-                RoomView::Interpretation(i) => Err(unknown("interpretation", i)),
-            },
+            Event::RoomShows { view, at } => self.check_room(view, *at),
             _ => Ok(()),
         }
     }
@@ -147,8 +143,64 @@ impl Session {
                     },
                 );
             }
-            Event::RoomShows { view, .. } => self.room = view,
+            Event::RoomShows { view, at } => {
+                self.room_log.push((at, view.clone()));
+                self.room = view;
+            }
             _ => {}
+        }
+    }
+}
+
+impl Session {
+    /// Whether the room may be shown `view`: what it names exists, and
+    /// nobody's words reach the wall without their consent.
+    fn check_room(&self, view: &RoomView, at: Timestamp) -> Result<(), DomainError> {
+        match view {
+            RoomView::Latest | RoomView::Blank | RoomView::Summary | RoomView::Frozen(None) => {
+                Ok(())
+            }
+            RoomView::Interpretation(i) => match self.interpretations.contains_key(i) {
+                true => Ok(()),
+                false => Err(unknown("interpretation", i)),
+            },
+            RoomView::Results(r) => match self.rounds.get(r) {
+                None => Err(unknown("vote round", r)),
+                Some(round) if !round.results_visible() => Err(DomainError::Rule(format!(
+                    "round {r}'s results are hidden until it closes"
+                ))),
+                Some(_) => Ok(()),
+            },
+            RoomView::Frozen(Some(s)) => match self.statements.contains_key(s) {
+                true => Ok(()),
+                false => Err(unknown("statement", s)),
+            },
+            RoomView::Statement(s) => {
+                let Some(st) = self.statements.get(s) else {
+                    return Err(unknown("statement", s));
+                };
+                if st.is_retracted() {
+                    return Err(DomainError::Rule(format!(
+                        "statement {s} was retracted; it is not shown to the room"
+                    )));
+                }
+                if !self.consents(&st.current().speaker) {
+                    return Err(DomainError::Rule(format!(
+                        "{} has not consented: their words are never shown to the room",
+                        self.speaker_label(&st.current().speaker)
+                    )));
+                }
+                Ok(())
+            }
+            RoomView::Break(until) => {
+                let secs = until.millis_since(at) / 1000;
+                if secs <= 0 || secs > MAX_STAGE_SECS {
+                    return Err(DomainError::Rule(
+                        "a break must end after it starts, and within 8 hours".into(),
+                    ));
+                }
+                Ok(())
+            }
         }
     }
 }

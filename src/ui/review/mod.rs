@@ -228,7 +228,14 @@ fn session(
     };
     let block = panel(
         Span::styled(
-            format!(" {} — as it stood at record {} ", l.tab.title(), l.cursor),
+            format!(
+                " {} — as it stood at record {} · times in {} ",
+                l.tab.title(),
+                l.cursor,
+                l.records
+                    .first()
+                    .map_or_else(|| "UTC".to_owned(), |r| r.at.zone())
+            ),
             theme.accent,
         ),
         theme,

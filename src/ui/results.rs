@@ -1,0 +1,115 @@
+//! A round's results, as the room sees them: a bar, a count and a share
+//! for every option (none of it carried by colour alone), the breakdown by
+//! role group, and for ordered scales the middle answer.
+
+use super::Theme;
+use super::widgets::bar;
+use crate::domain::vote::{Results, VoteRound};
+use crate::domain::{RoleGroup, Session, VoteMethod};
+use ratatui::text::{Line, Span};
+
+/// Short column heads for the role groups, narrowest first where space is short.
+fn group_head(g: RoleGroup, narrow: bool) -> &'static str {
+    match (g, narrow) {
+        (RoleGroup::ServiceUsers, false) => "service users",
+        (RoleGroup::ServiceUsers, true) => "users",
+        (g, _) => g.label(),
+    }
+}
+
+/// One line per option, every option, in `width` columns: label, bar,
+/// count and share, then the count from each role group.
+pub fn table<'a>(session: &Session, round: &VoteRound, width: u16, theme: &Theme) -> Vec<Line<'a>> {
+    let res = session.results(round);
+    let (groups, room) = res.by_group();
+    let narrow = width < 100;
+    let mut heads: Vec<&str> = groups.iter().map(|(g, _)| group_head(*g, narrow)).collect();
+    if room.is_some() {
+        heads.push("whole room");
+    }
+    let col_w: Vec<usize> = heads.iter().map(|h| h.chars().count().max(3) + 2).collect();
+    let groups_w: usize = col_w.iter().sum();
+    let label_w = option_labels(&round.method)
+        .iter()
+        .map(|o| o.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(24);
+    // label, space, bar, space, "12 (100%)"
+    let count_w = 10;
+    let bar_w = (width as usize).saturating_sub(label_w + 2 + count_w + groups_w);
+    let mut lines = Vec::with_capacity(res.options.len() + 2);
+    let mut head = vec![Span::raw(format!(
+        "{:w$}",
+        "",
+        w = label_w + 2 + bar_w + count_w
+    ))];
+    for (h, w) in heads.iter().zip(&col_w) {
+        head.push(Span::styled(format!("{h:>w$}"), theme.dim));
+    }
+    lines.push(Line::from(head));
+    let max = res.counts.iter().copied().max().unwrap_or(0);
+    for (i, label) in option_labels(&round.method).iter().enumerate() {
+        let n = res.counts.get(i).copied().unwrap_or(0);
+        let label: String = label.chars().take(label_w).collect();
+        let mut spans = vec![
+            Span::styled(format!("{label:<label_w$} "), theme.base),
+            Span::styled(format!("{:<bar_w$} ", bar(n, max, bar_w)), theme.bar),
+            Span::styled(
+                format!("{:>count_w$}", format!("{n} ({}%)", res.percent(i))),
+                theme.title,
+            ),
+        ];
+        let mut cols: Vec<u32> = groups
+            .iter()
+            .map(|(_, c)| c.get(i).copied().unwrap_or(0))
+            .collect();
+        if let Some(r) = &room {
+            cols.push(r.get(i).copied().unwrap_or(0));
+        }
+        for (c, w) in cols.iter().zip(&col_w) {
+            spans.push(Span::styled(format!("{c:>w$}"), theme.base));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::from(Span::styled(summary(&res, round), theme.dim)));
+    lines
+}
+
+/// What the options are called on screen: resonance scores and ladder rungs
+/// are numbered, so the keys that record them can be read off.
+pub fn option_labels(method: &VoteMethod) -> Vec<String> {
+    match method {
+        VoteMethod::Resonance => ["1 not at all", "2", "3", "4", "5 strongly"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+        VoteMethod::Ladder => method
+            .options()
+            .iter()
+            .enumerate()
+            .map(|(i, o)| format!("{} {o}", i + 1))
+            .collect(),
+        m => m.options(),
+    }
+}
+
+/// Who voted, and for ordered scales the middle answer.
+fn summary(res: &Results, round: &VoteRound) -> String {
+    let who = match (&round.method, round.mode) {
+        (VoteMethod::Dots { .. }, _) => format!("{} dots placed", res.total()),
+        (_, crate::domain::BallotMode::Counted) => format!("{} hands counted", res.voters),
+        _ => format!("{} voted", res.voters),
+    };
+    let middle = match (&round.method, res.median()) {
+        (VoteMethod::Resonance | VoteMethod::Ladder, Some(m)) => {
+            let labels = option_labels(&round.method);
+            format!(
+                " · middle answer: {}",
+                labels.get(m).map_or("?", String::as_str)
+            )
+        }
+        _ => String::new(),
+    };
+    format!("{who}{middle}")
+}
