@@ -922,3 +922,145 @@ fn only_a_leading_at_name_picks_the_speaker_and_an_unknown_one_is_refused() {
         "@P7 Nobody asked me"
     );
 }
+
+fn joined(session: Session, viewer: bool) -> Driver {
+    let mut d = Driver::new(Session::default());
+    d.model = Model::joined(App::new(Keymap::default(), "Ana"), "ana-".into(), viewer);
+    d.model.session = session;
+    d
+}
+
+/// A note-taker was shown the facilitator's keys, which then failed as NOT
+/// SAVED at the host. Now a note-taker's terminal neither shows nor uses
+/// them, and still captures statements and ballots.
+#[test]
+fn a_note_taker_is_shown_and_uses_only_what_a_note_taker_may_do() {
+    use roundtable::app::actions::Layer;
+    use roundtable::app::hints::{help_lines, hints};
+    let mut d = joined(session(true), false);
+    let keymap = &d.model.app.keymap;
+    let shown: Vec<String> = [
+        Layer::Projector,
+        Layer::Agenda,
+        Layer::Vote,
+        Layer::Synthesis,
+    ]
+    .into_iter()
+    .flat_map(|l| {
+        hints(keymap, l, None)
+            .into_iter()
+            .map(|(_, label)| label.to_owned())
+            .chain(help_lines(keymap, l).into_iter().map(|(_, what)| what))
+    })
+    .collect();
+    for facilitators in [
+        "start",
+        "pause",
+        "+1m",
+        "next",
+        "blank",
+        "break",
+        "open",
+        "new concept",
+    ] {
+        assert!(
+            !shown.iter().any(|s| s == facilitators),
+            "a note-taker is not offered `{facilitators}`: {shown:?}"
+        );
+    }
+    for own in [
+        "save the statement",
+        "retract the selected statement",
+        "agree",
+    ] {
+        assert!(
+            shown.iter().any(|s| s.contains(own)) || {
+                let capture = help_lines(keymap, Layer::Capture);
+                capture.iter().any(|(_, w)| w.contains(own))
+            },
+            "a note-taker may `{own}`"
+        );
+    }
+    // The facilitator's keys do nothing here: no proposal to be refused.
+    d.keys(&[KeyCode::F(2)]);
+    d.keys(&[
+        KeyCode::Char('n'),
+        KeyCode::Char(' '),
+        KeyCode::Char('b'),
+        KeyCode::Char('+'),
+    ]);
+    assert!(d.take().is_empty());
+    assert!(d.model.app.overlays.is_empty(), "no question was asked");
+    // Capturing works as before.
+    d.keys(&[KeyCode::F(3)]);
+    d.type_text("The ward rang me");
+    d.send(key(KeyCode::Enter));
+    assert!(matches!(
+        d.take().as_slice(),
+        [Event::StatementAdded { captured_by, .. }] if captured_by == "Ana"
+    ));
+}
+
+/// On a `--viewer` projector, space showed NOT SAVED on the wall. A viewer
+/// proposes nothing and says nothing when a key is pressed.
+#[test]
+fn a_viewer_proposes_nothing_and_puts_no_message_on_the_wall() {
+    let mut d = joined(session(true), true);
+    for c in [' ', 's', 'n', 'b', 'k', 'x', 'a', '1'] {
+        d.send(key(KeyCode::Char(c)));
+    }
+    d.keys(&[KeyCode::F(3), KeyCode::F(4), KeyCode::Tab, KeyCode::Enter]);
+    assert!(d.take().is_empty());
+    assert_eq!(
+        d.model.app.screen,
+        Screen::Projector,
+        "it stays the projector"
+    );
+    assert!(d.model.app.message.is_none(), "{:?}", d.model.app.message);
+}
+
+/// A refused proposal's NOT SAVED stuck on screen and waited for a retry
+/// that could only be refused again. Now it is said once, not kept, and the
+/// next key clears it; a failure that a retry could mend stays.
+#[test]
+fn a_refusal_is_said_once_and_not_kept_for_a_retry() {
+    let mut d = joined(session(true), false);
+    d.save = false;
+    d.keys(&[KeyCode::F(3)]);
+    d.type_text("Said twice");
+    d.send(key(KeyCode::Enter));
+    let Effect::Record { token, .. } = d.effects.last().cloned().unwrap() else {
+        panic!()
+    };
+    d.send(Msg::Failed {
+        token,
+        error: "a note-taker cannot do that; ask the facilitator".into(),
+        retry: false,
+    });
+    let said = d.model.app.message.clone().unwrap().text;
+    assert!(said.starts_with("not saved: a note-taker cannot"), "{said}");
+    assert!(d.model.app.pending.is_empty(), "nothing waits for a retry");
+    d.type_text("x");
+    assert!(d.model.app.message.is_none(), "read once, then gone");
+    // A write that failed stays marked, and its message stays until retried.
+    d.send(key(KeyCode::Enter));
+    let Effect::Record { token, .. } = d.effects.last().cloned().unwrap() else {
+        panic!()
+    };
+    d.send(Msg::Failed {
+        token,
+        error: "disk full".into(),
+        retry: true,
+    });
+    d.type_text("y");
+    assert!(
+        d.model
+            .app
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("NOT SAVED")
+    );
+    assert_eq!(d.model.app.pending.len(), 1);
+}

@@ -677,3 +677,143 @@ fn what_the_room_sees_reaches_every_projector_and_only_the_host_chooses_it() {
     });
     listening.stop();
 }
+
+/// Closing a hidden round and revealing it used to make the vote vanish
+/// from a joined projector. Now the viewer's own screen shows the result:
+/// every option with its count and share, and each role group's count.
+#[test]
+fn close_and_reveal_shows_the_result_by_role_group_on_a_joined_viewer() {
+    use roundtable::app::{App, Model, Msg, keymap::Keymap, update};
+    use roundtable::live::{Origin, Request};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let (w, _) = roundtable::store::Writer::open(&dir, t(0)).unwrap();
+    let hosting = roundtable::live::host(w, "facilitator".into(), None);
+    let mut replies = hosting.replies;
+    std::thread::spawn(move || while replies.blocking_recv().is_some() {});
+    let listening = hosting.listening.unwrap();
+    let person = |id: &str, role| Event::ParticipantAdded {
+        participant: Participant {
+            id: id.into(),
+            role,
+            sector: None,
+            level: None,
+            real_name: None,
+            consent: true,
+        },
+    };
+    let ballot = |who: &str, score| Event::BallotCast {
+        round: "v1".into(),
+        participant: who.into(),
+        choice: Choice::Resonance(score),
+        at: t(12),
+    };
+    let opened = vec![
+        person("P2", roundtable::domain::Role::UnpaidCarer),
+        person("P3", roundtable::domain::Role::Staff),
+        Event::VoteOpened {
+            id: "v1".into(),
+            target: VoteTarget::Question,
+            question: "Does this finding ring true for the people you care for at home?".into(),
+            method: VoteMethod::Resonance,
+            mode: BallotMode::PerParticipant,
+            hidden: true,
+            stage: None,
+            at: t(10),
+        },
+        ballot("P1", 4),
+        ballot("P2", 4),
+        ballot("P3", 2),
+    ];
+    let revealed = vec![
+        Event::VoteClosed {
+            round: "v1".into(),
+            at: t(20),
+        },
+        Event::RoomShows {
+            view: RoomView::Results("v1".into()),
+            at: t(20),
+        },
+    ];
+    let mut wall = Model::joined(App::new(Keymap::default(), "wall"), "w-".into(), true);
+    let screen = |wall: &Model| {
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+        term.draw(|f| {
+            roundtable::ui::render(f, &wall.app, &wall.session, t(21), &Default::default())
+        })
+        .unwrap();
+        screen_text(&term)
+    };
+    rt().block_on(async {
+        let (_viewer, mut seen) = client::start(JoinOptions {
+            target: Target::Unix(listening.socket.clone()),
+            name: "wall".into(),
+            role: Role::Viewer,
+            outbox: tmp.path().join("viewer.ron"),
+        })
+        .unwrap();
+        let mut token = 0;
+        for events in [opened, revealed] {
+            let last = events.last().cloned().unwrap();
+            for event in events {
+                token += 1;
+                hosting
+                    .store
+                    .send(Request {
+                        token,
+                        event,
+                        from: Origin::Local,
+                    })
+                    .unwrap();
+            }
+            // The viewer's screens take each record as it arrives.
+            until(&mut seen, |r| {
+                let done = matches!(&r, Reply::Applied { event, .. } if *event == last);
+                update(&mut wall, Msg::from(r), t(21));
+                done.then_some(())
+            })
+            .await;
+            let shown = screen(&wall);
+            if matches!(last, Event::BallotCast { .. }) {
+                assert!(
+                    shown.contains("Results hidden until the round closes · 3 ballots in"),
+                    "{shown}"
+                );
+                assert!(!shown.contains("2 (67%)"), "{shown}");
+            }
+        }
+    });
+    let shown = screen(&wall);
+    for expected in [
+        "Results · round v1 · resonance 1-5 · closed",
+        "Does this finding ring true for the people you care for at home?",
+        "users  carers  staff  others",
+        "2 (67%)",
+        "1 (33%)",
+        "3 voted · middle answer: 4",
+    ] {
+        assert!(
+            shown.contains(expected),
+            "`{expected}` on the wall:\n{shown}"
+        );
+    }
+    // Row "4": one service user and one carer; row "2": one staff member.
+    let row = |label: &str| {
+        shown
+            .lines()
+            .find(|l| l.starts_with(&format!("│{label} ")))
+            .unwrap_or_else(|| panic!("no row {label}:\n{shown}"))
+            .trim_end_matches('│')
+            .split_whitespace()
+            .rev()
+            .take(4)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        row("4"),
+        ["0", "0", "1", "1"],
+        "others, staff, carers, users"
+    );
+    assert_eq!(row("2"), ["0", "1", "0", "0"]);
+    listening.stop();
+}

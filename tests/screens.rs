@@ -505,3 +505,93 @@ fn c_switches_the_projector_clock_between_time_left_and_time_used() {
     press(&mut app, &s, now, &[KeyCode::Char('c')]);
     assert!(draw(&app, &s, now, 80, 24).contains("time left"));
 }
+
+/// The example with the room shown `view`, as the record would have it.
+fn room_shows(mut s: Session, at: Timestamp, view: roundtable::domain::RoomView) -> Session {
+    s.apply(&Event::RoomShows { view, at }).unwrap();
+    s
+}
+
+#[test]
+fn what_the_room_sees() {
+    use roundtable::domain::RoomView;
+    let (end, at) = example_until(|_| false);
+    let app = app_on(Screen::Projector);
+    for (name, view) in [
+        ("room_results_resonance", RoomView::Results("v1".into())),
+        ("room_results_dots", RoomView::Results("v2".into())),
+        ("room_results_counted", RoomView::Results("v4".into())),
+        ("room_results_ladder", RoomView::Results("v6".into())),
+        ("room_blank", RoomView::Blank),
+        ("room_summary", RoomView::Summary),
+        ("room_statement", RoomView::Statement("st3".into())),
+    ] {
+        both_sizes(name, &app, &room_shows(end.clone(), at, view), at);
+    }
+    let (s, at) = mid_discussion();
+    let on_break = room_shows(s.clone(), at, RoomView::Break(at.plus_secs(10 * 60)));
+    both_sizes("room_break", &app, &on_break, at.plus_secs(150));
+    let held = room_shows(s, at, RoomView::Frozen(Some("st5".into())));
+    both_sizes("room_held", &app, &held, at);
+}
+
+/// At 80×24 nothing the room must read is lost: every option of every
+/// round is on the results screen, and the words of a statement, the
+/// summary's stages and the holding slide's focus are whole.
+#[test]
+fn no_room_view_drops_an_option_or_cuts_a_word_at_80x24() {
+    use roundtable::domain::RoomView;
+    let (end, at) = example_until(|_| false);
+    let app = app_on(Screen::Projector);
+    let words_whole = |text: &str, shown: &str| {
+        for word in text.split_whitespace() {
+            let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+            assert!(
+                shown
+                    .split(|c: char| c.is_whitespace() || c == '│')
+                    .any(|w| w.trim_matches(|c: char| !c.is_alphanumeric()) == word),
+                "`{word}` is whole on screen:\n{shown}"
+            );
+        }
+    };
+    // Every option of every round, whole, on the projector and on the
+    // vote screen while its round is open.
+    for round in end.rounds.values() {
+        let s = room_shows(end.clone(), at, RoomView::Results(round.id.clone()));
+        let on_wall = draw(&app, &s, at, 80, 24);
+        let id: &'static str = String::leak(round.id.to_string());
+        let (open, open_at) = example_until(nth_ballot_in(id, 1));
+        let on_vote = draw(&app_on(Screen::Vote), &open, open_at, 80, 24);
+        for label in roundtable::ui::results::option_labels(&round.method) {
+            words_whole(&label, &on_wall);
+            words_whole(&label, &on_vote);
+        }
+    }
+    let long = end
+        .statements
+        .values()
+        .filter(|st| !st.is_retracted() && end.consents(&st.current().speaker))
+        .max_by_key(|st| st.current().text.len())
+        .unwrap();
+    let s = room_shows(end.clone(), at, RoomView::Statement(long.id.clone()));
+    words_whole(&long.current().text, &draw(&app, &s, at, 80, 24));
+    // A summary longer than the screen turns its pages: all of it is shown.
+    let s = room_shows(end.clone(), at, RoomView::Summary);
+    let shown: String = (0..4)
+        .map(|page| draw(&app, &s, at.plus_secs(page * 15), 80, 24))
+        .collect();
+    assert!(shown.contains("page 2 of"), "{shown}");
+    for stage in end.stages.values() {
+        words_whole(&stage.title, &shown);
+    }
+    for round in end.rounds.values() {
+        words_whole(&round.question, &shown);
+    }
+    for i in end.interpretations.values() {
+        if i.status == roundtable::domain::InterpretationStatus::Agreed {
+            words_whole(i.text(), &shown);
+        }
+    }
+    let s = room_shows(end.clone(), at, RoomView::Blank);
+    words_whole(end.focus(), &draw(&app, &s, at, 80, 24));
+}

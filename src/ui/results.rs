@@ -29,14 +29,19 @@ pub fn table<'a>(session: &Session, round: &VoteRound, width: u16, theme: &Theme
     }
     let col_w: Vec<usize> = heads.iter().map(|h| h.chars().count().max(3) + 2).collect();
     let groups_w: usize = col_w.iter().sum();
+    // label, space, bar, space, "12 (100%)"
+    let count_w = 10;
+    // A label longer than its column wraps at spaces onto the next row.
     let label_w = option_labels(&round.method)
         .iter()
         .map(|o| o.chars().count())
         .max()
         .unwrap_or(0)
-        .min(24);
-    // label, space, bar, space, "12 (100%)"
-    let count_w = 10;
+        .min(
+            (width as usize)
+                .saturating_sub(count_w + groups_w + 8)
+                .max(8),
+        );
     let bar_w = (width as usize).saturating_sub(label_w + 2 + count_w + groups_w);
     let mut lines = Vec::with_capacity(res.options.len() + 2);
     let mut head = vec![Span::raw(format!(
@@ -51,9 +56,12 @@ pub fn table<'a>(session: &Session, round: &VoteRound, width: u16, theme: &Theme
     let max = res.counts.iter().copied().max().unwrap_or(0);
     for (i, label) in option_labels(&round.method).iter().enumerate() {
         let n = res.counts.get(i).copied().unwrap_or(0);
-        let label: String = label.chars().take(label_w).collect();
+        let mut parts = crate::ui::big::wrap_words(label, label_w)
+            .unwrap_or_else(|| vec![label.clone()])
+            .into_iter();
+        let first = parts.next().unwrap_or_default();
         let mut spans = vec![
-            Span::styled(format!("{label:<label_w$} "), theme.base),
+            Span::styled(format!("{first:<label_w$} "), theme.base),
             Span::styled(format!("{:<bar_w$} ", bar(n, max, bar_w)), theme.bar),
             Span::styled(
                 format!("{:>count_w$}", format!("{n} ({}%)", res.percent(i))),
@@ -71,20 +79,21 @@ pub fn table<'a>(session: &Session, round: &VoteRound, width: u16, theme: &Theme
             spans.push(Span::styled(format!("{c:>w$}"), theme.base));
         }
         lines.push(Line::from(spans));
+        lines.extend(parts.map(|rest| Line::from(Span::styled(rest, theme.base))));
     }
     lines.push(Line::from(Span::styled(summary(&res, round), theme.dim)));
     lines
 }
 
-/// What the options are called on screen: resonance scores and ladder rungs
-/// are numbered, so the keys that record them can be read off.
+/// What the options are called on screen: numbered (except agree, disagree
+/// and pass), so the keys that record them can be read off.
 pub fn option_labels(method: &VoteMethod) -> Vec<String> {
     match method {
         VoteMethod::Resonance => ["1 not at all", "2", "3", "4", "5 strongly"]
             .iter()
             .map(|s| (*s).to_owned())
             .collect(),
-        VoteMethod::Ladder => method
+        VoteMethod::Ladder | VoteMethod::Dots { .. } | VoteMethod::SingleChoice { .. } => method
             .options()
             .iter()
             .enumerate()

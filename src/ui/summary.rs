@@ -7,28 +7,80 @@ use super::{Theme, panel};
 use crate::domain::time::mmss;
 use crate::domain::{InterpretationStatus, RoleGroup, Session, StageState, Timestamp};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Wrap;
+
+/// Seconds each page of a summary too long for the screen stays up.
+pub const PAGE_SECS: i64 = 15;
 
 pub fn render(f: &mut Frame, area: Rect, session: &Session, now: Timestamp, theme: &Theme) {
     let block = panel(Span::styled(" What we did today ", theme.accent), theme);
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let agenda = agenda_lines(session, now, theme);
-    let outcome = outcome_lines(session, theme);
-    if inner.width >= 120 {
-        let [a, b] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
-            .spacing(2)
-            .areas(inner);
-        f.render_widget(para(agenda).wrap(Wrap { trim: false }), a);
-        f.render_widget(para(outcome).wrap(Wrap { trim: false }), b);
+    let mut lines = agenda_lines(session, now, theme);
+    lines.push(Line::from(""));
+    lines.extend(outcome_lines(session, theme));
+    // Whole words on every row; a summary longer than the screen turns its
+    // pages by itself, so every projector shows all of it, whatever its size.
+    let rows = wrap_lines(lines, usize::from(inner.width));
+    let height = usize::from(inner.height).max(2);
+    if rows.len() <= height {
+        f.render_widget(para(rows), inner);
         return;
     }
-    let [a, b] = Layout::vertical([Constraint::Length(agenda.len() as u16), Constraint::Min(1)])
-        .areas(inner);
-    f.render_widget(para(agenda), a);
-    f.render_widget(para(outcome).wrap(Wrap { trim: false }), b);
+    let per_page = height - 1;
+    let pages = rows.len().div_ceil(per_page);
+    let since = session.room_log.last().map_or(now, |(at, _)| *at);
+    let page = (now.millis_since(since).max(0) / 1000 / PAGE_SECS) as usize % pages;
+    let mut shown: Vec<Line> = rows
+        .into_iter()
+        .skip(page * per_page)
+        .take(per_page)
+        .collect();
+    shown.resize(per_page, Line::from(""));
+    shown.push(Line::from(Span::styled(
+        format!("page {} of {pages} · turns every {PAGE_SECS} s", page + 1),
+        theme.dim,
+    )));
+    f.render_widget(para(shown), inner);
+}
+
+/// Lines wrapped at spaces to `width`, each span's style kept; a row that
+/// continues a line is indented under its text.
+fn wrap_lines(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for line in lines {
+        if line.width() <= width {
+            out.push(line);
+            continue;
+        }
+        let indent = line
+            .spans
+            .first()
+            .filter(|s| s.content.ends_with(' '))
+            .map_or(0, |s| s.content.chars().count())
+            .min(width / 2);
+        let mut row: Vec<Span<'static>> = Vec::new();
+        let mut used = 0;
+        for span in line.spans {
+            for (i, word) in span.content.split(' ').enumerate() {
+                let w = word.chars().count();
+                let space = usize::from(i > 0);
+                if used > indent && used + space + w > width {
+                    out.push(Line::from(std::mem::take(&mut row)));
+                    row.push(Span::raw(" ".repeat(indent)));
+                    used = indent;
+                } else if space == 1 {
+                    row.push(Span::styled(" ", span.style));
+                    used += 1;
+                }
+                row.push(Span::styled(word.to_owned(), span.style));
+                used += w;
+            }
+        }
+        out.push(Line::from(row));
+    }
+    out
 }
 
 /// Stages planned against actual minutes, and the whole session's.

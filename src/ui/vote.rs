@@ -1,7 +1,8 @@
 //! The vote screen: set up a round, take ballots or tallies, see results.
 
+use super::results::option_labels;
 use super::untrusted::para;
-use super::widgets::{bar, result_lines, round_lines};
+use super::widgets::{bar, round_lines};
 use super::{Theme, panel};
 use crate::app::App;
 use crate::app::actions::{Action, Layer};
@@ -139,29 +140,43 @@ fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme)
     f.render_widget(para(lines), inner);
 }
 
+/// A ballot as the list shows it: the option by its number and name, or
+/// for dots each option's number and how many dots it got.
 fn choice_text(round: &VoteRound, c: &Choice) -> String {
-    let options = round.method.options();
-    let at = |i: usize| options.get(i).cloned().unwrap_or_default();
+    let labels = option_labels(&round.method);
+    let at = |i: usize| labels.get(i).cloned().unwrap_or_default();
     match c {
         Choice::Agreement(a) => format!("{a:?}").to_lowercase(),
-        Choice::Resonance(r) => format!("resonance {r}"),
+        Choice::Resonance(r) => format!("resonance {}", at(usize::from(*r).saturating_sub(1))),
         Choice::Single(i) | Choice::Rung(i) => at(usize::from(*i)),
-        Choice::Dots(d) => d
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .map(|(i, n)| format!("{}×{n}", at(i)))
-            .collect::<Vec<_>>()
-            .join(" "),
+        Choice::Dots(d) => {
+            let placed: Vec<String> = d
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(i, n)| format!("{}×{n}", i + 1))
+                .collect();
+            format!("dots on {}", placed.join(", "))
+        }
     }
 }
 
 fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRound, theme: &Theme) {
     let wide = area.width >= 100;
+    let results_width = if wide { area.width / 2 } else { area.width };
+    let results = results_lines(session, round, results_width.saturating_sub(2), theme);
     let [left, right] = if wide {
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area)
     } else {
-        Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area)
+        // Every option is listed: the results take the rows they need, and
+        // the ballots the rest (the list scrolls to the one being taken).
+        let need = results.len() as u16 + 2;
+        let left_min = match round.mode {
+            BallotMode::PerParticipant => 6,
+            BallotMode::Counted => round.method.options().len() as u16 + 5,
+        };
+        let right = need.min(area.height.saturating_sub(left_min)).max(3);
+        Layout::vertical([Constraint::Min(0), Constraint::Length(right)]).areas(area)
     };
     let mode = match round.mode {
         BallotMode::PerParticipant => "one ballot each",
@@ -190,7 +205,7 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
         Line::from(Span::styled(target_text(session, &round.target), theme.dim)),
         Line::from(""),
     ];
-    let options = round.method.options();
+    let labels = option_labels(&round.method);
     match round.mode {
         BallotMode::PerParticipant => {
             let room = (inner.height as usize).saturating_sub(lines.len());
@@ -237,7 +252,8 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
                 Span::styled(format!("hands from: {role}"), theme.base),
             ]));
             let max = app.vote.tally.iter().copied().max().unwrap_or(0).max(1);
-            for (i, opt) in options.iter().enumerate() {
+            let label_w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+            for (i, opt) in labels.iter().enumerate() {
                 let n = app.vote.tally.get(i).copied().unwrap_or(0);
                 let style = if i == app.vote.cursor {
                     theme.selected
@@ -247,7 +263,7 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
                 lines.push(Line::from(vec![
                     Span::styled(
                         format!(
-                            "{} {opt:<16} {n:>3} ",
+                            "{} {opt:<label_w$} {n:>3} ",
                             if i == app.vote.cursor { "▶" } else { " " }
                         ),
                         style,
@@ -269,26 +285,25 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
     let block = panel(Span::styled(" Results ", theme.accent), theme);
     let inner = block.inner(right);
     f.render_widget(block, right);
-    let mut lines = round_lines(session, round, inner.width, theme);
+    f.render_widget(para(results).wrap(Wrap { trim: false }), inner);
+}
+
+/// Every option, numbered as the keys record them, with its count, share
+/// and each role group's count once results may be seen; before that, the
+/// options and how many have voted.
+fn results_lines<'a>(
+    session: &Session,
+    round: &VoteRound,
+    width: u16,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
     if round.results_visible() {
-        lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled("By role group", theme.accent)));
-        let res = session.results(round);
-        for (role, counts) in &res.by_role {
-            let label = role
-                .map(|r| r.label().to_owned())
-                .unwrap_or_else(|| "everyone".into());
-            let parts: Vec<String> = options
-                .iter()
-                .zip(counts)
-                .map(|(o, n)| format!("{o} {n}"))
-                .collect();
-            lines.push(Line::from(vec![
-                Span::styled(format!("{label:<26}"), theme.base),
-                Span::styled(parts.join(" · "), theme.dim),
-            ]));
-        }
-        let _ = result_lines;
+        return super::results::table(session, round, width, theme);
     }
-    f.render_widget(para(lines).wrap(Wrap { trim: false }), inner);
+    let mut lines = vec![Line::from(Span::styled(
+        format!("Choices: {}", option_labels(&round.method).join(" · ")),
+        theme.base,
+    ))];
+    lines.extend(round_lines(session, round, width, theme));
+    lines
 }
