@@ -383,19 +383,31 @@ fn a_vote_round_opens_on_the_latest_statement_and_takes_single_key_ballots() {
         }]
     );
     d.keys(&[KeyCode::Char('a'), KeyCode::Char('d'), KeyCode::Char('p')]);
-    let ballots = d.take();
+    // The cursor stops at the last participant. Their ballot was silently
+    // overwritten; now the screen asks first, naming both choices.
     assert_eq!(
-        ballots.len(),
-        3,
-        "the cursor stops at the last participant, whose later ballot replaces theirs"
+        d.recorded.len(),
+        2,
+        "the third key asks instead of recording"
     );
+    let Some(Overlay::Confirm { question, .. }) = d.model.app.overlays.last() else {
+        panic!("replacing a ballot asks")
+    };
+    assert_eq!(
+        question,
+        "P2 has voted “disagree”, taken by note-taker. Replace it with “pass”?"
+    );
+    d.send(key(KeyCode::Char('y')));
+    let ballots = d.take();
+    assert_eq!(ballots.len(), 3);
     assert_eq!(
         ballots[0],
         Event::BallotCast {
             round: "v1".into(),
             participant: "P1".into(),
             choice: Choice::Agreement(Agreement::Agree),
-            at: t(60)
+            at: t(60),
+            recorded_by: "note-taker".into(),
         }
     );
     let Event::BallotCast {
@@ -477,13 +489,28 @@ fn counted_tallies_and_dots() {
         KeyCode::Char('-'),
         KeyCode::Enter,
     ]);
+    // Five service-user hands when the session lists one service user was
+    // accepted without a word. Now it asks, and says why.
+    assert!(d.take().is_empty());
+    let Some(Overlay::Confirm { question, .. }) = d.model.app.overlays.last() else {
+        panic!("a tally larger than the group asks")
+    };
+    assert!(
+        question.contains("5 hands counted, but the service user group lists 1 person"),
+        "{question}"
+    );
+    d.send(key(KeyCode::Char('n')));
+    assert!(d.take().is_empty(), "no: nothing recorded");
+    d.send(key(KeyCode::Enter));
+    d.send(key(KeyCode::Char('y')));
     assert_eq!(
         d.take(),
         vec![Event::TallyRecorded {
             round: "v1".into(),
             role: Some(Role::ServiceUser),
             counts: vec![4, 1, 0],
-            at: t(60)
+            at: t(60),
+            beyond_roster: true,
         }]
     );
     d.send(key(KeyCode::Char('x')));

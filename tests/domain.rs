@@ -492,6 +492,7 @@ fn per_participant_ballots_latest_counts_and_results_by_role() {
         participant: p.into(),
         choice: c,
         at: t(3),
+        recorded_by: "note-taker".into(),
     };
     ok(&mut s, ballot("P1", Choice::Agreement(Agreement::Disagree)));
     ok(&mut s, ballot("P1", Choice::Agreement(Agreement::Agree)));
@@ -510,6 +511,7 @@ fn per_participant_ballots_latest_counts_and_results_by_role() {
             role: None,
             counts: vec![1, 2, 3],
             at: t(3),
+            beyond_roster: false,
         },
         "takes no counted tally",
     );
@@ -618,6 +620,7 @@ fn every_method_checks_its_choices() {
                     participant: "P1".into(),
                     choice: c,
                     at: t(3),
+                    recorded_by: "note-taker".into(),
                 },
             );
         }
@@ -629,6 +632,7 @@ fn every_method_checks_its_choices() {
                     participant: "P2".into(),
                     choice: c,
                     at: t(3),
+                    recorded_by: "note-taker".into(),
                 },
                 words,
             );
@@ -685,12 +689,33 @@ fn counted_tallies_replace_per_role() {
             BallotMode::Counted,
         ),
     );
+    // The session lists one service user, one carer and one staff member;
+    // the people who came late are counted when the facilitator says so.
     let tally = |role: Option<Role>, counts: Vec<u32>| Event::TallyRecorded {
         round: "v2".into(),
         role,
         counts,
         at: t(3),
+        beyond_roster: true,
     };
+    let listed = |role: Option<Role>, counts: Vec<u32>| Event::TallyRecorded {
+        round: "v2".into(),
+        role,
+        counts,
+        at: t(3),
+        beyond_roster: false,
+    };
+    rejects(
+        &mut s,
+        listed(Some(Role::Staff), vec![1, 1, 0]),
+        "2 hands counted, but the staff group lists 1 person",
+    );
+    rejects(
+        &mut s,
+        listed(None, vec![2, 1, 1]),
+        "4 hands counted, but the session lists 3 people",
+    );
+    ok(&mut s, listed(Some(Role::Staff), vec![0, 1, 0]));
     ok(&mut s, tally(Some(Role::Staff), vec![1, 1, 0]));
     ok(&mut s, tally(Some(Role::Staff), vec![2, 1, 0]));
     ok(&mut s, tally(Some(Role::ServiceUser), vec![3, 0, 1]));
@@ -707,6 +732,7 @@ fn counted_tallies_replace_per_role() {
             participant: "P1".into(),
             choice: Choice::Agreement(Agreement::Agree),
             at: t(3),
+            recorded_by: "note-taker".into(),
         },
         "record a tally instead",
     );
@@ -1187,6 +1213,7 @@ fn the_remaining_rejections() {
             role: None,
             counts: vec![0; 5],
             at: t(3),
+            beyond_roster: false,
         },
         "is closed",
     );
@@ -1197,6 +1224,7 @@ fn the_remaining_rejections() {
             role: None,
             counts: vec![0; 5],
             at: t(3),
+            beyond_roster: false,
         },
         "no vote round `v7`",
     );

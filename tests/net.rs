@@ -707,6 +707,7 @@ fn close_and_reveal_shows_the_result_by_role_group_on_a_joined_viewer() {
         participant: who.into(),
         choice: Choice::Resonance(score),
         at: t(12),
+        recorded_by: "note-taker".into(),
     };
     let opened = vec![
         person("P2", roundtable::domain::Role::UnpaidCarer),
@@ -816,4 +817,30 @@ fn close_and_reveal_shows_the_result_by_role_group_on_a_joined_viewer() {
     );
     assert_eq!(row("2"), ["0", "1", "0", "0"]);
     listening.stop();
+}
+
+/// Who captured a statement or took a ballot down is what the connection
+/// authenticated as, not what the joined terminal wrote in the event.
+#[test]
+fn the_host_stamps_who_did_it_from_the_connection() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let mut host = Host::start(&dir, false);
+    let mut claimed = said("forged", 1);
+    if let Event::StatementAdded { captured_by, .. } = &mut claimed {
+        *captured_by = "facilitator".into();
+    }
+    rt().block_on(async {
+        let (sam, mut rx) = join(
+            Target::Unix(host.socket.clone()),
+            "Sam",
+            tmp.path().join("sam.ron"),
+        );
+        sam.send((1, claimed.clone())).unwrap();
+        assert_eq!(acks(&mut rx, 1).await.len(), 1);
+    });
+    host.kill();
+    let r = roundtable::store::open_read_only(&dir).unwrap();
+    let st = &r.session.statements["forged-st1"];
+    assert_eq!(st.original.by, "note-taker Sam");
 }

@@ -198,6 +198,7 @@ fn event(s: &Session, a: &Action, n: usize, at: Timestamp) -> Option<Event> {
                 participant: pick(&s.participants, p)?,
                 choice,
                 at,
+                recorded_by: "note-taker".into(),
             }
         }
         Action::Tally(r, role, counts) => Event::TallyRecorded {
@@ -205,6 +206,7 @@ fn event(s: &Session, a: &Action, n: usize, at: Timestamp) -> Option<Event> {
             role: Role::ALL.get(usize::from(role) % 9).copied(),
             counts: counts.into_iter().map(u32::from).collect(),
             at,
+            beyond_roster: false,
         },
         Action::Close(r) => Event::VoteClosed {
             round: pick(&s.rounds, r)?,
@@ -517,6 +519,7 @@ fn hostile_event() -> impl Strategy<Value = Event> {
                     _ => Choice::Dots(dots),
                 },
                 at,
+                recorded_by: "note-taker".into(),
             }),
         (
             any_id(),
@@ -527,7 +530,8 @@ fn hostile_event() -> impl Strategy<Value = Event> {
                 round: round.into(),
                 role: None,
                 counts,
-                at
+                at,
+                beyond_roster: false,
             }),
         (any_id(), any_time()).prop_map(|(round, at)| Event::VoteClosed {
             round: round.into(),

@@ -335,7 +335,25 @@ fn in_round(
                     role: d.tally_role(),
                     counts: d.tally.clone(),
                     at: now,
+                    beyond_roster: false,
                 };
+                // More hands than the group has people: a miscount, or people
+                // who arrived and are not listed yet. The facilitator says which.
+                if let Err(e) = session.check(&event) {
+                    let mut anyway = event.clone();
+                    if let Event::TallyRecorded { beyond_roster, .. } = &mut anyway {
+                        *beyond_roster = true;
+                    }
+                    if session.check(&anyway).is_ok() {
+                        app.overlays.push(Overlay::Confirm {
+                            question: format!(
+                                "{e}. Record it anyway, as people here who are not on the list?"
+                            ),
+                            events: vec![anyway],
+                        });
+                        return;
+                    }
+                }
                 if app.record(session, event, fx) {
                     app.vote.tally = vec![0; options];
                 }
@@ -411,15 +429,61 @@ fn in_round(
         );
         return;
     };
+    let earlier = round
+        .ballots
+        .iter()
+        .rev()
+        .find(|b| b.participant == participant)
+        .cloned();
     let event = Event::BallotCast {
         round: round.id.clone(),
         participant,
         choice,
         at: now,
+        recorded_by: app.actor.clone(),
     };
+    // Someone's ballot is never replaced quietly: say whose, and by whom.
+    if let (Some(b), Event::BallotCast { choice, .. }) = (earlier, &event) {
+        let shown = |c: &Choice| choice_words(&round.method, c);
+        let by = if b.recorded_by.is_empty() {
+            String::new()
+        } else {
+            format!(", taken by {}", b.recorded_by)
+        };
+        app.overlays.push(Overlay::Confirm {
+            question: format!(
+                "{} has voted {}{by}. Replace it with {}?",
+                b.participant,
+                shown(&b.choice),
+                shown(choice)
+            ),
+            events: vec![event],
+        });
+        return;
+    }
     if app.record(session, event, fx) {
         app.vote.dots.clear();
         // Straight on to the next person: a round is a quick walk round the table.
         app.vote.cursor = (app.vote.cursor + 1).min(n_people - 1);
+    }
+}
+
+/// A choice in words: `agree`, `4`, `co-design`, `dots on 1×2, 3×1`.
+pub fn choice_words(method: &VoteMethod, c: &Choice) -> String {
+    let options = method.options();
+    let at = |i: usize| options.get(i).cloned().unwrap_or_default();
+    match c {
+        Choice::Agreement(a) => format!("“{}”", format!("{a:?}").to_lowercase()),
+        Choice::Resonance(r) => format!("resonance {r}"),
+        Choice::Single(i) | Choice::Rung(i) => format!("“{}”", at(usize::from(*i))),
+        Choice::Dots(d) => {
+            let placed: Vec<String> = d
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(i, n)| format!("{}×{n}", i + 1))
+                .collect();
+            format!("dots on {}", placed.join(", "))
+        }
     }
 }

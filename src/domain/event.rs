@@ -149,17 +149,26 @@ pub enum Event {
         stage: Option<StageId>,
         at: Timestamp,
     },
+    /// One participant's ballot; a later one from the same participant
+    /// replaces it (the screens ask first).
     BallotCast {
         round: RoundId,
         participant: ParticipantId,
         choice: Choice,
         at: Timestamp,
+        /// Who took it down: the host stamps a joined terminal's own name.
+        #[serde(default)]
+        recorded_by: String,
     },
     TallyRecorded {
         round: RoundId,
         role: Option<Role>,
         counts: Vec<u32>,
         at: Timestamp,
+        /// More hands than the role group has people: allowed only when the
+        /// facilitator says so (people arrived who are not yet listed).
+        #[serde(default)]
+        beyond_roster: bool,
     },
     VoteClosed {
         round: RoundId,
@@ -241,6 +250,20 @@ pub enum Event {
 }
 
 impl Event {
+    /// Puts `who` in every field that says who did it (captured, amended,
+    /// retracted, wrote, took the ballot down): the host does this with the
+    /// name a joined terminal authenticated as, whatever the terminal claimed.
+    pub fn stamp_identity(&mut self, who: &str) {
+        match self {
+            Event::StatementAdded { captured_by, .. } => *captured_by = who.to_owned(),
+            Event::StatementAmended { by, .. }
+            | Event::StatementRetracted { by, .. }
+            | Event::MemoAdded { by, .. } => *by = who.to_owned(),
+            Event::BallotCast { recorded_by, .. } => *recorded_by = who.to_owned(),
+            _ => {}
+        }
+    }
+
     /// The variant's name, as it appears in the journal.
     pub fn name(&self) -> &'static str {
         match self {

@@ -149,10 +149,12 @@ impl Session {
                 participant,
                 choice,
                 at,
+                recorded_by,
             } => self.rounds.get(round).is_some_and(|r| {
-                r.ballots
-                    .iter()
-                    .any(|b| (&b.participant, &b.choice, &b.at) == (participant, choice, at))
+                r.ballots.iter().any(|b| {
+                    (&b.participant, &b.choice, &b.at, &b.recorded_by)
+                        == (participant, choice, at, recorded_by)
+                })
             }),
             _ => false,
         }

@@ -158,6 +158,9 @@ pub struct Ballot {
     pub participant: ParticipantId,
     pub choice: Choice,
     pub at: Timestamp,
+    /// Who took it down.
+    #[serde(default)]
+    pub recorded_by: String,
 }
 
 /// A counted show of hands, optionally for one role group.

@@ -135,6 +135,7 @@ pub fn ballots(s: &Session) -> String {
         "count",
         "at",
         "counts",
+        "recorded_by",
     ];
     let mut rows = Vec::new();
     for r in s.rounds.values() {
@@ -159,6 +160,7 @@ pub fn ballots(s: &Session) -> String {
                         String::new(),
                         b.at.to_string(),
                         latest.to_string(),
+                        b.recorded_by.clone(),
                     ]);
                 }
             }
@@ -177,6 +179,8 @@ pub fn ballots(s: &Session) -> String {
                             n.to_string(),
                             t.at.to_string(),
                             latest.to_string(),
+                            // Only the facilitator, at the host, counts hands.
+                            "facilitator".into(),
                         ]);
                     }
                 }

@@ -38,7 +38,10 @@ fn spawn_store(
                 text,
             });
         }
-        for req in rx {
+        for mut req in rx {
+            if let Origin::Remote { actor, .. } = &req.from {
+                req.event.stamp_identity(actor);
+            }
             let who = match &req.from {
                 Origin::Local => actor.as_str(),
                 Origin::Remote { actor, .. } => actor.as_str(),

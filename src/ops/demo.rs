@@ -90,6 +90,7 @@ impl Script {
                 participant: ParticipantId::from(*p),
                 choice: c.clone(),
                 at: self.now,
+                recorded_by: "facilitator".into(),
             };
             self.facilitator(e)?;
         }
@@ -551,6 +552,7 @@ pub fn write_example(dir: &Path) -> R<Writer> {
             role: Some(role),
             counts,
             at: s.now,
+            beyond_roster: false,
         })?;
     }
     s.facilitator(Event::VoteClosed {

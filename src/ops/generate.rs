@@ -195,6 +195,7 @@ pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
                     participant: ParticipantId::new(format!("P{p}")),
                     choice: Choice::Resonance(1 + rng.next(5) as u8),
                     at,
+                    recorded_by: "note-taker".into(),
                 };
                 emit(e, &mut session, at)?;
             }

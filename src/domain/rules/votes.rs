@@ -3,6 +3,14 @@
 use super::*;
 
 impl Session {
+    /// How many people a tally may count: those with `role`, or everyone.
+    pub fn roster(&self, role: Option<crate::domain::Role>) -> u64 {
+        self.participants
+            .values()
+            .filter(|p| role.is_none_or(|r| p.role == r))
+            .count() as u64
+    }
+
     pub(super) fn check_votes(&self, event: &Event) -> Result<(), DomainError> {
         match event {
             Event::VoteOpened {
@@ -49,8 +57,10 @@ impl Session {
                 round,
                 participant,
                 choice,
+                recorded_by,
                 ..
             } => {
+                limit("who recorded the ballot", recorded_by, MAX_SHORT)?;
                 let r = self.open_round(round)?;
                 if r.mode == BallotMode::Counted {
                     return Err(vote_problem(
@@ -66,7 +76,13 @@ impl Session {
                     .map(|_| ())
                     .map_err(|p| vote_problem(round, p))
             }
-            Event::TallyRecorded { round, counts, .. } => {
+            Event::TallyRecorded {
+                round,
+                role,
+                counts,
+                beyond_roster,
+                ..
+            } => {
                 let r = self.open_round(round)?;
                 if r.mode == BallotMode::PerParticipant {
                     return Err(vote_problem(
@@ -86,6 +102,25 @@ impl Session {
                         round,
                         "a count above 100,000 is not a show of hands",
                     ));
+                }
+                if *beyond_roster {
+                    return Ok(());
+                }
+                // No more hands than there are people in the group (dots:
+                // no more than they have between them).
+                let people = self.roster(*role);
+                let each = match &r.method {
+                    VoteMethod::Dots { per_person, .. } => u64::from(*per_person),
+                    _ => 1,
+                };
+                let given: u64 = counts.iter().map(|c| u64::from(*c)).sum();
+                if given > people * each {
+                    let who = role.map_or("the session".to_owned(), |r| format!("the {r} group"));
+                    let what = if each == 1 { "hands" } else { "dots" };
+                    return Err(DomainError::Rule(format!(
+                        "{given} {what} counted, but {who} lists {people} {}; add who arrived late, or say the count is right",
+                        if people == 1 { "person" } else { "people" }
+                    )));
                 }
                 Ok(())
             }
@@ -128,12 +163,14 @@ impl Session {
                 participant,
                 choice,
                 at,
+                recorded_by,
             } => {
                 if let Some(r) = self.rounds.get_mut(&round) {
                     r.ballots.push(Ballot {
                         participant,
                         choice,
                         at,
+                        recorded_by,
                     });
                 }
             }
@@ -142,6 +179,7 @@ impl Session {
                 role,
                 counts,
                 at,
+                ..
             } => {
                 if let Some(r) = self.rounds.get_mut(&round) {
                     r.tallies.push(Tally { role, counts, at });
