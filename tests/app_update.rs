@@ -1091,3 +1091,91 @@ fn a_refusal_is_said_once_and_not_kept_for_a_retry() {
     );
     assert_eq!(d.model.app.pending.len(), 1);
 }
+
+/// On the vote screen, choosing what a round is about did nothing: it was
+/// always the latest statement. Up and down now choose the statement, and
+/// the target key moves on to a free question.
+#[test]
+fn the_vote_screen_chooses_which_statement_a_round_is_about() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(3)));
+    for said in ["First thing", "Second thing", "Third thing"] {
+        d.type_text(said);
+        d.send(key(KeyCode::Enter));
+    }
+    d.take();
+    d.keys(&[KeyCode::F(4), KeyCode::Up, KeyCode::Up, KeyCode::Char('o')]);
+    let opened = d.take();
+    assert!(
+        matches!(&opened[..], [Event::VoteOpened { target: VoteTarget::Statement(s), .. }] if s.as_str() == "st1"),
+        "{opened:?}"
+    );
+    d.keys(&[KeyCode::Char('x'), KeyCode::Char('y')]);
+    d.take();
+    d.keys(&[KeyCode::Down, KeyCode::Char('t'), KeyCode::Char('e')]);
+    d.type_text("Which matters most?");
+    d.keys(&[KeyCode::Enter, KeyCode::Char('o')]);
+    let opened = d.take();
+    assert!(
+        matches!(&opened[..], [Event::VoteOpened { target: VoteTarget::Question, question, .. }, ..] if question == "Which matters most?"),
+        "{opened:?}"
+    );
+}
+
+/// Agreeing an interpretation after a vote pre-filled the reason with
+/// `1 3, 2 4, 3 5`, and that was kept as typed. It now reads as the result.
+#[test]
+fn the_reason_for_a_decision_is_prefilled_with_the_result_in_words() {
+    let mut s = session(true);
+    for e in [
+        Event::ConceptCreated {
+            id: "c1".into(),
+            name: "Being asked".into(),
+            description: String::new(),
+        },
+        Event::InterpretationDrafted {
+            id: "i1".into(),
+            text: "Asked, not told".into(),
+            translations: vec![],
+            concepts: vec!["c1".into()],
+            statements: vec![],
+            at: t(1),
+        },
+        Event::VoteOpened {
+            id: "v1".into(),
+            target: VoteTarget::Interpretation("i1".into()),
+            question: "Does it resonate?".into(),
+            method: VoteMethod::Resonance,
+            mode: BallotMode::PerParticipant,
+            hidden: false,
+            stage: None,
+            at: t(2),
+        },
+    ] {
+        s.apply(&e).unwrap();
+    }
+    for (p, r) in [("P1", 5), ("P2", 4)] {
+        s.apply(&Event::BallotCast {
+            round: "v1".into(),
+            participant: p.into(),
+            choice: Choice::Resonance(r),
+            at: t(3),
+            recorded_by: "note-taker".into(),
+        })
+        .unwrap();
+    }
+    s.apply(&Event::VoteClosed {
+        round: "v1".into(),
+        at: t(4),
+    })
+    .unwrap();
+    let mut d = Driver::new(s);
+    d.keys(&[KeyCode::F(6), KeyCode::Char('i'), KeyCode::Char('A')]);
+    let Some(Overlay::Prompt { input, .. }) = d.model.app.overlays.last() else {
+        panic!("a decision asks for its reason")
+    };
+    assert_eq!(
+        input.lines().join(""),
+        "round v1 (2 voted): 4: 1 (50%) · 5 strongly: 1 (50%)"
+    );
+}

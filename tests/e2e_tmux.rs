@@ -656,7 +656,7 @@ fn synthesis_from_concepts_to_an_agreed_interpretation() {
     assert_eq!(i.translations.len(), 2);
     let last = i.history.last().unwrap();
     assert_eq!(last.round.as_ref().map(|r| r.as_str()), Some("v1"));
-    assert_eq!(last.reason, "4 agree");
+    assert_eq!(last.reason, "round v1 (4 voted): agree: 4 (100%)");
 }
 
 #[test]

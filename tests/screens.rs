@@ -562,7 +562,7 @@ fn no_room_view_drops_an_option_or_cuts_a_word_at_80x24() {
         let id: &'static str = String::leak(round.id.to_string());
         let (open, open_at) = example_until(nth_ballot_in(id, 1));
         let on_vote = draw(&app_on(Screen::Vote), &open, open_at, 80, 24);
-        for label in roundtable::ui::results::option_labels(&round.method) {
+        for label in round.method.labels() {
             words_whole(&label, &on_wall);
             words_whole(&label, &on_vote);
         }

@@ -464,7 +464,7 @@ fn interpreting(m: &HintState, _: Layer) -> bool {
 
 fn moving_down(m: &HintState, l: Layer) -> bool {
     match l {
-        Layer::Vote => round_open(m, l),
+        Layer::Vote => true,
         Layer::Synthesis => !linking(m, l),
         _ => false,
     }
@@ -678,6 +678,10 @@ pub static ACTIONS: &[ActionDef] = &[
         describe_in: &[
             (&[L::ReviewBrowser, L::Picker], "choose an earlier session"),
             (&[L::ReviewSession], "scroll up"),
+            (
+                &[L::Vote],
+                "an earlier statement to vote on; in a round, the person before",
+            ),
         ],
         rank: 64,
         ..row(
@@ -717,6 +721,10 @@ pub static ACTIONS: &[ActionDef] = &[
         describe_in: &[
             (&[L::ReviewBrowser, L::Picker], "choose a later session"),
             (&[L::ReviewSession], "scroll down"),
+            (
+                &[L::Vote],
+                "a later statement to vote on; in a round, the next person",
+            ),
         ],
         ..row(
             A::SelectDown,

@@ -189,6 +189,27 @@ fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &
             let n = target_count(app, session);
             app.vote.target = (app.vote.target + 1) % n;
         }
+        // Up and down choose which statement the round is about.
+        Action::SelectUp | Action::SelectDown => {
+            let live: Vec<&crate::domain::StatementId> = session
+                .statements
+                .values()
+                .filter(|s| !s.is_retracted())
+                .map(|s| &s.id)
+                .collect();
+            let here = target_statement(app, session)
+                .and_then(|id| live.iter().position(|s| **s == id))
+                .unwrap_or(live.len().saturating_sub(1));
+            let next = if action == Action::SelectUp {
+                here.saturating_sub(1)
+            } else {
+                (here + 1).min(live.len().saturating_sub(1))
+            };
+            if let Some(id) = live.get(next) {
+                app.capture.selected = Some((*id).clone());
+                app.vote.target = 0;
+            }
+        }
         Action::ToggleCounted => d.counted = !d.counted,
         Action::ToggleHidden => d.hidden = !d.hidden,
         Action::EditQuestion => {

@@ -58,6 +58,25 @@ impl VoteMethod {
         }
     }
 
+    /// What the options are called on screen and in words: numbered
+    /// (except agree, disagree and pass), so the keys that record them can
+    /// be read off.
+    pub fn labels(&self) -> Vec<String> {
+        match self {
+            VoteMethod::Resonance => ["1 not at all", "2", "3", "4", "5 strongly"]
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+            VoteMethod::AgreeDisagree => self.options(),
+            _ => self
+                .options()
+                .iter()
+                .enumerate()
+                .map(|(i, o)| format!("{} {o}", i + 1))
+                .collect(),
+        }
+    }
+
     /// The labels results are counted under, in order.
     pub fn options(&self) -> Vec<String> {
         match self {
@@ -225,6 +244,36 @@ pub struct Results {
 }
 
 impl Results {
+    /// The result in words, largest first, every option with a count:
+    /// `5 strongly: 4 (50%) · 4: 3 (38%)`, and who voted.
+    pub fn in_words(&self, round: &VoteRound) -> String {
+        let labels = round.method.labels();
+        let mut shown: Vec<(usize, u32)> = self
+            .counts
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        shown.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let parts: Vec<String> = shown
+            .iter()
+            .map(|(i, n)| {
+                let label = labels.get(*i).map_or("?", String::as_str);
+                format!("{label}: {n} ({}%)", self.percent(*i))
+            })
+            .collect();
+        let who = match (&round.method, round.mode) {
+            (VoteMethod::Dots { .. }, _) => format!("{} dots", self.total()),
+            (_, BallotMode::Counted) => format!("{} hands", self.voters),
+            _ => format!("{} voted", self.voters),
+        };
+        if parts.is_empty() {
+            return format!("round {}: no votes", round.id);
+        }
+        format!("round {} ({who}): {}", round.id, parts.join(" · "))
+    }
+
     /// All counted: ballots' choices, hands or dots.
     pub fn total(&self) -> u32 {
         self.counts.iter().sum()

@@ -32,7 +32,9 @@ pub fn table<'a>(session: &Session, round: &VoteRound, width: u16, theme: &Theme
     // label, space, bar, space, "12 (100%)"
     let count_w = 10;
     // A label longer than its column wraps at spaces onto the next row.
-    let label_w = option_labels(&round.method)
+    let label_w = round
+        .method
+        .labels()
         .iter()
         .map(|o| o.chars().count())
         .max()
@@ -54,7 +56,7 @@ pub fn table<'a>(session: &Session, round: &VoteRound, width: u16, theme: &Theme
     }
     lines.push(Line::from(head));
     let max = res.counts.iter().copied().max().unwrap_or(0);
-    for (i, label) in option_labels(&round.method).iter().enumerate() {
+    for (i, label) in round.method.labels().iter().enumerate() {
         let n = res.counts.get(i).copied().unwrap_or(0);
         let mut parts = crate::ui::big::wrap_words(label, label_w)
             .unwrap_or_else(|| vec![label.clone()])
@@ -85,24 +87,6 @@ pub fn table<'a>(session: &Session, round: &VoteRound, width: u16, theme: &Theme
     lines
 }
 
-/// What the options are called on screen: numbered (except agree, disagree
-/// and pass), so the keys that record them can be read off.
-pub fn option_labels(method: &VoteMethod) -> Vec<String> {
-    match method {
-        VoteMethod::Resonance => ["1 not at all", "2", "3", "4", "5 strongly"]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect(),
-        VoteMethod::Ladder | VoteMethod::Dots { .. } | VoteMethod::SingleChoice { .. } => method
-            .options()
-            .iter()
-            .enumerate()
-            .map(|(i, o)| format!("{} {o}", i + 1))
-            .collect(),
-        m => m.options(),
-    }
-}
-
 /// Who voted, and for ordered scales the middle answer.
 fn summary(res: &Results, round: &VoteRound) -> String {
     let who = match (&round.method, round.mode) {
@@ -112,7 +96,7 @@ fn summary(res: &Results, round: &VoteRound) -> String {
     };
     let middle = match (&round.method, res.median()) {
         (VoteMethod::Resonance | VoteMethod::Ladder, Some(m)) => {
-            let labels = option_labels(&round.method);
+            let labels = round.method.labels();
             format!(
                 " · middle answer: {}",
                 labels.get(m).map_or("?", String::as_str)

@@ -1,6 +1,5 @@
 //! The vote screen: set up a round, take ballots or tallies, see results.
 
-use super::results::option_labels;
 use super::untrusted::para;
 use super::widgets::{bar, round_lines};
 use super::{Theme, panel};
@@ -143,7 +142,7 @@ fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme)
 /// A ballot as the list shows it: the option by its number and name, or
 /// for dots each option's number and how many dots it got.
 fn choice_text(round: &VoteRound, c: &Choice) -> String {
-    let labels = option_labels(&round.method);
+    let labels = round.method.labels();
     let at = |i: usize| labels.get(i).cloned().unwrap_or_default();
     match c {
         Choice::Agreement(a) => format!("{a:?}").to_lowercase(),
@@ -205,7 +204,7 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
         Line::from(Span::styled(target_text(session, &round.target), theme.dim)),
         Line::from(""),
     ];
-    let labels = option_labels(&round.method);
+    let labels = round.method.labels();
     match round.mode {
         BallotMode::PerParticipant => {
             let room = (inner.height as usize).saturating_sub(lines.len());
@@ -301,7 +300,7 @@ fn results_lines<'a>(
         return super::results::table(session, round, width, theme);
     }
     let mut lines = vec![Line::from(Span::styled(
-        format!("Choices: {}", option_labels(&round.method).join(" · ")),
+        format!("Choices: {}", round.method.labels().join(" · ")),
         theme.base,
     ))];
     lines.extend(round_lines(session, round, width, theme));

@@ -148,16 +148,8 @@ fn decide(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: 
             let prefill = round
                 .as_ref()
                 .and_then(|r| session.rounds.get(r))
-                .map(|r| {
-                    let res = session.results(r);
-                    res.options
-                        .iter()
-                        .zip(&res.counts)
-                        .filter(|(_, n)| **n > 0)
-                        .map(|(o, n)| format!("{n} {o}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
+                // The result in words, so the reason reads as it will be kept.
+                .map(|r| session.results(r).in_words(r))
                 .unwrap_or_default();
             let status = if action == Action::MarkAgreed {
                 InterpretationStatus::Agreed
