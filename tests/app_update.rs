@@ -284,6 +284,12 @@ fn stage_controls_are_events() {
         }]
     );
     d.send(key(KeyCode::Char('+')));
+    // An extension offers to take the time back from later stages; Esc leaves them.
+    assert!(matches!(
+        d.model.app.overlays.last(),
+        Some(Overlay::Choose { .. })
+    ));
+    d.send(key(KeyCode::Esc));
     d.send(key(KeyCode::Char('[')));
     assert_eq!(
         d.take(),
@@ -652,6 +658,7 @@ fn quitting_with_saves_in_flight_asks_and_key_releases_are_ignored() {
     )));
     d.send(key(KeyCode::Char('+')));
     assert_eq!(d.take().len(), 1);
+    d.send(key(KeyCode::Esc));
     d.send(key(KeyCode::Char('q')));
     assert!(!d.effects.contains(&Effect::Quit));
     d.send(key(KeyCode::Char('y')));
@@ -1177,5 +1184,69 @@ fn the_reason_for_a_decision_is_prefilled_with_the_result_in_words() {
     assert_eq!(
         input.lines().join(""),
         "round v1 (2 voted): 4: 1 (50%) · 5 strongly: 1 (50%)"
+    );
+}
+
+/// Extending the running stage offers to take the time back from the
+/// stages to come; taking it in proportion leaves the projected finish
+/// where it was. Skipping, moving and adding stages are events too.
+#[test]
+fn the_agenda_bends_and_the_projected_finish_holds() {
+    let mut s = session(true);
+    for (id, mins) in [("S3", 20u32), ("S4", 10)] {
+        s.apply(&Event::StageAdded {
+            id: id.into(),
+            kind: StageKind::Discuss,
+            title: format!("Stage {id}"),
+            prompt: String::new(),
+            planned_secs: mins * 60,
+        })
+        .unwrap();
+    }
+    let mut d = Driver::new(s);
+    let before = d.model.session.projection(d.now);
+    d.keys(&[KeyCode::F(5), KeyCode::Char(']')]);
+    let Some(Overlay::Choose { answers, .. }) = d.model.app.overlays.last() else {
+        panic!("an extension offers to take the time back")
+    };
+    // S2 has only 5 minutes: taking all 5 would leave it none.
+    assert_eq!(answers.len(), 3, "in proportion, or all from S3 or S4");
+    d.send(key(KeyCode::Char('1')));
+    let taken: i64 = d
+        .take()
+        .iter()
+        .filter_map(|e| match e {
+            Event::StageAdjusted { by_secs, .. } => Some(*by_secs),
+            _ => None,
+        })
+        .sum();
+    assert_eq!(taken, 0, "+5 min now, −5 min from the stages to come");
+    assert_eq!(
+        d.model.session.projection(d.now),
+        before,
+        "the finish holds"
+    );
+    // Choose S4 (two down from S2), skip it, move S3 before S2, add a stage.
+    d.keys(&[
+        KeyCode::Down,
+        KeyCode::Down,
+        KeyCode::Down,
+        KeyCode::Char('x'),
+    ]);
+    d.keys(&[KeyCode::Up, KeyCode::Char('<')]);
+    d.send(key(KeyCode::Char('a')));
+    d.type_text("Small groups 15");
+    d.send(key(KeyCode::Enter));
+    let names: Vec<&str> = d.take().iter().map(|e| e.name()).collect();
+    assert_eq!(
+        names,
+        ["StageSkipped", "StageMoved", "StageAdded", "StageMoved"]
+    );
+    let order: Vec<&str> = d.model.session.stages.keys().map(|k| k.as_str()).collect();
+    assert_eq!(order, ["S1", "S3", "S5", "S2", "S4"]);
+    assert!(d.model.session.stages["S4"].is_skipped());
+    assert_eq!(
+        d.model.session.next_stage().map(|s| s.id.as_str()),
+        Some("S3")
     );
 }

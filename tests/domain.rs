@@ -1592,3 +1592,61 @@ fn a_retracted_statement_is_marked_in_the_grid_and_not_counted() {
     );
     assert_eq!(row.ids(col, "✗"), vec!["st1".to_owned(), "st9✗".to_owned()]);
 }
+
+#[test]
+fn a_stage_that_has_run_cannot_be_skipped_or_moved_and_nothing_moves_before_it() {
+    let mut s = base();
+    ok(
+        &mut s,
+        Event::StageStarted {
+            stage: "S1".into(),
+            at: t(1),
+        },
+    );
+    rejects(
+        &mut s,
+        Event::StageSkipped {
+            stage: "S1".into(),
+            skipped: true,
+            at: t(2),
+        },
+        "has already run",
+    );
+    let last = s.stages.len() as u32 - 1;
+    let (last_id, _) = s.stages.get_index(last as usize).unwrap();
+    let last_id = last_id.clone();
+    rejects(
+        &mut s,
+        Event::StageMoved {
+            stage: last_id.clone(),
+            to: 0,
+            at: t(2),
+        },
+        "before a stage that has already run",
+    );
+    rejects(
+        &mut s,
+        Event::StageMoved {
+            stage: last_id.clone(),
+            to: last + 5,
+            at: t(2),
+        },
+        "cannot move to place",
+    );
+    ok(
+        &mut s,
+        Event::StageSkipped {
+            stage: last_id.clone(),
+            skipped: true,
+            at: t(2),
+        },
+    );
+    rejects(
+        &mut s,
+        Event::StageStarted {
+            stage: last_id,
+            at: t(3),
+        },
+        "was skipped",
+    );
+}

@@ -400,7 +400,9 @@ fn killed_after_the_third_saved_statement_nothing_is_lost() {
     t.keys(&["s"]);
     t.wait_for("Stage 1 of 8");
     t.keys(&["+"]);
-    t.wait_for("extended by 1 min");
+    t.wait_for("Take it back from the");
+    t.keys(&["Escape"]);
+    t.wait_for("left as it is");
     capture_three_statements(&t);
     // SIGKILL the moment the third is marked saved.
     let pid = t.pane_pid();

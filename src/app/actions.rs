@@ -23,6 +23,8 @@ pub enum Layer {
     Help,
     /// A yes/no question before something that cannot be undone quietly.
     Confirm,
+    /// One answer of several, by its number.
+    Choose,
     /// Quitting with something not yet in the journal.
     Quitting,
     /// A one-line prompt: a memo, a reason, a question, a name.
@@ -47,7 +49,7 @@ impl Layer {
     ];
 
     /// Every layer, in the order the README lists them.
-    pub const ALL: [Layer; 15] = [
+    pub const ALL: [Layer; 16] = [
         Layer::Global,
         Layer::Projector,
         Layer::Agenda,
@@ -56,6 +58,7 @@ impl Layer {
         Layer::Synthesis,
         Layer::Help,
         Layer::Confirm,
+        Layer::Choose,
         Layer::Quitting,
         Layer::Prompt,
         Layer::ReviewBrowser,
@@ -81,6 +84,7 @@ impl Layer {
             Layer::Synthesis => "synthesis",
             Layer::Help => "help overlay",
             Layer::Confirm => "a yes/no question",
+            Layer::Choose => "a choice of answers",
             Layer::Quitting => "quitting with unsaved text",
             Layer::Prompt => "a one-line prompt",
             Layer::ReviewBrowser => "review: the sessions",
@@ -114,6 +118,12 @@ pub enum Action {
     PreviousStage,
     /// The clock shows time left, or time used.
     ToggleClock,
+    /// The agenda: leave the chosen stage out, or put it back.
+    SkipStage,
+    MoveEarlier,
+    MoveLater,
+    /// The agenda: a new stage after the chosen one.
+    AddStage,
     /// The room sees the stage and the latest statements again.
     RoomLatest,
     /// The holding slide, or back.
@@ -245,6 +255,10 @@ impl Action {
                 | Shorten5
                 | NextStage
                 | PreviousStage
+                | SkipStage
+                | MoveEarlier
+                | MoveLater
+                | AddStage
                 | RoomLatest
                 | RoomBlank
                 | RoomFreeze
@@ -682,6 +696,7 @@ pub static ACTIONS: &[ActionDef] = &[
                 &[L::Vote],
                 "an earlier statement to vote on; in a round, the person before",
             ),
+            (&[L::Agenda], "choose the stage before"),
         ],
         rank: 64,
         ..row(
@@ -689,6 +704,7 @@ pub static ACTIONS: &[ActionDef] = &[
             &[
                 (L::Capture, "pageup"),
                 (L::Vote, "up"),
+                (L::Agenda, "up"),
                 (L::Synthesis, "up"),
                 (L::ReviewBrowser, "up"),
                 (L::ReviewSession, "up"),
@@ -725,12 +741,14 @@ pub static ACTIONS: &[ActionDef] = &[
                 &[L::Vote],
                 "a later statement to vote on; in a round, the next person",
             ),
+            (&[L::Agenda], "choose the stage after"),
         ],
         ..row(
             A::SelectDown,
             &[
                 (L::Capture, "pagedown"),
                 (L::Vote, "down"),
+                (L::Agenda, "down"),
                 (L::Synthesis, "down"),
                 (L::ReviewBrowser, "down"),
                 (L::ReviewSession, "down"),
@@ -794,6 +812,7 @@ pub static ACTIONS: &[ActionDef] = &[
                 (L::Confirm, "n"),
                 (L::Confirm, "N"),
                 (L::Confirm, "esc"),
+                (L::Choose, "esc"),
                 (L::Quitting, "n"),
                 (L::Quitting, "N"),
                 (L::Quitting, "esc"),
@@ -892,6 +911,42 @@ pub static ACTIONS: &[ActionDef] = &[
         &[(L::Projector, "c"), (L::Agenda, "c")],
         "the clock: time left / time used",
     ),
+    ActionDef {
+        hints: &[hint("skip", &[L::Agenda])],
+        rank: 58,
+        ..row(
+            A::SkipStage,
+            &[(L::Agenda, "x")],
+            "skip the chosen stage to come / put it back",
+        )
+    },
+    ActionDef {
+        hints: &[Hint {
+            layers: &[L::Agenda],
+            label: "move",
+            keys: HintKeys::Joined(&[A::MoveEarlier, A::MoveLater], ""),
+        }],
+        rank: 59,
+        ..row(
+            A::MoveEarlier,
+            &[(L::Agenda, "<")],
+            "move the chosen stage to come earlier",
+        )
+    },
+    row(
+        A::MoveLater,
+        &[(L::Agenda, ">")],
+        "move the chosen stage to come later",
+    ),
+    ActionDef {
+        hints: &[hint("add", &[L::Agenda])],
+        rank: 60,
+        ..row(
+            A::AddStage,
+            &[(L::Agenda, "a")],
+            "add a stage after the chosen one (title and minutes)",
+        )
+    },
     ActionDef {
         hints: &[hint("room: usual view", &[L::Projector])],
         rank: 57,
@@ -1078,9 +1133,10 @@ pub static ACTIONS: &[ActionDef] = &[
         hints: &[hint("choose", &[L::Vote])],
         rank: 96,
         available: Some(scored_round),
+        describe_in: &[(&[L::Choose], "the answer with that number")],
         ..row(
             A::Choice(1),
-            &[(L::Vote, "1")],
+            &[(L::Vote, "1"), (L::Choose, "1")],
             "score, rung, option, dot or count",
         )
     },

@@ -86,6 +86,7 @@ fn screen_key(
         | Action::RoomBreak
         | Action::RoomSummary
         | Action::RoomStatement) => room::action(app, session, a, now, fx),
+        a if app.screen == Screen::Agenda && super::agenda::action(app, session, a, now, fx) => {}
         a if app.screen == Screen::Capture => capture::action(app, session, a, now, fx),
         a if app.screen == Screen::Vote => vote::action(app, session, a, now, fx),
         a if app.screen == Screen::Synthesis => synthesis::action(app, session, a, now, fx),
@@ -128,6 +129,18 @@ fn overlay_key(
             }
             Some(Action::Cancel) => app.say(Tone::Info, "cancelled"),
             _ => app.overlays.push(Overlay::Confirm { question, events }),
+        },
+        Overlay::Choose { question, answers } => match action {
+            Some(Action::Choice(n)) if usize::from(n) <= answers.len() => {
+                let events = answers
+                    .into_iter()
+                    .nth(usize::from(n) - 1)
+                    .map(|(_, e)| e)
+                    .unwrap_or_default();
+                super::room::record_all(app, session, events, fx);
+            }
+            Some(Action::Cancel) => app.say(Tone::Info, "left as it is"),
+            _ => app.overlays.push(Overlay::Choose { question, answers }),
         },
         Overlay::Prompt { kind, mut input } => match action {
             Some(Action::Cancel) => app.say(Tone::Info, "cancelled"),
@@ -210,6 +223,9 @@ fn submit_prompt(
         }
         PromptKind::Question => app.vote.question = text,
         PromptKind::Break => room::start_break(app, session, &text, now, fx),
+        PromptKind::AddStage(after) => {
+            super::agenda::add_after(app, session, &after, &text, fx, now)
+        }
         PromptKind::Synthesis(ask) => synthesis::submit(app, session, ask, text, now, fx),
     }
 }

@@ -8,6 +8,7 @@
 //! store (or the host) has saved.
 
 pub mod actions;
+pub mod agenda;
 pub mod capture;
 pub mod hints;
 pub mod keymap;
@@ -195,12 +196,11 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         Msg::Key(key) => {
             if key.kind == KeyEventKind::Press {
                 // A refusal has been read once the next key is pressed; a
-                // failure waiting for a retry stays said.
+                // failure waiting for a retry, or a warning, stays said.
                 if app
                     .message
                     .as_ref()
-                    .is_some_and(|m| m.tone == Tone::Problem)
-                    && app.pending.iter().all(|p| p.failed.is_none())
+                    .is_some_and(|m| m.tone == Tone::Refused)
                 {
                     app.message = None;
                 }
@@ -317,7 +317,7 @@ fn failed(app: &mut App, token: u64, error: String, retry: bool) {
         if let Some(i) = app.pending.iter().position(|p| p.token == token) {
             let p = app.pending.remove(i);
             let what = describe::short(&p.event);
-            app.say(Tone::Problem, format!("not saved: {error} · {what}"));
+            app.say(Tone::Refused, format!("not saved: {error} · {what}"));
         }
         return;
     }

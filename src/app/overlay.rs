@@ -14,6 +14,8 @@ pub enum PromptKind {
     Question,
     /// A break's length in minutes.
     Break,
+    /// A new stage's title and minutes, to go after this one.
+    AddStage(crate::domain::StageId),
     /// Synthesis prompts, answered in `synthesis::submit`.
     Synthesis(synthesis::Ask),
 }
@@ -32,6 +34,11 @@ pub enum Overlay {
         question: String,
         events: Vec<Event>,
     },
+    /// Several answers, each with what it records; none of them records nothing.
+    Choose {
+        question: String,
+        answers: Vec<(String, Vec<Event>)>,
+    },
     Prompt {
         kind: PromptKind,
         input: Box<TextArea<'static>>,
@@ -45,6 +52,7 @@ impl Overlay {
             Overlay::Help => Layer::Help,
             Overlay::Quit { .. } => Layer::Quitting,
             Overlay::Confirm { .. } => Layer::Confirm,
+            Overlay::Choose { .. } => Layer::Choose,
             Overlay::Prompt { .. } => Layer::Prompt,
         }
     }

@@ -101,17 +101,7 @@ pub fn action(
                 _ => -300,
             };
             match current {
-                Some(c) => {
-                    app.record(
-                        session,
-                        Event::StageAdjusted {
-                            stage: c.id.clone(),
-                            by_secs,
-                            at: now,
-                        },
-                        fx,
-                    );
-                }
+                Some(c) => super::agenda::adjust(app, session, c, by_secs, now, fx),
                 None => app.say(Tone::Info, "no stage is running to extend or shorten"),
             }
         }
@@ -133,13 +123,13 @@ fn move_between(
             let Some(c) = current else {
                 return self::action(app, session, Action::StartStage, now, fx);
             };
-            let i = session.stages.get_index_of(&c.id).unwrap_or(0);
             let end = Event::StageEnded {
                 stage: c.id.clone(),
                 at: now,
             };
-            let (question, events) = match session.stages.get_index(i + 1) {
-                Some((_, next)) => (
+            // The next stage that will run: skipped ones are passed over.
+            let (question, events) = match session.stage_after(&c.id) {
+                Some(next) => (
                     format!(
                         "End “{}” ({}) and go to “{}”?",
                         c.title,

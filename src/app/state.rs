@@ -62,6 +62,9 @@ pub enum Tone {
     Info,
     Saved,
     Problem,
+    /// Something refused, which trying again would not change: shown like
+    /// a problem, and cleared by the next key once read.
+    Refused,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,6 +89,8 @@ pub struct App {
     pub quit: bool,
     /// The clock shows time used instead of time left.
     pub clock_shows_used: bool,
+    /// The stage chosen on the agenda screen.
+    pub agenda_selected: Option<crate::domain::StageId>,
     /// The stage and allowance for which the zero bell has rung.
     pub bell_for: Option<(crate::domain::StageId, i64)>,
     /// Put before every id this terminal makes, so that terminals joined to
@@ -118,6 +123,7 @@ impl App {
             quit: false,
             bell_for: None,
             clock_shows_used: false,
+            agenda_selected: None,
             id_prefix: String::new(),
             seat: super::actions::Seat::Host,
             peers: Vec::new(),
@@ -139,7 +145,7 @@ impl App {
         if self.pending.iter().all(|p| p.failed.is_some())
             && let Err(e) = session.check(&event)
         {
-            self.say(Tone::Problem, format!("not saved: {e}"));
+            self.say(Tone::Refused, format!("not saved: {e}"));
             return false;
         }
         let token = self.next_token;

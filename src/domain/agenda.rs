@@ -59,6 +59,12 @@ pub struct StageRuntime {
     pub pauses: Vec<Pause>,
     pub adjustments: Vec<Adjustment>,
     pub ended: Option<Timestamp>,
+    /// Left out of the session, and when.
+    #[serde(default)]
+    pub skipped: Option<Timestamp>,
+    /// Added once the session was under way, so not part of its plan.
+    #[serde(default)]
+    pub added_late: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +96,11 @@ impl Stage {
             }
             (Some(_), None) => StageState::Running,
         }
+    }
+
+    /// Left out: it will not run unless put back.
+    pub fn is_skipped(&self) -> bool {
+        self.runtime.skipped.is_some()
     }
 
     /// Planned time plus every extension and shortening, in seconds.

@@ -20,6 +20,13 @@ pub fn short(e: &Event) -> String {
         Event::StagePaused { stage, .. } => format!("stage {stage} paused"),
         Event::StageResumed { stage, .. } => format!("stage {stage} resumed"),
         Event::StageEnded { stage, .. } => format!("stage {stage} ended"),
+        Event::StageSkipped {
+            stage,
+            skipped: true,
+            ..
+        } => format!("stage {stage} skipped"),
+        Event::StageSkipped { stage, .. } => format!("stage {stage} put back"),
+        Event::StageMoved { stage, to, .. } => format!("stage {stage} moved to place {}", to + 1),
         Event::StageReopened { stage, .. } => format!("stage {stage} reopened"),
         Event::StageAdjusted { stage, by_secs, .. } => {
             format!(

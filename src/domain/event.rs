@@ -106,6 +106,19 @@ pub enum Event {
         stage: StageId,
         at: Timestamp,
     },
+    /// A stage yet to run is left out (`skipped`), or put back.
+    StageSkipped {
+        stage: StageId,
+        skipped: bool,
+        at: Timestamp,
+    },
+    /// A stage yet to run moves to position `to` (0 is first) in the agenda,
+    /// never before a stage that has run.
+    StageMoved {
+        stage: StageId,
+        to: u32,
+        at: Timestamp,
+    },
     /// Goes back to a finished stage. Its clock carries on from where it
     /// stopped: the time it spent finished counts as a pause.
     StageReopened {
@@ -279,6 +292,8 @@ impl Event {
             Event::StageAdjusted { .. } => "StageAdjusted",
             Event::StageEnded { .. } => "StageEnded",
             Event::StageReopened { .. } => "StageReopened",
+            Event::StageSkipped { .. } => "StageSkipped",
+            Event::StageMoved { .. } => "StageMoved",
             Event::StatementAdded { .. } => "StatementAdded",
             Event::StatementAmended { .. } => "StatementAmended",
             Event::StatementRetracted { .. } => "StatementRetracted",

@@ -207,7 +207,42 @@ impl Session {
     pub fn next_stage(&self) -> Option<&Stage> {
         self.stages
             .values()
-            .find(|s| s.state() == StageState::NotStarted)
+            .find(|s| s.state() == StageState::NotStarted && !s.is_skipped())
+    }
+
+    /// The stage after `stage` in the agenda, skipped ones passed over.
+    pub fn stage_after(&self, stage: &StageId) -> Option<&Stage> {
+        let i = self.stages.get_index_of(stage)?;
+        self.stages.values().skip(i + 1).find(|s| !s.is_skipped())
+    }
+
+    /// When the session set out to end and when it now looks like ending:
+    /// the running stage's time left (none once over), then every stage
+    /// still to run, as it now stands.
+    pub fn projection(&self, now: Timestamp) -> Projection {
+        let started = self.stages.values().filter_map(|s| s.runtime.started).min();
+        let start = started.unwrap_or(now);
+        // The plan the session set out with: stages added once it was under
+        // way are not part of it.
+        let planned: i64 = self
+            .stages
+            .values()
+            .filter(|s| !s.runtime.added_late)
+            .map(|s| i64::from(s.planned_secs))
+            .sum();
+        let mut left_ms: i64 = self
+            .current_stage()
+            .map_or(0, |s| s.remaining_millis(now).max(0));
+        left_ms += self
+            .stages
+            .values()
+            .filter(|s| s.state() == StageState::NotStarted && !s.is_skipped())
+            .map(|s| s.allowed_secs().max(0) * 1000)
+            .sum::<i64>();
+        Projection {
+            planned_end: start.plus_secs(planned),
+            projected_end: now.plus_millis(left_ms),
+        }
     }
 
     pub(super) fn voice_slot(&self, speaker: &Speaker) -> Option<usize> {
@@ -278,5 +313,34 @@ impl Session {
         }
         res.by_role.sort_by_key(|(r, _)| (r.is_none(), *r));
         res
+    }
+}
+
+/// The session's planned end against its projected one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Projection {
+    pub planned_end: Timestamp,
+    pub projected_end: Timestamp,
+}
+
+impl Projection {
+    /// Seconds behind the plan (negative: ahead).
+    pub fn behind_secs(&self) -> i64 {
+        self.projected_end.millis_since(self.planned_end) / 1000
+    }
+
+    /// `ends 11:32 (planned 11:30, 2 min behind)`, in local time.
+    pub fn describe(&self) -> String {
+        let b = self.behind_secs();
+        let how = match b {
+            -59..=59 => "on time".to_owned(),
+            b if b > 0 => format!("{} min behind", (b + 30) / 60),
+            b => format!("{} min ahead", (-b + 30) / 60),
+        };
+        format!(
+            "ends {} (planned {}, {how})",
+            self.projected_end.clock_time(),
+            self.planned_end.clock_time()
+        )
     }
 }

@@ -219,7 +219,11 @@ pub fn stages(s: &Session) -> String {
                     .unwrap_or_default(),
                 st.runtime.ended.map(|t| t.to_string()).unwrap_or_default(),
                 st.runtime.pauses.len().to_string(),
-                format!("{:?}", st.state()).to_lowercase(),
+                if st.is_skipped() {
+                    "skipped".to_owned()
+                } else {
+                    format!("{:?}", st.state()).to_lowercase()
+                },
             ]
         })
         .collect();

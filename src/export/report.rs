@@ -181,9 +181,20 @@ fn stages(s: &Session, privacy: Privacy) -> Vec<StageRow> {
                     .started
                     .map(|t| t.clock_time())
                     .unwrap_or_default(),
-                adjusted: match adj {
-                    0 => String::new(),
-                    a => format!("{}{} min", if a > 0 { "+" } else { "−" }, a.abs() / 60),
+                // What changed from the plan: time given or taken, and a
+                // stage left out.
+                adjusted: {
+                    let sign = if adj > 0 { "+" } else { "−" };
+                    let time = match adj {
+                        0 => String::new(),
+                        a if a % 60 == 0 => format!("{sign}{} min", a.abs() / 60),
+                        a => format!("{sign}{}", crate::domain::time::mmss(a.abs())),
+                    };
+                    match (st.is_skipped(), time.is_empty()) {
+                        (true, true) => "skipped".to_owned(),
+                        (true, false) => format!("skipped ({time})"),
+                        (false, _) => time,
+                    }
                 },
                 statements: s
                     .statements

@@ -3,13 +3,22 @@
 use super::untrusted::para;
 use super::widgets::clock;
 use super::{Theme, panel};
+use crate::app::App;
 use crate::domain::time::mmss;
 use crate::domain::{Session, StageState, Timestamp};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-pub fn render(f: &mut Frame, area: Rect, session: &Session, now: Timestamp, theme: &Theme) {
+pub fn render(
+    f: &mut Frame,
+    area: Rect,
+    app: &App,
+    session: &Session,
+    now: Timestamp,
+    theme: &Theme,
+) {
+    let chosen = crate::app::agenda::selected(app, session).map(|s| s.id.clone());
     let block = panel(
         Span::styled(" Agenda — planned and actual ", theme.accent),
         theme,
@@ -51,12 +60,20 @@ pub fn render(f: &mut Frame, area: Rect, session: &Session, now: Timestamp, them
         let (mark, style) = match state {
             _ if live => ("▶", theme.selected),
             StageState::Ended => ("✓", theme.base),
+            _ if s.is_skipped() => ("✗", theme.dim),
             _ => (" ", theme.dim),
         };
         let adj = s.allowed_secs() - i64::from(s.planned_secs);
         let adj_text = match adj {
             0 => String::new(),
-            a => format!(" ({}{} min)", if a > 0 { "+" } else { "−" }, a.abs() / 60),
+            a if a % 60 == 0 => format!(" ({}{} min)", if a > 0 { "+" } else { "−" }, a.abs() / 60),
+            a => format!(" ({}{})", if a > 0 { "+" } else { "−" }, mmss(a.abs())),
+        };
+        // The chosen stage, which + - x < > and a act on.
+        let pointer = if chosen.as_ref() == Some(&s.id) {
+            "›"
+        } else {
+            " "
         };
         let state_text = match state {
             _ if live => format!("{} {}", c.cue, c.digits),
@@ -64,6 +81,7 @@ pub fn render(f: &mut Frame, area: Rect, session: &Session, now: Timestamp, them
                 format!("done, {} over", mmss(used - s.allowed_secs()))
             }
             StageState::Ended => "done".into(),
+            _ if s.is_skipped() => "skipped".into(),
             _ => "to come".into(),
         };
         let title: String = s.title.chars().take(title_w).collect();
@@ -81,7 +99,7 @@ pub fn render(f: &mut Frame, area: Rect, session: &Session, now: Timestamp, them
         lines.push(Line::from(vec![
             Span::styled(
                 format!(
-                    " {mark}  {:<3} {:<11} {:<title_w$} {:>7} {:>7}{start}  ",
+                    "{pointer}{mark}  {:<3} {:<11} {:<title_w$} {:>7} {:>7}{start}  ",
                     i + 1,
                     s.kind.label(),
                     title,
@@ -99,9 +117,10 @@ pub fn render(f: &mut Frame, area: Rect, session: &Session, now: Timestamp, them
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
         format!(
-            "    planned {} min · run so far {} · times in {}",
+            "    planned {} min · run so far {} · {} · times in {}",
             planned / 60,
             mmss(actual),
+            session.projection(now).describe(),
             now.zone()
         ),
         theme.accent,

@@ -30,10 +30,16 @@ pub fn render(
     let stage_line = match session.current_stage() {
         Some(s) => {
             let c = clock(s, now, app.clock_shows_used, theme);
-            Line::from(vec![
+            let mut line = Line::from(vec![
                 Span::styled(format!("Stage {} · {} ", s.id, s.title), theme.base),
                 Span::styled(format!(" {} {} ", c.digits, c.cue), c.style),
-            ])
+            ]);
+            let room = usize::from(stage.width).saturating_sub(line.width() + 1);
+            if let Some(end) = super::widgets::finish(session, now, room, theme) {
+                line.spans.push(Span::raw(" "));
+                line.spans.push(end);
+            }
+            line
         }
         None => Line::from(Span::styled(
             "No stage running: statements are saved without a stage",

@@ -45,7 +45,7 @@ pub fn render(f: &mut Frame, app: &App, session: &Session, now: Timestamp, theme
         Screen::Projector => projector::render(f, body, app, session, now, theme),
         Screen::Capture => capture::render(f, body, app, session, now, theme),
         Screen::Vote => vote::render(f, body, app, session, theme),
-        Screen::Agenda => agenda::render(f, body, session, now, theme),
+        Screen::Agenda => agenda::render(f, body, app, session, now, theme),
         Screen::Synthesis => synthesis::render(f, body, app, session, theme),
     }
     status_bar(f, status, app, session, theme);
@@ -152,7 +152,7 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &T
     let problem = app
         .message
         .as_ref()
-        .is_some_and(|m| m.tone == Tone::Problem);
+        .is_some_and(|m| matches!(m.tone, Tone::Problem | Tone::Refused));
     if let (Some((_, text)), false) = (lost, problem) {
         // Losing the host matters more than the last thing that was saved.
         f.render_widget(
@@ -163,7 +163,7 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &T
         let style = match m.tone {
             Tone::Info => theme.base,
             Tone::Saved => theme.ok,
-            Tone::Problem => theme.over,
+            Tone::Problem | Tone::Refused => theme.over,
         };
         f.render_widget(para(Span::styled(m.text.as_str(), style)), msg_area);
     } else if app.in_flight() > 0 {
@@ -261,6 +261,36 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
                 theme,
             );
         }
+        Overlay::Choose { question, answers } => {
+            let mut text = vec![Line::from(question.as_str()), Line::from("")];
+            for (i, (label, _)) in answers.iter().enumerate() {
+                text.push(Line::from(vec![
+                    Span::styled(format!(" {} ", i + 1), theme.selected),
+                    Span::raw(format!(" {label}")),
+                ]));
+            }
+            text.push(Line::from(vec![
+                Span::styled(
+                    format!(
+                        " {} ",
+                        app.keymap
+                            .shown_all(actions::Layer::Choose, actions::Action::Cancel)
+                    ),
+                    theme.selected,
+                ),
+                Span::raw(" leave it as it is"),
+            ]));
+            // Rows as wrapped in the dialog's 70 columns.
+            let h: usize = text.iter().map(|l| l.width().max(1).div_ceil(70)).sum();
+            dialog(
+                f,
+                centred(area, 72, h as u16 + 2),
+                " Choose ",
+                theme.accent,
+                text,
+                theme,
+            );
+        }
         Overlay::Confirm { question, .. } => {
             let text = vec![
                 Line::from(question.as_str()),
@@ -305,6 +335,12 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
                 PromptKind::Memo(MemoKind::Reflexive) => app.keymap.fill(
                     actions::Layer::Prompt,
                     " Memo: reflexive note — {ToggleMemoKind} for process, {Submit} saves, {Cancel} cancels ",
+                ),
+                PromptKind::AddStage(after) => app.keymap.fill(
+                    actions::Layer::Prompt,
+                    &format!(
+                        " A stage after {after}: its title and minutes (“Small groups 10”); {{Submit}} adds it "
+                    ),
                 ),
                 PromptKind::Break => app.keymap.fill(
                     actions::Layer::Prompt,

@@ -222,7 +222,7 @@ fn stage_line(
     used: bool,
     theme: &Theme,
 ) {
-    let line = match session.current_stage() {
+    let mut line = match session.current_stage() {
         Some(stage) => {
             let c = clock(stage, now, used, theme);
             Line::from(vec![
@@ -232,6 +232,11 @@ fn stage_line(
         }
         None => Line::from(Span::styled("No stage running", theme.dim)),
     };
+    let room = usize::from(area.width).saturating_sub(line.width() + 3);
+    if let Some(end) = super::widgets::finish(session, now, room, theme) {
+        line.spans.push(Span::raw(" · "));
+        line.spans.push(end);
+    }
     f.render_widget(para(line), area);
 }
 
@@ -476,13 +481,20 @@ fn stage_panel(
     ])
     .areas(inner);
     f.render_widget(para(Span::styled(stage.title.as_str(), theme.title)), title);
+    // The session's projected finish, right of the title, whenever it fits.
+    let room = usize::from(title.width).saturating_sub(stage.title.chars().count() + 2);
+    if let Some(end) = super::widgets::finish(session, now, room, theme) {
+        f.render_widget(
+            para(end).alignment(ratatui::layout::Alignment::Right),
+            title,
+        );
+    }
     big_words(f, prompt, &stage.prompt, theme.base, false);
     let c = clock(stage, now, used, theme);
     big_clock(f, digits, &c);
     let next = session
-        .stages
-        .get_index(n)
-        .map(|(_, s)| format!("Next: {} ({} min)", s.title, s.planned_secs / 60))
+        .stage_after(&stage.id)
+        .map(|s| format!("Next: {} ({} min)", s.title, s.allowed_secs() / 60))
         .unwrap_or_else(|| "Last stage".into());
     let mut spans = vec![Span::styled(format!(" {} ", c.cue), c.style)];
     if stage.state() == StageState::Running || stage.state() == StageState::Paused {

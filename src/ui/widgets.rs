@@ -158,6 +158,32 @@ pub fn voice_line<'a>(session: &Session, width: u16, theme: &Theme) -> Line<'a> 
     Line::from(spans)
 }
 
+/// When the session now looks like ending against its plan, in the
+/// longest wording that fits `room` columns; nothing if none does.
+pub fn finish<'a>(
+    session: &Session,
+    now: Timestamp,
+    room: usize,
+    theme: &Theme,
+) -> Option<Span<'a>> {
+    let p = session.projection(now);
+    let behind = p.behind_secs();
+    let style = if behind >= 120 { theme.warn } else { theme.dim };
+    let short = match behind {
+        -59..=59 => "on time".to_owned(),
+        b if b > 0 => format!("{} min behind", (b + 30) / 60),
+        b => format!("{} min ahead", (-b + 30) / 60),
+    };
+    [
+        p.describe(),
+        format!("ends {} · {short}", p.projected_end.clock_time()),
+        format!("ends {}", p.projected_end.clock_time()),
+    ]
+    .into_iter()
+    .find(|t| t.chars().count() <= room)
+    .map(|t| Span::styled(t, style))
+}
+
 /// `P3 · unpaid carer`, or `whole group`.
 pub fn speaker_label(session: &Session, speaker: &Speaker) -> String {
     session.speaker_label(speaker)

@@ -27,6 +27,12 @@ impl Session {
                 Ok(())
             }
             Event::StageStarted { stage, .. } => {
+                if self.stage(stage)?.is_skipped() {
+                    return Err(stage_problem(
+                        stage,
+                        "was skipped; put it back on the agenda first",
+                    ));
+                }
                 match self.stage(stage)?.state() {
                     StageState::NotStarted => {}
                     StageState::Ended => {
@@ -130,6 +136,56 @@ impl Session {
                     _ => Ok(()),
                 }
             }
+            Event::StageSkipped { stage, skipped, .. } => {
+                let s = self.stage(stage)?;
+                if s.state() != StageState::NotStarted {
+                    return Err(stage_problem(
+                        stage,
+                        "has already run; only a stage yet to run can be skipped or put back",
+                    ));
+                }
+                match (s.is_skipped(), skipped) {
+                    (true, true) => Err(stage_problem(stage, "is already skipped")),
+                    (false, false) => Err(stage_problem(stage, "is not skipped")),
+                    _ => Ok(()),
+                }
+            }
+            Event::StageMoved { stage, to, .. } => {
+                if self.stage(stage)?.state() != StageState::NotStarted {
+                    return Err(stage_problem(
+                        stage,
+                        "has already run; only a stage yet to run can move",
+                    ));
+                }
+                let to = *to as usize;
+                if to >= self.stages.len() {
+                    return Err(stage_problem(
+                        stage,
+                        format!(
+                            "cannot move to place {}: the agenda has {} stages",
+                            to + 1,
+                            self.stages.len()
+                        ),
+                    ));
+                }
+                let from = self.stages.get_index_of(stage).unwrap_or(0);
+                // Never before (or between) stages that have run.
+                let earliest = self
+                    .stages
+                    .values()
+                    .enumerate()
+                    .filter(|(i, s)| *i != from && s.state() != StageState::NotStarted)
+                    .map(|(i, _)| if i > from { i } else { i + 1 })
+                    .max()
+                    .unwrap_or(0);
+                if to < earliest {
+                    return Err(stage_problem(
+                        stage,
+                        "cannot move before a stage that has already run",
+                    ));
+                }
+                Ok(())
+            }
             _ => Ok(()),
         }
     }
@@ -143,6 +199,8 @@ impl Session {
                 prompt,
                 planned_secs,
             } => {
+                // Added once the session was under way: not part of its plan.
+                let added_late = self.stages.values().any(|s| s.runtime.started.is_some());
                 self.stages.insert(
                     id.clone(),
                     Stage {
@@ -151,13 +209,26 @@ impl Session {
                         title,
                         prompt,
                         planned_secs,
-                        runtime: StageRuntime::default(),
+                        runtime: StageRuntime {
+                            added_late,
+                            ..StageRuntime::default()
+                        },
                     },
                 );
             }
             Event::StageStarted { stage, at } => {
                 if let Some(s) = self.stages.get_mut(&stage) {
                     s.runtime.started = Some(at);
+                }
+            }
+            Event::StageSkipped { stage, skipped, at } => {
+                if let Some(s) = self.stages.get_mut(&stage) {
+                    s.runtime.skipped = skipped.then_some(at);
+                }
+            }
+            Event::StageMoved { stage, to, .. } => {
+                if let Some(from) = self.stages.get_index_of(&stage) {
+                    self.stages.move_index(from, to as usize);
                 }
             }
             Event::StagePaused { stage, at } => {

@@ -223,7 +223,9 @@ impl Session {
             | Event::StageResumed { .. }
             | Event::StageAdjusted { .. }
             | Event::StageEnded { .. }
-            | Event::StageReopened { .. } => self.check_agenda(event),
+            | Event::StageReopened { .. }
+            | Event::StageSkipped { .. }
+            | Event::StageMoved { .. } => self.check_agenda(event),
             Event::StatementAdded { .. }
             | Event::StatementAmended { .. }
             | Event::StatementRetracted { .. } => self.check_statements(event),
@@ -261,7 +263,9 @@ impl Session {
             | Event::StageResumed { .. }
             | Event::StageAdjusted { .. }
             | Event::StageEnded { .. }
-            | Event::StageReopened { .. } => self.mutate_agenda(event),
+            | Event::StageReopened { .. }
+            | Event::StageSkipped { .. }
+            | Event::StageMoved { .. } => self.mutate_agenda(event),
             Event::StatementAdded { .. }
             | Event::StatementAmended { .. }
             | Event::StatementRetracted { .. } => self.mutate_statements(event),

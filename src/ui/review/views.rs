@@ -76,10 +76,22 @@ pub(super) fn agenda<'a>(l: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'a>>
             ),
             Span::styled(format!(" {}", mmss(planned)), theme.dim),
         ]));
+        let adj = st.allowed_secs() - planned;
         let state = match st.state() {
-            StageState::NotStarted => "not run",
-            StageState::Running | StageState::Paused => "under way",
-            StageState::Ended => "",
+            StageState::NotStarted if st.is_skipped() => "skipped".to_owned(),
+            StageState::NotStarted => "not run".to_owned(),
+            StageState::Running | StageState::Paused => "under way".to_owned(),
+            StageState::Ended => String::new(),
+        };
+        // Time given or taken during the session, beside what happened.
+        let state = match adj {
+            0 => state,
+            a => format!(
+                "{state}{}{}{}",
+                if state.is_empty() { "" } else { ", " },
+                if a > 0 { "+" } else { "−" },
+                mmss(a.abs())
+            ),
         };
         let over = if actual > st.allowed_secs() && st.state() != StageState::NotStarted {
             " +"
