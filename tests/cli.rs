@@ -55,7 +55,7 @@ fn list_and_verify_work_on_the_shipped_example() {
     let o = roundtable(sessions, &["verify", EXAMPLE]);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     assert!(
-        stdout(&o).contains("ok: sessions/2026-03-14-cag-findings — 136 records, head hash"),
+        stdout(&o).contains("ok: sessions/2026-03-14-cag-findings — 141 records, head hash"),
         "{}",
         stdout(&o)
     );

@@ -478,7 +478,7 @@ fn review_scrubs_back_before_the_first_vote_and_forward_to_the_end() {
     t.start("review");
     t.wait_for("CAG roundtable: early findings on leaving hospital");
     t.keys(&["Enter"]);
-    t.wait_for("Record 136 of 136");
+    t.wait_for("Record 141 of 141");
     t.keys(&["4"]);
     let bars = |screen: &str| {
         screen
@@ -487,7 +487,7 @@ fn review_scrubs_back_before_the_first_vote_and_forward_to_the_end() {
             .count()
     };
     let end = t.wait_until("v1's two result bars", |s| {
-        s.contains("Votes — as it stood at record 136") && bars(s) == 2
+        s.contains("Votes — as it stood at record 141") && bars(s) == 2
     });
     assert!(end.contains("v1 · resonance 1-5 · closed"), "{end}");
     // Back to the record just before the first vote opened.
@@ -498,7 +498,7 @@ fn review_scrubs_back_before_the_first_vote_and_forward_to_the_end() {
         .unwrap()
         + 1;
     t.keys(&["Home", "v", "Left"]);
-    let before = t.wait_for(&format!("Record {} of 136", first_vote - 1));
+    let before = t.wait_for(&format!("Record {} of 141", first_vote - 1));
     assert!(
         before.contains("No vote rounds at this point of the session."),
         "{before}"
@@ -515,7 +515,7 @@ fn review_scrubs_back_before_the_first_vote_and_forward_to_the_end() {
         .to_owned();
     t.keys(&["End"]);
     let again = t.wait_until("the results back at the end", |s| {
-        s.contains("Record 136 of 136") && bars(s) == 2
+        s.contains("Record 141 of 141") && bars(s) == 2
     });
     assert!(again.contains("v1 · resonance 1-5 · closed"), "{again}");
     t.keys(&["q"]);

@@ -59,12 +59,12 @@ fn a_forged_snapshot_is_never_believed() {
     let out = text(&o);
     assert!(out.contains("FAILED: "), "{out}");
     assert!(
-        out.contains("snapshot.ron: does not match record 136"),
+        out.contains("snapshot.ron: does not match record 141"),
         "{out}"
     );
     assert!(out.contains("statement st2 differs"), "{out}");
     assert!(
-        out.contains("The journal itself is sound: 136 records"),
+        out.contains("The journal itself is sound: 141 records"),
         "{out}"
     );
 

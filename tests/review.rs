@@ -150,7 +150,7 @@ fn review_reads_a_session_while_another_process_writes_it() {
     let View::Session(l) = &r.view else {
         panic!("{:?}", r.message)
     };
-    assert_eq!(l.records.len(), 136);
+    assert_eq!(l.records.len(), 141);
     // The writer carries on; `r` reloads and sees the new record.
     writer
         .record(
@@ -168,6 +168,6 @@ fn review_reads_a_session_while_another_process_writes_it() {
         .unwrap();
     press(&mut r, &[KeyCode::Char('r')]);
     let View::Session(l) = &r.view else { panic!() };
-    assert_eq!(l.records.len(), 137);
-    assert!(r.message.as_deref().unwrap_or("").contains("137 records"));
+    assert_eq!(l.records.len(), 142);
+    assert!(r.message.as_deref().unwrap_or("").contains("142 records"));
 }

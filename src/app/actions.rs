@@ -138,6 +138,16 @@ pub enum Action {
     RoomSummary,
     /// The selected statement full-screen, or back.
     RoomStatement,
+    /// The highlighted speaker's hand up, or down.
+    Hand,
+    /// The highlighted speaker left, or came back.
+    LeftOrBack,
+    /// Someone who arrived late.
+    Latecomer,
+    /// The chosen statement parked for later, or taken up again.
+    Park,
+    /// Something the group will do.
+    NewAction,
     Commit,
     NewLine,
     NextSpeaker,
@@ -787,6 +797,43 @@ pub static ACTIONS: &[ActionDef] = &[
         A::RoomStatement,
         &[(L::Capture, "ctrl-o")],
         "every projector: the selected (or latest) statement full-screen / back",
+    ),
+    ActionDef {
+        hints: &[hint("hand", &[L::Capture])],
+        rank: 67,
+        ..row(
+            A::Hand,
+            &[(L::Capture, "ctrl-w")],
+            "the highlighted speaker wants to speak (queue on the projector) / not any more",
+        )
+    },
+    ActionDef {
+        hints: &[hint("park", &[L::Capture])],
+        rank: 68,
+        ..row(
+            A::Park,
+            &[(L::Capture, "ctrl-p")],
+            "park the selected (or latest) statement for later / take it up again",
+        )
+    },
+    ActionDef {
+        hints: &[hint("action", &[L::Capture])],
+        rank: 69,
+        ..row(
+            A::NewAction,
+            &[(L::Capture, "ctrl-a")],
+            "an action: what; who; by when",
+        )
+    },
+    row(
+        A::Latecomer,
+        &[(L::Capture, "ctrl-l")],
+        "someone arrived late: role, name, consent yes/no",
+    ),
+    row(
+        A::LeftOrBack,
+        &[(L::Capture, "ctrl-d")],
+        "the highlighted speaker left / came back",
     ),
     ActionDef {
         hints: &[Hint {

@@ -87,6 +87,7 @@ fn screen_key(
         | Action::RoomSummary
         | Action::RoomStatement) => room::action(app, session, a, now, fx),
         a if app.screen == Screen::Agenda && super::agenda::action(app, session, a, now, fx) => {}
+        a if app.screen == Screen::Capture && super::floor::action(app, session, a, now, fx) => {}
         a if app.screen == Screen::Capture => capture::action(app, session, a, now, fx),
         a if app.screen == Screen::Vote => vote::action(app, session, a, now, fx),
         a if app.screen == Screen::Synthesis => synthesis::action(app, session, a, now, fx),
@@ -223,6 +224,8 @@ fn submit_prompt(
         }
         PromptKind::Question => app.vote.question = text,
         PromptKind::Break => room::start_break(app, session, &text, now, fx),
+        PromptKind::NewAction(from) => super::floor::add_action(app, session, from, &text, now, fx),
+        PromptKind::Latecomer => super::floor::add_latecomer(app, session, &text, now, fx),
         PromptKind::AddStage(after) => {
             super::agenda::add_after(app, session, &after, &text, fx, now)
         }

@@ -10,6 +10,7 @@
 pub mod actions;
 pub mod agenda;
 pub mod capture;
+pub mod floor;
 pub mod hints;
 pub mod keymap;
 pub mod keys;

@@ -14,6 +14,10 @@ pub enum PromptKind {
     Question,
     /// A break's length in minutes.
     Break,
+    /// An action, from this statement if any.
+    NewAction(Option<crate::domain::StatementId>),
+    /// Someone who arrived late.
+    Latecomer,
     /// A new stage's title and minutes, to go after this one.
     AddStage(crate::domain::StageId),
     /// Synthesis prompts, answered in `synthesis::submit`.

@@ -30,6 +30,8 @@ impl Session {
             voices,
             room,
             room_log,
+            floor,
+            actions,
         } = self;
         if applied != &truth.applied {
             return Some(format!(
@@ -51,6 +53,8 @@ impl Session {
             .or_else(|| value("the voice counts", voices, &truth.voices))
             .or_else(|| value("what the room is shown", room, &truth.room))
             .or_else(|| value("what the room was shown", room_log, &truth.room_log))
+            .or_else(|| value("hands, parked items and attendance", floor, &truth.floor))
+            .or_else(|| map("action", actions, &truth.actions))
     }
 }
 

@@ -70,6 +70,20 @@ pub fn short(e: &Event) -> String {
             ..
         } => format!("{interpretation} {status}"),
         Event::RoomShows { view, .. } => room_view(view),
+        Event::ParticipantArrived { participant, .. } => format!("{participant} arrived"),
+        Event::ParticipantLeft { participant, .. } => format!("{participant} left"),
+        Event::HandRaised { participant, .. } => format!("{participant} is in the queue to speak"),
+        Event::HandLowered { participant, .. } => format!("{participant} is out of the queue"),
+        Event::StatementParked {
+            statement,
+            parked: true,
+            ..
+        } => format!("{statement} parked for later"),
+        Event::StatementParked { statement, .. } => format!("{statement} taken up again"),
+        Event::ActionAdded { id, what, .. } => format!("action {id}: {what}"),
+        Event::ActionStatusChanged { action, status, .. } => {
+            format!("action {action} {}", status.label())
+        }
         other => other.name().to_owned(),
     }
 }

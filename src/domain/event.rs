@@ -252,6 +252,47 @@ pub enum Event {
         view: RoomView,
         at: Timestamp,
     },
+    /// Someone came into the room after the session began, or came back.
+    ParticipantArrived {
+        participant: ParticipantId,
+        at: Timestamp,
+    },
+    ParticipantLeft {
+        participant: ParticipantId,
+        at: Timestamp,
+    },
+    /// A hand up: they are in the queue to speak.
+    HandRaised {
+        participant: ParticipantId,
+        at: Timestamp,
+    },
+    /// Out of the queue without speaking (speaking takes them out too).
+    HandLowered {
+        participant: ParticipantId,
+        at: Timestamp,
+    },
+    /// A statement or question kept for later (`parked`), or taken back up.
+    StatementParked {
+        statement: StatementId,
+        parked: bool,
+        at: Timestamp,
+    },
+    /// Something the group will do.
+    ActionAdded {
+        id: ActionId,
+        what: String,
+        who: String,
+        by_when: String,
+        from: Option<StatementId>,
+        at: Timestamp,
+    },
+    /// What became of an action: "you said, we did".
+    ActionStatusChanged {
+        action: ActionId,
+        status: crate::domain::ActionStatus,
+        note: String,
+        at: Timestamp,
+    },
     MemoAdded {
         id: MemoId,
         kind: MemoKind,
@@ -314,6 +355,13 @@ impl Event {
             Event::InterpretationStatusChanged { .. } => "InterpretationStatusChanged",
             Event::MemoAdded { .. } => "MemoAdded",
             Event::RoomShows { .. } => "RoomShows",
+            Event::ParticipantArrived { .. } => "ParticipantArrived",
+            Event::ParticipantLeft { .. } => "ParticipantLeft",
+            Event::HandRaised { .. } => "HandRaised",
+            Event::HandLowered { .. } => "HandLowered",
+            Event::StatementParked { .. } => "StatementParked",
+            Event::ActionAdded { .. } => "ActionAdded",
+            Event::ActionStatusChanged { .. } => "ActionStatusChanged",
         }
     }
 }

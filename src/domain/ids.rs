@@ -68,6 +68,7 @@ id_type!(ConceptId, "concept");
 id_type!(TranslationId, "translation");
 id_type!(InterpretationId, "interpretation");
 id_type!(MemoId, "memo");
+id_type!(ActionId, "action");
 
 /// Whether `id` is acceptable as an identifier: 1–40 characters of ASCII
 /// letters, digits, `-`, `_` and `.` (a cross-session workspace refers to a

@@ -15,10 +15,14 @@ pub enum Role {
     CommunityRepresentative,
     Researcher,
     Other,
+    /// Whoever runs the session, when they speak as themselves.
+    Facilitator,
+    /// Someone presenting findings to the group.
+    Presenter,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 9] = [
         Role::ServiceUser,
         Role::UnpaidCarer,
         Role::Staff,
@@ -26,6 +30,8 @@ impl Role {
         Role::CommunityRepresentative,
         Role::Researcher,
         Role::Other,
+        Role::Facilitator,
+        Role::Presenter,
     ];
 
     pub fn label(self) -> &'static str {
@@ -37,6 +43,8 @@ impl Role {
             Role::CommunityRepresentative => "community representative",
             Role::Researcher => "researcher",
             Role::Other => "other",
+            Role::Facilitator => "facilitator",
+            Role::Presenter => "presenter",
         }
     }
 

@@ -67,6 +67,12 @@ pub struct Session {
     /// What the room's projectors show below the stage.
     #[serde(default)]
     pub room: super::event::RoomView,
+    /// Hands up, parked items and attendance.
+    #[serde(default)]
+    pub floor: super::room::Floor,
+    /// What the group agreed to do.
+    #[serde(default)]
+    pub actions: IndexMap<ActionId, super::room::FollowUp>,
     /// Every change of what the room was shown, and when (breaks are read
     /// from here).
     #[serde(default)]

@@ -229,3 +229,34 @@ pub fn stages(s: &Session) -> String {
         .collect();
     table(&header, rows)
 }
+
+/// Every action and what became of it.
+pub fn actions(s: &Session) -> String {
+    let header = [
+        "id",
+        "what",
+        "who",
+        "by_when",
+        "status",
+        "note",
+        "from_statement",
+        "at",
+    ];
+    let rows = s
+        .actions
+        .values()
+        .map(|a| {
+            vec![
+                a.id.to_string(),
+                a.what.clone(),
+                a.who.clone(),
+                a.by_when.clone(),
+                a.status.label().to_owned(),
+                a.note.clone(),
+                a.from.as_ref().map(|f| f.to_string()).unwrap_or_default(),
+                a.at.to_string(),
+            ]
+        })
+        .collect();
+    table(&header, rows)
+}

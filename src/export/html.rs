@@ -190,6 +190,43 @@ pub fn render(r: &Report) -> String {
     votes(&mut o, r);
     grid(&mut o, r);
     interpretations(&mut o, r);
+    let _ = writeln!(o, "<h2>You said, we did</h2>");
+    if r.actions.is_empty() {
+        let _ = writeln!(o, "<p>No actions were recorded.</p>");
+    } else {
+        let _ = writeln!(
+            o,
+            "<table><tr><th>#</th><th>what</th><th>who</th><th>by when</th><th>status</th><th>what was done</th></tr>"
+        );
+        for a in &r.actions {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&a.id),
+                esc(&a.what),
+                esc(&a.who),
+                esc(&a.by_when),
+                esc(&a.status),
+                esc(&a.note)
+            );
+        }
+        let _ = writeln!(o, "</table>");
+    }
+    let _ = writeln!(o, "<h2>Parked for later</h2><ul>");
+    if r.parked.is_empty() {
+        let _ = writeln!(o, "<li>Nothing was parked.</li>");
+    }
+    for p in &r.parked {
+        let _ = writeln!(o, "<li>{}</li>", esc(p));
+    }
+    let _ = writeln!(o, "</ul>");
+    if !r.attendance.is_empty() {
+        let _ = writeln!(o, "<h2>Attendance</h2><ul>");
+        for a in &r.attendance {
+            let _ = writeln!(o, "<li>{}</li>", esc(a));
+        }
+        let _ = writeln!(o, "</ul>");
+    }
     let _ = writeln!(o, "<h2>Memos</h2><ul>");
     for m in &r.memos {
         let _ = writeln!(o, "<li>{}</li>", esc(m));

@@ -151,6 +151,40 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(o, "- Statement {}", esc(e));
         }
     }
+    let _ = writeln!(o, "\n## You said, we did\n");
+    if r.actions.is_empty() {
+        let _ = writeln!(o, "No actions were recorded.");
+    } else {
+        let _ = writeln!(
+            o,
+            "| # | what | who | by when | status | what was done |\n|---|---|---|---|---|---|"
+        );
+        for a in &r.actions {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} | {} |",
+                esc(&a.id),
+                esc(&a.what),
+                esc(&a.who),
+                esc(&a.by_when),
+                a.status,
+                esc(&a.note)
+            );
+        }
+    }
+    let _ = writeln!(o, "\n## Parked for later\n");
+    if r.parked.is_empty() {
+        let _ = writeln!(o, "Nothing was parked.");
+    }
+    for p in &r.parked {
+        let _ = writeln!(o, "- {}", esc(p));
+    }
+    if !r.attendance.is_empty() {
+        let _ = writeln!(o, "\n## Attendance\n");
+        for a in &r.attendance {
+            let _ = writeln!(o, "- {}", esc(a));
+        }
+    }
     let _ = writeln!(o, "\n## Memos\n");
     for m in &r.memos {
         let _ = writeln!(o, "- {}", esc(m));

@@ -70,6 +70,16 @@ pub struct InterpretationRow {
     pub evidence: Vec<String>,
 }
 
+/// An action and what became of it: "you said, we did".
+pub struct ActionRow {
+    pub id: String,
+    pub what: String,
+    pub who: String,
+    pub by_when: String,
+    pub status: String,
+    pub note: String,
+}
+
 pub struct Report {
     pub title: String,
     pub focus: String,
@@ -82,6 +92,11 @@ pub struct Report {
     pub grid: GridTable,
     pub interpretations: Vec<InterpretationRow>,
     pub memos: Vec<String>,
+    pub actions: Vec<ActionRow>,
+    /// Parked for later: id and words (withheld or retracted ones say so).
+    pub parked: Vec<String>,
+    /// Who came late or left, and when.
+    pub attendance: Vec<String>,
     pub records: u64,
     pub head: String,
     pub damage: Option<String>,
@@ -135,6 +150,9 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
         grid: grid_table(s),
         interpretations: interpretations(s, privacy),
         memos: memos(s),
+        actions: actions(s),
+        parked: parked(s, privacy),
+        attendance: attendance(s),
         records: src.records,
         head: src.head.clone(),
         damage: src.damage.clone(),
@@ -402,4 +420,56 @@ fn memos(s: &Session) -> Vec<String> {
 /// `MM:SS`, or a dash for a stage that never ran.
 pub fn time_or_dash(secs: Option<i64>) -> String {
     secs.map(mmss).unwrap_or_else(|| "–".into())
+}
+
+fn actions(s: &Session) -> Vec<ActionRow> {
+    s.actions
+        .values()
+        .map(|a| ActionRow {
+            id: a.id.to_string(),
+            what: a.what.clone(),
+            who: a.who.clone(),
+            by_when: a.by_when.clone(),
+            status: a.status.label().to_owned(),
+            note: a.note.clone(),
+        })
+        .collect()
+}
+
+fn parked(s: &Session, privacy: Privacy) -> Vec<String> {
+    s.floor
+        .parked
+        .iter()
+        .filter_map(|id| s.statements.get(id))
+        .map(|st| {
+            let row = statement_row(s, privacy, st);
+            match row.text.is_empty() {
+                true => format!("{} ({})", row.id, row.note),
+                false => format!("{} {}: {}", row.id, row.speaker, row.text),
+            }
+        })
+        .collect()
+}
+
+fn attendance(s: &Session) -> Vec<String> {
+    s.floor
+        .attendance
+        .iter()
+        .map(|(p, a)| {
+            let times = |ts: &[crate::domain::Timestamp]| {
+                ts.iter()
+                    .map(|t| t.clock_time())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut parts = Vec::new();
+            if !a.arrived.is_empty() {
+                parts.push(format!("arrived {}", times(&a.arrived)));
+            }
+            if !a.left.is_empty() {
+                parts.push(format!("left {}", times(&a.left)));
+            }
+            format!("{p}: {}", parts.join("; "))
+        })
+        .collect()
 }

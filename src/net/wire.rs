@@ -68,6 +68,13 @@ impl Role {
                     | Event::StatementRetracted { .. }
                     | Event::MemoAdded { .. }
                     | Event::BallotCast { .. }
+                    | Event::ParticipantAdded { .. }
+                    | Event::ParticipantArrived { .. }
+                    | Event::ParticipantLeft { .. }
+                    | Event::HandRaised { .. }
+                    | Event::HandLowered { .. }
+                    | Event::StatementParked { .. }
+                    | Event::ActionAdded { .. }
             )
     }
 }

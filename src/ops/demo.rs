@@ -196,18 +196,35 @@ pub fn write_example(dir: &Path) -> R<Writer> {
         MemoKind::Process,
         "Eight of ten invited came; P4 arrived ten minutes late because of a care visit.",
     )?;
-    s.at(6);
+    s.at(4);
+    s.rec(
+        "note-taker",
+        Event::ParticipantArrived {
+            participant: ParticipantId::from("P4"),
+            at: s.now,
+        },
+    )?;
+    s.at(2);
     s.stage(1, |stage, at| Event::StageEnded { stage, at })?;
 
     // Stage 2: early findings.
     s.stage(2, |stage, at| Event::StageStarted { stage, at })?;
     s.at(5);
-    s.say(
+    let asked = s.say(
         2,
         "P2",
         Question,
         "When you say 'discharge planning', who is supposed to be doing the planning?",
         &["clarification"],
+    )?;
+    // Kept for the research team to answer at the next meeting.
+    s.rec(
+        "note-taker",
+        Event::StatementParked {
+            statement: asked,
+            parked: true,
+            at: s.now,
+        },
     )?;
     s.at(8);
     s.stage(2, |stage, at| Event::StageAdjusted {
@@ -241,6 +258,14 @@ pub fn write_example(dir: &Path) -> R<Writer> {
     s.stage(3, |stage, at| Event::StageResumed { stage, at })?;
     let a5 = s.say(3, "P6", Paraphrase, "Social care packages cannot start until the assessment is done, and the assessment often waits for the hospital paperwork.", &["barrier", "handover"])?;
     let a6 = s.say(3, "P2", Quote, "The leaflet was fine, but I couldn't take it in on the day. Tell my daughter, she'll remember.", &["communication", "carers"])?;
+    // P8 waits to speak; speaking takes the hand down.
+    s.rec(
+        "note-taker",
+        Event::HandRaised {
+            participant: ParticipantId::from("P8"),
+            at: s.now,
+        },
+    )?;
     let a7 = s.say(3, "P7", Paraphrase, "The befriending service visits in the first week home and often spots what the care plan missed.", &["enabler", "community"])?;
     let a8 = s.say(3, "P8", Quote, "In our community, families expect to be asked. When nobody asks, it feels like being shut out.", &["barrier", "culture", "carers"])?;
     let a9 = s.say(
@@ -634,13 +659,32 @@ pub fn write_example(dir: &Path) -> R<Writer> {
         round: RoundId::from("v6"),
         at: s.now,
     })?;
-    s.say(
+    let asked = s.say(
         8,
         "P8",
         Action,
         "Research team to bring the interview data on named coordinators to the May CAG.",
         &["action"],
     )?;
+    s.rec(
+        "note-taker",
+        Event::ActionAdded {
+            id: ActionId::from("a1"),
+            what: "Bring the interview data on named discharge coordinators".into(),
+            who: "research team".into(),
+            by_when: "May CAG".into(),
+            from: Some(asked),
+            at: s.now,
+        },
+    )?;
+    s.facilitator(Event::ActionAdded {
+        id: ActionId::from("a2"),
+        what: "Invite the CAG to set the next agenda".into(),
+        who: "facilitator".into(),
+        by_when: "before the May CAG".into(),
+        from: None,
+        at: s.now,
+    })?;
     s.memo(8, MemoKind::Reflexive, "The group placed itself at co-design rather than co-production; the agenda was still ours, not theirs. Invite the CAG to set the next agenda.")?;
     s.at(4);
     s.stage(8, |stage, at| Event::StageEnded { stage, at })?;

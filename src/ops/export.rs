@@ -80,6 +80,10 @@ pub fn export(dir: &Path, format: Format, dest: Option<PathBuf>, names: bool) ->
                     folder.join("stages.csv"),
                     csv::stages(&r.session).into_bytes(),
                 ),
+                (
+                    folder.join("actions.csv"),
+                    csv::actions(&r.session).into_bytes(),
+                ),
             ]
         }
     };

@@ -104,7 +104,8 @@ pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
         &mut session,
         at,
     )?;
-    let roles = Role::ALL;
+    // The roles a participant file holds; the facilitator and presenters are not counted here.
+    let roles = &Role::ALL[..7];
     for p in 1..=40 {
         let participant = Participant {
             id: ParticipantId::new(format!("P{p}")),

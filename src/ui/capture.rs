@@ -57,12 +57,24 @@ pub fn render(
     let mut spans = vec![Span::styled("Speaker ", theme.accent)];
     for (id, p) in &session.participants {
         let me = current == Speaker::Participant(id.clone());
-        // ⊘: no consent, so never shown to the room nor exported.
-        let label = if p.consent {
-            format!(" {id} {} ", short_role(p.role))
-        } else {
-            format!(" {id} {} ⊘ ", short_role(p.role))
-        };
+        // ⊘: no consent, so never shown to the room nor exported; ↑2 waiting
+        // to speak (its place in the queue); "gone": left the room.
+        let mut marks = String::new();
+        if !p.consent {
+            marks.push_str(" ⊘");
+        }
+        if let Some(i) = session.floor.hands.iter().position(|h| h == id) {
+            marks.push_str(&format!(" ↑{}", i + 1));
+        }
+        if session
+            .floor
+            .attendance
+            .get(id)
+            .is_some_and(|a| !a.present())
+        {
+            marks.push_str(" gone");
+        }
+        let label = format!(" {id} {}{marks} ", short_role(p.role));
         spans.push(Span::styled(
             if me { format!("▶{label}◀") } else { label },
             if me { theme.selected } else { theme.dim },
@@ -133,6 +145,8 @@ fn short_role(role: crate::domain::Role) -> &'static str {
         CommunityRepresentative => "community",
         Researcher => "researcher",
         Other => "other",
+        Facilitator => "facilitator",
+        Presenter => "presenter",
     }
 }
 

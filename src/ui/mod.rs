@@ -342,6 +342,14 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
                         " A stage after {after}: its title and minutes (“Small groups 10”); {{Submit}} adds it "
                     ),
                 ),
+                PromptKind::NewAction(_) => app.keymap.fill(
+                    actions::Layer::Prompt,
+                    " An action: what; who; by when — {Submit} saves, {Cancel} cancels ",
+                ),
+                PromptKind::Latecomer => app.keymap.fill(
+                    actions::Layer::Prompt,
+                    " Arrived late: role, name, consent yes/no (“carer, Ann, yes”) — {Submit} adds ",
+                ),
                 PromptKind::Break => app.keymap.fill(
                     actions::Layer::Prompt,
                     " A break: how many minutes? {Submit} starts it, {Cancel} cancels ",

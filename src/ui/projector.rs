@@ -6,7 +6,9 @@ use super::widgets::{big_clock, clock, round_lines, speaker_label, voice_line};
 use super::{Theme, panel};
 use crate::app::{App, vote as vote_app};
 use crate::domain::vote::VoteRound;
-use crate::domain::{RoomView, Session, StageKind, StageState, StatementId, Timestamp, VoteTarget};
+use crate::domain::{
+    ParticipantId, RoomView, Session, StageKind, StageState, StatementId, Timestamp, VoteTarget,
+};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
@@ -81,12 +83,24 @@ pub fn render(
             1
         }
     });
-    let [main, voice, room_area] = Layout::vertical([
+    let floor = floor_line(session, theme);
+    let floor_rows = floor.as_ref().map_or(0, |l| {
+        if l.width() > usize::from(area.width) {
+            2
+        } else {
+            1
+        }
+    });
+    let [main, floor_area, voice, room_area] = Layout::vertical([
         Constraint::Min(3),
+        Constraint::Length(floor_rows),
         Constraint::Length(1),
         Constraint::Length(room_rows),
     ])
     .areas(area);
+    if let Some(line) = floor {
+        f.render_widget(para(line).wrap(Wrap { trim: true }), floor_area);
+    }
     if let Some(line) = room {
         f.render_widget(para(line).wrap(Wrap { trim: true }), room_area);
     }
@@ -404,6 +418,46 @@ fn break_screen(
             .wrap(Wrap { trim: true }),
         prompt,
     );
+}
+
+/// Who is waiting to speak, and who has not yet been heard in this stage,
+/// by pseudonym and role (nobody without consent is named on the wall).
+fn floor_line(session: &Session, theme: &Theme) -> Option<Line<'static>> {
+    let on_wall =
+        |p: &&ParticipantId| session.consents(&crate::domain::Speaker::Participant((*p).clone()));
+    let named = |p: &ParticipantId| {
+        let role = session.participants.get(p).map_or("", |x| x.role.label());
+        format!("{p} {role}")
+    };
+    let hands: Vec<String> = session
+        .floor
+        .hands
+        .iter()
+        .filter(on_wall)
+        .map(named)
+        .collect();
+    let quiet: Vec<String> = session
+        .current_stage()
+        .map(|s| session.not_yet_heard(&s.id))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(on_wall)
+        .map(named)
+        .collect();
+    if hands.is_empty() && quiet.is_empty() {
+        return None;
+    }
+    let mut spans = Vec::new();
+    if !hands.is_empty() {
+        spans.push(Span::styled("Next to speak: ", theme.accent));
+        spans.push(Span::styled(hands.join(" · "), theme.title));
+        spans.push(Span::raw("   "));
+    }
+    if !quiet.is_empty() {
+        spans.push(Span::styled("Not yet heard: ", theme.accent));
+        spans.push(Span::styled(quiet.join(", "), theme.base));
+    }
+    Some(Line::from(spans))
 }
 
 /// Who else is connected, and how to join from another laptop.

@@ -158,6 +158,43 @@ fn outcome_lines<'a>(session: &Session, theme: &Theme) -> Vec<Line<'a>> {
         agreed.push("nothing yet".into());
     }
     lines.extend(items("Agreed", agreed, theme));
+    let mut todo: Vec<String> = session
+        .actions
+        .values()
+        .map(|a| {
+            let mut t = format!("{} {}", a.id, a.what);
+            if !a.who.is_empty() {
+                t.push_str(&format!(" · {}", a.who));
+            }
+            if !a.by_when.is_empty() {
+                t.push_str(&format!(" · by {}", a.by_when));
+            }
+            t
+        })
+        .collect();
+    if todo.is_empty() {
+        todo.push("none recorded".into());
+    }
+    lines.extend(items("Actions", todo, theme));
+    // Parked words reach the wall only with their speaker's consent.
+    let mut parked: Vec<String> = session
+        .floor
+        .parked
+        .iter()
+        .filter_map(|id| session.statements.get(id))
+        .map(|st| {
+            let v = st.current();
+            if st.is_retracted() || !session.consents(&v.speaker) {
+                format!("{} (not shown)", st.id)
+            } else {
+                format!("{} {}", st.id, v.text.replace('\n', " "))
+            }
+        })
+        .collect();
+    if parked.is_empty() {
+        parked.push("nothing".into());
+    }
+    lines.extend(items("Parked", parked, theme));
     lines
 }
 

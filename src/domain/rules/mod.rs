@@ -4,6 +4,7 @@
 
 mod agenda;
 mod concepts;
+mod floor;
 mod interpretations;
 mod setup;
 mod statements;
@@ -244,6 +245,13 @@ impl Session {
             | Event::InterpretationDrafted { .. }
             | Event::InterpretationRevised { .. }
             | Event::InterpretationStatusChanged { .. } => self.check_interpretations(event),
+            Event::ParticipantArrived { .. }
+            | Event::ParticipantLeft { .. }
+            | Event::HandRaised { .. }
+            | Event::HandLowered { .. }
+            | Event::StatementParked { .. }
+            | Event::ActionAdded { .. }
+            | Event::ActionStatusChanged { .. } => self.check_floor(event),
         }
     }
 
@@ -284,6 +292,13 @@ impl Session {
             | Event::InterpretationDrafted { .. }
             | Event::InterpretationRevised { .. }
             | Event::InterpretationStatusChanged { .. } => self.mutate_interpretations(event),
+            Event::ParticipantArrived { .. }
+            | Event::ParticipantLeft { .. }
+            | Event::HandRaised { .. }
+            | Event::HandLowered { .. }
+            | Event::StatementParked { .. }
+            | Event::ActionAdded { .. }
+            | Event::ActionStatusChanged { .. } => self.mutate_floor(event),
         }
     }
 

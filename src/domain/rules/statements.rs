@@ -72,6 +72,10 @@ impl Session {
                 if let Some(i) = self.voice_slot(&speaker) {
                     self.voices[i] += 1;
                 }
+                // Speaking takes a hand out of the queue.
+                if let Speaker::Participant(p) = &speaker {
+                    self.floor.hands.retain(|h| h != p);
+                }
                 self.statements.insert(
                     id.clone(),
                     Statement {

@@ -1,0 +1,203 @@
+//! The room as the note-taker and facilitator keep it: hands up, who came
+//! late or left, what is parked for later and what is to be done. Each is
+//! one key on the capture screen; each is an event.
+
+use super::Effect;
+use super::actions::Action;
+use super::overlay::{Overlay, PromptKind};
+use super::state::{App, Tone, new_input};
+use crate::domain::{
+    ActionId, Event, Participant, ParticipantId, Role, Session, Speaker, StatementId, Timestamp,
+};
+
+fn highlighted(app: &App, session: &Session) -> Option<ParticipantId> {
+    match app.capture.speaker(session) {
+        Speaker::Participant(p) => Some(p),
+        Speaker::Group => None,
+    }
+}
+
+/// The statement chosen on the capture screen, else the latest.
+fn chosen_statement(app: &App, session: &Session) -> Option<StatementId> {
+    app.capture
+        .selected
+        .clone()
+        .or_else(|| session.statements.keys().last().cloned())
+}
+
+/// A capture-screen action about the room; `false` when it is not one.
+pub fn action(
+    app: &mut App,
+    session: &Session,
+    action: Action,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) -> bool {
+    match action {
+        Action::Hand => match highlighted(app, session) {
+            Some(p) => {
+                let e = if session.floor.hands.contains(&p) {
+                    Event::HandLowered {
+                        participant: p,
+                        at: now,
+                    }
+                } else {
+                    Event::HandRaised {
+                        participant: p,
+                        at: now,
+                    }
+                };
+                app.record(session, e, fx);
+            }
+            None => app.say(
+                Tone::Info,
+                app.keys("choose who wants to speak first ({NextSpeaker})"),
+            ),
+        },
+        Action::LeftOrBack => match highlighted(app, session) {
+            Some(p) => {
+                let here = session.floor.attendance.get(&p).is_none_or(|a| a.present());
+                let e = if here {
+                    Event::ParticipantLeft {
+                        participant: p,
+                        at: now,
+                    }
+                } else {
+                    Event::ParticipantArrived {
+                        participant: p,
+                        at: now,
+                    }
+                };
+                app.record(session, e, fx);
+            }
+            None => app.say(
+                Tone::Info,
+                app.keys("choose who left first ({NextSpeaker})"),
+            ),
+        },
+        Action::Park => match chosen_statement(app, session) {
+            Some(s) => {
+                let parked = !session.floor.parked.contains(&s);
+                app.record(
+                    session,
+                    Event::StatementParked {
+                        statement: s,
+                        parked,
+                        at: now,
+                    },
+                    fx,
+                );
+            }
+            None => app.say(Tone::Info, "nothing has been said yet to park"),
+        },
+        Action::NewAction => {
+            let input = new_input("what; who; by when");
+            app.overlays.push(Overlay::Prompt {
+                kind: PromptKind::NewAction(app.capture.selected.clone()),
+                input: Box::new(input),
+            });
+        }
+        Action::Latecomer => {
+            let input = new_input("role, name (optional), consent yes/no");
+            app.overlays.push(Overlay::Prompt {
+                kind: PromptKind::Latecomer,
+                input: Box::new(input),
+            });
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// `what; who; by when` as an action, from the chosen statement if any.
+pub fn add_action(
+    app: &mut App,
+    session: &Session,
+    from: Option<StatementId>,
+    typed: &str,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    let mut parts = typed.split(';').map(str::trim);
+    let what = parts.next().unwrap_or_default().to_owned();
+    let who = parts.next().unwrap_or_default().to_owned();
+    let by_when = parts.next().unwrap_or_default().to_owned();
+    let id = app.fresh_id(
+        "a",
+        |id| session.actions.contains_key(id),
+        session.actions.len(),
+    );
+    let e = Event::ActionAdded {
+        id: ActionId::new(id),
+        what,
+        who,
+        by_when,
+        from,
+        at: now,
+    };
+    app.record(session, e, fx);
+}
+
+/// The roles a latecomer can be given by name, as typed.
+fn role_named(word: &str) -> Option<Role> {
+    let w = word.trim().to_lowercase();
+    Role::ALL
+        .iter()
+        .copied()
+        .find(|r| r.label() == w || r.label().split(' ').any(|part| part == w))
+}
+
+/// `role, name, yes|no`: a participant added now, who arrived now. Without
+/// a clear yes they have not consented: their words are kept but never
+/// shown or exported until consent is recorded.
+pub fn add_latecomer(
+    app: &mut App,
+    session: &Session,
+    typed: &str,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    let mut parts = typed.split(',').map(str::trim);
+    let role_word = parts.next().unwrap_or_default();
+    let Some(role) = role_named(role_word) else {
+        let known: Vec<&str> = Role::ALL.iter().map(|r| r.label()).collect();
+        return app.say(
+            Tone::Problem,
+            format!("“{role_word}” is not a role; one of: {}", known.join(", ")),
+        );
+    };
+    let name = parts.next().filter(|n| !n.is_empty()).map(str::to_owned);
+    let consent = parts
+        .next()
+        .is_some_and(|c| matches!(c.to_lowercase().as_str(), "yes" | "y" | "consents"));
+    // Pseudonyms run on from the ones already used.
+    let id = app.fresh_id(
+        "P",
+        |id| session.participants.contains_key(id),
+        session.participants.len(),
+    );
+    let p = ParticipantId::new(id);
+    let events = vec![
+        Event::ParticipantAdded {
+            participant: Participant {
+                id: p.clone(),
+                role,
+                sector: None,
+                level: None,
+                real_name: name,
+                consent,
+            },
+        },
+        Event::ParticipantArrived {
+            participant: p.clone(),
+            at: now,
+        },
+    ];
+    super::room::record_all(app, session, events, fx);
+    if !consent {
+        app.say(
+            Tone::Info,
+            format!("{p} added without consent: their words are kept, never shown or exported"),
+        );
+    }
+}
