@@ -1250,3 +1250,87 @@ fn the_agenda_bends_and_the_projected_finish_holds() {
         Some("S3")
     );
 }
+
+/// Hands up, a statement that lowers one, parking, an action and a
+/// latecomer without consent: one key each on the capture screen, each an
+/// event; the projector shows the queue and never names the latecomer.
+#[test]
+fn hands_latecomers_parking_and_actions_are_one_key_each() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(3)));
+    d.send(ctrl('w'));
+    d.send(key(KeyCode::Tab));
+    d.send(ctrl('w'));
+    let hands = |d: &Driver| -> Vec<String> {
+        d.model
+            .session
+            .floor
+            .hands
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
+    };
+    assert_eq!(hands(&d), ["P1", "P2"]);
+    d.type_text("I was never asked");
+    d.send(key(KeyCode::Enter));
+    assert_eq!(hands(&d), ["P1"], "speaking takes P2's hand down");
+    d.send(ctrl('p'));
+    assert_eq!(d.model.session.floor.parked, vec![StatementId::from("st1")]);
+    d.send(ctrl('a'));
+    d.type_text("Ask carers before discharge; ward manager; June");
+    d.send(key(KeyCode::Enter));
+    let a = &d.model.session.actions["a1"];
+    assert_eq!(
+        (a.what.as_str(), a.who.as_str(), a.by_when.as_str()),
+        ("Ask carers before discharge", "ward manager", "June")
+    );
+    d.send(ctrl('l'));
+    d.type_text("carer, Ann");
+    d.send(key(KeyCode::Enter));
+    let p3 = &d.model.session.participants["P3"];
+    assert_eq!(p3.role, Role::UnpaidCarer);
+    assert!(!p3.consent, "no clear yes: no consent");
+    assert_eq!(d.model.session.floor.attendance["P3"].arrived, vec![t(60)]);
+    let names: Vec<&str> = d.take().iter().map(|e| e.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "HandRaised",
+            "HandRaised",
+            "StatementAdded",
+            "StatementParked",
+            "ActionAdded",
+            "ParticipantAdded",
+            "ParticipantArrived"
+        ]
+    );
+    // P3 raises a hand: the wall shows P1 waiting, and nothing of P3.
+    d.keys(&[KeyCode::Tab]);
+    d.send(ctrl('w'));
+    d.send(key(KeyCode::F(2)));
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    term.draw(|f| {
+        roundtable::ui::render(
+            f,
+            &d.model.app,
+            &d.model.session,
+            d.now,
+            &Default::default(),
+        )
+    })
+    .unwrap();
+    // The room's part of the screen: above the facilitator's status lines.
+    let wall: String = term
+        .backend()
+        .buffer()
+        .content
+        .iter()
+        .take(100 * 28)
+        .map(|c| c.symbol())
+        .collect();
+    assert!(wall.contains("Next to speak: P1 service user"), "{wall}");
+    assert!(
+        !wall.contains("P3"),
+        "a participant without consent is never on the wall: {wall}"
+    );
+}

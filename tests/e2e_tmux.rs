@@ -840,3 +840,235 @@ fn a_forged_snapshot_is_replaced_by_the_journal_on_screen() {
     t.wait_until_exit();
     verify(&dir);
 }
+
+/// The acceptance run of the facilitator's room: the CAG roundtable with a
+/// host, a joined note-taker and a joined `--viewer` projector, from
+/// statements by every role to a revealed hidden round, an extension taken
+/// back from later stages, a break, a latecomer, an action and a confirmed
+/// quit; one participant without consent is never on any projector and is
+/// withheld from every export.
+#[test]
+fn the_facilitators_room_from_first_word_to_confirmed_quit() {
+    const SECRET: &str = "my neighbour's name is Doreen";
+    let t = Tmux::new("room");
+    let dir = t.new_session_with(
+        "[(id: \"P1\", role: ServiceUser, consent: true), (id: \"P2\", role: UnpaidCarer, consent: true), (id: \"P3\", role: Staff, consent: true), (id: \"P4\", role: Volunteer, consent: false)]",
+    );
+    t.start(&format!("run {}", dir.display()));
+    t.wait_for("Waiting to start");
+    // Three panes: the host (t.0), the note-taker (t.1), the viewer (t.2).
+    t.tmux(&["resize-window", "-t", "t", "-x", "120", "-y", "96"]);
+    t.split(&format!("join {} --as Sam", dir.display()));
+    t.tmux(&["resize-window", "-t", "t", "-x", "120", "-y", "96"]);
+    let viewer = t.command(&format!("join {} --as Wall --viewer", dir.display()));
+    t.tmux(&["split-window", "-d", "-v", "-t", "t.1", &viewer]);
+    t.tmux(&["select-layout", "-t", "t", "even-vertical"]);
+    t.wait_in("t.0", "Connected: Sam (note-taker), Wall (viewer)");
+    t.wait_in("t.2", "Waiting to start");
+    let send = |pane: &str, keys: &[&str]| {
+        let mut args = vec!["send-keys", "-t", pane];
+        args.extend_from_slice(keys);
+        t.tmux(&args);
+    };
+    let type_in = |pane: &str, text: &str| {
+        t.tmux(&["send-keys", "-t", pane, "-l", text]);
+    };
+    let walls = std::cell::RefCell::new(Vec::new());
+    let look = |pane: &str, text: &str| {
+        let s = t.wait_in(pane, text);
+        if pane != "t.1" {
+            walls.borrow_mut().push(s.clone());
+        }
+        s
+    };
+
+    // Statements from every role, taken by the note-taker.
+    send("t.0", &["s"]);
+    look("t.2", "Stage 1 of 8");
+    t.wait_in("t.1", "New statement");
+    for (who, said) in [
+        ("P1", "Nobody asked me when I wanted to go home"),
+        ("P2", "I heard about it from the taxi driver"),
+        ("P3", "We try to ring carers but the numbers are wrong"),
+        ("P4", SECRET),
+    ] {
+        type_in("t.1", &format!("@{who} {said}"));
+        t.wait_in("t.1", said);
+        send("t.1", &["Enter"]);
+        t.wait_in("t.1", "✓ saved: statement");
+        if who != "P4" {
+            look("t.2", said);
+        }
+    }
+    look("t.0", "We try to ring carers");
+
+    // A hidden resonance round, closed and revealed on every projector.
+    send("t.0", &["F4"]);
+    look("t.0", "New vote round");
+    send("t.0", &["m", "h", "o"]);
+    look("t.0", "· hidden until");
+    for score in ["4", "5", "2", "4"] {
+        send("t.0", &[score]);
+    }
+    look("t.0", "P4's ballot");
+    look(
+        "t.2",
+        "Results hidden until the round closes · 4 ballots in",
+    );
+    send("t.0", &["x"]);
+    look("t.0", "Close round v1 and reveal the results?");
+    send("t.0", &["y"]);
+    let revealed = look("t.2", "Results · round v1 · resonance 1-5 · closed");
+    for shown in [
+        "service users",
+        "carers",
+        "staff",
+        "others",
+        "2 (50%)",
+        "4 voted",
+    ] {
+        assert!(
+            revealed.contains(shown),
+            "the viewer shows `{shown}`:\n{revealed}"
+        );
+    }
+
+    // Back to the room; an extension taken back from the stages to come.
+    send("t.0", &["F2", "l"]);
+    look("t.2", "What has been said");
+    send("t.0", &["+"]);
+    look("t.0", "Take it back from the");
+    send("t.0", &["1"]);
+    look("t.0", "left");
+
+    // A break: every projector shows when to be back; then back.
+    send("t.0", &["k"]);
+    look("t.0", "A break: how many minutes?");
+    send("t.0", &["Enter"]);
+    look("t.2", "Back at");
+    look("t.0", "Back at");
+    send("t.0", &["k"]);
+    look("t.2", "What has been said");
+
+    // A latecomer and an action, from the note-taker.
+    send("t.1", &["C-l"]);
+    t.wait_in("t.1", "Arrived late");
+    type_in("t.1", "carer, Ann, yes");
+    send("t.1", &["Enter"]);
+    t.wait_in("t.1", "P5 arrived");
+    send("t.1", &["C-a"]);
+    t.wait_in("t.1", "An action");
+    type_in("t.1", "Send everyone the notes; facilitator; Friday");
+    send("t.1", &["Enter"]);
+    t.wait_in("t.1", "action sam-a1");
+
+    // Quitting asks, names who would be disconnected, and is confirmed.
+    send("t.0", &["q"]);
+    let asked = look("t.0", "Connected, and would be disconnected:");
+    assert!(
+        asked.contains("Sam (note-taker)") && asked.contains("Wall (viewer)"),
+        "{asked}"
+    );
+    send("t.0", &["y"]);
+    t.wait_in("t.1", "disconnected");
+    send("t.1", &["C-q"]);
+    send("t.2", &["C-q"]);
+
+    for wall in walls.borrow().iter() {
+        assert!(
+            !wall.contains("Doreen"),
+            "no projector ever shows P4's words:\n{wall}"
+        );
+    }
+    verify(&dir);
+    let names = event_names(&dir);
+    for expected in [
+        "StatementAdded",
+        "VoteOpened",
+        "BallotCast",
+        "VoteClosed",
+        "RoomShows",
+        "StageAdjusted",
+        "StagePaused",
+        "StageResumed",
+        "ParticipantAdded",
+        "ParticipantArrived",
+        "ActionAdded",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "the journal holds {expected}: {names:?}"
+        );
+    }
+    let r = roundtable::store::open_read_only(&dir).unwrap();
+    let s = &r.session;
+    // The extension and what was taken back cancel out: the finish holds.
+    let adjusted: i64 = s
+        .stages
+        .values()
+        .map(|st| st.allowed_secs() - i64::from(st.planned_secs))
+        .sum();
+    assert_eq!(adjusted, 0, "the +1 min was taken back from later stages");
+    assert!(s.stages["S1"].allowed_secs() > i64::from(s.stages["S1"].planned_secs));
+    assert!(
+        s.room_log
+            .iter()
+            .any(|(_, v)| matches!(v, roundtable::domain::RoomView::Break(_)))
+    );
+    assert!(
+        s.room_log
+            .iter()
+            .any(|(_, v)| matches!(v, roundtable::domain::RoomView::Results(_)))
+    );
+    assert_eq!(
+        s.participants["P5"].role,
+        roundtable::domain::Role::UnpaidCarer
+    );
+    assert_eq!(s.actions.values().next().unwrap().who, "facilitator");
+    // Every export withholds P4's words and says so.
+    for format in ["md", "html", "csv", "qdpx"] {
+        let out = Command::new(BIN)
+            .args(["--sessions", t.sessions.to_str().unwrap(), "export"])
+            .arg(&dir)
+            .args(["--format", format])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut all = String::new();
+    for e in walkdir(&dir.join("exports")) {
+        let bytes = std::fs::read(&e).unwrap();
+        if e.extension().is_some_and(|x| x == "qdpx") {
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            for i in 0..zip.len() {
+                let mut f = zip.by_index(i).unwrap();
+                let mut text = String::new();
+                if std::io::Read::read_to_string(&mut f, &mut text).is_ok() {
+                    all.push_str(&text);
+                }
+            }
+        } else {
+            all.push_str(&String::from_utf8_lossy(&bytes));
+        }
+    }
+    assert!(!all.contains("Doreen"), "P4's words are in no export");
+    assert!(all.contains("withheld: no consent"));
+}
+
+/// Every file under `dir`.
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walkdir(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

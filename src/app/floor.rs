@@ -170,13 +170,13 @@ pub fn add_latecomer(
     let consent = parts
         .next()
         .is_some_and(|c| matches!(c.to_lowercase().as_str(), "yes" | "y" | "consents"));
-    // Pseudonyms run on from the ones already used.
-    let id = app.fresh_id(
-        "P",
-        |id| session.participants.contains_key(id),
-        session.participants.len(),
-    );
-    let p = ParticipantId::new(id);
+    // Pseudonyms run on from the ones already used, the same on every
+    // terminal (were two added at once, the host would refuse the second,
+    // which is then added again).
+    let p = (session.participants.len() + 1..)
+        .map(|n| ParticipantId::new(format!("P{n}")))
+        .find(|p| !session.participants.contains_key(p))
+        .unwrap_or_else(|| ParticipantId::new("P"));
     let events = vec![
         Event::ParticipantAdded {
             participant: Participant {

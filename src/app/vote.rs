@@ -111,16 +111,19 @@ impl VoteDraft {
 /// The statement a new round would be about: the one selected on the
 /// capture screen, or else the latest not retracted.
 fn target_statement(app: &App, session: &Session) -> Option<crate::domain::StatementId> {
+    // A vote puts the words to the room: only words the room may see.
+    let may =
+        |s: &crate::domain::Statement| !s.is_retracted() && session.consents(&s.current().speaker);
     app.capture
         .selected
         .clone()
-        .filter(|s| session.statements.get(s).is_some_and(|s| !s.is_retracted()))
+        .filter(|s| session.statements.get(s).is_some_and(may))
         .or_else(|| {
             session
                 .statements
                 .values()
                 .rev()
-                .find(|s| !s.is_retracted())
+                .find(|s| may(s))
                 .map(|s| s.id.clone())
         })
 }
@@ -194,7 +197,7 @@ fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &
             let live: Vec<&crate::domain::StatementId> = session
                 .statements
                 .values()
-                .filter(|s| !s.is_retracted())
+                .filter(|s| !s.is_retracted() && session.consents(&s.current().speaker))
                 .map(|s| &s.id)
                 .collect();
             let here = target_statement(app, session)

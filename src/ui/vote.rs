@@ -23,6 +23,9 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &T
 fn target_text(session: &Session, t: &VoteTarget) -> String {
     match t {
         VoteTarget::Statement(id) => match session.statements.get(id) {
+            Some(s) if !session.consents(&s.current().speaker) => {
+                format!("statement {id} [no consent: its words are not shown]")
+            }
             Some(s) => format!("statement {id}: “{}”", s.current().text),
             None => format!("statement {id}"),
         },

@@ -24,7 +24,16 @@ impl Session {
                 new_id(RoundId::WHAT, id.as_str(), self.rounds.contains_key(id))?;
                 match target {
                     VoteTarget::Statement(s) => {
-                        self.live_statement(s)?;
+                        let st = self.live_statement(s)?;
+                        // A vote puts the words to the room.
+                        if !self.consents(&st.current().speaker) {
+                            return Err(vote_problem(
+                                id,
+                                format!(
+                                    "cannot be about {s}: its speaker has not consented to their words being shown"
+                                ),
+                            ));
+                        }
                     }
                     VoteTarget::Interpretation(i) => {
                         if !self.interpretations.contains_key(i) {
