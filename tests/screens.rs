@@ -595,3 +595,100 @@ fn no_room_view_drops_an_option_or_cuts_a_word_at_80x24() {
     let s = room_shows(end.clone(), at, RoomView::Blank);
     words_whole(end.focus(), &draw(&app, &s, at, 80, 24));
 }
+
+/// The example mid-discussion after the agenda has bent and the floor has
+/// filled: the discussion extended by 10 minutes, the vote skipped, the
+/// translation shortened, a stage added late and moved before it; two hands
+/// up and one person gone.
+fn bent_and_busy() -> (Session, Timestamp) {
+    use roundtable::domain::StageKind;
+    let (mut s, now) = mid_discussion();
+    for e in [
+        Event::StageAdjusted {
+            stage: "S3".into(),
+            by_secs: 600,
+            at: now,
+        },
+        Event::StageAdjusted {
+            stage: "S6".into(),
+            by_secs: -300,
+            at: now,
+        },
+        Event::StageSkipped {
+            stage: "S4".into(),
+            skipped: true,
+            at: now,
+        },
+        Event::StageAdded {
+            id: "S9".into(),
+            kind: StageKind::Discuss,
+            title: "What we would say to the ward manager tomorrow".into(),
+            prompt: "One thing each.".into(),
+            planned_secs: 600,
+        },
+        Event::StageMoved {
+            stage: "S9".into(),
+            to: 4,
+            at: now,
+        },
+        Event::HandRaised {
+            participant: "P3".into(),
+            at: now,
+        },
+        Event::HandRaised {
+            participant: "P5".into(),
+            at: now.plus_secs(20),
+        },
+        Event::ParticipantLeft {
+            participant: "P6".into(),
+            at: now,
+        },
+    ] {
+        s.apply(&e).unwrap();
+    }
+    (s, now.plus_secs(30))
+}
+
+#[test]
+fn the_facilitators_room_screens() {
+    let (s, now) = bent_and_busy();
+    let mut app = app_on(Screen::Agenda);
+    press(&mut app, &s, now, &[KeyCode::Down, KeyCode::Down]);
+    both_sizes("agenda_bent", &app, &s, now);
+    both_sizes("projector_floor", &app_on(Screen::Projector), &s, now);
+    both_sizes("capture_floor", &app_on(Screen::Capture), &s, now);
+    // Five more minutes for the discussion: the offer to take them back.
+    let mut app = app_on(Screen::Agenda);
+    press(&mut app, &s, now, &[KeyCode::Char(']')]);
+    both_sizes("choose_take_back", &app, &s, now);
+    // Quitting asks, and says what it would leave behind.
+    let mut app = app_on(Screen::Capture);
+    update_on(
+        &mut app,
+        &s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL)),
+        now,
+    );
+    both_sizes("confirm_quit", &app, &s, now);
+}
+
+/// Every stage's title is whole on the agenda at 80×24, however it has
+/// been bent.
+#[test]
+fn the_agenda_cuts_no_title_at_80x24() {
+    let (s, now) = bent_and_busy();
+    let shown = draw(&app_on(Screen::Agenda), &s, now, 80, 24);
+    for stage in s.stages.values() {
+        for word in stage.title.split_whitespace() {
+            assert!(
+                shown.split_whitespace().any(|w| w == word),
+                "`{word}` of “{}” is whole:\n{shown}",
+                stage.title
+            );
+        }
+    }
+    assert!(
+        shown.contains("skipped") && shown.contains("(+10 min)"),
+        "{shown}"
+    );
+}

@@ -44,6 +44,27 @@ pub fn wrap_words(text: &str, width: usize) -> Option<Vec<String>> {
     Some(lines)
 }
 
+/// `text` in at most `width` characters: whole words then "…" when it is
+/// longer, so that no word is shown cut.
+pub fn shorten_at_word(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        let sep = usize::from(!out.is_empty());
+        if out.chars().count() + sep + word.chars().count() + 1 > width {
+            break;
+        }
+        if sep == 1 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.push('…');
+    out
+}
+
 /// Typographic quotes and dashes as the 8×8 font has them.
 fn plain(text: &str) -> String {
     text.chars()

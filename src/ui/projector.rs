@@ -1,6 +1,6 @@
 //! The projector screen: readable from the back of the room.
 
-use super::big::big_words;
+use super::big::{big_words, shorten_at_word};
 use super::untrusted::para;
 use super::widgets::{big_clock, clock, round_lines, speaker_label, voice_line};
 use super::{Theme, panel};
@@ -546,10 +546,6 @@ fn stage_panel(
     big_words(f, prompt, &stage.prompt, theme.base, false);
     let c = clock(stage, now, used, theme);
     big_clock(f, digits, &c);
-    let next = session
-        .stage_after(&stage.id)
-        .map(|s| format!("Next: {} ({} min)", s.title, s.allowed_secs() / 60))
-        .unwrap_or_else(|| "Last stage".into());
     let mut spans = vec![Span::styled(format!(" {} ", c.cue), c.style)];
     if stage.state() == StageState::Running || stage.state() == StageState::Paused {
         spans.push(Span::styled(
@@ -561,6 +557,16 @@ fn stage_panel(
             theme.dim,
         ));
     }
+    // The next stage's title shortened at a word, never cut inside one.
+    let room = usize::from(cue.width).saturating_sub(Line::from(spans.clone()).width());
+    let next = session
+        .stage_after(&stage.id)
+        .map(|s| {
+            let minutes = format!(" ({} min)", s.allowed_secs() / 60);
+            let title_room = room.saturating_sub("Next: ".len() + minutes.len());
+            format!("Next: {}{minutes}", shorten_at_word(&s.title, title_room))
+        })
+        .unwrap_or_else(|| "Last stage".into());
     spans.push(Span::styled(next, theme.base));
     f.render_widget(para(Line::from(spans)), cue);
 }
