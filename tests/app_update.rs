@@ -82,6 +82,8 @@ struct Driver {
     effects: Vec<Effect>,
     /// When false, recorded events stay in flight (not yet saved).
     save: bool,
+    /// Key presses sent, for counting what a common path costs.
+    pressed: usize,
 }
 
 impl Driver {
@@ -92,10 +94,14 @@ impl Driver {
             recorded: vec![],
             effects: vec![],
             save: true,
+            pressed: 0,
         }
     }
 
     fn send(&mut self, msg: Msg) {
+        if matches!(msg, Msg::Key(_)) {
+            self.pressed += 1;
+        }
         let fx = update(&mut self.model, msg, self.now);
         for e in fx {
             if let Effect::Record { token, event } = &e {
@@ -669,7 +675,17 @@ fn quitting_with_saves_in_flight_asks_and_key_releases_are_ignored() {
 fn help_opens_and_any_key_closes_it_without_acting() {
     let mut d = Driver::new(session(false));
     d.send(key(KeyCode::Char('?')));
-    assert!(matches!(d.model.app.overlays.last(), Some(Overlay::Help)));
+    assert!(matches!(
+        d.model.app.overlays.last(),
+        Some(Overlay::Help { page: 0 })
+    ));
+    // PgDn and space turn its page and change nothing else.
+    d.send(key(KeyCode::PageDown));
+    d.send(key(KeyCode::Char(' ')));
+    assert!(matches!(
+        d.model.app.overlays.last(),
+        Some(Overlay::Help { page: 2 })
+    ));
     d.send(key(KeyCode::Char('s')));
     assert!(d.model.app.overlays.is_empty());
     assert!(
@@ -1332,5 +1348,147 @@ fn hands_latecomers_parking_and_actions_are_one_key_each() {
     assert!(
         !wall.contains("P3"),
         "a participant without consent is never on the wall: {wall}"
+    );
+}
+
+/// Six participants, the first stage running.
+fn six_people() -> Session {
+    let mut s = session(true);
+    for (id, role) in [
+        ("P3", Role::UnpaidCarer),
+        ("P4", Role::Staff),
+        ("P5", Role::Staff),
+        ("P6", Role::ServiceUser),
+    ] {
+        s.apply(&Event::ParticipantAdded {
+            participant: Participant {
+                id: id.into(),
+                role,
+                sector: None,
+                level: None,
+                real_name: None,
+                consent: true,
+            },
+        })
+        .unwrap();
+    }
+    s
+}
+
+/// The keystrokes the README and the closing note quote, counted here so
+/// that they stay true: six ballots; a hidden resonance round from nothing
+/// to revealed; retracting a statement captured 20 statements ago.
+#[test]
+fn the_common_paths_in_keystrokes() {
+    let mut d = Driver::new(six_people());
+    d.send(key(KeyCode::F(3)));
+    for i in 1..=21 {
+        d.type_text(&format!("Statement number {i} about discharge"));
+        if i == 1 {
+            d.type_text(" and the voicemail");
+        }
+        d.send(key(KeyCode::Enter));
+    }
+    d.take();
+
+    // A hidden resonance round, from the capture screen to revealed.
+    d.pressed = 0;
+    d.send(key(KeyCode::F(4)));
+    d.keys(&[KeyCode::Char('m'), KeyCode::Char('h'), KeyCode::Char('o')]);
+    let setup = d.pressed;
+    d.take();
+    // Six ballots: one key each, the cursor moving to the next person.
+    d.pressed = 0;
+    d.keys(&[
+        KeyCode::Char('5'),
+        KeyCode::Char('4'),
+        KeyCode::Char('4'),
+        KeyCode::Char('3'),
+        KeyCode::Char('5'),
+        KeyCode::Char('2'),
+    ]);
+    let six_ballots = d.pressed;
+    let ballots = d.take();
+    assert_eq!(ballots.len(), 6, "{ballots:?}");
+    assert!(ballots.iter().all(|e| matches!(
+        e,
+        Event::BallotCast {
+            choice: Choice::Resonance(_),
+            ..
+        }
+    )));
+    d.pressed = 0;
+    d.send(key(KeyCode::Char('x')));
+    d.send(key(KeyCode::Char('y')));
+    let reveal = d.pressed;
+    let events = d.take();
+    assert!(
+        events.iter().any(|e| matches!(e, Event::VoteClosed { .. })),
+        "{events:?}"
+    );
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            Event::RoomShows {
+                view: RoomView::Results(_),
+                ..
+            }
+        )),
+        "closing reveals the results on every projector: {events:?}"
+    );
+    assert_eq!((setup, six_ballots, reveal), (4, 6, 2));
+
+    // Retract st1, captured 20 statements ago: find it by its number.
+    d.send(key(KeyCode::F(3)));
+    d.pressed = 0;
+    d.send(ctrl('f'));
+    d.type_text("1");
+    d.send(key(KeyCode::Enter));
+    assert_eq!(d.model.app.capture.selected, Some(StatementId::from("st1")));
+    d.send(ctrl('x'));
+    let to_reason = d.pressed;
+    d.type_text("said twice");
+    d.send(key(KeyCode::Enter));
+    assert_eq!(to_reason, 4, "^F 1 Enter ^X, then the reason and Enter");
+    assert!(matches!(
+        d.take().as_slice(),
+        [Event::StatementRetracted { statement, .. }] if statement.as_str() == "st1"
+    ));
+    // Or by its words: the newest statement that has them.
+    d.send(ctrl('f'));
+    d.type_text("voicemail");
+    d.send(key(KeyCode::Enter));
+    assert_eq!(d.model.app.capture.selected, Some(StatementId::from("st1")));
+    d.send(ctrl('f'));
+    d.send(key(KeyCode::Enter));
+    assert_eq!(
+        d.model.app.capture.selected,
+        Some(StatementId::from("st1")),
+        "the only match stays chosen"
+    );
+    d.send(ctrl('f'));
+    for _ in 0.."voicemail".len() {
+        d.send(key(KeyCode::Backspace));
+    }
+    d.type_text("number 2");
+    d.send(key(KeyCode::Enter));
+    // "number 2" is in st2 and st20, st21: the newest first, then older.
+    assert_eq!(
+        d.model.app.capture.selected,
+        Some(StatementId::from("st21"))
+    );
+    d.send(ctrl('f'));
+    d.send(key(KeyCode::Enter));
+    assert_eq!(
+        d.model.app.capture.selected,
+        Some(StatementId::from("st20"))
+    );
+    d.send(ctrl('f'));
+    d.type_text("zebra");
+    d.send(key(KeyCode::Enter));
+    let said = d.model.app.message.as_ref().map(|m| m.text.clone());
+    assert!(
+        said.as_deref().is_some_and(|m| m.contains("no statement")),
+        "{said:?}"
     );
 }

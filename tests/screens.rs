@@ -670,6 +670,25 @@ fn the_facilitators_room_screens() {
         now,
     );
     both_sizes("confirm_quit", &app, &s, now);
+    // A prompt whose instructions are longer than its border at 80 columns
+    // wraps them inside the box.
+    let mut app = app_on(Screen::Capture);
+    update_on(
+        &mut app,
+        &s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL)),
+        now,
+    );
+    both_sizes("prompt_latecomer", &app, &s, now);
+    let small = draw(&app, &s, now, 80, 24);
+    for word in ["role,", "name,", "consent", "yes/no", "adds"] {
+        assert!(
+            small
+                .split(|c: char| c.is_whitespace() || c == '│')
+                .any(|w| w == word),
+            "`{word}`:\n{small}"
+        );
+    }
 }
 
 /// Every stage's title is whole on the agenda at 80×24, however it has

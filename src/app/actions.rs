@@ -144,6 +144,8 @@ pub enum Action {
     LeftOrBack,
     /// Someone who arrived late.
     Latecomer,
+    /// Find a statement by its number or words and select it.
+    Find,
     /// The chosen statement parked for later, or taken up again.
     Park,
     /// Something the group will do.
@@ -823,6 +825,15 @@ pub static ACTIONS: &[ActionDef] = &[
             A::NewAction,
             &[(L::Capture, "ctrl-a")],
             "an action: what; who; by when",
+        )
+    },
+    ActionDef {
+        hints: &[hint("find", &[L::Capture])],
+        rank: 70,
+        ..row(
+            A::Find,
+            &[(L::Capture, "ctrl-f")],
+            "find a statement by its number or words, and select it (again: the next older)",
         )
     },
     row(

@@ -21,6 +21,8 @@ pub struct CaptureState {
     pub amending: Option<StatementId>,
     /// Set once a speaker was chosen, so the default does not override it.
     pub speaker_chosen: bool,
+    /// What was last looked for: looking for it again goes further back.
+    pub last_find: Option<String>,
 }
 
 impl Default for CaptureState {
@@ -34,6 +36,7 @@ impl Default for CaptureState {
             selected: None,
             amending: None,
             speaker_chosen: false,
+            last_find: None,
         }
     }
 }
@@ -245,6 +248,16 @@ pub fn action(
                 ),
             );
         }
+        Action::Find => {
+            let mut input = new_input("12, st12, or words it contains");
+            if let Some(last) = &app.capture.last_find {
+                input.insert_str(last);
+            }
+            app.overlays.push(Overlay::Prompt {
+                kind: PromptKind::Find,
+                input: Box::new(input),
+            });
+        }
         Action::Retract => match app.capture.selected.clone() {
             Some(id) => app.overlays.push(Overlay::Prompt {
                 kind: PromptKind::Retract(id),
@@ -328,4 +341,68 @@ fn commit(app: &mut App, session: &Session, now: Timestamp, fx: &mut Vec<Effect>
         app.capture.amending = None;
         clear_input(app);
     }
+}
+
+/// Selects the statement `query` names: its number (`12`, `st12`), or else
+/// the newest whose words (or speaker) contain it, ignoring case. Asked
+/// again for the same words, the next older match, round to the newest.
+pub fn find(app: &mut App, session: &Session, query: &str) {
+    let query = query.trim();
+    if query.is_empty() {
+        return;
+    }
+    let by_number = query
+        .strip_prefix("st")
+        .or(Some(query))
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .map(|n| StatementId::new(format!("st{}", n.trim_start_matches('0'))));
+    if let Some(id) = by_number.filter(|id| session.statements.contains_key(id)) {
+        app.capture.selected = Some(id.clone());
+        app.capture.last_find = Some(query.to_owned());
+        app.say(Tone::Info, found_message(app, &id, 1));
+        return;
+    }
+    let needle = query.to_lowercase();
+    let matches: Vec<usize> = session
+        .statements
+        .values()
+        .enumerate()
+        .filter(|(_, s)| {
+            let v = s.current();
+            v.text.to_lowercase().contains(&needle)
+                || matches!(&v.speaker, Speaker::Participant(p) if p.as_str().eq_ignore_ascii_case(query))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let Some(&newest) = matches.last() else {
+        app.say(Tone::Refused, format!("no statement has “{query}” in it"));
+        return;
+    };
+    let again = app.capture.last_find.as_deref() == Some(query);
+    let from = app
+        .capture
+        .selected
+        .as_ref()
+        .and_then(|s| session.statements.get_index_of(s))
+        .filter(|_| again);
+    let pick = from
+        .and_then(|i| matches.iter().rev().find(|&&m| m < i).copied())
+        .unwrap_or(newest);
+    let id = session.statements.get_index(pick).map(|(k, _)| k.clone());
+    app.capture.selected = id.clone();
+    app.capture.last_find = Some(query.to_owned());
+    if let Some(id) = id {
+        app.say(Tone::Info, found_message(app, &id, matches.len()));
+    }
+}
+
+fn found_message(app: &App, id: &StatementId, of: usize) -> String {
+    let more = if of > 1 {
+        format!(" ({of} match; {{Find}} again for the next)")
+    } else {
+        String::new()
+    };
+    app.keys(&format!(
+        "{id} selected{more}: {{Amend}} amends, {{Retract}} retracts"
+    ))
 }

@@ -10,7 +10,7 @@ use super::overlay::{Overlay, PromptKind};
 use super::state::{App, Screen, Tone, new_input};
 use super::{Effect, capture, room, stage, synthesis, vote};
 use crate::domain::{Event, MemoId, MemoKind, Session, Timestamp};
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent};
 
 /// Whether a layer used a key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,7 +44,7 @@ fn screen_key(
     };
     match action {
         Action::Quit => app.ask_to_quit(),
-        Action::Help => app.overlays.push(Overlay::Help),
+        Action::Help => app.overlays.push(Overlay::Help { page: 0 }),
         Action::ShowProjector => app.screen = Screen::Projector,
         Action::ShowCapture => app.screen = Screen::Capture,
         Action::ShowVote => app.screen = Screen::Vote,
@@ -108,8 +108,15 @@ fn overlay_key(
 ) {
     let action = app.keymap.action(top.layer(), Key::from_event(&key));
     match top {
-        // Any key closes help.
-        Overlay::Help => {}
+        // PgDn or space turns help's page (round to the first); any other
+        // key closes it.
+        Overlay::Help { page } => {
+            if matches!(key.code, KeyCode::PageDown | KeyCode::Char(' ')) {
+                app.overlays.push(Overlay::Help {
+                    page: page.wrapping_add(1),
+                });
+            }
+        }
         Overlay::Quit { unsaved, peers } => match action {
             // With nothing to rescue, the rescue key simply quits.
             Some(Action::Rescue) if unsaved.is_nothing() => app.quit = true,
@@ -226,6 +233,7 @@ fn submit_prompt(
         PromptKind::Break => room::start_break(app, session, &text, now, fx),
         PromptKind::NewAction(from) => super::floor::add_action(app, session, from, &text, now, fx),
         PromptKind::Latecomer => super::floor::add_latecomer(app, session, &text, now, fx),
+        PromptKind::Find => super::capture::find(app, session, &text),
         PromptKind::AddStage(after) => {
             super::agenda::add_after(app, session, &after, &text, fx, now)
         }

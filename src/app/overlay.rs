@@ -18,6 +18,8 @@ pub enum PromptKind {
     NewAction(Option<crate::domain::StatementId>),
     /// Someone who arrived late.
     Latecomer,
+    /// A statement's number or words, to select it.
+    Find,
     /// A new stage's title and minutes, to go after this one.
     AddStage(crate::domain::StageId),
     /// Synthesis prompts, answered in `synthesis::submit`.
@@ -26,7 +28,9 @@ pub enum PromptKind {
 
 /// Layers over the screen; the top one gets keys first.
 pub enum Overlay {
-    Help,
+    /// Every key of the screen beneath; `page` turns with PgDn or space
+    /// where they do not all fit.
+    Help { page: u16 },
     /// Quitting always asks: it says what is not yet in the journal (and
     /// offers a rescue file for it) and who would be disconnected.
     Quit {
@@ -53,7 +57,7 @@ impl Overlay {
     /// The keymap layer this overlay reads its keys in.
     pub fn layer(&self) -> Layer {
         match self {
-            Overlay::Help => Layer::Help,
+            Overlay::Help { .. } => Layer::Help,
             Overlay::Quit { .. } => Layer::Quitting,
             Overlay::Confirm { .. } => Layer::Confirm,
             Overlay::Choose { .. } => Layer::Choose,

@@ -157,7 +157,7 @@ fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
         Span::styled(
             app.keymap.fill(
                 Layer::Capture,
-                " Statements — {SelectUp}/{SelectDown} select · {Amend} amend · {Retract} retract ",
+                " Statements — {SelectUp}/{SelectDown} select · {Find} find · {Amend} amend · {Retract} retract ",
             ),
             theme.accent,
         ),

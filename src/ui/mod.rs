@@ -206,7 +206,7 @@ pub fn centred(area: Rect, w: u16, h: u16) -> Rect {
 
 fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme: &Theme) {
     match overlay {
-        Overlay::Help => help_overlay(f, area, app, theme),
+        Overlay::Help { page } => help_overlay(f, area, app, *page, theme),
         Overlay::Quit { unsaved, peers } => {
             let keys = |a| app.keymap.shown_all(actions::Layer::Quitting, a);
             let choice = |key: String, what: &'static str| {
@@ -350,6 +350,10 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
                     actions::Layer::Prompt,
                     " Arrived late: role, name, consent yes/no (“carer, Ann, yes”) — {Submit} adds ",
                 ),
+                PromptKind::Find => app.keymap.fill(
+                    actions::Layer::Prompt,
+                    " Find a statement: its number (12 or st12) or some of its words — {Submit} selects ",
+                ),
                 PromptKind::Break => app.keymap.fill(
                     actions::Layer::Prompt,
                     " A break: how many minutes? {Submit} starts it, {Cancel} cancels ",
@@ -366,47 +370,89 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
                     " Question (options after |) — {Submit} keeps, {Cancel} cancels ",
                 ),
             };
-            let r = centred(area, area.width.saturating_sub(8).max(40), 5);
+            let w = area.width.saturating_sub(8).max(40);
+            // A title too long for the border is wrapped inside the box,
+            // above the input, so that no word of it is cut.
+            let inside = (title.chars().count() + 2 > usize::from(w))
+                .then(|| big::wrap_words(title.trim(), usize::from(w.saturating_sub(2))))
+                .flatten()
+                .unwrap_or_default();
+            let r = centred(area, w, 5 + inside.len() as u16);
             f.render_widget(Clear, r);
-            let block = Block::bordered()
-                .title(untrusted::line(Line::from(title)))
+            let mut block = Block::bordered()
                 .style(theme.base)
                 .border_style(theme.accent);
+            if inside.is_empty() {
+                block = block.title(untrusted::line(Line::from(title)));
+            }
             let inner = block.inner(r);
             f.render_widget(block, r);
-            f.render_widget(&**input, inner);
+            let [above, field] =
+                Layout::vertical([Constraint::Length(inside.len() as u16), Constraint::Min(1)])
+                    .areas(inner);
+            let above_lines: Vec<Line> = inside
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, theme.accent)))
+                .collect();
+            f.render_widget(untrusted::para(above_lines), above);
+            f.render_widget(&**input, field);
         }
     }
 }
 
-/// Every key on the screen beneath, in one column, or two (with a narrower
-/// key column) when one does not fit.
-fn help_overlay(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+/// Every key on the screen beneath, one to a row, its description wrapped
+/// at whole words; in pages (PgDn or space turns them) when they do not
+/// all fit.
+fn help_overlay(f: &mut Frame, area: Rect, app: &App, page: u16, theme: &Theme) {
     let keys = crate::app::hints::help_lines(&app.keymap, app.context());
-    let cols = if keys.len() as u16 + 2 > area.height {
-        2
-    } else {
-        1
-    };
-    let key_w = if cols == 2 {
-        keys.iter()
-            .map(|(k, _)| k.chars().count())
-            .max()
-            .unwrap_or(1)
-    } else {
-        10
-    };
-    let mut lines: Vec<Line> = keys
+    let key_w = keys
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(1);
+    let w = area.width.min(80);
+    let what_w = usize::from(w.saturating_sub(2))
+        .saturating_sub(key_w + 2)
+        .max(10);
+    // Each key's rows, kept together on one page.
+    let entries: Vec<Vec<Line>> = keys
         .into_iter()
         .map(|(key, what)| {
-            Line::from(vec![
-                Span::styled(format!("{key:>key_w$}  "), theme.accent),
-                Span::styled(what, theme.base),
-            ])
+            let rows = big::wrap_words(&what, what_w).unwrap_or_else(|| vec![what.clone()]);
+            rows.into_iter()
+                .enumerate()
+                .map(|(i, row)| {
+                    let k = if i == 0 { key.as_str() } else { "" };
+                    Line::from(vec![
+                        Span::styled(format!("{k:>key_w$}  "), theme.accent),
+                        Span::styled(row, theme.base),
+                    ])
+                })
+                .collect()
         })
         .collect();
+    let room = usize::from(area.height.saturating_sub(3)).max(1);
+    let mut pages: Vec<Vec<Line>> = vec![Vec::new()];
+    for entry in entries {
+        let last = pages.len() - 1;
+        if !pages[last].is_empty() && pages[last].len() + entry.len() > room {
+            pages.push(Vec::new());
+        }
+        if let Some(p) = pages.last_mut() {
+            p.extend(entry);
+        }
+    }
+    let count = pages.len();
+    let shown = usize::from(page) % count;
+    let mut lines = pages.swap_remove(shown);
+    if count > 1 {
+        lines.resize(room, Line::from(""));
+        lines.push(Line::from(Span::styled(
+            format!("page {} of {count} · PgDn or space: next page", shown + 1),
+            theme.dim,
+        )));
+    }
     let h = (lines.len() as u16 + 2).min(area.height);
-    let w = if cols == 2 { area.width } else { 64 };
     let r = centred(area, w, h);
     f.render_widget(Clear, r);
     let block = Block::bordered()
@@ -418,16 +464,7 @@ fn help_overlay(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .border_style(theme.accent);
     let inner = block.inner(r);
     f.render_widget(block, r);
-    if cols == 2 {
-        let half = lines.len().div_ceil(2);
-        let right = lines.split_off(half);
-        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-            .areas(inner);
-        f.render_widget(para(lines), a);
-        f.render_widget(para(right), b);
-    } else {
-        f.render_widget(para(lines), inner);
-    }
+    f.render_widget(para(lines), inner);
 }
 
 /// A bordered box over whatever is beneath, holding `text`.
