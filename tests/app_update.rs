@@ -1300,6 +1300,17 @@ fn hands_latecomers_parking_and_actions_are_one_key_each() {
         (a.what.as_str(), a.who.as_str(), a.by_when.as_str()),
         ("Ask carers before discharge", "ward manager", "June")
     );
+    // What became of it, and a mistyped one refused.
+    d.send(ctrl('a'));
+    d.type_text("a1 done: asked at the June ward meeting");
+    d.send(key(KeyCode::Enter));
+    let a = &d.model.session.actions["a1"];
+    assert_eq!(a.status, ActionStatus::Done);
+    d.send(ctrl('a'));
+    d.type_text("a9 dropped");
+    d.send(key(KeyCode::Enter));
+    let said = d.model.app.message.as_ref().map(|m| m.text.clone());
+    assert_eq!(said.as_deref(), Some("there is no action a9"));
     d.send(ctrl('l'));
     d.type_text("carer, Ann");
     d.send(key(KeyCode::Enter));
@@ -1316,6 +1327,7 @@ fn hands_latecomers_parking_and_actions_are_one_key_each() {
             "StatementAdded",
             "StatementParked",
             "ActionAdded",
+            "ActionStatusChanged",
             "ParticipantAdded",
             "ParticipantArrived"
         ]

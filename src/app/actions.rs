@@ -824,7 +824,7 @@ pub static ACTIONS: &[ActionDef] = &[
         ..row(
             A::NewAction,
             &[(L::Capture, "ctrl-a")],
-            "an action: what; who; by when",
+            "an action: what; who; by when (or “a1 done: how” for what became of one)",
         )
     },
     ActionDef {

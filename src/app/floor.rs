@@ -7,7 +7,8 @@ use super::actions::Action;
 use super::overlay::{Overlay, PromptKind};
 use super::state::{App, Tone, new_input};
 use crate::domain::{
-    ActionId, Event, Participant, ParticipantId, Role, Session, Speaker, StatementId, Timestamp,
+    ActionId, ActionStatus, Event, Participant, ParticipantId, Role, Session, Speaker, StatementId,
+    Timestamp,
 };
 
 fn highlighted(app: &App, session: &Session) -> Option<ParticipantId> {
@@ -91,7 +92,7 @@ pub fn action(
             None => app.say(Tone::Info, "nothing has been said yet to park"),
         },
         Action::NewAction => {
-            let input = new_input("what; who; by when");
+            let input = new_input("what; who; by when   (or: a1 done: how)");
             app.overlays.push(Overlay::Prompt {
                 kind: PromptKind::NewAction(app.capture.selected.clone()),
                 input: Box::new(input),
@@ -109,7 +110,9 @@ pub fn action(
     true
 }
 
-/// `what; who; by when` as an action, from the chosen statement if any.
+/// `what; who; by when` as an action, from the chosen statement if any;
+/// or `a1 done` (`open`, `dropped`), with an optional note after it, for
+/// what became of one ("you said, we did").
 pub fn add_action(
     app: &mut App,
     session: &Session,
@@ -118,6 +121,20 @@ pub fn add_action(
     now: Timestamp,
     fx: &mut Vec<Effect>,
 ) {
+    if let Some((id, status, note)) = status_change(typed) {
+        if !session.actions.contains_key(id) {
+            app.say(Tone::Refused, format!("there is no action {id}"));
+            return;
+        }
+        let e = Event::ActionStatusChanged {
+            action: ActionId::new(id),
+            status,
+            note: note.to_owned(),
+            at: now,
+        };
+        app.record(session, e, fx);
+        return;
+    }
     let mut parts = typed.split(';').map(str::trim);
     let what = parts.next().unwrap_or_default().to_owned();
     let who = parts.next().unwrap_or_default().to_owned();
@@ -200,4 +217,28 @@ pub fn add_latecomer(
             format!("{p} added without consent: their words are kept, never shown or exported"),
         );
     }
+}
+
+/// `a3 done: rang the ward` as the action, its new status and a note.
+fn status_change(typed: &str) -> Option<(&str, ActionStatus, &str)> {
+    let typed = typed.trim();
+    let (id, rest) = typed.split_once(char::is_whitespace)?;
+    let digits = id.strip_prefix('a')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let word_end = rest
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(rest.len());
+    let status = match rest[..word_end].to_lowercase().as_str() {
+        "done" => ActionStatus::Done,
+        "dropped" => ActionStatus::Dropped,
+        "open" => ActionStatus::Open,
+        _ => return None,
+    };
+    let note = rest[word_end..]
+        .trim_start_matches([':', ';', ',', '-', ' '])
+        .trim();
+    Some((id, status, note))
 }

@@ -344,7 +344,7 @@ fn render_overlay(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme
                 ),
                 PromptKind::NewAction(_) => app.keymap.fill(
                     actions::Layer::Prompt,
-                    " An action: what; who; by when — {Submit} saves, {Cancel} cancels ",
+                    " An action: what; who; by when — or “a1 done: how” for one agreed earlier — {Submit} saves ",
                 ),
                 PromptKind::Latecomer => app.keymap.fill(
                     actions::Layer::Prompt,
