@@ -711,3 +711,24 @@ fn the_agenda_cuts_no_title_at_80x24() {
         "{shown}"
     );
 }
+
+/// The selected statement is shown whole on the capture screen at 80×24
+/// (what is amended or retracted can be read first); the others end at a
+/// whole word.
+#[test]
+fn capture_shows_the_selected_statement_whole() {
+    let (s, now) = mid_discussion();
+    let mut app = app_on(Screen::Capture);
+    press(&mut app, &s, now, &[KeyCode::PageUp, KeyCode::PageUp]);
+    both_sizes("capture_selected", &app, &s, now);
+    let shown = draw(&app, &s, now, 80, 24);
+    let st8 = s.statements["st8"].current().text.clone();
+    for word in st8.split_whitespace() {
+        assert!(
+            shown
+                .split(|c: char| c.is_whitespace() || c == '│')
+                .any(|w| w == word),
+            "`{word}` of st8 is whole:\n{shown}"
+        );
+    }
+}

@@ -1,5 +1,6 @@
 //! The note-taker's capture screen.
 
+use super::big::{shorten_at_word, wrap_words};
 use super::untrusted::para;
 use super::widgets::clock;
 use super::{Theme, panel};
@@ -173,9 +174,10 @@ fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
             None => ("… saving", theme.warn),
         };
         let text = crate::domain::describe::with_words(&p.event, None);
+        let width = usize::from(inner.width).saturating_sub(mark.chars().count() + 1);
         pending.push(Line::from(vec![
             Span::styled(format!("{mark} "), style),
-            Span::styled(one_line(&text), theme.base),
+            Span::styled(shorten_at_word(&one_line(&text), width), theme.base),
         ]));
     }
     // Oldest at the top, newest next to the input; keep the selection in view.
@@ -199,6 +201,7 @@ fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
         .unwrap_or(0)
         .clamp(5, 16);
     let mut out: Vec<Line> = Vec::with_capacity(rows);
+    let mut sel_row = None;
     for i in start..end {
         let Some((id, s)) = session.statements.get_index(i) else {
             continue;
@@ -217,12 +220,16 @@ fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
             ("✓", theme.ok)
         };
         let tags: String = v.tags.iter().map(|t| format!(" #{t}")).collect();
-        let body = format!(
-            "{id:<id_width$} {:<6} {:<10} {}{tags}{flags}",
+        // The columns, then the words: each row ends at a whole word ("…"
+        // where more follows); the selected statement is shown whole, on as
+        // many rows as it takes (up to 4), so what is amended or retracted
+        // can be read first.
+        let columns = format!(
+            "{id:<id_width$} {:<6} {:<10} ",
             v.speaker.to_string(),
-            v.kind.to_string(),
-            one_line(&v.text)
+            v.kind.to_string()
         );
+        let words = format!("{}{tags}{flags}", one_line(&v.text));
         let style = if Some(i) == sel {
             theme.selected
         } else if s.is_retracted() {
@@ -230,13 +237,42 @@ fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
         } else {
             theme.base
         };
-        out.push(Line::from(vec![
-            Span::styled(format!("{mark} "), mark_style),
-            Span::styled(body, style),
-        ]));
+        let lead = mark.chars().count() + 1 + columns.chars().count();
+        let width = usize::from(inner.width).saturating_sub(lead).max(10);
+        let body_rows = if Some(i) == sel {
+            let mut rows = wrap_words(&words, width).unwrap_or_else(|| vec![words.clone()]);
+            if rows.len() > 4 {
+                rows.truncate(4);
+                rows[3] = shorten_at_word(&format!("{} …", rows[3]), width);
+            }
+            rows
+        } else {
+            vec![shorten_at_word(&words, width)]
+        };
+        if Some(i) == sel {
+            sel_row = Some(out.len());
+        }
+        for (k, row) in body_rows.into_iter().enumerate() {
+            let (lead_mark, lead_columns) = if k == 0 {
+                (format!("{mark} "), columns.clone())
+            } else {
+                (
+                    " ".repeat(mark.chars().count() + 1),
+                    " ".repeat(columns.chars().count()),
+                )
+            };
+            out.push(Line::from(vec![
+                Span::styled(lead_mark, mark_style),
+                Span::styled(lead_columns + &row, style),
+            ]));
+        }
     }
     out.extend(pending);
-    let skip = out.len().saturating_sub(rows);
+    // Too many rows: the oldest go, but never the selected statement's first.
+    let skip = out
+        .len()
+        .saturating_sub(rows)
+        .min(sel_row.unwrap_or(usize::MAX));
     f.render_widget(para(out.split_off(skip)), inner);
 }
 
