@@ -1,5 +1,6 @@
 //! The vote screen: set up a round, take ballots or tallies, see results.
 
+use super::big::{shorten_at_word, wrap_words};
 use super::untrusted::para;
 use super::widgets::{bar, round_lines};
 use super::{Theme, panel};
@@ -38,9 +39,18 @@ fn target_text(session: &Session, t: &VoteTarget) -> String {
 }
 
 fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
-    let [form, past] = Layout::vertical([Constraint::Length(9), Constraint::Min(3)]).areas(area);
     let d = &app.vote;
     let t = target(app, session);
+    // What the round is about, whole, on as many rows as it takes (up to 3).
+    let about_w = usize::from(area.width.saturating_sub(17)).max(10);
+    let mut about = wrap_words(&target_text(session, &t), about_w).unwrap_or_default();
+    if about.len() > 3 {
+        about.truncate(3);
+        about[2] = shorten_at_word(&format!("{} …", about[2]), about_w);
+    }
+    let form_h = 8 + about.len().max(1) as u16;
+    let [form, past] =
+        Layout::vertical([Constraint::Length(form_h), Constraint::Min(3)]).areas(area);
     let method = d.method();
     let (typed, options) = d.parts();
     let question = if typed.is_empty() {
@@ -56,14 +66,16 @@ fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme)
             Span::styled(value, theme.base),
         ])
     };
-    let lines = vec![
+    let more_about: Vec<Line> = about
+        .iter()
+        .skip(1)
+        .map(|l| Line::from(Span::styled(format!("{:14}{l}", ""), theme.base)))
+        .collect();
+    let mut lines = vec![
         row(
             key(Action::CycleTarget),
             "vote on",
-            target_text(session, &t)
-                .chars()
-                .take(form.width.saturating_sub(17) as usize)
-                .collect(),
+            about.first().cloned().unwrap_or_default(),
         ),
         row(
             key(Action::CycleMethod),
@@ -111,6 +123,9 @@ fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme)
             Span::styled("opens the round", theme.base),
         ]),
     ];
+    for (k, l) in more_about.into_iter().enumerate() {
+        lines.insert(1 + k, l);
+    }
     let block = panel(Span::styled(" New vote round ", theme.accent), theme);
     f.render_widget(para(lines).block(block).wrap(Wrap { trim: false }), form);
 
@@ -130,10 +145,14 @@ fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme)
             .filter(|(_, n)| **n > 0)
             .map(|(o, n)| format!("{o} {n}"))
             .collect();
+        // Each row ends at a whole word.
+        let row = shorten_at_word(
+            &format!("{}: {}", r.question, summary.join(" · ")),
+            usize::from(inner.width).saturating_sub(4),
+        );
         lines.push(Line::from(vec![
             Span::styled(format!("{:<4}", r.id), theme.accent),
-            Span::styled(format!("{}: ", r.question), theme.base),
-            Span::styled(summary.join(" · "), theme.dim),
+            Span::styled(row, theme.base),
         ]));
     }
     if lines.is_empty() {
@@ -202,11 +221,15 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
     );
     let inner = block.inner(left);
     f.render_widget(block, left);
-    let mut lines = vec![
-        Line::from(Span::styled(round.question.clone(), theme.title)),
-        Line::from(Span::styled(target_text(session, &round.target), theme.dim)),
-        Line::from(""),
-    ];
+    // The question and what it is about, whole: wrapped at words.
+    let width = usize::from(inner.width).max(10);
+    let mut lines = wrapped(&round.question, width, theme.title);
+    lines.extend(wrapped(
+        &target_text(session, &round.target),
+        width,
+        theme.dim,
+    ));
+    lines.push(Line::from(""));
     let labels = round.method.labels();
     match round.mode {
         BallotMode::PerParticipant => {
@@ -308,4 +331,13 @@ fn results_lines<'a>(
     ))];
     lines.extend(round_lines(session, round, width, theme));
     lines
+}
+
+/// `text` wrapped at whole words to `width`, as lines in `style`.
+fn wrapped<'a>(text: &str, width: usize, style: ratatui::style::Style) -> Vec<Line<'a>> {
+    wrap_words(text, width)
+        .unwrap_or_else(|| vec![text.to_owned()])
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, style)))
+        .collect()
 }
