@@ -1,6 +1,7 @@
 //! The synthesis screen: concepts and statements, the translation grid,
 //! interpretations with their provenance.
 
+use super::big::shorten_at_word;
 use super::untrusted::para;
 use super::widgets::speaker_label;
 use super::{Theme, panel};
@@ -81,17 +82,16 @@ fn concepts_pane(f: &mut Frame, left: Rect, app: &App, session: &Session, theme:
         } else {
             theme.base
         };
-        let row: String = format!(
-            "{}{} {} ({}) {}",
+        let head = format!(
+            "{}{} {} ({}) ",
             if here { "▶" } else { " " },
             if marked { "[x]" } else { "[ ]" },
             c.id,
             c.statements.len(),
-            c.name
-        )
-        .chars()
-        .take(name_w)
-        .collect();
+        );
+        // The name ends at a whole word ("…" where more follows).
+        let room = name_w.saturating_sub(head.chars().count());
+        let row = head + &shorten_at_word(&c.name, room);
         lines.push(Line::from(Span::styled(row, style)));
     }
     if concepts.is_empty() {
@@ -192,18 +192,18 @@ fn statements_pane(f: &mut Frame, right: Rect, app: &App, session: &Session, the
             .role_of(&v.speaker)
             .map(|r| r.group().label())
             .unwrap_or("group");
-        let text: String = format!(
-            "{}{} {:<id_w$} {:<4} {:<13} {}{flag}{linked}",
+        let head = format!(
+            "{}{} {:<id_w$} {:<4} {:<13} ",
             if here { "▶" } else { " " },
             if marked { "[x]" } else { "[ ]" },
             item.id,
             v.speaker.to_string(),
             role,
-            v.text.replace('\n', " ")
-        )
-        .chars()
-        .take(width)
-        .collect();
+        );
+        // The words end at a whole word ("…" where more follows).
+        let room = width.saturating_sub(head.chars().count());
+        let words = format!("{}{flag}{linked}", v.text.replace('\n', " "));
+        let text = head + &shorten_at_word(&words, room);
         let style = if here && st.pane == Pane::Statements {
             theme.selected
         } else if marked {
