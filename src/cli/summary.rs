@@ -161,6 +161,32 @@ pub fn render(s: &Session) -> String {
             let _ = writeln!(o, "        {}", h.reason);
         }
     }
+    let _ = writeln!(o, "\nActions (you said, we did)");
+    for a in s.actions.values() {
+        let from = a
+            .from
+            .as_ref()
+            .map(|f| format!(" (from {f})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "  {:<4} [{}] {} · who: {} · by: {}{from}",
+            a.id,
+            a.status.label(),
+            a.what,
+            a.who,
+            a.by_when
+        );
+        if !a.note.is_empty() {
+            let _ = writeln!(o, "        {}", a.note);
+        }
+    }
+    let _ = writeln!(o, "\nParked for later");
+    for id in &s.floor.parked {
+        if let Some(st) = s.statements.get(id) {
+            statement_line(&mut o, s, st);
+        }
+    }
     let _ = writeln!(o, "\nMemos");
     for m in s.memos.values() {
         let _ = writeln!(o, "  {} ({}) {}", m.at.clock_time(), m.kind.label(), m.text);
