@@ -296,7 +296,7 @@ fn show_is_pseudonymised() {
     );
     for name in ["Margaret Ellis", "Linda Hughes", "Claire Dunn"] {
         assert!(!out.contains(name), "real name {name} shown");
-    }    // The actions agreed, with their status, and what was parked.
+    } // The actions agreed, with their status, and what was parked.
     assert!(
         out.contains("a2   [open] Invite the CAG to set the next agenda"),
         "{out}"

@@ -307,31 +307,8 @@ fn in_round(
     now: Timestamp,
     fx: &mut Vec<Effect>,
 ) {
-    let options = round.method.options().len();
     if action == Action::CloseRound {
-        let reveal = if round.hidden {
-            " and reveal the results"
-        } else {
-            ""
-        };
-        app.overlays.push(Overlay::Confirm {
-            question: format!(
-                "Close round {}{reveal}? No more ballots can be added; every projector shows the results.",
-                round.id
-            ),
-            events: vec![
-                Event::VoteClosed {
-                    round: round.id.clone(),
-                    at: now,
-                },
-                // The result stays on every projector until the facilitator moves on.
-                Event::RoomShows {
-                    view: RoomView::Results(round.id.clone()),
-                    at: now,
-                },
-            ],
-        });
-        return;
+        return ask_to_close(app, round, now);
     }
     if round.mode == BallotMode::Counted && app.seat != super::actions::Seat::Host {
         return app.say(
@@ -340,52 +317,103 @@ fn in_round(
         );
     }
     if round.mode == BallotMode::Counted {
-        let d = &mut app.vote;
-        d.tally.resize(options, 0);
-        match action {
-            Action::SelectUp => d.cursor = d.cursor.saturating_sub(1),
-            Action::SelectDown => d.cursor = (d.cursor + 1).min(options.saturating_sub(1)),
-            Action::CountUp => d.tally[d.cursor.min(options - 1)] += 1,
-            Action::CountDown => {
-                let c = &mut d.tally[d.cursor.min(options - 1)];
-                *c = c.saturating_sub(1);
-            }
-            Action::Choice(n) => d.tally[d.cursor.min(options - 1)] = u32::from(n),
-            Action::ClearBallot | Action::Cancel => d.tally = vec![0; options],
-            Action::CycleTallyRole => d.next_tally_role(),
-            Action::CastBallot => {
-                let event = Event::TallyRecorded {
-                    round: round.id.clone(),
-                    role: d.tally_role(),
-                    counts: d.tally.clone(),
-                    at: now,
-                    beyond_roster: false,
-                };
-                // More hands than the group has people: a miscount, or people
-                // who arrived and are not listed yet. The facilitator says which.
-                if let Err(e) = session.check(&event) {
-                    let mut anyway = event.clone();
-                    if let Event::TallyRecorded { beyond_roster, .. } = &mut anyway {
-                        *beyond_roster = true;
-                    }
-                    if session.check(&anyway).is_ok() {
-                        app.overlays.push(Overlay::Confirm {
-                            question: format!(
-                                "{e}. Record it anyway, as people here who are not on the list?"
-                            ),
-                            events: vec![anyway],
-                        });
-                        return;
-                    }
-                }
-                if app.record(session, event, fx) {
-                    app.vote.tally = vec![0; options];
-                }
-            }
-            _ => {}
-        }
-        return;
+        return counting(app, session, round, action, now, fx);
     }
+    per_person(app, session, round, action, now, fx);
+}
+
+/// Closing asks first; closed, the results go up on every projector.
+fn ask_to_close(app: &mut App, round: &VoteRound, now: Timestamp) {
+    let reveal = if round.hidden {
+        " and reveal the results"
+    } else {
+        ""
+    };
+    app.overlays.push(Overlay::Confirm {
+        question: format!(
+            "Close round {}{reveal}? No more ballots can be added; every projector shows the results.",
+            round.id
+        ),
+        events: vec![
+            Event::VoteClosed {
+                round: round.id.clone(),
+                at: now,
+            },
+            // The result stays on every projector until the facilitator moves on.
+            Event::RoomShows {
+                view: RoomView::Results(round.id.clone()),
+                at: now,
+            },
+        ],
+    });
+}
+
+/// A show of hands: choose the option, set its count, record the tally.
+fn counting(
+    app: &mut App,
+    session: &Session,
+    round: &VoteRound,
+    action: Action,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    let options = round.method.options().len();
+    let d = &mut app.vote;
+    d.tally.resize(options, 0);
+    match action {
+        Action::SelectUp => d.cursor = d.cursor.saturating_sub(1),
+        Action::SelectDown => d.cursor = (d.cursor + 1).min(options.saturating_sub(1)),
+        Action::CountUp => d.tally[d.cursor.min(options - 1)] += 1,
+        Action::CountDown => {
+            let c = &mut d.tally[d.cursor.min(options - 1)];
+            *c = c.saturating_sub(1);
+        }
+        Action::Choice(n) => d.tally[d.cursor.min(options - 1)] = u32::from(n),
+        Action::ClearBallot | Action::Cancel => d.tally = vec![0; options],
+        Action::CycleTallyRole => d.next_tally_role(),
+        Action::CastBallot => {
+            let event = Event::TallyRecorded {
+                round: round.id.clone(),
+                role: d.tally_role(),
+                counts: d.tally.clone(),
+                at: now,
+                beyond_roster: false,
+            };
+            // More hands than the group has people: a miscount, or people
+            // who arrived and are not listed yet. The facilitator says which.
+            if let Err(e) = session.check(&event) {
+                let mut anyway = event.clone();
+                if let Event::TallyRecorded { beyond_roster, .. } = &mut anyway {
+                    *beyond_roster = true;
+                }
+                if session.check(&anyway).is_ok() {
+                    app.overlays.push(Overlay::Confirm {
+                        question: format!(
+                            "{e}. Record it anyway, as people here who are not on the list?"
+                        ),
+                        events: vec![anyway],
+                    });
+                    return;
+                }
+            }
+            if app.record(session, event, fx) {
+                app.vote.tally = vec![0; options];
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One ballot per person: a single key records it and moves on.
+fn per_person(
+    app: &mut App,
+    session: &Session,
+    round: &VoteRound,
+    action: Action,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    let options = round.method.options().len();
     let n_people = session.participants.len().max(1);
     let choice = match (action, &round.method) {
         (Action::SelectUp, _) => {
@@ -500,14 +528,6 @@ pub fn choice_words(method: &VoteMethod, c: &Choice) -> String {
         Choice::Agreement(a) => format!("“{}”", format!("{a:?}").to_lowercase()),
         Choice::Resonance(r) => format!("resonance {r}"),
         Choice::Single(i) | Choice::Rung(i) => format!("“{}”", at(usize::from(*i))),
-        Choice::Dots(d) => {
-            let placed: Vec<String> = d
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| **n > 0)
-                .map(|(i, n)| format!("{}×{n}", i + 1))
-                .collect();
-            format!("dots on {}", placed.join(", "))
-        }
+        Choice::Dots(d) => Choice::dots_words(d),
     }
 }

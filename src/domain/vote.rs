@@ -122,6 +122,17 @@ pub enum Choice {
 }
 
 impl Choice {
+    /// Dots in words, by option number: `dots on 1×2, 3×1`.
+    pub fn dots_words(dots: &[u8]) -> String {
+        let placed: Vec<String> = dots
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| format!("{}×{n}", i + 1))
+            .collect();
+        format!("dots on {}", placed.join(", "))
+    }
+
     /// How this choice adds to each option's count, or why it does not fit
     /// `method`.
     pub fn counts(&self, method: &VoteMethod) -> Result<Vec<u32>, String> {

@@ -151,6 +151,21 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(o, "- Statement {}", esc(e));
         }
     }
+    follow_ups(&mut o, r);
+    let _ = writeln!(o, "\n## Memos\n");
+    for m in &r.memos {
+        let _ = writeln!(o, "- {}", esc(m));
+    }
+    let _ = writeln!(
+        o,
+        "\n## Audit\n\n{} records in the journal; head hash `{}`. Check with `roundtable verify`.",
+        r.records, r.head
+    );
+    o
+}
+
+/// "You said, we did", what was parked, and who came and went.
+fn follow_ups(o: &mut String, r: &Report) {
     let _ = writeln!(o, "\n## You said, we did\n");
     if r.actions.is_empty() {
         let _ = writeln!(o, "No actions were recorded.");
@@ -185,14 +200,4 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(o, "- {}", esc(a));
         }
     }
-    let _ = writeln!(o, "\n## Memos\n");
-    for m in &r.memos {
-        let _ = writeln!(o, "- {}", esc(m));
-    }
-    let _ = writeln!(
-        o,
-        "\n## Audit\n\n{} records in the journal; head hash `{}`. Check with `roundtable verify`.",
-        r.records, r.head
-    );
-    o
 }

@@ -170,15 +170,7 @@ fn choice_text(round: &VoteRound, c: &Choice) -> String {
         Choice::Agreement(a) => format!("{a:?}").to_lowercase(),
         Choice::Resonance(r) => format!("resonance {}", at(usize::from(*r).saturating_sub(1))),
         Choice::Single(i) | Choice::Rung(i) => at(usize::from(*i)),
-        Choice::Dots(d) => {
-            let placed: Vec<String> = d
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| **n > 0)
-                .map(|(i, n)| format!("{}×{n}", i + 1))
-                .collect();
-            format!("dots on {}", placed.join(", "))
-        }
+        Choice::Dots(d) => Choice::dots_words(d),
     }
 }
 

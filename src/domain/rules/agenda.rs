@@ -136,6 +136,14 @@ impl Session {
                     _ => Ok(()),
                 }
             }
+            Event::StageSkipped { .. } | Event::StageMoved { .. } => self.check_bend(event),
+            _ => Ok(()),
+        }
+    }
+
+    /// Skipping and moving stages yet to run: the agenda bending.
+    fn check_bend(&self, event: &Event) -> Result<(), DomainError> {
+        match event {
             Event::StageSkipped { stage, skipped, .. } => {
                 let s = self.stage(stage)?;
                 if s.state() != StageState::NotStarted {
