@@ -133,6 +133,8 @@ pub enum Msg {
         code: String,
         at: String,
     },
+    /// Wrong join codes tried from the network so far.
+    WrongCodes(u64),
     /// A joined terminal's link to its host.
     Link {
         connected: bool,
@@ -165,6 +167,7 @@ impl From<Reply> for Msg {
             },
             Reply::Peers(names) => Msg::Peers(names),
             Reply::JoinCode { code, at } => Msg::JoinCode { code, at },
+            Reply::WrongCodes(n) => Msg::WrongCodes(n),
             Reply::Link { connected, text } => Msg::Link { connected, text },
             Reply::Corrected { session, text } => Msg::Corrected { session, text },
         }
@@ -265,6 +268,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         Msg::Applied { event } => show_saved(app, session, &event),
         Msg::Peers(names) => app.peers = names,
         Msg::JoinCode { code, at } => app.join_code = Some((code, at)),
+        Msg::WrongCodes(n) => app.wrong_codes = n,
         Msg::Link { connected, text } => app.link = Some((connected, text)),
         Msg::Corrected {
             session: replayed,

@@ -102,6 +102,8 @@ pub struct App {
     pub peers: Vec<String>,
     /// How another laptop joins: the code and the address (with `--lan`).
     pub join_code: Option<(String, String)>,
+    /// Wrong join codes tried from the network (shown by the code).
+    pub wrong_codes: u64,
     /// A joined terminal's link to its host: connected, and what to say.
     pub link: Option<(bool, String)>,
     next_token: u64,
@@ -128,6 +130,7 @@ impl App {
             seat: super::actions::Seat::Host,
             peers: Vec::new(),
             join_code: None,
+            wrong_codes: 0,
             link: None,
             next_token: 1,
         }

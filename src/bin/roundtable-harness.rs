@@ -32,7 +32,8 @@ enum Run {
     /// sequence number only after it is synced.
     Append { session: String },
     /// Hosts a session with no screens until killed: prints `socket PATH`,
-    /// then `lan ADDR CODE` with `--lan`, then `code CODE` when it changes.
+    /// then `lan ADDR CODE` with `--lan`, then `wrong N` as wrong join
+    /// codes are tried.
     Host {
         session: String,
         #[arg(long)]
@@ -126,10 +127,12 @@ fn host(writer: Writer, lan: Option<std::net::SocketAddr>) -> std::io::Result<()
     }
     out.flush()?;
     while let Some(reply) = replies.blocking_recv() {
-        if let Reply::JoinCode { code, .. } = reply {
-            writeln!(out, "code {code}")?;
-            out.flush()?;
+        match reply {
+            Reply::JoinCode { code, .. } => writeln!(out, "code {code}")?,
+            Reply::WrongCodes(n) => writeln!(out, "wrong {n}")?,
+            _ => continue,
         }
+        out.flush()?;
     }
     Ok(())
 }

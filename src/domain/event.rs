@@ -318,6 +318,26 @@ impl Event {
         }
     }
 
+    /// Puts `now` in the time of every event a joined terminal may propose:
+    /// the host records when it received it, by its own clock, whatever the
+    /// terminal claimed.
+    pub fn stamp_time(&mut self, now: Timestamp) {
+        match self {
+            Event::StatementAdded { at, .. }
+            | Event::StatementAmended { at, .. }
+            | Event::StatementRetracted { at, .. }
+            | Event::MemoAdded { at, .. }
+            | Event::BallotCast { at, .. }
+            | Event::ParticipantArrived { at, .. }
+            | Event::ParticipantLeft { at, .. }
+            | Event::HandRaised { at, .. }
+            | Event::HandLowered { at, .. }
+            | Event::StatementParked { at, .. }
+            | Event::ActionAdded { at, .. } => *at = now,
+            _ => {}
+        }
+    }
+
     /// The variant's name, as it appears in the journal.
     pub fn name(&self) -> &'static str {
         match self {

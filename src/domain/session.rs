@@ -98,10 +98,13 @@ impl Session {
         Ok(())
     }
 
-    /// Whether `event` is one this session already holds, exactly: a
-    /// statement, memo, amendment, retraction or ballot sent again because
-    /// its acknowledgement was lost. Lets a second terminal resend what it
-    /// is unsure of without anything being recorded twice.
+    /// Whether `event` is one this session already holds: a statement,
+    /// memo, amendment, retraction or ballot sent again because its
+    /// acknowledgement was lost. Lets a second terminal resend what it is
+    /// unsure of without anything being recorded twice. Times are not
+    /// compared (the host stamps its own); an amendment or ballot that
+    /// would change nothing (the statement already reads so, the person's
+    /// latest ballot is already this) counts as held.
     pub fn already_has(&self, event: &Event) -> bool {
         match event {
             Event::StatementAdded {
@@ -111,12 +114,11 @@ impl Session {
                 text,
                 tags,
                 captured_by,
-                at,
                 ..
             } => self.statements.get(id).is_some_and(|s| {
                 let o = &s.original;
-                (&o.kind, &o.speaker, &o.text, &o.tags, &o.by, &o.at)
-                    == (kind, speaker, text, tags, captured_by, at)
+                (&o.kind, &o.speaker, &o.text, &o.tags, &o.by)
+                    == (kind, speaker, text, tags, captured_by)
             }),
             Event::StatementAmended {
                 statement,
@@ -125,42 +127,41 @@ impl Session {
                 text,
                 tags,
                 by,
-                at,
                 ..
             } => self.statements.get(statement).is_some_and(|s| {
-                s.amendments.iter().any(|v| {
-                    (&v.kind, &v.speaker, &v.text, &v.tags, &v.by, &v.at)
-                        == (kind, speaker, text, tags, by, at)
-                })
+                let v = s.current();
+                !s.amendments.is_empty()
+                    && (&v.kind, &v.speaker, &v.text, &v.tags, &v.by)
+                        == (kind, speaker, text, tags, by)
             }),
-            Event::StatementRetracted {
-                statement, by, at, ..
-            } => self
+            Event::StatementRetracted { statement, by, .. } => self
                 .statements
                 .get(statement)
                 .and_then(|s| s.retracted.as_ref())
-                .is_some_and(|r| (&r.by, &r.at) == (by, at)),
+                .is_some_and(|r| &r.by == by),
             Event::MemoAdded {
                 id,
                 kind,
                 text,
                 stage,
                 by,
-                at,
-            } => self.memos.get(id).is_some_and(|m| {
-                (&m.kind, &m.text, &m.stage, &m.by, &m.at) == (kind, text, stage, by, at)
-            }),
+                ..
+            } => self
+                .memos
+                .get(id)
+                .is_some_and(|m| (&m.kind, &m.text, &m.stage, &m.by) == (kind, text, stage, by)),
             Event::BallotCast {
                 round,
                 participant,
                 choice,
-                at,
                 recorded_by,
+                ..
             } => self.rounds.get(round).is_some_and(|r| {
-                r.ballots.iter().any(|b| {
-                    (&b.participant, &b.choice, &b.at, &b.recorded_by)
-                        == (participant, choice, at, recorded_by)
-                })
+                r.ballots
+                    .iter()
+                    .rev()
+                    .find(|b| &b.participant == participant)
+                    .is_some_and(|b| (&b.choice, &b.recorded_by) == (choice, recorded_by))
             }),
             _ => false,
         }

@@ -27,8 +27,10 @@ pub enum Reply {
     },
     /// Who is connected to this session from other terminals.
     Peers(Vec<String>),
-    /// How other laptops join: the code and where (a new code after failures).
+    /// How other laptops join: the code and where.
     JoinCode { code: String, at: String },
+    /// Wrong join codes tried from the network since the host started.
+    WrongCodes(u64),
     /// A joined terminal's link to its host.
     Link { connected: bool, text: String },
     /// The store found the session it opened with was not the journal's

@@ -3,7 +3,7 @@
 //! waits for the disk; and `host`, which starts it with the listeners.
 
 use super::{Feed, Origin, Reply, Request};
-use crate::domain::Timestamp;
+use crate::domain::{Event, Session, Timestamp};
 use crate::store::{StoreError, Writer};
 use std::sync::mpsc as std_mpsc;
 use tokio::sync::mpsc;
@@ -54,7 +54,18 @@ fn spawn_store(
                 }
                 continue;
             }
-            let result = writer.record(who, clock(), &req.event);
+            let now = clock();
+            if let Origin::Remote { actor, .. } = &req.from {
+                // The host's clock says when, not the terminal's.
+                req.event.stamp_time(now);
+                if let Some(why) = not_theirs(writer.session(), actor, &req.event) {
+                    if let Origin::Remote { reply, .. } = req.from {
+                        let _ = reply.send(Err(why));
+                    }
+                    continue;
+                }
+            }
+            let result = writer.record(who, now, &req.event);
             if let Ok(c) = &result {
                 let _ = out.send(std::sync::Arc::new((c.seq, req.event.clone())));
             }
@@ -111,6 +122,7 @@ pub struct Hosting {
 /// as `actor`, and listens for other terminals (on TCP too with `lan`).
 pub fn host(writer: Writer, actor: String, lan: Option<std::net::SocketAddr>) -> Hosting {
     let dir = writer.dir().to_owned();
+    let head = writer.records();
     let floor = writer.last_record_time().unwrap_or_default();
     let clock = std::sync::Arc::new(crate::live::clock::SessionClock::system(floor));
     let store_clock = clock.clone();
@@ -119,7 +131,7 @@ pub fn host(writer: Writer, actor: String, lan: Option<std::net::SocketAddr>) ->
         actor,
         std::sync::Arc::new(move || store_clock.now()),
     );
-    let listening = crate::net::host::start(&dir, lan, store.clone(), feed, ui);
+    let listening = crate::net::host::start(&dir, lan, head, store.clone(), feed, ui);
     Hosting {
         clock,
         store,
@@ -127,4 +139,20 @@ pub fn host(writer: Writer, actor: String, lan: Option<std::net::SocketAddr>) ->
         listening,
         handle,
     }
+}
+
+/// Why a joined terminal may not amend or retract this statement: only the
+/// terminal that took it down may (the facilitator, at the host, may
+/// change any).
+fn not_theirs(session: &Session, actor: &str, event: &Event) -> Option<String> {
+    let statement = match event {
+        Event::StatementAmended { statement, .. } | Event::StatementRetracted { statement, .. } => {
+            statement
+        }
+        _ => return None,
+    };
+    let by = &session.statements.get(statement)?.original.by;
+    (by != actor).then(|| {
+        format!("{statement} was taken down by {by}; only they or the facilitator can change it")
+    })
 }

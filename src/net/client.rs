@@ -239,6 +239,7 @@ async fn connect(opts: &JoinOptions, token: Option<&str>) -> Result<Conn, WireEr
                     w.send(&Knock::Code(ours)).await?;
                     let theirs = match r.recv::<Knock>().await? {
                         Some(Knock::Code(m)) => m,
+                        Some(Knock::Busy { secs, why }) => return Err(WireError::Busy(secs, why)),
                         _ => return Err(WireError::Bad("the host did not answer".into())),
                     };
                     let key = spake
@@ -270,6 +271,10 @@ async fn run(
             continue;
         }
         let wrong_code = matches!(connected, Err(WireError::WrongCode));
+        let busy = match &connected {
+            Err(WireError::Busy(secs, _)) => Some(*secs),
+            _ => None,
+        };
         let reason = match connected {
             Ok(conn) => {
                 match session(
@@ -320,7 +325,12 @@ async fn run(
             }
             return;
         }
-        let wait = tokio::time::sleep(RETRY);
+        // Not taking attempts from here for a while: wait as long as asked
+        // (a minute at most at a time), then try again.
+        let wait = tokio::time::sleep(match busy {
+            Some(secs) => Duration::from_secs(secs.min(60)),
+            None => RETRY,
+        });
         tokio::pin!(wait);
         loop {
             tokio::select! {

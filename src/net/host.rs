@@ -3,6 +3,7 @@
 //! terminals' proposals to the one store thread, which checks, appends and
 //! fsyncs them like its own.
 
+use super::door::{Door, Limits, Refusal};
 use super::wire::{
     self, FrameReader, FrameWriter, Knock, Role, ToClient, ToHost, WireError, WireResult,
 };
@@ -10,46 +11,65 @@ use crate::domain::Event;
 use crate::live::{Feed, Origin, Reply, Request};
 use crate::store::journal::{self, JOURNAL};
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Mutex};
-use tokio::sync::{mpsc, watch};
+use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, oneshot, watch};
 
 /// The socket a second terminal on the same computer joins by.
 pub const SOCKET: &str = "roundtable.sock";
-/// Wrong codes tolerated before the code is replaced.
-pub const MAX_FAILURES: u32 = 5;
+/// Time a network connection has to authenticate and say hello.
+pub const HANDSHAKE_DEADLINE: Duration = Duration::from_secs(10);
 /// Messages queued for one terminal before the host waits for it to read.
-const QUEUE: usize = 1024;
+const QUEUE: usize = 64;
+/// Records read ahead from the journal for one terminal catching up.
+const READ_AHEAD: usize = 64;
+/// Terminals reading the journal to catch up at the same time; others wait
+/// their turn, so memory does not grow with how many join at once.
+const CATCHING_UP: usize = 2;
 /// Longest name a joining terminal may give.
 const MAX_NAME: usize = 40;
 /// The devices that have joined over the network, so they can reconnect
 /// after the host restarts: token ids and secrets, readable by the owner only.
 pub const DEVICES: &str = "devices.ron";
 
-type Tokens = std::collections::BTreeMap<String, String>;
+/// A device that joined over the network: its token's secret, and the
+/// name it joined as (it may come back only as that name).
+#[derive(Clone)]
+struct Device {
+    secret: [u8; 32],
+    name: String,
+}
 
-fn load_tokens(path: &Path) -> HashMap<String, [u8; 32]> {
+/// `devices.ron`: token id → (name, secret in hex).
+type Tokens = std::collections::BTreeMap<String, (String, String)>;
+
+fn load_tokens(path: &Path) -> HashMap<String, Device> {
     let Ok(bytes) =
         crate::store::fsutil::read_sole(path, crate::store::limits::MAX_SMALL_FILE, "devices.ron")
     else {
         return HashMap::new();
     };
     let text = String::from_utf8_lossy(&bytes);
+    // An unreadable (or older) file only means joining with the code again.
     let tokens: Tokens = crate::store::ron_text::parse_ron(text.trim()).unwrap_or_default();
     tokens
         .into_iter()
-        .filter_map(|(id, secret)| {
-            let bytes: [u8; 32] = hex::decode(secret).ok()?.try_into().ok()?;
-            Some((id, bytes))
+        .filter_map(|(id, (name, secret))| {
+            let secret: [u8; 32] = hex::decode(secret).ok()?.try_into().ok()?;
+            valid_name(&name).ok()?;
+            Some((id, Device { secret, name }))
         })
         .collect()
 }
 
-fn save_tokens(path: &Path, tokens: &HashMap<String, [u8; 32]>) {
+fn save_tokens(path: &Path, tokens: &HashMap<String, Device>) {
     let map: Tokens = tokens
         .iter()
-        .map(|(id, s)| (id.clone(), hex::encode(s)))
+        .map(|(id, d)| (id.clone(), (d.name.clone(), hex::encode(d.secret))))
         .collect();
     if let Ok(text) = ron::to_string(&map) {
         // Losing this file only means joining with the code again.
@@ -72,11 +92,51 @@ impl Listening {
         lock(&self.shared.store).take();
         let _ = std::fs::remove_file(&self.socket);
     }
+
+    /// Disconnects the terminal called `name` and forgets its device, so it
+    /// can come back only with the join code. Whether one was connected.
+    pub fn remove(&self, name: &str) -> bool {
+        let conn = lock(&self.shared.peers)
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| (p.conn, p.token.clone()));
+        let Some((conn, token)) = conn else {
+            return false;
+        };
+        if let Some(id) = token {
+            let mut tokens = lock(&self.shared.tokens);
+            tokens.remove(&id);
+            save_tokens(&self.shared.devices, &tokens);
+        }
+        kick(&self.shared, conn, "removed by the facilitator");
+        true
+    }
 }
 
-struct Code {
-    current: String,
-    failures: u32,
+/// One joined terminal.
+struct Peer {
+    conn: u64,
+    name: String,
+    role: Role,
+    /// The device token it joined with (network joins).
+    token: Option<String>,
+    /// Tells its connection to close, saying why.
+    kick: Option<oneshot::Sender<String>>,
+}
+
+/// Closes connection `conn`, telling it why, and takes it off the list.
+fn kick(shared: &Shared, conn: u64, why: &str) {
+    let kicked = {
+        let mut peers = lock(&shared.peers);
+        let i = peers.iter().position(|p| p.conn == conn);
+        i.map(|i| peers.remove(i))
+    };
+    if let Some(mut p) = kicked {
+        if let Some(k) = p.kick.take() {
+            let _ = k.send(why.to_owned());
+        }
+        publish_peers(shared);
+    }
 }
 
 struct Shared {
@@ -84,14 +144,20 @@ struct Shared {
     store: Mutex<Option<std_mpsc::Sender<Request>>>,
     feed: Feed,
     ui: mpsc::UnboundedSender<Reply>,
-    peers: Mutex<Vec<(u64, String, Role)>>,
+    peers: Mutex<Vec<Peer>>,
     peers_tx: watch::Sender<Vec<String>>,
-    code: Mutex<Code>,
-    lan_addr: Option<std::net::SocketAddr>,
-    /// Device tokens: id → secret, kept in [`DEVICES`].
-    tokens: Mutex<HashMap<String, [u8; 32]>>,
+    /// The join code (it changes only when the host restarts).
+    code: String,
+    /// Who may try the code, and how often.
+    door: Mutex<Door>,
+    /// Device tokens, kept in [`DEVICES`].
+    tokens: Mutex<HashMap<String, Device>>,
     devices: PathBuf,
-    next_conn: std::sync::atomic::AtomicU64,
+    next_conn: AtomicU64,
+    /// The last record in the journal.
+    head: AtomicU64,
+    /// Turns at reading the journal, [`CATCHING_UP`] at a time.
+    readers: tokio::sync::Semaphore,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -103,6 +169,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 pub fn start(
     dir: &Path,
     lan: Option<std::net::SocketAddr>,
+    head: u64,
     store: std_mpsc::Sender<Request>,
     feed: Feed,
     ui: mpsc::UnboundedSender<Reply>,
@@ -140,14 +207,13 @@ pub fn start(
         ui,
         peers: Mutex::new(Vec::new()),
         peers_tx: watch::channel(Vec::new()).0,
-        code: Mutex::new(Code {
-            current: code.clone(),
-            failures: 0,
-        }),
-        lan_addr,
+        code: code.clone(),
+        door: Mutex::new(Door::new(Limits::default(), Instant::now())),
         tokens: Mutex::new(load_tokens(&dir.join(DEVICES))),
         devices: dir.join(DEVICES),
-        next_conn: std::sync::atomic::AtomicU64::new(1),
+        next_conn: AtomicU64::new(1),
+        head: AtomicU64::new(head),
+        readers: tokio::sync::Semaphore::new(CATCHING_UP),
     });
     let for_thread = shared.clone();
     std::thread::Builder::new()
@@ -177,88 +243,174 @@ async fn accept(
         return;
     };
     let tcp = tcp.and_then(|l| tokio::net::TcpListener::from_std(l).ok());
-    loop {
-        tokio::select! {
-            conn = unix.accept() => if let Ok((stream, _)) = conn {
-                let (r, w) = stream.into_split();
-                tokio::spawn(serve(shared.clone(), FrameReader::new(r), FrameWriter::new(w), false));
-            },
-            conn = async { match &tcp { Some(l) => l.accept().await, None => std::future::pending().await } } => {
-                if let Ok((stream, _)) = conn {
-                    let _ = stream.set_nodelay(true);
-                    let (r, w) = stream.into_split();
-                    tokio::spawn(serve(shared.clone(), FrameReader::new(r), FrameWriter::new(w), true));
-                }
+    // The journal's head, for welcomes.
+    let mut records = shared.feed.subscribe();
+    let for_head = shared.clone();
+    tokio::spawn(async move {
+        loop {
+            match records.recv().await {
+                Ok(rec) => for_head.head.store(rec.0, Ordering::Relaxed),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(_) => return,
             }
+        }
+    });
+    // Out of file descriptors (or memory): wait, longer each time, rather
+    // than retry at once; what is connected carries on meanwhile.
+    let mut pause = Duration::from_millis(50);
+    loop {
+        let failed = tokio::select! {
+            conn = unix.accept() => match conn {
+                Ok((stream, _)) => {
+                    let (r, w) = stream.into_split();
+                    tokio::spawn(serve(shared.clone(), FrameReader::new(r), FrameWriter::new(w), None));
+                    false
+                }
+                Err(_) => true,
+            },
+            conn = async { match &tcp { Some(l) => l.accept().await, None => std::future::pending().await } } => match conn {
+                Ok((stream, from)) => {
+                    let ip = from.ip();
+                    // Beyond the limits, closed as soon as accepted.
+                    if lock(&shared.door).connect(ip, Instant::now()).is_ok() {
+                        let _ = stream.set_nodelay(true);
+                        let (r, w) = stream.into_split();
+                        tokio::spawn(serve(shared.clone(), FrameReader::new(r), FrameWriter::new(w), Some(ip)));
+                    }
+                    false
+                }
+                Err(_) => true,
+            },
+        };
+        if failed {
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(1));
+        } else {
+            pause = Duration::from_millis(50);
         }
     }
 }
 
+/// A network connection counted as not yet authenticated until dropped or
+/// [`Unauthenticated::done`].
+struct Unauthenticated<'a> {
+    shared: &'a Shared,
+    ip: IpAddr,
+    done: bool,
+}
+
+impl Unauthenticated<'_> {
+    fn done(&mut self) {
+        if !self.done {
+            self.done = true;
+            lock(&self.shared.door).leave(self.ip, Instant::now());
+        }
+    }
+}
+
+impl Drop for Unauthenticated<'_> {
+    fn drop(&mut self) {
+        self.done();
+    }
+}
+
+/// A code attempt admitted by the door: a wrong code counts, anything else
+/// (including being dropped at the deadline) gives its place back.
+struct Attempt<'a> {
+    shared: &'a Shared,
+    ip: IpAddr,
+    settled: bool,
+}
+
+impl Attempt<'_> {
+    fn settle(&mut self, wrong: bool) {
+        self.settled = true;
+        let failures = {
+            let mut door = lock(&self.shared.door);
+            door.outcome(self.ip, wrong, Instant::now());
+            door.failures
+        };
+        if wrong {
+            let _ = self.shared.ui.send(Reply::WrongCodes(failures));
+        }
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        if !self.settled {
+            lock(&self.shared.door).abandoned(self.ip, Instant::now());
+        }
+    }
+}
+
+/// How a network connection authenticated.
+enum Joined {
+    /// With the code: it is given a new device token once it says hello.
+    Code,
+    /// With the device token of this id.
+    Token(String),
+}
+
 /// A network join: SPAKE2 with the join code (or a device token), then
-/// Noise keyed by the result. Returns the token to give a new device.
+/// Noise keyed by the result.
 async fn knock(
     shared: &Shared,
+    ip: IpAddr,
     r: &mut FrameReader,
     w: &mut FrameWriter,
-) -> WireResult<Option<String>> {
+) -> WireResult<Joined> {
     let first: Knock = r
         .recv()
         .await?
         .ok_or_else(|| WireError::Bad("closed".into()))?;
     match first {
         Knock::Code(theirs) => {
-            let code = lock(&shared.code).current.clone();
-            let (spake, ours) = wire::spake_start(&code);
-            w.send(&Knock::Code(ours)).await?;
-            let agreed = spake.finish(&theirs);
-            let result = match agreed {
-                Ok(key) => wire::handshake(r, w, &wire::psk(&key), false).await,
-                Err(_) => Err(WireError::Bad("not a SPAKE2 message".into())),
+            let admitted = lock(&shared.door).attempt(ip, Instant::now());
+            if let Err(refusal) = admitted {
+                let wait = match refusal {
+                    Refusal::Wait(wait) => wait,
+                    Refusal::Full => Duration::from_secs(1),
+                };
+                let secs = wait.as_secs().max(1);
+                let why = "too many wrong join codes from this network lately".to_owned();
+                w.send(&Knock::Busy {
+                    secs,
+                    why: why.clone(),
+                })
+                .await?;
+                return Err(WireError::Busy(secs, why));
+            }
+            let mut attempt = Attempt {
+                shared,
+                ip,
+                settled: false,
             };
-            if let Err(e) = result {
-                failed_attempt(shared, &code);
-                return Err(e);
+            let (spake, ours) = wire::spake_start(&shared.code);
+            w.send(&Knock::Code(ours)).await?;
+            // Not a SPAKE2 message: a protocol error, not a guess.
+            let key = spake
+                .finish(&theirs)
+                .map_err(|_| WireError::Bad("not a SPAKE2 message".into()))?;
+            match wire::handshake(r, w, &wire::psk(&key), false).await {
+                Ok(()) => attempt.settle(false),
+                Err(WireError::WrongCode) => {
+                    attempt.settle(true);
+                    return Err(WireError::WrongCode);
+                }
+                Err(e) => return Err(e),
             }
-            lock(&shared.code).failures = 0;
-            let id = hex::encode(wire::random::<8>()?);
-            let secret = wire::random::<32>()?;
-            {
-                let mut tokens = lock(&shared.tokens);
-                tokens.insert(id.clone(), secret);
-                save_tokens(&shared.devices, &tokens);
-            }
-            Ok(Some(format!("{id}:{}", hex::encode(secret))))
+            Ok(Joined::Code)
         }
         Knock::Token(id) => {
-            let secret = lock(&shared.tokens).get(&id).copied();
-            let Some(secret) = secret else {
+            let device = lock(&shared.tokens).get(&id).cloned();
+            let Some(device) = device else {
                 return Err(WireError::Bad("unknown device token".into()));
             };
-            wire::handshake(r, w, &wire::psk(&secret), false).await?;
-            Ok(None)
+            wire::handshake(r, w, &wire::psk(&device.secret), false).await?;
+            Ok(Joined::Token(id))
         }
-    }
-}
-
-/// Counts a wrong code; after [`MAX_FAILURES`] the code is replaced and the
-/// projector shows the new one.
-fn failed_attempt(shared: &Shared, tried: &str) {
-    let mut code = lock(&shared.code);
-    if code.current != tried {
-        return;
-    }
-    code.failures += 1;
-    if code.failures >= MAX_FAILURES
-        && let Ok(new) = wire::new_code()
-    {
-        code.current = new.clone();
-        code.failures = 0;
-        if let Some(addr) = shared.lan_addr {
-            let _ = shared.ui.send(Reply::JoinCode {
-                code: new,
-                at: addr.to_string(),
-            });
-        }
+        Knock::Busy { .. } => Err(WireError::Bad("not a knock".into())),
     }
 }
 
@@ -275,7 +427,7 @@ fn valid_name(name: &str) -> Result<(), String> {
 fn publish_peers(shared: &Shared) {
     let names: Vec<String> = lock(&shared.peers)
         .iter()
-        .map(|(_, n, r)| format!("{n} ({})", r.label()))
+        .map(|p| format!("{} ({})", p.name, p.role.label()))
         .collect();
     let _ = shared.ui.send(Reply::Peers(names.clone()));
     shared.peers_tx.send_replace(names);
@@ -286,51 +438,142 @@ struct PeerGuard<'a>(&'a Shared, u64);
 
 impl Drop for PeerGuard<'_> {
     fn drop(&mut self) {
-        lock(&self.0.peers).retain(|(id, ..)| *id != self.1);
-        publish_peers(self.0);
+        let before = {
+            let mut peers = lock(&self.0.peers);
+            let before = peers.len();
+            peers.retain(|p| p.conn != self.1);
+            before != peers.len()
+        };
+        if before {
+            publish_peers(self.0);
+        }
     }
 }
 
-async fn serve(shared: Arc<Shared>, mut r: FrameReader, mut w: FrameWriter, network: bool) {
-    let token = if network {
-        match knock(&shared, &mut r, &mut w).await {
-            Ok(t) => t,
-            Err(_) => return,
+/// What a connection says before anything else: who it is, how it joined.
+struct Hello {
+    name: String,
+    role: Role,
+    after: u64,
+    /// The device token it is known by, and (when new) the token to give it.
+    token: Option<String>,
+    new_token: Option<String>,
+}
+
+/// Authenticates a network connection and reads its hello, within
+/// [`HANDSHAKE_DEADLINE`] and in small messages until authenticated.
+async fn admit(
+    shared: &Shared,
+    r: &mut FrameReader,
+    w: &mut FrameWriter,
+    ip: Option<IpAddr>,
+) -> Result<Hello, String> {
+    let joined = match ip {
+        Some(ip) => {
+            let mut unauthenticated = Unauthenticated {
+                shared,
+                ip,
+                done: false,
+            };
+            r.unauthenticated(true);
+            let joined = knock(shared, ip, r, w).await.map_err(|e| e.to_string())?;
+            r.unauthenticated(false);
+            unauthenticated.done();
+            Some(joined)
         }
-    } else {
-        None
+        None => None,
     };
-    let hello = match r.recv::<ToHost>().await {
+    let (name, role, after) = match r.recv::<ToHost>().await {
         Ok(Some(ToHost::Hello { name, role, after })) => (name, role, after),
-        Ok(_) => {
-            let _ = w.send(&ToClient::Refused("say hello first".into())).await;
-            return;
+        Ok(_) => return Err("say hello first".into()),
+        Err(e) => return Err(e.to_string()),
+    };
+    valid_name(&name)?;
+    let (token, new_token) = match joined {
+        None => (None, None),
+        Some(Joined::Token(id)) => {
+            let bound = lock(&shared.tokens).get(&id).map(|d| d.name.clone());
+            if bound.as_deref() != Some(name.as_str()) {
+                return Err(format!(
+                    "this device joined as `{}`; join with the code to use another name",
+                    bound.unwrap_or_default()
+                ));
+            }
+            (Some(id), None)
         }
-        Err(e) => {
-            let _ = w.send(&ToClient::Refused(e.to_string())).await;
-            return;
+        Some(Joined::Code) => {
+            let id = hex::encode(wire::random::<8>().map_err(|e| e.to_string())?);
+            let secret = wire::random::<32>().map_err(|e| e.to_string())?;
+            let mut tokens = lock(&shared.tokens);
+            tokens.insert(
+                id.clone(),
+                Device {
+                    secret,
+                    name: name.clone(),
+                },
+            );
+            save_tokens(&shared.devices, &tokens);
+            (
+                Some(id.clone()),
+                Some(format!("{id}:{}", hex::encode(secret))),
+            )
         }
     };
-    let (name, role, after) = hello;
-    if let Err(why) = valid_name(&name) {
-        let _ = w.send(&ToClient::Refused(why)).await;
-        return;
+    Ok(Hello {
+        name,
+        role,
+        after,
+        token,
+        new_token,
+    })
+}
+
+async fn serve(shared: Arc<Shared>, mut r: FrameReader, mut w: FrameWriter, ip: Option<IpAddr>) {
+    let hello =
+        match tokio::time::timeout(HANDSHAKE_DEADLINE, admit(&shared, &mut r, &mut w, ip)).await {
+            Ok(Ok(hello)) => hello,
+            Ok(Err(why)) => {
+                let _ = w.send(&ToClient::Refused(why)).await;
+                return;
+            }
+            Err(_) => return,
+        };
+    let conn = shared.next_conn.fetch_add(1, Ordering::Relaxed);
+    // One live connection per device: a newer one replaces the older,
+    // which is told.
+    let older = hello.token.as_ref().and_then(|t| {
+        lock(&shared.peers)
+            .iter()
+            .find(|p| p.token.as_ref() == Some(t))
+            .map(|p| p.conn)
+    });
+    if let Some(older) = older {
+        kick(
+            &shared,
+            older,
+            "replaced by a newer connection from the same device",
+        );
     }
-    let conn = shared
-        .next_conn
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let (kick_tx, kick_rx) = oneshot::channel();
     let taken = {
         let mut peers = lock(&shared.peers);
-        let taken = peers.iter().any(|(_, n, _)| *n == name);
+        let taken = peers.iter().any(|p| p.name == hello.name);
         if !taken {
-            peers.push((conn, name.clone(), role));
+            peers.push(Peer {
+                conn,
+                name: hello.name.clone(),
+                role: hello.role,
+                token: hello.token.clone(),
+                kick: Some(kick_tx),
+            });
         }
         taken
     };
     if taken {
         let _ = w
             .send(&ToClient::Refused(format!(
-                "a terminal called `{name}` is already connected"
+                "a terminal called `{}` is already connected",
+                hello.name
             )))
             .await;
         return;
@@ -347,7 +590,7 @@ async fn serve(shared: Arc<Shared>, mut r: FrameReader, mut w: FrameWriter, netw
             }
         }
     });
-    let _ = live(&shared, &mut r, &out, name, role, after, token).await;
+    let _ = live(&shared, &mut r, &out, hello, kick_rx).await;
     drop(out);
     let _ = writer.await;
 }
@@ -360,56 +603,78 @@ async fn put(out: &mpsc::Sender<ToClient>, msg: ToClient) -> WireResult<()> {
         .map_err(|_| WireError::Bad("the connection closed".into()))
 }
 
-/// Records after `after`, read from the journal on disk.
-async fn records_after(journal: &Path, after: u64) -> Vec<(u64, Event)> {
-    let path = journal.to_owned();
-    tokio::task::spawn_blocking(move || {
-        let mut out = Vec::new();
-        let _ = journal::scan(&path, after.saturating_add(1), 0, &mut |rec| {
-            out.push((rec.seq, rec.event));
-            Ok(())
+/// Sends the records after `*last` from the journal on disk, read ahead a
+/// few at a time, so memory stays small however long the journal and
+/// however many terminals catch up at once.
+async fn stream_records(
+    shared: &Shared,
+    w: &mpsc::Sender<ToClient>,
+    last: &mut u64,
+) -> WireResult<()> {
+    let _turn = shared
+        .readers
+        .acquire()
+        .await
+        .map_err(|_| WireError::Bad("the host is closing".into()))?;
+    let (tx, mut rx) = mpsc::channel::<(u64, Event)>(READ_AHEAD);
+    let path = shared.journal.clone();
+    let from = last.saturating_add(1);
+    let reader = tokio::task::spawn_blocking(move || {
+        let _ = journal::scan(&path, from, 0, &mut |rec| {
+            tx.blocking_send((rec.seq, rec.event))
+                .map_err(|_| "the terminal left".to_owned())
         });
-        out
-    })
-    .await
-    .unwrap_or_default()
+    });
+    while let Some((seq, event)) = rx.recv().await {
+        if seq > *last {
+            put(w, ToClient::Record { seq, event }).await?;
+            *last = seq;
+        }
+    }
+    let _ = reader.await;
+    Ok(())
 }
 
 async fn live(
     shared: &Shared,
     r: &mut FrameReader,
     w: &mpsc::Sender<ToClient>,
-    name: String,
-    role: Role,
-    after: u64,
-    token: Option<String>,
+    hello: Hello,
+    mut kicked: oneshot::Receiver<String>,
 ) -> WireResult<()> {
+    let Hello {
+        name,
+        role,
+        after,
+        new_token,
+        ..
+    } = hello;
     // Subscribe before reading the journal, so nothing falls between.
     let mut feed = shared.feed.subscribe();
     let mut peers = shared.peers_tx.subscribe();
-    let missed = records_after(&shared.journal, after).await;
-    let mut last = after;
-    let head = missed.last().map(|(s, _)| *s).unwrap_or(after);
+    let head = shared.head.load(Ordering::Relaxed).max(after);
     put(
         w,
         ToClient::Welcome {
             name: name.clone(),
-            token,
+            token: new_token,
             head,
         },
     )
     .await?;
-    for (seq, event) in missed {
-        put(w, ToClient::Record { seq, event }).await?;
-        last = seq;
-    }
+    let mut last = after;
+    stream_records(shared, w, &mut last).await?;
     let list = peers.borrow_and_update().clone();
     put(w, ToClient::Peers(list)).await?;
     let actor = format!("{} {name}", role.label());
     loop {
         tokio::select! {
-                msg = r.recv::<ToHost>() => match msg? {
-                    None => return Ok(()),
+                why = &mut kicked => {
+                    let why = why.unwrap_or_else(|_| "disconnected by the host".into());
+                    put(w, ToClient::Refused(why)).await?;
+                    return Ok(());
+                },
+                msg = r.recv::<ToHost>() => match msg? {                    None => return Ok(()),
                     Some(ToHost::Hello { .. }) => {}
                     Some(ToHost::Propose { nonce, event }) => {
                         let answer = if role.may_propose(&event) {
@@ -472,11 +737,7 @@ async fn send_record(
 
 /// After falling behind the feed: what was missed, from the journal.
 async fn catch_up(shared: &Shared, w: &mpsc::Sender<ToClient>, last: &mut u64) -> WireResult<()> {
-    for (seq, event) in records_after(&shared.journal, *last).await {
-        put(w, ToClient::Record { seq, event }).await?;
-        *last = seq;
-    }
-    Ok(())
+    stream_records(shared, w, last).await
 }
 
 async fn propose(shared: &Shared, actor: &str, event: Event) -> Result<u64, String> {

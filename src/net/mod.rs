@@ -2,5 +2,6 @@
 //! and what travels between them.
 
 pub mod client;
+pub mod door;
 pub mod host;
 pub mod wire;

@@ -17,6 +17,9 @@ const TAG: usize = 16;
 /// Largest message, spread over as many frames as it needs: room for the
 /// largest journal record.
 pub const MAX_MESSAGE: usize = 2 << 20;
+/// Largest frame and message before a network connection has
+/// authenticated: a knock and a Noise handshake message are far smaller.
+pub const MAX_UNAUTHENTICATED: usize = 1024;
 /// Each frame of a message starts with one byte: more frames follow, or not.
 const MORE: u8 = 1;
 const LAST: u8 = 0;
@@ -30,6 +33,9 @@ pub enum WireError {
     /// device token).
     #[error("the join code does not match")]
     WrongCode,
+    /// The host is not taking join attempts from here for a while.
+    #[error("{1}; trying again in {0} s")]
+    Busy(u64, String),
     #[error("{0}")]
     Bad(String),
 }
@@ -86,6 +92,9 @@ pub enum Knock {
     Code(Vec<u8>),
     /// A device that joined before, by the id of its token.
     Token(String),
+    /// From the host: not now (too many wrong codes lately); try again in
+    /// `secs` seconds. Nothing was tried.
+    Busy { secs: u64, why: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -137,6 +146,9 @@ struct Crypt {
 pub struct FrameReader {
     inner: Box<dyn AsyncRead + Unpin + Send>,
     crypt: Option<Crypt>,
+    /// The largest frame and message accepted now.
+    max_frame: usize,
+    max_message: usize,
 }
 
 pub struct FrameWriter {
@@ -149,7 +161,19 @@ impl FrameReader {
         Self {
             inner: Box::new(inner),
             crypt: None,
+            max_frame: MAX_FRAME,
+            max_message: MAX_MESSAGE,
         }
+    }
+
+    /// Accepts only small frames and messages (before authentication), or
+    /// again the full sizes.
+    pub fn unauthenticated(&mut self, small: bool) {
+        (self.max_frame, self.max_message) = if small {
+            (MAX_UNAUTHENTICATED, MAX_UNAUTHENTICATED)
+        } else {
+            (MAX_FRAME, MAX_MESSAGE)
+        };
     }
 
     /// One frame's body, or `None` at a clean end of stream.
@@ -161,9 +185,10 @@ impl FrameReader {
             Err(e) => return Err(e.into()),
         }
         let len = u32::from_be_bytes(len) as usize;
-        if len > MAX_FRAME {
+        if len > self.max_frame {
             return Err(bad(format!(
-                "a frame of {len} bytes; at most {MAX_FRAME} are accepted"
+                "a frame of {len} bytes; at most {} are accepted",
+                self.max_frame
             )));
         }
         let mut body = vec![0; len];
@@ -193,8 +218,11 @@ impl FrameReader {
                 };
             };
             let (&flag, part) = body.split_first().ok_or_else(|| bad("an empty frame"))?;
-            if message.len() + part.len() > MAX_MESSAGE {
-                return Err(bad(format!("a message of more than {MAX_MESSAGE} bytes")));
+            if message.len() + part.len() > self.max_message {
+                return Err(bad(format!(
+                    "a message of more than {} bytes",
+                    self.max_message
+                )));
             }
             message.extend_from_slice(part);
             match flag {
@@ -327,7 +355,11 @@ pub async fn handshake(
         let reply = r.raw().await?.ok_or_else(refused)?;
         hs.read_message(&reply, &mut buf).map_err(|_| refused())?;
     } else {
-        let first = r.raw().await?.ok_or_else(refused)?;
+        // A connection closed before its first message tried no code.
+        let first = r
+            .raw()
+            .await?
+            .ok_or_else(|| bad("closed during the handshake"))?;
         hs.read_message(&first, &mut buf).map_err(|_| refused())?;
         let n = hs
             .write_message(&[], &mut buf)
@@ -365,10 +397,25 @@ pub fn random<const N: usize>() -> WireResult<[u8; N]> {
     Ok(b)
 }
 
-/// A fresh join code: six digits, shown as `123-456`.
+/// Digits in a join code.
+pub const CODE_DIGITS: u32 = 9;
+
+/// A fresh join code: nine digits, shown as `123-456-789`, uniformly
+/// chosen (draws beyond the largest multiple of a billion are drawn again).
 pub fn new_code() -> WireResult<String> {
-    let n = u32::from_be_bytes(random::<4>()?) % 1_000_000;
-    Ok(format!("{:03}-{:03}", n / 1000, n % 1000))
+    const CODES: u64 = 1_000_000_000;
+    let n = loop {
+        let x = u64::from(u32::from_be_bytes(random::<4>()?));
+        if x < (u64::from(u32::MAX) + 1) / CODES * CODES {
+            break x % CODES;
+        }
+    };
+    Ok(format!(
+        "{:03}-{:03}-{:03}",
+        n / 1_000_000,
+        n / 1000 % 1000,
+        n % 1000
+    ))
 }
 
 #[cfg(test)]

@@ -302,6 +302,13 @@ fn room_line(app: &App, theme: &Theme) -> Option<Line<'static>> {
         spans.push(Span::styled("Join: ", theme.dim));
         spans.push(Span::styled(format!("code {code}"), theme.title));
         spans.push(Span::styled(format!(" at {at}   "), theme.dim));
+        if app.wrong_codes > 0 {
+            // Someone may be guessing: the facilitator should know.
+            spans.push(Span::styled(
+                format!("{} wrong codes tried   ", app.wrong_codes),
+                theme.warn,
+            ));
+        }
     }
     if !app.peers.is_empty() {
         spans.push(Span::styled("Connected: ", theme.dim));
