@@ -1504,3 +1504,50 @@ fn the_common_paths_in_keystrokes() {
         "{said:?}"
     );
 }
+
+/// The facilitator removes a joined terminal from the projector screen:
+/// `d` lists who is connected, a number removes that one (carried out by
+/// the host, which answers); a note-taker's `d` does nothing.
+#[test]
+fn the_facilitator_removes_a_connected_terminal_by_number() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(2)));
+    d.send(key(KeyCode::Char('d')));
+    assert!(d.model.app.overlays.is_empty(), "nobody to remove");
+    d.send(Msg::Peers(vec![
+        "Sam (note-taker)".into(),
+        "wall (viewer)".into(),
+    ]));
+    d.send(key(KeyCode::Char('d')));
+    let Some(Overlay::Remove { shown }) = d.model.app.overlays.last() else {
+        panic!("d asks which terminal")
+    };
+    assert_eq!(shown.len(), 2);
+    d.send(key(KeyCode::Char('3')));
+    assert!(d.model.app.overlays.last().is_some(), "no third terminal");
+    d.send(key(KeyCode::Char('2')));
+    assert_eq!(
+        d.effects.last(),
+        Some(&Effect::RemoveDevice {
+            shown: "wall (viewer)".into()
+        })
+    );
+    assert!(d.model.app.overlays.is_empty());
+    d.send(Msg::Removed {
+        shown: "wall (viewer)".into(),
+        was_connected: true,
+    });
+    let said = &d.model.app.message.as_ref().expect("says so").text;
+    assert!(said.contains("wall (viewer) disconnected"), "{said}");
+
+    let mut n = joined(session(true), false);
+    n.send(Msg::Peers(vec!["facilitator (host)".into()]));
+    n.send(key(KeyCode::F(2)));
+    n.send(key(KeyCode::Char('d')));
+    assert!(n.model.app.overlays.is_empty());
+    assert!(
+        !n.effects
+            .iter()
+            .any(|e| matches!(e, Effect::RemoveDevice { .. }))
+    );
+}

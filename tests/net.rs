@@ -59,6 +59,7 @@ impl Host {
             cmd.args(["--lan", addr]);
         }
         let mut child = cmd
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -88,6 +89,24 @@ impl Host {
 
     fn running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Removes the terminal listed as `shown`, as the facilitator's `d`
+    /// does: whether it was connected, and the code the host then shows.
+    fn remove(&mut self, shown: &str) -> (bool, Option<String>) {
+        let stdin = self.child.stdin.as_mut().expect("stdin");
+        writeln!(stdin, "remove {shown}").expect("tell the host");
+        stdin.flush().expect("tell the host");
+        let (mut removed, mut code) = (None, None);
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(2)) {
+            if let Some(c) = line.strip_prefix("code ") {
+                code = Some(c.to_owned());
+            }
+            if let Some(yes) = line.strip_prefix("removed ") {
+                removed = Some(yes == "yes");
+            }
+        }
+        (removed.expect("the host answers"), code)
     }
 
     fn kill(&mut self) {
@@ -811,28 +830,170 @@ fn close_and_reveal_shows_the_result_by_role_group_on_a_joined_viewer() {
     listening.stop();
 }
 
-/// Who captured a statement or took a ballot down is what the connection
-/// authenticated as, not what the joined terminal wrote in the event.
+/// Who captured a statement or took a ballot down, and when, is what the
+/// connection authenticated as and the host's clock, not what the joined
+/// terminal wrote in the event; a note-taker cannot retract another's
+/// statement; and the export shows the host's stamp.
 #[test]
-fn the_host_stamps_who_did_it_from_the_connection() {
+fn the_host_stamps_who_did_it_and_when_from_the_connection() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = session(tmp.path());
+    let dir = tmp.path().join("s");
+    // st1 was taken down by the facilitator.
+    drop(small_session(&dir, 1));
     let mut host = Host::start(&dir, false);
-    let mut claimed = said("forged", 1);
-    if let Event::StatementAdded { captured_by, .. } = &mut claimed {
-        *captured_by = "facilitator".into();
-    }
-    rt().block_on(async {
+    let forged = |i: usize, when: Timestamp| {
+        let mut e = said("forged", i);
+        if let Event::StatementAdded {
+            captured_by, at, ..
+        } = &mut e
+        {
+            *captured_by = "facilitator".into();
+            *at = when;
+        }
+        e
+    };
+    let before = roundtable::ops::locate::now();
+    let refused = rt().block_on(async {
         let (sam, mut rx) = join(
             Target::Unix(host.socket.clone()),
             "Sam",
             tmp.path().join("sam.ron"),
         );
-        sam.send((1, claimed.clone())).unwrap();
-        assert_eq!(acks(&mut rx, 1).await.len(), 1);
+        sam.send((1, forged(1, Timestamp::from_unix_millis(0))))
+            .unwrap();
+        sam.send((
+            2,
+            forged(2, Timestamp::from_unix_millis(253_402_300_799_000)),
+        ))
+        .unwrap();
+        assert_eq!(acks(&mut rx, 2).await.len(), 2);
+        sam.send((
+            3,
+            Event::StatementRetracted {
+                statement: "st1".into(),
+                reason: "never said".into(),
+                by: "facilitator".into(),
+                at: t(99),
+            },
+        ))
+        .unwrap();
+        until(&mut rx, |r| match r {
+            Reply::Failed {
+                token: 3, error, ..
+            } => Some(error),
+            Reply::Acked { token: 3, .. } => panic!("Sam retracted the facilitator's statement"),
+            _ => None,
+        })
+        .await
     });
+    let after = roundtable::ops::locate::now();
+    assert!(refused.contains("only"), "says why: {refused}");
     host.kill();
     let r = roundtable::store::open_read_only(&dir).unwrap();
-    let st = &r.session.statements["forged-st1"];
-    assert_eq!(st.original.by, "note-taker Sam");
+    assert!(!r.session.statements["st1"].is_retracted());
+    for id in ["forged-st1", "forged-st2"] {
+        let st = &r.session.statements[id];
+        assert_eq!(st.original.by, "note-taker Sam");
+        assert!(
+            before <= st.original.at && st.original.at <= after,
+            "{id} stamped {} by the host's clock",
+            st.original.at
+        );
+    }
+    // The researcher's spreadsheet shows the host's stamp.
+    let text = roundtable::export::csv::statements(&r.session, Default::default());
+    let mut rows = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let head = rows.headers().unwrap().clone();
+    let col = |name: &str| head.iter().position(|h| h == name).expect(name);
+    let (id, by, at) = (col("id"), col("captured_by"), col("captured_at"));
+    let mut seen = 0;
+    for row in rows.records() {
+        let row = row.unwrap();
+        if row[id].starts_with("forged") {
+            seen += 1;
+            assert_eq!(&row[by], "note-taker Sam");
+            assert!(
+                !row[at].starts_with("1970") && !row[at].starts_with("9999"),
+                "{}",
+                &row[at]
+            );
+        }
+    }
+    assert_eq!(seen, 2);
+}
+
+/// The facilitator removes a laptop: it is disconnected and told why, does
+/// not come back on its own, its device token no longer works, and the
+/// code it knew is replaced by a new one on the projector.
+#[test]
+fn a_removed_laptop_is_told_stays_out_and_needs_the_new_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let mut host = Host::start(&dir, true);
+    let (addr, old_code) = host.lan.clone().unwrap();
+    let tcp = |code: &str| Target::Tcp {
+        addr: addr.clone(),
+        code: code.to_owned(),
+    };
+    let rt = rt();
+    let (tx, mut rx) = rt.block_on(async {
+        let (tx, mut rx) = join(tcp(&old_code), "Sam", tmp.path().join("sam.ron"));
+        tx.send((1, said("sam", 1))).unwrap();
+        acks(&mut rx, 1).await;
+        (tx, rx)
+    });
+    let devices = || std::fs::read_to_string(dir.join("devices.ron")).unwrap_or_default();
+    assert!(devices().contains("Sam"), "{}", devices());
+    assert_eq!(host.remove("Nobody (note-taker)"), (false, None));
+    let (removed, new_code) = host.remove("Sam (note-taker)");
+    assert!(removed);
+    let new_code = new_code.expect("a new code is shown");
+    assert_ne!(new_code, old_code);
+    assert!(
+        !devices().contains("Sam"),
+        "the token is revoked: {}",
+        devices()
+    );
+    rt.block_on(async {
+        let told = until(&mut rx, |r| match r {
+            Reply::Link {
+                connected: false,
+                text,
+            } => Some(text),
+            _ => None,
+        })
+        .await;
+        assert!(told.contains("removed by the facilitator"), "{told}");
+        assert!(told.contains("code"), "says how to come back: {told}");
+        // It does not come back on its own, and what is typed there now is
+        // not saved.
+        tx.send((2, said("sam", 2))).unwrap();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+        while let Ok(Some(r)) = tokio::time::timeout_at(deadline, rx.recv()).await {
+            match r {
+                Reply::Link {
+                    connected: true, ..
+                } => panic!("the removed laptop came back"),
+                Reply::Acked { token: 2, .. } => panic!("saved after removal"),
+                _ => {}
+            }
+        }
+        // The old code no longer opens the door; the new one does.
+        let (_old, mut old_rx) = join(tcp(&old_code), "Sam", tmp.path().join("sam2.ron"));
+        let refused = until(&mut old_rx, |r| match r {
+            Reply::Link { connected, text } => Some((connected, text)),
+            _ => None,
+        })
+        .await;
+        assert!(!refused.0 && refused.1.contains("join code"), "{refused:?}");
+        let (_new, mut new_rx) = join(tcp(&new_code), "Sam", tmp.path().join("sam3.ron"));
+        until(&mut new_rx, |r| match r {
+            Reply::Link {
+                connected: true, ..
+            } => Some(()),
+            _ => None,
+        })
+        .await;
+    });
+    assert_eq!(recorded(&dir).len(), 1, "only what Sam said before removal");
 }

@@ -138,6 +138,8 @@ pub enum Action {
     RoomSummary,
     /// The selected statement full-screen, or back.
     RoomStatement,
+    /// Disconnect a joined terminal and revoke its device.
+    RemoveDevice,
     /// The highlighted speaker's hand up, or down.
     Hand,
     /// The highlighted speaker left, or came back.
@@ -277,6 +279,7 @@ impl Action {
                 | RoomResults
                 | RoomBreak
                 | RoomSummary
+                | RemoveDevice
                 | RoomStatement
                 | CycleMethod
                 | CycleTarget
@@ -345,6 +348,8 @@ pub struct HintState<'a> {
     /// Something the store refused or failed to save is waiting for a retry.
     pub failed: bool,
     pub synthesis: SynthView,
+    /// Another terminal is joined to this one.
+    pub connected: bool,
 }
 
 /// When a hint is worth showing on a screen.
@@ -514,6 +519,10 @@ fn room_frozen(m: &HintState, _: Layer) -> bool {
 
 fn room_on_break(m: &HintState, _: Layer) -> bool {
     matches!(m.session.room, RoomView::Break(_))
+}
+
+fn anyone_connected(m: &HintState, _: Layer) -> bool {
+    m.connected
 }
 
 fn any_results(m: &HintState, _: Layer) -> bool {
@@ -1062,6 +1071,16 @@ pub static ACTIONS: &[ActionDef] = &[
             A::RoomSummary,
             &[(L::Projector, "e")],
             "every projector: the end-of-session summary / back",
+        )
+    },
+    ActionDef {
+        hints: &[hint("remove a device", &[L::Projector])],
+        rank: 129,
+        available: Some(anyone_connected),
+        ..row(
+            A::RemoveDevice,
+            &[(L::Projector, "d")],
+            "disconnect a joined terminal; a laptop must use the join code again",
         )
     },
     ActionDef {

@@ -86,6 +86,12 @@ fn screen_key(
         | Action::RoomBreak
         | Action::RoomSummary
         | Action::RoomStatement) => room::action(app, session, a, now, fx),
+        Action::RemoveDevice if app.peers.is_empty() => {
+            app.say(Tone::Refused, "no other terminal is connected")
+        }
+        Action::RemoveDevice => app.overlays.push(Overlay::Remove {
+            shown: app.peers.clone(),
+        }),
         a if app.screen == Screen::Agenda && super::agenda::action(app, session, a, now, fx) => {}
         a if app.screen == Screen::Capture && super::floor::action(app, session, a, now, fx) => {}
         a if app.screen == Screen::Capture => capture::action(app, session, a, now, fx),
@@ -149,6 +155,15 @@ fn overlay_key(
             }
             Some(Action::Cancel) => app.say(Tone::Info, "left as it is"),
             _ => app.overlays.push(Overlay::Choose { question, answers }),
+        },
+        Overlay::Remove { mut shown } => match action {
+            Some(Action::Choice(n)) if (1..=shown.len()).contains(&usize::from(n)) => {
+                let shown = shown.swap_remove(usize::from(n) - 1);
+                app.say(Tone::Info, format!("disconnecting {shown}…"));
+                fx.push(Effect::RemoveDevice { shown });
+            }
+            Some(Action::Cancel) => app.say(Tone::Info, "left connected"),
+            _ => app.overlays.push(Overlay::Remove { shown }),
         },
         Overlay::Prompt { kind, mut input } => match action {
             Some(Action::Cancel) => app.say(Tone::Info, "cancelled"),

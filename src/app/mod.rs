@@ -148,6 +148,12 @@ pub enum Msg {
     /// The rescue file asked for by [`Effect::Rescue`] was written (its
     /// path), or could not be (why).
     Rescued(Result<String, String>),
+    /// [`Effect::RemoveDevice`] was carried out: who, and whether they were
+    /// still connected.
+    Removed {
+        shown: String,
+        was_connected: bool,
+    },
 }
 
 impl From<Reply> for Msg {
@@ -187,6 +193,11 @@ pub enum Effect {
     /// outbox), then answer with [`Msg::Rescued`].
     Rescue {
         text: String,
+    },
+    /// Disconnect the joined terminal listed as `shown` and revoke its
+    /// device; answered with [`Msg::Removed`].
+    RemoveDevice {
+        shown: String,
     },
     Quit,
 }
@@ -235,6 +246,14 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             app.say(Tone::Info, format!("unsaved text written to {path}"));
             app.quit = true;
         }
+        Msg::Removed {
+            shown,
+            was_connected: true,
+        } => app.say(
+            Tone::Info,
+            format!("{shown} disconnected; a laptop must use the join code to come back"),
+        ),
+        Msg::Removed { shown, .. } => app.say(Tone::Info, format!("{shown} had already left")),
         Msg::Rescued(Err(why)) => app.say(
             Tone::Problem,
             format!("rescue file not written: {why}; still running"),

@@ -51,6 +51,8 @@ pub enum Overlay {
         kind: PromptKind,
         input: Box<TextArea<'static>>,
     },
+    /// Which joined terminal to disconnect, as the projector lists them.
+    Remove { shown: Vec<String> },
 }
 
 impl Overlay {
@@ -60,7 +62,7 @@ impl Overlay {
             Overlay::Help { .. } => Layer::Help,
             Overlay::Quit { .. } => Layer::Quitting,
             Overlay::Confirm { .. } => Layer::Confirm,
-            Overlay::Choose { .. } => Layer::Choose,
+            Overlay::Choose { .. } | Overlay::Remove { .. } => Layer::Choose,
             Overlay::Prompt { .. } => Layer::Prompt,
         }
     }

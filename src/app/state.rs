@@ -168,6 +168,7 @@ impl App {
             session,
             failed: self.pending.iter().any(|p| p.failed.is_some()),
             synthesis: self.synthesis.view,
+            connected: !self.peers.is_empty(),
         }
     }
 

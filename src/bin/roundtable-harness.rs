@@ -33,7 +33,9 @@ enum Run {
     Append { session: String },
     /// Hosts a session with no screens until killed: prints `socket PATH`,
     /// then `lan ADDR CODE` with `--lan`, then `wrong N` as wrong join
-    /// codes are tried.
+    /// codes are tried and `code CODE` when it changes. A line `remove
+    /// NAME (ROLE)` on stdin disconnects that terminal, as the projector's
+    /// `d` does, and prints `removed yes|no`.
     Host {
         session: String,
         #[arg(long)]
@@ -110,16 +112,27 @@ fn append(sessions: &std::path::Path, session: &str) -> Result<(), String> {
     }
 }
 
-/// A host without screens, for tests and benchmarks: prints `socket PATH`,
-/// then `lan ADDR CODE` with `lan`, then `code CODE` whenever the code is
-/// replaced, and serves until killed.
+/// A host without screens, for tests and benchmarks (see [`Run::Host`]);
+/// serves until killed.
 fn host(writer: Writer, lan: Option<std::net::SocketAddr>) -> std::io::Result<()> {
     let Hosting {
         mut replies,
         listening,
         ..
     } = start_host(writer, "facilitator".into(), lan);
-    let l = listening?;
+    let l = std::sync::Arc::new(listening?);
+    let for_stdin = l.clone();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::stdin().lock().lines().map_while(Result::ok) {
+            if let Some(shown) = line.strip_prefix("remove ") {
+                let yes = for_stdin.remove(shown);
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "removed {}", if yes { "yes" } else { "no" });
+                let _ = out.flush();
+            }
+        }
+    });
     let mut out = std::io::stdout();
     writeln!(out, "socket {}", l.socket.display())?;
     if let Some((addr, code)) = &l.lan {

@@ -270,11 +270,17 @@ async fn run(
             let _ = outbox.set_token(None);
             continue;
         }
-        let wrong_code = matches!(connected, Err(WireError::WrongCode));
+        let wrong_code = matches!(connected, Err(WireError::WrongCode)) && outbox.token().is_none();
         let busy = match &connected {
             Err(WireError::Busy(secs, _)) => Some(*secs),
             _ => None,
         };
+        let mut stop = wrong_code.then(|| {
+            (
+                "the join code does not match; check it on the projector and join again".to_owned(),
+                "not joined: the join code did not match".to_owned(),
+            )
+        });
         let reason = match connected {
             Ok(conn) => {
                 match session(
@@ -291,6 +297,13 @@ async fn run(
                     Ended::Quit => return,
                     Ended::Lost(why) => why,
                     Ended::Refused(why) => format!("refused: {why}"),
+                    Ended::Dismissed(why) => {
+                        stop = Some((
+                            format!("{why} · to come back, join with the code on the projector"),
+                            format!("not joined: {why}"),
+                        ));
+                        why
+                    }
                 }
             }
             Err(WireError::Io(e))
@@ -303,24 +316,24 @@ async fn run(
             }
             Err(e) => e.to_string(),
         };
+        let text = match (&stop, outbox.len()) {
+            (Some((said, _)), _) => said.clone(),
+            (None, 0) => format!("disconnected: {reason} · trying again"),
+            (None, n) => format!("disconnected: {reason} · {n} kept here until it is back"),
+        };
         let _ = to_ui.send(Reply::Link {
             connected: false,
-            text: if wrong_code && outbox.token().is_none() {
-                "the join code does not match; check it on the projector and join again".into()
-            } else {
-                match outbox.len() {
-                    0 => format!("disconnected: {reason} · trying again"),
-                    n => format!("disconnected: {reason} · {n} kept here until it is back"),
-                }
-            },
+            text,
         });
-        if wrong_code && outbox.token().is_none() {
-            // Guessing again would only use up the room's attempts.
+        if let Some((_, error)) = stop {
+            // Guessing again would only use up the room's attempts; coming
+            // back on our own would undo the host's decision. What is typed
+            // now stays unsaved on screen (quitting offers to rescue it).
             while let Some((tok, _)) = from_ui.recv().await {
                 let _ = to_ui.send(Reply::Failed {
                     token: tok,
                     retry: false,
-                    error: "not joined: the join code did not match".into(),
+                    error: error.clone(),
                 });
             }
             return;
@@ -350,6 +363,8 @@ enum Ended {
     Quit,
     Lost(String),
     Refused(String),
+    /// The host ended the connection on purpose: not to be retried.
+    Dismissed(String),
 }
 
 /// Writes a proposal to the outbox before anything else; a failure to do so
@@ -473,6 +488,7 @@ async fn session(
                     let _ = to_ui.send(Reply::Peers(names));
                 }
                 Ok(Some(ToClient::Refused(why))) => return Ended::Refused(why),
+                Ok(Some(ToClient::Dismissed(why))) => return Ended::Dismissed(why),
                 Ok(Some(ToClient::Welcome { .. })) => {}
                 Ok(None) => return Ended::Lost("the host closed the connection".into()),
                 Err(e) => return Ended::Lost(e.to_string()),

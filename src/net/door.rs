@@ -13,9 +13,13 @@
 //! - **Only a wrong code is a failure.** A handshake that is malformed,
 //!   truncated or abandoned closes the connection and gives the token
 //!   back; it neither counts nor changes the code.
-//! - **Connections before authentication**: at most [`Limits::unauthenticated`]
-//!   in all and [`Limits::unauthenticated_per_address`] from one address;
-//!   the rest are closed as they are accepted.
+//! - **Connections before authentication**: at most
+//!   [`Limits::unauthenticated_per_address`] from one address (more are
+//!   closed as they are accepted) and [`Limits::unauthenticated`] in all.
+//!   When all are taken, a newcomer takes the place of the oldest
+//!   connection of the address holding the most, as an SSH server drops
+//!   early: so a genuine joiner, holding one, is never the one to go while
+//!   anyone holds two, and a flood of new connections pushes out its own.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -80,7 +84,8 @@ fn source(ip: IpAddr) -> IpAddr {
 struct Address {
     failures: VecDeque<Instant>,
     in_flight: u32,
-    open: usize,
+    /// Its connections waiting to authenticate, oldest first: (id, since).
+    open: VecDeque<(u64, Instant)>,
 }
 
 /// Why an attempt or a connection is turned away.
@@ -143,25 +148,24 @@ impl Door {
             {
                 a.failures.pop_front();
             }
-            if a.failures.is_empty() && a.in_flight == 0 && a.open == 0 {
+            if a.failures.is_empty() && a.in_flight == 0 && a.open.is_empty() {
                 self.addresses.remove(&ip);
             }
         }
     }
 
-    /// A connection from `ip` before it authenticates.
-    pub fn connect(&mut self, ip: IpAddr, now: Instant) -> Result<(), Refusal> {
+    /// Connection `id` from `ip`, before it authenticates. When every place
+    /// is taken, the answer names the connection it displaced, which the
+    /// host closes.
+    pub fn connect(&mut self, ip: IpAddr, id: u64, now: Instant) -> Result<Option<u64>, Refusal> {
         let ip = source(ip);
         self.forget_old(ip, now);
-        if self.unauthenticated >= self.limits.unauthenticated {
-            return Err(Refusal::Full);
-        }
         if !self.addresses.contains_key(&ip) && self.addresses.len() >= self.limits.addresses {
             // Make room from addresses that hold nothing now.
             let idle: Vec<IpAddr> = self
                 .addresses
                 .iter()
-                .filter(|(_, a)| a.in_flight == 0 && a.open == 0)
+                .filter(|(_, a)| a.in_flight == 0 && a.open.is_empty())
                 .map(|(ip, _)| *ip)
                 .take(64)
                 .collect();
@@ -172,22 +176,58 @@ impl Door {
                 return Err(Refusal::Full);
             }
         }
-        let a = self.addresses.entry(ip).or_default();
-        if a.open >= self.limits.unauthenticated_per_address {
+        if self
+            .addresses
+            .get(&ip)
+            .is_some_and(|a| a.open.len() >= self.limits.unauthenticated_per_address)
+        {
             return Err(Refusal::Full);
         }
-        a.open += 1;
+        let displaced = if self.unauthenticated >= self.limits.unauthenticated {
+            let Some(victim) = self.displace() else {
+                return Err(Refusal::Full);
+            };
+            Some(victim)
+        } else {
+            None
+        };
+        self.addresses
+            .entry(ip)
+            .or_default()
+            .open
+            .push_back((id, now));
         self.unauthenticated += 1;
-        Ok(())
+        Ok(displaced)
     }
 
-    /// The connection from `ip` authenticated or closed.
-    pub fn leave(&mut self, ip: IpAddr, now: Instant) {
-        let ip = source(ip);
-        if let Some(a) = self.addresses.get_mut(&ip) {
-            a.open = a.open.saturating_sub(1);
-        }
+    /// Takes the oldest waiting connection of the address holding the most
+    /// off the count; its id.
+    fn displace(&mut self) -> Option<u64> {
+        let a = self
+            .addresses
+            .values_mut()
+            .filter(|a| !a.open.is_empty())
+            .max_by(|a, b| {
+                let oldest = |x: &Address| x.open.front().map(|(_, t)| *t);
+                a.open
+                    .len()
+                    .cmp(&b.open.len())
+                    .then_with(|| oldest(b).cmp(&oldest(a)))
+            })?;
+        let (id, _) = a.open.pop_front()?;
         self.unauthenticated = self.unauthenticated.saturating_sub(1);
+        Some(id)
+    }
+
+    /// Connection `id` from `ip` authenticated or closed (or was displaced).
+    pub fn leave(&mut self, ip: IpAddr, id: u64, now: Instant) {
+        let ip = source(ip);
+        if let Some(a) = self.addresses.get_mut(&ip)
+            && let Some(i) = a.open.iter().position(|(x, _)| *x == id)
+        {
+            a.open.remove(i);
+            self.unauthenticated = self.unauthenticated.saturating_sub(1);
+        }
         self.forget_old(ip, now);
     }
 
@@ -318,19 +358,49 @@ mod tests {
     }
 
     #[test]
-    fn connections_before_authentication_are_capped_in_all_and_per_address() {
+    fn connections_before_authentication_are_capped_per_address_and_the_greediest_make_room() {
         let t0 = Instant::now();
+        let at = |s: u64| t0 + Duration::from_millis(s);
         let mut d = Door::new(Limits::default(), t0);
-        for _ in 0..8 {
-            d.connect(ip(1), t0).unwrap();
+        let mut id = 0u64;
+        let mut next = || {
+            id += 1;
+            id
+        };
+        // An attacker fills all 64 places from 8 addresses.
+        let mut first_of_1 = 0;
+        for n in 1..=8 {
+            for k in 0..8 {
+                let i = next();
+                if n == 1 && k == 0 {
+                    first_of_1 = i;
+                }
+                assert_eq!(d.connect(ip(n), i, at(i)), Ok(None));
+            }
         }
-        assert_eq!(d.connect(ip(1), t0), Err(Refusal::Full));
-        for n in 2..=57 {
-            d.connect(ip(n), t0).unwrap();
+        assert_eq!(
+            d.connect(ip(1), next(), at(100)),
+            Err(Refusal::Full),
+            "8 per address"
+        );
+        // A joiner from another address takes the place of the oldest
+        // connection of an address holding the most.
+        let joiner = next();
+        assert_eq!(d.connect(ip(99), joiner, at(101)), Ok(Some(first_of_1)));
+        // The flood goes on: each new one displaces the attacker's own,
+        // never the joiner holding one.
+        for k in 0..200u64 {
+            let n = 10 + (k % 50) as u8;
+            let displaced = d.connect(ip(n), next(), at(200 + k)).unwrap();
+            assert_ne!(displaced, Some(joiner));
         }
-        assert_eq!(d.connect(ip(99), t0), Err(Refusal::Full), "64 in all");
-        d.leave(ip(1), t0);
-        d.connect(ip(99), t0).unwrap();
+        // It leaves (authenticated), and its place is free.
+        d.leave(ip(99), joiner, at(500));
+        assert_eq!(d.unauthenticated, 63);
+        // Leaving twice, or after being displaced, changes nothing.
+        d.leave(ip(99), joiner, at(501));
+        d.leave(ip(1), first_of_1, at(501));
+        assert_eq!(d.unauthenticated, 63);
     }
 
     #[test]

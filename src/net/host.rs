@@ -93,22 +93,37 @@ impl Listening {
         let _ = std::fs::remove_file(&self.socket);
     }
 
-    /// Disconnects the terminal called `name` and forgets its device, so it
-    /// can come back only with the join code. Whether one was connected.
-    pub fn remove(&self, name: &str) -> bool {
-        let conn = lock(&self.shared.peers)
+    /// Disconnects the terminal shown as `shown` in the list of connected
+    /// terminals ("Sam (note-taker)") and forgets every device joined under
+    /// its name, so it can come back only with the join code. Whether one
+    /// was connected.
+    pub fn remove(&self, shown: &str) -> bool {
+        let found = lock(&self.shared.peers)
             .iter()
-            .find(|p| p.name == name)
-            .map(|p| (p.conn, p.token.clone()));
-        let Some((conn, token)) = conn else {
+            .find(|p| p.shown() == shown)
+            .map(|p| (p.conn, p.name.clone()));
+        let Some((conn, name)) = found else {
             return false;
         };
-        if let Some(id) = token {
+        {
             let mut tokens = lock(&self.shared.tokens);
-            tokens.remove(&id);
-            save_tokens(&self.shared.devices, &tokens);
+            let before = tokens.len();
+            tokens.retain(|_, d| d.name != name);
+            if tokens.len() != before {
+                save_tokens(&self.shared.devices, &tokens);
+            }
         }
         kick(&self.shared, conn, "removed by the facilitator");
+        // The code it knew no longer opens the door.
+        if let Some(at) = self.shared.lan_addr
+            && let Ok(code) = wire::new_code()
+        {
+            *lock(&self.shared.code) = code.clone();
+            let _ = self.shared.ui.send(Reply::JoinCode {
+                code,
+                at: at.to_string(),
+            });
+        }
         true
     }
 }
@@ -146,10 +161,16 @@ struct Shared {
     ui: mpsc::UnboundedSender<Reply>,
     peers: Mutex<Vec<Peer>>,
     peers_tx: watch::Sender<Vec<String>>,
-    /// The join code (it changes only when the host restarts).
-    code: String,
+    /// The join code: it changes when the host restarts and when the
+    /// facilitator removes a device, never because of wrong guesses.
+    code: Mutex<String>,
+    /// Where laptops join, for the screen when the code changes.
+    lan_addr: Option<std::net::SocketAddr>,
     /// Who may try the code, and how often.
     door: Mutex<Door>,
+    /// How to close each connection waiting to authenticate, should a
+    /// newcomer take its place.
+    waiting: Mutex<HashMap<u64, oneshot::Sender<()>>>,
     /// Device tokens, kept in [`DEVICES`].
     tokens: Mutex<HashMap<String, Device>>,
     devices: PathBuf,
@@ -207,8 +228,10 @@ pub fn start(
         ui,
         peers: Mutex::new(Vec::new()),
         peers_tx: watch::channel(Vec::new()).0,
-        code: code.clone(),
+        code: Mutex::new(code.clone()),
+        lan_addr,
         door: Mutex::new(Door::new(Limits::default(), Instant::now())),
+        waiting: Mutex::new(HashMap::new()),
         tokens: Mutex::new(load_tokens(&dir.join(DEVICES))),
         devices: dir.join(DEVICES),
         next_conn: AtomicU64::new(1),
@@ -271,11 +294,10 @@ async fn accept(
             conn = async { match &tcp { Some(l) => l.accept().await, None => std::future::pending().await } } => match conn {
                 Ok((stream, from)) => {
                     let ip = from.ip();
-                    // Beyond the limits, closed as soon as accepted.
-                    if lock(&shared.door).connect(ip, Instant::now()).is_ok() {
+                    if let Some(waiting) = let_in(&shared, ip) {
                         let _ = stream.set_nodelay(true);
                         let (r, w) = stream.into_split();
-                        tokio::spawn(serve(shared.clone(), FrameReader::new(r), FrameWriter::new(w), Some(ip)));
+                        tokio::spawn(serve(shared.clone(), FrameReader::new(r), FrameWriter::new(w), Some(waiting)));
                     }
                     false
                 }
@@ -291,11 +313,38 @@ async fn accept(
     }
 }
 
+/// A network connection the door let in, not yet authenticated: where it
+/// comes from, its place at the door, and word if another takes its place.
+struct Waiting {
+    ip: IpAddr,
+    id: u64,
+    displaced: oneshot::Receiver<()>,
+}
+
+/// Asks the door to let a connection from `ip` wait to authenticate,
+/// closing any it displaces. `None`: closed as soon as accepted.
+fn let_in(shared: &Shared, ip: IpAddr) -> Option<Waiting> {
+    let id = shared.next_conn.fetch_add(1, Ordering::Relaxed);
+    let displaced = lock(&shared.door).connect(ip, id, Instant::now()).ok()?;
+    let mut waiting = lock(&shared.waiting);
+    if let Some(gone) = displaced.and_then(|d| waiting.remove(&d)) {
+        let _ = gone.send(());
+    }
+    let (tx, rx) = oneshot::channel();
+    waiting.insert(id, tx);
+    Some(Waiting {
+        ip,
+        id,
+        displaced: rx,
+    })
+}
+
 /// A network connection counted as not yet authenticated until dropped or
 /// [`Unauthenticated::done`].
 struct Unauthenticated<'a> {
     shared: &'a Shared,
     ip: IpAddr,
+    id: u64,
     done: bool,
 }
 
@@ -303,7 +352,8 @@ impl Unauthenticated<'_> {
     fn done(&mut self) {
         if !self.done {
             self.done = true;
-            lock(&self.shared.door).leave(self.ip, Instant::now());
+            lock(&self.shared.waiting).remove(&self.id);
+            lock(&self.shared.door).leave(self.ip, self.id, Instant::now());
         }
     }
 }
@@ -386,7 +436,8 @@ async fn knock(
                 ip,
                 settled: false,
             };
-            let (spake, ours) = wire::spake_start(&shared.code);
+            let code = lock(&shared.code).clone();
+            let (spake, ours) = wire::spake_start(&code);
             w.send(&Knock::Code(ours)).await?;
             // Not a SPAKE2 message: a protocol error, not a guess.
             let key = spake
@@ -425,12 +476,16 @@ fn valid_name(name: &str) -> Result<(), String> {
 }
 
 fn publish_peers(shared: &Shared) {
-    let names: Vec<String> = lock(&shared.peers)
-        .iter()
-        .map(|p| format!("{} ({})", p.name, p.role.label()))
-        .collect();
+    let names: Vec<String> = lock(&shared.peers).iter().map(Peer::shown).collect();
     let _ = shared.ui.send(Reply::Peers(names.clone()));
     shared.peers_tx.send_replace(names);
+}
+
+impl Peer {
+    /// How it is listed on the host's projector: "Sam (note-taker)".
+    fn shown(&self) -> String {
+        format!("{} ({})", self.name, self.role.label())
+    }
 }
 
 /// Takes a peer off the list when its connection ends, however it ends.
@@ -466,17 +521,21 @@ async fn admit(
     shared: &Shared,
     r: &mut FrameReader,
     w: &mut FrameWriter,
-    ip: Option<IpAddr>,
+    waiting: Option<Waiting>,
 ) -> Result<Hello, String> {
-    let joined = match ip {
-        Some(ip) => {
+    let joined = match waiting {
+        Some(Waiting { ip, id, displaced }) => {
             let mut unauthenticated = Unauthenticated {
                 shared,
                 ip,
+                id,
                 done: false,
             };
             r.unauthenticated(true);
-            let joined = knock(shared, ip, r, w).await.map_err(|e| e.to_string())?;
+            let joined = tokio::select! {
+                joined = knock(shared, ip, r, w) => joined.map_err(|e| e.to_string())?,
+                _ = displaced => return Err("the host is busy with other connections; try again".into()),
+            };
             r.unauthenticated(false);
             unauthenticated.done();
             Some(joined)
@@ -528,9 +587,16 @@ async fn admit(
     })
 }
 
-async fn serve(shared: Arc<Shared>, mut r: FrameReader, mut w: FrameWriter, ip: Option<IpAddr>) {
+async fn serve(
+    shared: Arc<Shared>,
+    mut r: FrameReader,
+    mut w: FrameWriter,
+    waiting: Option<Waiting>,
+) {
     let hello =
-        match tokio::time::timeout(HANDSHAKE_DEADLINE, admit(&shared, &mut r, &mut w, ip)).await {
+        match tokio::time::timeout(HANDSHAKE_DEADLINE, admit(&shared, &mut r, &mut w, waiting))
+            .await
+        {
             Ok(Ok(hello)) => hello,
             Ok(Err(why)) => {
                 let _ = w.send(&ToClient::Refused(why)).await;
@@ -671,10 +737,11 @@ async fn live(
         tokio::select! {
                 why = &mut kicked => {
                     let why = why.unwrap_or_else(|_| "disconnected by the host".into());
-                    put(w, ToClient::Refused(why)).await?;
+                    put(w, ToClient::Dismissed(why)).await?;
                     return Ok(());
                 },
-                msg = r.recv::<ToHost>() => match msg? {                    None => return Ok(()),
+                msg = r.recv::<ToHost>() => match msg? {
+                    None => return Ok(()),
                     Some(ToHost::Hello { .. }) => {}
                     Some(ToHost::Propose { nonce, event }) => {
                         let answer = if role.may_propose(&event) {

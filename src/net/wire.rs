@@ -119,6 +119,10 @@ pub enum ToClient {
         head: u64,
     },
     Refused(String),
+    /// The host ended this connection on purpose (the facilitator removed
+    /// the device, or a newer connection from it took over): do not come
+    /// back on your own.
+    Dismissed(String),
     /// A record of the journal, in order, each exactly once.
     Record {
         seq: u64,

@@ -89,6 +89,7 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
                 })
                 .is_ok()
         }),
+        remove: Box::new(|shown| listening.as_ref().is_ok_and(|l| l.remove(shown))),
         clock: &clock,
         rescue_dir: dir,
     };
@@ -130,6 +131,7 @@ pub fn join(opts: crate::net::client::JoinOptions, screen: JoinScreen) -> std::i
         let (proposals, replies) = crate::net::client::start(opts)?;
         let mut io = Io {
             send: Box::new(move |token, event| proposals.send((token, event)).is_ok()),
+            remove: Box::new(|_| false),
             clock: &clock,
             rescue_dir,
         };
@@ -178,6 +180,8 @@ fn write_rescue(dir: &std::path::Path, text: &str, now: Timestamp) -> Result<Str
 /// folder for rescue files; and the session clock that stamps messages.
 struct Io<'a> {
     send: Box<dyn FnMut(u64, Event) -> bool + 'a>,
+    /// Disconnects a joined terminal (the host's alone).
+    remove: Box<dyn Fn(&str) -> bool + 'a>,
     clock: &'a crate::live::clock::SessionClock,
     rescue_dir: std::path::PathBuf,
 }
@@ -215,6 +219,13 @@ impl Io<'_> {
                 &text,
                 self.clock.now(),
             ))),
+            Effect::RemoveDevice { shown } => {
+                let was_connected = (self.remove)(&shown);
+                Outcome::Answer(Msg::Removed {
+                    shown,
+                    was_connected,
+                })
+            }
             Effect::Quit => Outcome::Quit,
         }
     }

@@ -17,7 +17,15 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme: &T
     match overlay {
         Overlay::Help { page } => help_overlay(f, area, app, *page, theme),
         Overlay::Quit { unsaved, peers } => quit(f, area, app, unsaved, peers, theme),
-        Overlay::Choose { question, answers } => choose(f, area, app, question, answers, theme),
+        Overlay::Choose { question, answers } => {
+            let labels: Vec<&str> = answers.iter().map(|(l, _)| l.as_str()).collect();
+            choose(f, area, app, (" Choose ", question), &labels, theme)
+        }
+        Overlay::Remove { shown } => {
+            let labels: Vec<&str> = shown.iter().map(String::as_str).collect();
+            let question = "Disconnect which terminal? A laptop must then use the join code again.";
+            choose(f, area, app, (" Disconnect ", question), &labels, theme)
+        }
         Overlay::Confirm { question, .. } => confirm(f, area, app, question, theme),
         Overlay::Prompt { kind, input } => prompt(f, area, app, kind, input, theme),
     }
@@ -84,12 +92,12 @@ fn choose(
     f: &mut Frame,
     area: Rect,
     app: &App,
-    question: &str,
-    answers: &[(String, Vec<crate::domain::Event>)],
+    (title, question): (&'static str, &str),
+    labels: &[&str],
     theme: &Theme,
 ) {
     let mut text = vec![Line::from(question), Line::from("")];
-    for (i, (label, _)) in answers.iter().enumerate() {
+    for (i, label) in labels.iter().enumerate() {
         text.push(Line::from(vec![
             Span::styled(format!(" {} ", i + 1), theme.selected),
             Span::raw(format!(" {label}")),
@@ -111,7 +119,7 @@ fn choose(
     dialog(
         f,
         centred(area, 72, h as u16 + 2),
-        " Choose ",
+        title,
         theme.accent,
         text,
         theme,
