@@ -997,3 +997,35 @@ fn a_removed_laptop_is_told_stays_out_and_needs_the_new_code() {
     });
     assert_eq!(recorded(&dir).len(), 1, "only what Sam said before removal");
 }
+
+#[test]
+fn the_list_of_who_is_connected_reads_by_name_whoever_joined_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let host = Host::start(&dir, false);
+    let rt = rt();
+    rt.block_on(async {
+        // Wall joins first, then Sam: the list still reads Sam, Wall.
+        let (_wall, mut wall_rx) = join(
+            Target::Unix(host.socket.clone()),
+            "Wall",
+            tmp.path().join("wall.ron"),
+        );
+        until(&mut wall_rx, |r| match r {
+            Reply::Peers(names) if names.len() == 1 => Some(()),
+            _ => None,
+        })
+        .await;
+        let (_sam, _sam_rx) = join(
+            Target::Unix(host.socket.clone()),
+            "Sam",
+            tmp.path().join("sam.ron"),
+        );
+        let both = until(&mut wall_rx, |r| match r {
+            Reply::Peers(names) if names.len() == 2 => Some(names),
+            _ => None,
+        })
+        .await;
+        assert_eq!(both, ["Sam (note-taker)", "Wall (note-taker)"]);
+    });
+}

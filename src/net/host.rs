@@ -475,8 +475,11 @@ fn valid_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The projector's list of who is connected, by name so that it reads the
+/// same whichever laptop's connection happened to arrive first.
 fn publish_peers(shared: &Shared) {
-    let names: Vec<String> = lock(&shared.peers).iter().map(Peer::shown).collect();
+    let mut names: Vec<String> = lock(&shared.peers).iter().map(Peer::shown).collect();
+    names.sort_by_key(|n| n.to_lowercase());
     let _ = shared.ui.send(Reply::Peers(names.clone()));
     shared.peers_tx.send_replace(names);
 }
