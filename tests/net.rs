@@ -1029,3 +1029,72 @@ fn the_list_of_who_is_connected_reads_by_name_whoever_joined_first() {
         assert_eq!(both, ["Sam (note-taker)", "Wall (note-taker)"]);
     });
 }
+
+#[test]
+fn a_device_token_serves_only_its_own_name_and_one_connection_at_a_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let host = Host::start(&dir, true);
+    let (addr, code) = host.lan.clone().unwrap();
+    let tcp = |code: &str| Target::Tcp {
+        addr: addr.clone(),
+        code: code.to_owned(),
+    };
+    let wrong = if code.starts_with('1') { "2" } else { "1" }.repeat(9);
+    let rt = rt();
+    rt.block_on(async {
+        let sam_box = tmp.path().join("sam.ron");
+        let (_sam, mut sam_rx) = join(tcp(&code), "Sam", sam_box.clone());
+        until(&mut sam_rx, |r| match r {
+            Reply::Link {
+                connected: true, ..
+            } => Some(()),
+            _ => None,
+        })
+        .await;
+        // Sam's device token, copied to another laptop that calls itself
+        // Alex, with a wrong code to fall back on: refused, and says why.
+        let alex_box = tmp.path().join("alex.ron");
+        std::fs::copy(&sam_box, &alex_box).unwrap();
+        let (_alex, mut alex_rx) = join(tcp(&wrong), "Alex", alex_box);
+        let told = until(&mut alex_rx, |r| match r {
+            Reply::Link {
+                connected: false,
+                text,
+            } => Some(text),
+            Reply::Link {
+                connected: true, ..
+            } => panic!("Sam's token let Alex in"),
+            _ => None,
+        })
+        .await;
+        assert!(told.contains("joined as `Sam`"), "{told}");
+        // The same token under Sam's own name from a second connection
+        // replaces the first, which is told and does not fight back.
+        let again_box = tmp.path().join("sam-again.ron");
+        std::fs::copy(&sam_box, &again_box).unwrap();
+        let (_again, mut again_rx) = join(tcp(&wrong), "Sam", again_box);
+        until(&mut again_rx, |r| match r {
+            Reply::Link {
+                connected: true, ..
+            } => Some(()),
+            _ => None,
+        })
+        .await;
+        let told = until(&mut sam_rx, |r| match r {
+            Reply::Link {
+                connected: false,
+                text,
+            } => Some(text),
+            _ => None,
+        })
+        .await;
+        assert!(told.contains("newer connection"), "{told}");
+        let peers = until(&mut again_rx, |r| match r {
+            Reply::Peers(names) => Some(names),
+            _ => None,
+        })
+        .await;
+        assert_eq!(peers, ["Sam (note-taker)"], "one connection for Sam");
+    });
+}

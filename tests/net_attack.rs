@@ -161,6 +161,7 @@ async fn try_code(from: IpAddr, to: &str, code: &str) -> Tried {
     match wire::handshake(&mut r, &mut w, &wire::psk(&key), true).await {
         Ok(()) => Tried::Joined,
         Err(WireError::WrongCode) => Tried::Wrong,
+        Err(WireError::Busy(..)) => Tried::Busy,
         Err(e) => Tried::Other(e.to_string()),
     }
 }
@@ -604,4 +605,44 @@ fn ten_viewers_catching_up_from_the_start_share_little_memory() {
     assert!(grew < 50 << 20, "+{} MB", grew >> 20);
     assert!(host.running());
     let _ = std::io::stderr().flush();
+}
+
+/// A connection that starts a handshake and stops (or never starts one) is
+/// closed 10 s after it was accepted, not before and not much after.
+#[test]
+fn a_handshake_that_stalls_is_closed_after_10_s() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let host = Host::start(&dir, None);
+    let addr = host.addr.clone();
+    let closed_after = rt().block_on(async {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut silent = connect_from(address(3), &addr).await.expect("connect");
+        let mut stalled = connect_from(address(4), &addr).await.expect("connect");
+        // A frame header promising 200 bytes, then only 10 of them.
+        stalled
+            .write_all(&200u32.to_be_bytes())
+            .await
+            .expect("write");
+        stalled.write_all(&[0u8; 10]).await.expect("write");
+        let start = Instant::now();
+        let mut times = Vec::new();
+        for s in [&mut silent, &mut stalled] {
+            let mut buf = [0u8; 64];
+            let read = tokio::time::timeout(Duration::from_secs(20), async {
+                // Whatever the host says first, it then hangs up.
+                while s.read(&mut buf).await.is_ok_and(|n| n > 0) {}
+            })
+            .await;
+            assert!(read.is_ok(), "still open after 20 s");
+            times.push(start.elapsed());
+        }
+        times
+    });
+    for t in closed_after {
+        assert!(
+            t >= Duration::from_secs(9) && t < Duration::from_secs(14),
+            "closed after {t:?}"
+        );
+    }
 }

@@ -265,8 +265,9 @@ async fn run(
     loop {
         let with_token = outbox.token().is_some() && matches!(opts.target, Target::Tcp { .. });
         let connected = connect(&opts, outbox.token()).await;
-        if with_token && let Err(WireError::Bad(_) | WireError::WrongCode) = &connected {
-            // The host does not know this device any more: use the code.
+        if with_token && let Err(WireError::WrongCode) = &connected {
+            // The host said it does not know this device any more: use the
+            // code. (A connection that merely closed keeps the token.)
             let _ = outbox.set_token(None);
             continue;
         }

@@ -419,6 +419,30 @@ mod tests {
     }
 
     #[test]
+    fn addresses_with_recent_failures_are_remembered_up_to_the_limit() {
+        let t0 = Instant::now();
+        let limits = Limits {
+            addresses: 4,
+            ..Limits::default()
+        };
+        let mut d = Door::new(limits, t0);
+        for n in 1..=4u8 {
+            d.connect(ip(n), u64::from(n), t0).unwrap();
+            d.attempt(ip(n), t0).unwrap();
+            d.outcome(ip(n), true, t0);
+            d.leave(ip(n), u64::from(n), t0);
+        }
+        // Four addresses remembered for their failures: a fifth waits.
+        assert_eq!(d.connect(ip(5), 5, t0), Err(Refusal::Full));
+        // An address that failed may still come back.
+        assert_eq!(d.connect(ip(1), 6, t0), Ok(None));
+        d.leave(ip(1), 6, t0);
+        // Once their failures leave the window they are forgotten.
+        let later = t0 + Duration::from_secs(600);
+        assert_eq!(d.connect(ip(5), 7, later), Ok(None));
+    }
+
+    #[test]
     fn attempts_in_flight_count_against_an_address() {
         let t0 = Instant::now();
         let mut d = Door::new(Limits::default(), t0);

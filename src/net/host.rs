@@ -3,15 +3,12 @@
 //! terminals' proposals to the one store thread, which checks, appends and
 //! fsyncs them like its own.
 
-use super::door::{Door, Limits, Refusal};
-use super::wire::{
-    self, FrameReader, FrameWriter, Knock, Role, ToClient, ToHost, WireError, WireResult,
-};
+use super::door::{Door, Limits};
+use super::wire::{self, FrameReader, FrameWriter, Role, ToClient, ToHost, WireError, WireResult};
 use crate::domain::Event;
 use crate::live::{Feed, Origin, Reply, Request};
-use crate::store::journal::{self, JOURNAL};
+use crate::store::journal::JOURNAL;
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc as std_mpsc;
@@ -19,14 +16,19 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, watch};
 
+mod catch_up;
+mod devices;
+mod knock;
+use catch_up::{catch_up, send_record, stream_records};
+use devices::{Device, load_tokens, save_tokens};
+use knock::{Joined, Waiting, authenticate, let_in};
+
 /// The socket a second terminal on the same computer joins by.
 pub const SOCKET: &str = "roundtable.sock";
 /// Time a network connection has to authenticate and say hello.
 pub const HANDSHAKE_DEADLINE: Duration = Duration::from_secs(10);
 /// Messages queued for one terminal before the host waits for it to read.
 const QUEUE: usize = 64;
-/// Records read ahead from the journal for one terminal catching up.
-const READ_AHEAD: usize = 64;
 /// Terminals reading the journal to catch up at the same time; others wait
 /// their turn, so memory does not grow with how many join at once.
 const CATCHING_UP: usize = 2;
@@ -35,47 +37,6 @@ const MAX_NAME: usize = 40;
 /// The devices that have joined over the network, so they can reconnect
 /// after the host restarts: token ids and secrets, readable by the owner only.
 pub const DEVICES: &str = "devices.ron";
-
-/// A device that joined over the network: its token's secret, and the
-/// name it joined as (it may come back only as that name).
-#[derive(Clone)]
-struct Device {
-    secret: [u8; 32],
-    name: String,
-}
-
-/// `devices.ron`: token id → (name, secret in hex).
-type Tokens = std::collections::BTreeMap<String, (String, String)>;
-
-fn load_tokens(path: &Path) -> HashMap<String, Device> {
-    let Ok(bytes) =
-        crate::store::fsutil::read_sole(path, crate::store::limits::MAX_SMALL_FILE, "devices.ron")
-    else {
-        return HashMap::new();
-    };
-    let text = String::from_utf8_lossy(&bytes);
-    // An unreadable (or older) file only means joining with the code again.
-    let tokens: Tokens = crate::store::ron_text::parse_ron(text.trim()).unwrap_or_default();
-    tokens
-        .into_iter()
-        .filter_map(|(id, (name, secret))| {
-            let secret: [u8; 32] = hex::decode(secret).ok()?.try_into().ok()?;
-            valid_name(&name).ok()?;
-            Some((id, Device { secret, name }))
-        })
-        .collect()
-}
-
-fn save_tokens(path: &Path, tokens: &HashMap<String, Device>) {
-    let map: Tokens = tokens
-        .iter()
-        .map(|(id, d)| (id.clone(), (d.name.clone(), hex::encode(d.secret))))
-        .collect();
-    if let Ok(text) = ron::to_string(&map) {
-        // Losing this file only means joining with the code again.
-        let _ = crate::store::fsutil::write_atomic(path, text.as_bytes());
-    }
-}
 
 /// Where the host listens.
 pub struct Listening {
@@ -313,158 +274,6 @@ async fn accept(
     }
 }
 
-/// A network connection the door let in, not yet authenticated: where it
-/// comes from, its place at the door, and word if another takes its place.
-struct Waiting {
-    ip: IpAddr,
-    id: u64,
-    displaced: oneshot::Receiver<()>,
-}
-
-/// Asks the door to let a connection from `ip` wait to authenticate,
-/// closing any it displaces. `None`: closed as soon as accepted.
-fn let_in(shared: &Shared, ip: IpAddr) -> Option<Waiting> {
-    let id = shared.next_conn.fetch_add(1, Ordering::Relaxed);
-    let displaced = lock(&shared.door).connect(ip, id, Instant::now()).ok()?;
-    let mut waiting = lock(&shared.waiting);
-    if let Some(gone) = displaced.and_then(|d| waiting.remove(&d)) {
-        let _ = gone.send(());
-    }
-    let (tx, rx) = oneshot::channel();
-    waiting.insert(id, tx);
-    Some(Waiting {
-        ip,
-        id,
-        displaced: rx,
-    })
-}
-
-/// A network connection counted as not yet authenticated until dropped or
-/// [`Unauthenticated::done`].
-struct Unauthenticated<'a> {
-    shared: &'a Shared,
-    ip: IpAddr,
-    id: u64,
-    done: bool,
-}
-
-impl Unauthenticated<'_> {
-    fn done(&mut self) {
-        if !self.done {
-            self.done = true;
-            lock(&self.shared.waiting).remove(&self.id);
-            lock(&self.shared.door).leave(self.ip, self.id, Instant::now());
-        }
-    }
-}
-
-impl Drop for Unauthenticated<'_> {
-    fn drop(&mut self) {
-        self.done();
-    }
-}
-
-/// A code attempt admitted by the door: a wrong code counts, anything else
-/// (including being dropped at the deadline) gives its place back.
-struct Attempt<'a> {
-    shared: &'a Shared,
-    ip: IpAddr,
-    settled: bool,
-}
-
-impl Attempt<'_> {
-    fn settle(&mut self, wrong: bool) {
-        self.settled = true;
-        let failures = {
-            let mut door = lock(&self.shared.door);
-            door.outcome(self.ip, wrong, Instant::now());
-            door.failures
-        };
-        if wrong {
-            let _ = self.shared.ui.send(Reply::WrongCodes(failures));
-        }
-    }
-}
-
-impl Drop for Attempt<'_> {
-    fn drop(&mut self) {
-        if !self.settled {
-            lock(&self.shared.door).abandoned(self.ip, Instant::now());
-        }
-    }
-}
-
-/// How a network connection authenticated.
-enum Joined {
-    /// With the code: it is given a new device token once it says hello.
-    Code,
-    /// With the device token of this id.
-    Token(String),
-}
-
-/// A network join: SPAKE2 with the join code (or a device token), then
-/// Noise keyed by the result.
-async fn knock(
-    shared: &Shared,
-    ip: IpAddr,
-    r: &mut FrameReader,
-    w: &mut FrameWriter,
-) -> WireResult<Joined> {
-    let first: Knock = r
-        .recv()
-        .await?
-        .ok_or_else(|| WireError::Bad("closed".into()))?;
-    match first {
-        Knock::Code(theirs) => {
-            let admitted = lock(&shared.door).attempt(ip, Instant::now());
-            if let Err(refusal) = admitted {
-                let wait = match refusal {
-                    Refusal::Wait(wait) => wait,
-                    Refusal::Full => Duration::from_secs(1),
-                };
-                let secs = wait.as_secs().max(1);
-                let why = "too many wrong join codes from this network lately".to_owned();
-                w.send(&Knock::Busy {
-                    secs,
-                    why: why.clone(),
-                })
-                .await?;
-                return Err(WireError::Busy(secs, why));
-            }
-            let mut attempt = Attempt {
-                shared,
-                ip,
-                settled: false,
-            };
-            let code = lock(&shared.code).clone();
-            let (spake, ours) = wire::spake_start(&code);
-            w.send(&Knock::Code(ours)).await?;
-            // Not a SPAKE2 message: a protocol error, not a guess.
-            let key = spake
-                .finish(&theirs)
-                .map_err(|_| WireError::Bad("not a SPAKE2 message".into()))?;
-            match wire::handshake(r, w, &wire::psk(&key), false).await {
-                Ok(()) => attempt.settle(false),
-                Err(WireError::WrongCode) => {
-                    attempt.settle(true);
-                    return Err(WireError::WrongCode);
-                }
-                Err(e) => return Err(e),
-            }
-            Ok(Joined::Code)
-        }
-        Knock::Token(id) => {
-            let device = lock(&shared.tokens).get(&id).cloned();
-            let Some(device) = device else {
-                return Err(WireError::Bad("unknown device token".into()));
-            };
-            wire::handshake(r, w, &wire::psk(&device.secret), false).await?;
-            Ok(Joined::Token(id))
-        }
-        Knock::Busy { .. } => Err(WireError::Bad("not a knock".into())),
-    }
-}
-
 fn valid_name(name: &str) -> Result<(), String> {
     let len = name.chars().count();
     if name.trim().is_empty() || len > MAX_NAME || name.chars().any(char::is_control) {
@@ -527,22 +336,7 @@ async fn admit(
     waiting: Option<Waiting>,
 ) -> Result<Hello, String> {
     let joined = match waiting {
-        Some(Waiting { ip, id, displaced }) => {
-            let mut unauthenticated = Unauthenticated {
-                shared,
-                ip,
-                id,
-                done: false,
-            };
-            r.unauthenticated(true);
-            let joined = tokio::select! {
-                joined = knock(shared, ip, r, w) => joined.map_err(|e| e.to_string())?,
-                _ = displaced => return Err("the host is busy with other connections; try again".into()),
-            };
-            r.unauthenticated(false);
-            unauthenticated.done();
-            Some(joined)
-        }
+        Some(waiting) => Some(authenticate(shared, r, w, waiting).await?),
         None => None,
     };
     let (name, role, after) = match r.recv::<ToHost>().await {
@@ -672,38 +466,6 @@ async fn put(out: &mpsc::Sender<ToClient>, msg: ToClient) -> WireResult<()> {
         .map_err(|_| WireError::Bad("the connection closed".into()))
 }
 
-/// Sends the records after `*last` from the journal on disk, read ahead a
-/// few at a time, so memory stays small however long the journal and
-/// however many terminals catch up at once.
-async fn stream_records(
-    shared: &Shared,
-    w: &mpsc::Sender<ToClient>,
-    last: &mut u64,
-) -> WireResult<()> {
-    let _turn = shared
-        .readers
-        .acquire()
-        .await
-        .map_err(|_| WireError::Bad("the host is closing".into()))?;
-    let (tx, mut rx) = mpsc::channel::<(u64, Event)>(READ_AHEAD);
-    let path = shared.journal.clone();
-    let from = last.saturating_add(1);
-    let reader = tokio::task::spawn_blocking(move || {
-        let _ = journal::scan(&path, from, 0, &mut |rec| {
-            tx.blocking_send((rec.seq, rec.event))
-                .map_err(|_| "the terminal left".to_owned())
-        });
-    });
-    while let Some((seq, event)) = rx.recv().await {
-        if seq > *last {
-            put(w, ToClient::Record { seq, event }).await?;
-            *last = seq;
-        }
-    }
-    let _ = reader.await;
-    Ok(())
-}
-
 async fn live(
     shared: &Shared,
     r: &mut FrameReader,
@@ -784,30 +546,6 @@ async fn live(
                 }
             }
     }
-}
-
-async fn send_record(
-    w: &mpsc::Sender<ToClient>,
-    rec: &(u64, Event),
-    last: &mut u64,
-) -> WireResult<()> {
-    if rec.0 > *last {
-        put(
-            w,
-            ToClient::Record {
-                seq: rec.0,
-                event: rec.1.clone(),
-            },
-        )
-        .await?;
-        *last = rec.0;
-    }
-    Ok(())
-}
-
-/// After falling behind the feed: what was missed, from the journal.
-async fn catch_up(shared: &Shared, w: &mpsc::Sender<ToClient>, last: &mut u64) -> WireResult<()> {
-    stream_records(shared, w, last).await
 }
 
 async fn propose(shared: &Shared, actor: &str, event: Event) -> Result<u64, String> {

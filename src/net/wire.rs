@@ -92,9 +92,13 @@ pub enum Knock {
     Code(Vec<u8>),
     /// A device that joined before, by the id of its token.
     Token(String),
-    /// From the host: not now (too many wrong codes lately); try again in
-    /// `secs` seconds. Nothing was tried.
+    /// From the host: not now (too many wrong codes lately, or too many
+    /// connections waiting); try again in `secs` seconds.
     Busy { secs: u64, why: String },
+    /// From the host: the code (or the device token) did not match. Said
+    /// outright, so that a connection that merely closed is never taken
+    /// for a wrong code.
+    NoMatch,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -350,21 +354,38 @@ pub async fn handshake(
     }
     .map_err(|e| bad(format!("noise: {e}")))?;
     let mut buf = vec![0u8; MAX_FRAME];
-    let refused = || WireError::WrongCode;
     if initiator {
         let n = hs
             .write_message(&[], &mut buf)
             .map_err(|e| bad(e.to_string()))?;
         w.raw(&buf[..n]).await?;
-        let reply = r.raw().await?.ok_or_else(refused)?;
-        hs.read_message(&reply, &mut buf).map_err(|_| refused())?;
+        let reply = r
+            .raw()
+            .await?
+            .ok_or_else(|| bad("the host closed the connection during the handshake"))?;
+        if hs.read_message(&reply, &mut buf).is_err() {
+            // Not Noise: the host said why in plain words, or it is not
+            // the host.
+            let said = match reply.split_first() {
+                Some((&LAST, body)) => decode::<Knock>(body),
+                _ => Err(bad("not a whole message")),
+            };
+            return Err(match said {
+                Ok(Knock::NoMatch) => WireError::WrongCode,
+                Ok(Knock::Busy { secs, why }) => WireError::Busy(secs, why),
+                _ => bad("the host's answer is not a handshake"),
+            });
+        }
     } else {
         // A connection closed before its first message tried no code.
         let first = r
             .raw()
             .await?
             .ok_or_else(|| bad("closed during the handshake"))?;
-        hs.read_message(&first, &mut buf).map_err(|_| refused())?;
+        if hs.read_message(&first, &mut buf).is_err() {
+            let _ = w.send(&Knock::NoMatch).await;
+            return Err(WireError::WrongCode);
+        }
         let n = hs
             .write_message(&[], &mut buf)
             .map_err(|e| bad(e.to_string()))?;
@@ -461,6 +482,27 @@ mod tests {
     }
 
     #[test]
+    fn codes_are_nine_digits_drawn_from_all_of_them() {
+        let mut seen = std::collections::HashSet::new();
+        let mut first = [0u32; 10];
+        for _ in 0..10_000 {
+            let code = new_code().unwrap();
+            let digits: Vec<u32> = code.chars().filter_map(|c| c.to_digit(10)).collect();
+            assert_eq!(digits.len(), 9, "{code}");
+            assert_eq!(code.len(), 11, "{code}");
+            assert_eq!(&code[3..4], "-");
+            assert_eq!(&code[7..8], "-");
+            first[digits[0] as usize] += 1;
+            seen.insert(code);
+        }
+        // 10,000 draws from 10^9 repeat with probability about 5%; more
+        // than two repeats would mean far fewer codes than claimed.
+        assert!(seen.len() >= 9_998, "{} distinct", seen.len());
+        // Each leading digit about 1,000 times: none below 800.
+        assert!(first.iter().all(|&n| n > 800), "{first:?}");
+    }
+
+    #[test]
     fn different_codes_do_not_agree() {
         rt().block_on(async {
             let ((mut ar, mut aw), (mut br, mut bw)) = pair();
@@ -470,6 +512,34 @@ mod tests {
             let (x, y) = tokio::join!(handshake(&mut ar, &mut aw, &one, true), host);
             assert!(y.is_err(), "the host refuses the first message");
             assert!(matches!(x, Err(WireError::WrongCode)), "{x:?}");
+        });
+    }
+
+    #[test]
+    fn a_host_that_hangs_up_or_is_busy_mid_handshake_is_not_a_wrong_code() {
+        rt().block_on(async {
+            let key = psk(b"one");
+            // Hung up after the first message (displaced, out of time, or
+            // gone): the joiner may try again with the same code.
+            let ((mut ar, mut aw), (mut br, bw)) = pair();
+            let host = async move {
+                let _ = br.raw().await;
+                drop((br, bw));
+            };
+            let (x, ()) = tokio::join!(handshake(&mut ar, &mut aw, &key, true), host);
+            assert!(matches!(x, Err(WireError::Bad(_))), "{x:?}");
+            // Told it is busy: it waits as told.
+            let ((mut ar, mut aw), (mut br, mut bw)) = pair();
+            let host = async move {
+                let _ = br.raw().await;
+                let busy = Knock::Busy {
+                    secs: 2,
+                    why: "busy".into(),
+                };
+                bw.send(&busy).await
+            };
+            let (x, _) = tokio::join!(handshake(&mut ar, &mut aw, &key, true), host);
+            assert!(matches!(x, Err(WireError::Busy(2, _))), "{x:?}");
         });
     }
 
