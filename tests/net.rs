@@ -171,6 +171,33 @@ async fn until<T>(
     }
 }
 
+/// Waits until the link is up.
+async fn connected(rx: &mut mpsc::UnboundedReceiver<Reply>) {
+    until(rx, |r| match r {
+        Reply::Link {
+            connected: true, ..
+        } => Some(()),
+        _ => None,
+    })
+    .await
+}
+
+/// Waits until the link is refused or ends, failing if it comes up: what
+/// the terminal was told.
+async fn refused(rx: &mut mpsc::UnboundedReceiver<Reply>) -> String {
+    until(rx, |r| match r {
+        Reply::Link {
+            connected: false,
+            text,
+        } => Some(text),
+        Reply::Link {
+            connected: true, ..
+        } => panic!("joined when it should not have"),
+        _ => None,
+    })
+    .await
+}
+
 async fn acks(rx: &mut mpsc::UnboundedReceiver<Reply>, n: usize) -> HashSet<u64> {
     let mut got = HashSet::new();
     while got.len() < n {
@@ -368,17 +395,7 @@ fn a_wrong_code_is_refused_and_counted_and_the_code_stays() {
                 &format!("guess {attempt}"),
                 tmp.path().join(format!("g{attempt}.ron")),
             );
-            let text = until(&mut rx, |r| match r {
-                Reply::Link {
-                    connected: false,
-                    text,
-                } => Some(text),
-                Reply::Link {
-                    connected: true, ..
-                } => panic!("joined with a wrong code"),
-                _ => None,
-            })
-            .await;
+            let text = refused(&mut rx).await;
             assert!(text.contains("join code does not match"), "{text}");
         }
     });
@@ -987,13 +1004,7 @@ fn a_removed_laptop_is_told_stays_out_and_needs_the_new_code() {
         .await;
         assert!(!refused.0 && refused.1.contains("join code"), "{refused:?}");
         let (_new, mut new_rx) = join(tcp(&new_code), "Sam", tmp.path().join("sam3.ron"));
-        until(&mut new_rx, |r| match r {
-            Reply::Link {
-                connected: true, ..
-            } => Some(()),
-            _ => None,
-        })
-        .await;
+        connected(&mut new_rx).await;
     });
     assert_eq!(recorded(&dir).len(), 1, "only what Sam said before removal");
 }
@@ -1045,42 +1056,20 @@ fn a_device_token_serves_only_its_own_name_and_one_connection_at_a_time() {
     rt.block_on(async {
         let sam_box = tmp.path().join("sam.ron");
         let (_sam, mut sam_rx) = join(tcp(&code), "Sam", sam_box.clone());
-        until(&mut sam_rx, |r| match r {
-            Reply::Link {
-                connected: true, ..
-            } => Some(()),
-            _ => None,
-        })
-        .await;
+        connected(&mut sam_rx).await;
         // Sam's device token, copied to another laptop that calls itself
         // Alex, with a wrong code to fall back on: refused, and says why.
         let alex_box = tmp.path().join("alex.ron");
         std::fs::copy(&sam_box, &alex_box).unwrap();
         let (_alex, mut alex_rx) = join(tcp(&wrong), "Alex", alex_box);
-        let told = until(&mut alex_rx, |r| match r {
-            Reply::Link {
-                connected: false,
-                text,
-            } => Some(text),
-            Reply::Link {
-                connected: true, ..
-            } => panic!("Sam's token let Alex in"),
-            _ => None,
-        })
-        .await;
+        let told = refused(&mut alex_rx).await;
         assert!(told.contains("joined as `Sam`"), "{told}");
         // The same token under Sam's own name from a second connection
         // replaces the first, which is told and does not fight back.
         let again_box = tmp.path().join("sam-again.ron");
         std::fs::copy(&sam_box, &again_box).unwrap();
         let (_again, mut again_rx) = join(tcp(&wrong), "Sam", again_box);
-        until(&mut again_rx, |r| match r {
-            Reply::Link {
-                connected: true, ..
-            } => Some(()),
-            _ => None,
-        })
-        .await;
+        connected(&mut again_rx).await;
         let told = until(&mut sam_rx, |r| match r {
             Reply::Link {
                 connected: false,
