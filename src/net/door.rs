@@ -2,10 +2,13 @@
 //! network connection has authenticated (as an SSH server has them). Pure
 //! bookkeeping with the time passed in, so every limit is tested exactly.
 //!
-//! - **Guesses.** A code attempt is admitted only while its address has
-//!   fewer than [`Limits::per_address`] failures (and attempts in flight)
-//!   in the last [`Limits::window`], and while the session-wide budget
-//!   holds a token: it starts at [`Limits::burst`] and refills at
+//! - **Guesses.** Each address may get [`Limits::free`] codes wrong (an
+//!   attempt in flight counts as one); after that it waits before each
+//!   further attempt, [`Limits::backoff`] after the first extra failure
+//!   and twice as long after each one more, up to [`Limits::longest_wait`].
+//!   An address quiet for [`Limits::forget_after`], or that gets the code
+//!   right, starts afresh. Every
+//!   attempt also needs a token from the session-wide budget: it starts at [`Limits::burst`] and refills at
 //!   [`Limits::refill_every`]. An admitted attempt reserves a token; a
 //!   success gives it back; a failure keeps it. So over `T` the whole
 //!   network can fail at most `burst + T / refill_every` times, however
@@ -20,6 +23,9 @@
 //!   connection of the address holding the most, as an SSH server drops
 //!   early: so a genuine joiner, holding one, is never the one to go while
 //!   anyone holds two, and a flood of new connections pushes out its own.
+//! - **Addresses remembered**: at most [`Limits::addresses`]; a new one
+//!   takes the place of the one quiet longest (which starts afresh if it
+//!   comes back; the session-wide budget still holds).
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -27,25 +33,33 @@ use std::time::{Duration, Instant};
 
 #[derive(Clone, Debug)]
 pub struct Limits {
-    /// Wrong codes one address may try within `window`.
-    pub per_address: u32,
-    pub window: Duration,
+    /// Wrong codes one address may try before it has to wait…
+    pub free: u32,
+    /// …this long before the next attempt, twice as long after each
+    /// further failure…
+    pub backoff: Duration,
+    /// …but never longer than this.
+    pub longest_wait: Duration,
+    /// An address with no wrong code for this long starts afresh.
+    pub forget_after: Duration,
     /// Wrong codes the whole network may try at once…
     pub burst: u32,
     /// …and one more each this often.
     pub refill_every: Duration,
     pub unauthenticated: usize,
     pub unauthenticated_per_address: usize,
-    /// Addresses remembered at once; beyond this, new ones are turned away
-    /// until old ones are forgotten.
+    /// Addresses remembered at once; beyond this, a new one takes the place
+    /// of the one quiet longest.
     pub addresses: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            per_address: 3,
-            window: Duration::from_secs(10 * 60),
+            free: 3,
+            backoff: Duration::from_secs(30),
+            longest_wait: Duration::from_secs(3600),
+            forget_after: Duration::from_secs(3 * 3600),
             burst: 10_000,
             refill_every: Duration::from_millis(120),
             unauthenticated: 64,
@@ -82,7 +96,9 @@ fn source(ip: IpAddr) -> IpAddr {
 
 #[derive(Default)]
 struct Address {
-    failures: VecDeque<Instant>,
+    /// Wrong codes since it was last forgotten, and when the last was.
+    failures: u32,
+    last: Option<Instant>,
     in_flight: u32,
     /// Its connections waiting to authenticate, oldest first: (id, since).
     open: VecDeque<(u64, Instant)>,
@@ -106,6 +122,20 @@ pub struct Door {
     unauthenticated: usize,
     /// Wrong codes tried since the host started.
     pub failures: u64,
+}
+
+impl Limits {
+    /// How long an address that has got `failures` codes wrong must wait
+    /// after the last before trying again.
+    pub fn wait_after(&self, failures: u32) -> Duration {
+        if failures < self.free {
+            return Duration::ZERO;
+        }
+        let doublings = (failures - self.free).min(30);
+        self.backoff
+            .saturating_mul(1 << doublings)
+            .min(self.longest_wait)
+    }
 }
 
 impl Door {
@@ -139,19 +169,30 @@ impl Door {
     }
 
     fn forget_old(&mut self, ip: IpAddr, now: Instant) {
-        let window = self.limits.window;
+        let forget_after = self.limits.forget_after;
         if let Some(a) = self.addresses.get_mut(&ip) {
-            while a
-                .failures
-                .front()
-                .is_some_and(|t| now.saturating_duration_since(*t) >= window)
+            if a.last
+                .is_some_and(|t| now.saturating_duration_since(t) >= forget_after)
             {
-                a.failures.pop_front();
+                a.failures = 0;
+                a.last = None;
             }
-            if a.failures.is_empty() && a.in_flight == 0 && a.open.is_empty() {
+            if a.failures == 0 && a.in_flight == 0 && a.open.is_empty() {
                 self.addresses.remove(&ip);
             }
         }
+    }
+
+    /// Makes room for a new address: the one quiet longest that has nothing
+    /// open or in flight goes. `false` when none can.
+    fn make_room(&mut self) -> bool {
+        let quietest = self
+            .addresses
+            .iter()
+            .filter(|(_, a)| a.in_flight == 0 && a.open.is_empty())
+            .min_by_key(|(_, a)| a.last)
+            .map(|(ip, _)| *ip);
+        quietest.is_some_and(|ip| self.addresses.remove(&ip).is_some())
     }
 
     /// Connection `id` from `ip`, before it authenticates. When every place
@@ -160,21 +201,11 @@ impl Door {
     pub fn connect(&mut self, ip: IpAddr, id: u64, now: Instant) -> Result<Option<u64>, Refusal> {
         let ip = source(ip);
         self.forget_old(ip, now);
-        if !self.addresses.contains_key(&ip) && self.addresses.len() >= self.limits.addresses {
-            // Make room from addresses that hold nothing now.
-            let idle: Vec<IpAddr> = self
-                .addresses
-                .iter()
-                .filter(|(_, a)| a.in_flight == 0 && a.open.is_empty())
-                .map(|(ip, _)| *ip)
-                .take(64)
-                .collect();
-            for old in idle {
-                self.forget_old(old, now);
-            }
-            if self.addresses.len() >= self.limits.addresses {
-                return Err(Refusal::Full);
-            }
+        if !self.addresses.contains_key(&ip)
+            && self.addresses.len() >= self.limits.addresses
+            && !self.make_room()
+        {
+            return Err(Refusal::Full);
         }
         if self
             .addresses
@@ -239,15 +270,19 @@ impl Door {
         self.refill(now);
         let limits = &self.limits;
         if let Some(a) = self.addresses.get(&ip)
-            && a.failures.len() as u64 + u64::from(a.in_flight) >= u64::from(limits.per_address)
+            && a.failures.saturating_add(a.in_flight) >= limits.free
         {
-            // The oldest failure leaves the window first.
-            let wait = a.failures.front().map_or(Duration::from_secs(1), |t| {
-                limits
-                    .window
-                    .saturating_sub(now.saturating_duration_since(*t))
-            });
-            return Err(Refusal::Wait(wait.max(Duration::from_secs(1))));
+            // Attempts in flight hold the next one back until they end;
+            // after that, the wait since the last failure.
+            let wait = match a.last {
+                Some(last) if a.in_flight == 0 => limits
+                    .wait_after(a.failures)
+                    .saturating_sub(now.saturating_duration_since(last)),
+                _ => Duration::from_secs(1),
+            };
+            if a.in_flight > 0 || !wait.is_zero() {
+                return Err(Refusal::Wait(wait.max(Duration::from_secs(1))));
+            }
         }
         if self.tokens == 0 {
             let every = limits.refill_every;
@@ -265,7 +300,12 @@ impl Door {
         if let Some(a) = self.addresses.get_mut(&ip) {
             a.in_flight = a.in_flight.saturating_sub(1);
             if wrong {
-                a.failures.push_back(now);
+                a.failures = a.failures.saturating_add(1);
+                a.last = Some(now);
+            } else {
+                // It knows the code: earlier typing mistakes are forgiven.
+                a.failures = 0;
+                a.last = None;
             }
         }
         if wrong {
@@ -297,22 +337,71 @@ mod tests {
     }
 
     #[test]
-    fn one_address_gets_three_wrong_codes_per_window_and_others_are_unaffected() {
+    fn one_address_waits_longer_after_each_wrong_code_beyond_three_and_others_are_unaffected() {
+        let t0 = Instant::now();
+        let mut d = Door::new(Limits::default(), t0);
+        let secs = |n: u64| t0 + Duration::from_secs(n);
+        let fail = |d: &mut Door, at: Instant| {
+            d.attempt(ip(1), at).unwrap();
+            d.outcome(ip(1), true, at);
+        };
+        // Three typing mistakes cost nothing but the three attempts.
+        for _ in 0..3 {
+            fail(&mut d, t0);
+        }
+        assert_eq!(
+            d.attempt(ip(1), t0),
+            Err(Refusal::Wait(Duration::from_secs(30)))
+        );
+        // Another address is not held back by the first one's failures.
+        d.attempt(ip(2), t0).unwrap();
+        d.outcome(ip(2), false, t0);
+        // Then 30 s, 1, 2, 4, 8, 16, 32 minutes, and never more than an hour.
+        let mut at = 0;
+        for wait in [30, 60, 120, 240, 480, 960, 1920, 3600, 3600] {
+            assert_eq!(
+                d.attempt(ip(1), secs(at + wait - 1)),
+                Err(Refusal::Wait(Duration::from_secs(1)))
+            );
+            at += wait;
+            fail(&mut d, secs(at));
+        }
+        assert_eq!(d.failures, 12);
+        // The most one address can get wrong in three hours, trying
+        // whenever it may: 11.
+        let mut e = Door::new(Limits::default(), t0);
+        for s in 0..3 * 3600 {
+            if e.attempt(ip(3), secs(s)).is_ok() {
+                e.outcome(ip(3), true, secs(s));
+            }
+        }
+        assert_eq!(e.failures, 11);
+        // Three hours without a wrong code, and it starts afresh.
+        let later = at + 3 * 3600;
+        for _ in 0..3 {
+            fail(&mut d, secs(later));
+        }
+        assert!(d.attempt(ip(1), secs(later)).is_err());
+    }
+
+    #[test]
+    fn getting_the_code_right_forgives_earlier_mistakes() {
         let t0 = Instant::now();
         let mut d = Door::new(Limits::default(), t0);
         for _ in 0..3 {
             d.attempt(ip(1), t0).unwrap();
             d.outcome(ip(1), true, t0);
         }
-        assert!(
-            matches!(d.attempt(ip(1), t0), Err(Refusal::Wait(w)) if w == Duration::from_secs(600))
-        );
-        // Another address is not held back by the first one's failures.
-        d.attempt(ip(2), t0).unwrap();
-        d.outcome(ip(2), false, t0);
-        // After the window the first address may try again.
-        let later = t0 + Duration::from_secs(600);
+        let later = t0 + Duration::from_secs(30);
         d.attempt(ip(1), later).unwrap();
+        d.outcome(ip(1), false, later);
+        // A second laptop at the same address (or the same one after a
+        // restart) has its three tries again.
+        for _ in 0..3 {
+            d.attempt(ip(1), later).unwrap();
+            d.outcome(ip(1), true, later);
+        }
+        assert!(d.attempt(ip(1), later).is_err());
     }
 
     #[test]
@@ -419,27 +508,34 @@ mod tests {
     }
 
     #[test]
-    fn addresses_with_recent_failures_are_remembered_up_to_the_limit() {
+    fn when_every_address_is_remembered_the_one_quiet_longest_makes_room() {
         let t0 = Instant::now();
         let limits = Limits {
             addresses: 4,
             ..Limits::default()
         };
         let mut d = Door::new(limits, t0);
+        let secs = |n: u64| t0 + Duration::from_secs(n);
         for n in 1..=4u8 {
-            d.connect(ip(n), u64::from(n), t0).unwrap();
-            d.attempt(ip(n), t0).unwrap();
-            d.outcome(ip(n), true, t0);
-            d.leave(ip(n), u64::from(n), t0);
+            let at = secs(u64::from(n));
+            d.connect(ip(n), u64::from(n), at).unwrap();
+            d.attempt(ip(n), at).unwrap();
+            d.outcome(ip(n), true, at);
+            d.leave(ip(n), u64::from(n), at);
         }
-        // Four addresses remembered for their failures: a fifth waits.
-        assert_eq!(d.connect(ip(5), 5, t0), Err(Refusal::Full));
-        // An address that failed may still come back.
-        assert_eq!(d.connect(ip(1), 6, t0), Ok(None));
-        d.leave(ip(1), 6, t0);
-        // Once their failures leave the window they are forgotten.
-        let later = t0 + Duration::from_secs(600);
-        assert_eq!(d.connect(ip(5), 7, later), Ok(None));
+        // A fifth address gets in; the first, quiet longest, is forgotten.
+        assert_eq!(d.connect(ip(5), 5, secs(10)), Ok(None));
+        assert_eq!(d.addresses.len(), 4);
+        assert!(!d.addresses.contains_key(&ip(1)));
+        assert!(d.addresses.contains_key(&ip(2)));
+        // While every remembered address has a connection waiting, there is
+        // no room to make.
+        for n in 2..=4u8 {
+            d.connect(ip(n), 10 + u64::from(n), secs(11)).unwrap();
+        }
+        assert_eq!(d.connect(ip(6), 20, secs(12)), Err(Refusal::Full));
+        // Wrong codes still count for the whole network, remembered or not.
+        assert_eq!(d.failures, 4);
     }
 
     #[test]
