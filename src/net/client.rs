@@ -319,7 +319,10 @@ async fn run(
         };
         let text = match (&stop, outbox.len()) {
             (Some((said, _)), _) => said.clone(),
-            (None, 0) => format!("disconnected: {reason} · trying again"),
+            (None, 0) => match busy {
+                Some(secs) => format!("not joined yet: {reason} · trying again in {secs} s"),
+                None => format!("disconnected: {reason} · trying again"),
+            },
             (None, n) => format!("disconnected: {reason} · {n} kept here until it is back"),
         };
         let _ = to_ui.send(Reply::Link {

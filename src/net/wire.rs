@@ -34,7 +34,7 @@ pub enum WireError {
     #[error("the join code does not match")]
     WrongCode,
     /// The host is not taking join attempts from here for a while.
-    #[error("{1}; trying again in {0} s")]
+    #[error("{1}")]
     Busy(u64, String),
     #[error("{0}")]
     Bad(String),

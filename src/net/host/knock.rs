@@ -152,7 +152,7 @@ async fn knock(
                     Refusal::Full => Duration::from_secs(1),
                 };
                 let secs = wait.as_secs().max(1);
-                let why = "too many wrong join codes from this network lately".to_owned();
+                let why = "too many wrong codes from here lately".to_owned();
                 w.send(&Knock::Busy {
                     secs,
                     why: why.clone(),
