@@ -1,27 +1,37 @@
-//! CSV tables (RFC 4180: quoted where needed, CRLF line ends, UTF-8).
+//! CSV tables, as spreadsheets read them: RFC 4180 (written by the `csv`
+//! crate), CRLF line ends, UTF-8 with a byte-order mark so that Excel and
+//! LibreOffice do not guess another encoding, durations in whole seconds
+//! (`05:00` would be read as a time of day), and no cell that a spreadsheet
+//! would take for a formula.
 
 use super::Privacy;
-use crate::domain::time::mmss;
 use crate::domain::{BallotMode, Choice, Session, StageState};
 
-/// One field, quoted when it holds a comma, a quote or a line break.
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+/// What starts a formula in Excel, LibreOffice or Google Sheets (or hides
+/// how a cell starts). Such a cell is written with a `'` before it, as
+/// OWASP advises: the spreadsheet shows the words and runs nothing.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell as it is written: a cell that would start a formula gets a `'`.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_START) {
+        format!("'{cell}").into()
     } else {
-        s.to_owned()
+        cell.into()
     }
 }
 
 fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
-    let mut o = header.join(",");
-    o.push_str("\r\n");
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer("\u{feff}".as_bytes().to_vec());
+    // Writing into memory cannot fail, and every cell is already UTF-8.
+    let _ = w.write_record(header);
     for r in rows {
-        let fields: Vec<String> = r.iter().map(|f| field(f)).collect();
-        o.push_str(&fields.join(","));
-        o.push_str("\r\n");
+        let _ = w.write_record(r.iter().map(|f| neutralise(f).into_owned()));
     }
-    o
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 pub fn statements(s: &Session, privacy: Privacy) -> String {
@@ -192,8 +202,17 @@ pub fn ballots(s: &Session) -> String {
 
 pub fn stages(s: &Session) -> String {
     let header = [
-        "id", "position", "kind", "title", "planned", "allowed", "actual", "started", "ended",
-        "pauses", "state",
+        "id",
+        "position",
+        "kind",
+        "title",
+        "planned_seconds",
+        "allowed_seconds",
+        "actual_seconds",
+        "started",
+        "ended",
+        "pauses",
+        "state",
     ];
     let rows = s
         .stages
@@ -206,12 +225,12 @@ pub fn stages(s: &Session) -> String {
                 (i + 1).to_string(),
                 st.kind.label().to_owned(),
                 st.title.clone(),
-                mmss(i64::from(st.planned_secs)),
-                mmss(st.allowed_secs()),
+                st.planned_secs.to_string(),
+                st.allowed_secs().to_string(),
                 if st.state() == StageState::NotStarted {
                     String::new()
                 } else {
-                    mmss(st.elapsed_millis(end) / 1000)
+                    (st.elapsed_millis(end) / 1000).to_string()
                 },
                 st.runtime
                     .started

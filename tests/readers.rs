@@ -1,0 +1,103 @@
+//! Exports opened by the readers a researcher uses, not compared with what
+//! we meant to write: Python's `csv` module (as a spreadsheet would read
+//! the file).
+
+mod common;
+use common::*;
+use roundtable::domain::{Event, Speaker, StatementId, StatementKind};
+use roundtable::ops::export::{Format, export};
+use std::path::Path;
+use std::process::Command;
+
+/// Statements a hostile or merely unusual room produces.
+const HOSTILE: [&str; 11] = [
+    "=HYPERLINK(\"http://example.invalid\",\"click me\")",
+    "+1 from me",
+    "-5 degrees in the waiting room",
+    "@SUM(A1:A9)",
+    "\tindented with a tab",
+    "\rstarts with a carriage return",
+    "Café, naïve — déjà vu",
+    "Emoji 😀 and a combining mark: e\u{301}",
+    "漢字とかな",
+    "line one\r\nline two",
+    "plain words, \"quoted\"",
+];
+
+fn hostile_session(dir: &Path) {
+    let mut w = small_session(dir, 0);
+    for (i, text) in HOSTILE.iter().enumerate() {
+        let e = Event::StatementAdded {
+            id: StatementId::new(format!("h{i}")),
+            kind: StatementKind::Quote,
+            speaker: Speaker::Participant("P1".into()),
+            stage: Some("S1".into()),
+            text: (*text).to_owned(),
+            tags: vec![],
+            captured_by: "note-taker".into(),
+            at: t(i as i64 + 1),
+        };
+        w.record("note-taker", t(i as i64 + 1), &e).expect("record");
+    }
+}
+
+/// Runs a Python script with arguments; its stdout, or the test fails
+/// with what it printed.
+fn python(script: &str, args: &[&Path]) -> String {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "python3 failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn csv_files_read_back_in_python_give_the_words_and_nothing_a_spreadsheet_would_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    hostile_session(&dir);
+    let files = export(&dir, Format::Csv, None, false).unwrap().files;
+    let statements = files
+        .iter()
+        .find(|p| p.ends_with("statements.csv"))
+        .unwrap();
+    // Every file: a byte-order mark, no cell that starts a formula, no
+    // duration a spreadsheet would take for a time of day.
+    let script = r#"
+import csv, json, re, sys
+danger = ('=', '+', '-', '@', '\t', '\r')
+for path in sys.argv[1:]:
+    raw = open(path, 'rb').read()
+    assert raw.startswith(b'\xef\xbb\xbf'), path + ': no byte-order mark'
+    with open(path, newline='', encoding='utf-8-sig') as f:
+        rows = list(csv.reader(f))
+    width = len(rows[0])
+    for row in rows:
+        assert len(row) == width, (path, row)
+        for cell in row:
+            assert not cell.startswith(danger), (path, cell)
+            assert not re.fullmatch(r'\d{1,2}:\d{2}', cell), (path, 'a duration read as a time', cell)
+    if path.endswith('statements.csv'):
+        col = rows[0].index('text')
+        print(json.dumps([r[col] for r in rows[1:]]))
+"#;
+    let paths: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+    let out = python(script, &paths);
+    let texts: Vec<String> = serde_json::from_str(out.trim()).expect("json");
+    assert!(statements.exists());
+    assert_eq!(texts.len(), HOSTILE.len());
+    for (got, want) in texts.iter().zip(HOSTILE) {
+        // A cell that would start a formula is shown after a `'`.
+        let shown = roundtable::export::csv::neutralise(want);
+        assert_eq!(got, &shown, "the words survive exactly");
+        assert!(got == want || got.strip_prefix('\'') == Some(want));
+    }
+}
