@@ -101,3 +101,38 @@ for path in sys.argv[1:]:
         assert!(got == want || got.strip_prefix('\'') == Some(want));
     }
 }
+
+#[test]
+fn a_failed_export_writes_none_of_the_set_and_names_the_file_not_a_temporary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    hostile_session(&dir);
+    // A folder where the third table should go.
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(out.join("stages.csv").join("inside")).unwrap();
+    let err = export(&dir, Format::Csv, Some(out.clone()), false)
+        .err()
+        .expect("the export fails")
+        .to_string();
+    assert!(err.contains("stages.csv"), "{err}");
+    assert!(!err.contains(".tmp-"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        left,
+        ["stages.csv"],
+        "nothing of the new set, no temporaries"
+    );
+    // Something in the way of the temporary beside a report: the error
+    // names the report.
+    let exports = dir.join("exports");
+    let stale = exports.join(format!(".s.md.tmp-{}", std::process::id()));
+    std::fs::create_dir_all(stale.join("inside")).unwrap();
+    let err = export(&dir, Format::Md, None, false)
+        .err()
+        .expect("the export fails")
+        .to_string();
+    assert!(err.contains("s.md") && !err.contains(".tmp-"), "{err}");
+}

@@ -24,8 +24,8 @@ pub struct Exported {
 
 /// Writes an export of the session in `dir`. `dest` may name a file, or a
 /// folder (one that exists, or a path ending in `/`) to put the usual file
-/// names in; for CSV it is the folder for the three tables. Every file is
-/// written atomically and owner-only.
+/// names in; for CSV it is the folder for the four tables. The files are
+/// written atomically as one set, owner-only.
 pub fn export(dir: &Path, format: Format, dest: Option<PathBuf>, names: bool) -> Result<Exported> {
     let r = store::open_read_only(dir)?;
     let mut warnings = r.warnings.clone();
@@ -87,13 +87,16 @@ pub fn export(dir: &Path, format: Format, dest: Option<PathBuf>, names: bool) ->
             ]
         }
     };
-    let mut files = Vec::new();
-    for (path, bytes) in outputs {
+    for (path, _) in &outputs {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             fsutil::create_private_dir_all(parent)?;
         }
-        fsutil::write_atomic(&path, &bytes)?;
-        files.push(path);
     }
+    let set: Vec<(&Path, &[u8])> = outputs
+        .iter()
+        .map(|(p, b)| (p.as_path(), b.as_slice()))
+        .collect();
+    fsutil::write_set_atomic(&set)?;
+    let files = outputs.into_iter().map(|(p, _)| p).collect();
     Ok(Exported { files, warnings })
 }

@@ -6,7 +6,7 @@ use super::error::{Result, StoreError, io_err};
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Files roundtable writes: session records, exports, outboxes. They hold
 /// health details and real names, so only their owner may read them.
@@ -180,32 +180,75 @@ pub fn create_new_private(path: &Path, bytes: &[u8]) -> Result<()> {
 /// fsync the folder. A crash leaves either the old file or the new one. The
 /// file is owner-only; a symbolic link at `path` is replaced, never followed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    // A bare file name's folder is the current one.
-    let dir = path
-        .parent()
+    write_set_atomic(&[(path, bytes)])
+}
+
+/// Writes several files as one set (the CSV tables): every file goes to a
+/// temporary beside it and is synced first, and only when all are complete
+/// are they renamed into place, so a full disk or a folder in the way
+/// leaves the old set, not half of a new one. An error names the file that
+/// was asked for, never a temporary.
+pub fn write_set_atomic(files: &[(&Path, &[u8])]) -> Result<()> {
+    let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
+    let result = (|| {
+        for (path, bytes) in files {
+            let tmp = temp_beside(path);
+            // A temp file left by a killed process with the same number (or a
+            // link planted there) is removed, never opened.
+            match fs::remove_file(&tmp) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_err(*path)(e)),
+            }
+            create_new_private(&tmp, bytes).map_err(|e| about(e, path))?;
+            staged.push((tmp, path));
+            if path.is_dir() {
+                let e = std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    "a folder of that name is in the way",
+                );
+                return Err(io_err(*path)(e));
+            }
+        }
+        for (tmp, path) in &staged {
+            fs::rename(tmp, path).map_err(io_err(*path))?;
+        }
+        let mut dirs: Vec<&Path> = staged.iter().map(|(_, p)| folder_of(p)).collect();
+        dirs.dedup();
+        dirs.into_iter().try_for_each(sync_dir)
+    })();
+    if result.is_err() {
+        for (tmp, _) in &staged {
+            let _ = fs::remove_file(tmp);
+        }
+    }
+    result
+}
+
+/// A bare file name's folder is the current one.
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+        .unwrap_or(Path::new("."))
+}
+
+fn temp_beside(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    // A temp file left by a killed process with the same number (or a link
-    // planted there) is removed, never opened: the new one is created fresh.
-    match fs::remove_file(&tmp) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(io_err(&tmp)(e)),
+    folder_of(path).join(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// The same error, about the file the user asked for.
+fn about(e: StoreError, path: &Path) -> StoreError {
+    match e {
+        StoreError::Io { source, .. } => StoreError::Io {
+            path: path.to_owned(),
+            source,
+        },
+        other => other,
     }
-    let result = (|| {
-        create_new_private(&tmp, bytes)?;
-        fs::rename(&tmp, path).map_err(io_err(path))?;
-        sync_dir(dir)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// Reads a whole file the user wrote (a template, a keymap, a participants
