@@ -1,6 +1,6 @@
 //! Exports opened by the readers a researcher uses, not compared with what
 //! we meant to write: Python's `csv` module (as a spreadsheet would read
-//! the file).
+//! the file), a CommonMark renderer (`pulldown-cmark`) for the Markdown.
 
 mod common;
 use common::*;
@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Statements a hostile or merely unusual room produces.
-const HOSTILE: [&str; 11] = [
+const HOSTILE: [&str; 25] = [
     "=HYPERLINK(\"http://example.invalid\",\"click me\")",
     "+1 from me",
     "-5 degrees in the waiting room",
@@ -22,6 +22,20 @@ const HOSTILE: [&str; 11] = [
     "漢字とかな",
     "line one\r\nline two",
     "plain words, \"quoted\"",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "*not emphasis* and _not either_",
+    "`not code` and ``neither``",
+    "# not a heading ##",
+    "[not a link](http://example.invalid) ![nor an image](x.png)",
+    "&copy; &amp; &#65; stay as typed",
+    "1. not a list",
+    "a | pipe \\ and a backslash",
+    "<http://example.invalid> ~~not struck~~",
+    "- not a bullet",
+    "> not a quote",
+    "trailing spaces  \nand a line",
+    "tab\tinside",
 ];
 
 fn hostile_session(dir: &Path) {
@@ -135,4 +149,57 @@ fn a_failed_export_writes_none_of_the_set_and_names_the_file_not_a_temporary() {
         .expect("the export fails")
         .to_string();
     assert!(err.contains("s.md") && !err.contains(".tmp-"), "{err}");
+}
+
+#[test]
+fn the_markdown_report_rendered_by_commonmark_shows_every_statement_as_typed_and_runs_nothing() {
+    use pulldown_cmark::{Event as Md, Options, Parser, Tag, TagEnd};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    hostile_session(&dir);
+    let files = export(&dir, Format::Md, None, false).unwrap().files;
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    // Each list item's text as a reader sees it; line breaks as `\n`.
+    let mut items: Vec<String> = Vec::new();
+    let mut depth = 0;
+    for event in Parser::new_ext(&text, options) {
+        match event {
+            Md::Html(h) | Md::InlineHtml(h) => {
+                assert_eq!(&*h, "<br>", "raw HTML reached the reader");
+                if depth > 0 {
+                    items.last_mut().unwrap().push('\n');
+                }
+            }
+            Md::Start(Tag::Item) => {
+                depth += 1;
+                items.push(String::new());
+            }
+            Md::End(TagEnd::Item) => depth -= 1,
+            Md::Start(
+                t @ (Tag::Emphasis
+                | Tag::Strikethrough
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+                | Tag::Heading { .. }
+                | Tag::BlockQuote(_)),
+            ) if depth > 0 => panic!("a statement's words became {t:?}"),
+            Md::Code(c) if depth > 0 => panic!("a statement's words became code: {c}"),
+            Md::Text(t) | Md::Code(t) if depth > 0 => items.last_mut().unwrap().push_str(&t),
+            Md::SoftBreak | Md::HardBreak if depth > 0 => items.last_mut().unwrap().push('\n'),
+            _ => {}
+        }
+    }
+    for (i, words) in HOSTILE.iter().enumerate() {
+        let id = format!("h{i} ");
+        let item = items
+            .iter()
+            .find(|it| it.starts_with(&id))
+            .unwrap_or_else(|| panic!("no item for h{i} in {items:#?}"));
+        let typed = words.replace("\r\n", "\n").replace('\r', "\n");
+        assert!(
+            item.contains(&format!("“{typed}”")),
+            "h{i} reads {item:?}, typed {typed:?}"
+        );
+    }
 }

@@ -4,15 +4,41 @@ use super::report::{Report, StatementRow, time_or_dash};
 use crate::domain::time::mmss;
 use std::fmt::Write;
 
-/// Escapes text for a Markdown table cell or line.
-fn esc(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('\n', "<br>")
+/// Characters that would make words into markup part-way through a line
+/// (emphasis, code, links, raw HTML, entities, tables, strikethrough, a
+/// heading's closing `#`s): each is written after a backslash, which
+/// CommonMark allows before any ASCII punctuation.
+const MARKUP: &str = "\\`*_[]<>|~&#";
+
+/// Escapes text for a Markdown table cell or line, so that a CommonMark
+/// reader shows exactly the words typed: no raw HTML, no formatting, and
+/// each line break (LF, CRLF or CR) as `<br>`.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + s.len() / 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                o.push_str("<br>");
+            }
+            '\n' => o.push_str("<br>"),
+            c if MARKUP.contains(c) => {
+                o.push('\\');
+                o.push(c);
+            }
+            c => o.push(c),
+        }
+    }
+    o
 }
 
 fn statement(o: &mut String, s: &StatementRow) {
-    let tags: String = s.tags.iter().map(|t| format!(" `#{t}`")).collect();
+    let tags: String = s
+        .tags
+        .iter()
+        .map(|t| format!(" {}", esc(&format!("#{t}"))))
+        .collect();
     let note = if s.note.is_empty() {
         String::new()
     } else {
@@ -26,7 +52,10 @@ fn statement(o: &mut String, s: &StatementRow) {
     let _ = writeln!(
         o,
         "- **{}** {} ({}, {}): {text}{tags}{note}",
-        s.id, s.speaker, s.role, s.kind
+        esc(&s.id),
+        esc(&s.speaker),
+        s.role,
+        s.kind
     );
 }
 
@@ -91,10 +120,10 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(
             o,
             "\n### {} — {}\n\n{} on {}; {}; {}; {} voting.\n",
-            v.id,
+            esc(&v.id),
             esc(&v.question),
             v.method,
-            v.about,
+            esc(&v.about),
             v.mode,
             v.status,
             v.voters
@@ -124,10 +153,16 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(
             o,
             "| concept | {} |\n|---|{}",
-            r.grid.columns.join(" | "),
+            r.grid
+                .columns
+                .iter()
+                .map(|c| esc(c))
+                .collect::<Vec<_>>()
+                .join(" | "),
             "---|".repeat(r.grid.columns.len())
         );
         for (concept, cells) in &r.grid.rows {
+            let cells: Vec<String> = cells.iter().map(|c| esc(c)).collect();
             let _ = writeln!(o, "| {} | {} |", esc(concept), cells.join(" | "));
         }
     }
@@ -136,7 +171,7 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(
             o,
             "\n### {} — {}\n\n“{}”\n\n**Decision:** {}\n",
-            i.id,
+            esc(&i.id),
             i.status,
             esc(&i.text),
             esc(&i.decision)
