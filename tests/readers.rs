@@ -4,13 +4,13 @@
 
 mod common;
 use common::*;
-use roundtable::domain::{Event, Speaker, StatementId, StatementKind};
+use roundtable::domain::{Event, MemoKind, Speaker, StatementId, StatementKind};
 use roundtable::ops::export::{Format, export};
 use std::path::Path;
 use std::process::Command;
 
 /// Statements a hostile or merely unusual room produces.
-const HOSTILE: [&str; 25] = [
+const HOSTILE: [&str; 27] = [
     "=HYPERLINK(\"http://example.invalid\",\"click me\")",
     "+1 from me",
     "-5 degrees in the waiting room",
@@ -36,6 +36,8 @@ const HOSTILE: [&str; 25] = [
     "> not a quote",
     "trailing spaces  \nand a line",
     "tab\tinside",
+    "a vertical tab \u{b} and a bell \u{7} that XML 1.0 cannot hold",
+    "old Mac\rline ends\r\rtwice",
 ];
 
 fn hostile_session(dir: &Path) {
@@ -53,6 +55,15 @@ fn hostile_session(dir: &Path) {
         };
         w.record("note-taker", t(i as i64 + 1), &e).expect("record");
     }
+    let memo = Event::MemoAdded {
+        id: "m1".into(),
+        kind: MemoKind::Process,
+        text: "A memo with a vertical tab \u{b}, a bell \u{7} and\r\nCRLF".into(),
+        stage: None,
+        by: "facilitator".into(),
+        at: t(100),
+    };
+    w.record("facilitator", t(100), &memo).expect("record");
 }
 
 /// Runs a Python script with arguments; its stdout, or the test fails
@@ -202,4 +213,51 @@ fn the_markdown_report_rendered_by_commonmark_shows_every_statement_as_typed_and
             "h{i} reads {item:?}, typed {typed:?}"
         );
     }
+}
+
+#[test]
+fn the_qdpx_project_is_well_formed_xml_and_each_selection_recovers_its_statement() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    hostile_session(&dir);
+    let files = export(&dir, Format::Qdpx, None, false).unwrap().files;
+    // Python's own zip and XML readers; positions as Python counts them
+    // (code points, as QualCoder does).
+    let script = r#"
+import json, sys, zipfile
+import xml.etree.ElementTree as ET
+z = zipfile.ZipFile(sys.argv[1])
+root = ET.fromstring(z.read('project.qde'))
+ns = {'q': 'urn:QDA-XML:project:1.0'}
+out = {}
+for src in root.iter('{urn:QDA-XML:project:1.0}TextSource'):
+    path = src.get('plainTextPath').replace('internal://', 'Sources/')
+    text = z.read(path).decode('utf-8')
+    for sel in src.findall('q:PlainTextSelection', ns):
+        a, b = int(sel.get('startPosition')), int(sel.get('endPosition'))
+        out[sel.get('name')] = text[a:b]
+for note in root.iter('{urn:QDA-XML:project:1.0}Note'):
+    if note.get('name').endswith(' m1'):
+        out['memo'] = note.find('q:PlainTextContent', ns).text
+print(json.dumps(out))
+"#;
+    let out = python(script, &[files[0].as_path()]);
+    let got: std::collections::HashMap<String, String> =
+        serde_json::from_str(out.trim()).expect("json");
+    for (i, typed) in HOSTILE.iter().enumerate() {
+        // Line ends become LF in the transcript (every reader agrees on
+        // LF); characters XML 1.0 cannot hold are kept in the text source.
+        let want = typed.replace("\r\n", "\n").replace('\r', "\n");
+        assert_eq!(
+            got.get(&format!("h{i}")),
+            Some(&want),
+            "selection h{i} recovers the statement"
+        );
+    }
+    // A memo keeps its words and line ends; only what XML 1.0 cannot hold
+    // at all is left out.
+    assert_eq!(
+        got.get("memo").map(String::as_str),
+        Some("A memo with a vertical tab , a bell  and\r\nCRLF")
+    );
 }

@@ -4,7 +4,6 @@
 //! are codes; interpretations are non-codable parent codes with notes;
 //! note-takers and the facilitator are users; participants are cases.
 
-use super::html::esc;
 use super::{Privacy, Source};
 use crate::domain::analysis::provenance;
 use crate::domain::{ConceptId, Session};
@@ -53,7 +52,8 @@ pub fn transcript(s: &Session, privacy: Privacy) -> Transcript {
     let mut chars = 0usize;
     let mut spans = Vec::new();
     let push = |text: &mut String, chars: &mut usize, piece: &str| {
-        text.push_str(piece);
+        let piece = lf(piece);
+        text.push_str(&piece);
         *chars += piece.chars().count();
     };
     push(
@@ -114,9 +114,37 @@ pub fn transcript(s: &Session, privacy: Privacy) -> Transcript {
     Transcript { text, spans }
 }
 
-/// Escapes text for XML content and attributes.
+/// Text for XML 1.0 content and attributes: markup escaped; tab, line
+/// feed and carriage return as character references (so attribute
+/// normalisation and line-end handling keep them as typed); characters XML
+/// 1.0 cannot hold at all (other C0 controls, U+FFFE, U+FFFF) left out.
 fn x(s: &str) -> String {
-    esc(s).replace("<br>", "&#10;")
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            '\t' => o.push_str("&#9;"),
+            '\n' => o.push_str("&#10;"),
+            '\r' => o.push_str("&#13;"),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {}
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// Line ends as LF: a reader that opens the transcript in text mode turns
+/// CRLF and CR into LF, and positions counted before that would drift.
+fn lf(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('\r') {
+        s.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        s.into()
+    }
 }
 
 /// What every part of `project.qde` refers to: the session, who is who,
