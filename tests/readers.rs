@@ -66,6 +66,18 @@ fn hostile_session(dir: &Path) {
     w.record("facilitator", t(100), &memo).expect("record");
 }
 
+/// A private copy of the shipped example session.
+fn copy_example(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for f in ["journal.ron", "snapshot.ron"] {
+        std::fs::copy(
+            Path::new("sessions/2026-03-14-cag-findings").join(f),
+            dir.join(f),
+        )
+        .unwrap();
+    }
+}
+
 /// Runs a Python script with arguments; its stdout, or the test fails
 /// with what it printed.
 fn python(script: &str, args: &[&Path]) -> String {
@@ -236,11 +248,24 @@ for src in root.iter('{urn:QDA-XML:project:1.0}TextSource'):
     for sel in src.findall('q:PlainTextSelection', ns):
         a, b = int(sel.get('startPosition')), int(sel.get('endPosition'))
         out[sel.get('name')] = text[a:b]
+users = {u.get('guid') for u in root.iter('{urn:QDA-XML:project:1.0}User')}
 for note in root.iter('{urn:QDA-XML:project:1.0}Note'):
+    # What QualCoder's importer needs of a note to make it a journal.
+    assert note.get('creationDateTime'), note.attrib
+    assert note.get('creatingUser') in users, note.attrib
+    assert note.get('name'), note.attrib
+    assert note.find('q:PlainTextContent', ns) is None, 'text in a file, not both'
+    path = note.get('plainTextPath').replace('internal://', 'Sources/')
+    text = z.read(path).decode('utf-8')
     if note.get('name').endswith(' m1'):
-        out['memo'] = note.find('q:PlainTextContent', ns).text
+        out['memo'] = text
 print(json.dumps(out))
 "#;
+    // The shipped example has interpretations, with provenance notes.
+    let example = tmp.path().join("example");
+    copy_example(&example);
+    let shipped = export(&example, Format::Qdpx, None, false).unwrap().files;
+    python(script, &[shipped[0].as_path()]);
     let out = python(script, &[files[0].as_path()]);
     let got: std::collections::HashMap<String, String> =
         serde_json::from_str(out.trim()).expect("json");
@@ -254,10 +279,10 @@ print(json.dumps(out))
             "selection h{i} recovers the statement"
         );
     }
-    // A memo keeps its words and line ends; only what XML 1.0 cannot hold
-    // at all is left out.
+    // A memo keeps its words, in a file of its own as QualCoder reads a
+    // journal; line ends as LF there too.
     assert_eq!(
         got.get("memo").map(String::as_str),
-        Some("A memo with a vertical tab , a bell  and\r\nCRLF")
+        Some("A memo with a vertical tab \u{b}, a bell \u{7} and\nCRLF")
     );
 }

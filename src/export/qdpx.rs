@@ -147,6 +147,35 @@ fn lf(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A note (a memo, an interpretation's provenance): its text goes in a
+/// file of its own in `Sources/`, which is where QualCoder and NVivo read
+/// a journal from (QualCoder ignores a note's `PlainTextContent` unless it
+/// annotates a selection, and the schema allows one or the other).
+struct NoteText {
+    guid: String,
+    name: String,
+    by: String,
+    at: String,
+    text: String,
+}
+
+impl NoteText {
+    fn file(&self) -> String {
+        format!("{}.txt", self.guid)
+    }
+
+    fn element(&self) -> String {
+        format!(
+            "<Note guid=\"{}\" name=\"{}\" plainTextPath=\"internal://{}\" creatingUser=\"{}\" creationDateTime=\"{}\"/>\n",
+            self.guid,
+            x(&self.name),
+            self.file(),
+            self.by,
+            self.at
+        )
+    }
+}
+
 /// What every part of `project.qde` refers to: the session, who is who,
 /// and how GUIDs are made.
 struct Qde<'a> {
@@ -164,8 +193,9 @@ impl Qde<'_> {
     }
 }
 
-/// `project.qde` and the transcript's file name and text.
-pub fn project(src: &Source, privacy: Privacy) -> (String, String, String) {
+/// `project.qde`, and the files for `Sources/`: the transcript first, then
+/// the notes' texts (name, text).
+pub fn project(src: &Source, privacy: Privacy) -> (String, Vec<(String, String)>) {
     let s = src.session;
     let key = session_key(s);
     let g = |kind: &str, id: &str| guid(&key, kind, id);
@@ -181,10 +211,9 @@ pub fn project(src: &Source, privacy: Privacy) -> (String, String, String) {
         .map(|i| i.facilitator.clone())
         .unwrap_or_else(|| "facilitator".into());
     users.insert(facilitator.clone(), g("user", &facilitator));
-    for st in s.statements.values() {
-        users
-            .entry(st.original.by.clone())
-            .or_insert_with(|| g("user", &st.original.by));
+    let authors = s.statements.values().map(|st| &st.original.by);
+    for by in authors.chain(s.memos.values().map(|m| &m.by)) {
+        users.entry(by.clone()).or_insert_with(|| g("user", by));
     }
     let owner = users.get(&facilitator).cloned().unwrap_or_default();
     let q = Qde {
@@ -217,9 +246,10 @@ pub fn project(src: &Source, privacy: Privacy) -> (String, String, String) {
         let _ = write!(o, "<Cases>\n{cases}</Cases>\n");
     }
     o.push_str(&sources(&q, &t, &source_guid, &file, &created));
-    notes.push_str(&memo_notes(&q));
+    notes.extend(memo_notes(&q));
     if !notes.is_empty() {
-        let _ = write!(o, "<Notes>\n{notes}</Notes>\n");
+        let elements: String = notes.iter().map(NoteText::element).collect();
+        let _ = write!(o, "<Notes>\n{elements}</Notes>\n");
     }
     let _ = writeln!(
         o,
@@ -230,12 +260,18 @@ pub fn project(src: &Source, privacy: Privacy) -> (String, String, String) {
         ))
     );
     let _ = writeln!(o, "</Project>");
-    (o, file, t.text)
+    let mut files = vec![(file, t.text)];
+    files.extend(
+        notes
+            .into_iter()
+            .map(|n| (n.file(), lf(&n.text).into_owned())),
+    );
+    (o, files)
 }
 
 /// The codes: each concept once, under the first interpretation resting on
 /// it; and the interpretations' provenance notes.
-fn codebook(q: &Qde) -> (String, String) {
+fn codebook(q: &Qde) -> (String, Vec<NoteText>) {
     let (s, owner) = (q.s, &q.owner);
     let g = |kind: &str, id: &str| q.g(kind, id);
     let mut placed: Vec<&ConceptId> = Vec::new();
@@ -248,7 +284,7 @@ fn codebook(q: &Qde) -> (String, String) {
             x(&c.description)
         )
     };
-    let mut notes = String::new();
+    let mut notes = Vec::new();
     for i in s.interpretations.values() {
         let p = provenance(s, i);
         let note_guid = g("interpretation-note", i.id.as_str());
@@ -286,12 +322,13 @@ fn codebook(q: &Qde) -> (String, String) {
             };
             let _ = writeln!(note, "Statement {}{flag}", e.statement.id);
         }
-        let _ = writeln!(
-            notes,
-            "<Note guid=\"{note_guid}\" name=\"{}\" creatingUser=\"{owner}\"><PlainTextContent>{}</PlainTextContent></Note>",
-            x(&format!("Provenance of {}", i.id)),
-            x(&note)
-        );
+        notes.push(NoteText {
+            guid: note_guid.clone(),
+            name: format!("Provenance of {}", i.id),
+            by: owner.clone(),
+            at: i.drafted.to_string(),
+            text: note,
+        });
         let _ = writeln!(
             codes,
             "<Code guid=\"{}\" name=\"{}\" isCodable=\"false\"><Description>{}</Description><NoteRef targetGUID=\"{note_guid}\"/>",
@@ -412,26 +449,26 @@ fn sources(q: &Qde, t: &Transcript, source_guid: &str, file: &str, created: &str
 }
 
 /// The memos, as notes.
-fn memo_notes(q: &Qde) -> String {
-    let (s, owner) = (q.s, &q.owner);
-    let g = |kind: &str, id: &str| q.g(kind, id);
-    let mut notes = String::new();
-    for m in s.memos.values() {
-        let _ = writeln!(
-            notes,
-            "<Note guid=\"{}\" name=\"{}\" creatingUser=\"{owner}\" creationDateTime=\"{}\"><PlainTextContent>{}</PlainTextContent></Note>",
-            g("memo", m.id.as_str()),
-            x(&format!("{} memo {}", m.kind.label(), m.id)),
-            m.at,
-            x(&m.text)
-        );
-    }
-    notes
+fn memo_notes(q: &Qde) -> Vec<NoteText> {
+    q.s.memos
+        .values()
+        .map(|m| NoteText {
+            guid: q.g("memo", m.id.as_str()),
+            name: format!("{} memo {}", m.kind.label(), m.id),
+            by: q
+                .users
+                .get(&m.by)
+                .cloned()
+                .unwrap_or_else(|| q.owner.clone()),
+            at: m.at.to_string(),
+            text: m.text.clone(),
+        })
+        .collect()
 }
 
 /// The `.qdpx` archive's bytes.
 pub fn archive(src: &Source, privacy: Privacy) -> std::io::Result<Vec<u8>> {
-    let (qde, file, text) = project(src, privacy);
+    let (qde, files) = project(src, privacy);
     let mut buf = std::io::Cursor::new(Vec::new());
     let mut zip = zip::ZipWriter::new(&mut buf);
     // A fixed timestamp keeps the archive identical for the same session.
@@ -441,9 +478,11 @@ pub fn archive(src: &Source, privacy: Privacy) -> std::io::Result<Vec<u8>> {
     zip.start_file("project.qde", opts)
         .map_err(std::io::Error::other)?;
     zip.write_all(qde.as_bytes())?;
-    zip.start_file(format!("Sources/{file}"), opts)
-        .map_err(std::io::Error::other)?;
-    zip.write_all(text.as_bytes())?;
+    for (file, text) in files {
+        zip.start_file(format!("Sources/{file}"), opts)
+            .map_err(std::io::Error::other)?;
+        zip.write_all(text.as_bytes())?;
+    }
     zip.finish().map_err(std::io::Error::other)?;
     Ok(buf.into_inner())
 }
