@@ -5,7 +5,8 @@
 mod common;
 use common::*;
 use roundtable::domain::{Event, MemoKind, Speaker, StatementId, StatementKind};
-use roundtable::ops::export::{Format, export};
+use roundtable::export::qdpx::Offsets;
+use roundtable::ops::export::{Format, export, export_with};
 use std::path::Path;
 use std::process::Command;
 
@@ -232,13 +233,18 @@ fn the_qdpx_project_is_well_formed_xml_and_each_selection_recovers_its_statement
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
     hostile_session(&dir);
-    let files = export(&dir, Format::Qdpx, None, false).unwrap().files;
-    // Python's own zip and XML readers; positions as Python counts them
-    // (code points, as QualCoder does).
+    // Python's own zip and XML readers; positions counted in UTF-16 code
+    // units (as NVivo, ATLAS.ti and MAXQDA do, the default) or in code
+    // points (as QualCoder does, `--offsets code-points`).
     let script = r#"
 import json, sys, zipfile
 import xml.etree.ElementTree as ET
 z = zipfile.ZipFile(sys.argv[1])
+unit = sys.argv[2] if len(sys.argv) > 2 else 'utf16'
+def cut(text, a, b):
+    if unit == 'utf16':
+        return text.encode('utf-16-le')[2 * a:2 * b].decode('utf-16-le')
+    return text[a:b]
 root = ET.fromstring(z.read('project.qde'))
 ns = {'q': 'urn:QDA-XML:project:1.0'}
 out = {}
@@ -247,7 +253,7 @@ for src in root.iter('{urn:QDA-XML:project:1.0}TextSource'):
     text = z.read(path).decode('utf-8')
     for sel in src.findall('q:PlainTextSelection', ns):
         a, b = int(sel.get('startPosition')), int(sel.get('endPosition'))
-        out[sel.get('name')] = text[a:b]
+        out[sel.get('name')] = cut(text, a, b)
 users = {u.get('guid') for u in root.iter('{urn:QDA-XML:project:1.0}User')}
 for note in root.iter('{urn:QDA-XML:project:1.0}Note'):
     # What QualCoder's importer needs of a note to make it a journal.
@@ -266,9 +272,21 @@ print(json.dumps(out))
     copy_example(&example);
     let shipped = export(&example, Format::Qdpx, None, false).unwrap().files;
     python(script, &[shipped[0].as_path()]);
-    let out = python(script, &[files[0].as_path()]);
-    let got: std::collections::HashMap<String, String> =
-        serde_json::from_str(out.trim()).expect("json");
+    for (offsets, unit) in [
+        (Offsets::Utf16, "utf16"),
+        (Offsets::CodePoints, "code-points"),
+    ] {
+        let out = tmp.path().join(format!("{unit}.qdpx"));
+        export_with(&dir, Format::Qdpx, Some(out.clone()), false, offsets).unwrap();
+        let got: std::collections::HashMap<String, String> =
+            serde_json::from_str(python(script, &[&out, Path::new(unit)]).trim()).expect("json");
+        recovers_every_statement(&got);
+    }
+}
+
+/// Each selection's text, as a reader cut it from the transcript, is the
+/// statement as typed; and the memo's text is there.
+fn recovers_every_statement(got: &std::collections::HashMap<String, String>) {
     for (i, typed) in HOSTILE.iter().enumerate() {
         // Line ends become LF in the transcript (every reader agrees on
         // LF); characters XML 1.0 cannot hold are kept in the text source.

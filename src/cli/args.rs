@@ -106,6 +106,10 @@ pub enum Command {
         /// Include participants' real names beside their pseudonyms.
         #[arg(long)]
         names: bool,
+        /// How a qdpx counts positions in the transcript: utf16 for NVivo,
+        /// ATLAS.ti and MAXQDA; code-points for QualCoder.
+        #[arg(long, value_enum, default_value = "utf16")]
+        offsets: Offsets,
     },
     /// Cross-case synthesis over several sessions, in a workspace with its own journal.
     Synthesise {
@@ -150,6 +154,21 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Offsets {
+    Utf16,
+    CodePoints,
+}
+
+impl From<Offsets> for crate::export::qdpx::Offsets {
+    fn from(o: Offsets) -> Self {
+        match o {
+            Offsets::Utf16 => Self::Utf16,
+            Offsets::CodePoints => Self::CodePoints,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

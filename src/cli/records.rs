@@ -102,9 +102,10 @@ pub(super) fn run(
             format,
             out: dest,
             names,
+            offsets,
         } => {
             let dir = ops::locate::resolve(sessions, &session)?;
-            let done = ops::export::export(&dir, format.into(), dest, names)?;
+            let done = ops::export::export_with(&dir, format.into(), dest, names, offsets.into())?;
             for w in &done.warnings {
                 writeln!(err, "warning: {w}")?;
             }

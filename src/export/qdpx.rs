@@ -40,21 +40,45 @@ pub fn session_key(s: &Session) -> String {
     }
 }
 
-/// The transcript and, for each statement in it, its character range.
+/// How selection positions count the transcript's characters. The
+/// REFI-QDA standard says "characters" without saying which: NVivo,
+/// ATLAS.ti and MAXQDA (Windows programs built on UTF-16 strings) count
+/// UTF-16 code units, so an emoji counts two; QualCoder (Python) counts
+/// code points, so it counts one. Text without characters beyond the
+/// Basic Multilingual Plane reads the same either way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Offsets {
+    /// UTF-16 code units: NVivo, ATLAS.ti, MAXQDA.
+    #[default]
+    Utf16,
+    /// Unicode code points: QualCoder.
+    CodePoints,
+}
+
+impl Offsets {
+    fn count(self, s: &str) -> usize {
+        match self {
+            Offsets::Utf16 => s.encode_utf16().count(),
+            Offsets::CodePoints => s.chars().count(),
+        }
+    }
+}
+
+/// The transcript and, for each statement in it, its range.
 pub struct Transcript {
     pub text: String,
-    /// Statement id → (start, end) in characters, end exclusive.
+    /// Statement id → (start, end) in [`Offsets`] units, end exclusive.
     pub spans: Vec<(crate::domain::StatementId, usize, usize)>,
 }
 
-pub fn transcript(s: &Session, privacy: Privacy) -> Transcript {
+pub fn transcript(s: &Session, privacy: Privacy, offsets: Offsets) -> Transcript {
     let mut text = String::new();
     let mut chars = 0usize;
     let mut spans = Vec::new();
     let push = |text: &mut String, chars: &mut usize, piece: &str| {
         let piece = lf(piece);
         text.push_str(&piece);
-        *chars += piece.chars().count();
+        *chars += offsets.count(&piece);
     };
     push(
         &mut text,
@@ -195,12 +219,16 @@ impl Qde<'_> {
 
 /// `project.qde`, and the files for `Sources/`: the transcript first, then
 /// the notes' texts (name, text).
-pub fn project(src: &Source, privacy: Privacy) -> (String, Vec<(String, String)>) {
+pub fn project(
+    src: &Source,
+    privacy: Privacy,
+    offsets: Offsets,
+) -> (String, Vec<(String, String)>) {
     let s = src.session;
     let key = session_key(s);
     let g = |kind: &str, id: &str| guid(&key, kind, id);
     let created = s.info().map(|i| i.created.to_string()).unwrap_or_default();
-    let t = transcript(s, privacy);
+    let t = transcript(s, privacy, offsets);
     let source_guid = g("source", "transcript");
     let file = format!("{source_guid}.txt");
 
@@ -467,8 +495,8 @@ fn memo_notes(q: &Qde) -> Vec<NoteText> {
 }
 
 /// The `.qdpx` archive's bytes.
-pub fn archive(src: &Source, privacy: Privacy) -> std::io::Result<Vec<u8>> {
-    let (qde, files) = project(src, privacy);
+pub fn archive(src: &Source, privacy: Privacy, offsets: Offsets) -> std::io::Result<Vec<u8>> {
+    let (qde, files) = project(src, privacy, offsets);
     let mut buf = std::io::Cursor::new(Vec::new());
     let mut zip = zip::ZipWriter::new(&mut buf);
     // A fixed timestamp keeps the archive identical for the same session.

@@ -27,6 +27,17 @@ pub struct Exported {
 /// names in; for CSV it is the folder for the four tables. The files are
 /// written atomically as one set, owner-only.
 pub fn export(dir: &Path, format: Format, dest: Option<PathBuf>, names: bool) -> Result<Exported> {
+    export_with(dir, format, dest, names, qdpx::Offsets::default())
+}
+
+/// [`export`], choosing how a qdpx counts positions.
+pub fn export_with(
+    dir: &Path,
+    format: Format,
+    dest: Option<PathBuf>,
+    names: bool,
+    offsets: qdpx::Offsets,
+) -> Result<Exported> {
     let r = store::open_read_only(dir)?;
     let mut warnings = r.warnings.clone();
     if let Some(d) = &r.damage {
@@ -63,7 +74,7 @@ pub fn export(dir: &Path, format: Format, dest: Option<PathBuf>, names: bool) ->
         )],
         Format::Qdpx => vec![(
             file("qdpx"),
-            qdpx::archive(&src, privacy).map_err(OpsError::Archive)?,
+            qdpx::archive(&src, privacy, offsets).map_err(OpsError::Archive)?,
         )],
         Format::Csv => {
             let folder = dest.clone().unwrap_or_else(|| exports.join("csv"));
