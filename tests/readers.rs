@@ -304,3 +304,165 @@ fn recovers_every_statement(got: &std::collections::HashMap<String, String>) {
         Some("A memo with a vertical tab \u{b}, a bell \u{7} and\nCRLF")
     );
 }
+
+/// Concepts merged, shared by two interpretations, and translated.
+fn synthesis_session(dir: &Path) {
+    use roundtable::domain::TranslationKind;
+    let mut w = small_session(dir, 4);
+    let events = [
+        Event::ConceptCreated {
+            id: "c1".into(),
+            name: "Late news".into(),
+            description: "Discharge news arrives late".into(),
+        },
+        Event::ConceptCreated {
+            id: "c2".into(),
+            name: "Too late to act".into(),
+            description: String::new(),
+        },
+        Event::ConceptCreated {
+            id: "c3".into(),
+            name: "Bed pressure".into(),
+            description: String::new(),
+        },
+        Event::StatementsLinked {
+            concept: "c1".into(),
+            statements: vec!["st1".into(), "st2".into()],
+        },
+        Event::StatementsLinked {
+            concept: "c2".into(),
+            statements: vec!["st2".into(), "st3".into()],
+        },
+        Event::StatementsLinked {
+            concept: "c3".into(),
+            statements: vec!["st4".into()],
+        },
+        Event::ConceptsMerged {
+            concepts: vec!["c2".into()],
+            into: "c1".into(),
+        },
+        Event::TranslationMade {
+            id: "t1".into(),
+            kind: TranslationKind::Reciprocal {
+                wording: "News that comes too late to use".into(),
+            },
+            concepts: vec!["c1".into(), "c3".into()],
+            rationale: "Both sides describe the same gap".into(),
+            at: t(50),
+        },
+        Event::InterpretationDrafted {
+            id: "i1".into(),
+            text: "Discharge is decided before anyone can prepare".into(),
+            translations: vec!["t1".into()],
+            concepts: vec!["c1".into(), "c3".into()],
+            statements: vec![],
+            at: t(60),
+        },
+        Event::InterpretationDrafted {
+            id: "i2".into(),
+            text: "Pressure on beds explains, but does not excuse".into(),
+            translations: vec![],
+            concepts: vec!["c3".into()],
+            statements: vec![],
+            at: t(61),
+        },
+    ];
+    for (i, e) in events.iter().enumerate() {
+        w.record("facilitator", t(40 + i as i64), e)
+            .unwrap_or_else(|err| panic!("{e:?}: {err}"));
+    }
+}
+
+#[test]
+fn the_qdpx_codebook_has_each_live_concept_once_under_every_interpretation_that_rests_on_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    synthesis_session(&dir);
+    let files = export(&dir, Format::Qdpx, None, false).unwrap().files;
+    let script = r#"
+import json, sys, zipfile
+import xml.etree.ElementTree as ET
+Q = '{urn:QDA-XML:project:1.0}'
+z = zipfile.ZipFile(sys.argv[1])
+root = ET.fromstring(z.read('project.qde'))
+codes = {c.get('guid'): c.get('name') for c in root.iter(Q + 'Code')}
+out = {'codes': sorted(codes.values()), 'codings': {}, 'sets': {}, 'notes': []}
+for sel in root.iter(Q + 'PlainTextSelection'):
+    refs = [codes[c.find(Q + 'CodeRef').get('targetGUID')] for c in sel.findall(Q + 'Coding')]
+    out['codings'][sel.get('name')] = refs
+for s in root.iter(Q + 'Set'):
+    out['sets'][s.get('name')] = sorted(codes[m.get('targetGUID')] for m in s.findall(Q + 'MemberCode'))
+for n in root.iter(Q + 'Note'):
+    out['notes'].append(z.read(n.get('plainTextPath').replace('internal://', 'Sources/')).decode())
+print(json.dumps(out))
+"#;
+    let got: serde_json::Value =
+        serde_json::from_str(python(script, &[files[0].as_path()]).trim()).unwrap();
+    let codes: Vec<&str> = got["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(
+        !codes.iter().any(|c| c.contains("Too late to act")),
+        "a merged concept is not a code of its own: {codes:?}"
+    );
+    assert_eq!(codes.iter().filter(|c| c.contains("Late news")).count(), 1);
+    // st2 was in both merged concepts: coded once with what they became.
+    assert_eq!(got["codings"]["st2"], serde_json::json!(["c1 Late news"]));
+    assert_eq!(got["codings"]["st3"], serde_json::json!(["c1 Late news"]));
+    // Each interpretation lists every concept it rests on, shared or not.
+    let sets = got["sets"].as_object().unwrap();
+    let set = |i: &str| {
+        sets.iter()
+            .find(|(name, _)| name.starts_with(i))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no set for {i}: {sets:?}"))
+    };
+    assert_eq!(
+        set("i1"),
+        serde_json::json!(["c1 Late news", "c3 Bed pressure"])
+    );
+    assert_eq!(set("i2"), serde_json::json!(["c3 Bed pressure"]));
+    // The translation's wording and rationale are in the provenance note.
+    let notes = got["notes"].to_string();
+    assert!(notes.contains("News that comes too late to use"), "{notes}");
+    assert!(
+        notes.contains("Both sides describe the same gap"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn show_and_the_review_timeline_give_a_translations_wording_and_rationale() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    synthesis_session(&dir);
+    let out = Command::new(env!("CARGO_BIN_EXE_roundtable"))
+        .arg("show")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("reciprocal: “News that comes too late to use”")
+            && shown.contains("because: Both sides describe the same gap"),
+        "{shown}"
+    );
+    let r = roundtable::store::open_read_only(&dir).unwrap();
+    let line = roundtable::domain::describe::with_words(
+        &Event::TranslationMade {
+            id: "t1".into(),
+            kind: r.session.translations["t1"].kind.clone(),
+            concepts: vec![],
+            rationale: r.session.translations["t1"].rationale.clone(),
+            at: t(50),
+        },
+        Some(&r.session),
+    );
+    assert!(
+        line.contains("News that comes too late to use") && line.contains("Both sides"),
+        "{line}"
+    );
+}

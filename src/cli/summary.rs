@@ -147,11 +147,15 @@ pub fn render(s: &Session) -> String {
         let ids: Vec<&str> = t.concepts.iter().map(|x| x.as_str()).collect();
         let _ = writeln!(
             o,
-            "  {:<4} {:<16} {}: {}",
+            "  {:<4} {} · {}{}",
             t.id,
-            t.kind.label(),
+            t.kind.described(),
             ids.join(" ~ "),
-            t.rationale
+            if t.rationale.trim().is_empty() {
+                String::new()
+            } else {
+                format!(" · because: {}", t.rationale)
+            }
         );
     }
     let _ = writeln!(o, "\nInterpretations");

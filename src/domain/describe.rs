@@ -114,7 +114,19 @@ pub fn with_words(e: &Event, s: Option<&Session>) -> String {
         }
         Event::StageAdded { id, title, .. } => format!("stage {id} planned: {title}"),
         Event::ConceptCreated { id, name, .. } => format!("concept {id}: {name}"),
-        Event::TranslationMade { id, kind, .. } => format!("translation {id} ({})", kind.label()),
+        Event::TranslationMade {
+            id,
+            kind,
+            rationale,
+            ..
+        } => {
+            let because = if rationale.trim().is_empty() {
+                String::new()
+            } else {
+                format!(", because: {rationale}")
+            };
+            format!("translation {id} ({}){because}", kind.described())
+        }
         Event::InterpretationDrafted { id, text, .. } => {
             format!("interpretation {id} drafted: {text}")
         }

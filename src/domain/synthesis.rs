@@ -44,6 +44,20 @@ impl TranslationKind {
             TranslationKind::LineOfArgument { .. } => "line of argument",
         }
     }
+
+    /// The kind with the group's own words for it: `reciprocal: “…”`,
+    /// `refutational`, `line of argument: “…”`.
+    pub fn described(&self) -> String {
+        match self {
+            TranslationKind::Reciprocal { wording: w }
+            | TranslationKind::LineOfArgument { argument: w }
+                if !w.trim().is_empty() =>
+            {
+                format!("{}: “{w}”", self.label())
+            }
+            _ => self.label().to_owned(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

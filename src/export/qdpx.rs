@@ -279,6 +279,10 @@ pub fn project(
         let elements: String = notes.iter().map(NoteText::element).collect();
         let _ = write!(o, "<Notes>\n{elements}</Notes>\n");
     }
+    let sets = sets(&q);
+    if !sets.is_empty() {
+        let _ = write!(o, "<Sets>\n{sets}</Sets>\n");
+    }
     let _ = writeln!(
         o,
         "<Description>{}</Description>",
@@ -335,7 +339,7 @@ fn codebook(q: &Qde) -> (String, Vec<NoteText>) {
                 note,
                 "Translation {} ({}): {} — {}",
                 tr.id,
-                tr.kind.label(),
+                tr.kind.described(),
                 ids.join(", "),
                 tr.rationale
             );
@@ -364,7 +368,7 @@ fn codebook(q: &Qde) -> (String, Vec<NoteText>) {
             x(&format!("{} ({}): {}", i.id, i.status, i.text())),
             x(i.text())
         );
-        for c in &p.concepts {
+        for c in p.concepts.iter().filter(|c| c.merged_into.is_none()) {
             if !placed.contains(&&c.id) {
                 placed.push(&c.id);
                 codes.push_str(&concept_code(c));
@@ -372,12 +376,62 @@ fn codebook(q: &Qde) -> (String, Vec<NoteText>) {
         }
         codes.push_str("</Code>\n");
     }
-    for c in s.concepts.values() {
+    // A merged concept is not a code of its own: its statements are coded
+    // with the concept it was merged into.
+    for c in s.concepts.values().filter(|c| c.merged_into.is_none()) {
         if !placed.contains(&&c.id) {
             codes.push_str(&concept_code(c));
         }
     }
     (codes, notes)
+}
+
+/// One set per interpretation: every concept it rests on (a code nests
+/// under one parent only, so a concept shared by two interpretations sits
+/// under the first and is a member of both sets), and its provenance note.
+fn sets(q: &Qde) -> String {
+    let mut o = String::new();
+    for i in q.s.interpretations.values() {
+        let p = provenance(q.s, i);
+        let mut members: Vec<&ConceptId> = Vec::new();
+        for c in &p.concepts {
+            let live = live_concept(q.s, &c.id);
+            if !members.contains(&live) {
+                members.push(live);
+            }
+        }
+        let codes: String = members
+            .iter()
+            .map(|c| {
+                format!(
+                    "<MemberCode targetGUID=\"{}\"/>",
+                    q.g("concept", c.as_str())
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            o,
+            "<Set guid=\"{}\" name=\"{}\"><Description>{}</Description>{codes}<MemberNote targetGUID=\"{}\"/></Set>",
+            q.g("interpretation-set", i.id.as_str()),
+            x(&format!("{} ({}): concepts it rests on", i.id, i.status)),
+            x(i.text()),
+            q.g("interpretation-note", i.id.as_str())
+        );
+    }
+    o
+}
+
+/// The concept a concept's statements now live under: itself, or what it
+/// was merged into (followed a bounded number of times).
+fn live_concept<'a>(s: &'a Session, id: &'a ConceptId) -> &'a ConceptId {
+    let mut at = id;
+    for _ in 0..s.concepts.len() {
+        match s.concepts.get(at).and_then(|c| c.merged_into.as_ref()) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    at
 }
 
 /// One case per participant, holding the selections of what they said.
@@ -445,12 +499,12 @@ fn sources(q: &Qde, t: &Transcript, source_guid: &str, file: &str, created: &str
         let codings: String = s
             .concepts
             .values()
-            .filter(|c| c.statements.contains(id))
+            .filter(|c| c.merged_into.is_none() && c.statements.contains(id))
             .map(|c| {
                 format!(
                     "<Coding guid=\"{}\" creatingUser=\"{owner}\"><CodeRef targetGUID=\"{}\"/></Coding>",
                     g("coding", &format!("{}/{}", c.id, id)),
-                    g("concept", c.merged_into.as_ref().unwrap_or(&c.id).as_str())
+                    g("concept", c.id.as_str())
                 )
             })
             .collect();
