@@ -466,3 +466,38 @@ fn show_and_the_review_timeline_give_a_translations_wording_and_rationale() {
         "{line}"
     );
 }
+
+#[test]
+fn the_facilitators_name_leaves_only_with_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    // small_session's facilitator is "Sam"; nothing else says Sam.
+    synthesis_session(&dir);
+    let every = |names: bool| -> String {
+        let mut all = String::new();
+        for format in [Format::Md, Format::Html, Format::Csv, Format::Qdpx] {
+            let out = tmp.path().join(format!("{format:?}-{names}"));
+            std::fs::create_dir_all(&out).unwrap();
+            let dest = Some(out.join(""));
+            for f in export(&dir, format, dest, names).unwrap().files {
+                if f.extension().is_some_and(|e| e == "qdpx") {
+                    let mut z = zip::ZipArchive::new(std::fs::File::open(&f).unwrap()).unwrap();
+                    for i in 0..z.len() {
+                        let mut text = String::new();
+                        std::io::Read::read_to_string(&mut z.by_index(i).unwrap(), &mut text)
+                            .unwrap();
+                        all.push_str(&text);
+                    }
+                } else {
+                    all.push_str(&std::fs::read_to_string(&f).unwrap());
+                }
+            }
+        }
+        all
+    };
+    assert!(
+        !every(false).contains("Sam"),
+        "no staff name without --names"
+    );
+    assert!(every(true).contains("facilitated by Sam"));
+}

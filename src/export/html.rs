@@ -141,10 +141,13 @@ pub fn render(r: &Report) -> String {
     );
     let _ = writeln!(
         o,
-        "<h1>{}</h1><p>{} · facilitated by {} · {} participants</p>",
+        "<h1>{}</h1><p>{}{} · {} participants</p>",
         esc(&r.title),
         esc(&r.date),
-        esc(&r.facilitator),
+        r.facilitator
+            .as_ref()
+            .map(|f| format!(" · facilitated by {}", esc(f)))
+            .unwrap_or_default(),
         r.participants.len()
     );
     let _ = writeln!(o, "<p class=focus><b>Focus:</b> {}</p>", esc(&r.focus));

@@ -63,11 +63,15 @@ pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", esc(&r.title));
     let _ = writeln!(o, "**Focus:** {}\n", esc(&r.focus));
+    let by = r
+        .facilitator
+        .as_ref()
+        .map(|f| format!(" · facilitated by {}", esc(f)))
+        .unwrap_or_default();
     let _ = writeln!(
         o,
-        "{} · facilitated by {} · {} participants\n",
+        "{}{by} · {} participants\n",
         r.date,
-        esc(&r.facilitator),
         r.participants.len()
     );
     if let Some(d) = &r.damage {

@@ -35,6 +35,16 @@ impl Privacy {
     }
 }
 
+impl Privacy {
+    /// The facilitator's name, only with `--names` (staff are people too).
+    pub fn facilitator(&self, session: &Session) -> Option<String> {
+        session
+            .info()
+            .filter(|i| self.names && !i.facilitator.trim().is_empty())
+            .map(|i| i.facilitator.clone())
+    }
+}
+
 /// What an export is made from: the session and its audit facts.
 pub struct Source<'a> {
     pub session: &'a Session,

@@ -239,6 +239,10 @@ pub fn project(
         .map(|i| i.facilitator.clone())
         .unwrap_or_else(|| "facilitator".into());
     users.insert(facilitator.clone(), g("user", &facilitator));
+    // Shown by role unless names were asked for; the GUID stays the same.
+    let shown_facilitator = privacy
+        .facilitator(s)
+        .unwrap_or_else(|| "facilitator".into());
     let authors = s.statements.values().map(|st| &st.original.by);
     for by in authors.chain(s.memos.values().map(|m| &m.by)) {
         users.entry(by.clone()).or_insert_with(|| g("user", by));
@@ -262,6 +266,11 @@ pub fn project(
     );
     let _ = writeln!(o, "<Users>");
     for (name, id) in &q.users {
+        let name = if *id == owner {
+            &shown_facilitator
+        } else {
+            name
+        };
         let _ = writeln!(o, "<User guid=\"{id}\" name=\"{}\"/>", x(name));
     }
     let _ = writeln!(o, "</Users>");

@@ -83,7 +83,8 @@ pub struct ActionRow {
 pub struct Report {
     pub title: String,
     pub focus: String,
-    pub facilitator: String,
+    /// Only with `--names`.
+    pub facilitator: Option<String>,
     pub date: String,
     pub participants: Vec<(String, String)>,
     pub stages: Vec<StageRow>,
@@ -138,7 +139,7 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
     Report {
         title: s.title().to_owned(),
         focus: s.focus().to_owned(),
-        facilitator: info.map(|i| i.facilitator.clone()).unwrap_or_default(),
+        facilitator: privacy.facilitator(s),
         // Times in the report are local to the computer that wrote it; say which zone.
         date: info
             .map(|i| format!("{} · times in {}", i.created.date(), i.created.zone()))
