@@ -501,3 +501,219 @@ fn the_facilitators_name_leaves_only_with_names() {
     );
     assert!(every(true).contains("facilitated by Sam"));
 }
+
+#[test]
+fn a_retracted_statement_is_marked_wherever_it_is_counted_in_the_html() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    synthesis_session(&dir);
+    let (mut w, _) = roundtable::store::Writer::open(&dir, t(90)).unwrap();
+    let retract = Event::StatementRetracted {
+        statement: "st1".into(),
+        reason: "asked to be removed".into(),
+        by: "facilitator".into(),
+        at: t(90),
+    };
+    w.record("facilitator", t(90), &retract).unwrap();
+    drop(w);
+    let files = export(&dir, Format::Html, None, false).unwrap().files;
+    let html = std::fs::read_to_string(&files[0]).unwrap();
+    let grid = &html[html.find("Translation grid").unwrap()..];
+    let grid = &grid[..grid.find("</table>").unwrap()];
+    assert!(grid.contains("st1 (retracted)"), "{grid}");
+}
+
+/// Headless Chromium, as Debian ships it: prints `html` to a PDF.
+fn print_to_pdf(html: &Path, pdf: &Path) {
+    let out = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium runs (Debian's chromium package; .ci/run installs it)");
+    assert!(
+        pdf.exists(),
+        "chromium printed nothing: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn tool(name: &str, args: &[&str]) -> Vec<u8> {
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} runs (poppler-utils): {e}"));
+    assert!(out.status.success(), "{name} {args:?} failed");
+    out.stdout
+}
+
+/// Pixels of the vote bars' blue in a binary PPM image.
+fn bar_pixels(ppm: &[u8]) -> usize {
+    // "P6\nW H\n255\n" then RGB triples.
+    let mut fields = 0;
+    let mut i = 0;
+    while fields < 4 && i < ppm.len() {
+        while i < ppm.len() && ppm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        while i < ppm.len() && !ppm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields += 1;
+    }
+    ppm[i + 1..]
+        .chunks_exact(3)
+        .filter(|p| p[0] < 80 && (70..130).contains(&p[1]) && p[2] > 140)
+        .count()
+}
+
+#[test]
+fn the_html_report_printed_with_background_graphics_off_still_shows_every_vote_result() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("example");
+    copy_example(&dir);
+    let html = tmp.path().join("report.html");
+    export(&dir, Format::Html, Some(html.clone()), false).unwrap();
+    // Headless Chromium prints backgrounds, where a browser's print dialog
+    // by default does not: take them away as the dialog would.
+    let page = std::fs::read_to_string(&html).unwrap();
+    let without = tmp.path().join("report-no-backgrounds.html");
+    let off = "*{background:none !important;background-color:transparent !important}</style>";
+    std::fs::write(&without, page.replacen("</style>", off, 1)).unwrap();
+    let pdf = tmp.path().join("report.pdf");
+    print_to_pdf(&without, &pdf);
+    let pdf_s = pdf.to_str().unwrap();
+    let text = String::from_utf8_lossy(&tool("pdftotext", &["-layout", pdf_s, "-"])).into_owned();
+    let r = roundtable::store::open_read_only(&dir).unwrap();
+    let src = roundtable::export::Source::from_read_only(&r);
+    let report = roundtable::export::report::build(&src, Default::default());
+    assert!(!report.votes.is_empty());
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    for v in &report.votes {
+        assert!(
+            text.contains(&v.question),
+            "{} missing from the PDF",
+            v.question
+        );
+        for (option, n) in &v.options {
+            // The option (its first words: a long one wraps) and its count
+            // beside it.
+            let start: Vec<&str> = option.split_whitespace().take(3).collect();
+            let printed = lines.iter().enumerate().any(|(i, l)| {
+                l.starts_with(&start.join(" "))
+                    && lines[i..(i + 3).min(lines.len())]
+                        .iter()
+                        .any(|l| l.split_whitespace().last() == Some(&n.to_string()))
+            });
+            assert!(printed, "{}: `{option}` with {n} is not printed", v.id);
+        }
+    }
+    // The bars themselves: the page with the first vote has them drawn.
+    let pages = String::from_utf8_lossy(&tool("pdfinfo", &[pdf_s]))
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Pages:")
+                .map(|n| n.trim().parse::<u32>().unwrap())
+        })
+        .unwrap();
+    let first = &report.votes[0].question;
+    let page = (1..=pages)
+        .find(|p| {
+            let p = p.to_string();
+            String::from_utf8_lossy(&tool("pdftotext", &["-f", &p, "-l", &p, pdf_s, "-"]))
+                .contains(first.as_str())
+        })
+        .expect("a page with the first vote");
+    let p = page.to_string();
+    let image = tool("pdftoppm", &["-f", &p, "-l", &p, "-r", "50", pdf_s]);
+    assert!(
+        bar_pixels(&image) > 500,
+        "no vote bars drawn on page {page} with background graphics off"
+    );
+}
+
+#[test]
+fn the_html_report_is_accessible_text_contrast_captions_scopes_and_one_line_chart_labels() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    synthesis_session(&dir);
+    let (mut w, _) = roundtable::store::Writer::open(&dir, t(90)).unwrap();
+    let stage = Event::StageAdded {
+        id: "S2".into(),
+        kind: roundtable::domain::StageKind::Discuss,
+        title: "Two\nlines & <more>".into(),
+        prompt: "Say".into(),
+        planned_secs: 300,
+    };
+    w.record("facilitator", t(90), &stage).unwrap();
+    drop(w);
+    let files = export(&dir, Format::Html, None, false).unwrap().files;
+    let html = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(html.contains("<html lang=en>"));
+    // The chart is well-formed SVG with the title on one line.
+    let svg = &html[html.find("<svg").unwrap()..];
+    let svg = &svg[..svg.find("</svg>").unwrap() + 6];
+    assert!(!svg.contains("<br>"), "{svg}");
+    for label in svg.split("<text ").skip(1) {
+        let content = &label[label.find('>').unwrap() + 1..label.find("</text>").unwrap()];
+        assert!(
+            !content.contains(['<', '\n']),
+            "a chart label with markup: {content}"
+        );
+    }
+    assert!(svg.contains("Two lines &amp; &lt;more&gt;"), "{svg}");
+    // Every table has a caption and column headers with a scope.
+    assert_eq!(
+        html.matches("<table>").count(),
+        html.matches("<caption>").count()
+    );
+    assert!(!html.contains("<th>"), "a header without a scope");
+    // Every text colour on every background the report uses: WCAG AA.
+    let css = &html[html.find("<style>").unwrap()..html.find("</style>").unwrap()];
+    let hex = |s: &str| -> Vec<[f64; 3]> {
+        s.match_indices('#')
+            .filter_map(|(i, _)| {
+                let h = s.get(i + 1..i + 7)?;
+                let n = u32::from_str_radix(h, 16).ok()?;
+                let (r, g, b) = (n >> 16, (n >> 8) & 0xff, n & 0xff);
+                Some([r, g, b].map(|c| f64::from(c) / 255.0))
+            })
+            .collect()
+    };
+    let lum = |c: [f64; 3]| {
+        let l = c.map(|v| {
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        });
+        0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2]
+    };
+    let colours: Vec<[f64; 3]> = css
+        .split(';')
+        .chain(css.split('{'))
+        .filter(|d| d.trim_start().starts_with("color:"))
+        .flat_map(hex)
+        .collect();
+    let backgrounds: Vec<[f64; 3]> = css
+        .split(';')
+        .chain(css.split('{'))
+        .filter(|d| d.trim_start().starts_with("background:"))
+        .flat_map(hex)
+        .chain([[1.0, 1.0, 1.0]])
+        .collect();
+    assert!(colours.len() >= 5, "{css}");
+    for fg in &colours {
+        for bg in &backgrounds {
+            let (a, b) = (lum(*fg), lum(*bg));
+            let ratio = (a.max(b) + 0.05) / (a.min(b) + 0.05);
+            assert!(ratio >= 4.5, "contrast {ratio:.2} for {fg:?} on {bg:?}");
+        }
+    }
+}

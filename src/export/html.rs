@@ -1,5 +1,6 @@
-//! The self-contained HTML report: inline CSS, CSS bar charts and an SVG
-//! timing chart, no external files, prints cleanly.
+//! The self-contained HTML report: inline CSS, SVG bar charts (they print
+//! with the browser's background printing off, as CSS backgrounds do not),
+//! no external files; tables with captions and header scopes.
 
 use super::report::{Report, StatementRow, time_or_dash};
 use crate::domain::time::mmss;
@@ -21,6 +22,16 @@ pub fn esc(s: &str) -> String {
     o
 }
 
+/// Text inside an SVG `<text>`: escaped, and on one line (SVG has no
+/// `<br>`; a line break in a stage title would break the chart).
+fn svg_text(s: &str) -> String {
+    let one_line: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    esc(&one_line)
+}
+
 const CSS: &str = r#"
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111;max-width:60rem;margin:2rem auto;padding:0 1rem}
 h1{font-size:1.8rem;margin-bottom:.2rem}h2{border-bottom:2px solid #333;padding-bottom:.2rem;margin-top:2.2rem}
@@ -28,12 +39,14 @@ h1{font-size:1.8rem;margin-bottom:.2rem}h2{border-bottom:2px solid #333;padding-
 table{border-collapse:collapse;width:100%;margin:.6rem 0}th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#eee}.num{text-align:right;font-variant-numeric:tabular-nums}
 .st{margin:.3rem 0 .3rem 1rem}.id{font-family:ui-monospace,monospace;color:#555}.tag{font-size:.85rem;background:#e8eef8;border-radius:3px;padding:0 .3rem;margin-left:.2rem}
-.note{color:#8a4b00;font-style:italic}.withdrawn{color:#777;font-style:italic}
-.bar{display:flex;align-items:center;gap:.5rem;margin:.15rem 0}.bar .label{width:14rem;text-align:right}.bar .fill{background:#1f5fa8;height:1.1rem;min-width:1px}
-.interp{border:2px solid #333;padding:.6rem 1rem;margin:1rem 0;break-inside:avoid}.status{font-weight:bold;text-transform:uppercase;font-size:.9rem}
+.note{color:#8a4b00;font-style:italic}.withdrawn{color:#595959;font-style:italic}
+caption{text-align:left;font-weight:bold;padding:.2rem 0}
+.scroll{overflow-x:auto}.scroll>svg{min-width:760px}
+.bar{display:flex;align-items:center;gap:.5rem;margin:.15rem 0;break-inside:avoid}.bar .label{width:14rem;text-align:right}.bar svg{width:60%;height:1.1rem}
+.interp{border:2px solid #333;padding:.6rem 1rem;margin:1rem 0}.status{font-weight:bold;text-transform:uppercase;font-size:.9rem}
 .agreed{color:#0a6b2d}.set-aside{color:#8a4b00}.flag{color:#b00020;font-weight:bold}
 .audit{font-family:ui-monospace,monospace;word-break:break-all}
-@media print{body{margin:0;max-width:none;font-size:11pt}h2{break-after:avoid}.vote,.interp,table{break-inside:avoid}a{color:inherit}}
+@media print{body{margin:0;max-width:none;font-size:11pt}.scroll{overflow:visible}.scroll>svg{min-width:0}h2,h3,caption{break-after:avoid}tr,.st{break-inside:avoid}a{color:inherit}}
 "#;
 
 fn statement(o: &mut String, s: &StatementRow) {
@@ -84,7 +97,7 @@ fn timing_svg(r: &Report) -> String {
             "<text x=\"0\" y=\"{}\">{}. {}</text>",
             y + 20,
             s.number,
-            esc(&s.title.chars().take(34).collect::<String>())
+            svg_text(&s.title.chars().take(34).collect::<String>())
         );
         let _ = write!(
             o,
@@ -161,19 +174,19 @@ pub fn render(r: &Report) -> String {
     }
     let _ = writeln!(
         o,
-        "<h2>Participants</h2><table><tr><th>who</th><th>role</th></tr>"
+        "<h2>Participants</h2><table><caption>Who took part, by pseudonym</caption><tr><th scope=col>who</th><th scope=col>role</th></tr>"
     );
     for (who, what) in &r.participants {
         let _ = writeln!(o, "<tr><td>{}</td><td>{}</td></tr>", esc(who), esc(what));
     }
     let _ = writeln!(
         o,
-        "</table><h2>Agenda: planned and actual</h2>{}",
+        "</table><h2>Agenda: planned and actual</h2><div class=scroll>{}</div>",
         timing_svg(r)
     );
     let _ = writeln!(
         o,
-        "<table><tr><th>#</th><th>stage</th><th>kind</th><th class=num>planned</th><th class=num>actual</th><th>started</th><th>adjusted</th></tr>"
+        "<table><caption>Stages, planned and actual minutes</caption><tr><th scope=col>#</th><th scope=col>stage</th><th scope=col>kind</th><th scope=col class=num>planned</th><th scope=col class=num>actual</th><th scope=col>started</th><th scope=col>adjusted</th></tr>"
     );
     for s in &r.stages {
         let _ = writeln!(
@@ -199,7 +212,7 @@ pub fn render(r: &Report) -> String {
     } else {
         let _ = writeln!(
             o,
-            "<table><tr><th>#</th><th>what</th><th>who</th><th>by when</th><th>status</th><th>what was done</th></tr>"
+            "<table><caption>Actions agreed and what became of them</caption><tr><th scope=col>#</th><th scope=col>what</th><th scope=col>who</th><th scope=col>by when</th><th scope=col>status</th><th scope=col>what was done</th></tr>"
         );
         for a in &r.actions {
             let _ = writeln!(
@@ -240,7 +253,9 @@ pub fn render(r: &Report) -> String {
         r.records,
         esc(&r.head)
     );
-    o
+    // A wide table scrolls sideways on a phone rather than being cut off.
+    o.replace("<table>", "<div class=scroll><table>")
+        .replace("</table>", "</table></div>")
 }
 
 fn statements(o: &mut String, r: &Report) {
@@ -280,19 +295,23 @@ fn votes(o: &mut String, r: &Report) {
         for (opt, n) in &v.options {
             let _ = writeln!(
                 o,
-                "<div class=bar><span class=label>{}</span><span class=fill style=\"width:{}%\"></span><span class=num>{n}</span></div>",
+                "<div class=bar><span class=label>{}</span><svg viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" aria-hidden=true><rect width=\"{}\" height=\"10\" fill=\"#1f5fa8\"/></svg><span class=num>{n}</span></div>",
                 esc(opt),
-                u64::from(*n) * 60 / u64::from(max)
+                u64::from(*n) * 100 / u64::from(max)
             );
         }
         if !v.by_role.is_empty() {
-            let _ = write!(o, "<table><tr><th>by role</th>");
+            let _ = write!(
+                o,
+                "<table><caption>{} by role group</caption><tr><th scope=col>role group</th>",
+                esc(&v.id)
+            );
             for (opt, _) in &v.options {
-                let _ = write!(o, "<th class=num>{}</th>", esc(opt));
+                let _ = write!(o, "<th scope=col class=num>{}</th>", esc(opt));
             }
             let _ = writeln!(o, "</tr>");
             for (role, counts) in &v.by_role {
-                let _ = write!(o, "<tr><td>{}</td>", esc(role));
+                let _ = write!(o, "<tr><th scope=row>{}</th>", esc(role));
                 for c in counts {
                     let _ = write!(o, "<td class=num>{c}</td>");
                 }
@@ -309,13 +328,16 @@ fn grid(o: &mut String, r: &Report) {
     if r.grid.rows.is_empty() {
         let _ = writeln!(o, "<p>No concepts were named.</p>");
     } else {
-        let _ = write!(o, "<table><tr><th>concept</th>");
+        let _ = write!(
+            o,
+            "<table><caption>Which role groups' statements each concept rests on</caption><tr><th scope=col>concept</th>"
+        );
         for c in &r.grid.columns {
-            let _ = write!(o, "<th>{}</th>", esc(c));
+            let _ = write!(o, "<th scope=col>{}</th>", esc(c));
         }
         let _ = writeln!(o, "</tr>");
         for (concept, cells) in &r.grid.rows {
-            let _ = write!(o, "<tr><td>{}</td>", esc(concept));
+            let _ = write!(o, "<tr><th scope=row>{}</th>", esc(concept));
             for c in cells {
                 let _ = write!(o, "<td class=id>{}</td>", esc(c));
             }
