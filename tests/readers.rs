@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use roundtable::domain::{Event, MemoKind, Speaker, StatementId, StatementKind};
 use roundtable::export::qdpx::Offsets;
-use roundtable::ops::export::{Format, export, export_with};
+use roundtable::ops::export::{Format, Options, export, export_with};
 use std::path::Path;
 use std::process::Command;
 
@@ -295,7 +295,16 @@ print(json.dumps(out))
         (Offsets::CodePoints, "code-points"),
     ] {
         let out = tmp.path().join(format!("{unit}.qdpx"));
-        export_with(&dir, Format::Qdpx, Some(out.clone()), false, offsets).unwrap();
+        export_with(
+            &dir,
+            Format::Qdpx,
+            Some(out.clone()),
+            Options {
+                offsets,
+                ..Options::default()
+            },
+        )
+        .unwrap();
         let got: std::collections::HashMap<String, String> =
             serde_json::from_str(python(script, &[&out, Path::new(unit)]).trim()).expect("json");
         recovers_every_statement(&got);
@@ -777,7 +786,16 @@ print(json.dumps(out))
         (Offsets::CodePoints, "code-points"),
     ] {
         let out = tmp.path().join(format!("{unit}.qdpx"));
-        export_with(&dir, Format::Qdpx, Some(out.clone()), false, offsets).unwrap();
+        export_with(
+            &dir,
+            Format::Qdpx,
+            Some(out.clone()),
+            Options {
+                offsets,
+                ..Options::default()
+            },
+        )
+        .unwrap();
         let got: serde_json::Value =
             serde_json::from_str(python(script, &[&out, Path::new(unit)]).trim()).expect("json");
         for (i, want) in typed.iter().enumerate() {
@@ -798,6 +816,97 @@ print(json.dumps(out))
             seen.sort();
             want.sort();
             assert_eq!(seen, want, "pyqdpx, reading as NVivo does");
+        }
+    }
+}
+
+#[test]
+fn the_groups_report_leaves_out_memos_and_the_researchers_tells_how_translation_was_done() {
+    use roundtable::export::report::{Audience, Memos, Shape};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("example");
+    copy_example(&dir);
+    let r = roundtable::store::open_read_only(&dir).unwrap();
+    let memo_words: Vec<(String, bool)> = r
+        .session
+        .memos
+        .values()
+        .map(|m| {
+            let reflexive = m.kind == roundtable::domain::MemoKind::Reflexive;
+            (m.text.chars().take(40).collect(), reflexive)
+        })
+        .collect();
+    assert!(memo_words.iter().any(|(_, r)| *r) && memo_words.iter().any(|(_, r)| !*r));
+    let report = |format: Format, audience: Audience, memos: Option<Memos>| {
+        let out = tmp
+            .path()
+            .join(format!("{format:?}-{audience:?}-{memos:?}"));
+        let options = Options {
+            shape: Shape { audience, memos },
+            ..Options::default()
+        };
+        let files = export_with(&dir, format, Some(out), options).unwrap().files;
+        std::fs::read_to_string(&files[0]).unwrap()
+    };
+    for format in [Format::Md, Format::Html] {
+        let group = report(format, Audience::Group, None);
+        for (words, _) in &memo_words {
+            let words = roundtable::export::html::esc(words);
+            assert!(
+                !group.contains(&words),
+                "{format:?}: a memo in the group's report"
+            );
+        }
+        assert!(!group.contains("eMERGe"));
+        assert!(group.contains("For the group"));
+        let researcher = report(format, Audience::Researcher, None);
+        let plain = researcher.replace('\\', "");
+        for (words, _) in &memo_words {
+            let words = roundtable::export::html::esc(words);
+            assert!(
+                researcher.contains(&words) || plain.contains(words.as_str()),
+                "{format:?}: {words} missing from the researcher's report"
+            );
+        }
+        // Process memos only: no reflexive one.
+        let process = report(format, Audience::Researcher, Some(Memos::Process));
+        for (words, reflexive) in &memo_words {
+            let words = roundtable::export::html::esc(words);
+            let plain = process.replace('\\', "");
+            let there = process.contains(&words) || plain.contains(words.as_str());
+            assert_eq!(there, !reflexive, "{format:?} --memos process: {words}");
+        }
+        // eMERGe: every translation with its kind, wording, concepts and
+        // rationale, and the statements each interpretation rests on.
+        let plain = researcher.replace('\\', "");
+        assert!(plain.contains("How the translation was done (eMERGe)"));
+        for t in r.session.translations.values() {
+            assert!(plain.contains(&format!("{}", t.id)));
+            let rationale = roundtable::export::html::esc(&t.rationale);
+            assert!(
+                plain.contains(&rationale) || plain.contains(&t.rationale),
+                "{format:?}: rationale of {}",
+                t.id
+            );
+            for c in &t.concepts {
+                let name = &r.session.concepts[c].name;
+                assert!(
+                    plain.contains(&roundtable::export::html::esc(name))
+                        || plain.contains(name.as_str())
+                );
+            }
+        }
+        for i in r.session.interpretations.values() {
+            if i.translations.is_empty() {
+                continue;
+            }
+            let p = roundtable::domain::analysis::provenance(&r.session, i);
+            let ids: Vec<&str> = p.evidence.iter().map(|e| e.statement.id.as_str()).collect();
+            assert!(
+                plain.contains(&ids.join(", ")),
+                "{format:?}: statements of {}",
+                i.id
+            );
         }
     }
 }

@@ -110,6 +110,15 @@ pub enum Command {
         /// ATLAS.ti and MAXQDA; code-points for QualCoder.
         #[arg(long, value_enum, default_value = "utf16")]
         offsets: Offsets,
+        /// Who a report (md, html) is for: the researcher (with memos and
+        /// how the translation was done) or the group (sent back to
+        /// participants: without memos).
+        #[arg(long = "for", value_enum, default_value = "researcher")]
+        audience: Audience,
+        /// Which memos a report carries [default: all for the researcher,
+        /// none for the group].
+        #[arg(long, value_enum)]
+        memos: Option<Memos>,
     },
     /// Cross-case synthesis over several sessions, in a workspace with its own journal.
     Synthesise {
@@ -154,6 +163,38 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Audience {
+    Researcher,
+    Group,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Memos {
+    /// Process and reflexive memos.
+    All,
+    /// Process memos only, not the facilitator's reflexive ones.
+    Process,
+    None,
+}
+
+impl Audience {
+    pub fn shape(self, memos: Option<Memos>) -> crate::export::report::Shape {
+        use crate::export::report::{Audience as A, Memos as M, Shape};
+        Shape {
+            audience: match self {
+                Audience::Researcher => A::Researcher,
+                Audience::Group => A::Group,
+            },
+            memos: memos.map(|m| match m {
+                Memos::All => M::All,
+                Memos::Process => M::Process,
+                Memos::None => M::None,
+            }),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

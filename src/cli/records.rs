@@ -103,9 +103,16 @@ pub(super) fn run(
             out: dest,
             names,
             offsets,
+            audience,
+            memos,
         } => {
             let dir = ops::locate::resolve(sessions, &session)?;
-            let done = ops::export::export_with(&dir, format.into(), dest, names, offsets.into())?;
+            let options = ops::export::Options {
+                names,
+                offsets: offsets.into(),
+                shape: audience.shape(memos),
+            };
+            let done = ops::export::export_with(&dir, format.into(), dest, options)?;
             for w in &done.warnings {
                 writeln!(err, "warning: {w}")?;
             }

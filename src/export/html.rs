@@ -2,7 +2,7 @@
 //! with the browser's background printing off, as CSS backgrounds do not),
 //! no external files; tables with captions and header scopes.
 
-use super::report::{Report, StatementRow, time_or_dash};
+use super::report::{Audience, Report, StatementRow, time_or_dash};
 use crate::domain::time::mmss;
 use std::fmt::Write;
 
@@ -154,8 +154,13 @@ pub fn render(r: &Report) -> String {
     );
     let _ = writeln!(
         o,
-        "<h1>{}</h1><p>{}{} · {} participants</p>",
+        "<h1>{}</h1>{}<p>{}{} · {} participants</p>",
         esc(&r.title),
+        if r.audience == Audience::Group {
+            "<p><i>For the group: what was said and agreed.</i></p>"
+        } else {
+            ""
+        },
         esc(&r.date),
         r.facilitator
             .as_ref()
@@ -243,19 +248,51 @@ pub fn render(r: &Report) -> String {
         }
         let _ = writeln!(o, "</ul>");
     }
-    let _ = writeln!(o, "<h2>Memos</h2><ul>");
-    for m in &r.memos {
-        let _ = writeln!(o, "<li>{}</li>", esc(m));
+    emerge(&mut o, r);
+    if !r.memos.is_empty() || r.audience == Audience::Researcher {
+        let _ = writeln!(o, "<h2>Memos</h2><ul>");
+        for m in &r.memos {
+            let _ = writeln!(o, "<li>{}</li>", esc(m));
+        }
+        let _ = writeln!(o, "</ul>");
     }
     let _ = writeln!(
         o,
-        "</ul><h2>Audit</h2><p>{} records in the journal. Head hash:</p><p class=audit>{}</p><p>Check with <code>roundtable verify</code>.</p>\n</body></html>",
+        "<h2>Audit</h2><p>{} records in the journal. Head hash:</p><p class=audit>{}</p><p>Check with <code>roundtable verify</code>.</p>\n</body></html>",
         r.records,
         esc(&r.head)
     );
     // A wide table scrolls sideways on a phone rather than being cut off.
     o.replace("<table>", "<div class=scroll><table>")
         .replace("</table>", "</table></div>")
+}
+
+/// How the translation was done, for eMERGe reporting.
+fn emerge(o: &mut String, r: &Report) {
+    if r.emerge.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "<h2>How the translation was done (eMERGe)</h2><p>Drawn from the session's record only: each translation, its kind and wording, the concepts it joins, the group's rationale, when it was made and who was in the room, and the statements each interpretation built on it rests on.</p>"
+    );
+    for e in &r.emerge {
+        let concepts: Vec<String> = e.concepts.iter().map(|c| esc(c)).collect();
+        let used: String = e
+            .used_by
+            .iter()
+            .map(|u| format!("<li>Interpretation {}</li>", esc(u)))
+            .collect();
+        let _ = writeln!(
+            o,
+            "<h3><span class=id>{}</span> {}</h3><ul><li>Concepts: {}</li><li>Rationale: {}</li><li>When and by whom: {}</li>{used}</ul>",
+            esc(&e.id),
+            esc(&e.kind),
+            concepts.join("; "),
+            esc(&e.rationale),
+            esc(&e.when)
+        );
+    }
 }
 
 fn statements(o: &mut String, r: &Report) {

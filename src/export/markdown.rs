@@ -1,6 +1,6 @@
 //! The Markdown report.
 
-use super::report::{Report, StatementRow, time_or_dash};
+use super::report::{Audience, Report, StatementRow, time_or_dash};
 use crate::domain::time::mmss;
 use std::fmt::Write;
 
@@ -62,6 +62,9 @@ fn statement(o: &mut String, s: &StatementRow) {
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", esc(&r.title));
+    if r.audience == Audience::Group {
+        let _ = writeln!(o, "_For the group: what was said and agreed._\n");
+    }
     let _ = writeln!(o, "**Focus:** {}\n", esc(&r.focus));
     let by = r
         .facilitator
@@ -190,10 +193,13 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(o, "- Statement {}", esc(e));
         }
     }
+    emerge(&mut o, r);
     follow_ups(&mut o, r);
-    let _ = writeln!(o, "\n## Memos\n");
-    for m in &r.memos {
-        let _ = writeln!(o, "- {}", esc(m));
+    if !r.memos.is_empty() || r.audience == Audience::Researcher {
+        let _ = writeln!(o, "\n## Memos\n");
+        for m in &r.memos {
+            let _ = writeln!(o, "- {}", esc(m));
+        }
     }
     let _ = writeln!(
         o,
@@ -201,6 +207,27 @@ pub fn render(r: &Report) -> String {
         r.records, r.head
     );
     o
+}
+
+/// How the translation was done, for eMERGe reporting.
+fn emerge(o: &mut String, r: &Report) {
+    if r.emerge.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\n## How the translation was done (eMERGe)\n\nDrawn from the session's record only: each translation, its kind and wording, the concepts it joins, the group's rationale, when it was made and who was in the room, and the statements each interpretation built on it rests on."
+    );
+    for e in &r.emerge {
+        let _ = writeln!(o, "\n### {}: {}\n", esc(&e.id), esc(&e.kind));
+        let concepts: Vec<String> = e.concepts.iter().map(|c| esc(c)).collect();
+        let _ = writeln!(o, "- Concepts: {}", concepts.join("; "));
+        let _ = writeln!(o, "- Rationale: {}", esc(&e.rationale));
+        let _ = writeln!(o, "- When and by whom: {}", esc(&e.when));
+        for u in &e.used_by {
+            let _ = writeln!(o, "- Interpretation {}", esc(u));
+        }
+    }
 }
 
 /// "You said, we did", what was parked, and who came and went.

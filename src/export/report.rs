@@ -93,6 +93,11 @@ pub struct Report {
     pub grid: GridTable,
     pub interpretations: Vec<InterpretationRow>,
     pub memos: Vec<String>,
+    /// Who the report is for.
+    pub audience: Audience,
+    /// How the translation was done, for eMERGe reporting: the
+    /// researcher's report only.
+    pub emerge: Vec<EmergeRow>,
     pub actions: Vec<ActionRow>,
     /// Parked for later: id and words (withheld or retracted ones say so).
     pub parked: Vec<String>,
@@ -101,6 +106,58 @@ pub struct Report {
     pub records: u64,
     pub head: String,
     pub damage: Option<String>,
+}
+
+/// Who a report is for. The group's report (sent back to participants, as
+/// PPI practice expects) leaves out memos and the eMERGe account unless
+/// asked; the researcher's includes them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Audience {
+    #[default]
+    Researcher,
+    Group,
+}
+
+/// Which memos a report carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Memos {
+    /// Process and reflexive memos.
+    All,
+    /// How the session went, not the facilitator's reflections.
+    Process,
+    None,
+}
+
+/// What a report is shaped for; `memos` defaults by audience.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Shape {
+    pub audience: Audience,
+    pub memos: Option<Memos>,
+}
+
+impl Shape {
+    fn memos(self) -> Memos {
+        self.memos.unwrap_or(match self.audience {
+            Audience::Researcher => Memos::All,
+            Audience::Group => Memos::None,
+        })
+    }
+}
+
+/// One translation as eMERGe asks it to be reported (criteria on how
+/// studies were translated): drawn only from the record.
+pub struct EmergeRow {
+    pub id: String,
+    /// The kind, with the group's wording for a reciprocal translation or
+    /// a line of argument.
+    pub kind: String,
+    pub concepts: Vec<String>,
+    pub rationale: String,
+    /// When, in which stage, and who was in the room by role group.
+    pub when: String,
+    /// The interpretations resting on it, and the statements each rests
+    /// on, by role group.
+    pub used_by: Vec<String>,
 }
 
 fn statement_row(
@@ -134,6 +191,11 @@ fn statement_row(
 }
 
 pub fn build(src: &Source, privacy: Privacy) -> Report {
+    build_for(src, privacy, Shape::default())
+}
+
+/// [`build`] for an audience.
+pub fn build_for(src: &Source, privacy: Privacy, shape: Shape) -> Report {
     let s = src.session;
     let info = s.info();
     Report {
@@ -150,7 +212,12 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
         votes: votes(s),
         grid: grid_table(s),
         interpretations: interpretations(s, privacy),
-        memos: memos(s),
+        memos: memos(s, shape.memos()),
+        audience: shape.audience,
+        emerge: match shape.audience {
+            Audience::Researcher => emerge(s),
+            Audience::Group => Vec::new(),
+        },
         actions: actions(s),
         parked: parked(s, privacy),
         attendance: attendance(s),
@@ -400,9 +467,14 @@ fn interpretations(s: &Session, privacy: Privacy) -> Vec<InterpretationRow> {
         .collect()
 }
 
-fn memos(s: &Session) -> Vec<String> {
+fn memos(s: &Session, which: Memos) -> Vec<String> {
     s.memos
         .values()
+        .filter(|m| match which {
+            Memos::All => true,
+            Memos::Process => m.kind == crate::domain::MemoKind::Process,
+            Memos::None => false,
+        })
         .map(|m| {
             format!(
                 "{} {} memo{}: {}",
@@ -471,6 +543,90 @@ fn attendance(s: &Session) -> Vec<String> {
                 parts.push(format!("left {}", times(&a.left)));
             }
             format!("{p}: {}", parts.join("; "))
+        })
+        .collect()
+}
+
+fn emerge(s: &Session) -> Vec<EmergeRow> {
+    let by_role = |ids: &mut dyn Iterator<Item = &crate::domain::StatementId>| {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for id in ids {
+            let role = s
+                .statements
+                .get(id)
+                .and_then(|st| s.role_of(&st.current().speaker))
+                .map_or("whole group", |r| r.label())
+                .to_owned();
+            match counts.iter_mut().find(|(r, _)| *r == role) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((role, 1)),
+            }
+        }
+        counts
+            .iter()
+            .map(|(r, n)| format!("{r}: {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut present: Vec<(String, usize)> = Vec::new();
+    for p in s.participants.values() {
+        let role = p.role.label().to_owned();
+        match present.iter_mut().find(|(r, _)| *r == role) {
+            Some((_, n)) => *n += 1,
+            None => present.push((role, 1)),
+        }
+    }
+    let room = present
+        .iter()
+        .map(|(r, n)| format!("{r}: {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    s.translations
+        .values()
+        .map(|t| {
+            let stage = s.stages.values().enumerate().find(|(_, st)| {
+                st.runtime.started.is_some_and(|a| a <= t.at)
+                    && st.runtime.ended.is_none_or(|b| t.at <= b)
+            });
+            let during = stage
+                .map(|(i, st)| format!(" during stage {} ({})", i + 1, st.title))
+                .unwrap_or_default();
+            let used_by = s
+                .interpretations
+                .values()
+                .filter(|i| i.translations.contains(&t.id))
+                .map(|i| {
+                    let p = provenance(s, i);
+                    let ids: Vec<&str> =
+                        p.evidence.iter().map(|e| e.statement.id.as_str()).collect();
+                    format!(
+                        "{} ({}) rests on {} statements ({}): {}",
+                        i.id,
+                        i.status.label(),
+                        ids.len(),
+                        by_role(&mut p.evidence.iter().map(|e| &e.statement.id)),
+                        ids.join(", ")
+                    )
+                })
+                .collect();
+            EmergeRow {
+                id: t.id.to_string(),
+                kind: t.kind.described(),
+                concepts: t
+                    .concepts
+                    .iter()
+                    .map(|c| match s.concepts.get(c) {
+                        Some(c) => format!("{} {}", c.id, c.name),
+                        None => c.to_string(),
+                    })
+                    .collect(),
+                rationale: t.rationale.clone(),
+                when: format!(
+                    "recorded at {}{during}, by the group in the room ({room})",
+                    t.at.clock_time()
+                ),
+                used_by,
+            }
         })
         .collect()
 }

@@ -27,17 +27,36 @@ pub struct Exported {
 /// names in; for CSV it is the folder for the four tables. The files are
 /// written atomically as one set, owner-only.
 pub fn export(dir: &Path, format: Format, dest: Option<PathBuf>, names: bool) -> Result<Exported> {
-    export_with(dir, format, dest, names, qdpx::Offsets::default())
+    let options = Options {
+        names,
+        ..Options::default()
+    };
+    export_with(dir, format, dest, options)
 }
 
-/// [`export`], choosing how a qdpx counts positions.
+/// How an export is made, beyond its format and place.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Real names beside pseudonyms, and the facilitator's name.
+    pub names: bool,
+    /// How a qdpx counts positions.
+    pub offsets: qdpx::Offsets,
+    /// Who a report is for, and which memos it carries.
+    pub shape: report::Shape,
+}
+
+/// [`export`] with every option.
 pub fn export_with(
     dir: &Path,
     format: Format,
     dest: Option<PathBuf>,
-    names: bool,
-    offsets: qdpx::Offsets,
+    options: Options,
 ) -> Result<Exported> {
+    let Options {
+        names,
+        offsets,
+        shape,
+    } = options;
     let r = store::open_read_only(dir)?;
     let mut warnings = r.warnings.clone();
     if let Some(d) = &r.damage {
@@ -66,11 +85,11 @@ pub fn export_with(
     let outputs: Vec<(PathBuf, Vec<u8>)> = match format {
         Format::Md => vec![(
             file("md"),
-            markdown::render(&report::build(&src, privacy)).into_bytes(),
+            markdown::render(&report::build_for(&src, privacy, shape)).into_bytes(),
         )],
         Format::Html => vec![(
             file("html"),
-            html::render(&report::build(&src, privacy)).into_bytes(),
+            html::render(&report::build_for(&src, privacy, shape)).into_bytes(),
         )],
         Format::Qdpx => vec![(
             file("qdpx"),
