@@ -910,3 +910,23 @@ fn the_groups_report_leaves_out_memos_and_the_researchers_tells_how_translation_
         }
     }
 }
+
+#[test]
+fn exporting_again_gives_the_same_bytes_in_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    hostile_session(&dir);
+    for format in [Format::Md, Format::Html, Format::Csv, Format::Qdpx] {
+        let bytes = |n: u32| -> Vec<Vec<u8>> {
+            let out = tmp.path().join(format!("{format:?}-{n}"));
+            std::fs::create_dir_all(&out).unwrap();
+            export(&dir, format, Some(out.join("")), false)
+                .unwrap()
+                .files
+                .iter()
+                .map(|f| std::fs::read(f).unwrap())
+                .collect()
+        };
+        assert_eq!(bytes(1), bytes(2), "{format:?}");
+    }
+}
