@@ -238,7 +238,10 @@ fn the_markdown_report_rendered_by_commonmark_shows_every_statement_as_typed_and
             .iter()
             .find(|it| it.starts_with(&id))
             .unwrap_or_else(|| panic!("no item for h{i} in {items:#?}"));
-        let typed = words.replace("\r\n", "\n").replace('\r', "\n");
+        let typed = words
+            .replace("\r\n", "\n")
+            .replace('\r', "\n")
+            .replace(|c: char| c.is_control() && !c.is_ascii_whitespace(), "");
         assert!(
             item.contains(&format!("“{typed}”")),
             "h{i} reads {item:?}, typed {typed:?}"
@@ -928,5 +931,64 @@ fn exporting_again_gives_the_same_bytes_in_every_format() {
                 .collect()
         };
         assert_eq!(bytes(1), bytes(2), "{format:?}");
+    }
+}
+
+#[test]
+fn the_html_report_parsed_as_a_browser_would_has_no_markup_from_what_people_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    hostile_session(&dir);
+    let files = export(&dir, Format::Html, None, false).unwrap().files;
+    // Python's HTML parser (as lenient as a browser's tokenizer): every
+    // element is one the report writes, and every statement's words come
+    // back as text.
+    let script = r#"
+import json, sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.text = set(), []
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        for k, v in attrs:
+            assert not k.startswith('on'), (tag, k, v)
+    def handle_data(self, d):
+        self.text.append(d)
+p = P()
+p.feed(open(sys.argv[1], encoding='utf-8').read())
+print(json.dumps({'tags': sorted(p.tags), 'text': ''.join(p.text)}))
+"#;
+    let got: serde_json::Value =
+        serde_json::from_str(python(script, &[files[0].as_path()]).trim()).unwrap();
+    let tags: Vec<&str> = got["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    for tag in &tags {
+        assert!(
+            [
+                "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "b", "i",
+                "span", "br", "div", "table", "caption", "tr", "th", "td", "ul", "li", "svg",
+                "rect", "text", "code",
+            ]
+            .contains(tag),
+            "an element the report does not write: <{tag}>"
+        );
+    }
+    let text = got["text"].as_str().unwrap();
+    assert!(
+        !text.contains(|c: char| c.is_control() && !c.is_ascii_whitespace()),
+        "a control character HTML forbids"
+    );
+    for typed in HOSTILE {
+        let typed = typed.replace(|c: char| c.is_control() && !c.is_ascii_whitespace(), "");
+        // Line breaks are drawn as <br>; the words between them survive.
+        for line in typed.split(['\r', '\n']).filter(|l| !l.is_empty()) {
+            assert!(text.contains(line), "{line:?} is not in the page's text");
+        }
     }
 }

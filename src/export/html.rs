@@ -6,16 +6,26 @@ use super::report::{Audience, Report, StatementRow, time_or_dash};
 use crate::domain::time::mmss;
 use std::fmt::Write;
 
+/// Text for HTML content and attributes: markup escaped, each line break
+/// (LF, CRLF or CR) as `<br>`, and control characters HTML forbids left
+/// out (a vertical tab or a bell in what someone typed).
 pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '&' => o.push_str("&amp;"),
             '<' => o.push_str("&lt;"),
             '>' => o.push_str("&gt;"),
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&#39;"),
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                o.push_str("<br>");
+            }
             '\n' => o.push_str("<br>"),
+            '\t' => o.push('\t'),
+            c if c.is_control() => {}
             c => o.push(c),
         }
     }

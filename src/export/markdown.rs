@@ -11,8 +11,8 @@ use std::fmt::Write;
 const MARKUP: &str = "\\`*_[]<>|~&#";
 
 /// Escapes text for a Markdown table cell or line, so that a CommonMark
-/// reader shows exactly the words typed: no raw HTML, no formatting, and
-/// each line break (LF, CRLF or CR) as `<br>`.
+/// reader shows exactly the words typed: no raw HTML, no formatting, each
+/// line break (LF, CRLF or CR) as `<br>`, and no control characters.
 pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len() + s.len() / 8);
     let mut chars = s.chars().peekable();
@@ -23,6 +23,9 @@ pub fn esc(s: &str) -> String {
                 o.push_str("<br>");
             }
             '\n' => o.push_str("<br>"),
+            // Control characters (a vertical tab, a bell) become raw bytes
+            // an HTML renderer must reject: left out.
+            c if c.is_control() && c != '\t' => {}
             c if MARKUP.contains(c) => {
                 o.push('\\');
                 o.push(c);
