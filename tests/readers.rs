@@ -992,3 +992,58 @@ print(json.dumps({'tags': sorted(p.tags), 'text': ''.join(p.text)}))
         }
     }
 }
+
+#[test]
+fn the_html_report_fits_a_phone_and_a_wide_screen_without_sideways_scrolling() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("example");
+    copy_example(&dir);
+    let html = tmp.path().join("report.html");
+    export(&dir, Format::Html, Some(html.clone()), false).unwrap();
+    let page = roundtable::export::html::esc(&std::fs::read_to_string(&html).unwrap())
+        .replace("<br>", "\n");
+    for width in [390, 1920] {
+        // The report in a frame of that width (a desktop browser window
+        // will not shrink to a phone's): how wide its page is, and which
+        // elements outside a sideways-scrolling table reach past the edge.
+        let probe = format!(
+            "<!doctype html><body><iframe id=f width={width} height=900 srcdoc=\"{page}\"></iframe>\
+             <script>addEventListener('load',()=>{{const d=document.getElementById('f').contentDocument;\
+             const o=[];for(const e of d.querySelectorAll('body *')){{const r=e.getBoundingClientRect();\
+             if(r.right>{width}&&!e.closest('.scroll'))o.push(e.tagName);}}\
+             document.body.dataset.w=d.documentElement.scrollWidth;document.body.dataset.o=o.join(' ');}});\
+             </script></body>"
+        );
+        let probe_path = tmp.path().join(format!("probe-{width}.html"));
+        std::fs::write(&probe_path, probe).unwrap();
+        let out = Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--window-size=2000,1000",
+                "--virtual-time-budget=3000",
+                "--dump-dom",
+            ])
+            .arg(format!("file://{}", probe_path.display()))
+            .output()
+            .expect("chromium runs");
+        let dom = String::from_utf8_lossy(&out.stdout);
+        let body = &dom[dom.find("<body").expect("a body")..];
+        let body = &body[..body.find('>').unwrap()];
+        let attr = |name: &str| {
+            let key = format!("{name}=\"");
+            let at = body
+                .find(&key)
+                .unwrap_or_else(|| panic!("no {name}: {body}"))
+                + key.len();
+            body[at..at + body[at..].find('"').unwrap()].to_owned()
+        };
+        let page_width: u32 = attr("data-w").parse().unwrap();
+        assert!(
+            page_width <= width,
+            "{page_width} px wide in a {width} px frame"
+        );
+        assert_eq!(attr("data-o"), "", "past the edge at {width} px");
+    }
+}
