@@ -43,12 +43,12 @@ fn svg_text(s: &str) -> String {
 }
 
 const CSS: &str = r#"
-body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111;max-width:60rem;margin:2rem auto;padding:0 1rem;overflow-wrap:anywhere}
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111;max-width:60rem;margin:2rem auto;padding:0 1rem;overflow-wrap:break-word}
 h1{font-size:1.8rem;margin-bottom:.2rem}h2{border-bottom:2px solid #333;padding-bottom:.2rem;margin-top:2.2rem}
 .focus{font-size:1.15rem;background:#fff6d5;border-left:6px solid #c90;padding:.6rem 1rem}
 table{border-collapse:collapse;width:100%;margin:.6rem 0}th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#eee}.num{text-align:right;font-variant-numeric:tabular-nums}
-.st{margin:.3rem 0 .3rem 1rem}.id{font-family:ui-monospace,monospace;color:#555}.tag{font-size:.85rem;background:#e8eef8;border-radius:3px;padding:0 .3rem;margin-left:.2rem}
+.st{margin:.3rem 0 .3rem 1rem;overflow-wrap:anywhere}.id{font-family:ui-monospace,monospace;color:#555}.tag{font-size:.85rem;background:#e8eef8;border-radius:3px;padding:0 .3rem;margin-left:.2rem}
 .note{color:#8a4b00;font-style:italic}.withdrawn{color:#595959;font-style:italic}
 caption{text-align:left;font-weight:bold;padding:.2rem 0}
 .scroll{overflow-x:auto}.scroll>svg{min-width:760px}
