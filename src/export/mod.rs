@@ -3,6 +3,7 @@
 //! by pseudonym unless names are asked for.
 
 pub mod csv;
+pub mod emerge;
 pub mod html;
 pub mod markdown;
 pub mod qdpx;

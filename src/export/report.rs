@@ -97,7 +97,7 @@ pub struct Report {
     pub audience: Audience,
     /// How the translation was done, for eMERGe reporting: the
     /// researcher's report only.
-    pub emerge: Vec<EmergeRow>,
+    pub emerge: Vec<super::emerge::EmergeRow>,
     pub actions: Vec<ActionRow>,
     /// Parked for later: id and words (withheld or retracted ones say so).
     pub parked: Vec<String>,
@@ -142,22 +142,6 @@ impl Shape {
             Audience::Group => Memos::None,
         })
     }
-}
-
-/// One translation as eMERGe asks it to be reported (criteria on how
-/// studies were translated): drawn only from the record.
-pub struct EmergeRow {
-    pub id: String,
-    /// The kind, with the group's wording for a reciprocal translation or
-    /// a line of argument.
-    pub kind: String,
-    pub concepts: Vec<String>,
-    pub rationale: String,
-    /// When, in which stage, and who was in the room by role group.
-    pub when: String,
-    /// The interpretations resting on it, and the statements each rests
-    /// on, by role group.
-    pub used_by: Vec<String>,
 }
 
 fn statement_row(
@@ -215,7 +199,7 @@ pub fn build_for(src: &Source, privacy: Privacy, shape: Shape) -> Report {
         memos: memos(s, shape.memos()),
         audience: shape.audience,
         emerge: match shape.audience {
-            Audience::Researcher => emerge(s),
+            Audience::Researcher => super::emerge::emerge(s),
             Audience::Group => Vec::new(),
         },
         actions: actions(s),
@@ -543,90 +527,6 @@ fn attendance(s: &Session) -> Vec<String> {
                 parts.push(format!("left {}", times(&a.left)));
             }
             format!("{p}: {}", parts.join("; "))
-        })
-        .collect()
-}
-
-fn emerge(s: &Session) -> Vec<EmergeRow> {
-    let by_role = |ids: &mut dyn Iterator<Item = &crate::domain::StatementId>| {
-        let mut counts: Vec<(String, usize)> = Vec::new();
-        for id in ids {
-            let role = s
-                .statements
-                .get(id)
-                .and_then(|st| s.role_of(&st.current().speaker))
-                .map_or("whole group", |r| r.label())
-                .to_owned();
-            match counts.iter_mut().find(|(r, _)| *r == role) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((role, 1)),
-            }
-        }
-        counts
-            .iter()
-            .map(|(r, n)| format!("{r}: {n}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut present: Vec<(String, usize)> = Vec::new();
-    for p in s.participants.values() {
-        let role = p.role.label().to_owned();
-        match present.iter_mut().find(|(r, _)| *r == role) {
-            Some((_, n)) => *n += 1,
-            None => present.push((role, 1)),
-        }
-    }
-    let room = present
-        .iter()
-        .map(|(r, n)| format!("{r}: {n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    s.translations
-        .values()
-        .map(|t| {
-            let stage = s.stages.values().enumerate().find(|(_, st)| {
-                st.runtime.started.is_some_and(|a| a <= t.at)
-                    && st.runtime.ended.is_none_or(|b| t.at <= b)
-            });
-            let during = stage
-                .map(|(i, st)| format!(" during stage {} ({})", i + 1, st.title))
-                .unwrap_or_default();
-            let used_by = s
-                .interpretations
-                .values()
-                .filter(|i| i.translations.contains(&t.id))
-                .map(|i| {
-                    let p = provenance(s, i);
-                    let ids: Vec<&str> =
-                        p.evidence.iter().map(|e| e.statement.id.as_str()).collect();
-                    format!(
-                        "{} ({}) rests on {} statements ({}): {}",
-                        i.id,
-                        i.status.label(),
-                        ids.len(),
-                        by_role(&mut p.evidence.iter().map(|e| &e.statement.id)),
-                        ids.join(", ")
-                    )
-                })
-                .collect();
-            EmergeRow {
-                id: t.id.to_string(),
-                kind: t.kind.described(),
-                concepts: t
-                    .concepts
-                    .iter()
-                    .map(|c| match s.concepts.get(c) {
-                        Some(c) => format!("{} {}", c.id, c.name),
-                        None => c.to_string(),
-                    })
-                    .collect(),
-                rationale: t.rationale.clone(),
-                when: format!(
-                    "recorded at {}{during}, by the group in the room ({room})",
-                    t.at.clock_time()
-                ),
-                used_by,
-            }
         })
         .collect()
 }
