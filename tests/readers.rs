@@ -665,6 +665,29 @@ fn the_html_report_printed_with_background_graphics_off_still_shows_every_vote_r
         bar_pixels(&image) > 500,
         "no vote bars drawn on page {page} with background graphics off"
     );
+    // No half-empty pages: every page but the last is written to within
+    // the bottom sixth (a block kept whole used to push itself to the next
+    // page and leave a third of this one blank).
+    let boxes = String::from_utf8_lossy(&tool("pdftotext", &["-bbox", pdf_s, "-"])).into_owned();
+    let pages: Vec<&str> = boxes.split("<page ").skip(1).collect();
+    let number = |s: &str, key: &str| -> Vec<f64> {
+        s.match_indices(key)
+            .filter_map(|(i, _)| {
+                let v = &s[i + key.len()..];
+                v[..v.find('"')?].parse().ok()
+            })
+            .collect()
+    };
+    for (i, p) in pages.iter().enumerate().take(pages.len() - 1) {
+        let height = number(p, "height=\"")[0];
+        let lowest = number(p, "yMax=\"").into_iter().fold(0.0, f64::max);
+        assert!(
+            lowest / height >= 0.85,
+            "page {} is filled only to {:.0}% of its height",
+            i + 1,
+            100.0 * lowest / height
+        );
+    }
 }
 
 #[test]
