@@ -1070,3 +1070,26 @@ fn the_html_report_fits_a_phone_and_a_wide_screen_without_sideways_scrolling() {
         assert_eq!(attr("data-o"), "", "past the edge at {width} px");
     }
 }
+
+#[test]
+fn human_readable_exports_say_their_time_zone_and_machine_readable_ones_use_utc() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    synthesis_session(&dir);
+    for format in [Format::Md, Format::Html] {
+        let f = &export(&dir, format, None, false).unwrap().files[0];
+        let text = std::fs::read_to_string(f).unwrap();
+        assert!(text.contains("times in UTC"), "{format:?} names its zone");
+    }
+    let csv = export(&dir, Format::Csv, None, false).unwrap().files;
+    let statements = std::fs::read_to_string(&csv[0]).unwrap();
+    assert!(statements.contains("2026-03-14T10:00:01Z"), "{statements}");
+    let qdpx = &export(&dir, Format::Qdpx, None, false).unwrap().files[0];
+    let mut z = zip::ZipArchive::new(std::fs::File::open(qdpx).unwrap()).unwrap();
+    let mut qde = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("project.qde").unwrap(), &mut qde).unwrap();
+    for (i, _) in qde.match_indices("DateTime=\"") {
+        let value = &qde[i + 10..i + 10 + qde[i + 10..].find('"').unwrap()];
+        assert!(value.ends_with('Z'), "{value}");
+    }
+}
