@@ -7,6 +7,7 @@
 use super::{Privacy, Source};
 use crate::domain::analysis::provenance;
 use crate::domain::{ConceptId, Session};
+use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event as Xml};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -138,27 +139,48 @@ pub fn transcript(s: &Session, privacy: Privacy, offsets: Offsets) -> Transcript
     Transcript { text, spans }
 }
 
-/// Text for XML 1.0 content and attributes: markup escaped; tab, line
-/// feed and carriage return as character references (so attribute
-/// normalisation and line-end handling keep them as typed); characters XML
-/// 1.0 cannot hold at all (other C0 controls, U+FFFE, U+FFFF) left out.
-fn x(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            '\t' => o.push_str("&#9;"),
-            '\n' => o.push_str("&#10;"),
-            '\r' => o.push_str("&#13;"),
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {}
-            c => o.push(c),
-        }
+/// What XML 1.0 can hold: the characters it forbids (C0 controls other
+/// than tab, LF and CR; U+FFFE, U+FFFF) left out.
+fn xml_chars(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}'))
+        .collect()
+}
+
+/// One element, written by quick-xml, which escapes its attribute values;
+/// `inner` is content made by [`el`] and [`text`] only, so every element
+/// is closed where it was opened. Attribute values are one line (a reader's
+/// attribute normalisation turns tab, LF and CR into spaces anyway).
+fn el(name: &str, attrs: &[(&str, &str)], inner: &str) -> String {
+    let values: Vec<String> = attrs
+        .iter()
+        .map(|(_, v)| xml_chars(v).replace(['\t', '\n', '\r'], " "))
+        .collect();
+    let mut start = BytesStart::new(name);
+    for ((key, _), value) in attrs.iter().zip(&values) {
+        start.push_attribute((*key, value.as_str()));
     }
-    o
+    let mut w = quick_xml::Writer::new(Vec::new());
+    // Writing into memory cannot fail.
+    let _ = if inner.is_empty() {
+        w.write_event(Xml::Empty(start))
+    } else {
+        w.write_event(Xml::Start(start))
+            .and_then(|()| w.write_event(Xml::Text(BytesText::from_escaped(inner))))
+            .and_then(|()| w.write_event(Xml::End(BytesEnd::new(name))))
+    };
+    String::from_utf8(w.into_inner()).unwrap_or_default()
+}
+
+/// Element text, escaped by quick-xml, with LF line ends (a reader turns
+/// CR into LF anyway).
+fn text(s: &str) -> String {
+    quick_xml::escape::escape(lf(&xml_chars(s)).as_ref()).into_owned()
+}
+
+/// A `<Description>`.
+fn description(s: &str) -> String {
+    el("Description", &[], &text(s))
 }
 
 /// Line ends as LF: a reader that opens the transcript in text mode turns
@@ -189,13 +211,17 @@ impl NoteText {
     }
 
     fn element(&self) -> String {
-        format!(
-            "<Note guid=\"{}\" name=\"{}\" plainTextPath=\"internal://{}\" creatingUser=\"{}\" creationDateTime=\"{}\"/>\n",
-            self.guid,
-            x(&self.name),
-            self.file(),
-            self.by,
-            self.at
+        let path = format!("internal://{}", self.file());
+        el(
+            "Note",
+            &[
+                ("guid", &self.guid),
+                ("name", &self.name),
+                ("plainTextPath", &path),
+                ("creatingUser", &self.by),
+                ("creationDateTime", &self.at),
+            ],
+            "",
         )
     }
 }
@@ -244,7 +270,12 @@ pub fn project(
         .facilitator(s)
         .unwrap_or_else(|| "facilitator".into());
     let authors = s.statements.values().map(|st| &st.original.by);
-    for by in authors.chain(s.memos.values().map(|m| &m.by)) {
+    // What the host recorded itself says "facilitator": that is the
+    // facilitator's user, not a second one of the same name.
+    for by in authors
+        .chain(s.memos.values().map(|m| &m.by))
+        .filter(|by| by.as_str() != "facilitator")
+    {
         users.entry(by.clone()).or_insert_with(|| g("user", by));
     }
     let owner = users.get(&facilitator).cloned().unwrap_or_default();
@@ -256,51 +287,54 @@ pub fn project(
         users,
     };
 
-    let mut o = String::new();
-    let _ = writeln!(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-    let _ = writeln!(
-        o,
-        "<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"{}\" origin=\"roundtable {}\" creatingUserGUID=\"{owner}\" creationDateTime=\"{created}\">",
-        x(s.title()),
-        env!("CARGO_PKG_VERSION")
-    );
-    let _ = writeln!(o, "<Users>");
-    for (name, id) in &q.users {
-        let name = if *id == owner {
-            &shown_facilitator
-        } else {
-            name
-        };
-        let _ = writeln!(o, "<User guid=\"{id}\" name=\"{}\"/>", x(name));
-    }
-    let _ = writeln!(o, "</Users>");
+    let users: Vec<String> = q
+        .users
+        .iter()
+        .map(|(name, id)| {
+            let name = if *id == owner {
+                &shown_facilitator
+            } else {
+                name
+            };
+            el("User", &[("guid", id), ("name", name)], "")
+        })
+        .collect();
+    let mut parts = vec![el("Users", &[], &lines(&users))];
     let (codes, mut notes) = codebook(&q);
     if !codes.is_empty() {
-        let _ = write!(o, "<CodeBook><Codes>\n{codes}</Codes></CodeBook>\n");
+        parts.push(el("CodeBook", &[], &el("Codes", &[], &lines(&codes))));
     }
     let cases = cases(&q, &t);
     if !cases.is_empty() {
-        let _ = write!(o, "<Cases>\n{cases}</Cases>\n");
+        parts.push(el("Cases", &[], &lines(&cases)));
     }
-    o.push_str(&sources(&q, &t, &source_guid, &file, &created));
+    parts.push(sources(&q, &t, &source_guid, &file, &created));
     notes.extend(memo_notes(&q));
     if !notes.is_empty() {
-        let elements: String = notes.iter().map(NoteText::element).collect();
-        let _ = write!(o, "<Notes>\n{elements}</Notes>\n");
+        let elements: Vec<String> = notes.iter().map(NoteText::element).collect();
+        parts.push(el("Notes", &[], &lines(&elements)));
     }
     let sets = sets(&q);
     if !sets.is_empty() {
-        let _ = write!(o, "<Sets>\n{sets}</Sets>\n");
+        parts.push(el("Sets", &[], &lines(&sets)));
     }
-    let _ = writeln!(
-        o,
-        "<Description>{}</Description>",
-        x(&format!(
-            "Exported from roundtable: {} records, head hash {}",
-            src.records, src.head
-        ))
+    parts.push(description(&format!(
+        "Exported from roundtable: {} records, head hash {}",
+        src.records, src.head
+    )));
+    let origin = format!("roundtable {}", env!("CARGO_PKG_VERSION"));
+    let project = el(
+        "Project",
+        &[
+            ("xmlns", "urn:QDA-XML:project:1.0"),
+            ("name", s.title()),
+            ("origin", &origin),
+            ("creatingUserGUID", &owner),
+            ("creationDateTime", &created),
+        ],
+        &lines(&parts),
     );
-    let _ = writeln!(o, "</Project>");
+    let o = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{project}\n");
     let mut files = vec![(file, t.text)];
     files.extend(
         notes
@@ -310,19 +344,27 @@ pub fn project(
     (o, files)
 }
 
+/// Elements one per line, with a line before and after.
+fn lines(elements: &[String]) -> String {
+    format!("\n{}\n", elements.join("\n"))
+}
+
 /// The codes: each concept once, under the first interpretation resting on
 /// it; and the interpretations' provenance notes.
-fn codebook(q: &Qde) -> (String, Vec<NoteText>) {
+fn codebook(q: &Qde) -> (Vec<String>, Vec<NoteText>) {
     let (s, owner) = (q.s, &q.owner);
     let g = |kind: &str, id: &str| q.g(kind, id);
     let mut placed: Vec<&ConceptId> = Vec::new();
-    let mut codes = String::new();
+    let mut codes = Vec::new();
     let concept_code = |c: &crate::domain::synthesis::Concept| {
-        format!(
-            "<Code guid=\"{}\" name=\"{}\" isCodable=\"true\"><Description>{}</Description></Code>\n",
-            g("concept", c.id.as_str()),
-            x(&format!("{} {}", c.id, c.name)),
-            x(&c.description)
+        el(
+            "Code",
+            &[
+                ("guid", &g("concept", c.id.as_str())),
+                ("name", &format!("{} {}", c.id, c.name)),
+                ("isCodable", "true"),
+            ],
+            &description(&c.description),
         )
     };
     let mut notes = Vec::new();
@@ -370,26 +412,30 @@ fn codebook(q: &Qde) -> (String, Vec<NoteText>) {
             at: i.drafted.to_string(),
             text: note,
         });
-        let _ = writeln!(
-            codes,
-            "<Code guid=\"{}\" name=\"{}\" isCodable=\"false\"><Description>{}</Description><NoteRef targetGUID=\"{note_guid}\"/>",
-            g("interpretation", i.id.as_str()),
-            x(&format!("{} ({}): {}", i.id, i.status, i.text())),
-            x(i.text())
-        );
+        let mut inner = description(i.text());
+        inner.push_str(&el("NoteRef", &[("targetGUID", &note_guid)], ""));
         for c in p.concepts.iter().filter(|c| c.merged_into.is_none()) {
             if !placed.contains(&&c.id) {
                 placed.push(&c.id);
-                codes.push_str(&concept_code(c));
+                inner.push('\n');
+                inner.push_str(&concept_code(c));
             }
         }
-        codes.push_str("</Code>\n");
+        codes.push(el(
+            "Code",
+            &[
+                ("guid", &g("interpretation", i.id.as_str())),
+                ("name", &format!("{} ({}): {}", i.id, i.status, i.text())),
+                ("isCodable", "false"),
+            ],
+            &inner,
+        ));
     }
     // A merged concept is not a code of its own: its statements are coded
     // with the concept it was merged into.
     for c in s.concepts.values().filter(|c| c.merged_into.is_none()) {
         if !placed.contains(&&c.id) {
-            codes.push_str(&concept_code(c));
+            codes.push(concept_code(c));
         }
     }
     (codes, notes)
@@ -398,8 +444,8 @@ fn codebook(q: &Qde) -> (String, Vec<NoteText>) {
 /// One set per interpretation: every concept it rests on (a code nests
 /// under one parent only, so a concept shared by two interpretations sits
 /// under the first and is a member of both sets), and its provenance note.
-fn sets(q: &Qde) -> String {
-    let mut o = String::new();
+fn sets(q: &Qde) -> Vec<String> {
+    let mut o = Vec::new();
     for i in q.s.interpretations.values() {
         let p = provenance(q.s, i);
         let mut members: Vec<&ConceptId> = Vec::new();
@@ -409,23 +455,30 @@ fn sets(q: &Qde) -> String {
                 members.push(live);
             }
         }
-        let codes: String = members
-            .iter()
-            .map(|c| {
-                format!(
-                    "<MemberCode targetGUID=\"{}\"/>",
-                    q.g("concept", c.as_str())
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            o,
-            "<Set guid=\"{}\" name=\"{}\"><Description>{}</Description>{codes}<MemberNote targetGUID=\"{}\"/></Set>",
-            q.g("interpretation-set", i.id.as_str()),
-            x(&format!("{} ({}): concepts it rests on", i.id, i.status)),
-            x(i.text()),
-            q.g("interpretation-note", i.id.as_str())
-        );
+        let mut inner = description(i.text());
+        for c in members {
+            inner.push_str(&el(
+                "MemberCode",
+                &[("targetGUID", &q.g("concept", c.as_str()))],
+                "",
+            ));
+        }
+        inner.push_str(&el(
+            "MemberNote",
+            &[("targetGUID", &q.g("interpretation-note", i.id.as_str()))],
+            "",
+        ));
+        o.push(el(
+            "Set",
+            &[
+                ("guid", &q.g("interpretation-set", i.id.as_str())),
+                (
+                    "name",
+                    &format!("{} ({}): concepts it rests on", i.id, i.status),
+                ),
+            ],
+            &inner,
+        ));
     }
     o
 }
@@ -444,10 +497,10 @@ fn live_concept<'a>(s: &'a Session, id: &'a ConceptId) -> &'a ConceptId {
 }
 
 /// One case per participant, holding the selections of what they said.
-fn cases(q: &Qde, t: &Transcript) -> String {
+fn cases(q: &Qde, t: &Transcript) -> Vec<String> {
     let (s, privacy) = (q.s, q.privacy);
     let g = |kind: &str, id: &str| q.g(kind, id);
-    let mut cases = String::new();
+    let mut cases = Vec::new();
     for p in s.participants.values() {
         let refs: String = t
             .spans
@@ -458,9 +511,10 @@ fn cases(q: &Qde, t: &Transcript) -> String {
                 })
             })
             .map(|(id, _, _)| {
-                format!(
-                    "<SelectionRef targetGUID=\"{}\"/>",
-                    g("selection", id.as_str())
+                el(
+                    "SelectionRef",
+                    &[("targetGUID", &g("selection", id.as_str()))],
+                    "",
                 )
             })
             .collect();
@@ -468,13 +522,11 @@ fn cases(q: &Qde, t: &Transcript) -> String {
             (Some(n), true) => format!("{} ({n})", p.id),
             _ => p.id.to_string(),
         };
-        let _ = writeln!(
-            cases,
-            "<Case guid=\"{}\" name=\"{}\"><Description>{}</Description>{refs}</Case>",
-            g("case", p.id.as_str()),
-            x(&name),
-            x(p.role.label())
-        );
+        cases.push(el(
+            "Case",
+            &[("guid", &g("case", p.id.as_str())), ("name", &name)],
+            &format!("{}{refs}", description(p.role.label())),
+        ));
     }
     cases
 }
@@ -484,18 +536,7 @@ fn cases(q: &Qde, t: &Transcript) -> String {
 fn sources(q: &Qde, t: &Transcript, source_guid: &str, file: &str, created: &str) -> String {
     let (s, privacy, owner, users) = (q.s, q.privacy, &q.owner, &q.users);
     let g = |kind: &str, id: &str| q.g(kind, id);
-    let mut o = String::new();
-    let _ = writeln!(o, "<Sources>");
-    let _ = writeln!(
-        o,
-        "<TextSource guid=\"{source_guid}\" name=\"{}\" plainTextPath=\"internal://{file}\" creatingUser=\"{owner}\" creationDateTime=\"{created}\">",
-        x(&format!("Transcript: {}", s.title()))
-    );
-    let _ = writeln!(
-        o,
-        "<Description>{}</Description>",
-        x(&format!("Focus: {}", s.focus()))
-    );
+    let mut inner = vec![description(&format!("Focus: {}", s.focus()))];
     for (id, start, end) in &t.spans {
         let Some(st) = s.statements.get(id) else {
             continue;
@@ -510,10 +551,17 @@ fn sources(q: &Qde, t: &Transcript, source_guid: &str, file: &str, created: &str
             .values()
             .filter(|c| c.merged_into.is_none() && c.statements.contains(id))
             .map(|c| {
-                format!(
-                    "<Coding guid=\"{}\" creatingUser=\"{owner}\"><CodeRef targetGUID=\"{}\"/></Coding>",
-                    g("coding", &format!("{}/{}", c.id, id)),
-                    g("concept", c.id.as_str())
+                el(
+                    "Coding",
+                    &[
+                        ("guid", &g("coding", &format!("{}/{}", c.id, id))),
+                        ("creatingUser", owner),
+                    ],
+                    &el(
+                        "CodeRef",
+                        &[("targetGUID", &g("concept", c.id.as_str()))],
+                        "",
+                    ),
                 )
             })
             .collect();
@@ -527,16 +575,32 @@ fn sources(q: &Qde, t: &Transcript, source_guid: &str, file: &str, created: &str
             v.kind,
             v.tags.join(" ")
         );
-        let _ = writeln!(
-            o,
-            "<PlainTextSelection guid=\"{}\" name=\"{id}\" startPosition=\"{start}\" endPosition=\"{end}\" creatingUser=\"{by}\" creationDateTime=\"{}\"><Description>{}</Description>{codings}</PlainTextSelection>",
-            g("selection", id.as_str()),
-            st.original.at,
-            x(&desc)
-        );
+        inner.push(el(
+            "PlainTextSelection",
+            &[
+                ("guid", &g("selection", id.as_str())),
+                ("name", id.as_str()),
+                ("startPosition", &start.to_string()),
+                ("endPosition", &end.to_string()),
+                ("creatingUser", &by),
+                ("creationDateTime", &st.original.at.to_string()),
+            ],
+            &format!("{}{codings}", description(&desc)),
+        ));
     }
-    let _ = writeln!(o, "</TextSource>\n</Sources>");
-    o
+    let path = format!("internal://{file}");
+    let source = el(
+        "TextSource",
+        &[
+            ("guid", source_guid),
+            ("name", &format!("Transcript: {}", s.title())),
+            ("plainTextPath", &path),
+            ("creatingUser", owner),
+            ("creationDateTime", created),
+        ],
+        &lines(&inner),
+    );
+    el("Sources", &[], &format!("\n{source}\n"))
 }
 
 /// The memos, as notes.
