@@ -8,6 +8,7 @@ pub mod html;
 pub mod markdown;
 pub mod qdpx;
 pub mod report;
+mod xml;
 
 use crate::domain::{Session, Speaker};
 use crate::store::ReadOnly;

@@ -4,10 +4,10 @@
 //! are codes; interpretations are non-codable parent codes with notes;
 //! note-takers and the facilitator are users; participants are cases.
 
+use super::xml::{description, el, lf, lines};
 use super::{Privacy, Source};
 use crate::domain::analysis::provenance;
 use crate::domain::{ConceptId, Session};
-use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event as Xml};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -137,60 +137,6 @@ pub fn transcript(s: &Session, privacy: Privacy, offsets: Offsets) -> Transcript
         }
     }
     Transcript { text, spans }
-}
-
-/// What XML 1.0 can hold: the characters it forbids (C0 controls other
-/// than tab, LF and CR; U+FFFE, U+FFFF) left out.
-fn xml_chars(s: &str) -> String {
-    s.chars()
-        .filter(|c| !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}'))
-        .collect()
-}
-
-/// One element, written by quick-xml, which escapes its attribute values;
-/// `inner` is content made by [`el`] and [`text`] only, so every element
-/// is closed where it was opened. Attribute values are one line (a reader's
-/// attribute normalisation turns tab, LF and CR into spaces anyway).
-fn el(name: &str, attrs: &[(&str, &str)], inner: &str) -> String {
-    let values: Vec<String> = attrs
-        .iter()
-        .map(|(_, v)| xml_chars(v).replace(['\t', '\n', '\r'], " "))
-        .collect();
-    let mut start = BytesStart::new(name);
-    for ((key, _), value) in attrs.iter().zip(&values) {
-        start.push_attribute((*key, value.as_str()));
-    }
-    let mut w = quick_xml::Writer::new(Vec::new());
-    // Writing into memory cannot fail.
-    let _ = if inner.is_empty() {
-        w.write_event(Xml::Empty(start))
-    } else {
-        w.write_event(Xml::Start(start))
-            .and_then(|()| w.write_event(Xml::Text(BytesText::from_escaped(inner))))
-            .and_then(|()| w.write_event(Xml::End(BytesEnd::new(name))))
-    };
-    String::from_utf8(w.into_inner()).unwrap_or_default()
-}
-
-/// Element text, escaped by quick-xml, with LF line ends (a reader turns
-/// CR into LF anyway).
-fn text(s: &str) -> String {
-    quick_xml::escape::escape(lf(&xml_chars(s)).as_ref()).into_owned()
-}
-
-/// A `<Description>`.
-fn description(s: &str) -> String {
-    el("Description", &[], &text(s))
-}
-
-/// Line ends as LF: a reader that opens the transcript in text mode turns
-/// CRLF and CR into LF, and positions counted before that would drift.
-fn lf(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains('\r') {
-        s.replace("\r\n", "\n").replace('\r', "\n").into()
-    } else {
-        s.into()
-    }
 }
 
 /// A note (a memo, an interpretation's provenance): its text goes in a
@@ -342,11 +288,6 @@ pub fn project(
             .map(|n| (n.file(), lf(&n.text).into_owned())),
     );
     (o, files)
-}
-
-/// Elements one per line, with a line before and after.
-fn lines(elements: &[String]) -> String {
-    format!("\n{}\n", elements.join("\n"))
 }
 
 /// The codes: each concept once, under the first interpretation resting on
