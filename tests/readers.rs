@@ -85,6 +85,17 @@ fn hostile_session(dir: &Path) {
     w.record("facilitator", t(100), &memo).expect("record");
 }
 
+/// The session's qdpx with positions in `offsets`, written beside `tmp`.
+fn qdpx_with(dir: &Path, tmp: &Path, offsets: Offsets, unit: &str) -> std::path::PathBuf {
+    let out = tmp.join(format!("{unit}.qdpx"));
+    let options = Options {
+        offsets,
+        ..Options::default()
+    };
+    export_with(dir, Format::Qdpx, Some(out.clone()), options).unwrap();
+    out
+}
+
 /// A private copy of the shipped example session.
 fn copy_example(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
@@ -297,17 +308,7 @@ print(json.dumps(out))
         (Offsets::Utf16, "utf16"),
         (Offsets::CodePoints, "code-points"),
     ] {
-        let out = tmp.path().join(format!("{unit}.qdpx"));
-        export_with(
-            &dir,
-            Format::Qdpx,
-            Some(out.clone()),
-            Options {
-                offsets,
-                ..Options::default()
-            },
-        )
-        .unwrap();
+        let out = qdpx_with(&dir, tmp.path(), offsets, unit);
         let got: std::collections::HashMap<String, String> =
             serde_json::from_str(python(script, &[&out, Path::new(unit)]).trim()).expect("json");
         recovers_every_statement(&got);
@@ -811,17 +812,7 @@ print(json.dumps(out))
         (Offsets::Utf16, "utf16"),
         (Offsets::CodePoints, "code-points"),
     ] {
-        let out = tmp.path().join(format!("{unit}.qdpx"));
-        export_with(
-            &dir,
-            Format::Qdpx,
-            Some(out.clone()),
-            Options {
-                offsets,
-                ..Options::default()
-            },
-        )
-        .unwrap();
+        let out = qdpx_with(&dir, tmp.path(), offsets, unit);
         let got: serde_json::Value =
             serde_json::from_str(python(script, &[&out, Path::new(unit)]).trim()).expect("json");
         for (i, want) in typed.iter().enumerate() {
