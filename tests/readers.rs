@@ -708,7 +708,7 @@ fn the_html_report_is_accessible_text_contrast_captions_scopes_and_one_line_char
     drop(w);
     let files = export(&dir, Format::Html, None, false).unwrap().files;
     let html = std::fs::read_to_string(&files[0]).unwrap();
-    assert!(html.contains("<html lang=en>"));
+    assert!(html.contains("<html lang=\"en\">"));
     // The chart is well-formed SVG with the title on one line.
     let svg = &html[html.find("<svg").unwrap()..];
     let svg = &svg[..svg.find("</svg>").unwrap() + 6];
@@ -986,8 +986,8 @@ print(json.dumps({'tags': sorted(p.tags), 'text': ''.join(p.text)}))
         assert!(
             [
                 "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "b", "i",
-                "span", "br", "div", "table", "caption", "tr", "th", "td", "ul", "li", "svg",
-                "rect", "text", "code",
+                "span", "br", "div", "table", "caption", "thead", "tbody", "tr", "th", "td", "ul",
+                "li", "svg", "rect", "text", "code",
             ]
             .contains(tag),
             "an element the report does not write: <{tag}>"
@@ -1004,6 +1004,70 @@ print(json.dumps({'tags': sorted(p.tags), 'text': ''.join(p.text)}))
         for line in typed.split(['\r', '\n']).filter(|l| !l.is_empty()) {
             assert!(text.contains(line), "{line:?} is not in the page's text");
         }
+    }
+}
+
+/// The Nu HTML Checker (the W3C's validator, `vnu-jar` from npm; `.ci/run`
+/// installs it under `target/readers`), run on a file: its messages,
+/// errors and warnings alike, one per line.
+fn nu_validator(html: &Path) -> String {
+    let jar = std::env::var_os("VNU_JAR").map_or_else(
+        || {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/readers/node_modules/vnu-jar/build/dist/vnu.jar")
+        },
+        Into::into,
+    );
+    assert!(
+        jar.exists(),
+        "the Nu HTML Checker is not at {} (.ci/run installs it with npm)",
+        jar.display()
+    );
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--format", "gnu"])
+        .arg(html)
+        .output()
+        .expect("java runs the Nu HTML Checker");
+    String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout)
+}
+
+#[test]
+fn the_html_reports_pass_the_nu_html_checker_with_hostile_words_in_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hostile = tmp.path().join("hostile");
+    hostile_session(&hostile);
+    let example = tmp.path().join("example");
+    copy_example(&example);
+    use roundtable::export::report::{Audience, Shape};
+    for (dir, audience) in [
+        (&hostile, Audience::Researcher),
+        (&example, Audience::Researcher),
+        (&example, Audience::Group),
+    ] {
+        let out = tmp.path().join(format!("{audience:?}.html"));
+        let options = Options {
+            shape: Shape {
+                audience,
+                memos: None,
+            },
+            ..Options::default()
+        };
+        export_with(dir, Format::Html, Some(out.clone()), options).unwrap();
+        // What people said is kept as typed, so a decomposed "é" stays
+        // decomposed (canonically the same text; the checker only informs).
+        let messages: String = nu_validator(&out)
+            .lines()
+            .filter(|m| {
+                !m.contains("info warning: Text run is not in Unicode Normalization Form C")
+            })
+            .collect();
+        assert!(
+            messages.trim().is_empty(),
+            "the Nu HTML Checker on the {audience:?} report of {}:\n{messages}",
+            dir.display()
+        );
     }
 }
 

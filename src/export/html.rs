@@ -1,16 +1,26 @@
 //! The self-contained HTML report: inline CSS, SVG bar charts (they print
 //! with the browser's background printing off, as CSS backgrounds do not),
 //! no external files; tables with captions and header scopes.
+//!
+//! Written through `maud`, which escapes everything interpolated unless it
+//! is marked otherwise; what people typed goes through [`Text`] as well, so
+//! a line break shows as one and control characters HTML forbids are left
+//! out.
 
-use super::report::{Audience, Report, StatementRow, time_or_dash};
+use super::report::{Audience, Report, StatementRow, VoteRow, time_or_dash};
 use crate::domain::time::mmss;
-use std::fmt::Write;
+use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
 
 /// Text for HTML content and attributes: markup escaped, each line break
 /// (LF, CRLF or CR) as `<br>`, and control characters HTML forbids left
 /// out (a vertical tab or a bell in what someone typed).
 pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
+    esc_to(s, &mut o);
+    o
+}
+
+fn esc_to(s: &str, o: &mut String) {
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -29,17 +39,27 @@ pub fn esc(s: &str) -> String {
             c => o.push(c),
         }
     }
-    o
+}
+
+/// What someone typed, as HTML: see [`esc`].
+struct Text<'a>(&'a str);
+
+impl Render for Text<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        esc_to(self.0, buffer);
+    }
+}
+
+fn t(s: &str) -> Text<'_> {
+    Text(s)
 }
 
 /// Text inside an SVG `<text>`: escaped, and on one line (SVG has no
 /// `<br>`; a line break in a stage title would break the chart).
 fn svg_text(s: &str) -> String {
-    let one_line: String = s
-        .chars()
+    s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    esc(&one_line)
+        .collect()
 }
 
 const CSS: &str = r#"
@@ -59,34 +79,33 @@ caption{text-align:left;font-weight:bold;padding:.2rem 0}
 @media print{body{margin:0;max-width:none;font-size:11pt}.scroll{overflow:visible}.scroll>svg{min-width:0}h2,h3,caption{break-after:avoid}tr,.st{break-inside:avoid}a{color:inherit}}
 "#;
 
-fn statement(o: &mut String, s: &StatementRow) {
-    let tags: String = s
-        .tags
-        .iter()
-        .map(|t| format!("<span class=tag>#{}</span>", esc(t)))
-        .collect();
-    let text = if s.text.is_empty() {
-        "<span class=withdrawn>(words withdrawn)</span>".to_owned()
-    } else {
-        esc(&s.words())
-    };
-    let note = if s.note.is_empty() {
-        String::new()
-    } else {
-        format!(" <span class=note>({})</span>", esc(&s.note))
-    };
-    let _ = writeln!(
-        o,
-        "<p class=st><span class=id>{}</span> <b>{}</b> ({}, {}): {text}{tags}{note}</p>",
-        esc(&s.id),
-        esc(&s.speaker),
-        esc(&s.role),
-        esc(&s.kind)
-    );
+/// A table that scrolls sideways on a phone rather than being cut off,
+/// with its caption, column headings and rows.
+fn table(caption: Markup, columns: &[(&str, bool)], rows: Markup) -> Markup {
+    html! {
+        div.scroll {
+            table {
+                caption { (caption) }
+                thead { tr { @for (c, num) in columns { th scope="col" class=[num.then_some("num")] { (t(c)) } } } }
+                tbody { (rows) }
+            }
+        }
+    }
+}
+
+fn statement(s: &StatementRow) -> Markup {
+    html! {
+        p.st {
+            span.id { (t(&s.id)) } " " b { (t(&s.speaker)) } " (" (t(&s.role)) ", " (t(&s.kind)) "): "
+            @if s.text.is_empty() { span.withdrawn { "(words withdrawn)" } } @else { (t(&s.words())) }
+            @for tag in &s.tags { span.tag { "#" (t(tag)) } }
+            @if !s.note.is_empty() { " " span.note { "(" (t(&s.note)) ")" } }
+        }
+    }
 }
 
 /// Planned and actual minutes per stage as paired horizontal bars.
-fn timing_svg(r: &Report) -> String {
+fn timing_svg(r: &Report) -> Markup {
     let max = r
         .stages
         .iter()
@@ -95,333 +114,244 @@ fn timing_svg(r: &Report) -> String {
         .unwrap_or(1)
         .max(1);
     let row = 34;
-    let h = r.stages.len() * row + 30;
-    let mut o = format!(
-        "<svg role=img aria-label=\"Planned and actual time per stage\" viewBox=\"0 0 760 {h}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"12\">"
-    );
-    for (i, s) in r.stages.iter().enumerate() {
-        let y = i * row + 4;
-        let w = |secs: i64| (secs * 360 / max).max(1);
-        let _ = write!(
-            o,
-            "<text x=\"0\" y=\"{}\">{}. {}</text>",
-            y + 20,
-            s.number,
-            svg_text(&s.title.chars().take(34).collect::<String>())
-        );
-        let _ = write!(
-            o,
-            "<rect x=\"250\" y=\"{y}\" width=\"{}\" height=\"12\" fill=\"#bbb\"><title>planned {}</title></rect>",
-            w(s.planned_secs),
-            mmss(s.planned_secs)
-        );
-        let _ = write!(
-            o,
-            "<text x=\"{}\" y=\"{}\">planned {}</text>",
-            256 + w(s.planned_secs),
-            y + 10,
-            mmss(s.planned_secs)
-        );
-        if let Some(a) = s.actual_secs {
-            let colour = if a > s.allowed_secs {
-                "#b00020"
-            } else {
-                "#1f5fa8"
-            };
-            let _ = write!(
-                o,
-                "<rect x=\"250\" y=\"{}\" width=\"{}\" height=\"12\" fill=\"{colour}\"><title>actual {}</title></rect>",
-                y + 14,
-                w(a),
-                mmss(a)
-            );
-            let over = if a > s.allowed_secs {
-                " (over)"
-            } else if s.allowed_secs != s.planned_secs {
-                " (extended)"
-            } else {
-                ""
-            };
-            let _ = write!(
-                o,
-                "<text x=\"{}\" y=\"{}\">actual {}{over}</text>",
-                256 + w(a),
-                y + 24,
-                mmss(a)
-            );
+    let w = |secs: i64| (secs * 360 / max).max(1);
+    html! {
+        svg role="img" aria-label="Planned and actual time per stage" viewBox={ "0 0 760 " (r.stages.len() * row + 30) }
+            width="100%" xmlns="http://www.w3.org/2000/svg" font-size="12" {
+            @for (i, s) in r.stages.iter().enumerate() {
+                @let y = i * row + 4;
+                text x="0" y=(y + 20) { (s.number) ". " (svg_text(&s.title.chars().take(34).collect::<String>())) }
+                rect x="250" y=(y) width=(w(s.planned_secs)) height="12" fill="#bbb" { title { "planned " (mmss(s.planned_secs)) } }
+                text x=(256 + w(s.planned_secs)) y=(y + 10) { "planned " (mmss(s.planned_secs)) }
+                @if let Some(a) = s.actual_secs {
+                    rect x="250" y=(y + 14) width=(w(a)) height="12" fill=(if a > s.allowed_secs { "#b00020" } else { "#1f5fa8" }) {
+                        title { "actual " (mmss(a)) }
+                    }
+                    text x=(256 + w(a)) y=(y + 24) {
+                        "actual " (mmss(a))
+                        @if a > s.allowed_secs { " (over)" } @else if s.allowed_secs != s.planned_secs { " (extended)" }
+                    }
+                }
+            }
         }
     }
-    o.push_str("</svg>");
-    o
 }
 
 pub fn render(r: &Report) -> String {
-    let mut o = String::new();
-    let _ = write!(
-        o,
-        "<!doctype html>\n<html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{CSS}</style></head><body>\n",
-        esc(&r.title)
-    );
-    let _ = writeln!(
-        o,
-        "<h1>{}</h1>{}<p>{}{} · {} participants</p>",
-        esc(&r.title),
-        if r.audience == Audience::Group {
-            "<p><i>For the group: what was said and agreed.</i></p>"
-        } else {
-            ""
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                title { (t(&r.title)) }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                h1 { (t(&r.title)) }
+                @if r.audience == Audience::Group { p { i { "For the group: what was said and agreed." } } }
+                p {
+                    (t(&r.date))
+                    @if let Some(f) = &r.facilitator { " · facilitated by " (t(f)) }
+                    " · " (r.participants.len()) " participants"
+                }
+                p.focus { b { "Focus:" } " " (t(&r.focus)) }
+                @if let Some(d) = &r.damage {
+                    p.flag { "The journal could only be read up to record " (r.records) ": " (t(d)) }
+                }
+                h2 { "Participants" }
+                (table(html! { "Who took part, by pseudonym" }, &[("who", false), ("role", false)], html! {
+                    @for (who, what) in &r.participants { tr { td { (t(who)) } td { (t(what)) } } }
+                }))
+                h2 { "Agenda: planned and actual" }
+                div.scroll { (timing_svg(r)) }
+                (stages(r))
+                (statements(r))
+                (votes(r))
+                (grid(r))
+                (interpretations(r))
+                (actions(r))
+                (emerge(r))
+                @if !r.memos.is_empty() || r.audience == Audience::Researcher {
+                    h2 { "Memos" }
+                    @if r.memos.is_empty() { p { "No memos were written." } }
+                    @else { ul { @for m in &r.memos { li { (t(m)) } } } }
+                }
+                h2 { "Audit" }
+                p { (r.records) " records in the journal. Head hash:" }
+                p.audit { (t(&r.head)) }
+                p { "Check with " code { "roundtable verify" } "." }
+            }
+        }
+    };
+    let mut o = page.into_string();
+    o.push('\n');
+    o
+}
+
+fn stages(r: &Report) -> Markup {
+    let columns = [
+        ("#", false),
+        ("stage", false),
+        ("kind", false),
+        ("planned", true),
+        ("actual", true),
+        ("started", false),
+        ("adjusted", false),
+    ];
+    table(
+        html! { "Stages, planned and actual minutes" },
+        &columns,
+        html! {
+            @for s in &r.stages {
+                tr {
+                    td { (s.number) } td { (t(&s.title)) } td { (t(&s.kind)) }
+                    td.num { (mmss(s.planned_secs)) } td.num { (time_or_dash(s.actual_secs)) }
+                    td { (t(&s.started)) } td { (t(&s.adjusted)) }
+                }
+            }
         },
-        esc(&r.date),
-        r.facilitator
-            .as_ref()
-            .map(|f| format!(" · facilitated by {}", esc(f)))
-            .unwrap_or_default(),
-        r.participants.len()
-    );
-    let _ = writeln!(o, "<p class=focus><b>Focus:</b> {}</p>", esc(&r.focus));
-    if let Some(d) = &r.damage {
-        let _ = writeln!(
-            o,
-            "<p class=flag>The journal could only be read up to record {}: {}</p>",
-            r.records,
-            esc(d)
-        );
-    }
-    let _ = writeln!(
-        o,
-        "<h2>Participants</h2><table><caption>Who took part, by pseudonym</caption><tr><th scope=col>who</th><th scope=col>role</th></tr>"
-    );
-    for (who, what) in &r.participants {
-        let _ = writeln!(o, "<tr><td>{}</td><td>{}</td></tr>", esc(who), esc(what));
-    }
-    let _ = writeln!(
-        o,
-        "</table><h2>Agenda: planned and actual</h2><div class=scroll>{}</div>",
-        timing_svg(r)
-    );
-    let _ = writeln!(
-        o,
-        "<table><caption>Stages, planned and actual minutes</caption><tr><th scope=col>#</th><th scope=col>stage</th><th scope=col>kind</th><th scope=col class=num>planned</th><th scope=col class=num>actual</th><th scope=col>started</th><th scope=col>adjusted</th></tr>"
-    );
-    for s in &r.stages {
-        let _ = writeln!(
-            o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=num>{}</td><td class=num>{}</td><td>{}</td><td>{}</td></tr>",
-            s.number,
-            esc(&s.title),
-            esc(&s.kind),
-            mmss(s.planned_secs),
-            time_or_dash(s.actual_secs),
-            esc(&s.started),
-            esc(&s.adjusted)
-        );
-    }
-    o.push_str("</table>");
-    statements(&mut o, r);
-    votes(&mut o, r);
-    grid(&mut o, r);
-    interpretations(&mut o, r);
-    let _ = writeln!(o, "<h2>You said, we did</h2>");
-    if r.actions.is_empty() {
-        let _ = writeln!(o, "<p>No actions were recorded.</p>");
-    } else {
-        let _ = writeln!(
-            o,
-            "<table><caption>Actions agreed and what became of them</caption><tr><th scope=col>#</th><th scope=col>what</th><th scope=col>who</th><th scope=col>by when</th><th scope=col>status</th><th scope=col>what was done</th></tr>"
-        );
-        for a in &r.actions {
-            let _ = writeln!(
-                o,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&a.id),
-                esc(&a.what),
-                esc(&a.who),
-                esc(&a.by_when),
-                esc(&a.status),
-                esc(&a.note)
-            );
+    )
+}
+
+fn actions(r: &Report) -> Markup {
+    let columns = [
+        ("#", false),
+        ("what", false),
+        ("who", false),
+        ("by when", false),
+        ("status", false),
+        ("what was done", false),
+    ];
+    html! {
+        h2 { "You said, we did" }
+        @if r.actions.is_empty() {
+            p { "No actions were recorded." }
+        } @else {
+            (table(html! { "Actions agreed and what became of them" }, &columns, html! {
+                @for a in &r.actions {
+                    tr {
+                        td { (t(&a.id)) } td { (t(&a.what)) } td { (t(&a.who)) }
+                        td { (t(&a.by_when)) } td { (t(&a.status)) } td { (t(&a.note)) }
+                    }
+                }
+            }))
         }
-        let _ = writeln!(o, "</table>");
-    }
-    let _ = writeln!(o, "<h2>Parked for later</h2><ul>");
-    if r.parked.is_empty() {
-        let _ = writeln!(o, "<li>Nothing was parked.</li>");
-    }
-    for p in &r.parked {
-        let _ = writeln!(o, "<li>{}</li>", esc(p));
-    }
-    let _ = writeln!(o, "</ul>");
-    if !r.attendance.is_empty() {
-        let _ = writeln!(o, "<h2>Attendance</h2><ul>");
-        for a in &r.attendance {
-            let _ = writeln!(o, "<li>{}</li>", esc(a));
+        h2 { "Parked for later" }
+        ul {
+            @if r.parked.is_empty() { li { "Nothing was parked." } }
+            @for p in &r.parked { li { (t(p)) } }
         }
-        let _ = writeln!(o, "</ul>");
-    }
-    emerge(&mut o, r);
-    if !r.memos.is_empty() || r.audience == Audience::Researcher {
-        let _ = writeln!(o, "<h2>Memos</h2><ul>");
-        for m in &r.memos {
-            let _ = writeln!(o, "<li>{}</li>", esc(m));
+        @if !r.attendance.is_empty() {
+            h2 { "Attendance" }
+            ul { @for a in &r.attendance { li { (t(a)) } } }
         }
-        let _ = writeln!(o, "</ul>");
     }
-    let _ = writeln!(
-        o,
-        "<h2>Audit</h2><p>{} records in the journal. Head hash:</p><p class=audit>{}</p><p>Check with <code>roundtable verify</code>.</p>\n</body></html>",
-        r.records,
-        esc(&r.head)
-    );
-    // A wide table scrolls sideways on a phone rather than being cut off.
-    o.replace("<table>", "<div class=scroll><table>")
-        .replace("</table>", "</table></div>")
 }
 
 /// How the translation was done, for eMERGe reporting.
-fn emerge(o: &mut String, r: &Report) {
-    if r.emerge.is_empty() {
-        return;
-    }
-    let _ = writeln!(
-        o,
-        "<h2>How the translation was done (eMERGe)</h2><p>Drawn from the session's record only: each translation, its kind and wording, the concepts it joins, the group's rationale, when it was made and who was in the room, and the statements each interpretation built on it rests on.</p>"
-    );
-    for e in &r.emerge {
-        let concepts: Vec<String> = e.concepts.iter().map(|c| esc(c)).collect();
-        let used: String = e
-            .used_by
-            .iter()
-            .map(|u| format!("<li>Interpretation {}</li>", esc(u)))
-            .collect();
-        let _ = writeln!(
-            o,
-            "<h3><span class=id>{}</span> {}</h3><ul><li>Concepts: {}</li><li>Rationale: {}</li><li>When and by whom: {}</li>{used}</ul>",
-            esc(&e.id),
-            esc(&e.kind),
-            concepts.join("; "),
-            esc(&e.rationale),
-            esc(&e.when)
-        );
-    }
-}
-
-fn statements(o: &mut String, r: &Report) {
-    let _ = writeln!(o, "<h2>Statements by stage</h2>");
-    for s in &r.stages {
-        if s.statements.is_empty() {
-            continue;
-        }
-        let _ = writeln!(o, "<h3>{}. {}</h3>", s.number, esc(&s.title));
-        for st in &s.statements {
-            statement(o, st);
-        }
-    }
-    if !r.unstaged.is_empty() {
-        let _ = writeln!(o, "<h3>Outside any stage</h3>");
-        for st in &r.unstaged {
-            statement(o, st);
-        }
-    }
-}
-
-fn votes(o: &mut String, r: &Report) {
-    let _ = writeln!(o, "<h2>Votes</h2>");
-    for v in &r.votes {
-        let max = v.options.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
-        let _ = writeln!(
-            o,
-            "<div class=vote><h3><span class=id>{}</span> {}</h3><p>{} on {}; {}; {}; {} voting.</p>",
-            esc(&v.id),
-            esc(&v.question),
-            esc(&v.method),
-            esc(&v.about),
-            esc(&v.mode),
-            esc(&v.status),
-            v.voters
-        );
-        for (opt, n) in &v.options {
-            let _ = writeln!(
-                o,
-                "<div class=bar><span class=label>{}</span><svg viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" aria-hidden=true><rect width=\"{}\" height=\"10\" fill=\"#1f5fa8\"/></svg><span class=num>{n}</span></div>",
-                esc(opt),
-                u64::from(*n) * 100 / u64::from(max)
-            );
-        }
-        if !v.by_role.is_empty() {
-            let _ = write!(
-                o,
-                "<table><caption>{} by role group</caption><tr><th scope=col>role group</th>",
-                esc(&v.id)
-            );
-            for (opt, _) in &v.options {
-                let _ = write!(o, "<th scope=col class=num>{}</th>", esc(opt));
+fn emerge(r: &Report) -> Markup {
+    html! {
+        @if !r.emerge.is_empty() {
+            h2 { "How the translation was done (eMERGe)" }
+            p {
+                "Drawn from the session's record only: each translation, its kind and wording, the concepts it joins, \
+                 the group's rationale, when it was made and who was in the room, and the statements each \
+                 interpretation built on it rests on."
             }
-            let _ = writeln!(o, "</tr>");
-            for (role, counts) in &v.by_role {
-                let _ = write!(o, "<tr><th scope=row>{}</th>", esc(role));
-                for c in counts {
-                    let _ = write!(o, "<td class=num>{c}</td>");
+            @for e in &r.emerge {
+                h3 { span.id { (t(&e.id)) } " " (t(&e.kind)) }
+                ul {
+                    li { "Concepts: " (t(&e.concepts.join("; "))) }
+                    li { "Rationale: " (t(&e.rationale)) }
+                    li { "When and by whom: " (t(&e.when)) }
+                    @for u in &e.used_by { li { "Interpretation " (t(u)) } }
                 }
-                let _ = writeln!(o, "</tr>");
             }
-            let _ = writeln!(o, "</table>");
         }
-        let _ = writeln!(o, "</div>");
     }
 }
 
-fn grid(o: &mut String, r: &Report) {
-    let _ = writeln!(o, "<h2>Translation grid</h2>");
-    if r.grid.rows.is_empty() {
-        let _ = writeln!(o, "<p>No concepts were named.</p>");
-    } else {
-        let _ = write!(
-            o,
-            "<table><caption>Which role groups' statements each concept rests on</caption><tr><th scope=col>concept</th>"
-        );
-        for c in &r.grid.columns {
-            let _ = write!(o, "<th scope=col>{}</th>", esc(c));
+fn statements(r: &Report) -> Markup {
+    html! {
+        h2 { "Statements by stage" }
+        @for s in r.stages.iter().filter(|s| !s.statements.is_empty()) {
+            h3 { (s.number) ". " (t(&s.title)) }
+            @for st in &s.statements { (statement(st)) }
         }
-        let _ = writeln!(o, "</tr>");
-        for (concept, cells) in &r.grid.rows {
-            let _ = write!(o, "<tr><th scope=row>{}</th>", esc(concept));
-            for c in cells {
-                let _ = write!(o, "<td class=id>{}</td>", esc(c));
-            }
-            let _ = writeln!(o, "</tr>");
+        @if !r.unstaged.is_empty() {
+            h3 { "Outside any stage" }
+            @for st in &r.unstaged { (statement(st)) }
         }
-        let _ = writeln!(o, "</table>");
     }
 }
 
-fn interpretations(o: &mut String, r: &Report) {
-    let _ = writeln!(o, "<h2>Interpretations</h2>");
-    for i in &r.interpretations {
-        let class = i.status.replace(' ', "-");
-        let _ = writeln!(
-            o,
-            "<div class=interp><p><span class=id>{}</span> <span class=\"status {class}\">{}</span></p><p><b>“{}”</b></p><p>Decision: {}</p><ul>",
-            esc(&i.id),
-            esc(&i.status),
-            esc(&i.text),
-            esc(&i.decision)
-        );
-        for t in &i.translations {
-            let _ = writeln!(o, "<li>Translation: {}</li>", esc(t));
+fn vote(v: &VoteRow) -> Markup {
+    let max = v.options.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let mut columns = vec![("role group", false)];
+    columns.extend(v.options.iter().map(|(opt, _)| (opt.as_str(), true)));
+    html! {
+        div.vote {
+            h3 { span.id { (t(&v.id)) } " " (t(&v.question)) }
+            p { (t(&v.method)) " on " (t(&v.about)) "; " (t(&v.mode)) "; " (t(&v.status)) "; " (v.voters) " voting." }
+            @for (opt, n) in &v.options {
+                div.bar {
+                    span.label { (t(opt)) }
+                    svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" {
+                        rect width=(u64::from(*n) * 100 / u64::from(max)) height="10" fill="#1f5fa8" {}
+                    }
+                    span.num { (n) }
+                }
+            }
+            @if !v.by_role.is_empty() {
+                (table(html! { (t(&v.id)) " by role group" }, &columns, html! {
+                    @for (role, counts) in &v.by_role {
+                        tr { th scope="row" { (t(role)) } @for c in counts { td.num { (c) } } }
+                    }
+                }))
+            }
         }
-        for c in &i.concepts {
-            let _ = writeln!(o, "<li>Concept: {}</li>", esc(c));
+    }
+}
+
+fn votes(r: &Report) -> Markup {
+    html! {
+        h2 { "Votes" }
+        @for v in &r.votes { (vote(v)) }
+    }
+}
+
+fn grid(r: &Report) -> Markup {
+    let mut columns = vec![("concept", false)];
+    columns.extend(r.grid.columns.iter().map(|c| (c.as_str(), false)));
+    html! {
+        h2 { "Translation grid" }
+        @if r.grid.rows.is_empty() {
+            p { "No concepts were named." }
+        } @else {
+            (table(html! { "Which role groups' statements each concept rests on" }, &columns, html! {
+                @for (concept, cells) in &r.grid.rows {
+                    tr { th scope="row" { (t(concept)) } @for c in cells { td.id { (t(c)) } } }
+                }
+            }))
         }
-        let _ = writeln!(o, "</ul><ul>");
-        for e in &i.evidence {
-            let flagged = e.contains('⚠');
-            let _ = writeln!(
-                o,
-                "<li{}>{}</li>",
-                if flagged { " class=flag" } else { "" },
-                esc(e)
-            );
+    }
+}
+
+fn interpretations(r: &Report) -> Markup {
+    html! {
+        h2 { "Interpretations" }
+        @for i in &r.interpretations {
+            div.interp {
+                p { span.id { (t(&i.id)) } " " span class={ "status " (i.status.replace(' ', "-")) } { (t(&i.status)) } }
+                p { b { "“" (t(&i.text)) "”" } }
+                p { "Decision: " (t(&i.decision)) }
+                ul {
+                    @for tr in &i.translations { li { "Translation: " (t(tr)) } }
+                    @for c in &i.concepts { li { "Concept: " (t(c)) } }
+                }
+                ul { @for e in &i.evidence { li class=[e.contains('⚠').then_some("flag")] { (t(e)) } } }
+            }
         }
-        let _ = writeln!(o, "</ul></div>");
     }
 }
