@@ -70,8 +70,11 @@ fn open_100k_to_first_frame(bencher: divan::Bencher) {
         let (w, _) = Writer::open(&dir, Timestamp::default()).unwrap();
         let app = App::new(Keymap::default(), "f");
         let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
-        term.draw(|f| ui::render(f, &app, w.session(), now(w.session()), &Theme::default()))
-            .unwrap();
+        term.draw(|f| {
+            let s = w.session();
+            ui::render(f, &app, &s, now(&s), &Theme::default())
+        })
+        .unwrap();
         w
     });
 }

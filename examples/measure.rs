@@ -91,7 +91,7 @@ fn main() {
         roundtable::ui::render(
             f,
             &model.app,
-            &model.session,
+            &model.session.read(),
             now,
             &roundtable::ui::Theme::default(),
         )
@@ -112,7 +112,7 @@ fn main() {
             roundtable::ui::render(
                 f,
                 &model.app,
-                &model.session,
+                &model.session.read(),
                 now,
                 &roundtable::ui::Theme::default(),
             )

@@ -110,9 +110,10 @@ impl Driver {
                     // The store would refuse what the session refuses.
                     self.model
                         .session
+                        .read()
                         .check(event)
                         .unwrap_or_else(|err| panic!("{event:?}: {err}"));
-                    let seq = self.model.session.applied + 1;
+                    let seq = self.model.session.read().applied + 1;
                     update(
                         &mut self.model,
                         Msg::Saved {
@@ -446,12 +447,13 @@ fn a_vote_round_opens_on_the_latest_statement_and_takes_single_key_ballots() {
         (participant.as_str(), choice),
         ("P2", &Choice::Agreement(Agreement::Pass))
     );
-    let round = &d.model.session.rounds["v1"];
+    let s = d.model.session.read();
     assert_eq!(
-        d.model.session.results(round).counts,
+        s.results(&s.rounds["v1"]).counts,
         vec![1, 0, 1],
         "P2's latest ballot counts"
     );
+    drop(s);
     d.send(key(KeyCode::Char('x')));
     d.send(key(KeyCode::Char('y')));
     // Closing reveals: every projector shows the result until the facilitator moves on.
@@ -976,7 +978,7 @@ fn only_a_leading_at_name_picks_the_speaker_and_an_unknown_one_is_refused() {
 fn joined(session: Session, viewer: bool) -> Driver {
     let mut d = Driver::new(Session::default());
     d.model = Model::joined(App::new(Keymap::default(), "Ana"), "ana-".into(), viewer);
-    d.model.session = session;
+    d.model.session = roundtable::store::Shared::new(session);
     d
 }
 
@@ -1220,7 +1222,7 @@ fn the_agenda_bends_and_the_projected_finish_holds() {
         .unwrap();
     }
     let mut d = Driver::new(s);
-    let before = d.model.session.projection(d.now);
+    let before = d.model.session.read().projection(d.now);
     d.keys(&[KeyCode::F(5), KeyCode::Char(']')]);
     let Some(Overlay::Choose { answers, .. }) = d.model.app.overlays.last() else {
         panic!("an extension offers to take the time back")
@@ -1238,7 +1240,7 @@ fn the_agenda_bends_and_the_projected_finish_holds() {
         .sum();
     assert_eq!(taken, 0, "+5 min now, −5 min from the stages to come");
     assert_eq!(
-        d.model.session.projection(d.now),
+        d.model.session.read().projection(d.now),
         before,
         "the finish holds"
     );
@@ -1258,11 +1260,13 @@ fn the_agenda_bends_and_the_projected_finish_holds() {
         names,
         ["StageSkipped", "StageMoved", "StageAdded", "StageMoved"]
     );
-    let order: Vec<&str> = d.model.session.stages.keys().map(|k| k.as_str()).collect();
+    let s = d.model.session.read();
+    let order: Vec<&str> = s.stages.keys().map(|k| k.as_str()).collect();
     assert_eq!(order, ["S1", "S3", "S5", "S2", "S4"]);
-    assert!(d.model.session.stages["S4"].is_skipped());
+    drop(s);
+    assert!(d.model.session.read().stages["S4"].is_skipped());
     assert_eq!(
-        d.model.session.next_stage().map(|s| s.id.as_str()),
+        d.model.session.read().next_stage().map(|s| s.id.as_str()),
         Some("S3")
     );
 }
@@ -1280,6 +1284,7 @@ fn hands_latecomers_parking_and_actions_are_one_key_each() {
     let hands = |d: &Driver| -> Vec<String> {
         d.model
             .session
+            .read()
             .floor
             .hands
             .iter()
@@ -1291,11 +1296,14 @@ fn hands_latecomers_parking_and_actions_are_one_key_each() {
     d.send(key(KeyCode::Enter));
     assert_eq!(hands(&d), ["P1"], "speaking takes P2's hand down");
     d.send(ctrl('p'));
-    assert_eq!(d.model.session.floor.parked, vec![StatementId::from("st1")]);
+    assert_eq!(
+        d.model.session.read().floor.parked,
+        vec![StatementId::from("st1")]
+    );
     d.send(ctrl('a'));
     d.type_text("Ask carers before discharge; ward manager; June");
     d.send(key(KeyCode::Enter));
-    let a = &d.model.session.actions["a1"];
+    let a = d.model.session.read().actions["a1"].clone();
     assert_eq!(
         (a.what.as_str(), a.who.as_str(), a.by_when.as_str()),
         ("Ask carers before discharge", "ward manager", "June")
@@ -1304,7 +1312,7 @@ fn hands_latecomers_parking_and_actions_are_one_key_each() {
     d.send(ctrl('a'));
     d.type_text("a1 done: asked at the June ward meeting");
     d.send(key(KeyCode::Enter));
-    let a = &d.model.session.actions["a1"];
+    let a = d.model.session.read().actions["a1"].clone();
     assert_eq!(a.status, ActionStatus::Done);
     d.send(ctrl('a'));
     d.type_text("a9 dropped");
@@ -1314,10 +1322,13 @@ fn hands_latecomers_parking_and_actions_are_one_key_each() {
     d.send(ctrl('l'));
     d.type_text("carer, Ann");
     d.send(key(KeyCode::Enter));
-    let p3 = &d.model.session.participants["P3"];
+    let p3 = d.model.session.read().participants["P3"].clone();
     assert_eq!(p3.role, Role::UnpaidCarer);
     assert!(!p3.consent, "no clear yes: no consent");
-    assert_eq!(d.model.session.floor.attendance["P3"].arrived, vec![t(60)]);
+    assert_eq!(
+        d.model.session.read().floor.attendance["P3"].arrived,
+        vec![t(60)]
+    );
     let names: Vec<&str> = d.take().iter().map(|e| e.name()).collect();
     assert_eq!(
         names,
@@ -1341,7 +1352,7 @@ fn hands_latecomers_parking_and_actions_are_one_key_each() {
         roundtable::ui::render(
             f,
             &d.model.app,
-            &d.model.session,
+            &d.model.session.read(),
             d.now,
             &Default::default(),
         )

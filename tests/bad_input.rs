@@ -145,7 +145,7 @@ proptest! {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("s");
         let w = small_session(&dir, 2);
-        let live = canon(w.session());
+        let live = canon(&w.session());
         drop(w);
         std::fs::write(dir.join("snapshot.ron"), &bytes).unwrap();
         if let Err(e) = snapshot::read(&dir) {
@@ -154,7 +154,7 @@ proptest! {
         }
         // Whatever the snapshot holds, opening gives the journal's session.
         let (w, _) = roundtable::store::Writer::open(&dir, t(50)).unwrap();
-        prop_assert_eq!(canon(w.session()), live);
+        prop_assert_eq!(canon(&w.session()), live);
     }
 
     #[test]

@@ -359,7 +359,7 @@ fn snapshots() {
     let dir = tmp.path().join("s");
     let w = small_session(&dir, 3);
     w.snapshot().unwrap();
-    let live = canon(w.session());
+    let live = canon(&w.session());
     drop(w);
     let good = std::fs::read_to_string(dir.join("snapshot.ron")).unwrap();
     let cases: Vec<(&str, Vec<u8>, Vec<&str>)> = vec![
@@ -403,7 +403,7 @@ fn snapshots() {
         expect(name, &err, &words);
         let (w, warnings) = Writer::open(&dir, t(100)).unwrap();
         assert_eq!(
-            canon(w.session()),
+            canon(&w.session()),
             live,
             "{name}: a bad snapshot changed the session"
         );

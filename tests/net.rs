@@ -768,7 +768,13 @@ fn close_and_reveal_shows_the_result_by_role_group_on_a_joined_viewer() {
     let screen = |wall: &Model| {
         let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
         term.draw(|f| {
-            roundtable::ui::render(f, &wall.app, &wall.session, t(21), &Default::default())
+            roundtable::ui::render(
+                f,
+                &wall.app,
+                &wall.session.read(),
+                t(21),
+                &Default::default(),
+            )
         })
         .unwrap();
         screen_text(&term)

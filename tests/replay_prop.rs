@@ -309,10 +309,11 @@ proptest! {
         let snap_after = snapshot_at.index(actions.len());
         let mut snap_seq = None;
         for (n, a) in actions.iter().enumerate() {
-            if let Some(e) = event(w.session(), a, n, t(n as i64 * 7)) {
-                let before = canon(w.session());
+            let e = event(&w.session(), a, n, t(n as i64 * 7));
+            if let Some(e) = e {
+                let before = canon(&w.session());
                 if w.record("p", t(n as i64 * 7), &e).is_err() {
-                    prop_assert_eq!(canon(w.session()), before, "a rejected event changed the session");
+                    prop_assert_eq!(canon(&w.session()), before, "a rejected event changed the session");
                 }
             }
             if n == snap_after {
@@ -330,7 +331,8 @@ proptest! {
             }
         }
         prop_assert_eq!(s.voices, recount);
-        let live = canon(w.session());
+        drop(s);
+        let live = canon(&w.session());
         let records = w.records();
         drop(w);
 
@@ -361,7 +363,7 @@ proptest! {
         std::fs::remove_file(dir.join("snapshot.ron")).unwrap();
         let (w, warnings) = Writer::open(&dir, t(10_000)).unwrap();
         prop_assert!(warnings.is_empty(), "{:?}", warnings);
-        prop_assert_eq!(canon(w.session()), live);
+        prop_assert_eq!(canon(&w.session()), live);
     }
 }
 
@@ -627,18 +629,18 @@ proptest! {
         let mut accepted = 0;
         for (n, step) in steps.iter().enumerate() {
             let e = match step {
-                Ok(a) => event(w.session(), a, n, t(n as i64 * 3)),
+                Ok(a) => event(&w.session(), a, n, t(n as i64 * 3)),
                 Err(e) => Some(e.clone()),
             };
             let Some(e) = e else { continue };
-            let before = canon(w.session());
+            let before = canon(&w.session());
             match w.record("peer", t(n as i64 * 3), &e) {
-                Err(_) => prop_assert_eq!(canon(w.session()), before, "a refused event changed the session"),
+                Err(_) => prop_assert_eq!(canon(&w.session()), before, "a refused event changed the session"),
                 Ok(_) => {
                     accepted += 1;
                     let replayed = store::open_read_only(&dir).unwrap();
                     prop_assert!(replayed.damage.is_none(), "after {:?}: {:?}", e, replayed.damage);
-                    prop_assert_eq!(canon(&replayed.session), canon(w.session()), "after {:?}", e);
+                    prop_assert_eq!(canon(&replayed.session), canon(&w.session()), "after {:?}", e);
                 }
             }
         }

@@ -10,14 +10,14 @@ fn reopening_gives_the_same_session_with_and_without_a_snapshot() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
     let w = small_session(&dir, 10);
-    let live = canon(w.session());
+    let live = canon(&w.session());
     w.snapshot().unwrap();
     drop(w);
     let (mut w, warnings) = Writer::open(&dir, t(100)).unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
-    assert_eq!(canon(w.session()), live);
+    assert_eq!(canon(&w.session()), live);
     w.record("note-taker", t(101), &statement(10)).unwrap();
-    let live = canon(w.session());
+    let live = canon(&w.session());
     drop(w);
     // The snapshot is now one record behind: snapshot + tail.
     let r = store::open_read_only(&dir).unwrap();
@@ -33,7 +33,7 @@ fn a_bad_snapshot_costs_time_not_data() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
     let w = small_session(&dir, 5);
-    let live = canon(w.session());
+    let live = canon(&w.session());
     w.snapshot().unwrap();
     drop(w);
     for garbage in [
@@ -43,7 +43,7 @@ fn a_bad_snapshot_costs_time_not_data() {
     ] {
         std::fs::write(dir.join("snapshot.ron"), garbage).unwrap();
         let (w, warnings) = Writer::open(&dir, t(50)).unwrap();
-        assert_eq!(canon(w.session()), live);
+        assert_eq!(canon(&w.session()), live);
         assert!(
             warnings.iter().any(|w| w.contains("snapshot")),
             "{warnings:?}"
@@ -160,7 +160,7 @@ fn a_line_cut_short_is_set_aside_and_nothing_before_it_is_lost() {
             warnings[0]
         );
         assert_eq!(w.records(), 7);
-        assert_eq!(canon(w.session()), before_last);
+        assert_eq!(canon(&w.session()), before_last);
         let aside: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
             .filter_map(|e| e.ok())
@@ -378,6 +378,56 @@ fn the_writer_stops_well_before_the_size_a_reader_refuses() {
         msg.contains("journal is full") && msg.contains("start a new session"),
         "{msg}"
     );
-    assert_eq!(canon(w.session()), canon(&session));
+    assert_eq!(canon(&w.session()), canon(&session));
     assert_eq!(std::fs::read(&path).unwrap(), before, "nothing written");
+}
+
+/// The host's screens read the store's own session: a record the store
+/// saved is on screen without a copy being updated, and the store's answer
+/// does not apply it a second time.
+#[test]
+fn the_hosts_screens_read_the_stores_session_and_apply_nothing_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut w = small_session(&tmp.path().join("s"), 1);
+    let mut model = roundtable::app::Model::hosting(
+        roundtable::app::App::new(roundtable::app::keymap::Keymap::default(), "facilitator"),
+        w.shared(),
+        roundtable::app::Opening::default(),
+    );
+    let event = Event::StatementAdded {
+        id: StatementId::new("st-new"),
+        kind: StatementKind::Quote,
+        speaker: Speaker::Participant("P1".into()),
+        stage: None,
+        text: "Saved once".into(),
+        tags: vec![],
+        captured_by: "facilitator".into(),
+        at: t(50),
+    };
+    let saved = w.record("facilitator", t(50), &event).unwrap();
+    assert_eq!(
+        model.session.read().statements["st-new"].current().text,
+        "Saved once",
+        "the screens see what the store saved"
+    );
+    let applied = w.session().applied;
+    roundtable::app::update(
+        &mut model,
+        roundtable::app::Msg::Saved {
+            token: 1,
+            seq: saved.seq,
+            event,
+        },
+        t(51),
+    );
+    assert_eq!(model.session.read().applied, applied, "applied twice");
+    assert!(
+        model
+            .app
+            .message
+            .as_ref()
+            .is_none_or(|m| !m.text.contains("out of step")),
+        "{:?}",
+        model.app.message.as_ref().map(|m| &m.text)
+    );
 }

@@ -4,8 +4,9 @@
 //! to the host — arrives as a [`Msg`]; [`update`] is the only function that
 //! changes the [`Model`], and it answers with [`Effect`]s (record this
 //! event, ring the bell, write a rescue file, quit) that the runtime carries
-//! out. The session copy in the model changes only by applying records the
-//! store (or the host) has saved.
+//! out. The session the model shows changes only by records saved: at the
+//! host the store applies them to the one copy the screens read, after the
+//! fsync; a joined terminal applies what its host saved.
 
 pub mod actions;
 pub mod agenda;
@@ -29,14 +30,20 @@ pub use state::{App, KINDS, Message, Pending, Screen, Tone, event_id, event_text
 
 use crate::domain::{Event, Session, Timestamp, describe};
 use crate::live::Reply;
+use crate::store::Shared;
 use crossterm::event::{KeyEvent, KeyEventKind};
 use keymap::Action;
 
 /// What the live screens show and hold: the interaction state and the
-/// screens' copy of the session.
+/// session they show.
 pub struct Model {
     pub app: App,
-    pub session: Session,
+    /// At the host, the store's own session (the store applies each saved
+    /// record; the screens only read it); elsewhere, this model's own.
+    pub session: Shared,
+    /// Whether saved records are applied here (a joined terminal, or a
+    /// model on a session of its own) or by the store (the host).
+    applies: bool,
 }
 
 /// What the host's screens open with besides the session.
@@ -51,13 +58,19 @@ pub struct Opening {
 }
 
 impl Model {
+    /// Screens on a session of their own, which they apply saved records to.
     pub fn new(app: App, session: Session) -> Self {
-        Model { app, session }
+        Model {
+            app,
+            session: Shared::new(session),
+            applies: true,
+        }
     }
 
-    /// The host's screens on `session`: a workspace opens on the grid of
-    /// its sources, and anything worth knowing from opening is said.
-    pub fn hosting(mut app: App, session: Session, opening: Opening) -> Self {
+    /// The host's screens on the store's session, which the store alone
+    /// changes: a workspace opens on the grid of its sources, and anything
+    /// worth knowing from opening is said.
+    pub fn hosting(mut app: App, session: Shared, opening: Opening) -> Self {
         if !opening.sources.is_empty() {
             app.sources = opening.sources;
             app.screen = Screen::Synthesis;
@@ -68,7 +81,11 @@ impl Model {
         if !opening.warnings.is_empty() {
             app.say(Tone::Problem, opening.warnings.join(" "));
         }
-        Model::new(app, session)
+        Model {
+            app,
+            session,
+            applies: false,
+        }
     }
 
     /// A joined terminal's screens: capture for a note-taker, the projector
@@ -140,9 +157,9 @@ pub enum Msg {
         connected: bool,
         text: String,
     },
-    /// The session opened was not the journal's: show `session` instead.
+    /// The session opened was not the journal's; the store has put the
+    /// journal's in its place.
     Corrected {
-        session: Option<Box<Session>>,
         text: String,
     },
     /// The rescue file asked for by [`Effect::Rescue`] was written (its
@@ -175,7 +192,7 @@ impl From<Reply> for Msg {
             Reply::JoinCode { code, at } => Msg::JoinCode { code, at },
             Reply::WrongCodes(n) => Msg::WrongCodes(n),
             Reply::Link { connected, text } => Msg::Link { connected, text },
-            Reply::Corrected { session, text } => Msg::Corrected { session, text },
+            Reply::Corrected { text } => Msg::Corrected { text },
         }
     }
 }
@@ -206,7 +223,16 @@ pub enum Effect {
 /// session clock's time, which events are stamped with.
 pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
     let mut fx = Vec::new();
-    let Model { app, session } = model;
+    let Model {
+        app,
+        session: shared,
+        applies,
+    } = model;
+    let apply = |app: &mut App, event: &Event| {
+        if *applies {
+            show_saved(app, &mut shared.write(), event);
+        }
+    };
     match msg {
         Msg::Key(key) => {
             if key.kind == KeyEventKind::Press {
@@ -219,7 +245,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
                 {
                     app.message = None;
                 }
-                layers::key(app, session, key, now, &mut fx);
+                layers::key(app, &shared.read(), key, now, &mut fx);
             }
         }
         Msg::Paste(text) => {
@@ -239,7 +265,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
                 ),
             }
         }
-        Msg::Tick => stage::tick(app, session, now, &mut fx),
+        Msg::Tick => stage::tick(app, &shared.read(), now, &mut fx),
         // Only the screen's size changed: drawing again is enough.
         Msg::Resize => {}
         Msg::Rescued(Ok(path)) => {
@@ -265,7 +291,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             let by = wall.millis_since(ours);
             let way = if by < 0 { "back" } else { "forward" };
             app.record(
-                session,
+                &shared.read(),
                 Event::ClockNoted {
                     wall,
                     session: ours,
@@ -281,23 +307,15 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             );
         }
         Msg::Saved { token, seq, event } => {
-            show_saved(app, session, &event);
+            apply(app, &event);
             committed(app, token, seq);
         }
-        Msg::Applied { event } => show_saved(app, session, &event),
+        Msg::Applied { event } => apply(app, &event),
         Msg::Peers(names) => app.peers = names,
         Msg::JoinCode { code, at } => app.join_code = Some((code, at)),
         Msg::WrongCodes(n) => app.wrong_codes = n,
         Msg::Link { connected, text } => app.link = Some((connected, text)),
-        Msg::Corrected {
-            session: replayed,
-            text,
-        } => {
-            if let Some(replayed) = replayed {
-                *session = *replayed;
-            }
-            app.say(Tone::Problem, text);
-        }
+        Msg::Corrected { text } => app.say(Tone::Problem, text),
         Msg::Committed { token, seq } => committed(app, token, seq),
         Msg::Failed {
             token,
@@ -311,8 +329,8 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
     fx
 }
 
-/// A saved record applied to the screens' copy of the session, which the
-/// store (or the host) has already applied to its own: this keeps them equal.
+/// A saved record applied to a joined terminal's session, which the host
+/// has already applied to its own: this keeps them equal.
 fn show_saved(app: &mut App, session: &mut Session, event: &Event) {
     if let Err(e) = session.apply(event) {
         app.say(

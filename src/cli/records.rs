@@ -6,7 +6,7 @@ use super::Failure;
 use super::args::Command;
 use super::screens::load_keymap;
 use crate::cli::summary;
-use crate::domain::{InterpretationStatus, Session};
+use crate::domain::InterpretationStatus;
 use crate::ops;
 use crate::store;
 use crate::store::template::{list_templates, load_participants};
@@ -131,7 +131,7 @@ pub(super) fn run(
         Command::Demo { out: dest } => {
             let dir = dest.unwrap_or_else(|| sessions.join(crate::ops::demo::EXAMPLE));
             let w = crate::ops::demo::write_example(&dir)?;
-            let s: &Session = w.session();
+            let s = w.session();
             let agreed = s
                 .interpretations
                 .values()

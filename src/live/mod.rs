@@ -6,7 +6,7 @@
 pub mod clock;
 pub mod store_thread;
 
-use crate::domain::{Event, Session};
+use crate::domain::Event;
 
 pub use store_thread::{Hosting, host};
 
@@ -34,12 +34,9 @@ pub enum Reply {
     /// A joined terminal's link to its host.
     Link { connected: bool, text: String },
     /// The store found the session it opened with was not the journal's
-    /// (a snapshot that did not match a full replay): show `session`
-    /// instead, if given, and tell the user `text`.
-    Corrected {
-        session: Option<Box<Session>>,
-        text: String,
-    },
+    /// (a snapshot that did not match a full replay), and put the
+    /// journal's in its place: tell the user `text`.
+    Corrected { text: String },
 }
 
 /// Where a request came from, and so where its answer goes.

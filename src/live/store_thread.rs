@@ -30,13 +30,13 @@ fn spawn_store(
     let handle = std::thread::spawn(move || {
         // Nothing is written until the state opened from the snapshot is
         // proven by a full replay (requests wait in the channel meanwhile).
-        if !writer.is_settled()
-            && let Some(text) = writer.settle()
-        {
-            let _ = reply_tx.send(Reply::Corrected {
-                session: Some(Box::new(writer.session().clone())),
-                text,
-            });
+        if !writer.is_settled() {
+            if let Some(text) = writer.settle() {
+                let _ = reply_tx.send(Reply::Corrected { text });
+            }
+            // The replay that proved the snapshot held a second copy of the
+            // session; give its memory back rather than keep it resident.
+            give_back_freed_memory();
         }
         for mut req in rx {
             if let Origin::Remote { actor, .. } = &req.from {
@@ -58,7 +58,7 @@ fn spawn_store(
             if let Origin::Remote { actor, .. } = &req.from {
                 // The host's clock says when, not the terminal's.
                 req.event.stamp_time(now);
-                if let Some(why) = not_theirs(writer.session(), actor, &req.event) {
+                if let Some(why) = not_theirs(&writer.session(), actor, &req.event) {
                     if let Origin::Remote { reply, .. } = req.from {
                         let _ = reply.send(Err(why));
                     }
@@ -99,6 +99,15 @@ fn spawn_store(
         writer
     });
     (tx, reply_rx, ui, feed, handle)
+}
+
+/// Returns freed heap pages to the system (glibc keeps them otherwise).
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory; it takes no pointers.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 fn error_text(e: &StoreError) -> String {

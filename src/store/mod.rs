@@ -12,6 +12,7 @@ pub mod read;
 pub mod record;
 pub mod ron_text;
 pub mod session_dir;
+pub mod shared;
 pub mod snapshot;
 pub mod template;
 
@@ -19,3 +20,4 @@ pub use appender::Committed;
 pub use error::{FileProblem, StoreError};
 pub use read::{ReadOnly, Verification, open_read_only, session_dirs, verify, verify_with};
 pub use session_dir::Writer;
+pub use shared::Shared;

@@ -23,7 +23,9 @@ pub type Warning = String;
 /// journal and then the in-memory session.
 pub struct Writer {
     dir: PathBuf,
-    session: Session,
+    /// The session as of the last record: the program's only copy, which
+    /// the screens read too (see [`Writer::shared`]).
+    session: super::Shared,
     appender: Appender,
     _lock: WriterLock,
     /// Holds the OS lock on the journal file itself.
@@ -215,7 +217,7 @@ impl Writer {
         let (journal_lock, id) = lock::lock_journal(&path)?;
         let mut w = Writer {
             dir: dir.to_owned(),
-            session: Session::default(),
+            session: super::Shared::default(),
             appender: Appender::new(
                 Box::new(file),
                 Box::new(ReopenJournal {
@@ -323,7 +325,7 @@ impl Writer {
         Ok((
             Writer {
                 dir: dir.to_owned(),
-                session,
+                session: super::Shared::new(session),
                 appender,
                 _lock: lock,
                 _journal_lock: Some(journal_lock),
@@ -345,7 +347,7 @@ impl Writer {
     ) -> Writer {
         Writer {
             dir: dir.to_owned(),
-            session,
+            session: super::Shared::new(session),
             appender,
             _lock: lock,
             _journal_lock: None,
@@ -375,8 +377,8 @@ impl Writer {
             }
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        let diff = self.session.first_difference(&replayed)?;
-        self.session = replayed;
+        let diff = self.session.read().first_difference(&replayed)?;
+        *self.session.write() = replayed;
         let rewritten = match self.snapshot() {
             Ok(()) => "and the snapshot rewritten",
             Err(_) => "but the snapshot could not be rewritten",
@@ -396,8 +398,15 @@ impl Writer {
         std::mem::take(&mut self.notices)
     }
 
-    pub fn session(&self) -> &Session {
-        &self.session
+    /// The session as of the last record, to read.
+    pub fn session(&self) -> std::sync::RwLockReadGuard<'_, Session> {
+        self.session.read()
+    }
+
+    /// The session itself, for the screens of the running program to read
+    /// without a copy of their own. Only this writer changes it.
+    pub fn shared(&self) -> super::Shared {
+        self.session.clone()
     }
 
     pub fn dir(&self) -> &Path {
@@ -424,9 +433,9 @@ impl Writer {
                 reason: format!("not saved: the actor must be 1 to {MAX_ACTOR} characters"),
             });
         }
-        self.session.check(event)?;
+        self.session.read().check(event)?;
         let committed = self.appender.append(at, actor, event)?;
-        self.session.apply(event)?;
+        self.session.write().apply(event)?;
         if self.snapshot_every > 0 && committed.seq % self.snapshot_every == 0 {
             // A snapshot is only a cache: failing to write one loses nothing.
             let _ = self.snapshot();
@@ -441,7 +450,7 @@ impl Writer {
 
     /// Writes `snapshot.ron` for the current state, atomically.
     pub fn snapshot(&self) -> Result<()> {
-        snapshot::write(&self.dir, self.records(), self.head(), &self.session)
+        snapshot::write(&self.dir, self.records(), self.head(), &self.session.read())
     }
 }
 

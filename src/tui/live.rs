@@ -44,7 +44,7 @@ pub struct Options {
 /// terminals can join through the session folder's socket (and over the
 /// network with `lan`) while it runs.
 pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
-    let session = writer.session().clone();
+    let session = writer.shared();
     let dir = writer.dir().to_owned();
     let Hosting {
         clock,
@@ -258,7 +258,7 @@ async fn event_loop(
         if dirty {
             let now = io.clock.now();
             terminal.draw(|f| {
-                ui::render(f, &model.app, &model.session, now, theme);
+                ui::render(f, &model.app, &model.session.read(), now, theme);
                 ui::untrusted::guard(f.buffer_mut());
             })?;
             dirty = false;
@@ -269,7 +269,7 @@ async fn event_loop(
         }
         // Wake at the countdown's next second, and every few seconds to
         // notice a jump of the computer's clock.
-        let wait = until_next_second(&model.session, io.clock.now())
+        let wait = until_next_second(&model.session.read(), io.clock.now())
             .unwrap_or(CLOCK_CHECK)
             .min(CLOCK_CHECK);
         let msg = tokio::select! {

@@ -169,6 +169,11 @@ fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
     let rows = inner.height as usize;
     let mut pending: Vec<Line> = Vec::new();
     for p in &app.pending {
+        // At the host the store applies a record to the session the
+        // screens read before its answer arrives: it is saved, not pending.
+        if p.failed.is_none() && session.already_has(&p.event) {
+            continue;
+        }
         let (mark, style) = match &p.failed {
             Some(_) => ("✗ NOT SAVED", theme.over),
             None => ("… saving", theme.warn),
