@@ -22,6 +22,21 @@ fn main() {
         scan.records,
         t.elapsed().as_secs_f64()
     );
+    let t = Instant::now();
+    let body = roundtable::store::snapshot::body_hash(&s).unwrap();
+    println!(
+        "the session serialised into SHA-256 (a snapshot's check): {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
+    if let Some(dir) = path.parent() {
+        let t = Instant::now();
+        let claim = roundtable::store::snapshot::read_claim(dir).unwrap();
+        println!(
+            "the snapshot's bytes hashed: {:.2} s (matches: {})",
+            t.elapsed().as_secs_f64(),
+            claim.is_some_and(|c| c.body_intact && c.body == body)
+        );
+    }
     if std::env::var_os("REPLAY_ONLY").is_some() {
         return;
     }

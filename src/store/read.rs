@@ -96,47 +96,75 @@ pub fn verify_with(
     also: &mut dyn FnMut(super::record::Record, &Session),
 ) -> Result<(Verification, Session)> {
     let path = dir.join(JOURNAL);
-    let snap = snapshot::read(dir);
-    let snap_seq = match &snap {
-        Ok(Some(s)) => s.seq,
-        _ => 0,
-    };
+    // The snapshot is checked without a second copy of the session: the
+    // replayed state at its record is serialised straight into SHA-256 and
+    // compared with the hash its header gives, while another thread hashes
+    // the snapshot's own bytes. Only when they differ is it read whole, to
+    // say where.
+    let snap_seq = snapshot::claimed_seq(dir).unwrap_or(0);
     let mut session = Session::default();
     let mut at_snapshot = None;
-    let scan = journal::scan(&path, 1, snap_seq, &mut |r| {
-        session.apply(&r.event).map_err(|e| e.to_string())?;
-        if r.seq == snap_seq {
-            at_snapshot = Some(session.clone());
-        }
-        also(r, &session);
-        Ok(())
-    })?;
+    let (scan, claim) = std::thread::scope(|scope| {
+        let claim = scope.spawn(|| snapshot::read_claim(dir));
+        let scan = journal::scan(&path, 1, snap_seq, &mut |r| {
+            session.apply(&r.event).map_err(|e| e.to_string())?;
+            if r.seq == snap_seq {
+                at_snapshot = Some(snapshot::body_hash(&session).map_err(|e| e.to_string())?);
+            }
+            also(r, &session);
+            Ok(())
+        });
+        let claim = claim
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (scan, claim)
+    });
+    let scan = scan?;
     let mut notes = Vec::new();
     let mut snapshot_mismatch = None;
-    match snap {
+    match claim {
         Ok(None) => {}
-        Err(e) => notes.push(format!(
-            "{e} (it is never used as it is; opening the session for writing rebuilds it)"
-        )),
-        Ok(Some(s)) => {
+        Err(e) => notes.push(unusable(&e)),
+        Ok(Some(c)) if !c.body_intact => notes.push(unusable(&StoreError::Invalid {
+            path: dir.join(snapshot::SNAPSHOT),
+            reason: "line 2: the session does not match its hash (edited, corrupted or cut short)"
+                .into(),
+        })),
+        Ok(Some(c)) => {
             let diff = match (&scan.remembered, &at_snapshot) {
-                (Some(hash), Some(at)) if *hash == s.hash => s.session.first_difference(at),
+                (Some(hash), Some(body))
+                    if c.seq == snap_seq && *hash == c.hash && *body == c.body =>
+                {
+                    None
+                }
+                (Some(hash), Some(_)) if c.seq == snap_seq && *hash == c.hash => {
+                    match first_difference(dir, &path, c.seq) {
+                        Ok(d) => d,
+                        Err(e) => {
+                            notes.push(unusable(&e));
+                            None
+                        }
+                    }
+                }
                 (Some(_), Some(_)) => Some(format!(
                     "it names record {} by a hash the journal's record {} does not have",
-                    s.seq, s.seq
+                    c.seq, c.seq
                 )),
                 _ => Some(format!(
                     "it claims record {} but the journal's sound records end at {}",
-                    s.seq, scan.records
+                    c.seq, scan.records
                 )),
             };
             match diff {
-                None => notes.push(format!("snapshot.ron matches record {}", s.seq)),
+                None if notes.is_empty() => {
+                    notes.push(format!("snapshot.ron matches record {}", c.seq))
+                }
+                None => {}
                 Some(d) => {
                     snapshot_mismatch = Some(format!(
                         "{}: does not match record {} of the journal: {d}",
                         dir.join(snapshot::SNAPSHOT).display(),
-                        s.seq
+                        c.seq
                     ))
                 }
             }
@@ -172,6 +200,36 @@ pub fn verify_with(
         },
         session,
     ))
+}
+
+/// Why a snapshot is not used, as a note: it never is as it is.
+fn unusable(e: &StoreError) -> String {
+    format!("{e} (it is never used as it is; opening the session for writing rebuilds it)")
+}
+
+/// Where a snapshot whose session is not the journal's at `seq` first
+/// differs from it (`None`: the same session, written differently, as by
+/// another version). The slow way, only when the hashes disagree: the
+/// snapshot read whole and the journal replayed again to `seq`.
+fn first_difference(dir: &Path, path: &Path, seq: u64) -> Result<Option<String>> {
+    let Some(snap) = snapshot::read(dir)? else {
+        return Ok(Some(
+            "it was removed while the journal was being checked".into(),
+        ));
+    };
+    if snap.seq != seq {
+        return Ok(Some(
+            "it was replaced while the journal was being checked".into(),
+        ));
+    }
+    let mut replayed = Session::default();
+    journal::scan(path, 1, 0, &mut |r| {
+        if r.seq <= seq {
+            replayed.apply_owned(r.event).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    })?;
+    Ok(snap.session.first_difference(&replayed))
 }
 
 /// The session folders under `sessions` (those holding a journal), sorted by

@@ -35,6 +35,51 @@ pub struct Snapshot {
     pub session: Session,
 }
 
+/// Text in, SHA-256 out, in 64 KiB steps: a serialiser writes into it
+/// without the text ever being kept.
+struct Hashing {
+    hasher: sha2::Sha256,
+    buf: Vec<u8>,
+}
+
+impl Hashing {
+    fn new() -> Self {
+        Hashing {
+            hasher: sha2::Digest::new(),
+            buf: Vec::with_capacity(1 << 16),
+        }
+    }
+
+    fn hex(mut self) -> String {
+        sha2::Digest::update(&mut self.hasher, &self.buf);
+        hex::encode(sha2::Digest::finalize(self.hasher))
+    }
+}
+
+impl std::fmt::Write for Hashing {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.buf.len() + s.len() > self.buf.capacity() {
+            sha2::Digest::update(&mut self.hasher, &self.buf);
+            self.buf.clear();
+        }
+        if s.len() >= self.buf.capacity() {
+            sha2::Digest::update(&mut self.hasher, s.as_bytes());
+        } else {
+            self.buf.extend_from_slice(s.as_bytes());
+        }
+        Ok(())
+    }
+}
+
+/// The SHA-256 of `session` written as a snapshot's second line, computed
+/// as it is serialised, without the text: equal to a snapshot header's
+/// `body` exactly when that snapshot holds this session.
+pub fn body_hash(session: &Session) -> std::result::Result<String, ron::Error> {
+    let mut h = Hashing::new();
+    ron::ser::to_writer(&mut h, session)?;
+    Ok(h.hex())
+}
+
 pub fn write(dir: &Path, seq: u64, hash: &str, session: &Session) -> Result<()> {
     let path = dir.join(SNAPSHOT);
     let invalid = |e: ron::Error| StoreError::Invalid {
@@ -76,6 +121,81 @@ pub fn claimed_seq(dir: &Path) -> Option<u64> {
         .ok()?;
     let header: Header = parse_ron(std::str::from_utf8(&head).ok()?.trim_end()).ok()?;
     Some(header.seq)
+}
+
+/// What a snapshot claims, read without its session: the record it holds,
+/// that record's hash, the SHA-256 its header gives for its second line,
+/// and whether the second line's bytes have that hash.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub seq: u64,
+    pub hash: String,
+    pub body: String,
+    pub body_intact: bool,
+}
+
+/// The snapshot's header, and its second line hashed in 64 KiB steps (it is
+/// never held whole). `Ok(None)`: no snapshot. `Err`: a header that cannot
+/// be read, with the reason.
+pub fn read_claim(dir: &Path) -> Result<Option<Claim>> {
+    use std::io::{BufRead, Read};
+    let path = dir.join(SNAPSHOT);
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Ok(None);
+    }
+    let file = super::fsutil::open_sole(
+        &path,
+        std::fs::OpenOptions::new().read(true),
+        "the snapshot",
+    )?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file.take(MAX_SNAPSHOT));
+    let mut head = Vec::new();
+    (&mut reader)
+        .take(4096)
+        .read_until(b'\n', &mut head)
+        .map_err(super::error::io_err(&path))?;
+    let invalid = |reason: String| StoreError::Invalid {
+        path: path.clone(),
+        reason,
+    };
+    let head = std::str::from_utf8(&head)
+        .map_err(|_| invalid("line 1: not valid UTF-8".into()))?
+        .trim_end_matches('\n');
+    let header: Header = parse_ron(head).map_err(|p| {
+        invalid(format!(
+            "line 1, column {}: not a snapshot header: {}",
+            p.col, p.reason
+        ))
+    })?;
+    if header.format != FORMAT {
+        return Err(invalid(format!(
+            "line 1: snapshot format {} is not the {FORMAT} this version writes",
+            header.format
+        )));
+    }
+    // The second line without its final line break.
+    let mut hasher: sha2::Sha256 = sha2::Digest::new();
+    let mut newline_held = false;
+    loop {
+        let chunk = reader.fill_buf().map_err(super::error::io_err(&path))?;
+        if chunk.is_empty() {
+            break;
+        }
+        if newline_held {
+            sha2::Digest::update(&mut hasher, b"\n");
+        }
+        let n = chunk.len();
+        newline_held = chunk[n - 1] == b'\n';
+        sha2::Digest::update(&mut hasher, &chunk[..n - usize::from(newline_held)]);
+        reader.consume(n);
+    }
+    let body_intact = hex::encode(sha2::Digest::finalize(hasher)) == header.body;
+    Ok(Some(Claim {
+        seq: header.seq,
+        hash: header.hash,
+        body: header.body,
+        body_intact,
+    }))
 }
 
 /// Reads the snapshot if there is one. `Ok(None)`: no snapshot. `Err`: one
