@@ -331,6 +331,11 @@ proptest! {
             }
         }
         prop_assert_eq!(s.voices, recount);
+        // The fast writer of snapshot bodies writes exactly what ron does.
+        prop_assert_eq!(
+            store::ron_write::to_string(&*s).unwrap(),
+            ron::to_string(&*s).unwrap()
+        );
         drop(s);
         let live = canon(&w.session());
         let records = w.records();

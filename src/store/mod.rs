@@ -11,6 +11,7 @@ pub mod lock;
 pub mod read;
 pub mod record;
 pub mod ron_text;
+pub mod ron_write;
 pub mod session_dir;
 pub mod shared;
 pub mod snapshot;

@@ -35,49 +35,37 @@ pub struct Snapshot {
     pub session: Session,
 }
 
-/// Text in, SHA-256 out, in 64 KiB steps: a serialiser writes into it
-/// without the text ever being kept.
-struct Hashing {
-    hasher: sha2::Sha256,
-    buf: Vec<u8>,
-}
+/// Bytes in, SHA-256 out: a serialiser writes into it without the text
+/// ever being kept.
+struct Hashing(sha2::Sha256);
 
-impl Hashing {
-    fn new() -> Self {
-        Hashing {
-            hasher: sha2::Digest::new(),
-            buf: Vec::with_capacity(1 << 16),
-        }
+impl std::io::Write for Hashing {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        sha2::Digest::update(&mut self.0, bytes);
+        Ok(bytes.len())
     }
 
-    fn hex(mut self) -> String {
-        sha2::Digest::update(&mut self.hasher, &self.buf);
-        hex::encode(sha2::Digest::finalize(self.hasher))
-    }
-}
-
-impl std::fmt::Write for Hashing {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        if self.buf.len() + s.len() > self.buf.capacity() {
-            sha2::Digest::update(&mut self.hasher, &self.buf);
-            self.buf.clear();
-        }
-        if s.len() >= self.buf.capacity() {
-            sha2::Digest::update(&mut self.hasher, s.as_bytes());
-        } else {
-            self.buf.extend_from_slice(s.as_bytes());
-        }
+    fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// `session` as a snapshot's second line: `ron`'s compact text, written by
+/// the fast writer (`ron` itself for anything the fast writer leaves to it).
+fn body(session: &Session) -> std::result::Result<String, ron::Error> {
+    super::ron_write::to_string(session).or_else(|_| ron::to_string(session))
 }
 
 /// The SHA-256 of `session` written as a snapshot's second line, computed
 /// as it is serialised, without the text: equal to a snapshot header's
 /// `body` exactly when that snapshot holds this session.
 pub fn body_hash(session: &Session) -> std::result::Result<String, ron::Error> {
-    let mut h = Hashing::new();
-    ron::ser::to_writer(&mut h, session)?;
-    Ok(h.hex())
+    let mut h = Hashing(sha2::Digest::new());
+    if super::ron_write::to_writer(&mut h, session).is_err() {
+        h = Hashing(sha2::Digest::new());
+        sha2::Digest::update(&mut h.0, ron::to_string(session)?.as_bytes());
+    }
+    Ok(hex::encode(sha2::Digest::finalize(h.0)))
 }
 
 pub fn write(dir: &Path, seq: u64, hash: &str, session: &Session) -> Result<()> {
@@ -86,7 +74,7 @@ pub fn write(dir: &Path, seq: u64, hash: &str, session: &Session) -> Result<()> 
         path: path.clone(),
         reason: e.to_string(),
     };
-    let body = ron::to_string(session).map_err(invalid)?;
+    let body = body(session).map_err(invalid)?;
     let header = Header {
         format: FORMAT,
         seq,
