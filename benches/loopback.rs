@@ -25,6 +25,7 @@ fn main() {
         rounds: 1,
         concepts: 1,
         records: 0,
+        live: false,
     };
     write(&dir, spec).expect("write a session");
     let (w, _) = Writer::open(&dir, Timestamp::default()).expect("open");

@@ -36,6 +36,7 @@ fn session_dir(statements: usize) -> PathBuf {
                 rounds: (statements / 100).max(10),
                 concepts: (statements / 200).clamp(20, 500),
                 records: 0,
+                live: false,
             },
         )
         .unwrap();
@@ -137,6 +138,7 @@ fn big_journal() -> PathBuf {
                 rounds: 1_000,
                 concepts: 500,
                 records,
+                live: false,
             },
         )
         .unwrap();
@@ -201,6 +203,7 @@ fn commit_one_statement(bencher: divan::Bencher) {
                 rounds: 1,
                 concepts: 1,
                 records: 0,
+                live: false,
             },
         )
         .unwrap();

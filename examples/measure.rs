@@ -132,6 +132,7 @@ fn main() {
             rounds: 1,
             concepts: 1,
             records: 0,
+            live: false,
         },
     )
     .unwrap();

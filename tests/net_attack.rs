@@ -521,6 +521,7 @@ fn ten_viewers_catching_up_from_the_start_share_little_memory() {
             rounds: 20,
             concepts: 100,
             records: 0,
+            live: false,
         },
     )
     .expect("generate");

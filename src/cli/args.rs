@@ -156,6 +156,9 @@ pub enum Command {
         /// Pad the journal to at least this many records.
         #[arg(long, default_value_t = 0)]
         records: usize,
+        /// Leave the last stage running and its last vote open.
+        #[arg(long)]
+        live: bool,
     },
     /// Write the example session (used to build the shipped example).
     Demo {

@@ -127,7 +127,18 @@ pub(super) fn run(
             rounds,
             concepts,
             records,
-        } => generate(&dest, statements, rounds, concepts, records, out),
+            live,
+        } => generate(
+            &dest,
+            crate::ops::generate::Spec {
+                statements,
+                rounds,
+                concepts,
+                records,
+                live,
+            },
+            out,
+        ),
         Command::Demo { out: dest } => {
             let dir = dest.unwrap_or_else(|| sessions.join(crate::ops::demo::EXAMPLE));
             let w = crate::ops::demo::write_example(&dir)?;
@@ -214,22 +225,11 @@ fn show(dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fai
 /// `generate` (hidden): a large session for the benchmarks.
 fn generate(
     dest: &Path,
-    statements: usize,
-    rounds: usize,
-    concepts: usize,
-    records: usize,
+    spec: crate::ops::generate::Spec,
     out: &mut dyn Write,
 ) -> Result<i32, Failure> {
     let start = std::time::Instant::now();
-    let g = crate::ops::generate::write(
-        dest,
-        crate::ops::generate::Spec {
-            statements,
-            rounds,
-            concepts,
-            records,
-        },
-    )?;
+    let g = crate::ops::generate::write(dest, spec)?;
     writeln!(
         out,
         "Wrote {}: {} records, {} statements, {} rounds, {} concepts in {:.1} s",

@@ -18,6 +18,9 @@ pub struct Spec {
     pub concepts: usize,
     /// Pad the journal with memos to at least this many records.
     pub records: usize,
+    /// Leave the last stage running and its last vote round open, as a
+    /// session in the middle of a workshop is.
+    pub live: bool,
 }
 
 /// What was written.
@@ -39,32 +42,63 @@ impl Lcg {
     }
 }
 
-const WORDS: [&str; 24] = [
-    "discharge",
-    "carer",
-    "ward",
-    "nobody",
-    "told",
-    "home",
-    "asked",
-    "late",
-    "call",
-    "nurse",
-    "transport",
-    "plan",
-    "leaflet",
-    "daughter",
-    "social",
-    "care",
-    "package",
-    "waiting",
-    "kind",
-    "system",
-    "hurry",
-    "listened",
-    "support",
-    "again",
-];
+/// The shipped example session's journal: generated statements and memos
+/// take their lengths (in words) and their words from its own, so that
+/// text sizes, escaping and wrapping cost what they do in a real session.
+const EXAMPLE: &str = include_str!("../../sessions/2026-03-14-cag-findings/journal.ron");
+
+/// Lengths and words of the example's statements and memos.
+struct Corpus {
+    words: Vec<String>,
+    statement_lengths: Vec<usize>,
+    memo_lengths: Vec<usize>,
+}
+
+impl Corpus {
+    fn example() -> Corpus {
+        let mut c = Corpus {
+            words: Vec::new(),
+            statement_lengths: Vec::new(),
+            memo_lengths: Vec::new(),
+        };
+        for line in EXAMPLE.lines() {
+            let Ok(r) = crate::store::record::decode(line.as_bytes()) else {
+                continue;
+            };
+            let (text, lengths) = match r.event {
+                Event::StatementAdded { text, .. } => (text, &mut c.statement_lengths),
+                Event::MemoAdded { text, .. } => (text, &mut c.memo_lengths),
+                _ => continue,
+            };
+            let words: Vec<&str> = text.split_whitespace().collect();
+            lengths.push(words.len());
+            c.words.extend(words.iter().map(|w| (*w).to_owned()));
+        }
+        if c.words.is_empty() {
+            c.words.push("said".into());
+        }
+        for lengths in [&mut c.statement_lengths, &mut c.memo_lengths] {
+            if lengths.is_empty() {
+                lengths.push(12);
+            }
+        }
+        c
+    }
+
+    /// Text of a length drawn from `lengths`, its words drawn (as often as
+    /// they occur) from the example's.
+    fn text(&self, lengths: &[usize], rng: &mut Lcg) -> String {
+        let n = lengths[rng.next(lengths.len())].max(1);
+        let mut text = String::new();
+        for i in 0..n {
+            if i > 0 {
+                text.push(' ');
+            }
+            text.push_str(&self.words[rng.next(self.words.len())]);
+        }
+        text
+    }
+}
 
 /// Writes a generated session into `dir` (which must not exist).
 pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
@@ -86,6 +120,7 @@ pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
     let mut session = Session::default();
     let mut at = Timestamp::from_unix_millis(1_773_482_400_000);
     let mut rng = Lcg(42);
+    let corpus = Corpus::example();
     let mut w = Emitter {
         out: std::io::BufWriter::with_capacity(1 << 20, file),
         head: GENESIS.to_owned(),
@@ -145,9 +180,6 @@ pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
         for _ in 0..per_stage.min(spec.statements - n_statement) {
             n_statement += 1;
             at = at.plus_millis(1500);
-            let words: Vec<&str> = (0..8 + rng.next(16))
-                .map(|_| WORDS[rng.next(WORDS.len())])
-                .collect();
             let e = Event::StatementAdded {
                 id: StatementId::new(format!("st{n_statement}")),
                 kind: if rng.next(3) == 0 {
@@ -157,7 +189,7 @@ pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
                 },
                 speaker: Speaker::Participant(ParticipantId::new(format!("P{}", 1 + rng.next(40)))),
                 stage: Some(stage.clone()),
-                text: words.join(" "),
+                text: corpus.text(&corpus.statement_lengths, &mut rng),
                 tags: if rng.next(2) == 0 {
                     vec!["barrier".into()]
                 } else {
@@ -200,9 +232,14 @@ pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
                 };
                 emit(e, &mut session, at)?;
             }
-            emit(Event::VoteClosed { round, at }, &mut session, at)?;
+            let last = s == stages && n_round == spec.rounds;
+            if !(spec.live && last) {
+                emit(Event::VoteClosed { round, at }, &mut session, at)?;
+            }
         }
-        emit(Event::StageEnded { stage, at }, &mut session, at)?;
+        if !(spec.live && s == stages) {
+            emit(Event::StageEnded { stage, at }, &mut session, at)?;
+        }
     }
     for c in 1..=spec.concepts {
         let id = ConceptId::new(format!("c{c}"));
@@ -258,7 +295,7 @@ pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
         let e = Event::MemoAdded {
             id: MemoId::new(format!("m{m}")),
             kind: MemoKind::Process,
-            text: "Note".into(),
+            text: corpus.text(&corpus.memo_lengths, &mut rng),
             stage: None,
             by: "g".into(),
             at,
