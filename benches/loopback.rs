@@ -26,6 +26,7 @@ fn main() {
         concepts: 1,
         records: 0,
         live: false,
+        after_snapshot: 0,
     };
     write(&dir, spec).expect("write a session");
     let (w, _) = Writer::open(&dir, Timestamp::default()).expect("open");

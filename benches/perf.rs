@@ -1,6 +1,9 @@
-//! `cargo bench`: the budgets in PERFORMANCE.md. Sessions are generated into
-//! a temporary folder on first use (`ROUNDTABLE_BENCH_RECORDS` sizes the
-//! replay journal; 1,000,000 by default).
+//! `cargo bench --bench perf`: frames and keystrokes on the path a user
+//! takes, and a commit. Sessions are generated (with the example's
+//! statement lengths and words) into a temporary folder on first use, in
+//! the middle of a workshop: the last stage running, its vote open. The
+//! whole program (opening to the first frame in a terminal, memory,
+//! `verify`, replay) is measured by `cargo bench --bench process`.
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -8,7 +11,7 @@ use roundtable::app::keymap::Keymap;
 use roundtable::app::{App, Model, Msg, Screen, update};
 use roundtable::domain::{Event, Session, Timestamp};
 use roundtable::ops::generate::{Spec, write};
-use roundtable::store::{self, Writer, journal};
+use roundtable::store::{self, Writer};
 use roundtable::ui::{self, Theme};
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -36,7 +39,8 @@ fn session_dir(statements: usize) -> PathBuf {
                 rounds: (statements / 100).max(10),
                 concepts: (statements / 200).clamp(20, 500),
                 records: 0,
-                live: false,
+                live: true,
+                after_snapshot: 0,
             },
         )
         .unwrap();
@@ -55,29 +59,12 @@ fn loaded(statements: usize) -> &'static Session {
     })
 }
 
+/// A minute into the running stage.
 fn now(s: &Session) -> Timestamp {
-    s.stages
-        .values()
-        .filter_map(|st| st.runtime.ended)
-        .max()
+    s.current_stage()
+        .and_then(|st| st.runtime.started)
         .unwrap_or_default()
-}
-
-/// Open a 100k-statement session for writing (snapshot + tail) and draw the first frame.
-#[divan::bench(sample_count = 10)]
-fn open_100k_to_first_frame(bencher: divan::Bencher) {
-    let dir = session_dir(100_000);
-    bencher.bench(|| {
-        let (w, _) = Writer::open(&dir, Timestamp::default()).unwrap();
-        let app = App::new(Keymap::default(), "f");
-        let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
-        term.draw(|f| {
-            let s = w.session();
-            ui::render(f, &app, &s, now(&s), &Theme::default())
-        })
-        .unwrap();
-        w
-    });
+        .plus_millis(60_000)
 }
 
 const SCREENS: [Screen; 5] = [
@@ -88,21 +75,39 @@ const SCREENS: [Screen; 5] = [
     Screen::Synthesis,
 ];
 
-/// One frame of each screen at 160×48, with 100 and 100,000 statements.
-#[divan::bench(args = [100, 100_000], consts = [0, 1, 2, 3, 4])]
-fn render_frame<const SCREEN: usize>(bencher: divan::Bencher, statements: usize) {
-    let s = loaded(statements);
+/// One frame of each screen at 160×48, with 100 and 100,000 statements,
+/// as in the room: the countdown a second on from the last frame, and a
+/// ballot arriving in the open vote before each frame (1,000 frames per
+/// run, so the round ends with 1,000 ballots, more than any room casts).
+#[divan::bench(args = [100, 100_000], consts = [0, 1, 2, 3, 4], sample_count = 100, sample_size = 10)]
+fn render_live<const SCREEN: usize>(bencher: divan::Bencher, statements: usize) {
+    let mut s = loaded(statements).clone();
+    let round = s.round_open_now().map(|r| r.id.clone()).expect("a vote open");
+    let people: Vec<_> = s.participants.keys().cloned().collect();
     let mut app = App::new(Keymap::default(), "f");
     app.screen = SCREENS[SCREEN];
     let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
-    let at = now(s);
+    let mut at = now(&s);
+    let mut i = 0usize;
     bencher.bench_local(|| {
-        term.draw(|f| ui::render(f, &app, s, at, &Theme::default()))
+        i += 1;
+        at = at.plus_millis(1000);
+        let ballot = Event::BallotCast {
+            round: round.clone(),
+            participant: people[i % people.len()].clone(),
+            choice: roundtable::domain::Choice::Resonance(1 + (i % 5) as u8),
+            at,
+            recorded_by: "f".into(),
+        };
+        s.apply(&ballot).unwrap();
+        term.draw(|f| ui::render(f, &app, &s, at, &Theme::default()))
             .unwrap();
     });
 }
 
-/// One typed character through `update` on the capture and synthesis screens.
+/// One key through `update`: a typed character on the capture screen, and
+/// ↓ through the statements pane of the synthesis screen (back to the top
+/// at the end, as Home would).
 #[divan::bench(args = [100, 100_000], consts = [1, 4])]
 fn keystroke<const SCREEN: usize>(bencher: divan::Bencher, statements: usize) {
     let s = loaded(statements);
@@ -116,78 +121,16 @@ fn keystroke<const SCREEN: usize>(bencher: divan::Bencher, statements: usize) {
         crossterm::event::KeyCode::Char('a'),
         crossterm::event::KeyModifiers::NONE,
     );
+    app.synthesis.pane = roundtable::app::synthesis::Pane::Statements;
     let at = now(s);
+    let n = s.statements.len();
     let mut model = Model::new(app, s.clone());
     bencher.bench_local(|| {
         let k = if SCREEN == 1 { ch } else { key };
+        if model.app.synthesis.statement + 1 >= n {
+            model.app.synthesis.statement = 0;
+        }
         update(&mut model, Msg::Key(k), at)
-    });
-}
-
-fn big_journal() -> PathBuf {
-    let records: usize = std::env::var("ROUNDTABLE_BENCH_RECORDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
-    let dir = tmp().join(format!("r{records}"));
-    if !dir.exists() {
-        write(
-            &dir,
-            Spec {
-                statements: 100_000,
-                rounds: 1_000,
-                concepts: 500,
-                records,
-                live: false,
-            },
-        )
-        .unwrap();
-        std::fs::remove_file(dir.join("snapshot.ron")).unwrap();
-    }
-    dir
-}
-
-/// Full replay of the 1M-record journal, no snapshot: hash checks, parsing, applying.
-#[divan::bench(sample_count = 3)]
-fn replay_1m_records(bencher: divan::Bencher) {
-    let dir = big_journal();
-    bencher.bench(|| {
-        let mut s = Session::default();
-        let scan = journal::scan(&dir.join("journal.ron"), 1, 0, &mut |r| {
-            s.apply_owned(r.event).map_err(|e| e.to_string())
-        })
-        .unwrap();
-        assert!(scan.damage.is_none());
-        scan.records
-    });
-}
-
-/// The same records as JSON lines, parsed with serde_json: the yardstick.
-#[divan::bench(sample_count = 3)]
-fn parse_1m_records_as_json(bencher: divan::Bencher) {
-    use std::io::BufRead;
-    let dir = big_journal();
-    let json = dir.join("journal.json");
-    if !json.exists() {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&json).unwrap());
-        for line in
-            std::io::BufReader::new(std::fs::File::open(dir.join("journal.ron")).unwrap()).lines()
-        {
-            let r = roundtable::store::record::decode(line.unwrap().as_bytes()).unwrap();
-            use std::io::Write;
-            writeln!(out, "{}", serde_json::to_string(&r).unwrap()).unwrap();
-        }
-    }
-    bencher.bench(|| {
-        let mut n = 0u64;
-        for line in
-            std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(&json).unwrap()).lines()
-        {
-            let r: roundtable::store::record::Record =
-                serde_json::from_str(&line.unwrap()).unwrap();
-            n += r.seq.min(1);
-        }
-        n
     });
 }
 
@@ -204,6 +147,7 @@ fn commit_one_statement(bencher: divan::Bencher) {
                 concepts: 1,
                 records: 0,
                 live: false,
+                after_snapshot: 0,
             },
         )
         .unwrap();

@@ -133,6 +133,7 @@ fn main() {
             concepts: 1,
             records: 0,
             live: false,
+            after_snapshot: 0,
         },
     )
     .unwrap();

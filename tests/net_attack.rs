@@ -522,6 +522,7 @@ fn ten_viewers_catching_up_from_the_start_share_little_memory() {
             concepts: 100,
             records: 0,
             live: false,
+            after_snapshot: 0,
         },
     )
     .expect("generate");

@@ -159,6 +159,9 @@ pub enum Command {
         /// Leave the last stage running and its last vote open.
         #[arg(long)]
         live: bool,
+        /// Write the snapshot this many records before the journal's head.
+        #[arg(long, default_value_t = 0)]
+        after_snapshot: usize,
     },
     /// Write the example session (used to build the shipped example).
     Demo {

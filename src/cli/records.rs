@@ -128,6 +128,7 @@ pub(super) fn run(
             concepts,
             records,
             live,
+            after_snapshot,
         } => generate(
             &dest,
             crate::ops::generate::Spec {
@@ -136,6 +137,7 @@ pub(super) fn run(
                 concepts,
                 records,
                 live,
+                after_snapshot,
             },
             out,
         ),

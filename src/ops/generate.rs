@@ -21,6 +21,8 @@ pub struct Spec {
     /// Leave the last stage running and its last vote round open, as a
     /// session in the middle of a workshop is.
     pub live: bool,
+    /// Memos written after the snapshot, which opening then replays.
+    pub after_snapshot: usize,
 }
 
 /// What was written.
@@ -289,7 +291,19 @@ pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
         emit(e, &mut session, at)?;
     }
     let mut m = 0;
-    while (session.applied as usize) < spec.records {
+    let mut snapshot_at = None;
+    let target = spec.records.max(session.applied as usize) + spec.after_snapshot;
+    loop {
+        if spec.after_snapshot > 0
+            && session.applied as usize + spec.after_snapshot == target
+            && snapshot_at.is_none()
+        {
+            // The snapshot is taken here; what follows is only in the journal.
+            snapshot_at = Some(session.clone());
+        }
+        if session.applied as usize >= target {
+            break;
+        }
         m += 1;
         at = at.plus_millis(10);
         let e = Event::MemoAdded {
@@ -305,11 +319,26 @@ pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
     let (file, seq, head) = (w.out, w.seq, w.head);
     let file = file.into_inner().map_err(|e| io(e.into_error()))?;
     file.sync_all().map_err(io)?;
-    snapshot::write(dir, seq, &head, &session)?;
+    match &snapshot_at {
+        Some(earlier) => {
+            let hash = nth_hash(&path, earlier.applied)?;
+            snapshot::write(dir, earlier.applied, &hash, earlier)?;
+        }
+        None => snapshot::write(dir, seq, &head, &session)?,
+    }
     Ok(Generated {
         records: seq,
         head,
         session,
+    })
+}
+
+/// The hash of record `seq` of the journal at `path`.
+fn nth_hash(path: &Path, seq: u64) -> Result<String, StoreError> {
+    let scan = crate::store::journal::scan(path, u64::MAX, seq, &mut |_| Ok(()))?;
+    scan.remembered.ok_or_else(|| StoreError::Invalid {
+        path: path.to_owned(),
+        reason: format!("record {seq} is not in the journal"),
     })
 }
 
