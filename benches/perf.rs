@@ -82,7 +82,10 @@ const SCREENS: [Screen; 5] = [
 #[divan::bench(args = [100, 100_000], consts = [0, 1, 2, 3, 4], sample_count = 100, sample_size = 10)]
 fn render_live<const SCREEN: usize>(bencher: divan::Bencher, statements: usize) {
     let mut s = loaded(statements).clone();
-    let round = s.round_open_now().map(|r| r.id.clone()).expect("a vote open");
+    let round = s
+        .round_open_now()
+        .map(|r| r.id.clone())
+        .expect("a vote open");
     let people: Vec<_> = s.participants.keys().cloned().collect();
     let mut app = App::new(Keymap::default(), "f");
     app.screen = SCREENS[SCREEN];

@@ -104,6 +104,9 @@ fn first_frame(dir: &Path, home: &Path) -> (f64, f64) {
         });
     }
     let mut child = cmd.spawn().expect("run roundtable");
+    // Only the child may hold the terminal's other end, or reading ours
+    // never ends when the child does.
+    drop(cmd);
     drop(slave);
     // The first frame is the first burst of output: it ends where the
     // output pauses for 100 ms (the next write is the countdown's tick).
@@ -246,7 +249,10 @@ fn timed(cmd: &mut Command) -> (f64, f64) {
     let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
     assert_eq!(pid, child.id() as i32, "wait4");
     assert_eq!(status, 0, "{cmd:?} failed");
-    (start.elapsed().as_secs_f64(), usage.ru_maxrss as f64 / 1024.0)
+    (
+        start.elapsed().as_secs_f64(),
+        usage.ru_maxrss as f64 / 1024.0,
+    )
 }
 
 fn verify_against_sha256sum(tmp: &Path, big: &Path, runs: usize) {
@@ -313,8 +319,8 @@ fn replay_against_json(big: &Path, runs: usize) {
         drop(s);
         let (t, c) = (Instant::now(), cpu());
         let mut n = 0u64;
-        for line in std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(&json).unwrap())
-            .lines()
+        for line in
+            std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(&json).unwrap()).lines()
         {
             let r: roundtable::store::record::Record =
                 serde_json::from_str(&line.expect("line")).expect("json");

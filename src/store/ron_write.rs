@@ -117,20 +117,32 @@ impl<W: Write> Writer<W> {
         self.push(name.as_bytes())
     }
 
-    /// A string as `ron` escapes it: each character's `escape_debug`.
+    /// A string as `ron` escapes it: each character's `escape_debug`. Runs
+    /// of printable ASCII are copied whole; only the characters around them
+    /// are escaped one by one.
     fn string(&mut self, v: &str) -> Result<()> {
         self.byte(b'"')?;
-        let plain = v
-            .bytes()
-            .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\' && b != b'\'');
-        if plain {
-            self.push(v.as_bytes())?;
-        } else {
-            let mut scalar = [0u8; 4];
-            for c in v.chars().flat_map(char::escape_debug) {
-                self.push(c.encode_utf8(&mut scalar).as_bytes())?;
+        let bytes = v.as_bytes();
+        let mut run = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\' && b != b'\'' {
+                i += 1;
+                continue;
             }
+            self.push(&bytes[run..i])?;
+            // A character boundary: everything before it was ASCII or a
+            // whole character.
+            let c = v[i..].chars().next().unwrap_or('\u{fffd}');
+            let mut scalar = [0u8; 4];
+            for e in c.escape_debug() {
+                self.push(e.encode_utf8(&mut scalar).as_bytes())?;
+            }
+            i += c.len_utf8();
+            run = i;
         }
+        self.push(&bytes[run..])?;
         self.byte(b'"')
     }
 }
