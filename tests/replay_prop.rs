@@ -331,6 +331,24 @@ proptest! {
             }
         }
         prop_assert_eq!(s.voices, recount);
+        // So is who was heard in each stage.
+        for (stage_id, _) in &s.stages {
+            let mut heard: Vec<&ParticipantId> = s
+                .statements
+                .values()
+                .filter(|x| !x.is_retracted() && x.stage.as_ref() == Some(stage_id))
+                .filter_map(|x| match &x.current().speaker {
+                    Speaker::Participant(p) => Some(p),
+                    Speaker::Group => None,
+                })
+                .collect();
+            heard.sort();
+            heard.dedup();
+            let mut kept: Vec<&ParticipantId> =
+                s.heard.get(stage_id).map(|h| h.keys().collect()).unwrap_or_default();
+            kept.sort();
+            prop_assert_eq!(kept, heard, "heard in {}", stage_id);
+        }
         // The fast writer of snapshot bodies writes exactly what ron does.
         prop_assert_eq!(
             store::ron_write::to_string(&*s).unwrap(),

@@ -28,6 +28,7 @@ impl Session {
             sources,
             clock_notes,
             voices,
+            heard,
             room,
             room_log,
             floor,
@@ -51,6 +52,7 @@ impl Session {
             .or_else(|| map("source", sources, &truth.sources))
             .or_else(|| value("the clock notes", clock_notes, &truth.clock_notes))
             .or_else(|| value("the voice counts", voices, &truth.voices))
+            .or_else(|| value("who was heard in each stage", heard, &truth.heard))
             .or_else(|| value("what the room is shown", room, &truth.room))
             .or_else(|| value("what the room was shown", room_log, &truth.room_log))
             .or_else(|| value("hands, parked items and attendance", floor, &truth.floor))

@@ -64,6 +64,11 @@ pub struct Session {
     /// staff, others), kept up to date by `apply` so the projector's voice
     /// balance costs nothing per frame.
     pub voices: [u32; 4],
+    /// Statements not retracted, per stage and speaking participant, kept
+    /// up to date by `apply` so "not yet heard in this stage" costs nothing
+    /// per frame. Absent when none.
+    #[serde(default)]
+    pub heard: IndexMap<StageId, IndexMap<ParticipantId, u32>>,
     /// What the room's projectors show below the stage.
     #[serde(default)]
     pub room: super::event::RoomView,

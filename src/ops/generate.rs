@@ -202,7 +202,13 @@ pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
             };
             emit(e, &mut session, at)?;
         }
-        for _ in 0..per_round.min(spec.rounds - n_round) {
+        let mut rounds_here = per_round.min(spec.rounds - n_round);
+        let live_here = spec.live && s == stages;
+        if live_here && rounds_here == 0 {
+            // The running stage has its vote open, however few rounds.
+            rounds_here = 1;
+        }
+        for i in 0..rounds_here {
             n_round += 1;
             let round = RoundId::new(format!("v{n_round}"));
             let target = VoteTarget::Statement(StatementId::new(format!(
@@ -234,12 +240,11 @@ pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
                 };
                 emit(e, &mut session, at)?;
             }
-            let last = s == stages && n_round == spec.rounds;
-            if !(spec.live && last) {
+            if !(live_here && i + 1 == rounds_here) {
                 emit(Event::VoteClosed { round, at }, &mut session, at)?;
             }
         }
-        if !(spec.live && s == stages) {
+        if !live_here {
             emit(Event::StageEnded { stage, at }, &mut session, at)?;
         }
     }

@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 pub const SNAPSHOT: &str = "snapshot.ron";
-const FORMAT: u32 = 3;
+/// 4: the session keeps who was heard in each stage (`Session::heard`).
+const FORMAT: u32 = 4;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

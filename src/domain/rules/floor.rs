@@ -169,13 +169,7 @@ impl Session {
         self.participants
             .keys()
             .filter(|p| self.floor.attendance.get(*p).is_none_or(|a| a.present()))
-            .filter(|p| {
-                !self.statements.values().any(|s| {
-                    s.stage.as_ref() == Some(stage)
-                        && !s.is_retracted()
-                        && s.current().speaker == Speaker::Participant((*p).clone())
-                })
-            })
+            .filter(|p| !self.heard.get(stage).is_some_and(|h| h.contains_key(*p)))
             .collect()
     }
 }

@@ -72,6 +72,7 @@ impl Session {
                 if let Some(i) = self.voice_slot(&speaker) {
                     self.voices[i] += 1;
                 }
+                self.hear(stage.as_ref(), &speaker, true);
                 // Speaking takes a hand out of the queue.
                 if let Speaker::Participant(p) = &speaker {
                     self.floor.hands.retain(|h| h != p);
@@ -115,6 +116,14 @@ impl Session {
                 if let Some(i) = self.voice_slot(&speaker) {
                     self.voices[i] += 1;
                 }
+                if let Some((stage, before)) = self
+                    .statements
+                    .get(&statement)
+                    .map(|s| (s.stage.clone(), s.current().speaker.clone()))
+                {
+                    self.hear(stage.as_ref(), &before, false);
+                    self.hear(stage.as_ref(), &speaker, true);
+                }
                 if let Some(s) = self.statements.get_mut(&statement) {
                     s.amendments.push(StatementVersion {
                         text,
@@ -140,11 +149,47 @@ impl Session {
                 {
                     self.voices[i] = self.voices[i].saturating_sub(1);
                 }
+                if let Some((stage, before)) = self
+                    .statements
+                    .get(&statement)
+                    .map(|s| (s.stage.clone(), s.current().speaker.clone()))
+                {
+                    self.hear(stage.as_ref(), &before, false);
+                }
                 if let Some(s) = self.statements.get_mut(&statement) {
                     s.retracted = Some(Retraction { at, by, reason });
                 }
             }
             _ => {}
+        }
+    }
+
+    /// One more (or one fewer) statement by `speaker` in `stage`, in the
+    /// index behind [`Session::not_yet_heard`]; a count of none is removed.
+    fn hear(&mut self, stage: Option<&StageId>, speaker: &Speaker, more: bool) {
+        let (Some(stage), Speaker::Participant(p)) = (stage, speaker) else {
+            return;
+        };
+        if more {
+            *self
+                .heard
+                .entry(stage.clone())
+                .or_default()
+                .entry(p.clone())
+                .or_default() += 1;
+            return;
+        }
+        let Some(speakers) = self.heard.get_mut(stage) else {
+            return;
+        };
+        if let Some(n) = speakers.get_mut(p) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                speakers.shift_remove(p);
+            }
+        }
+        if speakers.is_empty() {
+            self.heard.shift_remove(stage);
         }
     }
 }
