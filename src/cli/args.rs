@@ -147,21 +147,8 @@ pub enum Command {
     Generate {
         #[arg(long)]
         out: PathBuf,
-        #[arg(long, default_value_t = 100_000)]
-        statements: usize,
-        #[arg(long, default_value_t = 1_000)]
-        rounds: usize,
-        #[arg(long, default_value_t = 500)]
-        concepts: usize,
-        /// Pad the journal to at least this many records.
-        #[arg(long, default_value_t = 0)]
-        records: usize,
-        /// Leave the last stage running and its last vote open.
-        #[arg(long)]
-        live: bool,
-        /// Write the snapshot this many records before the journal's head.
-        #[arg(long, default_value_t = 0)]
-        after_snapshot: usize,
+        #[command(flatten)]
+        spec: GenerateSpec,
     },
     /// Write the example session (used to build the shipped example).
     Demo {
@@ -237,4 +224,37 @@ pub struct Look {
     /// Who this terminal records as (the journal's actor).
     #[arg(long = "as", default_value = "facilitator")]
     pub actor: String,
+}
+
+/// What `roundtable generate` writes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GenerateSpec {
+    #[arg(long, default_value_t = 100_000)]
+    statements: usize,
+    #[arg(long, default_value_t = 1_000)]
+    rounds: usize,
+    #[arg(long, default_value_t = 500)]
+    concepts: usize,
+    /// Pad the journal to at least this many records.
+    #[arg(long, default_value_t = 0)]
+    records: usize,
+    /// Leave the last stage running and its last vote open.
+    #[arg(long)]
+    live: bool,
+    /// Write the snapshot this many records before the journal's head.
+    #[arg(long, default_value_t = 0)]
+    after_snapshot: usize,
+}
+
+impl From<GenerateSpec> for crate::ops::generate::Spec {
+    fn from(g: GenerateSpec) -> Self {
+        crate::ops::generate::Spec {
+            statements: g.statements,
+            rounds: g.rounds,
+            concepts: g.concepts,
+            records: g.records,
+            live: g.live,
+            after_snapshot: g.after_snapshot,
+        }
+    }
 }

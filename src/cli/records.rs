@@ -121,26 +121,7 @@ pub(super) fn run(
             }
             Ok(0)
         }
-        Command::Generate {
-            out: dest,
-            statements,
-            rounds,
-            concepts,
-            records,
-            live,
-            after_snapshot,
-        } => generate(
-            &dest,
-            crate::ops::generate::Spec {
-                statements,
-                rounds,
-                concepts,
-                records,
-                live,
-                after_snapshot,
-            },
-            out,
-        ),
+        Command::Generate { out: dest, spec } => generate(&dest, spec.into(), out),
         Command::Demo { out: dest } => {
             let dir = dest.unwrap_or_else(|| sessions.join(crate::ops::demo::EXAMPLE));
             let w = crate::ops::demo::write_example(&dir)?;
