@@ -85,7 +85,7 @@ impl Verification {
 /// Parses every record, checks hashes, sequence and chain, and replays every
 /// event through the domain rules. Ignores the snapshot except to compare it.
 pub fn verify(dir: &Path) -> Result<Verification> {
-    verify_with(dir, &mut |_, _| {}).map(|(v, _)| v)
+    check(dir, None).map(|(v, _)| v)
 }
 
 /// `verify`, also handing each sound record and the session after it to
@@ -94,6 +94,15 @@ pub fn verify(dir: &Path) -> Result<Verification> {
 pub fn verify_with(
     dir: &Path,
     also: &mut dyn FnMut(super::record::Record, &Session),
+) -> Result<(Verification, Session)> {
+    check(dir, Some(also))
+}
+
+/// [`verify`] and [`verify_with`]: without `also`, each event is applied
+/// by value, as a replay does, rather than copied to keep its record.
+fn check(
+    dir: &Path,
+    mut also: Option<&mut dyn FnMut(super::record::Record, &Session)>,
 ) -> Result<(Verification, Session)> {
     let path = dir.join(JOURNAL);
     // The snapshot is checked without a second copy of the session: the
@@ -107,11 +116,17 @@ pub fn verify_with(
     let (scan, claim) = std::thread::scope(|scope| {
         let claim = scope.spawn(|| snapshot::read_claim(dir));
         let scan = journal::scan(&path, 1, snap_seq, &mut |r| {
-            session.apply(&r.event).map_err(|e| e.to_string())?;
-            if r.seq == snap_seq {
+            let seq = r.seq;
+            match also.as_deref_mut() {
+                Some(also) => {
+                    session.apply(&r.event).map_err(|e| e.to_string())?;
+                    also(r, &session);
+                }
+                None => session.apply_owned(r.event).map_err(|e| e.to_string())?,
+            }
+            if seq == snap_seq {
                 at_snapshot = Some(snapshot::body_hash(&session).map_err(|e| e.to_string())?);
             }
-            also(r, &session);
             Ok(())
         });
         let claim = claim
