@@ -98,12 +98,12 @@ pub fn verify_with(
     check(dir, Some(also))
 }
 
+/// What review does with each sound record and the session after it.
+type Visit<'a> = &'a mut dyn FnMut(super::record::Record, &Session);
+
 /// [`verify`] and [`verify_with`]: without `also`, each event is applied
 /// by value, as a replay does, rather than copied to keep its record.
-fn check(
-    dir: &Path,
-    mut also: Option<&mut dyn FnMut(super::record::Record, &Session)>,
-) -> Result<(Verification, Session)> {
+fn check(dir: &Path, mut also: Option<Visit<'_>>) -> Result<(Verification, Session)> {
     let path = dir.join(JOURNAL);
     // The snapshot is checked without a second copy of the session: the
     // replayed state at its record is serialised straight into SHA-256 and
