@@ -108,8 +108,9 @@ fn first_frame(dir: &Path, home: &Path) -> (f64, f64) {
     // never ends when the child does.
     drop(cmd);
     drop(slave);
-    // The first frame is the first burst of output: it ends where the
-    // output pauses for 100 ms (the next write is the countdown's tick).
+    // The first frame is the first burst of output (one flush, written in
+    // well under a millisecond): it ends where the output pauses for 20 ms
+    // (the next write is the countdown's tick, at the next second).
     let (tx, rx) = std::sync::mpsc::channel();
     let reader = std::thread::spawn(move || {
         let mut buf = [0u8; 1 << 16];
@@ -122,7 +123,7 @@ fn first_frame(dir: &Path, home: &Path) -> (f64, f64) {
     let mut bytes = 0;
     let mut last = start;
     loop {
-        match rx.recv_timeout(Duration::from_millis(100)) {
+        match rx.recv_timeout(Duration::from_millis(20)) {
             Ok((at, n)) => {
                 bytes += n;
                 last = at;
