@@ -155,6 +155,14 @@ fn libc_o_nofollow() -> i32 {
 /// writes `bytes` and syncs. A file that could not be written whole is
 /// removed: nothing empty or partial is left behind.
 pub fn create_new_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    create_new_private_with(path, Box::new(|f: &mut File| f.write_all(bytes)))
+}
+
+/// What goes into a new file, written straight into it.
+pub type Fill<'a> = Box<dyn FnOnce(&mut File) -> std::io::Result<()> + 'a>;
+
+/// [`create_new_private`], the content written by `fill`.
+fn create_new_private_with(path: &Path, fill: Fill<'_>) -> Result<()> {
     let result = (|| {
         let mut f = OpenOptions::new()
             .write(true)
@@ -162,7 +170,7 @@ pub fn create_new_private(path: &Path, bytes: &[u8]) -> Result<()> {
             .mode(FILE_MODE)
             .open(path)
             .map_err(io_err(path))?;
-        f.write_all(bytes)
+        fill(&mut f)
             .and_then(|()| f.sync_all())
             .map_err(io_err(path))
     })();
@@ -183,31 +191,46 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_set_atomic(&[(path, bytes)])
 }
 
+/// [`write_atomic`], the content written straight into the file by `fill`
+/// (a large snapshot is never held whole in memory).
+pub fn write_atomic_with(path: &Path, fill: Fill<'_>) -> Result<()> {
+    write_set_atomic_with(vec![(path, fill)])
+}
+
 /// Writes several files as one set (the CSV tables): every file goes to a
 /// temporary beside it and is synced first, and only when all are complete
 /// are they renamed into place, so a full disk or a folder in the way
 /// leaves the old set, not half of a new one. An error names the file that
 /// was asked for, never a temporary.
 pub fn write_set_atomic(files: &[(&Path, &[u8])]) -> Result<()> {
+    write_set_atomic_with(
+        files
+            .iter()
+            .map(|(path, bytes)| (*path, Box::new(|f: &mut File| f.write_all(bytes)) as Fill))
+            .collect(),
+    )
+}
+
+fn write_set_atomic_with(files: Vec<(&Path, Fill<'_>)>) -> Result<()> {
     let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
     let result = (|| {
-        for (path, bytes) in files {
+        for (path, fill) in files {
             let tmp = temp_beside(path);
             // A temp file left by a killed process with the same number (or a
             // link planted there) is removed, never opened.
             match fs::remove_file(&tmp) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io_err(*path)(e)),
+                Err(e) => return Err(io_err(path)(e)),
             }
-            create_new_private(&tmp, bytes).map_err(|e| about(e, path))?;
+            create_new_private_with(&tmp, fill).map_err(|e| about(e, path))?;
             staged.push((tmp, path));
             if path.is_dir() {
                 let e = std::io::Error::new(
                     std::io::ErrorKind::IsADirectory,
                     "a folder of that name is in the way",
                 );
-                return Err(io_err(*path)(e));
+                return Err(io_err(path)(e));
             }
         }
         for (tmp, path) in &staged {

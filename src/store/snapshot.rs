@@ -6,7 +6,7 @@
 //! SHA-256 of the second line's exact bytes, or the snapshot is not used.
 
 use super::error::{Result, StoreError};
-use super::fsutil::{open_for_reading, read_sole, write_atomic};
+use super::fsutil::{open_for_reading, read_sole, write_atomic_with};
 use super::limits::{MAX_SNAPSHOT, utf8_or_line};
 use super::record::sha256_hex;
 use super::ron_text::{parse_fast, parse_ron};
@@ -36,13 +36,14 @@ pub struct Snapshot {
     pub session: Session,
 }
 
-/// Bytes in, SHA-256 out: a serialiser writes into it without the text
-/// ever being kept.
-struct Hashing(sha2::Sha256);
+/// Bytes in, SHA-256 out, counted: a serialiser writes into it without the
+/// text ever being kept.
+struct Hashing(sha2::Sha256, u64);
 
 impl std::io::Write for Hashing {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         sha2::Digest::update(&mut self.0, bytes);
+        self.1 += bytes.len() as u64;
         Ok(bytes.len())
     }
 
@@ -51,50 +52,76 @@ impl std::io::Write for Hashing {
     }
 }
 
-/// `session` as a snapshot's second line: `ron`'s compact text, written by
-/// the fast writer (`ron` itself for anything the fast writer leaves to it).
-fn body(session: &Session) -> std::result::Result<String, ron::Error> {
-    super::ron_write::to_string(session).or_else(|_| ron::to_string(session))
+/// The SHA-256 and length of `session` written as a snapshot's second line
+/// by the fast writer, or `None` when the fast writer leaves it to `ron`.
+fn fast_body(session: &Session) -> Option<(String, u64)> {
+    let mut h = Hashing(sha2::Digest::new(), 0);
+    super::ron_write::to_writer(&mut h, session).ok()?;
+    Some((hex::encode(sha2::Digest::finalize(h.0)), h.1))
 }
 
 /// The SHA-256 of `session` written as a snapshot's second line, computed
 /// as it is serialised, without the text: equal to a snapshot header's
 /// `body` exactly when that snapshot holds this session.
 pub fn body_hash(session: &Session) -> std::result::Result<String, ron::Error> {
-    let mut h = Hashing(sha2::Digest::new());
-    if super::ron_write::to_writer(&mut h, session).is_err() {
-        h = Hashing(sha2::Digest::new());
-        sha2::Digest::update(&mut h.0, ron::to_string(session)?.as_bytes());
+    match fast_body(session) {
+        Some((hash, _)) => Ok(hash),
+        None => Ok(sha256_hex(ron::to_string(session)?.as_bytes())),
     }
-    Ok(hex::encode(sha2::Digest::finalize(h.0)))
 }
 
+/// Writes `snapshot.ron` atomically. The session line is streamed into the
+/// file after a first pass that only hashes it, so a large session is never
+/// held as text (at 100k statements that was 30 MB, twice, and it stayed
+/// resident).
 pub fn write(dir: &Path, seq: u64, hash: &str, session: &Session) -> Result<()> {
     let path = dir.join(SNAPSHOT);
     let invalid = |e: ron::Error| StoreError::Invalid {
         path: path.clone(),
         reason: e.to_string(),
     };
-    let body = body(session).map_err(invalid)?;
+    // `ron` itself, as text, for anything the fast writer leaves to it.
+    let (body, len, slow) = match fast_body(session) {
+        Some((body, len)) => (body, len, None),
+        None => {
+            let text = ron::to_string(session).map_err(invalid)?;
+            (sha256_hex(text.as_bytes()), text.len() as u64, Some(text))
+        }
+    };
     let header = Header {
         format: FORMAT,
         seq,
         hash: hash.to_owned(),
-        body: sha256_hex(body.as_bytes()),
+        body,
     };
-    let text = format!("{}\n{body}\n", ron::to_string(&header).map_err(invalid)?);
-    if text.len() as u64 > MAX_SNAPSHOT {
+    let header = ron::to_string(&header).map_err(invalid)?;
+    let total = header.len() as u64 + len + 2;
+    if total > MAX_SNAPSHOT {
         // It could not be read back; without it, opening replays the journal.
         return Err(StoreError::Invalid {
             path,
             reason: format!(
-                "the snapshot would be {} bytes, more than the {MAX_SNAPSHOT} that are read; \
-                 not written (opening replays the journal instead)",
-                text.len()
+                "the snapshot would be {total} bytes, more than the {MAX_SNAPSHOT} that are read; \
+                 not written (opening replays the journal instead)"
             ),
         });
     }
-    write_atomic(&path, text.as_bytes())
+    write_atomic_with(
+        &path,
+        Box::new(|f: &mut std::fs::File| {
+            use std::io::Write;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, f);
+            out.write_all(header.as_bytes())?;
+            out.write_all(b"\n")?;
+            match &slow {
+                Some(text) => out.write_all(text.as_bytes())?,
+                None => super::ron_write::to_writer(&mut out, session)
+                    .map_err(|e| std::io::Error::other(e.to_string()))?,
+            }
+            out.write_all(b"\n")?;
+            out.flush()
+        }),
+    )
 }
 
 /// The record a snapshot claims to hold, from its first line alone: lets
