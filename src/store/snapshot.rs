@@ -124,6 +124,23 @@ pub fn write(dir: &Path, seq: u64, hash: &str, session: &Session) -> Result<()> 
     )
 }
 
+/// A snapshot's first line, or why it is not one this version reads.
+fn parse_header(head: &str) -> std::result::Result<Header, String> {
+    let header: Header = parse_ron(head).map_err(|p| {
+        format!(
+            "line 1, column {}: not a snapshot header: {}",
+            p.col, p.reason
+        )
+    })?;
+    if header.format != FORMAT {
+        return Err(format!(
+            "line 1: snapshot format {} is not the {FORMAT} this version writes",
+            header.format
+        ));
+    }
+    Ok(header)
+}
+
 /// The record a snapshot claims to hold, from its first line alone: lets
 /// the journal be checked while the snapshot is still being read. A hint
 /// only; [`read`] decides whether the snapshot can be used.
@@ -177,18 +194,7 @@ pub fn read_claim(dir: &Path) -> Result<Option<Claim>> {
     let head = std::str::from_utf8(&head)
         .map_err(|_| invalid("line 1: not valid UTF-8".into()))?
         .trim_end_matches('\n');
-    let header: Header = parse_ron(head).map_err(|p| {
-        invalid(format!(
-            "line 1, column {}: not a snapshot header: {}",
-            p.col, p.reason
-        ))
-    })?;
-    if header.format != FORMAT {
-        return Err(invalid(format!(
-            "line 1: snapshot format {} is not the {FORMAT} this version writes",
-            header.format
-        )));
-    }
+    let header = parse_header(head).map_err(invalid)?;
     // The second line without its final line break.
     let mut hasher: sha2::Sha256 = sha2::Digest::new();
     let mut newline_held = false;
@@ -230,18 +236,7 @@ pub fn read(dir: &Path) -> Result<Option<Snapshot>> {
         utf8_or_line(&bytes).map_err(|line| invalid(format!("line {line}: not valid UTF-8")))?;
     let (head, rest) = text.split_once('\n').unwrap_or((text, ""));
     let body = rest.strip_suffix('\n').unwrap_or(rest);
-    let header: Header = parse_ron(head).map_err(|p| {
-        invalid(format!(
-            "line 1, column {}: not a snapshot header: {}",
-            p.col, p.reason
-        ))
-    })?;
-    if header.format != FORMAT {
-        return Err(invalid(format!(
-            "line 1: snapshot format {} is not the {FORMAT} this version writes",
-            header.format
-        )));
-    }
+    let header = parse_header(head).map_err(invalid)?;
     if sha256_hex(body.as_bytes()) != header.body {
         return Err(invalid(
             "line 2: the session does not match its hash (edited, corrupted or cut short)".into(),
