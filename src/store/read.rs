@@ -140,11 +140,6 @@ fn check(dir: &Path, mut also: Option<Visit<'_>>) -> Result<(Verification, Sessi
     match claim {
         Ok(None) => {}
         Err(e) => notes.push(unusable(&e)),
-        Ok(Some(c)) if !c.body_intact => notes.push(unusable(&StoreError::Invalid {
-            path: dir.join(snapshot::SNAPSHOT),
-            reason: "line 2: the session does not match its hash (edited, corrupted or cut short)"
-                .into(),
-        })),
         Ok(Some(c)) => {
             let diff = match (&scan.remembered, &at_snapshot) {
                 (Some(hash), Some(body))

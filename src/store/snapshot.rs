@@ -157,19 +157,22 @@ pub fn claimed_seq(dir: &Path) -> Option<u64> {
 }
 
 /// What a snapshot claims, read without its session: the record it holds,
-/// that record's hash, the SHA-256 its header gives for its second line,
-/// and whether the second line's bytes have that hash.
+/// that record's hash, and the SHA-256 of its second line (which its bytes
+/// have been checked to match).
 #[derive(Debug, Clone)]
 pub struct Claim {
     pub seq: u64,
     pub hash: String,
     pub body: String,
-    pub body_intact: bool,
 }
 
-/// The snapshot's header, and its second line hashed in 64 KiB steps (it is
-/// never held whole). `Ok(None)`: no snapshot. `Err`: a header that cannot
-/// be read, with the reason.
+/// Why a snapshot whose second line does not match its header is not used.
+const BODY_MISMATCH: &str =
+    "line 2: the session does not match its hash (edited, corrupted or cut short)";
+
+/// The snapshot's header, its second line hashed in 64 KiB steps (it is
+/// never held whole) and checked against it. `Ok(None)`: no snapshot.
+/// `Err`: one that cannot be used, with the reason.
 pub fn read_claim(dir: &Path) -> Result<Option<Claim>> {
     use std::io::{BufRead, Read};
     let path = dir.join(SNAPSHOT);
@@ -211,12 +214,13 @@ pub fn read_claim(dir: &Path) -> Result<Option<Claim>> {
         sha2::Digest::update(&mut hasher, &chunk[..n - usize::from(newline_held)]);
         reader.consume(n);
     }
-    let body_intact = hex::encode(sha2::Digest::finalize(hasher)) == header.body;
+    if hex::encode(sha2::Digest::finalize(hasher)) != header.body {
+        return Err(invalid(BODY_MISMATCH.into()));
+    }
     Ok(Some(Claim {
         seq: header.seq,
         hash: header.hash,
         body: header.body,
-        body_intact,
     }))
 }
 
@@ -238,9 +242,7 @@ pub fn read(dir: &Path) -> Result<Option<Snapshot>> {
     let body = rest.strip_suffix('\n').unwrap_or(rest);
     let header = parse_header(head).map_err(invalid)?;
     if sha256_hex(body.as_bytes()) != header.body {
-        return Err(invalid(
-            "line 2: the session does not match its hash (edited, corrupted or cut short)".into(),
-        ));
+        return Err(invalid(BODY_MISMATCH.into()));
     }
     let session: Session =
         parse_fast(body).map_err(|p| invalid(format!("line 2, column {}: {}", p.col, p.reason)))?;
