@@ -6,6 +6,7 @@ pub mod compare;
 pub mod describe;
 pub mod error;
 pub mod event;
+pub mod measures;
 pub mod ids;
 pub mod participant;
 pub mod room;

@@ -66,4 +66,22 @@ pub struct Floor {
     /// Statements and questions parked for later, in order.
     pub parked: Vec<StatementId>,
     pub attendance: indexmap::IndexMap<ParticipantId, Attendance>,
+    /// Hands raised, and how many were reached, by role group.
+    #[serde(default, skip_serializing_if = "Queue::is_empty")]
+    pub queue: Queue,
+}
+
+/// The speaking queue's history, by role group (service users, carers,
+/// staff, others): hands raised, and those reached — the person spoke while
+/// their hand was up. A hand lowered, or still up, was not reached.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Queue {
+    pub raised: [u32; 4],
+    pub reached: [u32; 4],
+}
+
+impl Queue {
+    pub fn is_empty(&self) -> bool {
+        self.raised == [0; 4]
+    }
 }

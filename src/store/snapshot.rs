@@ -15,8 +15,9 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 pub const SNAPSHOT: &str = "snapshot.ron";
-/// 4: the session keeps who was heard in each stage (`Session::heard`).
-const FORMAT: u32 = 4;
+/// 4: the session keeps who was heard in each stage (`Session::heard`);
+/// 5: and the speaking queue's history (`Floor::queue`).
+const FORMAT: u32 = 5;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

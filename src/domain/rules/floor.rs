@@ -113,7 +113,12 @@ impl Session {
                     .left
                     .push(at);
             }
-            Event::HandRaised { participant, .. } => self.floor.hands.push(participant),
+            Event::HandRaised { participant, .. } => {
+                if let Some(i) = self.voice_slot(&Speaker::Participant(participant.clone())) {
+                    self.floor.queue.raised[i] += 1;
+                }
+                self.floor.hands.push(participant)
+            }
             Event::HandLowered { participant, .. } => {
                 self.floor.hands.retain(|h| *h != participant)
             }

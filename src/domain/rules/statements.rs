@@ -74,8 +74,13 @@ impl Session {
                 }
                 self.hear(stage.as_ref(), &speaker, true);
                 // Speaking takes a hand out of the queue.
-                if let Speaker::Participant(p) = &speaker {
+                if let Speaker::Participant(p) = &speaker
+                    && self.floor.hands.contains(p)
+                {
                     self.floor.hands.retain(|h| h != p);
+                    if let Some(i) = self.voice_slot(&speaker) {
+                        self.floor.queue.reached[i] += 1;
+                    }
                 }
                 self.statements.insert(
                     id.clone(),

@@ -1,0 +1,783 @@
+//! Measures of co-production, computed from the record alone: who was
+//! heard, whose words the agreed interpretations rest on, where role groups
+//! voted apart, where the group placed itself on the ladder, how the time
+//! and the actions went, and who was there for how long.
+//!
+//! Every measure is a list of [`Figure`]s that name the records they were
+//! counted from, so the review view, the report and the CSV show the same
+//! figures and each can be followed back to its statements. What a measure
+//! means, and what it does not show, is in [`DEFINITIONS`] (and, word for
+//! word, in `docs/measures.md`).
+
+use super::analysis::provenance;
+use super::participant::RoleGroup;
+use super::time::{Timestamp, mmss};
+use super::vote::{LADDER, VoteMethod};
+use super::{InterpretationStatus, ParticipantId, Session, Speaker, StageState, Statement};
+
+/// The two sides compared for divergence: people with lived experience of
+/// care (service users and unpaid carers), and staff.
+pub const LIVED: &str = "service users and carers";
+/// A round is flagged when the two sides' answers differ by at least this
+/// distance (see [`distance`]).
+pub const FLAG_AT: f64 = 0.5;
+
+/// What a figure measures; its key names it in the CSV.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Measure {
+    VoiceStatements,
+    VoiceWords,
+    PersonStatements,
+    PersonWords,
+    NotHeard,
+    QueueReached,
+    InfluenceDirect,
+    InfluenceThrough,
+    InfluenceAll,
+    RoundByGroup,
+    Divergence,
+    Ladder,
+    StageTime,
+    Actions,
+    Involvement,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 15] = [
+        Measure::VoiceStatements,
+        Measure::VoiceWords,
+        Measure::PersonStatements,
+        Measure::PersonWords,
+        Measure::NotHeard,
+        Measure::QueueReached,
+        Measure::InfluenceDirect,
+        Measure::InfluenceThrough,
+        Measure::InfluenceAll,
+        Measure::RoundByGroup,
+        Measure::Divergence,
+        Measure::Ladder,
+        Measure::StageTime,
+        Measure::Actions,
+        Measure::Involvement,
+    ];
+
+    /// The name in the CSV's `measure` column.
+    pub fn key(self) -> &'static str {
+        match self {
+            Measure::VoiceStatements => "voice_statements",
+            Measure::VoiceWords => "voice_words",
+            Measure::PersonStatements => "person_statements",
+            Measure::PersonWords => "person_words",
+            Measure::NotHeard => "present_not_heard",
+            Measure::QueueReached => "queue_reached",
+            Measure::InfluenceDirect => "influence_direct",
+            Measure::InfluenceThrough => "influence_through_concepts",
+            Measure::InfluenceAll => "influence_all",
+            Measure::RoundByGroup => "round_by_group",
+            Measure::Divergence => "divergence",
+            Measure::Ladder => "ladder",
+            Measure::StageTime => "stage_time",
+            Measure::Actions => "actions",
+            Measure::Involvement => "involvement",
+        }
+    }
+
+    /// Which of the [`DEFINITIONS`] explains it.
+    pub fn family(self) -> Family {
+        match self {
+            Measure::VoiceStatements
+            | Measure::VoiceWords
+            | Measure::PersonStatements
+            | Measure::PersonWords
+            | Measure::NotHeard
+            | Measure::QueueReached => Family::Voice,
+            Measure::InfluenceDirect | Measure::InfluenceThrough | Measure::InfluenceAll => {
+                Family::Influence
+            }
+            Measure::RoundByGroup | Measure::Divergence => Family::Divergence,
+            Measure::Ladder => Family::Ladder,
+            Measure::StageTime | Measure::Actions => Family::Process,
+            Measure::Involvement => Family::Involvement,
+        }
+    }
+}
+
+/// The six kinds of measure, each with one definition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    Voice,
+    Influence,
+    Divergence,
+    Ladder,
+    Process,
+    Involvement,
+}
+
+impl Family {
+    pub const ALL: [Family; 6] = [
+        Family::Voice,
+        Family::Influence,
+        Family::Divergence,
+        Family::Ladder,
+        Family::Process,
+        Family::Involvement,
+    ];
+
+    pub fn title(self) -> &'static str {
+        DEFINITIONS[self as usize].0
+    }
+
+    pub fn definition(self) -> &'static str {
+        DEFINITIONS[self as usize].1
+    }
+}
+
+/// Each family's title and its definition, including what it does not show.
+pub const DEFINITIONS: [(&str, &str); 6] = [
+    (
+        "Voice",
+        "Statements and words captured in the record, by role group and by person, for the whole session and for each stage; those present who said nothing that was captured; and, of the hands raised in the speaking queue, the share reached (the person spoke while their hand was up). Retracted statements are not counted; statements said by the whole group are counted as \"whole group\". Words are counted as the note-taker wrote them, not as they were spoken. Voice is not influence and a count is not a quality: one sentence can change a meeting, and a long contribution can be ignored. A note-taker who captures some people more fully than others changes these figures.",
+    ),
+    (
+        "Influence",
+        "For each agreed interpretation, the share of the statements it rests on that came from each role group: directly (linked to the interpretation itself), through its concepts and translations only, and both together. A statement reached both ways is counted once in \"all\". Retracted statements are not counted. It shows whose recorded words the group's conclusion cites, not whose ideas shaped it: who proposed the interpretation, who chose the statements and who argued in the room are not in this measure.",
+    ),
+    (
+        "Agreement and divergence",
+        "For each vote round whose results can be shown, how each role group voted, and the distance between the answers of service users and carers together and of staff: half the sum, over the options, of the difference between the two groups' shares (total variation distance). 0 means the two groups answered in the same proportions; 1 means they chose entirely different options; 0.5 means at least half of one group's votes would have to move to match the other's. Rounds at 0.5 or more are flagged as material for refutational translation. A round needs at least one vote from each side to be measured. Small groups give large distances by chance; a distance is a prompt to look, not a finding.",
+    ),
+    (
+        "Ladder of co-production",
+        "Where the group placed its own work on the ladder of co-production (coercion, educating, informing, consultation, engagement, co-design, co-production, co-delivery) in each ladder round: the middle answer (median rung) of everyone and of each role group, and how many chose each rung. It is the group's own judgement at that moment, not an assessment of the work, and rungs are ordered but not evenly spaced.",
+    ),
+    (
+        "Process",
+        "Each stage's planned time against the time it actually ran (pauses excluded), and the actions the group agreed with their status: open, done or dropped (\"you said, we did\"). The record holds when a statement was captured, not how long anyone spoke, so time given to each role's contributions is not measured. Time over plan is not failure: a group that needed longer may have been heard better.",
+    ),
+    (
+        "Involvement",
+        "For each participant who consented, when they were present and the hours of their involvement: everyone listed when the first stage started is counted present from then, a latecomer from when they arrived, until they left or the session ended (the last stage's end). For paying members for their time and reporting involvement to a funder. Participants without consent are not listed (they are counted). Time before the first stage, breaks inside the session and preparation or travel are not in the record.",
+    ),
+];
+
+/// One figure, the records behind it, and its place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figure {
+    pub measure: Measure,
+    /// Where it applies: `whole session`, `stage S2 Findings`, `I1`, `v3`.
+    pub scope: String,
+    /// Whom or what it counts: a role group, a person, an option.
+    pub subject: String,
+    pub count: i64,
+    /// What the count is a share of, when it is one.
+    pub of: Option<i64>,
+    /// The figure as shown: a share, a distance, a time.
+    pub value: String,
+    /// Anything a reader must know about this figure.
+    pub note: String,
+    /// Ids of the statements (or rounds, actions, participants) counted.
+    pub records: Vec<String>,
+}
+
+/// `42%`, or `–` of nothing.
+pub fn percent(count: i64, of: i64) -> String {
+    if of <= 0 {
+        "–".into()
+    } else {
+        format!("{}%", (count * 100 + of / 2) / of)
+    }
+}
+
+fn share(measure: Measure, scope: &str, subject: &str, count: i64, of: i64) -> Figure {
+    Figure {
+        measure,
+        scope: scope.into(),
+        subject: subject.into(),
+        count,
+        of: Some(of),
+        value: percent(count, of),
+        note: String::new(),
+        records: Vec::new(),
+    }
+}
+
+/// Every measure of one session.
+pub fn measures(session: &Session) -> Vec<Figure> {
+    let mut out = voice(session);
+    out.extend(influence(session));
+    out.extend(rounds(session));
+    out.extend(process(session));
+    out.extend(involvement(session).into_iter().map(|i| i.figure()));
+    out
+}
+
+/// The five groups statements are counted under: the four role groups,
+/// then the whole group.
+pub const VOICES: [&str; 5] = [
+    "service users",
+    "carers",
+    "staff",
+    "others",
+    "whole group",
+];
+
+/// Index into [`VOICES`] of who said it.
+fn voice_of(session: &Session, speaker: &Speaker) -> usize {
+    session
+        .role_of(speaker)
+        .map(|r| group_index(r.group()))
+        .unwrap_or(4)
+}
+
+fn group_index(g: RoleGroup) -> usize {
+    RoleGroup::ALL.iter().position(|x| *x == g).unwrap_or(3)
+}
+
+fn words(s: &Statement) -> i64 {
+    s.current().text.split_whitespace().count() as i64
+}
+
+/// Statements and words by voice, for one scope.
+fn by_voice<'a>(
+    session: &Session,
+    scope: &str,
+    statements: impl Iterator<Item = &'a Statement>,
+) -> Vec<Figure> {
+    let mut ids: [Vec<String>; 5] = Default::default();
+    let mut said = [0i64; 5];
+    for s in statements.filter(|s| !s.is_retracted()) {
+        let v = voice_of(session, &s.current().speaker);
+        ids[v].push(s.id.to_string());
+        said[v] += words(s);
+    }
+    let total = ids.iter().map(Vec::len).sum::<usize>() as i64;
+    let total_words: i64 = said.iter().sum();
+    let mut out = Vec::new();
+    for (v, name) in VOICES.iter().enumerate() {
+        let mut f = share(Measure::VoiceStatements, scope, name, ids[v].len() as i64, total);
+        f.records = ids[v].clone();
+        let mut w = share(Measure::VoiceWords, scope, name, said[v], total_words);
+        w.records = ids[v].clone();
+        out.push(f);
+        out.push(w);
+    }
+    out
+}
+
+fn voice(session: &Session) -> Vec<Figure> {
+    let all = session.statements.values();
+    let mut out = by_voice(session, "whole session", all);
+    for (n, stage) in session.stages.values().enumerate() {
+        if stage.state() == StageState::NotStarted {
+            continue;
+        }
+        let scope = format!("stage {} {}", n + 1, stage.title);
+        let here = session
+            .statements
+            .values()
+            .filter(|s| s.stage.as_ref() == Some(&stage.id));
+        out.extend(by_voice(session, &scope, here));
+    }
+    out.extend(people(session));
+    out.extend(queue(session));
+    out
+}
+
+/// Each consenting participant's statements and words, and who was present
+/// but not heard.
+fn people(session: &Session) -> Vec<Figure> {
+    let live: Vec<&Statement> = session
+        .statements
+        .values()
+        .filter(|s| !s.is_retracted())
+        .collect();
+    let total = live.len() as i64;
+    let total_words: i64 = live.iter().map(|s| words(s)).sum();
+    let mut out = Vec::new();
+    let mut unheard = Vec::new();
+    let mut present = 0;
+    for p in session.participants.values().filter(|p| p.consent) {
+        let speaker = Speaker::Participant(p.id.clone());
+        let theirs: Vec<&&Statement> = live
+            .iter()
+            .filter(|s| s.current().speaker == speaker)
+            .collect();
+        let ids: Vec<String> = theirs.iter().map(|s| s.id.to_string()).collect();
+        let who = format!("{} ({})", p.id, p.role.label());
+        let mut f = share(Measure::PersonStatements, "whole session", &who, ids.len() as i64, total);
+        f.records = ids.clone();
+        let said: i64 = theirs.iter().map(|s| words(s)).sum();
+        let mut w = share(Measure::PersonWords, "whole session", &who, said, total_words);
+        w.records = ids.clone();
+        out.push(f);
+        out.push(w);
+        if was_present(session, &p.id) {
+            present += 1;
+            if ids.is_empty() {
+                unheard.push(p.id.to_string());
+            }
+        }
+    }
+    let withheld = session.participants.values().filter(|p| !p.consent).count();
+    let mut f = share(
+        Measure::NotHeard,
+        "whole session",
+        "present, nothing captured",
+        unheard.len() as i64,
+        present,
+    );
+    if withheld > 0 {
+        f.note = format!("{withheld} participant(s) without consent not counted here");
+    }
+    f.records = unheard;
+    out.push(f);
+    out
+}
+
+/// Whether the record shows them in the room at some point: listed when
+/// the session started, or arrived later.
+fn was_present(session: &Session, p: &ParticipantId) -> bool {
+    !spans(session, p).is_empty()
+}
+
+fn queue(session: &Session) -> Vec<Figure> {
+    let q = &session.floor.queue;
+    (0..4)
+        .filter(|i| q.raised[*i] > 0)
+        .map(|i| {
+            share(
+                Measure::QueueReached,
+                "whole session",
+                VOICES[i],
+                i64::from(q.reached[i]),
+                i64::from(q.raised[i]),
+            )
+        })
+        .collect()
+}
+
+fn influence(session: &Session) -> Vec<Figure> {
+    let mut out = Vec::new();
+    for i in session
+        .interpretations
+        .values()
+        .filter(|i| i.status == InterpretationStatus::Agreed)
+    {
+        let p = provenance(session, i);
+        let mut direct: [Vec<String>; 5] = Default::default();
+        let mut through: [Vec<String>; 5] = Default::default();
+        let mut retracted = 0;
+        for e in &p.evidence {
+            if e.retracted() {
+                retracted += 1;
+                continue;
+            }
+            let v = voice_of(e.home, &e.statement.current().speaker);
+            if e.direct {
+                direct[v].push(e.id.to_string());
+            } else {
+                through[v].push(e.id.to_string());
+            }
+        }
+        let scope = i.id.to_string();
+        let n = |ids: &[Vec<String>; 5]| ids.iter().map(Vec::len).sum::<usize>() as i64;
+        let (nd, nt) = (n(&direct), n(&through));
+        for v in 0..5 {
+            let mut d = share(Measure::InfluenceDirect, &scope, VOICES[v], direct[v].len() as i64, nd);
+            d.records = direct[v].clone();
+            let mut t = share(Measure::InfluenceThrough, &scope, VOICES[v], through[v].len() as i64, nt);
+            t.records = through[v].clone();
+            let both: Vec<String> = direct[v].iter().chain(&through[v]).cloned().collect();
+            let mut a = share(Measure::InfluenceAll, &scope, VOICES[v], both.len() as i64, nd + nt);
+            a.records = both;
+            if retracted > 0 {
+                a.note = format!("{retracted} retracted statement(s) not counted");
+            }
+            out.extend([d, t, a]);
+        }
+    }
+    out
+}
+
+/// Total variation distance between two distributions of counts: half the
+/// sum of the differences of their shares. `None` when either is empty.
+pub fn distance(a: &[u32], b: &[u32]) -> Option<f64> {
+    let (ta, tb) = (
+        a.iter().map(|x| f64::from(*x)).sum::<f64>(),
+        b.iter().map(|x| f64::from(*x)).sum::<f64>(),
+    );
+    if ta == 0.0 || tb == 0.0 {
+        return None;
+    }
+    let d: f64 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (f64::from(*x) / ta - f64::from(*y) / tb).abs())
+        .sum();
+    Some(d / 2.0)
+}
+
+/// `agree 3 · disagree 1 · pass 0`.
+fn spread(options: &[String], counts: &[u32]) -> String {
+    options
+        .iter()
+        .zip(counts)
+        .map(|(o, n)| format!("{o} {n}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn rounds(session: &Session) -> Vec<Figure> {
+    let mut out = Vec::new();
+    for round in session.rounds.values().filter(|r| r.results_visible()) {
+        let res = session.results(round);
+        let (groups, _) = res.by_group();
+        let scope = round.id.to_string();
+        let fig = |measure, subject: &str, counts: &[u32]| Figure {
+            measure,
+            scope: scope.clone(),
+            subject: subject.into(),
+            count: counts.iter().map(|n| i64::from(*n)).sum(),
+            of: None,
+            value: spread(&res.options, counts),
+            note: String::new(),
+            records: vec![scope.clone()],
+        };
+        for (g, counts) in &groups {
+            out.push(fig(Measure::RoundByGroup, g.label(), counts));
+        }
+        let lived: Vec<u32> = groups[0].1.iter().zip(&groups[1].1).map(|(a, b)| a + b).collect();
+        let staff = &groups[2].1;
+        if let Some(d) = distance(&lived, staff) {
+            let mut f = fig(Measure::Divergence, &format!("{LIVED} vs staff"), &[]);
+            f.count = lived.iter().chain(staff).map(|n| i64::from(*n)).sum();
+            f.value = format!("{d:.2}");
+            if d >= FLAG_AT {
+                f.note = "flagged: material for refutational translation".into();
+            }
+            out.push(f);
+        }
+        if round.method == VoteMethod::Ladder {
+            out.push(ladder_figure(&scope, "everyone", &res.counts));
+            for (g, counts) in &groups {
+                if counts.iter().any(|n| *n > 0) {
+                    out.push(ladder_figure(&scope, g.label(), counts));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The middle answer of counts over ordered options, if any were given.
+pub fn median_index(counts: &[u32]) -> Option<usize> {
+    let total: u32 = counts.iter().sum();
+    let mut seen = 0;
+    counts.iter().position(|n| {
+        seen += n;
+        total > 0 && seen * 2 >= total
+    })
+}
+
+fn ladder_figure(scope: &str, subject: &str, counts: &[u32]) -> Figure {
+    let median = median_index(counts);
+    let chosen: Vec<String> = LADDER
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| **n > 0)
+        .map(|(r, n)| format!("{r} {n}"))
+        .collect();
+    Figure {
+        measure: Measure::Ladder,
+        scope: scope.into(),
+        subject: subject.into(),
+        count: counts.iter().map(|n| i64::from(*n)).sum(),
+        of: None,
+        value: median.map_or("–".into(), |m| format!("median: {}", LADDER[m])),
+        note: chosen.join(" · "),
+        records: vec![scope.into()],
+    }
+}
+
+fn process(session: &Session) -> Vec<Figure> {
+    let now = last_moment(session);
+    let mut out = Vec::new();
+    for (n, st) in session.stages.values().enumerate() {
+        let planned = i64::from(st.planned_secs);
+        let actual = st.elapsed_millis(now) / 1000;
+        let (value, note) = match (st.state(), st.is_skipped()) {
+            (_, true) => ("skipped".to_owned(), String::new()),
+            (StageState::NotStarted, _) => ("did not run".to_owned(), String::new()),
+            (state, _) => (
+                format!("{} of {}", mmss(actual), mmss(planned)),
+                match state {
+                    StageState::Ended => String::new(),
+                    _ => "still running when the record ends".into(),
+                },
+            ),
+        };
+        out.push(Figure {
+            measure: Measure::StageTime,
+            scope: format!("stage {} {}", n + 1, st.title),
+            subject: "actual of planned".into(),
+            count: actual,
+            of: Some(planned),
+            value,
+            note: if st.runtime.added_late {
+                format!("{note} added during the session").trim().to_owned()
+            } else {
+                note
+            },
+            records: vec![st.id.to_string()],
+        });
+    }
+    let total = session.actions.len() as i64;
+    for status in [
+        super::ActionStatus::Open,
+        super::ActionStatus::Done,
+        super::ActionStatus::Dropped,
+    ] {
+        let ids: Vec<String> = session
+            .actions
+            .values()
+            .filter(|a| a.status == status)
+            .map(|a| a.id.to_string())
+            .collect();
+        let mut f = share(Measure::Actions, "whole session", status.label(), ids.len() as i64, total);
+        f.records = ids;
+        out.push(f);
+    }
+    out
+}
+
+/// The latest moment the session's state knows of.
+pub fn last_moment(session: &Session) -> Timestamp {
+    let stages = session.stages.values().flat_map(|s| {
+        [s.runtime.started, s.runtime.ended]
+            .into_iter()
+            .flatten()
+            .chain(s.runtime.pauses.iter().flat_map(|p| [Some(p.from), p.until]).flatten())
+    });
+    let said = session
+        .statements
+        .values()
+        .map(|s| s.current().at)
+        .chain(session.statements.values().filter_map(|s| s.retracted.as_ref().map(|r| r.at)));
+    let votes = session
+        .rounds
+        .values()
+        .flat_map(|r| r.ballots.iter().map(|b| b.at).chain(r.closed).chain([r.opened]));
+    let floor = session
+        .floor
+        .attendance
+        .values()
+        .flat_map(|a| a.arrived.iter().chain(&a.left).copied());
+    stages
+        .chain(said)
+        .chain(votes)
+        .chain(floor)
+        .chain(session.actions.values().map(|a| a.at))
+        .max()
+        .unwrap_or_default()
+}
+
+/// When the session ran: the first stage's start to the last stage's end
+/// (or the last moment recorded, if a stage is still open).
+pub fn session_span(session: &Session) -> Option<(Timestamp, Timestamp)> {
+    let start = session.stages.values().filter_map(|s| s.runtime.started).min()?;
+    let open = session
+        .stages
+        .values()
+        .any(|s| matches!(s.state(), StageState::Running | StageState::Paused));
+    let end = if open {
+        last_moment(session)
+    } else {
+        session
+            .stages
+            .values()
+            .filter_map(|s| s.runtime.ended)
+            .max()
+            .unwrap_or(start)
+    };
+    Some((start, end.max(start)))
+}
+
+/// When a participant was in the room, as spans within the session.
+pub fn spans(session: &Session, p: &ParticipantId) -> Vec<(Timestamp, Timestamp)> {
+    let Some((start, end)) = session_span(session) else {
+        return Vec::new();
+    };
+    let mut moves: Vec<(Timestamp, bool)> = Vec::new();
+    if let Some(a) = session.floor.attendance.get(p) {
+        moves.extend(a.arrived.iter().map(|t| (*t, true)));
+        moves.extend(a.left.iter().map(|t| (*t, false)));
+    }
+    moves.sort();
+    // Present from the start unless the first thing recorded is an arrival.
+    let mut since = match moves.first() {
+        Some((_, true)) => None,
+        _ => Some(start),
+    };
+    let mut out = Vec::new();
+    for (at, arriving) in moves {
+        let at = at.clamp(start, end);
+        match (arriving, since) {
+            (true, None) => since = Some(at),
+            (false, Some(from)) => {
+                out.push((from, at));
+                since = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(from) = since {
+        out.push((from, end));
+    }
+    out.retain(|(a, b)| b > a);
+    out
+}
+
+/// One participant's time in the room.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Involvement {
+    pub participant: ParticipantId,
+    pub role: String,
+    pub spans: Vec<(Timestamp, Timestamp)>,
+}
+
+impl Involvement {
+    pub fn millis(&self) -> i64 {
+        self.spans.iter().map(|(a, b)| b.millis_since(*a)).sum()
+    }
+
+    /// Hours, to two decimal places.
+    pub fn hours(&self) -> String {
+        format!("{:.2}", self.millis() as f64 / 3_600_000.0)
+    }
+
+    /// `10:02–11:30, 11:45–12:00`.
+    pub fn times(&self) -> String {
+        self.spans
+            .iter()
+            .map(|(a, b)| format!("{}–{}", a.clock_time(), b.clock_time()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn figure(&self) -> Figure {
+        Figure {
+            measure: Measure::Involvement,
+            scope: "whole session".into(),
+            subject: format!("{} ({})", self.participant, self.role),
+            count: self.millis() / 60_000,
+            of: None,
+            value: format!("{} h", self.hours()),
+            note: self.times(),
+            records: vec![self.participant.to_string()],
+        }
+    }
+}
+
+/// Each consenting participant's involvement, in roster order.
+pub fn involvement(session: &Session) -> Vec<Involvement> {
+    session
+        .participants
+        .values()
+        .filter(|p| p.consent)
+        .map(|p| Involvement {
+            participant: p.id.clone(),
+            role: p.role.label().to_owned(),
+            spans: spans(session, &p.id),
+        })
+        .collect()
+}
+
+/// One session's line in a programme: the measures that can be followed
+/// over time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgrammeRow {
+    /// The session folder's name.
+    pub name: String,
+    pub date: String,
+    pub title: String,
+    /// Participants present at some point, by role group.
+    pub present: [i64; 4],
+    /// Of the previous session's participants (by pseudonym), how many came
+    /// to this one: (came back, were there before).
+    pub retained: Option<(i64, i64)>,
+    /// Statements by voice ([`VOICES`]), whole session.
+    pub voice: [i64; 5],
+    /// Statements under the agreed interpretations, by voice, directly or
+    /// through concepts (each statement once per interpretation).
+    pub influence: [i64; 5],
+    /// The latest ladder round's median rung, for everyone.
+    pub ladder: Option<usize>,
+    /// Actions open, done, dropped at the end of the session.
+    pub actions: [i64; 3],
+}
+
+/// The same measures session by session, oldest first.
+pub fn programme(sessions: &[(String, &Session)]) -> Vec<ProgrammeRow> {
+    let mut order: Vec<&(String, &Session)> = sessions.iter().collect();
+    order.sort_by_key(|(name, s)| (s.info().map(|i| i.created), name.clone()));
+    let mut rows: Vec<ProgrammeRow> = Vec::new();
+    let mut before: Option<Vec<&ParticipantId>> = None;
+    for (name, s) in order {
+        let figures = measures(s);
+        let sum = |m: Measure, scope: &str| -> [i64; 5] {
+            let mut out = [0; 5];
+            for f in figures.iter().filter(|f| f.measure == m && f.scope.starts_with(scope)) {
+                if let Some(v) = VOICES.iter().position(|v| *v == f.subject) {
+                    out[v] += f.count;
+                }
+            }
+            out
+        };
+        let came: Vec<&ParticipantId> = s
+            .participants
+            .keys()
+            .filter(|p| was_present(s, p))
+            .collect();
+        let mut present = [0; 4];
+        for p in &came {
+            if let Some(x) = s.participants.get(*p) {
+                present[group_index(x.role.group())] += 1;
+            }
+        }
+        let retained = before.as_ref().map(|b| {
+            let back = b.iter().filter(|p| came.contains(p)).count() as i64;
+            (back, b.len() as i64)
+        });
+        let ladder = s
+            .rounds
+            .values()
+            .rev()
+            .find(|r| r.method == VoteMethod::Ladder && r.results_visible())
+            .and_then(|r| median_index(&s.results(r).counts));
+        let by_status = |label: &str| {
+            figures
+                .iter()
+                .find(|f| f.measure == Measure::Actions && f.subject == label)
+                .map_or(0, |f| f.count)
+        };
+        rows.push(ProgrammeRow {
+            name: name.clone(),
+            date: s.info().map(|i| i.created.date()).unwrap_or_default(),
+            title: s.title().to_owned(),
+            present,
+            retained,
+            voice: sum(Measure::VoiceStatements, "whole session"),
+            influence: sum(Measure::InfluenceAll, ""),
+            ladder,
+            actions: [by_status("open"), by_status("done"), by_status("dropped")],
+        });
+        before = Some(came);
+    }
+    rows
+}
+
+/// A share of a five-voice count: `voice[i]` of all.
+pub fn share_of(counts: &[i64; 5], i: usize) -> Option<i64> {
+    let total: i64 = counts.iter().sum();
+    (total > 0).then(|| (counts[i] * 100 + total / 2) / total)
+}
