@@ -106,7 +106,7 @@ fn voices() -> Vec<Event> {
             at: t(12),
         },
         say("st5", "P2", "S2", "I found out from the taxi driver", 13), // 7 words
-        say("st6", "group", "S2", "Agreed", 14),                       // 1 word
+        say("st6", "group", "S2", "Agreed", 14),                        // 1 word
         say("st7", "P3", "S2", "Withdrawn later", 15),
         Event::StatementRetracted {
             statement: "st7".into(),
@@ -149,9 +149,17 @@ fn voice_counts_statements_and_words_by_group_stage_and_person() {
     assert_eq!(group.count, 1);
     // Words: service users 4+2+2 = 8, carers 7, staff 4+4 = 8, group 1: 24.
     let words = find(&fs, Measure::VoiceWords, w, "carers");
-    assert_eq!((words.count, words.of, words.value.as_str()), (7, Some(24), "29%"));
+    assert_eq!(
+        (words.count, words.of, words.value.as_str()),
+        (7, Some(24), "29%")
+    );
     // Stage 1 only: st1 st2 (service users) of st1..st4.
-    let s1 = find(&fs, Measure::VoiceStatements, "stage 1 Stage S1", "service users");
+    let s1 = find(
+        &fs,
+        Measure::VoiceStatements,
+        "stage 1 Stage S1",
+        "service users",
+    );
     assert_eq!((s1.count, s1.of), (2, Some(4)));
     // Stage 2: st5, st6, st8 (st7 retracted).
     let s2 = find(&fs, Measure::VoiceStatements, "stage 2 Stage S2", "staff");
@@ -273,16 +281,29 @@ fn divergence_is_the_total_variation_distance_between_lived_experience_and_staff
     // v1: lived (P1 P2 P5) = agree 2, disagree 1, pass 0 → 2/3, 1/3, 0.
     // Staff (P3 P4) = 0, 1, 1 → 0, 1/2, 1/2.
     // TVD = (2/3 + 1/6 + 1/2) / 2 = (4/6 + 1/6 + 3/6) / 2 = 8/12 = 0.67.
-    let d = find(&fs, Measure::Divergence, "v1", "service users and carers vs staff");
+    let d = find(
+        &fs,
+        Measure::Divergence,
+        "v1",
+        "service users and carers vs staff",
+    );
     assert_eq!(d.value, "0.67");
     assert!(d.note.contains("flagged"));
     let by = find(&fs, Measure::RoundByGroup, "v1", "service users");
     assert_eq!(by.value, "agree 1 · disagree 1 · pass 0");
     // v2: both sides agree entirely: 0.00, not flagged.
-    let d = find(&fs, Measure::Divergence, "v2", "service users and carers vs staff");
+    let d = find(
+        &fs,
+        Measure::Divergence,
+        "v2",
+        "service users and carers vs staff",
+    );
     assert_eq!((d.value.as_str(), d.note.as_str()), ("0.00", ""));
     // v3: no staff vote, so no distance.
-    assert!(!fs.iter().any(|f| f.measure == Measure::Divergence && f.scope == "v3"));
+    assert!(
+        !fs.iter()
+            .any(|f| f.measure == Measure::Divergence && f.scope == "v3")
+    );
     assert_eq!(distance(&[1, 0], &[0, 1]), Some(1.0));
     assert_eq!(distance(&[0, 0], &[0, 1]), None);
 }
@@ -342,12 +363,28 @@ fn process_compares_stage_times_and_counts_actions_by_status() {
     ]);
     let fs = measures(&session(e));
     // S1 ran 0 → 12 minutes of 10 planned; S2 12 → 20, 8 of 10.
-    let s1 = find(&fs, Measure::StageTime, "stage 1 Stage S1", "actual of planned");
-    assert_eq!((s1.count, s1.of, s1.value.as_str()), (720, Some(600), "12:00 of 10:00"));
-    let s2 = find(&fs, Measure::StageTime, "stage 2 Stage S2", "actual of planned");
+    let s1 = find(
+        &fs,
+        Measure::StageTime,
+        "stage 1 Stage S1",
+        "actual of planned",
+    );
+    assert_eq!(
+        (s1.count, s1.of, s1.value.as_str()),
+        (720, Some(600), "12:00 of 10:00")
+    );
+    let s2 = find(
+        &fs,
+        Measure::StageTime,
+        "stage 2 Stage S2",
+        "actual of planned",
+    );
     assert_eq!(s2.value, "08:00 of 10:00");
     let done = find(&fs, Measure::Actions, "whole session", "done");
-    assert_eq!((done.count, done.of, done.records.as_slice()), (1, Some(2), &["a2".to_owned()][..]));
+    assert_eq!(
+        (done.count, done.of, done.records.as_slice()),
+        (1, Some(2), &["a2".to_owned()][..])
+    );
 }
 
 #[test]
@@ -398,7 +435,13 @@ fn drifting(n: usize) -> Session {
     ];
     for i in 0..4 {
         let who = if i < 3 - n { "P4" } else { "P1" };
-        e.push(say(&format!("st{i}"), who, "S1", "words here", n as i64 * 1440 + 1));
+        e.push(say(
+            &format!("st{i}"),
+            who,
+            "S1",
+            "words here",
+            n as i64 * 1440 + 1,
+        ));
     }
     if n == 2 {
         e.push(Event::ParticipantLeft {

@@ -1528,11 +1528,11 @@ pub static ACTIONS: &[ActionDef] = &[
         ..row(A::NextView, &[(L::ReviewSession, "tab")], "the next view")
     },
     ActionDef {
-        family: Some(6),
+        family: Some(7),
         ..row(
             A::View(1),
             &[(L::ReviewSession, "1")],
-            "a view: timeline, agenda, statements, votes, synthesis, integrity",
+            "a view: timeline, agenda, statements, votes, synthesis, integrity, measures",
         )
     },
     ActionDef {

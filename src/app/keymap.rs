@@ -368,10 +368,10 @@ mod tests {
             Some(Action::Choice(7))
         );
         assert_eq!(
-            map.action(Layer::ReviewSession, Key::ch('6')),
-            Some(Action::View(6))
+            map.action(Layer::ReviewSession, Key::ch('7')),
+            Some(Action::View(7))
         );
-        assert_eq!(map.action(Layer::ReviewSession, Key::ch('7')), None);
+        assert_eq!(map.action(Layer::ReviewSession, Key::ch('8')), None);
         assert_eq!(
             map.shown(Layer::Vote, Action::Choice(1)).as_deref(),
             Some("1-9")

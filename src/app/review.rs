@@ -19,16 +19,18 @@ pub enum Tab {
     Votes,
     Synthesis,
     Integrity,
+    Measures,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Timeline,
         Tab::Agenda,
         Tab::Statements,
         Tab::Votes,
         Tab::Synthesis,
         Tab::Integrity,
+        Tab::Measures,
     ];
 
     pub fn title(self) -> &'static str {
@@ -39,6 +41,7 @@ impl Tab {
             Tab::Votes => "Votes",
             Tab::Synthesis => "Synthesis",
             Tab::Integrity => "Integrity",
+            Tab::Measures => "Measures",
         }
     }
 }

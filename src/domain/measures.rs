@@ -15,6 +15,8 @@ use super::time::{Timestamp, mmss};
 use super::vote::{LADDER, VoteMethod};
 use super::{InterpretationStatus, ParticipantId, Session, Speaker, StageState, Statement};
 
+/// The scope of a figure about the whole session.
+pub const WHOLE: &str = "whole session";
 /// The two sides compared for divergence: people with lived experience of
 /// care (service users and unpaid carers), and staff.
 pub const LIVED: &str = "service users and carers";
@@ -79,6 +81,25 @@ impl Measure {
             Measure::StageTime => "stage_time",
             Measure::Actions => "actions",
             Measure::Involvement => "involvement",
+        }
+    }
+
+    /// What is counted, in a few words, for a table's `measure` column.
+    pub fn label(self) -> &'static str {
+        match self {
+            Measure::VoiceStatements | Measure::PersonStatements => "statements",
+            Measure::VoiceWords | Measure::PersonWords => "words",
+            Measure::NotHeard => "present, not heard",
+            Measure::QueueReached => "hands reached",
+            Measure::InfluenceDirect => "linked directly",
+            Measure::InfluenceThrough => "through concepts only",
+            Measure::InfluenceAll => "all statements",
+            Measure::RoundByGroup => "votes",
+            Measure::Divergence => "distance",
+            Measure::Ladder => "rung",
+            Measure::StageTime => "time",
+            Measure::Actions => "actions",
+            Measure::Involvement => "time present",
         }
     }
 
@@ -213,13 +234,7 @@ pub fn measures(session: &Session) -> Vec<Figure> {
 
 /// The five groups statements are counted under: the four role groups,
 /// then the whole group.
-pub const VOICES: [&str; 5] = [
-    "service users",
-    "carers",
-    "staff",
-    "others",
-    "whole group",
-];
+pub const VOICES: [&str; 5] = ["service users", "carers", "staff", "others", "whole group"];
 
 /// Index into [`VOICES`] of who said it.
 fn voice_of(session: &Session, speaker: &Speaker) -> usize {
@@ -253,8 +268,18 @@ fn by_voice<'a>(
     let total = ids.iter().map(Vec::len).sum::<usize>() as i64;
     let total_words: i64 = said.iter().sum();
     let mut out = Vec::new();
+    if total == 0 && scope != WHOLE {
+        // A stage where nothing was captured has no shares to show.
+        return out;
+    }
     for (v, name) in VOICES.iter().enumerate() {
-        let mut f = share(Measure::VoiceStatements, scope, name, ids[v].len() as i64, total);
+        let mut f = share(
+            Measure::VoiceStatements,
+            scope,
+            name,
+            ids[v].len() as i64,
+            total,
+        );
         f.records = ids[v].clone();
         let mut w = share(Measure::VoiceWords, scope, name, said[v], total_words);
         w.records = ids[v].clone();
@@ -266,7 +291,7 @@ fn by_voice<'a>(
 
 fn voice(session: &Session) -> Vec<Figure> {
     let all = session.statements.values();
-    let mut out = by_voice(session, "whole session", all);
+    let mut out = by_voice(session, WHOLE, all);
     for (n, stage) in session.stages.values().enumerate() {
         if stage.state() == StageState::NotStarted {
             continue;
@@ -304,10 +329,16 @@ fn people(session: &Session) -> Vec<Figure> {
             .collect();
         let ids: Vec<String> = theirs.iter().map(|s| s.id.to_string()).collect();
         let who = format!("{} ({})", p.id, p.role.label());
-        let mut f = share(Measure::PersonStatements, "whole session", &who, ids.len() as i64, total);
+        let mut f = share(
+            Measure::PersonStatements,
+            WHOLE,
+            &who,
+            ids.len() as i64,
+            total,
+        );
         f.records = ids.clone();
         let said: i64 = theirs.iter().map(|s| words(s)).sum();
-        let mut w = share(Measure::PersonWords, "whole session", &who, said, total_words);
+        let mut w = share(Measure::PersonWords, WHOLE, &who, said, total_words);
         w.records = ids.clone();
         out.push(f);
         out.push(w);
@@ -321,7 +352,7 @@ fn people(session: &Session) -> Vec<Figure> {
     let withheld = session.participants.values().filter(|p| !p.consent).count();
     let mut f = share(
         Measure::NotHeard,
-        "whole session",
+        WHOLE,
         "present, nothing captured",
         unheard.len() as i64,
         present,
@@ -347,7 +378,7 @@ fn queue(session: &Session) -> Vec<Figure> {
         .map(|i| {
             share(
                 Measure::QueueReached,
-                "whole session",
+                WHOLE,
                 VOICES[i],
                 i64::from(q.reached[i]),
                 i64::from(q.raised[i]),
@@ -383,12 +414,30 @@ fn influence(session: &Session) -> Vec<Figure> {
         let n = |ids: &[Vec<String>; 5]| ids.iter().map(Vec::len).sum::<usize>() as i64;
         let (nd, nt) = (n(&direct), n(&through));
         for v in 0..5 {
-            let mut d = share(Measure::InfluenceDirect, &scope, VOICES[v], direct[v].len() as i64, nd);
+            let mut d = share(
+                Measure::InfluenceDirect,
+                &scope,
+                VOICES[v],
+                direct[v].len() as i64,
+                nd,
+            );
             d.records = direct[v].clone();
-            let mut t = share(Measure::InfluenceThrough, &scope, VOICES[v], through[v].len() as i64, nt);
+            let mut t = share(
+                Measure::InfluenceThrough,
+                &scope,
+                VOICES[v],
+                through[v].len() as i64,
+                nt,
+            );
             t.records = through[v].clone();
             let both: Vec<String> = direct[v].iter().chain(&through[v]).cloned().collect();
-            let mut a = share(Measure::InfluenceAll, &scope, VOICES[v], both.len() as i64, nd + nt);
+            let mut a = share(
+                Measure::InfluenceAll,
+                &scope,
+                VOICES[v],
+                both.len() as i64,
+                nd + nt,
+            );
             a.records = both;
             if retracted > 0 {
                 a.note = format!("{retracted} retracted statement(s) not counted");
@@ -446,7 +495,12 @@ fn rounds(session: &Session) -> Vec<Figure> {
         for (g, counts) in &groups {
             out.push(fig(Measure::RoundByGroup, g.label(), counts));
         }
-        let lived: Vec<u32> = groups[0].1.iter().zip(&groups[1].1).map(|(a, b)| a + b).collect();
+        let lived: Vec<u32> = groups[0]
+            .1
+            .iter()
+            .zip(&groups[1].1)
+            .map(|(a, b)| a + b)
+            .collect();
         let staff = &groups[2].1;
         if let Some(d) = distance(&lived, staff) {
             let mut f = fig(Measure::Divergence, &format!("{LIVED} vs staff"), &[]);
@@ -543,7 +597,13 @@ fn process(session: &Session) -> Vec<Figure> {
             .filter(|a| a.status == status)
             .map(|a| a.id.to_string())
             .collect();
-        let mut f = share(Measure::Actions, "whole session", status.label(), ids.len() as i64, total);
+        let mut f = share(
+            Measure::Actions,
+            WHOLE,
+            status.label(),
+            ids.len() as i64,
+            total,
+        );
         f.records = ids;
         out.push(f);
     }
@@ -556,17 +616,27 @@ pub fn last_moment(session: &Session) -> Timestamp {
         [s.runtime.started, s.runtime.ended]
             .into_iter()
             .flatten()
-            .chain(s.runtime.pauses.iter().flat_map(|p| [Some(p.from), p.until]).flatten())
+            .chain(
+                s.runtime
+                    .pauses
+                    .iter()
+                    .flat_map(|p| [Some(p.from), p.until])
+                    .flatten(),
+            )
     });
-    let said = session
-        .statements
-        .values()
-        .map(|s| s.current().at)
-        .chain(session.statements.values().filter_map(|s| s.retracted.as_ref().map(|r| r.at)));
-    let votes = session
-        .rounds
-        .values()
-        .flat_map(|r| r.ballots.iter().map(|b| b.at).chain(r.closed).chain([r.opened]));
+    let said = session.statements.values().map(|s| s.current().at).chain(
+        session
+            .statements
+            .values()
+            .filter_map(|s| s.retracted.as_ref().map(|r| r.at)),
+    );
+    let votes = session.rounds.values().flat_map(|r| {
+        r.ballots
+            .iter()
+            .map(|b| b.at)
+            .chain(r.closed)
+            .chain([r.opened])
+    });
     let floor = session
         .floor
         .attendance
@@ -584,7 +654,11 @@ pub fn last_moment(session: &Session) -> Timestamp {
 /// When the session ran: the first stage's start to the last stage's end
 /// (or the last moment recorded, if a stage is still open).
 pub fn session_span(session: &Session) -> Option<(Timestamp, Timestamp)> {
-    let start = session.stages.values().filter_map(|s| s.runtime.started).min()?;
+    let start = session
+        .stages
+        .values()
+        .filter_map(|s| s.runtime.started)
+        .min()?;
     let open = session
         .stages
         .values()
@@ -667,7 +741,7 @@ impl Involvement {
     fn figure(&self) -> Figure {
         Figure {
             measure: Measure::Involvement,
-            scope: "whole session".into(),
+            scope: WHOLE.into(),
             subject: format!("{} ({})", self.participant, self.role),
             count: self.millis() / 60_000,
             of: None,
@@ -726,7 +800,10 @@ pub fn programme(sessions: &[(String, &Session)]) -> Vec<ProgrammeRow> {
         let figures = measures(s);
         let sum = |m: Measure, scope: &str| -> [i64; 5] {
             let mut out = [0; 5];
-            for f in figures.iter().filter(|f| f.measure == m && f.scope.starts_with(scope)) {
+            for f in figures
+                .iter()
+                .filter(|f| f.measure == m && f.scope.starts_with(scope))
+            {
                 if let Some(v) = VOICES.iter().position(|v| *v == f.subject) {
                     out[v] += f.count;
                 }
@@ -766,7 +843,7 @@ pub fn programme(sessions: &[(String, &Session)]) -> Vec<ProgrammeRow> {
             title: s.title().to_owned(),
             present,
             retained,
-            voice: sum(Measure::VoiceStatements, "whole session"),
+            voice: sum(Measure::VoiceStatements, WHOLE),
             influence: sum(Measure::InfluenceAll, ""),
             ladder,
             actions: [by_status("open"), by_status("done"), by_status("dropped")],

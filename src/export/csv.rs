@@ -279,3 +279,108 @@ pub fn actions(s: &Session) -> String {
         .collect();
     table(&header, rows)
 }
+
+/// Every measure of co-production: one row per figure, with the records
+/// it was counted from.
+pub fn measures(s: &Session) -> String {
+    let header = [
+        "measure", "scope", "subject", "count", "of", "value", "note", "records",
+    ];
+    let rows = crate::domain::measures::measures(s)
+        .into_iter()
+        .map(|f| {
+            vec![
+                f.measure.key().to_owned(),
+                f.scope,
+                f.subject,
+                f.count.to_string(),
+                f.of.map(|n| n.to_string()).unwrap_or_default(),
+                f.value,
+                f.note,
+                f.records.join(" "),
+            ]
+        })
+        .collect();
+    table(&header, rows)
+}
+
+/// Who was present and for how long, for paying members for their time:
+/// participants who consented, by pseudonym (and name with `--names`).
+pub fn involvement(sessions: &[(String, &Session)], privacy: Privacy) -> String {
+    let mut header = vec!["session", "date", "participant"];
+    if privacy.names {
+        header.push("name");
+    }
+    header.extend(["role", "present", "minutes", "hours"]);
+    let mut rows = Vec::new();
+    for (name, s) in sessions {
+        for i in crate::domain::measures::involvement(s) {
+            let mut row = vec![
+                name.clone(),
+                s.info().map(|x| x.created.date()).unwrap_or_default(),
+                i.participant.to_string(),
+            ];
+            if privacy.names {
+                let real = s
+                    .participants
+                    .get(&i.participant)
+                    .and_then(|p| p.real_name.clone());
+                row.push(real.unwrap_or_default());
+            }
+            row.extend([
+                i.role.clone(),
+                i.times(),
+                (i.millis() / 60_000).to_string(),
+                i.hours(),
+            ]);
+            rows.push(row);
+        }
+    }
+    table(&header, rows)
+}
+
+/// A programme's measures, one row per session, oldest first.
+pub fn programme(rows: &[crate::domain::measures::ProgrammeRow]) -> String {
+    use crate::domain::measures::{VOICES, share_of};
+    let mut header: Vec<String> = ["session", "date", "title"].map(String::from).to_vec();
+    for g in &VOICES[..4] {
+        header.push(format!("present: {g}"));
+    }
+    header.extend(["came back".into(), "of those before".into()]);
+    for g in VOICES {
+        header.push(format!("voice %: {g}"));
+    }
+    for g in VOICES {
+        header.push(format!("influence %: {g}"));
+    }
+    header.extend(
+        [
+            "ladder (median)",
+            "actions open",
+            "actions done",
+            "actions dropped",
+        ]
+        .map(String::from),
+    );
+    let pct = |c: &[i64; 5], i| share_of(c, i).map(|p| p.to_string()).unwrap_or_default();
+    let body = rows
+        .iter()
+        .map(|r| {
+            let mut row = vec![r.name.clone(), r.date.clone(), r.title.clone()];
+            row.extend(r.present.iter().map(i64::to_string));
+            row.push(r.retained.map(|x| x.0.to_string()).unwrap_or_default());
+            row.push(r.retained.map(|x| x.1.to_string()).unwrap_or_default());
+            row.extend((0..5).map(|i| pct(&r.voice, i)));
+            row.extend((0..5).map(|i| pct(&r.influence, i)));
+            row.push(
+                r.ladder
+                    .map(|m| crate::domain::vote::LADDER[m].to_owned())
+                    .unwrap_or_default(),
+            );
+            row.extend(r.actions.iter().map(i64::to_string));
+            row
+        })
+        .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    table(&header, body)
+}

@@ -42,7 +42,7 @@ fn esc_to(s: &str, o: &mut String) {
 }
 
 /// What someone typed, as HTML: see [`esc`].
-struct Text<'a>(&'a str);
+pub(super) struct Text<'a>(&'a str);
 
 impl Render for Text<'_> {
     fn render_to(&self, buffer: &mut String) {
@@ -50,19 +50,19 @@ impl Render for Text<'_> {
     }
 }
 
-fn t(s: &str) -> Text<'_> {
+pub(super) fn t(s: &str) -> Text<'_> {
     Text(s)
 }
 
 /// Text inside an SVG `<text>`: escaped, and on one line (SVG has no
 /// `<br>`; a line break in a stage title would break the chart).
-fn svg_text(s: &str) -> String {
+pub(super) fn svg_text(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
 }
 
-const CSS: &str = r#"
+pub(super) const CSS: &str = r#"
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111;max-width:60rem;margin:2rem auto;padding:0 1rem;overflow-wrap:break-word}
 h1{font-size:1.8rem;margin-bottom:.2rem}h2{border-bottom:2px solid #333;padding-bottom:.2rem;margin-top:2.2rem}
 .focus{font-size:1.15rem;background:#fff6d5;border-left:6px solid #c90;padding:.6rem 1rem}
@@ -81,7 +81,7 @@ caption{text-align:left;font-weight:bold;padding:.2rem 0}
 
 /// A table that scrolls sideways on a phone rather than being cut off,
 /// with its caption, column headings and rows.
-fn table(caption: Markup, columns: &[(&str, bool)], rows: Markup) -> Markup {
+pub(super) fn table(caption: Markup, columns: &[(&str, bool)], rows: Markup) -> Markup {
     html! {
         div.scroll {
             table {
@@ -95,7 +95,7 @@ fn table(caption: Markup, columns: &[(&str, bool)], rows: Markup) -> Markup {
 
 fn statement(s: &StatementRow) -> Markup {
     html! {
-        p.st {
+        p.st id={ "statement-" (s.id) } {
             span.id { (t(&s.id)) } " " b { (t(&s.speaker)) } " (" (t(&s.role)) ", " (t(&s.kind)) "): "
             @if s.text.is_empty() { span.withdrawn { "(words withdrawn)" } } @else { (t(&s.words())) }
             @for tag in &s.tags { span.tag { "#" (t(tag)) } }
@@ -171,6 +171,7 @@ pub fn render(r: &Report) -> String {
                 (grid(r))
                 (interpretations(r))
                 (actions(r))
+                (super::measures::html_section(r))
                 (emerge(r))
                 @if !r.memos.is_empty() || r.audience == Audience::Researcher {
                     h2 { "Memos" }

@@ -198,6 +198,7 @@ pub fn render(r: &Report) -> String {
     }
     emerge(&mut o, r);
     follow_ups(&mut o, r);
+    super::measures::markdown_section(&mut o, &r.measures);
     if !r.memos.is_empty() || r.audience == Audience::Researcher {
         let _ = writeln!(o, "\n## Memos\n");
         for m in &r.memos {

@@ -6,6 +6,7 @@ pub mod csv;
 pub mod emerge;
 pub mod html;
 pub mod markdown;
+pub mod measures;
 pub mod qdpx;
 pub mod report;
 mod xml;

@@ -99,6 +99,8 @@ pub struct Report {
     /// researcher's report only.
     pub emerge: Vec<super::emerge::EmergeRow>,
     pub actions: Vec<ActionRow>,
+    /// Measures of co-production: the researcher's report only.
+    pub measures: Vec<crate::domain::measures::Figure>,
     /// Parked for later: id and words (withheld or retracted ones say so).
     pub parked: Vec<String>,
     /// Who came late or left, and when.
@@ -203,6 +205,10 @@ pub fn build_for(src: &Source, privacy: Privacy, shape: Shape) -> Report {
             Audience::Group => Vec::new(),
         },
         actions: actions(s),
+        measures: match shape.audience {
+            Audience::Researcher => crate::domain::measures::measures(s),
+            Audience::Group => Vec::new(),
+        },
         parked: parked(s, privacy),
         attendance: attendance(s),
         records: src.records,

@@ -114,6 +114,14 @@ pub fn export_with(
                     folder.join("actions.csv"),
                     csv::actions(&r.session).into_bytes(),
                 ),
+                (
+                    folder.join("measures.csv"),
+                    csv::measures(&r.session).into_bytes(),
+                ),
+                (
+                    folder.join("involvement.csv"),
+                    csv::involvement(&[(src.name.clone(), &r.session)], privacy).into_bytes(),
+                ),
             ]
         }
     };

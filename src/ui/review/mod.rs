@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Wrap};
 
 mod views;
-use views::{agenda, integrity, statements, synthesis, timeline, votes};
+use views::{agenda, integrity, measures, statements, synthesis, timeline, votes};
 
 pub fn render(f: &mut Frame, review: &Review, theme: &Theme) {
     let area = f.area();
@@ -207,8 +207,10 @@ fn session(
         .iter()
         .enumerate()
         .map(|(i, t)| {
+            // Seven tabs fit 80 columns without the space after each.
+            let gap = if tabs.width < 90 { "" } else { " " };
             Span::styled(
-                format!(" {} {} ", i + 1, t.title()),
+                format!(" {} {}{gap}", i + 1, t.title()),
                 if *t == l.tab {
                     theme.selected
                 } else {
@@ -225,6 +227,7 @@ fn session(
         Tab::Votes => votes(s, body.width, theme),
         Tab::Synthesis => synthesis(s, body.width.saturating_sub(2), theme),
         Tab::Integrity => integrity(l, theme),
+        Tab::Measures => measures(s, body.width.saturating_sub(2), theme),
     };
     let block = panel(
         Span::styled(

@@ -1,0 +1,273 @@
+//! Measures of co-production as readers meet them: the researcher's
+//! report's section (HTML and Markdown), and a programme's page across
+//! sessions. Every table row is one [`Figure`], the same the CSV and the
+//! review show; its statements link to where the report quotes them.
+
+use super::html::{CSS, svg_text, t, table};
+use super::report::Report;
+use crate::domain::measures::{Family, Figure, ProgrammeRow, VOICES, WHOLE, share_of};
+use crate::domain::vote::LADDER;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use std::collections::HashSet;
+
+const INTRO: &str = "Computed from the record alone: who was captured saying what, how each role group voted, which statements the agreed interpretations rest on, and who was in the room when. Each figure lists the records it was counted from; a statement's id links to where this report quotes it.";
+
+/// The figures of one family, in the order they were measured.
+pub fn of_family(figures: &[Figure], family: Family) -> Vec<&Figure> {
+    figures
+        .iter()
+        .filter(|f| f.measure.family() == family)
+        .collect()
+}
+
+/// Ids of the statements the report quotes (each has an anchor).
+fn quoted(r: &Report) -> HashSet<&str> {
+    r.stages
+        .iter()
+        .flat_map(|s| &s.statements)
+        .chain(&r.unstaged)
+        .map(|s| s.id.as_str())
+        .collect()
+}
+
+fn records(f: &Figure, quoted: &HashSet<&str>) -> Markup {
+    html! {
+        @for (i, id) in f.records.iter().enumerate() {
+            @if i > 0 { " " }
+            @if quoted.contains(id.as_str()) { a href={ "#statement-" (id) } { (t(id)) } }
+            @else { (t(id)) }
+        }
+    }
+}
+
+const COLUMNS: [(&str, bool); 8] = [
+    ("measure", false),
+    ("scope", false),
+    ("who or what", false),
+    ("count", true),
+    ("of", true),
+    ("value", true),
+    ("note", false),
+    ("records", false),
+];
+
+/// The researcher's report's section: each family's definition, then its
+/// figures; the whole session's voice as a chart as well.
+pub fn html_section(r: &Report) -> Markup {
+    if r.measures.is_empty() {
+        return html! {};
+    }
+    let quoted = quoted(r);
+    html! {
+        h2 id="measures" { "Measures of co-production" }
+        p { (INTRO) }
+        @for family in Family::ALL {
+            h3 { (family.title()) }
+            p { (family.definition()) }
+            @if family == Family::Voice { div.scroll { (voice_svg(&r.measures)) } }
+            @let rows = of_family(&r.measures, family);
+            @if rows.is_empty() { p { "Nothing in this session to measure." } }
+            @else {
+                (table(html! { (family.title()) ": the figures" }, &COLUMNS, html! {
+                    @for f in rows {
+                        tr {
+                            td { (f.measure.label()) } td { (t(&f.scope)) } td { (t(&f.subject)) }
+                            td.num { (f.count) } td.num { @if let Some(of) = f.of { (of) } }
+                            td.num { (t(&f.value)) } td { (t(&f.note)) } td { (records(f, &quoted)) }
+                        }
+                    }
+                }))
+            }
+        }
+    }
+}
+
+/// Statements by voice, the whole session, as labelled bars.
+fn voice_svg(figures: &[Figure]) -> Markup {
+    let bars: Vec<(String, i64, i64)> = figures
+        .iter()
+        .filter(|f| {
+            f.measure == crate::domain::measures::Measure::VoiceStatements && f.scope == WHOLE
+        })
+        .map(|f| (f.subject.clone(), f.count, f.of.unwrap_or(0)))
+        .collect();
+    let said: Vec<String> = bars
+        .iter()
+        .map(|(g, n, of)| {
+            format!(
+                "{g} {} ({n} of {of})",
+                crate::domain::measures::percent(*n, *of)
+            )
+        })
+        .collect();
+    let label = format!("Share of statements by voice: {}", said.join(", "));
+    let w = |n: i64, of: i64| if of > 0 { n * 400 / of } else { 0 };
+    html! {
+        svg role="img" aria-label=(label) viewBox={ "0 0 760 " (bars.len() * 24 + 8) }
+            width="100%" xmlns="http://www.w3.org/2000/svg" font-size="13" {
+            title { (label) }
+            @for (i, (g, n, of)) in bars.iter().enumerate() {
+                @let y = i * 24 + 4;
+                text x="0" y=(y + 13) { (svg_text(g)) }
+                rect x="120" y=(y) width=(w(*n, *of).max(1)) height="16" fill="#1f5fa8" {}
+                text x=(126 + w(*n, *of)) y=(y + 13) { (said[i]) }
+            }
+        }
+    }
+}
+
+/// The same section in Markdown.
+pub fn markdown_section(o: &mut String, figures: &[Figure]) {
+    use super::markdown::esc;
+    use std::fmt::Write;
+    if figures.is_empty() {
+        return;
+    }
+    o.push_str("\n## Measures of co-production\n\n");
+    o.push_str(INTRO.split("; a statement").next().unwrap_or(INTRO));
+    o.push_str(".\n");
+    for family in Family::ALL {
+        let _ = write!(
+            o,
+            "\n### {}\n\n{}\n\n",
+            family.title(),
+            esc(family.definition())
+        );
+        let rows = of_family(figures, family);
+        if rows.is_empty() {
+            o.push_str("Nothing in this session to measure.\n");
+            continue;
+        }
+        o.push_str("| measure | scope | who or what | count | of | value | note | records |\n");
+        o.push_str("|---|---|---|--:|--:|--:|---|---|\n");
+        for f in rows {
+            let of = f.of.map(|n| n.to_string()).unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {of} | {} | {} | {} |",
+                f.measure.label(),
+                cell(&f.scope),
+                cell(&f.subject),
+                f.count,
+                cell(&f.value),
+                cell(&f.note),
+                cell(&f.records.join(" "))
+            );
+        }
+    }
+}
+
+/// A Markdown table cell: [`super::markdown::esc`] escapes `|` and
+/// writes line breaks as `<br>`, so nothing ends the cell early.
+fn cell(s: &str) -> String {
+    super::markdown::esc(s)
+}
+
+/// A chart of one series over the programme's sessions: a labelled bar
+/// per session, its value written beside it, and the same in words for
+/// screen readers.
+fn series_svg(title: &str, rows: &[ProgrammeRow], values: &[Option<i64>], unit: &str) -> Markup {
+    let max = values.iter().flatten().copied().max().unwrap_or(0).max(1);
+    let max = if unit == "%" { 100 } else { max };
+    let said: Vec<String> = rows
+        .iter()
+        .zip(values)
+        .map(|(r, v)| {
+            let v = v.map_or("no figure".into(), |v| format!("{v}{unit}"));
+            format!("{} {}: {v}", r.date, r.title)
+        })
+        .collect();
+    let label = format!("{title}, session by session: {}", said.join("; "));
+    html! {
+        svg role="img" aria-label=(label) viewBox={ "0 0 760 " (rows.len() * 24 + 8) }
+            width="100%" xmlns="http://www.w3.org/2000/svg" font-size="13" {
+            title { (label) }
+            @for (i, (r, v)) in rows.iter().zip(values).enumerate() {
+                @let y = i * 24 + 4;
+                @let w = v.map_or(0, |v| v * 360 / max);
+                text x="0" y=(y + 13) { (svg_text(&format!("{} {}", r.date, r.title.chars().take(22).collect::<String>()))) }
+                rect x="250" y=(y) width=(w.max(1)) height="16" fill="#1f5fa8" {}
+                text x=(256 + w) y=(y + 13) { (v.map_or("–".into(), |v| format!("{v}{unit}"))) }
+            }
+        }
+    }
+}
+
+/// The programme's page: a table of every session's measures, then a
+/// chart for each series.
+pub fn programme_html(rows: &[ProgrammeRow]) -> String {
+    let voice =
+        |i: usize| -> Vec<Option<i64>> { rows.iter().map(|r| share_of(&r.voice, i)).collect() };
+    let influence =
+        |i: usize| -> Vec<Option<i64>> { rows.iter().map(|r| share_of(&r.influence, i)).collect() };
+    let present =
+        |i: usize| -> Vec<Option<i64>> { rows.iter().map(|r| Some(r.present[i])).collect() };
+    let ladder: Vec<Option<i64>> = rows
+        .iter()
+        .map(|r| r.ladder.map(|m| m as i64 + 1))
+        .collect();
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                title { "Programme measures" }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                h1 { "Measures of co-production across " (rows.len()) " sessions" }
+                p { "Oldest first. Each session's own report holds its figures with the statements behind them; the definitions are in " code { "docs/measures.md" } "." }
+                (programme_table(rows))
+                @for (i, g) in VOICES.iter().enumerate().take(4) {
+                    h2 { (g) }
+                    h3 { "Share of statements (voice)" } div.scroll { (series_svg(&format!("Share of statements: {g}"), rows, &voice(i), "%")) }
+                    h3 { "Share of the agreed interpretations' statements (influence)" }
+                    div.scroll { (series_svg(&format!("Share of the agreed interpretations' statements: {g}"), rows, &influence(i), "%")) }
+                    h3 { "Present" } div.scroll { (series_svg(&format!("Present: {g}"), rows, &present(i), "")) }
+                }
+                h2 { "Ladder of co-production" }
+                p { "The median rung of the latest ladder round, counted from the bottom: 1 " (LADDER[0]) " … 8 " (LADDER[7]) "." }
+                div.scroll { (series_svg("Median rung on the ladder of co-production", rows, &ladder, "")) }
+            }
+        }
+    };
+    let mut o = page.into_string();
+    o.push('\n');
+    o
+}
+
+fn programme_table(rows: &[ProgrammeRow]) -> Markup {
+    let columns = [
+        ("date", false),
+        ("session", false),
+        ("present (su / c / st / o)", false),
+        ("came back", true),
+        ("voice: su / c / st / o / group", false),
+        ("influence: su / c / st / o / group", false),
+        ("ladder", false),
+        ("actions open / done / dropped", false),
+    ];
+    let shares = |c: &[i64; 5]| {
+        (0..5)
+            .map(|i| share_of(c, i).map_or("–".into(), |p| format!("{p}%")))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
+    table(
+        html! { "Each session's measures, oldest first" },
+        &columns,
+        html! {
+            @for r in rows {
+                tr {
+                    td { (t(&r.date)) } td { (t(&r.title)) " (" (t(&r.name)) ")" }
+                    td { (r.present.map(|n| n.to_string()).join(" / ")) }
+                    td.num { @if let Some((back, of)) = r.retained { (back) " of " (of) } @else { "–" } }
+                    td { (shares(&r.voice)) } td { (shares(&r.influence)) }
+                    td { (r.ladder.map_or("–", |m| LADDER[m])) }
+                    td { (r.actions.map(|n| n.to_string()).join(" / ")) }
+                }
+            }
+        },
+    )
+}
