@@ -120,6 +120,24 @@ pub enum Command {
         #[arg(long, value_enum)]
         memos: Option<Memos>,
     },
+    /// Measures of co-production across sessions (a programme): a table and
+    /// charts over time, and everyone's hours of involvement.
+    Programme {
+        /// The sessions (names or paths; a workspace stands for its sources)
+        /// [default: every session in the sessions folder].
+        #[arg(value_name = "SESSION")]
+        chosen: Vec<String>,
+        /// Only sessions whose title, focus or date contain these words.
+        #[arg(long, default_value = "")]
+        matching: String,
+        /// Folder for programme.html, programme.csv and involvement.csv
+        /// [default: SESSIONS/programme].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Include participants' real names in involvement.csv.
+        #[arg(long)]
+        names: bool,
+    },
     /// Cross-case synthesis over several sessions, in a workspace with its own journal.
     Synthesise {
         /// The sessions to draw on (names under --sessions, or paths).
@@ -149,6 +167,10 @@ pub enum Command {
         out: PathBuf,
         #[command(flatten)]
         spec: GenerateSpec,
+        /// Instead, write this many small sessions into OUT with a known
+        /// drift (staff's share of voice falling), for `programme`.
+        #[arg(long)]
+        programme: Option<usize>,
     },
     /// Write the example session (used to build the shipped example).
     Demo {

@@ -121,7 +121,29 @@ pub(super) fn run(
             }
             Ok(0)
         }
-        Command::Generate { out: dest, spec } => generate(&dest, spec.into(), out),
+        Command::Programme {
+            chosen: names,
+            matching,
+            out: dest,
+            names: real,
+        } => {
+            let choice = ops::programme::Choice { names, matching };
+            let dest = dest.unwrap_or_else(|| sessions.join("programme"));
+            programme(sessions, &choice, &dest, real, out, err)
+        }
+        Command::Generate {
+            out: dest,
+            programme: Some(n),
+            ..
+        } => {
+            for dir in ops::programme::generate(&dest, n)? {
+                writeln!(out, "Wrote {}", dir.display())?;
+            }
+            Ok(0)
+        }
+        Command::Generate {
+            out: dest, spec, ..
+        } => generate(&dest, spec.into(), out),
         Command::Demo { out: dest } => {
             let dir = dest.unwrap_or_else(|| sessions.join(crate::ops::demo::EXAMPLE));
             let w = crate::ops::demo::write_example(&dir)?;
@@ -223,5 +245,28 @@ fn generate(
         g.session.concepts.len(),
         start.elapsed().as_secs_f64()
     )?;
+    Ok(0)
+}
+
+/// `roundtable programme`: the table and sparklines printed, the files written.
+fn programme(
+    sessions: &Path,
+    choice: &ops::programme::Choice,
+    dest: &Path,
+    names: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, Failure> {
+    let p = ops::programme::load(sessions, choice)?;
+    for w in &p.warnings {
+        writeln!(err, "warning: {w}")?;
+    }
+    for line in crate::export::measures::programme_text(&p.rows) {
+        writeln!(out, "{line}")?;
+    }
+    let privacy = crate::export::Privacy { names };
+    for path in ops::programme::write(&p, dest, privacy)? {
+        writeln!(out, "Wrote {}", path.display())?;
+    }
     Ok(0)
 }

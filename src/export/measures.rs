@@ -271,3 +271,93 @@ fn programme_table(rows: &[ProgrammeRow]) -> Markup {
         },
     )
 }
+
+/// `▁▄█`: one block per value, scaled to `max`; a gap where there is none.
+pub fn sparkline(values: &[Option<i64>], max: i64) -> String {
+    const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    values
+        .iter()
+        .map(|v| match v {
+            None => ' ',
+            Some(v) => {
+                let i = (v.clamp(&0, &max.max(1)) * 7 + max.max(1) / 2) / max.max(1);
+                BLOCKS[i as usize]
+            }
+        })
+        .collect()
+}
+
+/// The programme as plain text: a line per session, then each series over
+/// time as a sparkline with its figures written out.
+pub fn programme_text(rows: &[ProgrammeRow]) -> Vec<String> {
+    let pct = |v: Option<i64>| v.map_or("–".into(), |p| format!("{p}%"));
+    let mut out = vec![format!(
+        "{} session{}, oldest first (present: service users / carers / staff / others)",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    )];
+    for r in rows {
+        let back = r
+            .retained
+            .map_or("–".into(), |(b, of)| format!("{b} of {of} came back"));
+        out.push(format!(
+            "  {} {} · present {} · {back} · ladder {} · actions open {} done {} dropped {}",
+            r.date,
+            r.title,
+            r.present.map(|n| n.to_string()).join("/"),
+            r.ladder.map_or("–", |m| LADDER[m]),
+            r.actions[0],
+            r.actions[1],
+            r.actions[2],
+        ));
+    }
+    out.push(String::new());
+    out.push("Over time (oldest → newest):".into());
+    let mut series = |name: String, values: Vec<Option<i64>>, max: i64, unit: &str| {
+        let said: Vec<String> = values
+            .iter()
+            .map(|v| {
+                if unit == "%" {
+                    pct(*v)
+                } else {
+                    v.map_or("–".into(), |v| v.to_string())
+                }
+            })
+            .collect();
+        out.push(format!(
+            "  {name:<34} {}  {}",
+            sparkline(&values, max),
+            said.join(" ")
+        ));
+    };
+    for (i, g) in VOICES.iter().enumerate().take(4) {
+        series(
+            format!("voice: {g}"),
+            rows.iter().map(|r| share_of(&r.voice, i)).collect(),
+            100,
+            "%",
+        );
+    }
+    for (i, g) in VOICES.iter().enumerate().take(4) {
+        series(
+            format!("influence: {g}"),
+            rows.iter().map(|r| share_of(&r.influence, i)).collect(),
+            100,
+            "%",
+        );
+    }
+    for (i, g) in VOICES.iter().enumerate().take(4) {
+        let present: Vec<Option<i64>> = rows.iter().map(|r| Some(r.present[i])).collect();
+        let max = present.iter().flatten().copied().max().unwrap_or(1);
+        series(format!("present: {g}"), present, max, "");
+    }
+    series(
+        "ladder: median rung (1-8)".into(),
+        rows.iter()
+            .map(|r| r.ladder.map(|m| m as i64 + 1))
+            .collect(),
+        8,
+        "",
+    );
+    out
+}

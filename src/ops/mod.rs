@@ -10,6 +10,7 @@ pub mod export;
 pub mod generate;
 pub mod join;
 pub mod locate;
+pub mod programme;
 pub mod workspace;
 
 use crate::store::StoreError;
