@@ -968,6 +968,8 @@ class P(HTMLParser):
         self.tags.add(tag)
         for k, v in attrs:
             assert not k.startswith('on'), (tag, k, v)
+            # Links only within the report: from a measure to a statement.
+            assert k != 'href' or v.startswith('#statement-'), (tag, k, v)
     def handle_data(self, d):
         self.text.append(d)
 p = P()
@@ -987,7 +989,7 @@ print(json.dumps({'tags': sorted(p.tags), 'text': ''.join(p.text)}))
             [
                 "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "b", "i",
                 "span", "br", "div", "table", "caption", "thead", "tbody", "tr", "th", "td", "ul",
-                "li", "svg", "rect", "text", "code",
+                "li", "svg", "rect", "text", "code", "a",
             ]
             .contains(tag),
             "an element the report does not write: <{tag}>"

@@ -447,7 +447,7 @@ fn verify_tells_a_snapshot_written_differently_from_one_that_differs() {
         let hash = roundtable::store::record::sha256_hex(body.as_bytes());
         std::fs::write(
             dir.join("snapshot.ron"),
-            format!("(format:4,seq:{seq},hash:\"{head}\",body:\"{hash}\")\n{body}\n"),
+            format!("(format:5,seq:{seq},hash:\"{head}\",body:\"{hash}\")\n{body}\n"),
         )
         .unwrap();
     };

@@ -216,6 +216,8 @@ pub enum Action {
     Open,
     /// Review: newest or oldest first.
     ToggleSort,
+    /// Review: the measures across the sessions listed (a programme).
+    Programme,
     ScrubBack,
     ScrubForward,
     ScrubBack10,
@@ -225,7 +227,7 @@ pub enum Action {
     NextVote,
     PreviousVote,
     NextView,
-    /// 1 to 6: a view of the session under review.
+    /// 1 to 7: a view of the session under review.
     View(u8),
     Reload,
     NewSession,
@@ -1439,6 +1441,15 @@ pub static ACTIONS: &[ActionDef] = &[
             A::Open,
             &[(L::ReviewBrowser, "enter"), (L::Picker, "enter")],
             "open the chosen session",
+        )
+    },
+    ActionDef {
+        hints: &[hint("programme", &[L::ReviewBrowser])],
+        rank: 90,
+        ..row(
+            A::Programme,
+            &[(L::ReviewBrowser, "m")],
+            "measures across the sessions listed (a programme)",
         )
     },
     ActionDef {

@@ -225,6 +225,12 @@ impl Loaded {
 pub enum View {
     Browser,
     Session(Box<Loaded>),
+    /// The measures across the sessions the browser listed, as text lines,
+    /// and how far they are scrolled.
+    Programme {
+        lines: Vec<String>,
+        scroll: usize,
+    },
 }
 
 pub struct Review {
@@ -255,7 +261,7 @@ impl Review {
     /// The layer keys are read in now.
     pub fn layer(&self) -> Layer {
         match &self.view {
-            View::Session(_) => Layer::ReviewSession,
+            View::Session(_) | View::Programme { .. } => Layer::ReviewSession,
             View::Browser if self.browser.filtering => Layer::ReviewFilter,
             View::Browser => Layer::ReviewBrowser,
         }
@@ -289,6 +295,15 @@ impl Review {
     }
 
     fn session_action(&mut self, action: Option<Action>) {
+        if let View::Programme { scroll, .. } = &mut self.view {
+            match action {
+                Some(Action::Cancel) => self.view = View::Browser,
+                Some(Action::SelectUp) => *scroll = scroll.saturating_sub(1),
+                Some(Action::SelectDown) => *scroll += 1,
+                _ => {}
+            }
+            return;
+        }
         let View::Session(l) = &mut self.view else {
             return;
         };
@@ -359,6 +374,26 @@ impl Review {
             Some(Action::SelectDown) => b.cursor = (b.cursor + 1).min(n.saturating_sub(1)),
             Some(Action::Filter) => b.filtering = true,
             Some(Action::ToggleSort) => b.newest_first = !b.newest_first,
+            Some(Action::Programme) => {
+                let names = b
+                    .visible()
+                    .iter()
+                    .filter(|e| e.problem.is_none())
+                    .map(|e| e.dir.display().to_string())
+                    .collect();
+                let choice = crate::ops::programme::Choice {
+                    names,
+                    matching: String::new(),
+                };
+                match crate::ops::programme::load(&self.sessions, &choice) {
+                    Ok(p) => {
+                        let mut lines = crate::export::measures::programme_text(&p.rows);
+                        lines.extend(p.warnings);
+                        self.view = View::Programme { lines, scroll: 0 };
+                    }
+                    Err(e) => self.message = Some(e.to_string()),
+                }
+            }
             Some(Action::Open) => {
                 if let Some(dir) = b.visible().get(b.cursor).map(|e| e.dir.clone()) {
                     self.open(&dir);

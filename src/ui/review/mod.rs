@@ -32,7 +32,72 @@ pub fn render(f: &mut Frame, review: &Review, theme: &Theme) {
             theme,
         ),
         View::Session(l) => session(f, area, l, &review.keymap, review.message.as_deref(), theme),
+        View::Programme { lines, scroll } => {
+            programme(f, area, lines, *scroll, &review.keymap, theme)
+        }
     }
+}
+
+/// The measures across the sessions the browser listed.
+fn programme(
+    f: &mut Frame,
+    area: Rect,
+    lines: &[String],
+    scroll: usize,
+    keymap: &Keymap,
+    theme: &Theme,
+) {
+    let [head, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    f.render_widget(
+        para(Line::from(Span::styled(
+            "roundtable review — measures of co-production across sessions",
+            theme.title,
+        ))),
+        head,
+    );
+    let block = panel(
+        Span::styled(" Programme (definitions: docs/measures.md) ", theme.accent),
+        theme,
+    );
+    let inner = block.inner(body);
+    f.render_widget(block, body);
+    let text: Vec<Line> = lines
+        .iter()
+        .map(|l| Line::from(Span::styled(l.clone(), theme.base)))
+        .collect();
+    let scroll = scroll
+        .min(lines.len().saturating_sub(1))
+        .min(u16::MAX as usize) as u16;
+    f.render_widget(
+        para(text).wrap(Wrap { trim: false }).scroll((scroll, 0)),
+        inner,
+    );
+    let key = |a| {
+        keymap
+            .key_for(Layer::ReviewSession, a)
+            .map(|k| k.to_string())
+            .unwrap_or_default()
+    };
+    let keys = [
+        (key(crate::app::actions::Action::SelectDown), "scroll"),
+        (key(crate::app::actions::Action::Cancel), "sessions"),
+        (key(crate::app::actions::Action::Quit), "quit"),
+    ];
+    let spans: Vec<Span> = keys
+        .iter()
+        .flat_map(|(k, what)| {
+            [
+                Span::styled(format!(" {k}"), theme.accent),
+                Span::styled(format!(" {what} "), theme.dim),
+            ]
+        })
+        .collect();
+    f.render_widget(para(Line::from(spans)), foot);
 }
 
 /// The hint line for a layer of the review, from the action table.
