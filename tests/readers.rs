@@ -1150,3 +1150,253 @@ fn human_readable_exports_say_their_time_zone_and_machine_readable_ones_use_utc(
         assert!(value.ends_with('Z'), "{value}");
     }
 }
+
+/// The example's measures, as the researcher's HTML report (read by
+/// Python's HTML parser), measures.csv (read by Python's csv module) and
+/// review's Measures view (drawn) show them: the same figures, row for row.
+#[test]
+fn the_examples_measures_agree_in_the_report_the_csv_and_the_review() {
+    use roundtable::domain::measures::Measure;
+    let tmp = tempfile::tempdir().unwrap();
+    let sessions = tmp.path().join("sessions");
+    let dir = sessions.join("example");
+    copy_example(&dir);
+    let html = tmp.path().join("report.html");
+    export(&dir, Format::Html, Some(html.clone()), false).unwrap();
+    let csv_dir = tmp.path().join("csv");
+    export(&dir, Format::Csv, Some(csv_dir.clone()), false).unwrap();
+    let script = r#"
+import csv, json, sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.on = False; self.body = False; self.rows = []; self.cell = None
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == 'h2': self.on = a.get('id') == 'measures'
+        if self.on and tag == 'tbody': self.body = True
+        if self.on and self.body and tag == 'tr': self.rows.append([])
+        if self.on and self.body and tag == 'td': self.cell = ''
+    def handle_endtag(self, tag):
+        if tag == 'tbody': self.body = False
+        if tag == 'td' and self.cell is not None:
+            self.rows[-1].append(self.cell); self.cell = None
+    def handle_data(self, d):
+        if self.cell is not None: self.cell += d
+p = P()
+p.feed(open(sys.argv[1], encoding='utf-8').read())
+with open(sys.argv[2], encoding='utf-8-sig', newline='') as f:
+    rows = list(csv.reader(f))
+print(json.dumps({'html': p.rows, 'csv': rows}))
+"#;
+    let got: serde_json::Value = serde_json::from_str(
+        python(script, &[html.as_path(), &csv_dir.join("measures.csv")]).trim(),
+    )
+    .unwrap();
+    let rows = |k: &str| -> Vec<Vec<String>> { serde_json::from_value(got[k].clone()).unwrap() };
+    let (html_rows, csv_rows) = (rows("html"), rows("csv"));
+    assert_eq!(
+        csv_rows[0],
+        [
+            "measure", "scope", "subject", "count", "of", "value", "note", "records"
+        ]
+    );
+    let csv_rows = &csv_rows[1..];
+    assert!(csv_rows.len() > 100, "{} figures", csv_rows.len());
+    let label = |key: &str| {
+        Measure::ALL
+            .iter()
+            .find(|m| m.key() == key)
+            .unwrap_or_else(|| panic!("an unknown measure {key}"))
+            .label()
+    };
+    // Every family is there on the example.
+    for key in [
+        "voice_statements",
+        "influence_all",
+        "divergence",
+        "ladder",
+        "stage_time",
+        "actions",
+        "involvement",
+    ] {
+        assert!(csv_rows.iter().any(|r| r[0] == key), "no {key} in the CSV");
+    }
+    let expected: Vec<Vec<String>> = csv_rows
+        .iter()
+        .map(|r| {
+            let mut e = r.clone();
+            e[0] = label(&r[0]).to_owned();
+            e
+        })
+        .collect();
+    assert_eq!(
+        html_rows, expected,
+        "the report's measures are not the CSV's"
+    );
+
+    // Review's Measures view at the end of the session, drawn tall enough
+    // to hold every line: each figure is there.
+    let mut review = roundtable::app::review::Review::new(&sessions);
+    let key = |r: &mut roundtable::app::review::Review, c| {
+        r.key(crossterm::event::KeyEvent::new(
+            c,
+            crossterm::event::KeyModifiers::NONE,
+        ))
+    };
+    key(&mut review, crossterm::event::KeyCode::Enter);
+    key(&mut review, crossterm::event::KeyCode::Char('7'));
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(220, 700)).unwrap();
+    term.draw(|f| roundtable::ui::review::render(f, &review, &roundtable::ui::Theme::default()))
+        .unwrap();
+    let screen = screen_text(&term);
+    for r in csv_rows {
+        let counted = if r[4].is_empty() {
+            String::new()
+        } else {
+            format!(" ({} of {})", r[3], r[4])
+        };
+        let line = format!("{} · {} {}{counted}", r[2], label(&r[0]), r[5]);
+        assert!(
+            screen.contains(&line),
+            "review does not show `{line}`:\n{screen}"
+        );
+        if !r[7].is_empty() {
+            assert!(
+                screen.contains(&format!(
+                    "{line}{}",
+                    if r[6].is_empty() {
+                        format!(" — {}", r[7])
+                    } else {
+                        format!(" · {} — {}", r[6], r[7])
+                    }
+                )),
+                "review does not give the records of `{line}`"
+            );
+        }
+    }
+}
+
+/// A generated programme of three sessions in which staff's share of the
+/// statements falls 60% → 40% → 20%: `roundtable programme` shows the
+/// drift in its printed sparklines, in programme.csv (as Python's csv reads
+/// it) and in programme.html's chart (its bars, their labels and the text
+/// a screen reader is given, as Python's HTML parser reads them); the page
+/// passes the Nu HTML Checker.
+#[test]
+fn a_programme_shows_staffs_falling_share_of_voice_in_its_table_and_chart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sessions = tmp.path().join("sessions");
+    let bin = env!("CARGO_BIN_EXE_roundtable");
+    let run = |args: &[&str]| {
+        let o = Command::new(bin)
+            .arg("--sessions")
+            .arg(&sessions)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    run(&[
+        "generate",
+        "--out",
+        sessions.to_str().unwrap(),
+        "--programme",
+        "3",
+    ]);
+    let out = tmp.path().join("programme");
+    let printed = run(&["programme", "--out", out.to_str().unwrap()]);
+    let staff_line = printed
+        .lines()
+        .find(|l| l.contains("voice: staff"))
+        .unwrap_or_else(|| panic!("{printed}"));
+    assert!(staff_line.contains("▅▄▂  60% 40% 20%"), "{staff_line}");
+    let script = r#"
+import csv, json, sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.charts = []; self.text = None
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == 'svg': self.charts.append({'label': a.get('aria-label'), 'role': a.get('role'), 'widths': [], 'texts': []})
+        if tag == 'rect': self.charts[-1]['widths'].append(int(a['width']))
+        if tag == 'text': self.text = ''
+    def handle_endtag(self, tag):
+        if tag == 'text' and self.text is not None:
+            self.charts[-1]['texts'].append(self.text); self.text = None
+    def handle_data(self, d):
+        if self.text is not None: self.text += d
+p = P()
+p.feed(open(sys.argv[1], encoding='utf-8').read())
+with open(sys.argv[2], encoding='utf-8-sig', newline='') as f:
+    rows = list(csv.DictReader(f))
+print(json.dumps({'charts': p.charts, 'rows': rows}))
+"#;
+    let got: serde_json::Value = serde_json::from_str(
+        python(
+            script,
+            &[&out.join("programme.html"), &out.join("programme.csv")],
+        )
+        .trim(),
+    )
+    .unwrap();
+    let rows = got["rows"].as_array().unwrap();
+    let staff: Vec<&str> = rows
+        .iter()
+        .map(|r| r["voice %: staff"].as_str().unwrap())
+        .collect();
+    assert_eq!(staff, ["60", "40", "20"], "programme.csv");
+    let dates: Vec<&str> = rows.iter().map(|r| r["date"].as_str().unwrap()).collect();
+    assert!(
+        dates.windows(2).all(|w| w[0] < w[1]),
+        "oldest first: {dates:?}"
+    );
+    let chart = got["charts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["label"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("Share of statements: staff")
+        })
+        .expect("a chart of staff's share of voice");
+    assert_eq!(chart["role"], "img");
+    let widths: Vec<i64> = chart["widths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_i64().unwrap())
+        .collect();
+    assert!(
+        widths.windows(2).all(|w| w[0] > w[1]),
+        "the bars fall: {widths:?}"
+    );
+    let texts: Vec<&str> = chart["texts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    for pct in ["60%", "40%", "20%"] {
+        assert!(
+            texts.contains(&pct),
+            "each bar is labelled with its figure: {texts:?}"
+        );
+    }
+    let label = chart["label"].as_str().unwrap();
+    assert!(
+        label.contains("Programme meeting 1: 60%") && label.contains("Programme meeting 3: 20%"),
+        "the chart's text alternative gives the figures: {label}"
+    );
+    let messages = nu_validator(&out.join("programme.html"));
+    assert!(
+        messages.trim().is_empty(),
+        "the Nu HTML Checker on programme.html:\n{messages}"
+    );
+}
