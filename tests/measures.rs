@@ -472,3 +472,28 @@ fn a_programme_shows_staffs_share_of_voice_falling_session_by_session() {
     assert_eq!(rows[2].retained, Some((2, 3)));
     assert_eq!(rows[2].present, [1, 0, 1, 0]);
 }
+
+#[test]
+fn docs_carry_every_definition_word_for_word_and_every_csv_key() {
+    use roundtable::domain::measures::Family;
+    let docs = std::fs::read_to_string("docs/measures.md").unwrap();
+    for f in Family::ALL {
+        assert!(
+            docs.contains(&format!("## {}\n\n{}\n", f.title(), f.definition())),
+            "docs/measures.md lacks the definition of {}",
+            f.title()
+        );
+        assert!(
+            f.definition().contains("not"),
+            "{} says what it does not show",
+            f.title()
+        );
+    }
+    for m in Measure::ALL {
+        assert!(
+            docs.contains(&format!("| `{}` |", m.key())),
+            "docs/measures.md lacks {}",
+            m.key()
+        );
+    }
+}
