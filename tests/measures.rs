@@ -167,6 +167,21 @@ fn voice_counts_statements_and_words_by_group_stage_and_person() {
     // By person: consenting participants only; P4 has no line of their own.
     let p1 = find(&fs, Measure::PersonStatements, w, "P1 (service user)");
     assert_eq!((p1.count, p1.of), (3, Some(7)));
+    // In stage 2: st5 (P2), st6 (group), st8 (P1): P1 1 of 3; P3's only
+    // statement there was retracted, so P3 has no stage 2 line.
+    let p1 = find(
+        &fs,
+        Measure::PersonStatements,
+        "stage 2 Stage S2",
+        "P1 (service user)",
+    );
+    assert_eq!((p1.count, p1.of, p1.value.as_str()), (1, Some(3), "33%"));
+    assert!(
+        !fs.iter()
+            .any(|f| f.scope == "stage 2 Stage S2" && f.subject.starts_with("P3"))
+    );
+    let p5 = find(&fs, Measure::PersonStatements, w, "P5 (service user)");
+    assert_eq!((p5.count, p5.value.as_str()), (0, "0%"));
     assert!(
         !fs.iter().any(|f| f.subject.starts_with("P4")),
         "a participant without consent is singled out"
@@ -467,9 +482,11 @@ fn a_programme_shows_staffs_share_of_voice_falling_session_by_session() {
     let staff: Vec<Option<i64>> = rows.iter().map(|r| share_of(&r.voice, 2)).collect();
     assert_eq!(staff, [Some(75), Some(50), Some(25)]);
     // Retention: all 3 of session a came to b; 2 of 3 came to c.
+    // By role group: service users 1 of 1, staff 2 of 2 then 1 of 2.
     assert_eq!(rows[0].retained, None);
-    assert_eq!(rows[1].retained, Some((3, 3)));
-    assert_eq!(rows[2].retained, Some((2, 3)));
+    assert_eq!(rows[1].retained, Some([(1, 1), (0, 0), (2, 2), (0, 0)]));
+    assert_eq!(rows[2].retained, Some([(1, 1), (0, 0), (1, 2), (0, 0)]));
+    assert_eq!(rows[2].retained_total(), Some((2, 3)));
     assert_eq!(rows[2].present, [1, 0, 1, 0]);
 }
 

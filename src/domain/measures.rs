@@ -291,60 +291,75 @@ fn by_voice<'a>(
 
 fn voice(session: &Session) -> Vec<Figure> {
     let all = session.statements.values();
-    let mut out = by_voice(session, WHOLE, all);
+    let mut out = by_voice(session, WHOLE, all.clone());
+    out.extend(by_person(session, WHOLE, all));
+    out.push(not_heard(session));
+    out.extend(queue(session));
     for (n, stage) in session.stages.values().enumerate() {
         if stage.state() == StageState::NotStarted {
             continue;
         }
         let scope = format!("stage {} {}", n + 1, stage.title);
-        let here = session
-            .statements
-            .values()
-            .filter(|s| s.stage.as_ref() == Some(&stage.id));
-        out.extend(by_voice(session, &scope, here));
+        let here = || {
+            session
+                .statements
+                .values()
+                .filter(|s| s.stage.as_ref() == Some(&stage.id))
+        };
+        out.extend(by_voice(session, &scope, here()));
+        out.extend(by_person(session, &scope, here()));
     }
-    out.extend(people(session));
-    out.extend(queue(session));
     out
 }
 
-/// Each consenting participant's statements and words, and who was present
-/// but not heard.
-fn people(session: &Session) -> Vec<Figure> {
-    let live: Vec<&Statement> = session
-        .statements
-        .values()
-        .filter(|s| !s.is_retracted())
-        .collect();
+/// Each consenting participant's statements and words in one scope: in
+/// the whole session everyone who consented (none is a figure too), in a
+/// stage those who were captured in it.
+fn by_person<'a>(
+    session: &Session,
+    scope: &str,
+    statements: impl Iterator<Item = &'a Statement>,
+) -> Vec<Figure> {
+    let live: Vec<&Statement> = statements.filter(|s| !s.is_retracted()).collect();
     let total = live.len() as i64;
     let total_words: i64 = live.iter().map(|s| words(s)).sum();
     let mut out = Vec::new();
-    let mut unheard = Vec::new();
-    let mut present = 0;
     for p in session.participants.values().filter(|p| p.consent) {
         let speaker = Speaker::Participant(p.id.clone());
         let theirs: Vec<&&Statement> = live
             .iter()
             .filter(|s| s.current().speaker == speaker)
             .collect();
+        if theirs.is_empty() && scope != WHOLE {
+            continue;
+        }
         let ids: Vec<String> = theirs.iter().map(|s| s.id.to_string()).collect();
         let who = format!("{} ({})", p.id, p.role.label());
-        let mut f = share(
-            Measure::PersonStatements,
-            WHOLE,
-            &who,
-            ids.len() as i64,
-            total,
-        );
+        let n = ids.len() as i64;
+        let mut f = share(Measure::PersonStatements, scope, &who, n, total);
         f.records = ids.clone();
         let said: i64 = theirs.iter().map(|s| words(s)).sum();
-        let mut w = share(Measure::PersonWords, WHOLE, &who, said, total_words);
-        w.records = ids.clone();
+        let mut w = share(Measure::PersonWords, scope, &who, said, total_words);
+        w.records = ids;
         out.push(f);
         out.push(w);
+    }
+    out
+}
+
+/// Those present who consented and of whom nothing was captured.
+fn not_heard(session: &Session) -> Figure {
+    let mut unheard = Vec::new();
+    let mut present = 0;
+    for p in session.participants.values().filter(|p| p.consent) {
         if was_present(session, &p.id) {
             present += 1;
-            if ids.is_empty() {
+            let speaker = Speaker::Participant(p.id.clone());
+            if !session
+                .statements
+                .values()
+                .any(|s| !s.is_retracted() && s.current().speaker == speaker)
+            {
                 unheard.push(p.id.to_string());
             }
         }
@@ -361,8 +376,7 @@ fn people(session: &Session) -> Vec<Figure> {
         f.note = format!("{withheld} participant(s) without consent not counted here");
     }
     f.records = unheard;
-    out.push(f);
-    out
+    f
 }
 
 /// Whether the record shows them in the room at some point: listed when
@@ -777,8 +791,8 @@ pub struct ProgrammeRow {
     /// Participants present at some point, by role group.
     pub present: [i64; 4],
     /// Of the previous session's participants (by pseudonym), how many came
-    /// to this one: (came back, were there before).
-    pub retained: Option<(i64, i64)>,
+    /// to this one, by role group: (came back, were there before).
+    pub retained: Option<[(i64, i64); 4]>,
     /// Statements by voice ([`VOICES`]), whole session.
     pub voice: [i64; 5],
     /// Statements under the agreed interpretations, by voice, directly or
@@ -795,7 +809,7 @@ pub fn programme(sessions: &[(String, &Session)]) -> Vec<ProgrammeRow> {
     let mut order: Vec<&(String, &Session)> = sessions.iter().collect();
     order.sort_by_key(|(name, s)| (s.info().map(|i| i.created), name.clone()));
     let mut rows: Vec<ProgrammeRow> = Vec::new();
-    let mut before: Option<Vec<&ParticipantId>> = None;
+    let mut before: Option<Vec<(&ParticipantId, usize)>> = None;
     for (name, s) in order {
         let figures = measures(s);
         let sum = |m: Measure, scope: &str| -> [i64; 5] {
@@ -815,15 +829,23 @@ pub fn programme(sessions: &[(String, &Session)]) -> Vec<ProgrammeRow> {
             .keys()
             .filter(|p| was_present(s, p))
             .collect();
+        let came: Vec<(&ParticipantId, usize)> = came
+            .into_iter()
+            .filter_map(|p| Some((p, group_index(s.participants.get(p)?.role.group()))))
+            .collect();
         let mut present = [0; 4];
-        for p in &came {
-            if let Some(x) = s.participants.get(*p) {
-                present[group_index(x.role.group())] += 1;
-            }
+        for (_, g) in &came {
+            present[*g] += 1;
         }
         let retained = before.as_ref().map(|b| {
-            let back = b.iter().filter(|p| came.contains(p)).count() as i64;
-            (back, b.len() as i64)
+            let mut r = [(0, 0); 4];
+            for (p, g) in b {
+                r[*g].1 += 1;
+                if came.iter().any(|(q, _)| q == p) {
+                    r[*g].0 += 1;
+                }
+            }
+            r
         });
         let ladder = s
             .rounds
@@ -851,6 +873,15 @@ pub fn programme(sessions: &[(String, &Session)]) -> Vec<ProgrammeRow> {
         before = Some(came);
     }
     rows
+}
+
+impl ProgrammeRow {
+    /// Of the previous session's participants, how many came back, all
+    /// role groups together.
+    pub fn retained_total(&self) -> Option<(i64, i64)> {
+        self.retained
+            .map(|r| r.iter().fold((0, 0), |(a, b), (x, y)| (a + x, b + y)))
+    }
 }
 
 /// A share of a five-voice count: `voice[i]` of all.

@@ -346,7 +346,10 @@ pub fn programme(rows: &[crate::domain::measures::ProgrammeRow]) -> String {
     for g in &VOICES[..4] {
         header.push(format!("present: {g}"));
     }
-    header.extend(["came back".into(), "of those before".into()]);
+    for g in &VOICES[..4] {
+        header.push(format!("came back: {g}"));
+        header.push(format!("of those before: {g}"));
+    }
     for g in VOICES {
         header.push(format!("voice %: {g}"));
     }
@@ -368,8 +371,10 @@ pub fn programme(rows: &[crate::domain::measures::ProgrammeRow]) -> String {
         .map(|r| {
             let mut row = vec![r.name.clone(), r.date.clone(), r.title.clone()];
             row.extend(r.present.iter().map(i64::to_string));
-            row.push(r.retained.map(|x| x.0.to_string()).unwrap_or_default());
-            row.push(r.retained.map(|x| x.1.to_string()).unwrap_or_default());
+            for g in 0..4 {
+                row.push(r.retained.map(|x| x[g].0.to_string()).unwrap_or_default());
+                row.push(r.retained.map(|x| x[g].1.to_string()).unwrap_or_default());
+            }
             row.extend((0..5).map(|i| pct(&r.voice, i)));
             row.extend((0..5).map(|i| pct(&r.influence, i)));
             row.push(

@@ -242,7 +242,7 @@ fn programme_table(rows: &[ProgrammeRow]) -> Markup {
         ("date", false),
         ("session", false),
         ("present (su / c / st / o)", false),
-        ("came back", true),
+        ("came back (su / c / st / o)", false),
         ("voice: su / c / st / o / group", false),
         ("influence: su / c / st / o / group", false),
         ("ladder", false),
@@ -262,7 +262,7 @@ fn programme_table(rows: &[ProgrammeRow]) -> Markup {
                 tr {
                     td { (t(&r.date)) } td { (t(&r.title)) " (" (t(&r.name)) ")" }
                     td { (r.present.map(|n| n.to_string()).join(" / ")) }
-                    td.num { @if let Some((back, of)) = r.retained { (back) " of " (of) } @else { "–" } }
+                    td { (came_back(r)) }
                     td { (shares(&r.voice)) } td { (shares(&r.influence)) }
                     td { (r.ladder.map_or("–", |m| LADDER[m])) }
                     td { (r.actions.map(|n| n.to_string()).join(" / ")) }
@@ -297,9 +297,10 @@ pub fn programme_text(rows: &[ProgrammeRow]) -> Vec<String> {
         if rows.len() == 1 { "" } else { "s" }
     )];
     for r in rows {
-        let back = r
-            .retained
-            .map_or("–".into(), |(b, of)| format!("{b} of {of} came back"));
+        let back = match r.retained_total() {
+            Some((b, of)) => format!("{b} of {of} came back ({})", came_back(r)),
+            None => "–".into(),
+        };
         out.push(format!(
             "  {} {} · present {} · {back} · ladder {} · actions open {} done {} dropped {}",
             r.date,
@@ -360,4 +361,22 @@ pub fn programme_text(rows: &[ProgrammeRow]) -> Vec<String> {
         "",
     );
     out
+}
+
+/// `2/2 · 2/2 · 1/2 · –`: who came back, by role group.
+fn came_back(r: &ProgrammeRow) -> String {
+    match r.retained {
+        None => "–".into(),
+        Some(by) => by
+            .iter()
+            .map(|(b, of)| {
+                if *of == 0 {
+                    "–".into()
+                } else {
+                    format!("{b}/{of}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" · "),
+    }
 }
