@@ -122,28 +122,23 @@ pub(super) fn run(
             Ok(0)
         }
         Command::Programme {
-            chosen: names,
+            chosen,
             matching,
             out: dest,
-            names: real,
+            names,
         } => {
-            let choice = ops::programme::Choice { names, matching };
+            let choice = ops::programme::Choice {
+                names: chosen,
+                matching,
+            };
             let dest = dest.unwrap_or_else(|| sessions.join("programme"));
-            programme(sessions, &choice, &dest, real, out, err)
+            programme(sessions, &choice, &dest, names, out, err)
         }
         Command::Generate {
             out: dest,
-            programme: Some(n),
-            ..
-        } => {
-            for dir in ops::programme::generate(&dest, n)? {
-                writeln!(out, "Wrote {}", dir.display())?;
-            }
-            Ok(0)
-        }
-        Command::Generate {
-            out: dest, spec, ..
-        } => generate(&dest, spec.into(), out),
+            spec,
+            programme,
+        } => generate(&dest, spec.into(), programme, out),
         Command::Demo { out: dest } => {
             let dir = dest.unwrap_or_else(|| sessions.join(crate::ops::demo::EXAMPLE));
             let w = crate::ops::demo::write_example(&dir)?;
@@ -231,8 +226,15 @@ fn show(dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fai
 fn generate(
     dest: &Path,
     spec: crate::ops::generate::Spec,
+    programme: Option<usize>,
     out: &mut dyn Write,
 ) -> Result<i32, Failure> {
+    if let Some(n) = programme {
+        for dir in ops::programme::generate(dest, n)? {
+            writeln!(out, "Wrote {}", dir.display())?;
+        }
+        return Ok(0);
+    }
     let start = std::time::Instant::now();
     let g = crate::ops::generate::write(dest, spec)?;
     writeln!(

@@ -198,7 +198,7 @@ pub fn render(r: &Report) -> String {
     }
     emerge(&mut o, r);
     follow_ups(&mut o, r);
-    super::measures::markdown_section(&mut o, &r.measures);
+    measures_section(&mut o, &r.measures);
     if !r.memos.is_empty() || r.audience == Audience::Researcher {
         let _ = writeln!(o, "\n## Memos\n");
         for m in &r.memos {
@@ -270,4 +270,54 @@ fn follow_ups(o: &mut String, r: &Report) {
             let _ = writeln!(o, "- {}", esc(a));
         }
     }
+}
+
+/// The same section in Markdown.
+pub fn measures_section(o: &mut String, figures: &[crate::domain::measures::Figure]) {
+    if figures.is_empty() {
+        return;
+    }
+    o.push_str("\n## Measures of co-production\n\n");
+    o.push_str(
+        super::measures::INTRO
+            .split("; a statement")
+            .next()
+            .unwrap_or(super::measures::INTRO),
+    );
+    o.push_str(".\n");
+    for family in crate::domain::measures::Family::ALL {
+        let _ = write!(
+            o,
+            "\n### {}\n\n{}\n\n",
+            family.title(),
+            esc(family.definition())
+        );
+        let rows = super::measures::of_family(figures, family);
+        if rows.is_empty() {
+            o.push_str("Nothing in this session to measure.\n");
+            continue;
+        }
+        o.push_str("| measure | scope | who or what | count | of | value | note | records |\n");
+        o.push_str("|---|---|---|--:|--:|--:|---|---|\n");
+        for f in rows {
+            let of = f.of.map(|n| n.to_string()).unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {of} | {} | {} | {} |",
+                f.measure.label(),
+                cell(&f.scope),
+                cell(&f.subject),
+                f.count,
+                cell(&f.value),
+                cell(&f.note),
+                cell(&f.records.join(" "))
+            );
+        }
+    }
+}
+
+/// A Markdown table cell: [`super::markdown::esc`] escapes `|` and
+/// writes line breaks as `<br>`, so nothing ends the cell early.
+fn cell(s: &str) -> String {
+    esc(s)
 }

@@ -3,14 +3,14 @@
 //! sessions. Every table row is one [`Figure`], the same the CSV and the
 //! review show; its statements link to where the report quotes them.
 
-use super::html::{CSS, svg_text, t, table};
+use super::page::{CSS, svg_text, t, table};
 use super::report::Report;
 use crate::domain::measures::{Family, Figure, ProgrammeRow, VOICES, WHOLE, share_of};
 use crate::domain::vote::LADDER;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use std::collections::HashSet;
 
-const INTRO: &str = "Computed from the record alone: who was captured saying what, how each role group voted, which statements the agreed interpretations rest on, and who was in the room when. Each figure lists the records it was counted from; a statement's id links to where this report quotes it.";
+pub(super) const INTRO: &str = "Computed from the record alone: who was captured saying what, how each role group voted, which statements the agreed interpretations rest on, and who was in the room when. Each figure lists the records it was counted from; a statement's id links to where this report quotes it.";
 
 /// The figures of one family, in the order they were measured.
 pub fn of_family(figures: &[Figure], family: Family) -> Vec<&Figure> {
@@ -114,53 +114,6 @@ fn voice_svg(figures: &[Figure]) -> Markup {
             }
         }
     }
-}
-
-/// The same section in Markdown.
-pub fn markdown_section(o: &mut String, figures: &[Figure]) {
-    use super::markdown::esc;
-    use std::fmt::Write;
-    if figures.is_empty() {
-        return;
-    }
-    o.push_str("\n## Measures of co-production\n\n");
-    o.push_str(INTRO.split("; a statement").next().unwrap_or(INTRO));
-    o.push_str(".\n");
-    for family in Family::ALL {
-        let _ = write!(
-            o,
-            "\n### {}\n\n{}\n\n",
-            family.title(),
-            esc(family.definition())
-        );
-        let rows = of_family(figures, family);
-        if rows.is_empty() {
-            o.push_str("Nothing in this session to measure.\n");
-            continue;
-        }
-        o.push_str("| measure | scope | who or what | count | of | value | note | records |\n");
-        o.push_str("|---|---|---|--:|--:|--:|---|---|\n");
-        for f in rows {
-            let of = f.of.map(|n| n.to_string()).unwrap_or_default();
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {} | {of} | {} | {} | {} |",
-                f.measure.label(),
-                cell(&f.scope),
-                cell(&f.subject),
-                f.count,
-                cell(&f.value),
-                cell(&f.note),
-                cell(&f.records.join(" "))
-            );
-        }
-    }
-}
-
-/// A Markdown table cell: [`super::markdown::esc`] escapes `|` and
-/// writes line breaks as `<br>`, so nothing ends the cell early.
-fn cell(s: &str) -> String {
-    super::markdown::esc(s)
 }
 
 /// A chart of one series over the programme's sessions: a labelled bar

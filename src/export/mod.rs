@@ -7,6 +7,7 @@ pub mod emerge;
 pub mod html;
 pub mod markdown;
 pub mod measures;
+mod page;
 pub mod qdpx;
 pub mod report;
 mod xml;

@@ -1,0 +1,161 @@
+//! When people were in the room: the session's span, each participant's
+//! spans within it, and the involvement record built from them.
+
+use super::super::{ParticipantId, Session, StageState, Timestamp};
+use super::{Figure, Measure, WHOLE};
+
+/// The latest moment the session's state knows of.
+pub fn last_moment(session: &Session) -> Timestamp {
+    let stages = session.stages.values().flat_map(|s| {
+        [s.runtime.started, s.runtime.ended]
+            .into_iter()
+            .flatten()
+            .chain(
+                s.runtime
+                    .pauses
+                    .iter()
+                    .flat_map(|p| [Some(p.from), p.until])
+                    .flatten(),
+            )
+    });
+    let said = session.statements.values().map(|s| s.current().at).chain(
+        session
+            .statements
+            .values()
+            .filter_map(|s| s.retracted.as_ref().map(|r| r.at)),
+    );
+    let votes = session.rounds.values().flat_map(|r| {
+        r.ballots
+            .iter()
+            .map(|b| b.at)
+            .chain(r.closed)
+            .chain([r.opened])
+    });
+    let floor = session
+        .floor
+        .attendance
+        .values()
+        .flat_map(|a| a.arrived.iter().chain(&a.left).copied());
+    stages
+        .chain(said)
+        .chain(votes)
+        .chain(floor)
+        .chain(session.actions.values().map(|a| a.at))
+        .max()
+        .unwrap_or_default()
+}
+
+/// When the session ran: the first stage's start to the last stage's end
+/// (or the last moment recorded, if a stage is still open).
+pub fn session_span(session: &Session) -> Option<(Timestamp, Timestamp)> {
+    let start = session
+        .stages
+        .values()
+        .filter_map(|s| s.runtime.started)
+        .min()?;
+    let open = session
+        .stages
+        .values()
+        .any(|s| matches!(s.state(), StageState::Running | StageState::Paused));
+    let end = if open {
+        last_moment(session)
+    } else {
+        session
+            .stages
+            .values()
+            .filter_map(|s| s.runtime.ended)
+            .max()
+            .unwrap_or(start)
+    };
+    Some((start, end.max(start)))
+}
+
+/// When a participant was in the room, as spans within the session.
+pub fn spans(session: &Session, p: &ParticipantId) -> Vec<(Timestamp, Timestamp)> {
+    let Some((start, end)) = session_span(session) else {
+        return Vec::new();
+    };
+    let mut moves: Vec<(Timestamp, bool)> = Vec::new();
+    if let Some(a) = session.floor.attendance.get(p) {
+        moves.extend(a.arrived.iter().map(|t| (*t, true)));
+        moves.extend(a.left.iter().map(|t| (*t, false)));
+    }
+    moves.sort();
+    // Present from the start unless the first thing recorded is an arrival.
+    let mut since = match moves.first() {
+        Some((_, true)) => None,
+        _ => Some(start),
+    };
+    let mut out = Vec::new();
+    for (at, arriving) in moves {
+        let at = at.clamp(start, end);
+        match (arriving, since) {
+            (true, None) => since = Some(at),
+            (false, Some(from)) => {
+                out.push((from, at));
+                since = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(from) = since {
+        out.push((from, end));
+    }
+    out.retain(|(a, b)| b > a);
+    out
+}
+
+/// One participant's time in the room.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Involvement {
+    pub participant: ParticipantId,
+    pub role: String,
+    pub spans: Vec<(Timestamp, Timestamp)>,
+}
+
+impl Involvement {
+    pub fn millis(&self) -> i64 {
+        self.spans.iter().map(|(a, b)| b.millis_since(*a)).sum()
+    }
+
+    /// Hours, to two decimal places.
+    pub fn hours(&self) -> String {
+        format!("{:.2}", self.millis() as f64 / 3_600_000.0)
+    }
+
+    /// `10:02–11:30, 11:45–12:00`.
+    pub fn times(&self) -> String {
+        self.spans
+            .iter()
+            .map(|(a, b)| format!("{}–{}", a.clock_time(), b.clock_time()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    pub(super) fn figure(&self) -> Figure {
+        Figure {
+            measure: Measure::Involvement,
+            scope: WHOLE.into(),
+            subject: format!("{} ({})", self.participant, self.role),
+            count: self.millis() / 60_000,
+            of: None,
+            value: format!("{} h", self.hours()),
+            note: self.times(),
+            records: vec![self.participant.to_string()],
+        }
+    }
+}
+
+/// Each consenting participant's involvement, in roster order.
+pub fn involvement(session: &Session) -> Vec<Involvement> {
+    session
+        .participants
+        .values()
+        .filter(|p| p.consent)
+        .map(|p| Involvement {
+            participant: p.id.clone(),
+            role: p.role.label().to_owned(),
+            spans: spans(session, &p.id),
+        })
+        .collect()
+}

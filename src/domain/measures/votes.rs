@@ -1,0 +1,111 @@
+//! How role groups voted, where service users and carers and staff
+//! diverged, and where the group placed itself on the ladder.
+
+use super::super::Session;
+use super::super::vote::{LADDER, VoteMethod};
+use super::{FLAG_AT, Figure, LIVED, Measure};
+
+/// Total variation distance between two distributions of counts: half the
+/// sum of the differences of their shares. `None` when either is empty.
+pub fn distance(a: &[u32], b: &[u32]) -> Option<f64> {
+    let (ta, tb) = (
+        a.iter().map(|x| f64::from(*x)).sum::<f64>(),
+        b.iter().map(|x| f64::from(*x)).sum::<f64>(),
+    );
+    if ta == 0.0 || tb == 0.0 {
+        return None;
+    }
+    let d: f64 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (f64::from(*x) / ta - f64::from(*y) / tb).abs())
+        .sum();
+    Some(d / 2.0)
+}
+
+/// `agree 3 · disagree 1 · pass 0`.
+fn spread(options: &[String], counts: &[u32]) -> String {
+    options
+        .iter()
+        .zip(counts)
+        .map(|(o, n)| format!("{o} {n}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+pub(super) fn rounds(session: &Session) -> Vec<Figure> {
+    let mut out = Vec::new();
+    for round in session.rounds.values().filter(|r| r.results_visible()) {
+        let res = session.results(round);
+        let (groups, _) = res.by_group();
+        let scope = round.id.to_string();
+        let fig = |measure, subject: &str, counts: &[u32]| Figure {
+            measure,
+            scope: scope.clone(),
+            subject: subject.into(),
+            count: counts.iter().map(|n| i64::from(*n)).sum(),
+            of: None,
+            value: spread(&res.options, counts),
+            note: String::new(),
+            records: vec![scope.clone()],
+        };
+        for (g, counts) in &groups {
+            out.push(fig(Measure::RoundByGroup, g.label(), counts));
+        }
+        let lived: Vec<u32> = groups[0]
+            .1
+            .iter()
+            .zip(&groups[1].1)
+            .map(|(a, b)| a + b)
+            .collect();
+        let staff = &groups[2].1;
+        if let Some(d) = distance(&lived, staff) {
+            let mut f = fig(Measure::Divergence, &format!("{LIVED} vs staff"), &[]);
+            f.count = lived.iter().chain(staff).map(|n| i64::from(*n)).sum();
+            f.value = format!("{d:.2}");
+            if d >= FLAG_AT {
+                f.note = "flagged: material for refutational translation".into();
+            }
+            out.push(f);
+        }
+        if round.method == VoteMethod::Ladder {
+            out.push(ladder_figure(&scope, "everyone", &res.counts));
+            for (g, counts) in &groups {
+                if counts.iter().any(|n| *n > 0) {
+                    out.push(ladder_figure(&scope, g.label(), counts));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The middle answer of counts over ordered options, if any were given.
+pub fn median_index(counts: &[u32]) -> Option<usize> {
+    let total: u32 = counts.iter().sum();
+    let mut seen = 0;
+    counts.iter().position(|n| {
+        seen += n;
+        total > 0 && seen * 2 >= total
+    })
+}
+
+fn ladder_figure(scope: &str, subject: &str, counts: &[u32]) -> Figure {
+    let median = median_index(counts);
+    let chosen: Vec<String> = LADDER
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| **n > 0)
+        .map(|(r, n)| format!("{r} {n}"))
+        .collect();
+    Figure {
+        measure: Measure::Ladder,
+        scope: scope.into(),
+        subject: subject.into(),
+        count: counts.iter().map(|n| i64::from(*n)).sum(),
+        of: None,
+        value: median.map_or("–".into(), |m| format!("median: {}", LADDER[m])),
+        note: chosen.join(" · "),
+        records: vec![scope.into()],
+    }
+}
