@@ -1400,3 +1400,107 @@ print(json.dumps({'charts': p.charts, 'rows': rows}))
         "the Nu HTML Checker on programme.html:\n{messages}"
     );
 }
+
+/// A session whose title and stage title are hostile (a terminal escape, a
+/// formula, markup, a line break) in a programme and its measures: nothing
+/// acts on the terminal, no CSV cell starts a formula (as Python's csv reads
+/// them), and the page passes the Nu HTML Checker.
+#[test]
+fn hostile_titles_in_a_programme_and_its_measures_stay_words() {
+    use roundtable::domain::*;
+    let tmp = tempfile::tempdir().unwrap();
+    let sessions = tmp.path().join("sessions");
+    let title = "\u{1b}]52;c;ZXZpbA==\u{7}=HYPERLINK(\"http://x\")<script>alert(1)</script>";
+    let stage_title = "=cmd|' /C calc'!A0\n<img src=x onerror=alert(1)>";
+    let events = vec![
+        Event::SessionCreated {
+            title: title.into(),
+            focus: "-2+3".into(),
+            facilitator: "@SUM(A1)".into(),
+            created: t(0),
+            template: None,
+        },
+        Event::ParticipantAdded {
+            participant: Participant {
+                id: "P1".into(),
+                role: Role::Staff,
+                sector: None,
+                level: None,
+                real_name: Some("=1+1".into()),
+                consent: true,
+            },
+        },
+        Event::StageAdded {
+            id: "S1".into(),
+            kind: StageKind::Discuss,
+            title: stage_title.into(),
+            prompt: "Talk".into(),
+            planned_secs: 60,
+        },
+        Event::StageStarted {
+            stage: "S1".into(),
+            at: t(1),
+        },
+        Event::StatementAdded {
+            id: "st1".into(),
+            kind: StatementKind::Quote,
+            speaker: Speaker::Participant("P1".into()),
+            stage: Some("S1".into()),
+            text: "+danger".into(),
+            tags: vec![],
+            captured_by: "note-taker".into(),
+            at: t(2),
+        },
+        Event::StageEnded {
+            stage: "S1".into(),
+            at: t(3),
+        },
+    ];
+    let dir = sessions.join("hostile");
+    drop(roundtable::store::Writer::create(&dir, "facilitator", t(0), &events).unwrap());
+    let out = tmp.path().join("programme");
+    let o = Command::new(env!("CARGO_BIN_EXE_roundtable"))
+        .arg("--sessions")
+        .arg(&sessions)
+        .args(["programme", "--names", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        !o.stdout.contains(&0x1b) && !o.stdout.contains(&0x07),
+        "an escape reached the terminal"
+    );
+    let csv_dir = tmp.path().join("csv");
+    export(&dir, Format::Csv, Some(csv_dir.clone()), true).unwrap();
+    let script = r#"
+import csv, json, sys
+bad = []
+for path in sys.argv[1:]:
+    with open(path, encoding='utf-8-sig', newline='') as f:
+        for row in csv.reader(f):
+            for cell in row:
+                if cell[:1] in ('=', '+', '-', '@', '\t', '\r'):
+                    bad.append((path, cell))
+print(json.dumps(bad))
+"#;
+    let files = [
+        out.join("programme.csv"),
+        out.join("involvement.csv"),
+        csv_dir.join("measures.csv"),
+        csv_dir.join("involvement.csv"),
+    ];
+    let refs: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+    let bad = python(script, &refs);
+    assert_eq!(bad.trim(), "[]", "cells a spreadsheet would run");
+    let messages = nu_validator(&out.join("programme.html"));
+    assert!(
+        messages.trim().is_empty(),
+        "the Nu HTML Checker:\n{messages}"
+    );
+    let page = std::fs::read_to_string(out.join("programme.html")).unwrap();
+    assert!(
+        !page.contains("<script>") && !page.contains('\u{1b}'),
+        "markup or an escape in the page"
+    );
+}

@@ -100,7 +100,10 @@ fn voice_svg(figures: &[Figure]) -> Markup {
             )
         })
         .collect();
-    let label = format!("Share of statements by voice: {}", said.join(", "));
+    let label = svg_text(&format!(
+        "Share of statements by voice: {}",
+        said.join(", ")
+    ));
     let w = |n: i64, of: i64| if of > 0 { n * 400 / of } else { 0 };
     html! {
         svg role="img" aria-label=(label) viewBox={ "0 0 760 " (bars.len() * 24 + 8) }
@@ -130,7 +133,8 @@ fn series_svg(title: &str, rows: &[ProgrammeRow], values: &[Option<i64>], unit: 
             format!("{} {}: {v}", r.date, r.title)
         })
         .collect();
-    let label = format!("{title}, session by session: {}", said.join("; "));
+    // Titles are what people typed: no control character in an attribute.
+    let label = svg_text(&format!("{title}, session by session: {}", said.join("; ")));
     html! {
         svg role="img" aria-label=(label) viewBox={ "0 0 760 " (rows.len() * 24 + 8) }
             width="100%" xmlns="http://www.w3.org/2000/svg" font-size="13" {
