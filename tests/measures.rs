@@ -186,11 +186,19 @@ fn voice_counts_statements_and_words_by_group_stage_and_person() {
         !fs.iter().any(|f| f.subject.starts_with("P4")),
         "a participant without consent is singled out"
     );
-    // Present and consenting: P1 P2 P3 P5; P5 said nothing.
+    // Staff are P3 (consented) and P4 (did not): listing P3 alone would
+    // give P4's figures away by subtraction from the staff total, so P3 has
+    // no line of their own either. Listable and present: P1 P2 P5; P5 said
+    // nothing; P3 and P4 are not counted here.
+    assert!(
+        !fs.iter()
+            .any(|f| f.measure != Measure::Involvement && f.subject.starts_with("P3")),
+        "P3's voice gives P4's away"
+    );
     let unheard = find(&fs, Measure::NotHeard, w, "present, nothing captured");
-    assert_eq!((unheard.count, unheard.of), (1, Some(4)));
+    assert_eq!((unheard.count, unheard.of), (1, Some(3)));
     assert_eq!(unheard.records, ["P5"]);
-    assert!(unheard.note.contains("1 participant(s) without consent"));
+    assert!(unheard.note.contains("2 participant(s) not counted"));
     // Hands: P1 (service user) raised and reached; P3 (staff) lowered.
     let q = find(&fs, Measure::QueueReached, w, "service users");
     assert_eq!((q.count, q.of), (1, Some(1)));
@@ -513,4 +521,58 @@ fn docs_carry_every_definition_word_for_word_and_every_csv_key() {
             m.key()
         );
     }
+}
+
+#[test]
+fn a_group_of_one_who_did_not_consent_is_never_shown_on_its_own() {
+    use Agreement::*;
+    // P1 service user and P2 carer consented; P3 is the only staff member
+    // and did not consent.
+    let s = session(vec![
+        created("Small", 0),
+        person("P1", Role::ServiceUser, true),
+        person("P2", Role::UnpaidCarer, true),
+        person("P3", Role::Staff, false),
+        stage("S1", 10),
+        Event::StageStarted {
+            stage: "S1".into(),
+            at: t(0),
+        },
+        say("st1", "P1", "S1", "one two", 1),
+        say("st2", "P3", "S1", "three", 2),
+        round("v1", VoteMethod::AgreeDisagree),
+        ballot("v1", "P1", Choice::Agreement(Agree)),
+        ballot("v1", "P2", Choice::Agreement(Agree)),
+        ballot("v1", "P3", Choice::Agreement(Disagree)),
+    ]);
+    let fs = measures(&s);
+    // No staff figure at all: staff's voice, vote and the distance between
+    // lived experience and staff would each be P3's own.
+    assert!(
+        !fs.iter().any(|f| f.subject == "staff"),
+        "{:#?}",
+        fs.iter()
+            .filter(|f| f.subject == "staff")
+            .collect::<Vec<_>>()
+    );
+    assert!(!fs.iter().any(|f| f.measure == Measure::Divergence));
+    // The whole session's totals still count st2 (2 statements), and say a
+    // group is left out.
+    let su = find(
+        &fs,
+        Measure::VoiceStatements,
+        "whole session",
+        "service users",
+    );
+    assert_eq!((su.count, su.of), (1, Some(2)));
+    let group = find(
+        &fs,
+        Measure::VoiceStatements,
+        "whole session",
+        "whole group",
+    );
+    assert!(group.note.contains("not shown"), "{}", group.note);
+    // Service users and carers each have one consenting member: shown.
+    let by = find(&fs, Measure::RoundByGroup, "v1", "carers");
+    assert_eq!(by.value, "agree 1 · disagree 0 · pass 0");
 }

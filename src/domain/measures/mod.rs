@@ -256,6 +256,47 @@ fn group_index(g: RoleGroup) -> usize {
     RoleGroup::ALL.iter().position(|x| *x == g).unwrap_or(3)
 }
 
+/// Which figures would single out someone who did not consent, by role
+/// group: a group whose only member did not consent (its figures are that
+/// person's), and a group with exactly one such member among others (its
+/// other members' own figures would give theirs away by subtraction).
+pub(super) struct Guard {
+    members: [u32; 4],
+    without: [u32; 4],
+}
+
+impl Guard {
+    pub(super) fn of(session: &Session) -> Guard {
+        let mut g = Guard {
+            members: [0; 4],
+            without: [0; 4],
+        };
+        for p in session.participants.values() {
+            let i = group_index(p.role.group());
+            g.members[i] += 1;
+            if !p.consent {
+                g.without[i] += 1;
+            }
+        }
+        g
+    }
+
+    /// These groups together are one person, who did not consent.
+    pub(super) fn lone(&self, groups: &[usize]) -> bool {
+        let sum = |a: &[u32; 4]| groups.iter().filter_map(|g| a.get(*g)).sum::<u32>();
+        sum(&self.members) == 1 && sum(&self.without) == 1
+    }
+
+    /// Listing this group's members one by one would give away the one
+    /// of them who did not consent.
+    fn guarded(&self, group: usize) -> bool {
+        self.without.get(group) == Some(&1)
+    }
+}
+
+/// Said of a scope when a role group's figures are left out.
+pub(super) const LONE: &str = "a group of one person who did not consent is not shown";
+
 fn words(s: &Statement) -> i64 {
     s.current().text.split_whitespace().count() as i64
 }
@@ -280,7 +321,11 @@ fn by_voice<'a>(
         // A stage where nothing was captured has no shares to show.
         return out;
     }
+    let guard = Guard::of(session);
     for (v, name) in VOICES.iter().enumerate() {
+        if guard.lone(&[v]) {
+            continue;
+        }
         let mut f = share(
             Measure::VoiceStatements,
             scope,
@@ -291,6 +336,9 @@ fn by_voice<'a>(
         f.records = ids[v].clone();
         let mut w = share(Measure::VoiceWords, scope, name, said[v], total_words);
         w.records = ids[v].clone();
+        if v == 4 && (0..4).any(|g| guard.lone(&[g])) {
+            (f.note, w.note) = (LONE.into(), LONE.into());
+        }
         out.push(f);
         out.push(w);
     }
@@ -332,7 +380,7 @@ fn by_person<'a>(
     let total = live.len() as i64;
     let total_words: i64 = live.iter().map(|s| words(s)).sum();
     let mut out = Vec::new();
-    for p in session.participants.values().filter(|p| p.consent) {
+    for p in listable(session) {
         let speaker = Speaker::Participant(p.id.clone());
         let theirs: Vec<&&Statement> = live
             .iter()
@@ -355,11 +403,22 @@ fn by_person<'a>(
     out
 }
 
-/// Those present who consented and of whom nothing was captured.
+/// Participants who may be counted one by one: those who consented, and
+/// not in a group with exactly one member who did not (whose figures
+/// theirs would give away).
+fn listable(session: &Session) -> impl Iterator<Item = &super::Participant> {
+    let guard = Guard::of(session);
+    session
+        .participants
+        .values()
+        .filter(move |p| p.consent && !guard.guarded(group_index(p.role.group())))
+}
+
+/// Those present who may be listed and of whom nothing was captured.
 fn not_heard(session: &Session) -> Figure {
     let mut unheard = Vec::new();
     let mut present = 0;
-    for p in session.participants.values().filter(|p| p.consent) {
+    for p in listable(session) {
         if was_present(session, &p.id) {
             present += 1;
             let speaker = Speaker::Participant(p.id.clone());
@@ -372,7 +431,7 @@ fn not_heard(session: &Session) -> Figure {
             }
         }
     }
-    let withheld = session.participants.values().filter(|p| !p.consent).count();
+    let withheld = session.participants.len() - listable(session).count();
     let mut f = share(
         Measure::NotHeard,
         WHOLE,
@@ -381,7 +440,9 @@ fn not_heard(session: &Session) -> Figure {
         present,
     );
     if withheld > 0 {
-        f.note = format!("{withheld} participant(s) without consent not counted here");
+        f.note = format!(
+            "{withheld} participant(s) not counted here: without consent, or in a group where listing them would single out someone who did not consent"
+        );
     }
     f.records = unheard;
     f
@@ -395,8 +456,9 @@ fn was_present(session: &Session, p: &ParticipantId) -> bool {
 
 fn queue(session: &Session) -> Vec<Figure> {
     let q = &session.floor.queue;
+    let guard = Guard::of(session);
     (0..4)
-        .filter(|i| q.raised[*i] > 0)
+        .filter(|i| q.raised[*i] > 0 && !guard.lone(&[*i]))
         .map(|i| {
             share(
                 Measure::QueueReached,
@@ -435,7 +497,8 @@ fn influence(session: &Session) -> Vec<Figure> {
         let scope = i.id.to_string();
         let n = |ids: &[Vec<String>; 5]| ids.iter().map(Vec::len).sum::<usize>() as i64;
         let (nd, nt) = (n(&direct), n(&through));
-        for v in 0..5 {
+        let guard = Guard::of(session);
+        for v in (0..5).filter(|v| !guard.lone(&[*v])) {
             let mut d = share(
                 Measure::InfluenceDirect,
                 &scope,

@@ -3,7 +3,7 @@
 
 use super::super::Session;
 use super::super::vote::{LADDER, VoteMethod};
-use super::{FLAG_AT, Figure, LIVED, Measure};
+use super::{FLAG_AT, Figure, Guard, LIVED, Measure};
 
 /// Total variation distance between two distributions of counts: half the
 /// sum of the differences of their shares. `None` when either is empty.
@@ -49,8 +49,11 @@ pub(super) fn rounds(session: &Session) -> Vec<Figure> {
             note: String::new(),
             records: vec![scope.clone()],
         };
-        for (g, counts) in &groups {
-            out.push(fig(Measure::RoundByGroup, g.label(), counts));
+        let guard = Guard::of(session);
+        for (i, (g, counts)) in groups.iter().enumerate() {
+            if !guard.lone(&[i]) {
+                out.push(fig(Measure::RoundByGroup, g.label(), counts));
+            }
         }
         let lived: Vec<u32> = groups[0]
             .1
@@ -59,7 +62,8 @@ pub(super) fn rounds(session: &Session) -> Vec<Figure> {
             .map(|(a, b)| a + b)
             .collect();
         let staff = &groups[2].1;
-        if let Some(d) = distance(&lived, staff) {
+        let apart = !guard.lone(&[0, 1]) && !guard.lone(&[2]);
+        if let Some(d) = distance(&lived, staff).filter(|_| apart) {
             let mut f = fig(Measure::Divergence, &format!("{LIVED} vs staff"), &[]);
             f.count = lived.iter().chain(staff).map(|n| i64::from(*n)).sum();
             f.value = format!("{d:.2}");
@@ -70,8 +74,8 @@ pub(super) fn rounds(session: &Session) -> Vec<Figure> {
         }
         if round.method == VoteMethod::Ladder {
             out.push(ladder_figure(&scope, "everyone", &res.counts));
-            for (g, counts) in &groups {
-                if counts.iter().any(|n| *n > 0) {
+            for (i, (g, counts)) in groups.iter().enumerate() {
+                if counts.iter().any(|n| *n > 0) && !guard.lone(&[i]) {
                     out.push(ladder_figure(&scope, g.label(), counts));
                 }
             }
