@@ -40,6 +40,11 @@ fn main() {
     std::fs::create_dir_all(&tmp).expect("a temporary folder");
     println!("{runs} runs each; 2 cores; release build\n");
     open_and_memory(&tmp, runs);
+    // ROUNDTABLE_BENCH_ONLY=open: the first frame and memory alone.
+    if std::env::var("ROUNDTABLE_BENCH_ONLY").is_ok_and(|v| v == "open") {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return;
+    }
     let big = big_journal(&tmp);
     verify_against_sha256sum(&tmp, &big, runs);
     replay_against_json(&big, runs.min(3));

@@ -443,11 +443,12 @@ fn verify_tells_a_snapshot_written_differently_from_one_that_differs() {
     let w = small_session(&dir, 3);
     let (session, seq, head) = (w.session().clone(), w.records(), w.head().to_owned());
     drop(w);
+    let at = std::fs::metadata(dir.join("journal.ron")).unwrap().len();
     let write = |body: &str| {
         let hash = roundtable::store::record::sha256_hex(body.as_bytes());
         std::fs::write(
             dir.join("snapshot.ron"),
-            format!("(format:5,seq:{seq},hash:\"{head}\",body:\"{hash}\")\n{body}\n"),
+            format!("(format:5,seq:{seq},hash:\"{head}\",at:{at},body:\"{hash}\")\n{body}\n"),
         )
         .unwrap();
     };
@@ -471,4 +472,66 @@ fn verify_tells_a_snapshot_written_differently_from_one_that_differs() {
             .is_some_and(|m| m.contains("the voice counts differs")),
         "{v:?}"
     );
+}
+
+/// Opening from a snapshot reads only the records after its own (where its
+/// header says that record ends); an edit before it is found by the proof
+/// replay, and nothing is written to that journal.
+#[test]
+fn an_edit_before_the_snapshot_is_found_by_the_proof_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let mut w = small_session(&dir, 6);
+    w.snapshot().unwrap();
+    w.record("note-taker", t(50), &statement(6)).unwrap();
+    drop(w);
+    let text = std::fs::read_to_string(journal(&dir)).unwrap();
+    let edited = text.replacen("Statement number 2,", "Statement number 8,", 1);
+    assert_ne!(text, edited);
+    std::fs::write(journal(&dir), &edited).unwrap();
+    let (mut w, warnings) =
+        Writer::open(&dir, t(99)).expect("the tail after the snapshot is sound");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let said = w.settle().expect("the proof replay reports the edit");
+    assert!(
+        said.contains("could not be replayed") && said.contains("record 5"),
+        "{said}"
+    );
+    assert!(said.contains("Nothing more will be written"), "{said}");
+    assert!(w.record("note-taker", t(100), &statement(7)).is_err());
+    assert_eq!(
+        std::fs::read_to_string(journal(&dir)).unwrap(),
+        edited,
+        "nothing was written"
+    );
+}
+
+/// A snapshot whose header says its record ends anywhere else costs time,
+/// not data: the whole journal is read and the session is the same.
+#[test]
+fn a_snapshot_that_misplaces_its_record_is_checked_the_long_way() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let mut w = small_session(&dir, 6);
+    w.snapshot().unwrap();
+    w.record("note-taker", t(50), &statement(6)).unwrap();
+    let live = canon(&w.session());
+    drop(w);
+    let snap = std::fs::read_to_string(dir.join("snapshot.ron")).unwrap();
+    let at = snap
+        .split(",at:")
+        .nth(1)
+        .and_then(|s| s.split(',').next())
+        .unwrap()
+        .to_owned();
+    for wrong in ["0", "1", "99999999"] {
+        std::fs::write(
+            dir.join("snapshot.ron"),
+            snap.replacen(&format!(",at:{at},"), &format!(",at:{wrong},"), 1),
+        )
+        .unwrap();
+        let (mut w, _) = Writer::open(&dir, t(99)).unwrap();
+        assert_eq!(canon(&w.session()), live, "at:{wrong}");
+        assert!(w.settle().is_none(), "at:{wrong}");
+    }
 }

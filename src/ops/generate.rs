@@ -326,10 +326,13 @@ pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
     file.sync_all().map_err(io)?;
     match &snapshot_at {
         Some(earlier) => {
-            let hash = nth_hash(&path, earlier.applied)?;
-            snapshot::write(dir, earlier.applied, &hash, earlier)?;
+            let (hash, end) = nth_hash(&path, earlier.applied)?;
+            snapshot::write(dir, earlier.applied, &hash, end, earlier)?;
         }
-        None => snapshot::write(dir, seq, &head, &session)?,
+        None => {
+            let end = file.metadata().map_err(io)?.len();
+            snapshot::write(dir, seq, &head, end, &session)?
+        }
     }
     Ok(Generated {
         records: seq,
@@ -339,12 +342,15 @@ pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
 }
 
 /// The hash of record `seq` of the journal at `path`.
-fn nth_hash(path: &Path, seq: u64) -> Result<String, StoreError> {
+/// Record `seq`'s hash, and where its line ends.
+fn nth_hash(path: &Path, seq: u64) -> Result<(String, u64), StoreError> {
     let scan = crate::store::journal::scan(path, u64::MAX, seq, &mut |_| Ok(()))?;
-    scan.remembered.ok_or_else(|| StoreError::Invalid {
-        path: path.to_owned(),
-        reason: format!("record {seq} is not in the journal"),
-    })
+    scan.remembered
+        .zip(scan.remembered_at)
+        .ok_or_else(|| StoreError::Invalid {
+            path: path.to_owned(),
+            reason: format!("record {seq} is not in the journal"),
+        })
 }
 
 struct Emitter {

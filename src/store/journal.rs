@@ -47,6 +47,8 @@ pub struct Scan {
     pub head: String,
     /// Hash of record `remember` if the scan reached it.
     pub remembered: Option<String>,
+    /// Where record `remember`'s line ends, if the scan reached it.
+    pub remembered_at: Option<u64>,
     /// Bytes from the start to the end of the last good record's line.
     pub good_len: u64,
     /// The first damaged line; nothing after it was read.
@@ -97,6 +99,52 @@ pub fn scan_file(
     remember: u64,
     visit: &mut dyn FnMut(Record) -> std::result::Result<(), String>,
 ) -> Result<Scan> {
+    scan_file_from(file, path, limit, None, parse_from, remember, visit)
+}
+
+/// Whether the line that ends at byte `at` of `file` is record `seq`, whole
+/// and hashing to `hash`: where a snapshot says its record ends. Reads at
+/// most one line's bytes.
+pub fn record_ends_at(file: &File, at: u64, seq: u64, hash: &str) -> bool {
+    use std::os::unix::fs::FileExt;
+    let from = at.saturating_sub(MAX_LINE as u64 + 1);
+    let mut window = vec![0u8; (at - from) as usize];
+    if at == 0 || file.read_exact_at(&mut window, from).is_err() {
+        return false;
+    }
+    let Some(body) = window.strip_suffix(b"\n") else {
+        return false;
+    };
+    let line = match body.iter().rposition(|b| *b == b'\n') {
+        Some(i) => &body[i + 1..],
+        None if from == 0 => body,
+        None => return false,
+    };
+    record::check_hash(line).is_ok_and(|h| h == hash)
+        && record::header(line).is_ok_and(|(s, _)| s == seq)
+}
+
+/// Where a scan starts when the records before are taken as read: the
+/// byte after record `records`, whose hash is `head`.
+#[derive(Clone, Debug)]
+pub struct Resume {
+    pub offset: u64,
+    pub records: u64,
+    pub head: String,
+}
+
+/// [`scan_file`] from `from` when given: the records before it are neither
+/// read nor checked (the caller has checked the line before it, and a full
+/// replay checks them all).
+pub fn scan_file_from(
+    file: File,
+    path: &Path,
+    limit: u64,
+    from: Option<Resume>,
+    parse_from: u64,
+    remember: u64,
+    visit: &mut dyn FnMut(Record) -> std::result::Result<(), String>,
+) -> Result<Scan> {
     let len = file.metadata().map_err(io_err(path))?.len().min(limit);
     if len > MAX_JOURNAL {
         return Err(StoreError::Invalid {
@@ -106,7 +154,8 @@ pub fn scan_file(
     }
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
-        let checker = scope.spawn(move || check_all(file, len, path, parse_from, remember, tx));
+        let checker =
+            scope.spawn(move || check_all(file, len, path, from, parse_from, remember, tx));
         let mut failed = None;
         'batches: for batch in &rx {
             for (line_no, seq, at, range) in &batch.lines {
@@ -137,6 +186,7 @@ pub fn scan_file(
                 records,
                 head: prev,
                 remembered: scan.remembered.filter(|_| remember <= records),
+                remembered_at: scan.remembered_at.filter(|_| remember <= records),
                 good_len: at,
                 damage: Some(FileProblem {
                     file: path.to_owned(),
@@ -154,25 +204,41 @@ pub fn scan_file(
 /// The checking half of [`scan`]: hashes, sequence and chain of every line,
 /// sending those to parse to `tx` in batches.
 fn check_all(
-    file: File,
+    mut file: File,
     len: u64,
     path: &Path,
+    from: Option<Resume>,
     parse_from: u64,
     remember: u64,
     tx: std::sync::mpsc::SyncSender<Batch>,
 ) -> Result<Scan> {
-    let mut reader = BufReader::with_capacity(1 << 16, file.take(len));
-    let mut scan = Scan {
+    let from = from.unwrap_or(Resume {
+        offset: 0,
         records: 0,
         head: GENESIS.to_owned(),
-        remembered: None,
-        good_len: 0,
+    });
+    if from.offset > len {
+        return Err(StoreError::Invalid {
+            path: path.to_owned(),
+            reason: format!("record {} cannot end past the journal's end", from.records),
+        });
+    }
+    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(from.offset)).map_err(io_err(path))?;
+    let mut reader = BufReader::with_capacity(1 << 16, file.take(len - from.offset));
+    let at_start = from.records == remember && from.records > 0;
+    let mut scan = Scan {
+        records: from.records,
+        remembered: at_start.then(|| from.head.clone()),
+        remembered_at: at_start.then_some(from.offset),
+        head: from.head,
+        good_len: from.offset,
         damage: None,
         torn: None,
     };
     let mut buf = Vec::with_capacity(4096);
-    let mut offset = 0u64;
-    let mut line_no = 0u64;
+    let mut offset = from.offset;
+    // One record per line: the line before the next record is its number.
+    let mut line_no = from.records;
     let mut batch = Batch::default();
     loop {
         buf.clear();
@@ -241,6 +307,7 @@ fn check_all(
                 scan.records += 1;
                 if scan.records == remember {
                     scan.remembered = Some(hash.clone());
+                    scan.remembered_at = Some(offset + n as u64);
                 }
                 scan.head = hash;
                 scan.good_len = offset + n as u64;

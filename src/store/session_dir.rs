@@ -127,15 +127,33 @@ pub(super) fn replay(path: &Path, file: File, limit: u64) -> Result<(Session, Sc
 /// usual (no snapshot, one that does not match, damage, an event that cannot
 /// be applied), and [`load`] then goes the careful way, which explains.
 fn load_overlapped(dir: &Path, path: &Path, journal: &dyn Fn() -> Result<File>) -> Option<Loaded> {
-    let seq = snapshot::claimed_seq(dir)?;
+    let (seq, hash, at) = snapshot::claimed(dir)?;
     let file = journal().ok()?;
+    // Only the records after the snapshot's are read now, once the line it
+    // says it ends with is its record; the proof replay, which every write
+    // waits for, reads and checks them all.
+    if !journal::record_ends_at(&file, at, seq, &hash) {
+        return None;
+    }
+    let resume = journal::Resume {
+        offset: at,
+        records: seq,
+        head: hash,
+    };
     let (snap, scan, tail) = std::thread::scope(|scope| {
-        let reading = scope.spawn(|| snapshot::read(dir));
-        let mut tail = Vec::new();
-        let scan = journal::scan_file(file, path, u64::MAX, seq + 1, seq, &mut |r| {
-            tail.push(r.event);
-            Ok(())
+        crate::trace("load_overlapped start");
+        let reading = scope.spawn(|| {
+            let r = snapshot::read(dir);
+            crate::trace("snapshot read+parsed");
+            r
         });
+        let mut tail = Vec::new();
+        let scan =
+            journal::scan_file_from(file, path, u64::MAX, Some(resume), seq + 1, seq, &mut |r| {
+                tail.push(r.event);
+                Ok(())
+            });
+        crate::trace("journal scanned");
         let snap = reading
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -143,6 +161,7 @@ fn load_overlapped(dir: &Path, path: &Path, journal: &dyn Fn() -> Result<File>) 
     });
     let (snap, scan) = (snap.ok()??, scan.ok()?);
     if snap.seq != seq
+        || snap.at != at
         || scan.remembered.as_deref() != Some(snap.hash.as_str())
         || scan.damage.is_some()
     {
@@ -450,7 +469,13 @@ impl Writer {
 
     /// Writes `snapshot.ron` for the current state, atomically.
     pub fn snapshot(&self) -> Result<()> {
-        snapshot::write(&self.dir, self.records(), self.head(), &self.session.read())
+        snapshot::write(
+            &self.dir,
+            self.records(),
+            self.head(),
+            self.appender.len(),
+            &self.session.read(),
+        )
     }
 }
 

@@ -16,7 +16,8 @@ use std::path::Path;
 
 pub const SNAPSHOT: &str = "snapshot.ron";
 /// 4: the session keeps who was heard in each stage (`Session::heard`);
-/// 5: and the speaking queue's history (`Floor::queue`).
+/// 5: and the speaking queue's history (`Floor::queue`); the header says
+/// where in the journal its record ends (`at`).
 const FORMAT: u32 = 5;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -25,6 +26,10 @@ struct Header {
     format: u32,
     seq: u64,
     hash: String,
+    /// The journal's length through record `seq`: where the next record
+    /// starts. Lets opening check only the records after it (the proof
+    /// replay checks them all).
+    at: u64,
     body: String,
 }
 
@@ -34,6 +39,8 @@ pub struct Snapshot {
     pub seq: u64,
     /// That record's hash: the snapshot is only used if the journal agrees.
     pub hash: String,
+    /// Where record `seq` ends in the journal (as the header claims).
+    pub at: u64,
     pub session: Session,
 }
 
@@ -75,7 +82,7 @@ pub fn body_hash(session: &Session) -> std::result::Result<String, ron::Error> {
 /// file after a first pass that only hashes it, so a large session is never
 /// held as text (at 100k statements that was 30 MB, twice, and it stayed
 /// resident).
-pub fn write(dir: &Path, seq: u64, hash: &str, session: &Session) -> Result<()> {
+pub fn write(dir: &Path, seq: u64, hash: &str, at: u64, session: &Session) -> Result<()> {
     let path = dir.join(SNAPSHOT);
     let invalid = |e: ron::Error| StoreError::Invalid {
         path: path.clone(),
@@ -93,6 +100,7 @@ pub fn write(dir: &Path, seq: u64, hash: &str, session: &Session) -> Result<()> 
         format: FORMAT,
         seq,
         hash: hash.to_owned(),
+        at,
         body,
     };
     let header = ron::to_string(&header).map_err(invalid)?;
@@ -146,6 +154,11 @@ fn parse_header(head: &str) -> std::result::Result<Header, String> {
 /// the journal be checked while the snapshot is still being read. A hint
 /// only; [`read`] decides whether the snapshot can be used.
 pub fn claimed_seq(dir: &Path) -> Option<u64> {
+    claimed(dir).map(|(seq, _, _)| seq)
+}
+
+/// [`claimed_seq`], with that record's hash and where it ends.
+pub fn claimed(dir: &Path) -> Option<(u64, String, u64)> {
     use std::io::{BufRead, Read};
     let file = open_for_reading(&dir.join(SNAPSHOT), "the snapshot").ok()?;
     let mut head = Vec::new();
@@ -154,7 +167,7 @@ pub fn claimed_seq(dir: &Path) -> Option<u64> {
         .read_until(b'\n', &mut head)
         .ok()?;
     let header: Header = parse_ron(std::str::from_utf8(&head).ok()?.trim_end()).ok()?;
-    Some(header.seq)
+    Some((header.seq, header.hash, header.at))
 }
 
 /// What a snapshot claims, read without its session: the record it holds,
@@ -256,6 +269,7 @@ pub fn read(dir: &Path) -> Result<Option<Snapshot>> {
     Ok(Some(Snapshot {
         seq: header.seq,
         hash: header.hash,
+        at: header.at,
         session,
     }))
 }
