@@ -4,7 +4,6 @@ use roundtable::safe::SafeWriter;
 use std::io::ErrorKind;
 
 fn main() {
-    roundtable::trace("main");
     let cli = Cli::parse();
     // Whatever a session or a file holds, nothing printed acts on the terminal.
     let code = match run(

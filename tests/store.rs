@@ -535,3 +535,39 @@ fn a_snapshot_that_misplaces_its_record_is_checked_the_long_way() {
         assert!(w.settle().is_none(), "at:{wrong}");
     }
 }
+
+/// A large snapshot's session line read by two threads is exactly the one
+/// read by one, including when statements' words spell the very pattern
+/// the split looks for.
+#[test]
+fn a_snapshot_read_in_two_halves_is_the_one_read_whole() {
+    use roundtable::store::{compact, ron_text, ron_write};
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = roundtable::ops::generate::Spec {
+        statements: 6_000,
+        rounds: 20,
+        concepts: 30,
+        records: 0,
+        live: true,
+        after_snapshot: 0,
+    };
+    let mut session = roundtable::ops::generate::write(&tmp.path().join("g"), spec)
+        .unwrap()
+        .session;
+    let body = ron_write::to_string(&session).unwrap();
+    assert!(body.len() > 1 << 20, "{} bytes", body.len());
+    let whole: Session = ron_text::parse_fast(&body).unwrap();
+    let halves = compact::session_in_two(&body).expect("read in two");
+    assert_eq!(halves, whole);
+    assert_eq!(halves.statements.len(), 6_000);
+    // Words that spell a statement entry's start, in every statement.
+    for (i, s) in session.statements.values_mut().enumerate() {
+        s.original.text = format!("\",\"st{i}\":(id:\"st{i}\",stage:None,\"{}", s.original.text);
+    }
+    let body = ron_write::to_string(&session).unwrap();
+    let whole: Session = ron_text::parse_fast(&body).unwrap();
+    assert_eq!(whole, session);
+    if let Ok(halves) = compact::session_in_two(&body) {
+        assert_eq!(halves, whole);
+    }
+}

@@ -63,9 +63,7 @@ pub(super) fn run(sessions: &Path, command: Command, out: &mut dyn Write) -> Res
                 (Some(name), false) => ops::locate::resolve(sessions, &name)?,
                 (None, false) => return pick_and_run(sessions, out),
             };
-            crate::trace("before Writer::open");
             let (writer, warnings) = Writer::open(&dir, ops::locate::now())?;
-            crate::trace("after Writer::open");
             need_terminal("roundtable run")?;
             run_tui(writer, warnings, look, keymap, Vec::new(), lan)
         }

@@ -141,19 +141,13 @@ fn load_overlapped(dir: &Path, path: &Path, journal: &dyn Fn() -> Result<File>) 
         head: hash,
     };
     let (snap, scan, tail) = std::thread::scope(|scope| {
-        crate::trace("load_overlapped start");
-        let reading = scope.spawn(|| {
-            let r = snapshot::read(dir);
-            crate::trace("snapshot read+parsed");
-            r
-        });
+        let reading = scope.spawn(|| snapshot::read(dir));
         let mut tail = Vec::new();
         let scan =
             journal::scan_file_from(file, path, u64::MAX, Some(resume), seq + 1, seq, &mut |r| {
                 tail.push(r.event);
                 Ok(())
             });
-        crate::trace("journal scanned");
         let snap = reading
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -315,6 +309,7 @@ impl Writer {
             let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
             let stopped = stop.clone();
             let handle = std::thread::spawn(move || {
+                behind_the_screens();
                 let mut session = Session::default();
                 let scan =
                     journal::scan_file(open_same(&path, id)?, &path, good_len, 1, 0, &mut |r| {
@@ -527,4 +522,15 @@ fn set_aside_torn_tail(
         aside.display(),
         torn.line - 1
     ))
+}
+
+/// Lowers the calling thread's priority (and that of the threads it
+/// starts): the proof replay runs while the screens draw and take keys,
+/// and on two cores it must not delay them.
+fn behind_the_screens() {
+    // SAFETY: setpriority takes no pointers; lowering a thread's own
+    // priority is always allowed, and a failure only leaves it as it was.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
 }

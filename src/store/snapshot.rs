@@ -238,6 +238,20 @@ pub fn read_claim(dir: &Path) -> Result<Option<Claim>> {
     }))
 }
 
+/// Bodies above this many bytes are parsed by two threads.
+const TWO_READERS: usize = 1 << 20;
+
+/// A snapshot's session line: by two threads when it is large, and the
+/// ordinary way whenever that does not work out.
+fn parse_body(body: &str) -> std::result::Result<Session, super::ron_text::ParseProblem> {
+    if body.len() > TWO_READERS
+        && let Ok(session) = super::compact::session_in_two(body)
+    {
+        return Ok(session);
+    }
+    parse_fast(body)
+}
+
 /// Reads the snapshot if there is one. `Ok(None)`: no snapshot. `Err`: one
 /// that cannot be used, with the reason (the caller replays instead).
 pub fn read(dir: &Path) -> Result<Option<Snapshot>> {
@@ -255,11 +269,18 @@ pub fn read(dir: &Path) -> Result<Option<Snapshot>> {
     let (head, rest) = text.split_once('\n').unwrap_or((text, ""));
     let body = rest.strip_suffix('\n').unwrap_or(rest);
     let header = parse_header(head).map_err(invalid)?;
-    if sha256_hex(body.as_bytes()) != header.body {
+    // Hashed while it is parsed (a large one by two threads); what was
+    // parsed is used only if the hash matches.
+    let (hash, parsed) = std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| sha256_hex(body.as_bytes()));
+        let parsed = parse_body(body);
+        (hashing.join(), parsed)
+    });
+    if hash.map_or(true, |h| h != header.body) {
         return Err(invalid(BODY_MISMATCH.into()));
     }
     let session: Session =
-        parse_fast(body).map_err(|p| invalid(format!("line 2, column {}: {}", p.col, p.reason)))?;
+        parsed.map_err(|p| invalid(format!("line 2, column {}: {}", p.col, p.reason)))?;
     if session.applied != header.seq {
         return Err(invalid(format!(
             "line 1: it claims record {} but holds {} events",

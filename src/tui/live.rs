@@ -257,12 +257,10 @@ async fn event_loop(
         }
         if dirty {
             let now = io.clock.now();
-            crate::trace("draw start");
             terminal.draw(|f| {
                 ui::render(f, &model.app, &model.session.read(), now, theme);
                 ui::untrusted::guard(f.buffer_mut());
             })?;
-            crate::trace("draw end");
             dirty = false;
         }
         if let Some((wall, session)) = io.clock.jump() {
