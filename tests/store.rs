@@ -562,7 +562,10 @@ fn a_snapshot_read_in_two_halves_is_the_one_read_whole() {
     assert_eq!(halves.statements.len(), 6_000);
     // Words that spell a statement entry's start, in every statement.
     for (i, s) in session.statements.values_mut().enumerate() {
-        s.original.text = format!("\",\"st{i}\":(id:\"st{i}\",stage:None,\"{}", s.original.text);
+        s.original.text = format!(
+            "\",\"st{i}\":(id:\"st{i}\",stage:None,\"{}",
+            s.original.text
+        );
     }
     let body = ron_write::to_string(&session).unwrap();
     let whole: Session = ron_text::parse_fast(&body).unwrap();
