@@ -39,15 +39,21 @@ fn main() {
     let tmp = std::env::temp_dir().join(format!("roundtable-process-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).expect("a temporary folder");
     println!("{runs} runs each; 2 cores; release build\n");
-    open_and_memory(&tmp, runs);
-    // ROUNDTABLE_BENCH_ONLY=open: the first frame and memory alone.
-    if std::env::var("ROUNDTABLE_BENCH_ONLY").is_ok_and(|v| v == "open") {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return;
+    // ROUNDTABLE_BENCH_ONLY=open, verify or replay: that part alone.
+    let only = std::env::var("ROUNDTABLE_BENCH_ONLY").unwrap_or_default();
+    let part = |name: &str| only.is_empty() || only == name;
+    if part("open") {
+        open_and_memory(&tmp, runs);
     }
-    let big = big_journal(&tmp);
-    verify_against_sha256sum(&tmp, &big, runs);
-    replay_against_json(&big, runs.min(3));
+    if part("verify") || part("replay") {
+        let big = big_journal(&tmp);
+        if part("verify") {
+            verify_against_sha256sum(&tmp, &big, runs);
+        }
+        if part("replay") {
+            replay_against_json(&big, runs.min(3));
+        }
+    }
     let _ = std::fs::remove_dir_all(&tmp);
 }
 

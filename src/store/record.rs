@@ -23,11 +23,67 @@ const SUFFIX_LEN: usize = HASH_TAG.len() + HASH_HEX + 2;
 #[serde(deny_unknown_fields)]
 pub struct Record {
     pub seq: u64,
-    pub prev: String,
+    pub prev: Hex64,
     pub at: Timestamp,
     pub actor: String,
     pub event: Event,
-    pub hash: String,
+    pub hash: Hex64,
+}
+
+/// A record's hash or `prev`: 64 ASCII characters kept inline, so reading
+/// a million records allocates nothing for them. Which characters they are
+/// is checked where they are compared with the line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Hex64([u8; HASH_HEX]);
+
+impl Hex64 {
+    pub fn as_str(&self) -> &str {
+        // Only ASCII is ever stored (see `Deserialize`).
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for Hex64 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq<str> for Hex64 {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<String> for Hex64 {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl Serialize for Hex64 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Hex64 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Hex64;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                write!(f, "{HASH_HEX} hexadecimal digits")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Hex64, E> {
+                match <[u8; HASH_HEX]>::try_from(v.as_bytes()) {
+                    Ok(b) if b.is_ascii() => Ok(Hex64(b)),
+                    _ => Err(E::custom(format!("not {HASH_HEX} hexadecimal digits"))),
+                }
+            }
+        }
+        d.deserialize_str(V)
+    }
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -185,6 +241,20 @@ mod tests {
         assert_eq!(r.hash, hash);
         assert_eq!(r.event, sample());
         assert_eq!(header(line.as_bytes()).unwrap(), (1, GENESIS));
+    }
+
+    #[test]
+    fn a_hash_is_64_ascii_characters_kept_inline() {
+        let h: Hex64 = ron::from_str(&format!("\"{GENESIS}\"")).unwrap();
+        assert_eq!(h, *GENESIS);
+        assert_eq!(ron::to_string(&h).unwrap(), format!("\"{GENESIS}\""));
+        for bad in [
+            "\"abc\"".to_owned(),
+            format!("\"{GENESIS}0\""),
+            format!("\"{}é\"", &GENESIS[..62]),
+        ] {
+            assert!(ron::from_str::<Hex64>(&bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
