@@ -1090,3 +1090,43 @@ fn walkdir(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// A PPI lead reviewing a programme: three generated meetings in which
+/// staff speak less each time; `m` in the session list shows the drift as
+/// sparklines with the figures, Esc goes back, and a meeting's own
+/// measures are view 7.
+#[test]
+fn review_shows_a_programmes_drift_and_a_sessions_measures() {
+    let t = Tmux::new("measures");
+    let out = Command::new(BIN)
+        .args(["generate", "--out"])
+        .arg(&t.sessions)
+        .args(["--programme", "3"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t.start("review");
+    t.wait_for("Programme meeting 3");
+    t.keys(&["m"]);
+    let s = t.wait_for("voice: staff");
+    let staff = s
+        .lines()
+        .find(|l| l.contains("voice: staff"))
+        .unwrap_or_default();
+    assert!(
+        staff.contains("▅▄▂") && staff.contains("60% 40% 20%"),
+        "{s}"
+    );
+    assert!(s.contains("5 of 6 came back"), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_for("Programme meeting 1");
+    t.keys(&["Enter", "7"]);
+    let s = t.wait_for("VOICE");
+    assert!(s.contains("Measures — as it stood at record"), "{s}");
+    t.keys(&["q"]);
+    t.wait_until_exit();
+}
