@@ -113,7 +113,7 @@ fn voice_svg(figures: &[Figure]) -> Markup {
                 @let y = i * 24 + 4;
                 text x="0" y=(y + 13) { (svg_text(g)) }
                 rect x="120" y=(y) width=(w(*n, *of).max(1)) height="16" fill="#1f5fa8" {}
-                text x=(126 + w(*n, *of)) y=(y + 13) { (said[i]) }
+                text x=(126 + w(*n, *of)) y=(y + 13) { (said[i].strip_prefix(g.as_str()).unwrap_or(&said[i]).trim_start()) }
             }
         }
     }
