@@ -9,10 +9,10 @@
 
 use super::report::{Audience, Report, StatementRow, VoteRow, time_or_dash};
 use crate::domain::time::mmss;
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 pub use super::page::esc;
-use super::page::{CSS, svg_text, t, table};
+use super::page::{document, svg_text, t, table};
 
 fn statement(s: &StatementRow) -> Markup {
     html! {
@@ -59,56 +59,45 @@ fn timing_svg(r: &Report) -> Markup {
 }
 
 pub fn render(r: &Report) -> String {
-    let page = html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width,initial-scale=1";
-                title { (t(&r.title)) }
-                style { (PreEscaped(CSS)) }
+    document(
+        t(&r.title),
+        html! {
+            h1 { (t(&r.title)) }
+            @if r.audience == Audience::Group { p { i { "For the group: what was said and agreed." } } }
+            p {
+                (t(&r.date))
+                @if let Some(f) = &r.facilitator { " · facilitated by " (t(f)) }
+                " · " (r.participants.len()) " participants"
             }
-            body {
-                h1 { (t(&r.title)) }
-                @if r.audience == Audience::Group { p { i { "For the group: what was said and agreed." } } }
-                p {
-                    (t(&r.date))
-                    @if let Some(f) = &r.facilitator { " · facilitated by " (t(f)) }
-                    " · " (r.participants.len()) " participants"
-                }
-                p.focus { b { "Focus:" } " " (t(&r.focus)) }
-                @if let Some(d) = &r.damage {
-                    p.flag { "The journal could only be read up to record " (r.records) ": " (t(d)) }
-                }
-                h2 { "Participants" }
-                (table(html! { "Who took part, by pseudonym" }, &[("who", false), ("role", false)], html! {
-                    @for (who, what) in &r.participants { tr { td { (t(who)) } td { (t(what)) } } }
-                }))
-                h2 { "Agenda: planned and actual" }
-                div.scroll { (timing_svg(r)) }
-                (stages(r))
-                (statements(r))
-                (votes(r))
-                (grid(r))
-                (interpretations(r))
-                (actions(r))
-                (super::measures::html_section(r))
-                (emerge(r))
-                @if !r.memos.is_empty() || r.audience == Audience::Researcher {
-                    h2 { "Memos" }
-                    @if r.memos.is_empty() { p { "No memos were written." } }
-                    @else { ul { @for m in &r.memos { li { (t(m)) } } } }
-                }
-                h2 { "Audit" }
-                p { (r.records) " records in the journal. Head hash:" }
-                p.audit { (t(&r.head)) }
-                p { "Check with " code { "roundtable verify" } "." }
+            p.focus { b { "Focus:" } " " (t(&r.focus)) }
+            @if let Some(d) = &r.damage {
+                p.flag { "The journal could only be read up to record " (r.records) ": " (t(d)) }
             }
-        }
-    };
-    let mut o = page.into_string();
-    o.push('\n');
-    o
+            h2 { "Participants" }
+            (table(html! { "Who took part, by pseudonym" }, &[("who", false), ("role", false)], html! {
+                @for (who, what) in &r.participants { tr { td { (t(who)) } td { (t(what)) } } }
+            }))
+            h2 { "Agenda: planned and actual" }
+            div.scroll { (timing_svg(r)) }
+            (stages(r))
+            (statements(r))
+            (votes(r))
+            (grid(r))
+            (interpretations(r))
+            (actions(r))
+            (super::measures::html_section(r))
+            (emerge(r))
+            @if !r.memos.is_empty() || r.audience == Audience::Researcher {
+                h2 { "Memos" }
+                @if r.memos.is_empty() { p { "No memos were written." } }
+                @else { ul { @for m in &r.memos { li { (t(m)) } } } }
+            }
+            h2 { "Audit" }
+            p { (r.records) " records in the journal. Head hash:" }
+            p.audit { (t(&r.head)) }
+            p { "Check with " code { "roundtable verify" } "." }
+        },
+    )
 }
 
 fn stages(r: &Report) -> Markup {

@@ -3,11 +3,11 @@
 //! sessions. Every table row is one [`Figure`], the same the CSV and the
 //! review show; its statements link to where the report quotes them.
 
-use super::page::{CSS, svg_text, t, table};
+use super::page::{document, svg_text, t, table};
 use super::report::Report;
 use crate::domain::measures::{Family, Figure, ProgrammeRow, VOICES, WHOLE, share_of};
 use crate::domain::vote::LADDER;
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{Markup, html};
 use std::collections::HashSet;
 
 pub(super) const INTRO: &str = "Computed from the record alone: who was captured saying what, how each role group voted, which statements the agreed interpretations rest on, and who was in the room when. Each figure lists the records it was counted from; a statement's id links to where this report quotes it.";
@@ -84,36 +84,36 @@ pub fn html_section(r: &Report) -> Markup {
 
 /// Statements by voice, the whole session, as labelled bars.
 fn voice_svg(figures: &[Figure]) -> Markup {
-    let bars: Vec<(String, i64, i64)> = figures
+    // Each voice, its bar's length, and its figure in words.
+    let bars: Vec<(&str, i64, String)> = figures
         .iter()
         .filter(|f| {
             f.measure == crate::domain::measures::Measure::VoiceStatements && f.scope == WHOLE
         })
-        .map(|f| (f.subject.clone(), f.count, f.of.unwrap_or(0)))
-        .collect();
-    let said: Vec<String> = bars
-        .iter()
-        .map(|(g, n, of)| {
-            format!(
-                "{g} {} ({n} of {of})",
-                crate::domain::measures::percent(*n, *of)
+        .map(|f| {
+            let of = f.of.unwrap_or(0);
+            let w = if of > 0 { f.count * 400 / of } else { 0 };
+            (
+                f.subject.as_str(),
+                w,
+                format!("{} ({} of {of})", f.value, f.count),
             )
         })
         .collect();
+    let said: Vec<String> = bars.iter().map(|(g, _, v)| format!("{g} {v}")).collect();
     let label = svg_text(&format!(
         "Share of statements by voice: {}",
         said.join(", ")
     ));
-    let w = |n: i64, of: i64| if of > 0 { n * 400 / of } else { 0 };
     html! {
         svg role="img" aria-label=(label) viewBox={ "0 0 760 " (bars.len() * 24 + 8) }
             width="100%" xmlns="http://www.w3.org/2000/svg" font-size="13" {
             title { (label) }
-            @for (i, (g, n, of)) in bars.iter().enumerate() {
+            @for (i, (g, w, v)) in bars.iter().enumerate() {
                 @let y = i * 24 + 4;
                 text x="0" y=(y + 13) { (svg_text(g)) }
-                rect x="120" y=(y) width=(w(*n, *of).max(1)) height="16" fill="#1f5fa8" {}
-                text x=(126 + w(*n, *of)) y=(y + 13) { (said[i].strip_prefix(g.as_str()).unwrap_or(&said[i]).trim_start()) }
+                rect x="120" y=(y) width=((*w).max(1)) height="16" fill="#1f5fa8" {}
+                text x=(126 + w) y=(y + 13) { (v) }
             }
         }
     }
@@ -163,35 +163,24 @@ pub fn programme_html(rows: &[ProgrammeRow]) -> String {
         .iter()
         .map(|r| r.ladder.map(|m| m as i64 + 1))
         .collect();
-    let page = html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width,initial-scale=1";
-                title { "Programme measures" }
-                style { (PreEscaped(CSS)) }
+    document(
+        "Programme measures",
+        html! {
+            h1 { "Measures of co-production across " (rows.len()) " sessions" }
+            p { "Oldest first. Each session's own report holds its figures with the statements behind them; the definitions are in " code { "docs/measures.md" } "." }
+            (programme_table(rows))
+            @for (i, g) in VOICES.iter().enumerate().take(4) {
+                h2 { (g) }
+                h3 { "Share of statements (voice)" } div.scroll { (series_svg(&format!("Share of statements: {g}"), rows, &voice(i), "%")) }
+                h3 { "Share of the agreed interpretations' statements (influence)" }
+                div.scroll { (series_svg(&format!("Share of the agreed interpretations' statements: {g}"), rows, &influence(i), "%")) }
+                h3 { "Present" } div.scroll { (series_svg(&format!("Present: {g}"), rows, &present(i), "")) }
             }
-            body {
-                h1 { "Measures of co-production across " (rows.len()) " sessions" }
-                p { "Oldest first. Each session's own report holds its figures with the statements behind them; the definitions are in " code { "docs/measures.md" } "." }
-                (programme_table(rows))
-                @for (i, g) in VOICES.iter().enumerate().take(4) {
-                    h2 { (g) }
-                    h3 { "Share of statements (voice)" } div.scroll { (series_svg(&format!("Share of statements: {g}"), rows, &voice(i), "%")) }
-                    h3 { "Share of the agreed interpretations' statements (influence)" }
-                    div.scroll { (series_svg(&format!("Share of the agreed interpretations' statements: {g}"), rows, &influence(i), "%")) }
-                    h3 { "Present" } div.scroll { (series_svg(&format!("Present: {g}"), rows, &present(i), "")) }
-                }
-                h2 { "Ladder of co-production" }
-                p { "The median rung of the latest ladder round, counted from the bottom: 1 " (LADDER[0]) " … 8 " (LADDER[7]) "." }
-                div.scroll { (series_svg("Median rung on the ladder of co-production", rows, &ladder, "")) }
-            }
-        }
-    };
-    let mut o = page.into_string();
-    o.push('\n');
-    o
+            h2 { "Ladder of co-production" }
+            p { "The median rung of the latest ladder round, counted from the bottom: 1 " (LADDER[0]) " … 8 " (LADDER[7]) "." }
+            div.scroll { (series_svg("Median rung on the ladder of co-production", rows, &ladder, "")) }
+        },
+    )
 }
 
 fn programme_table(rows: &[ProgrammeRow]) -> Markup {

@@ -1,7 +1,7 @@
 //! What every HTML page roundtable writes shares: the stylesheet, text
 //! escaped for HTML and SVG, and tables with captions and header scopes.
 
-use maud::{Markup, Render, html};
+use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
 
 /// Text for HTML content and attributes: markup escaped, each line break
 /// (LF, CRLF or CR) as `<br>`, and control characters HTML forbids left
@@ -54,7 +54,7 @@ pub(super) fn svg_text(s: &str) -> String {
         .collect()
 }
 
-pub(super) const CSS: &str = r#"
+const CSS: &str = r#"
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111;max-width:60rem;margin:2rem auto;padding:0 1rem;overflow-wrap:break-word}
 h1{font-size:1.8rem;margin-bottom:.2rem}h2{border-bottom:2px solid #333;padding-bottom:.2rem;margin-top:2.2rem}
 .focus{font-size:1.15rem;background:#fff6d5;border-left:6px solid #c90;padding:.6rem 1rem}
@@ -83,4 +83,24 @@ pub(super) fn table(caption: Markup, columns: &[(&str, bool)], rows: Markup) -> 
             }
         }
     }
+}
+
+/// A whole self-contained page: its title, the stylesheet inline, `body`,
+/// and a final line break.
+pub(super) fn document(title: impl Render, body: Markup) -> String {
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                title { (title) }
+                style { (PreEscaped(CSS)) }
+            }
+            body { (body) }
+        }
+    };
+    let mut o = page.into_string();
+    o.push('\n');
+    o
 }
