@@ -217,6 +217,18 @@ pub fn percent(count: i64, of: i64) -> String {
     }
 }
 
+impl Figure {
+    /// The figure, counted from these records.
+    fn citing(self, records: Vec<String>) -> Figure {
+        Figure { records, ..self }
+    }
+}
+
+/// A share whose count is the records it cites.
+fn counted(measure: Measure, scope: &str, subject: &str, ids: Vec<String>, of: i64) -> Figure {
+    share(measure, scope, subject, ids.len() as i64, of).citing(ids)
+}
+
 fn share(measure: Measure, scope: &str, subject: &str, count: i64, of: i64) -> Figure {
     Figure {
         measure,
@@ -301,20 +313,16 @@ fn words(s: &Statement) -> i64 {
     s.current().text.split_whitespace().count() as i64
 }
 
-/// Statements and words by voice, for one scope.
-fn by_voice<'a>(
-    session: &Session,
-    scope: &str,
-    statements: impl Iterator<Item = &'a Statement>,
-) -> Vec<Figure> {
+/// Statements and words by voice, for one scope (statements not retracted).
+fn by_voice(session: &Session, scope: &str, live: &[&Statement]) -> Vec<Figure> {
     let mut ids: [Vec<String>; 5] = Default::default();
     let mut said = [0i64; 5];
-    for s in statements.filter(|s| !s.is_retracted()) {
+    for s in live {
         let v = voice_of(session, &s.current().speaker);
         ids[v].push(s.id.to_string());
         said[v] += words(s);
     }
-    let total = ids.iter().map(Vec::len).sum::<usize>() as i64;
+    let total = live.len() as i64;
     let total_words: i64 = said.iter().sum();
     let mut out = Vec::new();
     if total == 0 && scope != WHOLE {
@@ -322,20 +330,12 @@ fn by_voice<'a>(
         return out;
     }
     let guard = Guard::of(session);
-    for (v, name) in VOICES.iter().enumerate() {
+    for (v, (name, ids)) in VOICES.iter().zip(ids).enumerate() {
         if guard.lone(&[v]) {
             continue;
         }
-        let mut f = share(
-            Measure::VoiceStatements,
-            scope,
-            name,
-            ids[v].len() as i64,
-            total,
-        );
-        f.records = ids[v].clone();
-        let mut w = share(Measure::VoiceWords, scope, name, said[v], total_words);
-        w.records = ids[v].clone();
+        let mut f = counted(Measure::VoiceStatements, scope, name, ids.clone(), total);
+        let mut w = share(Measure::VoiceWords, scope, name, said[v], total_words).citing(ids);
         if v == 4 && (0..4).any(|g| guard.lone(&[g])) {
             (f.note, w.note) = (LONE.into(), LONE.into());
         }
@@ -345,60 +345,67 @@ fn by_voice<'a>(
     out
 }
 
+/// Voice for the whole session, then for each stage that ran; the
+/// statements are gone through once and sorted by stage.
 fn voice(session: &Session) -> Vec<Figure> {
-    let all = session.statements.values();
-    let mut out = by_voice(session, WHOLE, all.clone());
-    out.extend(by_person(session, WHOLE, all));
-    out.push(not_heard(session));
+    let live: Vec<&Statement> = session
+        .statements
+        .values()
+        .filter(|s| !s.is_retracted())
+        .collect();
+    let mut out = by_voice(session, WHOLE, &live);
+    out.extend(by_person(session, WHOLE, &live));
+    out.push(not_heard(session, &live));
     out.extend(queue(session));
+    let mut by_stage: std::collections::HashMap<&str, Vec<&Statement>> = Default::default();
+    for s in &live {
+        if let Some(stage) = &s.stage {
+            by_stage.entry(stage.as_str()).or_default().push(s);
+        }
+    }
     for (n, stage) in session.stages.values().enumerate() {
         if stage.state() == StageState::NotStarted {
             continue;
         }
         let scope = format!("stage {} {}", n + 1, stage.title);
-        let here = || {
-            session
-                .statements
-                .values()
-                .filter(|s| s.stage.as_ref() == Some(&stage.id))
-        };
-        out.extend(by_voice(session, &scope, here()));
-        out.extend(by_person(session, &scope, here()));
+        let here = by_stage.remove(stage.id.as_str()).unwrap_or_default();
+        out.extend(by_voice(session, &scope, &here));
+        out.extend(by_person(session, &scope, &here));
     }
     out
 }
 
-/// Each consenting participant's statements and words in one scope: in
-/// the whole session everyone who consented (none is a figure too), in a
-/// stage those who were captured in it.
-fn by_person<'a>(
-    session: &Session,
-    scope: &str,
-    statements: impl Iterator<Item = &'a Statement>,
-) -> Vec<Figure> {
-    let live: Vec<&Statement> = statements.filter(|s| !s.is_retracted()).collect();
+/// Each consenting participant's statements and words in one scope
+/// (statements not retracted): in the whole session everyone who may be
+/// listed (none is a figure too), in a stage those captured in it.
+fn by_person(session: &Session, scope: &str, live: &[&Statement]) -> Vec<Figure> {
     let total = live.len() as i64;
     let total_words: i64 = live.iter().map(|s| words(s)).sum();
+    let mut theirs: std::collections::HashMap<&ParticipantId, (Vec<String>, i64)> =
+        Default::default();
+    for s in live {
+        if let Speaker::Participant(p) = &s.current().speaker {
+            let (ids, said) = theirs.entry(p).or_default();
+            ids.push(s.id.to_string());
+            *said += words(s);
+        }
+    }
     let mut out = Vec::new();
     for p in listable(session) {
-        let speaker = Speaker::Participant(p.id.clone());
-        let theirs: Vec<&&Statement> = live
-            .iter()
-            .filter(|s| s.current().speaker == speaker)
-            .collect();
-        if theirs.is_empty() && scope != WHOLE {
-            continue;
-        }
-        let ids: Vec<String> = theirs.iter().map(|s| s.id.to_string()).collect();
+        let (ids, said) = match theirs.remove(&p.id) {
+            Some(t) => t,
+            None if scope == WHOLE => Default::default(),
+            None => continue,
+        };
         let who = format!("{} ({})", p.id, p.role.label());
-        let n = ids.len() as i64;
-        let mut f = share(Measure::PersonStatements, scope, &who, n, total);
-        f.records = ids.clone();
-        let said: i64 = theirs.iter().map(|s| words(s)).sum();
-        let mut w = share(Measure::PersonWords, scope, &who, said, total_words);
-        w.records = ids;
-        out.push(f);
-        out.push(w);
+        out.push(counted(
+            Measure::PersonStatements,
+            scope,
+            &who,
+            ids.clone(),
+            total,
+        ));
+        out.push(share(Measure::PersonWords, scope, &who, said, total_words).citing(ids));
     }
     out
 }
@@ -415,18 +422,21 @@ fn listable(session: &Session) -> impl Iterator<Item = &super::Participant> {
 }
 
 /// Those present who may be listed and of whom nothing was captured.
-fn not_heard(session: &Session) -> Figure {
+fn not_heard(session: &Session, live: &[&Statement]) -> Figure {
+    let heard: std::collections::HashSet<&ParticipantId> = live
+        .iter()
+        .filter_map(|s| match &s.current().speaker {
+            Speaker::Participant(p) => Some(p),
+            Speaker::Group => None,
+        })
+        .collect();
+    let span = session_span(session);
     let mut unheard = Vec::new();
     let mut present = 0;
     for p in listable(session) {
-        if was_present(session, &p.id) {
+        if !presence::spans_within(session, &p.id, span).is_empty() {
             present += 1;
-            let speaker = Speaker::Participant(p.id.clone());
-            if !session
-                .statements
-                .values()
-                .any(|s| !s.is_retracted() && s.current().speaker == speaker)
-            {
+            if !heard.contains(&p.id) {
                 unheard.push(p.id.to_string());
             }
         }
@@ -444,14 +454,18 @@ fn not_heard(session: &Session) -> Figure {
             "{withheld} participant(s) not counted here: without consent, or in a group where listing them would single out someone who did not consent"
         );
     }
-    f.records = unheard;
-    f
+    f.citing(unheard)
 }
 
-/// Whether the record shows them in the room at some point: listed when
-/// the session started, or arrived later.
-fn was_present(session: &Session, p: &ParticipantId) -> bool {
-    !spans(session, p).is_empty()
+/// Who the record shows in the room at some point: listed when the
+/// session started, or arrived later.
+fn in_the_room(session: &Session) -> Vec<&ParticipantId> {
+    let span = session_span(session);
+    session
+        .participants
+        .keys()
+        .filter(|p| !presence::spans_within(session, p, span).is_empty())
+        .collect()
 }
 
 fn queue(session: &Session) -> Vec<Figure> {
@@ -499,35 +513,17 @@ fn influence(session: &Session) -> Vec<Figure> {
         let (nd, nt) = (n(&direct), n(&through));
         let guard = Guard::of(session);
         for v in (0..5).filter(|v| !guard.lone(&[*v])) {
-            let mut d = share(
-                Measure::InfluenceDirect,
-                &scope,
-                VOICES[v],
-                direct[v].len() as i64,
-                nd,
-            );
-            d.records = direct[v].clone();
-            let mut t = share(
-                Measure::InfluenceThrough,
-                &scope,
-                VOICES[v],
-                through[v].len() as i64,
-                nt,
-            );
-            t.records = through[v].clone();
-            let both: Vec<String> = direct[v].iter().chain(&through[v]).cloned().collect();
-            let mut a = share(
-                Measure::InfluenceAll,
-                &scope,
-                VOICES[v],
-                both.len() as i64,
-                nd + nt,
-            );
-            a.records = both;
+            let (name, d, t) = (VOICES[v], &direct[v], &through[v]);
+            let both: Vec<String> = d.iter().chain(t).cloned().collect();
+            let mut a = counted(Measure::InfluenceAll, &scope, name, both, nd + nt);
             if retracted > 0 {
                 a.note = format!("{retracted} retracted statement(s) not counted");
             }
-            out.extend([d, t, a]);
+            out.extend([
+                counted(Measure::InfluenceDirect, &scope, name, d.clone(), nd),
+                counted(Measure::InfluenceThrough, &scope, name, t.clone(), nt),
+                a,
+            ]);
         }
     }
     out
@@ -577,15 +573,7 @@ fn process(session: &Session) -> Vec<Figure> {
             .filter(|a| a.status == status)
             .map(|a| a.id.to_string())
             .collect();
-        let mut f = share(
-            Measure::Actions,
-            WHOLE,
-            status.label(),
-            ids.len() as i64,
-            total,
-        );
-        f.records = ids;
-        out.push(f);
+        out.push(counted(Measure::Actions, WHOLE, status.label(), ids, total));
     }
     out
 }

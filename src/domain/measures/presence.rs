@@ -72,7 +72,16 @@ pub fn session_span(session: &Session) -> Option<(Timestamp, Timestamp)> {
 
 /// When a participant was in the room, as spans within the session.
 pub fn spans(session: &Session, p: &ParticipantId) -> Vec<(Timestamp, Timestamp)> {
-    let Some((start, end)) = session_span(session) else {
+    spans_within(session, p, session_span(session))
+}
+
+/// [`spans`] within `span`, the session's, found once by the caller.
+pub(super) fn spans_within(
+    session: &Session,
+    p: &ParticipantId,
+    span: Option<(Timestamp, Timestamp)>,
+) -> Vec<(Timestamp, Timestamp)> {
+    let Some((start, end)) = span else {
         return Vec::new();
     };
     let mut moves: Vec<(Timestamp, bool)> = Vec::new();
@@ -148,6 +157,7 @@ impl Involvement {
 
 /// Each consenting participant's involvement, in roster order.
 pub fn involvement(session: &Session) -> Vec<Involvement> {
+    let span = session_span(session);
     session
         .participants
         .values()
@@ -155,7 +165,7 @@ pub fn involvement(session: &Session) -> Vec<Involvement> {
         .map(|p| Involvement {
             participant: p.id.clone(),
             role: p.role.label().to_owned(),
-            spans: spans(session, &p.id),
+            spans: spans_within(session, &p.id, span),
         })
         .collect()
 }

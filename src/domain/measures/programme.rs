@@ -3,7 +3,7 @@
 
 use super::super::vote::VoteMethod;
 use super::super::{ParticipantId, Session};
-use super::{Measure, VOICES, WHOLE, group_index, measures, median_index, was_present};
+use super::{Measure, VOICES, WHOLE, group_index, in_the_room, measures, median_index};
 
 /// One session's line in a programme: the measures that can be followed
 /// over time.
@@ -49,12 +49,7 @@ pub fn programme(sessions: &[(String, &Session)]) -> Vec<ProgrammeRow> {
             }
             out
         };
-        let came: Vec<&ParticipantId> = s
-            .participants
-            .keys()
-            .filter(|p| was_present(s, p))
-            .collect();
-        let came: Vec<(&ParticipantId, usize)> = came
+        let came: Vec<(&ParticipantId, usize)> = in_the_room(s)
             .into_iter()
             .filter_map(|p| Some((p, group_index(s.participants.get(p)?.role.group()))))
             .collect();
