@@ -21,10 +21,7 @@ fn main() {
         roundtable::store::Writer::open(&dir, roundtable::domain::Timestamp::default()).unwrap();
     let _ = w.settle();
     // As the store thread does once the proof replay has ended.
-    // SAFETY: malloc_trim only releases free memory.
-    unsafe {
-        libc::malloc_trim(0);
-    }
+    roundtable::store::give_back_freed_memory();
     println!("open and proven: {:.0} MB", rss_mb());
     for i in 1..=3 {
         w.snapshot().unwrap();

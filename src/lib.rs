@@ -11,3 +11,6 @@ pub mod safe;
 pub mod store;
 pub mod tui;
 pub mod ui;
+
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -117,7 +117,7 @@ fn target_statement(app: &App, session: &Session) -> Option<crate::domain::State
     app.capture
         .selected
         .clone()
-        .filter(|s| session.statements.get(s).is_some_and(may))
+        .filter(|s| session.statements.get(s).is_some_and(|s| may(s)))
         .or_else(|| {
             session
                 .statements

@@ -105,7 +105,7 @@ fn find<'a>(
     session
         .statements
         .get(id)
-        .map(|s| (s, session))
+        .map(|s| (&**s, session))
         .or_else(|| resolve(id))
 }
 

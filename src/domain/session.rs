@@ -46,12 +46,12 @@ pub struct Session {
     pub info: Option<SessionInfo>,
     pub participants: IndexMap<ParticipantId, Participant>,
     pub stages: IndexMap<StageId, Stage>,
-    pub statements: IndexMap<StatementId, Statement>,
+    pub statements: IndexMap<StatementId, Box<Statement>>,
     pub rounds: IndexMap<RoundId, VoteRound>,
     pub concepts: IndexMap<ConceptId, Concept>,
     pub translations: IndexMap<TranslationId, Translation>,
     pub interpretations: IndexMap<InterpretationId, Interpretation>,
-    pub memos: IndexMap<MemoId, Memo>,
+    pub memos: IndexMap<MemoId, Box<Memo>>,
     /// How many events have been applied.
     pub applied: u64,
     /// Sessions drawn on, by key (cross-session workspaces only).

@@ -36,7 +36,7 @@ fn spawn_store(
             }
             // The replay that proved the snapshot held a second copy of the
             // session; give its memory back rather than keep it resident.
-            give_back_freed_memory();
+            crate::store::give_back_freed_memory();
         }
         for mut req in rx {
             if let Origin::Remote { actor, .. } = &req.from {
@@ -99,15 +99,6 @@ fn spawn_store(
         writer
     });
     (tx, reply_rx, ui, feed, handle)
-}
-
-/// Returns freed heap pages to the system (glibc keeps them otherwise).
-fn give_back_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free memory; it takes no pointers.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 fn error_text(e: &StoreError) -> String {

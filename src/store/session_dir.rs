@@ -41,7 +41,9 @@ pub struct Writer {
 /// The replay that proves a snapshot, on its own thread; stopped early if
 /// the writer is dropped before it is needed.
 struct Proof {
-    handle: std::thread::JoinHandle<Result<Session>>,
+    /// What differs and the replayed session, or `None` when the opened
+    /// session was the journal's.
+    handle: std::thread::JoinHandle<Result<Option<(String, Session)>>>,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
@@ -304,10 +306,12 @@ impl Writer {
                 reason: "the journal was replaced by another file while it was being opened".into(),
             });
         }
+        let shared = super::Shared::new(session);
         let proof = from_snapshot.then(|| {
             let path = path.clone();
             let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
             let stopped = stop.clone();
+            let opened = shared.clone();
             let handle = std::thread::spawn(move || {
                 behind_the_screens();
                 let mut session = Session::default();
@@ -318,9 +322,21 @@ impl Writer {
                         }
                         session.apply_owned(r.event).map_err(|e| e.to_string())
                     })?;
-                match scan.damage {
-                    Some(d) => Err(StoreError::Damaged(d)),
-                    None => Ok(session),
+                if let Some(d) = scan.damage {
+                    return Err(StoreError::Damaged(d));
+                }
+                // Nothing is written before `settle` has this answer, so the
+                // opened session is still as it was opened.
+                let diff = opened.read().first_difference(&session);
+                match diff {
+                    Some(diff) => Ok(Some((diff, session))),
+                    None => {
+                        // Freed here, by the thread that allocated it, and
+                        // given back to the system rather than kept.
+                        drop(session);
+                        give_back_freed_memory();
+                        Ok(None)
+                    }
                 }
             });
             Proof { handle, stop }
@@ -339,7 +355,7 @@ impl Writer {
         Ok((
             Writer {
                 dir: dir.to_owned(),
-                session: super::Shared::new(session),
+                session: shared,
                 appender,
                 _lock: lock,
                 _journal_lock: Some(journal_lock),
@@ -380,8 +396,9 @@ impl Writer {
     /// against an unproven state.
     pub fn settle(&mut self) -> Option<Warning> {
         let proof = self.proof.take()?;
-        let replayed = match proof.handle.join() {
-            Ok(Ok(session)) => session,
+        let (diff, replayed) = match proof.handle.join() {
+            Ok(Ok(None)) => return None,
+            Ok(Ok(Some(found))) => found,
             Ok(Err(e)) => {
                 let why = format!("the journal could not be replayed: {e}");
                 self.appender.break_off(why.clone());
@@ -391,7 +408,6 @@ impl Writer {
             }
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        let diff = self.session.read().first_difference(&replayed)?;
         *self.session.write() = replayed;
         let rewritten = match self.snapshot() {
             Ok(()) => "and the snapshot rewritten",
@@ -532,5 +548,14 @@ fn behind_the_screens() {
     // priority is always allowed, and a failure only leaves it as it was.
     unsafe {
         libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
+/// Returns freed heap pages to the system (the allocator keeps them for
+/// reuse otherwise). Collects the calling thread's own free memory.
+pub fn give_back_freed_memory() {
+    // SAFETY: mi_collect only releases free memory; it takes no pointers.
+    unsafe {
+        libmimalloc_sys::mi_collect(true);
     }
 }

@@ -49,6 +49,7 @@ pub(super) fn action(app: &mut App, session: &Session, action: Action, fx: &mut 
                     session
                         .statements
                         .get(s)
+                        .map(|st| &**st)
                         .or_else(|| app.resolve(s).map(|(st, _)| st))
                         .is_none_or(|st| !st.is_retracted())
                 });

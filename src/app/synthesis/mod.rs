@@ -386,7 +386,7 @@ impl App {
     pub fn resolve(&self, id: &StatementId) -> Option<(&Statement, &Session)> {
         let (key, st) = id.source_ref()?;
         let src = self.sources.iter().find(|s| s.key == key)?;
-        src.session.statements.get(st).map(|s| (s, &src.session))
+        src.session.statements.get(st).map(|s| (&**s, &src.session))
     }
 }
 

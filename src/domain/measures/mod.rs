@@ -352,6 +352,7 @@ fn voice(session: &Session) -> Vec<Figure> {
         .statements
         .values()
         .filter(|s| !s.is_retracted())
+        .map(|s| &**s)
         .collect();
     let mut out = by_voice(session, WHOLE, &live);
     out.extend(by_person(session, WHOLE, &live));

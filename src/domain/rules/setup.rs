@@ -133,14 +133,14 @@ impl Session {
             } => {
                 self.memos.insert(
                     id.clone(),
-                    Memo {
+                    Box::new(Memo {
                         id,
                         kind,
                         text,
                         stage,
                         by,
                         at,
-                    },
+                    }),
                 );
             }
             Event::RoomShows { view, at } => {

@@ -84,7 +84,7 @@ impl Session {
                 }
                 self.statements.insert(
                     id.clone(),
-                    Statement {
+                    Box::new(Statement {
                         id,
                         stage,
                         original: StatementVersion {
@@ -98,7 +98,7 @@ impl Session {
                         },
                         amendments: Vec::new(),
                         retracted: None,
-                    },
+                    }),
                 );
             }
             Event::StatementAmended {

@@ -63,7 +63,7 @@ pub fn session_in_two(text: &str) -> Result<crate::domain::Session> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {
         let tail = scope.spawn(move || {
-            let read = entries_from::<StatementId, Statement>(text, at, 2);
+            let read = entries_from::<StatementId, Box<Statement>>(text, at, 2);
             let _ = tx.send(read.as_ref().ok().map(|(_, end)| *end));
             read
         });
