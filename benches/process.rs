@@ -133,13 +133,11 @@ fn first_frame(dir: &Path, home: &Path) -> (f64, f64) {
     });
     let mut bytes = 0;
     let mut last = start;
-    let mut trace = Vec::new();
     loop {
         match rx.recv_timeout(Duration::from_millis(20)) {
             Ok((at, n)) => {
                 bytes += n;
                 last = at;
-                trace.push(((at - start).as_millis(), n));
             }
             Err(_) if bytes > 4_000 => break,
             Err(_) if start.elapsed() > Duration::from_secs(10) => {
@@ -149,7 +147,6 @@ fn first_frame(dir: &Path, home: &Path) -> (f64, f64) {
         }
     }
     let frame = (last - start).as_secs_f64();
-    eprintln!("trace {trace:?}");
     // Resident memory once it stops changing (the proof replay has ended).
     let pid = child.id();
     let mut rss = vm_kb(pid, "VmRSS:");
