@@ -1650,3 +1650,59 @@ fn a_stage_that_has_run_cannot_be_skipped_or_moved_and_nothing_moves_before_it()
         "was skipped",
     );
 }
+
+/// The concepts each statement is linked to (what the synthesis screen
+/// labels its rows with) follow every link, unlink, split and merge, in the
+/// concepts' own order, and never list a concept merged away.
+#[test]
+fn each_statements_concepts_follow_links_splits_and_merges() {
+    let mut s = base();
+    let concepts_of = |s: &Session, st: &str| -> Vec<String> {
+        s.linked
+            .get(&StatementId::from(st))
+            .map(|cs| cs.iter().map(|c| c.to_string()).collect())
+            .unwrap_or_default()
+    };
+    let link = |c: &str, ids: &[&str]| Event::StatementsLinked {
+        concept: c.into(),
+        statements: ids.iter().map(|i| (*i).into()).collect(),
+    };
+    // Linked to c2 first, then c1: listed as c1, c2 (the concepts' order).
+    ok(&mut s, link("c2", &["st1", "st2"]));
+    ok(&mut s, link("c1", &["st1"]));
+    assert_eq!(concepts_of(&s, "st1"), ["c1", "c2"]);
+    ok(
+        &mut s,
+        Event::StatementsUnlinked {
+            concept: "c1".into(),
+            statements: vec!["st1".into()],
+        },
+    );
+    assert_eq!(concepts_of(&s, "st1"), ["c2"]);
+    // st1 moves from c2 into a new concept c3; st2 stays.
+    ok(
+        &mut s,
+        Event::ConceptSplit {
+            concept: "c2".into(),
+            parts: vec![roundtable::domain::event::ConceptPart {
+                id: "c3".into(),
+                name: "Told by letter".into(),
+                statements: vec!["st1".into()],
+            }],
+        },
+    );
+    assert_eq!(concepts_of(&s, "st1"), ["c3"]);
+    assert_eq!(concepts_of(&s, "st2"), ["c2"]);
+    // c3 and c2 merged into c1: only c1 is listed.
+    ok(
+        &mut s,
+        Event::ConceptsMerged {
+            concepts: vec!["c3".into(), "c2".into()],
+            into: "c1".into(),
+        },
+    );
+    assert_eq!(concepts_of(&s, "st1"), ["c1"]);
+    assert_eq!(concepts_of(&s, "st2"), ["c1"]);
+    assert!(concepts_of(&s, "st3").is_empty());
+    assert_eq!(s.linked.len(), 2);
+}

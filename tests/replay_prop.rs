@@ -349,6 +349,23 @@ proptest! {
             kept.sort();
             prop_assert_eq!(kept, heard, "heard in {}", stage_id);
         }
+        // And the concepts each statement is linked to, in the concepts' order.
+        let mut relinked: indexmap::IndexMap<&StatementId, Vec<&ConceptId>> =
+            indexmap::IndexMap::new();
+        for c in s.concepts.values().filter(|c| c.is_active()) {
+            for st in &c.statements {
+                relinked.entry(st).or_default().push(&c.id);
+            }
+        }
+        for (st, kept) in &s.linked {
+            prop_assert_eq!(
+                Some(&kept.iter().collect::<Vec<_>>()),
+                relinked.get(st),
+                "concepts of {}",
+                st
+            );
+        }
+        prop_assert_eq!(s.linked.len(), relinked.len());
         // The fast writer of snapshot bodies writes exactly what ron does.
         prop_assert_eq!(
             store::ron_write::to_string(&*s).unwrap(),

@@ -448,7 +448,10 @@ fn verify_tells_a_snapshot_written_differently_from_one_that_differs() {
         let hash = roundtable::store::record::sha256_hex(body.as_bytes());
         std::fs::write(
             dir.join("snapshot.ron"),
-            format!("(format:5,seq:{seq},hash:\"{head}\",at:{at},body:\"{hash}\")\n{body}\n"),
+            format!(
+                "(format:{},seq:{seq},hash:\"{head}\",at:{at},body:\"{hash}\")\n{body}\n",
+                roundtable::store::snapshot::FORMAT
+            ),
         )
         .unwrap();
     };

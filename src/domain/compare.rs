@@ -29,6 +29,7 @@ impl Session {
             clock_notes,
             voices,
             heard,
+            linked,
             room,
             room_log,
             floor,
@@ -53,6 +54,7 @@ impl Session {
             .or_else(|| value("the clock notes", clock_notes, &truth.clock_notes))
             .or_else(|| value("the voice counts", voices, &truth.voices))
             .or_else(|| value("who was heard in each stage", heard, &truth.heard))
+            .or_else(|| value("the concepts of each statement", linked, &truth.linked))
             .or_else(|| value("what the room is shown", room, &truth.room))
             .or_else(|| value("what the room was shown", room_log, &truth.room_log))
             .or_else(|| value("hands, parked items and attendance", floor, &truth.floor))

@@ -69,6 +69,11 @@ pub struct Session {
     /// per frame. Absent when none.
     #[serde(default)]
     pub heard: IndexMap<StageId, IndexMap<ParticipantId, u32>>,
+    /// The concepts (not merged away) each statement is linked to, in the
+    /// concepts' order, kept up to date by `apply` so the synthesis screen
+    /// labels its visible rows without walking every link. Absent when none.
+    #[serde(default)]
+    pub linked: IndexMap<StatementId, Vec<ConceptId>>,
     /// What the room's projectors show below the stage.
     #[serde(default)]
     pub room: super::event::RoomView,

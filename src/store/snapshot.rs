@@ -18,7 +18,8 @@ pub const SNAPSHOT: &str = "snapshot.ron";
 /// 4: the session keeps who was heard in each stage (`Session::heard`);
 /// 5: and the speaking queue's history (`Floor::queue`); the header says
 /// where in the journal its record ends (`at`).
-const FORMAT: u32 = 5;
+/// The snapshot format this version writes and reads.
+pub const FORMAT: u32 = 6;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

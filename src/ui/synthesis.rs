@@ -162,17 +162,6 @@ fn statements_pane(f: &mut Frame, right: Rect, app: &App, session: &Session, the
         .max()
         .unwrap_or(4)
         .max(5);
-    let mut links: std::collections::HashMap<&str, Vec<&str>> = rows
-        .iter()
-        .map(|(_, i)| (i.id.as_str(), Vec::new()))
-        .collect();
-    for c in session.concepts.values().filter(|c| c.is_active()) {
-        for s in &c.statements {
-            if let Some(v) = links.get_mut(s.as_str()) {
-                v.push(c.id.as_str());
-            }
-        }
-    }
     let mut lines = Vec::new();
     for (i, item) in &rows {
         let i = *i;
@@ -180,7 +169,12 @@ fn statements_pane(f: &mut Frame, right: Rect, app: &App, session: &Session, the
         let v = s.current();
         let marked = st.marked_statements.contains(&item.id);
         let here = i == cursor;
-        let concepts: Vec<&str> = links.get(item.id.as_str()).cloned().unwrap_or_default();
+        // Kept by `apply`, so a frame costs the same however many links.
+        let concepts: Vec<&str> = session
+            .linked
+            .get(&item.id)
+            .map(|cs| cs.iter().map(|c| c.as_str()).collect())
+            .unwrap_or_default();
         let linked = if concepts.is_empty() {
             String::new()
         } else {

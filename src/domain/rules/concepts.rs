@@ -130,6 +130,32 @@ impl Session {
         }
     }
 
+    /// Keeps [`Session::linked`]: `concept` added to (or taken from) each of
+    /// `statements`' lists, which stay in the concepts' order. A concept
+    /// merged into another is never listed.
+    fn index_links(&mut self, concept: &ConceptId, statements: &[StatementId], add: bool) {
+        let Some(rank) = self.concepts.get_index_of(concept) else {
+            return;
+        };
+        let active = self.concepts[rank].is_active();
+        for s in statements {
+            if add && active {
+                let list = self.linked.entry(s.clone()).or_default();
+                if !list.contains(concept) {
+                    let at = list.partition_point(|c| {
+                        self.concepts.get_index_of(c).is_some_and(|i| i < rank)
+                    });
+                    list.insert(at, concept.clone());
+                }
+            } else if !add && let Some(list) = self.linked.get_mut(s) {
+                list.retain(|c| c != concept);
+                if list.is_empty() {
+                    self.linked.shift_remove(s);
+                }
+            }
+        }
+    }
+
     pub(super) fn mutate_concepts(&mut self, event: Event) {
         match event {
             Event::ConceptCreated {
@@ -165,44 +191,69 @@ impl Session {
                 concept,
                 statements,
             } => {
+                let mut added = Vec::new();
                 if let Some(c) = self.concepts.get_mut(&concept) {
                     for s in statements {
                         if !c.statements.contains(&s) {
-                            c.statements.push(s);
+                            c.statements.push(s.clone());
+                            added.push(s);
                         }
                     }
                 }
+                self.index_links(&concept, &added, true);
             }
             Event::StatementsUnlinked {
                 concept,
                 statements,
             } => {
+                let mut removed = Vec::new();
                 if let Some(c) = self.concepts.get_mut(&concept) {
-                    c.statements.retain(|s| !statements.contains(s));
+                    c.statements.retain(|s| {
+                        let stays = !statements.contains(s);
+                        if !stays {
+                            removed.push(s.clone());
+                        }
+                        stays
+                    });
                 }
+                self.index_links(&concept, &removed, false);
             }
             Event::ConceptsMerged { concepts, into } => {
                 let mut gathered = Vec::new();
                 for id in &concepts {
                     if let Some(c) = self.concepts.get_mut(id) {
                         c.merged_into = Some(into.clone());
-                        gathered.extend(c.statements.iter().cloned());
+                        let theirs = c.statements.clone();
+                        self.index_links(id, &theirs, false);
+                        gathered.extend(theirs);
                     }
                 }
+                let mut added = Vec::new();
                 if let Some(target) = self.concepts.get_mut(&into) {
                     for s in gathered {
                         if !target.statements.contains(&s) {
-                            target.statements.push(s);
+                            target.statements.push(s.clone());
+                            added.push(s);
                         }
                     }
                 }
+                self.index_links(&into, &added, true);
             }
             Event::ConceptSplit { concept, parts } => {
+                let mut moved = Vec::new();
                 if let Some(c) = self.concepts.get_mut(&concept) {
-                    c.statements
-                        .retain(|s| !parts.iter().any(|p| p.statements.contains(s)));
+                    c.statements.retain(|s| {
+                        let stays = !parts.iter().any(|p| p.statements.contains(s));
+                        if !stays {
+                            moved.push(s.clone());
+                        }
+                        stays
+                    });
                 }
+                self.index_links(&concept, &moved, false);
                 for part in parts {
+                    let id = part.id.clone();
+                    let linked = part.statements.clone();
                     self.concepts.insert(
                         part.id.clone(),
                         Concept {
@@ -213,6 +264,7 @@ impl Session {
                             merged_into: None,
                         },
                     );
+                    self.index_links(&id, &linked, true);
                 }
             }
             _ => {}
