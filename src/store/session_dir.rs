@@ -352,6 +352,8 @@ impl Writer {
             scan.head,
             good_len,
         );
+        // The snapshot's text and what parsing it needed are freed by now.
+        give_back_freed_memory();
         Ok((
             Writer {
                 dir: dir.to_owned(),
