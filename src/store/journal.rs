@@ -76,9 +76,10 @@ struct Batch {
 /// `seq >= parse_from` are fully parsed and handed to `visit`; an error from
 /// `visit` (an event the session rejects) counts as damage on that line.
 ///
-/// Checking (hashing) runs on a second thread a few batches ahead of the
-/// parsing and `visit`, which stay on the caller's thread; a record reaches
-/// `visit` only after its line, and every line before it, checked out.
+/// Three stages, a few batches apart: checking (reading and hashing) on one
+/// thread, parsing on a second, and `visit` on the caller's; a record
+/// reaches `visit` only after its line, and every line before it, checked
+/// out.
 pub fn scan(
     path: &Path,
     parse_from: u64,
@@ -154,13 +155,14 @@ pub fn scan_file_from(
     }
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
+        let (parsed_tx, parsed_rx) = std::sync::mpsc::sync_channel::<Parsed>(BATCHES_AHEAD);
         let checker =
             scope.spawn(move || check_all(file, len, path, from, parse_from, remember, tx));
+        let parser = scope.spawn(move || parse_all(rx, parsed_tx));
         let mut failed = None;
-        'batches: for batch in &rx {
-            for (line_no, seq, at, range) in &batch.lines {
-                let line = &batch.bytes[range.clone()];
-                let outcome = match record::parse_checked(line) {
+        'batches: for Parsed { batch, records } in &parsed_rx {
+            for ((line_no, seq, at, range), record) in batch.lines.iter().zip(records) {
+                let outcome = match record {
                     Ok(r) => {
                         visit(r).map_err(|why| format!("record {seq} cannot be applied: {why}"))
                     }
@@ -168,14 +170,18 @@ pub fn scan_file_from(
                 };
                 if let Err(why) = outcome {
                     // The checker has read this line's `prev`: the head before it.
+                    let line = &batch.bytes[range.clone()];
                     let prev = record::header(line).map(|(_, p)| p.to_owned());
                     failed = Some((*line_no, *seq, *at, prev.unwrap_or_default(), why));
                     break 'batches;
                 }
             }
         }
-        // A checker still running finds nobody listening and stops.
-        drop(rx);
+        // A parser and checker still running find nobody listening and stop.
+        drop(parsed_rx);
+        if let Err(panic) = parser.join() {
+            std::panic::resume_unwind(panic);
+        }
         let mut scan = match checker.join() {
             Ok(scan) => scan?,
             Err(panic) => std::panic::resume_unwind(panic),
@@ -201,7 +207,36 @@ pub fn scan_file_from(
     })
 }
 
-/// The checking half of [`scan`]: hashes, sequence and chain of every line,
+/// A batch of checked lines with each one's parsed record (or why it is
+/// not one), in order; a batch ends at the first line that is not.
+struct Parsed {
+    batch: Batch,
+    records: Vec<std::result::Result<Record, String>>,
+}
+
+/// The middle of [`scan`]: parses the checked lines, a batch at a time,
+/// while the caller applies the batch before and the checker hashes the
+/// batches after. Stops at the first line that is not a record, or when
+/// nobody listens.
+fn parse_all(rx: std::sync::mpsc::Receiver<Batch>, tx: std::sync::mpsc::SyncSender<Parsed>) {
+    for batch in rx {
+        let mut records = Vec::with_capacity(batch.lines.len());
+        for (_, _, _, range) in &batch.lines {
+            let record = record::parse_checked(&batch.bytes[range.clone()]);
+            let bad = record.is_err();
+            records.push(record);
+            if bad {
+                break;
+            }
+        }
+        let stop = records.last().is_some_and(|r| r.is_err());
+        if tx.send(Parsed { batch, records }).is_err() || stop {
+            return;
+        }
+    }
+}
+
+/// The checking part of [`scan`]: hashes, sequence and chain of every line,
 /// sending those to parse to `tx` in batches.
 fn check_all(
     mut file: File,

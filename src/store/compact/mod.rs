@@ -197,25 +197,21 @@ impl<'de> Reader<'de> {
     fn string(&mut self) -> Result<Text<'de>> {
         self.expect(b'"')?;
         let start = self.pos;
-        loop {
-            match self.peek() {
-                None => return Err(NotCompact),
-                Some(b'"') => {
-                    let s = &self.text[start..self.pos];
-                    self.pos += 1;
-                    return Ok(Text::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(_) => self.pos += 1,
+        self.skip_to_quote_or_backslash();
+        match self.peek() {
+            None => return Err(NotCompact),
+            Some(b'"') => {
+                let s = &self.text[start..self.pos];
+                self.pos += 1;
+                return Ok(Text::Borrowed(s));
             }
+            Some(_) => {}
         }
         let mut owned = String::with_capacity(self.pos - start + 16);
         owned.push_str(&self.text[start..self.pos]);
         loop {
             let run = self.pos;
-            while self.peek().is_some_and(|b| b != b'"' && b != b'\\') {
-                self.pos += 1;
-            }
+            self.skip_to_quote_or_backslash();
             // `"` and `\` are ASCII, so the run ends on a character boundary.
             owned.push_str(&self.text[run..self.pos]);
             match self.peek() {
@@ -230,6 +226,12 @@ impl<'de> Reader<'de> {
                 }
             }
         }
+    }
+
+    /// Moves to the next `"` or `\`, or to the end.
+    fn skip_to_quote_or_backslash(&mut self) {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        self.pos += memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
     }
 
     /// The character after a backslash, as `escape_debug` writes it.
