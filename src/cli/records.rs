@@ -166,7 +166,11 @@ pub(super) fn run(
 
 /// `verify`: every record checked; exit 1 on any failure.
 fn verify(dir: &Path, out: &mut dyn Write) -> Result<i32, Failure> {
-    let v = store::verify(dir)?;
+    let (v, session) = store::verify_and_keep(dir)?;
+    // The process ends once this is printed, and the system takes its
+    // memory back at once; freeing a million records one by one first
+    // would add a fifth of a second to `verify`.
+    std::mem::forget(session);
     for n in &v.notes {
         writeln!(out, "note: {n}")?;
     }

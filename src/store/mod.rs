@@ -19,6 +19,8 @@ pub mod template;
 
 pub use appender::Committed;
 pub use error::{FileProblem, StoreError};
-pub use read::{ReadOnly, Verification, open_read_only, session_dirs, verify, verify_with};
+pub use read::{
+    ReadOnly, Verification, open_read_only, session_dirs, verify, verify_and_keep, verify_with,
+};
 pub use session_dir::{Writer, give_back_freed_memory};
 pub use shared::Shared;

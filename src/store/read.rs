@@ -88,6 +88,11 @@ pub fn verify(dir: &Path) -> Result<Verification> {
     check(dir, None).map(|(v, _)| v)
 }
 
+/// [`verify`], returning the session as of the last sound record too.
+pub fn verify_and_keep(dir: &Path) -> Result<(Verification, Session)> {
+    check(dir, None)
+}
+
 /// `verify`, also handing each sound record and the session after it to
 /// `also` (review builds its timeline from the same single pass). Returns the
 /// session as of the last sound record too.

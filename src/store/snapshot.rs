@@ -45,14 +45,22 @@ pub struct Snapshot {
     pub session: Session,
 }
 
-/// Bytes in, SHA-256 out, counted: a serialiser writes into it without the
-/// text ever being kept.
-struct Hashing(sha2::Sha256, u64);
+/// Bytes in, handed to a hashing thread a step at a time: a serialiser
+/// writes into it without the text ever being kept, and serialising and
+/// hashing run side by side. Emptied buffers come back to be filled again.
+struct Hashing {
+    to_hash: std::sync::mpsc::SyncSender<Vec<u8>>,
+    emptied: std::sync::mpsc::Receiver<Vec<u8>>,
+}
 
 impl std::io::Write for Hashing {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        sha2::Digest::update(&mut self.0, bytes);
-        self.1 += bytes.len() as u64;
+        let mut step = self.emptied.try_recv().unwrap_or_default();
+        step.clear();
+        step.extend_from_slice(bytes);
+        self.to_hash
+            .send(step)
+            .map_err(|_| std::io::Error::other("the hashing thread stopped"))?;
         Ok(bytes.len())
     }
 
@@ -64,9 +72,25 @@ impl std::io::Write for Hashing {
 /// The SHA-256 and length of `session` written as a snapshot's second line
 /// by the fast writer, or `None` when the fast writer leaves it to `ron`.
 fn fast_body(session: &Session) -> Option<(String, u64)> {
-    let mut h = Hashing(sha2::Digest::new(), 0);
-    super::ron_write::to_writer(&mut h, session).ok()?;
-    Some((hex::encode(sha2::Digest::finalize(h.0)), h.1))
+    std::thread::scope(|scope| {
+        let (to_hash, steps) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        let (give_back, emptied) = std::sync::mpsc::channel();
+        let hasher = scope.spawn(move || {
+            let (mut sha, mut len): (sha2::Sha256, u64) = (sha2::Digest::new(), 0);
+            for step in steps {
+                sha2::Digest::update(&mut sha, &step);
+                len += step.len() as u64;
+                let _ = give_back.send(step);
+            }
+            (hex::encode(sha2::Digest::finalize(sha)), len)
+        });
+        let mut out = Hashing { to_hash, emptied };
+        let written = super::ron_write::to_writer(&mut out, session).is_ok();
+        // The hasher ends when the last step is sent.
+        drop(out);
+        let hashed = hasher.join().ok()?;
+        written.then_some(hashed)
+    })
 }
 
 /// The SHA-256 of `session` written as a snapshot's second line, computed
