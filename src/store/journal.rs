@@ -341,10 +341,12 @@ fn check_all(
                 }
                 scan.records += 1;
                 if scan.records == remember {
-                    scan.remembered = Some(hash.clone());
+                    scan.remembered = Some(hash.to_owned());
                     scan.remembered_at = Some(offset + n as u64);
                 }
-                scan.head = hash;
+                // The same buffer each time: no allocation per record.
+                scan.head.clear();
+                scan.head.push_str(hash);
                 scan.good_len = offset + n as u64;
             }
             Err(why) => {
@@ -363,11 +365,15 @@ fn check_all(
 
 /// Checks one line's hash, and its sequence number and chain against the
 /// record before; returns its hash.
-fn check_line(line: &[u8], expect_seq: u64, prev: &str) -> std::result::Result<String, String> {
+fn check_line<'a>(
+    line: &'a [u8],
+    expect_seq: u64,
+    prev: &str,
+) -> std::result::Result<&'a str, String> {
     if line.is_empty() {
         return Err("the line is empty".into());
     }
-    let hash = record::check_hash(line)?.to_owned();
+    let hash = record::check_hash(line)?;
     // A line that is not a record at all is better told by the parser.
     let (seq, p) =
         record::header(line).map_err(|why| record::parse_checked(line).err().unwrap_or(why))?;
