@@ -57,7 +57,7 @@ pub struct Scan {
 }
 
 /// Lines passed at a time from the checking thread to the parsing one.
-const BATCH_LINES: usize = 256;
+const BATCH_LINES: usize = 2048;
 /// …or fewer, when their lines are long: bytes at most, give or take one line.
 const BATCH_BYTES: usize = 1 << 20;
 /// Batches the checking thread may run ahead by.
@@ -407,7 +407,7 @@ mod tests {
     use crate::store::appender::{Appender, ReopenJournal};
     use std::path::PathBuf;
 
-    /// A journal of `n` memos, far more than one batch.
+    /// A journal of `n` memos.
     fn journal(n: u64) -> (tempfile::TempDir, PathBuf, Vec<String>) {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join(JOURNAL);
@@ -445,48 +445,65 @@ mod tests {
 
     #[test]
     fn a_record_the_visitor_refuses_ends_the_scan_there() {
-        let (_tmp, path, hashes) = journal(1000);
+        // Three batches and more; the refusal falls in the third.
+        let b = BATCH_LINES as u64;
+        let (_tmp, path, hashes) = journal(3 * b + 200);
+        let (refused, remember) = (2 * b + 100, 2 * b + 300);
         let mut seen = Vec::new();
-        let scan = scan(&path, 1, 900, &mut |r| {
-            if r.seq == 700 {
+        let scan = scan(&path, 1, remember, &mut |r| {
+            if r.seq == refused {
                 return Err("no".into());
             }
             seen.push(r.seq);
             Ok(())
         })
         .unwrap();
-        assert_eq!(seen, (1..700).collect::<Vec<_>>());
-        assert_eq!(scan.records, 699);
-        assert_eq!(scan.head, hashes[698]);
-        assert_eq!(scan.remembered, None, "record 900 was never reached");
+        assert_eq!(seen, (1..refused).collect::<Vec<_>>());
+        assert_eq!(scan.records, refused - 1);
+        assert_eq!(scan.head, hashes[refused as usize - 2]);
+        assert_eq!(scan.remembered, None, "record {remember} was never reached");
         let damage = scan.damage.unwrap();
         assert_eq!(
-            (damage.line, damage.reason.as_str()),
-            (700, "record 700 cannot be applied: no")
+            (damage.line, damage.reason),
+            (refused, format!("record {refused} cannot be applied: no"))
         );
     }
 
     #[test]
     fn damage_stops_the_visits_at_the_line_before() {
-        let (_tmp, path, hashes) = journal(1000);
+        // Parsing starts in the first batch; the damage is in the third.
+        let b = BATCH_LINES as u64;
+        let (_tmp, path, hashes) = journal(3 * b);
+        let (from, damaged) = (b / 2, 2 * b + 100);
         let text = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(&path, text.replacen("memo 600\"", "memo 6OO\"", 1)).unwrap();
+        let edited = text.replacen(
+            &format!("memo {damaged}\""),
+            &format!("memo {damaged}!\""),
+            1,
+        );
+        assert_ne!(edited, text);
+        std::fs::write(&path, edited).unwrap();
         let mut seen = 0;
-        let scan = scan(&path, 500, 300, &mut |r| {
-            assert_eq!(r.seq, 500 + seen);
+        let scan = scan(&path, from, 300, &mut |r| {
+            assert_eq!(r.seq, from + seen);
             seen += 1;
             Ok(())
         })
         .unwrap();
-        assert_eq!(seen, 100, "records 500 to 599 parsed and visited");
-        assert_eq!(scan.records, 599);
-        assert_eq!(scan.head, hashes[598]);
+        assert_eq!(
+            seen,
+            damaged - from,
+            "records {from} to {} parsed and visited",
+            damaged - 1
+        );
+        assert_eq!(scan.records, damaged - 1);
+        assert_eq!(scan.head, hashes[damaged as usize - 2]);
         assert_eq!(scan.remembered.as_deref(), Some(hashes[299].as_str()));
         assert!(
             scan.damage
                 .unwrap()
                 .reason
-                .contains("record 600: record hash does not match")
+                .contains(&format!("record {damaged}: record hash does not match"))
         );
     }
 }
