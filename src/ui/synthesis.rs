@@ -175,10 +175,11 @@ fn statements_pane(f: &mut Frame, right: Rect, app: &App, session: &Session, the
             .get(&item.id)
             .map(|cs| cs.iter().map(|c| c.as_str()).collect())
             .unwrap_or_default();
+        // Before the words, so a long statement cannot push them out of view.
         let linked = if concepts.is_empty() {
             String::new()
         } else {
-            format!(" →{}", concepts.join(","))
+            format!("→{} ", concepts.join(","))
         };
         let flag = if s.is_retracted() { " [retracted]" } else { "" };
         let role = item
@@ -187,7 +188,7 @@ fn statements_pane(f: &mut Frame, right: Rect, app: &App, session: &Session, the
             .map(|r| r.group().label())
             .unwrap_or("group");
         let head = format!(
-            "{}{} {:<id_w$} {:<4} {:<13} ",
+            "{}{} {:<id_w$} {:<4} {:<13} {linked}",
             if here { "▶" } else { " " },
             if marked { "[x]" } else { "[ ]" },
             item.id,
@@ -196,7 +197,7 @@ fn statements_pane(f: &mut Frame, right: Rect, app: &App, session: &Session, the
         );
         // The words end at a whole word ("…" where more follows).
         let room = width.saturating_sub(head.chars().count());
-        let words = format!("{}{flag}{linked}", v.text.replace('\n', " "));
+        let words = format!("{}{flag}", v.text.replace('\n', " "));
         let text = head + &shorten_at_word(&words, room);
         let style = if here && st.pane == Pane::Statements {
             theme.selected
