@@ -732,3 +732,49 @@ fn capture_shows_the_selected_statement_whole() {
         );
     }
 }
+
+/// A vote's table in a panel too narrow for a column per role group (the
+/// projector's side panel at 100 columns is 45 wide) fits its width
+/// instead of wrapping rows into each other, and says where the breakdown
+/// is; wide enough, every group has its column.
+#[test]
+fn a_vote_table_fits_a_narrow_panel_and_says_where_the_groups_are() {
+    let (s, _) = example_until(nth_ballot_in("v1", 8));
+    let round = &s.rounds["v1"];
+    let theme = Theme::default();
+    let text = |l: &ratatui::text::Line| {
+        l.spans
+            .iter()
+            .map(|sp| sp.content.as_ref())
+            .collect::<String>()
+    };
+    let narrow = ui::results::table(&s, round, 45, &theme);
+    for l in &narrow {
+        assert!(l.width() <= 45, "{:?} is {} wide", text(l), l.width());
+    }
+    let narrow: Vec<String> = narrow.iter().map(text).collect();
+    assert!(
+        narrow
+            .iter()
+            .any(|l| l.starts_with("5 ") && l.contains("3 (38%)")),
+        "{narrow:#?}"
+    );
+    assert!(
+        narrow
+            .iter()
+            .any(|l| l == "by role group: on the results screen"),
+        "{narrow:#?}"
+    );
+    let wide: Vec<String> = ui::results::table(&s, round, 100, &theme)
+        .iter()
+        .map(text)
+        .collect();
+    assert!(
+        wide[0].contains("service users") && wide[0].contains("carers"),
+        "{wide:#?}"
+    );
+    assert!(
+        !wide.iter().any(|l| l.starts_with("by role group")),
+        "{wide:#?}"
+    );
+}

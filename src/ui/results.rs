@@ -21,16 +21,36 @@ fn group_head(g: RoleGroup, narrow: bool) -> &'static str {
 /// count and share, then the count from each role group.
 pub fn table<'a>(session: &Session, round: &VoteRound, width: u16, theme: &Theme) -> Vec<Line<'a>> {
     let res = session.results(round);
-    let (groups, room) = res.by_group();
+    let (mut groups, mut room) = res.by_group();
     let narrow = width < 100;
-    let mut heads: Vec<&str> = groups.iter().map(|(g, _)| group_head(*g, narrow)).collect();
-    if room.is_some() {
-        heads.push("whole room");
-    }
-    let col_w: Vec<usize> = heads.iter().map(|h| h.chars().count().max(3) + 2).collect();
-    let groups_w: usize = col_w.iter().sum();
+    let heads_of = |groups: &[(RoleGroup, Vec<u32>)], room: bool| {
+        let mut heads: Vec<&str> = groups.iter().map(|(g, _)| group_head(*g, narrow)).collect();
+        if room {
+            heads.push("whole room");
+        }
+        heads
+    };
+    let width_of = |heads: &[&str]| -> Vec<usize> {
+        heads.iter().map(|h| h.chars().count().max(3) + 2).collect()
+    };
     // label, space, bar, space, "12 (100%)"
     let count_w = 10;
+    // Too narrow for a column per group (a side panel beside the stage on
+    // a small projector): the rows would wrap into each other, so the
+    // breakdown is left to the full-width results screen, and said so.
+    let least = 8 + 2 + 4 + 1 + count_w;
+    let by_group = least
+        + width_of(&heads_of(&groups, room.is_some()))
+            .iter()
+            .sum::<usize>()
+        <= width as usize;
+    if !by_group {
+        groups.clear();
+        room = None;
+    }
+    let heads = heads_of(&groups, room.is_some());
+    let col_w = width_of(&heads);
+    let groups_w: usize = col_w.iter().sum();
     // A label longer than its column wraps at spaces onto the next row.
     let label_w = round
         .method
@@ -84,6 +104,12 @@ pub fn table<'a>(session: &Session, round: &VoteRound, width: u16, theme: &Theme
         lines.extend(parts.map(|rest| Line::from(Span::styled(rest, theme.base))));
     }
     lines.push(Line::from(Span::styled(summary(&res, round), theme.dim)));
+    if !by_group {
+        lines.push(Line::from(Span::styled(
+            "by role group: on the results screen",
+            theme.dim,
+        )));
+    }
     lines
 }
 
