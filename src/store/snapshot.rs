@@ -15,10 +15,11 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 pub const SNAPSHOT: &str = "snapshot.ron";
-/// 4: the session keeps who was heard in each stage (`Session::heard`);
-/// 5: and the speaking queue's history (`Floor::queue`); the header says
-/// where in the journal its record ends (`at`).
-/// The snapshot format this version writes and reads.
+/// The snapshot format this version writes and reads. 4: the session keeps
+/// who was heard in each stage (`Session::heard`); 5: and the speaking
+/// queue's history (`Floor::queue`), and the header says where in the
+/// journal its record ends (`at`); 6: and the concepts of each statement
+/// (`Session::linked`).
 pub const FORMAT: u32 = 6;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
