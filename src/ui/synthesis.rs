@@ -162,6 +162,13 @@ fn statements_pane(f: &mut Frame, right: Rect, app: &App, session: &Session, the
         .max()
         .unwrap_or(4)
         .max(5);
+    // As wide as the widest speaker shown ("group" is five letters).
+    let who_w = rows
+        .iter()
+        .map(|(_, i)| i.statement.current().speaker.to_string().chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
     let mut lines = Vec::new();
     for (i, item) in &rows {
         let i = *i;
@@ -188,7 +195,7 @@ fn statements_pane(f: &mut Frame, right: Rect, app: &App, session: &Session, the
             .map(|r| r.group().label())
             .unwrap_or("group");
         let head = format!(
-            "{}{} {:<id_w$} {:<4} {:<13} {linked}",
+            "{}{} {:<id_w$} {:<who_w$} {:<13} {linked}",
             if here { "▶" } else { " " },
             if marked { "[x]" } else { "[ ]" },
             item.id,
