@@ -281,39 +281,27 @@ impl<'de> Reader<'de> {
         Ok(true)
     }
 
-    /// A list's or tuple's items, from `open` through `close`. A visitor
-    /// that knows its length (an array, a tuple) stops asking before the
-    /// bracket, so the end is checked here: more items than it wanted is
-    /// not compact.
-    fn items<V: Visitor<'de>>(&mut self, open: u8, close: u8, visitor: V) -> Result<V::Value> {
+    /// The elements between `open` and `close`, handed to `visit` as a
+    /// sequence (a list or tuple) or a map (a map or a struct's fields). A
+    /// visitor that knows its length (an array, a tuple) stops asking before
+    /// the bracket, so the end is checked here: more elements than it wanted
+    /// is not compact.
+    fn between<T>(
+        &mut self,
+        open: u8,
+        close: u8,
+        visit: impl FnOnce(&mut Elements<'_, 'de>) -> Result<T>,
+    ) -> Result<T> {
         self.expect(open)?;
         self.enter()?;
-        let mut items = Items {
+        let mut elements = Elements {
             r: self,
             close,
             first: true,
             done: false,
         };
-        let value = visitor.visit_seq(&mut items)?;
-        if !items.done && items.r.more(close, &mut items.first)? {
-            return Err(NotCompact);
-        }
-        self.leave();
-        Ok(value)
-    }
-
-    /// A map's entries or a struct's fields, from `open` through `close`.
-    fn entries<V: Visitor<'de>>(&mut self, open: u8, close: u8, visitor: V) -> Result<V::Value> {
-        self.expect(open)?;
-        self.enter()?;
-        let mut entries = Entries {
-            r: self,
-            close,
-            first: true,
-            done: false,
-        };
-        let value = visitor.visit_map(&mut entries)?;
-        if !entries.done && entries.r.more(close, &mut entries.first)? {
+        let value = visit(&mut elements)?;
+        if !elements.done && elements.r.more(close, &mut elements.first)? {
             return Err(NotCompact);
         }
         self.leave();
@@ -429,11 +417,11 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.items(b'[', b']', visitor)
+        self.between(b'[', b']', |e| visitor.visit_seq(e))
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value> {
-        self.items(b'(', b')', visitor)
+        self.between(b'(', b')', |e| visitor.visit_seq(e))
     }
 
     fn deserialize_tuple_struct<V: Visitor<'de>>(
@@ -446,7 +434,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.entries(b'{', b'}', visitor)
+        self.between(b'{', b'}', |e| visitor.visit_map(e))
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -455,7 +443,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         _: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
-        self.entries(b'(', b')', visitor)
+        self.between(b'(', b')', |e| visitor.visit_map(e))
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -475,41 +463,43 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 }
 
-/// The items of a list or tuple.
-struct Items<'a, 'de> {
+/// The elements of a list or tuple, the entries of a map (`{"key":value}`)
+/// or the fields of a struct (`(field:value)`).
+struct Elements<'a, 'de> {
     r: &'a mut Reader<'de>,
     close: u8,
     first: bool,
     done: bool,
 }
 
-impl<'de> SeqAccess<'de> for &mut Items<'_, 'de> {
+impl Elements<'_, '_> {
+    /// Whether another element follows (its separator read); at the close,
+    /// none does, and none is asked for again.
+    fn next(&mut self) -> Result<bool> {
+        if self.done || !self.r.more(self.close, &mut self.first)? {
+            self.done = true;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> SeqAccess<'de> for &mut Elements<'_, 'de> {
     type Error = NotCompact;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
-        if self.done || !self.r.more(self.close, &mut self.first)? {
-            self.done = true;
+        if !self.next()? {
             return Ok(None);
         }
         seed.deserialize(&mut *self.r).map(Some)
     }
 }
 
-/// The entries of a map (`{"key":value}`) or the fields of a struct
-/// (`(field:value)`).
-struct Entries<'a, 'de> {
-    r: &'a mut Reader<'de>,
-    close: u8,
-    first: bool,
-    done: bool,
-}
-
-impl<'de> MapAccess<'de> for &mut Entries<'_, 'de> {
+impl<'de> MapAccess<'de> for &mut Elements<'_, 'de> {
     type Error = NotCompact;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        if self.done || !self.r.more(self.close, &mut self.first)? {
-            self.done = true;
+        if !self.next()? {
             return Ok(None);
         }
         if self.r.handed_off()? {
