@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::SmallDisk;
+use common::{SmallDisk, succeeds};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -191,28 +191,23 @@ impl Tmux {
     fn new_session_with(&self, participants: &str) -> PathBuf {
         let people = self.sessions.join("people.ron");
         std::fs::write(&people, participants).unwrap();
-        let out = Command::new(BIN)
-            .args([
-                "--sessions",
-                self.sessions.to_str().unwrap(),
-                "new",
-                "--template",
-                "cag-roundtable",
-            ])
-            .args([
-                "--title",
-                "End to end",
-                "--focus",
-                "Does it keep every word?",
-                "--participants",
-                people.to_str().unwrap(),
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        succeeds(
+            Command::new(BIN)
+                .args([
+                    "--sessions",
+                    self.sessions.to_str().unwrap(),
+                    "new",
+                    "--template",
+                    "cag-roundtable",
+                ])
+                .args([
+                    "--title",
+                    "End to end",
+                    "--focus",
+                    "Does it keep every word?",
+                    "--participants",
+                    people.to_str().unwrap(),
+                ]),
         );
         std::fs::read_dir(&self.sessions)
             .unwrap()
@@ -1042,16 +1037,11 @@ fn the_facilitators_room_from_first_word_to_confirmed_quit() {
     assert_eq!(s.actions.values().next().unwrap().who, "facilitator");
     // Every export withholds P4's words and says so.
     for format in ["md", "html", "csv", "qdpx"] {
-        let out = Command::new(BIN)
-            .args(["--sessions", t.sessions.to_str().unwrap(), "export"])
-            .arg(&dir)
-            .args(["--format", format])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        succeeds(
+            Command::new(BIN)
+                .args(["--sessions", t.sessions.to_str().unwrap(), "export"])
+                .arg(&dir)
+                .args(["--format", format]),
         );
     }
     let mut all = String::new();
@@ -1095,16 +1085,11 @@ fn walkdir(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn review_shows_a_programmes_drift_and_a_sessions_measures() {
     let t = Tmux::new("measures");
-    let out = Command::new(BIN)
-        .args(["generate", "--out"])
-        .arg(&t.sessions)
-        .args(["--programme", "3"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeeds(
+        Command::new(BIN)
+            .args(["generate", "--out"])
+            .arg(&t.sessions)
+            .args(["--programme", "3"]),
     );
     t.start("review");
     t.wait_for("Programme meeting 3");

@@ -148,15 +148,7 @@ fn a_second_writer_is_refused_and_readers_still_work() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let out = Command::new(BIN)
-        .args(["export", dir.to_str().unwrap(), "--format", "md"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeds(Command::new(BIN).args(["export", dir.to_str().unwrap(), "--format", "md"]));
     assert!(roundtable::app::review::Loaded::open(&dir).is_ok());
     drop(w);
     assert!(Path::new(&dir).join("exports").exists());

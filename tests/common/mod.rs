@@ -290,3 +290,15 @@ pub fn update_on(
     *app = model.app;
     fx
 }
+
+/// Runs a command to its end and asserts it succeeded, showing what it said
+/// on standard error when it did not; returns its output.
+pub fn succeeds(cmd: &mut std::process::Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
