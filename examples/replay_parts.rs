@@ -22,6 +22,10 @@ fn main() {
         scan.records,
         t.elapsed().as_secs_f64()
     );
+    if std::env::var_os("REPLAY_ONLY").is_some() {
+        std::mem::forget(s);
+        return;
+    }
     let t = Instant::now();
     let body = roundtable::store::snapshot::body_hash(&s).unwrap();
     println!(
@@ -36,9 +40,6 @@ fn main() {
             t.elapsed().as_secs_f64(),
             claim.is_some_and(|c| c.body == body)
         );
-    }
-    if std::env::var_os("REPLAY_ONLY").is_some() {
-        return;
     }
     let lines: Vec<Vec<u8>> = std::io::BufReader::new(std::fs::File::open(path).unwrap())
         .split(b'\n')

@@ -72,7 +72,7 @@ fn action() -> impl Strategy<Value = Action> {
     ]
 }
 
-fn pick<K: Clone, V>(map: &indexmap::IndexMap<K, V>, i: u8) -> Option<K> {
+fn pick<K: Clone, V, S>(map: &indexmap::IndexMap<K, V, S>, i: u8) -> Option<K> {
     if map.is_empty() {
         None
     } else {

@@ -62,10 +62,10 @@ impl Session {
     }
 }
 
-fn map<K: Display + Eq + std::hash::Hash, V: PartialEq + Serialize>(
+fn map<K: Display + Eq + std::hash::Hash, V: PartialEq + Serialize, S: std::hash::BuildHasher>(
     what: &str,
-    claimed: &IndexMap<K, V>,
-    truth: &IndexMap<K, V>,
+    claimed: &IndexMap<K, V, S>,
+    truth: &IndexMap<K, V, S>,
 ) -> Option<String> {
     for (k, v) in claimed {
         match truth.get(k) {

@@ -40,18 +40,23 @@ pub struct SourceRef {
     pub statements: Vec<StatementId>,
 }
 
+/// The maps that grow to a million entries: hashed with foldhash, which
+/// is several times quicker than the standard library's SipHash on short
+/// ids, and seeded at random per map all the same.
+pub type ById<K, V> = IndexMap<K, V, foldhash::fast::RandomState>;
+
 /// A session's state: the fold of its events through [`Session::apply`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     pub info: Option<SessionInfo>,
     pub participants: IndexMap<ParticipantId, Participant>,
     pub stages: IndexMap<StageId, Stage>,
-    pub statements: IndexMap<StatementId, Box<Statement>>,
+    pub statements: ById<StatementId, Box<Statement>>,
     pub rounds: IndexMap<RoundId, VoteRound>,
     pub concepts: IndexMap<ConceptId, Concept>,
     pub translations: IndexMap<TranslationId, Translation>,
     pub interpretations: IndexMap<InterpretationId, Interpretation>,
-    pub memos: IndexMap<MemoId, Box<Memo>>,
+    pub memos: ById<MemoId, Box<Memo>>,
     /// How many events have been applied.
     pub applied: u64,
     /// Sessions drawn on, by key (cross-session workspaces only).

@@ -5,7 +5,7 @@ use super::error::{FileProblem, Result, StoreError, io_err};
 use super::limits::{MAX_JOURNAL, MAX_LINE};
 use super::record::{self, GENESIS, Record};
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::Path;
 
 pub const JOURNAL: &str = "journal.ron";
@@ -56,15 +56,18 @@ pub struct Scan {
     pub torn: Option<TornTail>,
 }
 
-/// Lines passed at a time from the checking thread to the parsing one.
-const BATCH_LINES: usize = 2048;
-/// …or fewer, when their lines are long: bytes at most, give or take one line.
-const BATCH_BYTES: usize = 1 << 20;
+/// Bytes read from the journal at a time; the lines they complete are
+/// passed on together, in the block they were read into.
+const READ_AT_ONCE: usize = 1 << 20;
+/// A block holds what one read brings after the longest line a record may
+/// be that the read before left unfinished.
+const BLOCK: usize = MAX_LINE + 1 + READ_AT_ONCE;
 /// Batches the checking thread may run ahead by.
 const BATCHES_AHEAD: usize = 4;
 
-/// Checked lines to parse: their bytes end to end, and each one's line
-/// number, sequence number, offset in the file and place in `bytes`
+/// Checked lines to parse: the block they were read into (and given back
+/// to the checker to read into again once they are applied), and each
+/// line's number, sequence number, offset in the file and place in `bytes`
 /// (without its newline).
 #[derive(Default)]
 struct Batch {
@@ -156,8 +159,11 @@ pub fn scan_file_from(
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
         let (parsed_tx, parsed_rx) = std::sync::mpsc::sync_channel::<Parsed>(BATCHES_AHEAD);
+        // Blocks go back to be read into again: no fresh memory per batch.
+        let (used_tx, used_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        let blocks = Blocks { used: used_rx };
         let checker =
-            scope.spawn(move || check_all(file, len, path, from, parse_from, remember, tx));
+            scope.spawn(move || check_all(file, len, path, from, parse_from, remember, tx, blocks));
         let parser = scope.spawn(move || parse_all(rx, parsed_tx));
         let mut failed = None;
         'batches: for Parsed { batch, records } in &parsed_rx {
@@ -176,6 +182,7 @@ pub fn scan_file_from(
                     break 'batches;
                 }
             }
+            let _ = used_tx.send(batch.bytes);
         }
         // A parser and checker still running find nobody listening and stop.
         drop(parsed_rx);
@@ -236,8 +243,32 @@ fn parse_all(rx: std::sync::mpsc::Receiver<Batch>, tx: std::sync::mpsc::SyncSend
     }
 }
 
+/// Blocks to read the journal into: one given back when there is, a new
+/// one when not.
+struct Blocks {
+    used: std::sync::mpsc::Receiver<Vec<u8>>,
+}
+
+impl Blocks {
+    fn take(&self) -> Vec<u8> {
+        self.used.try_recv().unwrap_or_else(|_| vec![0; BLOCK])
+    }
+}
+
+/// Reads into `buf` until it holds something or the file ends.
+fn read_some(reader: &mut impl Read, buf: &mut [u8], path: &Path) -> Result<usize> {
+    loop {
+        match reader.read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            other => return other.map_err(io_err(path)),
+        }
+    }
+}
+
 /// The checking part of [`scan`]: hashes, sequence and chain of every line,
-/// sending those to parse to `tx` in batches.
+/// sending those to parse to `tx` in batches, each in the block it was read
+/// into (no line is copied).
+#[allow(clippy::too_many_arguments)]
 fn check_all(
     mut file: File,
     len: u64,
@@ -246,6 +277,7 @@ fn check_all(
     parse_from: u64,
     remember: u64,
     tx: std::sync::mpsc::SyncSender<Batch>,
+    blocks: Blocks,
 ) -> Result<Scan> {
     let from = from.unwrap_or(Resume {
         offset: 0,
@@ -259,7 +291,7 @@ fn check_all(
         });
     }
     std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(from.offset)).map_err(io_err(path))?;
-    let mut reader = BufReader::with_capacity(1 << 16, file.take(len - from.offset));
+    let mut reader = file.take(len - from.offset);
     let at_start = from.records == remember && from.records > 0;
     let mut scan = Scan {
         records: from.records,
@@ -270,96 +302,120 @@ fn check_all(
         damage: None,
         torn: None,
     };
-    let mut buf = Vec::with_capacity(4096);
     let mut offset = from.offset;
     // One record per line: the line before the next record is its number.
     let mut line_no = from.records;
-    let mut batch = Batch::default();
-    loop {
-        buf.clear();
-        let n = (&mut reader)
-            .take(MAX_LINE as u64 + 1)
-            .read_until(b'\n', &mut buf)
-            .map_err(io_err(path))?;
-        if n == 0 {
-            break;
-        }
-        line_no += 1;
-        let problem = |reason: String| FileProblem {
-            file: path.to_owned(),
-            line: line_no,
-            col: 0,
-            reason,
-        };
-        if buf.last() != Some(&b'\n') {
-            if n > MAX_LINE {
-                scan.damage = Some(problem(format!(
-                    "the line is longer than {MAX_LINE} bytes, the most a record may be"
-                )));
-            } else {
+    // `block[start..filled]` is read but not yet taken as a line.
+    let (mut block, mut start, mut filled) = (blocks.take(), 0, 0);
+    let mut lines = Vec::new();
+    // The hash of the last good record, as the line has it.
+    let mut head = std::mem::take(&mut scan.head).into_bytes();
+    let too_long = format!("the line is longer than {MAX_LINE} bytes, the most a record may be");
+    'reading: loop {
+        let n = read_some(&mut reader, &mut block[filled..filled + READ_AT_ONCE], path)?;
+        filled += n;
+        while let Some(newline) = memchr::memchr(b'\n', &block[start..filled]) {
+            line_no += 1;
+            let problem = |reason: String| FileProblem {
+                file: path.to_owned(),
+                line: line_no,
+                col: 0,
+                reason,
+            };
+            let (end, n) = (start + newline, newline as u64 + 1);
+            if newline > MAX_LINE {
+                scan.damage = Some(problem(too_long));
+                break 'reading;
+            }
+            let line = &block[start..end];
+            let is_last = offset + n == len;
+            if is_last
+                && let Err(why) = record::check_hash(line).and_then(|_| {
+                    if line.is_empty() {
+                        Err("the line is empty".into())
+                    } else {
+                        Ok(())
+                    }
+                })
+            {
                 scan.torn = Some(TornTail {
                     line: line_no,
                     offset,
-                    bytes: buf.clone(),
+                    bytes: block[start..=end].to_vec(),
+                    damaged: Some(why),
+                });
+                break 'reading;
+            }
+            match check_line(line, scan.records + 1, &head) {
+                Ok(hash) => {
+                    if scan.records + 1 >= parse_from {
+                        lines.push((line_no, scan.records + 1, offset, start..end));
+                    }
+                    scan.records += 1;
+                    if scan.records == remember {
+                        scan.remembered = Some(String::from_utf8_lossy(hash).into_owned());
+                        scan.remembered_at = Some(offset + n);
+                    }
+                    // The same buffer each time: no allocation per record.
+                    head.clear();
+                    head.extend_from_slice(hash);
+                    scan.good_len = offset + n;
+                }
+                Err(why) => {
+                    scan.damage = Some(problem(format!("record {}: {why}", scan.records + 1)));
+                    break 'reading;
+                }
+            }
+            offset += n;
+            start = end + 1;
+        }
+        // What is left is the start of a line the next read may finish.
+        let rest = filled - start;
+        if rest > MAX_LINE {
+            scan.damage = Some(FileProblem {
+                file: path.to_owned(),
+                line: line_no + 1,
+                col: 0,
+                reason: too_long,
+            });
+            break;
+        }
+        if n == 0 {
+            if rest > 0 {
+                scan.torn = Some(TornTail {
+                    line: line_no + 1,
+                    offset,
+                    bytes: block[start..filled].to_vec(),
                     damaged: None,
                 });
             }
             break;
         }
-        let line = &buf[..buf.len() - 1];
-        let is_last = offset + n as u64 == len;
-        if is_last
-            && let Err(why) = record::check_hash(line).and_then(|_| {
-                if line.is_empty() {
-                    Err("the line is empty".into())
-                } else {
-                    Ok(())
-                }
-            })
-        {
-            scan.torn = Some(TornTail {
-                line: line_no,
-                offset,
-                bytes: buf.clone(),
-                damaged: Some(why),
-            });
-            break;
-        }
-        match check_line(line, scan.records + 1, &scan.head) {
-            Ok(hash) => {
-                if scan.records + 1 >= parse_from {
-                    let start = batch.bytes.len();
-                    batch.bytes.extend_from_slice(line);
-                    let range = start..batch.bytes.len();
-                    batch.lines.push((line_no, scan.records + 1, offset, range));
-                    if (batch.lines.len() == BATCH_LINES || batch.bytes.len() >= BATCH_BYTES)
-                        && tx.send(std::mem::take(&mut batch)).is_err()
-                    {
-                        // The parser stopped at a record it could not use.
-                        return Ok(scan);
-                    }
-                }
-                scan.records += 1;
-                if scan.records == remember {
-                    scan.remembered = Some(hash.to_owned());
-                    scan.remembered_at = Some(offset + n as u64);
-                }
-                // The same buffer each time: no allocation per record.
-                scan.head.clear();
-                scan.head.push_str(hash);
-                scan.good_len = offset + n as u64;
-            }
-            Err(why) => {
-                scan.damage = Some(problem(format!("record {}: {why}", scan.records + 1)));
+        if lines.is_empty() {
+            block.copy_within(start..filled, 0);
+        } else {
+            let mut next = blocks.take();
+            next[..rest].copy_from_slice(&block[start..filled]);
+            let batch = Batch {
+                bytes: std::mem::replace(&mut block, next),
+                lines: std::mem::take(&mut lines),
+            };
+            if tx.send(batch).is_err() {
+                // The parser stopped at a record it could not use.
                 break;
             }
         }
-        offset += n as u64;
+        (start, filled) = (0, rest);
     }
-    if !batch.lines.is_empty() {
+    if !lines.is_empty() {
         // If the parser has stopped, what it found replaces this scan.
-        let _ = tx.send(batch);
+        let _ = tx.send(Batch {
+            bytes: block,
+            lines,
+        });
     }
+    // Only hashes that checked out (lowercase hex) were kept.
+    scan.head = String::from_utf8_lossy(&head).into_owned();
     Ok(scan)
 }
 
@@ -368,15 +424,15 @@ fn check_all(
 fn check_line<'a>(
     line: &'a [u8],
     expect_seq: u64,
-    prev: &str,
-) -> std::result::Result<&'a str, String> {
+    prev: &[u8],
+) -> std::result::Result<&'a [u8], String> {
     if line.is_empty() {
         return Err("the line is empty".into());
     }
-    let hash = record::check_hash(line)?;
+    let hash = record::check_hash_bytes(line)?;
     // A line that is not a record at all is better told by the parser.
-    let (seq, p) =
-        record::header(line).map_err(|why| record::parse_checked(line).err().unwrap_or(why))?;
+    let (seq, p) = record::header_bytes(line)
+        .map_err(|why| record::parse_checked(line).err().unwrap_or(why))?;
     if p != prev {
         return Err(prev_mismatch(expect_seq));
     }
@@ -404,50 +460,83 @@ mod tests {
     use super::*;
     use crate::domain::{Event, Timestamp};
     use crate::domain::{MemoId, synthesis::MemoKind};
-    use crate::store::appender::{Appender, ReopenJournal};
     use std::path::PathBuf;
 
-    /// A journal of `n` memos.
-    fn journal(n: u64) -> (tempfile::TempDir, PathBuf, Vec<String>) {
+    /// A journal of `n` memos, and how many of its lines one read brings.
+    fn journal(n: u64) -> (tempfile::TempDir, PathBuf, Vec<String>, u64) {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join(JOURNAL);
-        let file = File::create(&path).unwrap();
-        let id = crate::store::fsutil::FileId::of(&file, &path).unwrap();
-        let opener = ReopenJournal {
-            path: path.clone(),
-            id,
-        };
-        let mut a = Appender::new(
-            Box::new(file),
-            Box::new(opener),
-            path.clone(),
-            0,
-            GENESIS.to_owned(),
-            0,
-        );
-        let hashes = (1..=n)
-            .map(|i| {
-                let e = Event::MemoAdded {
-                    id: MemoId::new(format!("m{i}")),
-                    kind: MemoKind::Process,
-                    text: format!("memo {i}"),
-                    stage: None,
-                    by: "f".into(),
-                    at: Timestamp::from_unix_millis(0),
-                };
-                a.append(Timestamp::from_unix_millis(0), "f", &e)
-                    .unwrap()
-                    .hash
-            })
-            .collect();
-        (tmp, path, hashes)
+        let (mut text, mut hashes) = (String::new(), Vec::<String>::new());
+        for i in 1..=n {
+            let e = Event::MemoAdded {
+                id: MemoId::new(format!("m{i}")),
+                kind: MemoKind::Process,
+                text: format!("memo {i}"),
+                stage: None,
+                by: "f".into(),
+                at: Timestamp::from_unix_millis(0),
+            };
+            let prev = hashes.last().map_or(GENESIS, |h| h.as_str());
+            let (line, hash) =
+                record::encode(i, prev, Timestamp::from_unix_millis(0), "f", &e).unwrap();
+            text.push_str(&line);
+            hashes.push(hash);
+        }
+        std::fs::write(&path, &text).unwrap();
+        let per_read = (READ_AT_ONCE * n as usize / text.len()) as u64;
+        (tmp, path, hashes, per_read)
+    }
+
+    /// How many of [`journal`]'s lines one read brings, about.
+    fn lines_a_read() -> u64 {
+        journal(1000).3
+    }
+
+    #[test]
+    fn a_scan_reads_the_journal_a_block_at_a_time_without_losing_a_line() {
+        // Many reads, lines crossing from one to the next, a torn last line.
+        let n = 3 * lines_a_read() + 500;
+        let (_tmp, path, hashes, _) = journal(n);
+        let mut text = std::fs::read(&path).unwrap();
+        let good = text.len() as u64;
+        let torn = format!("(seq:{},prev:", n + 1);
+        text.extend_from_slice(torn.as_bytes());
+        std::fs::write(&path, &text).unwrap();
+        let mut seen = Vec::new();
+        let scan = scan(&path, 1, 0, &mut |r| {
+            seen.push(r.seq);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, (1..=n).collect::<Vec<_>>());
+        let last = hashes.last().unwrap();
+        assert_eq!((&scan.head, scan.good_len), (last, good));
+        let tail = scan.torn.unwrap();
+        assert_eq!((tail.line, tail.offset), (n + 1, good));
+        assert_eq!(tail.bytes, torn.into_bytes());
+    }
+
+    #[test]
+    fn a_line_longer_than_a_record_may_be_is_damage_whether_or_not_it_ends() {
+        for ending in ["\n", ""] {
+            let (_tmp, path, _, _) = journal(2);
+            let mut text = std::fs::read(&path).unwrap();
+            text.extend(std::iter::repeat_n(b'x', MAX_LINE + 1));
+            text.extend_from_slice(ending.as_bytes());
+            std::fs::write(&path, &text).unwrap();
+            let scan = scan(&path, 1, 0, &mut |_| Ok(())).unwrap();
+            let damage = scan.damage.expect("damage");
+            assert_eq!(damage.line, 3, "{ending:?}");
+            assert!(damage.reason.contains("longer than"), "{}", damage.reason);
+            assert_eq!(scan.records, 2);
+        }
     }
 
     #[test]
     fn a_record_the_visitor_refuses_ends_the_scan_there() {
         // Three batches and more; the refusal falls in the third.
-        let b = BATCH_LINES as u64;
-        let (_tmp, path, hashes) = journal(3 * b + 200);
+        let b = lines_a_read();
+        let (_tmp, path, hashes, _) = journal(3 * b + 200);
         let (refused, remember) = (2 * b + 100, 2 * b + 300);
         let mut seen = Vec::new();
         let scan = scan(&path, 1, remember, &mut |r| {
@@ -472,8 +561,8 @@ mod tests {
     #[test]
     fn damage_stops_the_visits_at_the_line_before() {
         // Parsing starts in the first batch; the damage is in the third.
-        let b = BATCH_LINES as u64;
-        let (_tmp, path, hashes) = journal(3 * b);
+        let b = lines_a_read();
+        let (_tmp, path, hashes, _) = journal(3 * b);
         let (from, damaged) = (b / 2, 2 * b + 100);
         let text = std::fs::read_to_string(&path).unwrap();
         let edited = text.replacen(
