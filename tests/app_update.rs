@@ -531,7 +531,12 @@ fn counted_tallies_and_dots() {
     d.send(key(KeyCode::Enter));
     d.take();
     // A dot vote needs options; with them, digits place dots and Enter casts.
+    // `c` goes on from a show of hands to anonymous, then back to one
+    // ballot per participant.
+    d.send(key(KeyCode::Char('c')));
+    assert_eq!(d.model.app.vote.mode, BallotMode::Anonymous);
     d.keys(&[KeyCode::Char('c'), KeyCode::Char('m'), KeyCode::Char('m')]);
+    assert_eq!(d.model.app.vote.mode, BallotMode::PerParticipant);
     d.send(key(KeyCode::Char('o')));
     assert!(d.take().is_empty());
     assert!(

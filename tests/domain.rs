@@ -456,6 +456,104 @@ fn statements_are_added_amended_and_retracted_never_overwritten() {
 }
 
 #[test]
+fn an_anonymous_round_records_role_groups_never_people() {
+    let mut s = base();
+    ok(
+        &mut s,
+        open_round(
+            "v1",
+            VoteTarget::Question,
+            VoteMethod::Resonance,
+            BallotMode::Anonymous,
+        ),
+    );
+    let anon = |ballot: &str, group: RoleGroup, score: u8| Event::AnonymousBallotCast {
+        round: "v1".into(),
+        ballot: ballot.into(),
+        group,
+        choice: Choice::Resonance(score),
+        at: t(3),
+    };
+    // Nobody's named ballot goes into an anonymous round, nor a tally.
+    rejects(
+        &mut s,
+        Event::BallotCast {
+            round: "v1".into(),
+            participant: "P1".into(),
+            choice: Choice::Resonance(4),
+            at: t(3),
+            recorded_by: "f".into(),
+        },
+        "is anonymous",
+    );
+    rejects(
+        &mut s,
+        Event::TallyRecorded {
+            round: "v1".into(),
+            role: None,
+            counts: vec![0, 0, 0, 0, 1],
+            at: t(3),
+            beyond_roster: false,
+        },
+        "no counted tally",
+    );
+    ok(&mut s, anon("b7f3", RoleGroup::ServiceUsers, 2));
+    // The same ballot id again replaces the earlier choice.
+    ok(&mut s, anon("b7f3", RoleGroup::ServiceUsers, 5));
+    ok(&mut s, anon("c01d", RoleGroup::Carers, 4));
+    // base() lists one service user: a second service users' ballot is one too many.
+    rejects(
+        &mut s,
+        anon("d9e2", RoleGroup::ServiceUsers, 1),
+        "from each of the 1 service users already",
+    );
+    rejects(
+        &mut s,
+        anon("e1", RoleGroup::Staff, 9),
+        "resonance must be 1 to 5",
+    );
+    rejects(&mut s, anon("not an id!", RoleGroup::Staff, 3), "ballot id");
+    let round = &s.rounds["v1"];
+    let res = s.results(round);
+    assert_eq!(res.voters, 2, "two ballot ids");
+    assert_eq!(res.counts, vec![0, 0, 0, 1, 1]);
+    assert_eq!(
+        res.by_role,
+        vec![
+            (
+                CountedFor::Group(RoleGroup::ServiceUsers),
+                vec![0, 0, 0, 0, 1]
+            ),
+            (CountedFor::Group(RoleGroup::Carers), vec![0, 0, 0, 1, 0]),
+        ]
+    );
+    assert!(round.ballots.is_empty(), "no named ballot was recorded");
+    // Nothing in the recorded round or its events names a participant.
+    let text = ron::to_string(round).unwrap();
+    for p in ["P1", "P2", "P3"] {
+        assert!(!text.contains(p), "{p} appears in {text}");
+    }
+    // A ballot sent twice (a phone retrying) is recognised as recorded.
+    assert!(s.already_has(&anon("b7f3", RoleGroup::ServiceUsers, 5)));
+    assert!(!s.already_has(&anon("b7f3", RoleGroup::ServiceUsers, 3)));
+    // The other way round: an ordinary round takes no anonymous ballot.
+    ok(
+        &mut s,
+        open_round(
+            "v2",
+            VoteTarget::Question,
+            VoteMethod::Resonance,
+            BallotMode::PerParticipant,
+        ),
+    );
+    let mut other = anon("x1", RoleGroup::Staff, 3);
+    if let Event::AnonymousBallotCast { round, .. } = &mut other {
+        *round = "v2".into();
+    }
+    rejects(&mut s, other, "is not anonymous");
+}
+
+#[test]
 fn per_participant_ballots_latest_counts_and_results_by_role() {
     let mut s = base();
     rejects(
@@ -527,9 +625,9 @@ fn per_participant_ballots_latest_counts_and_results_by_role() {
     assert_eq!(
         res.by_role,
         vec![
-            (Some(Role::ServiceUser), vec![1, 0, 0]),
-            (Some(Role::UnpaidCarer), vec![1, 0, 0]),
-            (Some(Role::Staff), vec![0, 0, 1]),
+            (CountedFor::Role(Role::ServiceUser), vec![1, 0, 0]),
+            (CountedFor::Role(Role::UnpaidCarer), vec![1, 0, 0]),
+            (CountedFor::Role(Role::Staff), vec![0, 0, 1]),
         ]
     );
     assert_eq!(s.rounds["v1"].ballots.len(), 4, "every ballot is kept");

@@ -174,6 +174,8 @@ fn event(s: &Session, a: &Action, n: usize, at: Timestamp) -> Option<Event> {
                 method,
                 mode: if counted {
                     BallotMode::Counted
+                } else if m % 3 == 0 {
+                    BallotMode::Anonymous
                 } else {
                     BallotMode::PerParticipant
                 },
@@ -193,12 +195,23 @@ fn event(s: &Session, a: &Action, n: usize, at: Timestamp) -> Option<Event> {
                 VoteMethod::SingleChoice { .. } => Choice::Single(c % 4),
                 VoteMethod::Dots { .. } => Choice::Dots(vec![c % 3, c % 2]),
             };
-            Event::BallotCast {
-                round,
-                participant: pick(&s.participants, p)?,
-                choice,
-                at,
-                recorded_by: "note-taker".into(),
+            let participant = pick(&s.participants, p)?;
+            if s.rounds[&round].mode == BallotMode::Anonymous {
+                Event::AnonymousBallotCast {
+                    round,
+                    ballot: format!("b{}", p % 4),
+                    group: s.participants[&participant].role.group(),
+                    choice,
+                    at,
+                }
+            } else {
+                Event::BallotCast {
+                    round,
+                    participant,
+                    choice,
+                    at,
+                    recorded_by: "note-taker".into(),
+                }
             }
         }
         Action::Tally(r, role, counts) => Event::TallyRecorded {

@@ -1108,7 +1108,7 @@ pub static ACTIONS: &[ActionDef] = &[
         ..row(
             A::ToggleCounted,
             &[(L::Vote, "c")],
-            "ballots per person / show of hands",
+            "ballots per person / show of hands / anonymous from phones",
         )
     },
     ActionDef {

@@ -56,7 +56,7 @@ pub struct VoteDraft {
     pub method: MethodChoice,
     /// Which of the possible targets: see [`target`].
     pub target: usize,
-    pub counted: bool,
+    pub mode: BallotMode,
     pub hidden: bool,
     /// The question; for dots and single choice, options follow `|`.
     pub question: String,
@@ -213,7 +213,7 @@ fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &
                 app.vote.target = 0;
             }
         }
-        Action::ToggleCounted => d.counted = !d.counted,
+        Action::ToggleCounted => d.mode = d.mode.next(),
         Action::ToggleHidden => d.hidden = !d.hidden,
         Action::EditQuestion => {
             let mut input = new_input("the question | option | option …");
@@ -261,11 +261,7 @@ fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &
                 target,
                 question,
                 method,
-                mode: if app.vote.counted {
-                    BallotMode::Counted
-                } else {
-                    BallotMode::PerParticipant
-                },
+                mode: app.vote.mode,
                 hidden: app.vote.hidden,
                 stage: session.current_stage().map(|s| s.id.clone()),
                 at: now,
@@ -309,6 +305,14 @@ fn in_round(
 ) {
     if action == Action::CloseRound {
         return ask_to_close(app, round, now);
+    }
+    if round.mode == BallotMode::Anonymous {
+        return app.say(
+            Tone::Info,
+            app.keys(
+                "this round is anonymous: people vote from their phones; {CloseRound} closes it",
+            ),
+        );
     }
     if round.mode == BallotMode::Counted && app.seat != super::actions::Seat::Host {
         return app.say(

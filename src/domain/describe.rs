@@ -12,6 +12,12 @@ pub fn short(e: &Event) -> String {
         Event::BallotCast {
             participant, round, ..
         } => format!("{participant}'s ballot in {round}"),
+        Event::AnonymousBallotCast { round, group, .. } => {
+            format!(
+                "an anonymous ballot in {round} (one of the {})",
+                group.label()
+            )
+        }
         Event::TallyRecorded { round, .. } => format!("tally in {round}"),
         Event::VoteOpened { id, .. } => format!("round {id} opened"),
         Event::VoteClosed { round, .. } => format!("round {round} closed"),

@@ -3,7 +3,7 @@
 
 use super::agenda::StageKind;
 use super::ids::*;
-use super::participant::{Participant, Role};
+use super::participant::{Participant, Role, RoleGroup};
 use super::statement::{Speaker, StatementKind};
 use super::synthesis::{InterpretationStatus, MemoKind, TranslationKind};
 use super::time::Timestamp;
@@ -173,6 +173,16 @@ pub enum Event {
         #[serde(default)]
         recorded_by: String,
     },
+    /// A ballot in an anonymous round: the voter's role group and the
+    /// random id the host drew for them in this round, never the voter. A
+    /// later ballot with the same id replaces it.
+    AnonymousBallotCast {
+        round: RoundId,
+        ballot: String,
+        group: RoleGroup,
+        choice: Choice,
+        at: Timestamp,
+    },
     TallyRecorded {
         round: RoundId,
         role: Option<Role>,
@@ -328,6 +338,7 @@ impl Event {
             | Event::StatementRetracted { at, .. }
             | Event::MemoAdded { at, .. }
             | Event::BallotCast { at, .. }
+            | Event::AnonymousBallotCast { at, .. }
             | Event::ParticipantArrived { at, .. }
             | Event::ParticipantLeft { at, .. }
             | Event::HandRaised { at, .. }
@@ -360,6 +371,7 @@ impl Event {
             Event::StatementRetracted { .. } => "StatementRetracted",
             Event::VoteOpened { .. } => "VoteOpened",
             Event::BallotCast { .. } => "BallotCast",
+            Event::AnonymousBallotCast { .. } => "AnonymousBallotCast",
             Event::TallyRecorded { .. } => "TallyRecorded",
             Event::VoteClosed { .. } => "VoteClosed",
             Event::ConceptCreated { .. } => "ConceptCreated",

@@ -27,4 +27,6 @@ pub use session::{Session, SessionInfo};
 pub use statement::{Speaker, Statement, StatementKind};
 pub use synthesis::{InterpretationStatus, MemoKind, TranslationKind};
 pub use time::Timestamp;
-pub use vote::{Agreement, BallotMode, Choice, VoteMethod, VoteTarget};
+pub use vote::{
+    Agreement, AnonymousBallot, BallotMode, Choice, CountedFor, VoteMethod, VoteTarget,
+};

@@ -8,7 +8,9 @@ use super::participant::{Participant, Role, RoleGroup};
 use super::statement::{Speaker, Statement};
 use super::synthesis::{Concept, Interpretation, Memo, Translation};
 use super::time::Timestamp;
-use super::vote::{Ballot, BallotMode, Results, Tally, VoteMethod, VoteRound};
+use super::vote::{
+    AnonymousBallot, Ballot, BallotMode, CountedFor, Results, Tally, VoteMethod, VoteRound,
+};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -178,6 +180,19 @@ impl Session {
                     .find(|b| &b.participant == participant)
                     .is_some_and(|b| (&b.choice, &b.recorded_by) == (choice, recorded_by))
             }),
+            Event::AnonymousBallotCast {
+                round,
+                ballot,
+                group,
+                choice,
+                ..
+            } => self.rounds.get(round).is_some_and(|r| {
+                r.anonymous
+                    .iter()
+                    .rev()
+                    .find(|b| &b.ballot == ballot)
+                    .is_some_and(|b| (&b.group, &b.choice) == (group, choice))
+            }),
             _ => false,
         }
     }
@@ -289,7 +304,7 @@ impl Session {
             options,
             ..Results::default()
         };
-        let add = |role: Option<Role>, counts: &[u32], res: &mut Results| {
+        let add = |role: CountedFor, counts: &[u32], res: &mut Results| {
             for (c, x) in res.counts.iter_mut().zip(counts) {
                 *c += x;
             }
@@ -313,9 +328,24 @@ impl Session {
                 }
                 res.voters = latest.len() as u32;
                 for (p, b) in latest {
-                    let role = self.participants.get(p).map(|p| p.role);
+                    let role = self
+                        .participants
+                        .get(p)
+                        .map_or(CountedFor::Room, |p| CountedFor::Role(p.role));
                     if let Ok(counts) = b.choice.counts(&round.method) {
                         add(role, &counts, &mut res);
+                    }
+                }
+            }
+            BallotMode::Anonymous => {
+                let mut latest: IndexMap<&str, &AnonymousBallot> = IndexMap::new();
+                for b in &round.anonymous {
+                    latest.insert(&b.ballot, b);
+                }
+                res.voters = latest.len() as u32;
+                for b in latest.values() {
+                    if let Ok(counts) = b.choice.counts(&round.method) {
+                        add(CountedFor::Group(b.group), &counts, &mut res);
                     }
                 }
             }
@@ -329,11 +359,15 @@ impl Session {
                     if !matches!(round.method, VoteMethod::Dots { .. }) {
                         res.voters += t.counts.iter().sum::<u32>();
                     }
-                    add(role, &t.counts, &mut res);
+                    add(
+                        role.map_or(CountedFor::Room, CountedFor::Role),
+                        &t.counts,
+                        &mut res,
+                    );
                 }
             }
         }
-        res.by_role.sort_by_key(|(r, _)| (r.is_none(), *r));
+        res.by_role.sort_by_key(|(r, _)| *r);
         res
     }
 }

@@ -93,12 +93,17 @@ impl VoteMethod {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BallotMode {
     /// Each participant's ballot is recorded.
+    #[default]
     PerParticipant,
     /// A show of hands: only counts are recorded.
     Counted,
+    /// Each participant votes once, from their own phone, and the record
+    /// keeps only the voter's role group and a ballot id drawn at random
+    /// for this round: never who voted what.
+    Anonymous,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -193,6 +198,45 @@ pub struct Ballot {
     pub recorded_by: String,
 }
 
+/// A ballot in an anonymous round: the voter's role group and a random id
+/// the host drew for them in this round (a later ballot with the same id
+/// replaces it), never the voter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnonymousBallot {
+    pub ballot: String,
+    pub group: RoleGroup,
+    pub choice: Choice,
+    pub at: Timestamp,
+}
+
+/// Whose votes a count is: one role's, one role group's (all an anonymous
+/// round records), or the whole room's (a show of hands counted without a
+/// role).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CountedFor {
+    Role(Role),
+    Group(RoleGroup),
+    Room,
+}
+
+impl CountedFor {
+    pub fn label(self) -> &'static str {
+        match self {
+            CountedFor::Role(r) => r.label(),
+            CountedFor::Group(g) => g.label(),
+            CountedFor::Room => "not by role",
+        }
+    }
+
+    pub fn group(self) -> Option<RoleGroup> {
+        match self {
+            CountedFor::Role(r) => Some(r.group()),
+            CountedFor::Group(g) => Some(g),
+            CountedFor::Room => None,
+        }
+    }
+}
+
 /// A counted show of hands, optionally for one role group.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
@@ -217,6 +261,30 @@ pub struct VoteRound {
     pub ballots: Vec<Ballot>,
     /// Every tally entered, in order; the latest per role counts.
     pub tallies: Vec<Tally>,
+    /// Every ballot of an anonymous round, in order; the latest per ballot
+    /// id counts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub anonymous: Vec<AnonymousBallot>,
+}
+
+impl BallotMode {
+    /// The next way of taking ballots, for the key that cycles them.
+    pub fn next(self) -> BallotMode {
+        match self {
+            BallotMode::PerParticipant => BallotMode::Counted,
+            BallotMode::Counted => BallotMode::Anonymous,
+            BallotMode::Anonymous => BallotMode::PerParticipant,
+        }
+    }
+
+    /// How the ballots are taken, in a few words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            BallotMode::PerParticipant => "one per participant",
+            BallotMode::Counted => "show of hands (counted)",
+            BallotMode::Anonymous => "anonymous, from phones (role group only)",
+        }
+    }
 }
 
 impl VoteRound {
@@ -248,8 +316,9 @@ pub type GroupCounts = (RoleGroup, Vec<u32>);
 pub struct Results {
     pub options: Vec<String>,
     pub counts: Vec<u32>,
-    /// Role → counts; ballots and tallies recorded without a role are under `None`.
-    pub by_role: Vec<(Option<Role>, Vec<u32>)>,
+    /// Counts by whose votes they are, roles first, then role groups (from
+    /// anonymous rounds), then a tally counted without a role.
+    pub by_role: Vec<(CountedFor, Vec<u32>)>,
     /// Distinct voters (per-participant rounds) or hands counted.
     pub voters: u32,
 }
@@ -320,9 +389,9 @@ impl Results {
         let mut groups: Vec<(RoleGroup, Vec<u32>)> =
             RoleGroup::ALL.iter().map(|g| (*g, vec![0; n])).collect();
         let mut room: Option<Vec<u32>> = None;
-        for (role, counts) in &self.by_role {
-            let slot = match role {
-                Some(r) => match groups.iter_mut().find(|(g, _)| *g == r.group()) {
+        for (whose, counts) in &self.by_role {
+            let slot = match whose.group() {
+                Some(group) => match groups.iter_mut().find(|(g, _)| *g == group) {
                     Some((_, v)) => v,
                     None => continue,
                 },
@@ -344,8 +413,9 @@ mod tests {
         Results {
             options: (1..=counts.len()).map(|n| n.to_string()).collect(),
             by_role: vec![
-                (Some(Role::UnpaidCarer), counts.clone()),
-                (Some(Role::Volunteer), counts.clone()),
+                (CountedFor::Role(Role::UnpaidCarer), counts.clone()),
+                (CountedFor::Role(Role::Volunteer), counts.clone()),
+                (CountedFor::Group(RoleGroup::Carers), counts.clone()),
             ],
             counts,
             voters: 0,
@@ -364,7 +434,11 @@ mod tests {
     #[test]
     fn roles_fold_into_their_groups() {
         let (groups, room) = results(vec![1, 2]).by_group();
-        assert_eq!(groups[1], (RoleGroup::Carers, vec![1, 2]));
+        assert_eq!(
+            groups[1],
+            (RoleGroup::Carers, vec![2, 4]),
+            "a carer's ballot and an anonymous carer's"
+        );
         assert_eq!(groups[3], (RoleGroup::Others, vec![1, 2]));
         assert_eq!(room, None);
     }

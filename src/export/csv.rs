@@ -174,6 +174,25 @@ pub fn ballots(s: &Session) -> String {
                     ]);
                 }
             }
+            BallotMode::Anonymous => {
+                // The voter's role group, never the voter.
+                for (i, b) in r.anonymous.iter().enumerate() {
+                    let latest = !r.anonymous[i + 1..].iter().any(|x| x.ballot == b.ballot);
+                    rows.push(vec![
+                        r.id.to_string(),
+                        r.question.clone(),
+                        r.method.label().to_owned(),
+                        "anonymous ballot".into(),
+                        String::new(),
+                        b.group.label().to_owned(),
+                        choice_text(&options, &b.choice),
+                        String::new(),
+                        b.at.to_string(),
+                        latest.to_string(),
+                        String::new(),
+                    ]);
+                }
+            }
             BallotMode::Counted => {
                 for (i, t) in r.tallies.iter().enumerate() {
                     let latest = !r.tallies[i + 1..].iter().any(|x| x.role == t.role);

@@ -308,6 +308,7 @@ fn votes(s: &Session) -> Vec<VoteRow> {
                 mode: match r.mode {
                     BallotMode::PerParticipant => "one ballot per participant".into(),
                     BallotMode::Counted => "show of hands".into(),
+                    BallotMode::Anonymous => "anonymous: each person once, from their phone".into(),
                 },
                 options: res
                     .options
@@ -318,13 +319,7 @@ fn votes(s: &Session) -> Vec<VoteRow> {
                 by_role: res
                     .by_role
                     .iter()
-                    .map(|(role, c)| {
-                        (
-                            role.map(|r| r.label().to_owned())
-                                .unwrap_or_else(|| "not by role".into()),
-                            c.clone(),
-                        )
-                    })
+                    .map(|(role, c)| (role.label().to_owned(), c.clone()))
                     .collect(),
                 voters: res.voters,
                 status: if r.is_open() {

@@ -19,8 +19,9 @@ pub const SNAPSHOT: &str = "snapshot.ron";
 /// who was heard in each stage (`Session::heard`); 5: and the speaking
 /// queue's history (`Floor::queue`), and the header says where in the
 /// journal its record ends (`at`); 6: and the concepts of each statement
-/// (`Session::linked`).
-pub const FORMAT: u32 = 6;
+/// (`Session::linked`); 7: rounds may be anonymous, with their ballots
+/// (`VoteRound::anonymous`).
+pub const FORMAT: u32 = 7;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

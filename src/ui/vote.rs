@@ -85,11 +85,7 @@ fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme)
         row(
             key(Action::ToggleCounted),
             "ballots",
-            if d.counted {
-                "show of hands (counted)".into()
-            } else {
-                "one per participant".into()
-            },
+            d.mode.describe().into(),
         ),
         row(
             key(Action::ToggleHidden),
@@ -185,7 +181,7 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
         // the ballots the rest (the list scrolls to the one being taken).
         let need = results.len() as u16 + 2;
         let left_min = match round.mode {
-            BallotMode::PerParticipant => 6,
+            BallotMode::PerParticipant | BallotMode::Anonymous => 6,
             BallotMode::Counted => round.method.options().len() as u16 + 5,
         };
         let right = need.min(area.height.saturating_sub(left_min)).max(3);
@@ -194,6 +190,7 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
     let mode = match round.mode {
         BallotMode::PerParticipant => "one ballot each",
         BallotMode::Counted => "show of hands",
+        BallotMode::Anonymous => "anonymous, from phones",
     };
     let hidden = if round.hidden {
         " · hidden until closed"
@@ -257,6 +254,18 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
                     Span::styled(format!(" {shown}"), theme.base),
                 ]));
             }
+        }
+        BallotMode::Anonymous => {
+            // Never who voted what: how many, and from which groups once shown.
+            let res = session.results(round);
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "{} {} in from phones. Each person votes once; the record keeps their role group, never their name.",
+                    res.voters,
+                    if res.voters == 1 { "ballot" } else { "ballots" }
+                ),
+                theme.base,
+            )));
         }
         BallotMode::Counted => {
             let role = app

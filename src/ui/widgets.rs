@@ -119,7 +119,9 @@ pub fn round_lines<'a>(
         result_lines(&res, width, theme)
     } else {
         let n = match round.mode {
-            crate::domain::BallotMode::PerParticipant => format!("{} ballots in", res.voters),
+            crate::domain::BallotMode::PerParticipant | crate::domain::BallotMode::Anonymous => {
+                format!("{} ballots in", res.voters)
+            }
             crate::domain::BallotMode::Counted => format!("{} tallies in", round.tallies.len()),
         };
         vec![Line::from(Span::styled(

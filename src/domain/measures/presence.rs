@@ -28,6 +28,7 @@ pub fn last_moment(session: &Session) -> Timestamp {
         r.ballots
             .iter()
             .map(|b| b.at)
+            .chain(r.anonymous.iter().map(|b| b.at))
             .chain(r.closed)
             .chain([r.opened])
     });

@@ -23,7 +23,8 @@ use super::synthesis::{
 };
 use super::time::Timestamp;
 use super::vote::{
-    Ballot, BallotMode, MAX_DOTS, MAX_OPTIONS, Tally, VoteMethod, VoteRound, VoteTarget,
+    AnonymousBallot, Ballot, BallotMode, MAX_DOTS, MAX_OPTIONS, Tally, VoteMethod, VoteRound,
+    VoteTarget,
 };
 
 fn unknown<T: std::fmt::Display>(what: &'static str, id: &T) -> DomainError {
@@ -232,6 +233,7 @@ impl Session {
             | Event::StatementRetracted { .. } => self.check_statements(event),
             Event::VoteOpened { .. }
             | Event::BallotCast { .. }
+            | Event::AnonymousBallotCast { .. }
             | Event::TallyRecorded { .. }
             | Event::VoteClosed { .. } => self.check_votes(event),
             Event::ConceptCreated { .. }
@@ -279,6 +281,7 @@ impl Session {
             | Event::StatementRetracted { .. } => self.mutate_statements(event),
             Event::VoteOpened { .. }
             | Event::BallotCast { .. }
+            | Event::AnonymousBallotCast { .. }
             | Event::TallyRecorded { .. }
             | Event::VoteClosed { .. } => self.mutate_votes(event),
             Event::ConceptCreated { .. }

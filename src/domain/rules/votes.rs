@@ -71,11 +71,20 @@ impl Session {
             } => {
                 limit("who recorded the ballot", recorded_by, MAX_SHORT)?;
                 let r = self.open_round(round)?;
-                if r.mode == BallotMode::Counted {
-                    return Err(vote_problem(
-                        round,
-                        "counts a show of hands; record a tally instead of ballots",
-                    ));
+                match r.mode {
+                    BallotMode::Counted => {
+                        return Err(vote_problem(
+                            round,
+                            "counts a show of hands; record a tally instead of ballots",
+                        ));
+                    }
+                    BallotMode::Anonymous => {
+                        return Err(vote_problem(
+                            round,
+                            "is anonymous: its ballots come from phones and are recorded without names",
+                        ));
+                    }
+                    BallotMode::PerParticipant => {}
                 }
                 if !self.participants.contains_key(participant) {
                     return Err(unknown(ParticipantId::WHAT, participant));
@@ -85,6 +94,54 @@ impl Session {
                     .map(|_| ())
                     .map_err(|p| vote_problem(round, p))
             }
+            Event::AnonymousBallotCast {
+                round,
+                ballot,
+                group,
+                choice,
+                ..
+            } => {
+                let r = self.open_round(round)?;
+                if r.mode != BallotMode::Anonymous {
+                    return Err(vote_problem(
+                        round,
+                        "is not anonymous: its ballots are recorded with each participant's name",
+                    ));
+                }
+                if !is_valid_id(ballot) {
+                    return Err(vote_problem(round, "a ballot id is a short word"));
+                }
+                choice
+                    .counts(&r.method)
+                    .map_err(|p| vote_problem(round, p))?;
+                // No more ballots from a group than it has people.
+                let new = !r.anonymous.iter().any(|b| &b.ballot == ballot);
+                if new {
+                    let people = self
+                        .participants
+                        .values()
+                        .filter(|p| p.role.group() == *group)
+                        .count();
+                    let mut ids: Vec<&str> = r
+                        .anonymous
+                        .iter()
+                        .filter(|b| b.group == *group)
+                        .map(|b| b.ballot.as_str())
+                        .collect();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    if ids.len() >= people {
+                        return Err(vote_problem(
+                            round,
+                            format!(
+                                "has a ballot from each of the {people} {} already",
+                                group.label()
+                            ),
+                        ));
+                    }
+                }
+                Ok(())
+            }
             Event::TallyRecorded {
                 round,
                 role,
@@ -93,7 +150,7 @@ impl Session {
                 ..
             } => {
                 let r = self.open_round(round)?;
-                if r.mode == BallotMode::PerParticipant {
+                if r.mode != BallotMode::Counted {
                     return Err(vote_problem(
                         round,
                         "records each participant's ballot; it takes no counted tally",
@@ -164,6 +221,7 @@ impl Session {
                         closed: None,
                         ballots: Vec::new(),
                         tallies: Vec::new(),
+                        anonymous: Vec::new(),
                     },
                 );
             }
@@ -180,6 +238,22 @@ impl Session {
                         choice,
                         at,
                         recorded_by,
+                    });
+                }
+            }
+            Event::AnonymousBallotCast {
+                round,
+                ballot,
+                group,
+                choice,
+                at,
+            } => {
+                if let Some(r) = self.rounds.get_mut(&round) {
+                    r.anonymous.push(AnonymousBallot {
+                        ballot,
+                        group,
+                        choice,
+                        at,
                     });
                 }
             }

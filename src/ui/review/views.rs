@@ -206,9 +206,7 @@ pub(super) fn votes<'a>(s: &Session, width: u16, theme: &Theme) -> Vec<Line<'a>>
         if r.results_visible() {
             lines.extend(result_lines(&s.results(r), width.saturating_sub(4), theme));
             for (role, counts) in &s.results(r).by_role {
-                let label = role
-                    .map(|x| x.label().to_owned())
-                    .unwrap_or_else(|| "not by role".into());
+                let label = role.label();
                 let parts: Vec<String> = r
                     .method
                     .options()
