@@ -258,14 +258,12 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
         BallotMode::Anonymous => {
             // Never who voted what: how many, and from which groups once shown.
             let res = session.results(round);
-            lines.push(Line::from(Span::styled(
-                format!(
-                    "{} {} in from phones. Each person votes once; the record keeps their role group, never their name.",
-                    res.voters,
-                    if res.voters == 1 { "ballot" } else { "ballots" }
-                ),
-                theme.base,
-            )));
+            let said = format!(
+                "{} {} in from phones. Each person votes once; the record keeps their role group, never their name.",
+                res.voters,
+                if res.voters == 1 { "ballot" } else { "ballots" }
+            );
+            lines.extend(wrapped(&said, width, theme.base));
         }
         BallotMode::Counted => {
             let role = app
