@@ -465,6 +465,21 @@ mod tests {
     }
 
     #[test]
+    fn a_joined_terminal_may_not_propose_an_anonymous_ballot() {
+        use crate::domain::{Choice, RoleGroup, Timestamp};
+        let anonymous = Event::AnonymousBallotCast {
+            round: "v1".into(),
+            ballot: "b1".into(),
+            group: RoleGroup::Carers,
+            choice: Choice::Resonance(3),
+            at: Timestamp::from_unix_millis(0),
+        };
+        // A note-taker could otherwise fill a round with ballots nobody cast.
+        assert!(!Role::NoteTaker.may_propose(&anonymous));
+        assert!(!Role::Viewer.may_propose(&anonymous));
+    }
+
+    #[test]
     fn a_message_larger_than_a_frame_arrives_whole_encrypted() {
         rt().block_on(async {
             let ((mut ar, mut aw), (mut br, mut bw)) = pair();
