@@ -31,7 +31,11 @@ fn main() {
     write(&dir, spec).expect("write a session");
     let (w, _) = Writer::open(&dir, Timestamp::default()).expect("open");
     let lan = "127.0.0.1:0".parse().ok();
-    let hosting = roundtable::live::host(w, "facilitator".into(), lan);
+    let hosting = roundtable::live::host(
+        w,
+        "facilitator".into(),
+        roundtable::live::Listen { lan, phones: None },
+    );
     let mut replies = hosting.replies;
     // The host's screens would read these; here they are dropped.
     std::thread::spawn(move || while replies.blocking_recv().is_some() {});

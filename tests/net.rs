@@ -649,7 +649,7 @@ fn what_the_room_sees_reaches_every_projector_and_only_the_host_chooses_it() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = session(tmp.path());
     let (w, _) = roundtable::store::Writer::open(&dir, t(0)).unwrap();
-    let hosting = roundtable::live::host(w, "facilitator".into(), None);
+    let hosting = roundtable::live::host(w, "facilitator".into(), Default::default());
     let mut replies = hosting.replies;
     std::thread::spawn(move || while replies.blocking_recv().is_some() {});
     let listening = hosting.listening.unwrap();
@@ -716,7 +716,7 @@ fn close_and_reveal_shows_the_result_by_role_group_on_a_joined_viewer() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = session(tmp.path());
     let (w, _) = roundtable::store::Writer::open(&dir, t(0)).unwrap();
-    let hosting = roundtable::live::host(w, "facilitator".into(), None);
+    let hosting = roundtable::live::host(w, "facilitator".into(), Default::default());
     let mut replies = hosting.replies;
     std::thread::spawn(move || while replies.blocking_recv().is_some() {});
     let listening = hosting.listening.unwrap();

@@ -152,6 +152,10 @@ pub enum Msg {
     },
     /// Wrong join codes tried from the network so far.
     WrongCodes(u64),
+    /// Where phones join (with `--phones`).
+    PhonesAt(String),
+    /// The phones in the room.
+    Phones(crate::net::phones::PhoneRoom),
     /// A joined terminal's link to its host.
     Link {
         connected: bool,
@@ -189,6 +193,8 @@ impl From<Reply> for Msg {
                 retry,
             },
             Reply::Peers(names) => Msg::Peers(names),
+            Reply::PhonesAt(url) => Msg::PhonesAt(url),
+            Reply::Phones(room) => Msg::Phones(room),
             Reply::JoinCode { code, at } => Msg::JoinCode { code, at },
             Reply::WrongCodes(n) => Msg::WrongCodes(n),
             Reply::Link { connected, text } => Msg::Link { connected, text },
@@ -312,6 +318,11 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         }
         Msg::Applied { event } => apply(app, &event),
         Msg::Peers(names) => app.peers = names,
+        Msg::PhonesAt(url) => app.phones.get_or_insert_with(Default::default).url = url,
+        Msg::Phones(room) => {
+            let url = app.phones.take().map(|p| p.url).unwrap_or_default();
+            app.phones = Some(crate::net::phones::PhoneRoom { url, ..room });
+        }
         Msg::JoinCode { code, at } => app.join_code = Some((code, at)),
         Msg::WrongCodes(n) => app.wrong_codes = n,
         Msg::Link { connected, text } => app.link = Some((connected, text)),

@@ -104,6 +104,9 @@ pub struct App {
     pub join_code: Option<(String, String)>,
     /// Wrong join codes tried from the network (shown by the code).
     pub wrong_codes: u64,
+    /// Participants' phones (with `--phones`): where they join, who has,
+    /// and what they sent that waits for the facilitator.
+    pub phones: Option<crate::net::phones::PhoneRoom>,
     /// A joined terminal's link to its host: connected, and what to say.
     pub link: Option<(bool, String)>,
     next_token: u64,
@@ -129,6 +132,7 @@ impl App {
             id_prefix: String::new(),
             seat: super::actions::Seat::Host,
             peers: Vec::new(),
+            phones: None,
             join_code: None,
             wrong_codes: 0,
             link: None,

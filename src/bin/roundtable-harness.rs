@@ -40,6 +40,8 @@ enum Run {
         session: String,
         #[arg(long)]
         lan: Option<std::net::SocketAddr>,
+        #[arg(long)]
+        phones: Option<std::net::SocketAddr>,
     },
     /// Joins with no screens, proposing `ID TEXT` lines from stdin; prints
     /// `acked ID SEQ`, `failed ID WHY` and `link up|down TEXT`.
@@ -58,10 +60,14 @@ fn main() {
     let h = Harness::parse();
     let result: Result<(), String> = match h.command {
         Run::Append { session } => append(&h.sessions, &session),
-        Run::Host { session, lan } => (|| {
+        Run::Host {
+            session,
+            lan,
+            phones,
+        } => (|| {
             let dir = ops::locate::resolve(&h.sessions, &session).map_err(|e| e.to_string())?;
             let (writer, _) = Writer::open(&dir, ops::locate::now()).map_err(|e| e.to_string())?;
-            host(writer, lan).map_err(|e| e.to_string())
+            host(writer, roundtable::live::Listen { lan, phones }).map_err(|e| e.to_string())
         })(),
         Run::Join {
             target,
@@ -114,14 +120,18 @@ fn append(sessions: &std::path::Path, session: &str) -> Result<(), String> {
 
 /// A host without screens, for tests and benchmarks (see [`Run::Host`]);
 /// serves until killed.
-fn host(writer: Writer, lan: Option<std::net::SocketAddr>) -> std::io::Result<()> {
+fn host(writer: Writer, listen: roundtable::live::Listen) -> std::io::Result<()> {
     let Hosting {
         mut replies,
         listening,
+        phones,
+        store,
         ..
-    } = start_host(writer, "facilitator".into(), lan);
+    } = start_host(writer, "facilitator".into(), listen);
     let l = std::sync::Arc::new(listening?);
+    let phones = phones.transpose()?.map(std::sync::Arc::new);
     let for_stdin = l.clone();
+    let phones_for_stdin = phones.clone();
     std::thread::spawn(move || {
         use std::io::BufRead;
         for line in std::io::stdin().lock().lines().map_while(Result::ok) {
@@ -131,6 +141,26 @@ fn host(writer: Writer, lan: Option<std::net::SocketAddr>) -> std::io::Result<()
                 let _ = writeln!(out, "removed {}", if yes { "yes" } else { "no" });
                 let _ = out.flush();
             }
+            // `accept N`: the facilitator takes a phone's statement N into
+            // the record (answered by `saved SEQ` once it is).
+            if let (Some(n), Some(p)) = (
+                line.strip_prefix("accept ").and_then(|n| n.parse().ok()),
+                &phones_for_stdin,
+            ) && let Some(said) = p.settle(n, true)
+            {
+                let event = roundtable::net::phones::statement_from(
+                    &said,
+                    StatementId::new(format!("ph{n}")),
+                    None,
+                    "facilitator",
+                    ops::locate::now(),
+                );
+                let _ = store.send(roundtable::live::Request {
+                    token: n,
+                    event,
+                    from: roundtable::live::Origin::Local,
+                });
+            }
         }
     });
     let mut out = std::io::stdout();
@@ -138,11 +168,21 @@ fn host(writer: Writer, lan: Option<std::net::SocketAddr>) -> std::io::Result<()
     if let Some((addr, code)) = &l.lan {
         writeln!(out, "lan {addr} {code}")?;
     }
+    if let Some(p) = &phones {
+        writeln!(out, "phones {}", p.url)?;
+    }
     out.flush()?;
     while let Some(reply) = replies.blocking_recv() {
         match reply {
             Reply::JoinCode { code, .. } => writeln!(out, "code {code}")?,
             Reply::WrongCodes(n) => writeln!(out, "wrong {n}")?,
+            Reply::Saved { seq, .. } => writeln!(out, "saved {seq}")?,
+            Reply::Phones(room) => writeln!(
+                out,
+                "phones joined {} waiting {}",
+                room.connected.len(),
+                room.waiting.len()
+            )?,
             _ => continue,
         }
         out.flush()?;

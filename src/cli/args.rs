@@ -67,6 +67,11 @@ pub enum Command {
         /// (default 0.0.0.0:7878) and show a join code on the projector.
         #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "0.0.0.0:7878")]
         lan: Option<std::net::SocketAddr>,
+        /// Let participants vote, raise a hand and send statements from
+        /// their phones: serve a page on this address (default
+        /// 0.0.0.0:8080) and show its QR code on the projector.
+        #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "0.0.0.0:8080")]
+        phones: Option<std::net::SocketAddr>,
         #[command(flatten)]
         look: Look,
     },

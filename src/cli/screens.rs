@@ -48,6 +48,7 @@ pub(super) fn run(sessions: &Path, command: Command, out: &mut dyn Write) -> Res
             session,
             demo,
             lan,
+            phones,
             look,
         } => {
             // What can fail is checked before anything is created; a session
@@ -65,7 +66,8 @@ pub(super) fn run(sessions: &Path, command: Command, out: &mut dyn Write) -> Res
             };
             let (writer, warnings) = Writer::open(&dir, ops::locate::now())?;
             need_terminal("roundtable run")?;
-            run_tui(writer, warnings, look, keymap, Vec::new(), lan)
+            let listen = crate::live::Listen { lan, phones };
+            run_tui(writer, warnings, look, keymap, Vec::new(), listen)
         }
         Command::Synthesise {
             sources,
@@ -84,7 +86,7 @@ pub(super) fn run(sessions: &Path, command: Command, out: &mut dyn Write) -> Res
                 focus,
                 &look.actor,
             )?;
-            run_tui(writer, warnings, look, keymap, loaded, None)
+            run_tui(writer, warnings, look, keymap, loaded, Default::default())
         }
         Command::Review { session, theme } => {
             need_terminal("roundtable review")?;
@@ -116,7 +118,14 @@ pub(super) fn pick_and_run(sessions: &Path, out: &mut dyn Write) -> Result<i32, 
         actor: "facilitator".into(),
     };
     let (writer, warnings) = Writer::open(&dir, ops::locate::now())?;
-    run_tui(writer, warnings, look, keymap, Vec::new(), None)
+    run_tui(
+        writer,
+        warnings,
+        look,
+        keymap,
+        Vec::new(),
+        Default::default(),
+    )
 }
 
 /// The user's key bindings (`--keymap`, or the config folder's `keymap.ron`).
@@ -145,7 +154,7 @@ fn run_tui(
     look: Look,
     keymap: crate::app::keymap::Keymap,
     sources: Vec<ops::workspace::Source>,
-    lan: Option<std::net::SocketAddr>,
+    listen: crate::live::Listen,
 ) -> Result<i32, Failure> {
     crate::tui::run(
         writer,
@@ -155,7 +164,7 @@ fn run_tui(
             keymap,
             warnings,
             sources,
-            lan,
+            listen,
         },
     )
     .map_err(Failure::Screen)?;

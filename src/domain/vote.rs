@@ -138,6 +138,25 @@ impl Choice {
         format!("dots on {}", placed.join(", "))
     }
 
+    /// The choice of option `i` (counted from 0, in the order of
+    /// [`VoteMethod::options`]) in a round where each person picks one;
+    /// `None` for dots, or an option the method does not have.
+    pub fn of_option(method: &VoteMethod, i: usize) -> Option<Choice> {
+        if i >= method.options().len() {
+            return None;
+        }
+        let i8 = u8::try_from(i).ok()?;
+        match method {
+            VoteMethod::AgreeDisagree => [Agreement::Agree, Agreement::Disagree, Agreement::Pass]
+                .get(i)
+                .map(|a| Choice::Agreement(*a)),
+            VoteMethod::Resonance => Some(Choice::Resonance(i8 + 1)),
+            VoteMethod::Ladder => Some(Choice::Rung(i8)),
+            VoteMethod::SingleChoice { .. } => Some(Choice::Single(i8)),
+            VoteMethod::Dots { .. } => None,
+        }
+    }
+
     /// How this choice adds to each option's count, or why it does not fit
     /// `method`.
     pub fn counts(&self, method: &VoteMethod) -> Result<Vec<u32>, String> {

@@ -8,7 +8,7 @@ pub mod store_thread;
 
 use crate::domain::Event;
 
-pub use store_thread::{Hosting, host};
+pub use store_thread::{Hosting, Listen, host};
 
 /// What the live screens hear from the store, or from the host they joined.
 pub enum Reply {
@@ -27,6 +27,11 @@ pub enum Reply {
     },
     /// Who is connected to this session from other terminals.
     Peers(Vec<String>),
+    /// Where phones join: the address with the room secret after `#`.
+    PhonesAt(String),
+    /// The phones in the room: who has joined, whether the door is closed,
+    /// and what they sent that waits for the facilitator.
+    Phones(crate::net::phones::PhoneRoom),
     /// How other laptops join: the code and where.
     JoinCode { code: String, at: String },
     /// Wrong join codes tried from the network since the host started.

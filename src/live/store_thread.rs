@@ -114,15 +114,28 @@ pub struct Hosting {
     /// What the store (and joined terminals, through it) say to the screens.
     pub replies: mpsc::UnboundedReceiver<Reply>,
     pub listening: std::io::Result<crate::net::host::Listening>,
+    /// Participants' phones, when asked for.
+    pub phones: Option<std::io::Result<crate::net::phones::Phones>>,
     /// Gives the writer back once every sender is gone.
     pub handle: std::thread::JoinHandle<Writer>,
 }
 
+/// Where a hosted session listens besides its socket.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Listen {
+    /// Laptops joining with the join code.
+    pub lan: Option<std::net::SocketAddr>,
+    /// Participants' phones.
+    pub phones: Option<std::net::SocketAddr>,
+}
+
 /// Starts the store thread for `writer`, recording this terminal's events
-/// as `actor`, and listens for other terminals (on TCP too with `lan`).
-pub fn host(writer: Writer, actor: String, lan: Option<std::net::SocketAddr>) -> Hosting {
+/// as `actor`, and listens for other terminals (on TCP too with `lan`) and
+/// for phones (with `phones`).
+pub fn host(writer: Writer, actor: String, listen: Listen) -> Hosting {
     let dir = writer.dir().to_owned();
     let head = writer.records();
+    let session = writer.shared();
     let floor = writer.last_record_time().unwrap_or_default();
     let clock = std::sync::Arc::new(crate::live::clock::SessionClock::system(floor));
     let store_clock = clock.clone();
@@ -131,12 +144,25 @@ pub fn host(writer: Writer, actor: String, lan: Option<std::net::SocketAddr>) ->
         actor,
         std::sync::Arc::new(move || store_clock.now()),
     );
-    let listening = crate::net::host::start(&dir, lan, head, store.clone(), feed, ui);
+    let phones = listen.phones.map(|at| {
+        crate::net::phones::start(
+            at,
+            head,
+            clock.clone(),
+            session,
+            store.clone(),
+            feed.clone(),
+            ui.clone(),
+            crate::net::phones::limits(),
+        )
+    });
+    let listening = crate::net::host::start(&dir, listen.lan, head, store.clone(), feed, ui);
     Hosting {
         clock,
         store,
         replies,
         listening,
+        phones,
         handle,
     }
 }

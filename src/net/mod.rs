@@ -4,4 +4,5 @@
 pub mod client;
 pub mod door;
 pub mod host;
+pub mod phones;
 pub mod wire;

@@ -36,8 +36,9 @@ pub struct Options {
     pub warnings: Vec<String>,
     /// Source sessions, for a cross-session workspace.
     pub sources: Vec<app::synthesis::Source>,
-    /// Also listen on TCP here for note-takers on other laptops.
-    pub lan: Option<std::net::SocketAddr>,
+    /// Also listen on TCP for note-takers on other laptops, and for
+    /// participants' phones.
+    pub listen: crate::live::Listen,
 }
 
 /// Runs the live screens on an open session until the user quits. Other
@@ -51,8 +52,9 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
         store: tx,
         replies,
         listening,
+        phones,
         handle,
-    } = host(writer, opts.actor.clone(), opts.lan);
+    } = host(writer, opts.actor.clone(), opts.listen);
     let mut warnings = opts.warnings;
     let mut join_code = None;
     match &listening {
@@ -62,13 +64,21 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
                 .as_ref()
                 .map(|(addr, code)| (code.clone(), addr.to_string()))
         }
-        Err(e) if opts.lan.is_some() => {
+        Err(e) if opts.listen.lan.is_some() => {
             return Err(std::io::Error::other(format!(
                 "cannot listen for other laptops: {e}"
             )));
         }
         Err(e) => warnings.push(format!("other terminals cannot join: {e}.")),
     }
+    let _phones = match phones.transpose() {
+        Ok(p) => p,
+        Err(e) => {
+            return Err(std::io::Error::other(format!(
+                "cannot listen for phones: {e}"
+            )));
+        }
+    };
     let mut model = Model::hosting(
         App::new(opts.keymap, opts.actor),
         session,

@@ -1,0 +1,423 @@
+//! Participants' phones: `roundtable run --phones` serves a small page on
+//! the room's network from the running session. A phone joins by choosing
+//! its pseudonym, follows the stage and the open vote, votes, raises a
+//! hand and sends statements for the facilitator to take into the record.
+//!
+//! Every request and answer is sealed (see [`seal`]) with a key the page
+//! takes from the address's fragment, which the projector's QR code
+//! carries; a request that does not open counts against its address as a
+//! wrong join code does (see [`crate::net::door`]). The host stamps who and
+//! when, as for joined terminals: the phone only proposes.
+
+pub mod room;
+pub mod seal;
+
+use crate::live::{Feed, Origin, Reply, Request};
+use crate::net::door::{Door, Limits, Refusal};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Method, Response, StatusCode};
+use room::{Envelope, Room, Step};
+use seal::Seal;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc as std_mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// Largest request body: a statement of [`room::MAX_SAY`] characters,
+/// sealed and in base64, fits several times over.
+pub const MAX_BODY: usize = 16 * 1024;
+/// Time to send a request's head, and its body.
+pub const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
+/// How long a phone's "tell me when something changes" waits at most.
+pub const WATCH: Duration = Duration::from_secs(20);
+/// A connection is closed after this long, whatever it does (the page
+/// opens another).
+pub const CONNECTION_LIFETIME: Duration = Duration::from_secs(600);
+
+const PAGE: &str = include_str!("../../../assets/phone/index.html");
+const SCRIPT: &str = include_str!("../../../assets/phone/app.js");
+const STYLE: &str = include_str!("../../../assets/phone/style.css");
+const NACL: &str = include_str!("../../../assets/phone/nacl.min.js");
+
+/// Limits on connections from phones: many more than from laptops (one per
+/// person in the room), and each request is checked by its seal.
+pub fn limits() -> Limits {
+    Limits {
+        unauthenticated: 1024,
+        unauthenticated_per_address: 16,
+        ..Limits::default()
+    }
+}
+
+/// The phone door of a running session.
+pub struct Phones {
+    pub addr: SocketAddr,
+    /// The address to open, with the room secret after `#`.
+    pub url: String,
+    shared: Arc<Shared>,
+}
+
+impl Phones {
+    /// Closes the door to new phones (joined ones carry on), or opens it.
+    pub fn set_closed(&self, closed: bool) {
+        lock(&self.shared.room).closed = closed;
+        publish(&self.shared);
+    }
+
+    /// Takes a waiting statement into the record (the caller records the
+    /// returned statement) or sets it aside.
+    pub fn settle(&self, id: u64, accepted: bool) -> Option<room::Said> {
+        let said = lock(&self.shared.room).settle_said(id, accepted);
+        publish(&self.shared);
+        said
+    }
+}
+
+struct Shared {
+    seal: Seal,
+    room: Mutex<Room>,
+    door: Mutex<Door>,
+    session: crate::store::Shared,
+    store: Mutex<Option<std_mpsc::Sender<Request>>>,
+    feed: Feed,
+    ui: mpsc::UnboundedSender<Reply>,
+    head: AtomicU64,
+    next_conn: AtomicU64,
+    clock: Arc<crate::live::clock::SessionClock>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// What the projector shows of the phones.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PhoneRoom {
+    pub url: String,
+    pub connected: Vec<String>,
+    pub closed: bool,
+    pub waiting: Vec<room::Said>,
+}
+
+fn publish(shared: &Shared) {
+    let room = lock(&shared.room);
+    let _ = shared.ui.send(Reply::Phones(PhoneRoom {
+        url: String::new(),
+        connected: room.who().iter().map(|p| p.to_string()).collect(),
+        closed: room.closed,
+        waiting: room
+            .said()
+            .iter()
+            .filter(|s| s.status == room::SaidStatus::Waiting)
+            .cloned()
+            .collect(),
+    }));
+}
+
+/// The statement a phone sent, as the record takes it when the facilitator
+/// accepts it: the participant is the speaker; `by` took it in.
+pub fn statement_from(
+    said: &room::Said,
+    id: crate::domain::StatementId,
+    stage: Option<crate::domain::StageId>,
+    by: &str,
+    at: crate::domain::Timestamp,
+) -> crate::domain::Event {
+    crate::domain::Event::StatementAdded {
+        id,
+        kind: crate::domain::StatementKind::Quote,
+        speaker: crate::domain::Speaker::Participant(said.participant.clone()),
+        stage,
+        text: said.text.clone(),
+        tags: vec!["phone".into()],
+        captured_by: by.to_owned(),
+        at,
+    }
+}
+
+/// Starts serving phones at `bind` on a thread of its own.
+#[allow(clippy::too_many_arguments)]
+pub fn start(
+    bind: SocketAddr,
+    head: u64,
+    clock: Arc<crate::live::clock::SessionClock>,
+    session: crate::store::Shared,
+    store: std_mpsc::Sender<Request>,
+    feed: Feed,
+    ui: mpsc::UnboundedSender<Reply>,
+    limits: Limits,
+) -> std::io::Result<Phones> {
+    let listener = std::net::TcpListener::bind(bind)?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let seal = Seal::fresh().map_err(std::io::Error::other)?;
+    let url = format!("http://{}/#{}", shown_address(addr), seal.fragment());
+    let shared = Arc::new(Shared {
+        seal,
+        room: Mutex::new(Room::default()),
+        door: Mutex::new(Door::new(limits, Instant::now())),
+        session,
+        store: Mutex::new(Some(store)),
+        feed,
+        ui,
+        head: AtomicU64::new(head),
+        next_conn: AtomicU64::new(1),
+        clock,
+    });
+    let for_thread = shared.clone();
+    std::thread::Builder::new()
+        .name("roundtable-phones".into())
+        .spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(accept(for_thread, listener));
+        })?;
+    let _ = shared.ui.send(Reply::PhonesAt(url.clone()));
+    Ok(Phones { addr, url, shared })
+}
+
+/// The address phones type: the computer's own on the room's network when
+/// listening on every address.
+fn shown_address(addr: SocketAddr) -> String {
+    if addr.ip().is_unspecified()
+        && let Some(ip) = local_ip()
+    {
+        return SocketAddr::new(ip, addr.port()).to_string();
+    }
+    addr.to_string()
+}
+
+/// The address this computer uses to reach the network (no packet is sent:
+/// a UDP socket only picks its route).
+fn local_ip() -> Option<IpAddr> {
+    let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    s.connect("192.0.2.1:9").ok()?;
+    s.local_addr().ok().map(|a| a.ip())
+}
+
+async fn accept(shared: Arc<Shared>, listener: std::net::TcpListener) {
+    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+        return;
+    };
+    let mut records = shared.feed.subscribe();
+    let for_head = shared.clone();
+    tokio::spawn(async move {
+        loop {
+            match records.recv().await {
+                Ok(rec) => for_head.head.store(rec.0, Ordering::Relaxed),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(_) => return,
+            }
+        }
+    });
+    let mut pause = Duration::from_millis(50);
+    loop {
+        let (stream, from) = match listener.accept().await {
+            Ok(c) => c,
+            Err(_) => {
+                // Out of file descriptors: wait, longer each time.
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(1));
+                continue;
+            }
+        };
+        pause = Duration::from_millis(50);
+        let ip = from.ip();
+        let id = shared.next_conn.fetch_add(1, Ordering::Relaxed);
+        // Connections are capped per address and in all, as for laptops
+        // waiting to authenticate; a phone's connection never "authenticates"
+        // (each request does), so it counts for as long as it is open.
+        if lock(&shared.door).connect(ip, id, Instant::now()).is_err() {
+            drop(stream);
+            continue;
+        }
+        let _ = stream.set_nodelay(true);
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let io = hyper_util::rt::TokioIo::new(stream);
+            let for_requests = shared.clone();
+            let service = hyper::service::service_fn(move |req| {
+                let shared = for_requests.clone();
+                async move { Ok::<_, std::convert::Infallible>(answer(&shared, ip, req).await) }
+            });
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(REQUEST_DEADLINE)
+                .max_buf_size(MAX_BODY.max(8192))
+                .serve_connection(io, service);
+            let _ = tokio::time::timeout(CONNECTION_LIFETIME, conn).await;
+            lock(&shared.door).leave(ip, id, Instant::now());
+        });
+    }
+}
+
+fn reply(status: StatusCode, kind: &str, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(body.into()));
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    let set = |h: &mut hyper::HeaderMap, k: &'static str, v: &str| {
+        if let Ok(v) = hyper::header::HeaderValue::from_str(v) {
+            h.insert(k, v);
+        }
+    };
+    set(h, "content-type", kind);
+    set(h, "cache-control", "no-store");
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "referrer-policy", "no-referrer");
+    set(
+        h,
+        "content-security-policy",
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    r
+}
+
+fn plain(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
+    reply(status, "text/plain; charset=utf-8", text.to_owned())
+}
+
+async fn answer(
+    shared: &Arc<Shared>,
+    ip: IpAddr,
+    req: hyper::Request<Incoming>,
+) -> Response<Full<Bytes>> {
+    match (req.method(), req.uri().path()) {
+        (&Method::GET, "/") => reply(StatusCode::OK, "text/html; charset=utf-8", PAGE),
+        (&Method::GET, "/app.js") => {
+            reply(StatusCode::OK, "text/javascript; charset=utf-8", SCRIPT)
+        }
+        (&Method::GET, "/nacl.min.js") => {
+            reply(StatusCode::OK, "text/javascript; charset=utf-8", NACL)
+        }
+        (&Method::GET, "/style.css") => reply(StatusCode::OK, "text/css; charset=utf-8", STYLE),
+        (&Method::POST, "/api") => api(shared, ip, req).await,
+        _ => plain(StatusCode::NOT_FOUND, "not here"),
+    }
+}
+
+async fn api(
+    shared: &Arc<Shared>,
+    ip: IpAddr,
+    req: hyper::Request<Incoming>,
+) -> Response<Full<Bytes>> {
+    let body = Limited::new(req.into_body(), MAX_BODY).collect();
+    let body = match tokio::time::timeout(REQUEST_DEADLINE, body).await {
+        Ok(Ok(b)) => b.to_bytes(),
+        Ok(Err(_)) => return plain(StatusCode::PAYLOAD_TOO_LARGE, "too large"),
+        Err(_) => return plain(StatusCode::REQUEST_TIMEOUT, "too slow"),
+    };
+    // A request that does not open is a wrong key: it counts against the
+    // address, which waits longer and longer, as with a wrong join code.
+    let opened = {
+        let mut door = lock(&shared.door);
+        let now = Instant::now();
+        match door.attempt(ip, now) {
+            Err(Refusal::Wait(wait)) => {
+                let mut r = plain(StatusCode::TOO_MANY_REQUESTS, "wait");
+                if let Ok(v) = hyper::header::HeaderValue::from_str(&wait.as_secs().to_string()) {
+                    r.headers_mut().insert("retry-after", v);
+                }
+                return r;
+            }
+            Err(Refusal::Full) => return plain(StatusCode::SERVICE_UNAVAILABLE, "busy"),
+            Ok(()) => {}
+        }
+        let opened = shared.seal.open(&body);
+        door.outcome(ip, opened.is_none(), now);
+        opened
+    };
+    let Some(plain_text) = opened else {
+        return plain(
+            StatusCode::FORBIDDEN,
+            "this page's key does not open the door",
+        );
+    };
+    let answer = match serde_json::from_slice::<Envelope>(&plain_text) {
+        Ok(env) => step(shared, env).await,
+        Err(_) => serde_json::json!({ "error": "the page sent something the host cannot read" }),
+    };
+    let text = serde_json::to_vec(&answer).unwrap_or_default();
+    match shared.seal.seal(&text) {
+        Ok(sealed) => reply(StatusCode::OK, "text/plain; charset=utf-8", sealed),
+        Err(_) => plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot seal"),
+    }
+}
+
+async fn step(shared: &Arc<Shared>, env: Envelope) -> serde_json::Value {
+    let token = match crate::net::wire::random::<16>() {
+        Ok(t) => hex::encode(t),
+        Err(_) => return serde_json::json!({ "error": "the host has no random numbers" }),
+    };
+    let phone = env.phone.clone();
+    let is_join = matches!(env.ask, room::Ask::Join { .. });
+    let next = {
+        let session = shared.session.read();
+        lock(&shared.room).handle(&session, env, &token)
+    };
+    if is_join {
+        publish(shared);
+    }
+    match next {
+        Step::Answer(v) => v,
+        Step::No(why) => serde_json::json!({ "error": why }),
+        Step::Watch { since } => {
+            let mut feed = shared.feed.subscribe();
+            if shared.head.load(Ordering::Relaxed) <= since {
+                let _ = tokio::time::timeout(WATCH, feed.recv()).await;
+            }
+            view(shared, phone.as_deref().unwrap_or_default())
+        }
+        Step::Record { event, actor } => {
+            let is_vote = matches!(
+                event,
+                crate::domain::Event::BallotCast { .. }
+                    | crate::domain::Event::AnonymousBallotCast { .. }
+            );
+            let recorded = event.clone();
+            match propose(shared, actor, event).await {
+                Ok(seq) => {
+                    if is_vote {
+                        let mut room = lock(&shared.room);
+                        let who = phone.as_deref().and_then(|t| room.whose(t).cloned());
+                        room.recorded(&recorded, who.as_ref());
+                    }
+                    serde_json::json!({ "recorded": seq })
+                }
+                Err(why) => serde_json::json!({ "error": why }),
+            }
+        }
+    }
+}
+
+fn view(shared: &Shared, token: &str) -> serde_json::Value {
+    let now = shared.clock.now();
+    let head = shared.head.load(Ordering::Relaxed);
+    let session = shared.session.read();
+    lock(&shared.room).view(&session, token, now, head)
+}
+
+async fn propose(
+    shared: &Shared,
+    actor: String,
+    event: crate::domain::Event,
+) -> Result<u64, String> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let req = Request {
+        token: 0,
+        event,
+        from: Origin::Remote { actor, reply: tx },
+    };
+    let sent = lock(&shared.store).as_ref().map(|s| s.send(req).is_ok());
+    if sent != Some(true) {
+        return Err("the session is closing".into());
+    }
+    rx.await
+        .unwrap_or_else(|_| Err("the session is closing".into()))
+}

@@ -1,0 +1,443 @@
+//! What the host keeps in memory about the phones in the room, and what a
+//! phone may ask. Pure bookkeeping: the session and the time are passed in,
+//! events come out to be recorded by the store like any other, so every
+//! rule here is tested without a network.
+//!
+//! What is never written down: which phone is whose, and which random
+//! ballot id an anonymous round gave whom (the host needs it only to let
+//! each person vote once and change their mind).
+
+use crate::domain::{
+    BallotMode, Choice, Event, ParticipantId, RoundId, Session, StageState, Timestamp, VoteMethod,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Phones joined at once, at most.
+pub const MAX_PHONES: usize = 1000;
+/// Statements and questions waiting at once, at most.
+pub const MAX_WAITING: usize = 200;
+/// Longest statement a phone may send, in characters.
+pub const MAX_SAY: usize = 1000;
+
+/// One request from a phone, once opened.
+#[derive(Debug, Deserialize)]
+pub struct Envelope {
+    /// Counts up with each request from one phone, so a request overheard
+    /// and sent again is refused.
+    pub n: u64,
+    /// The phone's token, once it has joined.
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(flatten)]
+    pub ask: Ask,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+pub enum Ask {
+    /// Who may join, and the room as it is.
+    Hello,
+    Join {
+        participant: String,
+    },
+    /// The room as it is, once the journal is past `since`.
+    State {
+        #[serde(default)]
+        since: u64,
+    },
+    /// A vote in the open round: option `pick` (from 0), or for dots the
+    /// dots on each option.
+    Vote {
+        round: String,
+        #[serde(default)]
+        pick: Option<usize>,
+        #[serde(default)]
+        dots: Option<Vec<u8>>,
+    },
+    /// A statement or question for the facilitator to take into the record.
+    Say {
+        text: String,
+    },
+    Hand {
+        up: bool,
+    },
+}
+
+/// A statement or question sent from a phone, waiting for the facilitator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Said {
+    pub id: u64,
+    pub participant: ParticipantId,
+    pub text: String,
+    pub status: SaidStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SaidStatus {
+    Waiting,
+    Accepted,
+    #[serde(rename = "set aside")]
+    SetAside,
+}
+
+struct Phone {
+    participant: ParticipantId,
+    seen: Seen,
+}
+
+/// Request numbers seen lately, so that one overheard and sent again is
+/// refused. A page numbers its requests from its clock in microseconds,
+/// and may have two under way at once (a vote while it waits for news), so
+/// they can arrive out of order: any number not seen before is taken unless
+/// it is more than [`WINDOW`] older than the newest.
+#[derive(Default)]
+struct Seen {
+    recent: std::collections::VecDeque<u64>,
+    newest: u64,
+}
+
+/// A minute, in the page's request numbers.
+const WINDOW: u64 = 60_000_000;
+/// Request numbers remembered (per phone, and of joins for the room).
+const REMEMBERED: usize = 4096;
+
+impl Seen {
+    /// Whether `n` is new; remembers it.
+    fn fresh(&mut self, n: u64) -> bool {
+        if self.recent.contains(&n) || n.saturating_add(WINDOW) < self.newest {
+            return false;
+        }
+        if self.recent.len() == REMEMBERED {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(n);
+        self.newest = self.newest.max(n);
+        true
+    }
+}
+
+/// The phones in the room.
+#[derive(Default)]
+pub struct Room {
+    phones: HashMap<String, Phone>,
+    /// Anonymous rounds: the ballot id each person was given.
+    ballots: HashMap<(RoundId, ParticipantId), String>,
+    /// What each person last voted in each round, to show them.
+    voted: HashMap<(RoundId, ParticipantId), Choice>,
+    said: Vec<Said>,
+    next_said: u64,
+    /// Joins seen lately: a join overheard and sent again would otherwise
+    /// let the person's own phone go.
+    joins: Seen,
+    /// Whether new phones may join.
+    pub closed: bool,
+}
+
+/// What to do with a request.
+#[derive(Debug, PartialEq)]
+pub enum Step {
+    /// Answer at once.
+    Answer(serde_json::Value),
+    /// Record this, then answer "recorded" (and call [`Room::recorded`]).
+    Record { event: Event, actor: String },
+    /// Wait until the journal is past `since` (or a while), then answer
+    /// with the room as it is.
+    Watch { since: u64 },
+    /// Refuse, saying why.
+    No(String),
+}
+
+impl Room {
+    /// Phones joined now.
+    pub fn phones(&self) -> usize {
+        self.phones.len()
+    }
+
+    /// Who has a phone joined, for the projector's list.
+    pub fn who(&self) -> Vec<ParticipantId> {
+        let mut who: Vec<ParticipantId> = self
+            .phones
+            .values()
+            .map(|p| p.participant.clone())
+            .collect();
+        who.sort();
+        who.dedup();
+        who
+    }
+
+    pub fn said(&self) -> &[Said] {
+        &self.said
+    }
+
+    /// The facilitator takes statement `id` into the record (the event to
+    /// record is theirs to make) or sets it aside.
+    pub fn settle_said(&mut self, id: u64, accepted: bool) -> Option<Said> {
+        let s = self.said.iter_mut().find(|s| s.id == id)?;
+        if s.status != SaidStatus::Waiting {
+            return None;
+        }
+        s.status = if accepted {
+            SaidStatus::Accepted
+        } else {
+            SaidStatus::SetAside
+        };
+        Some(s.clone())
+    }
+
+    /// What to do with `env` from the session as it is; `token` is a fresh
+    /// random token, used if this request joins a phone.
+    pub fn handle(&mut self, session: &Session, env: Envelope, token: &str) -> Step {
+        let who = match (&env.ask, &env.phone) {
+            (Ask::Hello, _) => return Step::Answer(hello(session, self.closed)),
+            (Ask::Join { .. }, _) if !self.joins.fresh(env.n) => {
+                return Step::No("this request was sent before".into());
+            }
+            (Ask::Join { participant }, _) => return self.join(session, participant, token),
+            (_, None) => return Step::No("join first".into()),
+            (_, Some(t)) => match self.phones.get_mut(t) {
+                None => return Step::No("this phone is not joined; join again".into()),
+                Some(p) => {
+                    if !p.seen.fresh(env.n) {
+                        return Step::No("this request was sent before".into());
+                    }
+                    p.participant.clone()
+                }
+            },
+        };
+        match env.ask {
+            Ask::Hello | Ask::Join { .. } => Step::No("joined already".into()),
+            Ask::State { since } => Step::Watch { since },
+            Ask::Vote { round, pick, dots } => self.vote(session, &who, &round, pick, dots),
+            Ask::Say { text } => self.say(&who, text),
+            Ask::Hand { up } => {
+                let event = if up {
+                    Event::HandRaised {
+                        participant: who.clone(),
+                        at: Timestamp::default(),
+                    }
+                } else {
+                    Event::HandLowered {
+                        participant: who.clone(),
+                        at: Timestamp::default(),
+                    }
+                };
+                Step::Record {
+                    event,
+                    actor: format!("phone {who}"),
+                }
+            }
+        }
+    }
+
+    fn join(&mut self, session: &Session, participant: &str, token: &str) -> Step {
+        if self.closed {
+            return Step::No("the facilitator has closed the phone door".into());
+        }
+        let Some(p) = session.participants.get(participant) else {
+            return Step::No("choose your name from the list".into());
+        };
+        if self.phones.len() >= MAX_PHONES {
+            return Step::No("the room has as many phones as it can take".into());
+        }
+        // A person on a second phone (or the same one reloaded) is the same
+        // person: their earlier phone is let go.
+        self.phones.retain(|_, ph| ph.participant != p.id);
+        self.phones.insert(
+            token.to_owned(),
+            Phone {
+                participant: p.id.clone(),
+                seen: Seen::default(),
+            },
+        );
+        Step::Answer(serde_json::json!({ "phone": token, "me": p.id.as_str() }))
+    }
+
+    fn vote(
+        &mut self,
+        session: &Session,
+        who: &ParticipantId,
+        round: &str,
+        pick: Option<usize>,
+        dots: Option<Vec<u8>>,
+    ) -> Step {
+        let Some(r) = session.rounds.get(round).filter(|r| r.is_open()) else {
+            return Step::No("that vote has closed".into());
+        };
+        let choice = match (&r.method, pick, dots) {
+            (VoteMethod::Dots { .. }, _, Some(d)) => Choice::Dots(d),
+            (m, Some(i), _) => match Choice::of_option(m, i) {
+                Some(c) => c,
+                None => return Step::No("that is not one of the choices".into()),
+            },
+            _ => return Step::No("choose an answer".into()),
+        };
+        if let Err(why) = choice.counts(&r.method) {
+            return Step::No(why);
+        }
+        let Some(p) = session.participants.get(who) else {
+            return Step::No("you are no longer on the session's list".into());
+        };
+        let event = match r.mode {
+            BallotMode::Counted => {
+                return Step::No("this vote is a show of hands: raise your hand".into());
+            }
+            BallotMode::PerParticipant => Event::BallotCast {
+                round: r.id.clone(),
+                participant: who.clone(),
+                choice,
+                at: Timestamp::default(),
+                recorded_by: String::new(),
+            },
+            BallotMode::Anonymous => {
+                let key = (r.id.clone(), who.clone());
+                let ballot = match self.ballots.get(&key) {
+                    Some(b) => b.clone(),
+                    None => match crate::net::wire::random::<8>() {
+                        Ok(b) => hex::encode(b),
+                        Err(_) => return Step::No("the host has no random numbers".into()),
+                    },
+                };
+                self.ballots.insert(key, ballot.clone());
+                Event::AnonymousBallotCast {
+                    round: r.id.clone(),
+                    ballot,
+                    group: p.role.group(),
+                    choice,
+                    at: Timestamp::default(),
+                }
+            }
+        };
+        // An anonymous ballot's record names no phone and no person.
+        let actor = match r.mode {
+            BallotMode::Anonymous => "phones".to_owned(),
+            _ => format!("phone {who}"),
+        };
+        Step::Record { event, actor }
+    }
+
+    fn say(&mut self, who: &ParticipantId, text: String) -> Step {
+        let text = text.trim().to_owned();
+        if text.is_empty() {
+            return Step::No("type what you want to say first".into());
+        }
+        if text.chars().count() > MAX_SAY || text.chars().any(|c| c.is_control() && c != '\n') {
+            return Step::No(format!(
+                "at most {MAX_SAY} characters, without control characters"
+            ));
+        }
+        let waiting = self
+            .said
+            .iter()
+            .filter(|s| s.status == SaidStatus::Waiting)
+            .count();
+        if waiting >= MAX_WAITING {
+            return Step::No("the facilitator has a lot waiting; try again soon".into());
+        }
+        self.next_said += 1;
+        self.said.push(Said {
+            id: self.next_said,
+            participant: who.clone(),
+            text,
+            status: SaidStatus::Waiting,
+        });
+        Step::Answer(serde_json::json!({ "waiting": self.next_said }))
+    }
+
+    /// A phone's event was recorded: remember what they voted, to show them.
+    pub fn recorded(&mut self, event: &Event, who: Option<&ParticipantId>) {
+        let (round, choice) = match event {
+            Event::BallotCast { round, choice, .. }
+            | Event::AnonymousBallotCast { round, choice, .. } => (round, choice),
+            _ => return,
+        };
+        if let Some(who) = who {
+            self.voted
+                .insert((round.clone(), who.clone()), choice.clone());
+        }
+    }
+
+    /// Whose phone `token` is.
+    pub fn whose(&self, token: &str) -> Option<&ParticipantId> {
+        self.phones.get(token).map(|p| &p.participant)
+    }
+
+    /// The room as `token`'s phone should show it.
+    pub fn view(
+        &self,
+        session: &Session,
+        token: &str,
+        now: Timestamp,
+        head: u64,
+    ) -> serde_json::Value {
+        let me = self.whose(token);
+        let stage = session.current_stage().map(|s| {
+            serde_json::json!({
+                "title": s.title,
+                "prompt": s.prompt,
+                "paused": s.state() == StageState::Paused,
+                "minutes_left": (s.remaining_millis(now).max(0) + 59_999) / 60_000,
+            })
+        });
+        let round = session.round_open_now().map(|r| {
+            let mine = me.and_then(|p| self.voted.get(&(r.id.clone(), p.clone())));
+            let dots = match &r.method {
+                VoteMethod::Dots { per_person, .. } => Some(*per_person),
+                _ => None,
+            };
+            serde_json::json!({
+                "id": r.id.as_str(),
+                "question": r.question,
+                "labels": r.method.labels(),
+                "dots": dots,
+                "anonymous": r.mode == BallotMode::Anonymous,
+                "counted": r.mode == BallotMode::Counted,
+                "mine": mine.map(|c| describe_choice(&r.method, c)),
+            })
+        });
+        let hand = me.is_some_and(|p| session.floor.hands.contains(p));
+        let said: Vec<serde_json::Value> = self
+            .said
+            .iter()
+            .filter(|s| Some(&s.participant) == me)
+            .map(|s| serde_json::json!({ "text": s.text, "status": s.status }))
+            .collect();
+        serde_json::json!({
+            "head": head,
+            "title": session.title(),
+            "stage": stage,
+            "round": round,
+            "hand": hand,
+            "said": said,
+            "me": me.map(|p| p.as_str()),
+        })
+    }
+}
+
+/// A choice in the words the phone showed.
+fn describe_choice(method: &VoteMethod, c: &Choice) -> String {
+    match c {
+        Choice::Dots(d) => Choice::dots_words(d),
+        _ => c
+            .counts(method)
+            .ok()
+            .and_then(|counts| counts.iter().position(|n| *n > 0))
+            .and_then(|i| method.labels().get(i).cloned())
+            .unwrap_or_default(),
+    }
+}
+
+fn hello(session: &Session, closed: bool) -> serde_json::Value {
+    // Pseudonyms and roles only: what the projector already shows the room.
+    let people: Vec<serde_json::Value> = session
+        .participants
+        .values()
+        .map(|p| serde_json::json!({ "id": p.id.as_str(), "role": p.role.label() }))
+        .collect();
+    serde_json::json!({
+        "title": session.title(),
+        "people": people,
+        "closed": closed,
+    })
+}

@@ -1,0 +1,281 @@
+//! Participants' phones against a real host on loopback: join, vote in an
+//! anonymous round, send a statement the facilitator accepts, raise a hand;
+//! and what a listener on the network, or a replaying or guessing attacker,
+//! gets.
+
+use roundtable::domain::{BallotMode, Event, RoundId, Timestamp, VoteMethod, VoteTarget};
+use roundtable::live::{Listen, Origin, Reply, Request};
+use roundtable::net::phones::seal::Seal;
+use std::io::{Read, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+fn example(tmp: &Path) -> PathBuf {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("sessions/2026-03-14-cag-findings");
+    let to = tmp.join("s");
+    std::fs::create_dir_all(&to).unwrap();
+    for f in ["journal.ron", "snapshot.ron"] {
+        std::fs::copy(from.join(f), to.join(f)).unwrap();
+    }
+    to
+}
+
+/// One HTTP request on its own connection; the status, the body, and the
+/// bytes that went over the wire both ways.
+fn http(addr: SocketAddr, method: &str, path: &str, body: &str) -> (u16, String, Vec<u8>) {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut got = Vec::new();
+    s.read_to_end(&mut got).unwrap();
+    let text = String::from_utf8_lossy(&got).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map(|x| x.1).unwrap_or("").to_owned();
+    let mut wire = req.into_bytes();
+    wire.extend_from_slice(&got);
+    (status, body, wire)
+}
+
+struct Phone {
+    addr: SocketAddr,
+    seal: Seal,
+    n: u64,
+    token: Option<String>,
+    /// Every byte sent and received.
+    wire: Vec<u8>,
+    /// The last request as sent, sealed.
+    last: String,
+}
+
+impl Phone {
+    fn new(url: &str) -> Phone {
+        let (host, fragment) = url
+            .trim_start_matches("http://")
+            .split_once("/#")
+            .unwrap();
+        Phone {
+            addr: host.parse().unwrap(),
+            seal: Seal::from_fragment(fragment).unwrap(),
+            n: 1_000_000,
+            token: None,
+            wire: Vec::new(),
+            last: String::new(),
+        }
+    }
+
+    fn call(&mut self, mut ask: serde_json::Value) -> serde_json::Value {
+        self.n += 1;
+        ask["n"] = self.n.into();
+        if let Some(t) = &self.token {
+            ask["phone"] = t.clone().into();
+        }
+        self.last = self.seal.seal(ask.to_string().as_bytes()).unwrap();
+        let last = self.last.clone();
+        self.send_sealed(&last)
+    }
+
+    fn send_sealed(&mut self, sealed: &str) -> serde_json::Value {
+        let (status, body, wire) = http(self.addr, "POST", "/api", sealed);
+        self.wire.extend(wire);
+        assert_eq!(status, 200, "{body}");
+        let plain = self.seal.open(body.as_bytes()).expect("the answer opens");
+        serde_json::from_slice(&plain).unwrap()
+    }
+}
+
+fn open_round(store: &std::sync::mpsc::Sender<Request>, id: &str, mode: BallotMode) {
+    store
+        .send(Request {
+            token: 1,
+            event: Event::VoteOpened {
+                id: RoundId::new(id),
+                target: VoteTarget::Question,
+                question: "How strongly does this resonate?".into(),
+                method: VoteMethod::Resonance,
+                mode,
+                hidden: false,
+                stage: None,
+                at: Timestamp::from_unix_millis(0),
+            },
+            from: Origin::Local,
+        })
+        .unwrap();
+}
+
+fn journal_lines(dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(dir.join("journal.ron"))
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_phone_votes_anonymously_and_says_something_the_facilitator_accepts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = example(tmp.path());
+    let (w, _) = roundtable::store::Writer::open(&dir, Timestamp::from_unix_millis(0)).unwrap();
+    let hosting = roundtable::live::host(
+        w,
+        "facilitator".into(),
+        Listen {
+            lan: None,
+            phones: Some("127.0.0.1:0".parse().unwrap()),
+        },
+    );
+    let phones = hosting.phones.unwrap().unwrap();
+    let (seen_tx, seen) = std::sync::mpsc::channel();
+    let mut replies = hosting.replies;
+    std::thread::spawn(move || {
+        while let Some(r) = replies.blocking_recv() {
+            let _ = seen_tx.send(r);
+        }
+    });
+    let wait_saved = || loop {
+        match seen.recv_timeout(Duration::from_secs(10)).unwrap() {
+            Reply::Saved { seq, .. } => return seq,
+            Reply::Failed { error, .. } => panic!("{error}"),
+            _ => {}
+        }
+    };
+    open_round(&hosting.store, "v9", BallotMode::Anonymous);
+    wait_saved();
+
+    // The page and what it loads come from the host itself.
+    let (status, page, _) = http(phones.addr, "GET", "/", "");
+    assert_eq!(status, 200);
+    for src in ["/style.css", "/nacl.min.js", "/app.js"] {
+        assert!(page.contains(src), "{src}");
+        assert_eq!(http(phones.addr, "GET", src, "").0, 200, "{src}");
+    }
+    assert!(!page.contains("http://") && !page.contains("https://"));
+
+    let mut phone = Phone::new(&phones.url);
+    let hello = phone.call(serde_json::json!({ "op": "hello" }));
+    let people: Vec<&str> = hello["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(people.len(), 8, "{hello}");
+    let joined = phone.call(serde_json::json!({ "op": "join", "participant": "P3" }));
+    phone.token = Some(joined["phone"].as_str().unwrap().to_owned());
+    let state = phone.call(serde_json::json!({ "op": "state", "since": 0 }));
+    assert_eq!(state["round"]["id"], "v9");
+    assert_eq!(state["round"]["anonymous"], true);
+
+    // Resonance 4 (the fourth option).
+    let voted = phone.call(serde_json::json!({ "op": "vote", "round": "v9", "pick": 3 }));
+    let seq = voted["recorded"].as_u64().expect("recorded");
+    let lines = journal_lines(&dir);
+    let line = &lines[seq as usize - 1];
+    assert!(line.contains("AnonymousBallotCast"), "{line}");
+    assert!(line.contains("group:Carers") && line.contains("Resonance(4)"), "{line}");
+    assert!(!line.contains("P3"), "the ballot names nobody: {line}");
+    assert!(line.contains("actor:\"phones\""), "{line}");
+    let state = phone.call(serde_json::json!({ "op": "state", "since": 0 }));
+    assert_eq!(state["round"]["mine"], "4", "the phone is shown its vote");
+
+    // A changed mind replaces the ballot: still one ballot from P3.
+    phone.call(serde_json::json!({ "op": "vote", "round": "v9", "pick": 1 }));
+    let (w_lines, ballots): (Vec<_>, Vec<_>) = journal_lines(&dir)
+        .into_iter()
+        .partition(|l| !l.contains("AnonymousBallotCast"));
+    assert!(!w_lines.is_empty());
+    assert_eq!(ballots.len(), 2);
+    let id = |l: &str| l.split("ballot:\"").nth(1).unwrap()[..16].to_owned();
+    assert_eq!(id(&ballots[0]), id(&ballots[1]), "the same ballot id");
+
+    // The same request sent again (overheard and replayed) is refused.
+    let replay = phone.last.clone();
+    let again = phone.send_sealed(&replay);
+    assert_eq!(again["error"], "this request was sent before");
+
+    // A statement waits until the facilitator accepts it, then is P3's.
+    let said = phone.call(serde_json::json!({ "op": "say", "text": "Nobody asked me when he came home." }));
+    let n = said["waiting"].as_u64().unwrap();
+    let accepted = phones.settle(n, true).unwrap();
+    hosting
+        .store
+        .send(Request {
+            token: 2,
+            event: roundtable::net::phones::statement_from(
+                &accepted,
+                "ph1".into(),
+                None,
+                "facilitator",
+                Timestamp::from_unix_millis(0),
+            ),
+            from: Origin::Local,
+        })
+        .unwrap();
+    let seq = wait_saved();
+    let line = &journal_lines(&dir)[seq as usize - 1];
+    assert!(line.contains("speaker:Participant(\"P3\")"), "{line}");
+    assert!(line.contains("Nobody asked me when he came home."), "{line}");
+    let state = phone.call(serde_json::json!({ "op": "state", "since": 0 }));
+    assert_eq!(state["said"][0]["status"], "accepted");
+
+    // A hand raised from the phone is in the speaking queue.
+    let hand = phone.call(serde_json::json!({ "op": "hand", "up": true }));
+    assert!(hand["recorded"].as_u64().is_some(), "{hand}");
+    let state = phone.call(serde_json::json!({ "op": "state", "since": 0 }));
+    assert_eq!(state["hand"], true);
+
+    // Nothing a listener on the network sees is in plain text.
+    let wire = String::from_utf8_lossy(&phone.wire).into_owned();
+    // (Quoted, as the JSON has them: base64 has no quotes, so a match
+    // cannot be chance.)
+    let fragment = &phones.url[phones.url.len() - 26..];
+    for secret in [
+        "\"vote\"",
+        "\"pick\"",
+        "\"P3\"",
+        "Nobody asked me",
+        "\"hand\"",
+        "\"recorded\"",
+        "resonate?",
+        fragment,
+    ] {
+        assert!(!wire.contains(secret), "{secret:?} crossed the network in plain text");
+    }
+}
+
+#[test]
+fn a_wrong_key_is_refused_and_an_address_that_keeps_guessing_waits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = example(tmp.path());
+    let (w, _) = roundtable::store::Writer::open(&dir, Timestamp::from_unix_millis(0)).unwrap();
+    let hosting = roundtable::live::host(
+        w,
+        "facilitator".into(),
+        Listen {
+            lan: None,
+            phones: Some("127.0.0.1:0".parse().unwrap()),
+        },
+    );
+    let phones = hosting.phones.unwrap().unwrap();
+    let mut replies = hosting.replies;
+    std::thread::spawn(move || while replies.blocking_recv().is_some() {});
+    let wrong = Seal::new([9; 16]);
+    let ask = wrong.seal(br#"{"op":"hello","n":1}"#).unwrap();
+    let statuses: Vec<u16> = (0..5)
+        .map(|_| http(phones.addr, "POST", "/api", &ask).0)
+        .collect();
+    assert_eq!(&statuses[..3], &[403, 403, 403], "three free wrong keys");
+    assert_eq!(&statuses[3..], &[429, 429], "then the address waits");
+    // Garbage, oversized bodies and unknown paths get plain refusals.
+    assert_eq!(http(phones.addr, "GET", "/../../etc/passwd", "").0, 404);
+    let big = "A".repeat(roundtable::net::phones::MAX_BODY + 1);
+    assert_eq!(http(phones.addr, "POST", "/api", &big).0, 413);
+}
