@@ -39,7 +39,11 @@ fn http(addr: SocketAddr, method: &str, path: &str, body: &str) -> (u16, String,
         .nth(1)
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|x| x.1).unwrap_or("").to_owned();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|x| x.1)
+        .unwrap_or("")
+        .to_owned();
     let mut wire = req.into_bytes();
     wire.extend_from_slice(&got);
     (status, body, wire)
@@ -58,10 +62,7 @@ struct Phone {
 
 impl Phone {
     fn new(url: &str) -> Phone {
-        let (host, fragment) = url
-            .trim_start_matches("http://")
-            .split_once("/#")
-            .unwrap();
+        let (host, fragment) = url.trim_start_matches("http://").split_once("/#").unwrap();
         Phone {
             addr: host.parse().unwrap(),
             seal: Seal::from_fragment(fragment).unwrap(),
@@ -180,7 +181,10 @@ fn a_phone_votes_anonymously_and_says_something_the_facilitator_accepts() {
     let lines = journal_lines(&dir);
     let line = &lines[seq as usize - 1];
     assert!(line.contains("AnonymousBallotCast"), "{line}");
-    assert!(line.contains("group:Carers") && line.contains("Resonance(4)"), "{line}");
+    assert!(
+        line.contains("group:Carers") && line.contains("Resonance(4)"),
+        "{line}"
+    );
     assert!(!line.contains("P3"), "the ballot names nobody: {line}");
     assert!(line.contains("actor:\"phones\""), "{line}");
     let state = phone.call(serde_json::json!({ "op": "state", "since": 0 }));
@@ -202,7 +206,8 @@ fn a_phone_votes_anonymously_and_says_something_the_facilitator_accepts() {
     assert_eq!(again["error"], "this request was sent before");
 
     // A statement waits until the facilitator accepts it, then is P3's.
-    let said = phone.call(serde_json::json!({ "op": "say", "text": "Nobody asked me when he came home." }));
+    let said = phone
+        .call(serde_json::json!({ "op": "say", "text": "Nobody asked me when he came home." }));
     let n = said["waiting"].as_u64().unwrap();
     let accepted = phones.settle(n, true).unwrap();
     hosting
@@ -222,7 +227,10 @@ fn a_phone_votes_anonymously_and_says_something_the_facilitator_accepts() {
     let seq = wait_saved();
     let line = &journal_lines(&dir)[seq as usize - 1];
     assert!(line.contains("speaker:Participant(\"P3\")"), "{line}");
-    assert!(line.contains("Nobody asked me when he came home."), "{line}");
+    assert!(
+        line.contains("Nobody asked me when he came home."),
+        "{line}"
+    );
     let state = phone.call(serde_json::json!({ "op": "state", "since": 0 }));
     assert_eq!(state["said"][0]["status"], "accepted");
 
@@ -247,7 +255,10 @@ fn a_phone_votes_anonymously_and_says_something_the_facilitator_accepts() {
         "resonate?",
         fragment,
     ] {
-        assert!(!wire.contains(secret), "{secret:?} crossed the network in plain text");
+        assert!(
+            !wire.contains(secret),
+            "{secret:?} crossed the network in plain text"
+        );
     }
 }
 
@@ -278,4 +289,180 @@ fn a_wrong_key_is_refused_and_an_address_that_keeps_guessing_waits() {
     assert_eq!(http(phones.addr, "GET", "/../../etc/passwd", "").0, 404);
     let big = "A".repeat(roundtable::net::phones::MAX_BODY + 1);
     assert_eq!(http(phones.addr, "POST", "/api", &big).0, 413);
+}
+
+/// Where `.ci/run` installs the npm packages the reader tests use.
+fn readers() -> PathBuf {
+    std::env::var_os("ROUNDTABLE_READERS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/readers"),
+        Into::into,
+    )
+}
+
+/// A real browser at a phone's size: a participant joins from the address
+/// the projector shows, votes in an anonymous resonance round and sees
+/// "✓ recorded"; the journal holds the ballot with a role group and no
+/// person; their statement waits, is accepted, and is on the projector as
+/// theirs; axe-core finds no WCAG 2.1 AA violation; nothing is fetched
+/// from anywhere but the host; the page weighs under 100 KB.
+#[test]
+fn a_phone_in_chromium_joins_votes_anonymously_and_is_heard() {
+    use roundtable::app::{App, keymap::Keymap};
+    let readers = readers();
+    assert!(
+        readers.join("node_modules/playwright-core").exists()
+            && readers.join("node_modules/axe-core").exists(),
+        "playwright-core and axe-core are not under {} (.ci/run installs them with npm)",
+        readers.display()
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = example(tmp.path());
+    let (w, _) = roundtable::store::Writer::open(&dir, Timestamp::from_unix_millis(0)).unwrap();
+    let session = w.shared();
+    let hosting = roundtable::live::host(
+        w,
+        "facilitator".into(),
+        Listen {
+            lan: None,
+            phones: Some("127.0.0.1:0".parse().unwrap()),
+        },
+    );
+    let phones = hosting.phones.unwrap().unwrap();
+    let (seen_tx, seen) = std::sync::mpsc::channel();
+    let mut replies = hosting.replies;
+    std::thread::spawn(move || {
+        while let Some(r) = replies.blocking_recv() {
+            let _ = seen_tx.send(r);
+        }
+    });
+    let wait_saved = || loop {
+        match seen.recv_timeout(Duration::from_secs(10)).unwrap() {
+            Reply::Saved { seq, .. } => return seq,
+            Reply::Failed { error, .. } => panic!("{error}"),
+            _ => {}
+        }
+    };
+    open_round(&hosting.store, "v9", BallotMode::Anonymous);
+    wait_saved();
+    let shots = std::env::var_os("ROUNDTABLE_SCREENSHOTS")
+        .map_or_else(|| tmp.path().to_owned(), PathBuf::from);
+    let out = std::process::Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/phone.cjs"))
+        .arg(&phones.url)
+        .arg("P3")
+        .arg(&readers)
+        .arg(&shots)
+        .output()
+        .expect("node runs (.ci/run installs it)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let seen_by_browser: serde_json::Value = serde_json::from_str(text.trim())
+        .unwrap_or_else(|_| panic!("{text}\n{}", String::from_utf8_lossy(&out.stderr)));
+    assert!(seen_by_browser["error"].is_null(), "{seen_by_browser:#}");
+    assert_eq!(
+        seen_by_browser["steps"][1], "Your vote: 4 ✓ recorded",
+        "{seen_by_browser:#}"
+    );
+    assert_eq!(
+        seen_by_browser["violations"],
+        serde_json::json!([]),
+        "axe-core (WCAG 2.1 AA): {seen_by_browser:#}"
+    );
+    assert_eq!(
+        seen_by_browser["external"],
+        serde_json::json!([]),
+        "fetched from elsewhere"
+    );
+    assert_eq!(
+        seen_by_browser["dotsShown"], false,
+        "a dots button in a resonance round"
+    );
+    let weight: u64 = seen_by_browser["loaded"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert!(
+        weight < 100_000,
+        "the page and what it loads weigh {weight} bytes"
+    );
+    eprintln!(
+        "phone page: {weight} bytes in all: {}",
+        seen_by_browser["loaded"]
+    );
+    assert!(
+        seen_by_browser["target"].as_f64().unwrap() >= 48.0,
+        "a control smaller than 48 px: {}",
+        seen_by_browser["target"]
+    );
+
+    // The journal: the ballot, with the voter's role group and no person.
+    let lines = journal_lines(&dir);
+    let ballot = lines
+        .iter()
+        .find(|l| l.contains("AnonymousBallotCast"))
+        .expect("the ballot is in the journal");
+    assert!(
+        ballot.contains("group:Carers") && ballot.contains("Resonance(4)"),
+        "{ballot}"
+    );
+    assert!(!ballot.contains("P3"), "{ballot}");
+
+    // The statement waits for the facilitator, who accepts it at the host.
+    let waiting = (0..100)
+        .find_map(|_| match seen.recv_timeout(Duration::from_secs(5)) {
+            Ok(Reply::Phones(room)) if !room.waiting.is_empty() => Some(room.waiting),
+            _ => None,
+        })
+        .expect("the statement reached the facilitator");
+    assert_eq!(waiting[0].text, "Nobody asked me when he came home.");
+    let said = phones.settle(waiting[0].id, true).unwrap();
+    hosting
+        .store
+        .send(Request {
+            token: 3,
+            event: roundtable::net::phones::statement_from(
+                &said,
+                "st99".into(),
+                None,
+                "facilitator",
+                Timestamp::from_unix_millis(0),
+            ),
+            from: Origin::Local,
+        })
+        .unwrap();
+    wait_saved();
+    // On the projector, attributed to P3.
+    let app = App::new(Keymap::default(), "facilitator");
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    let now = session
+        .read()
+        .statements
+        .values()
+        .last()
+        .unwrap()
+        .current()
+        .at;
+    term.draw(|f| {
+        roundtable::ui::render(
+            f,
+            &app,
+            &session.read(),
+            now,
+            &roundtable::ui::Theme::default(),
+        )
+    })
+    .unwrap();
+    let screen: String = term
+        .backend()
+        .buffer()
+        .content()
+        .chunks(100)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>() + "\n")
+        .collect();
+    assert!(
+        screen.contains("Nobody asked me when he came home."),
+        "{screen}"
+    );
+    assert!(screen.contains("P3 · unpaid carer"), "{screen}");
 }

@@ -138,6 +138,13 @@ pub enum Action {
     RoomSummary,
     /// The selected statement full-screen, or back.
     RoomStatement,
+    /// This projector: how phones join (the QR code and address), or back.
+    PhonesShow,
+    /// Close the door to new phones, or open it again.
+    PhoneDoor,
+    /// The next statement or question sent from a phone: take it into the
+    /// record, or set it aside.
+    PhoneNext,
     /// Disconnect a joined terminal and revoke its device.
     RemoveDevice,
     /// The highlighted speaker's hand up, or down.
@@ -283,6 +290,9 @@ impl Action {
                 | RoomSummary
                 | RemoveDevice
                 | RoomStatement
+                | PhonesShow
+                | PhoneDoor
+                | PhoneNext
                 | CycleMethod
                 | CycleTarget
                 | ToggleCounted
@@ -352,6 +362,9 @@ pub struct HintState<'a> {
     pub synthesis: SynthView,
     /// Another terminal is joined to this one.
     pub connected: bool,
+    /// Phones may join (with `--phones`), and how many statements from
+    /// them wait.
+    pub phones: Option<usize>,
 }
 
 /// When a hint is worth showing on a screen.
@@ -440,6 +453,14 @@ fn paused(m: &HintState, _: Layer) -> bool {
     m.session
         .current_stage()
         .is_some_and(|s| s.state() == StageState::Paused)
+}
+
+fn phones_on(m: &HintState, _: Layer) -> bool {
+    m.phones.is_some()
+}
+
+fn phone_waiting(m: &HintState, _: Layer) -> bool {
+    m.phones.is_some_and(|n| n > 0)
 }
 
 fn no_round(m: &HintState, _: Layer) -> bool {
@@ -598,6 +619,34 @@ pub static ACTIONS: &[ActionDef] = &[
         )
     },
     row(A::ShowProjector, &[(L::Global, "f2")], "projector screen"),
+    ActionDef {
+        hints: &[hint("phones", &[L::Projector])],
+        rank: 130,
+        available: Some(phones_on),
+        ..row(
+            A::PhonesShow,
+            &[(L::Projector, "j")],
+            "this projector: how phones join (QR code and address) / back",
+        )
+    },
+    ActionDef {
+        available: Some(phones_on),
+        ..row(
+            A::PhoneDoor,
+            &[(L::Projector, "J")],
+            "phones: close the door to new phones / open it",
+        )
+    },
+    ActionDef {
+        hints: &[hint("from phones", &[L::Capture, L::Projector])],
+        rank: 20,
+        available: Some(phone_waiting),
+        ..row(
+            A::PhoneNext,
+            &[(L::Global, "f7")],
+            "phones: the next statement sent from a phone, to take into the record or set aside",
+        )
+    },
     row(A::ShowCapture, &[(L::Global, "f3")], "capture screen"),
     row(A::ShowVote, &[(L::Global, "f4")], "vote screen"),
     row(

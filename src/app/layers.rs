@@ -86,6 +86,26 @@ fn screen_key(
         | Action::RoomBreak
         | Action::RoomSummary
         | Action::RoomStatement) => room::action(app, session, a, now, fx),
+        Action::PhonesShow if app.phones.is_some() => app.show_phones = !app.show_phones,
+        Action::PhoneDoor => match &app.phones {
+            Some(p) => {
+                let closed = !p.closed;
+                fx.push(Effect::PhoneDoor { closed });
+                app.say(
+                    Tone::Info,
+                    if closed {
+                        "the door is closed to new phones; joined phones carry on"
+                    } else {
+                        "phones may join again"
+                    },
+                );
+            }
+            None => app.say(Tone::Refused, "phones are not on: run with --phones"),
+        },
+        Action::PhoneNext => match app.phones.as_ref().and_then(|p| p.waiting.first()) {
+            Some(said) => app.overlays.push(Overlay::PhoneSaid { said: said.clone() }),
+            None => app.say(Tone::Info, "nothing from phones is waiting"),
+        },
         Action::RemoveDevice if app.peers.is_empty() => {
             app.say(Tone::Refused, "no other terminal is connected")
         }
@@ -143,6 +163,39 @@ fn overlay_key(
             }
             Some(Action::Cancel) => app.say(Tone::Info, "cancelled"),
             _ => app.overlays.push(Overlay::Confirm { question, events }),
+        },
+        Overlay::PhoneSaid { said } => match action {
+            Some(Action::Confirm) => {
+                let id = app.fresh_id(
+                    "st",
+                    |id| session.statements.contains_key(id),
+                    session.statements.len(),
+                );
+                let event = crate::net::phones::statement_from(
+                    &said,
+                    crate::domain::StatementId::new(id),
+                    session.current_stage().map(|s| s.id.clone()),
+                    &app.actor,
+                    now,
+                );
+                if app.record(session, event, fx) {
+                    fx.push(Effect::PhoneSaid {
+                        id: said.id,
+                        accepted: true,
+                    });
+                }
+            }
+            Some(Action::Cancel) => {
+                fx.push(Effect::PhoneSaid {
+                    id: said.id,
+                    accepted: false,
+                });
+                app.say(
+                    Tone::Info,
+                    format!("set aside; {}'s phone is told", said.participant),
+                );
+            }
+            _ => app.overlays.push(Overlay::PhoneSaid { said }),
         },
         Overlay::Choose { question, answers } => match action {
             Some(Action::Choice(n)) if usize::from(n) <= answers.len() => {

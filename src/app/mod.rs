@@ -222,6 +222,16 @@ pub enum Effect {
     RemoveDevice {
         shown: String,
     },
+    /// Close the door to new phones, or open it.
+    PhoneDoor {
+        closed: bool,
+    },
+    /// A phone's statement `id` was taken into the record, or set aside:
+    /// tell the phone.
+    PhoneSaid {
+        id: u64,
+        accepted: bool,
+    },
     Quit,
 }
 

@@ -42,6 +42,10 @@ pub enum Overlay {
         question: String,
         events: Vec<Event>,
     },
+    /// A statement sent from a phone: into the record, or set aside.
+    PhoneSaid {
+        said: crate::net::phones::room::Said,
+    },
     /// Several answers, each with what it records; none of them records nothing.
     Choose {
         question: String,
@@ -61,7 +65,7 @@ impl Overlay {
         match self {
             Overlay::Help { .. } => Layer::Help,
             Overlay::Quit { .. } => Layer::Quitting,
-            Overlay::Confirm { .. } => Layer::Confirm,
+            Overlay::Confirm { .. } | Overlay::PhoneSaid { .. } => Layer::Confirm,
             Overlay::Choose { .. } | Overlay::Remove { .. } => Layer::Choose,
             Overlay::Prompt { .. } => Layer::Prompt,
         }

@@ -107,6 +107,8 @@ pub struct App {
     /// Participants' phones (with `--phones`): where they join, who has,
     /// and what they sent that waits for the facilitator.
     pub phones: Option<crate::net::phones::PhoneRoom>,
+    /// This projector shows how phones join (the QR code) instead of the room.
+    pub show_phones: bool,
     /// A joined terminal's link to its host: connected, and what to say.
     pub link: Option<(bool, String)>,
     next_token: u64,
@@ -133,6 +135,7 @@ impl App {
             seat: super::actions::Seat::Host,
             peers: Vec::new(),
             phones: None,
+            show_phones: false,
             join_code: None,
             wrong_codes: 0,
             link: None,
@@ -173,6 +176,7 @@ impl App {
             failed: self.pending.iter().any(|p| p.failed.is_some()),
             synthesis: self.synthesis.view,
             connected: !self.peers.is_empty(),
+            phones: self.phones.as_ref().map(|p| p.waiting.len()),
         }
     }
 

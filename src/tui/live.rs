@@ -71,7 +71,7 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
         }
         Err(e) => warnings.push(format!("other terminals cannot join: {e}.")),
     }
-    let _phones = match phones.transpose() {
+    let phones = match phones.transpose() {
         Ok(p) => p,
         Err(e) => {
             return Err(std::io::Error::other(format!(
@@ -100,6 +100,7 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
                 .is_ok()
         }),
         remove: Box::new(|shown| listening.as_ref().is_ok_and(|l| l.remove(shown))),
+        phones: phones.as_ref(),
         clock: &clock,
         rescue_dir: dir,
     };
@@ -142,6 +143,7 @@ pub fn join(opts: crate::net::client::JoinOptions, screen: JoinScreen) -> std::i
         let mut io = Io {
             send: Box::new(move |token, event| proposals.send((token, event)).is_ok()),
             remove: Box::new(|_| false),
+            phones: None,
             clock: &clock,
             rescue_dir,
         };
@@ -192,6 +194,8 @@ struct Io<'a> {
     send: Box<dyn FnMut(u64, Event) -> bool + 'a>,
     /// Disconnects a joined terminal (the host's alone).
     remove: Box<dyn Fn(&str) -> bool + 'a>,
+    /// Participants' phones (the host's, with `--phones`).
+    phones: Option<&'a crate::net::phones::Phones>,
     clock: &'a crate::live::clock::SessionClock,
     rescue_dir: std::path::PathBuf,
 }
@@ -235,6 +239,18 @@ impl Io<'_> {
                     shown,
                     was_connected,
                 })
+            }
+            Effect::PhoneDoor { closed } => {
+                if let Some(p) = self.phones {
+                    p.set_closed(closed);
+                }
+                Outcome::Done
+            }
+            Effect::PhoneSaid { id, accepted } => {
+                if let Some(p) = self.phones {
+                    p.settle(id, accepted);
+                }
+                Outcome::Done
             }
             Effect::Quit => Outcome::Quit,
         }

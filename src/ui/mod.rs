@@ -4,6 +4,7 @@ pub mod agenda;
 pub mod big;
 pub mod capture;
 pub mod overlay;
+pub mod phones;
 pub mod picker;
 pub mod projector;
 pub mod results;

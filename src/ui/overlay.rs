@@ -27,6 +27,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme: &T
             choose(f, area, app, (" Disconnect ", question), &labels, theme)
         }
         Overlay::Confirm { question, .. } => confirm(f, area, app, question, theme),
+        Overlay::PhoneSaid { said } => phone_said(f, area, app, said, theme),
         Overlay::Prompt { kind, input } => prompt(f, area, app, kind, input, theme),
     }
 }
@@ -156,6 +157,52 @@ fn confirm(f: &mut Frame, area: Rect, app: &App, question: &str, theme: &Theme) 
         f,
         centred(area, 64, 7),
         " Confirm ",
+        theme.accent,
+        text,
+        theme,
+    );
+}
+
+/// A statement sent from a phone, whole, and what each answer does.
+fn phone_said(
+    f: &mut Frame,
+    area: Rect,
+    app: &App,
+    said: &crate::net::phones::room::Said,
+    theme: &Theme,
+) {
+    let key = |a| app.keymap.shown_all(actions::Layer::Confirm, a);
+    let width = area.width.saturating_sub(4).min(76);
+    let words = format!("“{}”", said.text);
+    let mut text = vec![Line::from(Span::styled(
+        format!("From {}'s phone:", said.participant),
+        theme.accent,
+    ))];
+    text.extend(super::vote::wrapped(
+        &words,
+        usize::from(width.saturating_sub(2)).max(10),
+        theme.base,
+    ));
+    text.push(Line::from(""));
+    text.push(Line::from(vec![
+        Span::styled(
+            format!(" {} ", key(actions::Action::Confirm)),
+            theme.selected,
+        ),
+        Span::raw(format!(" add it to the record as {}'s", said.participant)),
+    ]));
+    text.push(Line::from(vec![
+        Span::styled(
+            format!(" {} ", key(actions::Action::Cancel)),
+            theme.selected,
+        ),
+        Span::raw(" set it aside (their phone is told)"),
+    ]));
+    let h = (text.len() as u16 + 2).min(area.height);
+    dialog(
+        f,
+        centred(area, width, h),
+        " From a phone ",
         theme.accent,
         text,
         theme,

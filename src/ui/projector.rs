@@ -105,6 +105,12 @@ pub fn render(
     if let Some(line) = room {
         f.render_widget(para(line).wrap(Wrap { trim: true }), room_area);
     }
+    // This projector alone shows how phones join, over whatever the room sees.
+    if app.show_phones
+        && let Some(phones) = &app.phones
+    {
+        return super::phones::render(f, main.union(voice), phones, theme);
+    }
     match shown(session, now) {
         Shown::Blank => return room::holding(f, main.union(voice), session, theme),
         Shown::Break(until) => {
@@ -309,6 +315,24 @@ fn room_line(app: &App, theme: &Theme) -> Option<Line<'static>> {
                 theme.warn,
             ));
         }
+    }
+    if let Some(p) = &app.phones {
+        spans.push(Span::styled("Phones: ", theme.dim));
+        spans.push(Span::styled(
+            format!(
+                "{} joined{}",
+                p.connected.len(),
+                if p.closed { ", door closed" } else { "" }
+            ),
+            theme.base,
+        ));
+        if !p.waiting.is_empty() {
+            spans.push(Span::styled(
+                format!(", {} waiting", p.waiting.len()),
+                theme.accent,
+            ));
+        }
+        spans.push(Span::raw("   "));
     }
     if !app.peers.is_empty() {
         spans.push(Span::styled("Connected: ", theme.dim));

@@ -333,7 +333,7 @@ fn results_lines<'a>(
 }
 
 /// `text` wrapped at whole words to `width`, as lines in `style`.
-fn wrapped<'a>(text: &str, width: usize, style: ratatui::style::Style) -> Vec<Line<'a>> {
+pub(super) fn wrapped<'a>(text: &str, width: usize, style: ratatui::style::Style) -> Vec<Line<'a>> {
     wrap_words(text, width)
         .unwrap_or_else(|| vec![text.to_owned()])
         .into_iter()

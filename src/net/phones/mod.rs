@@ -356,12 +356,13 @@ async fn step(shared: &Arc<Shared>, env: Envelope) -> serde_json::Value {
         Err(_) => return serde_json::json!({ "error": "the host has no random numbers" }),
     };
     let phone = env.phone.clone();
-    let is_join = matches!(env.ask, room::Ask::Join { .. });
+    // What the projector shows of the phones changes with these.
+    let changes_room = matches!(env.ask, room::Ask::Join { .. } | room::Ask::Say { .. });
     let next = {
         let session = shared.session.read();
         lock(&shared.room).handle(&session, env, &token)
     };
-    if is_join {
+    if changes_room {
         publish(shared);
     }
     match next {

@@ -1,0 +1,165 @@
+//! How participants' phones join, on the projector: a QR code drawn with
+//! half blocks (two modules to a character cell, which is about square), in
+//! black on white whatever the theme, with the address to type below it.
+
+use super::Theme;
+use super::untrusted::para;
+use crate::net::phones::PhoneRoom;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Wrap;
+
+/// The QR code of `text` as lines of half blocks, with a quiet zone of
+/// two modules; `None` when it does not fit a QR code.
+pub fn qr_lines(text: &str) -> Option<Vec<Line<'static>>> {
+    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::L).ok()?;
+    let width = code.width();
+    let colors = code.to_colors();
+    let quiet = 2;
+    let side = width + 2 * quiet;
+    let dark = |x: usize, y: usize| -> bool {
+        x >= quiet
+            && y >= quiet
+            && x < width + quiet
+            && y < width + quiet
+            && colors[(y - quiet) * width + (x - quiet)] == qrcode::Color::Dark
+    };
+    let style = Style::default().fg(Color::Black).bg(Color::White);
+    let mut lines = Vec::new();
+    for y in (0..side).step_by(2) {
+        let row: String = (0..side)
+            .map(|x| match (dark(x, y), y + 1 < side && dark(x, y + 1)) {
+                (true, true) => '█',
+                (true, false) => '▀',
+                (false, true) => '▄',
+                (false, false) => ' ',
+            })
+            .collect();
+        lines.push(Line::from(Span::styled(row, style)));
+    }
+    Some(lines)
+}
+
+/// The address as it is read and typed: the room key in groups of five
+/// (the page ignores the dashes), so that it wraps between groups.
+fn typed(url: &str) -> String {
+    match url.split_once('#') {
+        Some((at, key)) => {
+            let groups: Vec<String> = key
+                .as_bytes()
+                .chunks(5)
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect();
+            format!("{at}#{}", groups.join("-"))
+        }
+        None => url.to_owned(),
+    }
+}
+
+/// The join screen: the code, the address, how many phones have joined.
+pub fn render(f: &mut Frame, area: Rect, phones: &PhoneRoom, theme: &Theme) {
+    let qr = qr_lines(&phones.url).unwrap_or_default();
+    let qr_h = qr.len() as u16;
+    let qr_w = qr.first().map_or(0, |l| l.width() as u16);
+    let mut words = vec![Line::from(Span::styled(
+        "Vote and speak up from your phone",
+        theme.title,
+    ))];
+    words.push(Line::from(Span::styled(
+        "Scan the code, or type this address:",
+        theme.base,
+    )));
+    words.push(Line::from(Span::styled(typed(&phones.url), theme.accent)));
+    words.push(Line::from(""));
+    words.push(Line::from(Span::styled(
+        "No app, no account, no internet: the page comes from this computer, and what your phone sends is encrypted.",
+        theme.dim,
+    )));
+    words.push(Line::from(""));
+    let joined = phones.connected.len();
+    words.push(Line::from(Span::styled(
+        format!(
+            "{joined} {} joined{}",
+            if joined == 1 { "phone" } else { "phones" },
+            if phones.closed {
+                " · the door is closed to new phones"
+            } else {
+                ""
+            }
+        ),
+        theme.base,
+    )));
+    if !phones.connected.is_empty() {
+        words.push(Line::from(Span::styled(
+            phones.connected.join(", "),
+            theme.dim,
+        )));
+    }
+    // The code beside the words when there is room, above them when not.
+    if area.width >= qr_w + 30 && area.height >= qr_h {
+        let [left, right] =
+            Layout::horizontal([Constraint::Length(qr_w + 2), Constraint::Min(20)]).areas(area);
+        f.render_widget(para(qr), left);
+        f.render_widget(para(words).wrap(Wrap { trim: true }), right);
+    } else {
+        let [top, bottom] =
+            Layout::vertical([Constraint::Length(qr_h), Constraint::Min(0)]).areas(area);
+        f.render_widget(para(qr), top);
+        f.render_widget(para(words).wrap(Wrap { trim: true }), bottom);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_typed_address_groups_the_key_by_five() {
+        assert_eq!(
+            typed("http://10.0.0.2:8080/#abcdefghijkl"),
+            "http://10.0.0.2:8080/#abcde-fghij-kl"
+        );
+    }
+
+    /// The half blocks as drawn, read back into modules and scanned by a
+    /// QR decoder (rqrr), as a phone's camera would.
+    #[test]
+    fn the_code_as_drawn_scans_to_the_address() {
+        let url = "http://192.168.1.23:8080/#k7pqz2m4xw3nvb6rt5ycfhdsla";
+        let lines = qr_lines(url).unwrap();
+        let side = lines[0].width();
+        assert!(lines.iter().all(|l| l.width() == side));
+        // Version 3 (29 modules and the quiet zone) at this length: 33
+        // columns and 17 rows, which fit beside the words at 80×24.
+        assert_eq!((side, lines.len()), (33, 17));
+        let scale = 6;
+        let dark = |x: usize, y: usize| -> bool {
+            let text: String = lines[y / 2]
+                .spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect();
+            match text.chars().nth(x) {
+                Some('█') => true,
+                Some('▀') => y.is_multiple_of(2),
+                Some('▄') => y % 2 == 1,
+                _ => false,
+            }
+        };
+        let px = (side + 8) * scale;
+        let mut img = rqrr::PreparedImage::prepare_from_greyscale(px, px, |x, y| {
+            let (mx, my) = (x / scale, y / scale);
+            // A wider white margin, as the projector's background gives.
+            if mx < 4 || my < 4 || mx >= side + 4 || my >= side + 4 || my - 4 >= lines.len() * 2 {
+                return 255;
+            }
+            if dark(mx - 4, my - 4) { 0 } else { 255 }
+        });
+        let grids = img.detect_grids();
+        assert_eq!(grids.len(), 1);
+        let (_, content) = grids[0].decode().unwrap();
+        assert_eq!(content, url);
+    }
+}
