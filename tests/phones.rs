@@ -466,3 +466,130 @@ fn a_phone_in_chromium_joins_votes_anonymously_and_is_heard() {
     );
     assert!(screen.contains("P3 · unpaid carer"), "{screen}");
 }
+
+const HARNESS: &str = env!("CARGO_BIN_EXE_roundtable-harness");
+
+/// A host process serving phones for a session of `n` participants, with
+/// an anonymous round `v1` open; its phone address.
+pub struct Crowd {
+    pub child: std::process::Child,
+    pub url: String,
+    pub dir: PathBuf,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Crowd {
+    pub fn start(tmp: &Path, n: usize) -> Crowd {
+        use std::io::BufRead;
+        let dir = tmp.join("crowd");
+        let made = std::process::Command::new(HARNESS)
+            .arg("crowd")
+            .arg(&dir)
+            .args(["--participants", &n.to_string()])
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let mut child = std::process::Command::new(HARNESS)
+            .args(["host"])
+            .arg(&dir)
+            .args(["--phones", "127.0.0.1:0"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for l in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(l);
+            }
+        });
+        let mut crowd = Crowd {
+            child,
+            url: String::new(),
+            dir,
+            lines,
+        };
+        crowd.url = crowd
+            .wait_for("phones ")
+            .trim_start_matches("phones ")
+            .to_owned();
+        writeln!(crowd.child.stdin.as_mut().unwrap(), "round v1").unwrap();
+        crowd.wait_for("saved ");
+        crowd
+    }
+
+    fn wait_for(&self, start: &str) -> String {
+        loop {
+            let l = self.lines.recv_timeout(Duration::from_secs(20)).unwrap();
+            if l.starts_with(start) {
+                return l;
+            }
+        }
+    }
+}
+
+impl Drop for Crowd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Many phones at once, each from its own loopback address, one ballot
+/// each: every ballot is committed exactly once, and the tally the
+/// projector draws equals the ballots. (How fast is measured by `cargo
+/// bench --bench phones`, in release; this runs in CI with a debug build,
+/// so it says nothing about time.)
+#[test]
+fn every_ballot_from_a_full_room_of_phones_is_recorded_exactly_once() {
+    let n: usize = std::env::var("ROUNDTABLE_LOAD_PHONES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
+    let tmp = tempfile::tempdir().unwrap();
+    let crowd = Crowd::start(tmp.path(), n);
+    let out = std::process::Command::new(HARNESS)
+        .arg("phones-load")
+        .arg(&crowd.url)
+        .args(["--phones", &n.to_string(), "--round", "v1"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let load: serde_json::Value = serde_json::from_str(text.trim())
+        .unwrap_or_else(|_| panic!("{text}{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(load["recorded"], n, "{load}");
+    assert_eq!(load["failed"], 0, "{load}");
+    let lines = journal_lines(&crowd.dir);
+    let ballots: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("AnonymousBallotCast"))
+        .collect();
+    assert_eq!(ballots.len(), n, "one record per ballot");
+    let mut ids: Vec<&str> = ballots
+        .iter()
+        .map(|l| &l.split("ballot:\"").nth(1).unwrap()[..16])
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "a different ballot id for every phone");
+    // The tally, as the projector computes it from the record.
+    let events: Vec<Event> = lines
+        .iter()
+        .map(|l| {
+            roundtable::store::record::decode(l.as_bytes())
+                .unwrap()
+                .event
+        })
+        .collect();
+    let session = roundtable::domain::Session::replay(&events).unwrap();
+    let res = session.results(&session.rounds["v1"]);
+    assert_eq!(res.voters as usize, n);
+    assert_eq!(res.counts.iter().sum::<u32>() as usize, n);
+    // Each phone i voted option i % 5.
+    let expect: Vec<u32> = (0..5)
+        .map(|k| (0..n).filter(|i| i % 5 == k).count() as u32)
+        .collect();
+    assert_eq!(res.counts, expect);
+    eprintln!("{n} phones: {load}");
+}

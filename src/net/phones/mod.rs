@@ -87,6 +87,36 @@ struct Shared {
     head: AtomicU64,
     next_conn: AtomicU64,
     clock: Arc<crate::live::clock::SessionClock>,
+    /// Nonces of requests seen lately: a request overheard and sent again
+    /// (a join would let the person's own phone go; a vote would be cast
+    /// twice) has the same one.
+    nonces: Mutex<Nonces>,
+}
+
+/// The last [`NONCES`] request nonces.
+#[derive(Default)]
+struct Nonces {
+    set: std::collections::HashSet<[u8; 24]>,
+    order: std::collections::VecDeque<[u8; 24]>,
+}
+
+/// Request nonces remembered: 64 per phone in a full room.
+const NONCES: usize = 65_536;
+
+impl Nonces {
+    /// Whether `n` is new; remembers it.
+    fn fresh(&mut self, n: [u8; 24]) -> bool {
+        if !self.set.insert(n) {
+            return false;
+        }
+        self.order.push_back(n);
+        if self.order.len() > NONCES
+            && let Some(old) = self.order.pop_front()
+        {
+            self.set.remove(&old);
+        }
+        true
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -166,6 +196,7 @@ pub fn start(
         head: AtomicU64::new(head),
         next_conn: AtomicU64::new(1),
         clock,
+        nonces: Mutex::new(Nonces::default()),
     });
     let for_thread = shared.clone();
     std::thread::Builder::new()
@@ -329,19 +360,25 @@ async fn api(
             Err(Refusal::Full) => return plain(StatusCode::SERVICE_UNAVAILABLE, "busy"),
             Ok(()) => {}
         }
-        let opened = shared.seal.open(&body);
+        let opened = shared.seal.open_with_nonce(&body);
         door.outcome(ip, opened.is_none(), now);
         opened
     };
-    let Some(plain_text) = opened else {
+    let Some((plain_text, nonce)) = opened else {
         return plain(
             StatusCode::FORBIDDEN,
             "this page's key does not open the door",
         );
     };
-    let answer = match serde_json::from_slice::<Envelope>(&plain_text) {
-        Ok(env) => step(shared, env).await,
-        Err(_) => serde_json::json!({ "error": "the page sent something the host cannot read" }),
+    let answer = if !lock(&shared.nonces).fresh(nonce) {
+        serde_json::json!({ "error": "this request was sent before" })
+    } else {
+        match serde_json::from_slice::<Envelope>(&plain_text) {
+            Ok(env) => step(shared, env).await,
+            Err(_) => {
+                serde_json::json!({ "error": "the page sent something the host cannot read" })
+            }
+        }
     };
     let text = serde_json::to_vec(&answer).unwrap_or_default();
     match shared.seal.seal(&text) {

@@ -128,9 +128,6 @@ pub struct Room {
     voted: HashMap<(RoundId, ParticipantId), Choice>,
     said: Vec<Said>,
     next_said: u64,
-    /// Joins seen lately: a join overheard and sent again would otherwise
-    /// let the person's own phone go.
-    joins: Seen,
     /// Whether new phones may join.
     pub closed: bool,
 }
@@ -191,9 +188,6 @@ impl Room {
     pub fn handle(&mut self, session: &Session, env: Envelope, token: &str) -> Step {
         let who = match (&env.ask, &env.phone) {
             (Ask::Hello, _) => return Step::Answer(hello(session, self.closed)),
-            (Ask::Join { .. }, _) if !self.joins.fresh(env.n) => {
-                return Step::No("this request was sent before".into());
-            }
             (Ask::Join { participant }, _) => return self.join(session, participant, token),
             (_, None) => return Step::No("join first".into()),
             (_, Some(t)) => match self.phones.get_mut(t) {

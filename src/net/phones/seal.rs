@@ -90,12 +90,19 @@ impl Seal {
     /// Opens what [`Seal::seal`] (or the page) sealed; `None` for anything
     /// else: the wrong key, a changed byte, not base64, too short.
     pub fn open(&self, text: &[u8]) -> Option<Vec<u8>> {
+        self.open_with_nonce(text).map(|(plain, _)| plain)
+    }
+
+    /// [`Seal::open`], and the message's nonce: every honest message has
+    /// its own, so one seen before is a message sent again.
+    pub fn open_with_nonce(&self, text: &[u8]) -> Option<(Vec<u8>, [u8; NONCE])> {
         let bytes = B64.decode(text.trim_ascii()).ok()?;
         if bytes.len() < NONCE + 16 {
             return None;
         }
         let (nonce, sealed) = bytes.split_at(NONCE);
-        self.cipher.decrypt(Nonce::from_slice(nonce), sealed).ok()
+        let plain = self.cipher.decrypt(Nonce::from_slice(nonce), sealed).ok()?;
+        Some((plain, nonce.try_into().ok()?))
     }
 }
 

@@ -6,6 +6,8 @@
 //! roundtable-harness append SESSION            statements as fast as the disk allows
 //! roundtable-harness host SESSION [--lan ADDR] a host, serving until killed
 //! roundtable-harness join TARGET --as NAME --outbox FILE [--code CODE]
+//! roundtable-harness crowd DIR --participants N  a session of N participants
+//! roundtable-harness phones-load URL --phones N --round ID
 //! ```
 
 use clap::{Parser, Subcommand};
@@ -16,6 +18,8 @@ use roundtable::store::Writer;
 use std::io::Write;
 use std::path::PathBuf;
 use tokio::sync::mpsc;
+
+mod phones_load;
 
 #[derive(Parser)]
 struct Harness {
@@ -43,6 +47,23 @@ enum Run {
         #[arg(long)]
         phones: Option<std::net::SocketAddr>,
     },
+    /// Creates a session at DIR with participants P1…PN, their roles in
+    /// turn service user, carer, staff and other.
+    Crowd {
+        dir: PathBuf,
+        #[arg(long)]
+        participants: usize,
+    },
+    /// Many phones at once, each joining as a participant (P1, P2, …) and
+    /// casting one ballot in `round`; prints one line of JSON with the
+    /// times from vote to "recorded". Loopback only.
+    PhonesLoad {
+        url: String,
+        #[arg(long)]
+        phones: usize,
+        #[arg(long)]
+        round: String,
+    },
     /// Joins with no screens, proposing `ID TEXT` lines from stdin; prints
     /// `acked ID SEQ`, `failed ID WHY` and `link up|down TEXT`.
     Join {
@@ -69,6 +90,8 @@ fn main() {
             let (writer, _) = Writer::open(&dir, ops::locate::now()).map_err(|e| e.to_string())?;
             host(writer, roundtable::live::Listen { lan, phones }).map_err(|e| e.to_string())
         })(),
+        Run::PhonesLoad { url, phones, round } => phones_load::run(&url, phones, &round),
+        Run::Crowd { dir, participants } => crowd(&dir, participants),
         Run::Join {
             target,
             code,
@@ -90,6 +113,36 @@ fn main() {
         eprintln!("roundtable-harness: {}", roundtable::safe::text(&e));
         std::process::exit(2);
     }
+}
+
+fn crowd(dir: &std::path::Path, n: usize) -> Result<(), String> {
+    use roundtable::domain::{Participant, Role};
+    let roles = [
+        Role::ServiceUser,
+        Role::UnpaidCarer,
+        Role::Staff,
+        Role::Other,
+    ];
+    let mut events = vec![Event::SessionCreated {
+        title: "A full room".into(),
+        focus: "Does every phone get its say?".into(),
+        facilitator: "Sam".into(),
+        created: ops::locate::now(),
+        template: None,
+    }];
+    events.extend((1..=n).map(|i| Event::ParticipantAdded {
+        participant: Participant {
+            id: format!("P{i}").into(),
+            role: roles[i % roles.len()],
+            sector: None,
+            level: None,
+            real_name: None,
+            consent: true,
+        },
+    }));
+    Writer::create(dir, "facilitator", ops::locate::now(), &events)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 fn append(sessions: &std::path::Path, session: &str) -> Result<(), String> {
@@ -140,6 +193,23 @@ fn host(writer: Writer, listen: roundtable::live::Listen) -> std::io::Result<()>
                 let mut out = std::io::stdout().lock();
                 let _ = writeln!(out, "removed {}", if yes { "yes" } else { "no" });
                 let _ = out.flush();
+            }
+            // `round ID`: the facilitator opens an anonymous resonance round.
+            if let Some(id) = line.strip_prefix("round ") {
+                let _ = store.send(roundtable::live::Request {
+                    token: 0,
+                    event: Event::VoteOpened {
+                        id: id.trim().into(),
+                        target: roundtable::domain::VoteTarget::Question,
+                        question: "How strongly does this resonate?".into(),
+                        method: roundtable::domain::VoteMethod::Resonance,
+                        mode: roundtable::domain::BallotMode::Anonymous,
+                        hidden: false,
+                        stage: None,
+                        at: ops::locate::now(),
+                    },
+                    from: roundtable::live::Origin::Local,
+                });
             }
             // `accept N`: the facilitator takes a phone's statement N into
             // the record (answered by `saved SEQ` once it is).
