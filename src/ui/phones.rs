@@ -11,9 +11,11 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Wrap;
 
-/// The QR code of `text` as lines of half blocks, with a quiet zone of
-/// two modules; `None` when it does not fit a QR code.
-pub fn qr_lines(text: &str) -> Option<Vec<Line<'static>>> {
+/// The QR code of `text` with a quiet zone of two modules: at `scale` 0 as
+/// half blocks (a module is one column and half a row), at `scale` m a
+/// module is 2m columns and m rows of full blocks. `None` when `text` does
+/// not fit a QR code.
+pub fn qr_lines(text: &str, scale: usize) -> Option<Vec<Line<'static>>> {
     let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::L).ok()?;
     let width = code.width();
     let colors = code.to_colors();
@@ -28,6 +30,17 @@ pub fn qr_lines(text: &str) -> Option<Vec<Line<'static>>> {
     };
     let style = Style::default().fg(Color::Black).bg(Color::White);
     let mut lines = Vec::new();
+    if scale > 0 {
+        for y in 0..side {
+            let row: String = (0..side)
+                .map(|x| if dark(x, y) { "█" } else { " " }.repeat(2 * scale))
+                .collect();
+            for _ in 0..scale {
+                lines.push(Line::from(Span::styled(row.clone(), style)));
+            }
+        }
+        return Some(lines);
+    }
     for y in (0..side).step_by(2) {
         let row: String = (0..side)
             .map(|x| match (dark(x, y), y + 1 < side && dark(x, y + 1)) {
@@ -60,9 +73,27 @@ fn typed(url: &str) -> String {
 
 /// The join screen: the code, the address, how many phones have joined.
 pub fn render(f: &mut Frame, area: Rect, phones: &PhoneRoom, theme: &Theme) {
-    let qr = qr_lines(&phones.url).unwrap_or_default();
+    // As large as leaves room for the words beside it: the code is read
+    // from across the room.
+    let fits = |scale: usize| {
+        qr_lines(&phones.url, scale).filter(|q| {
+            let (w, h) = (q.first().map_or(0, |l| l.width() as u16), q.len() as u16);
+            w + 32 <= area.width && h <= area.height
+        })
+    };
+    let qr = (1..=4)
+        .rev()
+        .find_map(fits)
+        .or_else(|| qr_lines(&phones.url, 0))
+        .unwrap_or_default();
     let qr_h = qr.len() as u16;
     let qr_w = qr.first().map_or(0, |l| l.width() as u16);
+    let beside = area.width >= qr_w + 30 && area.height >= qr_h;
+    let words_w = if beside {
+        area.width.saturating_sub(qr_w + 2)
+    } else {
+        area.width
+    };
     let mut words = vec![Line::from(Span::styled(
         "Vote and speak up from your phone",
         theme.title,
@@ -71,7 +102,15 @@ pub fn render(f: &mut Frame, area: Rect, phones: &PhoneRoom, theme: &Theme) {
         "Scan the code, or type this address:",
         theme.base,
     )));
-    words.push(Line::from(Span::styled(typed(&phones.url), theme.accent)));
+    // Broken only between groups of the key, never inside one.
+    let mut line = String::new();
+    for part in typed(&phones.url).split_inclusive('-') {
+        if !line.is_empty() && line.chars().count() + part.chars().count() > usize::from(words_w) {
+            words.push(Line::from(Span::styled(std::mem::take(&mut line), theme.accent)));
+        }
+        line.push_str(part);
+    }
+    words.push(Line::from(Span::styled(line, theme.accent)));
     words.push(Line::from(""));
     words.push(Line::from(Span::styled(
         "No app, no account, no internet: the page comes from this computer, and what your phone sends is encrypted.",
@@ -98,7 +137,7 @@ pub fn render(f: &mut Frame, area: Rect, phones: &PhoneRoom, theme: &Theme) {
         )));
     }
     // The code beside the words when there is room, above them when not.
-    if area.width >= qr_w + 30 && area.height >= qr_h {
+    if beside {
         let [left, right] =
             Layout::horizontal([Constraint::Length(qr_w + 2), Constraint::Min(20)]).areas(area);
         f.render_widget(para(qr), left);
@@ -128,7 +167,7 @@ mod tests {
     #[test]
     fn the_code_as_drawn_scans_to_the_address() {
         let url = "http://192.168.1.23:8080/#k7pqz2m4xw3nvb6rt5ycfhdsla";
-        let lines = qr_lines(url).unwrap();
+        let lines = qr_lines(url, 0).unwrap();
         let side = lines[0].width();
         assert!(lines.iter().all(|l| l.width() == side));
         // Version 3 (29 modules and the quiet zone) at this length: 33
@@ -161,5 +200,14 @@ mod tests {
         assert_eq!(grids.len(), 1);
         let (_, content) = grids[0].decode().unwrap();
         assert_eq!(content, url);
+        // Twice as large, in full blocks: the same modules.
+        let big = qr_lines(url, 1).unwrap();
+        assert_eq!((big[0].width(), big.len()), (66, 33));
+        for (y, line) in big.iter().enumerate() {
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            for (x, c) in text.chars().step_by(2).enumerate() {
+                assert_eq!(c == '█', dark(x, y), "module {x},{y}");
+            }
+        }
     }
 }

@@ -50,7 +50,8 @@ async function axe(page) {
     out.dotsShown = await page.getByRole('button', { name: 'Send my dots' }).isVisible();
     out.steps.push(await page.locator('#vote-mine').textContent());
     out.violations.push(...(await axe(page)).map((v) => ({ view: 'room', ...v })));
-    await page.screenshot({ path: path.join(shots, 'phone-vote.png'), fullPage: true });
+    await page.locator('#vote').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'phone-vote.png') });
     await page.getByLabel(/A point or a question/).fill('Nobody asked me when he came home.');
     await page.getByRole('button', { name: 'Send to the facilitator' }).click();
     await page.getByText('waiting for the facilitator').waitFor();
