@@ -31,7 +31,8 @@ fn main() {
         .unwrap_or(500);
     println!("{n} phones at once, 3 runs; 2 cores; release build\n");
     for run in 1..=3 {
-        let tmp = std::env::temp_dir().join(format!("roundtable-phones-{}-{run}", std::process::id()));
+        let tmp =
+            std::env::temp_dir().join(format!("roundtable-phones-{}-{run}", std::process::id()));
         let dir = tmp.join("crowd");
         assert!(
             Command::new(HARNESS)

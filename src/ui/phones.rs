@@ -106,7 +106,10 @@ pub fn render(f: &mut Frame, area: Rect, phones: &PhoneRoom, theme: &Theme) {
     let mut line = String::new();
     for part in typed(&phones.url).split_inclusive('-') {
         if !line.is_empty() && line.chars().count() + part.chars().count() > usize::from(words_w) {
-            words.push(Line::from(Span::styled(std::mem::take(&mut line), theme.accent)));
+            words.push(Line::from(Span::styled(
+                std::mem::take(&mut line),
+                theme.accent,
+            )));
         }
         line.push_str(part);
     }

@@ -435,3 +435,227 @@ fn hello(session: &Session, closed: bool) -> serde_json::Value {
         "closed": closed,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Participant, Role, VoteTarget};
+
+    fn session(method: VoteMethod, mode: BallotMode) -> Session {
+        let mut s = Session::default();
+        let at = Timestamp::from_unix_millis(0);
+        let events = [
+            Event::SessionCreated {
+                title: "t".into(),
+                focus: "f".into(),
+                facilitator: "Sam".into(),
+                created: at,
+                template: None,
+            },
+            Event::ParticipantAdded {
+                participant: Participant {
+                    id: "P1".into(),
+                    role: Role::UnpaidCarer,
+                    sector: None,
+                    level: None,
+                    real_name: None,
+                    consent: true,
+                },
+            },
+            Event::VoteOpened {
+                id: "v1".into(),
+                target: VoteTarget::Question,
+                question: "q".into(),
+                method,
+                mode,
+                hidden: false,
+                stage: None,
+                at,
+            },
+        ];
+        for e in &events {
+            s.apply(e).unwrap();
+        }
+        s
+    }
+
+    fn ask(room: &mut Room, s: &Session, n: u64, phone: Option<&str>, ask: Ask) -> Step {
+        let env = Envelope {
+            n,
+            phone: phone.map(str::to_owned),
+            ask,
+        };
+        room.handle(s, env, "tok")
+    }
+
+    fn joined(s: &Session) -> Room {
+        let mut room = Room::default();
+        let step = ask(
+            &mut room,
+            s,
+            1,
+            None,
+            Ask::Join {
+                participant: "P1".into(),
+            },
+        );
+        assert!(matches!(step, Step::Answer(_)), "{step:?}");
+        room
+    }
+
+    #[test]
+    fn every_method_the_domain_knows_can_be_voted_from_a_phone() {
+        let cases: Vec<(VoteMethod, Option<usize>, Option<Vec<u8>>, Choice)> = vec![
+            (
+                VoteMethod::AgreeDisagree,
+                Some(1),
+                None,
+                Choice::Agreement(crate::domain::Agreement::Disagree),
+            ),
+            (VoteMethod::Resonance, Some(4), None, Choice::Resonance(5)),
+            (VoteMethod::Ladder, Some(2), None, Choice::Rung(2)),
+            (
+                VoteMethod::SingleChoice {
+                    options: vec!["a".into(), "b".into()],
+                },
+                Some(1),
+                None,
+                Choice::Single(1),
+            ),
+            (
+                VoteMethod::Dots {
+                    options: vec!["a".into(), "b".into()],
+                    per_person: 3,
+                },
+                None,
+                Some(vec![2, 1]),
+                Choice::Dots(vec![2, 1]),
+            ),
+        ];
+        for (method, pick, dots, expect) in cases {
+            let s = session(method.clone(), BallotMode::PerParticipant);
+            let mut room = joined(&s);
+            let step = ask(
+                &mut room,
+                &s,
+                2,
+                Some("tok"),
+                Ask::Vote {
+                    round: "v1".into(),
+                    pick,
+                    dots,
+                },
+            );
+            let Step::Record {
+                event:
+                    Event::BallotCast {
+                        choice,
+                        participant,
+                        ..
+                    },
+                actor,
+            } = step
+            else {
+                panic!("{method:?}: {step:?}");
+            };
+            assert_eq!(
+                (choice, participant.as_str(), actor.as_str()),
+                (expect, "P1", "phone P1")
+            );
+        }
+    }
+
+    #[test]
+    fn what_a_phone_may_not_do_is_refused_with_a_reason() {
+        let s = session(VoteMethod::Resonance, BallotMode::Anonymous);
+        let mut room = joined(&s);
+        let mut n = 10;
+        let mut no = |room: &mut Room, phone: Option<&str>, a: Ask| {
+            n += 1;
+            match ask(room, &s, n, phone, a) {
+                Step::No(why) => why,
+                other => panic!("accepted: {other:?}"),
+            }
+        };
+        let vote = |pick| Ask::Vote {
+            round: "v1".into(),
+            pick: Some(pick),
+            dots: None,
+        };
+        assert_eq!(no(&mut room, None, vote(1)), "join first");
+        assert!(no(&mut room, Some("forged"), vote(1)).contains("not joined"));
+        assert!(no(&mut room, Some("tok"), vote(7)).contains("not one of the choices"));
+        assert!(no(&mut room, Some("tok"), Ask::Say { text: "  ".into() }).contains("type"));
+        // Escape sequences and other control characters never reach the
+        // facilitator's terminal from a phone.
+        let hostile = Ask::Say {
+            text: "\u{1b}[2Jgone".into(),
+        };
+        assert!(no(&mut room, Some("tok"), hostile).contains("control characters"));
+        let long = Ask::Say {
+            text: "x".repeat(MAX_SAY + 1),
+        };
+        assert!(no(&mut room, Some("tok"), long).contains("at most"));
+        assert!(
+            no(
+                &mut room,
+                Some("tok"),
+                Ask::Join {
+                    participant: "P9".into()
+                }
+            )
+            .contains("choose your name")
+        );
+        room.closed = true;
+        assert!(
+            no(
+                &mut room,
+                None,
+                Ask::Join {
+                    participant: "P1".into()
+                }
+            )
+            .contains("closed")
+        );
+    }
+
+    #[test]
+    fn an_anonymous_ballot_keeps_one_random_id_per_person_and_names_nobody() {
+        let s = session(VoteMethod::Resonance, BallotMode::Anonymous);
+        let mut room = joined(&s);
+        let vote = |pick| Ask::Vote {
+            round: "v1".into(),
+            pick: Some(pick),
+            dots: None,
+        };
+        let ids: Vec<String> = (0..2)
+            .map(
+                |i| match ask(&mut room, &s, 5 + i, Some("tok"), vote(i as usize)) {
+                    Step::Record {
+                        event: Event::AnonymousBallotCast { ballot, group, .. },
+                        actor,
+                    } => {
+                        assert_eq!(
+                            (group, actor.as_str()),
+                            (crate::domain::RoleGroup::Carers, "phones")
+                        );
+                        ballot
+                    }
+                    other => panic!("{other:?}"),
+                },
+            )
+            .collect();
+        assert_eq!(ids[0], ids[1], "a changed mind keeps the ballot id");
+        assert_eq!(ids[0].len(), 16);
+        assert!(!ids[0].contains("P1"));
+    }
+
+    #[test]
+    fn request_numbers_may_arrive_out_of_order_but_never_twice_or_long_after() {
+        let mut seen = Seen::default();
+        assert!(seen.fresh(100 + WINDOW));
+        assert!(seen.fresh(99 + WINDOW), "a little out of order");
+        assert!(!seen.fresh(99 + WINDOW), "the same again");
+        assert!(!seen.fresh(10), "older than the window");
+    }
+}
