@@ -505,7 +505,9 @@ mod tests {
 
     #[test]
     fn every_method_the_domain_knows_can_be_voted_from_a_phone() {
-        let cases: Vec<(VoteMethod, Option<usize>, Option<Vec<u8>>, Choice)> = vec![
+        // The method, what the page sends (an option, or dots), the choice.
+        type Case = (VoteMethod, Option<usize>, Option<Vec<u8>>, Choice);
+        let cases: Vec<Case> = vec![
             (
                 VoteMethod::AgreeDisagree,
                 Some(1),
