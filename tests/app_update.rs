@@ -1567,3 +1567,70 @@ fn the_facilitator_removes_a_connected_terminal_by_number() {
             .any(|e| matches!(e, Effect::RemoveDevice { .. }))
     );
 }
+
+/// A statement sent from a phone: `F7` shows it whole, `y` records it as the
+/// participant's and tells the phone; `n` sets it aside and tells the phone;
+/// `J` closes the phone door and opens it again.
+#[test]
+fn the_facilitator_takes_a_phones_statement_into_the_record_or_sets_it_aside() {
+    use roundtable::net::phones::PhoneRoom;
+    use roundtable::net::phones::room::{Said, SaidStatus};
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(7)));
+    assert!(d.model.app.message.clone().unwrap().text.contains("phones"));
+    let said = |id: u64, text: &str| Said {
+        id,
+        participant: "P2".into(),
+        text: text.into(),
+        status: SaidStatus::Waiting,
+    };
+    d.send(Msg::PhonesAt("http://10.0.0.2:8080/#abc".into()));
+    d.send(Msg::Phones(PhoneRoom {
+        url: String::new(),
+        connected: vec!["P2".into()],
+        closed: false,
+        waiting: vec![said(1, "<b>Nobody</b> asked me =1+1"), said(2, "Second")],
+    }));
+    assert_eq!(
+        d.model.app.phones.as_ref().unwrap().url,
+        "http://10.0.0.2:8080/#abc",
+        "the address stays when the list changes"
+    );
+    d.send(key(KeyCode::F(7)));
+    d.send(key(KeyCode::Char('y')));
+    let recorded = d.take();
+    let [
+        Event::StatementAdded {
+            speaker,
+            text,
+            tags,
+            ..
+        },
+    ] = &recorded[..]
+    else {
+        panic!("{recorded:?}")
+    };
+    assert_eq!(speaker, &Speaker::Participant("P2".into()));
+    assert_eq!(text, "<b>Nobody</b> asked me =1+1", "kept exactly as typed");
+    assert_eq!(tags, &vec!["phone".to_owned()]);
+    assert!(d.effects.contains(&Effect::PhoneSaid {
+        id: 1,
+        accepted: true
+    }));
+    d.send(Msg::Phones(PhoneRoom {
+        url: String::new(),
+        connected: vec!["P2".into()],
+        closed: false,
+        waiting: vec![said(2, "Second")],
+    }));
+    d.send(key(KeyCode::F(7)));
+    d.send(key(KeyCode::Char('n')));
+    assert!(d.take().is_empty(), "set aside: nothing recorded");
+    assert!(d.effects.contains(&Effect::PhoneSaid {
+        id: 2,
+        accepted: false
+    }));
+    d.send(key(KeyCode::F(2)));
+    d.send(key(KeyCode::Char('J')));
+    assert!(d.effects.contains(&Effect::PhoneDoor { closed: true }));
+}
