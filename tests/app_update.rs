@@ -1573,8 +1573,8 @@ fn the_facilitator_removes_a_connected_terminal_by_number() {
 /// `J` closes the phone door and opens it again.
 #[test]
 fn the_facilitator_takes_a_phones_statement_into_the_record_or_sets_it_aside() {
-    use roundtable::net::phones::PhoneRoom;
-    use roundtable::net::phones::room::{Said, SaidStatus};
+    use roundtable::live::PhoneRoom;
+    use roundtable::live::{Said, SaidStatus};
     let mut d = Driver::new(session(true));
     d.send(key(KeyCode::F(7)));
     assert!(d.model.app.message.clone().unwrap().text.contains("phones"));

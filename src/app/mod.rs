@@ -155,7 +155,7 @@ pub enum Msg {
     /// Where phones join (with `--phones`).
     PhonesAt(String),
     /// The phones in the room.
-    Phones(crate::net::phones::PhoneRoom),
+    Phones(crate::live::PhoneRoom),
     /// A joined terminal's link to its host.
     Link {
         connected: bool,
@@ -331,7 +331,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         Msg::PhonesAt(url) => app.phones.get_or_insert_with(Default::default).url = url,
         Msg::Phones(room) => {
             let url = app.phones.take().map(|p| p.url).unwrap_or_default();
-            app.phones = Some(crate::net::phones::PhoneRoom { url, ..room });
+            app.phones = Some(crate::live::PhoneRoom { url, ..room });
         }
         Msg::JoinCode { code, at } => app.join_code = Some((code, at)),
         Msg::WrongCodes(n) => app.wrong_codes = n,

@@ -43,9 +43,7 @@ pub enum Overlay {
         events: Vec<Event>,
     },
     /// A statement sent from a phone: into the record, or set aside.
-    PhoneSaid {
-        said: crate::net::phones::room::Said,
-    },
+    PhoneSaid { said: crate::live::Said },
     /// Several answers, each with what it records; none of them records nothing.
     Choose {
         question: String,

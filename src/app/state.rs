@@ -106,7 +106,7 @@ pub struct App {
     pub wrong_codes: u64,
     /// Participants' phones (with `--phones`): where they join, who has,
     /// and what they sent that waits for the facilitator.
-    pub phones: Option<crate::net::phones::PhoneRoom>,
+    pub phones: Option<crate::live::PhoneRoom>,
     /// This projector shows how phones join (the QR code) instead of the room.
     pub show_phones: bool,
     /// A joined terminal's link to its host: connected, and what to say.

@@ -6,7 +6,7 @@
 pub mod clock;
 pub mod store_thread;
 
-use crate::domain::Event;
+use crate::domain::{Event, ParticipantId};
 
 pub use store_thread::{Hosting, Listen, host};
 
@@ -31,7 +31,7 @@ pub enum Reply {
     PhonesAt(String),
     /// The phones in the room: who has joined, whether the door is closed,
     /// and what they sent that waits for the facilitator.
-    Phones(crate::net::phones::PhoneRoom),
+    Phones(PhoneRoom),
     /// How other laptops join: the code and where.
     JoinCode { code: String, at: String },
     /// Wrong join codes tried from the network since the host started.
@@ -63,3 +63,31 @@ pub struct Request {
 
 /// Every saved record, in order, for joined terminals.
 pub type Feed = tokio::sync::broadcast::Sender<std::sync::Arc<(u64, Event)>>;
+
+/// What the projector shows of the phones.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PhoneRoom {
+    /// Where phones join: the address with the room key after `#`.
+    pub url: String,
+    pub connected: Vec<String>,
+    pub closed: bool,
+    pub waiting: Vec<Said>,
+}
+
+/// A statement or question sent from a phone, waiting for the facilitator.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Said {
+    pub id: u64,
+    pub participant: ParticipantId,
+    pub text: String,
+    pub status: SaidStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SaidStatus {
+    Waiting,
+    Accepted,
+    #[serde(rename = "set aside")]
+    SetAside,
+}

@@ -164,13 +164,7 @@ fn confirm(f: &mut Frame, area: Rect, app: &App, question: &str, theme: &Theme) 
 }
 
 /// A statement sent from a phone, whole, and what each answer does.
-fn phone_said(
-    f: &mut Frame,
-    area: Rect,
-    app: &App,
-    said: &crate::net::phones::room::Said,
-    theme: &Theme,
-) {
+fn phone_said(f: &mut Frame, area: Rect, app: &App, said: &crate::live::Said, theme: &Theme) {
     let key = |a| app.keymap.shown_all(actions::Layer::Confirm, a);
     let width = area.width.saturating_sub(4).min(76);
     let words = format!("“{}”", said.text);

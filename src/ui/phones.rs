@@ -4,7 +4,7 @@
 
 use super::Theme;
 use super::untrusted::para;
-use crate::net::phones::PhoneRoom;
+use crate::live::PhoneRoom;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};

@@ -100,48 +100,7 @@ impl Session {
                 group,
                 choice,
                 ..
-            } => {
-                let r = self.open_round(round)?;
-                if r.mode != BallotMode::Anonymous {
-                    return Err(vote_problem(
-                        round,
-                        "is not anonymous: its ballots are recorded with each participant's name",
-                    ));
-                }
-                if !is_valid_id(ballot) {
-                    return Err(vote_problem(round, "a ballot id is a short word"));
-                }
-                choice
-                    .counts(&r.method)
-                    .map_err(|p| vote_problem(round, p))?;
-                // No more ballots from a group than it has people.
-                let new = !r.anonymous.iter().any(|b| &b.ballot == ballot);
-                if new {
-                    let people = self
-                        .participants
-                        .values()
-                        .filter(|p| p.role.group() == *group)
-                        .count();
-                    let mut ids: Vec<&str> = r
-                        .anonymous
-                        .iter()
-                        .filter(|b| b.group == *group)
-                        .map(|b| b.ballot.as_str())
-                        .collect();
-                    ids.sort_unstable();
-                    ids.dedup();
-                    if ids.len() >= people {
-                        return Err(vote_problem(
-                            round,
-                            format!(
-                                "has a ballot from each of the {people} {} already",
-                                group.label()
-                            ),
-                        ));
-                    }
-                }
-                Ok(())
-            }
+            } => self.check_anonymous_ballot(round, ballot, *group, choice),
             Event::TallyRecorded {
                 round,
                 role,
@@ -193,6 +152,58 @@ impl Session {
             Event::VoteClosed { round, .. } => self.open_round(round).map(|_| ()),
             _ => Ok(()),
         }
+    }
+
+    /// An anonymous ballot: only in an anonymous round, a ballot id that is
+    /// a short word, a choice that fits, and no more ids from a role group
+    /// than it has people.
+    fn check_anonymous_ballot(
+        &self,
+        round: &RoundId,
+        ballot: &str,
+        group: crate::domain::RoleGroup,
+        choice: &crate::domain::Choice,
+    ) -> Result<(), DomainError> {
+        let r = self.open_round(round)?;
+        if r.mode != BallotMode::Anonymous {
+            return Err(vote_problem(
+                round,
+                "is not anonymous: its ballots are recorded with each participant's name",
+            ));
+        }
+        if !is_valid_id(ballot) {
+            return Err(vote_problem(round, "a ballot id is a short word"));
+        }
+        choice
+            .counts(&r.method)
+            .map_err(|p| vote_problem(round, p))?;
+        // No more ballots from a group than it has people.
+        let new = !r.anonymous.iter().any(|b| b.ballot == ballot);
+        if new {
+            let people = self
+                .participants
+                .values()
+                .filter(|p| p.role.group() == group)
+                .count();
+            let mut ids: Vec<&str> = r
+                .anonymous
+                .iter()
+                .filter(|b| b.group == group)
+                .map(|b| b.ballot.as_str())
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            if ids.len() >= people {
+                return Err(vote_problem(
+                    round,
+                    format!(
+                        "has a ballot from each of the {people} {} already",
+                        group.label()
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     pub(super) fn mutate_votes(&mut self, event: Event) {

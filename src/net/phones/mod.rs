@@ -12,7 +12,7 @@
 pub mod room;
 pub mod seal;
 
-use crate::live::{Feed, Origin, Reply, Request};
+use crate::live::{Feed, Origin, PhoneRoom, Reply, Request};
 use crate::net::door::{Door, Limits, Refusal};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
@@ -69,7 +69,7 @@ impl Phones {
 
     /// Takes a waiting statement into the record (the caller records the
     /// returned statement) or sets it aside.
-    pub fn settle(&self, id: u64, accepted: bool) -> Option<room::Said> {
+    pub fn settle(&self, id: u64, accepted: bool) -> Option<crate::live::Said> {
         let said = lock(&self.shared.room).settle_said(id, accepted);
         publish(&self.shared);
         said
@@ -123,15 +123,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// What the projector shows of the phones.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PhoneRoom {
-    pub url: String,
-    pub connected: Vec<String>,
-    pub closed: bool,
-    pub waiting: Vec<room::Said>,
-}
-
 fn publish(shared: &Shared) {
     let room = lock(&shared.room);
     let _ = shared.ui.send(Reply::Phones(PhoneRoom {
@@ -141,7 +132,7 @@ fn publish(shared: &Shared) {
         waiting: room
             .said()
             .iter()
-            .filter(|s| s.status == room::SaidStatus::Waiting)
+            .filter(|s| s.status == crate::live::SaidStatus::Waiting)
             .cloned()
             .collect(),
     }));
@@ -150,7 +141,7 @@ fn publish(shared: &Shared) {
 /// The statement a phone sent, as the record takes it when the facilitator
 /// accepts it: the participant is the speaker; `by` took it in.
 pub fn statement_from(
-    said: &room::Said,
+    said: &crate::live::Said,
     id: crate::domain::StatementId,
     stage: Option<crate::domain::StageId>,
     by: &str,

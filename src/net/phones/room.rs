@@ -10,7 +10,8 @@
 use crate::domain::{
     BallotMode, Choice, Event, ParticipantId, RoundId, Session, StageState, Timestamp, VoteMethod,
 };
-use serde::{Deserialize, Serialize};
+use crate::live::{Said, SaidStatus};
+use serde::Deserialize;
 use std::collections::HashMap;
 
 /// Phones joined at once, at most.
@@ -62,24 +63,6 @@ pub enum Ask {
     Hand {
         up: bool,
     },
-}
-
-/// A statement or question sent from a phone, waiting for the facilitator.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Said {
-    pub id: u64,
-    pub participant: ParticipantId,
-    pub text: String,
-    pub status: SaidStatus,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SaidStatus {
-    Waiting,
-    Accepted,
-    #[serde(rename = "set aside")]
-    SetAside,
 }
 
 struct Phone {
