@@ -120,36 +120,69 @@ fn journal_lines(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The shipped example hosted in this process with phones on loopback and
+/// an anonymous resonance round `v9` open.
+struct Hosted {
+    tmp: tempfile::TempDir,
+    dir: PathBuf,
+    session: roundtable::store::Shared,
+    store: std::sync::mpsc::Sender<Request>,
+    phones: roundtable::net::phones::Phones,
+    /// What the host tells its screens.
+    seen: std::sync::mpsc::Receiver<Reply>,
+}
+
+impl Hosted {
+    fn start() -> Hosted {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = example(tmp.path());
+        let (w, _) = roundtable::store::Writer::open(&dir, Timestamp::from_unix_millis(0)).unwrap();
+        let session = w.shared();
+        let hosting = roundtable::live::host(
+            w,
+            "facilitator".into(),
+            Listen {
+                lan: None,
+                phones: Some("127.0.0.1:0".parse().unwrap()),
+            },
+        );
+        let (seen_tx, seen) = std::sync::mpsc::channel();
+        let mut replies = hosting.replies;
+        std::thread::spawn(move || {
+            while let Some(r) = replies.blocking_recv() {
+                let _ = seen_tx.send(r);
+            }
+        });
+        let room = Hosted {
+            tmp,
+            dir,
+            session,
+            store: hosting.store,
+            phones: hosting.phones.unwrap().unwrap(),
+            seen,
+        };
+        open_round(&room.store, "v9", BallotMode::Anonymous);
+        room.wait_saved();
+        room
+    }
+
+    /// The number of the next record the host's own screens saved.
+    fn wait_saved(&self) -> u64 {
+        loop {
+            match self.seen.recv_timeout(Duration::from_secs(10)).unwrap() {
+                Reply::Saved { seq, .. } => return seq,
+                Reply::Failed { error, .. } => panic!("{error}"),
+                _ => {}
+            }
+        }
+    }
+}
+
 #[test]
 fn a_phone_votes_anonymously_and_says_something_the_facilitator_accepts() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = example(tmp.path());
-    let (w, _) = roundtable::store::Writer::open(&dir, Timestamp::from_unix_millis(0)).unwrap();
-    let hosting = roundtable::live::host(
-        w,
-        "facilitator".into(),
-        Listen {
-            lan: None,
-            phones: Some("127.0.0.1:0".parse().unwrap()),
-        },
-    );
-    let phones = hosting.phones.unwrap().unwrap();
-    let (seen_tx, seen) = std::sync::mpsc::channel();
-    let mut replies = hosting.replies;
-    std::thread::spawn(move || {
-        while let Some(r) = replies.blocking_recv() {
-            let _ = seen_tx.send(r);
-        }
-    });
-    let wait_saved = || loop {
-        match seen.recv_timeout(Duration::from_secs(10)).unwrap() {
-            Reply::Saved { seq, .. } => return seq,
-            Reply::Failed { error, .. } => panic!("{error}"),
-            _ => {}
-        }
-    };
-    open_round(&hosting.store, "v9", BallotMode::Anonymous);
-    wait_saved();
+    let room = Hosted::start();
+    let (dir, phones) = (&room.dir, &room.phones);
+    let wait_saved = || room.wait_saved();
 
     // The page and what it loads come from the host itself.
     let (status, page, _) = http(phones.addr, "GET", "/", "");
@@ -178,7 +211,7 @@ fn a_phone_votes_anonymously_and_says_something_the_facilitator_accepts() {
     // Resonance 4 (the fourth option).
     let voted = phone.call(serde_json::json!({ "op": "vote", "round": "v9", "pick": 3 }));
     let seq = voted["recorded"].as_u64().expect("recorded");
-    let lines = journal_lines(&dir);
+    let lines = journal_lines(dir);
     let line = &lines[seq as usize - 1];
     assert!(line.contains("AnonymousBallotCast"), "{line}");
     assert!(
@@ -192,7 +225,7 @@ fn a_phone_votes_anonymously_and_says_something_the_facilitator_accepts() {
 
     // A changed mind replaces the ballot: still one ballot from P3.
     phone.call(serde_json::json!({ "op": "vote", "round": "v9", "pick": 1 }));
-    let (w_lines, ballots): (Vec<_>, Vec<_>) = journal_lines(&dir)
+    let (w_lines, ballots): (Vec<_>, Vec<_>) = journal_lines(dir)
         .into_iter()
         .partition(|l| !l.contains("AnonymousBallotCast"));
     assert!(!w_lines.is_empty());
@@ -210,8 +243,7 @@ fn a_phone_votes_anonymously_and_says_something_the_facilitator_accepts() {
         .call(serde_json::json!({ "op": "say", "text": "Nobody asked me when he came home." }));
     let n = said["waiting"].as_u64().unwrap();
     let accepted = phones.settle(n, true).unwrap();
-    hosting
-        .store
+    room.store
         .send(Request {
             token: 2,
             event: roundtable::net::phones::statement_from(
@@ -225,7 +257,7 @@ fn a_phone_votes_anonymously_and_says_something_the_facilitator_accepts() {
         })
         .unwrap();
     let seq = wait_saved();
-    let line = &journal_lines(&dir)[seq as usize - 1];
+    let line = &journal_lines(dir)[seq as usize - 1];
     assert!(line.contains("speaker:Participant(\"P3\")"), "{line}");
     assert!(
         line.contains("Nobody asked me when he came home."),
@@ -264,20 +296,8 @@ fn a_phone_votes_anonymously_and_says_something_the_facilitator_accepts() {
 
 #[test]
 fn a_wrong_key_is_refused_and_an_address_that_keeps_guessing_waits() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = example(tmp.path());
-    let (w, _) = roundtable::store::Writer::open(&dir, Timestamp::from_unix_millis(0)).unwrap();
-    let hosting = roundtable::live::host(
-        w,
-        "facilitator".into(),
-        Listen {
-            lan: None,
-            phones: Some("127.0.0.1:0".parse().unwrap()),
-        },
-    );
-    let phones = hosting.phones.unwrap().unwrap();
-    let mut replies = hosting.replies;
-    std::thread::spawn(move || while replies.blocking_recv().is_some() {});
+    let room = Hosted::start();
+    let phones = &room.phones;
     let wrong = Seal::new([9; 16]);
     let ask = wrong.seal(br#"{"op":"hello","n":1}"#).unwrap();
     let statuses: Vec<u16> = (0..5)
@@ -315,37 +335,12 @@ fn a_phone_in_chromium_joins_votes_anonymously_and_is_heard() {
         "playwright-core and axe-core are not under {} (.ci/run installs them with npm)",
         readers.display()
     );
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = example(tmp.path());
-    let (w, _) = roundtable::store::Writer::open(&dir, Timestamp::from_unix_millis(0)).unwrap();
-    let session = w.shared();
-    let hosting = roundtable::live::host(
-        w,
-        "facilitator".into(),
-        Listen {
-            lan: None,
-            phones: Some("127.0.0.1:0".parse().unwrap()),
-        },
-    );
-    let phones = hosting.phones.unwrap().unwrap();
-    let (seen_tx, seen) = std::sync::mpsc::channel();
-    let mut replies = hosting.replies;
-    std::thread::spawn(move || {
-        while let Some(r) = replies.blocking_recv() {
-            let _ = seen_tx.send(r);
-        }
-    });
-    let wait_saved = || loop {
-        match seen.recv_timeout(Duration::from_secs(10)).unwrap() {
-            Reply::Saved { seq, .. } => return seq,
-            Reply::Failed { error, .. } => panic!("{error}"),
-            _ => {}
-        }
-    };
-    open_round(&hosting.store, "v9", BallotMode::Anonymous);
-    wait_saved();
-    let shots = std::env::var_os("ROUNDTABLE_SCREENSHOTS")
-        .map_or_else(|| tmp.path().to_owned(), PathBuf::from);
+    let room = Hosted::start();
+    let (dir, phones, session, seen) = (&room.dir, &room.phones, &room.session, &room.seen);
+    let wait_saved = || room.wait_saved();
+    let tmp = room.tmp.path();
+    let shots =
+        std::env::var_os("ROUNDTABLE_SCREENSHOTS").map_or_else(|| tmp.to_owned(), PathBuf::from);
     let out = std::process::Command::new("node")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/phone.cjs"))
         .arg(&phones.url)
@@ -397,7 +392,7 @@ fn a_phone_in_chromium_joins_votes_anonymously_and_is_heard() {
     );
 
     // The journal: the ballot, with the voter's role group and no person.
-    let lines = journal_lines(&dir);
+    let lines = journal_lines(dir);
     let ballot = lines
         .iter()
         .find(|l| l.contains("AnonymousBallotCast"))
@@ -417,8 +412,7 @@ fn a_phone_in_chromium_joins_votes_anonymously_and_is_heard() {
         .expect("the statement reached the facilitator");
     assert_eq!(waiting[0].text, "Nobody asked me when he came home.");
     let said = phones.settle(waiting[0].id, true).unwrap();
-    hosting
-        .store
+    room.store
         .send(Request {
             token: 3,
             event: roundtable::net::phones::statement_from(

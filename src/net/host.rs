@@ -200,17 +200,7 @@ pub fn start(
         readers: tokio::sync::Semaphore::new(CATCHING_UP),
     });
     let for_thread = shared.clone();
-    std::thread::Builder::new()
-        .name("roundtable-host".into())
-        .spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(accept(for_thread, unix, tcp));
-        })?;
+    super::on_own_thread("roundtable-host", move || accept(for_thread, unix, tcp))?;
     Ok(Listening {
         socket,
         lan: lan_addr.map(|a| (a, code)),
@@ -228,16 +218,9 @@ async fn accept(
     };
     let tcp = tcp.and_then(|l| tokio::net::TcpListener::from_std(l).ok());
     // The journal's head, for welcomes.
-    let mut records = shared.feed.subscribe();
     let for_head = shared.clone();
-    tokio::spawn(async move {
-        loop {
-            match records.recv().await {
-                Ok(rec) => for_head.head.store(rec.0, Ordering::Relaxed),
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(_) => return,
-            }
-        }
+    super::follow_head(&shared.feed, move |seq| {
+        for_head.head.store(seq, Ordering::Relaxed)
     });
     // Out of file descriptors (or memory): wait, longer each time, rather
     // than retry at once; what is connected carries on meanwhile.

@@ -190,17 +190,7 @@ pub fn start(
         nonces: Mutex::new(Nonces::default()),
     });
     let for_thread = shared.clone();
-    std::thread::Builder::new()
-        .name("roundtable-phones".into())
-        .spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(accept(for_thread, listener));
-        })?;
+    crate::net::on_own_thread("roundtable-phones", move || accept(for_thread, listener))?;
     let _ = shared.ui.send(Reply::PhonesAt(url.clone()));
     Ok(Phones { addr, url, shared })
 }
@@ -228,16 +218,9 @@ async fn accept(shared: Arc<Shared>, listener: std::net::TcpListener) {
     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
         return;
     };
-    let mut records = shared.feed.subscribe();
     let for_head = shared.clone();
-    tokio::spawn(async move {
-        loop {
-            match records.recv().await {
-                Ok(rec) => for_head.head.store(rec.0, Ordering::Relaxed),
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(_) => return,
-            }
-        }
+    crate::net::follow_head(&shared.feed, move |seq| {
+        for_head.head.store(seq, Ordering::Relaxed)
     });
     let mut pause = Duration::from_millis(50);
     loop {
