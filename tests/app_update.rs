@@ -1580,7 +1580,8 @@ fn the_facilitator_takes_a_phones_statement_into_the_record_or_sets_it_aside() {
     assert!(d.model.app.message.clone().unwrap().text.contains("phones"));
     let said = |id: u64, text: &str| Said {
         id,
-        participant: "P2".into(),
+        participant: Some("P2".into()),
+        from: "P2".into(),
         text: text.into(),
         status: SaidStatus::Waiting,
     };
@@ -1589,6 +1590,7 @@ fn the_facilitator_takes_a_phones_statement_into_the_record_or_sets_it_aside() {
         url: String::new(),
         connected: vec!["P2".into()],
         closed: false,
+        nameless: false,
         waiting: vec![said(1, "<b>Nobody</b> asked me =1+1"), said(2, "Second")],
     }));
     assert_eq!(
@@ -1621,6 +1623,7 @@ fn the_facilitator_takes_a_phones_statement_into_the_record_or_sets_it_aside() {
         url: String::new(),
         connected: vec!["P2".into()],
         closed: false,
+        nameless: false,
         waiting: vec![said(2, "Second")],
     }));
     d.send(key(KeyCode::F(7)));
@@ -1633,4 +1636,6 @@ fn the_facilitator_takes_a_phones_statement_into_the_record_or_sets_it_aside() {
     d.send(key(KeyCode::F(2)));
     d.send(key(KeyCode::Char('J')));
     assert!(d.effects.contains(&Effect::PhoneDoor { closed: true }));
+    d.send(key(KeyCode::Char('g')));
+    assert!(d.effects.contains(&Effect::PhoneNameless { allowed: true }));
 }

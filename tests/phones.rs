@@ -272,6 +272,38 @@ fn a_phone_votes_anonymously_and_says_something_the_facilitator_accepts() {
     let state = phone.call(serde_json::json!({ "op": "state", "since": 0 }));
     assert_eq!(state["hand"], true);
 
+    // Where the facilitator allows it, a phone joins without a name: it may
+    // speak up (as the whole group, once accepted) but not vote.
+    let mut guest = Phone::new(&phones.url);
+    let refused = guest.call(serde_json::json!({ "op": "join", "participant": null }));
+    assert_eq!(refused["error"], "choose your name from the list");
+    phones.set_nameless(true);
+    let joined = guest.call(serde_json::json!({ "op": "join", "participant": null }));
+    assert_eq!(joined["me"], "guest 1");
+    guest.token = Some(joined["phone"].as_str().unwrap().to_owned());
+    let vote = guest.call(serde_json::json!({ "op": "vote", "round": "v9", "pick": 0 }));
+    assert!(
+        vote["error"]
+            .as_str()
+            .unwrap()
+            .contains("join with your name")
+    );
+    let said = guest.call(serde_json::json!({ "op": "say", "text": "Could we have the slides?" }));
+    let accepted = phones
+        .settle(said["waiting"].as_u64().unwrap(), true)
+        .unwrap();
+    let event = roundtable::net::phones::statement_from(
+        &accepted,
+        "ph2".into(),
+        None,
+        "facilitator",
+        Timestamp::from_unix_millis(0),
+    );
+    let Event::StatementAdded { speaker, .. } = event else {
+        panic!()
+    };
+    assert_eq!(speaker, roundtable::domain::Speaker::Group);
+
     // Nothing a listener on the network sees is in plain text.
     let wire = String::from_utf8_lossy(&phone.wire).into_owned();
     // (Quoted, as the JSON has them: base64 has no quotes, so a match

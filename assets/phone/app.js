@@ -108,11 +108,17 @@
       b.addEventListener('click', function () { join(p.id); });
       list.appendChild(b);
     });
+    if (hello.nameless) {
+      var g = el('button', 'Join without a name', 'choice');
+      g.type = 'button';
+      g.addEventListener('click', function () { join(null); });
+      list.appendChild(g);
+    }
     say('Choose your name to join.');
   }
 
   async function join(id) {
-    say('Joining as ' + id + '\u2026');
+    say(id ? 'Joining as ' + id + '\u2026' : 'Joining without a name\u2026');
     try {
       var a = await call({ op: 'join', participant: id });
       if (a.error) { say(a.error); return; }
@@ -146,6 +152,13 @@
       $('stage-time').textContent = '';
     }
     renderVote(s.round);
+    // Without a name a phone follows and sends words, but does not vote or
+    // queue to speak (one vote each needs to know who is who).
+    $('guest').hidden = s.named;
+    $('vote-options').hidden = $('vote-options').hidden || !s.named;
+    $('dots').hidden = $('dots').hidden || !s.named;
+    $('dots-send').hidden = $('dots-send').hidden || !s.named;
+    $('hand-section').hidden = !s.named;
     var hand = $('hand');
     hand.setAttribute('aria-pressed', s.hand ? 'true' : 'false');
     hand.textContent = s.hand ? 'Lower my hand' : 'Raise my hand';

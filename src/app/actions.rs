@@ -142,6 +142,8 @@ pub enum Action {
     PhonesShow,
     /// Close the door to new phones, or open it again.
     PhoneDoor,
+    /// Let phones join without a name, or only by name.
+    PhoneNameless,
     /// The next statement or question sent from a phone: take it into the
     /// record, or set it aside.
     PhoneNext,
@@ -292,6 +294,7 @@ impl Action {
                 | RoomStatement
                 | PhonesShow
                 | PhoneDoor
+                | PhoneNameless
                 | PhoneNext
                 | CycleMethod
                 | CycleTarget
@@ -635,6 +638,14 @@ pub static ACTIONS: &[ActionDef] = &[
             A::PhoneDoor,
             &[(L::Projector, "J")],
             "phones: close the door to new phones / open it",
+        )
+    },
+    ActionDef {
+        available: Some(phones_on),
+        ..row(
+            A::PhoneNameless,
+            &[(L::Projector, "g")],
+            "phones: let phones join without a name (they follow and send words, not vote) / only by name",
         )
     },
     ActionDef {

@@ -102,6 +102,21 @@ fn screen_key(
             }
             None => app.say(Tone::Refused, "phones are not on: run with --phones"),
         },
+        Action::PhoneNameless => match &app.phones {
+            Some(p) => {
+                let allowed = !p.nameless;
+                fx.push(Effect::PhoneNameless { allowed });
+                app.say(
+                    Tone::Info,
+                    if allowed {
+                        "phones may join without a name: they are listed as guests, and can follow and send words but not vote"
+                    } else {
+                        "phones join by name only (guests already joined carry on)"
+                    },
+                );
+            }
+            None => app.say(Tone::Refused, "phones are not on: run with --phones"),
+        },
         Action::PhoneNext => match app.phones.as_ref().and_then(|p| p.waiting.first()) {
             Some(said) => app.overlays.push(Overlay::PhoneSaid { said: said.clone() }),
             None => app.say(Tone::Info, "nothing from phones is waiting"),
@@ -192,7 +207,7 @@ fn overlay_key(
                 });
                 app.say(
                     Tone::Info,
-                    format!("set aside; {}'s phone is told", said.participant),
+                    format!("set aside; {}'s phone is told", said.from),
                 );
             }
             _ => app.overlays.push(Overlay::PhoneSaid { said }),

@@ -226,6 +226,10 @@ pub enum Effect {
     PhoneDoor {
         closed: bool,
     },
+    /// Let phones join without a name, or only by name.
+    PhoneNameless {
+        allowed: bool,
+    },
     /// A phone's statement `id` was taken into the record, or set aside:
     /// tell the phone.
     PhoneSaid {

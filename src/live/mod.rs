@@ -71,6 +71,8 @@ pub struct PhoneRoom {
     pub url: String,
     pub connected: Vec<String>,
     pub closed: bool,
+    /// Phones may join without choosing a name.
+    pub nameless: bool,
     pub waiting: Vec<Said>,
 }
 
@@ -78,7 +80,10 @@ pub struct PhoneRoom {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Said {
     pub id: u64,
-    pub participant: ParticipantId,
+    /// Whose it is; `None` from a phone joined without a name.
+    pub participant: Option<ParticipantId>,
+    /// Whose phone, as the projector lists it: `P3`, or `guest 2`.
+    pub from: String,
     pub text: String,
     pub status: SaidStatus,
 }

@@ -246,6 +246,12 @@ impl Io<'_> {
                 }
                 Outcome::Done
             }
+            Effect::PhoneNameless { allowed } => {
+                if let Some(p) = self.phones {
+                    p.set_nameless(allowed);
+                }
+                Outcome::Done
+            }
             Effect::PhoneSaid { id, accepted } => {
                 if let Some(p) = self.phones {
                     p.settle(id, accepted);

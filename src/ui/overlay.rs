@@ -169,7 +169,7 @@ fn phone_said(f: &mut Frame, area: Rect, app: &App, said: &crate::live::Said, th
     let width = area.width.saturating_sub(4).min(76);
     let words = format!("“{}”", said.text);
     let mut text = vec![Line::from(Span::styled(
-        format!("From {}'s phone:", said.participant),
+        format!("From {}'s phone:", said.from),
         theme.accent,
     ))];
     text.extend(super::vote::wrapped(
@@ -183,7 +183,10 @@ fn phone_said(f: &mut Frame, area: Rect, app: &App, said: &crate::live::Said, th
             format!(" {} ", key(actions::Action::Confirm)),
             theme.selected,
         ),
-        Span::raw(format!(" add it to the record as {}'s", said.participant)),
+        Span::raw(match &said.participant {
+            Some(p) => format!(" add it to the record as {p}'s"),
+            None => " add it to the record as the whole group's".to_owned(),
+        }),
     ]));
     text.push(Line::from(vec![
         Span::styled(

@@ -125,10 +125,10 @@ pub fn render(f: &mut Frame, area: Rect, phones: &PhoneRoom, theme: &Theme) {
         format!(
             "{joined} {} joined{}",
             if joined == 1 { "phone" } else { "phones" },
-            if phones.closed {
-                " · the door is closed to new phones"
-            } else {
-                ""
+            match (phones.closed, phones.nameless) {
+                (true, _) => " · the door is closed to new phones",
+                (false, true) => " · you may join without a name",
+                (false, false) => "",
             }
         ),
         theme.base,

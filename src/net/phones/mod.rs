@@ -67,6 +67,12 @@ impl Phones {
         publish(&self.shared);
     }
 
+    /// Lets phones join without choosing a name, or only by name.
+    pub fn set_nameless(&self, allowed: bool) {
+        lock(&self.shared.room).nameless = allowed;
+        publish(&self.shared);
+    }
+
     /// Takes a waiting statement into the record (the caller records the
     /// returned statement) or sets it aside.
     pub fn settle(&self, id: u64, accepted: bool) -> Option<crate::live::Said> {
@@ -129,6 +135,7 @@ fn publish(shared: &Shared) {
         url: String::new(),
         connected: room.who().iter().map(|p| p.to_string()).collect(),
         closed: room.closed,
+        nameless: room.nameless,
         waiting: room
             .said()
             .iter()
@@ -139,7 +146,8 @@ fn publish(shared: &Shared) {
 }
 
 /// The statement a phone sent, as the record takes it when the facilitator
-/// accepts it: the participant is the speaker; `by` took it in.
+/// accepts it: the participant is the speaker (the whole group, from a
+/// phone joined without a name); `by` took it in.
 pub fn statement_from(
     said: &crate::live::Said,
     id: crate::domain::StatementId,
@@ -150,7 +158,10 @@ pub fn statement_from(
     crate::domain::Event::StatementAdded {
         id,
         kind: crate::domain::StatementKind::Quote,
-        speaker: crate::domain::Speaker::Participant(said.participant.clone()),
+        speaker: said.participant.clone().map_or(
+            crate::domain::Speaker::Group,
+            crate::domain::Speaker::Participant,
+        ),
         stage,
         text: said.text.clone(),
         tags: vec!["phone".into()],

@@ -39,8 +39,11 @@ pub struct Envelope {
 pub enum Ask {
     /// Who may join, and the room as it is.
     Hello,
+    /// Join as a participant, or without a name (`None`) where the
+    /// facilitator allows it.
     Join {
-        participant: String,
+        #[serde(default)]
+        participant: Option<String>,
     },
     /// The room as it is, once the journal is past `since`.
     State {
@@ -66,7 +69,10 @@ pub enum Ask {
 }
 
 struct Phone {
-    participant: ParticipantId,
+    /// Whose phone it is; `None` for a phone joined without a name.
+    participant: Option<ParticipantId>,
+    /// How the projector lists it: `P3`, or `guest 2`.
+    label: String,
     seen: Seen,
 }
 
@@ -111,8 +117,14 @@ pub struct Room {
     voted: HashMap<(RoundId, ParticipantId), Choice>,
     said: Vec<Said>,
     next_said: u64,
+    guests: u32,
     /// Whether new phones may join.
     pub closed: bool,
+    /// Whether a phone may join without choosing a name: it follows the
+    /// room and sends what it wants to say (recorded as the whole group's
+    /// once the facilitator accepts it), but votes and queues to speak only
+    /// with a name.
+    pub nameless: bool,
 }
 
 /// What to do with a request.
@@ -135,16 +147,17 @@ impl Room {
         self.phones.len()
     }
 
-    /// Who has a phone joined, for the projector's list.
-    pub fn who(&self) -> Vec<ParticipantId> {
-        let mut who: Vec<ParticipantId> = self
+    /// Who has a phone joined, for the projector's list: pseudonyms, then
+    /// phones joined without a name.
+    pub fn who(&self) -> Vec<String> {
+        let mut who: Vec<(bool, String)> = self
             .phones
             .values()
-            .map(|p| p.participant.clone())
+            .map(|p| (p.participant.is_none(), p.label.clone()))
             .collect();
         who.sort();
         who.dedup();
-        who
+        who.into_iter().map(|(_, l)| l).collect()
     }
 
     pub fn said(&self) -> &[Said] {
@@ -169,9 +182,13 @@ impl Room {
     /// What to do with `env` from the session as it is; `token` is a fresh
     /// random token, used if this request joins a phone.
     pub fn handle(&mut self, session: &Session, env: Envelope, token: &str) -> Step {
-        let who = match (&env.ask, &env.phone) {
-            (Ask::Hello, _) => return Step::Answer(hello(session, self.closed)),
-            (Ask::Join { participant }, _) => return self.join(session, participant, token),
+        let (who, label) = match (&env.ask, &env.phone) {
+            (Ask::Hello, _) => {
+                return Step::Answer(hello(session, self.closed, self.nameless));
+            }
+            (Ask::Join { participant }, _) => {
+                return self.join(session, participant.as_deref(), token);
+            }
             (_, None) => return Step::No("join first".into()),
             (_, Some(t)) => match self.phones.get_mut(t) {
                 None => return Step::No("this phone is not joined; join again".into()),
@@ -179,16 +196,21 @@ impl Room {
                     if !p.seen.fresh(env.n) {
                         return Step::No("this request was sent before".into());
                     }
-                    p.participant.clone()
+                    (p.participant.clone(), p.label.clone())
                 }
             },
         };
-        match env.ask {
-            Ask::Hello | Ask::Join { .. } => Step::No("joined already".into()),
-            Ask::State { since } => Step::Watch { since },
-            Ask::Vote { round, pick, dots } => self.vote(session, &who, &round, pick, dots),
-            Ask::Say { text } => self.say(&who, text),
-            Ask::Hand { up } => {
+        match (env.ask, who) {
+            (Ask::Hello | Ask::Join { .. }, _) => Step::No("joined already".into()),
+            (Ask::State { since }, _) => Step::Watch { since },
+            (Ask::Say { text }, who) => self.say(who, label, text),
+            (_, None) => Step::No(
+                "to vote or to queue to speak, join with your name; without one you can follow and send what you want to say".into(),
+            ),
+            (Ask::Vote { round, pick, dots }, Some(who)) => {
+                self.vote(session, &who, &round, pick, dots)
+            }
+            (Ask::Hand { up }, Some(who)) => {
                 let event = if up {
                     Event::HandRaised {
                         participant: who.clone(),
@@ -208,27 +230,41 @@ impl Room {
         }
     }
 
-    fn join(&mut self, session: &Session, participant: &str, token: &str) -> Step {
+    fn join(&mut self, session: &Session, participant: Option<&str>, token: &str) -> Step {
         if self.closed {
             return Step::No("the facilitator has closed the phone door".into());
         }
-        let Some(p) = session.participants.get(participant) else {
-            return Step::No("choose your name from the list".into());
-        };
         if self.phones.len() >= MAX_PHONES {
             return Step::No("the room has as many phones as it can take".into());
         }
-        // A person on a second phone (or the same one reloaded) is the same
-        // person: their earlier phone is let go.
-        self.phones.retain(|_, ph| ph.participant != p.id);
-        self.phones.insert(
-            token.to_owned(),
-            Phone {
-                participant: p.id.clone(),
-                seen: Seen::default(),
-            },
-        );
-        Step::Answer(serde_json::json!({ "phone": token, "me": p.id.as_str() }))
+        let phone = match participant {
+            Some(id) => {
+                let Some(p) = session.participants.get(id) else {
+                    return Step::No("choose your name from the list".into());
+                };
+                // A person on a second phone (or the same one reloaded) is
+                // the same person: their earlier phone is let go.
+                self.phones
+                    .retain(|_, ph| ph.participant.as_ref() != Some(&p.id));
+                Phone {
+                    participant: Some(p.id.clone()),
+                    label: p.id.to_string(),
+                    seen: Seen::default(),
+                }
+            }
+            None if self.nameless => {
+                self.guests += 1;
+                Phone {
+                    participant: None,
+                    label: format!("guest {}", self.guests),
+                    seen: Seen::default(),
+                }
+            }
+            None => return Step::No("choose your name from the list".into()),
+        };
+        let me = phone.label.clone();
+        self.phones.insert(token.to_owned(), phone);
+        Step::Answer(serde_json::json!({ "phone": token, "me": me }))
     }
 
     fn vote(
@@ -294,7 +330,7 @@ impl Room {
         Step::Record { event, actor }
     }
 
-    fn say(&mut self, who: &ParticipantId, text: String) -> Step {
+    fn say(&mut self, who: Option<ParticipantId>, from: String, text: String) -> Step {
         let text = text.trim().to_owned();
         if text.is_empty() {
             return Step::No("type what you want to say first".into());
@@ -315,7 +351,8 @@ impl Room {
         self.next_said += 1;
         self.said.push(Said {
             id: self.next_said,
-            participant: who.clone(),
+            participant: who,
+            from,
             text,
             status: SaidStatus::Waiting,
         });
@@ -335,9 +372,9 @@ impl Room {
         }
     }
 
-    /// Whose phone `token` is.
+    /// Whose phone `token` is (`None` for one joined without a name).
     pub fn whose(&self, token: &str) -> Option<&ParticipantId> {
-        self.phones.get(token).map(|p| &p.participant)
+        self.phones.get(token).and_then(|p| p.participant.as_ref())
     }
 
     /// The room as `token`'s phone should show it.
@@ -349,6 +386,7 @@ impl Room {
         head: u64,
     ) -> serde_json::Value {
         let me = self.whose(token);
+        let label = self.phones.get(token).map(|p| &p.label);
         let stage = session.current_stage().map(|s| {
             serde_json::json!({
                 "title": s.title,
@@ -377,7 +415,7 @@ impl Room {
         let said: Vec<serde_json::Value> = self
             .said
             .iter()
-            .filter(|s| Some(&s.participant) == me)
+            .filter(|s| label == Some(&s.from))
             .map(|s| serde_json::json!({ "text": s.text, "status": s.status }))
             .collect();
         serde_json::json!({
@@ -387,7 +425,8 @@ impl Room {
             "round": round,
             "hand": hand,
             "said": said,
-            "me": me.map(|p| p.as_str()),
+            "me": label,
+            "named": me.is_some(),
         })
     }
 }
@@ -405,7 +444,7 @@ fn describe_choice(method: &VoteMethod, c: &Choice) -> String {
     }
 }
 
-fn hello(session: &Session, closed: bool) -> serde_json::Value {
+fn hello(session: &Session, closed: bool, nameless: bool) -> serde_json::Value {
     // Pseudonyms and roles only: what the projector already shows the room.
     let people: Vec<serde_json::Value> = session
         .participants
@@ -416,6 +455,7 @@ fn hello(session: &Session, closed: bool) -> serde_json::Value {
         "title": session.title(),
         "people": people,
         "closed": closed,
+        "nameless": nameless,
     })
 }
 
@@ -479,7 +519,7 @@ mod tests {
             1,
             None,
             Ask::Join {
-                participant: "P1".into(),
+                participant: Some("P1".into()),
             },
         );
         assert!(matches!(step, Step::Answer(_)), "{step:?}");
@@ -586,7 +626,7 @@ mod tests {
                 &mut room,
                 Some("tok"),
                 Ask::Join {
-                    participant: "P9".into()
+                    participant: Some("P9".into())
                 }
             )
             .contains("choose your name")
@@ -597,7 +637,7 @@ mod tests {
                 &mut room,
                 None,
                 Ask::Join {
-                    participant: "P1".into()
+                    participant: Some("P1".into())
                 }
             )
             .contains("closed")
@@ -642,5 +682,60 @@ mod tests {
         assert!(seen.fresh(99 + WINDOW), "a little out of order");
         assert!(!seen.fresh(99 + WINDOW), "the same again");
         assert!(!seen.fresh(10), "older than the window");
+    }
+
+    #[test]
+    fn without_a_name_a_phone_follows_and_speaks_up_but_does_not_vote() {
+        let s = session(VoteMethod::Resonance, BallotMode::Anonymous);
+        let mut room = Room::default();
+        let guest = |room: &mut Room, n| ask(room, &s, n, None, Ask::Join { participant: None });
+        assert!(
+            matches!(guest(&mut room, 1), Step::No(why) if why.contains("choose your name")),
+            "only where the facilitator allows it"
+        );
+        room.nameless = true;
+        let Step::Answer(a) = guest(&mut room, 2) else {
+            panic!()
+        };
+        assert_eq!(a["me"], "guest 1");
+        assert_eq!(room.who(), vec!["guest 1".to_owned()]);
+        let vote = Ask::Vote {
+            round: "v1".into(),
+            pick: Some(2),
+            dots: None,
+        };
+        assert!(
+            matches!(ask(&mut room, &s, 3, Some("tok"), vote), Step::No(why) if why.contains("join with your name"))
+        );
+        assert!(matches!(
+            ask(&mut room, &s, 4, Some("tok"), Ask::Hand { up: true }),
+            Step::No(_)
+        ));
+        let said = ask(
+            &mut room,
+            &s,
+            5,
+            Some("tok"),
+            Ask::Say {
+                text: "Can we have a break?".into(),
+            },
+        );
+        assert!(matches!(said, Step::Answer(_)), "{said:?}");
+        assert_eq!(
+            (
+                room.said()[0].participant.clone(),
+                room.said()[0].from.as_str()
+            ),
+            (None, "guest 1")
+        );
+        let Step::Watch { .. } = ask(&mut room, &s, 6, Some("tok"), Ask::State { since: 0 }) else {
+            panic!()
+        };
+        let view = room.view(&s, "tok", Timestamp::from_unix_millis(0), 3);
+        assert_eq!(
+            (view["me"].as_str(), view["named"].as_bool()),
+            (Some("guest 1"), Some(false))
+        );
+        assert_eq!(view["said"][0]["text"], "Can we have a break?");
     }
 }
