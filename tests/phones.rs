@@ -619,3 +619,72 @@ fn every_ballot_from_a_full_room_of_phones_is_recorded_exactly_once() {
     assert_eq!(res.counts, expect);
     eprintln!("{n} phones: {load}");
 }
+
+/// An address holding every place it may (idle connections, as a slowloris
+/// would) gets no more, and is closed after the head deadline; a phone from
+/// another address is served meanwhile.
+#[test]
+fn idle_connections_from_one_address_do_not_keep_another_phone_out() {
+    let room = Hosted::start();
+    let addr = room.phones.addr;
+    let from = |last: u8| {
+        let s = connect_from(addr, last);
+        s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+        s
+    };
+    let per_address = roundtable::net::phones::limits().unauthenticated_per_address;
+    let idle: Vec<std::net::TcpStream> = (0..per_address + 4).map(|_| from(2)).collect();
+    // The ones beyond the address's share are closed at once.
+    let mut open = Vec::new();
+    for mut s in idle {
+        let mut b = [0u8; 1];
+        s.set_read_timeout(Some(Duration::from_millis(300)))
+            .unwrap();
+        if !matches!(s.read(&mut b), Ok(0)) {
+            open.push(s);
+        }
+    }
+    assert_eq!(
+        open.len(),
+        per_address,
+        "connections beyond {per_address} from one address are closed"
+    );
+    // Another address is served at once.
+    let mut other = from(3);
+    write!(
+        other,
+        "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut page = String::new();
+    other.read_to_string(&mut page).unwrap();
+    assert!(page.starts_with("HTTP/1.1 200"), "{page:.80}");
+    // An idle connection is closed when its head deadline passes.
+    let started = std::time::Instant::now();
+    let mut b = [0u8; 1];
+    open[0]
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .unwrap();
+    let n = open[0].read(&mut b).unwrap_or(0);
+    assert_eq!(n, 0);
+    assert!(
+        started.elapsed() < Duration::from_secs(14),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// A TCP connection to `addr` from 127.0.0.`last`.
+fn connect_from(addr: SocketAddr, last: u8) -> std::net::TcpStream {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let s = tokio::net::TcpSocket::new_v4().unwrap();
+        s.bind(SocketAddr::from(([127, 0, 0, last], 0))).unwrap();
+        let s = s.connect(addr).await.unwrap().into_std().unwrap();
+        s.set_nonblocking(false).unwrap();
+        s
+    })
+}
