@@ -1600,6 +1600,15 @@ fn the_facilitator_takes_a_phones_statement_into_the_record_or_sets_it_aside() {
     );
     d.send(key(KeyCode::F(7)));
     d.send(key(KeyCode::Char('y')));
+    // The host is asked first (a note-taker may have taken it already).
+    assert!(d.take().is_empty());
+    assert!(d.effects.contains(&Effect::PhoneSaid {
+        id: 1,
+        accepted: true
+    }));
+    let mut taken = said(1, "<b>Nobody</b> asked me =1+1");
+    taken.status = SaidStatus::Accepted;
+    d.send(Msg::PhoneTaken(Ok(taken)));
     let recorded = d.take();
     let [
         Event::StatementAdded {
@@ -1615,10 +1624,20 @@ fn the_facilitator_takes_a_phones_statement_into_the_record_or_sets_it_aside() {
     assert_eq!(speaker, &Speaker::Participant("P2".into()));
     assert_eq!(text, "<b>Nobody</b> asked me =1+1", "kept exactly as typed");
     assert_eq!(tags, &vec!["phone".to_owned()]);
-    assert!(d.effects.contains(&Effect::PhoneSaid {
-        id: 1,
-        accepted: true
-    }));
+    // Someone else was quicker: said so, nothing recorded.
+    d.send(Msg::PhoneTaken(Err(
+        "someone else took that statement in or set it aside first".into(),
+    )));
+    assert!(d.take().is_empty());
+    assert!(
+        d.model
+            .app
+            .message
+            .clone()
+            .unwrap()
+            .text
+            .contains("someone else")
+    );
     d.send(Msg::Phones(PhoneRoom {
         url: String::new(),
         connected: vec!["P2".into()],

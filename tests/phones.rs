@@ -128,6 +128,7 @@ struct Hosted {
     session: roundtable::store::Shared,
     store: std::sync::mpsc::Sender<Request>,
     phones: roundtable::net::phones::Phones,
+    listening: roundtable::net::host::Listening,
     /// What the host tells its screens.
     seen: std::sync::mpsc::Receiver<Reply>,
 }
@@ -159,6 +160,7 @@ impl Hosted {
             session,
             store: hosting.store,
             phones: hosting.phones.unwrap().unwrap(),
+            listening: hosting.listening.unwrap(),
             seen,
         };
         open_round(&room.store, "v9", BallotMode::Anonymous);
@@ -687,4 +689,106 @@ fn connect_from(addr: SocketAddr, last: u8) -> std::net::TcpStream {
         s.set_nonblocking(false).unwrap();
         s
     })
+}
+
+/// A note-taker on a joined terminal sees what phones sent and takes it in;
+/// the host hands each statement to whoever asks first, once.
+#[test]
+fn a_note_taker_takes_in_a_phones_statement_once() {
+    use roundtable::net::client::{self, JoinOptions, Target};
+    use roundtable::net::wire::Role;
+    let room = Hosted::start();
+    let mut phone = Phone::new(&room.phones.url);
+    let joined = phone.call(serde_json::json!({ "op": "join", "participant": "P5" }));
+    phone.token = Some(joined["phone"].as_str().unwrap().to_owned());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let join = |name: &str, role| {
+            client::start_with_phones(JoinOptions {
+                target: Target::Unix(room.listening.socket.clone()),
+                name: name.into(),
+                role,
+                outbox: room.tmp.path().join(format!("{name}.ron")),
+            })
+            .unwrap()
+        };
+        let (_p, viewer_takes, mut viewer) = join("wall", Role::Viewer);
+        let (proposals, takes, mut sam) = join("Sam", Role::NoteTaker);
+        // The phone speaks up; Sam's terminal is told.
+        let said = tokio::task::spawn_blocking(move || {
+            phone.call(
+                serde_json::json!({ "op": "say", "text": "The leaflet came after he was home." }),
+            )
+        })
+        .await
+        .unwrap();
+        let id = said["waiting"].as_u64().unwrap();
+        let waiting = loop {
+            if let Reply::Phones(p) = next(&mut sam).await
+                && !p.waiting.is_empty()
+            {
+                break p.waiting;
+            }
+        };
+        assert_eq!(waiting[0].participant, Some("P5".into()));
+        // A viewer may not take it in.
+        viewer_takes.send((id, true)).unwrap();
+        let refused = loop {
+            if let Reply::PhoneTaken(a) = next(&mut viewer).await {
+                break a;
+            }
+        };
+        assert!(refused.unwrap_err().contains("only a note-taker"));
+        // Sam takes it in, then records it as P5's through the host.
+        takes.send((id, true)).unwrap();
+        let taken = loop {
+            if let Reply::PhoneTaken(a) = next(&mut sam).await {
+                break a.unwrap();
+            }
+        };
+        let event = roundtable::net::phones::statement_from(
+            &taken,
+            "sam-st1".into(),
+            None,
+            "Sam",
+            Timestamp::from_unix_millis(0),
+        );
+        proposals.send((1, event)).unwrap();
+        loop {
+            match next(&mut sam).await {
+                Reply::Acked { token: 1, .. } => break,
+                Reply::Failed { error, .. } => panic!("{error}"),
+                _ => {}
+            }
+        }
+        // Asked again (or by the facilitator at the same moment): refused.
+        takes.send((id, true)).unwrap();
+        let again = loop {
+            if let Reply::PhoneTaken(a) = next(&mut sam).await {
+                break a;
+            }
+        };
+        assert!(again.unwrap_err().contains("someone else"));
+        assert!(room.phones.take_in(id, false).is_err());
+    });
+    let line = journal_lines(&room.dir)
+        .into_iter()
+        .find(|l| l.contains("sam-st1"))
+        .expect("recorded");
+    assert!(line.contains("speaker:Participant(\"P5\")"), "{line}");
+    assert!(
+        line.contains("The leaflet came after he was home."),
+        "{line}"
+    );
+}
+
+/// The next thing a joined terminal's link says, within 10 s.
+async fn next(rx: &mut tokio::sync::mpsc::UnboundedReceiver<Reply>) -> Reply {
+    tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .expect("an answer in time")
+        .expect("the link is up")
 }

@@ -295,7 +295,6 @@ impl Action {
                 | PhonesShow
                 | PhoneDoor
                 | PhoneNameless
-                | PhoneNext
                 | CycleMethod
                 | CycleTarget
                 | ToggleCounted

@@ -180,36 +180,10 @@ fn overlay_key(
             _ => app.overlays.push(Overlay::Confirm { question, events }),
         },
         Overlay::PhoneSaid { said } => match action {
-            Some(Action::Confirm) => {
-                let id = app.fresh_id(
-                    "st",
-                    |id| session.statements.contains_key(id),
-                    session.statements.len(),
-                );
-                let event = crate::net::phones::statement_from(
-                    &said,
-                    crate::domain::StatementId::new(id),
-                    session.current_stage().map(|s| s.id.clone()),
-                    &app.actor,
-                    now,
-                );
-                if app.record(session, event, fx) {
-                    fx.push(Effect::PhoneSaid {
-                        id: said.id,
-                        accepted: true,
-                    });
-                }
-            }
-            Some(Action::Cancel) => {
-                fx.push(Effect::PhoneSaid {
-                    id: said.id,
-                    accepted: false,
-                });
-                app.say(
-                    Tone::Info,
-                    format!("set aside; {}'s phone is told", said.from),
-                );
-            }
+            Some(a @ (Action::Confirm | Action::Cancel)) => fx.push(Effect::PhoneSaid {
+                id: said.id,
+                accepted: a == Action::Confirm,
+            }),
             _ => app.overlays.push(Overlay::PhoneSaid { said }),
         },
         Overlay::Choose { question, answers } => match action {
@@ -321,5 +295,39 @@ fn submit_prompt(
             super::agenda::add_after(app, session, &after, &text, fx, now)
         }
         PromptKind::Synthesis(ask) => synthesis::submit(app, session, ask, text, now, fx),
+    }
+}
+
+/// The host's answer to taking a phone's statement in: record it now as the
+/// participant's (the whole group's, from a phone joined without a name),
+/// or say it was set aside, or why not.
+pub(super) fn phone_taken(
+    app: &mut App,
+    session: &Session,
+    answer: Result<crate::live::Said, String>,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    match answer {
+        Ok(said) if said.status == crate::live::SaidStatus::Accepted => {
+            let id = app.fresh_id(
+                "st",
+                |id| session.statements.contains_key(id),
+                session.statements.len(),
+            );
+            let event = crate::net::phones::statement_from(
+                &said,
+                crate::domain::StatementId::new(id),
+                session.current_stage().map(|s| s.id.clone()),
+                &app.actor,
+                now,
+            );
+            app.record(session, event, fx);
+        }
+        Ok(said) => app.say(
+            Tone::Info,
+            format!("set aside; {}'s phone is told", said.from),
+        ),
+        Err(why) => app.say(Tone::Refused, why),
     }
 }

@@ -156,6 +156,9 @@ pub enum Msg {
     PhonesAt(String),
     /// The phones in the room.
     Phones(crate::live::PhoneRoom),
+    /// A phone's statement this terminal asked to take in or set aside:
+    /// now its to record, or why not.
+    PhoneTaken(Result<crate::live::Said, String>),
     /// A joined terminal's link to its host.
     Link {
         connected: bool,
@@ -195,6 +198,7 @@ impl From<Reply> for Msg {
             Reply::Peers(names) => Msg::Peers(names),
             Reply::PhonesAt(url) => Msg::PhonesAt(url),
             Reply::Phones(room) => Msg::Phones(room),
+            Reply::PhoneTaken(answer) => Msg::PhoneTaken(answer),
             Reply::JoinCode { code, at } => Msg::JoinCode { code, at },
             Reply::WrongCodes(n) => Msg::WrongCodes(n),
             Reply::Link { connected, text } => Msg::Link { connected, text },
@@ -230,8 +234,9 @@ pub enum Effect {
     PhoneNameless {
         allowed: bool,
     },
-    /// A phone's statement `id` was taken into the record, or set aside:
-    /// tell the phone.
+    /// Take the phone's statement `id` in (answered with
+    /// [`Msg::PhoneTaken`], after which this terminal records it), or set it
+    /// aside; whoever asks the host first has it.
     PhoneSaid {
         id: u64,
         accepted: bool,
@@ -337,6 +342,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             let url = app.phones.take().map(|p| p.url).unwrap_or_default();
             app.phones = Some(crate::live::PhoneRoom { url, ..room });
         }
+        Msg::PhoneTaken(answer) => layers::phone_taken(app, &shared.read(), answer, now, &mut fx),
         Msg::JoinCode { code, at } => app.join_code = Some((code, at)),
         Msg::WrongCodes(n) => app.wrong_codes = n,
         Msg::Link { connected, text } => app.link = Some((connected, text)),

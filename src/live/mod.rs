@@ -32,6 +32,9 @@ pub enum Reply {
     /// The phones in the room: who has joined, whether the door is closed,
     /// and what they sent that waits for the facilitator.
     Phones(PhoneRoom),
+    /// A phone's statement this terminal took in (to record now as the
+    /// participant's) or set aside; or why it could not.
+    PhoneTaken(Result<Said, String>),
     /// How other laptops join: the code and where.
     JoinCode { code: String, at: String },
     /// Wrong join codes tried from the network since the host started.
@@ -77,7 +80,7 @@ pub struct PhoneRoom {
 }
 
 /// A statement or question sent from a phone, waiting for the facilitator.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Said {
     pub id: u64,
     /// Whose it is; `None` from a phone joined without a name.
@@ -88,7 +91,7 @@ pub struct Said {
     pub status: SaidStatus,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SaidStatus {
     Waiting,

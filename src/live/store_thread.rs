@@ -156,7 +156,16 @@ pub fn host(writer: Writer, actor: String, listen: Listen) -> Hosting {
             crate::net::phones::limits(),
         )
     });
-    let listening = crate::net::host::start(&dir, listen.lan, head, store.clone(), feed, ui);
+    let for_note_takers = phones.as_ref().and_then(|p| p.as_ref().ok()).cloned();
+    let listening = crate::net::host::start(
+        &dir,
+        listen.lan,
+        head,
+        store.clone(),
+        feed,
+        ui,
+        for_note_takers,
+    );
     Hosting {
         clock,
         store,

@@ -195,16 +195,38 @@ fn line(l: &OutboxLine) -> std::io::Result<String> {
 
 /// What the screens send: (their token, the event).
 pub type Proposals = mpsc::UnboundedSender<(u64, Event)>;
+/// A statement sent from a phone that a note-taker takes in (`true`) or
+/// sets aside, by its number; answered with [`Reply::PhoneTaken`].
+pub type TakeIns = mpsc::UnboundedSender<(u64, bool)>;
+
+/// What the screens send, as the link receives it.
+struct FromUi {
+    proposals: mpsc::UnboundedReceiver<(u64, Event)>,
+    take_ins: mpsc::UnboundedReceiver<(u64, bool)>,
+}
 
 /// Starts the link on the current tokio runtime. Replies come as the store
 /// thread's would: `Applied` for each record in order, `Acked` for this
 /// terminal's own, `Link` when the connection comes or goes.
 pub fn start(opts: JoinOptions) -> std::io::Result<(Proposals, mpsc::UnboundedReceiver<Reply>)> {
+    let (proposals, _, replies) = start_with_phones(opts)?;
+    Ok((proposals, replies))
+}
+
+/// [`start`], and a way to take in what phones sent (note-takers).
+pub fn start_with_phones(
+    opts: JoinOptions,
+) -> std::io::Result<(Proposals, TakeIns, mpsc::UnboundedReceiver<Reply>)> {
     let outbox = Outbox::open(opts.outbox.clone())?;
     let (tx, rx) = mpsc::unbounded_channel();
+    let (take_tx, take_rx) = mpsc::unbounded_channel();
     let (reply_tx, reply_rx) = mpsc::unbounded_channel();
-    tokio::spawn(run(opts, outbox, rx, reply_tx));
-    Ok((tx, reply_rx))
+    let from_ui = FromUi {
+        proposals: rx,
+        take_ins: take_rx,
+    };
+    tokio::spawn(run(opts, outbox, from_ui, reply_tx));
+    Ok((tx, take_tx, reply_rx))
 }
 
 struct Conn {
@@ -256,7 +278,7 @@ async fn connect(opts: &JoinOptions, token: Option<&str>) -> Result<Conn, WireEr
 async fn run(
     opts: JoinOptions,
     mut outbox: Outbox,
-    mut from_ui: mpsc::UnboundedReceiver<(u64, Event)>,
+    mut from_ui: FromUi,
     to_ui: mpsc::UnboundedSender<Reply>,
 ) {
     // Nonces above `base` are this run's tokens; at or below, earlier runs'.
@@ -333,7 +355,7 @@ async fn run(
             // Guessing again would only use up the room's attempts; coming
             // back on our own would undo the host's decision. What is typed
             // now stays unsaved on screen (quitting offers to rescue it).
-            while let Some((tok, _)) = from_ui.recv().await {
+            while let Some((tok, _)) = from_ui.proposals.recv().await {
                 let _ = to_ui.send(Reply::Failed {
                     token: tok,
                     retry: false,
@@ -352,12 +374,17 @@ async fn run(
         loop {
             tokio::select! {
                 _ = &mut wait => break,
-                m = from_ui.recv() => match m {
+                m = from_ui.proposals.recv() => match m {
                     Some((tok, event)) => {
                         keep(&mut outbox, &to_ui, base + tok, tok, &event);
                     }
                     None => return,
                 },
+                Some(_) = from_ui.take_ins.recv() => {
+                    let _ = to_ui.send(Reply::PhoneTaken(Err(
+                        "not connected to the host: try again when it is back".into(),
+                    )));
+                }
             }
         }
     }
@@ -406,7 +433,7 @@ async fn session(
     opts: &JoinOptions,
     mut conn: Conn,
     outbox: &mut Outbox,
-    from_ui: &mut mpsc::UnboundedReceiver<(u64, Event)>,
+    from_ui: &mut FromUi,
     to_ui: &mpsc::UnboundedSender<Reply>,
     base: u64,
     after: &mut u64,
@@ -455,7 +482,7 @@ async fn session(
     loop {
         tokio::select! {
             why = &mut lost => return Ended::Lost(why.unwrap_or_else(|_| "the connection closed".into())),
-            m = from_ui.recv() => match m {
+            m = from_ui.proposals.recv() => match m {
                 None => return Ended::Quit,
                 Some((tok, event)) => {
                     let nonce = base + tok;
@@ -464,6 +491,9 @@ async fn session(
                     }
                 }
             },
+            Some((id, accept)) = from_ui.take_ins.recv() => {
+                let _ = out.send(ToHost::TakeIn { id, accept });
+            }
             f = conn.r.recv::<ToClient>() => match f {
                 Ok(Some(ToClient::Record { seq, event })) => {
                     if Some(seq) == after.checked_add(1) {
@@ -490,6 +520,15 @@ async fn session(
                 }
                 Ok(Some(ToClient::Peers(names))) => {
                     let _ = to_ui.send(Reply::Peers(names));
+                }
+                Ok(Some(ToClient::PhoneWaiting(waiting))) => {
+                    let _ = to_ui.send(Reply::Phones(crate::live::PhoneRoom {
+                        waiting,
+                        ..Default::default()
+                    }));
+                }
+                Ok(Some(ToClient::TakenIn(answer))) => {
+                    let _ = to_ui.send(Reply::PhoneTaken(answer));
                 }
                 Ok(Some(ToClient::Refused(why))) => return Ended::Refused(why),
                 Ok(Some(ToClient::Dismissed(why))) => return Ended::Dismissed(why),

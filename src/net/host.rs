@@ -140,6 +140,8 @@ struct Shared {
     head: AtomicU64,
     /// Turns at reading the journal, [`CATCHING_UP`] at a time.
     readers: tokio::sync::Semaphore,
+    /// Participants' phones, whose statements note-takers may take in.
+    phones: Option<super::phones::Phones>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -155,6 +157,7 @@ pub fn start(
     store: std_mpsc::Sender<Request>,
     feed: Feed,
     ui: mpsc::UnboundedSender<Reply>,
+    phones: Option<super::phones::Phones>,
 ) -> std::io::Result<Listening> {
     let socket = dir.join(SOCKET);
     if socket.exists() {
@@ -198,6 +201,7 @@ pub fn start(
         next_conn: AtomicU64::new(1),
         head: AtomicU64::new(head),
         readers: tokio::sync::Semaphore::new(CATCHING_UP),
+        phones,
     });
     let for_thread = shared.clone();
     super::on_own_thread("roundtable-host", move || accept(for_thread, unix, tcp))?;
@@ -481,6 +485,15 @@ async fn live(
     let list = peers.borrow_and_update().clone();
     put(w, ToClient::Peers(list)).await?;
     let actor = format!("{} {name}", role.label());
+    // Note-takers see what phones sent and may take it in; viewers do not.
+    let mut waiting = shared
+        .phones
+        .as_ref()
+        .filter(|_| role == Role::NoteTaker)
+        .map(|p| p.waiting());
+    if let Some(list) = waiting.as_mut().map(|w| w.borrow_and_update().clone()) {
+        put(w, ToClient::PhoneWaiting(list)).await?;
+    }
     loop {
         tokio::select! {
                 why = &mut kicked => {
@@ -491,6 +504,13 @@ async fn live(
                 msg = r.recv::<ToHost>() => match msg? {
                     None => return Ok(()),
                     Some(ToHost::Hello { .. }) => {}
+                    Some(ToHost::TakeIn { id, accept }) => {
+                        let answer = match (&shared.phones, role) {
+                            (Some(p), Role::NoteTaker) => p.take_in(id, accept),
+                            _ => Err("only a note-taker, with phones on, takes in what phones send".into()),
+                        };
+                        put(w, ToClient::TakenIn(answer)).await?;
+                    }
                     Some(ToHost::Propose { nonce, event }) => {
                         let answer = if role.may_propose(&event) {
                             propose(shared, &actor, event).await
@@ -520,6 +540,19 @@ async fn live(
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => catch_up(shared, w, &mut last).await?,
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return Ok(()),
                 },
+                list = async {
+                    match waiting.as_mut() {
+                        Some(w) => match w.changed().await {
+                            Ok(()) => Some(w.borrow_and_update().clone()),
+                            Err(_) => std::future::pending().await,
+                        },
+                        None => std::future::pending().await,
+                    }
+                } => {
+                    if let Some(list) = list {
+                        put(w, ToClient::PhoneWaiting(list)).await?;
+                    }
+                }
                 changed = peers.changed() => {
                     if changed.is_err() {
                         return Ok(());

@@ -111,6 +111,9 @@ pub enum ToHost {
     },
     /// An event to record; `nonce` comes back with the answer.
     Propose { nonce: u64, event: Event },
+    /// A note-taker takes the phone statement `id` in (to record it as the
+    /// participant's), or sets it aside.
+    TakeIn { id: u64, accept: bool },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -143,6 +146,11 @@ pub enum ToClient {
     },
     /// Who is connected.
     Peers(Vec<String>),
+    /// Statements sent from phones, waiting (to note-takers).
+    PhoneWaiting(Vec<crate::live::Said>),
+    /// The answer to `TakeIn`: the statement, now this terminal's to
+    /// record (or set aside), or why not.
+    TakenIn(Result<crate::live::Said, String>),
 }
 
 /// One direction's Noise state: the shared keys and this side's counter.

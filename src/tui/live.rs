@@ -101,6 +101,10 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
         }),
         remove: Box::new(|shown| listening.as_ref().is_ok_and(|l| l.remove(shown))),
         phones: phones.as_ref(),
+        take_in: Box::new(|id, accept| match &phones {
+            Some(p) => Outcome::Answer(Msg::PhoneTaken(p.take_in(id, accept))),
+            None => Outcome::Done,
+        }),
         clock: &clock,
         rescue_dir: dir,
     };
@@ -139,11 +143,15 @@ pub fn join(opts: crate::net::client::JoinOptions, screen: JoinScreen) -> std::i
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| std::path::PathBuf::from("."), |p| p.to_owned());
     with_terminal(|mut terminal| async move {
-        let (proposals, replies) = crate::net::client::start(opts)?;
+        let (proposals, take_ins, replies) = crate::net::client::start_with_phones(opts)?;
         let mut io = Io {
             send: Box::new(move |token, event| proposals.send((token, event)).is_ok()),
             remove: Box::new(|_| false),
             phones: None,
+            take_in: Box::new(move |id, accept| {
+                let _ = take_ins.send((id, accept));
+                Outcome::Done
+            }),
             clock: &clock,
             rescue_dir,
         };
@@ -196,6 +204,9 @@ struct Io<'a> {
     remove: Box<dyn Fn(&str) -> bool + 'a>,
     /// Participants' phones (the host's, with `--phones`).
     phones: Option<&'a crate::net::phones::Phones>,
+    /// Takes a phone's statement in or sets it aside: at the host at once,
+    /// from a joined note-taker through the host.
+    take_in: Box<dyn FnMut(u64, bool) -> Outcome + 'a>,
     clock: &'a crate::live::clock::SessionClock,
     rescue_dir: std::path::PathBuf,
 }
@@ -252,12 +263,7 @@ impl Io<'_> {
                 }
                 Outcome::Done
             }
-            Effect::PhoneSaid { id, accepted } => {
-                if let Some(p) = self.phones {
-                    p.settle(id, accepted);
-                }
-                Outcome::Done
-            }
+            Effect::PhoneSaid { id, accepted } => (self.take_in)(id, accepted),
             Effect::Quit => Outcome::Quit,
         }
     }

@@ -52,7 +52,8 @@ pub fn limits() -> Limits {
     }
 }
 
-/// The phone door of a running session.
+/// The phone door of a running session (a handle: clones share it).
+#[derive(Clone)]
 pub struct Phones {
     pub addr: SocketAddr,
     /// The address to open, with the room secret after `#`.
@@ -74,11 +75,23 @@ impl Phones {
     }
 
     /// Takes a waiting statement into the record (the caller records the
-    /// returned statement) or sets it aside.
+    /// returned statement) or sets it aside. Only once: whoever asks first,
+    /// at the host or on a joined terminal, has it.
     pub fn settle(&self, id: u64, accepted: bool) -> Option<crate::live::Said> {
         let said = lock(&self.shared.room).settle_said(id, accepted);
         publish(&self.shared);
         said
+    }
+
+    /// [`Phones::settle`], answered as a screen reads it.
+    pub fn take_in(&self, id: u64, accepted: bool) -> Result<crate::live::Said, String> {
+        self.settle(id, accepted)
+            .ok_or_else(|| "someone else took that statement in or set it aside first".to_owned())
+    }
+
+    /// What waits for the facilitator, as it changes.
+    pub fn waiting(&self) -> tokio::sync::watch::Receiver<Vec<crate::live::Said>> {
+        self.shared.waiting.subscribe()
     }
 }
 
@@ -97,6 +110,8 @@ struct Shared {
     /// (a join would let the person's own phone go; a vote would be cast
     /// twice) has the same one.
     nonces: Mutex<Nonces>,
+    /// What waits for the facilitator, for joined note-takers.
+    waiting: tokio::sync::watch::Sender<Vec<crate::live::Said>>,
 }
 
 /// The last [`NONCES`] request nonces.
@@ -131,17 +146,19 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 fn publish(shared: &Shared) {
     let room = lock(&shared.room);
+    let waiting: Vec<crate::live::Said> = room
+        .said()
+        .iter()
+        .filter(|s| s.status == crate::live::SaidStatus::Waiting)
+        .cloned()
+        .collect();
+    shared.waiting.send_replace(waiting.clone());
     let _ = shared.ui.send(Reply::Phones(PhoneRoom {
         url: String::new(),
         connected: room.who().iter().map(|p| p.to_string()).collect(),
         closed: room.closed,
         nameless: room.nameless,
-        waiting: room
-            .said()
-            .iter()
-            .filter(|s| s.status == crate::live::SaidStatus::Waiting)
-            .cloned()
-            .collect(),
+        waiting,
     }));
 }
 
@@ -199,6 +216,7 @@ pub fn start(
         next_conn: AtomicU64::new(1),
         clock,
         nonces: Mutex::new(Nonces::default()),
+        waiting: tokio::sync::watch::channel(Vec::new()).0,
     });
     let for_thread = shared.clone();
     crate::net::on_own_thread("roundtable-phones", move || accept(for_thread, listener))?;
