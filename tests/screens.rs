@@ -778,3 +778,32 @@ fn a_vote_table_fits_a_narrow_panel_and_says_where_the_groups_are() {
         "{wide:#?}"
     );
 }
+
+/// The projector with phones on: the join screen (`j`), its bottom line,
+/// and a statement from a phone shown whole for the facilitator to take in.
+#[test]
+fn phones_join_screen_and_a_statement_from_a_phone() {
+    use roundtable::live::{PhoneRoom, Said, SaidStatus};
+    let (s, now) = mid_discussion();
+    let mut app = app_on(Screen::Projector);
+    app.phones = Some(PhoneRoom {
+        url: "http://192.168.1.20:8080/#k7pqzm4xw3nvb6rt5ycfhdsla2".into(),
+        connected: vec!["P1".into(), "P3".into(), "guest 1".into()],
+        closed: false,
+        nameless: true,
+        waiting: vec![Said {
+            id: 1,
+            participant: Some("P3".into()),
+            from: "P3".into(),
+            text: "Nobody asked me when he came home. The leaflet came three weeks after, and by then we had worked it out ourselves.".into(),
+            status: SaidStatus::Waiting,
+        }],
+    });
+    app.show_phones = true;
+    both_sizes("projector_phones_join", &app, &s, now);
+    app.show_phones = false;
+    app.overlays.push(roundtable::app::Overlay::PhoneSaid {
+        said: app.phones.as_ref().unwrap().waiting[0].clone(),
+    });
+    both_sizes("projector_phone_statement", &app, &s, now);
+}
