@@ -87,36 +87,7 @@ fn screen_key(
         | Action::RoomSummary
         | Action::RoomStatement) => room::action(app, session, a, now, fx),
         Action::PhonesShow if app.phones.is_some() => app.show_phones = !app.show_phones,
-        Action::PhoneDoor => match &app.phones {
-            Some(p) => {
-                let closed = !p.closed;
-                fx.push(Effect::PhoneDoor { closed });
-                app.say(
-                    Tone::Info,
-                    if closed {
-                        "the door is closed to new phones; joined phones carry on"
-                    } else {
-                        "phones may join again"
-                    },
-                );
-            }
-            None => app.say(Tone::Refused, "phones are not on: run with --phones"),
-        },
-        Action::PhoneNameless => match &app.phones {
-            Some(p) => {
-                let allowed = !p.nameless;
-                fx.push(Effect::PhoneNameless { allowed });
-                app.say(
-                    Tone::Info,
-                    if allowed {
-                        "phones may join without a name: they are listed as guests, and can follow and send words but not vote"
-                    } else {
-                        "phones join by name only (guests already joined carry on)"
-                    },
-                );
-            }
-            None => app.say(Tone::Refused, "phones are not on: run with --phones"),
-        },
+        a @ (Action::PhoneDoor | Action::PhoneNameless) => phone_setting(app, a, fx),
         Action::PhoneNext => match app.phones.as_ref().and_then(|p| p.waiting.first()) {
             Some(said) => app.overlays.push(Overlay::PhoneSaid { said: said.clone() }),
             None => app.say(Tone::Info, "nothing from phones is waiting"),
@@ -330,4 +301,31 @@ pub(super) fn phone_taken(
         ),
         Err(why) => app.say(Tone::Refused, why),
     }
+}
+
+/// The phone door closed or opened (`PhoneDoor`), or joining without a
+/// name allowed or not (`PhoneNameless`): each switches what it is now.
+fn phone_setting(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
+    let Some(p) = &app.phones else {
+        return app.say(Tone::Refused, "phones are not on: run with --phones");
+    };
+    let (effect, said) = if action == Action::PhoneDoor {
+        let closed = !p.closed;
+        let said = if closed {
+            "the door is closed to new phones; joined phones carry on"
+        } else {
+            "phones may join again"
+        };
+        (Effect::PhoneDoor { closed }, said)
+    } else {
+        let allowed = !p.nameless;
+        let said = if allowed {
+            "phones may join without a name: they are listed as guests, and can follow and send words but not vote"
+        } else {
+            "phones join by name only (guests already joined carry on)"
+        };
+        (Effect::PhoneNameless { allowed }, said)
+    };
+    fx.push(effect);
+    app.say(Tone::Info, said);
 }
