@@ -792,3 +792,39 @@ async fn next(rx: &mut tokio::sync::mpsc::UnboundedReceiver<Reply>) -> Reply {
         .expect("an answer in time")
         .expect("the link is up")
 }
+
+/// Quitting a session with phones on: once the listeners stop, the store
+/// thread ends and gives the writer back (it hung, waiting for the phones'
+/// way to the store, before `Phones::stop`).
+#[test]
+fn the_store_finishes_when_the_phones_stop() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = example(tmp.path());
+    let (w, _) = roundtable::store::Writer::open(&dir, Timestamp::from_unix_millis(0)).unwrap();
+    let hosting = roundtable::live::host(
+        w,
+        "facilitator".into(),
+        Listen {
+            lan: None,
+            phones: Some("127.0.0.1:0".parse().unwrap()),
+        },
+    );
+    let mut replies = hosting.replies;
+    std::thread::spawn(move || while replies.blocking_recv().is_some() {});
+    let phones = hosting.phones.unwrap().unwrap();
+    let mut phone = Phone::new(&phones.url);
+    let joined = phone.call(serde_json::json!({ "op": "join", "participant": "P1" }));
+    phone.token = Some(joined["phone"].as_str().unwrap().to_owned());
+    hosting.listening.unwrap().stop();
+    phones.stop();
+    drop(hosting.store);
+    let (done_tx, done) = std::sync::mpsc::channel();
+    let handle = hosting.handle;
+    std::thread::spawn(move || {
+        let _ = done_tx.send(handle.join().is_ok());
+    });
+    assert_eq!(done.recv_timeout(Duration::from_secs(10)), Ok(true));
+    // A phone still there is told, not left hanging.
+    let hand = phone.call(serde_json::json!({ "op": "hand", "up": true }));
+    assert_eq!(hand["error"], "the session is closing");
+}

@@ -114,6 +114,11 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
     if let Ok(l) = &listening {
         l.stop();
     }
+    // Phones hold a way to the store too: without this the store would
+    // wait for them for ever, and quitting would hang.
+    if let Some(p) = &phones {
+        p.stop();
+    }
     drop(tx);
     // Everything sent has been saved or refused by now; leave a fresh snapshot.
     if let Ok(writer) = handle.join() {

@@ -62,6 +62,12 @@ pub struct Phones {
 }
 
 impl Phones {
+    /// Stops passing what phones send to the store (they are told the
+    /// session is closing), so the store thread can finish.
+    pub fn stop(&self) {
+        lock(&self.shared.store).take();
+    }
+
     /// Closes the door to new phones (joined ones carry on), or opens it.
     pub fn set_closed(&self, closed: bool) {
         lock(&self.shared.room).closed = closed;
