@@ -1112,3 +1112,25 @@ fn review_shows_a_programmes_drift_and_a_sessions_measures() {
     t.keys(&["q"]);
     t.wait_until_exit();
 }
+
+/// `run --phones` in a real terminal: `j` shows the join code and address,
+/// the bottom line counts phones, and quitting ends the program (it hung,
+/// waiting for the phones' way to the store).
+#[test]
+fn a_session_with_phones_shows_how_to_join_and_quits() {
+    let t = Tmux::new("phones");
+    let dir = t.new_session();
+    t.start(&format!("run {} --phones 127.0.0.1:0", dir.display()));
+    t.wait_for("Phones: 0 joined");
+    t.tmux(&["send-keys", "-t", "t", "j"]);
+    let screen = t.wait_for("Scan the code, or type this address:");
+    assert!(screen.contains("http://127.0.0.1:"), "{screen}");
+    assert!(
+        screen.contains("██████████████"),
+        "the code's finder pattern: {screen}"
+    );
+    t.tmux(&["send-keys", "-t", "t", "q"]);
+    t.wait_for("Quit?");
+    t.tmux(&["send-keys", "-t", "t", "y"]);
+    t.wait_until_exit();
+}
