@@ -1589,6 +1589,7 @@ fn the_facilitator_takes_a_phones_statement_into_the_record_or_sets_it_aside() {
     d.send(Msg::Phones(PhoneRoom {
         url: String::new(),
         connected: vec!["P2".into()],
+        unnamed: 0,
         closed: false,
         nameless: false,
         waiting: vec![said(1, "<b>Nobody</b> asked me =1+1"), said(2, "Second")],
@@ -1641,6 +1642,7 @@ fn the_facilitator_takes_a_phones_statement_into_the_record_or_sets_it_aside() {
     d.send(Msg::Phones(PhoneRoom {
         url: String::new(),
         connected: vec!["P2".into()],
+        unnamed: 0,
         closed: false,
         nameless: false,
         waiting: vec![said(2, "Second")],
@@ -1657,4 +1659,52 @@ fn the_facilitator_takes_a_phones_statement_into_the_record_or_sets_it_aside() {
     assert!(d.effects.contains(&Effect::PhoneDoor { closed: true }));
     d.send(key(KeyCode::Char('g')));
     assert!(d.effects.contains(&Effect::PhoneNameless { allowed: true }));
+}
+
+/// The projector is the room's: a statement from the phone of someone who
+/// has not consented to be shown is not opened there (read it on the
+/// capture screen), and their pseudonym is not listed among the phones.
+#[test]
+fn a_phone_statement_from_someone_not_shown_is_read_off_the_projector() {
+    use roundtable::live::{PhoneRoom, Said, SaidStatus};
+    let mut s = session(true);
+    s.apply(&Event::ParticipantAdded {
+        participant: Participant {
+            id: "P9".into(),
+            role: Role::UnpaidCarer,
+            sector: None,
+            level: None,
+            real_name: None,
+            consent: false,
+        },
+    })
+    .unwrap();
+    let mut d = Driver::new(s);
+    d.send(Msg::Phones(PhoneRoom {
+        waiting: vec![Said {
+            id: 4,
+            participant: Some("P9".into()),
+            from: "P9".into(),
+            text: "My husband's name is Doreen's".into(),
+            status: SaidStatus::Waiting,
+        }],
+        ..Default::default()
+    }));
+    d.send(key(KeyCode::F(2)));
+    d.send(key(KeyCode::F(7)));
+    assert!(
+        d.model.app.overlays.is_empty(),
+        "not opened on the projector"
+    );
+    let said = d.model.app.message.clone().unwrap().text;
+    assert!(
+        said.contains("capture screen") && !said.contains("P9"),
+        "{said}"
+    );
+    d.send(key(KeyCode::F(3)));
+    d.send(key(KeyCode::F(7)));
+    assert!(matches!(
+        d.model.app.overlays.last(),
+        Some(Overlay::PhoneSaid { .. })
+    ));
 }

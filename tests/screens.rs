@@ -789,6 +789,7 @@ fn phones_join_screen_and_a_statement_from_a_phone() {
     app.phones = Some(PhoneRoom {
         url: "http://192.168.1.20:8080/#k7pqzm4xw3nvb6rt5ycfhdsla2".into(),
         connected: vec!["P1".into(), "P3".into(), "guest 1".into()],
+        unnamed: 1,
         closed: false,
         nameless: true,
         waiting: vec![Said {

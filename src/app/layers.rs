@@ -89,7 +89,22 @@ fn screen_key(
         Action::PhonesShow if app.phones.is_some() => app.show_phones = !app.show_phones,
         a @ (Action::PhoneDoor | Action::PhoneNameless) => phone_setting(app, a, fx),
         Action::PhoneNext => match app.phones.as_ref().and_then(|p| p.waiting.first()) {
-            Some(said) => app.overlays.push(Overlay::PhoneSaid { said: said.clone() }),
+            // The projector is the room's: the words of someone who has not
+            // consented to be shown are read on the capture screen.
+            Some(said)
+                if app.screen == Screen::Projector
+                    && said.participant.as_ref().is_some_and(|p| {
+                        !session.consents(&crate::domain::Speaker::Participant(p.clone()))
+                    }) =>
+            {
+                app.say(
+                    Tone::Info,
+                    app.keys("the next statement from a phone is from someone not shown on the projector: read it on the capture screen ({ShowCapture})"),
+                )
+            }
+            Some(said) => app.overlays.push(Overlay::PhoneSaid {
+                said: said.clone(),
+            }),
             None => app.say(Tone::Info, "nothing from phones is waiting"),
         },
         Action::RemoveDevice if app.peers.is_empty() => {

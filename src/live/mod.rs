@@ -72,7 +72,11 @@ pub type Feed = tokio::sync::broadcast::Sender<std::sync::Arc<(u64, Event)>>;
 pub struct PhoneRoom {
     /// Where phones join: the address with the room key after `#`.
     pub url: String,
+    /// Who has joined, as the room may see it: pseudonyms of those who
+    /// consented to be shown, and guests…
     pub connected: Vec<String>,
+    /// …and how many others joined, not named on the projector.
+    pub unnamed: usize,
     pub closed: bool,
     /// Phones may join without choosing a name.
     pub nameless: bool,

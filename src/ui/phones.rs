@@ -120,7 +120,7 @@ pub fn render(f: &mut Frame, area: Rect, phones: &PhoneRoom, theme: &Theme) {
         theme.dim,
     )));
     words.push(Line::from(""));
-    let joined = phones.connected.len();
+    let joined = phones.connected.len() + phones.unnamed;
     words.push(Line::from(Span::styled(
         format!(
             "{joined} {} joined{}",
@@ -133,11 +133,17 @@ pub fn render(f: &mut Frame, area: Rect, phones: &PhoneRoom, theme: &Theme) {
         ),
         theme.base,
     )));
-    if !phones.connected.is_empty() {
-        words.push(Line::from(Span::styled(
-            phones.connected.join(", "),
-            theme.dim,
-        )));
+    if joined > 0 {
+        let mut names = phones.connected.join(", ");
+        if phones.unnamed > 0 {
+            let more = format!("{} not named here", phones.unnamed);
+            names = if names.is_empty() {
+                more
+            } else {
+                format!("{names} and {more}")
+            };
+        }
+        words.push(Line::from(Span::styled(names, theme.dim)));
     }
     // The code beside the words when there is room, above them when not.
     if beside {

@@ -321,7 +321,7 @@ fn room_line(app: &App, theme: &Theme) -> Option<Line<'static>> {
         spans.push(Span::styled(
             format!(
                 "{} joined{}",
-                p.connected.len(),
+                p.connected.len() + p.unnamed,
                 if p.closed { ", door closed" } else { "" }
             ),
             theme.base,

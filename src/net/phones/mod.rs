@@ -151,6 +151,10 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 fn publish(shared: &Shared) {
+    let (connected, unnamed) = {
+        let session = shared.session.read();
+        lock(&shared.room).who(&session)
+    };
     let room = lock(&shared.room);
     let waiting: Vec<crate::live::Said> = room
         .said()
@@ -161,7 +165,8 @@ fn publish(shared: &Shared) {
     shared.waiting.send_replace(waiting.clone());
     let _ = shared.ui.send(Reply::Phones(PhoneRoom {
         url: String::new(),
-        connected: room.who().iter().map(|p| p.to_string()).collect(),
+        connected,
+        unnamed,
         closed: room.closed,
         nameless: room.nameless,
         waiting,

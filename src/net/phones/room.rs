@@ -147,17 +147,22 @@ impl Room {
         self.phones.len()
     }
 
-    /// Who has a phone joined, for the projector's list: pseudonyms, then
-    /// phones joined without a name.
-    pub fn who(&self) -> Vec<String> {
-        let mut who: Vec<(bool, String)> = self
-            .phones
-            .values()
-            .map(|p| (p.participant.is_none(), p.label.clone()))
-            .collect();
+    /// Who has a phone joined, for the projector's list: pseudonyms (only
+    /// of those who consented to be shown), then phones joined without a
+    /// name; and how many more are not named.
+    pub fn who(&self, session: &Session) -> (Vec<String>, usize) {
+        let mut who: Vec<(bool, String)> = Vec::new();
+        let mut unnamed = 0;
+        for p in self.phones.values() {
+            match &p.participant {
+                Some(id) if !session.consents(&crate::domain::Speaker::Participant(id.clone())) => {
+                    unnamed += 1;
+                }
+                _ => who.push((p.participant.is_none(), p.label.clone())),
+            }
+        }
         who.sort();
-        who.dedup();
-        who.into_iter().map(|(_, l)| l).collect()
+        (who.into_iter().map(|(_, l)| l).collect(), unnamed)
     }
 
     pub fn said(&self) -> &[Said] {
@@ -698,7 +703,7 @@ mod tests {
             panic!()
         };
         assert_eq!(a["me"], "guest 1");
-        assert_eq!(room.who(), vec!["guest 1".to_owned()]);
+        assert_eq!(room.who(&s), (vec!["guest 1".to_owned()], 0));
         let vote = Ask::Vote {
             round: "v1".into(),
             pick: Some(2),
@@ -737,5 +742,31 @@ mod tests {
             (Some("guest 1"), Some(false))
         );
         assert_eq!(view["said"][0]["text"], "Can we have a break?");
+    }
+
+    #[test]
+    fn the_projectors_list_names_only_those_who_consented_to_be_shown() {
+        let mut s = session(VoteMethod::Resonance, BallotMode::Anonymous);
+        s.apply(&Event::ParticipantAdded {
+            participant: Participant {
+                id: "P2".into(),
+                role: Role::Staff,
+                sector: None,
+                level: None,
+                real_name: None,
+                consent: false,
+            },
+        })
+        .unwrap();
+        let mut room = joined(&s);
+        let env = Envelope {
+            n: 1,
+            phone: None,
+            ask: Ask::Join {
+                participant: Some("P2".into()),
+            },
+        };
+        assert!(matches!(room.handle(&s, env, "tok2"), Step::Answer(_)));
+        assert_eq!(room.who(&s), (vec!["P1".to_owned()], 1));
     }
 }
