@@ -118,6 +118,8 @@ struct Shared {
     nonces: Mutex<Nonces>,
     /// What waits for the facilitator, for joined note-takers.
     waiting: tokio::sync::watch::Sender<Vec<crate::live::Said>>,
+    /// How to close each open connection, should the door need its place.
+    open: Mutex<std::collections::HashMap<u64, tokio::sync::oneshot::Sender<()>>>,
 }
 
 /// The last [`NONCES`] request nonces.
@@ -228,6 +230,7 @@ pub fn start(
         clock,
         nonces: Mutex::new(Nonces::default()),
         waiting: tokio::sync::watch::channel(Vec::new()).0,
+        open: Mutex::new(std::collections::HashMap::new()),
     });
     let for_thread = shared.clone();
     crate::net::on_own_thread("roundtable-phones", move || accept(for_thread, listener))?;
@@ -279,10 +282,22 @@ async fn accept(shared: Arc<Shared>, listener: std::net::TcpListener) {
         // Connections are capped per address and in all, as for laptops
         // waiting to authenticate; a phone's connection never "authenticates"
         // (each request does), so it counts for as long as it is open.
-        if lock(&shared.door).connect(ip, id, Instant::now()).is_err() {
-            drop(stream);
-            continue;
+        let (close, closed) = tokio::sync::oneshot::channel::<()>();
+        match lock(&shared.door).connect(ip, id, Instant::now()) {
+            Err(_) => {
+                drop(stream);
+                continue;
+            }
+            // Every place was taken: the oldest connection of the address
+            // holding the most makes room for this one.
+            Ok(Some(victim)) => {
+                if let Some(c) = lock(&shared.open).remove(&victim) {
+                    let _ = c.send(());
+                }
+            }
+            Ok(None) => {}
         }
+        lock(&shared.open).insert(id, close);
         let _ = stream.set_nodelay(true);
         let shared = shared.clone();
         tokio::spawn(async move {
@@ -297,7 +312,11 @@ async fn accept(shared: Arc<Shared>, listener: std::net::TcpListener) {
                 .header_read_timeout(REQUEST_DEADLINE)
                 .max_buf_size(MAX_BODY.max(8192))
                 .serve_connection(io, service);
-            let _ = tokio::time::timeout(CONNECTION_LIFETIME, conn).await;
+            tokio::select! {
+                _ = tokio::time::timeout(CONNECTION_LIFETIME, conn) => {}
+                _ = closed => {}
+            }
+            lock(&shared.open).remove(&id);
             lock(&shared.door).leave(ip, id, Instant::now());
         });
     }
