@@ -1,8 +1,6 @@
 //! Concepts, translations between them, interpretation statements, memos.
 
-use super::ids::{
-    ConceptId, InterpretationId, MemoId, RoundId, StageId, StatementId, TranslationId,
-};
+use super::ids::{ConceptId, InterpretationId, RoundId, StageId, StatementId, TranslationId};
 use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -143,8 +141,9 @@ impl MemoKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A memo; its id is its key in `Session::memos` (kept once: a million
+/// memos each holding a second copy of it cost a million allocations).
 pub struct Memo {
-    pub id: MemoId,
     pub kind: MemoKind,
     pub text: String,
     pub stage: Option<StageId>,

@@ -547,10 +547,10 @@ fn sources(q: &Qde, t: &Transcript, source_guid: &str, file: &str, created: &str
 /// The memos, as notes.
 fn memo_notes(q: &Qde) -> Vec<NoteText> {
     q.s.memos
-        .values()
-        .map(|m| NoteText {
-            guid: q.g("memo", m.id.as_str()),
-            name: format!("{} memo {}", m.kind.label(), m.id),
+        .iter()
+        .map(|(id, m)| NoteText {
+            guid: q.g("memo", id.as_str()),
+            name: format!("{} memo {id}", m.kind.label()),
             by: q
                 .users
                 .get(&m.by)

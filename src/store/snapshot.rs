@@ -20,8 +20,8 @@ pub const SNAPSHOT: &str = "snapshot.ron";
 /// queue's history (`Floor::queue`), and the header says where in the
 /// journal its record ends (`at`); 6: and the concepts of each statement
 /// (`Session::linked`); 7: rounds may be anonymous, with their ballots
-/// (`VoteRound::anonymous`).
-pub const FORMAT: u32 = 7;
+/// (`VoteRound::anonymous`); 8: a memo's id only as its key.
+pub const FORMAT: u32 = 8;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -132,9 +132,8 @@ impl Session {
                 at,
             } => {
                 self.memos.insert(
-                    id.clone(),
+                    id,
                     Box::new(Memo {
-                        id,
                         kind,
                         text,
                         stage,
