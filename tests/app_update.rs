@@ -144,6 +144,11 @@ impl Driver {
     fn take(&mut self) -> Vec<Event> {
         std::mem::take(&mut self.recorded)
     }
+
+    /// What the status line says now (there must be something).
+    fn said(&self) -> String {
+        self.model.app.message.clone().expect("a message").text
+    }
 }
 
 #[test]
@@ -237,8 +242,7 @@ fn typing_goes_on_while_a_commit_is_in_flight_and_ids_do_not_clash() {
     assert_eq!(ids, vec!["st1", "st2"]);
     assert_eq!(d.model.app.in_flight(), 2);
     assert!(
-        d.model.app.message.is_none()
-            || !d.model.app.message.clone().unwrap().text.contains("saved"),
+        d.model.app.message.is_none() || !d.said().contains("saved"),
         "nothing is marked saved before the store says so"
     );
 }
@@ -261,7 +265,7 @@ fn a_failed_save_keeps_the_text_and_retry_sends_it_again() {
     });
     // What happened and the key to act on it fit in 80 columns, before the
     // name of what failed.
-    let shown = d.model.app.message.clone().unwrap().text;
+    let shown = d.said();
     assert_eq!(
         shown,
         "NOT SAVED: disk full; free some space · ^R retries · statement st1"
@@ -539,15 +543,7 @@ fn counted_tallies_and_dots() {
     assert_eq!(d.model.app.vote.mode, BallotMode::PerParticipant);
     d.send(key(KeyCode::Char('o')));
     assert!(d.take().is_empty());
-    assert!(
-        d.model
-            .app
-            .message
-            .clone()
-            .unwrap()
-            .text
-            .contains("needs options")
-    );
+    assert!(d.said().contains("needs options"));
     d.send(key(KeyCode::Char('e')));
     d.send(ctrl('u'));
     for _ in 0..20 {
@@ -645,15 +641,7 @@ fn the_bell_rings_once_at_zero_and_again_after_an_extension() {
     d.send(Msg::Tick);
     d.send(Msg::Tick);
     assert_eq!(d.effects.iter().filter(|e| **e == Effect::Bell).count(), 1);
-    assert!(
-        d.model
-            .app
-            .message
-            .clone()
-            .unwrap()
-            .text
-            .starts_with("TIME")
-    );
+    assert!(d.said().starts_with("TIME"));
     d.send(key(KeyCode::Char('+')));
     d.now = t(661);
     d.send(Msg::Tick);
@@ -915,15 +903,7 @@ fn quitting_with_unsaved_text_asks_and_offers_a_rescue_file() {
     // If the rescue file cannot be written either, the program stays.
     d.send(Msg::Rescued(Err("No space left on device".into())));
     assert!(!d.effects.contains(&Effect::Quit));
-    assert!(
-        d.model
-            .app
-            .message
-            .clone()
-            .unwrap()
-            .text
-            .contains("still running")
-    );
+    assert!(d.said().contains("still running"));
     d.send(ctrl('q'));
     d.send(key(KeyCode::Char('r')));
     d.send(Msg::Rescued(Ok("s/rescue-x.txt".into())));
@@ -972,7 +952,7 @@ fn only_a_leading_at_name_picks_the_speaker_and_an_unknown_one_is_refused() {
     d.type_text("@P7 Nobody asked me");
     d.send(key(KeyCode::Enter));
     assert!(d.take().is_empty(), "nothing saved under the wrong name");
-    let said = d.model.app.message.clone().unwrap().text;
+    let said = d.said();
     assert!(said.contains("nobody here is @P7"), "{said}");
     assert_eq!(
         d.model.app.capture.input.lines().join(""),
@@ -1094,7 +1074,7 @@ fn a_refusal_is_said_once_and_not_kept_for_a_retry() {
         error: "a note-taker cannot do that; ask the facilitator".into(),
         retry: false,
     });
-    let said = d.model.app.message.clone().unwrap().text;
+    let said = d.said();
     assert!(said.starts_with("not saved: a note-taker cannot"), "{said}");
     assert!(d.model.app.pending.is_empty(), "nothing waits for a retry");
     d.type_text("x");
@@ -1577,7 +1557,7 @@ fn the_facilitator_takes_a_phones_statement_into_the_record_or_sets_it_aside() {
     use roundtable::live::{Said, SaidStatus};
     let mut d = Driver::new(session(true));
     d.send(key(KeyCode::F(7)));
-    assert!(d.model.app.message.clone().unwrap().text.contains("phones"));
+    assert!(d.said().contains("phones"));
     let said = |id: u64, text: &str| Said {
         id,
         participant: Some("P2".into()),
@@ -1630,15 +1610,7 @@ fn the_facilitator_takes_a_phones_statement_into_the_record_or_sets_it_aside() {
         "someone else took that statement in or set it aside first".into(),
     )));
     assert!(d.take().is_empty());
-    assert!(
-        d.model
-            .app
-            .message
-            .clone()
-            .unwrap()
-            .text
-            .contains("someone else")
-    );
+    assert!(d.said().contains("someone else"));
     d.send(Msg::Phones(PhoneRoom {
         url: String::new(),
         connected: vec!["P2".into()],
@@ -1696,7 +1668,7 @@ fn a_phone_statement_from_someone_not_shown_is_read_off_the_projector() {
         d.model.app.overlays.is_empty(),
         "not opened on the projector"
     );
-    let said = d.model.app.message.clone().unwrap().text;
+    let said = d.said();
     assert!(
         said.contains("capture screen") && !said.contains("P9"),
         "{said}"
