@@ -4,9 +4,10 @@
 //! fsyncs them like its own.
 
 use super::door::{Door, Limits};
+use super::lock;
 use super::wire::{self, FrameReader, FrameWriter, Role, ToClient, ToHost, WireError, WireResult};
 use crate::domain::Event;
-use crate::live::{Feed, Origin, Reply, Request};
+use crate::live::{Feed, Reply, Request};
 use crate::store::journal::JOURNAL;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -117,7 +118,7 @@ fn kick(shared: &Shared, conn: u64, why: &str) {
 
 struct Shared {
     journal: PathBuf,
-    store: Mutex<Option<std_mpsc::Sender<Request>>>,
+    store: super::StoreLink,
     feed: Feed,
     ui: mpsc::UnboundedSender<Reply>,
     peers: Mutex<Vec<Peer>>,
@@ -142,10 +143,6 @@ struct Shared {
     readers: tokio::sync::Semaphore,
     /// Participants' phones, whose statements note-takers may take in.
     phones: Option<super::phones::Phones>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Starts listening for joined terminals on a thread of its own. The socket
@@ -565,19 +562,11 @@ async fn live(
 }
 
 async fn propose(shared: &Shared, actor: &str, event: Event) -> Result<u64, String> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let req = Request {
-        token: 0,
+    super::propose(
+        &shared.store,
+        actor.to_owned(),
         event,
-        from: Origin::Remote {
-            actor: actor.to_owned(),
-            reply: tx,
-        },
-    };
-    let sent = lock(&shared.store).as_ref().map(|s| s.send(req).is_ok());
-    if sent != Some(true) {
-        return Err("the host is closing".into());
-    }
-    rx.await
-        .unwrap_or_else(|_| Err("the host is closing".into()))
+        "the host is closing",
+    )
+    .await
 }

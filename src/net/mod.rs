@@ -42,3 +42,34 @@ pub(crate) fn on_own_thread<F: std::future::Future<Output = ()> + 'static>(
         })
         .map(drop)
 }
+
+/// A mutex's guard, even if a thread panicked holding it: the listeners'
+/// bookkeeping is still whole, and carrying on beats stopping the room.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A listener's way to the store thread; `None` once the listener stops.
+pub(crate) type StoreLink = std::sync::Mutex<Option<std::sync::mpsc::Sender<crate::live::Request>>>;
+
+/// Proposes `event` for `actor` and waits until the store has saved it
+/// (the record's number) or refused it (why); `closing` is said when the
+/// store no longer listens.
+pub(crate) async fn propose(
+    store: &StoreLink,
+    actor: String,
+    event: crate::domain::Event,
+    closing: &str,
+) -> Result<u64, String> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let req = crate::live::Request {
+        token: 0,
+        event,
+        from: crate::live::Origin::Remote { actor, reply: tx },
+    };
+    let sent = lock(store).as_ref().map(|s| s.send(req).is_ok());
+    if sent != Some(true) {
+        return Err(closing.to_owned());
+    }
+    rx.await.unwrap_or_else(|_| Err(closing.to_owned()))
+}

@@ -12,8 +12,9 @@
 pub mod room;
 pub mod seal;
 
-use crate::live::{Feed, Origin, PhoneRoom, Reply, Request};
+use crate::live::{Feed, PhoneRoom, Reply, Request};
 use crate::net::door::{Door, Limits, Refusal};
+use crate::net::lock;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Method, Response, StatusCode};
@@ -106,7 +107,7 @@ struct Shared {
     room: Mutex<Room>,
     door: Mutex<Door>,
     session: crate::store::Shared,
-    store: Mutex<Option<std_mpsc::Sender<Request>>>,
+    store: crate::net::StoreLink,
     feed: Feed,
     ui: mpsc::UnboundedSender<Reply>,
     head: AtomicU64,
@@ -146,10 +147,6 @@ impl Nonces {
         }
         true
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn publish(shared: &Shared) {
@@ -421,13 +418,15 @@ async fn api(
 }
 
 async fn step(shared: &Arc<Shared>, env: Envelope) -> serde_json::Value {
-    let token = match crate::net::wire::random::<16>() {
-        Ok(t) => hex::encode(t),
+    let is_join = matches!(env.ask, room::Ask::Join { .. });
+    // A joining phone's token; no other request needs one.
+    let token = match is_join.then(crate::net::wire::random::<16>).transpose() {
+        Ok(t) => t.map(hex::encode).unwrap_or_default(),
         Err(_) => return serde_json::json!({ "error": "the host has no random numbers" }),
     };
     let phone = env.phone.clone();
     // What the projector shows of the phones changes with these.
-    let changes_room = matches!(env.ask, room::Ask::Join { .. } | room::Ask::Say { .. });
+    let changes_room = is_join || matches!(env.ask, room::Ask::Say { .. });
     let next = {
         let session = shared.session.read();
         lock(&shared.room).handle(&session, env, &token)
@@ -446,19 +445,10 @@ async fn step(shared: &Arc<Shared>, env: Envelope) -> serde_json::Value {
             view(shared, phone.as_deref().unwrap_or_default())
         }
         Step::Record { event, actor } => {
-            let is_vote = matches!(
-                event,
-                crate::domain::Event::BallotCast { .. }
-                    | crate::domain::Event::AnonymousBallotCast { .. }
-            );
             let recorded = event.clone();
-            match propose(shared, actor, event).await {
+            match crate::net::propose(&shared.store, actor, event, "the session is closing").await {
                 Ok(seq) => {
-                    if is_vote {
-                        let mut room = lock(&shared.room);
-                        let who = phone.as_deref().and_then(|t| room.whose(t).cloned());
-                        room.recorded(&recorded, who.as_ref());
-                    }
+                    lock(&shared.room).recorded(&recorded, phone.as_deref().unwrap_or_default());
                     serde_json::json!({ "recorded": seq })
                 }
                 Err(why) => serde_json::json!({ "error": why }),
@@ -472,23 +462,4 @@ fn view(shared: &Shared, token: &str) -> serde_json::Value {
     let head = shared.head.load(Ordering::Relaxed);
     let session = shared.session.read();
     lock(&shared.room).view(&session, token, now, head)
-}
-
-async fn propose(
-    shared: &Shared,
-    actor: String,
-    event: crate::domain::Event,
-) -> Result<u64, String> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let req = Request {
-        token: 0,
-        event,
-        from: Origin::Remote { actor, reply: tx },
-    };
-    let sent = lock(&shared.store).as_ref().map(|s| s.send(req).is_ok());
-    if sent != Some(true) {
-        return Err("the session is closing".into());
-    }
-    rx.await
-        .unwrap_or_else(|_| Err("the session is closing".into()))
 }

@@ -364,16 +364,16 @@ impl Room {
         Step::Answer(serde_json::json!({ "waiting": self.next_said }))
     }
 
-    /// A phone's event was recorded: remember what they voted, to show them.
-    pub fn recorded(&mut self, event: &Event, who: Option<&ParticipantId>) {
+    /// Phone `token`'s event was recorded: remember what its person voted,
+    /// to show them.
+    pub fn recorded(&mut self, event: &Event, token: &str) {
         let (round, choice) = match event {
             Event::BallotCast { round, choice, .. }
             | Event::AnonymousBallotCast { round, choice, .. } => (round, choice),
             _ => return,
         };
-        if let Some(who) = who {
-            self.voted
-                .insert((round.clone(), who.clone()), choice.clone());
+        if let Some(who) = self.whose(token).cloned() {
+            self.voted.insert((round.clone(), who), choice.clone());
         }
     }
 
