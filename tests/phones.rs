@@ -168,6 +168,27 @@ impl Hosted {
         room
     }
 
+    /// The facilitator takes phone statement `n` in at the host, as
+    /// statement `id`: its record's number once saved.
+    fn accept(&self, n: u64, id: &str) -> u64 {
+        let said = self.phones.settle(n, true).expect("still waiting");
+        let event = roundtable::net::phones::statement_from(
+            &said,
+            id.into(),
+            None,
+            "facilitator",
+            Timestamp::from_unix_millis(0),
+        );
+        self.store
+            .send(Request {
+                token: n,
+                event,
+                from: Origin::Local,
+            })
+            .unwrap();
+        self.wait_saved()
+    }
+
     /// The number of the next record the host's own screens saved.
     fn wait_saved(&self) -> u64 {
         loop {
@@ -184,7 +205,6 @@ impl Hosted {
 fn a_phone_votes_anonymously_and_says_something_the_facilitator_accepts() {
     let room = Hosted::start();
     let (dir, phones) = (&room.dir, &room.phones);
-    let wait_saved = || room.wait_saved();
 
     // The page and what it loads come from the host itself.
     let (status, page, _) = http(phones.addr, "GET", "/", "");
@@ -244,21 +264,7 @@ fn a_phone_votes_anonymously_and_says_something_the_facilitator_accepts() {
     let said = phone
         .call(serde_json::json!({ "op": "say", "text": "Nobody asked me when he came home." }));
     let n = said["waiting"].as_u64().unwrap();
-    let accepted = phones.settle(n, true).unwrap();
-    room.store
-        .send(Request {
-            token: 2,
-            event: roundtable::net::phones::statement_from(
-                &accepted,
-                "ph1".into(),
-                None,
-                "facilitator",
-                Timestamp::from_unix_millis(0),
-            ),
-            from: Origin::Local,
-        })
-        .unwrap();
-    let seq = wait_saved();
+    let seq = room.accept(n, "ph1");
     let line = &journal_lines(dir)[seq as usize - 1];
     assert!(line.contains("speaker:Participant(\"P3\")"), "{line}");
     assert!(
@@ -371,7 +377,6 @@ fn a_phone_in_chromium_joins_votes_anonymously_and_is_heard() {
     );
     let room = Hosted::start();
     let (dir, phones, session, seen) = (&room.dir, &room.phones, &room.session, &room.seen);
-    let wait_saved = || room.wait_saved();
     let tmp = room.tmp.path();
     let shots =
         std::env::var_os("ROUNDTABLE_SCREENSHOTS").map_or_else(|| tmp.to_owned(), PathBuf::from);
@@ -445,21 +450,7 @@ fn a_phone_in_chromium_joins_votes_anonymously_and_is_heard() {
         })
         .expect("the statement reached the facilitator");
     assert_eq!(waiting[0].text, "Nobody asked me when he came home.");
-    let said = phones.settle(waiting[0].id, true).unwrap();
-    room.store
-        .send(Request {
-            token: 3,
-            event: roundtable::net::phones::statement_from(
-                &said,
-                "st99".into(),
-                None,
-                "facilitator",
-                Timestamp::from_unix_millis(0),
-            ),
-            from: Origin::Local,
-        })
-        .unwrap();
-    wait_saved();
+    room.accept(waiting[0].id, "st99");
     // On the projector, attributed to P3.
     let app = App::new(Keymap::default(), "facilitator");
     let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
