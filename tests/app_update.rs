@@ -1567,12 +1567,9 @@ fn the_facilitator_takes_a_phones_statement_into_the_record_or_sets_it_aside() {
     };
     d.send(Msg::PhonesAt("http://10.0.0.2:8080/#abc".into()));
     d.send(Msg::Phones(PhoneRoom {
-        url: String::new(),
         connected: vec!["P2".into()],
-        unnamed: 0,
-        closed: false,
-        nameless: false,
         waiting: vec![said(1, "<b>Nobody</b> asked me =1+1"), said(2, "Second")],
+        ..Default::default()
     }));
     assert_eq!(
         d.model.app.phones.as_ref().unwrap().url,
@@ -1612,12 +1609,9 @@ fn the_facilitator_takes_a_phones_statement_into_the_record_or_sets_it_aside() {
     assert!(d.take().is_empty());
     assert!(d.said().contains("someone else"));
     d.send(Msg::Phones(PhoneRoom {
-        url: String::new(),
         connected: vec!["P2".into()],
-        unnamed: 0,
-        closed: false,
-        nameless: false,
         waiting: vec![said(2, "Second")],
+        ..Default::default()
     }));
     d.send(key(KeyCode::F(7)));
     d.send(key(KeyCode::Char('n')));
