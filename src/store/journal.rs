@@ -161,9 +161,12 @@ pub fn scan_file_from(
         let (parsed_tx, parsed_rx) = std::sync::mpsc::sync_channel::<Parsed>(BATCHES_AHEAD);
         // Blocks go back to be read into again: no fresh memory per batch.
         let (used_tx, used_rx) = std::sync::mpsc::channel::<Vec<u8>>();
-        let blocks = Blocks { used: used_rx };
+        let blocks = Blocks {
+            batches: tx,
+            used: used_rx,
+        };
         let checker =
-            scope.spawn(move || check_all(file, len, path, from, parse_from, remember, tx, blocks));
+            scope.spawn(move || check_all(file, len, path, from, parse_from, remember, blocks));
         let parser = scope.spawn(move || parse_all(rx, parsed_tx));
         let mut failed = None;
         'batches: for Parsed { batch, records } in &parsed_rx {
@@ -243,15 +246,22 @@ fn parse_all(rx: std::sync::mpsc::Receiver<Batch>, tx: std::sync::mpsc::SyncSend
     }
 }
 
-/// Blocks to read the journal into: one given back when there is, a new
-/// one when not.
+/// The checker's side of the blocks: where it sends them full of checked
+/// lines, and where they come back to be read into again.
 struct Blocks {
+    batches: std::sync::mpsc::SyncSender<Batch>,
     used: std::sync::mpsc::Receiver<Vec<u8>>,
 }
 
 impl Blocks {
+    /// A block to read into: one given back when there is, a new one when not.
     fn take(&self) -> Vec<u8> {
         self.used.try_recv().unwrap_or_else(|_| vec![0; BLOCK])
+    }
+
+    /// Passes checked lines on; false when the parser has stopped.
+    fn send(&self, batch: Batch) -> bool {
+        self.batches.send(batch).is_ok()
     }
 }
 
@@ -268,7 +278,6 @@ fn read_some(reader: &mut impl Read, buf: &mut [u8], path: &Path) -> Result<usiz
 /// The checking part of [`scan`]: hashes, sequence and chain of every line,
 /// sending those to parse to `tx` in batches, each in the block it was read
 /// into (no line is copied).
-#[allow(clippy::too_many_arguments)]
 fn check_all(
     mut file: File,
     len: u64,
@@ -276,7 +285,6 @@ fn check_all(
     from: Option<Resume>,
     parse_from: u64,
     remember: u64,
-    tx: std::sync::mpsc::SyncSender<Batch>,
     blocks: Blocks,
 ) -> Result<Scan> {
     let from = from.unwrap_or(Resume {
@@ -400,7 +408,7 @@ fn check_all(
                 bytes: std::mem::replace(&mut block, next),
                 lines: std::mem::take(&mut lines),
             };
-            if tx.send(batch).is_err() {
+            if !blocks.send(batch) {
                 // The parser stopped at a record it could not use.
                 break;
             }
@@ -409,7 +417,7 @@ fn check_all(
     }
     if !lines.is_empty() {
         // If the parser has stopped, what it found replaces this scan.
-        let _ = tx.send(Batch {
+        let _ = blocks.send(Batch {
             bytes: block,
             lines,
         });
