@@ -67,6 +67,17 @@ pub struct Request {
 /// Every saved record, in order, for joined terminals.
 pub type Feed = tokio::sync::broadcast::Sender<std::sync::Arc<(u64, Event)>>;
 
+/// What a listener (for joined terminals, for phones) needs of the running
+/// session: the journal's last record when it starts, the way to the one
+/// store thread, every saved record as it comes, and the host's screens.
+#[derive(Clone)]
+pub struct Wiring {
+    pub head: u64,
+    pub store: std::sync::mpsc::Sender<Request>,
+    pub feed: Feed,
+    pub ui: tokio::sync::mpsc::UnboundedSender<Reply>,
+}
+
 /// What the projector shows of the phones.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PhoneRoom {

@@ -144,28 +144,23 @@ pub fn host(writer: Writer, actor: String, listen: Listen) -> Hosting {
         actor,
         std::sync::Arc::new(move || store_clock.now()),
     );
+    let wiring = super::Wiring {
+        head,
+        store: store.clone(),
+        feed,
+        ui,
+    };
     let phones = listen.phones.map(|at| {
         crate::net::phones::start(
             at,
-            head,
+            wiring.clone(),
             clock.clone(),
             session,
-            store.clone(),
-            feed.clone(),
-            ui.clone(),
             crate::net::phones::limits(),
         )
     });
     let for_note_takers = phones.as_ref().and_then(|p| p.as_ref().ok()).cloned();
-    let listening = crate::net::host::start(
-        &dir,
-        listen.lan,
-        head,
-        store.clone(),
-        feed,
-        ui,
-        for_note_takers,
-    );
+    let listening = crate::net::host::start(&dir, listen.lan, wiring, for_note_takers);
     Hosting {
         clock,
         store,

@@ -7,12 +7,11 @@ use super::door::{Door, Limits};
 use super::lock;
 use super::wire::{self, FrameReader, FrameWriter, Role, ToClient, ToHost, WireError, WireResult};
 use crate::domain::Event;
-use crate::live::{Feed, Reply, Request};
+use crate::live::{Feed, Reply};
 use crate::store::journal::JOURNAL;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, watch};
@@ -150,12 +149,15 @@ struct Shared {
 pub fn start(
     dir: &Path,
     lan: Option<std::net::SocketAddr>,
-    head: u64,
-    store: std_mpsc::Sender<Request>,
-    feed: Feed,
-    ui: mpsc::UnboundedSender<Reply>,
+    wiring: crate::live::Wiring,
     phones: Option<super::phones::Phones>,
 ) -> std::io::Result<Listening> {
+    let crate::live::Wiring {
+        head,
+        store,
+        feed,
+        ui,
+    } = wiring;
     let socket = dir.join(SOCKET);
     if socket.exists() {
         if std::os::unix::net::UnixStream::connect(&socket).is_ok() {

@@ -12,7 +12,7 @@
 pub mod room;
 pub mod seal;
 
-use crate::live::{Feed, PhoneRoom, Reply, Request};
+use crate::live::{Feed, PhoneRoom, Reply};
 use crate::net::door::{Door, Limits, Refusal};
 use crate::net::lock;
 use http_body_util::{BodyExt, Full, Limited};
@@ -22,7 +22,6 @@ use room::{Envelope, Room, Step};
 use seal::Seal;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -198,17 +197,19 @@ pub fn statement_from(
 }
 
 /// Starts serving phones at `bind` on a thread of its own.
-#[allow(clippy::too_many_arguments)]
 pub fn start(
     bind: SocketAddr,
-    head: u64,
+    wiring: crate::live::Wiring,
     clock: Arc<crate::live::clock::SessionClock>,
     session: crate::store::Shared,
-    store: std_mpsc::Sender<Request>,
-    feed: Feed,
-    ui: mpsc::UnboundedSender<Reply>,
     limits: Limits,
 ) -> std::io::Result<Phones> {
+    let crate::live::Wiring {
+        head,
+        store,
+        feed,
+        ui,
+    } = wiring;
     let listener = std::net::TcpListener::bind(bind)?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
