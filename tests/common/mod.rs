@@ -1,5 +1,7 @@
 #![allow(dead_code)]
 
+pub mod privacy;
+
 use roundtable::domain::*;
 use roundtable::store::Writer;
 use std::path::{Path, PathBuf};
