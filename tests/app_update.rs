@@ -395,6 +395,7 @@ fn a_vote_round_opens_on_the_latest_statement_and_takes_single_key_ballots() {
             method: VoteMethod::AgreeDisagree,
             mode: BallotMode::PerParticipant,
             hidden: true,
+            named: false,
             stage: Some("S1".into()),
             at: t(60),
         }]
@@ -1158,6 +1159,7 @@ fn the_reason_for_a_decision_is_prefilled_with_the_result_in_words() {
             method: VoteMethod::Resonance,
             mode: BallotMode::PerParticipant,
             hidden: false,
+            named: false,
             stage: None,
             at: t(2),
         },

@@ -74,6 +74,7 @@ fn open_round(id: &str, target: VoteTarget, method: VoteMethod, mode: BallotMode
         method,
         mode,
         hidden: true,
+        named: false,
         stage: None,
         at: t(2),
     }

@@ -278,6 +278,7 @@ fn round(id: &str, method: VoteMethod) -> Event {
         method,
         mode: BallotMode::PerParticipant,
         hidden: false,
+        named: false,
         stage: None,
         at: t(29),
     }

@@ -747,6 +747,7 @@ fn close_and_reveal_shows_the_result_by_role_group_on_a_joined_viewer() {
             method: VoteMethod::Resonance,
             mode: BallotMode::PerParticipant,
             hidden: true,
+            named: false,
             stage: None,
             at: t(10),
         },

@@ -104,6 +104,7 @@ fn open_round(store: &std::sync::mpsc::Sender<Request>, id: &str, mode: BallotMo
                 method: VoteMethod::Resonance,
                 mode,
                 hidden: false,
+                named: false,
                 stage: None,
                 at: Timestamp::from_unix_millis(0),
             },

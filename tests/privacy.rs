@@ -214,11 +214,28 @@ fn a_hidden_round_still_open_shows_nobodys_choice_in_any_export() {
     let a = every_export(&written(&HIDDEN_CHOICES));
     let b = every_export(&written(&hidden_swapped()));
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    // The journals differ, so their head hashes do: nothing else may.
+    let hashless = |t: &str| {
+        let mut out = String::with_capacity(t.len());
+        let mut run = String::new();
+        for c in t.chars() {
+            if c.is_ascii_hexdigit() && !c.is_ascii_uppercase() {
+                run.push(c);
+                continue;
+            }
+            out.push_str(if run.len() == 64 { "<hash>" } else { &run });
+            run.clear();
+            out.push(c);
+        }
+        out.push_str(if run.len() == 64 { "<hash>" } else { &run });
+        out
+    };
     for (file, text) in &a {
+        let (text, other) = (hashless(text), hashless(&b[file]));
         assert!(
-            text == &b[file],
+            text == other,
             "{file} changes when the same people's hidden choices are swapped:\n{}",
-            first_difference(text, &b[file])
+            first_difference(&text, &other)
         );
     }
 }

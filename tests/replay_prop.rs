@@ -180,6 +180,7 @@ fn event(s: &Session, a: &Action, n: usize, at: Timestamp) -> Option<Event> {
                     BallotMode::PerParticipant
                 },
                 hidden: m % 2 == 0,
+                named: false,
                 stage,
                 at,
             }
@@ -553,6 +554,8 @@ fn hostile_event() -> impl Strategy<Value = Event> {
                     BallotMode::PerParticipant
                 },
                 hidden,
+                // Both ways, so snapshots and the fast reader meet the field.
+                named: m % 5 == 1,
                 stage: None,
                 at,
             }),

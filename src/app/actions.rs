@@ -157,6 +157,8 @@ pub enum Action {
     Latecomer,
     /// Find a statement by its number or words and select it.
     Find,
+    /// The selected withheld statement's words, on this screen, for a moment.
+    Reveal,
     /// The chosen statement parked for later, or taken up again.
     Park,
     /// Something the group will do.
@@ -176,6 +178,8 @@ pub enum Action {
     CycleTarget,
     ToggleCounted,
     ToggleHidden,
+    /// Who chose what shown by name on the screens, or only counts.
+    ToggleNamed,
     EditQuestion,
     OpenRound,
     CloseRound,
@@ -299,6 +303,7 @@ impl Action {
                 | CycleTarget
                 | ToggleCounted
                 | ToggleHidden
+                | ToggleNamed
                 | EditQuestion
                 | OpenRound
                 | CloseRound
@@ -367,6 +372,9 @@ pub struct HintState<'a> {
     /// Phones may join (with `--phones`), and how many statements from
     /// them wait.
     pub phones: Option<usize>,
+    /// The statement selected on this screen is withheld (no consent, or
+    /// retracted): its words can be revealed here for a moment.
+    pub withheld_selected: bool,
 }
 
 /// When a hint is worth showing on a screen.
@@ -459,6 +467,10 @@ fn paused(m: &HintState, _: Layer) -> bool {
 
 fn phones_on(m: &HintState, _: Layer) -> bool {
     m.phones.is_some()
+}
+
+fn withheld_selected(m: &HintState, _: Layer) -> bool {
+    m.withheld_selected
 }
 
 fn phone_waiting(m: &HintState, _: Layer) -> bool {
@@ -906,6 +918,16 @@ pub static ACTIONS: &[ActionDef] = &[
             "find a statement by its number or words, and select it (again: the next older)",
         )
     },
+    ActionDef {
+        hints: &[hint("words (private)", &[L::Capture, L::Synthesis])],
+        rank: 71,
+        available: Some(withheld_selected),
+        ..row(
+            A::Reveal,
+            &[(L::Capture, "f8"), (L::Synthesis, "f8")],
+            "show the selected statement's withheld words on this screen for 10 s, under a PRIVATE banner (any key hides them; never on a projector)",
+        )
+    },
     row(
         A::Latecomer,
         &[(L::Capture, "ctrl-l")],
@@ -1180,6 +1202,11 @@ pub static ACTIONS: &[ActionDef] = &[
             "hide results until closed",
         )
     },
+    row(
+        A::ToggleNamed,
+        &[(L::Vote, "w")],
+        "who chose what: counts by role group only / shown by name (the group agrees; every projector says so)",
+    ),
     ActionDef {
         hints: &[hint("question", &[L::Vote])],
         rank: 74,

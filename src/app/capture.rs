@@ -222,6 +222,16 @@ pub fn action(
                 );
                 return;
             }
+            // Its words go into the box: only once deliberately shown.
+            if session.withheld(st).is_some() && !app.revealed(&id, now) {
+                app.say(
+                    Tone::Refused,
+                    app.keys(&format!(
+                        "{id}'s words are not shown (no consent): {{Reveal}} shows them here, then {{Amend}} amends it"
+                    )),
+                );
+                return;
+            }
             let v = st.current();
             let mut text = v.text.clone();
             for t in &v.tags {
@@ -369,7 +379,8 @@ pub fn find(app: &mut App, session: &Session, query: &str) {
         .enumerate()
         .filter(|(_, s)| {
             let v = s.current();
-            v.text.to_lowercase().contains(&needle)
+            // Withheld words are not searched: a match would tell them.
+            (session.withheld(s).is_none() && v.text.to_lowercase().contains(&needle))
                 || matches!(&v.speaker, Speaker::Participant(p) if p.as_str().eq_ignore_ascii_case(query))
         })
         .map(|(i, _)| i)

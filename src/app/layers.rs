@@ -107,6 +107,7 @@ fn screen_key(
             }),
             None => app.say(Tone::Info, "nothing from phones is waiting"),
         },
+        Action::Reveal => super::reveal::reveal(app, session, now),
         Action::RemoveDevice if app.peers.is_empty() => {
             app.say(Tone::Refused, "no other terminal is connected")
         }

@@ -18,6 +18,7 @@ pub mod keys;
 pub mod layers;
 pub mod overlay;
 pub mod picker;
+pub mod reveal;
 pub mod review;
 pub mod room;
 pub mod stage;
@@ -270,7 +271,15 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
                 {
                     app.message = None;
                 }
+                // Revealed words are hidden again by the next key, whatever
+                // it does (the reveal key shows them anew); the key itself
+                // is handled with them still shown, so amending can see
+                // they were.
+                let before = app.reveal.clone();
                 layers::key(app, &shared.read(), key, now, &mut fx);
+                if app.reveal == before {
+                    app.reveal = None;
+                }
             }
         }
         Msg::Paste(text) => {
@@ -290,7 +299,12 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
                 ),
             }
         }
-        Msg::Tick => stage::tick(app, &shared.read(), now, &mut fx),
+        Msg::Tick => {
+            if app.reveal.as_ref().is_some_and(|r| now >= r.until) {
+                app.reveal = None;
+            }
+            stage::tick(app, &shared.read(), now, &mut fx)
+        }
         // Only the screen's size changed: drawing again is enough.
         Msg::Resize => {}
         Msg::Rescued(Ok(path)) => {

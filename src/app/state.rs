@@ -111,7 +111,21 @@ pub struct App {
     pub show_phones: bool,
     /// A joined terminal's link to its host: connected, and what to say.
     pub link: Option<(bool, String)>,
+    /// Withheld words shown on this screen for a moment (the reveal key):
+    /// gone at the next key, or when the time is up.
+    pub reveal: Option<Reveal>,
     next_token: u64,
+}
+
+/// How long withheld words stay revealed.
+pub const REVEAL_SECS: i64 = 10;
+
+/// A withheld statement's words, shown on one screen of one terminal
+/// until `until` (never on a projector, never kept).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reveal {
+    pub statement: crate::domain::StatementId,
+    pub until: Timestamp,
 }
 
 impl App {
@@ -139,6 +153,7 @@ impl App {
             join_code: None,
             wrong_codes: 0,
             link: None,
+            reveal: None,
             next_token: 1,
         }
     }
@@ -177,6 +192,7 @@ impl App {
             synthesis: self.synthesis.view,
             connected: !self.peers.is_empty(),
             phones: self.phones.as_ref().map(|p| p.waiting.len()),
+            withheld_selected: super::reveal::selected(self, session).is_some(),
         }
     }
 
@@ -211,6 +227,22 @@ impl App {
             }
             n += 1;
         }
+    }
+
+    /// Whether `statement`'s withheld words are revealed here at `now`.
+    pub fn revealed(&self, statement: &crate::domain::StatementId, now: Timestamp) -> bool {
+        self.seat != super::actions::Seat::Viewer
+            && self
+                .reveal
+                .as_ref()
+                .is_some_and(|r| &r.statement == statement && now < r.until)
+    }
+
+    /// The reveal in force at `now`, if any.
+    pub fn revealing(&self, now: Timestamp) -> Option<&Reveal> {
+        self.reveal
+            .as_ref()
+            .filter(|r| now < r.until && self.seat != super::actions::Seat::Viewer)
     }
 
     pub fn in_flight(&self) -> usize {

@@ -58,6 +58,8 @@ pub struct VoteDraft {
     pub target: usize,
     pub mode: BallotMode,
     pub hidden: bool,
+    /// Who chose what is shown by name (per participant rounds only).
+    pub named: bool,
     /// The question; for dots and single choice, options follow `|`.
     pub question: String,
     /// Cursor over participants (ballots) or options (tallies).
@@ -215,6 +217,7 @@ fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &
         }
         Action::ToggleCounted => d.mode = d.mode.next(),
         Action::ToggleHidden => d.hidden = !d.hidden,
+        Action::ToggleNamed => d.named = !d.named,
         Action::EditQuestion => {
             let mut input = new_input("the question | option | option …");
             input.insert_str(&d.question);
@@ -263,6 +266,7 @@ fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &
                 method,
                 mode: app.vote.mode,
                 hidden: app.vote.hidden,
+                named: app.vote.named && app.vote.mode == BallotMode::PerParticipant,
                 stage: session.current_stage().map(|s| s.id.clone()),
                 at: now,
             };

@@ -54,7 +54,14 @@ pub enum Command {
         keymap: Option<PathBuf>,
     },
     /// Print a session: agenda planned and actual, statements, votes, interpretations.
-    Show { session: String },
+    Show {
+        session: String,
+        /// Everything the journal holds, for the data controller: withheld
+        /// and retracted words, every earlier wording, real names. Without
+        /// it, `show` follows the exports' rules.
+        #[arg(long)]
+        all: bool,
+    },
     /// Run a session live: projector, capture and vote screens.
     Run {
         /// The session folder (name under --sessions, or a path).

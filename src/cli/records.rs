@@ -96,7 +96,13 @@ pub(super) fn run(
             write!(out, "{}", crate::app::hints::markdown_table(&keymap))?;
             Ok(0)
         }
-        Command::Show { session } => show(&ops::locate::resolve(sessions, &session)?, out, err),
+        Command::Show { session, all } => {
+            let view = match all {
+                true => summary::View::Everything,
+                false => summary::View::Shared,
+            };
+            show(&ops::locate::resolve(sessions, &session)?, view, out, err)
+        }
         Command::Export {
             session,
             format,
@@ -209,7 +215,12 @@ fn verify(dir: &Path, out: &mut dyn Write) -> Result<i32, Failure> {
 }
 
 /// `show`: a readable account of the session, replayed from its journal.
-fn show(dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Failure> {
+fn show(
+    dir: &Path,
+    view: summary::View,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, Failure> {
     let r = store::open_read_only(dir)?;
     for w in &r.warnings {
         writeln!(err, "warning: {w}")?;
@@ -221,7 +232,7 @@ fn show(dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fai
             r.records
         )?;
     }
-    write!(out, "{}", summary::render(&r.session))?;
+    write!(out, "{}", summary::render(&r.session, view))?;
     writeln!(out, "\n{} records, head hash {}", r.records, r.head)?;
     Ok(0)
 }

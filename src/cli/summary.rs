@@ -37,48 +37,130 @@ pub fn list_sessions(sessions: &Path) -> Result<Vec<String>, StoreError> {
     Ok(out)
 }
 
-/// One statement: id, speaker, kind, text on one line, flags and tags.
-fn statement_line(o: &mut String, session: &Session, stmt: &crate::domain::Statement) {
+/// How much `show` prints.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum View {
+    /// What an export would show: no withheld or retracted words, no earlier
+    /// wordings, nobody who did not consent but as a count, no names.
+    #[default]
+    Shared,
+    /// Everything the journal holds, for the data controller.
+    Everything,
+}
+
+/// One statement: id, speaker, kind, text on one line, flags and tags; in
+/// the data controller's view, with every earlier wording beneath.
+fn statement_line(o: &mut String, session: &Session, stmt: &crate::domain::Statement, view: View) {
     let v = stmt.current();
+    let everything = view == View::Everything;
     let mut flags = String::new();
     if stmt.is_amended() {
         flags.push_str(" [amended]");
     }
-    if stmt.is_retracted() {
-        flags.push_str(" [retracted]");
+    if let Some(r) = &stmt.retracted {
+        flags.push_str(&format!(" [retracted: {}]", crate::safe::line(&r.reason)));
     }
     if !session.consents(&v.speaker) {
         flags.push_str(" [no consent: never projected or exported]");
     }
-    let tags: Vec<String> = v.tags.iter().map(|t| format!("#{t}")).collect();
+    let shown = everything || !stmt.is_retracted();
+    let tags: Vec<String> = match shown {
+        true => v.tags.iter().map(|t| format!("#{t}")).collect(),
+        false => Vec::new(),
+    };
+    let text = match shown {
+        true => crate::safe::line(&v.text),
+        false => "".into(),
+    };
     let _ = writeln!(
         o,
         "        {:<6} {:<5} {:<10} {}{} {}",
         stmt.id,
         v.speaker.to_string(),
         v.kind,
-        crate::safe::line(&v.text),
+        text,
         flags,
         tags.join(" ")
     );
+    if everything {
+        let versions = std::iter::once(&stmt.original).chain(&stmt.amendments);
+        for (n, was) in versions.enumerate().take(stmt.amendments.len()) {
+            let _ = writeln!(
+                o,
+                "               version {} ({} by {}): {} {} {}",
+                n + 1,
+                was.at,
+                crate::safe::line(&was.by),
+                was.speaker,
+                crate::safe::line(&was.text),
+                was.tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" ")
+            );
+        }
+    }
 }
 
-/// A readable account of a session, pseudonymised.
-pub fn render(s: &Session) -> String {
+/// The statements of `which` as `show` prints them, and then how many were
+/// left out (their speakers did not consent).
+fn statement_lines<'a>(
+    o: &mut String,
+    s: &Session,
+    which: impl Iterator<Item = &'a crate::domain::Statement>,
+    view: View,
+) {
+    let mut withheld = 0;
+    for stmt in which {
+        if view == View::Shared && !crate::export::listed(s, stmt) {
+            withheld += 1;
+            continue;
+        }
+        statement_line(o, s, stmt, view);
+    }
+    if let Some(n) = crate::export::withheld_count(withheld, "statement") {
+        let _ = writeln!(o, "        ({n})");
+    }
+}
+
+/// A readable account of a session: by default what an export would show
+/// (pseudonymised, withheld words left out); everything for the data
+/// controller, saying so at its top.
+pub fn render(s: &Session, view: View) -> String {
+    let everything = view == View::Everything;
     let mut o = String::new();
-    let _ = writeln!(o, "{}\nFocus: {}", s.title(), s.focus());
-    if let Some(i) = s.info() {
+    if everything {
         let _ = writeln!(
             o,
-            "Facilitator: {}  ·  {}  ·  times in {}",
-            i.facilitator,
+            "EVERYTHING — the data controller's view: withheld and retracted words, earlier wordings, real names. Not for sharing.\n"
+        );
+    }
+    let _ = writeln!(o, "{}\nFocus: {}", s.title(), s.focus());
+    if let Some(i) = s.info() {
+        let who = match everything {
+            true => format!("Facilitator: {}  ·  ", i.facilitator),
+            false => String::new(),
+        };
+        let _ = writeln!(
+            o,
+            "{who}{}  ·  times in {}",
             i.created.date(),
             i.created.zone()
         );
     }
     let _ = writeln!(o, "\nParticipants");
     for p in s.participants.values() {
-        let _ = writeln!(o, "  {:<4} {}", p.id, p.role);
+        match (everything, p.consent) {
+            (true, _) => {
+                let name = p.real_name.as_deref().unwrap_or("");
+                let consent = if p.consent { "" } else { "  [no consent]" };
+                let _ = writeln!(o, "  {:<4} {} {name}{consent}", p.id, p.role);
+            }
+            (false, true) => {
+                let _ = writeln!(o, "  {:<4} {}", p.id, p.role);
+            }
+            (false, false) => {}
+        }
+    }
+    if !everything && let Some(n) = crate::export::unnamed(s.participants.values().filter(|p| !p.consent).count()) {
+        let _ = writeln!(o, "  ({n})");
     }
     let _ = writeln!(o, "\nAgenda (planned / actual)");
     for st in s.stages.values() {
@@ -98,13 +180,12 @@ pub fn render(s: &Session) -> String {
             mmss(i64::from(st.planned_secs)),
             actual
         );
-        for stmt in s
+        let said = s
             .statements
             .values()
             .filter(|x| x.stage.as_ref() == Some(&st.id))
-        {
-            statement_line(&mut o, s, stmt);
-        }
+            .map(|x| &**x);
+        statement_lines(&mut o, s, said, view);
     }
     // Captured before the first stage started, or between stages.
     let outside: Vec<_> = s
@@ -114,9 +195,7 @@ pub fn render(s: &Session) -> String {
         .collect();
     if !outside.is_empty() {
         let _ = writeln!(o, "  Outside any stage");
-        for stmt in outside {
-            statement_line(&mut o, s, stmt);
-        }
+        statement_lines(&mut o, s, outside.into_iter().map(|x| &**x), view);
     }
     let _ = writeln!(o, "\nVotes");
     for r in s.rounds.values() {
@@ -129,6 +208,14 @@ pub fn render(s: &Session) -> String {
             r.target,
             r.question
         );
+        if !everything && !r.results_visible() {
+            let _ = writeln!(
+                o,
+                "      hidden until the round closes · {} ballots in",
+                res.voters
+            );
+            continue;
+        }
         let counts: Vec<String> = res
             .options
             .iter()
@@ -139,7 +226,17 @@ pub fn render(s: &Session) -> String {
     }
     let _ = writeln!(o, "\nConcepts");
     for c in s.concepts.values() {
-        let ids: Vec<&str> = c.statements.iter().map(|x| x.as_str()).collect();
+        let listed = |id: &&crate::domain::StatementId| {
+            everything
+                || s.statements
+                    .get(*id)
+                    .is_none_or(|st| crate::export::listed(s, st))
+        };
+        let mut ids: Vec<String> = c.statements.iter().filter(listed).map(|x| x.to_string()).collect();
+        let withheld = c.statements.len() - ids.len();
+        if withheld > 0 {
+            ids.push(format!("{withheld} withheld"));
+        }
         let _ = writeln!(o, "  {:<4} {} ({})", c.id, c.name, ids.join(", "));
     }
     let _ = writeln!(o, "\nTranslations");
@@ -186,11 +283,13 @@ pub fn render(s: &Session) -> String {
         }
     }
     let _ = writeln!(o, "\nParked for later");
-    for id in &s.floor.parked {
-        if let Some(st) = s.statements.get(id) {
-            statement_line(&mut o, s, st);
-        }
-    }
+    let parked = s
+        .floor
+        .parked
+        .iter()
+        .filter_map(|id| s.statements.get(id))
+        .map(|x| &**x);
+    statement_lines(&mut o, s, parked, view);
     let _ = writeln!(o, "\nMemos");
     for m in s.memos.values() {
         let _ = writeln!(o, "  {} ({}) {}", m.at.clock_time(), m.kind.label(), m.text);

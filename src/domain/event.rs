@@ -159,6 +159,11 @@ pub enum Event {
         method: VoteMethod,
         mode: BallotMode,
         hidden: bool,
+        /// Who chose what is shown on the screens (per participant only):
+        /// a deliberate choice of the group, which the projector announces.
+        /// Otherwise screens show who has voted, and choices only as counts.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        named: bool,
         stage: Option<StageId>,
         at: Timestamp,
     },

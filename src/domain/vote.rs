@@ -273,6 +273,9 @@ pub struct VoteRound {
     pub mode: BallotMode,
     /// Results stay hidden until the round closes.
     pub hidden: bool,
+    /// Who chose what is shown on the screens (see `Event::VoteOpened`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub named: bool,
     pub stage: Option<StageId>,
     pub opened: Timestamp,
     pub closed: Option<Timestamp>,

@@ -4,7 +4,7 @@
 //! (`05:00` would be read as a time of day), and no cell that a spreadsheet
 //! would take for a formula.
 
-use super::Privacy;
+use super::{Privacy, Staff, listed};
 use crate::domain::{BallotMode, Choice, Session, StageState};
 
 /// What starts a formula in Excel, LibreOffice or Google Sheets (or hides
@@ -34,7 +34,12 @@ fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
+/// Every statement whose speaker consented (the rest are counted in
+/// `stages.csv`), as it now reads: an amendment's earlier wording stays in
+/// the journal, and a retracted statement keeps its id and why, not its
+/// words or tags.
 pub fn statements(s: &Session, privacy: Privacy) -> String {
+    let staff = Staff::of(s, privacy);
     let mut header = vec![
         "id",
         "stage",
@@ -47,10 +52,9 @@ pub fn statements(s: &Session, privacy: Privacy) -> String {
         "captured_by",
         "captured_at",
         "amended",
-        "original_text",
+        "speaker_corrected",
         "retracted",
         "retraction_reason",
-        "withheld",
     ];
     if privacy.names {
         header.insert(4, "speaker_name");
@@ -58,6 +62,7 @@ pub fn statements(s: &Session, privacy: Privacy) -> String {
     let rows = s
         .statements
         .values()
+        .filter(|st| listed(s, st))
         .map(|st| {
             let v = st.current();
             let stage_title = st
@@ -66,15 +71,10 @@ pub fn statements(s: &Session, privacy: Privacy) -> String {
                 .and_then(|id| s.stages.get(id))
                 .map(|x| x.title.clone())
                 .unwrap_or_default();
-            // A retracted statement's words are withdrawn from every export,
-            // and so are the words of a participant without consent.
-            let consent = s.consents(&v.speaker);
-            let (text, original) = if st.is_retracted() || !consent {
+            let (text, tags) = if st.is_retracted() {
                 (String::new(), String::new())
-            } else if st.is_amended() {
-                (v.text.clone(), st.original.text.clone())
             } else {
-                (v.text.clone(), String::new())
+                (v.text.clone(), v.tags.join(" "))
             };
             let mut row = vec![
                 st.id.to_string(),
@@ -86,17 +86,16 @@ pub fn statements(s: &Session, privacy: Privacy) -> String {
                     .unwrap_or_else(|| "whole group".into()),
                 v.kind.label().to_owned(),
                 text,
-                v.tags.join(" "),
-                st.original.by.clone(),
+                tags,
+                staff.label(&st.original.by),
                 st.original.at.to_string(),
                 st.is_amended().to_string(),
-                original,
+                (st.original.speaker != v.speaker).to_string(),
                 st.is_retracted().to_string(),
                 st.retracted
                     .as_ref()
                     .map(|r| r.reason.clone())
                     .unwrap_or_default(),
-                if consent { "" } else { "no consent" }.to_owned(),
             ];
             if privacy.names {
                 let name = match &v.speaker {
@@ -133,7 +132,11 @@ fn choice_text(options: &[String], c: &Choice) -> String {
 
 /// Every ballot and tally; `counts` says whether it is the one that counts
 /// (a later ballot from the same person, or tally for the same role, replaces it).
-pub fn ballots(s: &Session) -> String {
+/// Those who did not consent are only counted: one `withheld ballots` row
+/// per choice, their latest ballots, so every total holds. A hidden round
+/// still open shows how many have voted and nothing of what they chose.
+pub fn ballots(s: &Session, privacy: Privacy) -> String {
+    let staff = Staff::of(s, privacy);
     let header = [
         "round",
         "question",
@@ -150,12 +153,45 @@ pub fn ballots(s: &Session) -> String {
     let mut rows = Vec::new();
     for r in s.rounds.values() {
         let options = r.method.options();
+        let round = |entry: &str, choice: String, count: String| {
+            vec![
+                r.id.to_string(),
+                r.question.clone(),
+                r.method.label().to_owned(),
+                entry.to_owned(),
+                String::new(),
+                String::new(),
+                choice,
+                count,
+                String::new(),
+                "true".to_owned(),
+                String::new(),
+            ]
+        };
+        if !r.results_visible() {
+            let voters = s.results(r).voters;
+            rows.push(round(
+                "ballots, hidden until the round closes",
+                String::new(),
+                voters.to_string(),
+            ));
+            continue;
+        }
         match r.mode {
             BallotMode::PerParticipant => {
+                let mut withheld = vec![0u32; options.len()];
                 for (i, b) in r.ballots.iter().enumerate() {
                     let latest = !r.ballots[i + 1..]
                         .iter()
                         .any(|x| x.participant == b.participant);
+                    if !s.consented(&b.participant) {
+                        if latest && let Ok(counts) = b.choice.counts(&r.method) {
+                            for (w, n) in withheld.iter_mut().zip(counts) {
+                                *w += n;
+                            }
+                        }
+                        continue;
+                    }
                     rows.push(vec![
                         r.id.to_string(),
                         r.question.clone(),
@@ -170,8 +206,13 @@ pub fn ballots(s: &Session) -> String {
                         String::new(),
                         b.at.to_string(),
                         latest.to_string(),
-                        b.recorded_by.clone(),
+                        staff.label(&b.recorded_by),
                     ]);
+                }
+                for (opt, n) in options.iter().zip(withheld) {
+                    if n > 0 {
+                        rows.push(round("ballots withheld (no consent)", opt.clone(), n.to_string()));
+                    }
                 }
             }
             BallotMode::Anonymous => {
@@ -232,6 +273,8 @@ pub fn stages(s: &Session) -> String {
         "ended",
         "pauses",
         "state",
+        "statements",
+        "statements_withheld",
     ];
     let rows = s
         .stages
@@ -239,6 +282,12 @@ pub fn stages(s: &Session) -> String {
         .enumerate()
         .map(|(i, st)| {
             let end = st.runtime.ended.or(st.runtime.started).unwrap_or_default();
+            let said: Vec<&crate::domain::Statement> = s
+                .statements
+                .values()
+                .filter(|x| x.stage.as_ref() == Some(&st.id))
+                .map(|x| &**x)
+                .collect();
             vec![
                 st.id.to_string(),
                 (i + 1).to_string(),
@@ -262,6 +311,9 @@ pub fn stages(s: &Session) -> String {
                 } else {
                     format!("{:?}", st.state()).to_lowercase()
                 },
+                said.iter().filter(|x| listed(s, x)).count().to_string(),
+                // Those whose speakers did not consent: only this count.
+                said.iter().filter(|x| !listed(s, x)).count().to_string(),
             ]
         })
         .collect();
@@ -324,7 +376,9 @@ pub fn measures(s: &Session) -> String {
 }
 
 /// Who was present and for how long, for paying members for their time:
-/// participants who consented, by pseudonym (and name with `--names`).
+/// everyone who took part, consent or not (consent to be quoted is not
+/// consent to be forgotten), by pseudonym (and name with `--names`). An
+/// administrative record, not research data: it holds no words.
 pub fn involvement(sessions: &[(String, &Session)], privacy: Privacy) -> String {
     let mut header = vec!["session", "date", "participant"];
     if privacy.names {
@@ -333,7 +387,7 @@ pub fn involvement(sessions: &[(String, &Session)], privacy: Privacy) -> String 
     header.extend(["role", "present", "minutes", "hours"]);
     let mut rows = Vec::new();
     for (name, s) in sessions {
-        for i in crate::domain::measures::involvement(s) {
+        for i in crate::domain::measures::involvement_of_everyone(s) {
             let mut row = vec![
                 name.clone(),
                 s.info().map(|x| x.created.date()).unwrap_or_default(),

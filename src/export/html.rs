@@ -8,6 +8,7 @@
 //! out.
 
 use super::report::{Audience, Report, StatementRow, VoteRow, time_or_dash};
+use super::withheld_count;
 use crate::domain::time::mmss;
 use maud::{Markup, html};
 
@@ -67,7 +68,7 @@ pub fn render(r: &Report) -> String {
             p {
                 (t(&r.date))
                 @if let Some(f) = &r.facilitator { " · facilitated by " (t(f)) }
-                " · " (r.participants.len()) " participants"
+                " · " (r.participants.len() + r.unnamed) " participants"
             }
             p.focus { b { "Focus:" } " " (t(&r.focus)) }
             @if let Some(d) = &r.damage {
@@ -77,6 +78,7 @@ pub fn render(r: &Report) -> String {
             (table(html! { "Who took part, by pseudonym" }, &[("who", false), ("role", false)], html! {
                 @for (who, what) in &r.participants { tr { td { (t(who)) } td { (t(what)) } } }
             }))
+            @if let Some(n) = super::unnamed(r.unnamed) { p { i { (t(&n)) } } }
             h2 { "Agenda: planned and actual" }
             div.scroll { (timing_svg(r)) }
             (stages(r))
@@ -186,13 +188,15 @@ fn emerge(r: &Report) -> Markup {
 fn statements(r: &Report) -> Markup {
     html! {
         h2 { "Statements by stage" }
-        @for s in r.stages.iter().filter(|s| !s.statements.is_empty()) {
+        @for s in r.stages.iter().filter(|s| !s.statements.is_empty() || s.withheld > 0) {
             h3 { (s.number) ". " (t(&s.title)) }
             @for st in &s.statements { (statement(st)) }
+            @if let Some(n) = withheld_count(s.withheld, "statement") { p { i { (t(&n)) } } }
         }
-        @if !r.unstaged.is_empty() {
+        @if !r.unstaged.is_empty() || r.unstaged_withheld > 0 {
             h3 { "Outside any stage" }
             @for st in &r.unstaged { (statement(st)) }
+            @if let Some(n) = withheld_count(r.unstaged_withheld, "statement") { p { i { (t(&n)) } } }
         }
     }
 }
@@ -205,7 +209,8 @@ fn vote(v: &VoteRow) -> Markup {
         div.vote {
             h3 { span.id { (t(&v.id)) } " " (t(&v.question)) }
             p { (t(&v.method)) " on " (t(&v.about)) "; " (t(&v.mode)) "; " (t(&v.status)) "; " (v.voters) " voting." }
-            @for (opt, n) in &v.options {
+            @if v.counts_hidden { p { i { "Results hidden until the round closes." } } }
+            @for (opt, n) in v.options.iter().filter(|_| !v.counts_hidden) {
                 div.bar {
                     span.label { (t(opt)) }
                     svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" {
@@ -261,7 +266,10 @@ fn interpretations(r: &Report) -> Markup {
                     @for tr in &i.translations { li { "Translation: " (t(tr)) } }
                     @for c in &i.concepts { li { "Concept: " (t(c)) } }
                 }
-                ul { @for e in &i.evidence { li class=[e.contains('⚠').then_some("flag")] { (t(e)) } } }
+                ul {
+                    @for e in &i.evidence { li class=[e.contains('⚠').then_some("flag")] { (t(e)) } }
+                    @if let Some(n) = withheld_count(i.withheld, "statement") { li { i { (t(&n)) } } }
+                }
             }
         }
     }

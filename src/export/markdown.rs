@@ -1,6 +1,7 @@
 //! The Markdown report.
 
 use super::report::{Audience, Report, StatementRow, time_or_dash};
+use super::withheld_count;
 use crate::domain::time::mmss;
 use std::fmt::Write;
 
@@ -78,7 +79,7 @@ pub fn render(r: &Report) -> String {
         o,
         "{}{by} · {} participants\n",
         r.date,
-        r.participants.len()
+        r.participants.len() + r.unnamed
     );
     if let Some(d) = &r.damage {
         let _ = writeln!(
@@ -91,6 +92,9 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o, "## Participants\n\n| who | role |\n|---|---|");
     for (who, what) in &r.participants {
         let _ = writeln!(o, "| {} | {} |", esc(who), esc(what));
+    }
+    if let Some(n) = super::unnamed(r.unnamed) {
+        let _ = writeln!(o, "\n_{}_", esc(&n));
     }
     let _ = writeln!(
         o,
@@ -111,18 +115,24 @@ pub fn render(r: &Report) -> String {
     }
     let _ = writeln!(o, "\n## Statements by stage");
     for s in &r.stages {
-        if s.statements.is_empty() {
+        if s.statements.is_empty() && s.withheld == 0 {
             continue;
         }
         let _ = writeln!(o, "\n### {}. {}\n", s.number, esc(&s.title));
         for st in &s.statements {
             statement(&mut o, st);
         }
+        if let Some(n) = withheld_count(s.withheld, "statement") {
+            let _ = writeln!(o, "- _{n}_");
+        }
     }
-    if !r.unstaged.is_empty() {
+    if !r.unstaged.is_empty() || r.unstaged_withheld > 0 {
         let _ = writeln!(o, "\n### Outside any stage\n");
         for st in &r.unstaged {
             statement(&mut o, st);
+        }
+        if let Some(n) = withheld_count(r.unstaged_withheld, "statement") {
+            let _ = writeln!(o, "- _{n}_");
         }
     }
     let _ = writeln!(o, "\n## Votes");
@@ -138,6 +148,10 @@ pub fn render(r: &Report) -> String {
             v.status,
             v.voters
         );
+        if v.counts_hidden {
+            let _ = writeln!(o, "_Results hidden until the round closes._");
+            continue;
+        }
         let _ = writeln!(o, "| option | count |\n|---|---|");
         for (opt, n) in &v.options {
             let _ = writeln!(o, "| {} | {n} |", esc(opt));
@@ -194,6 +208,9 @@ pub fn render(r: &Report) -> String {
         }
         for e in &i.evidence {
             let _ = writeln!(o, "- Statement {}", esc(e));
+        }
+        if let Some(n) = withheld_count(i.withheld, "statement") {
+            let _ = writeln!(o, "- _{n}_");
         }
     }
     emerge(&mut o, r);

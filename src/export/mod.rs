@@ -49,6 +49,87 @@ impl Privacy {
     }
 }
 
+/// Who recorded things, as an export names them: `facilitator`, `phone
+/// P3`, and every other name (a note-taker's terminal) as `note-taker 1`,
+/// `note-taker 2` in the order they first appear; their own names only
+/// with `--names` (staff are people too).
+pub struct Staff {
+    names: Vec<String>,
+    named: bool,
+}
+
+impl Staff {
+    pub fn of(session: &Session, privacy: Privacy) -> Staff {
+        let mut names: Vec<String> = Vec::new();
+        let mut see = |by: &str| {
+            if !Self::kept(by) && !names.iter().any(|n| n == by) {
+                names.push(by.to_owned());
+            }
+        };
+        for st in session.statements.values() {
+            see(&st.original.by);
+            for a in &st.amendments {
+                see(&a.by);
+            }
+            if let Some(r) = &st.retracted {
+                see(&r.by);
+            }
+        }
+        for r in session.rounds.values() {
+            for b in &r.ballots {
+                see(&b.recorded_by);
+            }
+        }
+        for m in session.memos.values() {
+            see(&m.by);
+        }
+        Staff {
+            names,
+            named: privacy.names,
+        }
+    }
+
+    /// Labels that already name a role, not a person.
+    fn kept(by: &str) -> bool {
+        by.is_empty() || by == "facilitator" || by == "phones" || by.starts_with("phone ")
+    }
+
+    /// How `by` appears in an export.
+    pub fn label(&self, by: &str) -> String {
+        if self.named || Self::kept(by) {
+            return by.to_owned();
+        }
+        match self.names.iter().position(|n| n == by) {
+            Some(i) => format!("note-taker {}", i + 1),
+            None => "note-taker".to_owned(),
+        }
+    }
+}
+
+/// `n statements withheld: no consent`, or nothing when none were.
+pub fn withheld_count(n: usize, what: &str) -> Option<String> {
+    match n {
+        0 => None,
+        1 => Some(format!("1 {what} withheld: no consent")),
+        n => Some(format!("{n} {what}s withheld: no consent")),
+    }
+}
+
+/// `2 more took part: not named (no consent)`, or nothing.
+pub fn unnamed(n: usize) -> Option<String> {
+    match n {
+        0 => None,
+        1 => Some("1 more took part: not named (no consent)".into()),
+        n => Some(format!("{n} more took part: not named (no consent)")),
+    }
+}
+
+/// Whether a statement appears in a research export at all: not when its
+/// speaker has not consented, who is then only part of a count.
+pub fn listed(session: &Session, st: &crate::domain::Statement) -> bool {
+    session.consents(&st.current().speaker)
+}
+
 /// What an export is made from: the session and its audit facts.
 pub struct Source<'a> {
     pub session: &'a Session,

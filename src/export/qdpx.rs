@@ -5,7 +5,7 @@
 //! note-takers and the facilitator are users; participants are cases.
 
 use super::xml::{description, el, lf, lines};
-use super::{Privacy, Source};
+use super::{Privacy, Source, Staff, listed, withheld_count};
 use crate::domain::analysis::provenance;
 use crate::domain::{ConceptId, Session};
 use sha2::{Digest, Sha256};
@@ -102,7 +102,9 @@ pub fn transcript(s: &Session, privacy: Privacy, offsets: Offsets) -> Transcript
             None => "\n== Outside any stage ==\n".to_owned(),
         };
         push(&mut text, &mut chars, &heading);
-        for st in in_stage {
+        // Those whose speakers did not consent are only counted.
+        let withheld = in_stage.iter().filter(|st| !listed(s, st)).count();
+        for st in in_stage.into_iter().filter(|st| listed(s, st)) {
             let v = st.current();
             let who = privacy.speaker(s, &v.speaker);
             let role = s
@@ -117,14 +119,6 @@ pub fn transcript(s: &Session, privacy: Privacy, offsets: Offsets) -> Transcript
                 );
                 continue;
             }
-            if !s.consents(&v.speaker) {
-                push(
-                    &mut text,
-                    &mut chars,
-                    &format!("\n[{}] {who}, {role}: withheld: no consent\n", st.id),
-                );
-                continue;
-            }
             push(
                 &mut text,
                 &mut chars,
@@ -134,6 +128,9 @@ pub fn transcript(s: &Session, privacy: Privacy, offsets: Offsets) -> Transcript
             push(&mut text, &mut chars, &v.text);
             spans.push((st.id.clone(), start, chars));
             push(&mut text, &mut chars, "\n");
+        }
+        if let Some(n) = withheld_count(withheld, "statement") {
+            push(&mut text, &mut chars, &format!("\n({n})\n"));
         }
     }
     Transcript { text, spans }
@@ -204,17 +201,19 @@ pub fn project(
     let source_guid = g("source", "transcript");
     let file = format!("{source_guid}.txt");
 
-    // Users: the facilitator and everyone who captured something.
+    // Users: the facilitator and everyone who captured something, by role
+    // (`note-taker 1`) unless names were asked for. Their GUIDs are made
+    // from what is shown, so no name can be guessed back from one.
+    let staff = Staff::of(s, privacy);
     let mut users: BTreeMap<String, String> = BTreeMap::new();
     let facilitator = s
         .info()
         .map(|i| i.facilitator.clone())
         .unwrap_or_else(|| "facilitator".into());
-    users.insert(facilitator.clone(), g("user", &facilitator));
-    // Shown by role unless names were asked for; the GUID stays the same.
     let shown_facilitator = privacy
         .facilitator(s)
         .unwrap_or_else(|| "facilitator".into());
+    users.insert(facilitator.clone(), g("user", &shown_facilitator));
     let authors = s.statements.values().map(|st| &st.original.by);
     // What the host recorded itself says "facilitator": that is the
     // facilitator's user, not a second one of the same name.
@@ -222,7 +221,9 @@ pub fn project(
         .chain(s.memos.values().map(|m| &m.by))
         .filter(|by| by.as_str() != "facilitator")
     {
-        users.entry(by.clone()).or_insert_with(|| g("user", by));
+        users
+            .entry(by.clone())
+            .or_insert_with(|| g("user", &staff.label(by)));
     }
     let owner = users.get(&facilitator).cloned().unwrap_or_default();
     let q = Qde {
@@ -238,11 +239,11 @@ pub fn project(
         .iter()
         .map(|(name, id)| {
             let name = if *id == owner {
-                &shown_facilitator
+                shown_facilitator.clone()
             } else {
-                name
+                staff.label(name)
             };
-            el("User", &[("guid", id), ("name", name)], "")
+            el("User", &[("guid", id), ("name", &name)], "")
         })
         .collect();
     let mut parts = vec![el("Users", &[], &lines(&users))];
@@ -336,7 +337,8 @@ fn codebook(q: &Qde) -> (Vec<String>, Vec<NoteText>) {
                 tr.rationale
             );
         }
-        for e in &p.evidence {
+        let withheld = p.evidence.iter().filter(|e| !listed(s, e.statement)).count();
+        for e in p.evidence.iter().filter(|e| listed(s, e.statement)) {
             let flag = if e.retracted() {
                 " [retracted]"
             } else if e.amended() {
@@ -345,6 +347,9 @@ fn codebook(q: &Qde) -> (Vec<String>, Vec<NoteText>) {
                 ""
             };
             let _ = writeln!(note, "Statement {}{flag}", e.statement.id);
+        }
+        if let Some(n) = withheld_count(withheld, "statement") {
+            let _ = writeln!(note, "{n}");
         }
         notes.push(NoteText {
             guid: note_guid.clone(),
@@ -442,7 +447,9 @@ fn cases(q: &Qde, t: &Transcript) -> Vec<String> {
     let (s, privacy) = (q.s, q.privacy);
     let g = |kind: &str, id: &str| q.g(kind, id);
     let mut cases = Vec::new();
-    for p in s.participants.values() {
+    // Those who did not consent are not cases: their statements are not
+    // in the transcript either.
+    for p in s.participants.values().filter(|p| p.consent) {
         let refs: String = t
             .spans
             .iter()

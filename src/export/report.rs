@@ -1,6 +1,6 @@
 //! The content of a report, gathered once and rendered as Markdown or HTML.
 
-use super::{Privacy, Source};
+use super::{Privacy, Source, listed, withheld_count};
 use crate::domain::analysis::{Accounts, grid, provenance};
 use crate::domain::time::mmss;
 use crate::domain::{BallotMode, Session, StageState, VoteTarget};
@@ -17,6 +17,8 @@ pub struct StageRow {
     pub started: String,
     pub adjusted: String,
     pub statements: Vec<StatementRow>,
+    /// Statements in this stage whose speakers did not consent: a count.
+    pub withheld: usize,
 }
 
 pub struct StatementRow {
@@ -52,6 +54,8 @@ pub struct VoteRow {
     pub by_role: Vec<(String, Vec<u32>)>,
     pub voters: u32,
     pub status: String,
+    /// Hidden until the round closes, and still open: no counts yet.
+    pub counts_hidden: bool,
 }
 
 pub struct GridTable {
@@ -68,6 +72,8 @@ pub struct InterpretationRow {
     pub translations: Vec<String>,
     pub concepts: Vec<String>,
     pub evidence: Vec<String>,
+    /// Statements it rests on whose speakers did not consent: a count.
+    pub withheld: usize,
 }
 
 /// An action and what became of it: "you said, we did".
@@ -86,9 +92,14 @@ pub struct Report {
     /// Only with `--names`.
     pub facilitator: Option<String>,
     pub date: String,
+    /// Those who consented to be named; the rest are `unnamed`.
     pub participants: Vec<(String, String)>,
+    /// Participants who did not consent: counted, never listed.
+    pub unnamed: usize,
     pub stages: Vec<StageRow>,
     pub unstaged: Vec<StatementRow>,
+    /// Statements outside any stage whose speakers did not consent.
+    pub unstaged_withheld: usize,
     pub votes: Vec<VoteRow>,
     pub grid: GridTable,
     pub interpretations: Vec<InterpretationRow>,
@@ -101,9 +112,11 @@ pub struct Report {
     pub actions: Vec<ActionRow>,
     /// Measures of co-production: the researcher's report only.
     pub measures: Vec<crate::domain::measures::Figure>,
-    /// Parked for later: id and words (withheld or retracted ones say so).
+    /// Parked for later: id and words (retracted ones say so; withheld
+    /// ones are only counted, in the last line).
     pub parked: Vec<String>,
-    /// Who came late or left, and when.
+    /// Who came late or left, and when (those who did not consent are
+    /// only counted, in the last line).
     pub attendance: Vec<String>,
     pub records: u64,
     pub head: String,
@@ -156,14 +169,13 @@ fn statement_row(
         .role_of(&v.speaker)
         .map(|r| r.label().to_owned())
         .unwrap_or_else(|| "whole group".into());
-    let (text, note) = match (&s.retracted, s.is_amended()) {
-        (Some(r), _) => (String::new(), format!("retracted: {}", r.reason)),
-        _ if !session.consents(&v.speaker) => (String::new(), "withheld: no consent".into()),
-        (None, true) => (
-            v.text.clone(),
-            format!("amended; first captured as “{}”", s.original.text),
-        ),
-        (None, false) => (v.text.clone(), String::new()),
+    // Only the current wording: what an amendment took out stays in the
+    // journal. A retracted statement keeps its id and why, not its words
+    // or tags.
+    let (text, tags, note) = match (&s.retracted, s.is_amended()) {
+        (Some(r), _) => (String::new(), Vec::new(), format!("retracted: {}", r.reason)),
+        (None, true) => (v.text.clone(), v.tags.clone(), amended_note(s)),
+        (None, false) => (v.text.clone(), v.tags.clone(), String::new()),
     };
     StatementRow {
         id: s.id.to_string(),
@@ -171,9 +183,38 @@ fn statement_row(
         role,
         kind: v.kind.label().to_owned(),
         text,
-        tags: v.tags.clone(),
+        tags,
         note,
     }
+}
+
+/// `amended`, and whether the speaker was corrected: a mark, never the
+/// earlier wording.
+pub fn amended_note(s: &crate::domain::Statement) -> String {
+    if s.original.speaker != s.current().speaker {
+        "amended; speaker corrected".into()
+    } else {
+        "amended".into()
+    }
+}
+
+/// The statements of `which` that may be listed, as rows, and how many
+/// were withheld (their speakers did not consent).
+fn rows<'a>(
+    session: &'a Session,
+    privacy: Privacy,
+    which: impl Iterator<Item = &'a crate::domain::Statement>,
+) -> (Vec<StatementRow>, usize) {
+    let mut withheld = 0;
+    let mut out = Vec::new();
+    for st in which {
+        if listed(session, st) {
+            out.push(statement_row(session, privacy, st));
+        } else {
+            withheld += 1;
+        }
+    }
+    (out, withheld)
 }
 
 pub fn build(src: &Source, privacy: Privacy) -> Report {
@@ -184,6 +225,12 @@ pub fn build(src: &Source, privacy: Privacy) -> Report {
 pub fn build_for(src: &Source, privacy: Privacy, shape: Shape) -> Report {
     let s = src.session;
     let info = s.info();
+    let outside = s
+        .statements
+        .values()
+        .filter(|x| x.stage.is_none())
+        .map(|x| &**x);
+    let (unstaged, unstaged_withheld) = rows(s, privacy, outside);
     Report {
         title: s.title().to_owned(),
         focus: s.focus().to_owned(),
@@ -193,8 +240,10 @@ pub fn build_for(src: &Source, privacy: Privacy, shape: Shape) -> Report {
             .map(|i| format!("{} · times in {}", i.created.date(), i.created.zone()))
             .unwrap_or_default(),
         participants: participants(s, privacy),
+        unnamed: s.participants.values().filter(|p| !p.consent).count(),
         stages: stages(s, privacy),
-        unstaged: unstaged(s, privacy),
+        unstaged,
+        unstaged_withheld,
         votes: votes(s),
         grid: grid_table(s),
         interpretations: interpretations(s, privacy),
@@ -220,6 +269,7 @@ pub fn build_for(src: &Source, privacy: Privacy, shape: Shape) -> Report {
 fn participants(s: &Session, privacy: Privacy) -> Vec<(String, String)> {
     s.participants
         .values()
+        .filter(|p| p.consent)
         .map(|p| {
             let who = match (&p.real_name, privacy.names) {
                 (Some(n), true) => format!("{} ({n})", p.id),
@@ -272,22 +322,24 @@ fn stages(s: &Session, privacy: Privacy) -> Vec<StageRow> {
                         (false, _) => time,
                     }
                 },
-                statements: s
-                    .statements
-                    .values()
-                    .filter(|x| x.stage.as_ref() == Some(&st.id))
-                    .map(|x| statement_row(s, privacy, x))
-                    .collect(),
+                statements: Vec::new(),
+                withheld: 0,
             }
         })
-        .collect()
-}
-
-fn unstaged(s: &Session, privacy: Privacy) -> Vec<StatementRow> {
-    s.statements
-        .values()
-        .filter(|x| x.stage.is_none())
-        .map(|x| statement_row(s, privacy, x))
+        .map(|mut row| {
+            let id = s.stages.get_index(row.number - 1).map(|(k, _)| k.clone());
+            let (list, withheld) = rows(
+                s,
+                privacy,
+                s.statements
+                    .values()
+                    .filter(|x| x.stage.is_some() && x.stage == id)
+                    .map(|x| &**x),
+            );
+            row.statements = list;
+            row.withheld = withheld;
+            row
+        })
         .collect()
 }
 
@@ -296,6 +348,9 @@ fn votes(s: &Session) -> Vec<VoteRow> {
         .values()
         .map(|r| {
             let res = s.results(r);
+            // A hidden round still open: how many have voted, nothing of
+            // what they chose.
+            let counts_hidden = !r.results_visible();
             VoteRow {
                 id: r.id.to_string(),
                 question: r.question.clone(),
@@ -314,13 +369,17 @@ fn votes(s: &Session) -> Vec<VoteRow> {
                     .options
                     .iter()
                     .cloned()
-                    .zip(res.counts.iter().copied())
+                    .zip(res.counts.iter().map(|n| if counts_hidden { 0 } else { *n }))
                     .collect(),
-                by_role: res
-                    .by_role
-                    .iter()
-                    .map(|(role, c)| (role.label().to_owned(), c.clone()))
-                    .collect(),
+                by_role: if counts_hidden {
+                    Vec::new()
+                } else {
+                    res.by_role
+                        .iter()
+                        .map(|(role, c)| (role.label().to_owned(), c.clone()))
+                        .collect()
+                },
+                counts_hidden,
                 voters: res.voters,
                 status: if r.is_open() {
                     "still open".into()
@@ -351,7 +410,23 @@ fn grid_table(s: &Session) -> GridTable {
                 (
                     name,
                     (0..r.cells.len())
-                        .map(|i| r.ids(i, " (retracted)").join(", "))
+                        .map(|i| {
+                            // Statements whose speakers did not consent are
+                            // counted, never named.
+                            let mut ids: Vec<String> = r.cells[i]
+                                .iter()
+                                .filter(|id| s.statements.get(*id).is_none_or(|st| listed(s, st)))
+                                .map(|id| match r.retracted.contains(id) {
+                                    true => format!("{id} (retracted)"),
+                                    false => id.to_string(),
+                                })
+                                .collect();
+                            let withheld = r.cells[i].len() - ids.len();
+                            if withheld > 0 {
+                                ids.push(format!("{withheld} withheld"));
+                            }
+                            ids.join(", ")
+                        })
                         .collect(),
                 )
             })
@@ -376,7 +451,13 @@ fn interpretations(s: &Session, privacy: Privacy) -> Vec<InterpretationRow> {
                     format!("{}{round}: {}", h.status, h.reason)
                 })
                 .unwrap_or_default();
+            let withheld = p
+                .evidence
+                .iter()
+                .filter(|e| !listed(s, e.statement))
+                .count();
             InterpretationRow {
+                withheld,
                 id: i.id.to_string(),
                 text: i.text().to_owned(),
                 status: i.status.label().to_owned(),
@@ -412,6 +493,7 @@ fn interpretations(s: &Session, privacy: Privacy) -> Vec<InterpretationRow> {
                 evidence: p
                     .evidence
                     .iter()
+                    .filter(|e| listed(s, e.statement))
                     .map(|e| {
                         let row = statement_row(s, privacy, e.statement);
                         let mut how = Vec::new();
@@ -495,24 +577,35 @@ fn actions(s: &Session) -> Vec<ActionRow> {
 }
 
 fn parked(s: &Session, privacy: Privacy) -> Vec<String> {
-    s.floor
-        .parked
-        .iter()
-        .filter_map(|id| s.statements.get(id))
-        .map(|st| {
-            let row = statement_row(s, privacy, st);
-            match row.text.is_empty() {
-                true => format!("{} ({})", row.id, row.note),
-                false => format!("{} {}: {}", row.id, row.speaker, row.text),
-            }
+    let (list, withheld) = rows(
+        s,
+        privacy,
+        s.floor
+            .parked
+            .iter()
+            .filter_map(|id| s.statements.get(id))
+            .map(|x| &**x),
+    );
+    list.into_iter()
+        .map(|row| match row.text.is_empty() {
+            true => format!("{} ({})", row.id, row.note),
+            false => format!("{} {}: {}", row.id, row.speaker, row.text),
         })
+        .chain(withheld_count(withheld, "statement"))
         .collect()
 }
 
 fn attendance(s: &Session) -> Vec<String> {
+    let unnamed = s
+        .floor
+        .attendance
+        .keys()
+        .filter(|p| !s.consented(p))
+        .count();
     s.floor
         .attendance
         .iter()
+        .filter(|(p, _)| s.consented(p))
         .map(|(p, a)| {
             let times = |ts: &[crate::domain::Timestamp]| {
                 ts.iter()
@@ -528,6 +621,11 @@ fn attendance(s: &Session) -> Vec<String> {
                 parts.push(format!("left {}", times(&a.left)));
             }
             format!("{p}: {}", parts.join("; "))
+        })
+        .chain(match unnamed {
+            0 => None,
+            1 => Some("1 more person came or went: not named (no consent)".to_owned()),
+            n => Some(format!("{n} more people came or went: not named (no consent)")),
         })
         .collect()
 }

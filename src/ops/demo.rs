@@ -324,6 +324,7 @@ pub fn write_example(dir: &Path) -> R<Writer> {
         method: VoteMethod::Resonance,
         mode: BallotMode::PerParticipant,
         hidden: true,
+        named: false,
         stage: Some(StageId::from("S4")),
         at: s.now,
     })?;
@@ -359,6 +360,7 @@ pub fn write_example(dir: &Path) -> R<Writer> {
         },
         mode: BallotMode::PerParticipant,
         hidden: false,
+        named: false,
         stage: Some(StageId::from("S4")),
         at: s.now,
     })?;
@@ -526,6 +528,7 @@ pub fn write_example(dir: &Path) -> R<Writer> {
         method: VoteMethod::AgreeDisagree,
         mode: BallotMode::PerParticipant,
         hidden: false,
+        named: false,
         stage: Some(StageId::from("S7")),
         at: s.now,
     })?;
@@ -562,6 +565,7 @@ pub fn write_example(dir: &Path) -> R<Writer> {
         method: VoteMethod::Resonance,
         mode: BallotMode::Counted,
         hidden: false,
+        named: false,
         stage: Some(StageId::from("S7")),
         at: s.now,
     })?;
@@ -600,6 +604,7 @@ pub fn write_example(dir: &Path) -> R<Writer> {
         method: VoteMethod::AgreeDisagree,
         mode: BallotMode::PerParticipant,
         hidden: true,
+        named: false,
         stage: Some(StageId::from("S7")),
         at: s.now,
     })?;
@@ -639,6 +644,7 @@ pub fn write_example(dir: &Path) -> R<Writer> {
         method: VoteMethod::Ladder,
         mode: BallotMode::PerParticipant,
         hidden: false,
+        named: false,
         stage: Some(StageId::from("S8")),
         at: s.now,
     })?;

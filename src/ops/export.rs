@@ -104,7 +104,7 @@ pub fn export_with(
                 ),
                 (
                     folder.join("ballots.csv"),
-                    csv::ballots(&r.session).into_bytes(),
+                    csv::ballots(&r.session, privacy).into_bytes(),
                 ),
                 (
                     folder.join("stages.csv"),

@@ -226,6 +226,7 @@ pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
                 method: VoteMethod::Resonance,
                 mode: BallotMode::PerParticipant,
                 hidden: false,
+                named: false,
                 stage: Some(stage.clone()),
                 at,
             };

@@ -221,6 +221,7 @@ pub fn generate(dir: &Path, n: usize) -> Result<Vec<PathBuf>> {
             method: VoteMethod::Ladder,
             mode: BallotMode::PerParticipant,
             hidden: false,
+            named: false,
             stage: Some("S1".into()),
             at: day(28 * i as i64, 30),
         });

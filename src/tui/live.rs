@@ -312,9 +312,15 @@ async fn event_loop(
         }
         // Wake at the countdown's next second, and every few seconds to
         // notice a jump of the computer's clock.
-        let wait = until_next_second(&model.session.read(), io.clock.now())
+        // Revealed words are hidden again on time, not at the next tick.
+        let now = io.clock.now();
+        let hide = model.app.reveal.as_ref().map(|r| {
+            Duration::from_millis(r.until.millis_since(now).max(0) as u64 + 5)
+        });
+        let wait = until_next_second(&model.session.read(), now)
             .unwrap_or(CLOCK_CHECK)
-            .min(CLOCK_CHECK);
+            .min(CLOCK_CHECK)
+            .min(hide.unwrap_or(CLOCK_CHECK));
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(TermEvent::Key(k))) => {

@@ -133,7 +133,7 @@ pub fn render(
     f.render_widget(block, input);
     f.render_widget(&app.capture.input, inner);
 
-    recent(f, list, app, session, theme);
+    recent(f, list, app, session, now, theme);
 }
 
 fn short_role(role: crate::domain::Role) -> &'static str {
@@ -153,7 +153,14 @@ fn short_role(role: crate::domain::Role) -> &'static str {
 
 /// Saved statements (✓) with anything still in flight (… saving) or
 /// refused (✗ NOT SAVED) below them; only the rows that fit are built.
-fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
+fn recent(
+    f: &mut Frame,
+    area: Rect,
+    app: &App,
+    session: &Session,
+    now: Timestamp,
+    theme: &Theme,
+) {
     let block = panel(
         Span::styled(
             app.keymap.fill(
@@ -178,7 +185,16 @@ fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
             Some(_) => ("✗ NOT SAVED", theme.over),
             None => ("… saving", theme.warn),
         };
-        let text = crate::domain::describe::with_words(&p.event, None);
+        // A statement from someone who has not consented is not put on
+        // screen while it saves either: the box it was typed in is emptied.
+        let text = match &p.event {
+            crate::domain::Event::StatementAdded { id, speaker, .. }
+                if !session.consents(speaker) =>
+            {
+                format!("{id} {speaker}: {}", withheld_placeholder(speaker))
+            }
+            e => crate::domain::describe::with_words(e, None),
+        };
         let width = usize::from(inner.width).saturating_sub(mark.chars().count() + 1);
         pending.push(Line::from(vec![
             Span::styled(format!("{mark} "), style),
@@ -212,19 +228,19 @@ fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
             continue;
         };
         let v = s.current();
+        let shown = super::withheld::shown(app, session, id, s, now);
         let mut flags = String::new();
         if s.is_amended() {
             flags.push_str(" [amended]");
         }
-        if !session.consents(&v.speaker) {
-            flags.push_str(" [no consent: not shown or exported]");
-        }
-        let (mark, mark_style) = if s.is_retracted() {
-            ("✓ retracted", theme.dim)
-        } else {
-            ("✓", theme.ok)
+        // ⊘ at the row's start, where it is seen whether or not the row is
+        // selected: no consent, so never shown to the room nor exported.
+        let (mark, mark_style) = match &shown.withheld {
+            Some(crate::domain::Withheld::Retracted) => ("✓ retracted", theme.dim),
+            Some(crate::domain::Withheld::NoConsent(_)) => ("✓ ⊘", theme.ok),
+            None => ("✓", theme.ok),
         };
-        let tags: String = v.tags.iter().map(|t| format!(" #{t}")).collect();
+        let tags: String = shown.tags.iter().map(|t| format!(" #{t}")).collect();
         // The columns, then the words: each row ends at a whole word ("…"
         // where more follows); the selected statement is shown whole, on as
         // many rows as it takes (up to 4), so what is amended or retracted
@@ -234,8 +250,10 @@ fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
             v.speaker.to_string(),
             v.kind.to_string()
         );
-        let words = format!("{}{tags}{flags}", one_line(&v.text));
-        let style = if Some(i) == sel {
+        let words = format!("{}{tags}{flags}", one_line(&shown.words));
+        let style = if shown.revealed {
+            theme.over
+        } else if Some(i) == sel {
             theme.selected
         } else if s.is_retracted() {
             theme.dim
@@ -279,6 +297,14 @@ fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
         .saturating_sub(rows)
         .min(sel_row.unwrap_or(usize::MAX));
     f.render_widget(para(out.split_off(skip)), inner);
+}
+
+/// `[P7 · no consent: not shown]` for a statement being saved.
+fn withheld_placeholder(speaker: &Speaker) -> String {
+    match speaker {
+        Speaker::Participant(p) => crate::domain::Withheld::NoConsent(p.clone()).placeholder(),
+        Speaker::Group => String::new(),
+    }
 }
 
 fn one_line(s: &str) -> String {

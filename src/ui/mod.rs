@@ -16,6 +16,7 @@ pub mod theme;
 pub mod untrusted;
 pub mod vote;
 pub mod widgets;
+pub mod withheld;
 
 use self::untrusted::para;
 use crate::app::actions;
@@ -49,9 +50,10 @@ pub fn render(f: &mut Frame, app: &App, session: &Session, now: Timestamp, theme
         Screen::Capture => capture::render(f, body, app, session, now, theme),
         Screen::Vote => vote::render(f, body, app, session, theme),
         Screen::Agenda => agenda::render(f, body, app, session, now, theme),
-        Screen::Synthesis => synthesis::render(f, body, app, session, theme),
+        Screen::Synthesis => synthesis::render(f, body, app, session, now, theme),
     }
     status_bar(f, status, app, session, theme);
+    withheld::banner(f, head, app, session, now, theme);
     for overlay in &app.overlays {
         overlay::render(f, area, app, overlay, theme);
     }

@@ -197,7 +197,15 @@ fn live(
     if let (Some(round), Some(area)) = (round, vote_area) {
         let block = panel(
             Span::styled(
-                format!(" Vote {} · {} ", round.id, round.method.label()),
+                if round.named {
+                    format!(
+                        " Vote {} · {} · NAMED: who chose what is shown ",
+                        round.id,
+                        round.method.label()
+                    )
+                } else {
+                    format!(" Vote {} · {} ", round.id, round.method.label())
+                },
                 theme.accent,
             ),
             theme,

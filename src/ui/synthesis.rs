@@ -8,18 +8,25 @@ use super::{Theme, panel};
 use crate::app::App;
 use crate::app::actions::Layer;
 use crate::app::synthesis::{Pane, SynthView, active_concepts, current_interpretation, listing};
-use crate::domain::Session;
+use crate::domain::{Session, Timestamp};
 use crate::domain::analysis::{Accounts, grid_with, provenance_with};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Wrap;
 
-pub fn render(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
+pub fn render(
+    f: &mut Frame,
+    area: Rect,
+    app: &App,
+    session: &Session,
+    now: Timestamp,
+    theme: &Theme,
+) {
     match app.synthesis.view {
-        SynthView::Link => link(f, area, app, session, theme),
+        SynthView::Link => link(f, area, app, session, now, theme),
         SynthView::Grid => grid_view(f, area, app, session, theme),
-        SynthView::Interpretations => interpretations(f, area, app, session, theme),
+        SynthView::Interpretations => interpretations(f, area, app, session, now, theme),
     }
 }
 
@@ -30,11 +37,11 @@ fn window(cursor: usize, n: usize, rows: usize) -> std::ops::Range<usize> {
     start..(start + rows).min(n)
 }
 
-fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
+fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, now: Timestamp, theme: &Theme) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(area);
     concepts_pane(f, left, app, session, theme);
-    statements_pane(f, right, app, session, theme);
+    statements_pane(f, right, app, session, now, theme);
 }
 
 /// The border of a pane: bright when it has the keys.
@@ -123,7 +130,14 @@ fn concepts_pane(f: &mut Frame, left: Rect, app: &App, session: &Session, theme:
 }
 
 /// The statements (filtered), marks, and the concepts each is linked to.
-fn statements_pane(f: &mut Frame, right: Rect, app: &App, session: &Session, theme: &Theme) {
+fn statements_pane(
+    f: &mut Frame,
+    right: Rect,
+    app: &App,
+    session: &Session,
+    now: Timestamp,
+    theme: &Theme,
+) {
     let st = &app.synthesis;
     let statements = listing(app, session, &st.filter);
     let title = if st.filter.is_empty() {
@@ -188,7 +202,7 @@ fn statements_pane(f: &mut Frame, right: Rect, app: &App, session: &Session, the
         } else {
             format!("→{} ", concepts.join(","))
         };
-        let flag = if s.is_retracted() { " [retracted]" } else { "" };
+        let shown = super::withheld::shown(app, item.home, &item.id, s, now);
         let role = item
             .home
             .role_of(&v.speaker)
@@ -204,9 +218,11 @@ fn statements_pane(f: &mut Frame, right: Rect, app: &App, session: &Session, the
         );
         // The words end at a whole word ("…" where more follows).
         let room = width.saturating_sub(head.chars().count());
-        let words = format!("{}{flag}", v.text.replace('\n', " "));
+        let words = shown.words.replace('\n', " ");
         let text = head + &shorten_at_word(&words, room);
-        let style = if here && st.pane == Pane::Statements {
+        let style = if shown.revealed {
+            theme.over
+        } else if here && st.pane == Pane::Statements {
             theme.selected
         } else if marked {
             theme.accent
@@ -283,7 +299,14 @@ fn grid_view(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Th
     f.render_widget(para(lines), inner);
 }
 
-fn interpretations(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
+fn interpretations(
+    f: &mut Frame,
+    area: Rect,
+    app: &App,
+    session: &Session,
+    now: Timestamp,
+    theme: &Theme,
+) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(66)]).areas(area);
     let block = panel(
@@ -339,7 +362,7 @@ fn interpretations(f: &mut Frame, area: Rect, app: &App, session: &Session, them
     };
     let scroll = app.synthesis.scroll.min(u16::MAX as usize) as u16;
     f.render_widget(
-        para(provenance_lines(app, session, i, theme))
+        para(provenance_lines(app, session, i, now, theme))
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0)),
         inner,
@@ -352,6 +375,7 @@ pub fn provenance_lines<'a>(
     app: &App,
     session: &Session,
     i: &crate::domain::synthesis::Interpretation,
+    now: Timestamp,
     theme: &Theme,
 ) -> Vec<Line<'a>> {
     let resolve = |id: &crate::domain::StatementId| app.resolve(id);
@@ -458,7 +482,12 @@ pub fn provenance_lines<'a>(
                     theme.warn
                 },
             ),
-            Span::styled(v.text.replace('\n', " "), theme.base),
+            Span::styled(
+                super::withheld::shown(app, e.home, &e.id, e.statement, now)
+                    .words
+                    .replace('\n', " "),
+                theme.base,
+            ),
         ]));
     }
     lines

@@ -48,7 +48,7 @@ fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme)
         about.truncate(3);
         about[2] = shorten_at_word(&format!("{} …", about[2]), about_w);
     }
-    let form_h = 8 + about.len().max(1) as u16;
+    let form_h = 9 + about.len().max(1) as u16;
     let [form, past] =
         Layout::vertical([Constraint::Length(form_h), Constraint::Min(3)]).areas(area);
     let method = d.method();
@@ -94,6 +94,19 @@ fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme)
                 "hidden until the round closes".into()
             } else {
                 "shown live".into()
+            },
+        ),
+        row(
+            key(Action::ToggleNamed),
+            "who chose",
+            match (d.mode, d.named) {
+                (BallotMode::PerParticipant, true) => {
+                    "shown by name on every screen (the group agreed; projectors say so)".into()
+                }
+                (BallotMode::PerParticipant, false) => {
+                    "not shown: who has voted, and counts by role group".into()
+                }
+                _ => "never shown (no names are recorded with these ballots)".into(),
             },
         ),
         row(
@@ -192,10 +205,11 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
         BallotMode::Counted => "show of hands",
         BallotMode::Anonymous => "anonymous, from phones",
     };
-    let hidden = if round.hidden {
-        " · hidden until closed"
-    } else {
-        ""
+    let hidden = match (round.hidden, round.named) {
+        (true, true) => " · hidden until closed · named",
+        (true, false) => " · hidden until closed",
+        (false, true) => " · named",
+        (false, false) => "",
     };
     let block = panel(
         Span::styled(
@@ -232,9 +246,14 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
                 .take(room)
             {
                 let latest = round.ballots.iter().rev().find(|b| &b.participant == id);
+                // Who chose what only where the group agreed to it, and
+                // never before the results may be seen: this screen may be
+                // on the wall.
                 let shown = match latest {
-                    Some(_) if round.hidden => "✓ voted".to_owned(),
-                    Some(b) => format!("✓ {}", choice_text(round, &b.choice)),
+                    Some(b) if round.named && round.results_visible() => {
+                        format!("✓ {}", choice_text(round, &b.choice))
+                    }
+                    Some(_) => "✓ voted".to_owned(),
                     None if i == app.vote.cursor && !app.vote.dots.is_empty() => {
                         format!(
                             "placing: {}",

@@ -120,6 +120,7 @@ fn decide(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: 
                 method,
                 mode: BallotMode::PerParticipant,
                 hidden: false,
+                named: false,
                 stage: session.current_stage().map(|s| s.id.clone()),
                 at: now,
             };

@@ -242,9 +242,11 @@ pub fn filtered<'a>(app: &'a App, session: &'a Session, filter: &str) -> Vec<Ite
         .filter(|item| {
             let (s, home) = (item.statement, item.home);
             let v = s.current();
+            // Withheld words and tags are not searched: a match would tell them.
+            let readable = home.withheld(s).is_none();
             words.iter().all(|w| {
                 if let Some(tag) = w.strip_prefix('#') {
-                    v.tags.iter().any(|t| t == tag)
+                    readable && v.tags.iter().any(|t| t == tag)
                 } else if let Some(role) = w.strip_prefix("role:") {
                     let label = home
                         .role_of(&v.speaker)
@@ -256,7 +258,7 @@ pub fn filtered<'a>(app: &'a App, session: &'a Session, filter: &str) -> Vec<Ite
                         .as_ref()
                         .is_some_and(|st| st.as_str().eq_ignore_ascii_case(stage))
                 } else {
-                    v.text.to_lowercase().contains(w.as_str())
+                    (readable && v.text.to_lowercase().contains(w.as_str()))
                         || item.id.as_str().eq_ignore_ascii_case(w)
                 }
             })
@@ -339,9 +341,14 @@ pub fn listing<'a>(app: &'a App, session: &'a Session, filter: &str) -> Listing<
 }
 
 fn current_statement(app: &App, session: &Session) -> Option<StatementId> {
+    selected_item(app, session).map(|s| s.id)
+}
+
+/// The statement under the cursor in the statements list, with the
+/// session it was said in.
+pub fn selected_item<'a>(app: &'a App, session: &'a Session) -> Option<Item<'a>> {
     let list = listing(app, session, &app.synthesis.filter);
     list.get(app.synthesis.statement.min(list.len().saturating_sub(1)))
-        .map(|s| s.id)
 }
 
 pub fn current_interpretation(app: &App, session: &Session) -> Option<InterpretationId> {

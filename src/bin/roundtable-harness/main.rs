@@ -205,6 +205,7 @@ fn host(writer: Writer, listen: roundtable::live::Listen) -> std::io::Result<()>
                         method: roundtable::domain::VoteMethod::Resonance,
                         mode: roundtable::domain::BallotMode::Anonymous,
                         hidden: false,
+                        named: false,
                         stage: None,
                         at: ops::locate::now(),
                     },

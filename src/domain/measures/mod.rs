@@ -13,7 +13,9 @@ mod presence;
 mod programme;
 mod votes;
 
-pub use presence::{Involvement, involvement, last_moment, session_span, spans};
+pub use presence::{
+    Involvement, involvement, involvement_of_everyone, last_moment, session_span, spans,
+};
 pub use programme::{ProgrammeRow, programme, share_of};
 use votes::rounds;
 pub use votes::{distance, median_index};

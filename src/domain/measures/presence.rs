@@ -156,13 +156,22 @@ impl Involvement {
     }
 }
 
-/// Each consenting participant's involvement, in roster order.
+/// Each consenting participant's involvement, in roster order: the
+/// research measure.
 pub fn involvement(session: &Session) -> Vec<Involvement> {
+    let mut all = involvement_of_everyone(session);
+    all.retain(|i| session.consented(&i.participant));
+    all
+}
+
+/// Everyone's involvement, consent or not, in roster order: the
+/// administrative record for paying and thanking people (consent to be
+/// quoted is not consent to be forgotten). It holds no words.
+pub fn involvement_of_everyone(session: &Session) -> Vec<Involvement> {
     let span = session_span(session);
     session
         .participants
         .values()
-        .filter(|p| p.consent)
         .map(|p| Involvement {
             participant: p.id.clone(),
             role: p.role.label().to_owned(),

@@ -215,6 +215,7 @@ impl Session {
                 method,
                 mode,
                 hidden,
+                named,
                 stage,
                 at,
             } => {
@@ -227,6 +228,7 @@ impl Session {
                         method,
                         mode,
                         hidden,
+                        named: named && mode == BallotMode::PerParticipant,
                         stage,
                         opened: at,
                         closed: None,

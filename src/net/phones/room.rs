@@ -497,6 +497,7 @@ mod tests {
                 method,
                 mode,
                 hidden: false,
+                named: false,
                 stage: None,
                 at,
             },

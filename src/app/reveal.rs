@@ -1,0 +1,52 @@
+//! Withheld words, revealed for a moment on the screen that asks.
+//!
+//! Every screen may be on the wall, so a statement whose speaker did not
+//! consent, or that was retracted, shows as a placeholder everywhere. The
+//! facilitator or note-taker who needs its words (to check or amend it)
+//! presses the reveal key: the words show on this screen, under a PRIVATE
+//! banner, for [`REVEAL_SECS`] seconds or until the next key. Never on a
+//! projector, never remembered.
+
+use super::state::{App, REVEAL_SECS, Reveal, Screen, Tone};
+use crate::domain::{Session, StatementId, Timestamp, Withheld};
+
+/// The withheld statement selected on this screen, and why it is withheld.
+pub fn selected(app: &App, session: &Session) -> Option<(StatementId, Withheld)> {
+    let (id, home, st) = match app.screen {
+        Screen::Capture => {
+            let id = app.capture.selected.clone()?;
+            let st = session.statements.get(&id)?;
+            (id, session, &**st)
+        }
+        Screen::Synthesis => {
+            let item = super::synthesis::selected_item(app, session)?;
+            (item.id, item.home, item.statement)
+        }
+        _ => return None,
+    };
+    home.withheld(st).map(|w| (id, w))
+}
+
+/// The reveal key: the selected withheld statement's words, for a moment.
+pub fn reveal(app: &mut App, session: &Session, now: Timestamp) {
+    match selected(app, session) {
+        Some((statement, why)) => {
+            app.reveal = Some(Reveal {
+                statement,
+                until: now.plus_secs(REVEAL_SECS),
+            });
+            let whose = match why {
+                Withheld::NoConsent(p) => format!("{p} did not consent to be shown"),
+                Withheld::Retracted => "it was retracted".to_owned(),
+            };
+            app.say(
+                Tone::Info,
+                format!("shown here for {REVEAL_SECS} s ({whose}); any key hides it"),
+            );
+        }
+        None => app.say(
+            Tone::Refused,
+            "select a statement marked “not shown” first: its words are the only ones hidden",
+        ),
+    }
+}
