@@ -925,7 +925,7 @@ pub static ACTIONS: &[ActionDef] = &[
         ..row(
             A::Reveal,
             &[(L::Capture, "f8"), (L::Synthesis, "f8")],
-            "show the selected statement's withheld words on this screen for 10 s, under a PRIVATE banner (any key hides them; never on a projector)",
+            "show a withheld statement's words here for ten seconds, marked PRIVATE (any key hides them)",
         )
     },
     row(

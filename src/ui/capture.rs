@@ -235,9 +235,11 @@ fn recent(
         }
         // ⊘ at the row's start, where it is seen whether or not the row is
         // selected: no consent, so never shown to the room nor exported.
+        // One width for every mark, so the columns stay in line; every row
+        // here is saved, and ⊘ says whose words are not shown.
         let (mark, mark_style) = match &shown.withheld {
-            Some(crate::domain::Withheld::Retracted) => ("✓ retracted", theme.dim),
-            Some(crate::domain::Withheld::NoConsent(_)) => ("✓ ⊘", theme.ok),
+            Some(crate::domain::Withheld::Retracted) => ("✓", theme.dim),
+            Some(crate::domain::Withheld::NoConsent(_)) => ("⊘", theme.warn),
             None => ("✓", theme.ok),
         };
         let tags: String = shown.tags.iter().map(|t| format!(" #{t}")).collect();
