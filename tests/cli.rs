@@ -181,6 +181,38 @@ fn new_creates_a_session_from_a_template_with_participants() {
     assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
 }
 
+/// `consent: false` is a decision, and `new` says so; saying nothing is
+/// consent not yet recorded.
+#[test]
+fn new_tells_who_declined_from_who_has_no_consent_recorded() {
+    let tmp = copy_of_shipped();
+    let people = tmp.path().join("people.ron");
+    std::fs::write(
+        &people,
+        "[(id: \"P1\", role: ServiceUser, consent: true), (id: \"P4\", role: Staff), (id: \"P7\", role: UnpaidCarer, consent: false)]",
+    )
+    .unwrap();
+    let o = roundtable(
+        tmp.path(),
+        &[
+            "new",
+            "--template",
+            "barriers-enablers",
+            "--title",
+            "Consent",
+            "--focus",
+            "F",
+            "--participants",
+            people.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = stdout(&o);
+    assert!(said.contains("P7 declined to be quoted"), "{said}");
+    assert!(said.contains("No consent recorded for P4:"), "{said}");
+    assert!(!said.contains("No consent recorded for P4, P7"), "{said}");
+}
+
 #[test]
 fn bad_templates_and_names_get_clear_errors() {
     let tmp = copy_of_shipped();

@@ -539,6 +539,49 @@ fn the_reveal_key_shows_words_on_this_screen_only_for_a_while_under_a_banner() {
     }
 }
 
+/// A phone's statement from P7, who did not consent, waiting on a
+/// terminal's screens.
+fn waiting_from_p7(app: &mut App) {
+    use roundtable::live::{PhoneRoom, Said, SaidStatus};
+    app.phones = Some(PhoneRoom {
+        url: "http://127.0.0.1:8080/#key".into(),
+        connected: vec!["P1".into()],
+        unnamed: 1,
+        closed: false,
+        nameless: false,
+        waiting: vec![Said {
+            id: 1,
+            participant: Some("P7".into()),
+            from: "P7".into(),
+            text: "Tell them about Rosebank Court".into(),
+            status: SaidStatus::Waiting,
+        }],
+    });
+}
+
+#[test]
+fn a_phones_statement_from_someone_not_shown_waits_for_the_reveal_key() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let session = privacy::session(&HIDDEN_CHOICES);
+    let key = |code| Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    for seat in [Seat::Host, Seat::NoteTaker] {
+        let mut app = seat_app(seat);
+        waiting_from_p7(&mut app);
+        app.screen = Screen::Capture;
+        update_on(&mut app, &session, key(KeyCode::F(7)), now());
+        for (w, h) in [(80, 24), (160, 48)] {
+            let shown = draw(&app, &session, now(), w, h);
+            assert!(shown.contains("[P7 · no consent: not shown]"), "{shown}");
+            assert!(leaks(&shown, false, false).is_empty(), "{seat:?}:\n{shown}");
+        }
+        update_on(&mut app, &session, key(KeyCode::F(8)), now());
+        let revealed = draw(&app, &session, now(), 80, 24);
+        assert!(revealed.contains("Rosebank") && revealed.contains("PRIVATE"), "{revealed}");
+        let later = draw(&app, &session, now().plus_secs(11), 80, 24);
+        assert!(leaks(&later, false, false).is_empty(), "{later}");
+    }
+}
+
 // ---------------------------------------------------------------- phones
 
 #[test]

@@ -805,6 +805,7 @@ fn phones_join_screen_and_a_statement_from_a_phone() {
     app.show_phones = false;
     app.overlays.push(roundtable::app::Overlay::PhoneSaid {
         said: app.phones.as_ref().unwrap().waiting[0].clone(),
+        private: false,
     });
     both_sizes("projector_phone_statement", &app, &s, now);
 }

@@ -924,7 +924,7 @@ pub static ACTIONS: &[ActionDef] = &[
         available: Some(withheld_selected),
         ..row(
             A::Reveal,
-            &[(L::Capture, "f8"), (L::Synthesis, "f8")],
+            &[(L::Capture, "f8"), (L::Synthesis, "f8"), (L::Confirm, "f8")],
             "show a withheld statement's words here for ten seconds, marked PRIVATE (any key hides them)",
         )
     },

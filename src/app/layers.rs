@@ -104,6 +104,10 @@ fn screen_key(
             }
             Some(said) => app.overlays.push(Overlay::PhoneSaid {
                 said: said.clone(),
+                private: said
+                    .participant
+                    .as_ref()
+                    .is_some_and(|p| !session.consented(p)),
             }),
             None => app.say(Tone::Info, "nothing from phones is waiting"),
         },
@@ -166,12 +170,19 @@ fn overlay_key(
             Some(Action::Cancel) => app.say(Tone::Info, "cancelled"),
             _ => app.overlays.push(Overlay::Confirm { question, events }),
         },
-        Overlay::PhoneSaid { said } => match action {
+        Overlay::PhoneSaid { said, private } => match action {
             Some(a @ (Action::Confirm | Action::Cancel)) => fx.push(Effect::PhoneSaid {
                 id: said.id,
                 accepted: a == Action::Confirm,
             }),
-            _ => app.overlays.push(Overlay::PhoneSaid { said }),
+            Some(Action::Reveal) if private => {
+                app.reveal = Some(super::state::Reveal {
+                    statement: super::reveal::phone_said_id(&said),
+                    until: now.plus_secs(super::state::REVEAL_SECS),
+                });
+                app.overlays.push(Overlay::PhoneSaid { said, private });
+            }
+            _ => app.overlays.push(Overlay::PhoneSaid { said, private }),
         },
         Overlay::Choose { question, answers } => match action {
             Some(Action::Choice(n)) if usize::from(n) <= answers.len() => {

@@ -43,7 +43,12 @@ pub enum Overlay {
         events: Vec<Event>,
     },
     /// A statement sent from a phone: into the record, or set aside.
-    PhoneSaid { said: crate::live::Said },
+    /// `private`: from someone who did not consent to be shown, so its
+    /// words wait for the reveal key.
+    PhoneSaid {
+        said: crate::live::Said,
+        private: bool,
+    },
     /// Several answers, each with what it records; none of them records nothing.
     Choose {
         question: String,

@@ -27,6 +27,12 @@ pub fn selected(app: &App, session: &Session) -> Option<(StatementId, Withheld)>
     home.withheld(st).map(|w| (id, w))
 }
 
+/// What a phone's waiting statement is called while its words are shown:
+/// `P7's phone`.
+pub fn phone_said_id(said: &crate::live::Said) -> StatementId {
+    StatementId::new(format!("{}'s phone", said.from))
+}
+
 /// The reveal key: the selected withheld statement's words, for a moment.
 pub fn reveal(app: &mut App, session: &Session, now: Timestamp) {
     match selected(app, session) {

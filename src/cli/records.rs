@@ -28,9 +28,9 @@ pub(super) fn run(
             participants,
             facilitator,
         } => {
-            let people = match participants {
-                Some(p) => load_participants(&p)?,
-                None => Vec::new(),
+            let (people, declined) = match participants {
+                Some(p) => (load_participants(&p)?, crate::store::template::declined(&p)?),
+                None => (Vec::new(), Vec::new()),
             };
             let spec = ops::create::NewSession {
                 template: &template,
@@ -48,19 +48,29 @@ pub(super) fn run(
                 t.planned_minutes(),
                 w.session().participants.len()
             )?;
-            let without: Vec<String> = w
+            let (said_no, unrecorded): (Vec<_>, Vec<_>) = w
                 .session()
                 .participants
                 .values()
                 .filter(|p| !p.consent)
-                .map(|p| p.id.to_string())
-                .collect();
-            if !without.is_empty() {
+                .map(|p| p.id.clone())
+                .partition(|id| declined.contains(id));
+            let names = |ids: &[crate::domain::ParticipantId]| {
+                ids.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
+            };
+            if !said_no.is_empty() {
                 writeln!(
                     out,
-                    "No consent recorded for {}: their words will be captured but never shown on a projector or exported. \
+                    "{} declined to be quoted: their words will be captured but shown on no screen and in no export, only counted.",
+                    names(&said_no)
+                )?;
+            }
+            if !unrecorded.is_empty() {
+                writeln!(
+                    out,
+                    "No consent recorded for {}: their words will be captured but shown on no screen and in no export, only counted. \
                      Add `consent: true` in the participants file for anyone who agreed.",
-                    without.join(", ")
+                    names(&unrecorded)
                 )?;
             }
             Ok(0)

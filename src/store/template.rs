@@ -136,6 +136,23 @@ pub fn list_templates(sessions: &Path) -> Result<Vec<(String, Result<Template>)>
     Ok(out)
 }
 
+/// Who in a participants file said `consent: false` (declined), as against
+/// saying nothing (no consent recorded).
+pub fn declined(path: &Path) -> Result<Vec<crate::domain::ParticipantId>> {
+    #[derive(serde::Deserialize)]
+    struct Stated {
+        id: crate::domain::ParticipantId,
+        #[serde(default)]
+        consent: Option<bool>,
+    }
+    let (list, _): (Vec<Stated>, String) = read_ron(path)?;
+    Ok(list
+        .into_iter()
+        .filter(|p| p.consent == Some(false))
+        .map(|p| p.id)
+        .collect())
+}
+
 /// A participants file: `[ (id: "P1", role: ServiceUser, consent: true), … ]`.
 pub fn load_participants(path: &Path) -> Result<Vec<Participant>> {
     let (list, _): (Vec<Participant>, String) = read_ron(path)?;

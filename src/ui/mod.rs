@@ -55,7 +55,7 @@ pub fn render(f: &mut Frame, app: &App, session: &Session, now: Timestamp, theme
     status_bar(f, status, app, session, theme);
     withheld::banner(f, head, app, session, now, theme);
     for overlay in &app.overlays {
-        overlay::render(f, area, app, overlay, theme);
+        overlay::render(f, area, app, overlay, now, theme);
     }
 }
 

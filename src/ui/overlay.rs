@@ -13,7 +13,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Wrap};
 use ratatui_textarea::TextArea;
 
-pub fn render(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme: &Theme) {
+pub fn render(
+    f: &mut Frame,
+    area: Rect,
+    app: &App,
+    overlay: &Overlay,
+    now: crate::domain::Timestamp,
+    theme: &Theme,
+) {
     match overlay {
         Overlay::Help { page } => help_overlay(f, area, app, *page, theme),
         Overlay::Quit { unsaved, peers } => quit(f, area, app, unsaved, peers, theme),
@@ -27,7 +34,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, overlay: &Overlay, theme: &T
             choose(f, area, app, (" Disconnect ", question), &labels, theme)
         }
         Overlay::Confirm { question, .. } => confirm(f, area, app, question, theme),
-        Overlay::PhoneSaid { said } => phone_said(f, area, app, said, theme),
+        Overlay::PhoneSaid { said, private } => {
+            let shown = !private
+                || app.revealed(&crate::app::reveal::phone_said_id(said), now);
+            phone_said(f, area, app, said, shown, theme)
+        }
         Overlay::Prompt { kind, input } => prompt(f, area, app, kind, input, theme),
     }
 }
@@ -164,10 +175,25 @@ fn confirm(f: &mut Frame, area: Rect, app: &App, question: &str, theme: &Theme) 
 }
 
 /// A statement sent from a phone, whole, and what each answer does.
-fn phone_said(f: &mut Frame, area: Rect, app: &App, said: &crate::live::Said, theme: &Theme) {
+/// Without consent to be shown, its words wait for the reveal key.
+fn phone_said(
+    f: &mut Frame,
+    area: Rect,
+    app: &App,
+    said: &crate::live::Said,
+    shown: bool,
+    theme: &Theme,
+) {
     let key = |a| app.keymap.shown_all(actions::Layer::Confirm, a);
     let width = area.width.saturating_sub(4).min(76);
-    let words = format!("“{}”", said.text);
+    let words = match (shown, &said.participant) {
+        (false, Some(p)) => format!(
+            "{} · {} shows them here for ten seconds",
+            crate::domain::Withheld::NoConsent(p.clone()).placeholder(),
+            key(actions::Action::Reveal)
+        ),
+        _ => format!("“{}”", said.text),
+    };
     let mut text = vec![Line::from(Span::styled(
         format!("From {}'s phone:", said.from),
         theme.accent,
