@@ -1100,3 +1100,47 @@ fn a_device_token_serves_only_its_own_name_and_one_connection_at_a_time() {
         assert_eq!(peers, ["Sam (note-taker)"], "one connection for Sam");
     });
 }
+
+/// A note-taker's laptop keeps no statement the host has: once it is
+/// acknowledged its words leave the outbox, and a clean quit with nothing
+/// left to send leaves no outbox at all.
+#[test]
+fn a_note_takers_outbox_keeps_only_what_the_host_has_not_acknowledged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let host = Host::start(&dir, false);
+    let outbox = tmp.path().join("outbox.ron");
+    rt().block_on(async {
+        let (tx, mut rx) = join(Target::Unix(host.socket.clone()), "Sam", outbox.clone());
+        connected(&mut rx).await;
+        for i in 1..=3 {
+            tx.send((i as u64, said("sam", i))).unwrap();
+            until(&mut rx, |r| match r {
+                Reply::Acked { token, .. } if token == i as u64 => Some(()),
+                Reply::Failed { error, .. } => panic!("{error}"),
+                _ => None,
+            })
+            .await;
+        }
+        // The acknowledgement reaches the screen a moment before the
+        // outbox lets go.
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let kept = std::fs::read_to_string(&outbox).unwrap_or_default();
+            if !kept.contains("says thing") {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the outbox still holds:\n{kept}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // Quitting: the link ends when the screens let go of it.
+        drop(tx);
+        let deadline = Instant::now() + WAIT;
+        while outbox.exists() {
+            assert!(Instant::now() < deadline, "the outbox is still there after a clean quit");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+    drop(host);
+    assert_eq!(recorded(&dir).len(), 3, "all three are in the journal");
+}

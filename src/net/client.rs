@@ -52,6 +52,8 @@ pub struct Outbox {
     pending: IndexMap<u64, Event>,
     last_nonce: u64,
     token: Option<String>,
+    /// Acknowledged since the file was last rewritten.
+    done_since: usize,
 }
 
 /// Largest outbox read back: far more unsent statements than a session has.
@@ -113,20 +115,7 @@ impl Outbox {
             }
         }
         // Start the file afresh with only what is still pending.
-        let mut text = String::new();
-        if let Some(t) = &token {
-            text.push_str(&line(&OutboxLine::Token(t.clone()))?);
-        }
-        for (n, e) in &pending {
-            text.push_str(&line(&OutboxLine::Sent(*n, e.clone()))?);
-        }
-        fsutil::write_atomic(&path, text.as_bytes()).map_err(io)?;
-        let file = fsutil::open_sole(
-            &path,
-            std::fs::OpenOptions::new().append(true),
-            "the outbox",
-        )
-        .map_err(io)?;
+        let file = write_outbox(&path, token.as_ref(), &pending)?;
         Ok(Outbox {
             path,
             file,
@@ -134,6 +123,7 @@ impl Outbox {
             pending,
             last_nonce,
             token,
+            done_since: 0,
         })
     }
 
@@ -163,11 +153,46 @@ impl Outbox {
         Ok(())
     }
 
+    /// `nonce` is acknowledged (or refused for good), and the outbox lets
+    /// its words go. With nothing left to send (a note-taker's usual state,
+    /// one statement at a time) the file is cut back to the device token at
+    /// once; while others are still in flight it is rewritten with only
+    /// those whenever the acknowledged outnumber them, so it never holds
+    /// more than twice what waits.
     pub fn done(&mut self, nonce: u64) -> std::io::Result<()> {
-        if self.pending.shift_remove(&nonce).is_some() {
-            self.append(&OutboxLine::Done(nonce))?;
+        if self.pending.shift_remove(&nonce).is_none() {
+            return Ok(());
         }
+        if self.pending.is_empty() {
+            self.done_since = 0;
+            self.file.set_len(0)?;
+            if let Some(t) = self.token.clone() {
+                self.file.write_all(line(&OutboxLine::Token(t))?.as_bytes())?;
+            }
+            return self.file.sync_data();
+        }
+        self.done_since += 1;
+        if self.done_since > self.pending.len() {
+            self.done_since = 0;
+            return self.rewrite();
+        }
+        self.append(&OutboxLine::Done(nonce))
+    }
+
+    /// The file afresh, atomically: the token and what is still waiting.
+    fn rewrite(&mut self) -> std::io::Result<()> {
+        self.file = write_outbox(&self.path, self.token.as_ref(), &self.pending)?;
         Ok(())
+    }
+
+    /// The terminal is closing: with nothing left to send, the outbox goes
+    /// (the device token with it: joining again takes the code on the
+    /// projector); with something left, it stays for the next run.
+    pub fn finish(self) {
+        if self.pending.is_empty() {
+            drop(self.file);
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 
     pub fn pending(&self) -> impl Iterator<Item = (u64, &Event)> {
@@ -185,6 +210,26 @@ impl Outbox {
     pub fn path(&self) -> &std::path::Path {
         &self.path
     }
+}
+
+/// Writes the outbox at `path` atomically with the token and what is
+/// still waiting, and opens it to append to.
+fn write_outbox(
+    path: &std::path::Path,
+    token: Option<&String>,
+    pending: &IndexMap<u64, Event>,
+) -> std::io::Result<std::fs::File> {
+    use crate::store::fsutil;
+    let io = |e: crate::store::StoreError| std::io::Error::other(e.to_string());
+    let mut text = String::new();
+    if let Some(t) = token {
+        text.push_str(&line(&OutboxLine::Token(t.clone()))?);
+    }
+    for (n, e) in pending {
+        text.push_str(&line(&OutboxLine::Sent(*n, e.clone()))?);
+    }
+    fsutil::write_atomic(path, text.as_bytes()).map_err(io)?;
+    fsutil::open_sole(path, std::fs::OpenOptions::new().append(true), "the outbox").map_err(io)
 }
 
 fn line(l: &OutboxLine) -> std::io::Result<String> {
@@ -317,7 +362,7 @@ async fn run(
                 )
                 .await
                 {
-                    Ended::Quit => return,
+                    Ended::Quit => return outbox.finish(),
                     Ended::Lost(why) => why,
                     Ended::Refused(why) => format!("refused: {why}"),
                     Ended::Dismissed(why) => {
@@ -362,6 +407,7 @@ async fn run(
                     error: error.clone(),
                 });
             }
+            outbox.finish();
             return;
         }
         // Not taking attempts from here for a while: wait as long as asked
@@ -378,7 +424,7 @@ async fn run(
                     Some((tok, event)) => {
                         keep(&mut outbox, &to_ui, base + tok, tok, &event);
                     }
-                    None => return,
+                    None => return outbox.finish(),
                 },
                 Some(_) = from_ui.take_ins.recv() => {
                     let _ = to_ui.send(Reply::PhoneTaken(Err(
@@ -502,10 +548,13 @@ async fn session(
                     }
                 }
                 Ok(Some(ToClient::Ack { nonce, seq })) => {
-                    let _ = outbox.done(nonce);
+                    // Saved at the host: said first, then let go here (a
+                    // crash between the two only sends it again, which the
+                    // host recognises).
                     if nonce > base {
                         let _ = to_ui.send(Reply::Acked { token: nonce - base, seq });
                     }
+                    let _ = outbox.done(nonce);
                 }
                 Ok(Some(ToClient::Rejected { nonce, reason })) => {
                     // It will never be accepted: stop sending it.
