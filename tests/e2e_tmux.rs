@@ -912,6 +912,20 @@ fn the_facilitators_room_from_first_word_to_confirmed_quit() {
     }
     look("t.0", "We try to ring carers");
 
+    // The projected laptop: the facilitator's own screen is mirrored on the
+    // wall, so its capture and synthesis screens show P4's statement only
+    // as a marked placeholder.
+    let laptop = std::cell::RefCell::new(Vec::new());
+    let on_the_wall = |text: &str| {
+        let s = t.wait_in("t.0", text);
+        laptop.borrow_mut().push(s.clone());
+        s
+    };
+    send("t.0", &["F3"]);
+    on_the_wall("[P4 · no consent: not shown]");
+    send("t.0", &["F6"]);
+    on_the_wall("[P4 · no consent: not shown]");
+
     // A hidden resonance round, closed and revealed on every projector.
     send("t.0", &["F4"]);
     look("t.0", "New vote round");
@@ -920,7 +934,14 @@ fn the_facilitators_room_from_first_word_to_confirmed_quit() {
     for score in ["4", "5", "2", "4"] {
         send("t.0", &[score]);
     }
-    look("t.0", "P4's ballot");
+    // The vote screen on the wall: who has voted, never what they chose.
+    let tally = on_the_wall("P4's ballot");
+    let rows: Vec<&str> = tally
+        .lines()
+        .filter(|l| ["P1 ", "P2 ", "P3 ", "P4 "].iter().any(|p| l.contains(p)) && l.contains('✓'))
+        .collect();
+    assert_eq!(rows.len(), 4, "{tally}");
+    assert!(rows.iter().all(|l| l.contains("✓ voted")), "{tally}");
     look(
         "t.2",
         "Results hidden until the round closes · 4 ballots in",
@@ -988,6 +1009,13 @@ fn the_facilitators_room_from_first_word_to_confirmed_quit() {
         assert!(
             !wall.contains("Doreen"),
             "no projector ever shows P4's words:\n{wall}"
+        );
+    }
+    assert_eq!(laptop.borrow().len(), 3);
+    for wall in laptop.borrow().iter() {
+        assert!(
+            !wall.contains("Doreen"),
+            "the facilitator's mirrored laptop never shows P4's words:\n{wall}"
         );
     }
     verify(&dir);
