@@ -384,7 +384,10 @@ fn words_without_consent_are_never_projected_and_withheld_from_every_export() {
     .unwrap();
     let capture = screen_text(&term);
     assert!(capture.contains("P2 carer ⊘"), "{capture}");
-    assert!(capture.contains("[P2 · no consent: not shown]"), "{capture}");
+    assert!(
+        capture.contains("[P2 · no consent: not shown]"),
+        "{capture}"
+    );
     assert!(!capture.contains("diagnosis"), "{capture}");
     // Every export, with names or without.
     for names in [false, true] {
@@ -407,7 +410,10 @@ fn words_without_consent_are_never_projected_and_withheld_from_every_export() {
                 // The table counts them by stage; no row names them.
                 if path.ends_with("stages.csv") {
                     assert!(
-                        text.lines().next().unwrap().ends_with(",statements,statements_withheld")
+                        text.lines()
+                            .next()
+                            .unwrap()
+                            .ends_with(",statements,statements_withheld")
                             && text.lines().any(|l| l.ends_with(",1")),
                         "{text}"
                     );

@@ -927,7 +927,10 @@ fn the_host_stamps_who_did_it_and_when_from_the_connection() {
     // The researcher's spreadsheet shows the host's stamp: by name when
     // names are asked for, by role otherwise.
     let plain = roundtable::export::csv::statements(&r.session, Default::default());
-    assert!(!plain.contains("Sam") && plain.contains(",note-taker 2,"), "{plain}");
+    assert!(
+        !plain.contains("Sam") && plain.contains(",note-taker 2,"),
+        "{plain}"
+    );
     let text = roundtable::export::csv::statements(
         &r.session,
         roundtable::export::Privacy { names: true },
@@ -1137,7 +1140,10 @@ fn a_note_takers_outbox_keeps_only_what_the_host_has_not_acknowledged() {
         drop(tx);
         let deadline = Instant::now() + WAIT;
         while outbox.exists() {
-            assert!(Instant::now() < deadline, "the outbox is still there after a clean quit");
+            assert!(
+                Instant::now() < deadline,
+                "the outbox is still there after a clean quit"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     });

@@ -134,6 +134,10 @@ pub struct Loaded {
     pub session: Session,
     /// Sessions every `CHECKPOINT` records, so scrubbing never replays far.
     checkpoints: Vec<Session>,
+    /// Statements withheld as the session stands at its end (consent
+    /// withdrawn later withholds what was said before), shown at every
+    /// point of the scrubber as placeholders.
+    pub withheld: std::collections::HashMap<crate::domain::StatementId, crate::domain::Withheld>,
     pub tab: Tab,
     pub scroll: usize,
 }
@@ -154,7 +158,13 @@ impl Loaded {
         let damage = verification.failure.as_ref().map(|f| f.to_string());
         let verification = Ok(verification);
         let cursor = records.len();
+        let withheld = session
+            .statements
+            .values()
+            .filter_map(|st| session.withheld(st).map(|w| (st.id.clone(), w)))
+            .collect();
         Ok(Loaded {
+            withheld,
             dir: dir.to_owned(),
             records,
             damage,
@@ -181,6 +191,36 @@ impl Loaded {
         }
         self.session = s;
         self.cursor = k;
+    }
+
+    /// A statement's words as the review shows them: its current wording,
+    /// or the placeholder when it is withheld (by the session's end).
+    pub fn words(&self, st: &crate::domain::Statement) -> String {
+        match self.withheld.get(&st.id) {
+            Some(w) => w.placeholder(),
+            None => st.current().text.replace('\n', " "),
+        }
+    }
+
+    /// What a record says, in words, with a withheld statement's words
+    /// left out (an amendment's earlier wording of any other statement
+    /// stays: the review is where the data controller reads its history).
+    pub fn describe(&self, r: &Record) -> String {
+        use crate::domain::Event;
+        match &r.event {
+            Event::StatementAdded { id, speaker, .. } if self.withheld.contains_key(id) => format!(
+                "{id} {}: {}",
+                self.session.speaker_label(speaker),
+                self.withheld[id].placeholder()
+            ),
+            Event::StatementAmended { statement, .. } if self.withheld.contains_key(statement) => {
+                format!(
+                    "{statement} amended: {}",
+                    self.withheld[statement].placeholder()
+                )
+            }
+            e => crate::domain::describe::with_words(e, Some(&self.session)),
+        }
     }
 
     /// The time of the record under the scrubber.

@@ -29,7 +29,10 @@ pub(super) fn run(
             facilitator,
         } => {
             let (people, declined) = match participants {
-                Some(p) => (load_participants(&p)?, crate::store::template::declined(&p)?),
+                Some(p) => (
+                    load_participants(&p)?,
+                    crate::store::template::declined(&p)?,
+                ),
                 None => (Vec::new(), Vec::new()),
             };
             let spec = ops::create::NewSession {
@@ -56,7 +59,10 @@ pub(super) fn run(
                 .map(|p| p.id.clone())
                 .partition(|id| declined.contains(id));
             let names = |ids: &[crate::domain::ParticipantId]| {
-                ids.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
+                ids.iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             };
             if !said_no.is_empty() {
                 writeln!(

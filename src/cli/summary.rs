@@ -93,7 +93,11 @@ fn statement_line(o: &mut String, session: &Session, stmt: &crate::domain::State
                 crate::safe::line(&was.by),
                 was.speaker,
                 crate::safe::line(&was.text),
-                was.tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" ")
+                was.tags
+                    .iter()
+                    .map(|t| format!("#{t}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             );
         }
     }
@@ -159,7 +163,10 @@ pub fn render(s: &Session, view: View) -> String {
             (false, false) => {}
         }
     }
-    if !everything && let Some(n) = crate::export::unnamed(s.participants.values().filter(|p| !p.consent).count()) {
+    if !everything
+        && let Some(n) =
+            crate::export::unnamed(s.participants.values().filter(|p| !p.consent).count())
+    {
         let _ = writeln!(o, "  ({n})");
     }
     let _ = writeln!(o, "\nAgenda (planned / actual)");
@@ -232,7 +239,12 @@ pub fn render(s: &Session, view: View) -> String {
                     .get(*id)
                     .is_none_or(|st| crate::export::listed(s, st))
         };
-        let mut ids: Vec<String> = c.statements.iter().filter(listed).map(|x| x.to_string()).collect();
+        let mut ids: Vec<String> = c
+            .statements
+            .iter()
+            .filter(listed)
+            .map(|x| x.to_string())
+            .collect();
         let withheld = c.statements.len() - ids.len();
         if withheld > 0 {
             ids.push(format!("{withheld} withheld"));

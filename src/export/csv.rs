@@ -211,7 +211,11 @@ pub fn ballots(s: &Session, privacy: Privacy) -> String {
                 }
                 for (opt, n) in options.iter().zip(withheld) {
                     if n > 0 {
-                        rows.push(round("ballots withheld (no consent)", opt.clone(), n.to_string()));
+                        rows.push(round(
+                            "ballots withheld (no consent)",
+                            opt.clone(),
+                            n.to_string(),
+                        ));
                     }
                 }
             }

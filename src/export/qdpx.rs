@@ -337,7 +337,11 @@ fn codebook(q: &Qde) -> (Vec<String>, Vec<NoteText>) {
                 tr.rationale
             );
         }
-        let withheld = p.evidence.iter().filter(|e| !listed(s, e.statement)).count();
+        let withheld = p
+            .evidence
+            .iter()
+            .filter(|e| !listed(s, e.statement))
+            .count();
         for e in p.evidence.iter().filter(|e| listed(s, e.statement)) {
             let flag = if e.retracted() {
                 " [retracted]"

@@ -173,7 +173,11 @@ fn statement_row(
     // journal. A retracted statement keeps its id and why, not its words
     // or tags.
     let (text, tags, note) = match (&s.retracted, s.is_amended()) {
-        (Some(r), _) => (String::new(), Vec::new(), format!("retracted: {}", r.reason)),
+        (Some(r), _) => (
+            String::new(),
+            Vec::new(),
+            format!("retracted: {}", r.reason),
+        ),
         (None, true) => (v.text.clone(), v.tags.clone(), amended_note(s)),
         (None, false) => (v.text.clone(), v.tags.clone(), String::new()),
     };
@@ -369,7 +373,11 @@ fn votes(s: &Session) -> Vec<VoteRow> {
                     .options
                     .iter()
                     .cloned()
-                    .zip(res.counts.iter().map(|n| if counts_hidden { 0 } else { *n }))
+                    .zip(
+                        res.counts
+                            .iter()
+                            .map(|n| if counts_hidden { 0 } else { *n }),
+                    )
                     .collect(),
                 by_role: if counts_hidden {
                     Vec::new()
@@ -625,7 +633,9 @@ fn attendance(s: &Session) -> Vec<String> {
         .chain(match unnamed {
             0 => None,
             1 => Some("1 more person came or went: not named (no consent)".to_owned()),
-            n => Some(format!("{n} more people came or went: not named (no consent)")),
+            n => Some(format!(
+                "{n} more people came or went: not named (no consent)"
+            )),
         })
         .collect()
 }

@@ -167,7 +167,8 @@ impl Outbox {
             self.done_since = 0;
             self.file.set_len(0)?;
             if let Some(t) = self.token.clone() {
-                self.file.write_all(line(&OutboxLine::Token(t))?.as_bytes())?;
+                self.file
+                    .write_all(line(&OutboxLine::Token(t))?.as_bytes())?;
             }
             return self.file.sync_data();
         }

@@ -314,9 +314,11 @@ async fn event_loop(
         // notice a jump of the computer's clock.
         // Revealed words are hidden again on time, not at the next tick.
         let now = io.clock.now();
-        let hide = model.app.reveal.as_ref().map(|r| {
-            Duration::from_millis(r.until.millis_since(now).max(0) as u64 + 5)
-        });
+        let hide = model
+            .app
+            .reveal
+            .as_ref()
+            .map(|r| Duration::from_millis(r.until.millis_since(now).max(0) as u64 + 5));
         let wait = until_next_second(&model.session.read(), now)
             .unwrap_or(CLOCK_CHECK)
             .min(CLOCK_CHECK)

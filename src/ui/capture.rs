@@ -153,14 +153,7 @@ fn short_role(role: crate::domain::Role) -> &'static str {
 
 /// Saved statements (✓) with anything still in flight (… saving) or
 /// refused (✗ NOT SAVED) below them; only the rows that fit are built.
-fn recent(
-    f: &mut Frame,
-    area: Rect,
-    app: &App,
-    session: &Session,
-    now: Timestamp,
-    theme: &Theme,
-) {
+fn recent(f: &mut Frame, area: Rect, app: &App, session: &Session, now: Timestamp, theme: &Theme) {
     let block = panel(
         Span::styled(
             app.keymap.fill(

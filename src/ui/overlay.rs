@@ -35,8 +35,7 @@ pub fn render(
         }
         Overlay::Confirm { question, .. } => confirm(f, area, app, question, theme),
         Overlay::PhoneSaid { said, private } => {
-            let shown = !private
-                || app.revealed(&crate::app::reveal::phone_said_id(said), now);
+            let shown = !private || app.revealed(&crate::app::reveal::phone_said_id(said), now);
             phone_said(f, area, app, said, shown, theme)
         }
         Overlay::Prompt { kind, input } => prompt(f, area, app, kind, input, theme),

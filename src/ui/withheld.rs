@@ -22,13 +22,7 @@ pub struct Shown {
 }
 
 /// `st` (known here as `id`, said in `home`) as this screen may show it.
-pub fn shown(
-    app: &App,
-    home: &Session,
-    id: &StatementId,
-    st: &Statement,
-    now: Timestamp,
-) -> Shown {
+pub fn shown(app: &App, home: &Session, id: &StatementId, st: &Statement, now: Timestamp) -> Shown {
     let withheld = home.withheld(st);
     let revealed = withheld.is_some() && app.revealed(id, now);
     let v = st.current();
@@ -51,7 +45,14 @@ pub fn shown(
 /// The banner across the top while withheld words are on this screen:
 /// revealed for a moment, or in the box while one is amended. It says they
 /// are private, and for how long.
-pub fn banner(f: &mut Frame, area: Rect, app: &App, session: &Session, now: Timestamp, theme: &Theme) {
+pub fn banner(
+    f: &mut Frame,
+    area: Rect,
+    app: &App,
+    session: &Session,
+    now: Timestamp,
+    theme: &Theme,
+) {
     let amending = app
         .capture
         .amending

@@ -6,7 +6,6 @@ use crate::app::actions::Layer;
 use crate::app::hints::hints;
 use crate::app::keymap::Keymap;
 use crate::app::review::{Browser, Loaded, Review, Tab, View};
-use crate::domain::describe;
 use crate::domain::time::mmss;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -241,14 +240,7 @@ fn session(
     let total = l.records.len().max(1);
     let here = l.cursor.checked_sub(1).and_then(|i| l.records.get(i));
     let what = here
-        .map(|r| {
-            format!(
-                "{} · {} · {}",
-                r.at.clock_time(),
-                r.actor,
-                describe::with_words(&r.event, Some(s))
-            )
-        })
+        .map(|r| format!("{} · {} · {}", r.at.clock_time(), r.actor, l.describe(r)))
         .unwrap_or_default();
     let width = scrub.width.saturating_sub(2) as usize;
     let pos = (l.cursor.saturating_sub(1) * width.saturating_sub(1)) / (total - 1).max(1);
@@ -288,9 +280,9 @@ fn session(
     let lines = match l.tab {
         Tab::Timeline => timeline(l, body.height.saturating_sub(2) as usize, theme),
         Tab::Agenda => agenda(l, body.width, theme),
-        Tab::Statements => statements(s, theme),
+        Tab::Statements => statements(l, theme),
         Tab::Votes => votes(s, body.width, theme),
-        Tab::Synthesis => synthesis(s, body.width.saturating_sub(2), theme),
+        Tab::Synthesis => synthesis(l, body.width.saturating_sub(2), theme),
         Tab::Integrity => integrity(l, theme),
         Tab::Measures => measures(s, body.width.saturating_sub(2), theme),
     };

@@ -6,7 +6,7 @@ use super::super::widgets::{bar, result_lines, speaker_label};
 use crate::app::review::Loaded;
 use crate::domain::analysis::{Accounts, grid, provenance};
 use crate::domain::time::mmss;
-use crate::domain::{Role, Session, StageState, describe};
+use crate::domain::{Role, Session, StageState};
 use ratatui::text::{Line, Span};
 
 pub(super) fn timeline<'a>(l: &Loaded, rows: usize, theme: &Theme) -> Vec<Line<'a>> {
@@ -38,7 +38,7 @@ pub(super) fn timeline<'a>(l: &Loaded, rows: usize, theme: &Theme) -> Vec<Line<'
                     r.seq,
                     r.at.clock_time(),
                     r.actor,
-                    describe::with_words(&r.event, Some(&l.session))
+                    l.describe(r)
                 ),
                 style,
             ))
@@ -110,7 +110,8 @@ pub(super) fn agenda<'a>(l: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'a>>
     lines
 }
 
-pub(super) fn statements<'a>(s: &Session, theme: &Theme) -> Vec<Line<'a>> {
+pub(super) fn statements<'a>(l: &Loaded, theme: &Theme) -> Vec<Line<'a>> {
+    let s = &l.session;
     let mut lines = Vec::new();
     let mut by_role: Vec<(String, usize)> = Role::ALL
         .iter()
@@ -154,9 +155,8 @@ pub(super) fn statements<'a>(s: &Session, theme: &Theme) -> Vec<Line<'a>> {
         )));
         for x in said {
             let v = x.current();
-            let flag = if x.is_retracted() {
-                " [retracted]"
-            } else if x.is_amended() {
+            // A withheld statement's placeholder says why already.
+            let flag = if x.is_amended() && !l.withheld.contains_key(&x.id) {
                 " [amended]"
             } else {
                 ""
@@ -172,7 +172,7 @@ pub(super) fn statements<'a>(s: &Session, theme: &Theme) -> Vec<Line<'a>> {
                     theme.dim,
                 ),
                 Span::styled(
-                    format!("{}{flag}", v.text.replace('\n', " ")),
+                    format!("{}{flag}", l.words(x)),
                     if x.is_retracted() {
                         theme.dim
                     } else {
@@ -233,7 +233,8 @@ pub(super) fn votes<'a>(s: &Session, width: u16, theme: &Theme) -> Vec<Line<'a>>
     lines
 }
 
-pub(super) fn synthesis<'a>(s: &Session, width: u16, theme: &Theme) -> Vec<Line<'a>> {
+pub(super) fn synthesis<'a>(l: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'a>> {
+    let s = &l.session;
     let mut lines = Vec::new();
     let g = grid(s, Accounts::RoleGroups);
     if g.rows.is_empty() {
@@ -327,7 +328,7 @@ pub(super) fn synthesis<'a>(s: &Session, width: u16, theme: &Theme) -> Vec<Line<
                     "      {flag}{} {}: {}",
                     e.statement.id,
                     speaker_label(s, &v.speaker),
-                    v.text.replace('\n', " ")
+                    l.words(e.statement)
                 ),
                 if flag.is_empty() {
                     theme.dim
