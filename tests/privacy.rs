@@ -686,3 +686,62 @@ fn the_review_shows_withheld_statements_as_placeholders_at_every_record() {
     }
     assert_eq!(looked, 70);
 }
+
+#[test]
+fn a_round_opened_named_shows_who_chose_what_and_every_projector_says_so() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut s = privacy::session(&HIDDEN_CHOICES);
+    close_open_rounds(&mut s);
+    let key = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    let mut app = seat_app(Seat::Host);
+    app.screen = Screen::Vote;
+    update_on(&mut app, &s, key('w'), now());
+    let setup = draw(&app, &s, now(), 80, 24);
+    assert!(setup.contains("shown by name"), "{setup}");
+    let fx = update_on(&mut app, &s, key('o'), now());
+    let opened = fx
+        .iter()
+        .find_map(|e| match e {
+            roundtable::app::Effect::Record {
+                event: ev @ Event::VoteOpened { named: true, .. },
+                ..
+            } => Some(ev.clone()),
+            _ => None,
+        })
+        .expect("the round opens named");
+    s.apply(&opened).unwrap();
+    let round = s.round_open_now().unwrap().id.clone();
+    for (who, a) in [("P1", "Agree"), ("P7", "Disagree")] {
+        s.apply(&Event::BallotCast {
+            round: round.clone(),
+            participant: who.into(),
+            choice: roundtable::domain::Choice::Agreement(match a {
+                "Agree" => roundtable::domain::Agreement::Agree,
+                _ => roundtable::domain::Agreement::Disagree,
+            }),
+            at: now(),
+            recorded_by: "facilitator".into(),
+        })
+        .unwrap();
+    }
+    let shown = draw(&app, &s, now(), 160, 48);
+    let row = |p: &str| {
+        shown
+            .lines()
+            .find(|l| l.contains(&format!(" {p}  ")) && l.contains('✓'))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(row("P1").contains("✓ agree"), "{shown}");
+    // P7 did not consent to be shown: named or not, only that they voted.
+    assert!(row("P7").contains("✓ voted"), "{shown}");
+    for seat in [Seat::Host, Seat::Viewer] {
+        let mut wall = seat_app(seat);
+        wall.screen = Screen::Projector;
+        let projected = draw(&wall, &s, now(), 160, 48);
+        assert!(
+            projected.contains("NAMED: who chose what is shown"),
+            "{projected}"
+        );
+    }
+}

@@ -920,7 +920,9 @@ pub static ACTIONS: &[ActionDef] = &[
     },
     ActionDef {
         hints: &[hint("words (private)", &[L::Capture, L::Synthesis])],
-        rank: 71,
+        // Shown only while a withheld statement is selected, and then the
+        // one key that explains the placeholder: early in the line.
+        rank: 21,
         available: Some(withheld_selected),
         ..row(
             A::Reveal,

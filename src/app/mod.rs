@@ -277,8 +277,8 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
                 // they were.
                 let before = app.reveal.clone();
                 layers::key(app, &shared.read(), key, now, &mut fx);
-                if app.reveal == before {
-                    app.reveal = None;
+                if app.reveal.is_some() && app.reveal == before {
+                    app.end_reveal();
                 }
             }
         }
@@ -301,7 +301,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         }
         Msg::Tick => {
             if app.reveal.as_ref().is_some_and(|r| now >= r.until) {
-                app.reveal = None;
+                app.end_reveal();
             }
             stage::tick(app, &shared.read(), now, &mut fx)
         }

@@ -10,6 +10,23 @@
 use super::state::{App, REVEAL_SECS, Reveal, Screen, Tone};
 use crate::domain::{Session, StatementId, Timestamp, Withheld};
 
+/// How the status line begins while words are revealed.
+const SHOWN: &str = "shown here for";
+
+impl App {
+    /// The revealed words are hidden again, and the line that said so goes.
+    pub fn end_reveal(&mut self) {
+        self.reveal = None;
+        if self
+            .message
+            .as_ref()
+            .is_some_and(|m| m.text.starts_with(SHOWN))
+        {
+            self.message = None;
+        }
+    }
+}
+
 /// The withheld statement selected on this screen, and why it is withheld.
 pub fn selected(app: &App, session: &Session) -> Option<(StatementId, Withheld)> {
     let (id, home, st) = match app.screen {
@@ -47,7 +64,7 @@ pub fn reveal(app: &mut App, session: &Session, now: Timestamp) {
             };
             app.say(
                 Tone::Info,
-                format!("shown here for {REVEAL_SECS} s ({whose}); any key hides it"),
+                format!("{SHOWN} {REVEAL_SECS} s ({whose}); any key hides it"),
             );
         }
         None => app.say(

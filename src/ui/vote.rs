@@ -246,11 +246,12 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
                 .take(room)
             {
                 let latest = round.ballots.iter().rev().find(|b| &b.participant == id);
-                // Who chose what only where the group agreed to it, and
-                // never before the results may be seen: this screen may be
-                // on the wall.
+                // Who chose what only where the group agreed to it, never
+                // for someone who did not consent to be shown, and never
+                // before the results may be seen: this screen may be on the
+                // wall.
                 let shown = match latest {
-                    Some(b) if round.named && round.results_visible() => {
+                    Some(b) if round.named && round.results_visible() && session.consented(id) => {
                         format!("✓ {}", choice_text(round, &b.choice))
                     }
                     Some(_) => "✓ voted".to_owned(),
