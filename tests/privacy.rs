@@ -745,3 +745,31 @@ fn a_round_opened_named_shows_who_chose_what_and_every_projector_says_so() {
         );
     }
 }
+
+#[test]
+fn a_withheld_statement_cannot_be_put_on_every_projector() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let s = privacy::session(&HIDDEN_CHOICES);
+    for id in ["st2", "st3", "st4"] {
+        let mut app = seat_app(Seat::Host);
+        app.screen = Screen::Capture;
+        app.capture.selected = Some(id.into());
+        let fx = update_on(
+            &mut app,
+            &s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('o'), KeyModifiers::CONTROL)),
+            now(),
+        );
+        assert!(
+            !fx.iter()
+                .any(|e| matches!(e, roundtable::app::Effect::Record { .. })),
+            "{id} would have gone on the wall"
+        );
+        let said = app
+            .message
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default();
+        assert!(said.contains("is not shown to the room"), "{said}");
+    }
+}

@@ -87,10 +87,21 @@ pub fn action(
                     .find(|s| !s.is_retracted() && session.consents(&s.current().speaker))
                     .map(|s| s.id.clone())
             });
+            let withheld = chosen
+                .as_ref()
+                .and_then(|id| session.statements.get(id))
+                .and_then(|st| session.withheld(st));
             match chosen {
                 Some(id) if session.room == RoomView::Statement(id.clone()) => {
                     app.record(session, show(RoomView::Latest, now), fx);
                 }
+                Some(id) if withheld.is_some() => app.say(
+                    Tone::Refused,
+                    format!(
+                        "{id} is not shown to the room ({}): choose another",
+                        withheld.map_or("", |w| w.reason())
+                    ),
+                ),
                 Some(id) => {
                     app.record(session, show(RoomView::Statement(id), now), fx);
                 }
