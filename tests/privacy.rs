@@ -773,3 +773,61 @@ fn a_withheld_statement_cannot_be_put_on_every_projector() {
         assert!(said.contains("is not shown to the room"), "{said}");
     }
 }
+
+/// The phone page in Debian's Chromium, at a phone's width and a wide one,
+/// on the privacy session hosted with phones: the join view and the room
+/// after joining as P1 hold nothing withheld (the page's whole document,
+/// shown or hidden, is searched).
+#[test]
+fn the_phone_page_in_a_real_browser_shows_nothing_withheld() {
+    use roundtable::live::Listen;
+    let readers = std::env::var_os("ROUNDTABLE_READERS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/readers"),
+        PathBuf::from,
+    );
+    assert!(
+        readers.join("node_modules/playwright-core").exists(),
+        "playwright-core is not under {} (.ci/run installs it with npm)",
+        readers.display()
+    );
+    let w = written(&HIDDEN_CHOICES);
+    let (writer, _) = roundtable::store::Writer::open(&w.dir, t(700)).unwrap();
+    let hosting = roundtable::live::host(
+        writer,
+        "facilitator".into(),
+        Listen {
+            lan: None,
+            phones: Some("127.0.0.1:0".parse().unwrap()),
+        },
+    );
+    let phones = hosting.phones.unwrap().unwrap();
+    let mut replies = hosting.replies;
+    std::thread::spawn(move || while replies.blocking_recv().is_some() {});
+    let out = Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/read.cjs"))
+        .arg(&phones.url)
+        .arg("P1")
+        .arg(&readers)
+        .output()
+        .expect("node runs (.ci/run installs it)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let seen: serde_json::Value = serde_json::from_str(text.trim())
+        .unwrap_or_else(|_| panic!("{text}\n{}", String::from_utf8_lossy(&out.stderr)));
+    assert!(seen["error"].is_null(), "{seen:#}");
+    let views = seen["views"].as_object().unwrap();
+    assert_eq!(views.len(), 4, "{:?}", views.keys());
+    for (view, page) in views {
+        let page = page.as_str().unwrap();
+        assert!(
+            page.contains("Leaving hospital"),
+            "{view}: the room's stage is there"
+        );
+        let found = leaks(page, false, false);
+        assert!(
+            found.is_empty(),
+            "{view}: {found:?}\n{}",
+            explain(page, false, false)
+        );
+    }
+    phones.stop();
+}
