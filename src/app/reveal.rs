@@ -7,7 +7,7 @@
 //! banner, for [`REVEAL_SECS`] seconds or until the next key. Never on a
 //! projector, never remembered.
 
-use super::state::{App, REVEAL_SECS, Reveal, Screen, Tone};
+use super::state::{App, REVEAL_SECS, Reveal, Tone};
 use crate::domain::{Session, StatementId, Timestamp, Withheld};
 
 /// How the status line begins while words are revealed.
@@ -27,23 +27,6 @@ impl App {
     }
 }
 
-/// The withheld statement selected on this screen, and why it is withheld.
-pub fn selected(app: &App, session: &Session) -> Option<(StatementId, Withheld)> {
-    let (id, home, st) = match app.screen {
-        Screen::Capture => {
-            let id = app.capture.selected.clone()?;
-            let st = session.statements.get(&id)?;
-            (id, session, &**st)
-        }
-        Screen::Synthesis => {
-            let item = super::synthesis::selected_item(app, session)?;
-            (item.id, item.home, item.statement)
-        }
-        _ => return None,
-    };
-    home.withheld(st).map(|w| (id, w))
-}
-
 /// What a phone's waiting statement is called while its words are shown:
 /// `P7's phone`.
 pub fn phone_said_id(said: &crate::live::Said) -> StatementId {
@@ -52,7 +35,7 @@ pub fn phone_said_id(said: &crate::live::Said) -> StatementId {
 
 /// The reveal key: the selected withheld statement's words, for a moment.
 pub fn reveal(app: &mut App, session: &Session, now: Timestamp) {
-    match selected(app, session) {
+    match app.selected_withheld(session) {
         Some((statement, why)) => {
             app.reveal = Some(Reveal {
                 statement,

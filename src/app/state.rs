@@ -192,7 +192,7 @@ impl App {
             synthesis: self.synthesis.view,
             connected: !self.peers.is_empty(),
             phones: self.phones.as_ref().map(|p| p.waiting.len()),
-            withheld_selected: super::reveal::selected(self, session).is_some(),
+            withheld_selected: self.selected_withheld(session).is_some(),
         }
     }
 
@@ -227,6 +227,27 @@ impl App {
             }
             n += 1;
         }
+    }
+
+    /// The withheld statement selected on this screen (capture, synthesis),
+    /// and why it is withheld: what the reveal key would show.
+    pub fn selected_withheld(
+        &self,
+        session: &Session,
+    ) -> Option<(crate::domain::StatementId, crate::domain::Withheld)> {
+        let (id, home, st) = match self.screen {
+            Screen::Capture => {
+                let id = self.capture.selected.clone()?;
+                let st = session.statements.get(&id)?;
+                (id, session, &**st)
+            }
+            Screen::Synthesis => {
+                let item = super::synthesis::selected_item(self, session)?;
+                (item.id, item.home, item.statement)
+            }
+            _ => return None,
+        };
+        home.withheld(st).map(|w| (id, w))
     }
 
     /// Whether `statement`'s withheld words are revealed here at `now`.

@@ -27,60 +27,15 @@ pub(super) fn run(
             focus,
             participants,
             facilitator,
-        } => {
-            let (people, declined) = match participants {
-                Some(p) => (
-                    load_participants(&p)?,
-                    crate::store::template::declined(&p)?,
-                ),
-                None => (Vec::new(), Vec::new()),
-            };
-            let spec = ops::create::NewSession {
-                template: &template,
-                title: &title,
-                focus: &focus,
-                facilitator: &facilitator,
-                participants: people,
-            };
-            let (dir, w, t) = ops::create::new_session(sessions, spec, None)?;
-            writeln!(
-                out,
-                "Created {} ({} stages, {} planned minutes, {} participants).",
-                dir.display(),
-                t.stages.len(),
-                t.planned_minutes(),
-                w.session().participants.len()
-            )?;
-            let (said_no, unrecorded): (Vec<_>, Vec<_>) = w
-                .session()
-                .participants
-                .values()
-                .filter(|p| !p.consent)
-                .map(|p| p.id.clone())
-                .partition(|id| declined.contains(id));
-            let names = |ids: &[crate::domain::ParticipantId]| {
-                ids.iter()
-                    .map(|p| p.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            if !said_no.is_empty() {
-                writeln!(
-                    out,
-                    "{} declined to be quoted: their words will be captured but shown on no screen and in no export, only counted.",
-                    names(&said_no)
-                )?;
-            }
-            if !unrecorded.is_empty() {
-                writeln!(
-                    out,
-                    "No consent recorded for {}: their words will be captured but shown on no screen and in no export, only counted. \
-                     Add `consent: true` in the participants file for anyone who agreed.",
-                    names(&unrecorded)
-                )?;
-            }
-            Ok(0)
-        }
+        } => new_session(
+            sessions,
+            template,
+            title,
+            focus,
+            participants,
+            facilitator,
+            out,
+        ),
         Command::List => {
             let lines = summary::list_sessions(sessions)?;
             if lines.is_empty() {
@@ -228,6 +183,70 @@ fn verify(dir: &Path, out: &mut dyn Write) -> Result<i32, Failure> {
             Ok(1)
         }
     }
+}
+
+/// `new`: a session from a template, saying whom consent affects.
+fn new_session(
+    sessions: &Path,
+    template: String,
+    title: String,
+    focus: String,
+    participants: Option<std::path::PathBuf>,
+    facilitator: String,
+    out: &mut dyn Write,
+) -> Result<i32, Failure> {
+    let (people, declined) = match participants {
+        Some(p) => (
+            load_participants(&p)?,
+            crate::store::template::declined(&p)?,
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let spec = ops::create::NewSession {
+        template: &template,
+        title: &title,
+        focus: &focus,
+        facilitator: &facilitator,
+        participants: people,
+    };
+    let (dir, w, t) = ops::create::new_session(sessions, spec, None)?;
+    writeln!(
+        out,
+        "Created {} ({} stages, {} planned minutes, {} participants).",
+        dir.display(),
+        t.stages.len(),
+        t.planned_minutes(),
+        w.session().participants.len()
+    )?;
+    let (said_no, unrecorded): (Vec<_>, Vec<_>) = w
+        .session()
+        .participants
+        .values()
+        .filter(|p| !p.consent)
+        .map(|p| p.id.clone())
+        .partition(|id| declined.contains(id));
+    let names = |ids: &[crate::domain::ParticipantId]| {
+        ids.iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !said_no.is_empty() {
+        writeln!(
+            out,
+            "{} declined to be quoted: their words will be captured but shown on no screen and in no export, only counted.",
+            names(&said_no)
+        )?;
+    }
+    if !unrecorded.is_empty() {
+        writeln!(
+            out,
+            "No consent recorded for {}: their words will be captured but shown on no screen and in no export, only counted. \
+             Add `consent: true` in the participants file for anyone who agreed.",
+            names(&unrecorded)
+        )?;
+    }
+    Ok(0)
 }
 
 /// `show`: a readable account of the session, replayed from its journal.

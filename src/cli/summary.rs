@@ -124,18 +124,10 @@ fn statement_lines<'a>(
     }
 }
 
-/// A readable account of a session: by default what an export would show
-/// (pseudonymised, withheld words left out); everything for the data
-/// controller, saying so at its top.
-pub fn render(s: &Session, view: View) -> String {
+/// The title, focus and date, and who took part: those who consented, the
+/// rest counted (everyone, with names, for the data controller).
+fn heading(o: &mut String, s: &Session, view: View) {
     let everything = view == View::Everything;
-    let mut o = String::new();
-    if everything {
-        let _ = writeln!(
-            o,
-            "EVERYTHING — the data controller's view: withheld and retracted words, earlier wordings, real names. Not for sharing.\n"
-        );
-    }
     let _ = writeln!(o, "{}\nFocus: {}", s.title(), s.focus());
     if let Some(i) = s.info() {
         let who = match everything {
@@ -169,6 +161,21 @@ pub fn render(s: &Session, view: View) -> String {
     {
         let _ = writeln!(o, "  ({n})");
     }
+}
+
+/// A readable account of a session: by default what an export would show
+/// (pseudonymised, withheld words left out); everything for the data
+/// controller, saying so at its top.
+pub fn render(s: &Session, view: View) -> String {
+    let everything = view == View::Everything;
+    let mut o = String::new();
+    if everything {
+        let _ = writeln!(
+            o,
+            "EVERYTHING — the data controller's view: withheld and retracted words, earlier wordings, real names. Not for sharing.\n"
+        );
+    }
+    heading(&mut o, s, view);
     let _ = writeln!(o, "\nAgenda (planned / actual)");
     for st in s.stages.values() {
         let actual = match st.state() {

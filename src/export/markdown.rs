@@ -63,6 +63,32 @@ fn statement(o: &mut String, s: &StatementRow) {
     );
 }
 
+/// Statements by stage, each stage's withheld ones counted.
+fn statements_section(o: &mut String, r: &Report) {
+    let _ = writeln!(o, "\n## Statements by stage");
+    for s in &r.stages {
+        if s.statements.is_empty() && s.withheld == 0 {
+            continue;
+        }
+        let _ = writeln!(o, "\n### {}. {}\n", s.number, esc(&s.title));
+        for st in &s.statements {
+            statement(o, st);
+        }
+        if let Some(n) = withheld_count(s.withheld, "statement") {
+            let _ = writeln!(o, "- _{n}_");
+        }
+    }
+    if !r.unstaged.is_empty() || r.unstaged_withheld > 0 {
+        let _ = writeln!(o, "\n### Outside any stage\n");
+        for st in &r.unstaged {
+            statement(o, st);
+        }
+        if let Some(n) = withheld_count(r.unstaged_withheld, "statement") {
+            let _ = writeln!(o, "- _{n}_");
+        }
+    }
+}
+
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", esc(&r.title));
@@ -113,28 +139,7 @@ pub fn render(r: &Report) -> String {
             s.adjusted
         );
     }
-    let _ = writeln!(o, "\n## Statements by stage");
-    for s in &r.stages {
-        if s.statements.is_empty() && s.withheld == 0 {
-            continue;
-        }
-        let _ = writeln!(o, "\n### {}. {}\n", s.number, esc(&s.title));
-        for st in &s.statements {
-            statement(&mut o, st);
-        }
-        if let Some(n) = withheld_count(s.withheld, "statement") {
-            let _ = writeln!(o, "- _{n}_");
-        }
-    }
-    if !r.unstaged.is_empty() || r.unstaged_withheld > 0 {
-        let _ = writeln!(o, "\n### Outside any stage\n");
-        for st in &r.unstaged {
-            statement(&mut o, st);
-        }
-        if let Some(n) = withheld_count(r.unstaged_withheld, "statement") {
-            let _ = writeln!(o, "- _{n}_");
-        }
-    }
+    statements_section(&mut o, r);
     let _ = writeln!(o, "\n## Votes");
     for v in &r.votes {
         let _ = writeln!(

@@ -10,6 +10,8 @@ pub mod measures;
 mod page;
 pub mod qdpx;
 pub mod report;
+mod statements;
+mod synthesis;
 mod xml;
 
 use crate::domain::{Session, Speaker};

@@ -1,7 +1,9 @@
 //! The content of a report, gathered once and rendered as Markdown or HTML.
 
-use super::{Privacy, Source, listed, withheld_count};
-use crate::domain::analysis::{Accounts, grid, provenance};
+pub use super::statements::StatementRow;
+use super::statements::rows;
+pub use super::synthesis::{GridTable, InterpretationRow};
+use super::{Privacy, Source, withheld_count};
 use crate::domain::time::mmss;
 use crate::domain::{BallotMode, Session, StageState, VoteTarget};
 
@@ -21,29 +23,6 @@ pub struct StageRow {
     pub withheld: usize,
 }
 
-pub struct StatementRow {
-    pub id: String,
-    pub speaker: String,
-    pub role: String,
-    pub kind: String,
-    /// Empty for a retracted statement: its words are withdrawn.
-    pub text: String,
-    pub tags: Vec<String>,
-    pub note: String,
-}
-
-impl StatementRow {
-    /// The words as a reader should meet them: a verbatim quote in
-    /// quotation marks, a paraphrase, question or action plain.
-    pub fn words(&self) -> String {
-        if self.kind == crate::domain::StatementKind::Quote.label() {
-            format!("“{}”", self.text)
-        } else {
-            self.text.clone()
-        }
-    }
-}
-
 pub struct VoteRow {
     pub id: String,
     pub question: String,
@@ -56,24 +35,6 @@ pub struct VoteRow {
     pub status: String,
     /// Hidden until the round closes, and still open: no counts yet.
     pub counts_hidden: bool,
-}
-
-pub struct GridTable {
-    pub columns: Vec<String>,
-    /// Concept name, then each cell's statement ids.
-    pub rows: Vec<(String, Vec<String>)>,
-}
-
-pub struct InterpretationRow {
-    pub id: String,
-    pub text: String,
-    pub status: String,
-    pub decision: String,
-    pub translations: Vec<String>,
-    pub concepts: Vec<String>,
-    pub evidence: Vec<String>,
-    /// Statements it rests on whose speakers did not consent: a count.
-    pub withheld: usize,
 }
 
 /// An action and what became of it: "you said, we did".
@@ -159,68 +120,6 @@ impl Shape {
     }
 }
 
-fn statement_row(
-    session: &Session,
-    privacy: Privacy,
-    s: &crate::domain::Statement,
-) -> StatementRow {
-    let v = s.current();
-    let role = session
-        .role_of(&v.speaker)
-        .map(|r| r.label().to_owned())
-        .unwrap_or_else(|| "whole group".into());
-    // Only the current wording: what an amendment took out stays in the
-    // journal. A retracted statement keeps its id and why, not its words
-    // or tags.
-    let (text, tags, note) = match (&s.retracted, s.is_amended()) {
-        (Some(r), _) => (
-            String::new(),
-            Vec::new(),
-            format!("retracted: {}", r.reason),
-        ),
-        (None, true) => (v.text.clone(), v.tags.clone(), amended_note(s)),
-        (None, false) => (v.text.clone(), v.tags.clone(), String::new()),
-    };
-    StatementRow {
-        id: s.id.to_string(),
-        speaker: privacy.speaker(session, &v.speaker),
-        role,
-        kind: v.kind.label().to_owned(),
-        text,
-        tags,
-        note,
-    }
-}
-
-/// `amended`, and whether the speaker was corrected: a mark, never the
-/// earlier wording.
-pub fn amended_note(s: &crate::domain::Statement) -> String {
-    if s.original.speaker != s.current().speaker {
-        "amended; speaker corrected".into()
-    } else {
-        "amended".into()
-    }
-}
-
-/// The statements of `which` that may be listed, as rows, and how many
-/// were withheld (their speakers did not consent).
-fn rows<'a>(
-    session: &'a Session,
-    privacy: Privacy,
-    which: impl Iterator<Item = &'a crate::domain::Statement>,
-) -> (Vec<StatementRow>, usize) {
-    let mut withheld = 0;
-    let mut out = Vec::new();
-    for st in which {
-        if listed(session, st) {
-            out.push(statement_row(session, privacy, st));
-        } else {
-            withheld += 1;
-        }
-    }
-    (out, withheld)
-}
-
 pub fn build(src: &Source, privacy: Privacy) -> Report {
     build_for(src, privacy, Shape::default())
 }
@@ -249,8 +148,8 @@ pub fn build_for(src: &Source, privacy: Privacy, shape: Shape) -> Report {
         unstaged,
         unstaged_withheld,
         votes: votes(s),
-        grid: grid_table(s),
-        interpretations: interpretations(s, privacy),
+        grid: super::synthesis::grid_table(s),
+        interpretations: super::synthesis::interpretations(s, privacy),
         memos: memos(s, shape.memos()),
         audience: shape.audience,
         emerge: match shape.audience {
@@ -397,146 +296,6 @@ fn votes(s: &Session) -> Vec<VoteRow> {
                         r.closed.map(|t| t.clock_time()).unwrap_or_default()
                     )
                 },
-            }
-        })
-        .collect()
-}
-
-fn grid_table(s: &Session) -> GridTable {
-    let g = grid(s, Accounts::RoleGroups);
-    GridTable {
-        columns: g.accounts.iter().map(|a| a.label(s)).collect(),
-        rows: g
-            .rows
-            .iter()
-            .map(|r| {
-                let name = s
-                    .concepts
-                    .get(&r.concept)
-                    .map(|c| format!("{} {}", c.id, c.name))
-                    .unwrap_or_default();
-                (
-                    name,
-                    (0..r.cells.len())
-                        .map(|i| {
-                            // Statements whose speakers did not consent are
-                            // counted, never named.
-                            let mut ids: Vec<String> = r.cells[i]
-                                .iter()
-                                .filter(|id| s.statements.get(*id).is_none_or(|st| listed(s, st)))
-                                .map(|id| match r.retracted.contains(id) {
-                                    true => format!("{id} (retracted)"),
-                                    false => id.to_string(),
-                                })
-                                .collect();
-                            let withheld = r.cells[i].len() - ids.len();
-                            if withheld > 0 {
-                                ids.push(format!("{withheld} withheld"));
-                            }
-                            ids.join(", ")
-                        })
-                        .collect(),
-                )
-            })
-            .collect(),
-    }
-}
-
-fn interpretations(s: &Session, privacy: Privacy) -> Vec<InterpretationRow> {
-    s.interpretations
-        .values()
-        .map(|i| {
-            let p = provenance(s, i);
-            let decision = i
-                .history
-                .last()
-                .map(|h| {
-                    let round = h
-                        .round
-                        .as_ref()
-                        .map(|r| format!(" (vote {r})"))
-                        .unwrap_or_default();
-                    format!("{}{round}: {}", h.status, h.reason)
-                })
-                .unwrap_or_default();
-            let withheld = p
-                .evidence
-                .iter()
-                .filter(|e| !listed(s, e.statement))
-                .count();
-            InterpretationRow {
-                withheld,
-                id: i.id.to_string(),
-                text: i.text().to_owned(),
-                status: i.status.label().to_owned(),
-                decision,
-                translations: p
-                    .translations
-                    .iter()
-                    .map(|t| {
-                        let ids: Vec<&str> = t.concepts.iter().map(|c| c.as_str()).collect();
-                        let extra = match &t.kind {
-                            crate::domain::TranslationKind::Reciprocal { wording } => {
-                                format!(" — “{wording}”")
-                            }
-                            crate::domain::TranslationKind::LineOfArgument { argument } => {
-                                format!(" — {argument}")
-                            }
-                            crate::domain::TranslationKind::Refutational => String::new(),
-                        };
-                        format!(
-                            "{} {} ({}){extra}. Rationale: {}",
-                            t.id,
-                            t.kind.label(),
-                            ids.join(", "),
-                            t.rationale
-                        )
-                    })
-                    .collect(),
-                concepts: p
-                    .concepts
-                    .iter()
-                    .map(|c| format!("{} {}", c.id, c.name))
-                    .collect(),
-                evidence: p
-                    .evidence
-                    .iter()
-                    .filter(|e| listed(s, e.statement))
-                    .map(|e| {
-                        let row = statement_row(s, privacy, e.statement);
-                        let mut how = Vec::new();
-                        if e.direct {
-                            how.push("linked directly".to_owned());
-                        }
-                        if !e.via.is_empty() {
-                            how.push(format!(
-                                "via {}",
-                                e.via
-                                    .iter()
-                                    .map(|c| c.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ));
-                        }
-                        let via = how.join(", ");
-                        let flag = if e.retracted() {
-                            " ⚠ RETRACTED".to_owned()
-                        } else if e.amended() {
-                            " ⚠ amended".to_owned()
-                        } else {
-                            String::new()
-                        };
-                        let text = if row.text.is_empty() {
-                            "(words withdrawn)".to_owned()
-                        } else {
-                            row.words()
-                        };
-                        format!(
-                            "{} {} ({}, {}): {text} [{via}]{flag}",
-                            row.id, row.speaker, row.role, row.kind
-                        )
-                    })
-                    .collect(),
             }
         })
         .collect()
