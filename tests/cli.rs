@@ -122,28 +122,35 @@ fn the_example_holds_everything_the_method_names() {
     assert!(s.stages.values().all(|st| st.state() == StageState::Ended));
 }
 
-#[test]
-fn new_creates_a_session_from_a_template_with_participants() {
-    let tmp = copy_of_shipped();
-    let people = tmp.path().join("people.ron");
-    std::fs::write(
-        &people,
-        "[(id: \"P1\", role: ServiceUser, consent: true), (id: \"P2\", role: Staff, sector: Nhs)]",
-    )
-    .unwrap();
-    let o = roundtable(
-        tmp.path(),
+/// `new` from the barriers-enablers template with `people` (a RON list)
+/// as the participants file.
+fn new_with_people(tmp: &Path, title: &str, focus: &str, people: &str) -> Output {
+    let file = tmp.join("people.ron");
+    std::fs::write(&file, people).unwrap();
+    roundtable(
+        tmp,
         &[
             "new",
             "--template",
             "barriers-enablers",
             "--title",
-            "Access: what helps?",
+            title,
             "--focus",
-            "What helps people get support?",
+            focus,
             "--participants",
-            people.to_str().unwrap(),
+            file.to_str().unwrap(),
         ],
+    )
+}
+
+#[test]
+fn new_creates_a_session_from_a_template_with_participants() {
+    let tmp = copy_of_shipped();
+    let o = new_with_people(
+        tmp.path(),
+        "Access: what helps?",
+        "What helps people get support?",
+        "[(id: \"P1\", role: ServiceUser, consent: true), (id: \"P2\", role: Staff, sector: Nhs)]",
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
@@ -186,25 +193,11 @@ fn new_creates_a_session_from_a_template_with_participants() {
 #[test]
 fn new_tells_who_declined_from_who_has_no_consent_recorded() {
     let tmp = copy_of_shipped();
-    let people = tmp.path().join("people.ron");
-    std::fs::write(
-        &people,
-        "[(id: \"P1\", role: ServiceUser, consent: true), (id: \"P4\", role: Staff), (id: \"P7\", role: UnpaidCarer, consent: false)]",
-    )
-    .unwrap();
-    let o = roundtable(
+    let o = new_with_people(
         tmp.path(),
-        &[
-            "new",
-            "--template",
-            "barriers-enablers",
-            "--title",
-            "Consent",
-            "--focus",
-            "F",
-            "--participants",
-            people.to_str().unwrap(),
-        ],
+        "Consent",
+        "F",
+        "[(id: \"P1\", role: ServiceUser, consent: true), (id: \"P4\", role: Staff), (id: \"P7\", role: UnpaidCarer, consent: false)]",
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let said = stdout(&o);
