@@ -46,7 +46,7 @@ fn main() {
         let mut host = Command::new(HARNESS)
             .arg("host")
             .arg(&dir)
-            .args(["--phones", "127.0.0.1:0"])
+            .args(["--phones", "127.0.0.1:0", "--admit-all"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()

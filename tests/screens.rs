@@ -799,6 +799,13 @@ fn phones_join_screen_and_a_statement_from_a_phone() {
             text: "Nobody asked me when he came home. The leaflet came three weeks after, and by then we had worked it out ourselves.".into(),
             status: SaidStatus::Waiting,
         }],
+        wrong_keys: 0,
+        asking: vec![roundtable::live::Asking {
+            id: 1,
+            participant: "P5".into(),
+            number: 47,
+            replaces: false,
+        }],
     });
     app.show_phones = true;
     both_sizes("projector_phones_join", &app, &s, now);
@@ -808,4 +815,9 @@ fn phones_join_screen_and_a_statement_from_a_phone() {
         private: false,
     });
     both_sizes("projector_phone_statement", &app, &s, now);
+    app.overlays.clear();
+    app.overlays.push(roundtable::app::Overlay::PhoneJoin {
+        asking: app.phones.as_ref().unwrap().asking[0].clone(),
+    });
+    both_sizes("projector_phone_asks_to_join", &app, &s, now);
 }

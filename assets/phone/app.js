@@ -13,6 +13,8 @@
   var counter = Date.now() * 1000;
   var head = 0;
   var current = null;
+  // Why the phone was sent back to the list of names, to say there.
+  var sentBack = null;
 
   function $(id) { return document.getElementById(id); }
 
@@ -102,6 +104,7 @@
       say('The facilitator has closed the door to new phones.');
       return;
     }
+    if (sentBack) { say(sentBack); sentBack = null; } else { say('Choose your name to join.'); }
     hello.people.forEach(function (p) {
       var b = el('button', p.id + ' \u2014 ' + p.role, 'choice');
       b.type = 'button';
@@ -114,7 +117,6 @@
       g.addEventListener('click', function () { join(null); });
       list.appendChild(g);
     }
-    say('Choose your name to join.');
   }
 
   async function join(id) {
@@ -127,8 +129,9 @@
       $('join').hidden = true;
       $('room').hidden = false;
       $('who').hidden = false;
-      $('who').textContent = 'You are ' + a.me + '.';
-      say('Joined as ' + a.me + '.');
+      $('who').textContent = (a.asking ? 'Asking to join as ' : 'You are ') + a.me + '.';
+      say(a.asking ? 'Asked to join as ' + a.me + ': the facilitator lets you in.' : 'Joined as ' + a.me + '.');
+      showAsking(a.asking);
       head = 0;
       watch();
     } catch (e) {
@@ -136,11 +139,26 @@
     }
   }
 
+  // Until the facilitator lets it in, a phone joining under a name shows
+  // the number to match, and nothing it could do in that name.
+  function showAsking(number) {
+    var asking = number !== null && number !== undefined;
+    $('asking').hidden = !asking;
+    $('room').hidden = asking;
+    if (asking) $('asking-number').textContent = String(number);
+  }
+
   function render(s) {
     current = s;
+    var wasAsking = !$('asking').hidden;
+    showAsking(s.asking);
+    if (wasAsking && (s.asking === null || s.asking === undefined)) say('You are in: the facilitator let your phone in.');
     head = s.head;
     $('title').textContent = s.title || 'Roundtable';
-    if (s.me) { $('who').hidden = false; $('who').textContent = 'You are ' + s.me + '.'; }
+    if (s.me) {
+      $('who').hidden = false;
+      $('who').textContent = (s.asking ? 'Asking to join as ' : 'You are ') + s.me + '.';
+    }
     if (s.stage) {
       $('stage-title').textContent = s.stage.title;
       $('stage-prompt').textContent = s.stage.prompt;
@@ -288,6 +306,7 @@
       try {
         var s = await call({ op: 'state', since: head });
         if (s.error) {
+          sentBack = s.error;
           say(s.error);
           phone = null;
           try { sessionStorage.removeItem('roundtable-phone'); } catch (e) { /* ignore */ }

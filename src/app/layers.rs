@@ -88,6 +88,17 @@ fn screen_key(
         | Action::RoomStatement) => room::action(app, session, a, now, fx),
         Action::PhonesShow if app.phones.is_some() => app.show_phones = !app.show_phones,
         a @ (Action::PhoneDoor | Action::PhoneNameless) => phone_setting(app, a, fx),
+        // A phone asking to join comes first: its person is waiting to vote.
+        Action::PhoneNext
+            if app.seat == super::actions::Seat::Host
+                && app.phones.as_ref().is_some_and(|p| !p.asking.is_empty()) =>
+        {
+            if let Some(asking) = app.phones.as_ref().and_then(|p| p.asking.first()) {
+                app.overlays.push(Overlay::PhoneJoin {
+                    asking: asking.clone(),
+                });
+            }
+        }
         Action::PhoneNext => match app.phones.as_ref().and_then(|p| p.waiting.first()) {
             // The projector is the room's: the words of someone who has not
             // consented to be shown are read on the capture screen.
@@ -183,6 +194,27 @@ fn overlay_key(
                 app.overlays.push(Overlay::PhoneSaid { said, private });
             }
             _ => app.overlays.push(Overlay::PhoneSaid { said, private }),
+        },
+        Overlay::PhoneJoin { asking } => match action {
+            Some(a @ (Action::Confirm | Action::Cancel)) => {
+                let yes = a == Action::Confirm;
+                fx.push(Effect::PhoneAdmit { id: asking.id, yes });
+                // Gone from the list at once, so the next F7 is the next one.
+                if let Some(p) = app.phones.as_mut() {
+                    p.asking.retain(|x| x.id != asking.id);
+                }
+                app.say(
+                    Tone::Info,
+                    match yes {
+                        true => format!("{}'s phone is in", asking.participant),
+                        false => format!(
+                            "that phone was not let in as {}; it is told to choose its own name",
+                            asking.participant
+                        ),
+                    },
+                );
+            }
+            _ => app.overlays.push(Overlay::PhoneJoin { asking }),
         },
         Overlay::Choose { question, answers } => match action {
             Some(Action::Choice(n)) if usize::from(n) <= answers.len() => {

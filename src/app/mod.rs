@@ -242,6 +242,12 @@ pub enum Effect {
         id: u64,
         accepted: bool,
     },
+    /// Let the phone asking to join as request `id` in, or refuse it (the
+    /// host's own screens only).
+    PhoneAdmit {
+        id: u64,
+        yes: bool,
+    },
     Quit,
 }
 

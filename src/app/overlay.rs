@@ -49,6 +49,9 @@ pub enum Overlay {
         said: crate::live::Said,
         private: bool,
     },
+    /// A phone asks to join under a name: the facilitator matches the
+    /// number it shows and lets it in, or not.
+    PhoneJoin { asking: crate::live::Asking },
     /// Several answers, each with what it records; none of them records nothing.
     Choose {
         question: String,
@@ -68,7 +71,9 @@ impl Overlay {
         match self {
             Overlay::Help { .. } => Layer::Help,
             Overlay::Quit { .. } => Layer::Quitting,
-            Overlay::Confirm { .. } | Overlay::PhoneSaid { .. } => Layer::Confirm,
+            Overlay::Confirm { .. } | Overlay::PhoneSaid { .. } | Overlay::PhoneJoin { .. } => {
+                Layer::Confirm
+            }
             Overlay::Choose { .. } | Overlay::Remove { .. } => Layer::Choose,
             Overlay::Prompt { .. } => Layer::Prompt,
         }

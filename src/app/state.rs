@@ -191,7 +191,10 @@ impl App {
             failed: self.pending.iter().any(|p| p.failed.is_some()),
             synthesis: self.synthesis.view,
             connected: !self.peers.is_empty(),
-            phones: self.phones.as_ref().map(|p| p.waiting.len()),
+            phones: self
+                .phones
+                .as_ref()
+                .map(|p| p.waiting.len() + p.asking.len()),
             withheld_selected: self.selected_withheld(session).is_some(),
         }
     }

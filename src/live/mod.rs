@@ -92,6 +92,25 @@ pub struct PhoneRoom {
     /// Phones may join without choosing a name.
     pub nameless: bool,
     pub waiting: Vec<Said>,
+    /// Requests that did not open with the room key (or were sent again)
+    /// since the host started: someone may be guessing or replaying.
+    pub wrong_keys: u64,
+    /// Phones asking to join under a name, waiting for the facilitator.
+    pub asking: Vec<Asking>,
+}
+
+/// A phone asking to join as a participant: everyone in the room holds the
+/// room key, so the facilitator lets each one in, matching the number the
+/// phone shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Asking {
+    pub id: u64,
+    pub participant: ParticipantId,
+    /// What the asking phone shows, for the facilitator to match.
+    pub number: u16,
+    /// This person already has a phone in: letting this one in lets that
+    /// one go.
+    pub replaces: bool,
 }
 
 /// A statement or question sent from a phone, waiting for the facilitator.

@@ -269,6 +269,12 @@ impl Io<'_> {
                 Outcome::Done
             }
             Effect::PhoneSaid { id, accepted } => (self.take_in)(id, accepted),
+            Effect::PhoneAdmit { id, yes } => {
+                if let Some(p) = self.phones {
+                    p.admit(id, yes);
+                }
+                Outcome::Done
+            }
             Effect::Quit => Outcome::Quit,
         }
     }

@@ -34,6 +34,7 @@ pub fn render(
             choose(f, area, app, (" Disconnect ", question), &labels, theme)
         }
         Overlay::Confirm { question, .. } => confirm(f, area, app, question, theme),
+        Overlay::PhoneJoin { asking } => phone_join(f, area, app, asking, theme),
         Overlay::PhoneSaid { said, private } => {
             let shown = !private || app.revealed(&crate::app::reveal::phone_said_id(said), now);
             phone_said(f, area, app, said, shown, theme)
@@ -174,6 +175,56 @@ fn confirm(f: &mut Frame, area: Rect, app: &App, question: &str, theme: &Theme) 
 }
 
 /// A statement sent from a phone, whole, and what each answer does.
+/// A phone asking to join under a name, and the number it shows.
+fn phone_join(f: &mut Frame, area: Rect, app: &App, asking: &crate::live::Asking, theme: &Theme) {
+    let key = |a| app.keymap.shown_all(actions::Layer::Confirm, a);
+    let mut text = vec![
+        Line::from(Span::styled(
+            format!("A phone asks to join as {}.", asking.participant),
+            theme.accent,
+        )),
+        Line::from(vec![
+            Span::raw("Let it in only if "),
+            Span::styled(asking.participant.to_string(), theme.title),
+            Span::raw("'s own phone shows "),
+            Span::styled(format!(" {} ", asking.number), theme.selected),
+        ]),
+    ];
+    if asking.replaces {
+        text.push(Line::from(Span::styled(
+            format!(
+                "{} already has a phone in: letting this one in lets that one go.",
+                asking.participant
+            ),
+            theme.warn,
+        )));
+    }
+    text.push(Line::from(""));
+    text.push(Line::from(vec![
+        Span::styled(
+            format!(" {} ", key(actions::Action::Confirm)),
+            theme.selected,
+        ),
+        Span::raw(" let it in"),
+    ]));
+    text.push(Line::from(vec![
+        Span::styled(
+            format!(" {} ", key(actions::Action::Cancel)),
+            theme.selected,
+        ),
+        Span::raw(" not this phone (it is told to choose its own name)"),
+    ]));
+    let h = (text.len() as u16 + 2).min(area.height);
+    dialog(
+        f,
+        centred(area, 70, h),
+        " A phone asks to join ",
+        theme.accent,
+        text,
+        theme,
+    );
+}
+
 /// Without consent to be shown, its words wait for the reveal key.
 fn phone_said(
     f: &mut Frame,

@@ -145,6 +145,18 @@ pub fn render(f: &mut Frame, area: Rect, phones: &PhoneRoom, theme: &Theme) {
         }
         words.push(Line::from(Span::styled(names, theme.dim)));
     }
+    if !phones.asking.is_empty() {
+        // Each phone joining under a name waits for the facilitator, who
+        // matches the number it shows (F7).
+        words.push(Line::from(""));
+        words.push(Line::from(Span::styled(
+            format!(
+                "{} asking to join: the facilitator lets each in (your phone shows a number)",
+                phones.asking.len()
+            ),
+            theme.accent,
+        )));
+    }
     // The code beside the words when there is room, above them when not.
     if beside {
         let [left, right] =

@@ -334,10 +334,24 @@ fn room_line(app: &App, theme: &Theme) -> Option<Line<'static>> {
             ),
             theme.base,
         ));
+        if !p.asking.is_empty() {
+            spans.push(Span::styled(
+                format!(", {} asking to join", p.asking.len()),
+                theme.accent,
+            ));
+        }
         if !p.waiting.is_empty() {
             spans.push(Span::styled(
                 format!(", {} waiting", p.waiting.len()),
                 theme.accent,
+            ));
+        }
+        if p.wrong_keys > 0 {
+            // Someone may be guessing the room key, or replaying what they
+            // overheard: the facilitator should know.
+            spans.push(Span::styled(
+                format!(", {} wrong keys", p.wrong_keys),
+                theme.warn,
             ));
         }
         spans.push(Span::raw("   "));

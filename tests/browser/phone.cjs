@@ -42,6 +42,13 @@ async function axe(page) {
     out.violations.push(...(await axe(page)).map((v) => ({ view: 'join', ...v })));
     await page.screenshot({ path: path.join(shots, 'phone-join.png'), fullPage: true });
     await page.getByRole('button', { name: new RegExp('^' + participant + ' ') }).click();
+    // Until the facilitator lets it in, the phone shows a number to match.
+    await page.locator('#asking-number').filter({ hasText: /^[0-9]{2}$/ }).waitFor();
+    out.asking = await page.locator('#asking-number').textContent();
+    out.violations.push(...(await axe(page)).map((v) => ({ view: 'asking', ...v })));
+    await page.screenshot({ path: path.join(shots, 'phone-asking.png') });
+    // The test, as the facilitator, lets the phone in once it has seen this.
+    console.log('asking ' + out.asking);
     await page.getByText('Your vote is anonymous').waitFor();
     out.steps.push('joined');
     await page.getByRole('button', { name: '4', exact: true }).click();

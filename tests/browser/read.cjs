@@ -23,6 +23,11 @@ const { chromium } = require(path.join(readers, 'node_modules/playwright-core'))
       // Everything the page holds, shown or not.
       out.views['join ' + width] = await page.evaluate(() => document.documentElement.outerHTML + '\n' + document.body.innerText);
       await me.click();
+      // The test, as the facilitator, lets the phone in once it asks.
+      const number = page.locator('#asking-number').filter({ hasText: /^[0-9]{2}$/ });
+      await number.waitFor();
+      out.views['asking ' + width] = await page.evaluate(() => document.documentElement.outerHTML + '\n' + document.body.innerText);
+      console.log('asking ' + (await number.textContent()));
       await page.locator('#room').waitFor();
       await page.locator('#stage-title').filter({ hasText: /\S/ }).waitFor();
       out.views['room ' + width] = await page.evaluate(() => document.documentElement.outerHTML + '\n' + document.body.innerText);

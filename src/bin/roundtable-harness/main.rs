@@ -46,6 +46,11 @@ enum Run {
         lan: Option<std::net::SocketAddr>,
         #[arg(long)]
         phones: Option<std::net::SocketAddr>,
+        /// Let every phone asking to join in at once, as a facilitator
+        /// pressing yes to each would (for load tests). Without it, a line
+        /// `admit ID yes|no` on stdin answers `asking ID PARTICIPANT NUMBER`.
+        #[arg(long)]
+        admit_all: bool,
     },
     /// Creates a session at DIR with participants P1…PN, their roles in
     /// turn service user, carer, staff and other.
@@ -85,10 +90,12 @@ fn main() {
             session,
             lan,
             phones,
+            admit_all,
         } => (|| {
             let dir = ops::locate::resolve(&h.sessions, &session).map_err(|e| e.to_string())?;
             let (writer, _) = Writer::open(&dir, ops::locate::now()).map_err(|e| e.to_string())?;
-            host(writer, roundtable::live::Listen { lan, phones }).map_err(|e| e.to_string())
+            host(writer, roundtable::live::Listen { lan, phones }, admit_all)
+                .map_err(|e| e.to_string())
         })(),
         Run::PhonesLoad { url, phones, round } => phones_load::run(&url, phones, &round),
         Run::Crowd { dir, participants } => crowd(&dir, participants),
@@ -173,7 +180,7 @@ fn append(sessions: &std::path::Path, session: &str) -> Result<(), String> {
 
 /// A host without screens, for tests and benchmarks (see [`Run::Host`]);
 /// serves until killed.
-fn host(writer: Writer, listen: roundtable::live::Listen) -> std::io::Result<()> {
+fn host(writer: Writer, listen: roundtable::live::Listen, admit_all: bool) -> std::io::Result<()> {
     let Hosting {
         mut replies,
         listening,
@@ -188,6 +195,15 @@ fn host(writer: Writer, listen: roundtable::live::Listen) -> std::io::Result<()>
     std::thread::spawn(move || {
         use std::io::BufRead;
         for line in std::io::stdin().lock().lines().map_while(Result::ok) {
+            // `admit ID yes|no`: the facilitator's answer to a phone asking
+            // to join.
+            if let (Some((id, yes)), Some(p)) = (
+                line.strip_prefix("admit ").and_then(|r| r.split_once(' ')),
+                &phones_for_stdin,
+            ) && let Ok(id) = id.parse()
+            {
+                p.admit(id, yes.trim() == "yes");
+            }
             if let Some(shown) = line.strip_prefix("remove ") {
                 let yes = for_stdin.remove(shown);
                 let mut out = std::io::stdout().lock();
@@ -248,12 +264,22 @@ fn host(writer: Writer, listen: roundtable::live::Listen) -> std::io::Result<()>
             Reply::JoinCode { code, .. } => writeln!(out, "code {code}")?,
             Reply::WrongCodes(n) => writeln!(out, "wrong {n}")?,
             Reply::Saved { seq, .. } => writeln!(out, "saved {seq}")?,
-            Reply::Phones(room) => writeln!(
-                out,
-                "phones joined {} waiting {}",
-                room.connected.len(),
-                room.waiting.len()
-            )?,
+            Reply::Phones(room) => {
+                for a in &room.asking {
+                    match (&phones, admit_all) {
+                        (Some(p), true) => {
+                            p.admit(a.id, true);
+                        }
+                        _ => writeln!(out, "asking {} {} {}", a.id, a.participant, a.number)?,
+                    }
+                }
+                writeln!(
+                    out,
+                    "phones joined {} waiting {}",
+                    room.connected.len(),
+                    room.waiting.len()
+                )?
+            }
             _ => continue,
         }
         out.flush()?;

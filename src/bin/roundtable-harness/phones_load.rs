@@ -116,14 +116,40 @@ async fn one(
         n: 1_000_000,
         token: None,
     };
-    let joined = phone
-        .call(
-            host,
-            serde_json::json!({ "op": "join", "participant": participant }),
-        )
-        .await?;
+    // The facilitator lets a few phones at a time in (the harness host
+    // with --admit-all does it at once): a phone told to try again does,
+    // and then waits to be let in.
+    let joined = loop {
+        let joined = phone
+            .call(
+                host,
+                serde_json::json!({ "op": "join", "participant": participant }),
+            )
+            .await?;
+        if joined["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("try again"))
+        {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            continue;
+        }
+        break joined;
+    };
     let token = joined["phone"].as_str().ok_or_else(|| joined.to_string())?;
     phone.token = Some(token.to_owned());
+    let mut since = 0;
+    loop {
+        let state = phone
+            .call(host, serde_json::json!({ "op": "state", "since": since }))
+            .await?;
+        if let Some(e) = state["error"].as_str() {
+            return Err(e.to_owned());
+        }
+        if state["asking"].is_null() {
+            break;
+        }
+        since = state["head"].as_u64().unwrap_or(0);
+    }
     let sent = Instant::now();
     let voted = phone
         .call(

@@ -74,10 +74,33 @@ impl Phones {
         publish(&self.shared);
     }
 
-    /// Lets phones join without choosing a name, or only by name.
+    /// Lets phones join without choosing a name, or only by name (which
+    /// lets every guest go: turning guests off frees their places).
     pub fn set_nameless(&self, allowed: bool) {
-        lock(&self.shared.room).nameless = allowed;
+        let mut room = lock(&self.shared.room);
+        room.nameless = allowed;
+        if !allowed {
+            room.clear_guests();
+        }
+        drop(room);
         publish(&self.shared);
+    }
+
+    /// Phones asking to join under a name, oldest first.
+    pub fn asking(&self) -> Vec<crate::live::Asking> {
+        lock(&self.shared.room).asking()
+    }
+
+    /// The facilitator lets phone request `id` in, or refuses it; whom it
+    /// was, if it was still asking.
+    pub fn admit(&self, id: u64, yes: bool) -> Option<crate::domain::ParticipantId> {
+        let (who, token) = lock(&self.shared.room).admit(id, yes).unzip();
+        // Only what changed is told: a request answered already is not.
+        if let Some(token) = token {
+            publish(&self.shared);
+            let _ = self.shared.admitted.send(token);
+        }
+        who
     }
 
     /// Takes a waiting statement into the record (the caller records the
@@ -118,6 +141,9 @@ struct Shared {
     nonces: Mutex<Nonces>,
     /// What waits for the facilitator, for joined note-takers.
     waiting: tokio::sync::watch::Sender<Vec<crate::live::Said>>,
+    /// Phones let in (or refused) by the facilitator, by token: the phone
+    /// waiting for news wakes at once instead of at its next record.
+    admitted: tokio::sync::broadcast::Sender<String>,
     /// How to close each open connection, should the door need its place.
     open: Mutex<std::collections::HashMap<u64, tokio::sync::oneshot::Sender<()>>>,
 }
@@ -153,7 +179,9 @@ fn publish(shared: &Shared) {
         let session = shared.session.read();
         lock(&shared.room).who(&session)
     };
+    let wrong_keys = lock(&shared.door).failures;
     let room = lock(&shared.room);
+    let asking = room.asking();
     let waiting: Vec<crate::live::Said> = room
         .said()
         .iter()
@@ -168,6 +196,8 @@ fn publish(shared: &Shared) {
         closed: room.closed,
         nameless: room.nameless,
         waiting,
+        wrong_keys,
+        asking,
     }));
 }
 
@@ -228,6 +258,7 @@ pub fn start(
         clock,
         nonces: Mutex::new(Nonces::default()),
         waiting: tokio::sync::watch::channel(Vec::new()).0,
+        admitted: tokio::sync::broadcast::channel(64).0,
         open: Mutex::new(std::collections::HashMap::new()),
     });
     let for_thread = shared.clone();
@@ -391,25 +422,25 @@ async fn api(
             Err(Refusal::Full) => return plain(StatusCode::SERVICE_UNAVAILABLE, "busy"),
             Ok(()) => {}
         }
-        let opened = shared.seal.open_with_nonce(&body);
+        // Decided only after every check: a request overheard and sent
+        // again opens, but is no proof of the key, and counts as wrong.
+        let opened = shared
+            .seal
+            .open_with_nonce(&body)
+            .filter(|(_, nonce)| lock(&shared.nonces).fresh(*nonce));
         door.outcome(ip, opened.is_none(), now);
         opened
     };
-    let Some((plain_text, nonce)) = opened else {
+    let Some((plain_text, _)) = opened else {
+        publish(shared);
         return plain(
             StatusCode::FORBIDDEN,
-            "this page's key does not open the door",
+            "this page's key does not open the door, or the request was sent before",
         );
     };
-    let answer = if !lock(&shared.nonces).fresh(nonce) {
-        serde_json::json!({ "error": "this request was sent before" })
-    } else {
-        match serde_json::from_slice::<Envelope>(&plain_text) {
-            Ok(env) => step(shared, env).await,
-            Err(_) => {
-                serde_json::json!({ "error": "the page sent something the host cannot read" })
-            }
-        }
+    let answer = match serde_json::from_slice::<Envelope>(&plain_text) {
+        Ok(env) => step(shared, env).await,
+        Err(_) => serde_json::json!({ "error": "the page sent something the host cannot read" }),
     };
     let text = serde_json::to_vec(&answer).unwrap_or_default();
     match shared.seal.seal(&text) {
@@ -426,11 +457,16 @@ async fn step(shared: &Arc<Shared>, env: Envelope) -> serde_json::Value {
         Err(_) => return serde_json::json!({ "error": "the host has no random numbers" }),
     };
     let phone = env.phone.clone();
+    // Whether this phone was still waiting to be let in when it asked.
+    let asked = env
+        .phone
+        .as_deref()
+        .is_some_and(|t| lock(&shared.room).is_asking(t));
     // What the projector shows of the phones changes with these.
     let changes_room = is_join || matches!(env.ask, room::Ask::Say { .. });
     let next = {
         let session = shared.session.read();
-        lock(&shared.room).handle(&session, env, &token)
+        lock(&shared.room).handle(&session, env, &token, Instant::now())
     };
     if changes_room {
         publish(shared);
@@ -440,8 +476,26 @@ async fn step(shared: &Arc<Shared>, env: Envelope) -> serde_json::Value {
         Step::No(why) => serde_json::json!({ "error": why }),
         Step::Watch { since } => {
             let mut feed = shared.feed.subscribe();
-            if shared.head.load(Ordering::Relaxed) <= since {
-                let _ = tokio::time::timeout(WATCH, feed.recv()).await;
+            let mut admitted = shared.admitted.subscribe();
+            let me = phone.clone().unwrap_or_default();
+            // Looked at only once subscribed, so a phone let in meanwhile
+            // is not left waiting for the next record.
+            let still_asking = lock(&shared.room).is_asking(&me);
+            if shared.head.load(Ordering::Relaxed) <= since && (still_asking || !asked) {
+                let _ = tokio::time::timeout(WATCH, async {
+                    tokio::select! {
+                        _ = feed.recv() => {}
+                        _ = async {
+                            loop {
+                                match admitted.recv().await {
+                                    Ok(t) if t != me => continue,
+                                    _ => break,
+                                }
+                            }
+                        } => {}
+                    }
+                })
+                .await;
             }
             view(shared, phone.as_deref().unwrap_or_default())
         }

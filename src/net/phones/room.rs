@@ -16,6 +16,16 @@ use std::collections::HashMap;
 
 /// Phones joined at once, at most.
 pub const MAX_PHONES: usize = 1000;
+/// Phones waiting at once for the facilitator to let them in, at most
+/// (and at most [`ASKING_PER_NAME`] under one name): a key-holder cannot
+/// bury the genuine ones.
+pub const MAX_ASKING: usize = 24;
+pub const ASKING_PER_NAME: usize = 3;
+/// Phones joined without a name, at most.
+pub const MAX_GUESTS: usize = 60;
+/// A guest, or a phone still asking to join, that has not been heard from
+/// for this long is let go.
+pub const IDLE: std::time::Duration = std::time::Duration::from_secs(600);
 /// Statements and questions waiting at once, at most.
 pub const MAX_WAITING: usize = 200;
 /// Longest statement a phone may send, in characters.
@@ -73,6 +83,11 @@ struct Phone {
     participant: Option<ParticipantId>,
     /// How the projector lists it: `P3`, or `guest 2`.
     label: String,
+    /// Still waiting for the facilitator to let it in: the request's id
+    /// and the number the phone shows.
+    asking: Option<(u64, u16)>,
+    /// When it was last heard from.
+    last: std::time::Instant,
     seen: Seen,
 }
 
@@ -118,6 +133,9 @@ pub struct Room {
     said: Vec<Said>,
     next_said: u64,
     guests: u32,
+    next_ask: u64,
+    /// Phones the facilitator did not let in (their tokens), to tell them.
+    refused: std::collections::VecDeque<String>,
     /// Whether new phones may join.
     pub closed: bool,
     /// Whether a phone may join without choosing a name: it follows the
@@ -149,11 +167,12 @@ impl Room {
 
     /// Who has a phone joined, for the projector's list: pseudonyms (only
     /// of those who consented to be shown), then phones joined without a
-    /// name; and how many more are not named.
+    /// name; and how many more are not named. Phones still asking to join
+    /// are not in it.
     pub fn who(&self, session: &Session) -> (Vec<String>, usize) {
         let mut who: Vec<(bool, String)> = Vec::new();
         let mut unnamed = 0;
-        for p in self.phones.values() {
+        for p in self.phones.values().filter(|p| p.asking.is_none()) {
             match &p.participant {
                 Some(id) if !session.consents(&crate::domain::Speaker::Participant(id.clone())) => {
                     unnamed += 1;
@@ -186,36 +205,55 @@ impl Room {
 
     /// What to do with `env` from the session as it is; `token` is a fresh
     /// random token, used if this request joins a phone.
-    pub fn handle(&mut self, session: &Session, env: Envelope, token: &str) -> Step {
-        let (who, label) = match (&env.ask, &env.phone) {
+    pub fn handle(
+        &mut self,
+        session: &Session,
+        env: Envelope,
+        token: &str,
+        now: std::time::Instant,
+    ) -> Step {
+        self.expire(now);
+        let (who, label, asking) = match (&env.ask, &env.phone) {
             (Ask::Hello, _) => {
                 return Step::Answer(hello(session, self.closed, self.nameless));
             }
             (Ask::Join { participant }, _) => {
-                return self.join(session, participant.as_deref(), token);
+                return self.join(session, participant.as_deref(), token, now);
             }
             (_, None) => return Step::No("join first".into()),
+            (_, Some(t)) if self.refused.contains(t) => {
+                return Step::No(
+                    "the facilitator did not let this phone in under that name: choose your own name"
+                        .into(),
+                );
+            }
             (_, Some(t)) => match self.phones.get_mut(t) {
                 None => return Step::No("this phone is not joined; join again".into()),
                 Some(p) => {
                     if !p.seen.fresh(env.n) {
                         return Step::No("this request was sent before".into());
                     }
-                    (p.participant.clone(), p.label.clone())
+                    p.last = now;
+                    (p.participant.clone(), p.label.clone(), p.asking)
                 }
             },
         };
-        match (env.ask, who) {
-            (Ask::Hello | Ask::Join { .. }, _) => Step::No("joined already".into()),
-            (Ask::State { since }, _) => Step::Watch { since },
-            (Ask::Say { text }, who) => self.say(who, label, text),
-            (_, None) => Step::No(
+        match (env.ask, who, asking) {
+            (Ask::Hello | Ask::Join { .. }, ..) => Step::No("joined already".into()),
+            (Ask::State { since }, ..) => Step::Watch { since },
+            // Until the facilitator lets it in, a phone follows the room
+            // and does nothing in anyone's name.
+            (_, _, Some((_, number))) => Step::No(format!(
+                "the facilitator has not let this phone in yet: show them the number {number}"
+            )),
+            (Ask::Say { text }, who, _) => self.say(who, label, text),
+            (_, None, _) => Step::No(
                 "to vote or to queue to speak, join with your name; without one you can follow and send what you want to say".into(),
             ),
-            (Ask::Vote { round, pick, dots }, Some(who)) => {
+            (Ask::Vote { round, pick, dots }, Some(who), _) => {
                 self.vote(session, &who, &round, pick, dots)
             }
-            (Ask::Hand { up }, Some(who)) => {
+            (Ask::Hand { up }, Some(who), _) => {
                 let event = if up {
                     Event::HandRaised {
                         participant: who.clone(),
@@ -235,7 +273,17 @@ impl Room {
         }
     }
 
-    fn join(&mut self, session: &Session, participant: Option<&str>, token: &str) -> Step {
+    /// A phone joins. Under a name it asks the facilitator, who lets it
+    /// in matching the number it shows (everyone in the room holds the room
+    /// key, so a name is never taken on a phone's word); without one, where
+    /// allowed, it is a guest at once.
+    fn join(
+        &mut self,
+        session: &Session,
+        participant: Option<&str>,
+        token: &str,
+        now: std::time::Instant,
+    ) -> Step {
         if self.closed {
             return Step::No("the facilitator has closed the phone door".into());
         }
@@ -247,29 +295,125 @@ impl Room {
                 let Some(p) = session.participants.get(id) else {
                     return Step::No("choose your name from the list".into());
                 };
-                // A person on a second phone (or the same one reloaded) is
-                // the same person: their earlier phone is let go.
-                self.phones
-                    .retain(|_, ph| ph.participant.as_ref() != Some(&p.id));
+                let asking: Vec<&Phone> = self
+                    .phones
+                    .values()
+                    .filter(|ph| ph.asking.is_some())
+                    .collect();
+                let mine = asking
+                    .iter()
+                    .filter(|ph| ph.participant.as_ref() == Some(&p.id))
+                    .count();
+                if asking.len() >= MAX_ASKING || mine >= ASKING_PER_NAME {
+                    return Step::No(
+                        "the facilitator has many phones to let in: try again in a minute".into(),
+                    );
+                }
+                self.next_ask += 1;
                 Phone {
                     participant: Some(p.id.clone()),
                     label: p.id.to_string(),
+                    asking: Some((self.next_ask, number_from(token))),
+                    last: now,
                     seen: Seen::default(),
                 }
             }
             None if self.nameless => {
+                let guests = self
+                    .phones
+                    .values()
+                    .filter(|p| p.participant.is_none())
+                    .count();
+                if guests >= MAX_GUESTS {
+                    return Step::No(
+                        "the room has as many guests as it can take: join with your name".into(),
+                    );
+                }
                 self.guests += 1;
                 Phone {
                     participant: None,
                     label: format!("guest {}", self.guests),
+                    asking: None,
+                    last: now,
                     seen: Seen::default(),
                 }
             }
             None => return Step::No("choose your name from the list".into()),
         };
         let me = phone.label.clone();
+        let waiting = phone.asking.map(|(_, n)| n);
         self.phones.insert(token.to_owned(), phone);
-        Step::Answer(serde_json::json!({ "phone": token, "me": me }))
+        Step::Answer(serde_json::json!({ "phone": token, "me": me, "asking": waiting }))
+    }
+
+    /// Whether phone `token` is waiting for the facilitator to let it in.
+    pub fn is_asking(&self, token: &str) -> bool {
+        self.phones.get(token).is_some_and(|p| p.asking.is_some())
+    }
+
+    /// Phones asking to join under a name, oldest first.
+    pub fn asking(&self) -> Vec<crate::live::Asking> {
+        let mut out: Vec<crate::live::Asking> =
+            self.phones
+                .values()
+                .filter_map(|p| {
+                    let (id, number) = p.asking?;
+                    let participant = p.participant.clone()?;
+                    let replaces = self.phones.values().any(|q| {
+                        q.asking.is_none() && q.participant.as_ref() == Some(&participant)
+                    });
+                    Some(crate::live::Asking {
+                        id,
+                        participant,
+                        number,
+                        replaces,
+                    })
+                })
+                .collect();
+        out.sort_by_key(|a| a.id);
+        out
+    }
+
+    /// The facilitator lets phone `id` in (any other phone of that person
+    /// is let go) or refuses it. Whom it was and the phone's token, if it
+    /// was still asking.
+    pub fn admit(&mut self, id: u64, yes: bool) -> Option<(ParticipantId, String)> {
+        let token = self
+            .phones
+            .iter()
+            .find(|(_, p)| p.asking.is_some_and(|(a, _)| a == id))
+            .map(|(t, _)| t.clone())?;
+        let who = self.phones.get(&token)?.participant.clone()?;
+        if yes {
+            self.phones.retain(|t, p| {
+                *t == token || p.asking.is_some() || p.participant.as_ref() != Some(&who)
+            });
+            if let Some(p) = self.phones.get_mut(&token) {
+                p.asking = None;
+            }
+        } else {
+            self.phones.remove(&token);
+            if self.refused.len() >= MAX_ASKING {
+                self.refused.pop_front();
+            }
+            self.refused.push_back(token.clone());
+        }
+        Some((who, token))
+    }
+
+    /// Lets go of every phone joined without a name (the facilitator
+    /// stopped allowing them, or cleared them).
+    pub fn clear_guests(&mut self) {
+        self.phones.retain(|_, p| p.participant.is_some());
+    }
+
+    /// Guests and phones still asking to join that have been quiet for
+    /// [`IDLE`] are let go (a phone in the room asks every few seconds).
+    fn expire(&mut self, now: std::time::Instant) {
+        self.phones.retain(|_, p| {
+            let idle = now.saturating_duration_since(p.last) >= IDLE;
+            !(idle && (p.participant.is_none() || p.asking.is_some()))
+        });
     }
 
     fn vote(
@@ -377,9 +521,13 @@ impl Room {
         }
     }
 
-    /// Whose phone `token` is (`None` for one joined without a name).
+    /// Whose phone `token` is (`None` for one joined without a name, or
+    /// still asking to join).
     pub fn whose(&self, token: &str) -> Option<&ParticipantId> {
-        self.phones.get(token).and_then(|p| p.participant.as_ref())
+        self.phones
+            .get(token)
+            .filter(|p| p.asking.is_none())
+            .and_then(|p| p.participant.as_ref())
     }
 
     /// The room as `token`'s phone should show it.
@@ -391,6 +539,11 @@ impl Room {
         head: u64,
     ) -> serde_json::Value {
         let me = self.whose(token);
+        let asking = self
+            .phones
+            .get(token)
+            .and_then(|p| p.asking)
+            .map(|(_, n)| n);
         let label = self.phones.get(token).map(|p| &p.label);
         let stage = session.current_stage().map(|s| {
             serde_json::json!({
@@ -432,8 +585,18 @@ impl Room {
             "said": said,
             "me": label,
             "named": me.is_some(),
+            "asking": asking,
         })
     }
+}
+
+/// The number a phone asking to join shows, from its (random) token: two
+/// digits the facilitator can match at a glance.
+fn number_from(token: &str) -> u16 {
+    let n = token.bytes().take(4).fold(0u16, |acc, b| {
+        acc.wrapping_mul(31).wrapping_add(u16::from(b))
+    });
+    10 + n % 90
 }
 
 /// A choice in the words the phone showed.
@@ -514,9 +677,10 @@ mod tests {
             phone: phone.map(str::to_owned),
             ask,
         };
-        room.handle(s, env, "tok")
+        room.handle(s, env, "tok", std::time::Instant::now())
     }
 
+    /// A room where P1's phone (token `tok`) asked to join and was let in.
     fn joined(s: &Session) -> Room {
         let mut room = Room::default();
         let step = ask(
@@ -529,6 +693,9 @@ mod tests {
             },
         );
         assert!(matches!(step, Step::Answer(_)), "{step:?}");
+        let asking = room.asking();
+        assert_eq!(asking.len(), 1);
+        assert!(room.admit(asking[0].id, true).is_some());
         room
     }
 
@@ -767,7 +934,119 @@ mod tests {
                 participant: Some("P2".into()),
             },
         };
-        assert!(matches!(room.handle(&s, env, "tok2"), Step::Answer(_)));
+        assert!(matches!(
+            room.handle(&s, env, "tok2", std::time::Instant::now()),
+            Step::Answer(_)
+        ));
+        let id = room.asking()[0].id;
+        room.admit(id, true);
         assert_eq!(room.who(&s), (vec!["P1".to_owned()], 1));
+    }
+
+    /// Everyone in the room holds the room key: a second phone cannot take
+    /// P1's place or read P1's vote, nor can one person vote as five
+    /// others, without the facilitator letting each phone in; the genuine
+    /// P1 votes on.
+    #[test]
+    fn a_room_key_holder_cannot_become_someone_else() {
+        let mut s = session(VoteMethod::AgreeDisagree, BallotMode::Anonymous);
+        for n in 2..=6 {
+            s.apply(&Event::ParticipantAdded {
+                participant: Participant {
+                    id: format!("P{n}").as_str().into(),
+                    role: Role::ServiceUser,
+                    sector: None,
+                    level: None,
+                    real_name: None,
+                    consent: true,
+                },
+            })
+            .unwrap();
+        }
+        let now = std::time::Instant::now();
+        let mut room = joined(&s);
+        let at = Timestamp::from_unix_millis(0);
+        let vote = |room: &mut Room, token: &str, n: u64, pick: usize| {
+            let env = Envelope {
+                n,
+                phone: Some(token.into()),
+                ask: Ask::Vote {
+                    round: "v1".into(),
+                    pick: Some(pick),
+                    dots: None,
+                },
+            };
+            room.handle(&s, env, token, now)
+        };
+        // P1 votes; the host records it and shows P1 their vote.
+        let Step::Record { event, .. } = vote(&mut room, "tok", 2, 0) else {
+            panic!()
+        };
+        room.recorded(&event, "tok");
+        assert_eq!(room.view(&s, "tok", at, 9)["round"]["mine"], "agree");
+        // A second phone asks to be P1: it waits, sees nothing of P1's and
+        // cannot vote as P1.
+        let join = |room: &mut Room, token: &str, who: &str| {
+            let env = Envelope {
+                n: 1,
+                phone: None,
+                ask: Ask::Join {
+                    participant: Some(who.into()),
+                },
+            };
+            room.handle(&s, env, token, now)
+        };
+        let Step::Answer(a) = join(&mut room, "mallory", "P1") else {
+            panic!()
+        };
+        let number = a["asking"].as_u64().unwrap();
+        let view = room.view(&s, "mallory", at, 9);
+        assert!(view["round"]["mine"].is_null(), "{view}");
+        assert_eq!(view["asking"], number);
+        assert!(
+            matches!(vote(&mut room, "mallory", 2, 1), Step::No(why) if why.contains(&number.to_string()))
+        );
+        // The facilitator sees two phones for P1 and refuses the second.
+        let asking = room.asking();
+        assert_eq!(asking.len(), 1);
+        assert!(
+            asking[0].replaces,
+            "the facilitator is told P1 has a phone in"
+        );
+        room.admit(asking[0].id, false);
+        assert!(
+            matches!(vote(&mut room, "mallory", 3, 1), Step::No(why) if why.contains("did not let this phone in"))
+        );
+        // One person asks to be P2…P6: none may vote until let in.
+        for n in 2..=6 {
+            let token = format!("m{n}");
+            assert!(matches!(
+                join(&mut room, &token, &format!("P{n}")),
+                Step::Answer(_)
+            ));
+            assert!(matches!(vote(&mut room, &token, 2, 1), Step::No(_)));
+        }
+        assert_eq!(room.asking().len(), 5);
+        // The genuine P1 carries on: a changed mind replaces P1's ballot.
+        let Step::Record { event, .. } = vote(&mut room, "tok", 3, 1) else {
+            panic!()
+        };
+        room.recorded(&event, "tok");
+        assert_eq!(room.view(&s, "tok", at, 9)["round"]["mine"], "disagree");
+        // P1's new phone, let in by the facilitator, takes P1's place.
+        let Step::Answer(_) = join(&mut room, "new", "P1") else {
+            panic!()
+        };
+        let id = room
+            .asking()
+            .iter()
+            .find(|a| a.participant.as_str() == "P1")
+            .unwrap()
+            .id;
+        room.admit(id, true);
+        assert!(
+            matches!(vote(&mut room, "tok", 4, 0), Step::No(why) if why.contains("not joined"))
+        );
+        assert!(matches!(vote(&mut room, "new", 2, 0), Step::Record { .. }));
     }
 }
