@@ -58,6 +58,8 @@ struct Phone {
     wire: Vec<u8>,
     /// The last request as sent, sealed.
     last: String,
+    /// The size of the last sealed answer, as a listener sees it.
+    answer_len: usize,
 }
 
 impl Phone {
@@ -70,6 +72,7 @@ impl Phone {
             token: None,
             wire: Vec::new(),
             last: String::new(),
+            answer_len: 0,
         }
     }
 
@@ -88,12 +91,22 @@ impl Phone {
         let (status, body, wire) = http(self.addr, "POST", "/api", sealed);
         self.wire.extend(wire);
         assert_eq!(status, 200, "{body}");
+        self.answer_len = body.len();
         let plain = self.seal.open(body.as_bytes()).expect("the answer opens");
         serde_json::from_slice(&plain).unwrap()
     }
 }
 
 fn open_round(store: &std::sync::mpsc::Sender<Request>, id: &str, mode: BallotMode) {
+    open_round_with(store, id, mode, VoteMethod::Resonance);
+}
+
+fn open_round_with(
+    store: &std::sync::mpsc::Sender<Request>,
+    id: &str,
+    mode: BallotMode,
+    method: VoteMethod,
+) {
     store
         .send(Request {
             token: 1,
@@ -101,7 +114,7 @@ fn open_round(store: &std::sync::mpsc::Sender<Request>, id: &str, mode: BallotMo
                 id: RoundId::new(id),
                 target: VoteTarget::Question,
                 question: "How strongly does this resonate?".into(),
-                method: VoteMethod::Resonance,
+                method,
                 mode,
                 hidden: false,
                 named: false,
@@ -270,7 +283,11 @@ fn a_phone_votes_anonymously_and_says_something_the_facilitator_accepts() {
     assert!(!line.contains("P3"), "the ballot names nobody: {line}");
     assert!(line.contains("actor:\"phones\""), "{line}");
     let state = phone.call(serde_json::json!({ "op": "state", "since": 0 }));
-    assert_eq!(state["round"]["mine"], "4", "the phone is shown its vote");
+    assert_eq!(
+        state["round"]["mine"].as_str().unwrap().trim(),
+        "4",
+        "the phone is shown its vote"
+    );
 
     // A changed mind replaces the ballot: still one ballot from P3.
     phone.call(serde_json::json!({ "op": "vote", "round": "v9", "pick": 1 }));
@@ -462,6 +479,16 @@ fn a_phone_in_chromium_joins_votes_anonymously_and_is_heard() {
     assert_eq!(
         seen_by_browser["dotsShown"], false,
         "a dots button in a resonance round"
+    );
+    let sealed: Vec<u64> = seen_by_browser["sealed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    assert!(
+        sealed.len() >= 4 && sealed.iter().all(|n| n % 512 == 0),
+        "every request the page seals is padded to 512 bytes: {sealed:?}"
     );
     let weight: u64 = seen_by_browser["loaded"]
         .as_object()
@@ -873,4 +900,84 @@ fn the_store_finishes_when_the_phones_stop() {
     // A phone still there is told, not left hanging.
     let hand = phone.call(serde_json::json!({ "op": "hand", "up": true }));
     assert_eq!(hand["error"], "the session is closing");
+}
+
+/// What a listener on the Wi-Fi sees of a vote is the size of sealed
+/// messages: for every method and every choice, in rounds per participant
+/// and anonymous, the answer to the vote and the room as the phone then
+/// reads it each have one size.
+#[test]
+fn a_sealed_answer_is_the_same_size_whatever_the_vote() {
+    let room = Hosted::start();
+    let mut phone = Phone::new(&room.phones.url);
+    let joined = phone.call(serde_json::json!({ "op": "join", "participant": "P3" }));
+    phone.token = Some(joined["phone"].as_str().unwrap().to_owned());
+    room.let_in("P3");
+    let options = |n: usize| (1..=n).map(|i| format!("option {i} of {n}")).collect();
+    let methods = [
+        VoteMethod::AgreeDisagree,
+        VoteMethod::Resonance,
+        VoteMethod::Ladder,
+        VoteMethod::SingleChoice { options: options(7) },
+        VoteMethod::Dots {
+            options: options(4),
+            per_person: 10,
+        },
+    ];
+    let mut round = 0;
+    let mut looked = 0;
+    for mode in [BallotMode::PerParticipant, BallotMode::Anonymous] {
+        for method in &methods {
+            round += 1;
+            let id = format!("z{round}");
+            // Each round opens after the last closes.
+            room.store
+                .send(Request {
+                    token: 1,
+                    event: Event::VoteClosed {
+                        round: RoundId::new(if round == 1 { "v9".into() } else { format!("z{}", round - 1) }),
+                        at: Timestamp::from_unix_millis(0),
+                    },
+                    from: Origin::Local,
+                })
+                .unwrap();
+            room.wait_saved();
+            open_round_with(&room.store, &id, mode, method.clone());
+            room.wait_saved();
+            let asks: Vec<serde_json::Value> = match method {
+                VoteMethod::Dots { options, .. } => vec![
+                    serde_json::json!({ "dots": [10, 0, 0, 0] }),
+                    serde_json::json!({ "dots": [1, 0, 0, 0] }),
+                    serde_json::json!({ "dots": [0, 3, 3, 4] }),
+                    serde_json::json!({ "dots": vec![0; options.len()] }),
+                ],
+                m => (0..m.options().len())
+                    .map(|i| serde_json::json!({ "pick": i }))
+                    .collect(),
+            };
+            let (mut votes, mut states) = (Vec::new(), Vec::new());
+            for what in asks {
+                let mut ask = serde_json::json!({ "op": "vote", "round": id });
+                for (k, v) in what.as_object().unwrap() {
+                    ask[k] = v.clone();
+                }
+                let voted = phone.call(ask);
+                assert!(voted["recorded"].is_u64() || voted["error"].is_string(), "{voted}");
+                votes.push(phone.answer_len);
+                phone.call(serde_json::json!({ "op": "state", "since": 0 }));
+                states.push(phone.answer_len);
+                looked += 1;
+            }
+            let one = |sizes: &[usize], what: &str| {
+                assert!(
+                    sizes.windows(2).all(|w| w[0] == w[1]),
+                    "{what} in a {mode:?} {} round: sizes {sizes:?}",
+                    method.label()
+                );
+            };
+            one(&votes, "the answer to a vote");
+            one(&states, "the room as the phone reads it");
+        }
+    }
+    assert!(looked >= 40, "{looked} votes");
 }

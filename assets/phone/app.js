@@ -55,9 +55,21 @@
     return nacl.hash(all).subarray(0, 32);
   }
 
+  // Every request is padded with spaces to a multiple of PAD bytes (JSON
+  // passes over them), so its size does not tell a listener the vote.
+  var PAD = 512;
+  function padded(text) {
+    var bytes = new TextEncoder().encode(text);
+    var len = Math.max(1, Math.ceil(bytes.length / PAD)) * PAD;
+    var out = new Uint8Array(len);
+    out.fill(32);
+    out.set(bytes, 0);
+    return out;
+  }
+
   function seal(obj) {
     var nonce = nacl.randomBytes(24);
-    var box = nacl.secretbox(new TextEncoder().encode(JSON.stringify(obj)), nonce, key);
+    var box = nacl.secretbox(padded(JSON.stringify(obj)), nonce, key);
     var all = new Uint8Array(24 + box.length);
     all.set(nonce, 0);
     all.set(box, 24);
@@ -195,6 +207,8 @@
   function renderVote(r) {
     var box = $('vote');
     if (!r) { box.hidden = true; shownRound = null; return; }
+    // Sent padded to one width; the page shows it without the spaces.
+    r.mine = r.mine ? r.mine.trim() : '';
     box.hidden = false;
     $('vote-question').textContent = r.question;
     $('vote-anonymous').hidden = !r.anonymous;

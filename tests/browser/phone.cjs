@@ -19,7 +19,7 @@ async function axe(page) {
 }
 
 (async () => {
-  const out = { violations: [], external: [], loaded: {}, steps: [] };
+  const out = { violations: [], external: [], loaded: {}, steps: [], sealed: [] };
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox'],
@@ -30,7 +30,12 @@ async function axe(page) {
     });
     const page = await context.newPage();
     const origin = new URL(url).origin;
-    page.on('request', (r) => { if (!r.url().startsWith(origin)) out.external.push(r.url()); });
+    page.on('request', (r) => {
+      if (!r.url().startsWith(origin)) out.external.push(r.url());
+      // What a listener sees of a request: its sealed size, less the nonce
+      // and the seal's tag.
+      if (r.method() === 'POST') out.sealed.push(Buffer.from(r.postData() || '', 'base64').length - 40);
+    });
     page.on('response', async (r) => {
       if (r.request().method() === 'GET') {
         try { out.loaded[new URL(r.url()).pathname] = (await r.body()).length; } catch (e) { /* gone */ }

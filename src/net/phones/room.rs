@@ -21,6 +21,9 @@ pub const MAX_PHONES: usize = 1000;
 /// bury the genuine ones.
 pub const MAX_ASKING: usize = 24;
 pub const ASKING_PER_NAME: usize = 3;
+/// The width a phone's own vote is written in, padded with spaces (the
+/// page trims them).
+pub const MINE_WIDTH: usize = 240;
 /// Phones joined without a name, at most.
 pub const MAX_GUESTS: usize = 60;
 /// A guest, or a phone still asking to join, that has not been heard from
@@ -566,7 +569,13 @@ impl Room {
                 "dots": dots,
                 "anonymous": r.mode == BallotMode::Anonymous,
                 "counted": r.mode == BallotMode::Counted,
-                "mine": mine.map(|c| describe_choice(&r.method, c)),
+                // Always the same width, voted or not, whatever the vote:
+                // the size of a sealed answer tells a listener nothing.
+                "mine": format!(
+                    "{:<w$}",
+                    mine.map(|c| describe_choice(&r.method, c)).unwrap_or_default(),
+                    w = MINE_WIDTH
+                ),
             })
         });
         let hand = me.is_some_and(|p| session.floor.hands.contains(p));
@@ -983,7 +992,7 @@ mod tests {
             panic!()
         };
         room.recorded(&event, "tok");
-        assert_eq!(room.view(&s, "tok", at, 9)["round"]["mine"], "agree");
+        assert_eq!(room.view(&s, "tok", at, 9)["round"]["mine"].as_str().unwrap().trim(), "agree");
         // A second phone asks to be P1: it waits, sees nothing of P1's and
         // cannot vote as P1.
         let join = |room: &mut Room, token: &str, who: &str| {
@@ -1001,7 +1010,7 @@ mod tests {
         };
         let number = a["asking"].as_u64().unwrap();
         let view = room.view(&s, "mallory", at, 9);
-        assert!(view["round"]["mine"].is_null(), "{view}");
+        assert_eq!(view["round"]["mine"].as_str().unwrap().trim(), "", "{view}");
         assert_eq!(view["asking"], number);
         assert!(
             matches!(vote(&mut room, "mallory", 2, 1), Step::No(why) if why.contains(&number.to_string()))
@@ -1032,7 +1041,7 @@ mod tests {
             panic!()
         };
         room.recorded(&event, "tok");
-        assert_eq!(room.view(&s, "tok", at, 9)["round"]["mine"], "disagree");
+        assert_eq!(room.view(&s, "tok", at, 9)["round"]["mine"].as_str().unwrap().trim(), "disagree");
         // P1's new phone, let in by the facilitator, takes P1's place.
         let Step::Answer(_) = join(&mut room, "new", "P1") else {
             panic!()
