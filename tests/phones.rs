@@ -981,3 +981,90 @@ fn a_sealed_answer_is_the_same_size_whatever_the_vote() {
     }
     assert!(looked >= 40, "{looked} votes");
 }
+
+/// The host quits and runs again while an anonymous round is open: whoever
+/// voted before cannot vote a second time under a new ballot id, whoever
+/// did not still can, and when the round closes nothing is left on disk of
+/// who voted.
+#[test]
+fn a_restart_during_an_anonymous_round_gives_nobody_a_second_vote() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = example(tmp.path());
+    let start = || {
+        let (w, _) = roundtable::store::Writer::open(&dir, Timestamp::from_unix_millis(0)).unwrap();
+        let hosting = roundtable::live::host(
+            w,
+            "facilitator".into(),
+            Listen {
+                lan: None,
+                phones: Some("127.0.0.1:0".parse().unwrap()),
+            },
+        );
+        let mut replies = hosting.replies;
+        std::thread::spawn(move || while replies.blocking_recv().is_some() {});
+        (
+            hosting.phones.unwrap().unwrap(),
+            hosting.store,
+            hosting.listening.unwrap(),
+            hosting.handle,
+        )
+    };
+    let vote_as = |phones: &roundtable::net::phones::Phones, who: &str, pick: usize| {
+        let mut phone = Phone::new(&phones.url);
+        let joined = phone.call(serde_json::json!({ "op": "join", "participant": who }));
+        phone.token = Some(joined["phone"].as_str().unwrap().to_owned());
+        phones.admit(phones.asking()[0].id, true).unwrap();
+        phone.call(serde_json::json!({ "op": "vote", "round": "v9", "pick": pick }))
+    };
+    let ballots = || {
+        journal_lines(&dir)
+            .iter()
+            .filter(|l| l.contains("AnonymousBallotCast"))
+            .count()
+    };
+    let voted_file = dir.join(roundtable::net::phones::VOTED);
+    // First run: the round opens and P3, a carer, votes.
+    let (phones, store, listening, handle) = start();
+    open_round(&store, "v9", BallotMode::Anonymous);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !journal_lines(&dir).iter().any(|l| l.contains("VoteOpened(id:\"v9\"")) {
+        assert!(std::time::Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(vote_as(&phones, "P3", 3)["recorded"].is_u64());
+    let kept = std::fs::read_to_string(&voted_file).unwrap();
+    assert!(kept.contains("P3") && !kept.contains("Resonance"), "who, never how: {kept}");
+    listening.stop();
+    phones.stop();
+    drop(store);
+    handle.join().unwrap();
+    // Second run: P3 is refused, P4 (the other carer) votes.
+    let (phones, store, listening, handle) = start();
+    let again = vote_as(&phones, "P3", 0);
+    assert!(
+        again["error"].as_str().unwrap().contains("before the host restarted"),
+        "{again}"
+    );
+    assert!(vote_as(&phones, "P4", 1)["recorded"].is_u64());
+    assert_eq!(ballots(), 2, "one ballot each");
+    // The round closes: who voted is let go.
+    store
+        .send(Request {
+            token: 9,
+            event: Event::VoteClosed {
+                round: RoundId::new("v9"),
+                at: Timestamp::from_unix_millis(0),
+            },
+            from: Origin::Local,
+        })
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while voted_file.exists() {
+        assert!(std::time::Instant::now() < deadline, "phones-voted.ron stays");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    listening.stop();
+    phones.stop();
+    drop(store);
+    handle.join().unwrap();
+}

@@ -153,6 +153,7 @@ pub fn host(writer: Writer, actor: String, listen: Listen) -> Hosting {
     let phones = listen.phones.map(|at| {
         crate::net::phones::start(
             at,
+            &dir,
             wiring.clone(),
             clock.clone(),
             session,

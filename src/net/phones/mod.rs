@@ -141,11 +141,128 @@ struct Shared {
     nonces: Mutex<Nonces>,
     /// What waits for the facilitator, for joined note-takers.
     waiting: tokio::sync::watch::Sender<Vec<crate::live::Said>>,
+    /// Who has voted in each open anonymous round, on disk.
+    voted: Voted,
     /// Phones let in (or refused) by the facilitator, by token: the phone
     /// waiting for news wakes at once instead of at its next record.
     admitted: tokio::sync::broadcast::Sender<String>,
     /// How to close each open connection, should the door need its place.
     open: Mutex<std::collections::HashMap<u64, tokio::sync::oneshot::Sender<()>>>,
+}
+
+/// Who has voted in each open anonymous round, kept in the session folder
+/// (`phones-voted.ron`, owner-only) so that after the host restarts, a
+/// person who voted cannot vote again under a new ballot id. It holds
+/// pseudonyms of those who voted, sorted, with no time and no ballot id:
+/// nothing in it, with the journal, says which ballot is whose.
+pub struct Voted {
+    path: std::path::PathBuf,
+    /// One writer at a time, so the file is never older than the room.
+    writing: Mutex<()>,
+}
+
+/// The file's name in the session folder.
+pub const VOTED: &str = "phones-voted.ron";
+
+type VotedMap = std::collections::BTreeMap<
+    crate::domain::RoundId,
+    std::collections::BTreeSet<crate::domain::ParticipantId>,
+>;
+
+impl Voted {
+    /// Reads what an earlier run kept, for the rounds still open and
+    /// anonymous (anything else in it is let go).
+    fn load(dir: &std::path::Path, session: &crate::domain::Session) -> (Voted, VotedMap) {
+        let path = dir.join(VOTED);
+        let mut kept: VotedMap = crate::store::fsutil::read_sole(&path, 1 << 20, "phones-voted.ron")
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .and_then(|t| crate::store::ron_text::parse_ron(&t).ok())
+            .unwrap_or_default();
+        kept.retain(|round, _| {
+            session.rounds.get(round).is_some_and(|r| {
+                r.is_open() && r.mode == crate::domain::BallotMode::Anonymous
+            })
+        });
+        // Rounds closed while the host was away: nobody can vote in them.
+        if kept.is_empty() {
+            let _ = std::fs::remove_file(&path);
+        }
+        (
+            Voted {
+                path,
+                writing: Mutex::new(()),
+            },
+            kept,
+        )
+    }
+
+    /// Lets go of the rounds that have closed: once nobody can vote, who
+    /// voted is not kept (the file goes when none is open).
+    fn forget_closed(&self, room: &Mutex<Room>, session: &crate::store::Shared) {
+        let _one = lock(&self.writing);
+        let all: VotedMap = {
+            let session = session.read();
+            let mut room = lock(room);
+            let before = room.voted_before.len();
+            room.voted_before
+                .retain(|round, _| session.rounds.get(round).is_some_and(|r| r.is_open()));
+            if room.voted_before.len() == before {
+                return;
+            }
+            room.voted_before
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        };
+        let _ = match all.is_empty() {
+            true => std::fs::remove_file(&self.path).map_err(|e| e.to_string()),
+            false => ron::to_string(&all)
+                .map_err(|e| e.to_string())
+                .and_then(|t| {
+                    crate::store::fsutil::write_atomic(&self.path, t.as_bytes())
+                        .map_err(|e| e.to_string())
+                }),
+        };
+    }
+
+    /// Notes that `who` has voted in `round` (or, `false`, that the ballot
+    /// was not recorded after all), in the room and on disk, fsynced.
+    fn note(
+        &self,
+        room: &Mutex<Room>,
+        round: &crate::domain::RoundId,
+        who: &crate::domain::ParticipantId,
+        voted: bool,
+    ) -> Result<(), String> {
+        let _one = lock(&self.writing);
+        let text = {
+            let mut room = lock(room);
+            let set = room.voted_before.entry(round.clone()).or_default();
+            if voted {
+                set.insert(who.clone());
+            } else {
+                set.remove(who);
+            }
+            let all: VotedMap = room
+                .voted_before
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            ron::to_string(&all).map_err(|e| e.to_string())?
+        };
+        crate::store::fsutil::write_atomic(&self.path, text.as_bytes()).map_err(|e| {
+            if voted {
+                lock(room)
+                    .voted_before
+                    .entry(round.clone())
+                    .or_default()
+                    .remove(who);
+            }
+            format!("not recorded: {e}")
+        })
+    }
 }
 
 /// The last [`NONCES`] request nonces.
@@ -229,6 +346,7 @@ pub fn statement_from(
 /// Starts serving phones at `bind` on a thread of its own.
 pub fn start(
     bind: SocketAddr,
+    dir: &std::path::Path,
     wiring: crate::live::Wiring,
     clock: Arc<crate::live::clock::SessionClock>,
     session: crate::store::Shared,
@@ -245,9 +363,15 @@ pub fn start(
     let addr = listener.local_addr()?;
     let seal = Seal::fresh().map_err(std::io::Error::other)?;
     let url = format!("http://{}/#{}", shown_address(addr), seal.fragment());
+    let (voted, voted_before) = Voted::load(dir, &session.read());
     let shared = Arc::new(Shared {
         seal,
-        room: Mutex::new(Room::default()),
+        voted,
+        room: Mutex::new({
+            let mut room = Room::default();
+            room.voted_before = voted_before.into_iter().collect();
+            room
+        }),
         door: Mutex::new(Door::new(limits, Instant::now())),
         session,
         store: Mutex::new(Some(store)),
@@ -292,7 +416,8 @@ async fn accept(shared: Arc<Shared>, listener: std::net::TcpListener) {
     };
     let for_head = shared.clone();
     crate::net::follow_head(&shared.feed, move |seq| {
-        for_head.head.store(seq, Ordering::Relaxed)
+        for_head.head.store(seq, Ordering::Relaxed);
+        for_head.voted.forget_closed(&for_head.room, &for_head.session);
     });
     let mut pause = Duration::from_millis(50);
     loop {
@@ -511,14 +636,30 @@ async fn step(shared: &Arc<Shared>, env: Envelope) -> serde_json::Value {
             }
             view(shared, phone.as_deref().unwrap_or_default())
         }
-        Step::Record { event, actor } => {
+        Step::Record {
+            event,
+            actor,
+            first,
+        } => {
+            // A first anonymous ballot: who has voted (never how) is on
+            // disk before the ballot is, so a restart gives nobody a second.
+            if let Some((round, who)) = &first
+                && let Err(why) = shared.voted.note(&shared.room, round, who, true)
+            {
+                return serde_json::json!({ "error": why });
+            }
             let recorded = event.clone();
             match crate::net::propose(&shared.store, actor, event, "the session is closing").await {
                 Ok(seq) => {
                     lock(&shared.room).recorded(&recorded, phone.as_deref().unwrap_or_default());
                     serde_json::json!({ "recorded": seq })
                 }
-                Err(why) => serde_json::json!({ "error": why }),
+                Err(why) => {
+                    if let Some((round, who)) = &first {
+                        let _ = shared.voted.note(&shared.room, round, who, false);
+                    }
+                    serde_json::json!({ "error": why })
+                }
             }
         }
     }

@@ -139,6 +139,9 @@ pub struct Room {
     next_ask: u64,
     /// Phones the facilitator did not let in (their tokens), to tell them.
     refused: std::collections::VecDeque<String>,
+    /// Who has voted in each open anonymous round (not how): kept on disk
+    /// by the host, so that a restart does not give anyone a second vote.
+    pub voted_before: HashMap<RoundId, std::collections::BTreeSet<ParticipantId>>,
     /// Whether new phones may join.
     pub closed: bool,
     /// Whether a phone may join without choosing a name: it follows the
@@ -154,7 +157,14 @@ pub enum Step {
     /// Answer at once.
     Answer(serde_json::Value),
     /// Record this, then answer "recorded" (and call [`Room::recorded`]).
-    Record { event: Event, actor: String },
+    /// `first`: this person's first ballot in this anonymous round, which
+    /// the host notes (who has voted, never how) before recording it, so
+    /// that after a restart they cannot vote a second time.
+    Record {
+        event: Event,
+        actor: String,
+        first: Option<(RoundId, ParticipantId)>,
+    },
     /// Wait until the journal is past `since` (or a while), then answer
     /// with the room as it is.
     Watch { since: u64 },
@@ -271,6 +281,7 @@ impl Room {
                 Step::Record {
                     event,
                     actor: format!("phone {who}"),
+                    first: None,
                 }
             }
         }
@@ -459,27 +470,40 @@ impl Room {
                 let key = (r.id.clone(), who.clone());
                 let ballot = match self.ballots.get(&key) {
                     Some(b) => b.clone(),
+                    // Voted before the host restarted: which ballot was
+                    // theirs was never written down, so it cannot be
+                    // replaced, and a second would count twice.
+                    None if self.voted_before.get(&r.id).is_some_and(|v| v.contains(who)) => {
+                        return Step::No(
+                            "you voted in this round before the host restarted: your vote stands, and cannot be changed now".into(),
+                        );
+                    }
                     None => match crate::net::wire::random::<8>() {
                         Ok(b) => hex::encode(b),
                         Err(_) => return Step::No("the host has no random numbers".into()),
                     },
                 };
+                let first = (!self.ballots.contains_key(&key)).then(|| key.clone());
                 self.ballots.insert(key, ballot.clone());
-                Event::AnonymousBallotCast {
-                    round: r.id.clone(),
-                    ballot,
-                    group: p.role.group(),
-                    choice,
-                    at: Timestamp::default(),
-                }
+                return Step::Record {
+                    event: Event::AnonymousBallotCast {
+                        round: r.id.clone(),
+                        ballot,
+                        group: p.role.group(),
+                        choice,
+                        at: Timestamp::default(),
+                    },
+                    // An anonymous ballot's record names no phone and no person.
+                    actor: "phones".to_owned(),
+                    first,
+                };
             }
         };
-        // An anonymous ballot's record names no phone and no person.
-        let actor = match r.mode {
-            BallotMode::Anonymous => "phones".to_owned(),
-            _ => format!("phone {who}"),
-        };
-        Step::Record { event, actor }
+        Step::Record {
+            event,
+            actor: format!("phone {who}"),
+            first: None,
+        }
     }
 
     fn say(&mut self, who: Option<ParticipantId>, from: String, text: String) -> Step {
@@ -761,6 +785,7 @@ mod tests {
                         ..
                     },
                 actor,
+                ..
             } = step
             else {
                 panic!("{method:?}: {step:?}");
@@ -841,6 +866,7 @@ mod tests {
                     Step::Record {
                         event: Event::AnonymousBallotCast { ballot, group, .. },
                         actor,
+                        ..
                     } => {
                         assert_eq!(
                             (group, actor.as_str()),
