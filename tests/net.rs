@@ -1150,3 +1150,51 @@ fn a_note_takers_outbox_keeps_only_what_the_host_has_not_acknowledged() {
     drop(host);
     assert_eq!(recorded(&dir).len(), 3, "all three are in the journal");
 }
+
+/// A note-taker's terminal pasting long statements as fast as it can is
+/// held to a person's pace, loses none of them, and the facilitator is
+/// told who it is.
+#[test]
+fn a_note_taker_sending_too_much_is_slowed_and_loses_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let host = Host::start(&dir, false);
+    let n = 30u64;
+    let long = "a long statement pasted again and again. ".repeat(240);
+    let started = Instant::now();
+    rt().block_on(async {
+        let (tx, mut rx) = join(
+            Target::Unix(host.socket.clone()),
+            "Sam",
+            tmp.path().join("o.ron"),
+        );
+        connected(&mut rx).await;
+        for i in 1..=n {
+            let mut e = said("sam", i as usize);
+            if let Event::StatementAdded { text, .. } = &mut e {
+                *text = long.clone();
+            }
+            tx.send((i, e)).unwrap();
+        }
+        let mut acked = 0;
+        while acked < n {
+            match tokio::time::timeout(Duration::from_secs(60), rx.recv()).await {
+                Ok(Some(Reply::Acked { .. })) => acked += 1,
+                Ok(Some(Reply::Failed { error, .. })) => panic!("{error}"),
+                Ok(Some(_)) => {}
+                _ => panic!("only {acked} of {n} saved"),
+            }
+        }
+    });
+    let took = started.elapsed();
+    // 30 statements of about 10 KB: 256 KiB at once, then 16 KiB a second.
+    assert!(took >= Duration::from_secs(2), "{took:?}: not slowed");
+    assert_eq!(recorded(&dir).len() as u64, n, "every one saved once");
+    let told = (0..100).find_map(|_| {
+        host.lines
+            .recv_timeout(Duration::from_secs(5))
+            .ok()
+            .filter(|l| l.starts_with("flooding "))
+    });
+    assert_eq!(told.as_deref(), Some("flooding Sam (note-taker)"));
+}

@@ -918,7 +918,9 @@ fn a_sealed_answer_is_the_same_size_whatever_the_vote() {
         VoteMethod::AgreeDisagree,
         VoteMethod::Resonance,
         VoteMethod::Ladder,
-        VoteMethod::SingleChoice { options: options(7) },
+        VoteMethod::SingleChoice {
+            options: options(7),
+        },
         VoteMethod::Dots {
             options: options(4),
             per_person: 10,
@@ -935,7 +937,11 @@ fn a_sealed_answer_is_the_same_size_whatever_the_vote() {
                 .send(Request {
                     token: 1,
                     event: Event::VoteClosed {
-                        round: RoundId::new(if round == 1 { "v9".into() } else { format!("z{}", round - 1) }),
+                        round: RoundId::new(if round == 1 {
+                            "v9".into()
+                        } else {
+                            format!("z{}", round - 1)
+                        }),
                         at: Timestamp::from_unix_millis(0),
                     },
                     from: Origin::Local,
@@ -962,7 +968,10 @@ fn a_sealed_answer_is_the_same_size_whatever_the_vote() {
                     ask[k] = v.clone();
                 }
                 let voted = phone.call(ask);
-                assert!(voted["recorded"].is_u64() || voted["error"].is_string(), "{voted}");
+                assert!(
+                    voted["recorded"].is_u64() || voted["error"].is_string(),
+                    "{voted}"
+                );
                 votes.push(phone.answer_len);
                 phone.call(serde_json::json!({ "op": "state", "since": 0 }));
                 states.push(phone.answer_len);
@@ -1027,13 +1036,19 @@ fn a_restart_during_an_anonymous_round_gives_nobody_a_second_vote() {
     let (phones, store, listening, handle) = start();
     open_round(&store, "v9", BallotMode::Anonymous);
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !journal_lines(&dir).iter().any(|l| l.contains("VoteOpened(id:\"v9\"")) {
+    while !journal_lines(&dir)
+        .iter()
+        .any(|l| l.contains("VoteOpened(id:\"v9\""))
+    {
         assert!(std::time::Instant::now() < deadline);
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(vote_as(&phones, "P3", 3)["recorded"].is_u64());
     let kept = std::fs::read_to_string(&voted_file).unwrap();
-    assert!(kept.contains("P3") && !kept.contains("Resonance"), "who, never how: {kept}");
+    assert!(
+        kept.contains("P3") && !kept.contains("Resonance"),
+        "who, never how: {kept}"
+    );
     listening.stop();
     phones.stop();
     drop(store);
@@ -1042,7 +1057,10 @@ fn a_restart_during_an_anonymous_round_gives_nobody_a_second_vote() {
     let (phones, store, listening, handle) = start();
     let again = vote_as(&phones, "P3", 0);
     assert!(
-        again["error"].as_str().unwrap().contains("before the host restarted"),
+        again["error"]
+            .as_str()
+            .unwrap()
+            .contains("before the host restarted"),
         "{again}"
     );
     assert!(vote_as(&phones, "P4", 1)["recorded"].is_u64());
@@ -1060,11 +1078,52 @@ fn a_restart_during_an_anonymous_round_gives_nobody_a_second_vote() {
         .unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while voted_file.exists() {
-        assert!(std::time::Instant::now() < deadline, "phones-voted.ron stays");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "phones-voted.ron stays"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     listening.stop();
     phones.stop();
     drop(store);
     handle.join().unwrap();
+}
+
+/// A phone raising and lowering a hand as fast as it can records a dozen
+/// and then one every few seconds, not thousands; a hand already up is not
+/// recorded again; and the facilitator is told which phone floods.
+#[test]
+fn a_phone_that_floods_is_slowed_and_the_facilitator_told() {
+    let room = Hosted::start();
+    let mut phone = Phone::new(&room.phones.url);
+    let joined = phone.call(serde_json::json!({ "op": "join", "participant": "P2" }));
+    phone.token = Some(joined["phone"].as_str().unwrap().to_owned());
+    room.let_in("P2");
+    let before = journal_lines(&room.dir).len();
+    let up = phone.call(serde_json::json!({ "op": "hand", "up": true }));
+    assert!(up["recorded"].is_u64(), "{up}");
+    let again = phone.call(serde_json::json!({ "op": "hand", "up": true }));
+    assert_eq!(again["unchanged"], true, "a hand up is not raised twice");
+    let mut slowed = 0;
+    for i in 0..200 {
+        let a = phone.call(serde_json::json!({ "op": "hand", "up": i % 2 == 1 }));
+        if a["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("a lot at once"))
+        {
+            slowed += 1;
+        }
+    }
+    let recorded = journal_lines(&room.dir).len() - before;
+    assert!(
+        recorded <= 13,
+        "{recorded} hand records from one phone in a moment"
+    );
+    assert!(slowed >= 180, "{slowed}");
+    let told = (0..200).find_map(|_| match room.seen.recv_timeout(Duration::from_secs(5)) {
+        Ok(Reply::Flooding(who)) => Some(who),
+        _ => None,
+    });
+    assert_eq!(told.as_deref(), Some("P2's phone"));
 }

@@ -153,6 +153,8 @@ pub enum Msg {
     },
     /// Wrong join codes tried from the network so far.
     WrongCodes(u64),
+    /// A joined terminal or a phone sends more than a person would.
+    Flooding(String),
     /// Where phones join (with `--phones`).
     PhonesAt(String),
     /// The phones in the room.
@@ -202,6 +204,7 @@ impl From<Reply> for Msg {
             Reply::PhoneTaken(answer) => Msg::PhoneTaken(answer),
             Reply::JoinCode { code, at } => Msg::JoinCode { code, at },
             Reply::WrongCodes(n) => Msg::WrongCodes(n),
+            Reply::Flooding(who) => Msg::Flooding(who),
             Reply::Link { connected, text } => Msg::Link { connected, text },
             Reply::Corrected { text } => Msg::Corrected { text },
         }
@@ -365,6 +368,12 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         Msg::PhoneTaken(answer) => layers::phone_taken(app, &shared.read(), answer, now, &mut fx),
         Msg::JoinCode { code, at } => app.join_code = Some((code, at)),
         Msg::WrongCodes(n) => app.wrong_codes = n,
+        Msg::Flooding(who) => app.say(
+            Tone::Problem,
+            app.keymap.fill(actions::Layer::Projector, &format!(
+                "{who} is sending more than a person would, and is slowed down: if it is not theirs, {{RemoveDevice}} removes a terminal and {{PhoneDoor}} closes the phone door"
+            )),
+        ),
         Msg::Link { connected, text } => app.link = Some((connected, text)),
         Msg::Corrected { text } => app.say(Tone::Problem, text),
         Msg::Committed { token, seq } => committed(app, token, seq),

@@ -39,6 +39,9 @@ pub enum Reply {
     JoinCode { code: String, at: String },
     /// Wrong join codes tried from the network since the host started.
     WrongCodes(u64),
+    /// A joined terminal or a phone (as the projector names it) is sending
+    /// more than a person would, and is being slowed down.
+    Flooding(String),
     /// A joined terminal's link to its host.
     Link { connected: bool, text: String },
     /// The store found the session it opened with was not the journal's
@@ -76,6 +79,8 @@ pub struct Wiring {
     pub store: std::sync::mpsc::Sender<Request>,
     pub feed: Feed,
     pub ui: tokio::sync::mpsc::UnboundedSender<Reply>,
+    /// What every phone and joined terminal together may still record.
+    pub budget: std::sync::Arc<std::sync::Mutex<crate::net::budget::Room>>,
 }
 
 /// What the projector shows of the phones.

@@ -149,6 +149,9 @@ pub fn host(writer: Writer, actor: String, listen: Listen) -> Hosting {
         store: store.clone(),
         feed,
         ui,
+        budget: std::sync::Arc::new(std::sync::Mutex::new(crate::net::budget::Room::new(
+            std::time::Instant::now(),
+        ))),
     };
     let phones = listen.phones.map(|at| {
         crate::net::phones::start(

@@ -142,6 +142,10 @@ struct Shared {
     readers: tokio::sync::Semaphore,
     /// Participants' phones, whose statements note-takers may take in.
     phones: Option<super::phones::Phones>,
+    /// What every phone and joined terminal together may still record.
+    budget: Arc<Mutex<super::budget::Room>>,
+    /// When the facilitator was last told that someone floods, by name.
+    flooding: Mutex<HashMap<String, Instant>>,
 }
 
 /// Starts listening for joined terminals on a thread of its own. The socket
@@ -157,6 +161,7 @@ pub fn start(
         store,
         feed,
         ui,
+        budget,
     } = wiring;
     let socket = dir.join(SOCKET);
     if socket.exists() {
@@ -201,6 +206,8 @@ pub fn start(
         head: AtomicU64::new(head),
         readers: tokio::sync::Semaphore::new(CATCHING_UP),
         phones,
+        budget,
+        flooding: Mutex::new(HashMap::new()),
     });
     let for_thread = shared.clone();
     super::on_own_thread("roundtable-host", move || accept(for_thread, unix, tcp))?;
@@ -484,6 +491,9 @@ async fn live(
     let list = peers.borrow_and_update().clone();
     put(w, ToClient::Peers(list)).await?;
     let actor = format!("{} {name}", role.label());
+    let shown = format!("{name} ({})", role.label());
+    let mut records = super::budget::terminal_records(Instant::now());
+    let mut bytes = super::budget::terminal_bytes(Instant::now());
     // Note-takers see what phones sent and may take it in; viewers do not.
     let mut waiting = shared
         .phones
@@ -511,6 +521,9 @@ async fn live(
                         put(w, ToClient::TakenIn(answer)).await?;
                     }
                     Some(ToHost::Propose { nonce, event }) => {
+                        // More than a person types is held back, never
+                        // refused: it is saved, at a person's pace.
+                        paced(shared, &shown, &mut records, &mut bytes, &event).await;
                         let answer = if role.may_propose(&event) {
                             propose(shared, &actor, event).await
                         } else {
@@ -560,6 +573,59 @@ async fn live(
         put(w, ToClient::Peers(list)).await?;
                 }
             }
+    }
+}
+
+/// Waits until this terminal's budgets and the room's allow `event` (and
+/// takes it from them), telling the facilitator, at most once a minute,
+/// who is being slowed down.
+async fn paced(
+    shared: &Shared,
+    shown: &str,
+    records: &mut super::budget::Budget,
+    bytes: &mut super::budget::Budget,
+    event: &Event,
+) {
+    let size = super::budget::size_of(event);
+    loop {
+        let now = Instant::now();
+        let wait = [
+            records.ready(1.0, now),
+            bytes.ready(size as f64, now),
+            lock(&shared.budget).ready(size, now),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .max();
+        let Some(wait) = wait else {
+            let _ = records.take(1.0, now);
+            let _ = bytes.take(size as f64, now);
+            let _ = lock(&shared.budget).take(size, now);
+            return;
+        };
+        flooding(&shared.flooding, &shared.ui, shown, now);
+        tokio::time::sleep(wait.min(Duration::from_secs(5))).await;
+    }
+}
+
+/// Tells the facilitator that `shown` sends more than a person would, at
+/// most once a minute for each.
+pub(crate) fn flooding(
+    told: &Mutex<HashMap<String, Instant>>,
+    ui: &mpsc::UnboundedSender<Reply>,
+    shown: &str,
+    now: Instant,
+) {
+    let mut told = lock(told);
+    let due = told
+        .get(shown)
+        .is_none_or(|at| now.saturating_duration_since(*at) >= Duration::from_secs(60));
+    if due {
+        if told.len() >= 1024 {
+            told.clear();
+        }
+        told.insert(shown.to_owned(), now);
+        let _ = ui.send(Reply::Flooding(shown.to_owned()));
     }
 }
 

@@ -1,6 +1,7 @@
 //! Several terminals on one live session: the host side, the joining side,
 //! and what travels between them.
 
+pub mod budget;
 pub mod client;
 pub mod door;
 pub mod host;

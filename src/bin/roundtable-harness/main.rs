@@ -263,6 +263,7 @@ fn host(writer: Writer, listen: roundtable::live::Listen, admit_all: bool) -> st
         match reply {
             Reply::JoinCode { code, .. } => writeln!(out, "code {code}")?,
             Reply::WrongCodes(n) => writeln!(out, "wrong {n}")?,
+            Reply::Flooding(who) => writeln!(out, "flooding {who}")?,
             Reply::Saved { seq, .. } => writeln!(out, "saved {seq}")?,
             Reply::Phones(room) => {
                 for a in &room.asking {

@@ -143,6 +143,10 @@ struct Shared {
     waiting: tokio::sync::watch::Sender<Vec<crate::live::Said>>,
     /// Who has voted in each open anonymous round, on disk.
     voted: Voted,
+    /// What every phone and joined terminal together may still record.
+    budget: Arc<Mutex<crate::net::budget::Room>>,
+    /// When the facilitator was last told that a phone floods.
+    flooding: Mutex<std::collections::HashMap<String, Instant>>,
     /// Phones let in (or refused) by the facilitator, by token: the phone
     /// waiting for news wakes at once instead of at its next record.
     admitted: tokio::sync::broadcast::Sender<String>,
@@ -174,15 +178,17 @@ impl Voted {
     /// anonymous (anything else in it is let go).
     fn load(dir: &std::path::Path, session: &crate::domain::Session) -> (Voted, VotedMap) {
         let path = dir.join(VOTED);
-        let mut kept: VotedMap = crate::store::fsutil::read_sole(&path, 1 << 20, "phones-voted.ron")
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .and_then(|t| crate::store::ron_text::parse_ron(&t).ok())
-            .unwrap_or_default();
+        let mut kept: VotedMap =
+            crate::store::fsutil::read_sole(&path, 1 << 20, "phones-voted.ron")
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|t| crate::store::ron_text::parse_ron(&t).ok())
+                .unwrap_or_default();
         kept.retain(|round, _| {
-            session.rounds.get(round).is_some_and(|r| {
-                r.is_open() && r.mode == crate::domain::BallotMode::Anonymous
-            })
+            session
+                .rounds
+                .get(round)
+                .is_some_and(|r| r.is_open() && r.mode == crate::domain::BallotMode::Anonymous)
         });
         // Rounds closed while the host was away: nobody can vote in them.
         if kept.is_empty() {
@@ -357,6 +363,7 @@ pub fn start(
         store,
         feed,
         ui,
+        budget,
     } = wiring;
     let listener = std::net::TcpListener::bind(bind)?;
     listener.set_nonblocking(true)?;
@@ -367,6 +374,8 @@ pub fn start(
     let shared = Arc::new(Shared {
         seal,
         voted,
+        budget,
+        flooding: Mutex::new(std::collections::HashMap::new()),
         room: Mutex::new({
             let mut room = Room::default();
             room.voted_before = voted_before.into_iter().collect();
@@ -417,7 +426,9 @@ async fn accept(shared: Arc<Shared>, listener: std::net::TcpListener) {
     let for_head = shared.clone();
     crate::net::follow_head(&shared.feed, move |seq| {
         for_head.head.store(seq, Ordering::Relaxed);
-        for_head.voted.forget_closed(&for_head.room, &for_head.session);
+        for_head
+            .voted
+            .forget_closed(&for_head.room, &for_head.session);
     });
     let mut pause = Duration::from_millis(50);
     loop {
@@ -601,10 +612,20 @@ async fn step(shared: &Arc<Shared>, env: Envelope) -> serde_json::Value {
         .is_some_and(|t| lock(&shared.room).is_asking(t));
     // What the projector shows of the phones changes with these.
     let changes_room = is_join || matches!(env.ask, room::Ask::Say { .. });
-    let next = {
+    let (next, flood) = {
         let session = shared.session.read();
-        lock(&shared.room).handle(&session, env, &token, Instant::now())
+        let mut room = lock(&shared.room);
+        let next = room.handle(&session, env, &token, Instant::now());
+        (next, room.flooding.take())
     };
+    if let Some(who) = flood {
+        crate::net::host::flooding(
+            &shared.flooding,
+            &shared.ui,
+            &format!("{who}'s phone"),
+            Instant::now(),
+        );
+    }
     if changes_room {
         publish(shared);
     }
@@ -643,6 +664,23 @@ async fn step(shared: &Arc<Shared>, env: Envelope) -> serde_json::Value {
         } => {
             // A first anonymous ballot: who has voted (never how) is on
             // disk before the ballot is, so a restart gives nobody a second.
+            // The whole room's budget: a person's vote waits a moment
+            // rather than being lost when many phones record at once.
+            let size = crate::net::budget::size_of(&event);
+            let mut room_has = false;
+            for _ in 0..20 {
+                let wait = lock(&shared.budget).take(size, Instant::now());
+                match wait {
+                    Ok(()) => {
+                        room_has = true;
+                        break;
+                    }
+                    Err(wait) => tokio::time::sleep(wait.min(Duration::from_millis(500))).await,
+                }
+            }
+            if !room_has {
+                return serde_json::json!({ "error": "the room is very busy: try again in a moment" });
+            }
             if let Some((round, who)) = &first
                 && let Err(why) = shared.voted.note(&shared.room, round, who, true)
             {

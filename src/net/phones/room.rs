@@ -91,6 +91,8 @@ struct Phone {
     asking: Option<(u64, u16)>,
     /// When it was last heard from.
     last: std::time::Instant,
+    /// What it may still record or send.
+    budget: crate::net::budget::Budget,
     seen: Seen,
 }
 
@@ -139,6 +141,9 @@ pub struct Room {
     next_ask: u64,
     /// Phones the facilitator did not let in (their tokens), to tell them.
     refused: std::collections::VecDeque<String>,
+    /// A phone that sends more than a person would (as the projector names
+    /// it), for the host to tell the facilitator.
+    pub flooding: Option<String>,
     /// Who has voted in each open anonymous round (not how): kept on disk
     /// by the host, so that a restart does not give anyone a second vote.
     pub voted_before: HashMap<RoundId, std::collections::BTreeSet<ParticipantId>>,
@@ -247,6 +252,17 @@ impl Room {
                         return Step::No("this request was sent before".into());
                     }
                     p.last = now;
+                    // Following the room is free; everything that records
+                    // or waits for the facilitator comes at a person's pace.
+                    if !matches!(env.ask, Ask::State { .. })
+                        && let Err(wait) = p.budget.take(1.0, now)
+                    {
+                        self.flooding = Some(p.label.clone());
+                        return Step::No(format!(
+                            "that is a lot at once: try again in {} s",
+                            wait.as_secs().max(1)
+                        ));
+                    }
                     (p.participant.clone(), p.label.clone(), p.asking)
                 }
             },
@@ -265,6 +281,10 @@ impl Room {
             ),
             (Ask::Vote { round, pick, dots }, Some(who), _) => {
                 self.vote(session, &who, &round, pick, dots)
+            }
+            // A hand already up (or down) is not recorded again.
+            (Ask::Hand { up }, Some(who), _) if session.floor.hands.contains(&who) == up => {
+                Step::Answer(serde_json::json!({ "unchanged": true }))
             }
             (Ask::Hand { up }, Some(who), _) => {
                 let event = if up {
@@ -329,6 +349,7 @@ impl Room {
                     label: p.id.to_string(),
                     asking: Some((self.next_ask, number_from(token))),
                     last: now,
+                    budget: crate::net::budget::phone(now),
                     seen: Seen::default(),
                 }
             }
@@ -349,6 +370,7 @@ impl Room {
                     label: format!("guest {}", self.guests),
                     asking: None,
                     last: now,
+                    budget: crate::net::budget::phone(now),
                     seen: Seen::default(),
                 }
             }
@@ -473,7 +495,11 @@ impl Room {
                     // Voted before the host restarted: which ballot was
                     // theirs was never written down, so it cannot be
                     // replaced, and a second would count twice.
-                    None if self.voted_before.get(&r.id).is_some_and(|v| v.contains(who)) => {
+                    None if self
+                        .voted_before
+                        .get(&r.id)
+                        .is_some_and(|v| v.contains(who)) =>
+                    {
                         return Step::No(
                             "you voted in this round before the host restarted: your vote stands, and cannot be changed now".into(),
                         );
@@ -1018,7 +1044,13 @@ mod tests {
             panic!()
         };
         room.recorded(&event, "tok");
-        assert_eq!(room.view(&s, "tok", at, 9)["round"]["mine"].as_str().unwrap().trim(), "agree");
+        assert_eq!(
+            room.view(&s, "tok", at, 9)["round"]["mine"]
+                .as_str()
+                .unwrap()
+                .trim(),
+            "agree"
+        );
         // A second phone asks to be P1: it waits, sees nothing of P1's and
         // cannot vote as P1.
         let join = |room: &mut Room, token: &str, who: &str| {
@@ -1067,7 +1099,13 @@ mod tests {
             panic!()
         };
         room.recorded(&event, "tok");
-        assert_eq!(room.view(&s, "tok", at, 9)["round"]["mine"].as_str().unwrap().trim(), "disagree");
+        assert_eq!(
+            room.view(&s, "tok", at, 9)["round"]["mine"]
+                .as_str()
+                .unwrap()
+                .trim(),
+            "disagree"
+        );
         // P1's new phone, let in by the facilitator, takes P1's place.
         let Step::Answer(_) = join(&mut room, "new", "P1") else {
             panic!()
