@@ -29,11 +29,18 @@ struct Host {
     child: Child,
     addr: String,
     code: String,
+    /// The phones' address with the room key, when serving them.
+    phones: Option<String>,
     lines: std_mpsc::Receiver<String>,
 }
 
 impl Host {
     fn start(dir: &Path, fd_limit: Option<u32>) -> Host {
+        Host::start_with(dir, fd_limit, false)
+    }
+
+    /// [`Host::start`], serving phones on loopback too when `phones`.
+    fn start_with(dir: &Path, fd_limit: Option<u32>, phones: bool) -> Host {
         let mut cmd = match fd_limit {
             Some(n) => {
                 let mut c = Command::new("sh");
@@ -45,6 +52,9 @@ impl Host {
             None => Command::new(HARNESS),
         };
         cmd.arg("host").arg(dir).args(["--lan", "127.0.0.1:0"]);
+        if phones {
+            cmd.args(["--phones", "127.0.0.1:0", "--admit-all"]);
+        }
         let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -69,10 +79,12 @@ impl Host {
         let mut parts = lan.split(' ').skip(1);
         let addr = parts.next().expect("addr").to_owned();
         let code = parts.next().expect("code").to_owned();
+        let phones = phones.then(|| next().trim_start_matches("phones ").to_owned());
         Host {
             child,
             addr,
             code,
+            phones,
             lines,
         }
     }
@@ -647,4 +659,165 @@ fn a_handshake_that_stalls_is_closed_after_10_s() {
             "closed after {t:?}"
         );
     }
+}
+
+/// A phone's HTTP request from `from`: the status line's code, or why not.
+async fn phone_hello(from: IpAddr, url: &str) -> Result<u16, String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (host, fragment) = url
+        .trim_start_matches("http://")
+        .split_once("/#")
+        .ok_or("no key")?;
+    let seal = roundtable::net::phones::seal::Seal::from_fragment(fragment).ok_or("key")?;
+    let body = seal.seal(br#"{"op":"hello","n":1}"#)?;
+    let mut s = connect_from(from, host).await.map_err(|e| e.to_string())?;
+    let req = format!(
+        "POST /api HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes())
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut got = Vec::new();
+    s.read_to_end(&mut got).await.map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&got);
+    text.split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .ok_or_else(|| format!("no status: {text:.80}"))
+}
+
+/// Slow readers on the phones' port: thousands of connections from 125
+/// addresses, each asking for the page's script again and again and never
+/// reading, opened again as soon as closed, against a host that may open
+/// few files (300 here; 1,024 is a common default). The phones' door
+/// holds fewer than the process can (the greediest make room), a write
+/// nobody reads is given up after 10 s, and the LAN door keeps its own
+/// places: a note-taker joins, and a phone is answered, while it goes on.
+#[test]
+fn slow_readers_on_the_phones_port_keep_nobody_out() {
+    let n = env_or("ROUNDTABLE_ATTACK_SLOW", 2000);
+    raise_fd_limit(n as u64 + 512);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let limit = env_or("ROUNDTABLE_ATTACK_SLOW_FILES", 300);
+    let mut host = Host::start_with(&dir, Some(limit as u32), true);
+    let url = host.phones.clone().unwrap();
+    let phones_at = url
+        .trim_start_matches("http://")
+        .split_once("/#")
+        .unwrap()
+        .0
+        .to_owned();
+    let (addr, code) = (host.addr.clone(), host.code.clone());
+    let (joined, answered, most_open) = rt().block_on(async {
+        use tokio::io::AsyncWriteExt;
+        let ask = "GET /nacl.min.js HTTP/1.1\r\nHost: x\r\n\r\n".repeat(50);
+        // The attack goes on for as long as the genuine people try: any of
+        // its connections the host closes is opened again at once.
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let attacking = {
+            let (stop, phones_at, ask) = (stop.clone(), phones_at.clone(), ask.clone());
+            tokio::spawn(async move {
+                let mut held: std::collections::VecDeque<tokio::net::TcpStream> =
+                    Default::default();
+                let mut i = 0u32;
+                let started = Instant::now();
+                while !stop.load(std::sync::atomic::Ordering::Relaxed)
+                    && started.elapsed() < Duration::from_secs(60)
+                {
+                    if let Ok(mut s) = connect_from(address(i % 125), &phones_at).await {
+                        let _ = s.write_all(ask.as_bytes()).await;
+                        held.push_back(s);
+                    }
+                    if held.len() > n {
+                        held.pop_front();
+                    }
+                    i = i.wrapping_add(1);
+                    if i % 64 == 0 {
+                        tokio::task::yield_now().await;
+                    }
+                }
+            })
+        };
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let open =
+            || std::fs::read_dir(format!("/proc/{}/fd", host.pid())).map_or(0, |d| d.count());
+        let most_open = open();
+        let joined = genuine_join(
+            &addr,
+            &code,
+            tmp.path().join("sam.ron"),
+            Duration::from_secs(20),
+        )
+        .await;
+        let started = Instant::now();
+        let mut answered = None;
+        while started.elapsed() < Duration::from_secs(20) {
+            if let Ok(200) = phone_hello(IpAddr::V4(Ipv4Addr::new(127, 9, 9, 9)), &url).await {
+                answered = Some(started.elapsed());
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = attacking.await;
+        (joined, answered, most_open.max(open()))
+    });
+    eprintln!("the host held {most_open} files of {limit}");
+    eprintln!(
+        "{n} slow readers: a note-taker joined after {joined:?}, a phone answered after {answered:?}"
+    );
+    assert!(joined.is_some(), "a genuine join still succeeds");
+    assert!(answered.is_some(), "a phone is still answered");
+    assert!(host.running());
+}
+
+/// A connection asking for the page again and again and never reading the
+/// answers is closed once a write has waited 10 s: its file goes back.
+#[test]
+fn a_phone_connection_that_never_reads_is_closed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let host = Host::start_with(&dir, None, true);
+    let url = host.phones.clone().unwrap();
+    let phones_at = url
+        .trim_start_matches("http://")
+        .split_once("/#")
+        .unwrap()
+        .0
+        .to_owned();
+    let open = || std::fs::read_dir(format!("/proc/{}/fd", host.pid())).map_or(0, |d| d.count());
+    std::thread::sleep(Duration::from_millis(300));
+    let before = open();
+    let closed_after = rt().block_on(async {
+        use tokio::io::AsyncWriteExt;
+        let ask = "GET /nacl.min.js HTTP/1.1\r\nHost: x\r\n\r\n".repeat(200);
+        let mut held = Vec::new();
+        for i in 0..64u32 {
+            let mut s = connect_from(address(i % 4), &phones_at).await.unwrap();
+            s.write_all(ask.as_bytes()).await.unwrap();
+            held.push(s);
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let during = open();
+        assert!(
+            during >= before + 60,
+            "{during} files open with 64 slow readers, {before} before"
+        );
+        let started = Instant::now();
+        while open() > before + 2 {
+            if started.elapsed() > Duration::from_secs(30) {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        drop(held);
+        Some(started.elapsed())
+    });
+    eprintln!("64 slow readers' connections closed after {closed_after:?}");
+    assert!(
+        closed_after.is_some(),
+        "the host still holds them after 30 s"
+    );
 }

@@ -3,6 +3,7 @@
 
 pub mod budget;
 pub mod client;
+pub mod deadline;
 pub mod door;
 pub mod host;
 pub mod phones;

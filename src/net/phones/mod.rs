@@ -45,8 +45,17 @@ const NACL: &str = include_str!("../../../assets/phone/nacl.min.js");
 /// Limits on connections from phones: many more than from laptops (one per
 /// person in the room), and each request is checked by its seal.
 pub fn limits() -> Limits {
+    limits_for(u64::MAX)
+}
+
+/// [`limits`] for a process that may hold `open_files`: the phones get at
+/// most what is left after [`crate::net::deadline::KEPT_BACK`], so the
+/// door turns the greediest away before the process runs out of files,
+/// and the LAN door and the journal always have theirs.
+pub fn limits_for(open_files: u64) -> Limits {
+    let room = open_files.saturating_sub(crate::net::deadline::KEPT_BACK);
     Limits {
-        unauthenticated: 1024,
+        unauthenticated: usize::try_from(room.clamp(64, 1024)).unwrap_or(1024),
         unauthenticated_per_address: 16,
         ..Limits::default()
     }
@@ -466,7 +475,8 @@ async fn accept(shared: Arc<Shared>, listener: std::net::TcpListener) {
         let _ = stream.set_nodelay(true);
         let shared = shared.clone();
         tokio::spawn(async move {
-            let io = hyper_util::rt::TokioIo::new(stream);
+            // A connection that stops reading what it is sent is closed.
+            let io = hyper_util::rt::TokioIo::new(crate::net::deadline::WriteDeadline::new(stream));
             let for_requests = shared.clone();
             let service = hyper::service::service_fn(move |req| {
                 let shared = for_requests.clone();
@@ -708,4 +718,35 @@ fn view(shared: &Shared, token: &str) -> serde_json::Value {
     let head = shared.head.load(Ordering::Relaxed);
     let session = shared.session.read();
     lock(&shared.room).view(&session, token, now, head)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The phones' door holds fewer connections than the process may open,
+    /// leaving room for the LAN door, joined terminals and the journal.
+    #[test]
+    fn the_phones_door_is_sized_below_what_the_process_can_hold() {
+        assert_eq!(limits_for(1024).unauthenticated, 768);
+        assert_eq!(limits_for(300).unauthenticated, 64);
+        assert_eq!(limits_for(1 << 20).unauthenticated, 1024);
+        for files in [320, 1024, 1280, 4096] {
+            let phones = limits_for(files).unauthenticated as u64;
+            assert!(
+                phones + crate::net::deadline::KEPT_BACK <= files,
+                "{files}: {phones}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_sealed_answer_is_a_whole_number_of_pads() {
+        for n in [0, 1, PAD - 1, PAD, PAD + 1, 5000] {
+            let p = padded(vec![b'x'; n]);
+            assert_eq!(p.len() % PAD, 0);
+            assert!(p.len() >= n.max(1));
+            assert!(p[n..].iter().all(|b| *b == b' '));
+        }
+    }
 }
