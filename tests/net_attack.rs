@@ -734,7 +734,7 @@ fn slow_readers_on_the_phones_port_keep_nobody_out() {
                         held.pop_front();
                     }
                     i = i.wrapping_add(1);
-                    if i % 64 == 0 {
+                    if i.is_multiple_of(64) {
                         tokio::task::yield_now().await;
                     }
                 }
