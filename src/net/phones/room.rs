@@ -1122,4 +1122,59 @@ mod tests {
         );
         assert!(matches!(vote(&mut room, "new", 2, 0), Step::Record { .. }));
     }
+
+    /// One key-holder joining guest after guest fills no more than the
+    /// guests' places: named people still join; guests quiet for ten
+    /// minutes are let go, and all go when the facilitator turns them off.
+    #[test]
+    fn guests_cannot_fill_the_room() {
+        let s = session(VoteMethod::Resonance, BallotMode::Anonymous);
+        let mut room = Room::default();
+        room.nameless = true;
+        let now = std::time::Instant::now();
+        let mut joined = 0;
+        for n in 0..1000 {
+            let env = Envelope {
+                n,
+                phone: None,
+                ask: Ask::Join { participant: None },
+            };
+            if let Step::Answer(_) = room.handle(&s, env, &format!("g{n}"), now) {
+                joined += 1;
+            }
+        }
+        assert_eq!(joined, MAX_GUESTS);
+        let env = Envelope {
+            n: 1,
+            phone: None,
+            ask: Ask::Join {
+                participant: Some("P1".into()),
+            },
+        };
+        assert!(matches!(room.handle(&s, env, "p1", now), Step::Answer(_)));
+        // Ten minutes on, the quiet guests are let go (a phone in the room
+        // asks every few seconds).
+        let later = now + IDLE;
+        let env = Envelope {
+            n: 2,
+            phone: Some("g0".into()),
+            ask: Ask::State { since: 0 },
+        };
+        assert!(matches!(room.handle(&s, env, "x", later), Step::No(_)));
+        assert_eq!(room.who(&s).0.len(), 0);
+        // Turned off, every guest goes at once.
+        let mut room2 = Room::default();
+        room2.nameless = true;
+        for n in 0..5 {
+            let env = Envelope {
+                n,
+                phone: None,
+                ask: Ask::Join { participant: None },
+            };
+            room2.handle(&s, env, &format!("g{n}"), now);
+        }
+        assert_eq!(room2.who(&s).0.len(), 5);
+        room2.clear_guests();
+        assert_eq!(room2.who(&s).0.len(), 0);
+    }
 }
