@@ -1198,3 +1198,22 @@ fn a_note_taker_sending_too_much_is_slowed_and_loses_nothing() {
     });
     assert_eq!(told.as_deref(), Some("flooding Sam (note-taker)"));
 }
+
+/// A terminal's name is listed on the projector as `Sam (note-taker)`,
+/// joined by commas: a name with a comma or brackets could pass for two
+/// terminals, and is refused.
+#[test]
+fn a_name_that_could_pass_for_two_terminals_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let host = Host::start(&dir, false);
+    rt().block_on(async {
+        let (_tx, mut rx) = join(
+            Target::Unix(host.socket.clone()),
+            "Sam (note-taker), Wall",
+            tmp.path().join("o.ron"),
+        );
+        let said = refused(&mut rx).await;
+        assert!(said.contains("without commas, brackets"), "{said}");
+    });
+}

@@ -821,3 +821,36 @@ fn a_phone_connection_that_never_reads_is_closed() {
         "the host still holds them after 30 s"
     );
 }
+
+/// A knock with a proper SPAKE2 message followed by an empty handshake
+/// frame is malformed, not a guess: it costs nothing and is not counted.
+#[test]
+fn an_empty_handshake_frame_after_a_knock_is_no_wrong_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let mut host = Host::start(&dir, None);
+    let (addr, code) = (host.addr.clone(), host.code.clone());
+    let tried = rt().block_on(async {
+        let mut tried = Vec::new();
+        for _ in 0..6 {
+            let s = connect_from(address(77), &addr).await.unwrap();
+            let (r, w) = s.into_split();
+            let (mut r, mut w) = (FrameReader::new(r), FrameWriter::new(w));
+            let (_spake, ours) = wire::spake_start(&wrong_code_for(&code));
+            w.send(&Knock::Code(ours)).await.unwrap();
+            let answer = r.recv::<Knock>().await;
+            tried.push(matches!(answer, Ok(Some(Knock::Code(_)))));
+            let _ = w.raw(&[]).await;
+            let _ = r.raw().await;
+        }
+        tried
+    });
+    assert!(
+        tried.iter().all(|t| *t),
+        "every knock was let in to try: {tried:?}"
+    );
+    assert_eq!(host.wrong_codes(), 0, "no wrong code counted");
+    // And the address was never made to wait.
+    let after = rt().block_on(try_code(address(77), &addr, &code));
+    assert_eq!(after, Tried::Joined);
+}

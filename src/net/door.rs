@@ -107,6 +107,9 @@ struct Address {
 /// Why an attempt or a connection is turned away.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refusal {
+    /// The whole network has tried too many wrong codes lately (this
+    /// address may be new): try again after this long.
+    Network(Duration),
     /// Try again after this long.
     Wait(Duration),
     /// Too many connections waiting to authenticate: closed at once.
@@ -287,7 +290,7 @@ impl Door {
         if self.tokens == 0 {
             let every = limits.refill_every;
             let wait = every.saturating_sub(now.saturating_duration_since(self.refilled));
-            return Err(Refusal::Wait(wait.max(Duration::from_secs(1))));
+            return Err(Refusal::Network(wait.max(Duration::from_secs(1))));
         }
         self.tokens -= 1;
         self.addresses.entry(ip).or_default().in_flight += 1;
@@ -549,5 +552,24 @@ mod tests {
             d.attempt(ip(1), t0).is_err(),
             "parallel guesses are held back"
         );
+    }
+
+    /// A fresh address turned away because the whole network has used its
+    /// budget is told that, not that it guessed too often itself.
+    #[test]
+    fn the_network_budget_says_it_is_the_networks() {
+        let t0 = Instant::now();
+        let mut d = Door::new(
+            Limits {
+                burst: 2,
+                ..Limits::default()
+            },
+            t0,
+        );
+        for n in 1..=2 {
+            assert!(d.attempt(ip(n), t0).is_ok());
+            d.outcome(ip(n), true, t0);
+        }
+        assert!(matches!(d.attempt(ip(9), t0), Err(Refusal::Network(_))));
     }
 }

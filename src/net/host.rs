@@ -269,9 +269,16 @@ async fn accept(
 
 fn valid_name(name: &str) -> Result<(), String> {
     let len = name.chars().count();
-    if name.trim().is_empty() || len > MAX_NAME || name.chars().any(char::is_control) {
+    // The projector lists terminals as `Sam (note-taker), Wall (viewer)`:
+    // a name with a comma or brackets could pass for two.
+    if name.trim().is_empty()
+        || len > MAX_NAME
+        || name
+            .chars()
+            .any(|c| c.is_control() || matches!(c, ',' | '(' | ')'))
+    {
         return Err(format!(
-            "a name must be 1 to {MAX_NAME} characters, without control characters"
+            "a name must be 1 to {MAX_NAME} characters, without commas, brackets or control characters"
         ));
     }
     Ok(())

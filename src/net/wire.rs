@@ -390,6 +390,11 @@ pub async fn handshake(
             .raw()
             .await?
             .ok_or_else(|| bad("closed during the handshake"))?;
+        // Shorter than any first handshake message (an ephemeral key and a
+        // tag): malformed, not a guess at the code.
+        if first.len() < 48 {
+            return Err(bad("not a handshake message"));
+        }
         if hs.read_message(&first, &mut buf).is_err() {
             let _ = w.send(&Knock::NoMatch).await;
             return Err(WireError::WrongCode);

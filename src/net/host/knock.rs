@@ -147,12 +147,14 @@ async fn knock(
         Knock::Code(theirs) => {
             let admitted = lock(&shared.door).attempt(ip, Instant::now());
             if let Err(refusal) = admitted {
-                let wait = match refusal {
-                    Refusal::Wait(wait) => wait,
-                    Refusal::Full => Duration::from_secs(1),
+                let (wait, why) = match refusal {
+                    Refusal::Wait(wait) => (wait, "too many wrong codes from here lately"),
+                    // Said as it is: this address may never have guessed.
+                    Refusal::Network(wait) => (wait, "too many wrong codes on this network lately"),
+                    Refusal::Full => (Duration::from_secs(1), "the host is busy"),
                 };
                 let secs = wait.as_secs().max(1);
-                let why = "too many wrong codes from here lately".to_owned();
+                let why = why.to_owned();
                 w.send(&Knock::Busy {
                     secs,
                     why: why.clone(),

@@ -558,7 +558,7 @@ async fn api(
         let mut door = lock(&shared.door);
         let now = Instant::now();
         match door.attempt(ip, now) {
-            Err(Refusal::Wait(wait)) => {
+            Err(Refusal::Wait(wait) | Refusal::Network(wait)) => {
                 let mut r = plain(StatusCode::TOO_MANY_REQUESTS, "wait");
                 if let Ok(v) = hyper::header::HeaderValue::from_str(&wait.as_secs().to_string()) {
                     r.headers_mut().insert("retry-after", v);
