@@ -1129,8 +1129,10 @@ mod tests {
     #[test]
     fn guests_cannot_fill_the_room() {
         let s = session(VoteMethod::Resonance, BallotMode::Anonymous);
-        let mut room = Room::default();
-        room.nameless = true;
+        let mut room = Room {
+            nameless: true,
+            ..Room::default()
+        };
         let now = std::time::Instant::now();
         let mut joined = 0;
         for n in 0..1000 {
@@ -1163,8 +1165,10 @@ mod tests {
         assert!(matches!(room.handle(&s, env, "x", later), Step::No(_)));
         assert_eq!(room.who(&s).0.len(), 0);
         // Turned off, every guest goes at once.
-        let mut room2 = Room::default();
-        room2.nameless = true;
+        let mut room2 = Room {
+            nameless: true,
+            ..Room::default()
+        };
         for n in 0..5 {
             let env = Envelope {
                 n,
