@@ -828,7 +828,7 @@ fn a_phone_connection_that_never_reads_is_closed() {
 fn an_empty_handshake_frame_after_a_knock_is_no_wrong_code() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = session(tmp.path());
-    let mut host = Host::start(&dir, None);
+    let host = Host::start(&dir, None);
     let (addr, code) = (host.addr.clone(), host.code.clone());
     let tried = rt().block_on(async {
         let mut tried = Vec::new();
