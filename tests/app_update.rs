@@ -1517,7 +1517,7 @@ fn the_facilitator_removes_a_connected_terminal_by_number() {
         "wall (viewer)".into(),
     ]));
     d.send(key(KeyCode::Char('d')));
-    let Some(Overlay::Remove { shown }) = d.model.app.overlays.last() else {
+    let Some(Overlay::Remove { shown, .. }) = d.model.app.overlays.last() else {
         panic!("d asks which terminal")
     };
     assert_eq!(shown.len(), 2);

@@ -109,6 +109,20 @@ impl Host {
         (removed.expect("the host answers"), code)
     }
 
+    /// Frees `name` for a new laptop, as the facilitator's `d` does:
+    /// whether a laptop held it.
+    fn free(&mut self, name: &str) -> bool {
+        let stdin = self.child.stdin.as_mut().expect("stdin");
+        writeln!(stdin, "free {name}").expect("tell the host");
+        stdin.flush().expect("tell the host");
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(5)) {
+            if let Some(yes) = line.strip_prefix("freed ") {
+                return yes == "yes";
+            }
+        }
+        panic!("the host did not answer")
+    }
+
     fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -1136,7 +1150,9 @@ fn a_note_takers_outbox_keeps_only_what_the_host_has_not_acknowledged() {
             assert!(Instant::now() < deadline, "the outbox still holds:\n{kept}");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        // Quitting: the link ends when the screens let go of it.
+        // Quitting: the link ends when the screens let go of it. A terminal
+        // on this computer has no device token, so nothing is left; a
+        // laptop keeps only its token (`a_note_takers_name_is_tied_to_their_laptop`).
         drop(tx);
         let deadline = Instant::now() + WAIT;
         while outbox.exists() {
@@ -1215,5 +1231,62 @@ fn a_name_that_could_pass_for_two_terminals_is_refused() {
         );
         let said = refused(&mut rx).await;
         assert!(said.contains("without commas, brackets"), "{said}");
+    });
+}
+
+/// A note-taker's name belongs to the laptop that first joined under it:
+/// someone else with the join code cannot take it (and retract what Alex
+/// took down) while Alex is away; Alex's laptop comes back as Alex; only
+/// the facilitator frees the name for another laptop.
+#[test]
+fn a_note_takers_name_is_tied_to_their_laptop() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let mut host = Host::start(&dir, true);
+    let (addr, code) = host.lan.clone().unwrap();
+    let tcp = || Target::Tcp {
+        addr: addr.clone(),
+        code: code.clone(),
+    };
+    rt().block_on(async {
+        // Alex takes something down, then closes the laptop.
+        let (tx, mut rx) = join(tcp(), "Alex", tmp.path().join("alex.ron"));
+        tx.send((1, said("alex", 1))).unwrap();
+        acks(&mut rx, 1).await;
+        drop(tx);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        // What is left on Alex's laptop: the device token, no words.
+        let kept = std::fs::read_to_string(tmp.path().join("alex.ron")).unwrap();
+        assert!(
+            kept.starts_with("Token(") && !kept.contains("says thing"),
+            "{kept}"
+        );
+        // Mallory, with the code from the projector, tries to be Alex.
+        let (_m, mut mrx) = join(tcp(), "Alex", tmp.path().join("mallory.ron"));
+        let why = refused(&mut mrx).await;
+        assert!(why.contains("belongs to another laptop"), "{why}");
+        // Alex's own laptop comes back as Alex.
+        let (tx, mut rx) = join(tcp(), "Alex", tmp.path().join("alex.ron"));
+        tx.send((2, said("alex", 2))).unwrap();
+        acks(&mut rx, 1).await;
+    });
+    let claimed = (0..50).find_map(|_| {
+        host.lines
+            .recv_timeout(Duration::from_millis(200))
+            .ok()
+            .filter(|l| l.starts_with("claimed "))
+    });
+    assert_eq!(
+        claimed.as_deref(),
+        Some("claimed Alex"),
+        "the facilitator is told"
+    );
+    assert_eq!(recorded(&dir).len(), 2);
+    // The facilitator frees the name: the new laptop joins as Alex.
+    assert!(host.free("Alex"));
+    rt().block_on(async {
+        let (tx, mut rx) = join(tcp(), "Alex", tmp.path().join("new.ron"));
+        tx.send((1, said("alex", 3))).unwrap();
+        acks(&mut rx, 1).await;
     });
 }

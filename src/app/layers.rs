@@ -123,11 +123,12 @@ fn screen_key(
             None => app.say(Tone::Info, "nothing from phones is waiting"),
         },
         Action::Reveal => super::reveal::reveal(app, session, now),
-        Action::RemoveDevice if app.peers.is_empty() => {
+        Action::RemoveDevice if app.peers.is_empty() && app.claims.is_empty() => {
             app.say(Tone::Refused, "no other terminal is connected")
         }
         Action::RemoveDevice => app.overlays.push(Overlay::Remove {
             shown: app.peers.clone(),
+            claims: app.claims.clone(),
         }),
         a if app.screen == Screen::Agenda && super::agenda::action(app, session, a, now, fx) => {}
         a if app.screen == Screen::Capture && super::floor::action(app, session, a, now, fx) => {}
@@ -228,14 +229,24 @@ fn overlay_key(
             Some(Action::Cancel) => app.say(Tone::Info, "left as it is"),
             _ => app.overlays.push(Overlay::Choose { question, answers }),
         },
-        Overlay::Remove { mut shown } => match action {
+        Overlay::Remove {
+            mut shown,
+            mut claims,
+        } => match action {
             Some(Action::Choice(n)) if (1..=shown.len()).contains(&usize::from(n)) => {
                 let shown = shown.swap_remove(usize::from(n) - 1);
                 app.say(Tone::Info, format!("disconnecting {shown}…"));
                 fx.push(Effect::RemoveDevice { shown });
             }
+            Some(Action::Choice(n))
+                if (shown.len() + 1..=shown.len() + claims.len()).contains(&usize::from(n)) =>
+            {
+                let name = claims.swap_remove(usize::from(n) - 1 - shown.len());
+                app.say(Tone::Info, format!("freeing the name `{name}`…"));
+                fx.push(Effect::FreeName { name });
+            }
             Some(Action::Cancel) => app.say(Tone::Info, "left connected"),
-            _ => app.overlays.push(Overlay::Remove { shown }),
+            _ => app.overlays.push(Overlay::Remove { shown, claims }),
         },
         Overlay::Prompt { kind, mut input } => match action {
             Some(Action::Cancel) => app.say(Tone::Info, "cancelled"),

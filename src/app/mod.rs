@@ -155,6 +155,10 @@ pub enum Msg {
     WrongCodes(u64),
     /// A joined terminal or a phone sends more than a person would.
     Flooding(String),
+    /// Names new laptops asked for that other laptops hold.
+    Claimed(Vec<String>),
+    /// [`Effect::FreeName`] was carried out.
+    Freed(String),
     /// Where phones join (with `--phones`).
     PhonesAt(String),
     /// The phones in the room.
@@ -205,6 +209,7 @@ impl From<Reply> for Msg {
             Reply::JoinCode { code, at } => Msg::JoinCode { code, at },
             Reply::WrongCodes(n) => Msg::WrongCodes(n),
             Reply::Flooding(who) => Msg::Flooding(who),
+            Reply::Claimed(names) => Msg::Claimed(names),
             Reply::Link { connected, text } => Msg::Link { connected, text },
             Reply::Corrected { text } => Msg::Corrected { text },
         }
@@ -229,6 +234,11 @@ pub enum Effect {
     /// device; answered with [`Msg::Removed`].
     RemoveDevice {
         shown: String,
+    },
+    /// Free a name a new laptop asked for (another laptop held it);
+    /// answered with [`Msg::Freed`].
+    FreeName {
+        name: String,
     },
     /// Close the door to new phones, or open it.
     PhoneDoor {
@@ -368,6 +378,24 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         Msg::PhoneTaken(answer) => layers::phone_taken(app, &shared.read(), answer, now, &mut fx),
         Msg::JoinCode { code, at } => app.join_code = Some((code, at)),
         Msg::WrongCodes(n) => app.wrong_codes = n,
+        Msg::Claimed(names) => {
+            if let Some(name) = names.iter().find(|n| !app.claims.contains(n)) {
+                app.say(
+                    Tone::Problem,
+                    app.keymap.fill(
+                        actions::Layer::Projector,
+                        &format!(
+                            "a new laptop asked to join as `{name}`, a name another laptop holds: if it is theirs, {{RemoveDevice}} frees the name"
+                        ),
+                    ),
+                );
+            }
+            app.claims = names;
+        }
+        Msg::Freed(name) => app.say(
+            Tone::Info,
+            format!("the name `{name}` is free: the new laptop can join with it and the code"),
+        ),
         Msg::Flooding(who) => app.say(
             Tone::Problem,
             app.keymap.fill(actions::Layer::Projector, &format!(

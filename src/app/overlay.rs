@@ -62,7 +62,12 @@ pub enum Overlay {
         input: Box<TextArea<'static>>,
     },
     /// Which joined terminal to disconnect, as the projector lists them.
-    Remove { shown: Vec<String> },
+    /// Which joined terminal to disconnect, or which name asked for by a
+    /// new laptop to free (numbered after the terminals).
+    Remove {
+        shown: Vec<String>,
+        claims: Vec<String>,
+    },
 }
 
 impl Overlay {

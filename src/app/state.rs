@@ -100,6 +100,8 @@ pub struct App {
     pub seat: super::actions::Seat,
     /// Other terminals joined to this session (at the host).
     pub peers: Vec<String>,
+    /// Names new laptops asked for that other laptops hold (at the host).
+    pub claims: Vec<String>,
     /// How another laptop joins: the code and the address (with `--lan`).
     pub join_code: Option<(String, String)>,
     /// Wrong join codes tried from the network (shown by the code).
@@ -148,6 +150,7 @@ impl App {
             id_prefix: String::new(),
             seat: super::actions::Seat::Host,
             peers: Vec::new(),
+            claims: Vec::new(),
             phones: None,
             show_phones: false,
             join_code: None,

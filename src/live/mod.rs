@@ -42,6 +42,9 @@ pub enum Reply {
     /// A joined terminal or a phone (as the projector names it) is sending
     /// more than a person would, and is being slowed down.
     Flooding(String),
+    /// Names a new laptop asked to join under that another laptop holds in
+    /// this session: the facilitator may free them (`d`).
+    Claimed(Vec<String>),
     /// A joined terminal's link to its host.
     Link { connected: bool, text: String },
     /// The store found the session it opened with was not the journal's

@@ -68,9 +68,10 @@ pub fn phone(now: Instant) -> Budget {
     Budget::new(12.0, 1.0 / 3.0, now)
 }
 
-/// What one joined terminal may propose: sixty at once, then one a second…
+/// What one joined terminal may propose: 2,000 at once (a long outage's
+/// backlog, sent again on reconnecting), then two a second…
 pub fn terminal_records(now: Instant) -> Budget {
-    Budget::new(60.0, 1.0, now)
+    Budget::new(2000.0, 2.0, now)
 }
 
 /// …and 256 KiB at once, then 16 KiB a second (a 10,000-character

@@ -186,13 +186,26 @@ impl Outbox {
         Ok(())
     }
 
-    /// The terminal is closing: with nothing left to send, the outbox goes
-    /// (the device token with it: joining again takes the code on the
-    /// projector); with something left, it stays for the next run.
-    pub fn finish(self) {
-        if self.pending.is_empty() {
-            drop(self.file);
-            let _ = std::fs::remove_file(&self.path);
+    /// The terminal is closing: with nothing left to send, the outbox is
+    /// cut back to the device token alone (no words; the laptop comes back
+    /// under its name without the code), or removed when there is no
+    /// token; with something left, it stays for the next run.
+    pub fn finish(mut self) {
+        if !self.pending.is_empty() {
+            return;
+        }
+        match self.token.clone() {
+            Some(t) => {
+                let _ = self
+                    .file
+                    .set_len(0)
+                    .and_then(|()| self.file.write_all(line(&OutboxLine::Token(t))?.as_bytes()))
+                    .and_then(|()| self.file.sync_data());
+            }
+            None => {
+                drop(self.file);
+                let _ = std::fs::remove_file(&self.path);
+            }
         }
     }
 

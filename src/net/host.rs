@@ -58,6 +58,40 @@ impl Listening {
     /// terminals ("Sam (note-taker)") and forgets every device joined under
     /// its name, so it can come back only with the join code. Whether one
     /// was connected.
+    /// The facilitator frees `name` for a new laptop: the laptop that held
+    /// it can no longer come back as it (and is disconnected if it is
+    /// here); the join code stays as shown. Whether the name was held.
+    pub fn free_name(&self, name: &str) -> bool {
+        let held = {
+            let mut tokens = lock(&self.shared.tokens);
+            let before = tokens.len();
+            tokens.retain(|_, d| d.name.to_lowercase() != name.to_lowercase());
+            let held = tokens.len() != before;
+            if held {
+                save_tokens(&self.shared.devices, &tokens);
+            }
+            held
+        };
+        let here = lock(&self.shared.peers)
+            .iter()
+            .find(|p| p.name.to_lowercase() == name.to_lowercase())
+            .map(|p| p.conn);
+        if let Some(conn) = here {
+            kick(
+                &self.shared,
+                conn,
+                "the facilitator gave this name to another laptop",
+            );
+        }
+        let claims = {
+            let mut claims = lock(&self.shared.claims);
+            claims.retain(|c| c != name);
+            claims.clone()
+        };
+        let _ = self.shared.ui.send(Reply::Claimed(claims));
+        held
+    }
+
     pub fn remove(&self, shown: &str) -> bool {
         let found = lock(&self.shared.peers)
             .iter()
@@ -146,6 +180,8 @@ struct Shared {
     budget: Arc<Mutex<super::budget::Room>>,
     /// When the facilitator was last told that someone floods, by name.
     flooding: Mutex<HashMap<String, Instant>>,
+    /// Names a new laptop asked for that another laptop holds.
+    claims: Mutex<Vec<String>>,
 }
 
 /// Starts listening for joined terminals on a thread of its own. The socket
@@ -208,6 +244,7 @@ pub fn start(
         phones,
         budget,
         flooding: Mutex::new(HashMap::new()),
+        claims: Mutex::new(Vec::new()),
     });
     let for_thread = shared.clone();
     super::on_own_thread("roundtable-host", move || accept(for_thread, unix, tcp))?;
@@ -358,6 +395,24 @@ async fn admit(
             (Some(id), None)
         }
         Some(Joined::Code) => {
+            // A name belongs to the laptop that first joined under it in
+            // this session: another needs the facilitator to free it.
+            let held = lock(&shared.tokens)
+                .values()
+                .any(|d| d.name.to_lowercase() == name.to_lowercase());
+            if held {
+                let claims = {
+                    let mut claims = lock(&shared.claims);
+                    if !claims.contains(&name) && claims.len() < 16 {
+                        claims.push(name.clone());
+                    }
+                    claims.clone()
+                };
+                let _ = shared.ui.send(Reply::Claimed(claims));
+                return Err(format!(
+                    "the name `{name}` belongs to another laptop in this session: join under another name, or ask the facilitator to free it (`d` on the projector) and join again"
+                ));
+            }
             let id = hex::encode(wire::random::<8>().map_err(|e| e.to_string())?);
             let secret = wire::random::<32>().map_err(|e| e.to_string())?;
             let mut tokens = lock(&shared.tokens);

@@ -100,6 +100,7 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
                 .is_ok()
         }),
         remove: Box::new(|shown| listening.as_ref().is_ok_and(|l| l.remove(shown))),
+        free: Box::new(|name| listening.as_ref().is_ok_and(|l| l.free_name(name))),
         phones: phones.as_ref(),
         take_in: Box::new(|id, accept| match &phones {
             Some(p) => Outcome::Answer(Msg::PhoneTaken(p.take_in(id, accept))),
@@ -152,6 +153,7 @@ pub fn join(opts: crate::net::client::JoinOptions, screen: JoinScreen) -> std::i
         let mut io = Io {
             send: Box::new(move |token, event| proposals.send((token, event)).is_ok()),
             remove: Box::new(|_| false),
+            free: Box::new(|_| false),
             phones: None,
             take_in: Box::new(move |id, accept| {
                 let _ = take_ins.send((id, accept));
@@ -207,6 +209,8 @@ struct Io<'a> {
     send: Box<dyn FnMut(u64, Event) -> bool + 'a>,
     /// Disconnects a joined terminal (the host's alone).
     remove: Box<dyn Fn(&str) -> bool + 'a>,
+    /// Frees a name for a new laptop (the host's alone).
+    free: Box<dyn Fn(&str) -> bool + 'a>,
     /// Participants' phones (the host's, with `--phones`).
     phones: Option<&'a crate::net::phones::Phones>,
     /// Takes a phone's statement in or sets it aside: at the host at once,
@@ -249,6 +253,10 @@ impl Io<'_> {
                 &text,
                 self.clock.now(),
             ))),
+            Effect::FreeName { name } => {
+                (self.free)(&name);
+                Outcome::Answer(Msg::Freed(name))
+            }
             Effect::RemoveDevice { shown } => {
                 let was_connected = (self.remove)(&shown);
                 Outcome::Answer(Msg::Removed {

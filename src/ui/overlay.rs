@@ -28,8 +28,16 @@ pub fn render(
             let labels: Vec<&str> = answers.iter().map(|(l, _)| l.as_str()).collect();
             choose(f, area, app, (" Choose ", question), &labels, theme)
         }
-        Overlay::Remove { shown } => {
-            let labels: Vec<&str> = shown.iter().map(String::as_str).collect();
+        Overlay::Remove { shown, claims } => {
+            let freed: Vec<String> = claims
+                .iter()
+                .map(|n| format!("free the name `{n}` for the new laptop asking for it"))
+                .collect();
+            let labels: Vec<&str> = shown
+                .iter()
+                .map(String::as_str)
+                .chain(freed.iter().map(String::as_str))
+                .collect();
             let question = "Disconnect which terminal? A laptop must then use the join code again.";
             choose(f, area, app, (" Disconnect ", question), &labels, theme)
         }

@@ -204,6 +204,13 @@ fn host(writer: Writer, listen: roundtable::live::Listen, admit_all: bool) -> st
             {
                 p.admit(id, yes.trim() == "yes");
             }
+            // `free NAME`: the facilitator frees a name a new laptop asked for.
+            if let Some(name) = line.strip_prefix("free ") {
+                let yes = for_stdin.free_name(name);
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "freed {}", if yes { "yes" } else { "no" });
+                let _ = out.flush();
+            }
             if let Some(shown) = line.strip_prefix("remove ") {
                 let yes = for_stdin.remove(shown);
                 let mut out = std::io::stdout().lock();
@@ -264,6 +271,7 @@ fn host(writer: Writer, listen: roundtable::live::Listen, admit_all: bool) -> st
             Reply::JoinCode { code, .. } => writeln!(out, "code {code}")?,
             Reply::WrongCodes(n) => writeln!(out, "wrong {n}")?,
             Reply::Flooding(who) => writeln!(out, "flooding {who}")?,
+            Reply::Claimed(names) => writeln!(out, "claimed {}", names.join(" "))?,
             Reply::Saved { seq, .. } => writeln!(out, "saved {seq}")?,
             Reply::Phones(room) => {
                 for a in &room.asking {
