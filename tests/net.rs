@@ -1290,3 +1290,69 @@ fn a_note_takers_name_is_tied_to_their_laptop() {
         acks(&mut rx, 1).await;
     });
 }
+
+/// Each seat gets and may propose only what its role needs: no terminal
+/// is sent a participant's real name; a note-taker may not record one, nor
+/// make an id outside its own prefix.
+#[test]
+fn a_joined_terminal_gets_no_real_names_and_proposes_only_its_own() {
+    use roundtable::domain::{Participant, Role as PRole};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let host = Host::start(&dir, false);
+    rt().block_on(async {
+        for role in [Role::Viewer, Role::NoteTaker] {
+            let (tx, mut rx) = client::start(JoinOptions {
+                target: Target::Unix(host.socket.clone()),
+                name: "Sam".into(),
+                role,
+                outbox: tmp.path().join(format!("{role:?}.ron")),
+            })
+            .unwrap();
+            let added = until(&mut rx, |r| match r {
+                Reply::Applied {
+                    event: Event::ParticipantAdded { participant },
+                    ..
+                } => Some(participant),
+                _ => None,
+            })
+            .await;
+            assert_eq!(added.real_name, None, "{role:?} was sent a real name");
+            if role == Role::NoteTaker {
+                let named = Event::ParticipantAdded {
+                    participant: Participant {
+                        id: "P9".into(),
+                        role: PRole::UnpaidCarer,
+                        sector: None,
+                        level: None,
+                        real_name: Some("Ann Other".into()),
+                        consent: true,
+                    },
+                };
+                tx.send((1, named)).unwrap();
+                tx.send((2, said("st", 200))).unwrap();
+                for token in [1, 2] {
+                    let why = until(&mut rx, |r| match r {
+                        Reply::Failed {
+                            token: t, error, ..
+                        } if t == token => Some(error),
+                        Reply::Acked { token: t, .. } if t == token => {
+                            panic!("proposal {token} was accepted")
+                        }
+                        _ => None,
+                    })
+                    .await;
+                    assert!(
+                        why.contains("real name") || why.contains("not one of this terminal's ids"),
+                        "{why}"
+                    );
+                }
+            }
+        }
+    });
+    assert!(
+        !std::fs::read_to_string(dir.join("journal.ron"))
+            .unwrap()
+            .contains("Ann Other")
+    );
+}

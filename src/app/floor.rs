@@ -183,7 +183,11 @@ pub fn add_latecomer(
             format!("“{role_word}” is not a role; one of: {}", known.join(", ")),
         );
     };
-    let name = parts.next().filter(|n| !n.is_empty()).map(str::to_owned);
+    let typed_name = parts.next().filter(|n| !n.is_empty()).map(str::to_owned);
+    // A real name is the facilitator's to record, at the host: a joined
+    // terminal's would be refused, and a viewer must never hold one.
+    let at_host = app.seat == super::actions::Seat::Host;
+    let name = typed_name.clone().filter(|_| at_host);
     let consent = parts
         .next()
         .is_some_and(|c| matches!(c.to_lowercase().as_str(), "yes" | "y" | "consents"));
@@ -211,11 +215,19 @@ pub fn add_latecomer(
         },
     ];
     super::room::record_all(app, session, events, fx);
+    let mut said = Vec::new();
     if !consent {
-        app.say(
-            Tone::Info,
-            format!("{p} added without consent: their words are kept, never shown or exported"),
-        );
+        said.push(format!(
+            "{p} added without consent: their words are kept, never shown or exported"
+        ));
+    }
+    if typed_name.is_some() && !at_host {
+        said.push(format!(
+            "{p}'s name is for the facilitator to record, at the host"
+        ));
+    }
+    if !said.is_empty() {
+        app.say(Tone::Info, said.join("; "));
     }
 }
 

@@ -586,10 +586,9 @@ async fn live(
                         // More than a person types is held back, never
                         // refused: it is saved, at a person's pace.
                         paced(shared, &shown, &mut records, &mut bytes, &event).await;
-                        let answer = if role.may_propose(&event) {
-                            propose(shared, &actor, event).await
-                        } else {
-                            Err(format!("a {} cannot do that; ask the facilitator", role.label()))
+                        let answer = match role.refusal(&name, &event) {
+                            None => propose(shared, &actor, event).await,
+                            Some(why) => Err(why),
                         };
                         match answer {
                             Ok(seq) => {

@@ -63,8 +63,9 @@ impl Role {
         }
     }
 
-    /// Note-takers capture statements, memos and ballots; the agenda, votes
-    /// and synthesis stay with the facilitator at the host.
+    /// Note-takers capture statements, memos and ballots (and the floor:
+    /// hands, who came and went, what is parked, actions); the agenda,
+    /// votes and synthesis stay with the facilitator at the host.
     pub fn may_propose(self, e: &Event) -> bool {
         self == Role::NoteTaker
             && matches!(
@@ -83,6 +84,53 @@ impl Role {
                     | Event::ActionAdded { .. }
             )
     }
+
+    /// Why a terminal joined as `name` in this role may not propose `e`,
+    /// if it may not: beyond its role's events, a real name (kept at the
+    /// host, by the facilitator) or an id outside its own `name-` prefix
+    /// (which would take the place of one another terminal may make).
+    pub fn refusal(self, name: &str, e: &Event) -> Option<String> {
+        if !self.may_propose(e) {
+            return Some(format!(
+                "a {} cannot do that; ask the facilitator",
+                self.label()
+            ));
+        }
+        let prefix = id_prefix(name);
+        let id = match e {
+            Event::StatementAdded { id, .. } => Some(id.as_str()),
+            Event::MemoAdded { id, .. } => Some(id.as_str()),
+            Event::ActionAdded { id, .. } => Some(id.as_str()),
+            Event::ParticipantAdded { participant } if participant.real_name.is_some() => {
+                return Some(
+                    "a participant's real name is recorded by the facilitator, at the host".into(),
+                );
+            }
+            _ => None,
+        };
+        id.filter(|id| !id.starts_with(&prefix))
+            .map(|id| format!("`{id}` is not one of this terminal's ids (they start `{prefix}`)"))
+    }
+}
+
+/// The id prefix for a joined terminal's name: `Sam Patel` → `sam-patel-`.
+pub fn id_prefix(name: &str) -> String {
+    let mut p: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .take(24)
+        .collect();
+    p = p.trim_matches('-').to_owned();
+    if p.is_empty() {
+        p = "joined".into();
+    }
+    p + "-"
 }
 
 /// The first, unencrypted frame of a network connection.
@@ -490,6 +538,48 @@ mod tests {
         // A note-taker could otherwise fill a round with ballots nobody cast.
         assert!(!Role::NoteTaker.may_propose(&anonymous));
         assert!(!Role::Viewer.may_propose(&anonymous));
+    }
+
+    #[test]
+    fn a_note_taker_proposes_only_under_its_own_ids_and_no_real_names() {
+        use crate::domain::{Participant, Role as PRole, Speaker, StatementKind, Timestamp};
+        let said = |id: &str| Event::StatementAdded {
+            id: id.into(),
+            kind: StatementKind::Quote,
+            speaker: Speaker::Group,
+            stage: None,
+            text: "t".into(),
+            tags: vec![],
+            captured_by: "x".into(),
+            at: Timestamp::from_unix_millis(0),
+        };
+        assert_eq!(
+            Role::NoteTaker.refusal("Sam Patel", &said("sam-patel-st3")),
+            None
+        );
+        assert!(
+            Role::NoteTaker
+                .refusal("Sam Patel", &said("st200"))
+                .is_some()
+        );
+        assert!(Role::NoteTaker.refusal("Sam", &said("alex-st1")).is_some());
+        let latecomer = |name: Option<&str>| Event::ParticipantAdded {
+            participant: Participant {
+                id: "P9".into(),
+                role: PRole::UnpaidCarer,
+                sector: None,
+                level: None,
+                real_name: name.map(str::to_owned),
+                consent: true,
+            },
+        };
+        assert_eq!(Role::NoteTaker.refusal("Sam", &latecomer(None)), None);
+        assert!(
+            Role::NoteTaker
+                .refusal("Sam", &latecomer(Some("Ann")))
+                .is_some()
+        );
+        assert!(Role::Viewer.refusal("Wall", &said("wall-st1")).is_some());
     }
 
     #[test]

@@ -139,7 +139,7 @@ pub fn join(opts: crate::net::client::JoinOptions, screen: JoinScreen) -> std::i
     let clock = crate::live::clock::SessionClock::system(Timestamp::default());
     let mut model = Model::joined(
         App::new(screen.keymap, opts.name.clone()),
-        id_prefix(&opts.name),
+        crate::net::wire::id_prefix(&opts.name),
         opts.role == crate::net::wire::Role::Viewer,
     );
     // Unsaved text is rescued beside the outbox, which keeps the rest.
@@ -164,26 +164,6 @@ pub fn join(opts: crate::net::client::JoinOptions, screen: JoinScreen) -> std::i
         };
         event_loop(&mut terminal, &mut model, &mut io, replies, &screen.theme).await
     })
-}
-
-/// The id prefix for a joined terminal's name: `Sam Patel` → `sam-patel-`.
-pub fn id_prefix(name: &str) -> String {
-    let mut p: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .take(24)
-        .collect();
-    p = p.trim_matches('-').to_owned();
-    if p.is_empty() {
-        p = "joined".into();
-    }
-    p + "-"
 }
 
 /// Writes unsaved text to `rescue-<time>.txt` in `dir`, owner-only; the

@@ -4,7 +4,8 @@
 
 mod live;
 
-pub use live::{JoinScreen, Options, id_prefix, join, run};
+pub use crate::net::wire::id_prefix;
+pub use live::{JoinScreen, Options, join, run};
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use ratatui::DefaultTerminal;

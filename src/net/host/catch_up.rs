@@ -52,13 +52,27 @@ pub(super) async fn send_record(
             w,
             ToClient::Record {
                 seq: rec.0,
-                event: rec.1.clone(),
+                event: seen_by_terminals(&rec.1),
             },
         )
         .await?;
         *last = rec.0;
     }
     Ok(())
+}
+
+/// A record as a joined terminal receives it: a participant's real name
+/// stays at the host (no seat but the facilitator's needs it, and a viewer
+/// is a projector).
+fn seen_by_terminals(event: &Event) -> Event {
+    match event {
+        Event::ParticipantAdded { participant } if participant.real_name.is_some() => {
+            let mut participant = participant.clone();
+            participant.real_name = None;
+            Event::ParticipantAdded { participant }
+        }
+        e => e.clone(),
+    }
 }
 
 /// After falling behind the feed: what was missed, from the journal.
