@@ -1162,3 +1162,202 @@ fn a_session_with_phones_shows_how_to_join_and_quits() {
     t.tmux(&["send-keys", "-t", "t", "y"]);
     t.wait_until_exit();
 }
+
+/// A sealed request sent from loopback address 127.0.0.`last`: the status.
+fn post_from(last: u8, to: std::net::SocketAddr, body: &str) -> u16 {
+    use std::io::{Read, Write};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let s = rt.block_on(async {
+        let s = tokio::net::TcpSocket::new_v4().unwrap();
+        s.bind(std::net::SocketAddr::from(([127, 0, 0, last], 0)))
+            .unwrap();
+        s.connect(to).await.unwrap().into_std().unwrap()
+    });
+    s.set_nonblocking(false).unwrap();
+    let mut s = s;
+    let req = format!(
+        "POST /api HTTP/1.1\r\nHost: {to}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut got = String::new();
+    let _ = s.read_to_string(&mut got);
+    got.split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The phone address as the projector's join screen prints it.
+fn phone_address(screen: &str) -> String {
+    let at = screen
+        .find("http://")
+        .expect("the address is on the screen");
+    screen[at..].split_whitespace().next().unwrap().to_owned()
+}
+
+/// Everyone in the room holds the room key (the QR code on the wall), and
+/// the LAN code: what one such person can and cannot do, against the real
+/// program. A second phone cannot become P1, nor one person P2 and P3:
+/// the facilitator lets each phone in, matching the number it shows, and
+/// refuses the rest; none of them reads or changes P1's vote. A request
+/// overheard and replayed counts as a wrong key and the projector says so.
+/// A note-taker's name stays with their laptop until the facilitator frees
+/// it.
+#[test]
+fn someone_in_the_room_holding_the_keys() {
+    use common::phone::Phone;
+    let t = Tmux::new("keys");
+    let dir = t.new_session();
+    t.start(&format!(
+        "run {} --phones 127.0.0.1:0 --lan 127.0.0.1:0",
+        dir.display()
+    ));
+    t.tmux(&["resize-window", "-t", "t", "-x", "200", "-y", "50"]);
+    t.wait_for("Phones: 0 joined");
+    // A statement, and a round on it with a ballot per participant.
+    t.keys(&["F3"]);
+    t.type_text("@P1 We waited all day for the letter");
+    t.keys(&["Enter"]);
+    t.wait_for("✓ saved: statement st1");
+    t.keys(&["F4"]);
+    t.wait_for("New vote round");
+    t.keys(&["o"]);
+    t.wait_for("Round v1");
+    t.keys(&["F2", "j"]);
+    let url = phone_address(&t.wait_for("type this address:"));
+    t.keys(&["j"]);
+    t.wait_for("Phones: 0 joined");
+
+    // P1's own phone asks, shows a number, and is let in.
+    let mut p1 = Phone::new(&url);
+    let joined = p1.call(serde_json::json!({ "op": "join", "participant": "P1" }));
+    p1.token = Some(joined["phone"].as_str().unwrap().to_owned());
+    let number = joined["asking"].as_u64().unwrap().to_string();
+    t.wait_for("1 asking to join");
+    t.keys(&["F7"]);
+    let asked = t.wait_for("A phone asks to join as P1");
+    assert!(asked.contains(&format!(" {number} ")), "{asked}");
+    t.keys(&["y"]);
+    t.wait_for("P1's phone is in");
+    let voted = p1.call(serde_json::json!({ "op": "vote", "round": "v1", "pick": 0 }));
+    assert!(voted["recorded"].is_u64(), "{voted}");
+
+    // Someone else asks to be P1, P2 and P3: nothing in their names, and
+    // nothing of P1's to see, until the facilitator says, who says no.
+    let mut them: Vec<Phone> = Vec::new();
+    for who in ["P1", "P2", "P3"] {
+        let mut m = Phone::new(&url);
+        let joined = m.call(serde_json::json!({ "op": "join", "participant": who }));
+        m.token = Some(joined["phone"].as_str().unwrap().to_owned());
+        let vote = m.call(serde_json::json!({ "op": "vote", "round": "v1", "pick": 1 }));
+        assert!(
+            vote["error"]
+                .as_str()
+                .unwrap()
+                .contains("not let this phone in yet")
+        );
+        let state = m.call(serde_json::json!({ "op": "state", "since": 0 }));
+        assert_eq!(
+            state["round"]["mine"].as_str().unwrap().trim(),
+            "",
+            "{state}"
+        );
+        them.push(m);
+    }
+    t.wait_for("3 asking to join");
+    for (who, note) in [("P1", "P1 already has a phone in"), ("P2", ""), ("P3", "")] {
+        t.keys(&["F7"]);
+        let asked = t.wait_for(&format!("A phone asks to join as {who}"));
+        assert!(asked.contains(note), "{asked}");
+        t.keys(&["n"]);
+        t.wait_for(&format!("that phone was not let in as {who}"));
+    }
+    for m in &mut them {
+        let vote = m.call(serde_json::json!({ "op": "vote", "round": "v1", "pick": 1 }));
+        assert!(
+            vote["error"]
+                .as_str()
+                .unwrap()
+                .contains("did not let this phone in"),
+            "{vote}"
+        );
+    }
+
+    // P1's vote, overheard and sent again from elsewhere in the room: a
+    // wrong key each time, then that address waits; the projector says so.
+    let phones_at: std::net::SocketAddr = url
+        .trim_start_matches("http://")
+        .split_once('/')
+        .unwrap()
+        .0
+        .parse()
+        .unwrap();
+    let statuses: Vec<u16> = (0..5).map(|_| post_from(9, phones_at, &p1.last)).collect();
+    assert_eq!(statuses, [403, 403, 403, 429, 429], "replays");
+    let wall = t.wait_for("3 wrong keys");
+    assert!(wall.contains("Phones: 1 joined"), "{wall}");
+    // P1, from their own phone, changes their mind: still one ballot.
+    let voted = p1.call(serde_json::json!({ "op": "vote", "round": "v1", "pick": 1 }));
+    assert!(voted["recorded"].is_u64(), "{voted}");
+    t.keys(&["F4"]);
+    let tally = t.wait_for("1 voted");
+    assert!(!tally.contains("2 voted"), "{tally}");
+
+    // A note-taker's name stays with their laptop.
+    t.keys(&["F2"]);
+    let lan = t.wait_for("Join: code ");
+    let code_at = lan.find("Join: code ").expect("the join code on the wall") + "Join: code ".len();
+    let code: String = lan[code_at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let at_at = lan[code_at..].find(" at ").unwrap() + code_at + 4;
+    let lan_addr: String = lan[at_at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    t.split(&format!("join {lan_addr} --code {code} --as Alex"));
+    t.wait_in("t.1", "Type what was said");
+    t.tmux(&["send-keys", "-t", "t.1", "-l", "Alex was here"]);
+    t.tmux(&["send-keys", "-t", "t.1", "Enter"]);
+    t.wait_in("t.1", "✓ saved");
+    t.tmux(&["send-keys", "-t", "t.1", "C-q"]);
+    std::thread::sleep(Duration::from_millis(500));
+    t.tmux(&["kill-pane", "-t", "t.1"]);
+    t.tmux(&["resize-window", "-t", "t", "-x", "200", "-y", "100"]);
+    // Mallory's laptop (state of its own: no device token) asks to be Alex.
+    let tmp = t._tmp.path();
+    let mallory = format!(
+        "cd {} && XDG_CONFIG_HOME={} XDG_STATE_HOME={} exec {BIN} --sessions {} join {lan_addr} --code {code} --as Alex",
+        std::env::current_dir().unwrap().display(),
+        tmp.join("m-config").display(),
+        tmp.join("m-state").display(),
+        t.sessions.display()
+    );
+    t.tmux(&["split-window", "-d", "-v", "-t", "t.0", &mallory]);
+    t.wait_in("t.1", "belongs to another laptop");
+    t.wait_in("t.0", "a new laptop asked to join as `Alex`");
+    t.keys(&["d"]);
+    let list = t.wait_in("t.0", "free the name `Alex`");
+    let n = list
+        .lines()
+        .find(|l| l.contains("free the name `Alex`"))
+        .and_then(|l| l.trim_start_matches(['│', ' ']).chars().next())
+        .unwrap()
+        .to_string();
+    t.keys(&[n.as_str()]);
+    t.wait_in("t.0", "the name `Alex` is free");
+    t.tmux(&["send-keys", "-t", "t.1", "C-q"]);
+    std::thread::sleep(Duration::from_millis(300));
+    t.tmux(&["kill-pane", "-t", "t.1"]);
+    t.tmux(&["resize-window", "-t", "t", "-x", "200", "-y", "100"]);
+    t.tmux(&["split-window", "-d", "-v", "-t", "t.0", &mallory]);
+    t.wait_in("t.1", "Type what was said");
+    t.keys(&["q"]);
+    t.wait_for("Quit?");
+    t.keys(&["y"]);
+}

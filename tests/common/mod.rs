@@ -1,5 +1,6 @@
 #![allow(dead_code)]
 
+pub mod phone;
 pub mod privacy;
 
 use roundtable::domain::*;
