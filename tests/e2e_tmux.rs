@@ -1361,3 +1361,136 @@ fn someone_in_the_room_holding_the_keys() {
     t.wait_for("Quit?");
     t.keys(&["y"]);
 }
+
+/// Slow readers on the phones' port against the real program at a low
+/// limit on open files: 2,000 connections from 125 addresses asking for
+/// the page's script again and again, never reading, re-opened as they are
+/// closed. The projector still shows the room, a note-taker's laptop joins
+/// with the code, and a phone is answered.
+#[test]
+fn slow_readers_on_the_phones_port_keep_nobody_out_of_the_real_program() {
+    use roundtable::net::client::{self, JoinOptions, Target};
+    use tokio::io::AsyncWriteExt;
+    let t = Tmux::new("slow");
+    let dir = t.new_session();
+    let cmd = t
+        .command(&format!(
+            "run {} --phones 127.0.0.1:0 --lan 127.0.0.1:0",
+            dir.display()
+        ))
+        .replace(" exec ", " ulimit -n 300 && exec ");
+    t.tmux(&["new-session", "-d", "-s", "t", "-x", "200", "-y", "50", &cmd]);
+    t.wait_for("Phones: 0 joined");
+    let screen = t.screen();
+    let code_at = screen.find("Join: code ").unwrap() + "Join: code ".len();
+    let code: String = screen[code_at..].chars().take_while(|c| !c.is_whitespace()).collect();
+    let at = screen[code_at..].find(" at ").unwrap() + code_at + 4;
+    let lan: String = screen[at..].chars().take_while(|c| !c.is_whitespace()).collect();
+    t.keys(&["j"]);
+    let url = phone_address(&t.wait_for("type this address:"));
+    t.keys(&["j"]);
+    let phones_at: std::net::SocketAddr = url
+        .trim_start_matches("http://")
+        .split_once('/')
+        .unwrap()
+        .0
+        .parse()
+        .unwrap();
+    // This test process holds the connections.
+    let want = 2400u64;
+    // SAFETY: getrlimit/setrlimit read and write the struct given.
+    unsafe {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < want {
+            lim.rlim_cur = want.min(lim.rlim_max);
+            libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+        }
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let (joined, answered) = rt.block_on(async {
+        let ask = "GET /nacl.min.js HTTP/1.1\r\nHost: x\r\n\r\n".repeat(50);
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let attack = {
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                let mut held = std::collections::VecDeque::new();
+                let mut i = 0u32;
+                let started = Instant::now();
+                while !stop.load(std::sync::atomic::Ordering::Relaxed)
+                    && started.elapsed() < Duration::from_secs(60)
+                {
+                    let from = std::net::Ipv4Addr::new(127, 1, 0, (i % 125) as u8 + 1);
+                    let s = tokio::net::TcpSocket::new_v4().unwrap();
+                    if s.bind(std::net::SocketAddr::from((from, 0))).is_ok()
+                        && let Ok(mut s) = s.connect(phones_at).await
+                    {
+                        let _ = s.write_all(ask.as_bytes()).await;
+                        held.push_back(s);
+                    }
+                    if held.len() > 2000 {
+                        held.pop_front();
+                    }
+                    i = i.wrapping_add(1);
+                    if i.is_multiple_of(64) {
+                        tokio::task::yield_now().await;
+                    }
+                }
+            })
+        };
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let started = Instant::now();
+        let (_tx, mut rx) = client::start(JoinOptions {
+            target: Target::Tcp {
+                addr: lan.clone(),
+                code: code.clone(),
+            },
+            name: "Sam".into(),
+            role: roundtable::net::wire::Role::NoteTaker,
+            outbox: tmp.path().join("sam.ron"),
+        })
+        .unwrap();
+        let mut joined = None;
+        while let Ok(Some(r)) = tokio::time::timeout(Duration::from_secs(20), rx.recv()).await {
+            if let roundtable::live::Reply::Link { connected: true, .. } = r {
+                joined = Some(started.elapsed());
+                break;
+            }
+        }
+        let started = Instant::now();
+        let mut answered = None;
+        let hello = roundtable::net::phones::seal::Seal::from_fragment(url.split_once('#').unwrap().1)
+            .unwrap()
+            .seal(br#"{"op":"hello","n":1}"#)
+            .unwrap();
+        while answered.is_none() && started.elapsed() < Duration::from_secs(20) {
+            if tokio::task::spawn_blocking({
+                let hello = hello.clone();
+                move || post_from(9, phones_at, &hello)
+            })
+            .await
+            .unwrap()
+                == 200
+            {
+                answered = Some(started.elapsed());
+            }
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = attack.await;
+        (joined, answered)
+    });
+    eprintln!("slow readers at 300 files: a note-taker joined after {joined:?}, a phone answered after {answered:?}");
+    assert!(joined.is_some(), "a note-taker joins");
+    assert!(answered.is_some(), "a phone is answered");
+    t.wait_in("t", "Connected: Sam (note-taker)");
+    t.keys(&["q"]);
+    t.wait_for("Quit?");
+    t.keys(&["y"]);
+    t.wait_until_exit();
+}

@@ -880,7 +880,7 @@ fn the_host_stamps_who_did_it_and_when_from_the_connection() {
     drop(small_session(&dir, 1));
     let mut host = Host::start(&dir, false);
     let forged = |i: usize, when: Timestamp| {
-        let mut e = said("forged", i);
+        let mut e = said("sam-forged", i);
         if let Event::StatementAdded {
             captured_by, at, ..
         } = &mut e
@@ -929,7 +929,7 @@ fn the_host_stamps_who_did_it_and_when_from_the_connection() {
     host.kill();
     let r = roundtable::store::open_read_only(&dir).unwrap();
     assert!(!r.session.statements["st1"].is_retracted());
-    for id in ["forged-st1", "forged-st2"] {
+    for id in ["sam-forged-st1", "sam-forged-st2"] {
         let st = &r.session.statements[id];
         assert_eq!(st.original.by, "note-taker Sam");
         assert!(
@@ -956,7 +956,7 @@ fn the_host_stamps_who_did_it_and_when_from_the_connection() {
     let mut seen = 0;
     for row in rows.records() {
         let row = row.unwrap();
-        if row[id].starts_with("forged") {
+        if row[id].starts_with("sam-forged") {
             seen += 1;
             assert_eq!(&row[by], "note-taker Sam");
             assert!(
