@@ -1379,13 +1379,30 @@ fn slow_readers_on_the_phones_port_keep_nobody_out_of_the_real_program() {
             dir.display()
         ))
         .replace(" exec ", " ulimit -n 300 && exec ");
-    t.tmux(&["new-session", "-d", "-s", "t", "-x", "200", "-y", "50", &cmd]);
+    t.tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "200",
+        "-y",
+        "50",
+        &cmd,
+    ]);
+    t.tmux(&["set-option", "-t", "t", "remain-on-exit", "on"]);
     t.wait_for("Phones: 0 joined");
     let screen = t.screen();
     let code_at = screen.find("Join: code ").unwrap() + "Join: code ".len();
-    let code: String = screen[code_at..].chars().take_while(|c| !c.is_whitespace()).collect();
+    let code: String = screen[code_at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
     let at = screen[code_at..].find(" at ").unwrap() + code_at + 4;
-    let lan: String = screen[at..].chars().take_while(|c| !c.is_whitespace()).collect();
+    let lan: String = screen[at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
     t.keys(&["j"]);
     let url = phone_address(&t.wait_for("type this address:"));
     t.keys(&["j"]);
@@ -1458,17 +1475,21 @@ fn slow_readers_on_the_phones_port_keep_nobody_out_of_the_real_program() {
         .unwrap();
         let mut joined = None;
         while let Ok(Some(r)) = tokio::time::timeout(Duration::from_secs(20), rx.recv()).await {
-            if let roundtable::live::Reply::Link { connected: true, .. } = r {
+            if let roundtable::live::Reply::Link {
+                connected: true, ..
+            } = r
+            {
                 joined = Some(started.elapsed());
                 break;
             }
         }
         let started = Instant::now();
         let mut answered = None;
-        let hello = roundtable::net::phones::seal::Seal::from_fragment(url.split_once('#').unwrap().1)
-            .unwrap()
-            .seal(br#"{"op":"hello","n":1}"#)
-            .unwrap();
+        let hello =
+            roundtable::net::phones::seal::Seal::from_fragment(url.split_once('#').unwrap().1)
+                .unwrap()
+                .seal(br#"{"op":"hello","n":1}"#)
+                .unwrap();
         while answered.is_none() && started.elapsed() < Duration::from_secs(20) {
             if tokio::task::spawn_blocking({
                 let hello = hello.clone();
@@ -1485,8 +1506,15 @@ fn slow_readers_on_the_phones_port_keep_nobody_out_of_the_real_program() {
         let _ = attack.await;
         (joined, answered)
     });
-    eprintln!("slow readers at 300 files: a note-taker joined after {joined:?}, a phone answered after {answered:?}");
-    assert!(joined.is_some(), "a note-taker joins");
+    eprintln!(
+        "slow readers at 300 files: a note-taker joined after {joined:?}, a phone answered after {answered:?}"
+    );
+    // Without places kept back (the phones' door at 1,024 in a process of
+    // 300 files) the join took 8.6 s here; with them, milliseconds.
+    assert!(
+        joined.is_some_and(|d| d < Duration::from_secs(5)),
+        "a note-taker joins at once: {joined:?}"
+    );
     assert!(answered.is_some(), "a phone is answered");
     t.wait_in("t", "Connected: Sam (note-taker)");
     t.keys(&["q"]);
