@@ -3,12 +3,10 @@
 //! and reconnects by itself. The host recognises anything it already holds,
 //! so resending never records twice.
 
+pub use super::outbox::Outbox;
 use super::wire::{self, FrameReader, FrameWriter, Knock, Role, ToClient, ToHost, WireError};
 use crate::domain::Event;
 use crate::live::Reply;
-use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -31,225 +29,6 @@ pub struct JoinOptions {
     pub role: Role,
     /// Where unacknowledged proposals are kept across a crash.
     pub outbox: PathBuf,
-}
-
-#[derive(Serialize, Deserialize)]
-enum OutboxLine {
-    Sent(u64, Event),
-    Done(u64),
-    /// The device token the host gave (empty: none), to reconnect without the code.
-    Token(String),
-}
-
-/// Proposals not yet acknowledged, kept on disk (written and synced before
-/// they are sent) so a killed terminal sends them again when restarted.
-/// One terminal at a time: the outbox is locked while it is open.
-pub struct Outbox {
-    path: PathBuf,
-    file: std::fs::File,
-    /// Holds the lock on `<outbox>.lock` for as long as the outbox is open.
-    _lock: std::fs::File,
-    pending: IndexMap<u64, Event>,
-    last_nonce: u64,
-    token: Option<String>,
-    /// Acknowledged since the file was last rewritten.
-    done_since: usize,
-}
-
-/// Largest outbox read back: far more unsent statements than a session has.
-const MAX_OUTBOX: u64 = 256 << 20;
-
-impl Outbox {
-    pub fn open(path: PathBuf) -> std::io::Result<Outbox> {
-        use crate::store::fsutil;
-        use std::os::unix::fs::OpenOptionsExt;
-        let io = |e: crate::store::StoreError| std::io::Error::other(e.to_string());
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fsutil::create_private_dir_all(dir).map_err(io)?;
-        }
-        // The lock is a file of its own: the outbox itself is replaced by
-        // renaming, which would leave a lock on it behind.
-        let lock_path = PathBuf::from(format!("{}.lock", path.display()));
-        let lock = fsutil::open_sole(
-            &lock_path,
-            std::fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .mode(fsutil::FILE_MODE),
-            "the outbox's lock",
-        )
-        .map_err(io)?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(std::io::Error::other(format!(
-                    "another `roundtable join` on this computer is already using {} \
-                     (the same name joining the same session); close that one first, \
-                     or join with a different --as name",
-                    path.display()
-                )));
-            }
-            Err(std::fs::TryLockError::Error(e)) => return Err(e),
-        }
-        let mut pending = IndexMap::new();
-        let mut last_nonce = 0;
-        let mut token = None;
-        if std::fs::symlink_metadata(&path).is_ok() {
-            let bytes = fsutil::read_sole(&path, MAX_OUTBOX, "the outbox").map_err(io)?;
-            let text = String::from_utf8_lossy(&bytes);
-            // A line cut short by a crash was never sent: skip it.
-            for line in text.lines() {
-                match crate::store::ron_text::parse_ron::<OutboxLine>(line) {
-                    Ok(OutboxLine::Sent(n, e)) => {
-                        last_nonce = last_nonce.max(n);
-                        pending.insert(n, e);
-                    }
-                    Ok(OutboxLine::Done(n)) => {
-                        pending.shift_remove(&n);
-                    }
-                    Ok(OutboxLine::Token(t)) => token = Some(t).filter(|t| !t.is_empty()),
-                    Err(_) => {}
-                }
-            }
-        }
-        // Start the file afresh with only what is still pending.
-        let file = write_outbox(&path, token.as_ref(), &pending)?;
-        Ok(Outbox {
-            path,
-            file,
-            _lock: lock,
-            pending,
-            last_nonce,
-            token,
-            done_since: 0,
-        })
-    }
-
-    pub fn token(&self) -> Option<&str> {
-        self.token.as_deref()
-    }
-
-    /// Keeps `token` for this run, and in the file for the next (if that
-    /// write fails, only a restarted terminal needs the code again).
-    pub fn set_token(&mut self, token: Option<String>) -> std::io::Result<()> {
-        if token == self.token {
-            return Ok(());
-        }
-        let written = self.append(&OutboxLine::Token(token.clone().unwrap_or_default()));
-        self.token = token;
-        written
-    }
-
-    fn append(&mut self, l: &OutboxLine) -> std::io::Result<()> {
-        self.file.write_all(line(l)?.as_bytes())?;
-        self.file.sync_data()
-    }
-
-    pub fn sent(&mut self, nonce: u64, event: &Event) -> std::io::Result<()> {
-        self.append(&OutboxLine::Sent(nonce, event.clone()))?;
-        self.pending.insert(nonce, event.clone());
-        Ok(())
-    }
-
-    /// `nonce` is acknowledged (or refused for good), and the outbox lets
-    /// its words go. With nothing left to send (a note-taker's usual state,
-    /// one statement at a time) the file is cut back to the device token at
-    /// once; while others are still in flight it is rewritten with only
-    /// those whenever the acknowledged outnumber them, so it never holds
-    /// more than twice what waits.
-    pub fn done(&mut self, nonce: u64) -> std::io::Result<()> {
-        if self.pending.shift_remove(&nonce).is_none() {
-            return Ok(());
-        }
-        if self.pending.is_empty() {
-            self.done_since = 0;
-            self.file.set_len(0)?;
-            if let Some(t) = self.token.clone() {
-                self.file
-                    .write_all(line(&OutboxLine::Token(t))?.as_bytes())?;
-            }
-            return self.file.sync_data();
-        }
-        self.done_since += 1;
-        if self.done_since > self.pending.len() {
-            self.done_since = 0;
-            return self.rewrite();
-        }
-        self.append(&OutboxLine::Done(nonce))
-    }
-
-    /// The file afresh, atomically: the token and what is still waiting.
-    fn rewrite(&mut self) -> std::io::Result<()> {
-        self.file = write_outbox(&self.path, self.token.as_ref(), &self.pending)?;
-        Ok(())
-    }
-
-    /// The terminal is closing: with nothing left to send, the outbox is
-    /// cut back to the device token alone (no words; the laptop comes back
-    /// under its name without the code), or removed when there is no
-    /// token; with something left, it stays for the next run.
-    pub fn finish(mut self) {
-        if !self.pending.is_empty() {
-            return;
-        }
-        match self.token.clone() {
-            Some(t) => {
-                let _ = self
-                    .file
-                    .set_len(0)
-                    .and_then(|()| self.file.write_all(line(&OutboxLine::Token(t))?.as_bytes()))
-                    .and_then(|()| self.file.sync_data());
-            }
-            None => {
-                drop(self.file);
-                let _ = std::fs::remove_file(&self.path);
-            }
-        }
-    }
-
-    pub fn pending(&self) -> impl Iterator<Item = (u64, &Event)> {
-        self.pending.iter().map(|(n, e)| (*n, e))
-    }
-
-    pub fn len(&self) -> usize {
-        self.pending.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.pending.is_empty()
-    }
-
-    pub fn path(&self) -> &std::path::Path {
-        &self.path
-    }
-}
-
-/// Writes the outbox at `path` atomically with the token and what is
-/// still waiting, and opens it to append to.
-fn write_outbox(
-    path: &std::path::Path,
-    token: Option<&String>,
-    pending: &IndexMap<u64, Event>,
-) -> std::io::Result<std::fs::File> {
-    use crate::store::fsutil;
-    let io = |e: crate::store::StoreError| std::io::Error::other(e.to_string());
-    let mut text = String::new();
-    if let Some(t) = token {
-        text.push_str(&line(&OutboxLine::Token(t.clone()))?);
-    }
-    for (n, e) in pending {
-        text.push_str(&line(&OutboxLine::Sent(*n, e.clone()))?);
-    }
-    fsutil::write_atomic(path, text.as_bytes()).map_err(io)?;
-    fsutil::open_sole(path, std::fs::OpenOptions::new().append(true), "the outbox").map_err(io)
-}
-
-fn line(l: &OutboxLine) -> std::io::Result<String> {
-    ron::to_string(l)
-        .map(|s| s + "\n")
-        .map_err(|e| std::io::Error::other(e.to_string()))
 }
 
 /// What the screens send: (their token, the event).
@@ -341,7 +120,7 @@ async fn run(
     to_ui: mpsc::UnboundedSender<Reply>,
 ) {
     // Nonces above `base` are this run's tokens; at or below, earlier runs'.
-    let base = outbox.last_nonce;
+    let base = outbox.last_nonce();
     let mut after = 0u64;
     loop {
         let with_token = outbox.token().is_some() && matches!(opts.target, Target::Tcp { .. });

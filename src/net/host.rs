@@ -19,6 +19,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 mod catch_up;
 mod devices;
 mod knock;
+mod pace;
 use catch_up::{catch_up, send_record, stream_records};
 use devices::{Device, load_tokens, save_tokens};
 use knock::{Joined, Waiting, authenticate, let_in};
@@ -52,74 +53,6 @@ impl Listening {
     pub fn stop(&self) {
         lock(&self.shared.store).take();
         let _ = std::fs::remove_file(&self.socket);
-    }
-
-    /// Disconnects the terminal shown as `shown` in the list of connected
-    /// terminals ("Sam (note-taker)") and forgets every device joined under
-    /// its name, so it can come back only with the join code. Whether one
-    /// was connected.
-    /// The facilitator frees `name` for a new laptop: the laptop that held
-    /// it can no longer come back as it (and is disconnected if it is
-    /// here); the join code stays as shown. Whether the name was held.
-    pub fn free_name(&self, name: &str) -> bool {
-        let held = {
-            let mut tokens = lock(&self.shared.tokens);
-            let before = tokens.len();
-            tokens.retain(|_, d| d.name.to_lowercase() != name.to_lowercase());
-            let held = tokens.len() != before;
-            if held {
-                save_tokens(&self.shared.devices, &tokens);
-            }
-            held
-        };
-        let here = lock(&self.shared.peers)
-            .iter()
-            .find(|p| p.name.to_lowercase() == name.to_lowercase())
-            .map(|p| p.conn);
-        if let Some(conn) = here {
-            kick(
-                &self.shared,
-                conn,
-                "the facilitator gave this name to another laptop",
-            );
-        }
-        let claims = {
-            let mut claims = lock(&self.shared.claims);
-            claims.retain(|c| c != name);
-            claims.clone()
-        };
-        let _ = self.shared.ui.send(Reply::Claimed(claims));
-        held
-    }
-
-    pub fn remove(&self, shown: &str) -> bool {
-        let found = lock(&self.shared.peers)
-            .iter()
-            .find(|p| p.shown() == shown)
-            .map(|p| (p.conn, p.name.clone()));
-        let Some((conn, name)) = found else {
-            return false;
-        };
-        {
-            let mut tokens = lock(&self.shared.tokens);
-            let before = tokens.len();
-            tokens.retain(|_, d| d.name != name);
-            if tokens.len() != before {
-                save_tokens(&self.shared.devices, &tokens);
-            }
-        }
-        kick(&self.shared, conn, "removed by the facilitator");
-        // The code it knew no longer opens the door.
-        if let Some(at) = self.shared.lan_addr
-            && let Ok(code) = wire::new_code()
-        {
-            *lock(&self.shared.code) = code.clone();
-            let _ = self.shared.ui.send(Reply::JoinCode {
-                code,
-                at: at.to_string(),
-            });
-        }
-        true
     }
 }
 
@@ -585,7 +518,7 @@ async fn live(
                     Some(ToHost::Propose { nonce, event }) => {
                         // More than a person types is held back, never
                         // refused: it is saved, at a person's pace.
-                        paced(shared, &shown, &mut records, &mut bytes, &event).await;
+                        pace::paced(shared, &shown, &mut records, &mut bytes, &event).await;
                         let answer = match role.refusal(&name, &event) {
                             None => propose(shared, &actor, event).await,
                             Some(why) => Err(why),
@@ -634,59 +567,6 @@ async fn live(
         put(w, ToClient::Peers(list)).await?;
                 }
             }
-    }
-}
-
-/// Waits until this terminal's budgets and the room's allow `event` (and
-/// takes it from them), telling the facilitator, at most once a minute,
-/// who is being slowed down.
-async fn paced(
-    shared: &Shared,
-    shown: &str,
-    records: &mut super::budget::Budget,
-    bytes: &mut super::budget::Budget,
-    event: &Event,
-) {
-    let size = super::budget::size_of(event);
-    loop {
-        let now = Instant::now();
-        let wait = [
-            records.ready(1.0, now),
-            bytes.ready(size as f64, now),
-            lock(&shared.budget).ready(size, now),
-        ]
-        .into_iter()
-        .filter_map(Result::err)
-        .max();
-        let Some(wait) = wait else {
-            let _ = records.take(1.0, now);
-            let _ = bytes.take(size as f64, now);
-            let _ = lock(&shared.budget).take(size, now);
-            return;
-        };
-        flooding(&shared.flooding, &shared.ui, shown, now);
-        tokio::time::sleep(wait.min(Duration::from_secs(5))).await;
-    }
-}
-
-/// Tells the facilitator that `shown` sends more than a person would, at
-/// most once a minute for each.
-pub(crate) fn flooding(
-    told: &Mutex<HashMap<String, Instant>>,
-    ui: &mpsc::UnboundedSender<Reply>,
-    shown: &str,
-    now: Instant,
-) {
-    let mut told = lock(told);
-    let due = told
-        .get(shown)
-        .is_none_or(|at| now.saturating_duration_since(*at) >= Duration::from_secs(60));
-    if due {
-        if told.len() >= 1024 {
-            told.clear();
-        }
-        told.insert(shown.to_owned(), now);
-        let _ = ui.send(Reply::Flooding(shown.to_owned()));
     }
 }
 

@@ -6,6 +6,7 @@ pub mod client;
 pub mod deadline;
 pub mod door;
 pub mod host;
+pub mod outbox;
 pub mod phones;
 pub mod wire;
 
@@ -74,4 +75,25 @@ pub(crate) async fn propose(
         return Err(closing.to_owned());
     }
     rx.await.unwrap_or_else(|_| Err(closing.to_owned()))
+}
+
+/// Tells the facilitator that `shown` sends more than a person would, at
+/// most once a minute for each.
+pub(crate) fn tell_flooding(
+    told: &std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
+    ui: &tokio::sync::mpsc::UnboundedSender<crate::live::Reply>,
+    shown: &str,
+    now: std::time::Instant,
+) {
+    let mut told = lock(told);
+    let due = told
+        .get(shown)
+        .is_none_or(|at| now.saturating_duration_since(*at) >= std::time::Duration::from_secs(60));
+    if due {
+        if told.len() >= 1024 {
+            told.clear();
+        }
+        told.insert(shown.to_owned(), now);
+        let _ = ui.send(crate::live::Reply::Flooding(shown.to_owned()));
+    }
 }

@@ -11,6 +11,10 @@
 
 pub mod room;
 pub mod seal;
+mod voted;
+
+pub use voted::VOTED;
+use voted::Voted;
 
 use crate::live::{Feed, PhoneRoom, Reply};
 use crate::net::door::{Door, Limits, Refusal};
@@ -19,7 +23,8 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Method, Response, StatusCode};
 use room::{Envelope, Room, Step};
-use seal::Seal;
+pub use seal::PAD;
+use seal::{Nonces, Seal, padded};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -161,149 +166,6 @@ struct Shared {
     admitted: tokio::sync::broadcast::Sender<String>,
     /// How to close each open connection, should the door need its place.
     open: Mutex<std::collections::HashMap<u64, tokio::sync::oneshot::Sender<()>>>,
-}
-
-/// Who has voted in each open anonymous round, kept in the session folder
-/// (`phones-voted.ron`, owner-only) so that after the host restarts, a
-/// person who voted cannot vote again under a new ballot id. It holds
-/// pseudonyms of those who voted, sorted, with no time and no ballot id:
-/// nothing in it, with the journal, says which ballot is whose.
-pub struct Voted {
-    path: std::path::PathBuf,
-    /// One writer at a time, so the file is never older than the room.
-    writing: Mutex<()>,
-}
-
-/// The file's name in the session folder.
-pub const VOTED: &str = "phones-voted.ron";
-
-type VotedMap = std::collections::BTreeMap<
-    crate::domain::RoundId,
-    std::collections::BTreeSet<crate::domain::ParticipantId>,
->;
-
-impl Voted {
-    /// Reads what an earlier run kept, for the rounds still open and
-    /// anonymous (anything else in it is let go).
-    fn load(dir: &std::path::Path, session: &crate::domain::Session) -> (Voted, VotedMap) {
-        let path = dir.join(VOTED);
-        let mut kept: VotedMap =
-            crate::store::fsutil::read_sole(&path, 1 << 20, "phones-voted.ron")
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .and_then(|t| crate::store::ron_text::parse_ron(&t).ok())
-                .unwrap_or_default();
-        kept.retain(|round, _| {
-            session
-                .rounds
-                .get(round)
-                .is_some_and(|r| r.is_open() && r.mode == crate::domain::BallotMode::Anonymous)
-        });
-        // Rounds closed while the host was away: nobody can vote in them.
-        if kept.is_empty() {
-            let _ = std::fs::remove_file(&path);
-        }
-        (
-            Voted {
-                path,
-                writing: Mutex::new(()),
-            },
-            kept,
-        )
-    }
-
-    /// Lets go of the rounds that have closed: once nobody can vote, who
-    /// voted is not kept (the file goes when none is open).
-    fn forget_closed(&self, room: &Mutex<Room>, session: &crate::store::Shared) {
-        let _one = lock(&self.writing);
-        let all: VotedMap = {
-            let session = session.read();
-            let mut room = lock(room);
-            let before = room.voted_before.len();
-            room.voted_before
-                .retain(|round, _| session.rounds.get(round).is_some_and(|r| r.is_open()));
-            if room.voted_before.len() == before {
-                return;
-            }
-            room.voted_before
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
-        };
-        let _ = match all.is_empty() {
-            true => std::fs::remove_file(&self.path).map_err(|e| e.to_string()),
-            false => ron::to_string(&all)
-                .map_err(|e| e.to_string())
-                .and_then(|t| {
-                    crate::store::fsutil::write_atomic(&self.path, t.as_bytes())
-                        .map_err(|e| e.to_string())
-                }),
-        };
-    }
-
-    /// Notes that `who` has voted in `round` (or, `false`, that the ballot
-    /// was not recorded after all), in the room and on disk, fsynced.
-    fn note(
-        &self,
-        room: &Mutex<Room>,
-        round: &crate::domain::RoundId,
-        who: &crate::domain::ParticipantId,
-        voted: bool,
-    ) -> Result<(), String> {
-        let _one = lock(&self.writing);
-        let text = {
-            let mut room = lock(room);
-            let set = room.voted_before.entry(round.clone()).or_default();
-            if voted {
-                set.insert(who.clone());
-            } else {
-                set.remove(who);
-            }
-            let all: VotedMap = room
-                .voted_before
-                .iter()
-                .filter(|(_, v)| !v.is_empty())
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            ron::to_string(&all).map_err(|e| e.to_string())?
-        };
-        crate::store::fsutil::write_atomic(&self.path, text.as_bytes()).map_err(|e| {
-            if voted {
-                lock(room)
-                    .voted_before
-                    .entry(round.clone())
-                    .or_default()
-                    .remove(who);
-            }
-            format!("not recorded: {e}")
-        })
-    }
-}
-
-/// The last [`NONCES`] request nonces.
-#[derive(Default)]
-struct Nonces {
-    set: std::collections::HashSet<[u8; 24]>,
-    order: std::collections::VecDeque<[u8; 24]>,
-}
-
-/// Request nonces remembered: 64 per phone in a full room.
-const NONCES: usize = 65_536;
-
-impl Nonces {
-    /// Whether `n` is new; remembers it.
-    fn fresh(&mut self, n: [u8; 24]) -> bool {
-        if !self.set.insert(n) {
-            return false;
-        }
-        self.order.push_back(n);
-        if self.order.len() > NONCES
-            && let Some(old) = self.order.pop_front()
-        {
-            self.set.remove(&old);
-        }
-        true
-    }
 }
 
 fn publish(shared: &Shared) {
@@ -595,18 +457,6 @@ async fn api(
     }
 }
 
-/// Every sealed answer is a whole number of these bytes long: which vote
-/// was cast, or whether one was, cannot be told from its size.
-pub const PAD: usize = 1024;
-
-/// `text` (JSON) with spaces after it to a multiple of [`PAD`] bytes; a
-/// JSON reader passes over them.
-fn padded(mut text: Vec<u8>) -> Vec<u8> {
-    let len = text.len().div_ceil(PAD).max(1) * PAD;
-    text.resize(len, b' ');
-    text
-}
-
 async fn step(shared: &Arc<Shared>, env: Envelope) -> serde_json::Value {
     let is_join = matches!(env.ask, room::Ask::Join { .. });
     // A joining phone's token; no other request needs one.
@@ -629,7 +479,7 @@ async fn step(shared: &Arc<Shared>, env: Envelope) -> serde_json::Value {
         (next, room.flooding.take())
     };
     if let Some(who) = flood {
-        crate::net::host::flooding(
+        crate::net::tell_flooding(
             &shared.flooding,
             &shared.ui,
             &format!("{who}'s phone"),

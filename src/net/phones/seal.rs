@@ -123,6 +123,44 @@ fn base32(bytes: &[u8]) -> String {
     out
 }
 
+/// The last [`NONCES`] request nonces.
+#[derive(Default)]
+pub(super) struct Nonces {
+    set: std::collections::HashSet<[u8; 24]>,
+    order: std::collections::VecDeque<[u8; 24]>,
+}
+
+/// Request nonces remembered: 64 per phone in a full room.
+const NONCES: usize = 65_536;
+
+impl Nonces {
+    /// Whether `n` is new; remembers it.
+    pub(super) fn fresh(&mut self, n: [u8; 24]) -> bool {
+        if !self.set.insert(n) {
+            return false;
+        }
+        self.order.push_back(n);
+        if self.order.len() > NONCES
+            && let Some(old) = self.order.pop_front()
+        {
+            self.set.remove(&old);
+        }
+        true
+    }
+}
+
+/// Every sealed answer is a whole number of these bytes long: which vote
+/// was cast, or whether one was, cannot be told from its size.
+pub const PAD: usize = 1024;
+
+/// `text` (JSON) with spaces after it to a multiple of [`PAD`] bytes; a
+/// JSON reader passes over them.
+pub(super) fn padded(mut text: Vec<u8>) -> Vec<u8> {
+    let len = text.len().div_ceil(PAD).max(1) * PAD;
+    text.resize(len, b' ');
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
