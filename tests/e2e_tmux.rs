@@ -1191,6 +1191,23 @@ fn post_from(last: u8, to: std::net::SocketAddr, body: &str) -> u16 {
         .unwrap_or(0)
 }
 
+/// The join code and the address laptops join at, as the projector's
+/// bottom line prints them (`Join: code 482-193-706 at 127.0.0.1:7878`).
+fn join_code(screen: &str) -> (String, String) {
+    let word = |from: usize| -> String {
+        screen[from..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect()
+    };
+    let code_at = screen
+        .find("Join: code ")
+        .expect("the join code on the wall")
+        + 11;
+    let at = screen[code_at..].find(" at ").expect("where to join") + code_at + 4;
+    (word(code_at), word(at))
+}
+
 /// The phone address as the projector's join screen prints it.
 fn phone_address(screen: &str) -> String {
     let at = screen
@@ -1309,17 +1326,7 @@ fn someone_in_the_room_holding_the_keys() {
 
     // A note-taker's name stays with their laptop.
     t.keys(&["F2"]);
-    let lan = t.wait_for("Join: code ");
-    let code_at = lan.find("Join: code ").expect("the join code on the wall") + "Join: code ".len();
-    let code: String = lan[code_at..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect();
-    let at_at = lan[code_at..].find(" at ").unwrap() + code_at + 4;
-    let lan_addr: String = lan[at_at..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect();
+    let (code, lan_addr) = join_code(&t.wait_for("Join: code "));
     t.split(&format!("join {lan_addr} --code {code} --as Alex"));
     t.wait_in("t.1", "Type what was said");
     t.tmux(&["send-keys", "-t", "t.1", "-l", "Alex was here"]);
@@ -1392,17 +1399,7 @@ fn slow_readers_on_the_phones_port_keep_nobody_out_of_the_real_program() {
     ]);
     t.tmux(&["set-option", "-t", "t", "remain-on-exit", "on"]);
     t.wait_for("Phones: 0 joined");
-    let screen = t.screen();
-    let code_at = screen.find("Join: code ").unwrap() + "Join: code ".len();
-    let code: String = screen[code_at..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect();
-    let at = screen[code_at..].find(" at ").unwrap() + code_at + 4;
-    let lan: String = screen[at..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect();
+    let (code, lan) = join_code(&t.screen());
     t.keys(&["j"]);
     let url = phone_address(&t.wait_for("type this address:"));
     t.keys(&["j"]);

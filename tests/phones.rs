@@ -53,6 +53,24 @@ fn open_round_with(
         .unwrap();
 }
 
+/// The session in `dir` hosted in this process with phones on loopback;
+/// what the host tells its screens is read and let go.
+fn hosted_with_phones(dir: &Path) -> roundtable::live::Hosting {
+    let (w, _) = roundtable::store::Writer::open(dir, Timestamp::from_unix_millis(0)).unwrap();
+    let mut hosting = roundtable::live::host(
+        w,
+        "facilitator".into(),
+        Listen {
+            lan: None,
+            phones: Some("127.0.0.1:0".parse().unwrap()),
+        },
+    );
+    let (_, mut replies) = tokio::sync::mpsc::unbounded_channel();
+    std::mem::swap(&mut replies, &mut hosting.replies);
+    std::thread::spawn(move || while replies.blocking_recv().is_some() {});
+    hosting
+}
+
 fn journal_lines(dir: &Path) -> Vec<String> {
     std::fs::read_to_string(dir.join("journal.ron"))
         .unwrap()
@@ -799,17 +817,7 @@ async fn next(rx: &mut tokio::sync::mpsc::UnboundedReceiver<Reply>) -> Reply {
 fn the_store_finishes_when_the_phones_stop() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = example(tmp.path());
-    let (w, _) = roundtable::store::Writer::open(&dir, Timestamp::from_unix_millis(0)).unwrap();
-    let hosting = roundtable::live::host(
-        w,
-        "facilitator".into(),
-        Listen {
-            lan: None,
-            phones: Some("127.0.0.1:0".parse().unwrap()),
-        },
-    );
-    let mut replies = hosting.replies;
-    std::thread::spawn(move || while replies.blocking_recv().is_some() {});
+    let hosting = hosted_with_phones(&dir);
     let phones = hosting.phones.unwrap().unwrap();
     let mut phone = Phone::new(&phones.url);
     let joined = phone.call(serde_json::json!({ "op": "join", "participant": "P1" }));
@@ -927,17 +935,7 @@ fn a_restart_during_an_anonymous_round_gives_nobody_a_second_vote() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = example(tmp.path());
     let start = || {
-        let (w, _) = roundtable::store::Writer::open(&dir, Timestamp::from_unix_millis(0)).unwrap();
-        let hosting = roundtable::live::host(
-            w,
-            "facilitator".into(),
-            Listen {
-                lan: None,
-                phones: Some("127.0.0.1:0".parse().unwrap()),
-            },
-        );
-        let mut replies = hosting.replies;
-        std::thread::spawn(move || while replies.blocking_recv().is_some() {});
+        let hosting = hosted_with_phones(&dir);
         (
             hosting.phones.unwrap().unwrap(),
             hosting.store,
