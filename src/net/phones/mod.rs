@@ -297,9 +297,13 @@ async fn accept(shared: Arc<Shared>, listener: std::net::TcpListener) {
     let for_head = shared.clone();
     crate::net::follow_head(&shared.feed, move |seq| {
         for_head.head.store(seq, Ordering::Relaxed);
-        for_head
-            .voted
-            .forget_closed(&for_head.room, &for_head.session);
+        let shared = for_head.clone();
+        tokio::spawn(async move {
+            shared
+                .voted
+                .forget_closed(&shared.room, &shared.session)
+                .await;
+        });
     });
     let mut pause = Duration::from_millis(50);
     loop {
@@ -542,7 +546,7 @@ async fn step(shared: &Arc<Shared>, env: Envelope) -> serde_json::Value {
                 return serde_json::json!({ "error": "the room is very busy: try again in a moment" });
             }
             if let Some((round, who)) = &first
-                && let Err(why) = shared.voted.note(&shared.room, round, who, true)
+                && let Err(why) = shared.voted.note(&shared.room, round, who, true).await
             {
                 return serde_json::json!({ "error": why });
             }
@@ -554,7 +558,7 @@ async fn step(shared: &Arc<Shared>, env: Envelope) -> serde_json::Value {
                 }
                 Err(why) => {
                     if let Some((round, who)) = &first {
-                        let _ = shared.voted.note(&shared.room, round, who, false);
+                        let _ = shared.voted.note(&shared.room, round, who, false).await;
                     }
                     serde_json::json!({ "error": why })
                 }

@@ -1,9 +1,12 @@
 //! Who has voted in each open anonymous round, on disk, so that a restart
-//! gives nobody a second vote.
+//! gives nobody a second vote. Written as a group: when a room of phones
+//! votes at once, one write and one fsync carry every first ballot that
+//! arrived while the last was under way.
 
 use super::room::Room;
 use crate::net::lock;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Who has voted in each open anonymous round, kept in the session folder
 /// (`phones-voted.ron`, owner-only) so that after the host restarts, a
@@ -12,8 +15,11 @@ use std::sync::Mutex;
 /// nothing in it, with the journal, says which ballot is whose.
 pub struct Voted {
     path: std::path::PathBuf,
-    /// One writer at a time, so the file is never older than the room.
-    writing: Mutex<()>,
+    /// Changes made to the room's sets so far, counted…
+    changed: AtomicU64,
+    /// …and how many of them the file holds. One writer at a time; the
+    /// others wait their turn, and find their change written already.
+    written: tokio::sync::Mutex<u64>,
 }
 
 /// The file's name in the session folder.
@@ -51,17 +57,53 @@ impl Voted {
         (
             Voted {
                 path,
-                writing: Mutex::new(()),
+                changed: AtomicU64::new(0),
+                written: tokio::sync::Mutex::new(0),
             },
             kept,
         )
     }
 
+    /// Writes the room's sets (or removes the file when none is left) if
+    /// change `mine` is not on disk yet, with every change made before it.
+    async fn flush(&self, room: &Mutex<Room>, mine: u64) -> Result<(), String> {
+        let mut written = self.written.lock().await;
+        if *written >= mine {
+            return Ok(());
+        }
+        let upto = self.changed.load(Ordering::SeqCst);
+        let all: VotedMap = lock(room)
+            .voted_before
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let path = self.path.clone();
+        let done = tokio::task::spawn_blocking(move || match all.is_empty() {
+            true => match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.to_string()),
+                _ => Ok(()),
+            },
+            false => ron::to_string(&all)
+                .map_err(|e| e.to_string())
+                .and_then(|t| {
+                    crate::store::fsutil::write_atomic(&path, t.as_bytes())
+                        .map_err(|e| e.to_string())
+                }),
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r);
+        if done.is_ok() {
+            *written = upto;
+        }
+        done
+    }
+
     /// Lets go of the rounds that have closed: once nobody can vote, who
     /// voted is not kept (the file goes when none is open).
-    pub(super) fn forget_closed(&self, room: &Mutex<Room>, session: &crate::store::Shared) {
-        let _one = lock(&self.writing);
-        let all: VotedMap = {
+    pub(super) async fn forget_closed(&self, room: &Mutex<Room>, session: &crate::store::Shared) {
+        let mine = {
             let session = session.read();
             let mut room = lock(room);
             let before = room.voted_before.len();
@@ -70,33 +112,21 @@ impl Voted {
             if room.voted_before.len() == before {
                 return;
             }
-            room.voted_before
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
+            self.changed.fetch_add(1, Ordering::SeqCst) + 1
         };
-        let _ = match all.is_empty() {
-            true => std::fs::remove_file(&self.path).map_err(|e| e.to_string()),
-            false => ron::to_string(&all)
-                .map_err(|e| e.to_string())
-                .and_then(|t| {
-                    crate::store::fsutil::write_atomic(&self.path, t.as_bytes())
-                        .map_err(|e| e.to_string())
-                }),
-        };
+        let _ = self.flush(room, mine).await;
     }
 
     /// Notes that `who` has voted in `round` (or, `false`, that the ballot
     /// was not recorded after all), in the room and on disk, fsynced.
-    pub(super) fn note(
+    pub(super) async fn note(
         &self,
         room: &Mutex<Room>,
         round: &crate::domain::RoundId,
         who: &crate::domain::ParticipantId,
         voted: bool,
     ) -> Result<(), String> {
-        let _one = lock(&self.writing);
-        let text = {
+        let mine = {
             let mut room = lock(room);
             let set = room.voted_before.entry(round.clone()).or_default();
             if voted {
@@ -104,15 +134,9 @@ impl Voted {
             } else {
                 set.remove(who);
             }
-            let all: VotedMap = room
-                .voted_before
-                .iter()
-                .filter(|(_, v)| !v.is_empty())
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            ron::to_string(&all).map_err(|e| e.to_string())?
+            self.changed.fetch_add(1, Ordering::SeqCst) + 1
         };
-        crate::store::fsutil::write_atomic(&self.path, text.as_bytes()).map_err(|e| {
+        self.flush(room, mine).await.map_err(|e| {
             if voted {
                 lock(room)
                     .voted_before
