@@ -1519,3 +1519,53 @@ fn slow_readers_on_the_phones_port_keep_nobody_out_of_the_real_program() {
     t.keys(&["y"]);
     t.wait_until_exit();
 }
+
+/// A sync client (OneDrive, Dropbox, Syncthing) or a backup tool replaces
+/// the journal with a copy while the facilitator types: the next statement
+/// is not shown saved, the status line says what happened in plain words
+/// and within 80 columns, and quitting writes it to a rescue file; every
+/// statement shown ✓ is in the journal the folder holds.
+#[test]
+fn a_journal_replaced_by_a_sync_client_while_typing_loses_nothing_shown_saved() {
+    let t = Tmux::new("replaced");
+    let dir = t.new_session();
+    t.start(&format!("run {}", dir.display()));
+    t.tmux(&["resize-window", "-t", "t", "-x", "80", "-y", "24"]);
+    t.wait_for("Waiting to start");
+    t.keys(&["F3"]);
+    t.wait_for("New statement");
+    t.type_text("@P1 The first thing said, before the copy");
+    t.keys(&["Enter"]);
+    t.wait_for("✓ saved: statement st1");
+    // What the sync client does: cp journal.ron .j && mv .j journal.ron
+    let journal = dir.join("journal.ron");
+    std::fs::copy(&journal, dir.join(".j")).unwrap();
+    std::fs::rename(dir.join(".j"), &journal).unwrap();
+    t.type_text("@P2 Said after the copy, about the discharge letter");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("NOT SAVED");
+    assert!(s.contains("journal.ron was replaced"), "{s}");
+    assert!(!s.contains("✓ saved: statement st2"), "{s}");
+    assert!(s.lines().all(|l| l.chars().count() <= 80), "{s}");
+    t.keys(&["C-q"]);
+    t.wait_for("Not in the journal: 1 NOT SAVED.");
+    t.keys(&["r"]);
+    t.wait_until_exit();
+    let rescue: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().contains("rescue-"))
+        .collect();
+    assert_eq!(rescue.len(), 1, "{rescue:?}");
+    assert!(
+        std::fs::read_to_string(&rescue[0])
+            .unwrap()
+            .contains("about the discharge letter")
+    );
+    let kept = std::fs::read_to_string(&journal).unwrap();
+    assert!(
+        kept.contains("before the copy"),
+        "what was shown saved is there"
+    );
+    verify(&dir);
+}

@@ -1356,3 +1356,36 @@ fn a_joined_terminal_gets_no_real_names_and_proposes_only_its_own() {
             .contains("Ann Other")
     );
 }
+
+/// When the host's journal is replaced under it, a note-taker's statement
+/// is neither saved nor refused: it stays in the note-taker's outbox, to be
+/// sent when the host runs again.
+#[test]
+fn a_note_takers_statement_waits_in_the_outbox_while_the_hosts_journal_is_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let host = Host::start(&dir, false);
+    let outbox = tmp.path().join("sam.ron");
+    rt().block_on(async {
+        let (tx, mut rx) = join(Target::Unix(host.socket.clone()), "Sam", outbox.clone());
+        connected(&mut rx).await;
+        let journal = dir.join("journal.ron");
+        std::fs::copy(&journal, dir.join(".j")).unwrap();
+        std::fs::rename(dir.join(".j"), &journal).unwrap();
+        tx.send((1, said("sam", 1))).unwrap();
+        let answer = tokio::time::timeout(Duration::from_secs(2), async {
+            loop {
+                match rx.recv().await {
+                    Some(Reply::Acked { .. }) => return "saved",
+                    Some(Reply::Failed { .. }) => return "refused",
+                    Some(_) => {}
+                    None => return "closed",
+                }
+            }
+        })
+        .await;
+        assert!(answer.is_err(), "it was {answer:?}");
+        let kept = std::fs::read_to_string(&outbox).unwrap();
+        assert!(kept.contains("sam says thing 1"), "{kept}");
+    });
+}

@@ -577,3 +577,32 @@ fn a_snapshot_read_in_two_halves_is_the_one_read_whole() {
         assert_eq!(halves, whole);
     }
 }
+
+/// What a sync client, a backup tool or an editor does to a file it
+/// updates: write a copy and rename it over the original. The writer
+/// notices before its next append, writes nothing to the file nobody sees
+/// any more, and says so; what was saved before is in the new file.
+#[test]
+fn a_journal_replaced_under_the_writer_stops_it_and_loses_nothing_shown_saved() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let mut w = small_session(&dir, 2);
+    let before = w.records();
+    // cp journal.ron .j && mv .j journal.ron
+    let copy = dir.join(".j");
+    std::fs::copy(journal(&dir), &copy).unwrap();
+    std::fs::rename(&copy, journal(&dir)).unwrap();
+    let err = w
+        .record("note-taker", t(100), &statement(2))
+        .expect_err("not saved into a file nobody sees");
+    let said = err.to_string();
+    assert!(said.contains("journal.ron was replaced"), "{said}");
+    // Nothing more is written, however often it is asked.
+    assert!(w.record("note-taker", t(101), &statement(3)).is_err());
+    assert_eq!(w.records(), before);
+    drop(w);
+    // The file in the folder holds every record that was saved.
+    let r = roundtable::store::open_read_only(&dir).unwrap();
+    assert_eq!(r.records, before);
+    assert!(roundtable::store::verify(&dir).unwrap().failure.is_none());
+}

@@ -144,6 +144,11 @@ pub enum Msg {
         error: String,
         retry: bool,
     },
+    /// Not saved, and nothing more can be: kept for the rescue file.
+    Stopped {
+        token: u64,
+        error: String,
+    },
     /// Who is connected from other terminals.
     Peers(Vec<String>),
     /// How other laptops join: the code and where.
@@ -202,6 +207,7 @@ impl From<Reply> for Msg {
                 error,
                 retry,
             },
+            Reply::Stopped { token, error } => Msg::Stopped { token, error },
             Reply::Peers(names) => Msg::Peers(names),
             Reply::PhonesAt(url) => Msg::PhonesAt(url),
             Reply::Phones(room) => Msg::Phones(room),
@@ -410,6 +416,12 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             error,
             retry,
         } => failed(app, token, error, retry),
+        Msg::Stopped { token, error } => {
+            if let Some(p) = app.pending.iter_mut().find(|p| p.token == token) {
+                p.failed = Some(error.clone());
+            }
+            app.say(Tone::Problem, format!("NOT SAVED: {error}"));
+        }
     }
     if app.quit {
         fx.push(Effect::Quit);

@@ -25,6 +25,9 @@ pub enum Reply {
         /// (the session's rules, or the host, refuse it).
         retry: bool,
     },
+    /// Not saved, and nothing more can be (the journal's name was given
+    /// to another file): the words are kept for the rescue file.
+    Stopped { token: u64, error: String },
     /// Who is connected to this session from other terminals.
     Peers(Vec<String>),
     /// Where phones join: the address with the room secret after `#`.
@@ -85,6 +88,11 @@ pub struct Wiring {
     /// What every phone and joined terminal together may still record.
     pub budget: std::sync::Arc<std::sync::Mutex<crate::net::budget::Room>>,
 }
+
+/// How a refusal to a joined terminal begins when the host cannot save
+/// anything now (its journal was replaced): not a refusal of the event,
+/// which the terminal keeps to send again.
+pub const STOPPED: &str = "the host cannot save now: ";
 
 /// What the projector shows of the phones.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -75,6 +75,14 @@ fn spawn_store(
                     seq: c.seq,
                     event: req.event,
                 }),
+                // The journal's name names another file now: nothing can
+                // be saved, but the words are kept for the rescue file.
+                (Origin::Local, Err(crate::store::StoreError::Replaced(why))) => {
+                    reply_tx.send(Reply::Stopped {
+                        token: req.token,
+                        error: why,
+                    })
+                }
                 (Origin::Local, Err(e)) => reply_tx.send(Reply::Failed {
                     token: req.token,
                     retry: !matches!(e, crate::store::StoreError::Rejected(_)),
@@ -86,6 +94,12 @@ fn spawn_store(
                         seq: c.seq,
                         event: req.event,
                     })
+                }
+                // A joined terminal keeps what the host cannot save now in
+                // its outbox, and sends it to the host when it runs again.
+                (Origin::Remote { reply, .. }, Err(crate::store::StoreError::Replaced(why))) => {
+                    let _ = reply.send(Err(format!("{}{why}", crate::live::STOPPED)));
+                    Ok(())
                 }
                 (Origin::Remote { reply, .. }, Err(e)) => {
                     let _ = reply.send(Err(error_text(&e)));

@@ -537,6 +537,9 @@ async fn live(
                                 }
                                 put(w, ToClient::Ack { nonce, seq }).await?;
                             }
+                            // Not refused: kept in the terminal's outbox
+                            // (no answer), sent again once the host runs again.
+                            Err(reason) if reason.starts_with(crate::live::STOPPED) => {}
                             Err(reason) => put(w, ToClient::Rejected { nonce, reason }).await?,
                         }
                     }

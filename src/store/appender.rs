@@ -30,7 +30,17 @@ pub trait JournalFile: Send {
 /// can report success for what was lost).
 pub trait JournalOpener: Send {
     fn open(&mut self) -> io::Result<Box<dyn JournalFile>>;
+
+    /// Whether the journal's name still names the very file the writer
+    /// holds (a sync client, a backup tool or an editor may have put
+    /// another file in its place); why not, if not.
+    fn still_ours(&mut self) -> std::result::Result<(), String> {
+        Ok(())
+    }
 }
+
+/// What a facilitator is told when the journal was replaced under them.
+pub const REPLACED: &str = "journal.ron was replaced by another program; quit to rescue the rest";
 
 impl JournalFile for File {
     fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
@@ -81,6 +91,18 @@ impl JournalOpener for ReopenJournal {
         }
         Ok(Box::new(file))
     }
+
+    fn still_ours(&mut self) -> std::result::Result<(), String> {
+        use std::os::unix::fs::MetadataExt;
+        match std::fs::symlink_metadata(&self.path) {
+            Ok(m) if m.dev() == self.id.dev && m.ino() == self.id.ino && m.nlink() == 1 => Ok(()),
+            Ok(_) => Err(REPLACED.into()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Err("journal.ron was moved or deleted; quit to rescue the rest".into())
+            }
+            Err(e) => Err(format!("journal.ron cannot be checked: {e}")),
+        }
+    }
 }
 
 /// Proof that a record reached the disk.
@@ -111,6 +133,8 @@ pub struct Appender {
     /// Set when the file is not what was committed: only reopening the
     /// session (which re-reads and re-checks the journal) can go on.
     broken: Option<String>,
+    /// Set when the journal's name was given to another file.
+    replaced: Option<String>,
 }
 
 impl Appender {
@@ -133,6 +157,7 @@ impl Appender {
             len,
             attempted: None,
             broken: None,
+            replaced: None,
         }
     }
 
@@ -160,6 +185,13 @@ impl Appender {
             .unwrap_or_else(|| JOURNAL.into())
     }
 
+    /// The journal's name names another file now: nothing more is written.
+    fn replaced_by(&mut self, why: String) -> StoreError {
+        self.out = None;
+        self.replaced = Some(why.clone());
+        StoreError::Replaced(why)
+    }
+
     /// Stops all further writing (the session must be reopened).
     pub fn break_off(&mut self, why: String) {
         self.out = None;
@@ -183,6 +215,14 @@ impl Appender {
                 max: MAX_JOURNAL_WRITE,
             });
         }
+        // The name must still be the file this writer holds: after a file
+        // was put in its place, an append would go to a file nobody sees.
+        if let Some(why) = &self.replaced {
+            return Err(StoreError::Replaced(why.clone()));
+        }
+        if let Err(why) = self.opener.still_ours() {
+            return Err(self.replaced_by(why));
+        }
         if self.out.is_none() {
             self.recover()?;
         }
@@ -203,6 +243,11 @@ impl Appender {
                 what,
                 &e,
             )));
+        }
+        // Replaced while this line was written: it is in a file nobody
+        // sees, so it is not saved, and nothing more will be.
+        if let Err(why) = self.opener.still_ours() {
+            return Err(self.replaced_by(why));
         }
         let seq = self.next_seq;
         self.next_seq += 1;

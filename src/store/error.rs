@@ -64,6 +64,10 @@ pub enum StoreError {
     /// The journal is not as it was committed: writing stops until reopened.
     #[error("not saved: {0}; quit and reopen the session, which re-checks it")]
     Poisoned(String),
+    /// The journal's name no longer names the file being written (another
+    /// program put a file in its place): writing stops for good.
+    #[error("not saved: {0}")]
+    Replaced(String),
     /// The journal reached the most the writer puts in one session.
     #[error(
         "not saved: this session's journal is full ({} MiB); start a new session (this one stays readable)",
