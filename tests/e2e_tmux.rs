@@ -1569,3 +1569,33 @@ fn a_journal_replaced_by_a_sync_client_while_typing_loses_nothing_shown_saved() 
     );
     verify(&dir);
 }
+
+/// Named pipes where `run` and the picker read files (`devices.ron` while
+/// the writer lock is held, a template in the picker): neither waits on
+/// them; each screen comes up and quits.
+#[test]
+fn named_pipes_never_hang_run_or_the_picker() {
+    let mkfifo = |path: &Path| {
+        use std::os::unix::ffi::OsStrExt;
+        let _ = std::fs::remove_file(path);
+        let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+        // SAFETY: a NUL-terminated path and a mode.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    };
+    let t = Tmux::new("fifo");
+    let dir = t.new_session();
+    mkfifo(&dir.join("devices.ron"));
+    t.start(&format!("run {} --lan 127.0.0.1:0", dir.display()));
+    t.wait_for("Waiting to start");
+    t.keys(&["q"]);
+    t.wait_for("Quit?");
+    t.keys(&["y"]);
+    t.wait_until_exit();
+    let t = Tmux::new("fifo2");
+    mkfifo(&t.sessions.join("templates/cag-roundtable.ron"));
+    t.start("");
+    let s = t.wait_for("Sessions");
+    assert!(!s.trim().is_empty());
+    t.keys(&["q"]);
+    t.wait_until_exit();
+}

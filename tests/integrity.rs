@@ -558,3 +558,105 @@ fn a_bom_is_accepted_and_bad_input_is_quoted_short() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).len() < 400, "{}", text(&o).len());
 }
+
+/// `roundtable ARGS`, killed if it has not finished within 10 s: its
+/// output, or `None` when it hung.
+fn within_10_s(sessions: &Path, args: &[&str]) -> Option<Output> {
+    let mut child = Command::new(BIN)
+        .arg("--sessions")
+        .arg(sessions)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run roundtable");
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(10) {
+        if let Ok(Some(_)) = child.try_wait() {
+            return child.wait_with_output().ok();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+fn mkfifo(path: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let _ = std::fs::remove_file(path);
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a NUL-terminated path and a mode.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+}
+
+/// A named pipe where a file should be — the journal, the snapshot,
+/// `devices.ron`, a template, a participants list, a keymap — never hangs
+/// a command: each is refused with a sentence naming the file.
+#[test]
+fn a_named_pipe_in_place_of_a_file_is_refused_never_waited_on() {
+    let cases: &[(&str, &[&str])] = &[
+        ("journal.ron", &["verify", EXAMPLE]),
+        ("journal.ron", &["show", EXAMPLE]),
+        ("journal.ron", &["export", EXAMPLE, "--format", "md"]),
+        ("journal.ron", &["list"]),
+        ("snapshot.ron", &["verify", EXAMPLE]),
+        ("template", &["templates"]),
+        (
+            "template",
+            &[
+                "new",
+                "--template",
+                "cag-roundtable",
+                "--title",
+                "T",
+                "--focus",
+                "F",
+            ],
+        ),
+        (
+            "participants",
+            &[
+                "new",
+                "--template",
+                "barriers-enablers",
+                "--title",
+                "T2",
+                "--focus",
+                "F",
+                "--participants",
+                "PEOPLE",
+            ],
+        ),
+        ("keymap", &["keys", "--keymap", "KEYMAP"]),
+    ];
+    for (which, args) in cases {
+        let (tmp, dir) = shipped();
+        let sessions = tmp.path();
+        let people = sessions.join("people.ron");
+        let keymap = sessions.join("keymap.ron");
+        match *which {
+            "template" => mkfifo(&sessions.join("templates/cag-roundtable.ron")),
+            "participants" => mkfifo(&people),
+            "keymap" => mkfifo(&keymap),
+            file => mkfifo(&dir.join(file)),
+        }
+        let args: Vec<&str> = args
+            .iter()
+            .map(|a| match *a {
+                "PEOPLE" => people.to_str().unwrap(),
+                "KEYMAP" => keymap.to_str().unwrap(),
+                a => a,
+            })
+            .collect();
+        let out = within_10_s(sessions, &args)
+            .unwrap_or_else(|| panic!("`{}` with a pipe for {which} hung", args.join(" ")));
+        let said = text(&out);
+        assert!(
+            said.contains("not a regular file"),
+            "`{}` with a pipe for {which}: {said}",
+            args.join(" ")
+        );
+    }
+}

@@ -96,7 +96,7 @@ pub fn open_for_reading(path: &Path, what: &str) -> Result<File> {
     if !meta.file_type().is_file() {
         return Err(StoreError::Invalid {
             path: path.to_owned(),
-            reason: format!("{what} is not a regular file"),
+            reason: format!("{what} is {NOT_REGULAR}"),
         });
     }
     Ok(file)
@@ -108,7 +108,7 @@ pub fn check_sole(file: &File, path: &Path, what: &str) -> Result<()> {
     if !meta.file_type().is_file() {
         return Err(StoreError::Invalid {
             path: path.to_owned(),
-            reason: format!("{what} is not a regular file; roundtable will not use it"),
+            reason: format!("{what} is {NOT_REGULAR}"),
         });
     }
     if meta.nlink() != 1 {
@@ -147,8 +147,12 @@ fn not_through_link(path: &Path, what: &str, e: std::io::Error) -> StoreError {
 }
 
 /// `O_NOFOLLOW`: opening a symbolic link fails instead of following it.
+/// Never through a symbolic link, and never waiting: a named pipe (or a
+/// device) opened for reading would block until something wrote to it,
+/// hanging the program; opened without waiting, it is then refused as not
+/// a regular file. (A regular file ignores the flag.)
 fn libc_o_nofollow() -> i32 {
-    libc::O_NOFOLLOW
+    libc::O_NOFOLLOW | libc::O_NONBLOCK
 }
 
 /// Creates `path`, which must not exist (not even as a link), owner-only,
@@ -278,9 +282,26 @@ fn about(e: StoreError, path: &Path) -> StoreError {
 /// list), refusing one larger than `max` bytes. A symbolic link is followed:
 /// such files are often kept elsewhere and linked.
 pub fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>> {
-    let f = File::open(path).map_err(io_err(path))?;
+    // A file the user names (a template, a participants list, a keymap)
+    // may be reached through a link; but never waited on, and a regular
+    // file.
+    let f = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(io_err(path))?;
+    if !f.metadata().map_err(io_err(path))?.file_type().is_file() {
+        return Err(StoreError::Invalid {
+            path: path.to_owned(),
+            reason: NOT_REGULAR.into(),
+        });
+    }
     read_all(f, path, max)
 }
+
+/// Why a pipe, a device or a folder is refused where a file is expected.
+const NOT_REGULAR: &str =
+    "not a regular file (a named pipe, a device or a folder?); roundtable will not use it";
 
 /// Reads a whole file roundtable keeps (a snapshot, `devices.ron`, an
 /// outbox), refusing one larger than `max` bytes, one reached through a

@@ -247,13 +247,14 @@ fn first_difference(dir: &Path, path: &Path, seq: u64) -> Result<Option<String>>
     Ok(snap.session.first_difference(&replayed))
 }
 
-/// The session folders under `sessions` (those holding a journal), sorted by
-/// name; none when the folder does not exist.
+/// The session folders under `sessions` (those holding a journal, even one
+/// that is not a regular file: it is listed, and says why it cannot be
+/// read), sorted by name; none when the folder does not exist.
 pub fn session_dirs(sessions: &Path) -> Result<Vec<PathBuf>> {
     let mut dirs: Vec<PathBuf> = match fs::read_dir(sessions) {
         Ok(rd) => rd
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.join(JOURNAL).is_file())
+            .filter(|p| p.is_dir() && fs::symlink_metadata(p.join(JOURNAL)).is_ok())
             .collect(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => return Err(io_err(sessions)(e)),
