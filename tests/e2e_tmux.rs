@@ -1599,3 +1599,90 @@ fn named_pipes_never_hang_run_or_the_picker() {
     t.keys(&["q"]);
     t.wait_until_exit();
 }
+
+/// A forged snapshot (resealed as a forger would) over a journal with one
+/// byte damaged before the snapshot's record: once the proof reaches the
+/// damage the screens show only what the journal proves, say which line is
+/// damaged, and nothing is written, at quit or before.
+#[test]
+fn a_forged_snapshot_over_a_damaged_journal_is_never_shown_saved() {
+    let t = Tmux::new("forged-damaged");
+    let dir = t.new_session();
+    let mut w = roundtable::store::Writer::open(&dir, roundtable::domain::Timestamp::default())
+        .unwrap()
+        .0;
+    let at = roundtable::domain::Timestamp::from_unix_millis(1_700_000_000_000);
+    for (id, text) in [
+        ("st1", "We were never asked about the discharge"),
+        ("st2", "Nobody explained the medicines"),
+    ] {
+        w.record(
+            "note-taker",
+            at,
+            &roundtable::domain::Event::StatementAdded {
+                id: id.into(),
+                kind: roundtable::domain::StatementKind::Quote,
+                speaker: roundtable::domain::Speaker::Group,
+                stage: None,
+                text: text.into(),
+                tags: vec![],
+                captured_by: "note-taker".into(),
+                at,
+            },
+        )
+        .unwrap();
+    }
+    w.snapshot().unwrap();
+    drop(w);
+    common::forge_snapshot(
+        &dir,
+        "Nobody explained the medicines",
+        "The medicines were explained well",
+    );
+    let journal = dir.join("journal.ron");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let damaged_line = text
+        .lines()
+        .position(|l| l.contains("never asked"))
+        .unwrap()
+        + 1;
+    std::fs::write(&journal, text.replace("never asked", "nevex asked")).unwrap();
+    let before: Vec<(PathBuf, Vec<u8>)> = walkdir(&dir)
+        .into_iter()
+        .filter(|p| !p.ends_with("writer.lock"))
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+        .collect();
+    t.start(&format!("run {}", dir.display()));
+    t.tmux(&["resize-window", "-t", "t", "-x", "80", "-y", "24"]);
+    let s = t.wait_for("damaged at");
+    let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(&format!("journal.ron is damaged at line {damaged_line}")),
+        "{s}"
+    );
+    t.keys(&["F3"]);
+    let s = t.wait_for("New statement");
+    assert!(!s.contains("explained well"), "the forgery is on screen: {s}");
+    assert!(!s.contains("st2"), "{s}");
+    assert!(s.contains("damaged at"), "the problem scrolled away: {s}");
+    // Typing is refused, not shown saved.
+    t.type_text("@P1 Said after opening");
+    t.keys(&["Enter"]);
+    let s = t.wait_until("the statement answered", |s| {
+        s.contains("not saved") || s.contains("NOT SAVED") || s.contains("✓ saved")
+    });
+    assert!(!s.contains("✓ saved"), "{s}");
+    t.keys(&["C-q"]);
+    let s = t.wait_until("asked to quit", |s| s.contains("Quit?") || s.contains("rescue"));
+    assert!(!s.contains("explained well"), "{s}");
+    t.keys(&["r"]);
+    t.wait_until_exit();
+    for (path, bytes) in before {
+        assert_eq!(
+            std::fs::read(&path).ok(),
+            Some(bytes),
+            "{} was written",
+            path.display()
+        );
+    }
+}

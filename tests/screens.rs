@@ -821,3 +821,37 @@ fn phones_join_screen_and_a_statement_from_a_phone() {
     });
     both_sizes("projector_phone_asks_to_join", &app, &s, now);
 }
+
+/// A session opened from a snapshot says "checking…" until the replay that
+/// proves it has finished; a problem it finds stays above the status line
+/// when later messages come and go, at 80 columns as at 160.
+#[test]
+fn checking_until_proven_and_problems_that_do_not_scroll_away() {
+    let (s, now) = mid_discussion();
+    let mut app = app_on(Screen::Projector);
+    app.checking = true;
+    for (w, h) in [(80, 24), (160, 48)] {
+        let screen = draw(&app, &s, now, w, h);
+        assert!(screen.lines().next().unwrap().contains("checking…"), "{screen}");
+    }
+    let problem = "journal.ron is damaged at line 12: the hash does not match; only the 11 \
+                   records before it are shown, and nothing more is written. Quit; \
+                   `roundtable verify` says where";
+    update_on(
+        &mut app,
+        &s,
+        Msg::Proven {
+            problem: Some(problem.into()),
+        },
+        now,
+    );
+    press(&mut app, &s, now, &[KeyCode::F(3)]);
+    for (w, h) in [(80, 24), (160, 48)] {
+        let screen = draw(&app, &s, now, w, h);
+        assert!(!screen.contains("checking…"), "{screen}");
+        let flat: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("journal.ron is damaged at line 12"), "{screen}");
+        assert!(flat.contains("says where"), "cut short: {screen}");
+    }
+    insta::assert_snapshot!("standing_problem_80x24", draw(&app, &s, now, 80, 24));
+}

@@ -497,11 +497,13 @@ fn an_edit_before_the_snapshot_is_found_by_the_proof_and_nothing_is_written() {
     assert!(warnings.is_empty(), "{warnings:?}");
     let said = w.settle().expect("the proof replay reports the edit");
     assert!(
-        said.contains("could not be replayed") && said.contains("record 5"),
+        said.contains("damaged at line 5") && said.contains("only the 4 records"),
         "{said}"
     );
-    assert!(said.contains("Nothing more will be written"), "{said}");
+    assert!(said.contains("nothing more is written"), "{said}");
+    assert_eq!(w.session().applied, 4, "only what the journal proves");
     assert!(w.record("note-taker", t(100), &statement(7)).is_err());
+    assert!(w.snapshot().is_err(), "no snapshot of a state it cannot prove");
     assert_eq!(
         std::fs::read_to_string(journal(&dir)).unwrap(),
         edited,

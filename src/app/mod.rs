@@ -56,6 +56,8 @@ pub struct Opening {
     pub warnings: Vec<String>,
     /// How other laptops join: the code and where.
     pub join_code: Option<(String, String)>,
+    /// The session opened from a snapshot whose proof is still running.
+    pub checking: bool,
 }
 
 impl Model {
@@ -79,9 +81,10 @@ impl Model {
             app.synthesis.view = synthesis::SynthView::Grid;
         }
         app.join_code = opening.join_code;
-        if !opening.warnings.is_empty() {
-            app.say(Tone::Problem, opening.warnings.join(" "));
+        for warning in opening.warnings {
+            app.stand(warning);
         }
+        app.checking = opening.checking;
         Model {
             app,
             session,
@@ -176,10 +179,11 @@ pub enum Msg {
         connected: bool,
         text: String,
     },
-    /// The session opened was not the journal's; the store has put the
-    /// journal's in its place.
-    Corrected {
-        text: String,
+    /// The snapshot the session opened from is proven (`None`), or was not
+    /// the journal's and the store has put what the journal proves in its
+    /// place.
+    Proven {
+        problem: Option<String>,
     },
     /// The rescue file asked for by [`Effect::Rescue`] was written (its
     /// path), or could not be (why).
@@ -217,7 +221,7 @@ impl From<Reply> for Msg {
             Reply::Flooding(who) => Msg::Flooding(who),
             Reply::Claimed(names) => Msg::Claimed(names),
             Reply::Link { connected, text } => Msg::Link { connected, text },
-            Reply::Corrected { text } => Msg::Corrected { text },
+            Reply::Proven { problem } => Msg::Proven { problem },
         }
     }
 }
@@ -409,7 +413,12 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             )),
         ),
         Msg::Link { connected, text } => app.link = Some((connected, text)),
-        Msg::Corrected { text } => app.say(Tone::Problem, text),
+        Msg::Proven { problem } => {
+            app.checking = false;
+            if let Some(text) = problem {
+                app.stand(text);
+            }
+        }
         Msg::Committed { token, seq } => committed(app, token, seq),
         Msg::Failed {
             token,
@@ -421,6 +430,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
                 p.failed = Some(error.clone());
             }
             app.say(Tone::Problem, format!("NOT SAVED: {error}"));
+            app.stand(format!("Nothing more can be saved: {error}"));
         }
     }
     if app.quit {

@@ -113,6 +113,13 @@ pub struct App {
     pub show_phones: bool,
     /// A joined terminal's link to its host: connected, and what to say.
     pub link: Option<(bool, String)>,
+    /// Problems that stay on screen above the status line until quit (a
+    /// line set aside, a journal replaced or damaged), so that no later
+    /// message pushes them away.
+    pub standing: Vec<String>,
+    /// The session shown came from a snapshot still being checked against
+    /// the journal: the header says "checking…" until it is.
+    pub checking: bool,
     /// Withheld words shown on this screen for a moment (the reveal key):
     /// gone at the next key, or when the time is up.
     pub reveal: Option<Reveal>,
@@ -156,6 +163,8 @@ impl App {
             join_code: None,
             wrong_codes: 0,
             link: None,
+            standing: Vec::new(),
+            checking: false,
             reveal: None,
             next_token: 1,
         }
@@ -212,6 +221,14 @@ impl App {
             text: text.into(),
             tone,
         });
+    }
+
+    /// Keeps `text` on screen until quit (once, however often it is said).
+    pub(crate) fn stand(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        if !self.standing.contains(&text) {
+            self.standing.push(text);
+        }
     }
 
     /// A fresh id with `prefix` unused by the session and by anything in flight.

@@ -50,10 +50,10 @@ pub enum Reply {
     Claimed(Vec<String>),
     /// A joined terminal's link to its host.
     Link { connected: bool, text: String },
-    /// The store found the session it opened with was not the journal's
-    /// (a snapshot that did not match a full replay), and put the
-    /// journal's in its place: tell the user `text`.
-    Corrected { text: String },
+    /// The replay that checks the snapshot a session opened from has
+    /// finished: `None` when it matched; otherwise the store has put what
+    /// the journal proves in its place, and `problem` says what it found.
+    Proven { problem: Option<String> },
 }
 
 /// Where a request came from, and so where its answer goes.

@@ -31,9 +31,8 @@ fn spawn_store(
         // Nothing is written until the state opened from the snapshot is
         // proven by a full replay (requests wait in the channel meanwhile).
         if !writer.is_settled() {
-            if let Some(text) = writer.settle() {
-                let _ = reply_tx.send(Reply::Corrected { text });
-            }
+            let problem = writer.settle();
+            let _ = reply_tx.send(Reply::Proven { problem });
             // The replay that proved the snapshot held a second copy of the
             // session; give its memory back rather than keep it resident.
             crate::store::give_back_freed_memory();

@@ -193,6 +193,11 @@ impl Appender {
     }
 
     /// Stops all further writing (the session must be reopened).
+    /// Why nothing more is written, once writing has stopped for good.
+    pub fn stopped(&self) -> Option<&str> {
+        self.broken.as_deref().or(self.replaced.as_deref())
+    }
+
     pub fn break_off(&mut self, why: String) {
         self.out = None;
         self.broken = Some(why);

@@ -41,10 +41,19 @@ pub struct Writer {
 /// The replay that proves a snapshot, on its own thread; stopped early if
 /// the writer is dropped before it is needed.
 struct Proof {
-    /// What differs and the replayed session, or `None` when the opened
-    /// session was the journal's.
-    handle: std::thread::JoinHandle<Result<Option<(String, Session)>>>,
+    handle: std::thread::JoinHandle<Result<Proven>>,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// What the proof replay found.
+enum Proven {
+    /// The opened session is the journal's.
+    Same,
+    /// It is not: what differs, and the journal's.
+    Differs(String, Session),
+    /// The journal is damaged before the snapshot's record: why, and the
+    /// session of the records before the damage.
+    Damaged(String, Session),
 }
 
 impl Drop for Writer {
@@ -323,19 +332,23 @@ impl Writer {
                         session.apply_owned(r.event).map_err(|e| e.to_string())
                     })?;
                 if let Some(d) = scan.damage {
-                    return Err(StoreError::Damaged(d));
+                    let why = format!(
+                        "line {}: {}; only the {} records before it are shown",
+                        d.line, d.reason, scan.records
+                    );
+                    return Ok(Proven::Damaged(why, session));
                 }
                 // Nothing is written before `settle` has this answer, so the
                 // opened session is still as it was opened.
                 let diff = opened.read().first_difference(&session);
                 match diff {
-                    Some(diff) => Ok(Some((diff, session))),
+                    Some(diff) => Ok(Proven::Differs(diff, session)),
                     None => {
                         // Freed here, by the thread that allocated it, and
                         // given back to the system rather than kept.
                         drop(session);
                         give_back_freed_memory();
-                        Ok(None)
+                        Ok(Proven::Same)
                     }
                 }
             });
@@ -399,13 +412,27 @@ impl Writer {
     pub fn settle(&mut self) -> Option<Warning> {
         let proof = self.proof.take()?;
         let (diff, replayed) = match proof.handle.join() {
-            Ok(Ok(None)) => return None,
-            Ok(Ok(Some(found))) => found,
-            Ok(Err(e)) => {
-                let why = format!("the journal could not be replayed: {e}");
+            Ok(Ok(Proven::Same)) => return None,
+            Ok(Ok(Proven::Differs(diff, replayed))) => (diff, replayed),
+            // What the snapshot says cannot be proven: the screens show only
+            // what the journal proves, up to the damage, and nothing more is
+            // written.
+            Ok(Ok(Proven::Damaged(why, before))) => {
+                *self.session.write() = before;
+                let why = format!("journal.ron is damaged at {why}");
                 self.appender.break_off(why.clone());
                 return Some(format!(
-                    "{why}. Nothing more will be written to this session."
+                    "{why}, and nothing more is written. Quit, and restore journal.ron from a backup"
+                ));
+            }
+            // Nothing the snapshot says is shown unproven: the screens show
+            // only the problem.
+            Ok(Err(e)) => {
+                *self.session.write() = Session::default();
+                let why = format!("the journal could not be replayed ({e}); nothing from it is shown");
+                self.appender.break_off(why.clone());
+                return Some(format!(
+                    "{why}, and nothing more is written. Quit; `roundtable verify` says more"
                 ));
             }
             Err(panic) => std::panic::resume_unwind(panic),
@@ -481,7 +508,14 @@ impl Writer {
     }
 
     /// Writes `snapshot.ron` for the current state, atomically.
+    ///
+    /// Never once writing has stopped: the session shown then is not the
+    /// journal's last record (a damaged journal), or the journal is no
+    /// longer the file this writer holds.
     pub fn snapshot(&self) -> Result<()> {
+        if let Some(why) = self.appender.stopped() {
+            return Err(StoreError::Poisoned(why.to_owned()));
+        }
         snapshot::write(
             &self.dir,
             self.records(),

@@ -46,6 +46,7 @@ pub struct Options {
 /// network with `lan`) while it runs.
 pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
     let session = writer.shared();
+    let checking = !writer.is_settled();
     let dir = writer.dir().to_owned();
     let Hosting {
         clock,
@@ -86,6 +87,7 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
             sources: opts.sources,
             warnings,
             join_code,
+            checking,
         },
     );
     let store = tx.clone();

@@ -38,9 +38,11 @@ pub fn render(f: &mut Frame, app: &App, session: &Session, now: Timestamp, theme
     if too_small(f, "roundtable", theme) {
         return;
     }
-    let [head, body, status] = Layout::vertical([
+    let standing = standing_text(app);
+    let [head, body, problems, status] = Layout::vertical([
         Constraint::Length(header_height(session, area.width)),
         Constraint::Min(0),
+        Constraint::Length(lines_needed(&standing, area.width, STANDING_LINES)),
         Constraint::Length(2),
     ])
     .areas(area);
@@ -52,6 +54,10 @@ pub fn render(f: &mut Frame, app: &App, session: &Session, now: Timestamp, theme
         Screen::Agenda => agenda::render(f, body, app, session, now, theme),
         Screen::Synthesis => synthesis::render(f, body, app, session, now, theme),
     }
+    f.render_widget(
+        para(Span::styled(standing, theme.over)).wrap(Wrap { trim: true }),
+        problems,
+    );
     status_bar(f, status, app, session, theme);
     withheld::banner(f, head, app, session, now, theme);
     for overlay in &app.overlays {
@@ -75,6 +81,29 @@ pub fn too_small(f: &mut Frame, what: &str, theme: &Theme) -> bool {
         area,
     );
     true
+}
+
+/// At most this many lines of standing problems, so the screen stays usable.
+const STANDING_LINES: u16 = 4;
+
+/// The problems that stay on screen, one after another.
+fn standing_text(app: &App) -> String {
+    app.standing
+        .iter()
+        .map(|p| format!("⚠ {p}"))
+        .collect::<Vec<_>>()
+        .join("  ")
+}
+
+/// Lines `text` takes wrapped at `width` (by characters, a little
+/// generously for word wrapping), at most `most`.
+fn lines_needed(text: &str, width: u16, most: u16) -> u16 {
+    if text.is_empty() || width == 0 {
+        return 0;
+    }
+    let chars = text.chars().count() as u64;
+    let lines = (chars * 11 / 10).div_ceil(u64::from(width)).max(1);
+    lines.min(u64::from(most)) as u16
 }
 
 fn header_height(session: &Session, width: u16) -> u16 {
@@ -115,7 +144,8 @@ fn header(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
         })
         .collect();
     // The title always shows in full; the screen tabs shrink to make room.
-    let title_w = session.title().chars().count() + 2;
+    let checking_w = if app.checking { 11 } else { 0 };
+    let title_w = session.title().chars().count() + 2 + checking_w;
     let full_w: usize = tabs.iter().map(|s| s.content.chars().count()).sum();
     let tabs = if title_w + full_w <= area.width as usize {
         tabs
@@ -134,7 +164,12 @@ fn header(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme
     let [title_area, tabs_area] =
         Layout::horizontal([Constraint::Min(10), Constraint::Length(tabs_width as u16)])
             .areas(Rect { height: 1, ..area });
-    f.render_widget(para(Span::styled(session.title(), theme.title)), title_area);
+    let mut title = vec![Span::styled(session.title(), theme.title)];
+    if app.checking {
+        // The session shown came from a snapshot whose proof is running.
+        title.push(Span::styled("  checking…", theme.dim));
+    }
+    f.render_widget(para(Line::from(title)), title_area);
     f.render_widget(para(Line::from(tabs)), tabs_area);
     let focus = Line::from(vec![
         Span::styled("Focus: ", theme.accent),
