@@ -279,6 +279,35 @@ fn session_folders_and_everything_in_them_are_owner_only() {
     assert_eq!(mode(&journal(&example)), 0o600);
 }
 
+/// A file in the session folder that is also another file's name (a hard
+/// link to someone's document) keeps that document's permissions: opening
+/// the session says so instead of changing them, on the real `run` as on
+/// the writer.
+#[test]
+fn tightening_a_folder_never_changes_a_file_through_a_hard_link() {
+    let (keep, example) = shipped();
+    let victim = keep.path().join("victim.txt");
+    let devices = keep.path().join("their-devices.txt");
+    for v in [&victim, &devices] {
+        std::fs::write(v, "someone else's document\n").unwrap();
+        std::fs::set_permissions(v, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let _ = std::fs::remove_file(example.join("snapshot.ron"));
+    std::fs::hard_link(&victim, example.join("snapshot.ron")).unwrap();
+    std::fs::hard_link(&devices, example.join("devices.ron")).unwrap();
+    let (w, warnings) = roundtable::store::Writer::open(&example, t(0)).unwrap();
+    drop(w);
+    assert_eq!(mode(&victim), 0o644, "changed through a link");
+    assert_eq!(mode(&devices), 0o644, "changed through a link");
+    let said = warnings.join(" ");
+    assert!(
+        said.contains("snapshot.ron is also another file's name")
+            && said.contains("devices.ron is also another file's name"),
+        "{said}"
+    );
+    assert_eq!(mode(&journal(&example)), 0o600);
+}
+
 /// What a viewer's terminal must never receive: OSC 52 (clipboard), OSC 0
 /// (window title), CSI 2J (clear), BEL, backspace, C1 CSI and a bidi override.
 const HOSTILE: &str =

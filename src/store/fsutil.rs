@@ -39,18 +39,42 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
 }
 
 /// Takes away group and other access from `path` if it has any (folders
-/// and files written by earlier versions were world-readable).
-pub fn make_private(path: &Path) -> Result<()> {
+/// and files written by earlier versions were world-readable), through a
+/// handle opened without following a link, so what is changed is what was
+/// checked. A link, a pipe or a device is left alone, and so is a file with
+/// more than one name: its other name is someone else's file, whose
+/// permissions are not roundtable's to change. That is said in the answer.
+pub fn make_private(path: &Path) -> Result<Option<String>> {
+    use std::os::unix::fs::OpenOptionsExt;
     let meta = fs::symlink_metadata(path).map_err(io_err(path))?;
-    if meta.file_type().is_symlink() {
-        return Ok(());
+    if !(meta.is_file() || meta.is_dir()) {
+        return Ok(None);
     }
+    let file = match OpenOptions::new()
+        .read(true)
+        .custom_flags(libc_o_nofollow())
+        .open(path)
+    {
+        Ok(f) => f,
+        // Replaced by a link since it was looked at.
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Ok(None),
+        Err(e) => return Err(io_err(path)(e)),
+    };
+    let meta = file.metadata().map_err(io_err(path))?;
     let mode = meta.permissions().mode() & 0o7777;
-    if mode & 0o077 != 0 {
-        fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o700))
-            .map_err(io_err(path))?;
+    if mode & 0o077 == 0 {
+        return Ok(None);
     }
-    Ok(())
+    if meta.is_file() && meta.nlink() > 1 {
+        let name = path.file_name().unwrap_or(path.as_os_str()).to_string_lossy();
+        return Ok(Some(format!(
+            "{name} is also another file's name (a hard link), so its permissions were left as they are: \
+             others on this computer may read it; remove the link"
+        )));
+    }
+    file.set_permissions(fs::Permissions::from_mode(mode & 0o700))
+        .map_err(io_err(path))?;
+    Ok(None)
 }
 
 /// Which file an open handle is, so a later open can be checked to reach

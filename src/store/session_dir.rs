@@ -198,15 +198,18 @@ fn open_same(path: &Path, id: FileId) -> Result<File> {
 
 /// Takes group and other access away from a session folder and the files
 /// roundtable keeps in it (earlier versions made them world-readable).
-fn make_folder_private(dir: &Path) -> Result<()> {
-    fsutil::make_private(dir)?;
+/// What could not be made private is said, not done (see
+/// [`fsutil::make_private`]).
+fn make_folder_private(dir: &Path) -> Result<Vec<Warning>> {
+    let mut said = Vec::new();
+    said.extend(fsutil::make_private(dir)?);
     for name in [JOURNAL, snapshot::SNAPSHOT, lock::LOCK, "devices.ron"] {
         let path = dir.join(name);
-        if path.exists() {
-            fsutil::make_private(&path)?;
+        if fs::symlink_metadata(&path).is_ok() {
+            said.extend(fsutil::make_private(&path)?);
         }
     }
-    Ok(())
+    Ok(said)
 }
 
 impl Writer {
@@ -283,13 +286,14 @@ impl Writer {
         }
         let lock = lock::acquire(dir, now)?;
         let (journal_lock, id) = lock::lock_journal(&path)?;
-        make_folder_private(dir)?;
+        let private = make_folder_private(dir)?;
         let Loaded {
             session,
             scan,
             mut warnings,
             from_snapshot,
         } = load(dir, &|| open_same(&path, id))?;
+        warnings.extend(private);
         if let Some(damage) = scan.damage {
             return Err(StoreError::Damaged(damage));
         }
