@@ -1662,7 +1662,10 @@ fn a_forged_snapshot_over_a_damaged_journal_is_never_shown_saved() {
     );
     t.keys(&["F3"]);
     let s = t.wait_for("New statement");
-    assert!(!s.contains("explained well"), "the forgery is on screen: {s}");
+    assert!(
+        !s.contains("explained well"),
+        "the forgery is on screen: {s}"
+    );
     assert!(!s.contains("st2"), "{s}");
     assert!(s.contains("damaged at"), "the problem scrolled away: {s}");
     // Typing is refused, not shown saved.
@@ -1673,7 +1676,9 @@ fn a_forged_snapshot_over_a_damaged_journal_is_never_shown_saved() {
     });
     assert!(!s.contains("✓ saved"), "{s}");
     t.keys(&["C-q"]);
-    let s = t.wait_until("asked to quit", |s| s.contains("Quit?") || s.contains("rescue"));
+    let s = t.wait_until("asked to quit", |s| {
+        s.contains("Quit?") || s.contains("rescue")
+    });
     assert!(!s.contains("explained well"), "{s}");
     t.keys(&["r"]);
     t.wait_until_exit();

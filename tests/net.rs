@@ -1389,3 +1389,112 @@ fn a_note_takers_statement_waits_in_the_outbox_while_the_hosts_journal_is_replac
         assert!(kept.contains("sam says thing 1"), "{kept}");
     });
 }
+
+/// An outbox line as an earlier run wrote it.
+fn outbox_line(nonce: u64, event: &Event) -> String {
+    format!("Sent({nonce},{})\n", ron::to_string(event).unwrap())
+}
+
+/// An outbox whose last nonce is the largest number there is: the line is
+/// set aside as damaged (its words kept beside the outbox, the note-taker
+/// told), and the next statement is acknowledged instead of waiting for ever.
+#[test]
+fn an_outbox_nonce_at_the_end_of_its_range_is_set_aside_and_nothing_waits_for_ever() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let host = Host::start(&dir, false);
+    let outbox = tmp.path().join("outbox.ron");
+    std::fs::write(&outbox, outbox_line(u64::MAX, &said("old", 1))).unwrap();
+    rt().block_on(async {
+        let (tx, mut rx) = join(Target::Unix(host.socket.clone()), "Sam", outbox.clone());
+        let told = until(&mut rx, |r| match r {
+            Reply::Problem(text) => Some(text),
+            _ => None,
+        })
+        .await;
+        assert!(
+            told.contains("NOT SENT") && told.contains("out of range"),
+            "{told}"
+        );
+        connected(&mut rx).await;
+        tx.send((1, said("sam", 2))).unwrap();
+        until(&mut rx, |r| match r {
+            Reply::Acked { token: 1, .. } => Some(()),
+            Reply::Failed { error, .. } => panic!("{error}"),
+            _ => None,
+        })
+        .await;
+    });
+    drop(host);
+    let kept = std::fs::read_to_string(tmp.path().join("outbox.ron.not-delivered.txt")).unwrap();
+    assert!(kept.contains("old says thing 1"), "{kept}");
+    assert_eq!(recorded(&dir).get("sam-st2"), Some(&1));
+}
+
+/// An outbox from an earlier run with a damaged middle line, a line of a
+/// kind this version does not know, and a statement the host refuses (over
+/// the length limit): what can be sent is, and nothing else is dropped
+/// silently: the unread lines and the refused statement are kept beside the
+/// outbox, and the note-taker is told each.
+#[test]
+fn an_outbox_never_loses_unsent_statements_silently() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let host = Host::start(&dir, false);
+    let outbox = tmp.path().join("outbox.ron");
+    let mut long = said("sam", 3);
+    if let Event::StatementAdded { text, .. } = &mut long {
+        *text = format!("the refused one {}", "x".repeat(10_001));
+    }
+    let text = [
+        outbox_line(1, &said("sam", 1)),
+        "Sent(2,StatementAdded(id:\"sam-st2\",kind:Quote,text:\"half a li\n".into(),
+        "Shouted(3,\"a kind from a newer version\")\n".into(),
+        outbox_line(4, &long),
+        outbox_line(5, &said("sam", 5)),
+    ]
+    .concat();
+    std::fs::write(&outbox, text).unwrap();
+    let mut told = Vec::new();
+    rt().block_on(async {
+        let (_tx, mut rx) = join(Target::Unix(host.socket.clone()), "Sam", outbox.clone());
+        while told.len() < 2 {
+            told.push(
+                until(&mut rx, |r| match r {
+                    Reply::Problem(text) => Some(text),
+                    _ => None,
+                })
+                .await,
+            );
+        }
+        let deadline = Instant::now() + WAIT;
+        while !["sam-st1", "sam-st5"]
+            .iter()
+            .all(|id| recorded(&dir).contains_key(*id))
+        {
+            assert!(
+                Instant::now() < deadline,
+                "what could be sent never arrived: {:?} {told:?}",
+                recorded(&dir)
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+    drop(host);
+    let told = told.join("\n");
+    assert!(told.contains("2 line(s) of the outbox"), "{told}");
+    assert!(
+        told.contains("line 2: it is damaged") && told.contains("line 3:"),
+        "{told}"
+    );
+    assert!(told.contains("NOT SAVED: the host refused"), "{told}");
+    let kept = std::fs::read_to_string(tmp.path().join("outbox.ron.not-delivered.txt")).unwrap();
+    assert!(kept.contains("half a li"), "{kept}");
+    assert!(kept.contains("a kind from a newer version"), "{kept}");
+    assert!(kept.contains("the refused one"), "{kept}");
+    let ids = recorded(&dir);
+    assert_eq!(ids.get("sam-st1"), Some(&1), "{ids:?}");
+    assert_eq!(ids.get("sam-st5"), Some(&1), "{ids:?}");
+    let left = std::fs::read_to_string(&outbox).unwrap_or_default();
+    assert!(!left.contains("the refused one"), "{left}");
+}

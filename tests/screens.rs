@@ -832,7 +832,10 @@ fn checking_until_proven_and_problems_that_do_not_scroll_away() {
     app.checking = true;
     for (w, h) in [(80, 24), (160, 48)] {
         let screen = draw(&app, &s, now, w, h);
-        assert!(screen.lines().next().unwrap().contains("checking…"), "{screen}");
+        assert!(
+            screen.lines().next().unwrap().contains("checking…"),
+            "{screen}"
+        );
     }
     let problem = "journal.ron is damaged at line 12: the hash does not match; only the 11 \
                    records before it are shown, and nothing more is written. Quit; \
@@ -850,7 +853,10 @@ fn checking_until_proven_and_problems_that_do_not_scroll_away() {
         let screen = draw(&app, &s, now, w, h);
         assert!(!screen.contains("checking…"), "{screen}");
         let flat: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(flat.contains("journal.ron is damaged at line 12"), "{screen}");
+        assert!(
+            flat.contains("journal.ron is damaged at line 12"),
+            "{screen}"
+        );
         assert!(flat.contains("says where"), "cut short: {screen}");
     }
     insta::assert_snapshot!("standing_problem_80x24", draw(&app, &s, now, 80, 24));

@@ -503,7 +503,10 @@ fn an_edit_before_the_snapshot_is_found_by_the_proof_and_nothing_is_written() {
     assert!(said.contains("nothing more is written"), "{said}");
     assert_eq!(w.session().applied, 4, "only what the journal proves");
     assert!(w.record("note-taker", t(100), &statement(7)).is_err());
-    assert!(w.snapshot().is_err(), "no snapshot of a state it cannot prove");
+    assert!(
+        w.snapshot().is_err(),
+        "no snapshot of a state it cannot prove"
+    );
     assert_eq!(
         std::fs::read_to_string(journal(&dir)).unwrap(),
         edited,

@@ -185,6 +185,8 @@ pub enum Msg {
     Proven {
         problem: Option<String>,
     },
+    /// A problem to keep on screen until quit.
+    Problem(String),
     /// The rescue file asked for by [`Effect::Rescue`] was written (its
     /// path), or could not be (why).
     Rescued(Result<String, String>),
@@ -222,6 +224,7 @@ impl From<Reply> for Msg {
             Reply::Claimed(names) => Msg::Claimed(names),
             Reply::Link { connected, text } => Msg::Link { connected, text },
             Reply::Proven { problem } => Msg::Proven { problem },
+            Reply::Problem(text) => Msg::Problem(text),
         }
     }
 }
@@ -413,6 +416,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             )),
         ),
         Msg::Link { connected, text } => app.link = Some((connected, text)),
+        Msg::Problem(text) => app.stand(text),
         Msg::Proven { problem } => {
             app.checking = false;
             if let Some(text) = problem {

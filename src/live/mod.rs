@@ -54,6 +54,9 @@ pub enum Reply {
     /// finished: `None` when it matched; otherwise the store has put what
     /// the journal proves in its place, and `problem` says what it found.
     Proven { problem: Option<String> },
+    /// Something not delivered or not saved that the user must see until
+    /// they quit (it stays above the status line).
+    Problem(String),
 }
 
 /// Where a request came from, and so where its answer goes.

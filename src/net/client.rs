@@ -55,10 +55,13 @@ pub fn start(opts: JoinOptions) -> std::io::Result<(Proposals, mpsc::UnboundedRe
 pub fn start_with_phones(
     opts: JoinOptions,
 ) -> std::io::Result<(Proposals, TakeIns, mpsc::UnboundedReceiver<Reply>)> {
-    let outbox = Outbox::open(opts.outbox.clone())?;
+    let mut outbox = Outbox::open(opts.outbox.clone())?;
     let (tx, rx) = mpsc::unbounded_channel();
     let (take_tx, take_rx) = mpsc::unbounded_channel();
     let (reply_tx, reply_rx) = mpsc::unbounded_channel();
+    for notice in outbox.take_notices() {
+        let _ = reply_tx.send(Reply::Problem(notice));
+    }
     let from_ui = FromUi {
         proposals: rx,
         take_ins: take_rx,
@@ -350,14 +353,27 @@ async fn session(
                     let _ = outbox.done(nonce);
                 }
                 Ok(Some(ToClient::Rejected { nonce, reason })) => {
-                    // It will never be accepted: stop sending it.
-                    let _ = outbox.done(nonce);
+                    // It will never be accepted: stop sending it. This
+                    // run's words stay on screen (quitting rescues them);
+                    // an earlier run's are kept beside the outbox, and the
+                    // note-taker is told.
                     if nonce > base {
+                        let _ = outbox.done(nonce);
                         let _ = to_ui.send(Reply::Failed {
                             token: nonce - base,
                             error: reason,
                             retry: false,
                         });
+                    } else {
+                        let said = match outbox.refused(nonce, &reason) {
+                            Ok(said) => said,
+                            Err(e) => format!(
+                                "NOT SAVED: the host refused a statement from an earlier run ({reason}), \
+                                 and it stays in {} because it could not be set aside: {e}",
+                                outbox.path().display()
+                            ),
+                        };
+                        let _ = to_ui.send(Reply::Problem(said));
                     }
                 }
                 Ok(Some(ToClient::Peers(names))) => {

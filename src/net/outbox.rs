@@ -30,10 +30,23 @@ pub struct Outbox {
     token: Option<String>,
     /// Acknowledged since the file was last rewritten.
     done_since: usize,
+    /// What the note-taker must be told from opening it (lines set aside).
+    notices: Vec<String>,
 }
 
 /// Largest outbox read back: far more unsent statements than a session has.
 const MAX_OUTBOX: u64 = 256 << 20;
+
+/// Largest nonce read back. A run's nonces count up from the last one, one
+/// per statement, so a larger one is damage (and would wrap).
+const MAX_NONCE: u64 = 1 << 53;
+
+/// A line of the outbox that could not be taken back: its number and why.
+struct Unread {
+    line: usize,
+    why: String,
+    text: String,
+}
 
 impl Outbox {
     pub fn open(path: PathBuf) -> std::io::Result<Outbox> {
@@ -72,23 +85,61 @@ impl Outbox {
         let mut pending = IndexMap::new();
         let mut last_nonce = 0;
         let mut token = None;
+        let mut unread = Vec::new();
         if std::fs::symlink_metadata(&path).is_ok() {
             let bytes = fsutil::read_sole(&path, MAX_OUTBOX, "the outbox").map_err(io)?;
             let text = String::from_utf8_lossy(&bytes);
-            // A line cut short by a crash was never sent: skip it.
-            for line in text.lines() {
-                match crate::store::ron_text::parse_ron::<OutboxLine>(line) {
-                    Ok(OutboxLine::Sent(n, e)) => {
+            for (i, line) in text.split_inclusive('\n').enumerate() {
+                let whole = line.ends_with('\n');
+                let line = line.trim_end_matches(['\n', '\r']);
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let why = match crate::store::ron_text::parse_ron::<OutboxLine>(line) {
+                    Ok(OutboxLine::Sent(n, e)) if n <= MAX_NONCE => {
                         last_nonce = last_nonce.max(n);
                         pending.insert(n, e);
+                        continue;
                     }
-                    Ok(OutboxLine::Done(n)) => {
+                    Ok(OutboxLine::Done(n)) if n <= MAX_NONCE => {
                         pending.shift_remove(&n);
+                        continue;
                     }
-                    Ok(OutboxLine::Token(t)) => token = Some(t).filter(|t| !t.is_empty()),
-                    Err(_) => {}
-                }
+                    Ok(OutboxLine::Token(t)) => {
+                        token = Some(t).filter(|t| !t.is_empty());
+                        continue;
+                    }
+                    Ok(_) => "its number is out of range".to_owned(),
+                    Err(_) if !whole => "it was cut short as it was written".to_owned(),
+                    Err(e) => format!("it is damaged (column {}: {})", e.col, e.reason),
+                };
+                unread.push(Unread {
+                    line: i + 1,
+                    why,
+                    text: line.to_owned(),
+                });
             }
+        }
+        // Nothing is dropped: what cannot be read is kept beside the outbox
+        // (written and synced) before the outbox is rewritten without it.
+        let mut notices = Vec::new();
+        if !unread.is_empty() {
+            let aside = set_aside(&path, &unread)?;
+            let mut which: Vec<String> = unread
+                .iter()
+                .take(3)
+                .map(|u| format!("line {}: {}", u.line, u.why))
+                .collect();
+            if unread.len() > 3 {
+                which.push(format!("and {} more", unread.len() - 3));
+            }
+            notices.push(format!(
+                "NOT SENT: {} line(s) of the outbox from an earlier run could not be read ({}); \
+                 they are kept in {}",
+                unread.len(),
+                which.join("; "),
+                aside.display()
+            ));
         }
         // Start the file afresh with only what is still pending.
         let file = write_outbox(&path, token.as_ref(), &pending)?;
@@ -100,7 +151,37 @@ impl Outbox {
             last_nonce,
             token,
             done_since: 0,
+            notices,
         })
+    }
+
+    /// What the note-taker must be told from opening the outbox.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// The host refused `nonce` for good. Its words leave the outbox only
+    /// once they are kept beside it; what the note-taker is told comes back.
+    pub fn refused(&mut self, nonce: u64, reason: &str) -> std::io::Result<String> {
+        let Some(event) = self.pending.get(&nonce).cloned() else {
+            return Ok(format!("the host refused a statement: {reason}"));
+        };
+        let text = line(&OutboxLine::Sent(nonce, event.clone()))?;
+        let what = crate::domain::describe::short(&event);
+        let aside = set_aside(
+            &self.path,
+            &[Unread {
+                line: 0,
+                why: format!("the host refused it: {reason}"),
+                text: text.trim_end().to_owned(),
+            }],
+        )?;
+        self.done(nonce)?;
+        Ok(format!(
+            "NOT SAVED: the host refused {} ({reason}); its words are kept in {}",
+            what,
+            aside.display()
+        ))
     }
 
     /// The highest nonce an earlier run used: this run's come after it.
@@ -205,6 +286,42 @@ impl Outbox {
     pub fn path(&self) -> &std::path::Path {
         &self.path
     }
+}
+
+/// Appends `unread` to the file beside the outbox at `path` that keeps what
+/// was not delivered (created owner-only, never through a link), synced;
+/// returns its path.
+fn set_aside(path: &std::path::Path, unread: &[Unread]) -> std::io::Result<PathBuf> {
+    use crate::store::fsutil;
+    use std::os::unix::fs::OpenOptionsExt;
+    let aside = PathBuf::from(format!("{}.not-delivered.txt", path.display()));
+    let mut file = fsutil::open_sole(
+        &aside,
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .mode(fsutil::FILE_MODE),
+        "the outbox's not-delivered file",
+    )
+    .map_err(|e| std::io::Error::other(e.to_string()))?;
+    let mut text = String::new();
+    for u in unread {
+        if u.line > 0 {
+            text.push_str(&format!(
+                "# line {} of {}: not sent, because {}\n",
+                u.line,
+                path.display(),
+                u.why
+            ));
+        } else {
+            text.push_str(&format!("# not saved, because {}\n", u.why));
+        }
+        text.push_str(&u.text);
+        text.push('\n');
+    }
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    Ok(aside)
 }
 
 /// Writes the outbox at `path` atomically with the token and what is

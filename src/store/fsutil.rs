@@ -66,7 +66,10 @@ pub fn make_private(path: &Path) -> Result<Option<String>> {
         return Ok(None);
     }
     if meta.is_file() && meta.nlink() > 1 {
-        let name = path.file_name().unwrap_or(path.as_os_str()).to_string_lossy();
+        let name = path
+            .file_name()
+            .unwrap_or(path.as_os_str())
+            .to_string_lossy();
         return Ok(Some(format!(
             "{name} is also another file's name (a hard link), so its permissions were left as they are: \
              others on this computer may read it; remove the link"

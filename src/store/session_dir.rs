@@ -433,7 +433,8 @@ impl Writer {
             // only the problem.
             Ok(Err(e)) => {
                 *self.session.write() = Session::default();
-                let why = format!("the journal could not be replayed ({e}); nothing from it is shown");
+                let why =
+                    format!("the journal could not be replayed ({e}); nothing from it is shown");
                 self.appender.break_off(why.clone());
                 return Some(format!(
                     "{why}, and nothing more is written. Quit; `roundtable verify` says more"
