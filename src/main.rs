@@ -15,7 +15,7 @@ fn main() {
         // The reader went away (`| head`): nothing more to say.
         Err(Failure::Output(e)) if e.kind() == ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            eprintln!("roundtable: {}", roundtable::safe::text(&e.to_string()));
+            eprintln!("roundtable: {}", roundtable::safe::line(&e.to_string()));
             2
         }
     };

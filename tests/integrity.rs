@@ -308,6 +308,80 @@ fn tightening_a_folder_never_changes_a_file_through_a_hard_link() {
     assert_eq!(mode(&journal(&example)), 0o600);
 }
 
+/// One-line fields are one line everywhere: a title holding a newline and
+/// a made-up session row cannot add a row to `list`, and an id holding one
+/// (in a record that fails, its chain recomputed) cannot add a line to
+/// `verify`'s `FAILED:` or to `show`.
+#[test]
+fn a_newline_in_session_text_never_makes_a_line_of_its_own() {
+    use roundtable::domain::*;
+    const FAKE: &str = "\n2026-01-01  fake-session\n            FAKE ROW";
+    let tmp = tempfile::tempdir().unwrap();
+    let sessions = tmp.path();
+    let dir = sessions.join("s");
+    let w = roundtable::store::Writer::create(
+        &dir,
+        "facilitator",
+        t(0),
+        &[
+            Event::SessionCreated {
+                title: format!("Harmless{FAKE}"),
+                focus: format!("Focus{FAKE}"),
+                facilitator: "F".into(),
+                created: t(0),
+                template: None,
+            },
+            Event::StageAdded {
+                id: "S1".into(),
+                kind: StageKind::Discuss,
+                title: format!("Stage{FAKE}"),
+                prompt: "Prompt".into(),
+                planned_secs: 600,
+            },
+        ],
+    )
+    .unwrap();
+    let (records, head) = (w.records(), w.head().to_owned());
+    drop(w);
+    // A record the session refuses, naming an id with a newline in it.
+    let bad = Event::StatementRetracted {
+        statement: StatementId::new(format!("st9{FAKE}")),
+        reason: "r".into(),
+        by: "note-taker".into(),
+        at: t(5),
+    };
+    let (line, _) =
+        roundtable::store::record::encode(records + 1, &head, t(5), "note-taker", &bad).unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(journal(&dir))
+        .unwrap();
+    std::io::Write::write_all(&mut f, line.as_bytes()).unwrap();
+    drop(f);
+    for args in [vec!["list"], vec!["verify", "s"], vec!["show", "s"]] {
+        let o = roundtable(sessions, &args);
+        let out = text(&o);
+        for l in out
+            .lines()
+            .filter(|l| l.contains("fake-session") || l.contains("FAKE ROW"))
+        {
+            assert!(
+                l.contains('␤'),
+                "{args:?} printed a line of its own: {l:?}\n{out}"
+            );
+        }
+        assert!(
+            out.contains("fake-session"),
+            "{args:?} shows it visibly: {out}"
+        );
+    }
+    let o = roundtable(sessions, &["verify", "s"]);
+    let said = text(&o);
+    let failed: Vec<&str> = said.lines().filter(|l| l.starts_with("FAILED")).collect();
+    assert_eq!(failed.len(), 1, "{said}");
+    assert!(failed[0].contains("st9␤2026-01-01"), "{}", failed[0]);
+}
+
 /// What a viewer's terminal must never receive: OSC 52 (clipboard), OSC 0
 /// (window title), CSI 2J (clear), BEL, backspace, C1 CSI and a bidi override.
 const HOSTILE: &str =

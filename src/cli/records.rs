@@ -49,15 +49,20 @@ pub(super) fn run(
         Command::Verify { session } => verify(&ops::locate::resolve(sessions, &session)?, out),
         Command::Templates => {
             for (name, t) in list_templates(sessions)? {
+                let name = crate::safe::line(&name);
                 match t {
                     Ok(t) => writeln!(
                         out,
                         "{name:<22} {:>3} min, {:>2} stages  {}",
                         t.planned_minutes(),
                         t.stages.len(),
-                        t.description
+                        crate::safe::line(&t.description)
                     )?,
-                    Err(e) => writeln!(out, "{name:<22} cannot be used: {e}")?,
+                    Err(e) => writeln!(
+                        out,
+                        "{name:<22} cannot be used: {}",
+                        crate::safe::line(&e.to_string())
+                    )?,
                 }
             }
             Ok(0)
@@ -91,7 +96,7 @@ pub(super) fn run(
             };
             let done = ops::export::export_with(&dir, format.into(), dest, options)?;
             for w in &done.warnings {
-                writeln!(err, "warning: {w}")?;
+                writeln!(err, "warning: {}", crate::safe::line(w))?;
             }
             for path in done.files {
                 writeln!(out, "Wrote {}", path.display())?;
@@ -149,7 +154,7 @@ fn verify(dir: &Path, out: &mut dyn Write) -> Result<i32, Failure> {
     // would add a fifth of a second to `verify`.
     std::mem::forget(session);
     for n in &v.notes {
-        writeln!(out, "note: {n}")?;
+        writeln!(out, "note: {}", crate::safe::line(n))?;
     }
     match (v.failure, v.snapshot_mismatch) {
         (None, Some(why)) => {
@@ -174,7 +179,7 @@ fn verify(dir: &Path, out: &mut dyn Write) -> Result<i32, Failure> {
             Ok(0)
         }
         (Some(p), _) => {
-            writeln!(out, "FAILED: {p}")?;
+            writeln!(out, "FAILED: {}", crate::safe::line(&p.to_string()))?;
             writeln!(
                 out,
                 "{} records before it are sound; last good hash {}",
@@ -258,12 +263,13 @@ fn show(
 ) -> Result<i32, Failure> {
     let r = store::open_read_only(dir)?;
     for w in &r.warnings {
-        writeln!(err, "warning: {w}")?;
+        writeln!(err, "warning: {}", crate::safe::line(w))?;
     }
     if let Some(d) = &r.damage {
         writeln!(
             err,
-            "warning: {d}\nShowing the session up to record {}.",
+            "warning: {}\nShowing the session up to record {}.",
+            crate::safe::line(&d.to_string()),
             r.records
         )?;
     }
@@ -311,10 +317,10 @@ fn programme(
 ) -> Result<i32, Failure> {
     let p = ops::programme::load(sessions, choice)?;
     for w in &p.warnings {
-        writeln!(err, "warning: {w}")?;
+        writeln!(err, "warning: {}", crate::safe::line(w))?;
     }
     for line in crate::export::measures::programme_text(&p.rows) {
-        writeln!(out, "{line}")?;
+        writeln!(out, "{}", crate::safe::line(&line))?;
     }
     let privacy = crate::export::Privacy { names };
     for path in ops::programme::write(&p, dest, privacy)? {

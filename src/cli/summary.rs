@@ -7,12 +7,25 @@ use crate::store::StoreError;
 use std::fmt::Write;
 use std::path::Path;
 
+/// Writes one line to `o`: whatever the session holds cannot break out of
+/// it (a newline shows as `␤`), so no field can fake another line.
+macro_rules! row {
+    ($o:expr, $($arg:tt)*) => {{
+        $o.push_str(&crate::safe::line(&format!($($arg)*)));
+        $o.push('\n');
+    }};
+}
+
 /// One line per session folder: date, title, counts, focus; damaged ones say so.
 pub fn list_sessions(sessions: &Path) -> Result<Vec<String>, StoreError> {
     let mut out = Vec::new();
+    // Each field on its own line, and only there: a title holding a newline
+    // cannot print a row of its own.
+    let one = |s: &str| crate::safe::line(s).into_owned();
     for c in crate::ops::catalog::catalog(sessions)? {
-        let name = &c.name;
+        let name = one(&c.name);
         if let Some(e) = &c.unreadable {
+            let e = one(&e.to_string());
             out.push(format!(
                 "????-??-??  {name}\n            cannot be read: {e}"
             ));
@@ -20,9 +33,9 @@ pub fn list_sessions(sessions: &Path) -> Result<Vec<String>, StoreError> {
         }
         let mut line = format!(
             "{}  {name}\n            {}\n            focus: {}\n            {} participants, {} statements, {} votes, {} interpretations, {} records",
-            c.date.as_deref().unwrap_or_default(),
-            c.title,
-            c.focus,
+            one(c.date.as_deref().unwrap_or_default()),
+            one(&c.title),
+            one(&c.focus),
             c.participants,
             c.statements,
             c.votes,
@@ -30,7 +43,7 @@ pub fn list_sessions(sessions: &Path) -> Result<Vec<String>, StoreError> {
             c.records
         );
         if let Some(d) = &c.damage {
-            let _ = write!(line, "\n            DAMAGED: {d}");
+            let _ = write!(line, "\n            DAMAGED: {}", one(&d.to_string()));
         }
         out.push(line);
     }
@@ -72,7 +85,7 @@ fn statement_line(o: &mut String, session: &Session, stmt: &crate::domain::State
         true => crate::safe::line(&v.text),
         false => "".into(),
     };
-    let _ = writeln!(
+    row!(
         o,
         "        {:<6} {:<5} {:<10} {}{} {}",
         stmt.id,
@@ -85,7 +98,7 @@ fn statement_line(o: &mut String, session: &Session, stmt: &crate::domain::State
     if everything {
         let versions = std::iter::once(&stmt.original).chain(&stmt.amendments);
         for (n, was) in versions.enumerate().take(stmt.amendments.len()) {
-            let _ = writeln!(
+            row!(
                 o,
                 "               version {} ({} by {}): {} {} {}",
                 n + 1,
@@ -120,7 +133,7 @@ fn statement_lines<'a>(
         statement_line(o, s, stmt, view);
     }
     if let Some(n) = crate::export::withheld_count(withheld, "statement") {
-        let _ = writeln!(o, "        ({n})");
+        row!(o, "        ({n})");
     }
 }
 
@@ -128,13 +141,14 @@ fn statement_lines<'a>(
 /// rest counted (everyone, with names, for the data controller).
 fn heading(o: &mut String, s: &Session, view: View) {
     let everything = view == View::Everything;
-    let _ = writeln!(o, "{}\nFocus: {}", s.title(), s.focus());
+    row!(o, "{}", s.title());
+    row!(o, "Focus: {}", s.focus());
     if let Some(i) = s.info() {
         let who = match everything {
             true => format!("Facilitator: {}  ·  ", i.facilitator),
             false => String::new(),
         };
-        let _ = writeln!(
+        row!(
             o,
             "{who}{}  ·  times in {}",
             i.created.date(),
@@ -147,10 +161,10 @@ fn heading(o: &mut String, s: &Session, view: View) {
             (true, _) => {
                 let name = p.real_name.as_deref().unwrap_or("");
                 let consent = if p.consent { "" } else { "  [no consent]" };
-                let _ = writeln!(o, "  {:<4} {} {name}{consent}", p.id, p.role);
+                row!(o, "  {:<4} {} {name}{consent}", p.id, p.role);
             }
             (false, true) => {
-                let _ = writeln!(o, "  {:<4} {}", p.id, p.role);
+                row!(o, "  {:<4} {}", p.id, p.role);
             }
             (false, false) => {}
         }
@@ -159,7 +173,7 @@ fn heading(o: &mut String, s: &Session, view: View) {
         && let Some(n) =
             crate::export::unnamed(s.participants.values().filter(|p| !p.consent).count())
     {
-        let _ = writeln!(o, "  ({n})");
+        row!(o, "  ({n})");
     }
 }
 
@@ -185,7 +199,7 @@ pub fn render(s: &Session, view: View) -> String {
                 mmss(st.elapsed_millis(end) / 1000)
             }
         };
-        let _ = writeln!(
+        row!(
             o,
             "  {:<3} {:<10} {:<40} {} / {}",
             st.id,
@@ -208,13 +222,13 @@ pub fn render(s: &Session, view: View) -> String {
         .filter(|x| x.stage.as_ref().is_none_or(|id| !s.stages.contains_key(id)))
         .collect();
     if !outside.is_empty() {
-        let _ = writeln!(o, "  Outside any stage");
+        row!(o, "  Outside any stage");
         statement_lines(&mut o, s, outside.into_iter().map(|x| &**x), view);
     }
     let _ = writeln!(o, "\nVotes");
     for r in s.rounds.values() {
         let res = s.results(r);
-        let _ = writeln!(
+        row!(
             o,
             "  {} {} on {}: {}",
             r.id,
@@ -223,7 +237,7 @@ pub fn render(s: &Session, view: View) -> String {
             r.question
         );
         if !everything && !r.results_visible() {
-            let _ = writeln!(
+            row!(
                 o,
                 "      hidden until the round closes · {} ballots in",
                 res.voters
@@ -236,7 +250,7 @@ pub fn render(s: &Session, view: View) -> String {
             .zip(&res.counts)
             .map(|(opt, n)| format!("{opt} {n}"))
             .collect();
-        let _ = writeln!(o, "      {}", counts.join(" · "));
+        row!(o, "      {}", counts.join(" · "));
     }
     let _ = writeln!(o, "\nConcepts");
     for c in s.concepts.values() {
@@ -256,12 +270,12 @@ pub fn render(s: &Session, view: View) -> String {
         if withheld > 0 {
             ids.push(format!("{withheld} withheld"));
         }
-        let _ = writeln!(o, "  {:<4} {} ({})", c.id, c.name, ids.join(", "));
+        row!(o, "  {:<4} {} ({})", c.id, c.name, ids.join(", "));
     }
     let _ = writeln!(o, "\nTranslations");
     for t in s.translations.values() {
         let ids: Vec<&str> = t.concepts.iter().map(|x| x.as_str()).collect();
-        let _ = writeln!(
+        row!(
             o,
             "  {:<4} {} · {}{}",
             t.id,
@@ -276,9 +290,9 @@ pub fn render(s: &Session, view: View) -> String {
     }
     let _ = writeln!(o, "\nInterpretations");
     for i in s.interpretations.values() {
-        let _ = writeln!(o, "  {:<4} [{}] {}", i.id, i.status, i.text());
+        row!(o, "  {:<4} [{}] {}", i.id, i.status, i.text());
         if let Some(h) = i.history.last() {
-            let _ = writeln!(o, "        {}", h.reason);
+            row!(o, "        {}", h.reason);
         }
     }
     let _ = writeln!(o, "\nActions (you said, we did)");
@@ -288,7 +302,7 @@ pub fn render(s: &Session, view: View) -> String {
             .as_ref()
             .map(|f| format!(" (from {f})"))
             .unwrap_or_default();
-        let _ = writeln!(
+        row!(
             o,
             "  {:<4} [{}] {} · who: {} · by: {}{from}",
             a.id,
@@ -298,7 +312,7 @@ pub fn render(s: &Session, view: View) -> String {
             a.by_when
         );
         if !a.note.is_empty() {
-            let _ = writeln!(o, "        {}", a.note);
+            row!(o, "        {}", a.note);
         }
     }
     let _ = writeln!(o, "\nParked for later");
@@ -311,7 +325,7 @@ pub fn render(s: &Session, view: View) -> String {
     statement_lines(&mut o, s, parked, view);
     let _ = writeln!(o, "\nMemos");
     for m in s.memos.values() {
-        let _ = writeln!(o, "  {} ({}) {}", m.at.clock_time(), m.kind.label(), m.text);
+        row!(o, "  {} ({}) {}", m.at.clock_time(), m.kind.label(), m.text);
     }
     o
 }
