@@ -382,6 +382,61 @@ fn a_newline_in_session_text_never_makes_a_line_of_its_own() {
     assert!(failed[0].contains("st9␤2026-01-01"), "{}", failed[0]);
 }
 
+/// Address space the commands get while a huge snapshot lies beside the
+/// journal: half of what reading it whole would take.
+const ULIMIT_KB: u64 = 512 * 1024;
+
+/// Size of the forged snapshot: 1 GiB, unless `ROUNDTABLE_BIG_SNAPSHOT_MB`
+/// says otherwise (for a quick run).
+pub fn big_snapshot_bytes() -> u64 {
+    std::env::var("ROUNDTABLE_BIG_SNAPSHOT_MB")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(1024)
+        << 20
+}
+
+/// A 1 GiB snapshot with every hash correct beside the example's 48 KB
+/// journal: refused for its size before it is read, with a sentence,
+/// under half a gigabyte of address space; the commands go on from the
+/// journal.
+#[test]
+fn a_gigabyte_snapshot_is_refused_before_it_is_read() {
+    let (keep, example) = shipped();
+    huge_snapshot(&example, big_snapshot_bytes());
+    for args in [
+        vec!["verify", EXAMPLE],
+        vec!["show", EXAMPLE],
+        vec!["export", EXAMPLE, "--format", "md"],
+    ] {
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v {ULIMIT_KB}; exec {BIN} --sessions {} {}",
+                keep.path().display(),
+                args.join(" ")
+            ))
+            .current_dir(keep.path())
+            .output()
+            .unwrap();
+        let said = text(&o);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {said}");
+        if args[0] == "verify" {
+            assert!(
+                said.contains("far more than the journal it would stand for"),
+                "{said}"
+            );
+        }
+    }
+    // The writer refuses it the same way, and replays the journal.
+    let (w, warnings) = roundtable::store::Writer::open(&example, t(0)).unwrap();
+    assert!(
+        warnings.join(" ").contains("it is not read"),
+        "{warnings:?}"
+    );
+    assert!(w.session().statements.len() > 10);
+}
+
 /// What a viewer's terminal must never receive: OSC 52 (clipboard), OSC 0
 /// (window title), CSI 2J (clear), BEL, backspace, C1 CSI and a bidi override.
 const HOSTILE: &str =

@@ -305,3 +305,42 @@ pub fn succeeds(cmd: &mut std::process::Command) -> std::process::Output {
     );
     out
 }
+
+/// Makes the snapshot in `dir` one of `bytes` bytes whose hashes are all
+/// correct (as a forger would write it): the first statement's words padded
+/// with `a`s. Written and hashed a megabyte at a time.
+pub fn huge_snapshot(dir: &Path, bytes: u64) {
+    use sha2::Digest;
+    use std::io::Write;
+    let path = dir.join("snapshot.ron");
+    let text = std::fs::read_to_string(&path).expect("snapshot");
+    let (head, body) = text.split_once('\n').expect("two lines");
+    let body = body.trim_end_matches('\n');
+    let at = body.find("text:\"").expect("a statement's text") + "text:\"".len();
+    let (before, after) = body.split_at(at);
+    let chunk = vec![b'a'; 1 << 20];
+    let pad = bytes - text.len() as u64;
+    let pieces = || {
+        (0..pad.div_ceil(chunk.len() as u64)).map(|i| {
+            let left = pad - i * chunk.len() as u64;
+            &chunk[..left.min(chunk.len() as u64) as usize]
+        })
+    };
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(before.as_bytes());
+    for p in pieces() {
+        hasher.update(p);
+    }
+    hasher.update(after.as_bytes());
+    let old = roundtable::store::record::sha256_hex(body.as_bytes());
+    let head = head.replace(&old, &hex::encode(hasher.finalize()));
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    f.write_all(format!("{head}\n{before}").as_bytes()).unwrap();
+    for p in pieces() {
+        f.write_all(p).unwrap();
+    }
+    f.write_all(format!("{after}\n").as_bytes()).unwrap();
+    f.flush().unwrap();
+    drop(f);
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), bytes);
+}
