@@ -1691,3 +1691,48 @@ fn a_forged_snapshot_over_a_damaged_journal_is_never_shown_saved() {
         );
     }
 }
+
+/// `run` on the example beside a forged 1 GiB snapshot (every hash
+/// correct), with half a gigabyte of address space: the snapshot is
+/// refused for its size with a sentence that stays on screen, the session
+/// opens from the journal, and a statement is saved.
+#[test]
+fn a_gigabyte_snapshot_never_takes_the_memory_of_run() {
+    let t = Tmux::new("huge-snapshot");
+    let dir = t.sessions.join("example");
+    std::fs::create_dir(&dir).unwrap();
+    for name in ["journal.ron", "snapshot.ron"] {
+        std::fs::copy(
+            Path::new("sessions/2026-03-14-cag-findings").join(name),
+            dir.join(name),
+        )
+        .unwrap();
+    }
+    let bytes = std::env::var("ROUNDTABLE_BIG_SNAPSHOT_MB")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(1024)
+        << 20;
+    common::huge_snapshot(&dir, bytes);
+    let cmd = format!(
+        "ulimit -v {}; {}",
+        512 * 1024,
+        t.command(&format!("run {}", dir.display()))
+    );
+    t.tmux(&["new-session", "-d", "-s", "t", "-x", "120", "-y", "40", &cmd]);
+    t.tmux(&["set-option", "-t", "t", "remain-on-exit", "on"]);
+    let s = t.wait_for("it is not read");
+    assert!(s.contains("far more than the journal"), "{s}");
+    t.keys(&["F3"]);
+    t.wait_for("New statement");
+    t.type_text("@P1 Saved though the snapshot was huge");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("✓ saved");
+    assert!(s.contains("it is not read"), "the problem scrolled away: {s}");
+    t.keys(&["C-q"]);
+    t.wait_for("Quit?");
+    t.keys(&["Enter"]);
+    t.wait_until_exit();
+    verify(&dir);
+    assert!(std::fs::metadata(dir.join("snapshot.ron")).unwrap().len() < 1 << 20);
+}
