@@ -1719,7 +1719,17 @@ fn a_gigabyte_snapshot_never_takes_the_memory_of_run() {
         512 * 1024,
         t.command(&format!("run {}", dir.display()))
     );
-    t.tmux(&["new-session", "-d", "-s", "t", "-x", "120", "-y", "40", &cmd]);
+    t.tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &cmd,
+    ]);
     t.tmux(&["set-option", "-t", "t", "remain-on-exit", "on"]);
     let s = t.wait_for("it is not read");
     assert!(s.contains("far more than the journal"), "{s}");
@@ -1728,7 +1738,10 @@ fn a_gigabyte_snapshot_never_takes_the_memory_of_run() {
     t.type_text("@P1 Saved though the snapshot was huge");
     t.keys(&["Enter"]);
     let s = t.wait_for("✓ saved");
-    assert!(s.contains("it is not read"), "the problem scrolled away: {s}");
+    assert!(
+        s.contains("it is not read"),
+        "the problem scrolled away: {s}"
+    );
     t.keys(&["C-q"]);
     t.wait_for("Quit?");
     t.keys(&["Enter"]);

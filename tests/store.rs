@@ -611,3 +611,34 @@ fn a_journal_replaced_under_the_writer_stops_it_and_loses_nothing_shown_saved() 
     assert_eq!(r.records, before);
     assert!(roundtable::store::verify(&dir).unwrap().failure.is_none());
 }
+
+/// A process killed while writing the snapshot at quit leaves its temporary
+/// beside it; the next open removes it (and never a folder or what a link
+/// points to).
+#[test]
+fn temporaries_left_by_a_killed_snapshot_are_removed_on_the_next_open() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    drop(small_session(&dir, 3));
+    let outside = tmp.path().join("precious.txt");
+    std::fs::write(&outside, "kept").unwrap();
+    for pid in ["4242", "77"] {
+        std::fs::write(
+            dir.join(format!(".snapshot.ron.tmp-{pid}")),
+            vec![b'x'; 4096],
+        )
+        .unwrap();
+    }
+    std::os::unix::fs::symlink(&outside, dir.join(".devices.ron.tmp-9")).unwrap();
+    std::fs::create_dir(dir.join(".snapshot.ron.tmp-5")).unwrap();
+    std::fs::write(dir.join("notes.tmp-1"), "not ours").unwrap();
+    drop(Writer::open(&dir, t(9)).unwrap());
+    let mut left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    left.sort();
+    assert_eq!(left, vec![".snapshot.ron.tmp-5", "notes.tmp-1"]);
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "kept");
+}

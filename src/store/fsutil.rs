@@ -286,6 +286,31 @@ fn folder_of(path: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
+/// Removes the temporaries [`write_atomic`] leaves in `dir` for `names`
+/// when a process is killed while writing one (a snapshot written at quit
+/// can be tens of megabytes). Only for the holder of the folder's writer
+/// lock, who alone writes them there. Returns how many were removed.
+pub fn remove_stale_temps(dir: &Path, names: &[&str]) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        let stale = names.iter().any(|name| {
+            file.strip_prefix(&format!(".{name}.tmp-"))
+                .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        });
+        // Never a folder; a link is removed, not followed.
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if stale && !is_dir && fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 fn temp_beside(path: &Path) -> PathBuf {
     let name = path
         .file_name()

@@ -287,6 +287,8 @@ impl Writer {
         let lock = lock::acquire(dir, now)?;
         let (journal_lock, id) = lock::lock_journal(&path)?;
         let private = make_folder_private(dir)?;
+        // What a process killed while writing the snapshot left behind.
+        fsutil::remove_stale_temps(dir, &[snapshot::SNAPSHOT, "devices.ron"]);
         let Loaded {
             session,
             scan,
