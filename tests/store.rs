@@ -642,3 +642,31 @@ fn temporaries_left_by_a_killed_snapshot_are_removed_on_the_next_open() {
     assert_eq!(left, vec![".snapshot.ron.tmp-5", "notes.tmp-1"]);
     assert_eq!(std::fs::read_to_string(&outside).unwrap(), "kept");
 }
+
+/// A journal whose only line is damaged: opening refuses with a sentence and
+/// leaves it byte for byte as it was (it used to be cut to nothing).
+#[test]
+fn a_journal_whose_only_line_is_damaged_is_left_as_it_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    drop(small_session(&dir, 0));
+    let text = std::fs::read_to_string(journal(&dir)).unwrap();
+    let first = text.lines().next().unwrap();
+    let damaged = format!("{}\n", first.replacen("seq:1", "seq:7", 1));
+    std::fs::write(journal(&dir), &damaged).unwrap();
+    let _ = std::fs::remove_file(dir.join("snapshot.ron"));
+    let e = Writer::open(&dir, t(9)).err().expect("nothing to open");
+    assert!(e.to_string().contains("its only line is damaged"), "{e}");
+    assert_eq!(std::fs::read_to_string(journal(&dir)).unwrap(), damaged);
+    let aside = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".broken-")
+        })
+        .count();
+    assert_eq!(aside, 0);
+}

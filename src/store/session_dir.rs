@@ -299,16 +299,23 @@ impl Writer {
         if let Some(damage) = scan.damage {
             return Err(StoreError::Damaged(damage));
         }
+        // Checked before anything is cut: a journal whose only line is
+        // damaged is left exactly as it is.
+        if scan.records == 0 {
+            let reason = match &scan.torn {
+                Some(_) => {
+                    "its only line is damaged or cut short, so there is no session to open; \
+                            it was left as it is"
+                        .into()
+                }
+                None => "the journal holds no records".into(),
+            };
+            return Err(StoreError::Invalid { path, reason });
+        }
         let mut good_len = scan.good_len;
         if let Some(torn) = &scan.torn {
             warnings.push(set_aside_torn_tail(&path, id, torn, now)?);
             good_len = torn.offset;
-        }
-        if scan.records == 0 {
-            return Err(StoreError::Invalid {
-                path,
-                reason: "the journal holds no records".into(),
-            });
         }
         let file = fsutil::open_sole(
             &path,
