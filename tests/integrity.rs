@@ -538,6 +538,40 @@ fn hostile_text_never_reaches_the_terminal_raw() {
     let o = roundtable(sessions, &["show", "s"]);
     assert!(text(&o).contains("Outside any stage"), "{}", text(&o));
     assert!(text(&o).contains("st1"), "{}", text(&o));
+    // Every CSV table, the session's and the programme's, read as `cat`
+    // would show them: line ends aside, nothing acts on the terminal.
+    let out = sessions.join("csv");
+    let o = roundtable(
+        sessions,
+        &[
+            "export",
+            "s",
+            "--format",
+            "csv",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let prog = sessions.join("prog");
+    let o = roundtable(sessions, &["programme", "--out", prog.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    no_escapes("programme stdout", &o.stdout);
+    let mut tables = 0;
+    for folder in [&out, &prog] {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "csv") {
+                let bytes = std::fs::read_to_string(&path)
+                    .unwrap()
+                    .replace("\r\n", "\n")
+                    .replacen('\u{feff}', "", 1);
+                no_escapes(&path.display().to_string(), bytes.as_bytes());
+                tables += 1;
+            }
+        }
+    }
+    assert!(tables >= 6, "{tables} tables");
 }
 
 #[test]

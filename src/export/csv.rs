@@ -1,8 +1,9 @@
 //! CSV tables, as spreadsheets read them: RFC 4180 (written by the `csv`
 //! crate), CRLF line ends, UTF-8 with a byte-order mark so that Excel and
 //! LibreOffice do not guess another encoding, durations in whole seconds
-//! (`05:00` would be read as a time of day), and no cell that a spreadsheet
-//! would take for a formula.
+//! (`05:00` would be read as a time of day), no cell that a spreadsheet
+//! would take for a formula, and no character that would act on a terminal
+//! showing the file.
 
 use super::{Privacy, Staff, listed};
 use crate::domain::{BallotMode, Choice, Session, StageState};
@@ -27,8 +28,14 @@ fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
         .from_writer("\u{feff}".as_bytes().to_vec());
     // Writing into memory cannot fail, and every cell is already UTF-8.
     let _ = w.write_record(header);
+    // A cell keeps its line breaks (quoted, as RFC 4180 allows); anything
+    // else that would act on a terminal showing the file (`cat`, `less`)
+    // is shown visibly instead, as on the screens.
     for r in rows {
-        let _ = w.write_record(r.iter().map(|f| neutralise(f).into_owned()));
+        let _ = w.write_record(
+            r.iter()
+                .map(|f| neutralise(&crate::safe::text(f)).into_owned()),
+        );
     }
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
