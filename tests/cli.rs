@@ -308,6 +308,87 @@ fn verify_fails_on_a_tampered_copy_and_names_the_record() {
         "{}",
         stderr(&o)
     );
+    // Exporting it is refused, in every format, with a sentence and a
+    // failing exit; asked for what is readable, every format says it is
+    // incomplete, in the file as on the terminal.
+    let out = tmp.path().join("out");
+    for format in ["md", "html", "csv", "qdpx"] {
+        let dest = out.join(format).join("");
+        let args = [
+            "export",
+            EXAMPLE,
+            "--format",
+            format,
+            "--out",
+            dest.to_str().unwrap(),
+        ];
+        let o = roundtable(tmp.path(), &args);
+        assert_eq!(o.status.code(), Some(2), "{format}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("nothing was exported"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!dest.exists(), "{format} was written");
+        let o = roundtable(tmp.path(), &[&args[..], &["--readable"]].concat());
+        assert!(o.status.success(), "{format}: {}", stderr(&o));
+        assert!(stderr(&o).contains("INCOMPLETE"), "{}", stderr(&o));
+        let mut said = String::new();
+        for entry in std::fs::read_dir(&dest).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            if format == "qdpx" {
+                let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+                let mut project = String::new();
+                std::io::Read::read_to_string(
+                    &mut zip.by_name("project.qde").unwrap(),
+                    &mut project,
+                )
+                .unwrap();
+                said.push_str(&project);
+            } else {
+                said.push_str(&String::from_utf8_lossy(&bytes));
+            }
+        }
+        assert!(
+            said.contains("INCOMPLETE") || said.contains("damaged"),
+            "{format} does not say so"
+        );
+    }
+    // A complete export afterwards leaves no warning behind.
+    std::fs::write(&journal, &text).unwrap();
+    let dest = out.join("csv").join("");
+    let o = roundtable(
+        tmp.path(),
+        &[
+            "export",
+            EXAMPLE,
+            "--format",
+            "csv",
+            "--out",
+            dest.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!dest.join("INCOMPLETE.csv").exists());
+    // A journal with nothing readable in it is not exported, even asked.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::write(empty.join("journal.ron"), "").unwrap();
+    let o = roundtable(
+        tmp.path(),
+        &[
+            "export",
+            "empty",
+            "--format",
+            "md",
+            "--readable",
+            "--out",
+            "e.md",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nothing to export"), "{}", stderr(&o));
 }
 
 #[test]

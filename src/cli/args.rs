@@ -131,6 +131,10 @@ pub enum Command {
         /// none for the group].
         #[arg(long, value_enum)]
         memos: Option<Memos>,
+        /// Export what can be read of a damaged journal, marked incomplete
+        /// in every file (without it, a damaged journal is not exported).
+        #[arg(long)]
+        readable: bool,
     },
     /// Measures of co-production across sessions (a programme): a table and
     /// charts over time, and everyone's hours of involvement.

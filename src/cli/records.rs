@@ -87,12 +87,14 @@ pub(super) fn run(
             offsets,
             audience,
             memos,
+            readable,
         } => {
             let dir = ops::locate::resolve(sessions, &session)?;
             let options = ops::export::Options {
                 names,
                 offsets: offsets.into(),
                 shape: audience.shape(memos),
+                readable,
             };
             let done = ops::export::export_with(&dir, format.into(), dest, options)?;
             for w in &done.warnings {

@@ -41,6 +41,19 @@ fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
+/// Said beside the tables of a damaged journal: why, and how far they go.
+pub fn incomplete(damage: &str, records: u64) -> String {
+    table(
+        &["problem", "records_exported"],
+        vec![vec![
+            format!(
+                "INCOMPLETE: the journal is damaged ({damage}); these tables hold only the records before it"
+            ),
+            records.to_string(),
+        ]],
+    )
+}
+
 /// Every statement whose speaker consented (the rest are counted in
 /// `stages.csv`), as it now reads: an amendment's earlier wording stays in
 /// the journal, and a retracted statement keeps its id and why, not its

@@ -72,7 +72,7 @@ pub fn render(r: &Report) -> String {
             }
             p.focus { b { "Focus:" } " " (t(&r.focus)) }
             @if let Some(d) = &r.damage {
-                p.flag { "The journal could only be read up to record " (r.records) ": " (t(d)) }
+                p.flag { strong { "INCOMPLETE:" } " the journal is damaged, and this report holds only its first " (r.records) " records: " (t(d)) }
             }
             h2 { "Participants" }
             (table(html! { "Who took part, by pseudonym" }, &[("who", false), ("role", false)], html! {

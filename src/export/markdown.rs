@@ -110,7 +110,7 @@ pub fn render(r: &Report) -> String {
     if let Some(d) = &r.damage {
         let _ = writeln!(
             o,
-            "> **Warning:** the journal could only be read up to record {}: {}\n",
+            "> **INCOMPLETE:** the journal is damaged, and this report holds only its first {} records: {}\n",
             r.records,
             esc(d)
         );

@@ -265,8 +265,14 @@ pub fn project(
     if !sets.is_empty() {
         parts.push(el("Sets", &[], &lines(&sets)));
     }
+    let incomplete = match &src.damage {
+        Some(d) => format!(
+            "INCOMPLETE: the journal is damaged ({d}); only the records before it are here. "
+        ),
+        None => String::new(),
+    };
     parts.push(description(&format!(
-        "Exported from roundtable: {} records, head hash {}",
+        "{incomplete}Exported from roundtable: {} records, head hash {}",
         src.records, src.head
     )));
     let origin = format!("roundtable {}", env!("CARGO_PKG_VERSION"));

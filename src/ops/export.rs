@@ -14,6 +14,9 @@ pub enum Format {
     Qdpx,
 }
 
+/// The table a CSV export of a damaged journal adds to say so.
+pub const INCOMPLETE_CSV: &str = "INCOMPLETE.csv";
+
 /// What an export wrote, and what the user should know about the session
 /// it was made from (a damaged journal is exported up to its last good
 /// record).
@@ -43,6 +46,9 @@ pub struct Options {
     pub offsets: qdpx::Offsets,
     /// Who a report is for, and which memos it carries.
     pub shape: report::Shape,
+    /// Export what can be read of a damaged journal (marked incomplete in
+    /// every file) rather than refuse.
+    pub readable: bool,
 }
 
 /// [`export`] with every option.
@@ -56,12 +62,22 @@ pub fn export_with(
         names,
         offsets,
         shape,
+        readable,
     } = options;
     let r = store::open_read_only(dir)?;
     let mut warnings = r.warnings.clone();
+    if r.records == 0 {
+        return Err(OpsError::Empty(dir.join(store::journal::JOURNAL)));
+    }
     if let Some(d) = &r.damage {
+        if !readable {
+            return Err(OpsError::Damaged {
+                damage: d.to_string(),
+                records: r.records,
+            });
+        }
         warnings.push(format!(
-            "{d}\nExporting the session up to record {}.",
+            "{d}. INCOMPLETE: exported the session up to record {} only, and said so in every file",
             r.records
         ));
     }
@@ -82,6 +98,7 @@ pub fn export_with(
             None => exports.join(name),
         }
     };
+    let mut stale = Vec::new();
     let outputs: Vec<(PathBuf, Vec<u8>)> = match format {
         Format::Md => vec![(
             file("md"),
@@ -97,7 +114,7 @@ pub fn export_with(
         )],
         Format::Csv => {
             let folder = dest.clone().unwrap_or_else(|| exports.join("csv"));
-            vec![
+            let mut tables = vec![
                 (
                     folder.join("statements.csv"),
                     csv::statements(&r.session, privacy).into_bytes(),
@@ -122,7 +139,16 @@ pub fn export_with(
                     folder.join("involvement.csv"),
                     csv::involvement(&[(src.name.clone(), &r.session)], privacy).into_bytes(),
                 ),
-            ]
+            ];
+            // A table cannot carry a warning, so the set carries one more.
+            match &src.damage {
+                Some(d) => tables.push((
+                    folder.join(INCOMPLETE_CSV),
+                    csv::incomplete(d, r.records).into_bytes(),
+                )),
+                None => stale.push(folder.join(INCOMPLETE_CSV)),
+            }
+            tables
         }
     };
     for (path, _) in &outputs {
@@ -135,6 +161,10 @@ pub fn export_with(
         .map(|(p, b)| (p.as_path(), b.as_slice()))
         .collect();
     fsutil::write_set_atomic(&set)?;
+    // An earlier export's warning does not stay beside a complete set.
+    for path in stale {
+        let _ = std::fs::remove_file(path);
+    }
     let files = outputs.into_iter().map(|(p, _)| p).collect();
     Ok(Exported { files, warnings })
 }

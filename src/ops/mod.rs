@@ -42,6 +42,13 @@ pub enum OpsError {
     NotATarget(String),
     #[error("there is no session `{0}` here; to join another laptop give HOST:PORT and --code")]
     NoSessionToJoin(String),
+    #[error(
+        "{damage}: only the {records} records before it can be read, so nothing was exported; \
+         `--readable` exports those, marked incomplete in every file"
+    )]
+    Damaged { damage: String, records: u64 },
+    #[error("{0} holds no records that can be read: there is nothing to export")]
+    Empty(PathBuf),
 }
 
 pub type Result<T, E = OpsError> = std::result::Result<T, E>;
