@@ -580,3 +580,80 @@ fn the_readme_key_table_is_the_generated_one() {
     assert!(o.status.success());
     assert_eq!(stdout(&o), generated);
 }
+
+/// A synthesis that cannot be made leaves no half-made workspace: more
+/// sources than a workspace takes, or a source outside the sessions folder
+/// (which a workspace could not find again), are refused before any folder
+/// is made.
+#[test]
+fn a_failed_synthesis_leaves_no_workspace_behind() {
+    let tmp = copy_of_shipped();
+    let mut names = Vec::new();
+    for i in 0..27 {
+        let name = format!("copy-{i:02}");
+        let dir = tmp.path().join(&name);
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::copy(
+            tmp.path().join(EXAMPLE).join("journal.ron"),
+            dir.join("journal.ron"),
+        )
+        .unwrap();
+        names.push(name);
+    }
+    let elsewhere = tempfile::tempdir().unwrap();
+    let outside = elsewhere.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::copy(
+        tmp.path().join(EXAMPLE).join("journal.ron"),
+        outside.join("journal.ron"),
+    )
+    .unwrap();
+    let folders = || -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let before = folders();
+    let open = |sources: &[String]| {
+        roundtable::ops::workspace::open_workspace(
+            tmp.path(),
+            sources,
+            Some("together".into()),
+            None,
+            None,
+            "facilitator",
+        )
+        .err()
+        .expect("refused")
+        .to_string()
+    };
+    let said = open(&names);
+    assert!(said.contains("at most 26"), "{said}");
+    assert_eq!(folders(), before, "a workspace was left behind");
+    let said = open(&[EXAMPLE.to_owned(), outside.display().to_string()]);
+    assert!(said.contains("is not in the sessions folder"), "{said}");
+    assert_eq!(folders(), before, "a workspace was left behind");
+}
+
+/// `exports/` in a session folder made a link to another folder (a shared
+/// or synced one): an export without --out refuses to write through it, in
+/// every format, and writes nothing there.
+#[test]
+fn an_export_is_never_written_through_a_linked_exports_folder() {
+    let tmp = copy_of_shipped();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), tmp.path().join(EXAMPLE).join("exports")).unwrap();
+    for format in ["md", "html", "csv", "qdpx"] {
+        let o = roundtable(tmp.path(), &["export", EXAMPLE, "--format", format]);
+        assert_eq!(o.status.code(), Some(2), "{format}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("is a link to another folder"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+}

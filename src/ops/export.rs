@@ -84,6 +84,15 @@ pub fn export_with(
     let src = Source::from_read_only(&r);
     let privacy = Privacy { names };
     let exports = dir.join("exports");
+    // Where nobody said otherwise, the export stays in the session's folder:
+    // a link planted there (to a shared or synced folder) is not followed.
+    if dest.is_none() {
+        for place in [exports.clone(), exports.join("csv")] {
+            if std::fs::symlink_metadata(&place).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(OpsError::LinkedExports(place));
+            }
+        }
+    }
     let into_folder = dest.as_ref().is_some_and(|d| {
         d.is_dir()
             || d.as_os_str()

@@ -29,6 +29,18 @@ pub enum OpsError {
     #[error("a workspace takes at most 26 sources")]
     TooManySources,
     #[error(
+        "{} is not in the sessions folder: a workspace finds its sources there by name, \
+         so copy or move it there first",
+        .0.display()
+    )]
+    SourceElsewhere(PathBuf),
+    #[error(
+        "{} is a link to another folder: an export is written into the session's own folder, \
+         never through a link; remove the link, or say where with --out",
+        .0.display()
+    )]
+    LinkedExports(PathBuf),
+    #[error(
         "--code is for joining another laptop (HOST:PORT); a session on this computer needs none"
     )]
     CodeForLocalSession,

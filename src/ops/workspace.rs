@@ -29,18 +29,25 @@ pub fn open_workspace(
     for name in sources {
         dirs.push(resolve(sessions, name)?);
     }
-    let folder_name = |d: &PathBuf| {
-        d.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
     let default_name = match dirs.len() {
         1 => format!("synthesis-{}", folder_name(&dirs[0])),
         n => format!("synthesis-{}-and-{}-more", folder_name(&dirs[0]), n - 1),
     };
+    // Everything that can be checked is, before a folder is made: a
+    // workspace finds its sources by name in the sessions folder, and takes
+    // at most 26 of them.
+    for d in &dirs {
+        if sessions.join(folder_name(d)).canonicalize().ok() != d.canonicalize().ok() {
+            return Err(OpsError::SourceElsewhere(d.clone()));
+        }
+    }
     let dir = sessions.join(into.unwrap_or(default_name));
+    let fresh = !dir.join(store::journal::JOURNAL).exists();
+    if fresh && dirs.len() > 26 {
+        return Err(OpsError::TooManySources);
+    }
     let now = now();
-    let (mut writer, warnings) = if dir.join(store::journal::JOURNAL).exists() {
+    let (mut writer, warnings) = if !fresh {
         Writer::open(&dir, now)?
     } else {
         let mut titles = Vec::new();
@@ -61,8 +68,38 @@ pub fn open_workspace(
         };
         (Writer::create(&dir, actor, now, &[created])?, Vec::new())
     };
-    // Each source not yet in the workspace is added under the next free key.
-    for d in &dirs {
+    match add_sources(sessions, &dirs, &mut writer, actor) {
+        Ok(loaded) => Ok((writer, warnings, loaded)),
+        Err(e) => {
+            // A workspace made just now and not finished is not left behind
+            // half made (its journal holds nothing but its creation and
+            // what was added).
+            if fresh {
+                drop(writer);
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// A session's folder name, by which a workspace knows it.
+fn folder_name(d: &PathBuf) -> String {
+    d.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Adds each source in `dirs` not yet in the workspace, under the next
+/// free key, and loads them all read-only.
+fn add_sources(
+    sessions: &Path,
+    dirs: &[PathBuf],
+    writer: &mut Writer,
+    actor: &str,
+) -> Result<Vec<Source>> {
+    let now = now();
+    for d in dirs {
         let name = folder_name(d);
         if writer.session().sources.values().any(|s| s.session == name) {
             continue;
@@ -89,5 +126,5 @@ pub fn open_workspace(
             session: r.session,
         });
     }
-    Ok((writer, warnings, loaded))
+    Ok(loaded)
 }
