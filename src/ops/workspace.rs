@@ -84,7 +84,7 @@ pub fn open_workspace(
 }
 
 /// A session's folder name, by which a workspace knows it.
-fn folder_name(d: &PathBuf) -> String {
+fn folder_name(d: &Path) -> String {
     d.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
