@@ -171,3 +171,37 @@ fn review_reads_a_session_while_another_process_writes_it() {
     assert_eq!(l.records.len(), 142);
     assert!(r.message.as_deref().unwrap_or("").contains("142 records"));
 }
+
+/// A snapshot that does not match its journal (resealed by a forger): the
+/// Integrity tab gives `verify`'s verdict, FAILED, never "verified".
+#[test]
+fn the_integrity_tab_and_verify_give_one_verdict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    std::fs::create_dir(&dir).unwrap();
+    for name in ["journal.ron", "snapshot.ron"] {
+        std::fs::copy(
+            Path::new("sessions/2026-03-14-cag-findings").join(name),
+            dir.join(name),
+        )
+        .unwrap();
+    }
+    common::forge_snapshot(
+        &dir,
+        "Nobody told me I was going home",
+        "Everybody told me I was going home",
+    );
+    let v = roundtable::store::verify(&dir).unwrap();
+    assert!(!v.passed(), "verify fails: {v:?}");
+    let mut r = Review::new(tmp.path());
+    press(&mut r, &[KeyCode::Enter]);
+    let integrity = Tab::ALL
+        .iter()
+        .position(|t| t.title() == "Integrity")
+        .expect("an Integrity tab");
+    press(&mut r, &[KeyCode::Char(char::from(b'1' + integrity as u8))]);
+    let screen = draw(&r, 160, 48);
+    assert!(screen.contains("verification FAILED"), "{screen}");
+    assert!(!screen.contains("✓ verified"), "{screen}");
+    assert!(screen.contains("does not match"), "{screen}");
+}

@@ -345,12 +345,28 @@ pub(super) fn integrity<'a>(l: &Loaded, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     match &l.verification {
         Ok(v) => {
-            match &v.failure {
-                None => lines.push(Line::from(Span::styled(
+            // The verdict `roundtable verify` gives, in the same words.
+            match (&v.failure, &v.snapshot_mismatch) {
+                (None, None) => lines.push(Line::from(Span::styled(
                     format!("✓ verified: all {} records sound", v.records),
                     theme.ok,
                 ))),
-                Some(p) => {
+                (None, Some(why)) => {
+                    lines.push(Line::from(Span::styled(
+                        "✗ verification FAILED",
+                        theme.over,
+                    )));
+                    lines.push(Line::from(Span::styled(why.clone(), theme.base)));
+                    lines.push(Line::from(Span::styled(
+                        format!(
+                            "The journal itself is sound: {} records. The snapshot is only a cache and \
+                             is never believed over the journal.",
+                            v.records
+                        ),
+                        theme.base,
+                    )));
+                }
+                (Some(p), _) => {
                     lines.push(Line::from(Span::styled(
                         "✗ verification FAILED",
                         theme.over,
