@@ -384,6 +384,19 @@ fn snapshots() {
             vec!["snapshot.ron: line 1: not valid UTF-8"],
         ),
         (
+            // Its hash recomputed, as a forger would: the parser is reached.
+            "nested in the session, resealed",
+            {
+                let (head, body) = good.split_once('\n').unwrap();
+                let body = body.trim_end_matches('\n');
+                let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+                let head =
+                    head.replace(&sha256_hex(body.as_bytes()), &sha256_hex(nested.as_bytes()));
+                format!("{head}\n{nested}\n").into_bytes()
+            },
+            vec!["snapshot.ron: line 2, column", "nested more than"],
+        ),
+        (
             "claims too much",
             good.replacen("seq:6", "seq:7", 1).into_bytes(),
             vec!["snapshot.ron", "claims record 7"],
