@@ -851,4 +851,21 @@ fn a_named_pipe_in_place_of_a_file_is_refused_never_waited_on() {
             args.join(" ")
         );
     }
+    // A joined terminal's outbox: opening it neither waits nor reads a pipe.
+    let tmp = tempfile::tempdir().unwrap();
+    let outbox = tmp.path().join("outbox.ron");
+    mkfifo(&outbox);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let opening = outbox.clone();
+    std::thread::spawn(move || {
+        let said = roundtable::net::outbox::Outbox::open(opening)
+            .err()
+            .map(|e| e.to_string());
+        let _ = tx.send(said);
+    });
+    let said = rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("opening an outbox that is a pipe hung")
+        .expect("a pipe is refused as an outbox");
+    assert!(said.contains("not a regular file"), "{said}");
 }
