@@ -358,25 +358,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         Msg::ClockJumped {
             wall,
             session: ours,
-        } => {
-            let by = wall.millis_since(ours);
-            let way = if by < 0 { "back" } else { "forward" };
-            app.record(
-                &shared.read(),
-                Event::ClockNoted {
-                    wall,
-                    session: ours,
-                },
-                &mut fx,
-            );
-            app.say(
-                Tone::Info,
-                format!(
-                    "The computer's clock jumped {way} {}; roundtable keeps its own time (noted in the record)",
-                    crate::domain::time::mmss(by.abs() / 1000)
-                ),
-            );
-        }
+        } => clock_jumped(app, &shared.read(), wall, ours, &mut fx),
         Msg::Saved { token, seq, event } => {
             apply(app, &event);
             committed(app, token, seq);
@@ -391,20 +373,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         Msg::PhoneTaken(answer) => layers::phone_taken(app, &shared.read(), answer, now, &mut fx),
         Msg::JoinCode { code, at } => app.join_code = Some((code, at)),
         Msg::WrongCodes(n) => app.wrong_codes = n,
-        Msg::Claimed(names) => {
-            if let Some(name) = names.iter().find(|n| !app.claims.contains(n)) {
-                app.say(
-                    Tone::Problem,
-                    app.keymap.fill(
-                        actions::Layer::Projector,
-                        &format!(
-                            "a new laptop asked to join as `{name}`, a name another laptop holds: if it is theirs, {{RemoveDevice}} frees the name"
-                        ),
-                    ),
-                );
-            }
-            app.claims = names;
-        }
+        Msg::Claimed(names) => claimed(app, names),
         Msg::Freed(name) => app.say(
             Tone::Info,
             format!("the name `{name}` is free: the new laptop can join with it and the code"),
@@ -441,6 +410,49 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         fx.push(Effect::Quit);
     }
     fx
+}
+
+/// The computer's clock jumped: noted in the record, and said.
+fn clock_jumped(
+    app: &mut App,
+    session: &Session,
+    wall: Timestamp,
+    ours: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    let by = wall.millis_since(ours);
+    let way = if by < 0 { "back" } else { "forward" };
+    app.record(
+        session,
+        Event::ClockNoted {
+            wall,
+            session: ours,
+        },
+        fx,
+    );
+    app.say(
+        Tone::Info,
+        format!(
+            "The computer's clock jumped {way} {}; roundtable keeps its own time (noted in the record)",
+            crate::domain::time::mmss(by.abs() / 1000)
+        ),
+    );
+}
+
+/// Names a new laptop asked for that another holds: the first new one said.
+fn claimed(app: &mut App, names: Vec<String>) {
+    if let Some(name) = names.iter().find(|n| !app.claims.contains(n)) {
+        app.say(
+            Tone::Problem,
+            app.keymap.fill(
+                actions::Layer::Projector,
+                &format!(
+                    "a new laptop asked to join as `{name}`, a name another laptop holds: if it is theirs, {{RemoveDevice}} frees the name"
+                ),
+            ),
+        );
+    }
+    app.claims = names;
 }
 
 /// A saved record applied to a joined terminal's session, which the host

@@ -265,12 +265,9 @@ pub fn project(
     if !sets.is_empty() {
         parts.push(el("Sets", &[], &lines(&sets)));
     }
-    let incomplete = match &src.damage {
-        Some(d) => format!(
-            "INCOMPLETE: the journal is damaged ({d}); only the records before it are here. "
-        ),
-        None => String::new(),
-    };
+    let incomplete = src.damage.as_ref().map_or(String::new(), |d| {
+        format!("INCOMPLETE: the journal is damaged ({d}); only the records before it are here. ")
+    });
     parts.push(description(&format!(
         "{incomplete}Exported from roundtable: {} records, head hash {}",
         src.records, src.head

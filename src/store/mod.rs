@@ -7,6 +7,7 @@ pub mod error;
 pub mod fsutil;
 pub mod journal;
 pub mod limits;
+pub mod load;
 pub mod lock;
 pub mod read;
 pub mod record;

@@ -5,7 +5,8 @@
 use super::error::{FileProblem, Result, StoreError, io_err};
 use super::fsutil;
 use super::journal::{self, JOURNAL};
-use super::session_dir::{Warning, replay};
+use super::load::replay;
+use super::session_dir::Warning;
 use super::snapshot;
 use crate::domain::Session;
 use std::fs;
