@@ -26,26 +26,31 @@ pub fn is_unsafe(c: char) -> bool {
 /// Multi-line text: newlines are kept (and a tab becomes a space); every
 /// other unsafe character is shown visibly.
 pub fn text(s: &str) -> Cow<'_, str> {
-    show(s, true)
+    show(s, true, false)
+}
+
+/// A cell of a table written to a file (CSV): newlines and tabs are kept,
+/// as the words had them (a reader of the file lays them out); every other
+/// unsafe character is shown visibly.
+pub fn cell(s: &str) -> Cow<'_, str> {
+    show(s, true, true)
 }
 
 /// One line: newlines, carriage returns and tabs are shown too (`␤`, `␍`, a
 /// space), so the text cannot break out of its line.
 pub fn line(s: &str) -> Cow<'_, str> {
-    show(s, false)
+    show(s, false, false)
 }
 
-fn show(s: &str, keep_newlines: bool) -> Cow<'_, str> {
-    if !s
-        .chars()
-        .any(|c| is_unsafe(c) && !(keep_newlines && c == '\n'))
-    {
+fn show(s: &str, keep_newlines: bool, keep_tabs: bool) -> Cow<'_, str> {
+    let kept = |c: char| (keep_newlines && c == '\n') || (keep_tabs && c == '\t');
+    if !s.chars().any(|c| is_unsafe(c) && !kept(c)) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
-            '\n' if keep_newlines => out.push('\n'),
+            c if kept(c) => out.push(c),
             '\t' => out.push(' '),
             '\n' => out.push('␤'),
             // C0 controls and DEL have pictures of their own: ␛ ␇ ␈ ␤ ␍ ␡.

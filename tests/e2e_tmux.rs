@@ -761,17 +761,7 @@ fn a_full_disk_keeps_the_words_says_so_in_80_columns_and_quitting_rescues_them()
     t.wait_for("Not in the journal: text being typed.");
     t.keys(&["r"]);
     t.wait_until_exit();
-    let rescue: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().contains("rescue-"))
-        .collect();
-    assert_eq!(rescue.len(), 1, "{rescue:?}");
-    assert!(
-        std::fs::read_to_string(&rescue[0])
-            .unwrap()
-            .contains("a second thought")
-    );
+    assert!(the_rescue_file(&dir).contains("a second thought"));
     let journal = std::fs::read_to_string(dir.join("journal.ron")).unwrap();
     for i in 1..=n {
         assert_eq!(
@@ -1093,6 +1083,17 @@ fn the_facilitators_room_from_first_word_to_confirmed_quit() {
 }
 
 /// Every file under `dir`.
+/// The one rescue file quitting wrote in `dir`: what it holds.
+fn the_rescue_file(dir: &Path) -> String {
+    let rescue: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().contains("rescue-"))
+        .collect();
+    assert_eq!(rescue.len(), 1, "{rescue:?}");
+    std::fs::read_to_string(&rescue[0]).unwrap()
+}
+
 fn walkdir(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {
@@ -1551,17 +1552,7 @@ fn a_journal_replaced_by_a_sync_client_while_typing_loses_nothing_shown_saved() 
     t.wait_for("Not in the journal: 1 NOT SAVED.");
     t.keys(&["r"]);
     t.wait_until_exit();
-    let rescue: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().contains("rescue-"))
-        .collect();
-    assert_eq!(rescue.len(), 1, "{rescue:?}");
-    assert!(
-        std::fs::read_to_string(&rescue[0])
-            .unwrap()
-            .contains("about the discharge letter")
-    );
+    assert!(the_rescue_file(&dir).contains("about the discharge letter"));
     let kept = std::fs::read_to_string(&journal).unwrap();
     assert!(
         kept.contains("before the copy"),
@@ -1700,14 +1691,7 @@ fn a_forged_snapshot_over_a_damaged_journal_is_never_shown_saved() {
 fn a_gigabyte_snapshot_never_takes_the_memory_of_run() {
     let t = Tmux::new("huge-snapshot");
     let dir = t.sessions.join("example");
-    std::fs::create_dir(&dir).unwrap();
-    for name in ["journal.ron", "snapshot.ron"] {
-        std::fs::copy(
-            Path::new("sessions/2026-03-14-cag-findings").join(name),
-            dir.join(name),
-        )
-        .unwrap();
-    }
+    common::copy_example(&dir);
     let bytes = std::env::var("ROUNDTABLE_BIG_SNAPSHOT_MB")
         .ok()
         .and_then(|v| v.parse::<u64>().ok())

@@ -178,14 +178,7 @@ fn review_reads_a_session_while_another_process_writes_it() {
 fn the_integrity_tab_and_verify_give_one_verdict() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
-    std::fs::create_dir(&dir).unwrap();
-    for name in ["journal.ron", "snapshot.ron"] {
-        std::fs::copy(
-            Path::new("sessions/2026-03-14-cag-findings").join(name),
-            dir.join(name),
-        )
-        .unwrap();
-    }
+    common::copy_example(&dir);
     common::forge_snapshot(
         &dir,
         "Nobody told me I was going home",

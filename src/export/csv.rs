@@ -28,13 +28,13 @@ fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
         .from_writer("\u{feff}".as_bytes().to_vec());
     // Writing into memory cannot fail, and every cell is already UTF-8.
     let _ = w.write_record(header);
-    // A cell keeps its line breaks (quoted, as RFC 4180 allows); anything
+    // A cell keeps its line breaks (quoted, as RFC 4180 allows) and tabs; anything
     // else that would act on a terminal showing the file (`cat`, `less`)
     // is shown visibly instead, as on the screens.
     for r in rows {
         let _ = w.write_record(
             r.iter()
-                .map(|f| neutralise(&crate::safe::text(f)).into_owned()),
+                .map(|f| neutralise(&crate::safe::cell(f)).into_owned()),
         );
     }
     let bytes = w.into_inner().unwrap_or_default();

@@ -344,3 +344,15 @@ pub fn huge_snapshot(dir: &Path, bytes: u64) {
     drop(f);
     assert_eq!(std::fs::metadata(&path).unwrap().len(), bytes);
 }
+
+/// A copy of the shipped example's journal and snapshot in a new folder `dir`.
+pub fn copy_example(dir: &Path) {
+    std::fs::create_dir(dir).expect("a new folder");
+    for name in ["journal.ron", "snapshot.ron"] {
+        std::fs::copy(
+            Path::new("sessions/2026-03-14-cag-findings").join(name),
+            dir.join(name),
+        )
+        .expect("the shipped example");
+    }
+}
