@@ -535,16 +535,29 @@ fn counted_tallies_and_dots() {
     d.send(key(KeyCode::Char('x')));
     d.send(key(KeyCode::Enter));
     d.take();
-    // A dot vote needs options; with them, digits place dots and Enter casts.
-    // `c` goes on from a show of hands to anonymous, then back to one
-    // ballot per participant.
-    d.send(key(KeyCode::Char('c')));
+    // The next round's form starts afresh: one ballot per participant, no
+    // question. `c` goes on to a show of hands, to anonymous, and back.
+    assert_eq!(d.model.app.vote.mode, BallotMode::PerParticipant);
+    assert!(d.model.app.vote.question.is_empty());
+    d.keys(&[KeyCode::Char('c'), KeyCode::Char('c')]);
     assert_eq!(d.model.app.vote.mode, BallotMode::Anonymous);
-    d.keys(&[KeyCode::Char('c'), KeyCode::Char('m'), KeyCode::Char('m')]);
+    // A dot vote needs options; with them, digits place dots and Enter casts.
+    d.keys(&[
+        KeyCode::Char('c'),
+        KeyCode::Char('t'),
+        KeyCode::Char('m'),
+        KeyCode::Char('m'),
+    ]);
     assert_eq!(d.model.app.vote.mode, BallotMode::PerParticipant);
     d.send(key(KeyCode::Char('o')));
     assert!(d.take().is_empty());
-    assert!(d.said().contains("needs options"));
+    assert!(d.said().contains("needs its wording"), "{}", d.said());
+    d.send(key(KeyCode::Char('e')));
+    d.type_text("Most urgent?");
+    d.send(key(KeyCode::Enter));
+    d.send(key(KeyCode::Char('o')));
+    assert!(d.take().is_empty());
+    assert!(d.said().contains("needs options"), "{}", d.said());
     d.send(key(KeyCode::Char('e')));
     d.send(ctrl('u'));
     for _ in 0..20 {
@@ -1675,4 +1688,84 @@ fn a_phone_statement_from_someone_not_shown_is_read_off_the_projector() {
         d.model.app.overlays.last(),
         Some(Overlay::PhoneSaid { .. })
     ));
+}
+
+/// The README's key path for a hidden resonance round (`F4` `m` `h` `o`)
+/// opens exactly that whatever round came before (a hidden agree round, a
+/// hidden resonance round, a dot vote with its own question): a new round's
+/// form starts from the same defaults, and a question typed for one round
+/// is not asked of the next (issue 31, items 3 and 15).
+#[test]
+fn the_documented_vote_path_holds_whatever_round_came_before() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(3)));
+    d.type_text("Being told is not being asked");
+    d.send(key(KeyCode::Enter));
+    let open_and_close = |d: &mut Driver, keys: &[KeyCode]| -> Event {
+        d.take();
+        d.send(key(KeyCode::F(4)));
+        d.keys(keys);
+        let opened = d
+            .take()
+            .into_iter()
+            .find(|e| matches!(e, Event::VoteOpened { .. }))
+            .unwrap_or_else(|| panic!("no round opened: {:?}", d.model.app.message));
+        d.keys(&[KeyCode::Char('x'), KeyCode::Char('y')]);
+        opened
+    };
+    let resonance_hidden = |e: &Event| {
+        matches!(
+            e,
+            Event::VoteOpened {
+                method: VoteMethod::Resonance,
+                hidden: true,
+                question,
+                ..
+            } if question == "How strongly does this resonate with your experience?"
+        )
+    };
+    // A hidden agree round first.
+    let before = open_and_close(&mut d, &[KeyCode::Char('h'), KeyCode::Char('o')]);
+    assert!(matches!(
+        before,
+        Event::VoteOpened {
+            method: VoteMethod::AgreeDisagree,
+            hidden: true,
+            ..
+        }
+    ));
+    let e = open_and_close(
+        &mut d,
+        &[KeyCode::Char('m'), KeyCode::Char('h'), KeyCode::Char('o')],
+    );
+    assert!(resonance_hidden(&e), "after a hidden agree round: {e:?}");
+    // After a hidden resonance round, the same keys.
+    let e = open_and_close(
+        &mut d,
+        &[KeyCode::Char('m'), KeyCode::Char('h'), KeyCode::Char('o')],
+    );
+    assert!(
+        resonance_hidden(&e),
+        "after a hidden resonance round: {e:?}"
+    );
+    // A dot vote on a free question with its own options…
+    d.take();
+    d.send(key(KeyCode::F(4)));
+    d.keys(&[KeyCode::Char('t'), KeyCode::Char('m'), KeyCode::Char('m')]);
+    d.send(key(KeyCode::Char('e')));
+    d.type_text("Which barrier first? | transport | letters");
+    d.send(key(KeyCode::Enter));
+    d.send(key(KeyCode::Char('o')));
+    assert!(
+        d.take().iter().any(|e| matches!(e, Event::VoteOpened { question, .. } if question == "Which barrier first?")),
+        "{:?}",
+        d.model.app.message
+    );
+    d.keys(&[KeyCode::Char('x'), KeyCode::Char('y')]);
+    // …then agree/disagree on the statement: its own question, not the last one.
+    let e = open_and_close(&mut d, &[KeyCode::Char('o')]);
+    assert!(
+        matches!(&e, Event::VoteOpened { method: VoteMethod::AgreeDisagree, hidden: false, target: VoteTarget::Statement(_), question, .. } if question == "Do you agree with this statement?"),
+        "{e:?}"
+    );
 }

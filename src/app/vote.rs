@@ -271,9 +271,11 @@ fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &
                 at: now,
             };
             if app.record(session, event, fx) {
-                app.vote.cursor = 0;
-                app.vote.dots.clear();
-                app.vote.tally.clear();
+                // The next round's form starts from the same defaults, so
+                // a documented key path means the same whatever came
+                // before, and no question is asked of a round it was not
+                // typed for.
+                app.vote = VoteDraft::default();
                 // The room moves on from the last round's results to this one.
                 if matches!(session.room, RoomView::Results(_)) {
                     app.record(
