@@ -861,3 +861,138 @@ fn checking_until_proven_and_problems_that_do_not_scroll_away() {
     }
     insta::assert_snapshot!("standing_problem_80x24", draw(&app, &s, now, 80, 24));
 }
+
+/// A statement of about 200 characters and a single-choice round about it
+/// with five options, open, with eight ballots in (`hidden`: results hidden
+/// until it closes).
+fn an_open_vote(hidden: bool) -> (Session, Timestamp, String, Vec<String>) {
+    use roundtable::domain::*;
+    let (mut s, at) = mid_discussion();
+    let words = "When my dad came home nobody had told the pharmacy, the district nurses or us \
+                 which tablets had changed, so for three days we guessed from the hospital bag \
+                 and a photocopied letter we could hardly read";
+    let options: Vec<String> = [
+        "Named coordinator",
+        "Medicines reconciled before discharge",
+        "Carer asked first",
+        "Transport booked",
+        "Letter in plain English",
+    ]
+    .map(String::from)
+    .to_vec();
+    let events = [
+        Event::StatementAdded {
+            id: "st99".into(),
+            kind: StatementKind::Quote,
+            speaker: Speaker::Participant("P3".into()),
+            stage: s.current_stage().map(|st| st.id.clone()),
+            text: words.into(),
+            tags: vec![],
+            captured_by: "note-taker".into(),
+            at,
+        },
+        Event::VoteOpened {
+            id: "v99".into(),
+            target: VoteTarget::Statement("st99".into()),
+            question: "Which would have helped most?".into(),
+            method: VoteMethod::SingleChoice {
+                options: options.clone(),
+            },
+            mode: BallotMode::PerParticipant,
+            hidden,
+            named: false,
+            stage: s.current_stage().map(|st| st.id.clone()),
+            at,
+        },
+    ];
+    for e in &events {
+        s.apply(e).unwrap();
+    }
+    let voters: Vec<ParticipantId> = s
+        .participants
+        .values()
+        .filter(|p| p.consent)
+        .map(|p| p.id.clone())
+        .take(8)
+        .collect();
+    for (i, p) in voters.iter().enumerate() {
+        s.apply(&Event::BallotCast {
+            round: "v99".into(),
+            participant: p.clone(),
+            choice: Choice::Single((i % 5) as u8),
+            at,
+            recorded_by: "note-taker".into(),
+        })
+        .unwrap();
+    }
+    (s, at, words.to_owned(), options)
+}
+
+/// Every word of `text` whole somewhere on `shown` (a word may sit at the
+/// end of one row and the next begin the next row; none is cut).
+fn every_word_whole(text: &str, shown: &str) {
+    for word in text.split_whitespace() {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        assert!(
+            shown
+                .split(|c: char| c.is_whitespace() || c == '│')
+                .any(|w| w.trim_matches(|c: char| !c.is_alphanumeric()) == word),
+            "`{word}` is not whole on screen:\n{shown}"
+        );
+    }
+}
+
+/// An open vote on any projector, at 80×24 as at 160×48: what it is about
+/// (the statement's words, whole), the question, and every option with its
+/// live count, or every option and "hidden until the round closes"; and
+/// once closed, the results say what the round was about too (issue 31,
+/// items 1 and 2).
+#[test]
+fn an_open_vote_on_the_projector_shows_what_it_is_about_and_every_option() {
+    use roundtable::domain::RoomView;
+    let app = app_on(Screen::Projector);
+    for hidden in [false, true] {
+        let (s, at, words, options) = an_open_vote(hidden);
+        for (w, h) in [(80, 24), (100, 30), (120, 36), (160, 48)] {
+            let shown = draw(&app, &s, at, w, h);
+            // (The question is drawn large where it fits, so not read here.)
+            every_word_whole(&words, &shown);
+            for (i, option) in options.iter().enumerate() {
+                every_word_whole(option, &shown);
+                let count = [2, 2, 2, 1, 1][i];
+                if !hidden {
+                    assert!(
+                        shown
+                            .lines()
+                            .any(|l| l.contains(option.split(' ').next().unwrap())
+                                && l.contains(&format!("{count} ("))),
+                        "{option}: {count} at {w}×{h}:\n{shown}"
+                    );
+                }
+            }
+            if hidden {
+                assert!(
+                    shown.contains("hidden until the round closes"),
+                    "{w}×{h}:\n{shown}"
+                );
+            }
+        }
+        let mut closed = s.clone();
+        closed
+            .apply(&roundtable::domain::Event::VoteClosed {
+                round: "v99".into(),
+                at,
+            })
+            .unwrap();
+        let closed = room_shows(closed, at, RoomView::Results("v99".into()));
+        for (w, h) in [(80, 24), (160, 48)] {
+            let shown = draw(&app, &closed, at, w, h);
+            every_word_whole(&words, &shown);
+            for option in &options {
+                every_word_whole(option, &shown);
+            }
+        }
+    }
+    let (s, at, _, _) = an_open_vote(false);
+    insta::assert_snapshot!("room_open_vote_80x24", draw(&app, &s, at, 80, 24));
+}

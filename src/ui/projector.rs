@@ -3,7 +3,7 @@
 use super::big::{big_words, shorten_at_word};
 use super::room;
 use super::untrusted::para;
-use super::widgets::{big_clock, clock, round_lines, speaker_label, voice_line};
+use super::widgets::{big_clock, clock, speaker_label, voice_line};
 use super::{Theme, panel};
 use crate::app::{App, vote as vote_app};
 use crate::domain::vote::VoteRound;
@@ -137,6 +137,9 @@ pub fn render(
     f.render_widget(para(voice_line(session, voice.width, theme)), voice);
 }
 
+/// Below this many rows an open round takes the live view (see [`live`]).
+const COMPACT_BELOW: u16 = 30;
+
 /// The stage with its clock, what has been said or the interpretation
 /// under discussion, and an open vote beside or below.
 #[allow(clippy::too_many_arguments)]
@@ -150,6 +153,19 @@ fn live(
     held: Option<Option<&StatementId>>,
     theme: &Theme,
 ) {
+    // Held still: no vote appears until the facilitator lets the room see it.
+    let round = match held {
+        Some(_) => None,
+        None => vote_app::open_round(session),
+    };
+    // On a short screen an open round takes the room: the stage on one
+    // line, and the round with what it is about and every option below.
+    if let Some(round) = round.filter(|_| area.height < COMPACT_BELOW) {
+        let [head, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+        stage_line(f, head, session, now, app.clock_shows_used, theme);
+        return room::open_vote(f, body, session, round, theme);
+    }
     let clock_rows: u16 = if area.height >= 36 { 8 } else { 4 };
     let prompt_rows: u16 = if area.height >= 36 { 8 } else { 2 };
     let stage_height = clock_rows + prompt_rows + 4;
@@ -164,11 +180,6 @@ fn live(
         app.clock_shows_used,
         theme,
     );
-    // Held still: no vote appears until the facilitator lets the room see it.
-    let round = match held {
-        Some(_) => None,
-        None => vote_app::open_round(session),
-    };
     let (said_area, vote_area) = match round {
         Some(_) if lower.width >= 100 => {
             let [a, b] =
@@ -195,50 +206,7 @@ fn live(
         None => statements(f, said_area, session, held, theme),
     }
     if let (Some(round), Some(area)) = (round, vote_area) {
-        let block = panel(
-            Span::styled(
-                if round.named {
-                    format!(
-                        " Vote {} · {} · NAMED: who chose what is shown ",
-                        round.id,
-                        round.method.label()
-                    )
-                } else {
-                    format!(" Vote {} · {} ", round.id, round.method.label())
-                },
-                theme.accent,
-            ),
-            theme,
-        );
-        let inner = block.inner(area);
-        f.render_widget(block, area);
-        let below = if round.results_visible() {
-            super::results::table(session, round, inner.width, theme)
-        } else {
-            round_lines(session, round, inner.width, theme)
-        };
-        // The question large when it fits above the results, else in bold.
-        let room_for_question = Rect {
-            height: inner.height.saturating_sub(below.len() as u16 + 1),
-            ..inner
-        };
-        let style = theme.title.add_modifier(Modifier::BOLD);
-        let mut lines = Vec::new();
-        let top = match super::big::fit(&round.question, room_for_question) {
-            Some(_) => big_words(f, room_for_question, &round.question, style, false) + 1,
-            None => {
-                lines.push(Line::from(Span::styled(round.question.clone(), style)));
-                lines.push(Line::from(""));
-                0
-            }
-        };
-        lines.extend(below);
-        let rest = Rect {
-            y: inner.y + top,
-            height: inner.height.saturating_sub(top),
-            ..inner
-        };
-        f.render_widget(para(lines).wrap(Wrap { trim: false }), rest);
+        room::open_vote(f, area, session, round, theme);
     }
 }
 

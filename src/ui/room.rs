@@ -6,15 +6,15 @@ use super::untrusted::para;
 use super::widgets::{big_clock, speaker_label};
 use super::{Theme, panel};
 use crate::domain::vote::VoteRound;
-use crate::domain::{Session, StageKind, Timestamp};
+use crate::domain::{Session, StageKind, Timestamp, VoteTarget};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::Wrap;
 
-/// A closed round's results, large: the question, every option's bar,
-/// count and share, and the role groups' counts.
+/// A closed round's results, large: what it was about, the question, every
+/// option's bar, count and share, and the role groups' counts.
 pub(super) fn results(
     f: &mut Frame,
     area: Rect,
@@ -37,22 +37,124 @@ pub(super) fn results(
     let inner = block.inner(area);
     f.render_widget(block, area);
     let table = super::results::table(session, round, inner.width, theme);
-    // Every option first; the question takes what they leave, as large as fits.
-    let table_rows = (table.len() as u16).min(inner.height.saturating_sub(1));
-    let question = Rect {
-        height: inner.height - table_rows,
-        ..inner
+    vote_body(f, inner, session, round, table, theme);
+}
+
+/// An open round as every projector shows it: what it is about, the
+/// question, and every option with its live count (or, hidden, every option
+/// and that the counts come at the close).
+pub(super) fn open_vote(
+    f: &mut Frame,
+    area: Rect,
+    session: &Session,
+    round: &VoteRound,
+    theme: &Theme,
+) {
+    let title = match round.named {
+        true => format!(
+            " Vote {} · {} · NAMED: who chose what is shown ",
+            round.id,
+            round.method.label()
+        ),
+        false => format!(" Vote {} · {} ", round.id, round.method.label()),
     };
+    let block = panel(Span::styled(title, theme.accent), theme);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let below = match round.results_visible() {
+        true => super::results::table(session, round, inner.width, theme),
+        false => {
+            let mut lines: Vec<Line> = round
+                .method
+                .labels()
+                .into_iter()
+                .enumerate()
+                .map(|(i, label)| {
+                    Line::from(Span::styled(format!("{} {label}", i + 1), theme.base))
+                })
+                .collect();
+            lines.extend(super::widgets::round_lines(
+                session,
+                round,
+                inner.width,
+                theme,
+            ));
+            lines
+        }
+    };
+    vote_body(f, inner, session, round, below, theme);
+}
+
+/// What a round is about, as the room reads it: a statement's words and
+/// whose they are (a placeholder when they are withheld), or an
+/// interpretation's words; nothing for a free question.
+pub(super) fn vote_about(session: &Session, target: &VoteTarget) -> Option<String> {
+    match target {
+        VoteTarget::Statement(id) => {
+            let st = session.statements.get(id)?;
+            let v = st.current();
+            let words = match session.withheld(st) {
+                Some(w) => w.placeholder(),
+                None => format!("“{}”", v.text.replace('\n', " ")),
+            };
+            Some(format!("{words} — {}", speaker_label(session, &v.speaker)))
+        }
+        VoteTarget::Interpretation(id) => {
+            let i = session.interpretations.get(id)?;
+            Some(format!("{id}: “{}”", i.text().replace('\n', " ")))
+        }
+        VoteTarget::Question => None,
+    }
+}
+
+/// Rows `text` takes wrapped at `width`, words whole where they can be.
+fn rows_for(text: &str, width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    match super::big::wrap_words(text, width) {
+        Some(lines) => lines.len().max(1) as u16,
+        None => text.chars().count().div_ceil(width).max(1) as u16,
+    }
+}
+
+/// Inside a round's panel: every option (`below`) first, then what the
+/// round is about, whole, and the question with what is left, as large as
+/// fits.
+fn vote_body(
+    f: &mut Frame,
+    inner: Rect,
+    session: &Session,
+    round: &VoteRound,
+    below: Vec<Line<'_>>,
+    theme: &Theme,
+) {
+    let below_rows = (below.len() as u16).min(inner.height.saturating_sub(1));
+    let about = vote_about(session, &round.target);
+    let about_rows = about
+        .as_ref()
+        .map_or(0, |a| rows_for(a, inner.width))
+        .min(inner.height.saturating_sub(below_rows + 1));
+    let question_rows = inner.height.saturating_sub(below_rows + about_rows);
+    let [about_area, question, rest] = Layout::vertical([
+        Constraint::Length(about_rows),
+        Constraint::Length(question_rows),
+        Constraint::Length(below_rows),
+    ])
+    .areas(inner);
+    if let Some(about) = about {
+        f.render_widget(
+            para(Span::styled(about, theme.base)).wrap(Wrap { trim: true }),
+            about_area,
+        );
+    }
     let style = theme.title.add_modifier(Modifier::BOLD);
     let used = big_words(f, question, &round.question, style, false);
     // The options follow the question after a blank line, when there is room.
     let gap = u16::from(used < question.height);
     let rest = Rect {
-        y: inner.y + used + gap,
-        height: table_rows,
-        ..inner
+        y: question.y + used + gap,
+        ..rest
     };
-    f.render_widget(para(table), rest);
+    f.render_widget(para(below), rest);
 }
 
 /// One statement, full-screen, as large as it fits.
