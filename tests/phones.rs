@@ -39,7 +39,8 @@ fn open_round_with(
             token: 1,
             event: Event::VoteOpened {
                 id: RoundId::new(id),
-                target: VoteTarget::Question,
+                // A statement of the example's: phones show its words.
+                target: VoteTarget::Statement("st3".into()),
                 question: "How strongly does this resonate?".into(),
                 method,
                 mode,
@@ -409,6 +410,12 @@ fn a_phone_in_chromium_joins_votes_anonymously_and_is_heard() {
     assert!(seen_by_browser["error"].is_null(), "{seen_by_browser:#}");
     assert_eq!(
         seen_by_browser["steps"][1], "Your vote: 4 ✓ recorded",
+        "{seen_by_browser:#}"
+    );
+    // What the round is about, whole, as on the projector.
+    assert_eq!(
+        seen_by_browser["about"],
+        "“I found out Mum was discharged from a voicemail. I'm her carer and I live forty minutes away.” — P3 · unpaid carer",
         "{seen_by_browser:#}"
     );
     assert_eq!(

@@ -210,6 +210,8 @@
     // Sent padded to one width; the page shows it without the spaces.
     r.mine = r.mine ? r.mine.trim() : '';
     box.hidden = false;
+    $('vote-about').textContent = r.about || '';
+    $('vote-about').hidden = !r.about;
     $('vote-question').textContent = r.question;
     $('vote-anonymous').hidden = !r.anonymous;
     $('vote-counted').hidden = !r.counted;

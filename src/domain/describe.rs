@@ -1,7 +1,7 @@
 //! The one way to say in words what an event records: briefly for a status
 //! line, or with the words it carries for a timeline.
 
-use super::{Event, Session};
+use super::{Event, Session, VoteTarget};
 
 /// A few words for the status line about what an event records.
 pub fn short(e: &Event) -> String {
@@ -175,5 +175,27 @@ pub fn room_view(view: &crate::domain::RoomView) -> String {
         V::Frozen(_) => "the room's view is held still".into(),
         V::Break(until) => format!("a break, back at {} {}", until.clock_time(), until.zone()),
         V::Summary => "the room shows the session's summary".into(),
+    }
+}
+
+/// What a round is about, as the room reads it: a statement's words and
+/// whose they are (a placeholder when they are withheld), or an
+/// interpretation's words; nothing for a free question.
+pub fn vote_about(session: &Session, target: &VoteTarget) -> Option<String> {
+    match target {
+        VoteTarget::Statement(id) => {
+            let st = session.statements.get(id)?;
+            let v = st.current();
+            let words = match session.withheld(st) {
+                Some(w) => w.placeholder(),
+                None => format!("“{}”", v.text.replace('\n', " ")),
+            };
+            Some(format!("{words} — {}", session.speaker_label(&v.speaker)))
+        }
+        VoteTarget::Interpretation(id) => {
+            let i = session.interpretations.get(id)?;
+            Some(format!("{id}: “{}”", i.text().replace('\n', " ")))
+        }
+        VoteTarget::Question => None,
     }
 }

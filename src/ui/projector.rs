@@ -164,6 +164,15 @@ fn live(
         let [head, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
         stage_line(f, head, session, now, app.clock_shows_used, theme);
+        // What has been said keeps what the round does not need, if that
+        // is enough to read.
+        let needs = room::open_vote_rows(session, round, body.width, theme);
+        if body.height >= needs + 4 {
+            let [vote, said] =
+                Layout::vertical([Constraint::Length(needs), Constraint::Min(4)]).areas(body);
+            room::open_vote(f, vote, session, round, theme);
+            return statements(f, said, session, held, theme);
+        }
         return room::open_vote(f, body, session, round, theme);
     }
     let clock_rows: u16 = if area.height >= 36 { 8 } else { 4 };

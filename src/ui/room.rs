@@ -6,7 +6,7 @@ use super::untrusted::para;
 use super::widgets::{big_clock, speaker_label};
 use super::{Theme, panel};
 use crate::domain::vote::VoteRound;
-use crate::domain::{Session, StageKind, Timestamp, VoteTarget};
+use crate::domain::{Session, StageKind, Timestamp};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
@@ -61,50 +61,39 @@ pub(super) fn open_vote(
     let block = panel(Span::styled(title, theme.accent), theme);
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let below = match round.results_visible() {
-        true => super::results::table(session, round, inner.width, theme),
-        false => {
-            let mut lines: Vec<Line> = round
-                .method
-                .labels()
-                .into_iter()
-                .enumerate()
-                .map(|(i, label)| {
-                    Line::from(Span::styled(format!("{} {label}", i + 1), theme.base))
-                })
-                .collect();
-            lines.extend(super::widgets::round_lines(
-                session,
-                round,
-                inner.width,
-                theme,
-            ));
-            lines
-        }
-    };
+    let below = options(session, round, inner.width, theme);
     vote_body(f, inner, session, round, below, theme);
 }
 
-/// What a round is about, as the room reads it: a statement's words and
-/// whose they are (a placeholder when they are withheld), or an
-/// interpretation's words; nothing for a free question.
-pub(super) fn vote_about(session: &Session, target: &VoteTarget) -> Option<String> {
-    match target {
-        VoteTarget::Statement(id) => {
-            let st = session.statements.get(id)?;
-            let v = st.current();
-            let words = match session.withheld(st) {
-                Some(w) => w.placeholder(),
-                None => format!("“{}”", v.text.replace('\n', " ")),
-            };
-            Some(format!("{words} — {}", speaker_label(session, &v.speaker)))
-        }
-        VoteTarget::Interpretation(id) => {
-            let i = session.interpretations.get(id)?;
-            Some(format!("{id}: “{}”", i.text().replace('\n', " ")))
-        }
-        VoteTarget::Question => None,
+/// Every option of an open round, with its count when the room may see it.
+fn options<'a>(session: &Session, round: &VoteRound, width: u16, theme: &Theme) -> Vec<Line<'a>> {
+    if round.results_visible() {
+        return super::results::table(session, round, width, theme);
     }
+    let mut lines: Vec<Line> = round
+        .method
+        .labels()
+        .into_iter()
+        .enumerate()
+        .map(|(i, label)| Line::from(Span::styled(format!("{} {label}", i + 1), theme.base)))
+        .collect();
+    lines.extend(super::widgets::round_lines(session, round, width, theme));
+    lines
+}
+
+/// The fewest rows [`open_vote`] needs at `width` to show everything, the
+/// question in ordinary type.
+pub(super) fn open_vote_rows(
+    session: &Session,
+    round: &VoteRound,
+    width: u16,
+    theme: &Theme,
+) -> u16 {
+    let inner = width.saturating_sub(2);
+    let about = crate::domain::describe::vote_about(session, &round.target)
+        .map_or(0, |a| rows_for(&a, inner));
+    let below = options(session, round, inner, theme).len() as u16;
+    2 + about + rows_for(&round.question, inner) + 1 + below
 }
 
 /// Rows `text` takes wrapped at `width`, words whole where they can be.
@@ -128,7 +117,7 @@ fn vote_body(
     theme: &Theme,
 ) {
     let below_rows = (below.len() as u16).min(inner.height.saturating_sub(1));
-    let about = vote_about(session, &round.target);
+    let about = crate::domain::describe::vote_about(session, &round.target);
     let about_rows = about
         .as_ref()
         .map_or(0, |a| rows_for(a, inner.width))

@@ -56,6 +56,7 @@ async function axe(page) {
     console.log('asking ' + out.asking);
     await page.getByText('Your vote is anonymous').waitFor();
     out.steps.push('joined');
+    out.about = await page.locator('#vote-about').textContent();
     await page.getByRole('button', { name: '4', exact: true }).click();
     await page.getByText('\u2713 recorded').waitFor();
     // Only the controls of this vote: no dots in a resonance round.

@@ -472,6 +472,8 @@ impl Room {
             serde_json::json!({
                 "id": r.id.as_str(),
                 "question": r.question,
+                // What it is about, whole, as the projector shows it.
+                "about": crate::domain::describe::vote_about(session, &r.target),
                 "labels": r.method.labels(),
                 "dots": dots,
                 "anonymous": r.mode == BallotMode::Anonymous,
