@@ -996,3 +996,46 @@ fn an_open_vote_on_the_projector_shows_what_it_is_about_and_every_option() {
     let (s, at, _, _) = an_open_vote(false);
     insta::assert_snapshot!("room_open_vote_80x24", draw(&app, &s, at, 80, 24));
 }
+
+/// The views that fill the projector (the holding slide, a break, the
+/// summary) are not drawn over by the line of who is waiting or not yet
+/// heard: every row inside a box starts and ends with its border, and no
+/// stray words are left in them (issue 31, item 5).
+#[test]
+fn nothing_is_drawn_over_the_views_that_fill_the_projector() {
+    use roundtable::domain::RoomView;
+    let (s, at) = bent_and_busy();
+    let app = app_on(Screen::Projector);
+    let plain = draw(&app, &s, at, 80, 24);
+    assert!(
+        plain.contains("Not yet heard") || plain.contains("Next to speak"),
+        "the floor line is there on the live view:\n{plain}"
+    );
+    for view in [
+        RoomView::Blank,
+        RoomView::Break(at.plus_secs(600)),
+        RoomView::Summary,
+    ] {
+        let shown = room_shows(s.clone(), at, view.clone());
+        for (w, h) in [(80, 24), (120, 36)] {
+            let screen = draw(&app, &shown, at, w, h);
+            assert!(
+                !screen.contains("ot yet heard") && !screen.contains("ext to speak"),
+                "{view:?} at {w}×{h}:\n{screen}"
+            );
+            let mut inside = false;
+            for line in screen.lines() {
+                if line.starts_with('┌') {
+                    inside = true;
+                } else if line.starts_with('└') {
+                    inside = false;
+                } else if inside {
+                    assert!(
+                        line.starts_with('│') && line.trim_end().ends_with('│'),
+                        "{view:?} at {w}×{h}, a border overwritten: {line:?}\n{screen}"
+                    );
+                }
+            }
+        }
+    }
+}

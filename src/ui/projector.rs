@@ -99,9 +99,6 @@ pub fn render(
         Constraint::Length(room_rows),
     ])
     .areas(area);
-    if let Some(line) = floor {
-        f.render_widget(para(line).wrap(Wrap { trim: true }), floor_area);
-    }
     if let Some(line) = room {
         f.render_widget(para(line).wrap(Wrap { trim: true }), room_area);
     }
@@ -111,7 +108,15 @@ pub fn render(
     {
         return super::phones::render(f, main.union(voice), phones, theme);
     }
-    match shown(session, now) {
+    let shown = shown(session, now);
+    // The views that fill the screen have no line of who is waiting: it
+    // would be drawn over them.
+    if let (Some(line), Shown::Live { .. } | Shown::Results(_) | Shown::Statement(_)) =
+        (floor, &shown)
+    {
+        f.render_widget(para(line).wrap(Wrap { trim: true }), floor_area);
+    }
+    match shown {
         Shown::Blank => return room::holding(f, main.union(voice), session, theme),
         Shown::Break(until) => {
             return room::break_screen(f, main.union(voice), session, now, until, theme);
