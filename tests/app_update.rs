@@ -1769,3 +1769,59 @@ fn the_documented_vote_path_holds_whatever_round_came_before() {
         "{e:?}"
     );
 }
+
+/// Going on to the next stage (a break, here) moves the room on from the
+/// last round's results, so a break stage shows the break screen on every
+/// projector instead of old results (issue 31, item 11); the same going
+/// back, and starting the first stage.
+#[test]
+fn a_new_stage_moves_the_room_on_from_the_last_results() {
+    let mut s = session(true);
+    for e in [
+        Event::StageAdded {
+            id: "S3".into(),
+            kind: StageKind::Break,
+            title: "Tea".into(),
+            prompt: "Back soon".into(),
+            planned_secs: 600,
+        },
+        Event::StageSkipped {
+            stage: "S2".into(),
+            skipped: true,
+            at: t(1),
+        },
+    ] {
+        s.apply(&e).unwrap();
+    }
+    let mut d = Driver::new(s);
+    d.send(key(KeyCode::F(4)));
+    d.keys(&[KeyCode::Char('t')]);
+    d.send(key(KeyCode::Char('e')));
+    d.type_text("Tea now?");
+    d.send(key(KeyCode::Enter));
+    d.keys(&[KeyCode::Char('o'), KeyCode::Char('x'), KeyCode::Char('y')]);
+    assert!(matches!(d.model.session.read().room, RoomView::Results(_)));
+    d.take();
+    d.send(key(KeyCode::F(2)));
+    d.keys(&[KeyCode::Char('n'), KeyCode::Char('y')]);
+    let events = d.take();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::StageStarted { stage, .. } if stage.as_str() == "S3")),
+        "{events:?}"
+    );
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            Event::RoomShows {
+                view: RoomView::Latest,
+                ..
+            }
+        )),
+        "the room stays on the results: {events:?}"
+    );
+    assert_eq!(d.model.session.read().room, RoomView::Latest);
+    let s = d.model.session.read();
+    assert_eq!(s.current_stage().map(|st| st.kind), Some(StageKind::Break));
+}

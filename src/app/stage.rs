@@ -18,6 +18,21 @@ fn go_to(target: &Stage, now: Timestamp) -> Event {
     }
 }
 
+/// A new stage moves the room on from what the last one put up (a round's
+/// results, a statement, an interpretation), so every projector follows the
+/// stage (a break stage shows the break screen). The holding slide and a
+/// held view stay: those are the facilitator's to end.
+fn room_moves_on(session: &Session, now: Timestamp) -> Option<Event> {
+    matches!(
+        session.room,
+        RoomView::Results(_) | RoomView::Statement(_) | RoomView::Interpretation(_)
+    )
+    .then_some(Event::RoomShows {
+        view: RoomView::Latest,
+        at: now,
+    })
+}
+
 fn used(stage: &Stage, now: Timestamp) -> String {
     format!(
         "{} used of {}",
@@ -45,14 +60,12 @@ pub fn action(
                 ),
             ),
             (None, Some(next)) => {
-                app.record(
-                    session,
-                    Event::StageStarted {
-                        stage: next.id.clone(),
-                        at: now,
-                    },
-                    fx,
-                );
+                let start = Event::StageStarted {
+                    stage: next.id.clone(),
+                    at: now,
+                };
+                let events = std::iter::once(start).chain(room_moves_on(session, now));
+                super::room::record_all(app, session, events.collect(), fx);
             }
             (None, None) => app.say(
                 Tone::Info,
@@ -136,7 +149,10 @@ fn move_between(
                         used(c, now),
                         next.title
                     ),
-                    vec![end, go_to(next, now)],
+                    [end, go_to(next, now)]
+                        .into_iter()
+                        .chain(room_moves_on(session, now))
+                        .collect(),
                 ),
                 None => (
                     format!(
@@ -166,13 +182,16 @@ fn move_between(
                             used(c, now),
                             prev.title
                         ),
-                        vec![
+                        [
                             Event::StageEnded {
                                 stage: c.id.clone(),
                                 at: now,
                             },
                             go_to(prev, now),
-                        ],
+                        ]
+                        .into_iter()
+                        .chain(room_moves_on(session, now))
+                        .collect(),
                     )
                 }
                 None => {
@@ -190,7 +209,9 @@ fn move_between(
                     };
                     (
                         format!("Go back to “{}” ({})?", last.title, used(last, now)),
-                        vec![go_to(last, now)],
+                        std::iter::once(go_to(last, now))
+                            .chain(room_moves_on(session, now))
+                            .collect(),
                     )
                 }
             };
