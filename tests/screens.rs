@@ -1039,3 +1039,27 @@ fn nothing_is_drawn_over_the_views_that_fill_the_projector() {
         }
     }
 }
+
+/// The retract dialog says whose words are being retracted and shows them,
+/// since it may cover their row (issue 31, item 12).
+#[test]
+fn the_retract_dialog_shows_whose_words_it_retracts() {
+    let (s, now) = mid_discussion();
+    let mut app = app_on(Screen::Capture);
+    press(&mut app, &s, now, &[KeyCode::PageUp, KeyCode::PageUp]);
+    update_on(
+        &mut app,
+        &s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL)),
+        now,
+    );
+    let st8 = s.statements["st8"].current();
+    let who = s.speaker_label(&st8.speaker);
+    for (w, h) in [(80, 24), (160, 48)] {
+        let shown = draw(&app, &s, now, w, h);
+        assert!(shown.contains("Retract st8"), "{shown}");
+        every_word_whole(&st8.text, &shown);
+        every_word_whole(&who, &shown);
+    }
+    insta::assert_snapshot!("retract_dialog_80x24", draw(&app, &s, now, 80, 24));
+}

@@ -269,10 +269,15 @@ pub fn action(
             });
         }
         Action::Retract => match app.capture.selected.clone() {
-            Some(id) => app.overlays.push(Overlay::Prompt {
-                kind: PromptKind::Retract(id),
-                input: Box::new(new_input("why is it retracted? (required)")),
-            }),
+            Some(id) => {
+                let said = session.statements.get(&id).map_or_else(String::new, |st| {
+                    crate::domain::describe::words_and_whose(session, st)
+                });
+                app.overlays.push(Overlay::Prompt {
+                    kind: PromptKind::Retract(id, said),
+                    input: Box::new(new_input("why is it retracted? (required)")),
+                });
+            }
             None => app.say(
                 Tone::Info,
                 app.keys("select a statement first ({SelectUp} / {SelectDown})"),

@@ -318,7 +318,7 @@ fn submit_prompt(
             };
             app.record(session, event, fx);
         }
-        PromptKind::Retract(statement) => {
+        PromptKind::Retract(statement, _) => {
             let event = Event::StatementRetracted {
                 statement,
                 reason: text,

@@ -10,7 +10,10 @@ use ratatui_textarea::TextArea;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PromptKind {
     Memo(MemoKind),
-    Retract(StatementId),
+    /// The statement, and what the dialog shows of it: its words and whose
+    /// (or the placeholder of words withheld), since the dialog may cover
+    /// its row.
+    Retract(StatementId, String),
     Question,
     /// A break's length in minutes.
     Break,

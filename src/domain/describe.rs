@@ -178,20 +178,30 @@ pub fn room_view(view: &crate::domain::RoomView) -> String {
     }
 }
 
+/// A statement as the room reads it on one line: its words (in quotation
+/// marks when it is a quote) and whose they are; the placeholder when its
+/// words are withheld.
+pub fn words_and_whose(session: &Session, st: &super::Statement) -> String {
+    let v = st.current();
+    let words = match session.withheld(st) {
+        Some(w) => w.placeholder(),
+        None if v.kind == super::StatementKind::Quote => {
+            format!("“{}”", v.text.replace('\n', " "))
+        }
+        None => v.text.replace('\n', " "),
+    };
+    format!("{words} — {}", session.speaker_label(&v.speaker))
+}
+
 /// What a round is about, as the room reads it: a statement's words and
 /// whose they are (a placeholder when they are withheld), or an
 /// interpretation's words; nothing for a free question.
 pub fn vote_about(session: &Session, target: &VoteTarget) -> Option<String> {
     match target {
-        VoteTarget::Statement(id) => {
-            let st = session.statements.get(id)?;
-            let v = st.current();
-            let words = match session.withheld(st) {
-                Some(w) => w.placeholder(),
-                None => format!("“{}”", v.text.replace('\n', " ")),
-            };
-            Some(format!("{words} — {}", session.speaker_label(&v.speaker)))
-        }
+        VoteTarget::Statement(id) => session
+            .statements
+            .get(id)
+            .map(|st| words_and_whose(session, st)),
         VoteTarget::Interpretation(id) => {
             let i = session.interpretations.get(id)?;
             Some(format!("{id}: “{}”", i.text().replace('\n', " ")))

@@ -332,7 +332,7 @@ fn prompt(
                 actions::Layer::Prompt,
                 " A break: how many minutes? {Submit} starts it, {Cancel} cancels ",
             ),
-            PromptKind::Retract(id) => format!(
+            PromptKind::Retract(id, _) => format!(
                 " Retract {id}: why? {} ",
                 app.keymap.fill(
                     actions::Layer::Prompt,
@@ -347,16 +347,29 @@ fn prompt(
     let w = area.width.saturating_sub(8).max(40);
     // A title too long for the border is wrapped inside the box,
     // above the input, so that no word of it is cut.
-    let inside = (title.chars().count() + 2 > usize::from(w))
+    let mut inside = (title.chars().count() + 2 > usize::from(w))
         .then(|| big::wrap_words(title.trim(), usize::from(w.saturating_sub(2))))
         .flatten()
         .unwrap_or_default();
+    let title_inside = !inside.is_empty();
+    // What is being retracted (the box may cover its row): whole, up to
+    // six lines.
+    if let PromptKind::Retract(_, said) = kind {
+        let width = usize::from(w.saturating_sub(2));
+        let mut lines =
+            big::wrap_words(said, width).unwrap_or_else(|| vec![big::shorten_at_word(said, width)]);
+        if lines.len() > 6 {
+            lines.truncate(6);
+            lines[5] = big::shorten_at_word(&format!("{} …", lines[5]), width);
+        }
+        inside.extend(lines);
+    }
     let r = centred(area, w, 5 + inside.len() as u16);
     f.render_widget(Clear, r);
     let mut block = Block::bordered()
         .style(theme.base)
         .border_style(theme.accent);
-    if inside.is_empty() {
+    if !title_inside {
         block = block.title(untrusted::line(Line::from(title)));
     }
     let inner = block.inner(r);
