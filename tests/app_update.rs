@@ -1825,3 +1825,46 @@ fn a_new_stage_moves_the_room_on_from_the_last_results() {
     let s = d.model.session.read();
     assert_eq!(s.current_stage().map(|st| st.kind), Some(StageKind::Break));
 }
+
+/// What is typed into a prompt.
+fn typed(d: &Driver) -> String {
+    match d.model.app.overlays.last() {
+        Some(Overlay::Prompt { input, .. }) => input.lines().join("\n"),
+        _ => panic!("no prompt open"),
+    }
+}
+
+/// Find and the synthesis filter reopen with the last query, ready to be
+/// typed over (it used to be appended to: "rusheddischarge-to-assess");
+/// arrows keep it to edit; `ctrl-U` clears a prompt (which every prompt
+/// says: `screens::every_prompt_says_how_to_clear_it`) (issue 31, item 7).
+#[test]
+fn find_and_filter_reopen_with_the_last_query_typed_over_not_appended_to() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(3)));
+    d.type_text("Discharge felt rushed");
+    d.send(key(KeyCode::Enter));
+    d.send(ctrl('f'));
+    d.type_text("rushed");
+    d.send(key(KeyCode::Enter));
+    d.send(ctrl('f'));
+    assert_eq!(typed(&d), "rushed", "the last query is offered");
+    d.type_text("discharge");
+    assert_eq!(typed(&d), "discharge");
+    d.send(key(KeyCode::Esc));
+    d.send(ctrl('f'));
+    d.keys(&[KeyCode::End]);
+    d.type_text(" felt");
+    assert_eq!(typed(&d), "rushed felt", "an arrow keeps it to edit");
+    d.send(ctrl('u'));
+    assert_eq!(typed(&d), "");
+    d.send(key(KeyCode::Esc));
+    d.send(key(KeyCode::F(6)));
+    d.send(key(KeyCode::Char('/')));
+    d.type_text("rushed");
+    d.send(key(KeyCode::Enter));
+    d.send(key(KeyCode::Char('/')));
+    assert_eq!(typed(&d), "rushed");
+    d.type_text("discharge");
+    assert_eq!(typed(&d), "discharge");
+}

@@ -198,3 +198,30 @@ fn the_integrity_tab_and_verify_give_one_verdict() {
     assert!(!screen.contains("✓ verified"), "{screen}");
     assert!(screen.contains("does not match"), "{screen}");
 }
+
+/// The session list's filter, offered again on `/`, is typed over rather
+/// than appended to (issue 31, item 7).
+#[test]
+fn the_filter_offered_again_is_typed_over() {
+    let mut r = Review::new(Path::new("sessions"));
+    press(
+        &mut r,
+        &[
+            KeyCode::Char('/'),
+            KeyCode::Char('z'),
+            KeyCode::Char('z'),
+            KeyCode::Enter,
+        ],
+    );
+    assert!(draw(&r, 80, 24).contains("No sessions match"));
+    press(&mut r, &[KeyCode::Char('/')]);
+    for c in "hospital".chars() {
+        press(&mut r, &[KeyCode::Char(c)]);
+    }
+    let shown = draw(&r, 80, 24);
+    assert!(shown.contains("filter: hospital"), "{shown}");
+    assert!(
+        shown.contains("CAG roundtable: early findings on leaving hospital"),
+        "{shown}"
+    );
+}

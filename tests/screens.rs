@@ -1063,3 +1063,21 @@ fn the_retract_dialog_shows_whose_words_it_retracts() {
     }
     insta::assert_snapshot!("retract_dialog_80x24", draw(&app, &s, now, 80, 24));
 }
+
+/// Every prompt says on its border how to clear what is typed (`ctrl-U`,
+/// which the help did not mention) (issue 31, item 7).
+#[test]
+fn every_prompt_says_how_to_clear_it() {
+    let (s, now) = mid_discussion();
+    let mut app = app_on(Screen::Capture);
+    update_on(
+        &mut app,
+        &s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::CONTROL)),
+        now,
+    );
+    for (w, h) in [(80, 24), (160, 48)] {
+        let shown = draw(&app, &s, now, w, h);
+        assert!(shown.contains("^U clears"), "{shown}");
+    }
+}

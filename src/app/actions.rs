@@ -225,6 +225,8 @@ pub enum Action {
     QuitAnyway,
     /// A memo prompt: process or reflexive.
     ToggleMemoKind,
+    /// Everything typed into a prompt, gone.
+    ClearInput,
     /// Open the chosen session (review, picker).
     Open,
     /// Review: newest or oldest first.
@@ -1521,6 +1523,11 @@ pub static ACTIONS: &[ActionDef] = &[
         A::ToggleMemoKind,
         &[(L::Prompt, "tab")],
         "memo: process / reflexive note",
+    ),
+    row(
+        A::ClearInput,
+        &[(L::Prompt, "ctrl-u")],
+        "clear what is typed",
     ),
     ActionDef {
         hints: &[hint("open", &[L::ReviewBrowser]), hint("run", &[L::Picker])],

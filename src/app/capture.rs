@@ -259,10 +259,11 @@ pub fn action(
             );
         }
         Action::Find => {
-            let mut input = new_input("12, st12, or words it contains");
-            if let Some(last) = &app.capture.last_find {
-                input.insert_str(last);
-            }
+            let placeholder = "12, st12, or words it contains";
+            let input = match &app.capture.last_find {
+                Some(last) => super::state::input_offering(placeholder, last),
+                None => new_input(placeholder),
+            };
             app.overlays.push(Overlay::Prompt {
                 kind: PromptKind::Find,
                 input: Box::new(input),

@@ -250,6 +250,11 @@ fn overlay_key(
         },
         Overlay::Prompt { kind, mut input } => match action {
             Some(Action::Cancel) => app.say(Tone::Info, "cancelled"),
+            Some(Action::ClearInput) => {
+                input.select_all();
+                input.cut();
+                app.overlays.push(Overlay::Prompt { kind, input });
+            }
             Some(Action::ToggleMemoKind) => {
                 let kind = match kind {
                     PromptKind::Memo(MemoKind::Process) => {

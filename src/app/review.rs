@@ -67,6 +67,9 @@ pub struct Browser {
     pub cursor: usize,
     pub filter: String,
     pub filtering: bool,
+    /// The filter was offered again on `/`: typing replaces it, Backspace
+    /// clears it (as a selection would), an arrow keeps it to edit.
+    pub offered: bool,
     pub newest_first: bool,
 }
 
@@ -97,6 +100,7 @@ impl Browser {
             cursor: 0,
             filter: String::new(),
             filtering: false,
+            offered: false,
             newest_first: true,
         }
     }
@@ -393,12 +397,17 @@ impl Review {
     /// Typing a filter: what the keymap does not bind is the filter's text.
     fn filter_key(&mut self, action: Option<Action>, key: KeyEvent) {
         let b = &mut self.browser;
+        let offered = std::mem::take(&mut b.offered);
         match (action, key.code) {
             (Some(Action::Submit | Action::Cancel), _) => b.filtering = false,
+            (_, KeyCode::Backspace) if offered => b.filter.clear(),
             (_, KeyCode::Backspace) => {
                 b.filter.pop();
             }
             (None, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                if offered {
+                    b.filter.clear();
+                }
                 b.filter.push(c);
                 b.cursor = 0;
             }
@@ -412,7 +421,10 @@ impl Review {
         match action {
             Some(Action::SelectUp) => b.cursor = b.cursor.saturating_sub(1),
             Some(Action::SelectDown) => b.cursor = (b.cursor + 1).min(n.saturating_sub(1)),
-            Some(Action::Filter) => b.filtering = true,
+            Some(Action::Filter) => {
+                b.filtering = true;
+                b.offered = !b.filter.is_empty();
+            }
             Some(Action::ToggleSort) => b.newest_first = !b.newest_first,
             Some(Action::Programme) => {
                 let names = b

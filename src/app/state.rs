@@ -387,6 +387,15 @@ pub fn new_input(placeholder: &str) -> TextArea<'static> {
     t
 }
 
+/// A prompt offering `last` again: selected, so typing replaces it and an
+/// arrow key keeps it to edit.
+pub fn input_offering(placeholder: &str, last: &str) -> TextArea<'static> {
+    let mut t = new_input(placeholder);
+    t.insert_str(last);
+    t.select_all();
+    t
+}
+
 /// The kinds a statement cycles through on the capture screen.
 pub const KINDS: [StatementKind; 4] = [
     StatementKind::Quote,

@@ -369,6 +369,13 @@ fn prompt(
     let mut block = Block::bordered()
         .style(theme.base)
         .border_style(theme.accent);
+    // Every prompt says how to clear what is typed in it.
+    if let Some(k) = app
+        .keymap
+        .key_for(actions::Layer::Prompt, actions::Action::ClearInput)
+    {
+        block = block.title_bottom(Line::from(format!(" {k} clears ")).right_aligned());
+    }
     if !title_inside {
         block = block.title(untrusted::line(Line::from(title)));
     }

@@ -6,7 +6,7 @@ mod interpretations;
 mod navigate;
 
 use super::actions::Action;
-use super::{App, Effect, Overlay, PromptKind, Screen, Tone, new_input};
+use super::{App, Effect, Overlay, PromptKind, Screen, Tone};
 use crate::domain::analysis::Accounts;
 use crate::domain::synthesis::Concept;
 use crate::domain::{
@@ -369,8 +369,8 @@ fn chosen_statements(app: &App, session: &Session) -> Vec<StatementId> {
 }
 
 fn ask(app: &mut App, a: Ask, prefill: &str) {
-    let mut input = new_input("");
-    input.insert_str(prefill);
+    // What is offered is selected: typing replaces it, an arrow edits it.
+    let input = super::state::input_offering("", prefill);
     app.overlays.push(Overlay::Prompt {
         kind: PromptKind::Synthesis(a),
         input: Box::new(input),

@@ -127,21 +127,36 @@ fn browser(
         Constraint::Length(1),
     ])
     .areas(area);
-    let filter = if b.filtering || !b.filter.is_empty() {
-        format!("filter: {}{}", b.filter, if b.filtering { "▏" } else { "" })
-    } else {
-        String::new()
-    };
+    // A filter offered again is shown selected: typing replaces it.
+    let mut filter = Vec::new();
+    if b.filtering || !b.filter.is_empty() {
+        filter.push(Span::styled("filter: ", theme.accent));
+        let style = match b.offered {
+            true => theme
+                .accent
+                .add_modifier(ratatui::style::Modifier::REVERSED),
+            false => theme.accent,
+        };
+        filter.push(Span::styled(b.filter.clone(), style));
+        if b.filtering {
+            filter.push(Span::styled("▏", theme.accent));
+        }
+    }
     f.render_widget(
         para(vec![
             Line::from(Span::styled(
                 "roundtable review — past sessions",
                 theme.title,
             )),
-            Line::from(vec![
-                Span::styled(filter, theme.accent),
-                Span::styled(format!("  {}", message.unwrap_or("")), theme.over),
-            ]),
+            Line::from(
+                filter
+                    .into_iter()
+                    .chain([Span::styled(
+                        format!("  {}", message.unwrap_or("")),
+                        theme.over,
+                    )])
+                    .collect::<Vec<_>>(),
+            ),
         ]),
         head,
     );
