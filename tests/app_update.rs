@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use roundtable::app::keymap::Keymap;
-use roundtable::app::{App, Effect, Model, Msg, Overlay, Screen, update};
+use roundtable::app::{App, Effect, Model, Msg, Overlay, PromptKind, Screen, update};
 use roundtable::domain::*;
 
 fn t(sec: i64) -> Timestamp {
@@ -1318,7 +1318,10 @@ fn hands_latecomers_parking_and_actions_are_one_key_each() {
     d.type_text("a9 dropped");
     d.send(key(KeyCode::Enter));
     let said = d.model.app.message.as_ref().map(|m| m.text.clone());
-    assert_eq!(said.as_deref(), Some("there is no action a9"));
+    assert!(said.is_some_and(|s| s.starts_with("there is no action a9")));
+    // What was typed stays to correct; Esc leaves it.
+    assert_eq!(typed(&d), "a9 dropped");
+    d.send(key(KeyCode::Esc));
     d.send(ctrl('l'));
     d.type_text("carer, Ann");
     d.send(key(KeyCode::Enter));
@@ -1867,4 +1870,64 @@ fn find_and_filter_reopen_with_the_last_query_typed_over_not_appended_to() {
     assert_eq!(typed(&d), "rushed");
     d.type_text("discharge");
     assert_eq!(typed(&d), "discharge");
+}
+
+/// A statement found and selected does not linger with side effects: a new
+/// statement saved lets go of it (the list follows what is new, and
+/// `ctrl-P` parks the latest); `ctrl-A` says which statement an action is
+/// from, never a retracted one; and a refused action keeps what was typed
+/// (issue 31, item 6).
+#[test]
+fn a_selection_does_not_linger_and_a_refused_action_keeps_its_words() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(3)));
+    for words in ["First thing said", "Second thing said"] {
+        d.type_text(words);
+        d.send(key(KeyCode::Enter));
+    }
+    d.send(ctrl('f'));
+    d.type_text("1");
+    d.send(key(KeyCode::Enter));
+    assert_eq!(
+        d.model.app.capture.selected.as_ref().map(|s| s.as_str()),
+        Some("st1")
+    );
+    d.type_text("Third thing said");
+    d.send(key(KeyCode::Enter));
+    assert_eq!(
+        d.model.app.capture.selected, None,
+        "a new statement lets go"
+    );
+    d.take();
+    d.send(ctrl('p'));
+    assert!(
+        matches!(&d.take()[..], [Event::StatementParked { statement, .. }] if statement.as_str() == "st3"),
+        "the latest is parked"
+    );
+    // An action from a selected statement says so; from a retracted one it is from none.
+    d.send(ctrl('f'));
+    d.type_text("2");
+    d.send(key(KeyCode::Enter));
+    d.send(ctrl('a'));
+    assert!(matches!(
+        d.model.app.overlays.last(),
+        Some(Overlay::Prompt { kind: PromptKind::NewAction(Some(s)), .. }) if s.as_str() == "st2"
+    ));
+    d.send(key(KeyCode::Esc));
+    d.send(ctrl('x'));
+    d.type_text("named a ward");
+    d.send(key(KeyCode::Enter));
+    d.send(ctrl('a'));
+    assert!(matches!(
+        d.model.app.overlays.last(),
+        Some(Overlay::Prompt {
+            kind: PromptKind::NewAction(None),
+            ..
+        })
+    ));
+    // A refusal keeps what was typed.
+    d.type_text("a9 done: sent the letter");
+    d.send(key(KeyCode::Enter));
+    assert!(d.said().contains("no action a9"), "{}", d.said());
+    assert_eq!(typed(&d), "a9 done: sent the letter");
 }

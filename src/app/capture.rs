@@ -354,7 +354,12 @@ fn commit(app: &mut App, session: &Session, now: Timestamp, fx: &mut Vec<Effect>
     // The input is cleared at once so typing can go on while the store
     // saves; the text stays in the pending list until it is saved.
     if app.record(session, event, fx) {
-        app.capture.amending = None;
+        // A new statement lets go of the one found or chosen before: the
+        // list follows what is new, and what acts on "the chosen
+        // statement" acts on the latest. (An amended one stays chosen.)
+        if app.capture.amending.take().is_none() {
+            app.capture.selected = None;
+        }
         clear_input(app);
     }
 }

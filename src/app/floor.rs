@@ -92,9 +92,17 @@ pub fn action(
             None => app.say(Tone::Info, "nothing has been said yet to park"),
         },
         Action::NewAction => {
+            // From the statement chosen, if it may still be read; the
+            // prompt says which.
+            let from = app.capture.selected.clone().filter(|id| {
+                session
+                    .statements
+                    .get(id)
+                    .is_some_and(|s| !s.is_retracted())
+            });
             let input = new_input("what; who; by when   (or: a1 done: how)");
             app.overlays.push(Overlay::Prompt {
-                kind: PromptKind::NewAction(app.capture.selected.clone()),
+                kind: PromptKind::NewAction(from),
                 input: Box::new(input),
             });
         }
@@ -123,7 +131,20 @@ pub fn add_action(
 ) {
     if let Some((id, status, note)) = status_change(typed) {
         if !session.actions.contains_key(id) {
-            app.say(Tone::Refused, format!("there is no action {id}"));
+            // What was typed stays, to correct.
+            let mut input = new_input("");
+            input.insert_str(typed);
+            app.overlays.push(Overlay::Prompt {
+                kind: PromptKind::NewAction(from),
+                input: Box::new(input),
+            });
+            app.say(
+                Tone::Problem,
+                format!(
+                    "there is no action {id}: correct it, or {}",
+                    app.keys("{Cancel} to leave it")
+                ),
+            );
             return;
         }
         let e = Event::ActionStatusChanged {

@@ -316,9 +316,12 @@ fn prompt(
                     " A stage after {after}: its title and minutes (“Small groups 10”); {{Submit}} adds it "
                 ),
             ),
-            PromptKind::NewAction(_) => app.keymap.fill(
+            PromptKind::NewAction(from) => app.keymap.fill(
                 actions::Layer::Prompt,
-                " An action: what; who; by when — or “a1 done: how” for one agreed earlier — {Submit} saves ",
+                &format!(
+                    " An action{}: what; who; by when — or “a1 done: how” for one agreed earlier — {{Submit}} saves ",
+                    from.as_ref().map(|s| format!(" from {s}")).unwrap_or_default()
+                ),
             ),
             PromptKind::Latecomer => app.keymap.fill(
                 actions::Layer::Prompt,
