@@ -425,3 +425,75 @@ fn words_without_consent_are_never_projected_and_withheld_from_every_export() {
         }
     }
 }
+
+/// Reports say what happened: a stage given less time is "shortened", not
+/// "extended"; someone who left and came back within a minute reads "left
+/// 11:02:10, back 11:02:40", in that order (it read "arrived 11:02; left
+/// 11:02") (issue 31, item 10).
+#[test]
+fn reports_say_what_happened_to_a_shortened_stage_and_who_came_back() {
+    use roundtable::domain::{Event, Timestamp};
+    let (_tmp, dir) = example_copy();
+    let (mut w, _) = roundtable::store::Writer::open(&dir, Timestamp::default()).unwrap();
+    w.settle();
+    let at = w.last_record_time().unwrap().plus_secs(60);
+    // A stage that took less than its time, given some of the rest back.
+    let (first, by_secs, number) = {
+        let s = w.session();
+        let (i, st) = s
+            .stages
+            .values()
+            .enumerate()
+            .find(|(_, st)| st.elapsed_millis(at) / 1000 + 60 < st.allowed_secs())
+            .expect("a stage that ended early");
+        let spare = st.allowed_secs() - st.elapsed_millis(at) / 1000;
+        (st.id.clone(), -(spare / 2), i + 1)
+    };
+    let events = [
+        Event::StageReopened {
+            stage: first.clone(),
+            at,
+        },
+        Event::StageAdjusted {
+            stage: first.clone(),
+            by_secs,
+            at,
+        },
+        Event::StageEnded {
+            stage: first.clone(),
+            at,
+        },
+        Event::ParticipantLeft {
+            participant: "P6".into(),
+            at: at.plus_secs(10),
+        },
+        Event::ParticipantArrived {
+            participant: "P6".into(),
+            at: at.plus_secs(40),
+        },
+    ];
+    for e in &events {
+        w.record("facilitator", at, e).unwrap();
+    }
+    drop(w);
+    let html = std::fs::read_to_string(&run(&dir, Format::Html, false)[0]).unwrap();
+    let chart = html.split("<svg").nth(1).unwrap();
+    let row = chart
+        .split(&format!(">{number}. "))
+        .nth(1)
+        .unwrap()
+        .split(&format!(">{}. ", number + 1))
+        .next()
+        .unwrap();
+    assert!(row.contains("(shortened)"), "{row}");
+    let md = std::fs::read_to_string(&run(&dir, Format::Md, false)[0]).unwrap();
+    let line = md
+        .lines()
+        .find(|l| l.contains("P6:"))
+        .unwrap_or_else(|| panic!("no attendance line for P6:\n{md}"));
+    let left = line.find("left ").expect(line);
+    let back = line.find("back ").expect(line);
+    assert!(left < back, "{line}");
+    assert!(!line.contains("arrived"), "{line}");
+    assert!(line.matches(':').count() >= 5, "to the second: {line}");
+}

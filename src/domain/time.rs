@@ -81,6 +81,18 @@ impl Timestamp {
             .utc_clock_time()
     }
 
+    /// [`Timestamp::clock_time`] to the second, `HH:MM:SS`, for times that
+    /// fall in one minute.
+    pub fn clock_time_seconds(self) -> String {
+        match self
+            .plus_secs(i64::from(local_offset_secs(self)))
+            .to_datetime()
+        {
+            Some(t) => format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second()),
+            None => "--:--:--".to_owned(),
+        }
+    }
+
     /// The local zone at this moment, as an offset from UTC: `UTC`,
     /// `UTC+1`, `UTC-3:30`.
     pub fn zone(self) -> String {

@@ -51,7 +51,9 @@ fn timing_svg(r: &Report) -> Markup {
                     }
                     text x=(256 + w(a)) y=(y + 24) {
                         "actual " (mmss(a))
-                        @if a > s.allowed_secs { " (over)" } @else if s.allowed_secs != s.planned_secs { " (extended)" }
+                        @if a > s.allowed_secs { " (over)" }
+                        @else if s.allowed_secs > s.planned_secs { " (extended)" }
+                        @else if s.allowed_secs < s.planned_secs { " (shortened)" }
                     }
                 }
             }

@@ -374,20 +374,36 @@ fn attendance(s: &Session) -> Vec<String> {
         .iter()
         .filter(|(p, _)| s.consented(p))
         .map(|(p, a)| {
-            let times = |ts: &[crate::domain::Timestamp]| {
-                ts.iter()
-                    .map(|t| t.clock_time())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let mut parts = Vec::new();
-            if !a.arrived.is_empty() {
-                parts.push(format!("arrived {}", times(&a.arrived)));
-            }
-            if !a.left.is_empty() {
-                parts.push(format!("left {}", times(&a.left)));
-            }
-            format!("{p}: {}", parts.join("; "))
+            // In the order it happened: an arrival after leaving is coming
+            // back; to the second when two fall in one minute.
+            let mut moves: Vec<(crate::domain::Timestamp, bool)> = a
+                .arrived
+                .iter()
+                .map(|t| (*t, true))
+                .chain(a.left.iter().map(|t| (*t, false)))
+                .collect();
+            moves.sort();
+            let same_minute = moves
+                .windows(2)
+                .any(|w| w[0].0.clock_time() == w[1].0.clock_time());
+            let mut gone = false;
+            let said: Vec<String> = moves
+                .iter()
+                .map(|(t, arriving)| {
+                    let when = match same_minute {
+                        true => t.clock_time_seconds(),
+                        false => t.clock_time(),
+                    };
+                    let what = match (arriving, gone) {
+                        (true, true) => "back",
+                        (true, false) => "arrived",
+                        (false, _) => "left",
+                    };
+                    gone = !arriving;
+                    format!("{what} {when}")
+                })
+                .collect();
+            format!("{p}: {}", said.join(", "))
         })
         .chain(match unnamed {
             0 => None,

@@ -90,8 +90,9 @@ pub fn agenda_lines<'a>(session: &Session, now: Timestamp, theme: &Theme) -> Vec
         theme.title,
     ))];
     let (mut planned, mut actual) = (0i64, 0i64);
+    // As agreed in the room: extended or shortened time counts.
     for st in session.stages.values() {
-        planned += i64::from(st.planned_secs);
+        planned += st.allowed_secs();
         let did = match st.state() {
             StageState::NotStarted => "not run".to_owned(),
             _ => {
@@ -102,7 +103,7 @@ pub fn agenda_lines<'a>(session: &Session, now: Timestamp, theme: &Theme) -> Vec
         };
         lines.push(Line::from(vec![
             Span::styled(
-                format!("{:>5} / {:<9}", mmss(i64::from(st.planned_secs)), did),
+                format!("{:>5} / {:<9}", mmss(st.allowed_secs()), did),
                 theme.base,
             ),
             Span::styled(st.title.clone(), theme.base),
@@ -162,7 +163,7 @@ fn outcome_lines<'a>(session: &Session, theme: &Theme) -> Vec<Line<'a>> {
         .actions
         .values()
         .map(|a| {
-            let mut t = format!("{} {}", a.id, a.what);
+            let mut t = format!("{} [{}] {}", a.id, a.status.label(), a.what);
             if !a.who.is_empty() {
                 t.push_str(&format!(" · {}", a.who));
             }
