@@ -1805,3 +1805,20 @@ fn each_statements_concepts_follow_links_splits_and_merges() {
     assert!(concepts_of(&s, "st3").is_empty());
     assert_eq!(s.linked.len(), 2);
 }
+
+/// The middle of a 4/5 split is between them (it said 4) (issue 31,
+/// item 16).
+#[test]
+fn an_even_split_has_two_middles() {
+    use roundtable::domain::vote::Results;
+    let res = |counts: Vec<u32>| Results {
+        options: (1..=counts.len()).map(|i| i.to_string()).collect(),
+        counts,
+        by_role: vec![],
+        voters: 0,
+    };
+    assert_eq!(res(vec![0, 0, 0, 1, 1]).middle(), Some((3, Some(4))));
+    assert_eq!(res(vec![0, 0, 1, 1, 1]).middle(), Some((3, None)));
+    assert_eq!(res(vec![0, 2, 0, 0, 2]).middle(), Some((1, Some(4))));
+    assert_eq!(res(vec![0, 0, 0]).middle(), None);
+}

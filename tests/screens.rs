@@ -1081,3 +1081,20 @@ fn every_prompt_says_how_to_clear_it() {
         assert!(shown.contains("^U clears"), "{shown}");
     }
 }
+
+/// Small words right: one ballot is "1 ballot in", not "1 ballots in"; the
+/// help says which keys turn its page and that any other closes it
+/// (issue 31, item 16).
+#[test]
+fn one_ballot_is_one_ballot_and_the_help_says_which_keys_close_it() {
+    let (s, at) = example_until(nth_ballot_in("v5", 1));
+    for screen in [Screen::Projector, Screen::Vote] {
+        let shown = draw(&app_on(screen), &s, at, 80, 24);
+        assert!(shown.contains("1 ballot in"), "{shown}");
+        assert!(!shown.contains("1 ballots"), "{shown}");
+    }
+    let mut app = app_on(Screen::Capture);
+    press(&mut app, &s, at, &[KeyCode::F(1)]);
+    let shown = draw(&app, &s, at, 80, 24);
+    assert!(shown.contains("any other key closes"), "{shown}");
+}

@@ -420,7 +420,7 @@ pub fn find(app: &mut App, session: &Session, query: &str) {
 
 fn found_message(app: &App, id: &StatementId, of: usize) -> String {
     let more = if of > 1 {
-        format!(" ({of} match; {{Find}} again for the next)")
+        format!(" (one of {of}; {{Find}} again for the next)")
     } else {
         String::new()
     };

@@ -239,8 +239,8 @@ pub fn render(s: &Session, view: View) -> String {
         if !everything && !r.results_visible() {
             row!(
                 o,
-                "      hidden until the round closes · {} ballots in",
-                res.voters
+                "      hidden until the round closes · {} in",
+                crate::domain::describe::counted(u64::from(res.voters), "ballot", "ballots")
             );
             continue;
         }

@@ -209,3 +209,11 @@ pub fn vote_about(session: &Session, target: &VoteTarget) -> Option<String> {
         VoteTarget::Question => None,
     }
 }
+
+/// `n` things in words: `1 ballot`, `2 ballots`.
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
+}

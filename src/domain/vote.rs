@@ -404,6 +404,18 @@ impl Results {
         })
     }
 
+    /// The middle of the answers: one option, or two when exactly half
+    /// the answers lie at or below the first (a 4/5 split is between 4
+    /// and 5).
+    pub fn middle(&self) -> Option<(usize, Option<usize>)> {
+        let m = self.median()?;
+        let below: u32 = self.counts[..=m].iter().sum();
+        let upper = (below * 2 == self.total())
+            .then(|| (m + 1..self.counts.len()).find(|&i| self.counts[i] > 0))
+            .flatten();
+        Some((m, upper))
+    }
+
     /// Counts per role group (service users, carers, staff, others), then
     /// those tallied for the whole room without a role, if any.
     pub fn by_group(&self) -> (Vec<GroupCounts>, Option<Vec<u32>>) {

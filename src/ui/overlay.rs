@@ -452,7 +452,7 @@ fn help_overlay(f: &mut Frame, area: Rect, app: &App, page: u16, theme: &Theme) 
     f.render_widget(Clear, r);
     let block = Block::bordered()
         .title(format!(
-            " Keys on the {} screen — any key closes ",
+            " Keys on the {} screen — any other key closes ",
             app.screen.title()
         ))
         .style(theme.base)

@@ -120,13 +120,14 @@ fn summary(res: &Results, round: &VoteRound) -> String {
         (_, crate::domain::BallotMode::Counted) => format!("{} hands counted", res.voters),
         _ => format!("{} voted", res.voters),
     };
-    let middle = match (&round.method, res.median()) {
-        (VoteMethod::Resonance | VoteMethod::Ladder, Some(m)) => {
-            let labels = round.method.labels();
-            format!(
-                " · middle answer: {}",
-                labels.get(m).map_or("?", String::as_str)
-            )
+    let labels = round.method.labels();
+    let label = |i: usize| labels.get(i).map_or("?", String::as_str);
+    let middle = match (&round.method, res.middle()) {
+        (VoteMethod::Resonance | VoteMethod::Ladder, Some((m, None))) => {
+            format!(" · middle answer: {}", label(m))
+        }
+        (VoteMethod::Resonance | VoteMethod::Ladder, Some((m, Some(u)))) => {
+            format!(" · middle answer: between {} and {}", label(m), label(u))
         }
         _ => String::new(),
     };

@@ -120,9 +120,12 @@ pub fn round_lines<'a>(
     } else {
         let n = match round.mode {
             crate::domain::BallotMode::PerParticipant | crate::domain::BallotMode::Anonymous => {
-                format!("{} ballots in", res.voters)
+                crate::domain::describe::counted(u64::from(res.voters), "ballot", "ballots") + " in"
             }
-            crate::domain::BallotMode::Counted => format!("{} tallies in", round.tallies.len()),
+            crate::domain::BallotMode::Counted => {
+                crate::domain::describe::counted(round.tallies.len() as u64, "tally", "tallies")
+                    + " in"
+            }
         };
         vec![Line::from(Span::styled(
             format!("Results hidden until the round closes · {n}"),

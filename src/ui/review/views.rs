@@ -222,8 +222,12 @@ pub(super) fn votes<'a>(s: &Session, width: u16, theme: &Theme) -> Vec<Line<'a>>
         } else {
             lines.push(Line::from(Span::styled(
                 format!(
-                    "Results hidden until the round closes ({} ballots in)",
-                    s.results(r).voters
+                    "Results hidden until the round closes ({} in)",
+                    crate::domain::describe::counted(
+                        u64::from(s.results(r).voters),
+                        "ballot",
+                        "ballots"
+                    )
                 ),
                 theme.dim,
             )));
