@@ -1931,3 +1931,72 @@ fn a_selection_does_not_linger_and_a_refused_action_keeps_its_words() {
     assert!(d.said().contains("no action a9"), "{}", d.said());
     assert_eq!(typed(&d), "a9 done: sent the letter");
 }
+
+/// Items a joined note-taker made (`sam-st5`, `sam-a1`) are found and
+/// addressed from the host by what people type: `5`, `st5` or `sam-st5`;
+/// `a1 done: …` or `sam-a1 done: …`, a `;` in the note staying in the note
+/// (it made a new action whose "who" was the rest) (issue 31, item 4).
+#[test]
+fn a_note_takers_items_are_found_and_addressed_by_what_people_type() {
+    let mut s = session(true);
+    for e in [
+        Event::StatementAdded {
+            id: "sam-st5".into(),
+            kind: StatementKind::Quote,
+            speaker: Speaker::Participant("P1".into()),
+            stage: Some("S1".into()),
+            text: "Nobody rang me".into(),
+            tags: vec![],
+            captured_by: "sam".into(),
+            at: t(5),
+        },
+        Event::ActionAdded {
+            id: "sam-a1".into(),
+            what: "Ring carers the day before".into(),
+            who: "ward".into(),
+            by_when: "May".into(),
+            from: None,
+            at: t(6),
+        },
+    ] {
+        s.apply(&e).unwrap();
+    }
+    let mut d = Driver::new(s);
+    d.send(key(KeyCode::F(3)));
+    for typed_query in ["5", "st5", "sam-st5"] {
+        d.model.app.capture.selected = None;
+        d.send(ctrl('f'));
+        d.send(ctrl('u'));
+        d.type_text(typed_query);
+        d.send(key(KeyCode::Enter));
+        assert_eq!(
+            d.model.app.capture.selected.as_ref().map(|s| s.as_str()),
+            Some("sam-st5"),
+            "{typed_query}: {:?}",
+            d.model.app.message
+        );
+    }
+    d.take();
+    for (typed_action, note) in [
+        ("a1 done: rang them", "rang them"),
+        (
+            "sam-a1 open: again; after the audit",
+            "again; after the audit",
+        ),
+    ] {
+        d.send(ctrl('a'));
+        d.type_text(typed_action);
+        d.send(key(KeyCode::Enter));
+        let events = d.take();
+        assert!(
+            matches!(&events[..], [Event::ActionStatusChanged { action, note: n, .. }] if action.as_str() == "sam-a1" && n == note),
+            "{typed_action}: {events:?} {:?}",
+            d.model.app.message
+        );
+    }
+    assert_eq!(
+        d.model.session.read().actions.len(),
+        1,
+        "no new action made"
+    );
+}

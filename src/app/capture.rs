@@ -372,32 +372,43 @@ pub fn find(app: &mut App, session: &Session, query: &str) {
     if query.is_empty() {
         return;
     }
-    let by_number = query
+    // A whole id (`sam-st5`), or a number (`5`, `st5`) whichever terminal
+    // made the statement (`st5`, `sam-st5`); else words.
+    let exact = session.statements.get_index_of(query);
+    let number = query
         .strip_prefix("st")
         .or(Some(query))
         .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        .map(|n| StatementId::new(format!("st{}", n.trim_start_matches('0'))));
-    if let Some(id) = by_number.filter(|id| session.statements.contains_key(id)) {
-        app.capture.selected = Some(id.clone());
-        app.capture.last_find = Some(query.to_owned());
-        app.say(Tone::Info, found_message(app, &id, 1));
-        return;
-    }
+        .map(|n| format!("st{}", n.trim_start_matches('0')));
     let needle = query.to_lowercase();
-    let matches: Vec<usize> = session
-        .statements
-        .values()
-        .enumerate()
-        .filter(|(_, s)| {
-            let v = s.current();
-            // Withheld words are not searched: a match would tell them.
-            (session.withheld(s).is_none() && v.text.to_lowercase().contains(&needle))
-                || matches!(&v.speaker, Speaker::Participant(p) if p.as_str().eq_ignore_ascii_case(query))
-        })
-        .map(|(i, _)| i)
-        .collect();
+    let matches: Vec<usize> = match (exact, &number) {
+        (Some(i), _) => vec![i],
+        (None, Some(n)) => session
+            .statements
+            .keys()
+            .enumerate()
+            .filter(|(_, id)| id.as_str() == n || id.as_str().ends_with(&format!("-{n}")))
+            .map(|(i, _)| i)
+            .collect(),
+        (None, None) => session
+            .statements
+            .values()
+            .enumerate()
+            .filter(|(_, s)| {
+                let v = s.current();
+                // Withheld words are not searched: a match would tell them.
+                (session.withheld(s).is_none() && v.text.to_lowercase().contains(&needle))
+                    || matches!(&v.speaker, Speaker::Participant(p) if p.as_str().eq_ignore_ascii_case(query))
+            })
+            .map(|(i, _)| i)
+            .collect(),
+    };
     let Some(&newest) = matches.last() else {
-        app.say(Tone::Refused, format!("no statement has “{query}” in it"));
+        let said = match number {
+            Some(n) => format!("there is no statement {n}"),
+            None => format!("no statement has “{query}” in it"),
+        };
+        app.say(Tone::Refused, said);
         return;
     };
     let again = app.capture.last_find.as_deref() == Some(query);

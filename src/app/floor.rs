@@ -129,23 +129,34 @@ pub fn add_action(
     now: Timestamp,
     fx: &mut Vec<Effect>,
 ) {
-    if let Some((id, status, note)) = status_change(typed) {
+    if let Some((typed_id, status, note)) = status_change(typed) {
+        // `a1` also names the one action a joined terminal numbered so
+        // (`sam-a1`), when there is no other.
+        let suffix = format!("-{typed_id}");
+        let mut like = session
+            .actions
+            .keys()
+            .filter(|k| k.as_str() == typed_id || k.as_str().ends_with(&suffix));
+        let id = match (
+            session.actions.contains_key(typed_id),
+            like.next(),
+            like.next(),
+        ) {
+            (true, _, _) => typed_id.to_owned(),
+            (false, Some(only), None) => only.to_string(),
+            (false, Some(a), Some(b)) => {
+                let said = format!("{typed_id} could be {a} or {b}: type the whole id");
+                return keep_typed(app, from, typed, said);
+            }
+            (false, None, _) => String::new(),
+        };
+        let id = id.as_str();
         if !session.actions.contains_key(id) {
-            // What was typed stays, to correct.
-            let mut input = new_input("");
-            input.insert_str(typed);
-            app.overlays.push(Overlay::Prompt {
-                kind: PromptKind::NewAction(from),
-                input: Box::new(input),
-            });
-            app.say(
-                Tone::Problem,
-                format!(
-                    "there is no action {id}: correct it, or {}",
-                    app.keys("{Cancel} to leave it")
-                ),
+            let said = format!(
+                "there is no action {typed_id}: correct it, or {}",
+                app.keys("{Cancel} to leave it")
             );
-            return;
+            return keep_typed(app, from, typed, said);
         }
         let e = Event::ActionStatusChanged {
             action: ActionId::new(id),
@@ -174,6 +185,18 @@ pub fn add_action(
         at: now,
     };
     app.record(session, e, fx);
+}
+
+/// A refused action: what was typed stays in the prompt to correct, and
+/// why is said.
+fn keep_typed(app: &mut App, from: Option<StatementId>, typed: &str, said: String) {
+    let mut input = new_input("");
+    input.insert_str(typed);
+    app.overlays.push(Overlay::Prompt {
+        kind: PromptKind::NewAction(from),
+        input: Box::new(input),
+    });
+    app.say(Tone::Problem, said);
 }
 
 /// The roles a latecomer can be given by name, as typed.
@@ -256,7 +279,9 @@ pub fn add_latecomer(
 fn status_change(typed: &str) -> Option<(&str, ActionStatus, &str)> {
     let typed = typed.trim();
     let (id, rest) = typed.split_once(char::is_whitespace)?;
-    let digits = id.strip_prefix('a')?;
+    // `a1`, or one a joined terminal made: `sam-a1`.
+    let own = id.rsplit_once('-').map_or(id, |(_, own)| own);
+    let digits = own.strip_prefix('a')?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
