@@ -657,3 +657,28 @@ fn an_export_is_never_written_through_a_linked_exports_folder() {
     }
     assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
 }
+
+/// `programme` over a sessions folder leaves rehearsals out (they counted
+/// as meetings: "0 of 8 came back") and says so; named, one is included
+/// (issue 31, item 14).
+#[test]
+fn the_programme_leaves_rehearsals_out_and_says_so() {
+    let tmp = copy_of_shipped();
+    let rehearsal = roundtable::ops::create::rehearsal(tmp.path()).unwrap();
+    let all = roundtable::ops::programme::Choice {
+        names: vec![],
+        matching: String::new(),
+        rehearsals: false,
+    };
+    let p = roundtable::ops::programme::load(tmp.path(), &all).unwrap();
+    assert_eq!(p.rows.len(), 1, "only the real meeting");
+    let said = p.warnings.join(" ");
+    assert!(said.contains("1 rehearsal left out"), "{said}");
+    let named = roundtable::ops::programme::Choice {
+        names: vec![rehearsal.display().to_string()],
+        matching: String::new(),
+        rehearsals: true,
+    };
+    let p = roundtable::ops::programme::load(tmp.path(), &named).unwrap();
+    assert_eq!(p.rows.len(), 1, "a rehearsal named is included");
+}

@@ -436,6 +436,7 @@ impl Review {
                 let choice = crate::ops::programme::Choice {
                     names,
                     matching: String::new(),
+                    rehearsals: false,
                 };
                 match crate::ops::programme::load(&self.sessions, &choice) {
                     Ok(p) => {

@@ -111,7 +111,9 @@ pub(super) fn run(
             out: dest,
             names,
         } => {
+            // Rehearsals only when named.
             let choice = ops::programme::Choice {
+                rehearsals: !chosen.is_empty(),
                 names: chosen,
                 matching,
             };

@@ -35,6 +35,16 @@ pub struct Choice {
     /// Otherwise every session in the folder whose title, focus or date
     /// contains these words (any case); all of them when empty.
     pub matching: String,
+    /// Rehearsals count as meetings (only when someone named them).
+    pub rehearsals: bool,
+}
+
+/// A session made to try the program (`run --demo`): its title begins
+/// "Rehearsal", or its folder is named a rehearsal.
+fn is_rehearsal(folder: &str, session: &Session) -> bool {
+    session.title().to_lowercase().starts_with("rehearsal")
+        || folder.ends_with("-rehearsal")
+        || folder.contains("-rehearsal-")
 }
 
 fn folder_name(dir: &Path) -> String {
@@ -84,9 +94,15 @@ fn chosen(sessions: &Path, choice: &Choice) -> Result<Vec<PathBuf>> {
 pub fn load(sessions: &Path, choice: &Choice) -> Result<Programme> {
     let mut read = Vec::new();
     let mut warnings = Vec::new();
+    let mut rehearsals = Vec::new();
     for dir in chosen(sessions, choice)? {
         let r = store::open_read_only(&dir)?;
         if !r.session.sources.is_empty() {
+            continue;
+        }
+        // A rehearsal is not a meeting of the group, unless named.
+        if !choice.rehearsals && is_rehearsal(&folder_name(&dir), &r.session) {
+            rehearsals.push(folder_name(&dir));
             continue;
         }
         if let Some(d) = &r.damage {
@@ -97,6 +113,13 @@ pub fn load(sessions: &Path, choice: &Choice) -> Result<Programme> {
             ));
         }
         read.push((folder_name(&dir), r.session));
+    }
+    if !rehearsals.is_empty() {
+        warnings.push(format!(
+            "{} left out ({}): name it to include it",
+            crate::domain::describe::counted(rehearsals.len() as u64, "rehearsal", "rehearsals"),
+            rehearsals.join(", ")
+        ));
     }
     if read.is_empty() {
         return Err(OpsError::Store(store::StoreError::Invalid {
