@@ -2000,3 +2000,21 @@ fn a_note_takers_items_are_found_and_addressed_by_what_people_type() {
         "no new action made"
     );
 }
+
+/// A joined terminal that loses its host stops saying who is connected
+/// (a viewer kept "Connected: …" after the host had gone) (issue 31, item 13).
+#[test]
+fn who_is_connected_is_forgotten_when_the_host_goes() {
+    let mut d = joined(session(true), true);
+    d.send(Msg::Link {
+        connected: true,
+        text: "joined".into(),
+    });
+    d.send(Msg::Peers(vec!["sam (note-taker)".into()]));
+    assert_eq!(d.model.app.peers.len(), 1);
+    d.send(Msg::Link {
+        connected: false,
+        text: "disconnected: the host is not running · trying again".into(),
+    });
+    assert!(d.model.app.peers.is_empty());
+}

@@ -412,6 +412,14 @@ fn a_phone_in_chromium_joins_votes_anonymously_and_is_heard() {
         seen_by_browser["steps"][1], "Your vote: 4 ✓ recorded",
         "{seen_by_browser:#}"
     );
+    // The host gone: the phone says so in our words, not the browser's.
+    let gone = seen_by_browser["gone"].as_str().unwrap_or_default();
+    assert!(!gone.contains("Failed to fetch"), "{gone}");
+    assert!(gone.contains("cannot be reached"), "{gone}");
+    assert_eq!(
+        seen_by_browser["voteShownWhenGone"], false,
+        "{seen_by_browser:#}"
+    );
     // What the round is about, whole, as on the projector.
     assert_eq!(
         seen_by_browser["about"],

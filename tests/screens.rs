@@ -1098,3 +1098,34 @@ fn one_ballot_is_one_ballot_and_the_help_says_which_keys_close_it() {
     let shown = draw(&app, &s, at, 80, 24);
     assert!(shown.contains("any other key closes"), "{shown}");
 }
+
+/// Quitting says truly who it affects: a joined note-taker leaves alone
+/// (the others stay connected to the host), and the host's dialog counts
+/// the phones that lose the session too (issue 31, item 13).
+#[test]
+fn the_quit_dialog_says_who_quitting_affects() {
+    use roundtable::live::PhoneRoom;
+    let (s, now) = mid_discussion();
+    let ctrl_q = || Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL));
+    // A joined note-taker who knows who else is connected.
+    let mut joined = app_on(Screen::Capture);
+    joined.link = Some((true, "joined as sam (note-taker)".into()));
+    joined.peers = vec!["sam (note-taker)".into(), "wall (viewer)".into()];
+    update_on(&mut joined, &s, ctrl_q(), now);
+    let shown = draw(&joined, &s, now, 80, 24);
+    assert!(!shown.contains("would be disconnected"), "{shown}");
+    assert!(shown.contains("goes on at the host"), "{shown}");
+    // The host, with a viewer and three phones joined.
+    let mut host = app_on(Screen::Capture);
+    host.peers = vec!["wall (viewer)".into()];
+    host.phones = Some(PhoneRoom {
+        connected: vec!["P1".into(), "P2".into()],
+        unnamed: 1,
+        ..Default::default()
+    });
+    update_on(&mut host, &s, ctrl_q(), now);
+    let shown = draw(&host, &s, now, 80, 24);
+    let flat = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("wall (viewer)"), "{shown}");
+    assert!(flat.contains("3 phones"), "{shown}");
+}

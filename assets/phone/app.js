@@ -83,16 +83,24 @@
     return JSON.parse(new TextDecoder().decode(plain));
   }
 
+  var GONE = 'The session cannot be reached: the facilitator\u2019s laptop may have stopped it, or this phone has left the room\u2019s Wi-Fi.';
+
   async function call(ask) {
     counter += 1;
     ask.n = counter;
     if (phone) ask.phone = phone;
-    var r = await fetch('/api', {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: seal(ask),
-      cache: 'no-store'
-    });
+    var r;
+    try {
+      r = await fetch('/api', {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: seal(ask),
+        cache: 'no-store'
+      });
+    } catch (e) {
+      // The browser's own words ("Failed to fetch") tell nobody anything.
+      throw new Error(GONE);
+    }
     if (r.status === 403) throw new Error('This page\u2019s key does not open the room: scan the code on the screen again.');
     if (r.status === 429) throw new Error('Too many tries: wait a minute.');
     if (!r.ok) throw new Error('The room did not answer (' + r.status + ').');
@@ -332,6 +340,8 @@
         }
         render(s);
       } catch (e) {
+        // Nothing can be sent now: no vote is offered that would fail.
+        renderVote(null);
         say(e.message + ' Trying again\u2026');
         await new Promise(function (r) { setTimeout(r, 3000); });
       }

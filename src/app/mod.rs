@@ -384,7 +384,14 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
                 "{who} is sending more than a person would, and is slowed down: if it is not theirs, {{RemoveDevice}} removes a terminal and {{PhoneDoor}} closes the phone door"
             )),
         ),
-        Msg::Link { connected, text } => app.link = Some((connected, text)),
+        Msg::Link { connected, text } => {
+            // Who else is connected is known only while this terminal is:
+            // a list kept after the host has gone would be untrue.
+            if !connected {
+                app.peers.clear();
+            }
+            app.link = Some((connected, text));
+        }
         Msg::Problem(text) => app.stand(text),
         Msg::Proven { problem } => {
             app.checking = false;

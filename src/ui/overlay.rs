@@ -69,13 +69,29 @@ fn quit(f: &mut Frame, area: Rect, app: &App, unsaved: &Unsaved, peers: &[String
             theme.over,
         )));
     }
-    if !peers.is_empty() {
+    // A joined terminal leaves alone; the host's quitting ends the session
+    // for every terminal and phone joined.
+    let phones = app
+        .phones
+        .as_ref()
+        .map_or(0, |p| p.connected.len() + p.unnamed);
+    let mut lost: Vec<String> = peers.to_vec();
+    if phones > 0 {
+        lost.push(crate::domain::describe::counted(
+            phones as u64,
+            "phone",
+            "phones",
+        ));
+    }
+    if app.link.is_some() {
+        text.push(Line::from(
+            "You leave; the session goes on at the host for everyone else.",
+        ));
+    } else if !lost.is_empty() {
         text.push(Line::from(format!(
             "Connected, and would be disconnected: {}.",
-            peers.join(", ")
+            lost.join(", ")
         )));
-    } else if app.link.is_some() {
-        text.push(Line::from("The session goes on at the host."));
     }
     text.push(Line::from(""));
     if unsaved.is_nothing() {

@@ -78,6 +78,12 @@ async function axe(page) {
       });
       return min;
     });
+    // The laptop goes away: the page says so in its own words (it said
+    // the browser's "Failed to fetch"), and offers no vote it cannot send.
+    await page.route('**/api', (r) => r.abort());
+    await page.locator('#status').filter({ hasText: /cannot be reached/ }).waitFor();
+    out.gone = await page.locator('#status').textContent();
+    out.voteShownWhenGone = await page.locator('#vote').isVisible();
   } finally {
     await browser.close();
   }
