@@ -1203,6 +1203,13 @@ fn the_reason_for_a_decision_is_prefilled_with_the_result_in_words() {
         input.lines().join(""),
         "round v1 (2 voted): 4: 1 (50%) · 5 strongly: 1 (50%)"
     );
+    // Typing adds to the reason; the result in words is not one keystroke
+    // from gone.
+    d.type_text("; the carers agreed");
+    assert_eq!(
+        typed(&d),
+        "round v1 (2 voted): 4: 1 (50%) · 5 strongly: 1 (50%); the carers agreed"
+    );
 }
 
 /// Extending the running stage offers to take the time back from the

@@ -369,8 +369,17 @@ fn chosen_statements(app: &App, session: &Session) -> Vec<StatementId> {
 }
 
 fn ask(app: &mut App, a: Ask, prefill: &str) {
-    // What is offered is selected: typing replaces it, an arrow edits it.
-    let input = super::state::input_offering("", prefill);
+    // A filter offered again is selected: typing replaces it, an arrow
+    // edits it. Words to keep (a name, an interpretation, a decision's
+    // reason) are never one keystroke from gone: the cursor waits after them.
+    let input = match a {
+        Ask::Filter => super::state::input_offering("", prefill),
+        _ => {
+            let mut input = super::state::new_input("");
+            input.insert_str(prefill);
+            input
+        }
+    };
     app.overlays.push(Overlay::Prompt {
         kind: PromptKind::Synthesis(a),
         input: Box::new(input),
