@@ -2025,3 +2025,28 @@ fn who_is_connected_is_forgotten_when_the_host_goes() {
     });
     assert!(d.model.app.peers.is_empty());
 }
+
+/// `space` marks and moves down in both panes of the synthesis screen, so
+/// "space space" marks two concepts as it marks two statements (among
+/// concepts it marked and unmarked the same one) (issue 31, item 9).
+#[test]
+fn space_marks_and_moves_down_among_concepts_as_among_statements() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(6)));
+    for name in ["Late word", "Being asked", "Beds decide"] {
+        d.send(key(KeyCode::Char('n')));
+        d.type_text(name);
+        d.send(key(KeyCode::Enter));
+    }
+    d.keys(&[KeyCode::Up, KeyCode::Up]);
+    d.keys(&[KeyCode::Char(' '), KeyCode::Char(' ')]);
+    let marked: Vec<String> = d
+        .model
+        .app
+        .synthesis
+        .marked_concepts
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(marked, vec!["c1", "c2"]);
+}

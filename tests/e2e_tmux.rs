@@ -573,20 +573,21 @@ fn synthesis_from_concepts_to_an_agreed_interpretation() {
     t.keys(&["Tab", "Space", "Space", "Tab", "Down", "l"]);
     t.wait_for("c2 (2) Carers as partners");
     // Reciprocal, then refutational, between the two.
-    t.keys(&["Space", "Up", "Space", "1"]);
-    t.wait_for("Reciprocal translation of c2, c1");
+    // `Space` marks and moves on, in this pane as among statements.
+    t.keys(&["Up", "Space", "Space", "1"]);
+    t.wait_for("Reciprocal translation of c1, c2");
     t.type_text("Timely word about going home");
     t.keys(&["Enter"]);
-    t.wait_for("the rationale (optional)");
+    t.wait_for("then: why? (optional");
     t.type_text("Both describe the same late news");
     t.keys(&["Enter"]);
     t.wait_for("translation t1 (reciprocal)");
-    t.keys(&["Space", "Down", "Space", "2"]);
+    t.keys(&["Up", "Space", "Space", "2"]);
     t.wait_for("how do they contradict?");
     t.type_text("Staff blame beds, carers blame not being asked");
     t.keys(&["Enter"]);
     t.wait_for("translation t2 (refutational)");
-    t.keys(&["Space", "Up", "Space", "d"]);
+    t.keys(&["Up", "Space", "Space", "d"]);
     t.wait_for("New interpretation resting on 2 concepts, 2 translations");
     t.type_text("Asking carers early is what makes going home work");
     t.keys(&["Enter"]);

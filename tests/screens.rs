@@ -1129,3 +1129,18 @@ fn the_quit_dialog_says_who_quitting_affects() {
     assert!(flat.contains("wall (viewer)"), "{shown}");
     assert!(flat.contains("3 phones"), "{shown}");
 }
+
+/// Which synthesis pane has the keys is said in words (`▶` before its
+/// title), not only by a border's colour (issue 31, item 9).
+#[test]
+fn the_synthesis_pane_with_the_keys_is_marked_in_words() {
+    let (s, now) = example_until(|_| false);
+    let mut app = app_on(Screen::Synthesis);
+    let shown = draw(&app, &s, now, 160, 48);
+    assert!(shown.contains("▶ Concepts"), "{shown}");
+    assert!(!shown.contains("▶ Statements"), "{shown}");
+    press(&mut app, &s, now, &[KeyCode::Tab]);
+    let shown = draw(&app, &s, now, 160, 48);
+    assert!(shown.contains("▶ Statements"), "{shown}");
+    assert!(!shown.contains("▶ Concepts"), "{shown}");
+}

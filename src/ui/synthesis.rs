@@ -45,6 +45,15 @@ fn link(f: &mut Frame, area: Rect, app: &App, session: &Session, now: Timestamp,
 }
 
 /// The border of a pane: bright when it has the keys.
+/// A pane's title, with `▶` before it when the pane has the keys: said in
+/// words, not only by the border's colour.
+fn pane_title(app: &App, pane: Pane, title: String) -> String {
+    match app.synthesis.pane == pane {
+        true => format!(" ▶{title}"),
+        false => title,
+    }
+}
+
 fn pane_border(app: &App, pane: Pane, theme: &Theme) -> ratatui::style::Style {
     if app.synthesis.pane == pane {
         theme.accent
@@ -57,17 +66,15 @@ fn pane_border(app: &App, pane: Pane, theme: &Theme) -> ratatui::style::Style {
 fn concepts_pane(f: &mut Frame, left: Rect, app: &App, session: &Session, theme: &Theme) {
     let st = &app.synthesis;
     let concepts = active_concepts(session);
-    let block = panel(
-        Span::styled(
-            app.keymap.fill(
-                Layer::Synthesis,
-                &format!(
-                    " Concepts ({}) — {{NewConcept}} new · {{Link}} link · {{Split}} split · {{Merge}} merge ",
-                    concepts.len()
-                ),
-            ),
-            theme.accent,
+    let title = app.keymap.fill(
+        Layer::Synthesis,
+        &format!(
+            " Concepts ({}) — {{NewConcept}} new · {{Link}} link · {{Split}} split · {{Merge}} merge ",
+            concepts.len()
         ),
+    );
+    let block = panel(
+        Span::styled(pane_title(app, Pane::Concepts, title), theme.accent),
         theme,
     )
     .border_style(pane_border(app, Pane::Concepts, theme));
@@ -156,6 +163,7 @@ fn statements_pane(
             app.keymap.fill(Layer::Synthesis, "{Cancel} clears")
         )
     };
+    let title = pane_title(app, Pane::Statements, title);
     let block = panel(Span::styled(title, theme.accent), theme).border_style(pane_border(
         app,
         Pane::Statements,

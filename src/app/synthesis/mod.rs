@@ -144,7 +144,7 @@ impl Ask {
                 ids(concepts)
             ),
             Ask::Rationale { concepts, .. } => format!(
-                " Translation of {}: the rationale (optional) ",
+                " Translation of {}, then: why? (optional: Enter leaves it empty) ",
                 ids(concepts)
             ),
             Ask::Interpretation {

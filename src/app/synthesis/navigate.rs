@@ -73,9 +73,12 @@ pub(super) fn action(app: &mut App, session: &Session, action: Action) {
             }
         }
         Action::Mark => match st.pane {
+            // As among statements: marked, and on to the next.
             Pane::Concepts => {
                 if let Some(c) = current_concept(app, session) {
                     toggle(&mut app.synthesis.marked_concepts, c);
+                    let n = active_concepts(session).len();
+                    app.synthesis.concept = (app.synthesis.concept + 1).min(n.saturating_sub(1));
                 }
             }
             Pane::Statements => {
