@@ -783,11 +783,11 @@ fn synthesis_keys_give_synthesis_events() {
         }]
     );
     // A refutational translation needs its rationale; a line of argument keeps the marking order.
+    // (`space` marks and moves on to the next concept.)
     d.keys(&[
         KeyCode::Up,
         KeyCode::Up,
         KeyCode::Char(' '),
-        KeyCode::Down,
         KeyCode::Char(' '),
         KeyCode::Char('2'),
     ]);
@@ -813,7 +813,9 @@ fn synthesis_keys_give_synthesis_events() {
         &vec![ConceptId::from("c1"), ConceptId::from("c2")]
     );
     d.keys(&[
+        KeyCode::Up,
         KeyCode::Char(' '),
+        KeyCode::Up,
         KeyCode::Up,
         KeyCode::Char(' '),
         KeyCode::Char('3'),
@@ -837,8 +839,8 @@ fn synthesis_keys_give_synthesis_events() {
     );
     // Draft from marked concepts picks up translations among them.
     d.keys(&[
+        KeyCode::Up,
         KeyCode::Char(' '),
-        KeyCode::Down,
         KeyCode::Char(' '),
         KeyCode::Char('d'),
     ]);
