@@ -26,7 +26,7 @@ impl Tmux {
             .unwrap_or(false);
         assert!(
             ok,
-            "these tests need tmux (apt-get install tmux); .ci/run installs it"
+            "these tests need tmux (apt-get install tmux); ./run-tests installs it"
         );
         let tmp = tempfile::tempdir().unwrap();
         let sessions = tmp.path().join("sessions");

@@ -105,7 +105,7 @@ fn the_qdpx_project_validates_against_the_refi_qda_schema() {
         .args(["--noout", "--schema", "../shared/refi-qda/Project.xsd"])
         .arg(&path)
         .output()
-        .expect("xmllint is needed (apt-get install libxml2-utils); .ci/run installs it");
+        .expect("xmllint is needed (apt-get install libxml2-utils); ./run-tests installs it");
     assert!(
         out.status.success(),
         "{}",

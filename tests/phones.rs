@@ -343,7 +343,7 @@ fn a_wrong_key_is_refused_and_an_address_that_keeps_guessing_waits() {
     assert_eq!(http(phones.addr, "POST", "/api", &big).0, 413);
 }
 
-/// Where `.ci/run` installs the npm packages the reader tests use.
+/// Where `./run-tests` installs the npm packages the reader tests use.
 fn readers() -> PathBuf {
     std::env::var_os("ROUNDTABLE_READERS").map_or_else(
         || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/readers"),
@@ -364,7 +364,7 @@ fn a_phone_in_chromium_joins_votes_anonymously_and_is_heard() {
     assert!(
         readers.join("node_modules/playwright-core").exists()
             && readers.join("node_modules/axe-core").exists(),
-        "playwright-core and axe-core are not under {} (.ci/run installs them with npm)",
+        "playwright-core and axe-core are not under {} (./run-tests installs them with npm)",
         readers.display()
     );
     let room = Hosted::start();
@@ -381,7 +381,7 @@ fn a_phone_in_chromium_joins_votes_anonymously_and_is_heard() {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .expect("node runs (.ci/run installs it)");
+        .expect("node runs (./run-tests installs it)");
     // The facilitator lets P3's phone in once it shows the number to
     // match, and only if it is the one asking.
     let mut browser = browser;

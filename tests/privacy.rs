@@ -790,7 +790,7 @@ fn the_phone_page_in_a_real_browser_shows_nothing_withheld() {
     );
     assert!(
         readers.join("node_modules/playwright-core").exists(),
-        "playwright-core is not under {} (.ci/run installs it with npm)",
+        "playwright-core is not under {} (./run-tests installs it with npm)",
         readers.display()
     );
     let w = written(&HIDDEN_CHOICES);
@@ -814,7 +814,7 @@ fn the_phone_page_in_a_real_browser_shows_nothing_withheld() {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .expect("node runs (.ci/run installs it)");
+        .expect("node runs (./run-tests installs it)");
     // The facilitator lets each of P1's phones in as it asks.
     let mut text = String::new();
     for line in std::io::BufRead::lines(std::io::BufReader::new(node.stdout.take().unwrap())) {

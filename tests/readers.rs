@@ -571,7 +571,7 @@ fn print_to_pdf(html: &Path, pdf: &Path) {
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(format!("file://{}", html.display()))
         .output()
-        .expect("chromium runs (Debian's chromium package; .ci/run installs it)");
+        .expect("chromium runs (Debian's chromium package; ./run-tests installs it)");
     assert!(
         pdf.exists(),
         "chromium printed nothing: {}",
@@ -1014,7 +1014,7 @@ print(json.dumps({'tags': sorted(p.tags), 'text': ''.join(p.text)}))
     }
 }
 
-/// The Nu HTML Checker (the W3C's validator, `vnu-jar` from npm; `.ci/run`
+/// The Nu HTML Checker (the W3C's validator, `vnu-jar` from npm; `./run-tests`
 /// installs it under `target/readers`), run on a file: its messages,
 /// errors and warnings alike, one per line.
 fn nu_validator(html: &Path) -> String {
@@ -1027,7 +1027,7 @@ fn nu_validator(html: &Path) -> String {
     );
     assert!(
         jar.exists(),
-        "the Nu HTML Checker is not at {} (.ci/run installs it with npm)",
+        "the Nu HTML Checker is not at {} (./run-tests installs it with npm)",
         jar.display()
     );
     let out = Command::new("java")

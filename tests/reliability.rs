@@ -25,7 +25,7 @@ fn tmux(socket: &str, args: &[&str]) -> String {
         .arg(socket)
         .args(args)
         .output()
-        .expect("tmux is needed; .ci/run installs it");
+        .expect("tmux is needed; ./run-tests installs it");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
