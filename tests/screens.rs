@@ -1144,3 +1144,37 @@ fn the_synthesis_pane_with_the_keys_is_marked_in_words() {
     assert!(shown.contains("▶ Statements"), "{shown}");
     assert!(!shown.contains("▶ Concepts"), "{shown}");
 }
+
+/// The words of each panel title on the synthesis screen, whole at 80×24
+/// and 120×36: a title too long for its border ends at a whole word
+/// (it read "Tab p┐"), and the statement under the cursor is shown whole
+/// (it read "When you say…") (issue 31, item 8).
+#[test]
+fn synthesis_at_80x24_cuts_no_title_and_shows_the_chosen_statement_whole() {
+    let (s, at) = example_until(|_| false);
+    let mut app = app_on(Screen::Synthesis);
+    press(
+        &mut app,
+        &s,
+        at,
+        &[KeyCode::Tab, KeyCode::Down, KeyCode::Down],
+    );
+    let chosen = s.statements.get_index(2).unwrap().1.current().text.clone();
+    for (w, h) in [(80, 24), (120, 36)] {
+        let shown = draw(&app, &s, at, w, h);
+        every_word_whole(&chosen, &shown);
+        // A title that fits leaves border (or a space) before the corner;
+        // one cut short ends "…"; one cut by the border ends in a letter.
+        for line in shown.lines().filter(|l| l.starts_with('┌')) {
+            let chars: Vec<char> = line.chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                if *c == '┐' && i > 0 {
+                    assert!(
+                        matches!(chars[i - 1], '─' | ' ' | '…'),
+                        "a title cut at {w}×{h}: {line:?}\n{shown}"
+                    );
+                }
+            }
+        }
+    }
+}

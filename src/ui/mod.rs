@@ -244,6 +244,19 @@ pub fn centred(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
+/// A panel's title for a box `width` wide: whole, or cut at a word with
+/// "…" so the border never cuts a word.
+pub fn fit_title(title: &str, width: u16) -> String {
+    let room = usize::from(width.saturating_sub(2));
+    if title.chars().count() <= room {
+        return title.to_owned();
+    }
+    format!(
+        " {} ",
+        big::shorten_at_word(title.trim(), room.saturating_sub(2))
+    )
+}
+
 /// A block with the theme's border and a title.
 pub fn panel<'a>(title: impl Into<Line<'a>>, theme: &Theme) -> Block<'a> {
     Block::new()

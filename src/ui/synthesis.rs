@@ -4,7 +4,7 @@
 use super::big::shorten_at_word;
 use super::untrusted::para;
 use super::widgets::speaker_label;
-use super::{Theme, panel};
+use super::{Theme, fit_title, panel};
 use crate::app::App;
 use crate::app::actions::Layer;
 use crate::app::synthesis::{Pane, SynthView, active_concepts, current_interpretation, listing};
@@ -73,11 +73,12 @@ fn concepts_pane(f: &mut Frame, left: Rect, app: &App, session: &Session, theme:
             concepts.len()
         ),
     );
-    let block = panel(
-        Span::styled(pane_title(app, Pane::Concepts, title), theme.accent),
+    let title = fit_title(&pane_title(app, Pane::Concepts, title), left.width);
+    let block = panel(Span::styled(title, theme.accent), theme).border_style(pane_border(
+        app,
+        Pane::Concepts,
         theme,
-    )
-    .border_style(pane_border(app, Pane::Concepts, theme));
+    ));
     let inner = block.inner(left);
     f.render_widget(block, left);
     let cursor = st.concept.min(concepts.len().saturating_sub(1));
@@ -163,7 +164,7 @@ fn statements_pane(
             app.keymap.fill(Layer::Synthesis, "{Cancel} clears")
         )
     };
-    let title = pane_title(app, Pane::Statements, title);
+    let title = fit_title(&pane_title(app, Pane::Statements, title), right.width);
     let block = panel(Span::styled(title, theme.accent), theme).border_style(pane_border(
         app,
         Pane::Statements,
@@ -173,11 +174,25 @@ fn statements_pane(
     f.render_widget(block, right);
     let cursor = st.statement.min(statements.len().saturating_sub(1));
     let width = inner.width as usize;
+    // The statement under the cursor is shown whole, on the rows below its
+    // own (up to four), so its row and those rows are kept on screen.
+    let whole: Vec<String> = statements
+        .get(cursor)
+        .map(|item| {
+            let shown = super::withheld::shown(app, item.home, &item.id, item.statement, now);
+            super::big::wrap_words(&shown.words.replace('\n', " "), width.saturating_sub(6))
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    let more = (whole.len().saturating_sub(1)).min(4);
     // Only the rows on screen are built, and only their concept links looked up.
-    let rows: Vec<(usize, crate::app::synthesis::Item)> =
-        window(cursor, statements.len(), inner.height as usize)
-            .filter_map(|i| statements.get(i).map(|item| (i, item)))
-            .collect();
+    let rows: Vec<(usize, crate::app::synthesis::Item)> = window(
+        cursor,
+        statements.len(),
+        (inner.height as usize).saturating_sub(more),
+    )
+    .filter_map(|i| statements.get(i).map(|item| (i, item)))
+    .collect();
     let id_w = rows
         .iter()
         .map(|(_, i)| i.id.as_str().len())
@@ -216,18 +231,27 @@ fn statements_pane(
             .role_of(&v.speaker)
             .map(|r| r.group().label())
             .unwrap_or("group");
+        // A narrow pane keeps the words: the role group goes (the speaker
+        // stays, and the grid counts by group).
+        let role = match width >= 70 {
+            true => format!("{role:<13} "),
+            false => String::new(),
+        };
         let head = format!(
-            "{}{} {:<id_w$} {:<who_w$} {:<13} {linked}",
+            "{}{} {:<id_w$} {:<who_w$} {role}{linked}",
             if here { "▶" } else { " " },
             if marked { "[x]" } else { "[ ]" },
             item.id,
             v.speaker.to_string(),
-            role,
         );
-        // The words end at a whole word ("…" where more follows).
+        // The words end at a whole word ("…" where more follows; under the
+        // cursor the rest follows on the rows beneath).
         let room = width.saturating_sub(head.chars().count());
         let words = shown.words.replace('\n', " ");
-        let text = head + &shorten_at_word(&words, room);
+        let text = match here && words.chars().count() > room {
+            true => head + &words[..room_words(&words, room)],
+            false => head + &shorten_at_word(&words, room),
+        };
         let style = if shown.revealed {
             theme.over
         } else if here && st.pane == Pane::Statements {
@@ -240,11 +264,42 @@ fn statements_pane(
             theme.base
         };
         lines.push(Line::from(Span::styled(text, style)));
+        if here && whole.len() > 1 {
+            // The rest of its words, whole, beneath it.
+            let shown_up_to = room_words(&words, room);
+            let rest = words[shown_up_to..].trim_start();
+            let rest_lines =
+                super::big::wrap_words(rest, width.saturating_sub(6)).unwrap_or_default();
+            let n = rest_lines.len();
+            for (k, l) in rest_lines.into_iter().take(4).enumerate() {
+                let l = if k == 3 && n > 4 {
+                    shorten_at_word(&format!("{l} …"), width.saturating_sub(6))
+                } else {
+                    l
+                };
+                lines.push(Line::from(Span::styled(format!("      {l}"), style)));
+            }
+        }
     }
     if statements.is_empty() {
         lines.push(Line::from(Span::styled("No statements match.", theme.dim)));
     }
     f.render_widget(para(lines), inner);
+}
+
+/// The byte length of the leading whole words of `words` that fit in
+/// `room` characters.
+fn room_words(words: &str, room: usize) -> usize {
+    let mut end = 0;
+    for (n, (i, c)) in words.char_indices().enumerate() {
+        if n >= room {
+            return end;
+        }
+        if c == ' ' {
+            end = i;
+        }
+    }
+    words.len()
 }
 
 fn grid_view(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
