@@ -1178,3 +1178,51 @@ fn synthesis_at_80x24_cuts_no_title_and_shows_the_chosen_statement_whole() {
         }
     }
 }
+
+/// The translation grid cuts no id or word: a cell too narrow for its ids
+/// ends "…" after the last whole one (it read "sam-st15,s"), as do the
+/// concept names and column heads (issue 31, item 8).
+#[test]
+fn the_grid_cuts_no_id_or_word() {
+    let (s, at) = example_until(|_| false);
+    let names: Vec<String> = s.concepts.values().map(|c| c.name.clone()).collect();
+    for accounts in [0, 1] {
+        let mut app = app_on(Screen::Synthesis);
+        press(&mut app, &s, at, &[KeyCode::Char('g')]);
+        if accounts == 1 {
+            press(&mut app, &s, at, &[KeyCode::Char('a')]);
+        }
+        for (w, h) in [(80, 24), (120, 36)] {
+            let shown = draw(&app, &s, at, w, h);
+            let rows = shown.lines().filter(|l| {
+                l.chars().nth(2).is_some_and(|c| c.is_ascii_digit()) && l.starts_with("│c")
+            });
+            for line in rows {
+                // After the concept's name: counts and ids.
+                let cells = line
+                    .trim_matches('│')
+                    .split_once(' ')
+                    .map_or("", |(_, r)| r);
+                for token in cells
+                    .split(|c: char| c.is_whitespace() || c == ',' || c == '│')
+                    .filter(|t| {
+                        t == &"s"
+                            || t == &"st"
+                            || t.starts_with("st")
+                                && t[2..].starts_with(|c: char| c.is_ascii_digit())
+                    })
+                {
+                    let token = token.trim_end_matches(':');
+                    assert!(
+                        s.statements.contains_key(token)
+                            || token.ends_with('…')
+                            || names
+                                .iter()
+                                .any(|n| n.split_whitespace().any(|w| w == token)),
+                        "`{token}` is cut at {w}×{h}: {line}\n{shown}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -302,6 +302,24 @@ fn room_words(words: &str, room: usize) -> usize {
     words.len()
 }
 
+/// A grid cell: the count, then as many whole ids as fit in `room`, with
+/// "…" when some are left out.
+fn ids_in(count: usize, ids: &[String], room: usize) -> String {
+    let mut text = format!("{count}:");
+    for (k, id) in ids.iter().enumerate() {
+        let sep = if k == 0 { " " } else { "," };
+        let last = k + 1 == ids.len();
+        let need = sep.len() + id.chars().count() + usize::from(!last);
+        if text.chars().count() + need > room {
+            text.push('…');
+            break;
+        }
+        text.push_str(sep);
+        text.push_str(id);
+    }
+    text
+}
+
 fn grid_view(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
     let accounts = app.synthesis.accounts;
     let resolve = |id: &crate::domain::StatementId| app.resolve(id);
@@ -324,8 +342,9 @@ fn grid_view(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Th
     let name_w = (width / 4).clamp(16, 32);
     let cols = g.accounts.len().max(1);
     let col_w = ((width.saturating_sub(name_w + 1)) / cols).max(6);
+    // Whatever does not fit ends at a whole word or id, with "…".
     let cell = |s: String| -> String {
-        let s: String = s.chars().take(col_w - 1).collect();
+        let s = shorten_at_word(&s, col_w - 1);
         format!("{s:<w$} ", w = col_w - 1)
     };
     let mut head = format!("{:<name_w$} ", "concept");
@@ -340,17 +359,14 @@ fn grid_view(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Th
         let name: String = session
             .concepts
             .get(&row.concept)
-            .map(|c| format!("{} {}", c.id, c.name))
-            .unwrap_or_default()
-            .chars()
-            .take(name_w)
-            .collect();
+            .map(|c| shorten_at_word(&format!("{} {}", c.id, c.name), name_w))
+            .unwrap_or_default();
         let mut line = format!("{name:<name_w$} ");
         for (i, c) in row.cells.iter().enumerate() {
             // A retracted statement is marked ✗ and not counted.
             let text = match c.len() {
                 0 => "·".to_owned(),
-                _ => format!("{}: {}", row.counted(i), row.ids(i, "✗").join(",")),
+                _ => ids_in(row.counted(i), &row.ids(i, "✗"), col_w - 1),
             };
             line.push_str(&cell(text));
         }
