@@ -225,3 +225,28 @@ fn the_filter_offered_again_is_typed_over() {
         "{shown}"
     );
 }
+
+/// Review's synthesis view keeps every id and quote in its column: a cell
+/// ends "…" after its last whole id, and a long quote wraps under itself
+/// (an id wrapped to the first column) (issue 31, item 8).
+#[test]
+fn the_review_grid_and_quotes_stay_in_their_columns() {
+    let mut r = opened();
+    press(&mut r, &[KeyCode::Char('5')]);
+    for (w, h) in [(80, 24), (160, 48)] {
+        let shown = draw(&r, w, h);
+        for line in shown.lines().filter(|l| l.starts_with('│')) {
+            let inside = line.trim_start_matches('│');
+            let first = inside.split_whitespace().next().unwrap_or("");
+            // A row starts with a concept, an interpretation, a heading, or
+            // is indented: never a stray piece of a quote at column 0.
+            assert!(
+                inside.starts_with(' ')
+                    || first == "concept"
+                    || first.starts_with('c') && first[1..].chars().all(|c| c.is_ascii_digit())
+                    || first.starts_with('i') && first[1..].chars().all(|c| c.is_ascii_digit()),
+                "at {w}×{h}: {line:?}\n{shown}"
+            );
+        }
+    }
+}

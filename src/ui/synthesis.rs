@@ -302,24 +302,6 @@ fn room_words(words: &str, room: usize) -> usize {
     words.len()
 }
 
-/// A grid cell: the count, then as many whole ids as fit in `room`, with
-/// "…" when some are left out.
-fn ids_in(count: usize, ids: &[String], room: usize) -> String {
-    let mut text = format!("{count}:");
-    for (k, id) in ids.iter().enumerate() {
-        let sep = if k == 0 { " " } else { "," };
-        let last = k + 1 == ids.len();
-        let need = sep.len() + id.chars().count() + usize::from(!last);
-        if text.chars().count() + need > room {
-            text.push('…');
-            break;
-        }
-        text.push_str(sep);
-        text.push_str(id);
-    }
-    text
-}
-
 fn grid_view(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
     let accounts = app.synthesis.accounts;
     let resolve = |id: &crate::domain::StatementId| app.resolve(id);
@@ -366,7 +348,7 @@ fn grid_view(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Th
             // A retracted statement is marked ✗ and not counted.
             let text = match c.len() {
                 0 => "·".to_owned(),
-                _ => ids_in(row.counted(i), &row.ids(i, "✗"), col_w - 1),
+                _ => super::widgets::ids_in(Some(row.counted(i)), &row.ids(i, "✗"), col_w - 1),
             };
             line.push_str(&cell(text));
         }

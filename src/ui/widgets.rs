@@ -134,6 +134,28 @@ pub fn round_lines<'a>(
     }
 }
 
+/// A grid cell: the count (if any), then as many whole ids as fit in `room`, with
+/// "…" when some are left out.
+pub fn ids_in(count: Option<usize>, ids: &[String], room: usize) -> String {
+    let mut text = count.map(|n| format!("{n}:")).unwrap_or_default();
+    for (k, id) in ids.iter().enumerate() {
+        let sep = match (k, text.is_empty()) {
+            (0, true) => "",
+            (0, false) => " ",
+            _ => ",",
+        };
+        let last = k + 1 == ids.len();
+        let need = sep.len() + id.chars().count() + usize::from(!last);
+        if text.chars().count() + need > room {
+            text.push('…');
+            break;
+        }
+        text.push_str(sep);
+        text.push_str(id);
+    }
+    text
+}
+
 /// Statements per role group, retracted ones and the whole group's left out.
 pub fn voice_balance(session: &Session) -> Vec<(RoleGroup, u32)> {
     RoleGroup::ALL.iter().copied().zip(session.voices).collect()

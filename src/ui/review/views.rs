@@ -2,6 +2,7 @@
 //! timeline, agenda, statements, votes, synthesis, integrity.
 
 use super::super::Theme;
+use super::super::big::shorten_at_word;
 use super::super::widgets::{bar, result_lines, speaker_label};
 use crate::app::review::Loaded;
 use crate::domain::analysis::{Accounts, grid, provenance};
@@ -255,33 +256,26 @@ pub(super) fn synthesis<'a>(l: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'
         let heads: Vec<String> = g
             .accounts
             .iter()
-            .map(|a| {
-                format!(
-                    "{:<col_w$}",
-                    a.label(s).chars().take(col_w).collect::<String>()
-                )
-            })
+            .map(|a| format!("{:<col_w$}", shorten_at_word(&a.label(s), col_w)))
             .collect();
         lines.push(Line::from(Span::styled(
             format!("{:<name_w$} {}", "concept", heads.join(" ")),
             theme.accent,
         )));
         for row in &g.rows {
-            let name: String = s
+            // Cut at a whole word or id, with "…": never past its column.
+            let name = s
                 .concepts
                 .get(&row.concept)
-                .map(|c| format!("{} {}", c.id, c.name))
-                .unwrap_or_default()
-                .chars()
-                .take(name_w - 1)
-                .collect();
+                .map(|c| shorten_at_word(&format!("{} {}", c.id, c.name), name_w - 1))
+                .unwrap_or_default();
             let cells: Vec<String> = (0..row.cells.len())
                 .map(|i| {
                     let ids = row.ids(i, "✗");
                     let t = if ids.is_empty() {
                         "·".to_owned()
                     } else {
-                        ids.join(",")
+                        crate::ui::widgets::ids_in(None, &ids, col_w)
                     };
                     format!("{t:<col_w$}")
                 })
@@ -295,10 +289,19 @@ pub(super) fn synthesis<'a>(l: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'
     for i in s.interpretations.values() {
         let p = provenance(s, i);
         lines.push(Line::from(""));
-        lines.push(Line::from(vec![
-            Span::styled(format!("{} [{}] ", i.id, i.status), theme.accent),
-            Span::styled(i.text().to_owned(), theme.title),
-        ]));
+        // Its words wrapped under themselves, not back to the first column.
+        let head = format!("{} [{}] ", i.id, i.status);
+        let indent = head.chars().count();
+        let room = usize::from(width).saturating_sub(indent).max(20);
+        let words = i.text().replace('\n', " ");
+        let rows = super::super::big::wrap_words(&words, room).unwrap_or_else(|| vec![words]);
+        for (k, row) in rows.into_iter().enumerate() {
+            let lead = match k {
+                0 => Span::styled(head.clone(), theme.accent),
+                _ => Span::raw(" ".repeat(indent)),
+            };
+            lines.push(Line::from(vec![lead, Span::styled(row, theme.title)]));
+        }
         if let Some(h) = i.history.last() {
             lines.push(Line::from(Span::styled(
                 format!("   decision: {}", h.reason),
@@ -327,19 +330,23 @@ pub(super) fn synthesis<'a>(l: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'
             } else {
                 ""
             };
-            lines.push(Line::from(Span::styled(
-                format!(
-                    "      {flag}{} {}: {}",
-                    e.statement.id,
-                    speaker_label(s, &v.speaker),
-                    l.words(e.statement)
-                ),
-                if flag.is_empty() {
-                    theme.dim
-                } else {
-                    theme.warn
-                },
-            )));
+            let text = format!(
+                "{flag}{} {}: {}",
+                e.statement.id,
+                speaker_label(s, &v.speaker),
+                l.words(e.statement)
+            );
+            let style = if flag.is_empty() {
+                theme.dim
+            } else {
+                theme.warn
+            };
+            // Wrapped under itself, never back to the first column.
+            let room = usize::from(width).saturating_sub(6).max(20);
+            let rows = super::super::big::wrap_words(&text, room).unwrap_or_else(|| vec![text]);
+            for row in rows {
+                lines.push(Line::from(Span::styled(format!("      {row}"), style)));
+            }
         }
     }
     lines
