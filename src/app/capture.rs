@@ -261,7 +261,7 @@ pub fn action(
         Action::Find => {
             let placeholder = "12, st12, or words it contains";
             let input = match &app.capture.last_find {
-                Some(last) => super::state::input_offering(placeholder, last),
+                Some(last) => super::input_offering(placeholder, last),
                 None => new_input(placeholder),
             };
             app.overlays.push(Overlay::Prompt {

@@ -256,23 +256,7 @@ fn overlay_key(
                 app.overlays.push(Overlay::Prompt { kind, input });
             }
             Some(Action::ToggleMemoKind) => {
-                let kind = match kind {
-                    PromptKind::Memo(MemoKind::Process) => {
-                        input.set_placeholder_text(
-                            app.keymap
-                                .fill(Layer::Prompt, "reflexive note… ({ToggleMemoKind}: process)"),
-                        );
-                        PromptKind::Memo(MemoKind::Reflexive)
-                    }
-                    PromptKind::Memo(MemoKind::Reflexive) => {
-                        input.set_placeholder_text(
-                            app.keymap
-                                .fill(Layer::Prompt, "process note… ({ToggleMemoKind}: reflexive)"),
-                        );
-                        PromptKind::Memo(MemoKind::Process)
-                    }
-                    other => other,
-                };
+                let kind = other_memo_kind(app, kind, &mut input);
                 app.overlays.push(Overlay::Prompt { kind, input });
             }
             Some(Action::Submit) => {
@@ -296,6 +280,28 @@ fn overlay_key(
             }
         },
     }
+}
+
+/// A memo prompt turned to the other kind of memo (the placeholder says
+/// which); any other prompt as it was.
+fn other_memo_kind(
+    app: &App,
+    kind: PromptKind,
+    input: &mut ratatui_textarea::TextArea<'static>,
+) -> PromptKind {
+    let (next, placeholder) = match kind {
+        PromptKind::Memo(MemoKind::Process) => (
+            MemoKind::Reflexive,
+            "reflexive note… ({ToggleMemoKind}: process)",
+        ),
+        PromptKind::Memo(MemoKind::Reflexive) => (
+            MemoKind::Process,
+            "process note… ({ToggleMemoKind}: reflexive)",
+        ),
+        other => return other,
+    };
+    input.set_placeholder_text(app.keymap.fill(Layer::Prompt, placeholder));
+    PromptKind::Memo(next)
 }
 
 fn submit_prompt(

@@ -27,7 +27,9 @@ pub mod synthesis;
 pub mod vote;
 
 pub use overlay::{Overlay, PromptKind, Unsaved};
-pub use state::{App, KINDS, Message, Pending, Screen, Tone, event_id, event_text, new_input};
+pub use state::{
+    App, KINDS, Message, Pending, Screen, Tone, event_id, event_text, input_offering, new_input,
+};
 
 use crate::domain::{Event, Session, Timestamp, describe};
 use crate::live::Reply;

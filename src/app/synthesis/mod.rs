@@ -373,9 +373,9 @@ fn ask(app: &mut App, a: Ask, prefill: &str) {
     // edits it. Words to keep (a name, an interpretation, a decision's
     // reason) are never one keystroke from gone: the cursor waits after them.
     let input = match a {
-        Ask::Filter => super::state::input_offering("", prefill),
+        Ask::Filter => super::input_offering("", prefill),
         _ => {
-            let mut input = super::state::new_input("");
+            let mut input = super::new_input("");
             input.insert_str(prefill);
             input
         }
