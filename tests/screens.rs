@@ -543,17 +543,6 @@ fn no_room_view_drops_an_option_or_cuts_a_word_at_80x24() {
     use roundtable::domain::RoomView;
     let (end, at) = example_until(|_| false);
     let app = app_on(Screen::Projector);
-    let words_whole = |text: &str, shown: &str| {
-        for word in text.split_whitespace() {
-            let word = word.trim_matches(|c: char| !c.is_alphanumeric());
-            assert!(
-                shown
-                    .split(|c: char| c.is_whitespace() || c == '│')
-                    .any(|w| w.trim_matches(|c: char| !c.is_alphanumeric()) == word),
-                "`{word}` is whole on screen:\n{shown}"
-            );
-        }
-    };
     // Every option of every round, whole, on the projector and on the
     // vote screen while its round is open.
     for round in end.rounds.values() {
@@ -563,8 +552,8 @@ fn no_room_view_drops_an_option_or_cuts_a_word_at_80x24() {
         let (open, open_at) = example_until(nth_ballot_in(id, 1));
         let on_vote = draw(&app_on(Screen::Vote), &open, open_at, 80, 24);
         for label in round.method.labels() {
-            words_whole(&label, &on_wall);
-            words_whole(&label, &on_vote);
+            every_word_whole(&label, &on_wall);
+            every_word_whole(&label, &on_vote);
         }
     }
     let long = end
@@ -574,7 +563,7 @@ fn no_room_view_drops_an_option_or_cuts_a_word_at_80x24() {
         .max_by_key(|st| st.current().text.len())
         .unwrap();
     let s = room_shows(end.clone(), at, RoomView::Statement(long.id.clone()));
-    words_whole(&long.current().text, &draw(&app, &s, at, 80, 24));
+    every_word_whole(&long.current().text, &draw(&app, &s, at, 80, 24));
     // A summary longer than the screen turns its pages: all of it is shown.
     let s = room_shows(end.clone(), at, RoomView::Summary);
     let shown: String = (0..4)
@@ -582,18 +571,18 @@ fn no_room_view_drops_an_option_or_cuts_a_word_at_80x24() {
         .collect();
     assert!(shown.contains("page 2 of"), "{shown}");
     for stage in end.stages.values() {
-        words_whole(&stage.title, &shown);
+        every_word_whole(&stage.title, &shown);
     }
     for round in end.rounds.values() {
-        words_whole(&round.question, &shown);
+        every_word_whole(&round.question, &shown);
     }
     for i in end.interpretations.values() {
         if i.status == roundtable::domain::InterpretationStatus::Agreed {
-            words_whole(i.text(), &shown);
+            every_word_whole(i.text(), &shown);
         }
     }
     let s = room_shows(end.clone(), at, RoomView::Blank);
-    words_whole(end.focus(), &draw(&app, &s, at, 80, 24));
+    every_word_whole(end.focus(), &draw(&app, &s, at, 80, 24));
 }
 
 /// The example mid-discussion after the agenda has bent and the floor has
