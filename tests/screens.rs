@@ -1215,3 +1215,22 @@ fn the_grid_cuts_no_id_or_word() {
         }
     }
 }
+
+/// The status line ends at a whole word, with "…", when a message is longer
+/// than the screen (it read "(recor") (issue 31, item 16).
+#[test]
+fn the_status_line_ends_at_a_whole_word() {
+    let (s, now) = mid_discussion();
+    let mut app = app_on(Screen::Capture);
+    app.message = Some(roundtable::app::Message {
+        text: "✓ saved: P3's ballot in v12, an anonymous ballot in a round about the discharge letter (record 1412)".into(),
+        tone: roundtable::app::Tone::Saved,
+    });
+    let shown = draw(&app, &s, now, 80, 24);
+    let line = shown
+        .lines()
+        .find(|l| l.starts_with("✓ saved"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(line.trim_end().ends_with('…'), "{line:?}");
+    assert!(!line.contains("(recor"), "{line:?}");
+}

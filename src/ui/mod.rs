@@ -205,7 +205,10 @@ fn status_bar(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &T
             Tone::Saved => theme.ok,
             Tone::Problem | Tone::Refused => theme.over,
         };
-        f.render_widget(para(Span::styled(m.text.as_str(), style)), msg_area);
+        // One line: what does not fit ends at a whole word, with "…"
+        // (a problem that must be read whole stands above, see `stand`).
+        let text = big::shorten_at_word(&m.text, usize::from(msg_area.width));
+        f.render_widget(para(Span::styled(text, style)), msg_area);
     } else if app.in_flight() > 0 {
         f.render_widget(
             para(Span::styled(
