@@ -1234,3 +1234,35 @@ fn the_status_line_ends_at_a_whole_word() {
     assert!(line.trim_end().ends_with('…'), "{line:?}");
     assert!(!line.contains("(recor"), "{line:?}");
 }
+
+/// A pasted list stays a list on the projector: each line on its own row
+/// (it read "…finding: - it has to go … plan - my son") (issue 31, item 16).
+#[test]
+fn a_pasted_list_stays_a_list_on_the_projector() {
+    use roundtable::domain::*;
+    let (mut s, at) = mid_discussion();
+    s.apply(&Event::StatementAdded {
+        id: "st99".into(),
+        kind: StatementKind::Paraphrase,
+        speaker: Speaker::Participant("P2".into()),
+        stage: s.current_stage().map(|st| st.id.clone()),
+        text: "Three things about this finding:\n- it has to go in the care plan\n- my son must be asked\n- the letter came late".into(),
+        tags: vec![],
+        captured_by: "note-taker".into(),
+        at,
+    })
+    .unwrap();
+    let shown = draw(&app_on(Screen::Projector), &s, at, 160, 48);
+    for item in [
+        "- it has to go in the care plan",
+        "- my son must be asked",
+        "- the letter came late",
+    ] {
+        assert!(
+            shown
+                .lines()
+                .any(|l| l.trim_start_matches('│').starts_with(item)),
+            "`{item}` is not a row of its own:\n{shown}"
+        );
+    }
+}

@@ -471,23 +471,28 @@ fn statements(
         .filter(|s| !s.is_retracted() && session.consents(&s.current().speaker))
     {
         let v = s.current();
-        let text_rows =
-            v.text.chars().count().div_ceil(width).max(1) + v.text.matches('\n').count();
+        let text_rows: usize = v
+            .text
+            .lines()
+            .map(|l| l.chars().count().div_ceil(width).max(1))
+            .sum::<usize>()
+            .max(1);
         if rows + text_rows + 1 > inner.height as usize && !lines.is_empty() {
             break;
         }
         rows += text_rows + 2;
-        // A line break in what was typed reads as a space on the wall.
-        let words = v.text.replace('\n', " ");
+        // Lines as they were typed or pasted (a list stays a list).
         let quote = if v.kind == crate::domain::StatementKind::Quote {
-            format!("“{words}”")
+            format!("“{}”", v.text.trim_end())
         } else {
-            words
+            v.text.trim_end().to_owned()
         };
-        lines.push(Line::from(Span::styled(
-            quote,
-            theme.title.add_modifier(Modifier::BOLD),
-        )));
+        for line in quote.lines() {
+            lines.push(Line::from(Span::styled(
+                line.to_owned(),
+                theme.title.add_modifier(Modifier::BOLD),
+            )));
+        }
         lines.push(Line::from(Span::styled(
             format!("   — {} ({})", speaker_label(session, &v.speaker), v.kind),
             theme.dim,
