@@ -2052,3 +2052,42 @@ fn space_marks_and_moves_down_among_concepts_as_among_statements() {
         .collect();
     assert_eq!(marked, vec!["c1", "c2"]);
 }
+
+/// An action's words can be put right (`a1: …`; a part left empty keeps
+/// what it said) and an action dropped (`a1 dropped`); the earlier words
+/// stay in the journal (issue 31, item 4).
+#[test]
+fn an_action_is_corrected_and_dropped_by_what_people_type() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(3)));
+    d.send(ctrl('a'));
+    d.type_text("Ring carers the day before; ward; May");
+    d.send(key(KeyCode::Enter));
+    d.take();
+    d.send(ctrl('a'));
+    d.type_text("a1: Ring carers two days before; ; June");
+    d.send(key(KeyCode::Enter));
+    assert_eq!(
+        d.take(),
+        vec![Event::ActionCorrected {
+            action: "a1".into(),
+            what: "Ring carers two days before".into(),
+            who: "ward".into(),
+            by_when: "June".into(),
+            at: t(60),
+        }]
+    );
+    let a = d.model.session.read().actions["a1"].clone();
+    assert_eq!(
+        (a.what.as_str(), a.who.as_str(), a.by_when.as_str()),
+        ("Ring carers two days before", "ward", "June")
+    );
+    d.send(ctrl('a'));
+    d.type_text("a1 dropped: the ward does this now");
+    d.send(key(KeyCode::Enter));
+    assert_eq!(
+        d.model.session.read().actions["a1"].status,
+        ActionStatus::Dropped
+    );
+    assert_eq!(d.model.session.read().actions.len(), 1);
+}

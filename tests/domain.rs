@@ -1822,3 +1822,42 @@ fn an_even_split_has_two_middles() {
     assert_eq!(res(vec![0, 2, 0, 0, 2]).middle(), Some((1, Some(4))));
     assert_eq!(res(vec![0, 0, 0]).middle(), None);
 }
+
+/// A correction to an action that does not exist is refused; one that does
+/// reads back from its journal line exactly as it was written.
+#[test]
+fn an_action_correction_is_checked_and_reads_back() {
+    let mut s = Session::default();
+    let at = Timestamp::from_unix_millis(0);
+    s.apply(&Event::SessionCreated {
+        title: "t".into(),
+        focus: "f".into(),
+        facilitator: "Sam".into(),
+        created: at,
+        template: None,
+    })
+    .unwrap();
+    let fix = Event::ActionCorrected {
+        action: "a1".into(),
+        what: "Ring carers".into(),
+        who: "ward".into(),
+        by_when: "June".into(),
+        at,
+    };
+    assert!(s.apply(&fix).is_err(), "no action a1 yet");
+    s.apply(&Event::ActionAdded {
+        id: "a1".into(),
+        what: "Ring".into(),
+        who: String::new(),
+        by_when: String::new(),
+        from: None,
+        at,
+    })
+    .unwrap();
+    s.apply(&fix).unwrap();
+    assert_eq!(s.actions["a1"].what, "Ring carers");
+    let prev = "0".repeat(64);
+    let (line, _) = roundtable::store::record::encode(3, &prev, at, "facilitator", &fix).unwrap();
+    let back = roundtable::store::record::decode(line.trim_end().as_bytes()).unwrap();
+    assert_eq!(back.event, fix);
+}

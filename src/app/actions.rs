@@ -908,7 +908,7 @@ pub static ACTIONS: &[ActionDef] = &[
         ..row(
             A::NewAction,
             &[(L::Capture, "ctrl-a")],
-            "an action: what; who; by when (or “a1 done: how” for what became of one)",
+            "an action: what; who; by when (or “a1 done: how” for what became of one, “a1: words” to put it right)",
         )
     },
     ActionDef {

@@ -129,7 +129,7 @@ pub fn add_action(
     now: Timestamp,
     fx: &mut Vec<Effect>,
 ) {
-    if let Some((typed_id, status, note)) = status_change(typed) {
+    if let Some((typed_id, change)) = addressed(typed) {
         // `a1` also names the one action a joined terminal numbered so
         // (`sam-a1`), when there is no other.
         let suffix = format!("-{typed_id}");
@@ -138,39 +138,50 @@ pub fn add_action(
             .keys()
             .filter(|k| k.as_str() == typed_id || k.as_str().ends_with(&suffix));
         let id = match (
-            session.actions.contains_key(typed_id),
+            session.actions.get_key_value(typed_id).map(|(k, _)| k),
             like.next(),
             like.next(),
         ) {
-            (true, _, _) => typed_id.to_owned(),
-            (false, Some(only), None) => only.to_string(),
-            (false, Some(a), Some(b)) => {
+            (Some(exact), _, _) => exact.clone(),
+            (None, Some(only), None) => only.clone(),
+            (None, Some(a), Some(b)) => {
                 let said = format!("{typed_id} could be {a} or {b}: type the whole id");
                 return keep_typed(app, from, typed, said);
             }
-            (false, None, _) => String::new(),
+            (None, None, _) => {
+                let said = format!(
+                    "there is no action {typed_id}: correct it, or {}",
+                    app.keys("{Cancel} to leave it")
+                );
+                return keep_typed(app, from, typed, said);
+            }
         };
-        let id = id.as_str();
-        if !session.actions.contains_key(id) {
-            let said = format!(
-                "there is no action {typed_id}: correct it, or {}",
-                app.keys("{Cancel} to leave it")
-            );
-            return keep_typed(app, from, typed, said);
-        }
-        let e = Event::ActionStatusChanged {
-            action: ActionId::new(id),
-            status,
-            note: note.to_owned(),
-            at: now,
+        let e = match change {
+            Change::Status(status, note) => Event::ActionStatusChanged {
+                action: id,
+                status,
+                note: note.to_owned(),
+                at: now,
+            },
+            // Put right: what is typed replaces; a part left empty keeps
+            // what it said.
+            Change::Words(words) => {
+                let was = &session.actions[&id];
+                let (what, who, by_when) = parts(words);
+                let or = |new: String, old: &str| if new.is_empty() { old.to_owned() } else { new };
+                Event::ActionCorrected {
+                    what: or(what, &was.what),
+                    who: or(who, &was.who),
+                    by_when: or(by_when, &was.by_when),
+                    action: id,
+                    at: now,
+                }
+            }
         };
         app.record(session, e, fx);
         return;
     }
-    let mut parts = typed.split(';').map(str::trim);
-    let what = parts.next().unwrap_or_default().to_owned();
-    let who = parts.next().unwrap_or_default().to_owned();
-    let by_when = parts.next().unwrap_or_default().to_owned();
+    let (what, who, by_when) = parts(typed);
     let id = app.fresh_id(
         "a",
         |id| session.actions.contains_key(id),
@@ -185,6 +196,53 @@ pub fn add_action(
         at: now,
     };
     app.record(session, e, fx);
+}
+
+/// `what; who; by when`, each trimmed.
+fn parts(typed: &str) -> (String, String, String) {
+    let mut parts = typed.split(';').map(str::trim);
+    let mut next = || parts.next().unwrap_or_default().to_owned();
+    (next(), next(), next())
+}
+
+/// What is typed about an action agreed earlier.
+enum Change<'a> {
+    /// `a1 done: how` (`open`, `dropped`), with an optional note.
+    Status(ActionStatus, &'a str),
+    /// `a1: what; who; by when`: its words put right.
+    Words(&'a str),
+}
+
+/// The action `typed` is about (`a1`, or a joined terminal's `sam-a1`) and
+/// what becomes of it, if it is about one.
+fn addressed(typed: &str) -> Option<(&str, Change<'_>)> {
+    let typed = typed.trim();
+    let end = typed
+        .find(|c: char| c.is_whitespace() || c == ':')
+        .unwrap_or(typed.len());
+    let (id, rest) = typed.split_at(end);
+    let own = id.rsplit_once('-').map_or(id, |(_, own)| own);
+    let digits = own.strip_prefix('a')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if let Some(words) = rest.strip_prefix(':') {
+        return Some((id, Change::Words(words.trim())));
+    }
+    let rest = rest.trim_start();
+    let word_end = rest
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(rest.len());
+    let status = match rest[..word_end].to_lowercase().as_str() {
+        "done" => ActionStatus::Done,
+        "dropped" => ActionStatus::Dropped,
+        "open" => ActionStatus::Open,
+        _ => return None,
+    };
+    let note = rest[word_end..]
+        .trim_start_matches([':', ';', ',', '-', ' '])
+        .trim();
+    Some((id, Change::Status(status, note)))
 }
 
 /// A refused action: what was typed stays in the prompt to correct, and
@@ -273,30 +331,4 @@ pub fn add_latecomer(
     if !said.is_empty() {
         app.say(Tone::Info, said.join("; "));
     }
-}
-
-/// `a3 done: rang the ward` as the action, its new status and a note.
-fn status_change(typed: &str) -> Option<(&str, ActionStatus, &str)> {
-    let typed = typed.trim();
-    let (id, rest) = typed.split_once(char::is_whitespace)?;
-    // `a1`, or one a joined terminal made: `sam-a1`.
-    let own = id.rsplit_once('-').map_or(id, |(_, own)| own);
-    let digits = own.strip_prefix('a')?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let rest = rest.trim_start();
-    let word_end = rest
-        .find(|c: char| !c.is_alphabetic())
-        .unwrap_or(rest.len());
-    let status = match rest[..word_end].to_lowercase().as_str() {
-        "done" => ActionStatus::Done,
-        "dropped" => ActionStatus::Dropped,
-        "open" => ActionStatus::Open,
-        _ => return None,
-    };
-    let note = rest[word_end..]
-        .trim_start_matches([':', ';', ',', '-', ' '])
-        .trim();
-    Some((id, status, note))
 }

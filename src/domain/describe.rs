@@ -90,6 +90,7 @@ pub fn short(e: &Event) -> String {
         Event::ActionStatusChanged { action, status, .. } => {
             format!("action {action} {}", status.label())
         }
+        Event::ActionCorrected { action, .. } => format!("correction to action {action}"),
         other => other.name().to_owned(),
     }
 }

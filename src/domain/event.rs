@@ -308,6 +308,15 @@ pub enum Event {
         note: String,
         at: Timestamp,
     },
+    /// An action's words put right: what, who and by when as they now
+    /// read (the earlier wording stays in the journal).
+    ActionCorrected {
+        action: ActionId,
+        what: String,
+        who: String,
+        by_when: String,
+        at: Timestamp,
+    },
     MemoAdded {
         id: MemoId,
         kind: MemoKind,
@@ -399,6 +408,7 @@ impl Event {
             Event::StatementParked { .. } => "StatementParked",
             Event::ActionAdded { .. } => "ActionAdded",
             Event::ActionStatusChanged { .. } => "ActionStatusChanged",
+            Event::ActionCorrected { .. } => "ActionCorrected",
         }
     }
 }

@@ -335,7 +335,7 @@ fn prompt(
             PromptKind::NewAction(from) => app.keymap.fill(
                 actions::Layer::Prompt,
                 &format!(
-                    " An action{}: what; who; by when — or “a1 done: how” for one agreed earlier — {{Submit}} saves ",
+                    " An action{}: what; who; by when — or, for one agreed earlier, “a1 done: how” or “a1: its words put right” — {{Submit}} saves ",
                     from.as_ref().map(|s| format!(" from {s}")).unwrap_or_default()
                 ),
             ),

@@ -90,6 +90,20 @@ impl Session {
                 }
                 limit("the note", note, MAX_TEXT)
             }
+            Event::ActionCorrected {
+                action,
+                what,
+                who,
+                by_when,
+                ..
+            } => {
+                if !self.actions.contains_key(action) {
+                    return Err(unknown(ActionId::WHAT, action));
+                }
+                text("what is to be done", what, MAX_TEXT)?;
+                limit("who will do it", who, MAX_SHORT)?;
+                limit("by when", by_when, MAX_SHORT)
+            }
             _ => Ok(()),
         }
     }
@@ -162,6 +176,19 @@ impl Session {
                 if let Some(a) = self.actions.get_mut(&action) {
                     a.status = status;
                     a.note = note;
+                }
+            }
+            Event::ActionCorrected {
+                action,
+                what,
+                who,
+                by_when,
+                ..
+            } => {
+                if let Some(a) = self.actions.get_mut(&action) {
+                    a.what = what;
+                    a.who = who;
+                    a.by_when = by_when;
                 }
             }
             _ => {}

@@ -253,7 +253,8 @@ impl Session {
             | Event::HandLowered { .. }
             | Event::StatementParked { .. }
             | Event::ActionAdded { .. }
-            | Event::ActionStatusChanged { .. } => self.check_floor(event),
+            | Event::ActionStatusChanged { .. }
+            | Event::ActionCorrected { .. } => self.check_floor(event),
         }
     }
 
@@ -301,7 +302,8 @@ impl Session {
             | Event::HandLowered { .. }
             | Event::StatementParked { .. }
             | Event::ActionAdded { .. }
-            | Event::ActionStatusChanged { .. } => self.mutate_floor(event),
+            | Event::ActionStatusChanged { .. }
+            | Event::ActionCorrected { .. } => self.mutate_floor(event),
         }
     }
 
