@@ -1734,3 +1734,63 @@ fn a_gigabyte_snapshot_never_takes_the_memory_of_run() {
     verify(&dir);
     assert!(std::fs::metadata(dir.join("snapshot.ron")).unwrap().len() < 1 << 20);
 }
+
+/// The README's key path for a hidden resonance round (`F4` `m` `h` `o`),
+/// driven in the real program after each kind of earlier round — a hidden
+/// agree round, a hidden resonance round, a dot vote on a free question —
+/// opens exactly that each time (issue 31, items 3 and 15).
+#[test]
+fn the_documented_vote_path_lands_where_the_readme_says_after_any_round() {
+    let t = Tmux::new("vote-path");
+    let dir = t.new_session();
+    t.start(&format!("run {}", dir.display()));
+    t.wait_for("Waiting to start");
+    t.keys(&["s", "F3"]);
+    t.wait_for("New statement");
+    t.type_text("@P1 Nobody asked me before they sent him home");
+    t.keys(&["Enter"]);
+    t.wait_for("✓ saved: statement st1");
+    let close = |t: &Tmux, n: usize| {
+        t.keys(&["x"]);
+        t.wait_for("Close");
+        t.keys(&["y"]);
+        t.wait_until("the round closed", |s| {
+            s.contains("New vote round") && s.contains(&format!("│v{n} "))
+        });
+    };
+    let documented = |t: &Tmux, n: usize| {
+        t.keys(&["F4", "m", "h", "o"]);
+        let s = t.wait_for(&format!("Round v{n}"));
+        let head = s
+            .lines()
+            .find(|l| l.contains(&format!("Round v{n}")))
+            .unwrap_or("");
+        assert!(
+            head.contains("resonance 1-5") && head.contains("hidden"),
+            "after round v{}: {head}\n{s}",
+            n - 1
+        );
+        assert!(s.contains("How strongly does this resonate"), "{s}");
+    };
+    // A hidden agree round first.
+    t.keys(&["F4", "h", "o"]);
+    t.wait_for("Round v1 · agree/disagree/pass");
+    close(&t, 1);
+    documented(&t, 2);
+    close(&t, 2);
+    documented(&t, 3);
+    close(&t, 3);
+    // A dot vote on a free question, with its own question and options.
+    t.keys(&["F4", "t", "m", "m", "e"]);
+    t.wait_for("Question (options after |)");
+    t.type_text("Which barrier first? | transport | letters");
+    t.keys(&["Enter", "o"]);
+    t.wait_for("Round v4 · dot vote");
+    close(&t, 4);
+    documented(&t, 5);
+    t.keys(&["C-q"]);
+    t.wait_for("Quit?");
+    t.keys(&["y"]);
+    t.wait_until_exit();
+    verify(&dir);
+}

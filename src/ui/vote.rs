@@ -211,15 +211,13 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
         (false, true) => " · named",
         (false, false) => "",
     };
+    let title = format!(
+        " Round {} · {} · {mode}{hidden} ",
+        round.id,
+        round.method.label()
+    );
     let block = panel(
-        Span::styled(
-            format!(
-                " Round {} · {} · {mode}{hidden} ",
-                round.id,
-                round.method.label()
-            ),
-            theme.accent,
-        ),
+        Span::styled(super::fit_title(&title, left.width), theme.accent),
         theme,
     );
     let inner = block.inner(left);
