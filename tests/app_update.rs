@@ -1526,6 +1526,30 @@ fn the_common_paths_in_keystrokes() {
         said.as_deref().is_some_and(|m| m.contains("no statement")),
         "{said:?}"
     );
+
+    // A joined note-taker retracts their own statement 20 back (`ana-st1`)
+    // with the same keys: its number finds it.
+    let mut j = joined(six_people(), false);
+    j.send(key(KeyCode::F(3)));
+    for i in 1..=21 {
+        j.type_text(&format!("Said at the side table {i}"));
+        j.send(key(KeyCode::Enter));
+    }
+    j.take();
+    j.pressed = 0;
+    j.send(ctrl('f'));
+    j.type_text("1");
+    j.send(key(KeyCode::Enter));
+    j.send(ctrl('x'));
+    let to_reason = j.pressed;
+    j.type_text("said twice");
+    j.send(key(KeyCode::Enter));
+    assert_eq!(to_reason, 4, "^F 1 Enter ^X, as at the host");
+    assert!(
+        matches!(j.take().as_slice(), [Event::StatementRetracted { statement, .. }] if statement.as_str() == "ana-st1"),
+        "{:?}",
+        j.model.app.message
+    );
 }
 
 /// The facilitator removes a joined terminal from the projector screen:
