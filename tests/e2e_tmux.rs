@@ -921,7 +921,7 @@ fn the_facilitators_room_from_first_word_to_confirmed_quit() {
     send("t.0", &["F4"]);
     look("t.0", "New vote round");
     send("t.0", &["m", "h", "o"]);
-    look("t.0", "· hidden until");
+    look("t.0", "Results hidden until the round closes · 0 ballots in");
     for score in ["4", "5", "2", "4"] {
         send("t.0", &[score]);
     }

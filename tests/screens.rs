@@ -1266,3 +1266,80 @@ fn a_pasted_list_stays_a_list_on_the_projector() {
         );
     }
 }
+
+/// Every rectangle drawn with a border on `screen` is whole: inside a box,
+/// every row starts and ends with its border (nothing drawn over it).
+fn boxes_whole(screen: &str, what: &str) {
+    let mut inside = 0usize;
+    for line in screen.lines() {
+        let opens = line.matches('┌').count();
+        let closes = line.matches('└').count();
+        if inside > 0 && opens == 0 && closes == 0 {
+            let t = line.trim_end();
+            assert!(
+                t.starts_with('│') && t.ends_with('│'),
+                "{what}: a border overwritten: {line:?}\n{screen}"
+            );
+        }
+        inside = inside + opens - closes.min(inside + opens);
+    }
+}
+
+/// Every room view at 80×24, 100×30, 120×36 and 160×48, with an open vote
+/// of five options about a 200-character statement, a break and a summary
+/// of ten actions: no border drawn over; the vote shows what it is about
+/// and every option; the summary, over its pages, every action (issue 31,
+/// acceptance).
+#[test]
+fn every_room_view_at_every_size_cuts_and_covers_nothing() {
+    use roundtable::domain::{Event, RoomView};
+    let (mut s, at, words, options) = an_open_vote(false);
+    for i in 1..=10 {
+        s.apply(&Event::ActionAdded {
+            id: format!("a{i}").as_str().into(),
+            what: format!("Action number {i} for the discharge team to take forward"),
+            who: "ward manager".into(),
+            by_when: "June".into(),
+            from: None,
+            at,
+        })
+        .unwrap();
+    }
+    let app = app_on(Screen::Projector);
+    let views = [
+        ("live", RoomView::Latest),
+        ("results", RoomView::Results("v99".into())),
+        ("statement", RoomView::Statement("st99".into())),
+        ("blank", RoomView::Blank),
+        ("held", RoomView::Frozen(Some("st99".into()))),
+        ("break", RoomView::Break(at.plus_secs(600))),
+        ("summary", RoomView::Summary),
+    ];
+    for (name, view) in views {
+        let shown_state = room_shows(s.clone(), at, view);
+        for (w, h) in [(80, 24), (100, 30), (120, 36), (160, 48)] {
+            let screen = draw(&app, &shown_state, at, w, h);
+            boxes_whole(&screen, &format!("{name} at {w}×{h}"));
+            if name == "live" || name == "results" {
+                every_word_whole(&words, &screen);
+                for o in &options {
+                    every_word_whole(o, &screen);
+                }
+            }
+            if name == "break" {
+                assert!(screen.contains("Back at"), "{screen}");
+            }
+            if name == "summary" {
+                let pages: String = (0..6)
+                    .map(|p| draw(&app, &shown_state, at.plus_secs(p * 15), w, h))
+                    .collect();
+                for i in 1..=10 {
+                    assert!(
+                        pages.contains(&format!("a{i} [open] Action number {i} ")),
+                        "a{i} at {w}×{h}:\n{pages}"
+                    );
+                }
+            }
+        }
+    }
+}
