@@ -984,6 +984,33 @@ fn the_facilitators_room_from_first_word_to_confirmed_quit() {
     send("t.1", &["Enter"]);
     t.wait_in("t.1", "action sam-a1");
 
+    // What people type finds the note-taker's items from either seat: a
+    // statement by its number, an action by `a1`, its words put right and
+    // then dropped from the joined terminal (issue 31, item 4).
+    for (pane, query) in [("t.1", "3"), ("t.0", "st3"), ("t.0", "taxi")] {
+        if pane == "t.0" {
+            send("t.0", &["F3"]);
+        }
+        send(pane, &["C-f"]);
+        t.wait_in(pane, "Find");
+        send(pane, &["C-u"]);
+        type_in(pane, query);
+        send(pane, &["Enter"]);
+        let found = if query == "taxi" { "sam-st2" } else { "sam-st3" };
+        t.wait_in(pane, &format!("{found} selected"));
+    }
+    send("t.1", &["C-a"]);
+    t.wait_in("t.1", "An action");
+    type_in("t.1", "a1: Send everyone the notes and the slides; ; Monday");
+    send("t.1", &["Enter"]);
+    t.wait_in("t.1", "✓ saved: correction to action sam-a1");
+    send("t.1", &["C-a"]);
+    t.wait_in("t.1", "An action");
+    type_in("t.1", "a1 dropped: the host sent them");
+    send("t.1", &["Enter"]);
+    t.wait_in("t.1", "✓ saved: action sam-a1 dropped");
+    send("t.0", &["F2"]);
+
     // Quitting asks, names who would be disconnected, and is confirmed.
     send("t.0", &["q"]);
     let asked = look("t.0", "Connected, and would be disconnected:");
@@ -1023,6 +1050,8 @@ fn the_facilitators_room_from_first_word_to_confirmed_quit() {
         "ParticipantAdded",
         "ParticipantArrived",
         "ActionAdded",
+        "ActionCorrected",
+        "ActionStatusChanged",
     ] {
         assert!(
             names.iter().any(|n| n == expected),
@@ -1053,7 +1082,14 @@ fn the_facilitators_room_from_first_word_to_confirmed_quit() {
         s.participants["P5"].role,
         roundtable::domain::Role::UnpaidCarer
     );
-    assert_eq!(s.actions.values().next().unwrap().who, "facilitator");
+    let action = s.actions.values().next().unwrap();
+    assert_eq!(
+        (action.what.as_str(), action.who.as_str(), action.by_when.as_str()),
+        ("Send everyone the notes and the slides", "facilitator", "Monday"),
+        "the part left empty kept what it said"
+    );
+    assert_eq!(action.status, roundtable::domain::ActionStatus::Dropped);
+    assert_eq!(action.note, "the host sent them");
     // Every export withholds P4's words and says so.
     for format in ["md", "html", "csv", "qdpx"] {
         succeeds(

@@ -64,7 +64,8 @@ impl Role {
     }
 
     /// Note-takers capture statements, memos and ballots (and the floor:
-    /// hands, who came and went, what is parked, actions); the agenda,
+    /// hands, who came and went, what is parked, actions, their words put
+    /// right and what became of them); the agenda,
     /// votes and synthesis stay with the facilitator at the host.
     pub fn may_propose(self, e: &Event) -> bool {
         self == Role::NoteTaker
@@ -82,6 +83,8 @@ impl Role {
                     | Event::HandLowered { .. }
                     | Event::StatementParked { .. }
                     | Event::ActionAdded { .. }
+                    | Event::ActionCorrected { .. }
+                    | Event::ActionStatusChanged { .. }
             )
     }
 
