@@ -2115,3 +2115,63 @@ fn an_action_is_corrected_and_dropped_by_what_people_type() {
     );
     assert_eq!(d.model.session.read().actions.len(), 1);
 }
+
+/// The picker's new-session form takes a participants file, says what it
+/// holds and whose words will be kept off every screen before the session
+/// is made, and a file with a mistake names its line and keeps the form
+/// (it could not take participants at all) (issue 31, item 14).
+#[test]
+fn the_pickers_new_session_form_takes_a_participants_file() {
+    use roundtable::app::picker::{Outcome, Picker};
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("people.ron");
+    std::fs::write(
+        &good,
+        "[(id: \"P1\", role: ServiceUser, consent: true),\n (id: \"P2\", role: UnpaidCarer, consent: false),\n (id: \"P3\", role: Staff)]",
+    )
+    .unwrap();
+    let bad = dir.path().join("bad.ron");
+    std::fs::write(
+        &bad,
+        "[(id: \"P1\", role: ServiceUser),\n (id: \"P2\", role: Nurse)]",
+    )
+    .unwrap();
+    let mut p = Picker::load(std::path::Path::new("sessions")).unwrap();
+    let press = |p: &mut Picker, code: KeyCode| p.key(KeyEvent::new(code, KeyModifiers::NONE));
+    let typing = |p: &mut Picker, text: &str| {
+        for c in text.chars() {
+            press(p, KeyCode::Char(c));
+        }
+    };
+    press(&mut p, KeyCode::Char('n'));
+    press(&mut p, KeyCode::Tab);
+    typing(&mut p, "CAG: May");
+    press(&mut p, KeyCode::Tab);
+    typing(&mut p, "What do these findings mean?");
+    press(&mut p, KeyCode::Tab);
+    typing(&mut p, bad.to_str().unwrap());
+    assert!(matches!(press(&mut p, KeyCode::Enter), Outcome::Stay));
+    let said = p.message.clone().unwrap_or_default();
+    assert!(
+        said.contains("bad.ron") && said.contains('2') && said.contains("Nurse"),
+        "{said}"
+    );
+    for _ in 0..bad.to_str().unwrap().chars().count() {
+        press(&mut p, KeyCode::Backspace);
+    }
+    typing(&mut p, good.to_str().unwrap());
+    let people = p.form.as_ref().unwrap().people.clone();
+    assert!(
+        people.starts_with("3 participants")
+            && people.contains("P2 declined to be quoted")
+            && people.contains("No consent recorded for P3"),
+        "{people}"
+    );
+    match press(&mut p, KeyCode::Enter) {
+        Outcome::Create { participants, .. } => {
+            let ids: Vec<String> = participants.iter().map(|p| p.id.to_string()).collect();
+            assert_eq!(ids, ["P1", "P2", "P3"]);
+        }
+        _ => panic!("the form made no session: {:?}", p.message),
+    }
+}

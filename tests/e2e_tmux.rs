@@ -921,7 +921,10 @@ fn the_facilitators_room_from_first_word_to_confirmed_quit() {
     send("t.0", &["F4"]);
     look("t.0", "New vote round");
     send("t.0", &["m", "h", "o"]);
-    look("t.0", "Results hidden until the round closes · 0 ballots in");
+    look(
+        "t.0",
+        "Results hidden until the round closes · 0 ballots in",
+    );
     for score in ["4", "5", "2", "4"] {
         send("t.0", &[score]);
     }
@@ -996,12 +999,19 @@ fn the_facilitators_room_from_first_word_to_confirmed_quit() {
         send(pane, &["C-u"]);
         type_in(pane, query);
         send(pane, &["Enter"]);
-        let found = if query == "taxi" { "sam-st2" } else { "sam-st3" };
+        let found = if query == "taxi" {
+            "sam-st2"
+        } else {
+            "sam-st3"
+        };
         t.wait_in(pane, &format!("{found} selected"));
     }
     send("t.1", &["C-a"]);
     t.wait_in("t.1", "An action");
-    type_in("t.1", "a1: Send everyone the notes and the slides; ; Monday");
+    type_in(
+        "t.1",
+        "a1: Send everyone the notes and the slides; ; Monday",
+    );
     send("t.1", &["Enter"]);
     t.wait_in("t.1", "✓ saved: correction to action sam-a1");
     send("t.1", &["C-a"]);
@@ -1084,8 +1094,16 @@ fn the_facilitators_room_from_first_word_to_confirmed_quit() {
     );
     let action = s.actions.values().next().unwrap();
     assert_eq!(
-        (action.what.as_str(), action.who.as_str(), action.by_when.as_str()),
-        ("Send everyone the notes and the slides", "facilitator", "Monday"),
+        (
+            action.what.as_str(),
+            action.who.as_str(),
+            action.by_when.as_str()
+        ),
+        (
+            "Send everyone the notes and the slides",
+            "facilitator",
+            "Monday"
+        ),
         "the part left empty kept what it said"
     );
     assert_eq!(action.status, roundtable::domain::ActionStatus::Dropped);

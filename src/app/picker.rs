@@ -1,12 +1,15 @@
 //! `roundtable` with no arguments: pick a session to run, or create one
-//! from a template with a title and a focus.
+//! from a template with a title, a focus and, if there is one, a
+//! participants file.
 
 use super::actions::{Action, Layer};
 use super::keymap::Keymap;
 use super::keys::Key;
+use crate::domain::Participant;
 use crate::ops::catalog::catalog;
+use crate::ops::create::consent_summary;
 use crate::store::StoreError;
-use crate::store::template::{Template, list_templates};
+use crate::store::template::{Template, declined, list_templates, load_participants};
 use crossterm::event::{KeyEvent, KeyEventKind};
 use ratatui_textarea::TextArea;
 use std::path::{Path, PathBuf};
@@ -24,6 +27,7 @@ pub enum Field {
     Template,
     Title,
     Focus,
+    Participants,
 }
 
 impl Field {
@@ -31,12 +35,13 @@ impl Field {
         match self {
             Field::Template => Field::Title,
             Field::Title => Field::Focus,
-            Field::Focus => Field::Template,
+            Field::Focus => Field::Participants,
+            Field::Participants => Field::Template,
         }
     }
 
     fn previous(self) -> Field {
-        self.next().next()
+        self.next().next().next()
     }
 }
 
@@ -45,6 +50,10 @@ pub struct NewForm {
     pub template: usize,
     pub title: TextArea<'static>,
     pub focus: TextArea<'static>,
+    /// A participants file (optional): its path as typed.
+    pub participants: TextArea<'static>,
+    /// What that file holds, or why it cannot be used, as typed so far.
+    pub people: String,
     pub field: Field,
 }
 
@@ -55,6 +64,9 @@ pub struct Picker {
     pub form: Option<NewForm>,
     pub message: Option<String>,
     pub keymap: Keymap,
+    /// The sessions folder: a participants file's name is also looked
+    /// for in it.
+    pub sessions: PathBuf,
 }
 
 pub enum Outcome {
@@ -65,6 +77,7 @@ pub enum Outcome {
         template: String,
         title: String,
         focus: String,
+        participants: Vec<Participant>,
     },
 }
 
@@ -115,6 +128,7 @@ impl Picker {
             form: None,
             message: None,
             keymap,
+            sessions: sessions.to_owned(),
         })
     }
 
@@ -161,10 +175,14 @@ impl Picker {
                 title.set_placeholder_text("e.g. CAG roundtable: early findings");
                 let mut focus = TextArea::default();
                 focus.set_placeholder_text("the one question this session exists to answer");
+                let mut participants = TextArea::default();
+                participants.set_placeholder_text("optional: a participants file, e.g. people.ron");
                 self.form = Some(NewForm {
                     template: 0,
                     title,
                     focus,
+                    participants,
+                    people: String::new(),
                     field: Field::Template,
                 });
             }
@@ -202,10 +220,24 @@ impl Picker {
                         "a session needs its focus: the one question it exists to answer".into(),
                     );
                 } else if let Some((name, _)) = self.templates.get(form.template) {
+                    let named = form.participants.lines().join("").trim().to_owned();
+                    let participants = if named.is_empty() {
+                        Vec::new()
+                    } else {
+                        match load_participants(&participants_path(&self.sessions, &named)) {
+                            Ok(people) => people,
+                            Err(e) => {
+                                form.field = Field::Participants;
+                                self.message = Some(e.to_string());
+                                return Outcome::Stay;
+                            }
+                        }
+                    };
                     return Outcome::Create {
                         template: name.clone(),
                         title,
                         focus,
+                        participants,
                     };
                 }
             }
@@ -216,9 +248,53 @@ impl Picker {
                 Field::Focus => {
                     form.focus.input(key);
                 }
+                Field::Participants => {
+                    form.participants.input(key);
+                    let named = form.participants.lines().join("").trim().to_owned();
+                    form.people = people(&self.sessions, &named);
+                }
                 Field::Template => {}
             },
         }
         Outcome::Stay
+    }
+}
+
+/// Where a participants file named `typed` is: as typed (from the folder
+/// `roundtable` was started in), else in the sessions folder.
+fn participants_path(sessions: &Path, typed: &str) -> PathBuf {
+    let typed = Path::new(typed);
+    if typed.is_absolute() || typed.exists() {
+        return typed.to_owned();
+    }
+    let in_sessions = sessions.join(typed);
+    if in_sessions.exists() {
+        in_sessions
+    } else {
+        typed.to_owned()
+    }
+}
+
+/// What the participants file named `typed` holds, whose words will be
+/// kept off every screen and export, or why it cannot be used yet.
+fn people(sessions: &Path, typed: &str) -> String {
+    if typed.is_empty() {
+        return String::new();
+    }
+    let path = participants_path(sessions, typed);
+    if !path.is_file() {
+        return format!("no file {} yet", path.display());
+    }
+    match (load_participants(&path), declined(&path)) {
+        (Ok(people), Ok(said_no)) => {
+            let mut said = vec![format!(
+                "{} participant{}",
+                people.len(),
+                if people.len() == 1 { "" } else { "s" }
+            )];
+            said.extend(consent_summary(&people, &said_no));
+            said.join(" · ")
+        }
+        (Err(e), _) | (_, Err(e)) => e.to_string(),
     }
 }

@@ -227,33 +227,9 @@ fn new_session(
         t.planned_minutes(),
         w.session().participants.len()
     )?;
-    let (said_no, unrecorded): (Vec<_>, Vec<_>) = w
-        .session()
-        .participants
-        .values()
-        .filter(|p| !p.consent)
-        .map(|p| p.id.clone())
-        .partition(|id| declined.contains(id));
-    let names = |ids: &[crate::domain::ParticipantId]| {
-        ids.iter()
-            .map(|p| p.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if !said_no.is_empty() {
-        writeln!(
-            out,
-            "{} declined to be quoted: their words will be captured but shown on no screen and in no export, only counted.",
-            names(&said_no)
-        )?;
-    }
-    if !unrecorded.is_empty() {
-        writeln!(
-            out,
-            "No consent recorded for {}: their words will be captured but shown on no screen and in no export, only counted. \
-             Add `consent: true` in the participants file for anyone who agreed.",
-            names(&unrecorded)
-        )?;
+    let people: Vec<_> = w.session().participants.values().cloned().collect();
+    for said in ops::create::consent_summary(&people, &declined) {
+        writeln!(out, "{said}")?;
     }
     Ok(0)
 }

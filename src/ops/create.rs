@@ -54,6 +54,31 @@ pub fn new_session(
     Ok((dir, w, t))
 }
 
+/// Whom consent affects among `people` (`said_no` declined outright; the
+/// rest without `consent: true` have none recorded), one sentence each.
+pub fn consent_summary(people: &[Participant], said_no: &[ParticipantId]) -> Vec<String> {
+    let (declined, unrecorded): (Vec<_>, Vec<_>) = people
+        .iter()
+        .filter(|p| !p.consent)
+        .map(|p| p.id.to_string())
+        .partition(|id| said_no.iter().any(|n| n.as_str() == id));
+    let mut said = Vec::new();
+    if !declined.is_empty() {
+        said.push(format!(
+            "{} declined to be quoted: their words will be captured but shown on no screen and in no export, only counted.",
+            declined.join(", ")
+        ));
+    }
+    if !unrecorded.is_empty() {
+        said.push(format!(
+            "No consent recorded for {}: their words will be captured but shown on no screen and in no export, only counted. \
+             Add `consent: true` in the participants file for anyone who agreed.",
+            unrecorded.join(", ")
+        ));
+    }
+    said
+}
+
 /// A fresh session from the CAG template with eight demo participants, so a
 /// workshop can be tried without touching the shipped example. Returns its
 /// folder.

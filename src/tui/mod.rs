@@ -126,13 +126,14 @@ pub fn pick(
                     template,
                     title,
                     focus,
+                    participants,
                 } => {
                     let spec = crate::ops::create::NewSession {
                         template: &template,
                         title: &title,
                         focus: &focus,
                         facilitator: "facilitator",
-                        participants: Vec::new(),
+                        participants,
                     };
                     match crate::ops::create::new_session(sessions, spec, None) {
                         Ok((dir, _, _)) => {

@@ -79,7 +79,7 @@ pub fn render(picker: &Picker, f: &mut Frame, theme: &Theme) {
         foot,
     );
     if let Some(form) = &picker.form {
-        let r = centred(area, 76, 12);
+        let r = centred(area, 76, 16);
         f.render_widget(Clear, r);
         let block = panel(
             Span::styled(
@@ -94,10 +94,12 @@ pub fn render(picker: &Picker, f: &mut Frame, theme: &Theme) {
         .border_style(theme.accent);
         let inner = block.inner(r);
         f.render_widget(block, r);
-        let [t, t2, ti, fo, fo2] = Layout::vertical([
+        let [t, t2, ti, fo, fo2, pa, pa2] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(2),
             Constraint::Length(2),
+            Constraint::Length(1),
+            Constraint::Length(3),
             Constraint::Length(1),
             Constraint::Length(3),
         ])
@@ -129,5 +131,23 @@ pub fn render(picker: &Picker, f: &mut Frame, theme: &Theme) {
         f.render_widget(&form.title, tv);
         f.render_widget(para(Span::styled(" focus ", mark(Field::Focus))), fo);
         f.render_widget(&form.focus, fo2);
+        let [pl, pv] = Layout::horizontal([Constraint::Length(15), Constraint::Min(1)]).areas(pa);
+        f.render_widget(
+            para(Span::styled(" participants ", mark(Field::Participants))),
+            pl,
+        );
+        f.render_widget(&form.participants, pv);
+        let people = if form.people.is_empty() {
+            picker.keymap.fill(
+                Layer::Capture,
+                "Without one, add each person as they arrive: {Latecomer} while the session runs.",
+            )
+        } else {
+            form.people.clone()
+        };
+        f.render_widget(
+            para(Span::styled(people, theme.dim)).wrap(Wrap { trim: true }),
+            pa2,
+        );
     }
 }
