@@ -147,6 +147,13 @@ fn voice_counts_statements_and_words_by_group_stage_and_person() {
     assert_eq!((staff.count, staff.value.as_str()), (2, "29%")); // 200/7 = 28.6
     let group = find(&fs, Measure::VoiceStatements, w, "whole group");
     assert_eq!(group.count, 1);
+    // The five voices' shares are read together, so they add up to 100.
+    let shares: u32 = fs
+        .iter()
+        .filter(|f| f.measure == Measure::VoiceStatements && f.scope == w)
+        .map(|f| f.value.trim_end_matches('%').parse::<u32>().unwrap())
+        .sum();
+    assert_eq!(shares, 100);
     // Words: service users 4+2+2 = 8, carers 7, staff 4+4 = 8, group 1: 24.
     let words = find(&fs, Measure::VoiceWords, w, "carers");
     assert_eq!(

@@ -31,4 +31,5 @@ pub use synthesis::{InterpretationStatus, MemoKind, TranslationKind};
 pub use time::Timestamp;
 pub use vote::{
     Agreement, AnonymousBallot, BallotMode, Choice, CountedFor, VoteMethod, VoteTarget,
+    whole_percents,
 };

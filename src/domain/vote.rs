@@ -333,6 +333,39 @@ impl fmt::Display for VoteTarget {
 /// One role group's counts per option.
 pub type GroupCounts = (RoleGroup, Vec<u32>);
 
+/// Each count's share of them all in whole percent, adding up to 100: each
+/// is its exact share rounded down, and the points still missing go to the
+/// largest remainders (the larger count first among equal remainders).
+/// Equal counts always get equal shares: when the next counts in line are
+/// more than the points left (three equal thirds), they all stay rounded
+/// down and the total falls short of 100, as little as it can.
+pub fn whole_percents(counts: &[u64]) -> Vec<u64> {
+    let total: u64 = counts.iter().sum();
+    if total == 0 {
+        return vec![0; counts.len()];
+    }
+    let mut shares: Vec<u64> = counts.iter().map(|&n| n * 100 / total).collect();
+    let mut left = 100u64.saturating_sub(shares.iter().sum());
+    // Distinct counts in the order their shares are owed a point.
+    let mut owed: Vec<u64> = counts.to_vec();
+    owed.sort_by(|a, b| (b * 100 % total).cmp(&(a * 100 % total)).then(b.cmp(a)));
+    owed.dedup();
+    for count in owed {
+        if left == 0 || count * 100 % total == 0 {
+            break;
+        }
+        let alike = counts.iter().filter(|&&n| n == count).count() as u64;
+        if alike > left {
+            break;
+        }
+        for (share, _) in shares.iter_mut().zip(counts).filter(|(_, n)| **n == count) {
+            *share += 1;
+        }
+        left -= alike;
+    }
+    shares
+}
+
 /// Counts per option, overall and per role.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Results {
@@ -381,13 +414,13 @@ impl Results {
         self.counts.iter().sum()
     }
 
-    /// An option's share of everything counted, in whole percent.
+    /// An option's share of everything counted, in whole percent: the
+    /// shares add up to 100 where equal counts allow ([`whole_percents`]).
     pub fn percent(&self, option: usize) -> u32 {
-        let total = self.total();
-        match (self.counts.get(option), total) {
-            (Some(n), t) if t > 0 => (n * 200 + t) / (2 * t),
-            _ => 0,
-        }
+        let counts: Vec<u64> = self.counts.iter().map(|&n| u64::from(n)).collect();
+        whole_percents(&counts)
+            .get(option)
+            .map_or(0, |&p| u32::try_from(p).unwrap_or(100))
     }
 
     /// The middle answer on an ordered scale (resonance, the ladder): the
@@ -463,6 +496,29 @@ mod tests {
         assert_eq!(r.percent(3), 50);
         assert_eq!(r.median(), Some(2));
         assert_eq!(results(vec![0, 0]).median(), None);
+    }
+
+    /// Whole percents add up to 100 (7 and 1 of 8 showed 88% and 13%),
+    /// and equal counts always show equal shares, even when that leaves
+    /// the total short of 100 (three thirds are 33% each) (issue 31, 16).
+    #[test]
+    fn shares_add_up_to_100_and_equal_counts_have_equal_shares() {
+        let all = |counts: Vec<u32>| {
+            let r = results(counts.clone());
+            (0..counts.len()).map(|i| r.percent(i)).collect::<Vec<_>>()
+        };
+        assert_eq!(all(vec![7, 1]), [88, 12]);
+        assert_eq!(all(vec![3, 3, 1]), [43, 43, 14]);
+        assert_eq!(all(vec![1, 1, 1]), [33, 33, 33]);
+        assert_eq!(all(vec![2, 2, 2, 1]), [28, 28, 28, 14]);
+        assert_eq!(all(vec![1, 0, 2, 3, 0]), [17, 0, 33, 50, 0]);
+        assert_eq!(all(vec![0, 0]), [0, 0]);
+        for n in 1..40u32 {
+            for k in 0..=n {
+                let p = all(vec![k, n - k]);
+                assert_eq!(p[0] + p[1], 100, "{k} and {}", n - k);
+            }
+        }
     }
 
     #[test]

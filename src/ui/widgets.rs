@@ -169,9 +169,11 @@ pub fn voice_line<'a>(session: &Session, width: u16, theme: &Theme) -> Line<'a> 
         spans.push(Span::styled("no statements yet", theme.dim));
         return Line::from(spans);
     }
+    let counts: Vec<u64> = balance.iter().map(|&(_, n)| u64::from(n)).collect();
     let labels: Vec<String> = balance
         .iter()
-        .map(|(group, n)| format!("{} {}% ", group.label(), n * 100 / total))
+        .zip(crate::domain::whole_percents(&counts))
+        .map(|((group, _), share)| format!("{} {share}% ", group.label()))
         .collect();
     let label_w: usize = labels.iter().map(|l| l.chars().count() + 1).sum();
     let bar_w = (width as usize).saturating_sub(7 + label_w) / 4;

@@ -332,12 +332,22 @@ fn by_voice(session: &Session, scope: &str, live: &[&Statement]) -> Vec<Figure> 
         return out;
     }
     let guard = Guard::of(session);
+    // The five voices' shares are shown together: they add up to 100.
+    let whole = |counts: [i64; 5]| crate::domain::whole_percents(&counts.map(|n| n.unsigned_abs()));
+    let statement_shares = whole(ids.each_ref().map(|i| i.len() as i64));
+    let word_shares = whole(said);
     for (v, (name, ids)) in VOICES.iter().zip(ids).enumerate() {
         if guard.lone(&[v]) {
             continue;
         }
         let mut f = counted(Measure::VoiceStatements, scope, name, ids.clone(), total);
         let mut w = share(Measure::VoiceWords, scope, name, said[v], total_words).citing(ids);
+        if total > 0 {
+            f.value = format!("{}%", statement_shares[v]);
+        }
+        if total_words > 0 {
+            w.value = format!("{}%", word_shares[v]);
+        }
         if v == 4 && (0..4).any(|g| guard.lone(&[g])) {
             (f.note, w.note) = (LONE.into(), LONE.into());
         }

@@ -104,8 +104,11 @@ impl ProgrammeRow {
     }
 }
 
-/// A share of a five-voice count: `voice[i]` of all.
+/// A share of a five-voice count: `voice[i]` of all, in whole percent
+/// adding up to 100 across the five where equal counts allow.
 pub fn share_of(counts: &[i64; 5], i: usize) -> Option<i64> {
-    let total: i64 = counts.iter().sum();
-    (total > 0).then(|| (counts[i] * 100 + total / 2) / total)
+    let whole: Vec<u64> = counts.iter().map(|&n| n.max(0).unsigned_abs()).collect();
+    (whole.iter().sum::<u64>() > 0)
+        .then(|| crate::domain::whole_percents(&whole)[i])
+        .and_then(|p| i64::try_from(p).ok())
 }
