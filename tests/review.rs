@@ -29,9 +29,14 @@ fn opened() -> Review {
     r
 }
 
+/// Snapshots at 80×24 and 160×48; at those and 100×30 and 120×36 no
+/// title is cut mid-word (issue 31, item 16).
 fn both(name: &str, r: &Review) {
     for (w, h) in [(80, 24), (160, 48)] {
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), draw(r, w, h));
+    }
+    for (w, h) in [(80, 24), (100, 30), (120, 36), (160, 48)] {
+        common::titles_whole(&draw(r, w, h), &format!("{name} at {w}×{h}"));
     }
 }
 

@@ -1343,3 +1343,43 @@ fn every_room_view_at_every_size_cuts_and_covers_nothing() {
         }
     }
 }
+
+/// Every screen, and the synthesis screen's views, at 80×24 and 120×36 at
+/// several points of the example session: no title is cut mid-word (the
+/// re-run saw "hi┐" and "q qu┐" at 120×36) (issue 31, item 16).
+#[test]
+fn no_title_on_any_screen_is_cut_mid_word() {
+    let points: [(&str, Box<dyn Fn(&Event) -> bool>); 4] = [
+        (
+            "early",
+            Box::new(|e| matches!(e, Event::StatementAdded { id, .. } if id.as_str() == "st3")),
+        ),
+        ("a vote open", Box::new(nth_ballot_in("v1", 3))),
+        ("later", Box::new(nth_ballot_in("v5", 2))),
+        ("the end", Box::new(|_| false)),
+    ];
+    for (when, stop) in points {
+        let (s, at) = example_until(stop);
+        let mut views: Vec<(String, App)> = Screen::ALL
+            .iter()
+            .map(|&screen| (format!("{screen:?}"), app_on(screen)))
+            .collect();
+        for keys in [
+            &[KeyCode::Char('g')][..],
+            &[KeyCode::Char('g'), KeyCode::Char('a')],
+            &[KeyCode::Char('i')],
+        ] {
+            let mut app = app_on(Screen::Synthesis);
+            press(&mut app, &s, at, keys);
+            views.push((format!("synthesis {keys:?}"), app));
+        }
+        for (name, app) in &views {
+            for (w, h) in [(80, 24), (100, 30), (120, 36), (160, 48)] {
+                common::titles_whole(
+                    &draw(app, &s, at, w, h),
+                    &format!("{name} {when} at {w}×{h}"),
+                );
+            }
+        }
+    }
+}

@@ -370,8 +370,12 @@ fn interpretations(
 ) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(66)]).areas(area);
+    let title = app.keymap.fill(
+        Layer::Synthesis,
+        " Interpretations — {DescribeConcept} reword · {ShowInterpretations} back ",
+    );
     let block = panel(
-        Span::styled(" Interpretations — e reword · i back ", theme.accent),
+        Span::styled(super::fit_title(&title, left.width), theme.accent),
         theme,
     );
     let inner = block.inner(left);
@@ -402,14 +406,12 @@ fn interpretations(
     f.render_widget(para(lines).wrap(Wrap { trim: false }), inner);
 
     let focused = app.synthesis.pane == Pane::Statements;
+    let title = app.keymap.fill(
+        Layer::Synthesis,
+        " Provenance — {SwitchPane}, then {SelectUp}{SelectDown} scrolls · {VoteOnInterpretation} vote · {ResonanceOnInterpretation} resonance · {MarkAgreed} agreed · {SetAside} set aside · {Present} project ",
+    );
     let block = panel(
-        Span::styled(
-            app.keymap.fill(
-                Layer::Synthesis,
-                " Provenance — {SwitchPane}, then {SelectUp}{SelectDown} scrolls · {VoteOnInterpretation} vote · {ResonanceOnInterpretation} resonance · {MarkAgreed} agreed · {SetAside} set aside · {Present} project ",
-            ),
-            theme.accent,
-        ),
+        Span::styled(super::fit_title(&title, right.width), theme.accent),
         theme,
     )
     .border_style(if focused { theme.accent } else { theme.border });

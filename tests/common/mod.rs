@@ -356,3 +356,21 @@ pub fn copy_example(dir: &Path) {
         .expect("the shipped example");
     }
 }
+
+/// A title that ratatui cut at its box's corner ends in a letter against
+/// `┐` ("… hi┐", "q qu┐"); a title fitted to its box ends at a whole word,
+/// with "…" where words were left out.
+pub fn titles_whole(screen: &str, what: &str) {
+    for line in screen.lines() {
+        let chars: Vec<char> = line.chars().collect();
+        for (i, c) in chars.iter().enumerate() {
+            if *c == '┐' && i > 0 {
+                let before = chars[i - 1];
+                assert!(
+                    matches!(before, '─' | '…' | ' ' | '┐' | '┌'),
+                    "{what}: a title cut at its corner: {line:?}\n{screen}"
+                );
+            }
+        }
+    }
+}
