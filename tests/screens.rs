@@ -1349,7 +1349,8 @@ fn every_room_view_at_every_size_cuts_and_covers_nothing() {
 /// re-run saw "hi┐" and "q qu┐" at 120×36) (issue 31, item 16).
 #[test]
 fn no_title_on_any_screen_is_cut_mid_word() {
-    let points: [(&str, Box<dyn Fn(&Event) -> bool>); 4] = [
+    type Stop = Box<dyn Fn(&Event) -> bool>;
+    let points: [(&str, Stop); 4] = [
         (
             "early",
             Box::new(|e| matches!(e, Event::StatementAdded { id, .. } if id.as_str() == "st3")),
