@@ -2175,3 +2175,56 @@ fn the_pickers_new_session_form_takes_a_participants_file() {
         _ => panic!("the form made no session: {:?}", p.message),
     }
 }
+
+/// The facilitator puts the translation grid on the wall from the grid
+/// view (`p`), the wall follows when the columns change (`a`), a new stage
+/// moves the room on from it, and `p` again takes it down; a joined
+/// note-taker cannot put it up (issue 31, "the grid on the wall").
+#[test]
+fn the_grid_goes_on_the_wall_and_follows_its_columns() {
+    use roundtable::domain::analysis::Accounts;
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(6)));
+    d.send(key(KeyCode::Char('n')));
+    d.type_text("Late word");
+    d.send(key(KeyCode::Enter));
+    d.send(key(KeyCode::Char('g')));
+    d.take();
+    d.send(key(KeyCode::Char('p')));
+    assert_eq!(
+        d.model.session.read().room,
+        RoomView::Grid(Accounts::RoleGroups)
+    );
+    d.send(key(KeyCode::Char('a')));
+    assert_eq!(
+        d.model.session.read().room,
+        RoomView::Grid(Accounts::Stages)
+    );
+    d.send(key(KeyCode::Char('p')));
+    assert_eq!(d.model.session.read().room, RoomView::Latest);
+    d.send(key(KeyCode::Char('p')));
+    assert_eq!(
+        d.model.session.read().room,
+        RoomView::Grid(Accounts::Stages)
+    );
+    d.send(key(KeyCode::F(2)));
+    d.send(key(KeyCode::Char('n')));
+    d.send(key(KeyCode::Char('y')));
+    assert_eq!(
+        d.model.session.read().room,
+        RoomView::Latest,
+        "a new stage moves the room on from the grid: {:?}",
+        d.model.app.message
+    );
+
+    let mut j = joined(session(true), false);
+    j.send(key(KeyCode::F(6)));
+    j.send(key(KeyCode::Char('g')));
+    j.send(key(KeyCode::Char('p')));
+    assert!(
+        !j.take()
+            .iter()
+            .any(|e| matches!(e, Event::RoomShows { .. })),
+        "a note-taker does not decide what the room sees"
+    );
+}

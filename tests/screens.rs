@@ -1384,3 +1384,131 @@ fn no_title_on_any_screen_is_cut_mid_word() {
         }
     }
 }
+
+/// The example session at its end with a statement in each of its eight
+/// stages and twelve concepts with long names, each linked to statements
+/// from several stages: more than fits on a small screen either way.
+fn a_crowded_grid() -> (Session, Timestamp) {
+    use roundtable::domain::*;
+    let (mut s, at) = example_until(|_| false);
+    let stages: Vec<StageId> = s.stages.keys().cloned().collect();
+    for (n, stage) in stages.iter().enumerate() {
+        s.apply(&Event::StatementAdded {
+            id: format!("st{}", 200 + n).as_str().into(),
+            kind: StatementKind::Quote,
+            speaker: Speaker::Participant("P1".into()),
+            stage: Some(stage.clone()),
+            text: format!("Something said in stage {}", n + 1),
+            tags: vec![],
+            captured_by: "note-taker".into(),
+            at,
+        })
+        .unwrap();
+    }
+    for c in 1..=12 {
+        let id: ConceptId = format!("c{}", 100 + c).as_str().into();
+        s.apply(&Event::ConceptCreated {
+            id: id.clone(),
+            name: format!("Concept {c}: being told late about what happens next at home"),
+            description: String::new(),
+        })
+        .unwrap();
+        let statements = (0..8)
+            .filter(|n| (n + c) % 3 != 0)
+            .map(|n| format!("st{}", 200 + n).as_str().into())
+            .collect();
+        s.apply(&Event::StatementsLinked {
+            concept: id,
+            statements,
+        })
+        .unwrap();
+    }
+    (s, at)
+}
+
+/// The grid on the wall: the facilitator projects the translation grid and
+/// every projector shows it, readable, at every size; a grid larger than the
+/// screen turns its pages by itself, and over its pages every concept meets
+/// every column, each exactly once; nothing is cut or drawn over (issue 31,
+/// "the grid on the wall").
+#[test]
+fn the_grid_on_the_wall_pages_rather_than_cuts() {
+    use roundtable::domain::RoomView;
+    use roundtable::domain::analysis::{Accounts, grid};
+    let app = app_on(Screen::Projector);
+    for accounts in [Accounts::RoleGroups, Accounts::Stages] {
+        let (s, at) = a_crowded_grid();
+        let g = grid(&s, accounts);
+        assert!(g.accounts.len() >= 5 && g.rows.len() >= 12);
+        let s = room_shows(s, at, RoomView::Grid(accounts));
+        for (w, h) in [(80, 24), (100, 30), (120, 36), (160, 48)] {
+            let what = format!("{accounts:?} at {w}×{h}");
+            let first = draw(&app, &s, at, w, h);
+            let pages = first
+                .split("page 1 of ")
+                .nth(1)
+                .and_then(|r| r.split(' ').next())
+                .map_or(1, |n| n.parse::<i64>().unwrap());
+            let mut seen = String::new();
+            for page in 0..pages {
+                let screen = draw(&app, &s, at.plus_secs(page * 15 + 1), w, h);
+                boxes_whole(&screen, &what);
+                common::titles_whole(&screen, &what);
+                if pages > 1 {
+                    assert!(
+                        screen.contains(&format!("page {} of {pages}", page + 1)),
+                        "{what}:\n{screen}"
+                    );
+                }
+                seen.push_str(&screen);
+            }
+            for row in &g.rows {
+                let word = s.concepts[&row.concept].name.split(' ').next().unwrap();
+                let name = format!("{} {word}", row.concept);
+                assert!(seen.contains(&name), "{what}: {name} on no page");
+            }
+            for a in &g.accounts {
+                let label = a.label(&s);
+                let head: String = label.split(' ').next().unwrap().to_owned();
+                assert!(seen.contains(&head), "{what}: column {label} on no page");
+            }
+            if (w, h) == (80, 24) || (w, h) == (160, 48) {
+                insta::assert_snapshot!(format!("room_grid_{accounts:?}_{w}x{h}"), first);
+            }
+        }
+    }
+}
+
+/// The facilitator's grid by stage at 80×24 showed 3 of 8 stages and cut
+/// the rest; its columns now page with ←→, the title saying which are shown,
+/// and over the pages every stage is a column (issue 31, item 8).
+#[test]
+fn the_facilitators_grid_pages_its_columns() {
+    use roundtable::domain::analysis::{Accounts, grid};
+    let (s, at) = a_crowded_grid();
+    let g = grid(&s, Accounts::Stages);
+    assert_eq!(g.accounts.len(), 8);
+    let mut app = app_on(Screen::Synthesis);
+    press(&mut app, &s, at, &[KeyCode::Char('g'), KeyCode::Char('a')]);
+    let mut seen = String::new();
+    let first = draw(&app, &s, at, 80, 24);
+    assert!(first.contains("stages 1–4 of 8"), "{first}");
+    for _ in 0..8 {
+        let screen = draw(&app, &s, at, 80, 24);
+        boxes_whole(&screen, "grid");
+        common::titles_whole(&screen, "grid");
+        seen.push_str(&screen);
+        press(&mut app, &s, at, &[KeyCode::Right]);
+    }
+    assert!(draw(&app, &s, at, 80, 24).contains("stages 5–8 of 8"));
+    for a in &g.accounts {
+        let label = a.label(&s);
+        let head = roundtable::ui::big::shorten_at_word(&label, 10);
+        let head = head.trim_end_matches('…');
+        assert!(seen.contains(head), "{label} is on no page:\n{seen}");
+    }
+    press(&mut app, &s, at, &[KeyCode::Left]);
+    assert!(draw(&app, &s, at, 80, 24).contains("stages 4–7 of 8"));
+    // Wide enough, every stage is a column at once.
+    assert!(!draw(&app, &s, at, 160, 48).contains("of 8"));
+}

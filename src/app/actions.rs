@@ -210,6 +210,10 @@ pub enum Action {
     ShowGrid,
     ShowInterpretations,
     ToggleAccounts,
+    /// The grid's earlier columns, when they do not all fit.
+    GridColumnsBack,
+    /// The grid's later columns.
+    GridColumnsOn,
     VoteOnInterpretation,
     ResonanceOnInterpretation,
     MarkAgreed,
@@ -377,6 +381,8 @@ pub struct HintState<'a> {
     /// The statement selected on this screen is withheld (no consent, or
     /// retracted): its words can be revealed here for a moment.
     pub withheld_selected: bool,
+    /// The translation grid's columns did not all fit when last drawn.
+    pub grid_paged: bool,
 }
 
 /// When a hint is worth showing on a screen.
@@ -1440,6 +1446,25 @@ pub static ACTIONS: &[ActionDef] = &[
             "interpretations and provenance",
         )
     },
+    row(
+        A::GridColumnsBack,
+        &[(L::Synthesis, "left")],
+        "the grid's earlier columns, when they do not all fit",
+    ),
+    ActionDef {
+        hints: &[Hint {
+            layers: &[L::Synthesis],
+            label: "more columns",
+            keys: HintKeys::Joined(&[A::GridColumnsBack, A::GridColumnsOn], ""),
+        }],
+        rank: 31,
+        available: Some(|m, l| in_grid(m, l) && m.grid_paged),
+        ..row(
+            A::GridColumnsOn,
+            &[(L::Synthesis, "right")],
+            "the grid's later columns",
+        )
+    },
     ActionDef {
         hints: &[hint("columns", &[L::Synthesis])],
         rank: 30,
@@ -1493,11 +1518,11 @@ pub static ACTIONS: &[ActionDef] = &[
     ActionDef {
         hints: &[hint("project", &[L::Synthesis])],
         rank: 104,
-        available: Some(interpreting),
+        available: Some(|m, l| interpreting(m, l) || in_grid(m, l)),
         ..row(
             A::Present,
             &[(L::Synthesis, "p")],
-            "show it on the projector / stop",
+            "show the interpretation, or the grid, on the projector / stop",
         )
     },
     row(

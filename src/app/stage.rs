@@ -25,7 +25,10 @@ fn go_to(target: &Stage, now: Timestamp) -> Event {
 fn room_moves_on(session: &Session, now: Timestamp) -> Option<Event> {
     matches!(
         session.room,
-        RoomView::Results(_) | RoomView::Statement(_) | RoomView::Interpretation(_)
+        RoomView::Results(_)
+            | RoomView::Statement(_)
+            | RoomView::Interpretation(_)
+            | RoomView::Grid(_)
     )
     .then_some(Event::RoomShows {
         view: RoomView::Latest,

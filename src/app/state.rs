@@ -208,6 +208,10 @@ impl App {
                 .as_ref()
                 .map(|p| p.waiting.len() + p.asking.len()),
             withheld_selected: self.selected_withheld(session).is_some(),
+            grid_paged: {
+                let (shown, of) = self.synthesis.columns_fit.get();
+                shown < of
+            },
         }
     }
 

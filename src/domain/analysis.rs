@@ -8,12 +8,23 @@ use super::statement::{Speaker, Statement};
 use super::synthesis::{Concept, Interpretation, Translation};
 
 /// What the grid's columns are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Accounts {
     RoleGroups,
     Stages,
     /// Whole source sessions (cross-session workspaces).
     Sessions,
+}
+
+impl Accounts {
+    /// What one column is, as in "concepts × role group".
+    pub fn label(self) -> &'static str {
+        match self {
+            Accounts::RoleGroups => "role group",
+            Accounts::Stages => "stage",
+            Accounts::Sessions => "session",
+        }
+    }
 }
 
 /// A grid column: an account the statements come from.

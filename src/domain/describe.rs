@@ -176,6 +176,7 @@ pub fn room_view(view: &crate::domain::RoomView) -> String {
         V::Frozen(_) => "the room's view is held still".into(),
         V::Break(until) => format!("a break, back at {} {}", until.clock_time(), until.zone()),
         V::Summary => "the room shows the session's summary".into(),
+        V::Grid(a) => format!("the room shows the translation grid by {}", a.label()),
     }
 }
 

@@ -32,6 +32,10 @@ pub enum RoomView {
     Break(Timestamp),
     /// The end-of-session summary.
     Summary,
+    /// The translation grid, concepts × these columns, for the room to
+    /// work on together: how many statements in each cell, in large type,
+    /// turning its pages by itself when it does not fit.
+    Grid(super::analysis::Accounts),
 }
 
 /// A new concept carved out of another by a split.

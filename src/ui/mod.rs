@@ -15,6 +15,7 @@ pub mod synthesis;
 pub mod theme;
 pub mod untrusted;
 pub mod vote;
+pub mod wall_grid;
 pub mod widgets;
 pub mod withheld;
 

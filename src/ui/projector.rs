@@ -30,6 +30,7 @@ enum Shown<'s> {
     Blank,
     Break(Timestamp),
     Summary,
+    Grid(crate::domain::analysis::Accounts),
 }
 
 fn shown<'s>(session: &'s Session, now: Timestamp) -> Shown<'s> {
@@ -64,6 +65,7 @@ fn shown<'s>(session: &'s Session, now: Timestamp) -> Shown<'s> {
         },
         RoomView::Break(until) => Shown::Break(*until),
         RoomView::Summary => Shown::Summary,
+        RoomView::Grid(accounts) => Shown::Grid(*accounts),
     }
 }
 
@@ -111,8 +113,10 @@ pub fn render(
     let shown = shown(session, now);
     // The views that fill the screen have no line of who is waiting: it
     // would be drawn over them.
-    if let (Some(line), Shown::Live { .. } | Shown::Results(_) | Shown::Statement(_)) =
-        (floor, &shown)
+    if let (
+        Some(line),
+        Shown::Live { .. } | Shown::Results(_) | Shown::Statement(_) | Shown::Grid(_),
+    ) = (floor, &shown)
     {
         f.render_widget(para(line).wrap(Wrap { trim: true }), floor_area);
     }
@@ -133,6 +137,12 @@ pub fn render(
                 Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(main);
             stage_line(f, head, session, now, app.clock_shows_used, theme);
             room::one_statement(f, body, session, st, theme);
+        }
+        Shown::Grid(accounts) => {
+            let [head, body] =
+                Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(main);
+            stage_line(f, head, session, now, app.clock_shows_used, theme);
+            super::wall_grid::render(f, body, app, session, accounts, now, theme);
         }
         Shown::Live {
             interpretation,

@@ -8,7 +8,7 @@ use super::{Theme, fit_title, panel};
 use crate::app::App;
 use crate::app::actions::Layer;
 use crate::app::synthesis::{Pane, SynthView, active_concepts, current_interpretation, listing};
-use crate::domain::analysis::{Accounts, grid_with, provenance_with};
+use crate::domain::analysis::{grid_with, provenance_with};
 use crate::domain::{Session, Timestamp};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -306,23 +306,41 @@ fn grid_view(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Th
     let accounts = app.synthesis.accounts;
     let resolve = |id: &crate::domain::StatementId| app.resolve(id);
     let g = grid_with(session, &resolve, accounts);
-    let by = match accounts {
-        Accounts::RoleGroups => "role group",
-        Accounts::Stages => "stage",
-        Accounts::Sessions => "session",
+    let by = accounts.label();
+    let width = usize::from(area.width.saturating_sub(2));
+    let name_w = (width / 4).clamp(16, 32);
+    // Columns narrower than this go onto pages, turned with ←→.
+    const MIN_COLUMN: usize = 12;
+    let n_cols = g.accounts.len();
+    let per_page = (width.saturating_sub(name_w + 1) / MIN_COLUMN).clamp(1, n_cols.max(1));
+    let first = app.synthesis.column.min(n_cols.saturating_sub(per_page));
+    let shown = first..(first + per_page).min(n_cols);
+    app.synthesis.columns_fit.set((per_page, n_cols));
+    let paged = if per_page < n_cols {
+        app.keymap.fill(
+            Layer::Synthesis,
+            &format!(
+                " · {by}s {}–{} of {n_cols}, {{GridColumnsBack}}{{GridColumnsOn}} more",
+                shown.start + 1,
+                shown.end
+            ),
+        )
+    } else {
+        String::new()
     };
-    let block = panel(
-        Span::styled(
-            format!(" Translation grid — concepts × {by} (a switches) · ↑↓ scroll · g back "),
-            theme.accent,
+    let title = app.keymap.fill(
+        Layer::Synthesis,
+        &format!(
+            " Translation grid — concepts × {by}{paged} · {{ToggleAccounts}} switches · {{SelectUp}}{{SelectDown}} scroll · {{Present}} project · {{ShowGrid}} back "
         ),
+    );
+    let block = panel(
+        Span::styled(super::fit_title(&title, area.width), theme.accent),
         theme,
     );
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let width = inner.width as usize;
-    let name_w = (width / 4).clamp(16, 32);
-    let cols = g.accounts.len().max(1);
+    let cols = shown.len().max(1);
     let col_w = ((width.saturating_sub(name_w + 1)) / cols).max(6);
     // Whatever does not fit ends at a whole word or id, with "…".
     let cell = |s: String| -> String {
@@ -330,7 +348,7 @@ fn grid_view(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Th
         format!("{s:<w$} ", w = col_w - 1)
     };
     let mut head = format!("{:<name_w$} ", "concept");
-    for a in &g.accounts {
+    for a in &g.accounts[shown.clone()] {
         head.push_str(&cell(a.label(session)));
     }
     let mut lines = vec![Line::from(Span::styled(head, theme.accent))];
@@ -344,7 +362,13 @@ fn grid_view(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Th
             .map(|c| shorten_at_word(&format!("{} {}", c.id, c.name), name_w))
             .unwrap_or_default();
         let mut line = format!("{name:<name_w$} ");
-        for (i, c) in row.cells.iter().enumerate() {
+        for (i, c) in row
+            .cells
+            .iter()
+            .enumerate()
+            .skip(shown.start)
+            .take(shown.len())
+        {
             // A retracted statement is marked ✗ and not counted.
             let text = match c.len() {
                 0 => "·".to_owned(),

@@ -10,9 +10,9 @@ use super::{App, Effect, Overlay, PromptKind, Screen, Tone};
 use crate::domain::analysis::Accounts;
 use crate::domain::synthesis::Concept;
 use crate::domain::{
-    BallotMode, ConceptId, ConceptPart, Event, InterpretationId, InterpretationStatus, RoundId,
-    Session, Statement, StatementId, Timestamp, TranslationId, TranslationKind, VoteMethod,
-    VoteTarget,
+    BallotMode, ConceptId, ConceptPart, Event, InterpretationId, InterpretationStatus, RoomView,
+    RoundId, Session, Statement, StatementId, Timestamp, TranslationId, TranslationKind,
+    VoteMethod, VoteTarget,
 };
 
 pub use super::actions::SynthView;
@@ -37,6 +37,11 @@ pub struct SynthesisState {
     pub filter: String,
     pub accounts: Accounts,
     pub scroll: usize,
+    /// The grid's first column shown, when its columns do not all fit.
+    pub column: usize,
+    /// How many columns the grid showed when last drawn, of how many: the
+    /// view knows the screen's width, and ←→ stop where the columns end.
+    pub columns_fit: std::cell::Cell<(usize, usize)>,
 }
 
 impl Default for SynthesisState {
@@ -52,6 +57,8 @@ impl Default for SynthesisState {
             filter: String::new(),
             accounts: Accounts::RoleGroups,
             scroll: 0,
+            column: 0,
+            columns_fit: std::cell::Cell::new((usize::MAX, 0)),
         }
     }
 }
@@ -414,9 +421,26 @@ pub fn action(
     fx: &mut Vec<Effect>,
 ) {
     match action {
+        Action::ToggleAccounts => {
+            navigate::action(app, session, action);
+            // A grid on the wall follows the columns the facilitator chose.
+            if matches!(session.room, RoomView::Grid(_)) {
+                let view = RoomView::Grid(app.synthesis.accounts);
+                app.record(session, Event::RoomShows { view, at: now }, fx);
+            }
+        }
+        Action::Present if app.synthesis.view == SynthView::Grid => {
+            // What the room sees is recorded, so every projector follows.
+            let view = match session.room {
+                RoomView::Grid(_) => RoomView::Latest,
+                _ => RoomView::Grid(app.synthesis.accounts),
+            };
+            app.record(session, Event::RoomShows { view, at: now }, fx);
+        }
         Action::ShowGrid
         | Action::ShowInterpretations
-        | Action::ToggleAccounts
+        | Action::GridColumnsBack
+        | Action::GridColumnsOn
         | Action::SwitchPane
         | Action::SelectUp
         | Action::SelectDown

@@ -28,7 +28,14 @@ pub(super) fn action(app: &mut App, session: &Session, action: Action) {
                 Accounts::RoleGroups => Accounts::Stages,
                 Accounts::Stages if has_sources => Accounts::Sessions,
                 _ => Accounts::RoleGroups,
-            }
+            };
+            st.column = 0;
+        }
+        // The view keeps the first column shown within the grid.
+        Action::GridColumnsBack => st.column = st.column.saturating_sub(1),
+        Action::GridColumnsOn => {
+            let (shown, of) = st.columns_fit.get();
+            st.column = (st.column + 1).min(of.saturating_sub(shown));
         }
         Action::SwitchPane => {
             st.pane = match st.pane {

@@ -159,6 +159,14 @@ impl Session {
             RoomView::Latest | RoomView::Blank | RoomView::Summary | RoomView::Frozen(None) => {
                 Ok(())
             }
+            RoomView::Grid(crate::domain::analysis::Accounts::Sessions)
+                if self.sources.is_empty() =>
+            {
+                Err(DomainError::Rule(
+                    "a grid by session needs a workspace over source sessions".into(),
+                ))
+            }
+            RoomView::Grid(_) => Ok(()),
             RoomView::Interpretation(i) => match self.interpretations.contains_key(i) {
                 true => Ok(()),
                 false => Err(unknown("interpretation", i)),
