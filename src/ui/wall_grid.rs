@@ -136,30 +136,24 @@ fn name_rows(session: &Session, concept: &crate::domain::ConceptId, width: usize
 /// than a row, or words beyond the last row, end in "…".
 fn wrap_words(text: &str, width: usize, max: usize) -> Vec<String> {
     let width = width.max(2);
-    let mut rows: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let need = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
-        if need > width && !line.is_empty() {
-            rows.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        rows.push(line);
-    }
+    // A word longer than a row is cut to fit, marked "…": the only way to
+    // show some of it.
+    let fitted: Vec<String> = text
+        .split_whitespace()
+        .map(|w| match w.chars().count() > width {
+            true => w.chars().take(width - 1).chain(['…']).collect(),
+            false => w.to_owned(),
+        })
+        .collect();
+    let mut rows = super::big::wrap_words(&fitted.join(" "), width).unwrap_or_default();
     let cut = rows.len() > max;
     rows.truncate(max);
-    for (i, r) in rows.iter_mut().enumerate() {
-        if r.chars().count() > width {
-            // One word longer than the row: as much of it as fits.
-            *r = r.chars().take(width - 1).chain(['…']).collect();
-        } else if i + 1 == max && cut {
-            *r = super::big::shorten_at_word(&format!("{r} …"), width);
-        }
+    // Words left over: the last row says so, unless it already ends "…".
+    if cut
+        && let Some(last) = rows.last_mut()
+        && !last.ends_with('…')
+    {
+        *last = super::big::shorten_at_word(&format!("{last} …"), width);
     }
     rows
 }
