@@ -1861,3 +1861,28 @@ fn an_action_correction_is_checked_and_reads_back() {
     let back = roundtable::store::record::decode(line.trim_end().as_bytes()).unwrap();
     assert_eq!(back.event, fix);
 }
+
+/// The grid goes on the wall by role group or stage in any session; by
+/// source session only in a workspace over sources: a journal that claims
+/// it for a plain session is refused, and the room keeps what it showed.
+#[test]
+fn the_grid_on_the_wall_by_session_needs_sources() {
+    use roundtable::domain::analysis::Accounts;
+    let mut s = base();
+    for accounts in [Accounts::RoleGroups, Accounts::Stages] {
+        s.apply(&Event::RoomShows {
+            view: RoomView::Grid(accounts),
+            at: t(60),
+        })
+        .unwrap();
+        assert_eq!(s.room, RoomView::Grid(accounts));
+    }
+    let err = s
+        .apply(&Event::RoomShows {
+            view: RoomView::Grid(Accounts::Sessions),
+            at: t(61),
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("workspace"), "{err}");
+    assert_eq!(s.room, RoomView::Grid(Accounts::Stages));
+}
