@@ -7,6 +7,7 @@ pub mod export;
 pub mod live;
 pub mod net;
 pub mod ops;
+pub mod os;
 pub mod safe;
 pub mod store;
 pub mod tui;

@@ -1,5 +1,6 @@
 //! The command line, run as a user would.
 
+mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -645,7 +646,7 @@ fn a_failed_synthesis_leaves_no_workspace_behind() {
 fn an_export_is_never_written_through_a_linked_exports_folder() {
     let tmp = copy_of_shipped();
     let elsewhere = tempfile::tempdir().unwrap();
-    std::os::unix::fs::symlink(elsewhere.path(), tmp.path().join(EXAMPLE).join("exports")).unwrap();
+    common::os::symlink(elsewhere.path(), &tmp.path().join(EXAMPLE).join("exports")).unwrap();
     for format in ["md", "html", "csv", "qdpx"] {
         let o = roundtable(tmp.path(), &["export", EXAMPLE, "--format", format]);
         assert_eq!(o.status.code(), Some(2), "{format}: {}", stderr(&o));

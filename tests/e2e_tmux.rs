@@ -1,5 +1,7 @@
 //! The real binary in tmux, driven with send-keys and read with
 //! capture-pane, as a facilitator and note-taker would use it.
+// Linux only: this suite tmux drives the real program in a terminal.
+#![cfg(unix)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,7 @@
 //! Nothing lost, nothing forged on disk: each way found to lose or forge a
 //! session's record, tried again with the real program as it was found.
+// Linux only: this suite kills processes with signals, makes named pipes and checks Unix modes.
+#![cfg(unix)]
 
 mod common;
 use common::*;

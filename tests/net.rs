@@ -462,7 +462,7 @@ fn garbage_and_oversized_frames_leave_the_host_running() {
     // 1,000 garbage frames on the socket and on TCP, each on its own
     // connection and all on one; then frames that claim to be huge.
     for chunk in frames.chunks(frames.len() / 50) {
-        if let Ok(mut s) = std::os::unix::net::UnixStream::connect(&host.socket) {
+        if let Ok(mut s) = common::os::raw_local(&host.socket) {
             let _ = s.write_all(chunk);
         }
         if let Ok(mut s) = std::net::TcpStream::connect(&addr) {
@@ -470,7 +470,7 @@ fn garbage_and_oversized_frames_leave_the_host_running() {
         }
     }
     for huge in [u32::MAX, 65_536, 1 << 20] {
-        if let Ok(mut s) = std::os::unix::net::UnixStream::connect(&host.socket) {
+        if let Ok(mut s) = common::os::raw_local(&host.socket) {
             let _ = s.write_all(&huge.to_be_bytes());
             let _ = s.write_all(&noise(70_000));
         }
@@ -479,16 +479,25 @@ fn garbage_and_oversized_frames_leave_the_host_running() {
         }
     }
     // Well-formed but hostile: a hello claiming the last possible record.
-    if let Ok(mut s) = std::os::unix::net::UnixStream::connect(&host.socket) {
+    if let Ok(mut s) = common::os::raw_local(&host.socket) {
         let body = format!("\0Hello(name:\"edge\",role:NoteTaker,after:{})", u64::MAX);
         let _ = s.write_all(&(body.len() as u32).to_be_bytes());
         let _ = s.write_all(body.as_bytes());
-        // It is welcomed (with nothing to catch up on), not dropped by a panic.
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        let mut len = [0u8; 4];
-        std::io::Read::read_exact(&mut s, &mut len).expect("an answer to the hello");
-        let mut answer = vec![0; u32::from_be_bytes(len) as usize];
-        std::io::Read::read_exact(&mut s, &mut answer).unwrap();
+        // It is welcomed (with nothing to catch up on), not dropped by a
+        // panic: within 10 s.
+        let (tx, rx) = std_mpsc::channel();
+        std::thread::spawn(move || {
+            let mut len = [0u8; 4];
+            let answer = std::io::Read::read_exact(&mut s, &mut len).and_then(|()| {
+                let mut answer = vec![0; u32::from_be_bytes(len) as usize];
+                std::io::Read::read_exact(&mut s, &mut answer).map(|()| answer)
+            });
+            let _ = tx.send(answer);
+        });
+        let answer = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("an answer to the hello within 10 s")
+            .expect("an answer to the hello");
         assert!(String::from_utf8_lossy(&answer).contains("Welcome"));
     }
     assert!(host.running(), "the host survived");
@@ -573,18 +582,10 @@ fn a_laptop_that_joined_reconnects_with_its_token_after_the_host_restarts() {
         }
         acks(&mut rx, 3).await;
         host.kill();
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.join("devices.ron"))
-                .unwrap()
-                .permissions()
-                .mode();
-            assert_eq!(
-                mode & 0o777,
-                0o600,
-                "device tokens are for the owner's eyes only"
-            );
-        }
+        common::os::assert_owner_only(
+            &dir.join("devices.ron"),
+            "device tokens are for the owner's eyes only",
+        );
         for i in 4..=6 {
             tx.send((i, said("sam", i as usize))).unwrap();
         }

@@ -474,7 +474,7 @@ fn unauthenticated_connections_sending_all_they_can_cost_little_memory() {
 fn idle_connections_beyond_the_file_limit_neither_spin_the_host_nor_keep_a_joiner_out() {
     let n = env_or("ROUNDTABLE_ATTACK_IDLE", 1100);
     // This test process holds all of them open.
-    raise_fd_limit(n as u64 + 256);
+    common::os::raise_fd_limit(n as u64 + 256);
     let tmp = tempfile::tempdir().unwrap();
     let dir = session(tmp.path());
     let host = Host::start(&dir, Some(1024));
@@ -503,20 +503,6 @@ fn idle_connections_beyond_the_file_limit_neither_spin_the_host_nor_keep_a_joine
     eprintln!("{n} idle connections: {cpu} ticks of CPU in 5 s; joined after {joined:?}");
     assert!(cpu < 25, "the host used {cpu} ticks in 5 s");
     assert!(joined.is_some(), "a genuine join still succeeds");
-}
-
-fn raise_fd_limit(want: u64) {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit/setrlimit write and read the struct we pass.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < want {
-            lim.rlim_cur = want.min(lim.rlim_max);
-            libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
-        }
-    }
 }
 
 #[test]
@@ -697,7 +683,7 @@ async fn phone_hello(from: IpAddr, url: &str) -> Result<u16, String> {
 #[test]
 fn slow_readers_on_the_phones_port_keep_nobody_out() {
     let n = env_or("ROUNDTABLE_ATTACK_SLOW", 2000);
-    raise_fd_limit(n as u64 + 512);
+    common::os::raise_fd_limit(n as u64 + 512);
     let tmp = tempfile::tempdir().unwrap();
     let dir = session(tmp.path());
     let limit = env_or("ROUNDTABLE_ATTACK_SLOW_FILES", 300);

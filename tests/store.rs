@@ -351,7 +351,7 @@ fn the_writer_stops_well_before_the_size_a_reader_refuses() {
         .append(true)
         .open(&path)
         .unwrap();
-    let id = roundtable::store::fsutil::FileId::of(&file, &path).unwrap();
+    let id = roundtable::store::fsutil::file_id(&file, &path).unwrap();
     let before = std::fs::read(&path).unwrap();
     // As if the journal had grown to just under the writer's limit.
     let appender = Appender::new(
@@ -629,7 +629,7 @@ fn temporaries_left_by_a_killed_snapshot_are_removed_on_the_next_open() {
         )
         .unwrap();
     }
-    std::os::unix::fs::symlink(&outside, dir.join(".devices.ron.tmp-9")).unwrap();
+    common::os::symlink(&outside, &dir.join(".devices.ron.tmp-9")).unwrap();
     std::fs::create_dir(dir.join(".snapshot.ron.tmp-5")).unwrap();
     std::fs::write(dir.join("notes.tmp-1"), "not ours").unwrap();
     drop(Writer::open(&dir, t(9)).unwrap());

@@ -246,14 +246,15 @@ impl Keymap {
     }
 }
 
-/// `$XDG_CONFIG_HOME/roundtable/keymap.ron`, else `~/.config/roundtable/keymap.ron`.
+/// `$XDG_CONFIG_HOME/roundtable/keymap.ron`, else
+/// `~/.config/roundtable/keymap.ron` (on Windows,
+/// `%APPDATA%\roundtable\keymap.ron`).
 pub fn default_path() -> Option<std::path::PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".config"))
-        })?;
-    Some(base.join("roundtable").join("keymap.ron"))
+    Some(
+        crate::os::config_home()?
+            .join("roundtable")
+            .join("keymap.ron"),
+    )
 }
 
 #[cfg(test)]

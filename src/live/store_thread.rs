@@ -173,7 +173,7 @@ pub fn host(writer: Writer, actor: String, listen: Listen) -> Hosting {
             wiring.clone(),
             clock.clone(),
             session,
-            crate::net::phones::limits_for(crate::net::deadline::raise_open_files()),
+            crate::net::phones::limits_for(crate::os::raise_open_files()),
         )
     });
     let for_note_takers = phones.as_ref().and_then(|p| p.as_ref().ok()).cloned();

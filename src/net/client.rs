@@ -78,8 +78,7 @@ struct Conn {
 async fn connect(opts: &JoinOptions, token: Option<&str>) -> Result<Conn, WireError> {
     match &opts.target {
         Target::Unix(path) => {
-            let s = tokio::net::UnixStream::connect(path).await?;
-            let (r, w) = s.into_split();
+            let (r, w) = crate::os::local::connect(path).await?;
             Ok(Conn {
                 r: FrameReader::new(r),
                 w: FrameWriter::new(w),

@@ -80,39 +80,6 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for WriteDeadline<T> {
     }
 }
 
-/// Raises this process's limit on open files to the most it may have, and
-/// says how many it may now hold (a room of phones needs a file each).
-pub fn raise_open_files() -> u64 {
-    #[cfg(unix)]
-    {
-        let mut lim = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        // SAFETY: getrlimit and setrlimit read and write the struct given.
-        unsafe {
-            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
-                return 1024;
-            }
-            if lim.rlim_cur < lim.rlim_max {
-                let want = libc::rlimit {
-                    rlim_cur: lim.rlim_max,
-                    rlim_max: lim.rlim_max,
-                };
-                if libc::setrlimit(libc::RLIMIT_NOFILE, &want) == 0 {
-                    lim.rlim_cur = lim.rlim_max;
-                }
-            }
-        }
-        lim.rlim_cur
-    }
-    #[cfg(not(unix))]
-    {
-        // Windows has no such per-process limit on sockets.
-        u64::MAX
-    }
-}
-
 /// Open files kept back from the phones for everything else: the LAN
 /// door's waiting places and joined terminals, the journal and snapshot,
 /// the terminal, pipes and the runtime's own.

@@ -1,5 +1,5 @@
-//! The host side: `roundtable run` listens on a Unix socket in the session
-//! folder (and, with `--lan`, on TCP behind a join code) and passes joined
+//! The host side: `roundtable run` listens on its local channel in the
+//! session folder (a Unix socket, or a named pipe on Windows: `os::local`) (and, with `--lan`, on TCP behind a join code) and passes joined
 //! terminals' proposals to the one store thread, which checks, appends and
 //! fsyncs them like its own.
 
@@ -133,21 +133,7 @@ pub fn start(
         budget,
     } = wiring;
     let socket = dir.join(SOCKET);
-    if socket.exists() {
-        if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
-            return Err(std::io::Error::other(format!(
-                "{} is in use: is the session already running?",
-                socket.display()
-            )));
-        }
-        std::fs::remove_file(&socket)?;
-    }
-    let unix = std::os::unix::net::UnixListener::bind(&socket)?;
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o600))?;
-    }
-    unix.set_nonblocking(true)?;
+    let local = crate::os::local::bind(&socket)?;
     let tcp = match lan {
         Some(addr) => {
             let l = std::net::TcpListener::bind(addr)?;
@@ -180,7 +166,7 @@ pub fn start(
         claims: Mutex::new(Vec::new()),
     });
     let for_thread = shared.clone();
-    super::on_own_thread("roundtable-host", move || accept(for_thread, unix, tcp))?;
+    super::on_own_thread("roundtable-host", move || accept(for_thread, local, tcp))?;
     Ok(Listening {
         socket,
         lan: lan_addr.map(|a| (a, code)),
@@ -190,10 +176,10 @@ pub fn start(
 
 async fn accept(
     shared: Arc<Shared>,
-    unix: std::os::unix::net::UnixListener,
+    local: crate::os::local::Bound,
     tcp: Option<std::net::TcpListener>,
 ) {
-    let Ok(unix) = tokio::net::UnixListener::from_std(unix) else {
+    let Ok(mut local) = local.start() else {
         return;
     };
     let tcp = tcp.and_then(|l| tokio::net::TcpListener::from_std(l).ok());
@@ -207,9 +193,8 @@ async fn accept(
     let mut pause = Duration::from_millis(50);
     loop {
         let failed = tokio::select! {
-            conn = unix.accept() => match conn {
-                Ok((stream, _)) => {
-                    let (r, w) = stream.into_split();
+            conn = local.accept() => match conn {
+                Ok((r, w)) => {
                     tokio::spawn(serve(shared.clone(), FrameReader::new(r), FrameWriter::new(w), None));
                     false
                 }

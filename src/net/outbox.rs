@@ -51,7 +51,6 @@ struct Unread {
 impl Outbox {
     pub fn open(path: PathBuf) -> std::io::Result<Outbox> {
         use crate::store::fsutil;
-        use std::os::unix::fs::OpenOptionsExt;
         let io = |e: crate::store::StoreError| std::io::Error::other(e.to_string());
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fsutil::create_private_dir_all(dir).map_err(io)?;
@@ -61,12 +60,13 @@ impl Outbox {
         let lock_path = PathBuf::from(format!("{}.lock", path.display()));
         let lock = fsutil::open_sole(
             &lock_path,
-            std::fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .mode(fsutil::FILE_MODE),
+            crate::os::private_file(
+                std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .create(true)
+                    .truncate(false),
+            ),
             "the outbox's lock",
         )
         .map_err(io)?;
@@ -293,14 +293,10 @@ impl Outbox {
 /// returns its path.
 fn set_aside(path: &std::path::Path, unread: &[Unread]) -> std::io::Result<PathBuf> {
     use crate::store::fsutil;
-    use std::os::unix::fs::OpenOptionsExt;
     let aside = PathBuf::from(format!("{}.not-delivered.txt", path.display()));
     let mut file = fsutil::open_sole(
         &aside,
-        std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .mode(fsutil::FILE_MODE),
+        crate::os::private_file(std::fs::OpenOptions::new().append(true).create(true)),
         "the outbox's not-delivered file",
     )
     .map_err(|e| std::io::Error::other(e.to_string()))?;

@@ -110,15 +110,9 @@ pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
     };
     crate::store::fsutil::create_private_dir_all(dir)?;
     let path = dir.join(crate::store::journal::JOURNAL);
-    let file = {
-        use std::os::unix::fs::OpenOptionsExt;
-        std::fs::OpenOptions::new()
-            .create_new(true)
-            .write(true)
-            .mode(crate::store::fsutil::FILE_MODE)
-            .open(&path)
-            .map_err(io)?
-    };
+    let file = crate::os::private_file(std::fs::OpenOptions::new().create_new(true).write(true))
+        .open(&path)
+        .map_err(io)?;
     let mut session = Session::default();
     let mut at = Timestamp::from_unix_millis(1_773_482_400_000);
     let mut rng = Lcg(42);

@@ -17,7 +17,7 @@ pub fn join_target(
         if code.is_some() {
             return Err(OpsError::CodeForLocalSession);
         }
-        if !socket.exists() {
+        if !crate::os::local::present(&socket) {
             return Err(OpsError::NotRunning { dir, socket });
         }
         let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -36,12 +36,10 @@ pub fn join_target(
     }
 }
 
-/// `~/.local/state/roundtable/outbox-TARGET-NAME.ron` (or under $XDG_STATE_HOME).
+/// `~/.local/state/roundtable/outbox-TARGET-NAME.ron` (or under
+/// $XDG_STATE_HOME; on Windows under %LOCALAPPDATA%).
 pub fn default_outbox(target: &str, name: &str) -> PathBuf {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
-        .unwrap_or_else(std::env::temp_dir);
+    let base = crate::os::state_home().unwrap_or_else(std::env::temp_dir);
     let safe = |s: &str| -> String {
         s.chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })

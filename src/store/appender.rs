@@ -83,7 +83,7 @@ impl JournalOpener for ReopenJournal {
             "the journal",
         )
         .map_err(io::Error::other)?;
-        let id = super::fsutil::FileId::of(&file, &self.path).map_err(io::Error::other)?;
+        let id = super::fsutil::file_id(&file, &self.path).map_err(io::Error::other)?;
         if id != self.id {
             return Err(io::Error::other(
                 "journal.ron was replaced by another file while the session was open",
@@ -93,9 +93,8 @@ impl JournalOpener for ReopenJournal {
     }
 
     fn still_ours(&mut self) -> std::result::Result<(), String> {
-        use std::os::unix::fs::MetadataExt;
-        match std::fs::symlink_metadata(&self.path) {
-            Ok(m) if m.dev() == self.id.dev && m.ino() == self.id.ino && m.nlink() == 1 => Ok(()),
+        match crate::os::identity_at(&self.path) {
+            Ok(now) if now.id == self.id && now.links == 1 && !now.is_link => Ok(()),
             Ok(_) => Err(REPLACED.into()),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 Err("journal.ron was moved or deleted; quit to rescue the rest".into())

@@ -5,35 +5,25 @@
 use super::error::{Result, StoreError, io_err};
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-/// Files roundtable writes: session records, exports, outboxes. They hold
-/// health details and real names, so only their owner may read them.
-pub const FILE_MODE: u32 = 0o600;
-/// Folders roundtable creates for them.
-pub const DIR_MODE: u32 = 0o700;
+pub use crate::os::FileId;
 
 /// Makes a folder's entries (a created or renamed file) survive a crash.
 pub fn sync_dir(dir: &Path) -> Result<()> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(io_err(dir))
+    crate::os::sync_dir(dir).map_err(io_err(dir))
 }
 
 /// Creates `dir` and any missing parents, owner-only.
 pub fn create_private_dir_all(dir: &Path) -> Result<()> {
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(DIR_MODE)
+    crate::os::private_dirs(fs::DirBuilder::new().recursive(true))
         .create(dir)
         .map_err(io_err(dir))
 }
 
 /// Creates `dir` (which must not exist), owner-only.
 pub fn create_private_dir(dir: &Path) -> Result<()> {
-    fs::DirBuilder::new()
-        .mode(DIR_MODE)
+    crate::os::private_dirs(&mut fs::DirBuilder::new())
         .create(dir)
         .map_err(io_err(dir))
 }
@@ -45,57 +35,25 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
 /// more than one name: its other name is someone else's file, whose
 /// permissions are not roundtable's to change. That is said in the answer.
 pub fn make_private(path: &Path) -> Result<Option<String>> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let meta = fs::symlink_metadata(path).map_err(io_err(path))?;
-    if !(meta.is_file() || meta.is_dir()) {
-        return Ok(None);
+    match crate::os::restrict_to_owner(path).map_err(io_err(path))? {
+        crate::os::Restricted::SharedName => {
+            let name = path
+                .file_name()
+                .unwrap_or(path.as_os_str())
+                .to_string_lossy();
+            Ok(Some(format!(
+                "{name} is also another file's name (a hard link), so its permissions were left as they are: \
+                 others on this computer may read it; remove the link"
+            )))
+        }
+        _ => Ok(None),
     }
-    let file = match OpenOptions::new()
-        .read(true)
-        .custom_flags(libc_o_nofollow())
-        .open(path)
-    {
-        Ok(f) => f,
-        // Replaced by a link since it was looked at.
-        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Ok(None),
-        Err(e) => return Err(io_err(path)(e)),
-    };
-    let meta = file.metadata().map_err(io_err(path))?;
-    let mode = meta.permissions().mode() & 0o7777;
-    if mode & 0o077 == 0 {
-        return Ok(None);
-    }
-    if meta.is_file() && meta.nlink() > 1 {
-        let name = path
-            .file_name()
-            .unwrap_or(path.as_os_str())
-            .to_string_lossy();
-        return Ok(Some(format!(
-            "{name} is also another file's name (a hard link), so its permissions were left as they are: \
-             others on this computer may read it; remove the link"
-        )));
-    }
-    file.set_permissions(fs::Permissions::from_mode(mode & 0o700))
-        .map_err(io_err(path))?;
-    Ok(None)
 }
 
 /// Which file an open handle is, so a later open can be checked to reach
 /// the same one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FileId {
-    pub dev: u64,
-    pub ino: u64,
-}
-
-impl FileId {
-    pub fn of(file: &File, path: &Path) -> Result<FileId> {
-        let m = file.metadata().map_err(io_err(path))?;
-        Ok(FileId {
-            dev: m.dev(),
-            ino: m.ino(),
-        })
-    }
+pub fn file_id(file: &File, path: &Path) -> Result<FileId> {
+    crate::os::file_id(file).map_err(io_err(path))
 }
 
 /// Opens `path` without following a symbolic link, and checks that it is a
@@ -103,22 +61,28 @@ impl FileId {
 /// share one journal, and nothing is truncated or appended through a link.
 /// `what` names the file for the user ("the journal").
 pub fn open_sole(path: &Path, opts: &mut OpenOptions, what: &str) -> Result<File> {
-    let file = opts
-        .custom_flags(libc_o_nofollow())
+    let file = open_no_link(path, opts, what)?;
+    check_sole(&file, path, what)?;
+    Ok(file)
+}
+
+/// Opens `path` through `opts` without following a link at its last name,
+/// and never waiting on a named pipe: a link (on Windows, any reparse
+/// point) is refused, saying so.
+fn open_no_link(path: &Path, opts: &mut OpenOptions, what: &str) -> Result<File> {
+    let file = crate::os::no_follow(opts)
         .open(path)
         .map_err(|e| not_through_link(path, what, e))?;
-    check_sole(&file, path, what)?;
+    if crate::os::is_link(&file).map_err(io_err(path))? {
+        return Err(link_refused(path, what));
+    }
     Ok(file)
 }
 
 /// Opens `path` for reading without following a symbolic link, checking it
 /// is a regular file (any number of names: reading cannot harm another).
 pub fn open_for_reading(path: &Path, what: &str) -> Result<File> {
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc_o_nofollow())
-        .open(path)
-        .map_err(|e| not_through_link(path, what, e))?;
+    let file = open_no_link(path, OpenOptions::new().read(true), what)?;
     let meta = file.metadata().map_err(io_err(path))?;
     if !meta.file_type().is_file() {
         return Err(StoreError::Invalid {
@@ -138,14 +102,14 @@ pub fn check_sole(file: &File, path: &Path, what: &str) -> Result<()> {
             reason: format!("{what} is {NOT_REGULAR}"),
         });
     }
-    if meta.nlink() != 1 {
+    let links = crate::os::link_count(file).map_err(io_err(path))?;
+    if links != 1 {
         return Err(StoreError::Invalid {
             path: path.to_owned(),
             reason: format!(
-                "{what} has {} hard links: another name (perhaps in another session folder) \
+                "{what} has {links} hard links: another name (perhaps in another session folder) \
                  reaches the same file, so two writers could share it. roundtable will not \
-                 write it; replace the link with a copy (cp) of the file",
-                meta.nlink()
+                 write it; replace the link with a copy (cp) of the file"
             ),
         });
     }
@@ -154,32 +118,29 @@ pub fn check_sole(file: &File, path: &Path, what: &str) -> Result<()> {
 
 /// The error for a failed open, saying so plainly when the name is a link.
 fn not_through_link(path: &Path, what: &str, e: std::io::Error) -> StoreError {
-    let is_link = fs::symlink_metadata(path)
-        .map(|m| m.file_type().is_symlink())
-        .unwrap_or(false);
+    let is_link = crate::os::refused_as_link(&e)
+        || fs::symlink_metadata(path)
+            .map(|m| m.file_type().is_symlink())
+            .unwrap_or(false);
     if is_link {
-        let target = fs::read_link(path)
-            .map(|t| format!(" (to {})", t.display()))
-            .unwrap_or_default();
-        return StoreError::Invalid {
-            path: path.to_owned(),
-            reason: format!(
-                "{what} is a symbolic link{target}; roundtable never writes or reads through a \
-                 link, so that two sessions cannot share one file. Replace the link with a copy \
-                 of the file"
-            ),
-        };
+        return link_refused(path, what);
     }
     io_err(path)(e)
 }
 
-/// `O_NOFOLLOW`: opening a symbolic link fails instead of following it.
-/// Never through a symbolic link, and never waiting: a named pipe (or a
-/// device) opened for reading would block until something wrote to it,
-/// hanging the program; opened without waiting, it is then refused as not
-/// a regular file. (A regular file ignores the flag.)
-fn libc_o_nofollow() -> i32 {
-    libc::O_NOFOLLOW | libc::O_NONBLOCK
+/// Why a link (a symbolic link; on Windows also a junction) is refused.
+fn link_refused(path: &Path, what: &str) -> StoreError {
+    let target = fs::read_link(path)
+        .map(|t| format!(" (to {})", t.display()))
+        .unwrap_or_default();
+    StoreError::Invalid {
+        path: path.to_owned(),
+        reason: format!(
+            "{what} is a symbolic link{target}; roundtable never writes or reads through a \
+             link, so that two sessions cannot share one file. Replace the link with a copy \
+             of the file"
+        ),
+    }
 }
 
 /// Creates `path`, which must not exist (not even as a link), owner-only,
@@ -195,10 +156,7 @@ pub type Fill<'a> = Box<dyn FnOnce(&mut File) -> std::io::Result<()> + 'a>;
 /// [`create_new_private`], the content written by `fill`.
 fn create_new_private_with(path: &Path, fill: Fill<'_>) -> Result<()> {
     let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(FILE_MODE)
+        let mut f = crate::os::private_file(OpenOptions::new().write(true).create_new(true))
             .open(path)
             .map_err(io_err(path))?;
         fill(&mut f)
@@ -337,9 +295,7 @@ pub fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>> {
     // A file the user names (a template, a participants list, a keymap)
     // may be reached through a link; but never waited on, and a regular
     // file.
-    let f = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
+    let f = crate::os::no_wait(OpenOptions::new().read(true))
         .open(path)
         .map_err(io_err(path))?;
     if !f.metadata().map_err(io_err(path))?.file_type().is_file() {

@@ -110,10 +110,9 @@ pub fn scan_file(
 /// and hashing to `hash`: where a snapshot says its record ends. Reads at
 /// most one line's bytes.
 pub fn record_ends_at(file: &File, at: u64, seq: u64, hash: &str) -> bool {
-    use std::os::unix::fs::FileExt;
     let from = at.saturating_sub(MAX_LINE as u64 + 1);
     let mut window = vec![0u8; (at - from) as usize];
-    if at == 0 || file.read_exact_at(&mut window, from).is_err() {
+    if at == 0 || crate::os::read_exact_at(file, &mut window, from).is_err() {
         return false;
     }
     let Some(body) = window.strip_suffix(b"\n") else {

@@ -18,17 +18,17 @@ pub struct WriterLock {
 }
 
 pub fn acquire(dir: &Path, now: Timestamp) -> Result<WriterLock> {
-    use std::os::unix::fs::OpenOptionsExt;
     let path = dir.join(LOCK);
     // Never through a link: the holder's name is written into this file.
     let mut file = super::fsutil::open_sole(
         &path,
-        OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(super::fsutil::FILE_MODE),
+        crate::os::private_file(
+            OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false),
+        ),
         "writer.lock",
     )?;
     match try_lock_patiently(&file) {
@@ -47,12 +47,7 @@ pub fn acquire(dir: &Path, now: Timestamp) -> Result<WriterLock> {
         }
         Err(std::fs::TryLockError::Error(e)) => return Err(io_err(&path)(e)),
     }
-    let user = std::env::var("USER").unwrap_or_else(|_| "unknown user".into());
-    let host = std::fs::read_to_string("/etc/hostname")
-        .map(|h| h.trim().to_owned())
-        .ok()
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "this machine".into());
+    let (user, host) = crate::os::user_and_host();
     let who = format!(
         "roundtable (process {}, user {user} on {host}, since {now})\n",
         std::process::id()
@@ -96,6 +91,6 @@ pub fn lock_journal(path: &Path) -> Result<(File, FileId)> {
         }
         Err(std::fs::TryLockError::Error(e)) => return Err(io_err(path)(e)),
     }
-    let id = FileId::of(&file, path)?;
+    let id = super::fsutil::file_id(&file, path)?;
     Ok((file, id))
 }

@@ -68,7 +68,7 @@ impl Drop for Writer {
 /// Opens the journal at `path` for reading, checking it is the file `id`.
 fn open_same(path: &Path, id: FileId) -> Result<File> {
     let file = fsutil::open_for_reading(path, "the journal")?;
-    if FileId::of(&file, path)? != id {
+    if super::fsutil::file_id(&file, path)? != id {
         return Err(StoreError::Invalid {
             path: path.to_owned(),
             reason: "the journal was replaced by another file while it was being opened".into(),
@@ -96,7 +96,6 @@ fn make_folder_private(dir: &Path) -> Result<Vec<Warning>> {
 impl Writer {
     /// Creates a new session folder (owner-only) whose journal starts with `events`.
     pub fn create(dir: &Path, actor: &str, at: Timestamp, events: &[Event]) -> Result<Writer> {
-        use std::os::unix::fs::OpenOptionsExt;
         if dir.exists() {
             return Err(StoreError::Invalid {
                 path: dir.to_owned(),
@@ -114,13 +113,10 @@ impl Writer {
         sync_dir(parent)?;
         let lock = lock::acquire(dir, at)?;
         let path = dir.join(JOURNAL);
-        let file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create_new(true)
-            .mode(fsutil::FILE_MODE)
-            .open(&path)
-            .map_err(io_err(&path))?;
+        let file =
+            crate::os::private_file(OpenOptions::new().read(true).append(true).create_new(true))
+                .open(&path)
+                .map_err(io_err(&path))?;
         sync_dir(dir)?;
         let (journal_lock, id) = lock::lock_journal(&path)?;
         let mut w = Writer {
@@ -203,7 +199,7 @@ impl Writer {
             OpenOptions::new().read(true).append(true),
             "the journal",
         )?;
-        if FileId::of(&file, &path)? != id {
+        if super::fsutil::file_id(&file, &path)? != id {
             return Err(StoreError::Invalid {
                 path,
                 reason: "the journal was replaced by another file while it was being opened".into(),
@@ -449,7 +445,7 @@ fn set_aside_torn_tail(
 ) -> Result<Warning> {
     let aside = appender::set_aside(path, &torn.bytes, now)?;
     let journal = fsutil::open_sole(path, OpenOptions::new().write(true), "the journal")?;
-    if FileId::of(&journal, path)? != id {
+    if super::fsutil::file_id(&journal, path)? != id {
         return Err(StoreError::Invalid {
             path: path.to_owned(),
             reason: "the journal was replaced by another file while it was being opened".into(),
@@ -475,11 +471,7 @@ fn set_aside_torn_tail(
 /// starts): the proof replay runs while the screens draw and take keys,
 /// and on two cores it must not delay them.
 fn behind_the_screens() {
-    // SAFETY: setpriority takes no pointers; lowering a thread's own
-    // priority is always allowed, and a failure only leaves it as it was.
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
-    }
+    crate::os::lower_priority();
 }
 
 /// Returns freed heap pages to the system (the allocator keeps them for

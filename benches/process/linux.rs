@@ -1,0 +1,349 @@
+//! The benchmarks themselves: see `benches/process.rs`.
+
+use roundtable::domain::Session;
+use roundtable::ops::generate::{Spec, write};
+use roundtable::store::journal;
+use std::io::{BufRead, Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_roundtable");
+
+pub fn main() {
+    let runs: usize = std::env::var("ROUNDTABLE_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    let tmp = std::env::temp_dir().join(format!("roundtable-process-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).expect("a temporary folder");
+    println!("{runs} runs each; 2 cores; release build\n");
+    // ROUNDTABLE_BENCH_ONLY=open, verify or replay: that part alone.
+    let only = std::env::var("ROUNDTABLE_BENCH_ONLY").unwrap_or_default();
+    let part = |name: &str| only.is_empty() || only == name;
+    if part("open") {
+        open_and_memory(&tmp, runs);
+    }
+    if part("verify") || part("replay") {
+        let big = big_journal(&tmp);
+        if part("verify") {
+            verify_against_sha256sum(&tmp, &big, runs);
+        }
+        if part("replay") {
+            replay_against_json(&big, runs.min(3));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// min / median / max of some figures.
+fn spread(mut xs: Vec<f64>) -> String {
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    format!("{:.3} / {:.3} / {:.3}", xs[0], xs[n / 2], xs[n - 1])
+}
+
+fn live_100k(tmp: &Path) -> PathBuf {
+    let dir = tmp.join("live100k");
+    write(
+        &dir,
+        Spec {
+            statements: 100_000,
+            rounds: 1_000,
+            concepts: 500,
+            records: 0,
+            live: true,
+            // Opening replays these after reading the snapshot.
+            after_snapshot: 5_000,
+        },
+    )
+    .expect("generate");
+    dir
+}
+
+fn evict(path: &Path) {
+    let f = std::fs::File::open(path).expect("open to evict");
+    // SAFETY: a valid descriptor; the call only advises the page cache.
+    unsafe {
+        libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED);
+    }
+}
+
+/// `roundtable run DIR` in a 160×48 pseudo-terminal: seconds from starting
+/// it to the end of its first frame, and its resident memory in MB once
+/// it has settled.
+fn first_frame(dir: &Path, home: &Path) -> (f64, f64) {
+    let (mut master, slave) = pty(48, 160);
+    let start = Instant::now();
+    let mut cmd = Command::new(BIN);
+    cmd.args(["run"])
+        .arg(dir)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("TERM", "xterm-256color")
+        .stdin(Stdio::from(slave.try_clone().expect("dup")))
+        .stdout(Stdio::from(slave.try_clone().expect("dup")))
+        .stderr(Stdio::null());
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        cmd.pre_exec(|| {
+            libc::setsid();
+            libc::ioctl(0, libc::TIOCSCTTY, 0);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().expect("run roundtable");
+    // Only the child may hold the terminal's other end, or reading ours
+    // never ends when the child does.
+    drop(cmd);
+    drop(slave);
+    // The first frame is the first burst of output (one flush, written in
+    // well under a millisecond): it ends where the output pauses for 20 ms
+    // (the next write is the countdown's tick, at the next second).
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 1 << 16];
+        while let Ok(n) = master.read(&mut buf) {
+            if n == 0 || tx.send((Instant::now(), n)).is_err() {
+                break;
+            }
+        }
+    });
+    let mut bytes = 0;
+    let mut last = start;
+    loop {
+        match rx.recv_timeout(Duration::from_millis(20)) {
+            Ok((at, n)) => {
+                bytes += n;
+                last = at;
+            }
+            Err(_) if bytes > 4_000 => break,
+            Err(_) if start.elapsed() > Duration::from_secs(10) => {
+                panic!("no frame in 10 s ({bytes} bytes)")
+            }
+            Err(_) => {}
+        }
+    }
+    let frame = (last - start).as_secs_f64();
+    // Resident memory once it stops changing (the proof replay has ended).
+    let pid = child.id();
+    let mut rss = vm_kb(pid, "VmRSS:");
+    let mut steady = 0;
+    let settle = Instant::now();
+    while steady < 10 && settle.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(100));
+        let now = vm_kb(pid, "VmRSS:");
+        steady = if now == rss { steady + 1 } else { 0 };
+        rss = now;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(rx);
+    let _ = reader.join();
+    (frame, rss as f64 / 1024.0)
+}
+
+fn vm_kb(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn pty(rows: u16, cols: u16) -> (std::fs::File, OwnedFd) {
+    let (mut master, mut slave) = (0, 0);
+    let size = libc::winsize {
+        ws_row: rows,
+        ws_col: cols,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: out-pointers to two ints and a valid winsize.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &size,
+        )
+    };
+    assert_eq!(rc, 0, "openpty");
+    // SAFETY: openpty returned two new descriptors that nothing else owns.
+    unsafe {
+        (
+            std::fs::File::from_raw_fd(master),
+            OwnedFd::from_raw_fd(slave),
+        )
+    }
+}
+
+fn open_and_memory(tmp: &Path, runs: usize) {
+    let dir = live_100k(tmp);
+    let home = tmp.join("home");
+    let _ = first_frame(&dir, &home); // warms the binary and the files
+    let mut warm = Vec::new();
+    let mut cold = Vec::new();
+    let mut rss = Vec::new();
+    for _ in 0..runs {
+        let (t, m) = first_frame(&dir, &home);
+        warm.push(t * 1000.0);
+        rss.push(m);
+        for f in ["journal.ron", "snapshot.ron"] {
+            evict(&dir.join(f));
+        }
+        cold.push(first_frame(&dir, &home).0 * 1000.0);
+    }
+    println!("run, 100k statements, stage running, vote open, snapshot 5,000 records behind:");
+    println!("  first frame, warm cache (ms): {}", spread(warm));
+    println!("  first frame, files evicted (ms): {}", spread(cold));
+    println!("  resident once settled (MB, VmRSS): {}\n", spread(rss));
+}
+
+fn big_journal(tmp: &Path) -> PathBuf {
+    let records: usize = std::env::var("ROUNDTABLE_BENCH_RECORDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = tmp.join("big");
+    write(
+        &dir,
+        Spec {
+            statements: 100_000,
+            rounds: 1_000,
+            concepts: 500,
+            records,
+            live: false,
+            after_snapshot: 0,
+        },
+    )
+    .expect("generate");
+    dir
+}
+
+/// Runs a command; its wall-clock seconds and peak resident MB.
+#[allow(clippy::zombie_processes)] // reaped by wait4, which also gives its peak memory
+fn timed(cmd: &mut Command) -> (f64, f64) {
+    let start = Instant::now();
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for our child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, with valid out-pointers.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32, "wait4");
+    assert_eq!(status, 0, "{cmd:?} failed");
+    (
+        start.elapsed().as_secs_f64(),
+        usage.ru_maxrss as f64 / 1024.0,
+    )
+}
+
+fn verify_against_sha256sum(tmp: &Path, big: &Path, runs: usize) {
+    // The same journal without a snapshot: the replayed session alone.
+    let bare = tmp.join("bare");
+    std::fs::create_dir_all(&bare).expect("mkdir");
+    std::fs::hard_link(big.join("journal.ron"), bare.join("journal.ron")).expect("link");
+    let journal = big.join("journal.ron");
+    let (mut ratios, mut verify, mut sums, mut mem) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..runs {
+        let (sum, _) = timed(Command::new("sha256sum").arg(&journal));
+        let (v, peak) = timed(Command::new(BIN).arg("verify").arg(big));
+        let (_, alone) = timed(Command::new(BIN).arg("verify").arg(&bare));
+        ratios.push(v / sum);
+        verify.push(v);
+        sums.push(sum);
+        mem.push(peak / alone);
+        println!(
+            "  verify {v:.2} s, sha256sum {sum:.2} s: {:.2}×; peak {peak:.0} MB, without the snapshot {alone:.0} MB: {:.2}×",
+            v / sum,
+            peak / alone
+        );
+    }
+    let bytes = std::fs::metadata(&journal).map(|m| m.len()).unwrap_or(0);
+    println!("verify, {} MB journal with its snapshot:", bytes >> 20);
+    println!("  verify (s): {}", spread(verify));
+    println!("  sha256sum (s): {}", spread(sums));
+    println!("  verify / sha256sum, same run: {}", spread(ratios));
+    println!(
+        "  peak memory / peak without the snapshot, same run: {}\n",
+        spread(mem)
+    );
+}
+
+/// CPU seconds this process has used, every thread's.
+/// CPU time of every thread of this process so far, and the part of it
+/// spent in the kernel (mostly handing out fresh memory).
+fn cpu_and_system() -> (f64, f64) {
+    // SAFETY: an all-zero rusage is valid; getrusage fills it.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid out-pointer.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    (secs(u.ru_utime) + secs(u.ru_stime), secs(u.ru_stime))
+}
+
+fn cpu() -> f64 {
+    cpu_and_system().0
+}
+
+fn replay_against_json(big: &Path, runs: usize) {
+    let path = big.join("journal.ron");
+    let json = big.join("journal.json");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&json).expect("create"));
+    for line in std::io::BufReader::new(std::fs::File::open(&path).expect("open")).lines() {
+        let r = roundtable::store::record::decode(line.expect("line").as_bytes()).expect("decode");
+        writeln!(out, "{}", serde_json::to_string(&r).expect("json")).expect("write");
+    }
+    drop(out);
+    let (mut wall, mut cpus, mut jwall, mut jcpu) = (vec![], vec![], vec![], vec![]);
+    // One untimed round of each first: the first replay after the journal
+    // was written (and converted) ran 1.5× its later runs on this virtual
+    // machine, whose memory is slow the first time a process touches it.
+    for run in 0..=runs {
+        let (t, (c, sys)) = (Instant::now(), cpu_and_system());
+        let mut s = Session::default();
+        let scan = journal::scan(&path, 1, 0, &mut |r| {
+            s.apply_owned(r.event).map_err(|e| e.to_string())
+        })
+        .expect("replay");
+        assert!(scan.damage.is_none());
+        let (rw, rc) = (t.elapsed().as_secs_f64(), cpu() - c);
+        let rsys = cpu_and_system().1 - sys;
+        drop(s);
+        let (t, c) = (Instant::now(), cpu());
+        let mut n = 0u64;
+        for line in
+            std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(&json).unwrap()).lines()
+        {
+            let r: roundtable::store::record::Record =
+                serde_json::from_str(&line.expect("line")).expect("json");
+            n += r.seq.min(1);
+        }
+        assert_eq!(n, scan.records);
+        let (jw, jc) = (t.elapsed().as_secs_f64(), cpu() - c);
+        if run == 0 {
+            continue;
+        }
+        println!(
+            "  replay {rw:.2} s wall, {rc:.2} s CPU ({rsys:.2} s of it system); serde_json {jw:.2} s wall, {jc:.2} s CPU: {:.2}× wall, {:.2}× CPU",
+            rw / jw,
+            rc / jc
+        );
+        wall.push(rw / jw);
+        cpus.push(rc / jc);
+        jwall.push(jw);
+        jcpu.push(jc);
+    }
+    println!("replay of the 1M records against serde_json's parse of them:");
+    println!("  ratio, wall clock: {}", spread(wall));
+    println!("  ratio, CPU time: {}", spread(cpus));
+}

@@ -1,0 +1,151 @@
+//! The Unix side of [`crate::os`]: modes 0600 and 0700, `O_NOFOLLOW`,
+//! device and inode numbers, `pread`, `fsync` on a folder.
+
+use super::{FileId, Identity, Restricted};
+use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// Files roundtable writes: only their owner may read them.
+const FILE_MODE: u32 = 0o600;
+/// Folders roundtable creates for them.
+const DIR_MODE: u32 = 0o700;
+
+pub fn private_dirs(b: &mut DirBuilder) -> &mut DirBuilder {
+    b.mode(DIR_MODE)
+}
+
+pub fn private_file(o: &mut OpenOptions) -> &mut OpenOptions {
+    o.mode(FILE_MODE)
+}
+
+/// A regular file ignores `O_NONBLOCK`; a named pipe opened with it is then
+/// refused as not a regular file instead of hanging the program.
+pub fn no_follow(o: &mut OpenOptions) -> &mut OpenOptions {
+    o.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+}
+
+pub fn no_wait(o: &mut OpenOptions) -> &mut OpenOptions {
+    o.custom_flags(libc::O_NONBLOCK)
+}
+
+pub fn refused_as_link(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(libc::ELOOP)
+}
+
+/// `O_NOFOLLOW` already refused a link: an open handle never is one.
+pub fn is_link(_: &File) -> io::Result<bool> {
+    Ok(false)
+}
+
+pub fn file_id(file: &File) -> io::Result<FileId> {
+    let m = file.metadata()?;
+    Ok(FileId {
+        dev: m.dev(),
+        ino: m.ino(),
+    })
+}
+
+pub fn link_count(file: &File) -> io::Result<u64> {
+    Ok(file.metadata()?.nlink())
+}
+
+pub fn identity_at(path: &Path) -> io::Result<Identity> {
+    let m = fs::symlink_metadata(path)?;
+    Ok(Identity {
+        id: FileId {
+            dev: m.dev(),
+            ino: m.ino(),
+        },
+        links: m.nlink(),
+        is_link: m.file_type().is_symlink(),
+    })
+}
+
+pub fn restrict_to_owner(path: &Path) -> io::Result<Restricted> {
+    let meta = fs::symlink_metadata(path)?;
+    if !(meta.is_file() || meta.is_dir()) {
+        return Ok(Restricted::NotAFile);
+    }
+    let file = match no_follow(OpenOptions::new().read(true)).open(path) {
+        Ok(f) => f,
+        // Replaced by a link since it was looked at.
+        Err(e) if refused_as_link(&e) => return Ok(Restricted::NotAFile),
+        Err(e) => return Err(e),
+    };
+    let meta = file.metadata()?;
+    let mode = meta.permissions().mode() & 0o7777;
+    if mode & 0o077 == 0 {
+        return Ok(Restricted::Already);
+    }
+    if meta.is_file() && meta.nlink() > 1 {
+        return Ok(Restricted::SharedName);
+    }
+    file.set_permissions(fs::Permissions::from_mode(mode & 0o700))?;
+    Ok(Restricted::Now)
+}
+
+pub fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    file.read_exact_at(buf, offset)
+}
+
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+pub fn lower_priority() {
+    // SAFETY: setpriority takes no pointers; lowering a thread's own
+    // priority is always allowed, and a failure only leaves it as it was.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
+pub fn raise_open_files() -> u64 {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit read and write the struct given.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return 1024;
+        }
+        if lim.rlim_cur < lim.rlim_max {
+            let want = libc::rlimit {
+                rlim_cur: lim.rlim_max,
+                rlim_max: lim.rlim_max,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &want) == 0 {
+                lim.rlim_cur = lim.rlim_max;
+            }
+        }
+    }
+    lim.rlim_cur
+}
+
+pub fn user_and_host() -> (String, String) {
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown user".into());
+    let host = fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "this machine".into());
+    (user, host)
+}
+
+fn home_and(var: &str, under_home: &str) -> Option<PathBuf> {
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(under_home)))
+}
+
+pub fn config_home() -> Option<PathBuf> {
+    home_and("XDG_CONFIG_HOME", ".config")
+}
+
+pub fn state_home() -> Option<PathBuf> {
+    home_and("XDG_STATE_HOME", ".local/state")
+}
