@@ -56,7 +56,10 @@ fn list_and_verify_work_on_the_shipped_example() {
     let o = roundtable(sessions, &["verify", EXAMPLE]);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     assert!(
-        stdout(&o).contains("ok: sessions/2026-03-14-cag-findings — 141 records, head hash"),
+        stdout(&o).contains(&format!(
+            "ok: {} — 141 records, head hash",
+            sessions.join(EXAMPLE).display()
+        )),
         "{}",
         stdout(&o)
     );
@@ -646,7 +649,9 @@ fn a_failed_synthesis_leaves_no_workspace_behind() {
 fn an_export_is_never_written_through_a_linked_exports_folder() {
     let tmp = copy_of_shipped();
     let elsewhere = tempfile::tempdir().unwrap();
-    common::os::symlink(elsewhere.path(), &tmp.path().join(EXAMPLE).join("exports")).unwrap();
+    if !common::os::link_made(elsewhere.path(), &tmp.path().join(EXAMPLE).join("exports")) {
+        return;
+    }
     for format in ["md", "html", "csv", "qdpx"] {
         let o = roundtable(tmp.path(), &["export", EXAMPLE, "--format", format]);
         assert_eq!(o.status.code(), Some(2), "{format}: {}", stderr(&o));

@@ -596,7 +596,13 @@ fn a_journal_replaced_under_the_writer_stops_it_and_loses_nothing_shown_saved() 
     // cp journal.ron .j && mv .j journal.ron
     let copy = dir.join(".j");
     std::fs::copy(journal(&dir), &copy).unwrap();
-    std::fs::rename(&copy, journal(&dir)).unwrap();
+    if let Err(e) = std::fs::rename(&copy, journal(&dir)) {
+        // Windows refuses to replace a file a program holds open: there a
+        // sync client cannot swap the journal under the writer at all.
+        assert!(cfg!(windows), "{e}");
+        assert!(w.record("note-taker", t(100), &statement(2)).is_ok());
+        return;
+    }
     let err = w
         .record("note-taker", t(100), &statement(2))
         .expect_err("not saved into a file nobody sees");
@@ -629,7 +635,8 @@ fn temporaries_left_by_a_killed_snapshot_are_removed_on_the_next_open() {
         )
         .unwrap();
     }
-    common::os::symlink(&outside, &dir.join(".devices.ron.tmp-9")).unwrap();
+    // (Where links cannot be made, the rest still holds.)
+    common::os::link_made(&outside, &dir.join(".devices.ron.tmp-9"));
     std::fs::create_dir(dir.join(".snapshot.ron.tmp-5")).unwrap();
     std::fs::write(dir.join("notes.tmp-1"), "not ours").unwrap();
     drop(Writer::open(&dir, t(9)).unwrap());

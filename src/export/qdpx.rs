@@ -581,10 +581,13 @@ pub fn archive(src: &Source, privacy: Privacy, offsets: Offsets) -> std::io::Res
     let (qde, files) = project(src, privacy, offsets);
     let mut buf = std::io::Cursor::new(Vec::new());
     let mut zip = zip::ZipWriter::new(&mut buf);
-    // A fixed timestamp keeps the archive identical for the same session.
+    // A fixed timestamp keeps the archive identical for the same session,
+    // and one "made by" system keeps it identical whichever system wrote it
+    // (left to itself it says Unix, or MS-DOS on Windows).
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default());
+        .last_modified_time(zip::DateTime::default())
+        .system(zip::System::Unix);
     zip.start_file("project.qde", opts)
         .map_err(std::io::Error::other)?;
     zip.write_all(qde.as_bytes())?;

@@ -22,7 +22,9 @@ enum OutboxLine {
 /// One terminal at a time: the outbox is locked while it is open.
 pub struct Outbox {
     path: PathBuf,
-    file: std::fs::File,
+    /// Open to append; let go while the file is replaced (Windows will not
+    /// rename over a file a handle holds open), and opened again after.
+    file: Option<std::fs::File>,
     /// Holds the lock on `<outbox>.lock` for as long as the outbox is open.
     _lock: std::fs::File,
     pending: IndexMap<u64, Event>,
@@ -145,7 +147,7 @@ impl Outbox {
         let file = write_outbox(&path, token.as_ref(), &pending)?;
         Ok(Outbox {
             path,
-            file,
+            file: Some(file),
             _lock: lock,
             pending,
             last_nonce,
@@ -205,8 +207,25 @@ impl Outbox {
     }
 
     fn append(&mut self, l: &OutboxLine) -> std::io::Result<()> {
-        self.file.write_all(line(l)?.as_bytes())?;
-        self.file.sync_data()
+        let file = self.handle()?;
+        file.write_all(line(l)?.as_bytes())?;
+        file.sync_data()
+    }
+
+    /// The outbox open to append to, opened again if a rewrite let it go.
+    fn handle(&mut self) -> std::io::Result<&mut std::fs::File> {
+        if self.file.is_none() {
+            let opened = crate::store::fsutil::open_sole(
+                &self.path,
+                std::fs::OpenOptions::new().append(true),
+                "the outbox",
+            )
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+            self.file = Some(opened);
+        }
+        self.file
+            .as_mut()
+            .ok_or_else(|| std::io::Error::other("the outbox is not open"))
     }
 
     pub fn sent(&mut self, nonce: u64, event: &Event) -> std::io::Result<()> {
@@ -227,12 +246,13 @@ impl Outbox {
         }
         if self.pending.is_empty() {
             self.done_since = 0;
-            self.file.set_len(0)?;
-            if let Some(t) = self.token.clone() {
-                self.file
-                    .write_all(line(&OutboxLine::Token(t))?.as_bytes())?;
+            let token = self.token.clone();
+            let file = self.handle()?;
+            file.set_len(0)?;
+            if let Some(t) = token {
+                file.write_all(line(&OutboxLine::Token(t))?.as_bytes())?;
             }
-            return self.file.sync_data();
+            return file.sync_data();
         }
         self.done_since += 1;
         if self.done_since > self.pending.len() {
@@ -244,7 +264,12 @@ impl Outbox {
 
     /// The file afresh, atomically: the token and what is still waiting.
     fn rewrite(&mut self) -> std::io::Result<()> {
-        self.file = write_outbox(&self.path, self.token.as_ref(), &self.pending)?;
+        self.file = None;
+        self.file = Some(write_outbox(
+            &self.path,
+            self.token.as_ref(),
+            &self.pending,
+        )?);
         Ok(())
     }
 
@@ -258,14 +283,14 @@ impl Outbox {
         }
         match self.token.clone() {
             Some(t) => {
-                let _ = self
-                    .file
-                    .set_len(0)
-                    .and_then(|()| self.file.write_all(line(&OutboxLine::Token(t))?.as_bytes()))
-                    .and_then(|()| self.file.sync_data());
+                let _ = self.handle().and_then(|file| {
+                    file.set_len(0)?;
+                    file.write_all(line(&OutboxLine::Token(t))?.as_bytes())?;
+                    file.sync_data()
+                });
             }
             None => {
-                drop(self.file);
+                drop(self.file.take());
                 let _ = std::fs::remove_file(&self.path);
             }
         }

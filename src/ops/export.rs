@@ -88,7 +88,7 @@ pub fn export_with(
     // a link planted there (to a shared or synced folder) is not followed.
     if dest.is_none() {
         for place in [exports.clone(), exports.join("csv")] {
-            if std::fs::symlink_metadata(&place).is_ok_and(|m| m.file_type().is_symlink()) {
+            if crate::os::is_link_at(&place) {
                 return Err(OpsError::LinkedExports(place));
             }
         }

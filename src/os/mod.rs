@@ -105,6 +105,12 @@ pub fn identity_at(path: &Path) -> io::Result<Identity> {
     imp::identity_at(path)
 }
 
+/// Whether the name `path` is itself a link (on Windows, any reparse point:
+/// a symbolic link or a junction); false when nothing is there.
+pub fn is_link_at(path: &Path) -> bool {
+    identity_at(path).is_ok_and(|i| i.is_link)
+}
+
 /// Takes away access by anyone but the owner from the file or folder
 /// `path`, through a handle opened without following a link.
 pub fn restrict_to_owner(path: &Path) -> io::Result<Restricted> {
@@ -119,6 +125,12 @@ pub fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()>
 /// Makes a folder's entries (a created or renamed file) survive a crash.
 pub fn sync_dir(dir: &Path) -> io::Result<()> {
     imp::sync_dir(dir)
+}
+
+/// Returns freed heap pages to the system (the allocator keeps them for
+/// reuse otherwise): the calling thread's own free memory.
+pub fn give_back_freed_memory() {
+    imp::give_back_freed_memory()
 }
 
 /// Lowers the calling thread's priority: the snapshot's proof replay runs

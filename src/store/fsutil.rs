@@ -118,10 +118,7 @@ pub fn check_sole(file: &File, path: &Path, what: &str) -> Result<()> {
 
 /// The error for a failed open, saying so plainly when the name is a link.
 fn not_through_link(path: &Path, what: &str, e: std::io::Error) -> StoreError {
-    let is_link = crate::os::refused_as_link(&e)
-        || fs::symlink_metadata(path)
-            .map(|m| m.file_type().is_symlink())
-            .unwrap_or(false);
+    let is_link = crate::os::refused_as_link(&e) || crate::os::is_link_at(path);
     if is_link {
         return link_refused(path, what);
     }

@@ -477,8 +477,5 @@ fn behind_the_screens() {
 /// Returns freed heap pages to the system (the allocator keeps them for
 /// reuse otherwise). Collects the calling thread's own free memory.
 pub fn give_back_freed_memory() {
-    // SAFETY: mi_collect only releases free memory; it takes no pointers.
-    unsafe {
-        libmimalloc_sys::mi_collect(true);
-    }
+    crate::os::give_back_freed_memory();
 }
