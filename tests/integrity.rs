@@ -103,56 +103,6 @@ fn a_forged_snapshot_is_never_believed() {
     assert!(o.status.success(), "{}", text(&o));
 }
 
-/// Two session folders whose journals are one file, by a symbolic link and
-/// by a hard link: only one writer may ever append to it.
-#[test]
-fn two_folders_cannot_share_one_journal() {
-    let tmp = tempfile::tempdir().unwrap();
-    let a = tmp.path().join("a");
-    drop(small_session(&a, 2));
-    let before = std::fs::read(journal(&a)).unwrap();
-    for link in ["symbolic", "hard"] {
-        let b = tmp.path().join(format!("b-{link}"));
-        std::fs::create_dir(&b).unwrap();
-        if link == "symbolic" {
-            std::os::unix::fs::symlink(journal(&a), journal(&b)).unwrap();
-        } else {
-            std::fs::hard_link(journal(&a), journal(&b)).unwrap();
-        }
-        // A writer is busy on the first folder meanwhile.
-        let mut first = Command::new(HARNESS)
-            .args(["append", a.to_str().unwrap()])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(200));
-        for (bin, command) in [(HARNESS, "append"), (BIN, "run")] {
-            let o = Command::new(bin)
-                .args([command, b.to_str().unwrap()])
-                .output()
-                .unwrap();
-            assert_eq!(o.status.code(), Some(2), "{link} {command}: {}", text(&o));
-            let expected = if link == "symbolic" {
-                "the journal is a symbolic link"
-            } else {
-                "the journal has 2 hard links"
-            };
-            assert!(
-                text(&o).contains(expected),
-                "{link} {command}: {}",
-                text(&o)
-            );
-        }
-        first.kill().unwrap();
-        first.wait().unwrap();
-        let v = roundtable::store::verify(&a).unwrap();
-        assert!(v.failure.is_none(), "{link}: {:?}", v.failure);
-        std::fs::remove_dir_all(&b).unwrap();
-    }
-    assert!(std::fs::read(journal(&a)).unwrap().starts_with(&before));
-}
-
 /// A journal, lock or snapshot that is a link to some other file: nothing
 /// is written, truncated or renamed through it.
 #[test]

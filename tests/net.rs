@@ -1506,3 +1506,23 @@ fn an_outbox_never_loses_unsent_statements_silently() {
     let left = std::fs::read_to_string(&outbox).unwrap_or_default();
     assert!(!left.contains("the refused one"), "{left}");
 }
+
+/// The local channel a second terminal joins by (a Unix socket, or a named
+/// pipe on Windows) belongs to one host: a second host for the same session
+/// is refused while the first listens; once the first has been killed, its
+/// leftover socket or marker does not keep a new host out.
+#[test]
+fn a_second_host_for_the_same_session_is_refused_until_the_first_is_gone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = session(tmp.path());
+    let mut host = Host::start(&dir, false);
+    let socket = host.socket.clone();
+    assert!(roundtable::os::local::present(&socket));
+    let e = roundtable::os::local::bind(&socket)
+        .err()
+        .expect("a second host is refused");
+    assert!(e.to_string().contains("is in use"), "{e}");
+    host.kill();
+    let again = roundtable::os::local::bind(&socket);
+    assert!(again.is_ok(), "{:?}", again.err());
+}

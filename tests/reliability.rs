@@ -571,3 +571,66 @@ fn a_full_disk_while_setting_a_torn_line_aside_leaves_no_empty_file() {
     assert_eq!(aside.len(), 1);
     assert_eq!(std::fs::read(dir.join(&aside[0])).unwrap(), &bytes[whole..]);
 }
+
+/// Two session folders whose journals are one file, by a symbolic link and
+/// by a hard link: only one writer may ever append to it.
+#[test]
+fn two_folders_cannot_share_one_journal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    drop(small_session(&a, 2));
+    let before = std::fs::read(journal(&a)).unwrap();
+    for link in ["symbolic", "hard"] {
+        let b = tmp.path().join(format!("b-{link}"));
+        std::fs::create_dir(&b).unwrap();
+        if link == "symbolic" {
+            if !common::os::link_made(&journal(&a), &journal(&b)) {
+                continue;
+            }
+        } else {
+            std::fs::hard_link(journal(&a), journal(&b)).unwrap();
+        }
+        // A writer is busy on the first folder meanwhile. (This runs on
+        // Windows too, there with the hard link only: Wine cannot make
+        // symbolic links.)
+        let mut first = Command::new(HARNESS)
+            .args(["append", a.to_str().unwrap()])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        for (bin, command) in [(HARNESS, "append"), (BIN, "run")] {
+            let o = Command::new(bin)
+                .args([command, b.to_str().unwrap()])
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(2), "{link} {command}: {}", text(&o));
+            let expected = if link == "symbolic" {
+                "the journal is a symbolic link"
+            } else {
+                "the journal has 2 hard links"
+            };
+            assert!(
+                text(&o).contains(expected),
+                "{link} {command}: {}",
+                text(&o)
+            );
+        }
+        first.kill().unwrap();
+        first.wait().unwrap();
+        let v = roundtable::store::verify(&a).unwrap();
+        assert!(v.failure.is_none(), "{link}: {:?}", v.failure);
+        std::fs::remove_dir_all(&b).unwrap();
+    }
+    assert!(std::fs::read(journal(&a)).unwrap().starts_with(&before));
+}
+
+/// What a command said, out and err together.
+fn text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
