@@ -7,25 +7,7 @@ use super::session::Session;
 use super::statement::{Speaker, Statement};
 use super::synthesis::{Concept, Interpretation, Translation};
 
-/// What the grid's columns are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Accounts {
-    RoleGroups,
-    Stages,
-    /// Whole source sessions (cross-session workspaces).
-    Sessions,
-}
-
-impl Accounts {
-    /// What one column is, as in "concepts × role group".
-    pub fn label(self) -> &'static str {
-        match self {
-            Accounts::RoleGroups => "role group",
-            Accounts::Stages => "stage",
-            Accounts::Sessions => "session",
-        }
-    }
-}
+pub use super::synthesis::Accounts;
 
 /// A grid column: an account the statements come from.
 #[derive(Clone, Debug, PartialEq, Eq)]

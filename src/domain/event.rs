@@ -35,7 +35,7 @@ pub enum RoomView {
     /// The translation grid, concepts × these columns, for the room to
     /// work on together: how many statements in each cell, in large type,
     /// turning its pages by itself when it does not fit.
-    Grid(super::analysis::Accounts),
+    Grid(super::synthesis::Accounts),
 }
 
 /// A new concept carved out of another by a split.

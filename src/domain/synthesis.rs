@@ -150,3 +150,23 @@ pub struct Memo {
     pub by: String,
     pub at: Timestamp,
 }
+
+/// What the grid's columns are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Accounts {
+    RoleGroups,
+    Stages,
+    /// Whole source sessions (cross-session workspaces).
+    Sessions,
+}
+
+impl Accounts {
+    /// What one column is, as in "concepts × role group".
+    pub fn label(self) -> &'static str {
+        match self {
+            Accounts::RoleGroups => "role group",
+            Accounts::Stages => "stage",
+            Accounts::Sessions => "session",
+        }
+    }
+}

@@ -581,9 +581,7 @@ pub fn archive(src: &Source, privacy: Privacy, offsets: Offsets) -> std::io::Res
     let (qde, files) = project(src, privacy, offsets);
     let mut buf = std::io::Cursor::new(Vec::new());
     let mut zip = zip::ZipWriter::new(&mut buf);
-    // A fixed timestamp keeps the archive identical for the same session,
-    // and one "made by" system keeps it identical whichever system wrote it
-    // (left to itself it says Unix, or MS-DOS on Windows).
+    // One timestamp and one "made by" system: the same bytes on Linux and Windows.
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default())
