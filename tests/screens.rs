@@ -1512,3 +1512,26 @@ fn the_facilitators_grid_pages_its_columns() {
     // Wide enough, every stage is a column at once.
     assert!(!draw(&app, &s, at, 160, 48).contains("of 8"));
 }
+
+/// A terminal that cannot tell a paste from typing (Windows' classic
+/// console) would save each pasted line as a statement of its own: the
+/// screens say so, whole at 80×24, for as long as the session runs; a
+/// viewer, who types nothing, is not told (issue 36).
+#[test]
+fn a_console_that_cannot_mark_a_paste_says_so_on_every_seat_that_types() {
+    use roundtable::app::PASTE_IS_TYPING;
+    let (s, at) = mid_discussion();
+    let mut app = app_on(Screen::Capture);
+    app.paste_is_typing();
+    for screen in [Screen::Capture, Screen::Projector] {
+        app.screen = screen;
+        let shown = draw(&app, &s, at, 80, 24);
+        assert!(shown.contains(PASTE_IS_TYPING), "{screen:?}:\n{shown}");
+    }
+    press(&mut app, &s, at, &[KeyCode::Char('x'), KeyCode::Enter]);
+    assert!(draw(&app, &s, at, 80, 24).contains(PASTE_IS_TYPING));
+    let mut viewer = app_on(Screen::Projector);
+    viewer.seat = roundtable::app::actions::Seat::Viewer;
+    viewer.paste_is_typing();
+    assert!(!draw(&viewer, &s, at, 80, 24).contains(PASTE_IS_TYPING));
+}

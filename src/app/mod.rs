@@ -28,7 +28,8 @@ pub mod vote;
 
 pub use overlay::{Overlay, PromptKind, Unsaved};
 pub use state::{
-    App, KINDS, Message, Pending, Screen, Tone, event_id, event_text, input_offering, new_input,
+    App, KINDS, Message, PASTE_IS_TYPING, Pending, Screen, Tone, event_id, event_text,
+    input_offering, new_input,
 };
 
 use crate::domain::{Event, Session, Timestamp, describe};

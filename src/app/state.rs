@@ -57,6 +57,11 @@ pub struct Pending {
     pub failed: Option<String>,
 }
 
+/// What a terminal that cannot tell a paste from typing means for a
+/// note-taker, in 80 columns.
+pub const PASTE_IS_TYPING: &str =
+    "Paste one line at a time here: this console types a pasted line break as Enter";
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tone {
     Info,
@@ -225,6 +230,15 @@ impl App {
             text: text.into(),
             tone,
         });
+    }
+
+    /// The terminal cannot tell a paste from typing (Windows' classic
+    /// console): a pasted line break would save what is above it, so that
+    /// stays said on screen, on every seat that types.
+    pub fn paste_is_typing(&mut self) {
+        if self.seat != super::actions::Seat::Viewer {
+            self.stand(PASTE_IS_TYPING);
+        }
     }
 
     /// Keeps `text` on screen until quit (once, however often it is said).

@@ -281,6 +281,9 @@ async fn event_loop(
 ) -> std::io::Result<()> {
     let mut events = EventStream::new();
     let mut dirty = true;
+    if !super::paste_told() {
+        model.app.paste_is_typing();
+    }
     // Check the bell straight away: a session reopened over time says so.
     let mut inbox = std::collections::VecDeque::from([Msg::Tick]);
     loop {

@@ -32,6 +32,14 @@ fn install_panic_hook() {
     }));
 }
 
+/// Whether this terminal tells a paste from typing (bracketed paste).
+static PASTE_TOLD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Whether the terminal set up last tells a paste from typing.
+pub fn paste_told() -> bool {
+    PASTE_TOLD.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Sets up the terminal, runs `body` on a single-threaded runtime, and puts
 /// the terminal back however it ends.
 fn with_terminal<F>(body: impl FnOnce(DefaultTerminal) -> F) -> std::io::Result<()>
@@ -43,7 +51,10 @@ where
         .build()?;
     let terminal = ratatui::try_init()?;
     install_panic_hook();
-    let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
+    // Windows' classic console cannot mark a paste (Windows Terminal can,
+    // as every Unix terminal does): the screens then say so.
+    let told = crossterm::execute!(std::io::stdout(), EnableBracketedPaste).is_ok();
+    PASTE_TOLD.store(told, std::sync::atomic::Ordering::Relaxed);
     let result = rt.block_on(body(terminal));
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
