@@ -52,6 +52,7 @@ impl Listening {
     /// host is closing), so the store thread can finish, and removes the socket.
     pub fn stop(&self) {
         lock(&self.shared.store).take();
+        self.shared.closing.send_replace(true);
         let _ = std::fs::remove_file(&self.socket);
     }
 }
@@ -89,6 +90,9 @@ struct Shared {
     ui: mpsc::UnboundedSender<Reply>,
     peers: Mutex<Vec<Peer>>,
     peers_tx: watch::Sender<Vec<String>>,
+    /// Set when the host stops: the listeners close (on Windows the named
+    /// pipe would otherwise keep a new host for the session out).
+    closing: watch::Sender<bool>,
     /// The join code: it changes when the host restarts and when the
     /// facilitator removes a device, never because of wrong guesses.
     code: Mutex<String>,
@@ -151,6 +155,7 @@ pub fn start(
         ui,
         peers: Mutex::new(Vec::new()),
         peers_tx: watch::channel(Vec::new()).0,
+        closing: watch::channel(false).0,
         code: Mutex::new(code.clone()),
         lan_addr,
         door: Mutex::new(Door::new(Limits::default(), Instant::now())),
@@ -191,8 +196,11 @@ async fn accept(
     // Out of file descriptors (or memory): wait, longer each time, rather
     // than retry at once; what is connected carries on meanwhile.
     let mut pause = Duration::from_millis(50);
+    let mut closing = shared.closing.subscribe();
     loop {
         let failed = tokio::select! {
+            // Stopped: no more connections.
+            _ = closing.wait_for(|c| *c) => break,
             conn = local.accept() => match conn {
                 Ok((r, w)) => {
                     tokio::spawn(serve(shared.clone(), FrameReader::new(r), FrameWriter::new(w), None));
@@ -220,6 +228,11 @@ async fn accept(
             pause = Duration::from_millis(50);
         }
     }
+    // The listeners close (the socket or pipe, and the LAN port, are free
+    // for a new host); the joined terminals' connections stay to be told.
+    drop(local);
+    drop(tcp);
+    std::future::pending::<()>().await;
 }
 
 fn valid_name(name: &str) -> Result<(), String> {
