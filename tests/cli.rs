@@ -688,3 +688,79 @@ fn the_programme_leaves_rehearsals_out_and_says_so() {
     let p = roundtable::ops::programme::load(tmp.path(), &named).unwrap();
     assert_eq!(p.rows.len(), 1, "a rehearsal named is included");
 }
+
+/// A session is one meeting however it is named: `programme WORKSPACE
+/// CASE1` listed case 1 twice (the copy "6 of 6 came back"), and review's
+/// `m` over the visible sessions (the workspace among them) counted its
+/// sources again; a folder copied elsewhere is the same session too. Each
+/// is counted once, and the programme says which were named twice (issue
+/// 32, item 4).
+#[test]
+fn a_programme_counts_each_session_once_however_it_is_named() {
+    let tmp = copy_of_shipped();
+    let o = roundtable(
+        tmp.path(),
+        &[
+            "new",
+            "--template",
+            "cag-roundtable",
+            "--title",
+            "May CAG",
+            "--focus",
+            "Does it hold?",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let second = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with("-may-cag"))
+        .unwrap();
+    let sources = [EXAMPLE.to_owned(), second.clone()];
+    let (w, _, _) = roundtable::ops::workspace::open_workspace(
+        tmp.path(),
+        &sources,
+        None,
+        None,
+        None,
+        "researcher",
+    )
+    .unwrap();
+    let workspace = w.dir().to_owned();
+    drop(w);
+    // A copy of the example under another folder name.
+    let copy = tmp.path().join("copy-of-the-example");
+    std::fs::create_dir(&copy).unwrap();
+    for f in ["journal.ron", "snapshot.ron"] {
+        std::fs::copy(tmp.path().join(EXAMPLE).join(f), copy.join(f)).unwrap();
+    }
+    let by = |names: Vec<String>| {
+        let choice = roundtable::ops::programme::Choice {
+            names,
+            matching: String::new(),
+            rehearsals: false,
+        };
+        roundtable::ops::programme::load(tmp.path(), &choice).unwrap()
+    };
+    for names in [
+        vec![workspace.display().to_string(), EXAMPLE.to_owned()],
+        vec![
+            EXAMPLE.to_owned(),
+            workspace.display().to_string(),
+            second.clone(),
+        ],
+        vec![
+            tmp.path().join(EXAMPLE).display().to_string(),
+            EXAMPLE.to_owned(),
+            copy.display().to_string(),
+            second.clone(),
+        ],
+    ] {
+        let p = by(names.clone());
+        assert_eq!(p.sessions.len(), 2, "{names:?}: {:?}", p.warnings);
+        assert_eq!(p.rows.len(), 2, "{names:?}");
+        let said = p.warnings.join(" ");
+        assert!(said.contains("counted once"), "{names:?}: {said}");
+    }
+}

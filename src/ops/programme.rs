@@ -85,7 +85,6 @@ fn chosen(sessions: &Path, choice: &Choice) -> Result<Vec<PathBuf>> {
             }
         }
     }
-    dirs.dedup();
     Ok(dirs)
 }
 
@@ -95,11 +94,36 @@ pub fn load(sessions: &Path, choice: &Choice) -> Result<Programme> {
     let mut read = Vec::new();
     let mut warnings = Vec::new();
     let mut rehearsals = Vec::new();
+    // A session is one meeting however it was named (by name and by path,
+    // within a workspace and on its own, or copied to another folder).
+    let mut folders: Vec<PathBuf> = Vec::new();
+    let mut meetings: Vec<(Option<crate::domain::Timestamp>, String, String)> = Vec::new();
+    let mut twice: Vec<String> = Vec::new();
     for dir in chosen(sessions, choice)? {
+        let folder = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+        if folders.contains(&folder) {
+            twice.push(folder_name(&dir));
+            continue;
+        }
+        folders.push(folder);
         let r = store::open_read_only(&dir)?;
         if !r.session.sources.is_empty() {
             continue;
         }
+        let created = r.session.info.as_ref().map(|i| i.created);
+        let title = r.session.title().to_owned();
+        if created.is_some()
+            && let Some((_, _, first)) = meetings
+                .iter()
+                .find(|(c, t, _)| *c == created && *t == title)
+        {
+            twice.push(format!(
+                "{} (the same session as {first})",
+                folder_name(&dir)
+            ));
+            continue;
+        }
+        meetings.push((created, title, folder_name(&dir)));
         // A rehearsal is not a meeting of the group, unless named.
         if !choice.rehearsals && is_rehearsal(&folder_name(&dir), &r.session) {
             rehearsals.push(folder_name(&dir));
@@ -113,6 +137,13 @@ pub fn load(sessions: &Path, choice: &Choice) -> Result<Programme> {
             ));
         }
         read.push((folder_name(&dir), r.session));
+    }
+    if !twice.is_empty() {
+        twice.dedup();
+        warnings.push(format!(
+            "named more than once, counted once: {}",
+            twice.join(", ")
+        ));
     }
     if !rehearsals.is_empty() {
         warnings.push(format!(
