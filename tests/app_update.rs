@@ -2228,3 +2228,45 @@ fn the_grid_goes_on_the_wall_and_follows_its_columns() {
         "a note-taker does not decide what the room sees"
     );
 }
+
+/// `d` with statements marked and no concept drafted an interpretation on
+/// the concept under the cursor without a word ("resting on 1 concepts"):
+/// the prompt now names it and says why (issue 32, item 7).
+#[test]
+fn drafting_with_no_concept_marked_says_it_rests_on_the_one_under_the_cursor() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(6)));
+    for name in ["Late word", "Being asked"] {
+        d.send(key(KeyCode::Char('n')));
+        d.type_text(name);
+        d.send(key(KeyCode::Enter));
+    }
+    d.send(key(KeyCode::Char('d')));
+    let title = match d.model.app.overlays.last() {
+        Some(Overlay::Prompt {
+            kind: PromptKind::Synthesis(ask),
+            ..
+        }) => ask.title(),
+        _ => panic!("no prompt: {:?}", d.model.app.message),
+    };
+    assert!(
+        title.contains("resting on c2 (the concept under the cursor: none is marked)")
+            && title.contains("0 translations"),
+        "{title}"
+    );
+    d.send(key(KeyCode::Esc));
+    d.send(key(KeyCode::Up));
+    d.send(key(KeyCode::Char(' ')));
+    d.send(key(KeyCode::Char('d')));
+    let title = match d.model.app.overlays.last() {
+        Some(Overlay::Prompt {
+            kind: PromptKind::Synthesis(ask),
+            ..
+        }) => ask.title(),
+        _ => panic!("no prompt: {:?}", d.model.app.message),
+    };
+    assert!(
+        title.contains("resting on c1,") && !title.contains("under the cursor"),
+        "{title}"
+    );
+}

@@ -49,7 +49,8 @@ pub(super) fn action(
         }
         Action::Draft => {
             let mut concepts = app.synthesis.marked_concepts.clone();
-            if concepts.is_empty() {
+            let by_cursor = concepts.is_empty();
+            if by_cursor {
                 concepts.extend(current_concept(app, session));
             }
             let translations: Vec<TranslationId> = session
@@ -71,6 +72,7 @@ pub(super) fn action(
                     concepts,
                     translations,
                     statements,
+                    by_cursor,
                 },
                 "",
             );
@@ -236,6 +238,7 @@ pub(super) fn submit(
             concepts,
             translations,
             statements,
+            ..
         } => {
             let id = InterpretationId::new(app.fresh_id(
                 "i",

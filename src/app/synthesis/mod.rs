@@ -101,6 +101,9 @@ pub enum Ask {
         concepts: Vec<ConceptId>,
         translations: Vec<TranslationId>,
         statements: Vec<StatementId>,
+        /// No concept was marked: it rests on the one under the cursor,
+        /// and the prompt says so.
+        by_cursor: bool,
     },
     Decision {
         interpretation: InterpretationId,
@@ -158,12 +161,21 @@ impl Ask {
                 concepts,
                 translations,
                 statements,
-            } => format!(
-                " New interpretation resting on {} concepts, {} translations, {} statements: its wording ",
-                concepts.len(),
-                translations.len(),
-                statements.len()
-            ),
+                by_cursor,
+            } => {
+                use crate::domain::describe::counted;
+                format!(
+                    " New interpretation resting on {}{}, {}, {}: its wording ",
+                    ids(concepts),
+                    if *by_cursor {
+                        " (the concept under the cursor: none is marked)"
+                    } else {
+                        ""
+                    },
+                    counted(translations.len() as u64, "translation", "translations"),
+                    counted(statements.len() as u64, "statement", "statements")
+                )
+            }
             Ask::Revise(i) => format!(" Revise the wording of {i} (the earlier wording is kept) "),
             Ask::Decision {
                 interpretation,
