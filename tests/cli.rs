@@ -764,3 +764,67 @@ fn a_programme_counts_each_session_once_however_it_is_named() {
         assert!(said.contains("counted once"), "{names:?}: {said}");
     }
 }
+
+/// A case entered after it happened keeps the day it happened: `new
+/// --date` dates the session (its folder, `list`, `show`, the programme's
+/// order) while the records keep when they were written; a date that is
+/// not one is refused with what was typed and the form wanted (issue 32,
+/// "dated sessions").
+#[test]
+fn a_session_entered_later_keeps_the_day_it_happened() {
+    let tmp = copy_of_shipped();
+    let o = roundtable(
+        tmp.path(),
+        &[
+            "new",
+            "--template",
+            "cag-roundtable",
+            "--title",
+            "Memory café case",
+            "--focus",
+            "What did we learn?",
+            "--date",
+            "2025-11-04",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dir = tmp.path().join("2025-11-04-memory-caf-case");
+    assert!(dir.join("journal.ron").is_file(), "{}", stdout(&o));
+    let listed = stdout(&roundtable(tmp.path(), &["list"]));
+    assert!(
+        listed.contains("2025-11-04  2025-11-04-memory-caf-case"),
+        "{listed}"
+    );
+    let shown = stdout(&roundtable(
+        tmp.path(),
+        &["show", "2025-11-04-memory-caf-case"],
+    ));
+    assert!(shown.contains("2025-11-04"), "{shown}");
+    let r = roundtable::store::open_read_only(&dir).unwrap();
+    assert_eq!(
+        r.session.info.as_ref().unwrap().created.utc_date(),
+        "2025-11-04"
+    );
+    for bad in ["4/11/2025", "2025-13-01", "2025-02-30", "yesterday"] {
+        let o = roundtable(
+            tmp.path(),
+            &[
+                "new",
+                "--template",
+                "cag-roundtable",
+                "--title",
+                "X",
+                "--focus",
+                "Y",
+                "--date",
+                bad,
+            ],
+        );
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", stdout(&o));
+        assert!(
+            stderr(&o).contains(bad) && stderr(&o).contains("YYYY-MM-DD"),
+            "{bad}: {}",
+            stderr(&o)
+        );
+    }
+}

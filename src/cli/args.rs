@@ -40,6 +40,10 @@ pub enum Command {
         participants: Option<PathBuf>,
         #[arg(long, default_value = "facilitator")]
         facilitator: String,
+        /// The day it happened, YYYY-MM-DD, for a session entered later
+        /// (a case study's); today when not given.
+        #[arg(long)]
+        date: Option<String>,
     },
     /// List sessions: date, title, focus and counts.
     List,

@@ -27,13 +27,17 @@ pub(super) fn run(
             focus,
             participants,
             facilitator,
+            date,
         } => new_session(
             sessions,
-            template,
-            title,
-            focus,
-            participants,
-            facilitator,
+            NewArgs {
+                template,
+                title,
+                focus,
+                participants,
+                facilitator,
+                date,
+            },
             out,
         ),
         Command::List => {
@@ -194,16 +198,26 @@ fn verify(dir: &Path, out: &mut dyn Write) -> Result<i32, Failure> {
     }
 }
 
-/// `new`: a session from a template, saying whom consent affects.
-fn new_session(
-    sessions: &Path,
+/// What `new` was given.
+struct NewArgs {
     template: String,
     title: String,
     focus: String,
     participants: Option<std::path::PathBuf>,
     facilitator: String,
-    out: &mut dyn Write,
-) -> Result<i32, Failure> {
+    date: Option<String>,
+}
+
+/// `new`: a session from a template, saying whom consent affects.
+fn new_session(sessions: &Path, args: NewArgs, out: &mut dyn Write) -> Result<i32, Failure> {
+    let NewArgs {
+        template,
+        title,
+        focus,
+        participants,
+        facilitator,
+        date,
+    } = args;
     let (people, declined) = match participants {
         Some(p) => (
             load_participants(&p)?,
@@ -217,6 +231,7 @@ fn new_session(
         focus: &focus,
         facilitator: &facilitator,
         participants: people,
+        date: date.as_deref(),
     };
     let (dir, w, t) = ops::create::new_session(sessions, spec, None)?;
     writeln!(

@@ -15,6 +15,19 @@ pub struct NewSession<'a> {
     pub focus: &'a str,
     pub facilitator: &'a str,
     pub participants: Vec<Participant>,
+    /// The day it happened (`YYYY-MM-DD`), for a session entered later.
+    pub date: Option<&'a str>,
+}
+
+/// Midday UTC of the day `date` (`YYYY-MM-DD`) names: the same day in
+/// every zone from UTC−11 to UTC+11, Britain and Sweden among them.
+fn day(date: &str) -> Result<crate::domain::Timestamp> {
+    let refuse = || OpsError::BadDate(date.to_owned());
+    let b = date.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(refuse());
+    }
+    crate::domain::Timestamp::parse(&format!("{date}T12:00:00Z")).map_err(|_| refuse())
 }
 
 /// Creates a session folder from a template: `SessionCreated`, the stages,
@@ -35,11 +48,15 @@ pub fn new_session(
     }
     let t = load_template(&path)?;
     let now = now();
+    let created = match spec.date {
+        Some(date) => day(date)?,
+        None => now,
+    };
     let mut events = vec![Event::SessionCreated {
         title: spec.title.to_owned(),
         focus: spec.focus.to_owned(),
         facilitator: spec.facilitator.to_owned(),
-        created: now,
+        created,
         template: Some(spec.template.to_owned()),
     }];
     events.extend(t.stage_events());
@@ -48,7 +65,7 @@ pub fn new_session(
             .into_iter()
             .map(|participant| Event::ParticipantAdded { participant }),
     );
-    let dir = sessions.join(folder.unwrap_or_else(|| slug(&now.date(), spec.title)));
+    let dir = sessions.join(folder.unwrap_or_else(|| slug(&created.date(), spec.title)));
     let w = Writer::create(&dir, "facilitator", now, &events)?;
     w.snapshot()?;
     Ok((dir, w, t))
@@ -118,6 +135,7 @@ pub fn rehearsal(sessions: &Path) -> Result<PathBuf> {
         focus: "What do our early findings about leaving hospital with dementia mean to the people who live it?",
         facilitator: "facilitator",
         participants,
+        date: None,
     };
     let (dir, _, _) = new_session(sessions, spec, Some(folder))?;
     Ok(dir)

@@ -50,6 +50,8 @@ pub enum OpsError {
         socket.display()
     )]
     NotRunning { dir: PathBuf, socket: PathBuf },
+    #[error("--date `{0}` is not a day: give it as YYYY-MM-DD, e.g. 2025-11-04")]
+    BadDate(String),
     #[error("`{0}` is neither a session here nor HOST:PORT")]
     NotATarget(String),
     #[error("there is no session `{0}` here; to join another laptop give HOST:PORT and --code")]

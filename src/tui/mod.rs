@@ -145,6 +145,7 @@ pub fn pick(
                         focus: &focus,
                         facilitator: "facilitator",
                         participants,
+                        date: None,
                     };
                     match crate::ops::create::new_session(sessions, spec, None) {
                         Ok((dir, _, _)) => {
