@@ -2229,6 +2229,17 @@ fn the_grid_goes_on_the_wall_and_follows_its_columns() {
     );
 }
 
+/// The title of the synthesis prompt open now.
+fn prompt_title(d: &Driver) -> String {
+    match d.model.app.overlays.last() {
+        Some(Overlay::Prompt {
+            kind: PromptKind::Synthesis(ask),
+            ..
+        }) => ask.title(),
+        _ => panic!("no prompt: {:?}", d.model.app.message),
+    }
+}
+
 /// `d` with statements marked and no concept drafted an interpretation on
 /// the concept under the cursor without a word ("resting on 1 concepts"):
 /// the prompt now names it and says why (issue 32, item 7).
@@ -2242,13 +2253,7 @@ fn drafting_with_no_concept_marked_says_it_rests_on_the_one_under_the_cursor() {
         d.send(key(KeyCode::Enter));
     }
     d.send(key(KeyCode::Char('d')));
-    let title = match d.model.app.overlays.last() {
-        Some(Overlay::Prompt {
-            kind: PromptKind::Synthesis(ask),
-            ..
-        }) => ask.title(),
-        _ => panic!("no prompt: {:?}", d.model.app.message),
-    };
+    let title = prompt_title(&d);
     assert!(
         title.contains("resting on c2 (the concept under the cursor: none is marked)")
             && title.contains("0 translations"),
@@ -2258,13 +2263,7 @@ fn drafting_with_no_concept_marked_says_it_rests_on_the_one_under_the_cursor() {
     d.send(key(KeyCode::Up));
     d.send(key(KeyCode::Char(' ')));
     d.send(key(KeyCode::Char('d')));
-    let title = match d.model.app.overlays.last() {
-        Some(Overlay::Prompt {
-            kind: PromptKind::Synthesis(ask),
-            ..
-        }) => ask.title(),
-        _ => panic!("no prompt: {:?}", d.model.app.message),
-    };
+    let title = prompt_title(&d);
     assert!(
         title.contains("resting on c1,") && !title.contains("under the cursor"),
         "{title}"

@@ -21,21 +21,29 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-const EXAMPLE: &str = "2026-03-14-cag-findings";
+use common::{EXAMPLE, copy_of_shipped};
 
-/// A sessions folder with copies of the shipped templates and example.
-fn copy_of_shipped() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    for sub in ["templates", EXAMPLE] {
-        std::fs::create_dir_all(tmp.path().join(sub)).unwrap();
-        for entry in std::fs::read_dir(Path::new("sessions").join(sub)).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_name() != "writer.lock" {
-                std::fs::copy(entry.path(), tmp.path().join(sub).join(entry.file_name())).unwrap();
-            }
-        }
-    }
-    tmp
+/// `new` in `sessions`: a second session ("May CAG"), its folder's name.
+fn a_second_session(sessions: &Path) -> String {
+    let o = roundtable(
+        sessions,
+        &[
+            "new",
+            "--template",
+            "cag-roundtable",
+            "--title",
+            "May CAG",
+            "--focus",
+            "Does it hold?",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::read_dir(sessions)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with("-may-cag"))
+        .unwrap()
 }
 
 #[test]
@@ -420,25 +428,7 @@ fn a_workspace_over_two_sessions_keeps_its_own_journal_and_leaves_the_sources_al
     use roundtable::domain::Event;
     let tmp = copy_of_shipped();
     // A second session, from the template, with one statement.
-    let o = roundtable(
-        tmp.path(),
-        &[
-            "new",
-            "--template",
-            "cag-roundtable",
-            "--title",
-            "May CAG",
-            "--focus",
-            "Does it hold?",
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let second = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .find(|n| n.ends_with("-may-cag"))
-        .unwrap();
+    let second = a_second_session(tmp.path());
     let sources = [EXAMPLE.to_owned(), second.clone()];
     let before: Vec<Vec<u8>> = sources
         .iter()
@@ -698,25 +688,7 @@ fn the_programme_leaves_rehearsals_out_and_says_so() {
 #[test]
 fn a_programme_counts_each_session_once_however_it_is_named() {
     let tmp = copy_of_shipped();
-    let o = roundtable(
-        tmp.path(),
-        &[
-            "new",
-            "--template",
-            "cag-roundtable",
-            "--title",
-            "May CAG",
-            "--focus",
-            "Does it hold?",
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let second = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .find(|n| n.ends_with("-may-cag"))
-        .unwrap();
+    let second = a_second_session(tmp.path());
     let sources = [EXAMPLE.to_owned(), second.clone()];
     let (w, _, _) = roundtable::ops::workspace::open_workspace(
         tmp.path(),

@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_roundtable");
 const HARNESS: &str = env!("CARGO_BIN_EXE_roundtable-harness");
-const EXAMPLE: &str = "2026-03-14-cag-findings";
 
 fn roundtable(sessions: &Path, args: &[&str]) -> Output {
     Command::new(BIN)
@@ -31,18 +30,10 @@ fn text(o: &Output) -> String {
     )
 }
 
-/// A sessions folder holding copies of the shipped templates and example.
+/// A sessions folder holding copies of the shipped templates and example,
+/// and the example's folder in it.
 fn shipped() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    for sub in ["templates", EXAMPLE] {
-        std::fs::create_dir_all(tmp.path().join(sub)).unwrap();
-        for entry in std::fs::read_dir(Path::new("sessions").join(sub)).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_name() != "writer.lock" {
-                std::fs::copy(entry.path(), tmp.path().join(sub).join(entry.file_name())).unwrap();
-            }
-        }
-    }
+    let tmp = copy_of_shipped();
     let dir = tmp.path().join(EXAMPLE);
     (tmp, dir)
 }

@@ -7,22 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const EXAMPLE: &str = "2026-03-14-cag-findings";
-
-/// A sessions folder with copies of the shipped templates and example.
-fn copy_of_shipped() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    for sub in ["templates", EXAMPLE] {
-        std::fs::create_dir_all(tmp.path().join(sub)).unwrap();
-        for entry in std::fs::read_dir(Path::new("sessions").join(sub)).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_name() != "writer.lock" {
-                std::fs::copy(entry.path(), tmp.path().join(sub).join(entry.file_name())).unwrap();
-            }
-        }
-    }
-    tmp
-}
+mod common;
+use common::{EXAMPLE, copy_of_shipped};
 
 fn windows_program() -> PathBuf {
     let exe = std::env::var_os("ROUNDTABLE_WINDOWS_EXE").map_or_else(

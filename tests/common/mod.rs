@@ -375,3 +375,22 @@ pub fn titles_whole(screen: &str, what: &str) {
         }
     }
 }
+
+/// The shipped example's folder name.
+pub const EXAMPLE: &str = "2026-03-14-cag-findings";
+
+/// A sessions folder holding copies of the shipped templates and example
+/// (its writer lock left behind).
+pub fn copy_of_shipped() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for sub in ["templates", EXAMPLE] {
+        std::fs::create_dir_all(tmp.path().join(sub)).unwrap();
+        for entry in std::fs::read_dir(Path::new("sessions").join(sub)).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_name() != "writer.lock" {
+                std::fs::copy(entry.path(), tmp.path().join(sub).join(entry.file_name())).unwrap();
+            }
+        }
+    }
+    tmp
+}
