@@ -800,3 +800,60 @@ fn a_session_entered_later_keeps_the_day_it_happened() {
         );
     }
 }
+
+/// `verify` of a workspace said ok after a source was changed or renamed
+/// (and `synthesise` then failed with "there is no journal here"): it now
+/// checks that each source still holds the record the workspace drew on,
+/// names each source it checked, and fails naming the one changed or gone
+/// (issue 32, item 2).
+#[test]
+fn verify_of_a_workspace_checks_its_sources() {
+    let tmp = copy_of_shipped();
+    let second = a_second_session(tmp.path());
+    let sources = [EXAMPLE.to_owned(), second.clone()];
+    let (w, _, _) = roundtable::ops::workspace::open_workspace(
+        tmp.path(),
+        &sources,
+        None,
+        None,
+        None,
+        "researcher",
+    )
+    .unwrap();
+    let workspace = w.dir().to_owned();
+    drop(w);
+    let name = workspace
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let o = roundtable(tmp.path(), &["verify", &name]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    for key in ["source A", "source B"] {
+        assert!(stdout(&o).contains(key), "{}", stdout(&o));
+    }
+    // A record appended to a source since is no change to what was drawn on.
+    // A source's journal rewritten (another session's in its place): fails.
+    let example = tmp.path().join(EXAMPLE).join("journal.ron");
+    let kept = std::fs::read(&example).unwrap();
+    std::fs::copy(tmp.path().join(&second).join("journal.ron"), &example).unwrap();
+    let _ = std::fs::remove_file(tmp.path().join(EXAMPLE).join("snapshot.ron"));
+    let o = roundtable(tmp.path(), &["verify", &name]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains(&format!("FAILED: source A ({EXAMPLE})")),
+        "{}",
+        stdout(&o)
+    );
+    std::fs::write(&example, kept).unwrap();
+    // A source renamed: fails, saying it is not there.
+    std::fs::rename(tmp.path().join(&second), tmp.path().join("renamed")).unwrap();
+    let o = roundtable(tmp.path(), &["verify", &name]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains(&format!("FAILED: source B ({second})"))
+            && stdout(&o).contains("renamed or moved"),
+        "{}",
+        stdout(&o)
+    );
+}

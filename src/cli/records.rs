@@ -157,6 +157,11 @@ pub(super) fn run(
 /// `verify`: every record checked; exit 1 on any failure.
 fn verify(dir: &Path, out: &mut dyn Write) -> Result<i32, Failure> {
     let (v, session) = store::verify_and_keep(dir)?;
+    // A workspace's sources, to check below; nothing else is kept.
+    let kept = crate::domain::Session {
+        sources: session.sources.clone(),
+        ..Default::default()
+    };
     // The process ends once this is printed, and the system takes its
     // memory back at once; freeing a million records one by one first
     // would add a fifth of a second to `verify`.
@@ -184,7 +189,25 @@ fn verify(dir: &Path, out: &mut dyn Write) -> Result<i32, Failure> {
                 v.records,
                 v.head
             )?;
-            Ok(0)
+            // A workspace rests on its sources as they were when drawn on.
+            let mut failed = false;
+            for c in ops::workspace::check_sources(dir, &kept) {
+                let (said, what) = match &c.found {
+                    Ok(what) => ("ok", what),
+                    Err(why) => {
+                        failed = true;
+                        ("FAILED", why)
+                    }
+                };
+                writeln!(
+                    out,
+                    "{said}: source {} ({}): {}",
+                    c.key,
+                    crate::safe::line(&c.session),
+                    crate::safe::line(what)
+                )?;
+            }
+            Ok(i32::from(failed))
         }
         (Some(p), _) => {
             writeln!(out, "FAILED: {}", crate::safe::line(&p.to_string()))?;

@@ -128,3 +128,65 @@ fn add_sources(
     }
     Ok(loaded)
 }
+
+/// What `verify` finds of one source of a workspace.
+pub struct SourceCheck {
+    pub key: String,
+    pub session: String,
+    /// `Ok` says what was found; `Err` why the workspace no longer rests on
+    /// what it drew on.
+    pub found: std::result::Result<String, String>,
+}
+
+/// Checks that each source of the workspace at `dir` still holds the record
+/// the workspace drew on (its head when added): records appended since are
+/// no change; a journal rewritten, damaged before it, or gone is.
+pub fn check_sources(dir: &Path, session: &Session) -> Vec<SourceCheck> {
+    let sessions = dir.parent().unwrap_or(Path::new("."));
+    session
+        .sources
+        .iter()
+        .map(|(key, src)| {
+            let journal = sessions.join(&src.session).join(store::journal::JOURNAL);
+            let found = if !journal.is_file() {
+                Err(format!(
+                    "{} is not in {} (renamed or moved?): the workspace finds its sources there by name",
+                    src.session,
+                    sessions.display()
+                ))
+            } else {
+                let mut seen = false;
+                let head = src.head.as_str();
+                match store::journal::scan(&journal, 1, 0, &mut |r| {
+                    seen |= r.hash == *head;
+                    Ok(())
+                }) {
+                    Ok(_) if seen => Ok(format!(
+                        "{} still holds the record the workspace drew on (head {})",
+                        src.session,
+                        short(head)
+                    )),
+                    Ok(scan) => Err(format!(
+                        "{} has changed: the record the workspace drew on (head {}) is not in its journal{}",
+                        src.session,
+                        short(head),
+                        scan.damage
+                            .map(|d| format!(", which is damaged at line {}", d.line))
+                            .unwrap_or_default()
+                    )),
+                    Err(e) => Err(format!("{} cannot be read: {e}", src.session)),
+                }
+            };
+            SourceCheck {
+                key: key.clone(),
+                session: src.session.clone(),
+                found,
+            }
+        })
+        .collect()
+}
+
+/// The first twelve characters of a hash, as people compare them.
+fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
