@@ -2269,3 +2269,60 @@ fn drafting_with_no_concept_marked_says_it_rests_on_the_one_under_the_cursor() {
         "{title}"
     );
 }
+
+/// A workspace offered live screens that do not work in it (F2 said "All
+/// stages done", F3 saved a whole-group quote the synthesis screen never
+/// lists, `v` opened a round nobody could vote in, `p` projected nothing):
+/// it offers the synthesis screen alone, says why, and keeps memos for the
+/// researcher's notes (issue 32, item 8).
+#[test]
+fn a_workspace_offers_only_what_a_workspace_can_do() {
+    let mut d = Driver::new(session(true));
+    d.model
+        .app
+        .sources
+        .push(roundtable::app::synthesis::Source {
+            key: "A".into(),
+            session: session(true),
+        });
+    d.model.app.screen = Screen::Synthesis;
+    for k in [KeyCode::F(2), KeyCode::F(3), KeyCode::F(4), KeyCode::F(5)] {
+        d.send(key(k));
+        assert_eq!(d.model.app.screen, Screen::Synthesis, "{k:?}");
+        assert!(
+            d.said().contains("A workspace has no room or votes"),
+            "{}",
+            d.said()
+        );
+    }
+    d.send(key(KeyCode::Char('n')));
+    d.type_text("Told too late");
+    d.send(key(KeyCode::Enter));
+    d.send(key(KeyCode::Char(' ')));
+    d.send(key(KeyCode::Char('d')));
+    d.type_text("People are told too late");
+    d.send(key(KeyCode::Enter));
+    d.take();
+    d.send(key(KeyCode::Char('i')));
+    for k in ['v', 'V', 'p'] {
+        d.send(key(KeyCode::Char(k)));
+        assert!(d.take().is_empty(), "{k} recorded something");
+        assert!(d.said().contains("vote in a workshop"), "{}", d.said());
+    }
+    d.send(key(KeyCode::Char('i')));
+    d.send(key(KeyCode::Char('g')));
+    d.send(key(KeyCode::Char('p')));
+    assert!(
+        d.take().is_empty(),
+        "the grid went on a wall the workspace has not got"
+    );
+    // The researcher's own notes are memos.
+    d.send(ctrl('n'));
+    d.type_text("Case 2's carers disagree with case 1's staff");
+    d.send(key(KeyCode::Enter));
+    assert!(
+        matches!(&d.take()[..], [Event::MemoAdded { .. }]),
+        "{}",
+        d.said()
+    );
+}

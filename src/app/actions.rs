@@ -383,6 +383,8 @@ pub struct HintState<'a> {
     pub withheld_selected: bool,
     /// The translation grid's columns did not all fit when last drawn.
     pub grid_paged: bool,
+    /// A cross-session workspace: no room, no votes.
+    pub workspace: bool,
 }
 
 /// When a hint is worth showing on a screen.
@@ -1478,7 +1480,7 @@ pub static ACTIONS: &[ActionDef] = &[
     ActionDef {
         hints: &[hint("agree vote", &[L::Synthesis])],
         rank: 100,
-        available: Some(interpreting),
+        available: Some(|m, l| interpreting(m, l) && !m.workspace),
         ..row(
             A::VoteOnInterpretation,
             &[(L::Synthesis, "v")],
@@ -1488,7 +1490,7 @@ pub static ACTIONS: &[ActionDef] = &[
     ActionDef {
         hints: &[hint("resonance vote", &[L::Synthesis])],
         rank: 101,
-        available: Some(interpreting),
+        available: Some(|m, l| interpreting(m, l) && !m.workspace),
         ..row(
             A::ResonanceOnInterpretation,
             &[(L::Synthesis, "V")],
@@ -1518,7 +1520,7 @@ pub static ACTIONS: &[ActionDef] = &[
     ActionDef {
         hints: &[hint("project", &[L::Synthesis])],
         rank: 104,
-        available: Some(|m, l| interpreting(m, l) || in_grid(m, l)),
+        available: Some(|m, l| (interpreting(m, l) || in_grid(m, l)) && !m.workspace),
         ..row(
             A::Present,
             &[(L::Synthesis, "p")],

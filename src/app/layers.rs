@@ -31,6 +31,11 @@ pub fn key(app: &mut App, session: &Session, key: KeyEvent, now: Timestamp, fx: 
     }
 }
 
+/// Why a workspace offers one screen: what it is for, and where the rest is.
+/// (80 columns: the status line shows it whole.)
+pub(crate) const WORKSPACE_HAS_NO_ROOM: &str =
+    "A workspace has no room or votes: notes are memos ({Memo}); vote in a workshop";
+
 /// A key on the screen beneath the overlays: its action, or `Passed`.
 fn screen_key(
     app: &mut App,
@@ -45,6 +50,15 @@ fn screen_key(
     match action {
         Action::Quit => app.ask_to_quit(),
         Action::Help => app.overlays.push(Overlay::Help { page: 0 }),
+        Action::ShowProjector
+        | Action::ShowCapture
+        | Action::ShowVote
+        | Action::ShowAgenda
+        | Action::NextScreen
+            if app.in_workspace() =>
+        {
+            app.say(Tone::Refused, app.keys(WORKSPACE_HAS_NO_ROOM));
+        }
         Action::ShowProjector => app.screen = Screen::Projector,
         Action::ShowCapture => app.screen = Screen::Capture,
         Action::ShowVote => app.screen = Screen::Vote,

@@ -213,6 +213,7 @@ impl App {
                 .as_ref()
                 .map(|p| p.waiting.len() + p.asking.len()),
             withheld_selected: self.selected_withheld(session).is_some(),
+            workspace: self.in_workspace(),
             grid_paged: {
                 let (shown, of) = self.synthesis.columns_fit.get();
                 shown < of
@@ -230,6 +231,12 @@ impl App {
             text: text.into(),
             tone,
         });
+    }
+
+    /// A cross-session workspace: it translates its sources' words; it has
+    /// no room, agenda or votes, and the researcher's notes are memos.
+    pub fn in_workspace(&self) -> bool {
+        !self.sources.is_empty()
     }
 
     /// The terminal cannot tell a paste from typing (Windows' classic

@@ -118,8 +118,10 @@ fn header_height(session: &Session, width: u16) -> u16 {
 
 /// Title and focus: always on screen.
 fn header(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme) {
+    // A workspace has the synthesis screen alone.
     let tabs: Vec<Span> = Screen::ALL
         .iter()
+        .filter(|s| !app.in_workspace() || **s == Screen::Synthesis)
         .flat_map(|s| {
             let key = app
                 .keymap

@@ -328,10 +328,16 @@ fn grid_view(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Th
     } else {
         String::new()
     };
+    // A workspace has no wall to put it on.
+    let project = if app.in_workspace() {
+        ""
+    } else {
+        " · {Present} project"
+    };
     let title = app.keymap.fill(
         Layer::Synthesis,
         &format!(
-            " Translation grid — concepts × {by}{paged} · {{ToggleAccounts}} switches · {{SelectUp}}{{SelectDown}} scroll · {{Present}} project · {{ShowGrid}} back "
+            " Translation grid — concepts × {by}{paged} · {{ToggleAccounts}} switches · {{SelectUp}}{{SelectDown}} scroll{project} · {{ShowGrid}} back "
         ),
     );
     let block = panel(
@@ -430,9 +436,14 @@ fn interpretations(
     f.render_widget(para(lines).wrap(Wrap { trim: false }), inner);
 
     let focused = app.synthesis.pane == Pane::Statements;
+    // A workspace records the verdict; the vote and the wall are a workshop's.
     let title = app.keymap.fill(
         Layer::Synthesis,
-        " Provenance — {SwitchPane}, then {SelectUp}{SelectDown} scrolls · {VoteOnInterpretation} vote · {ResonanceOnInterpretation} resonance · {MarkAgreed} agreed · {SetAside} set aside · {Present} project ",
+        if app.in_workspace() {
+            " Provenance — {SwitchPane}, then {SelectUp}{SelectDown} scrolls · {MarkAgreed} agreed · {SetAside} set aside "
+        } else {
+            " Provenance — {SwitchPane}, then {SelectUp}{SelectDown} scrolls · {VoteOnInterpretation} vote · {ResonanceOnInterpretation} resonance · {MarkAgreed} agreed · {SetAside} set aside · {Present} project "
+        },
     );
     let block = panel(
         Span::styled(super::fit_title(&title, right.width), theme.accent),

@@ -85,6 +85,14 @@ pub(super) fn action(
 /// showing it on the projector.
 fn decide(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &mut Vec<Effect>) {
     match action {
+        Action::VoteOnInterpretation | Action::ResonanceOnInterpretation | Action::Present
+            if app.in_workspace() =>
+        {
+            app.say(
+                Tone::Refused,
+                app.keys(crate::app::layers::WORKSPACE_HAS_NO_ROOM),
+            );
+        }
         Action::VoteOnInterpretation | Action::ResonanceOnInterpretation => {
             let Some(i) = current_interpretation(app, session) else {
                 return app.say(

@@ -441,7 +441,7 @@ pub fn action(
                 app.record(session, Event::RoomShows { view, at: now }, fx);
             }
         }
-        Action::Present if app.synthesis.view == SynthView::Grid => {
+        Action::Present if app.synthesis.view == SynthView::Grid && !app.in_workspace() => {
             // What the room sees is recorded, so every projector follows.
             let view = match session.room {
                 RoomView::Grid(_) => RoomView::Latest,
