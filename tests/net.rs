@@ -1526,3 +1526,72 @@ fn a_second_host_for_the_same_session_is_refused_until_the_first_is_gone() {
     let again = roundtable::os::local::bind(&socket);
     assert!(again.is_ok(), "{:?}", again.err());
 }
+
+/// A note-taker may now put an action's words right and say what became of
+/// it (issue 31): the host stamps when, by its own clock, whatever time the
+/// terminal claimed, as for everything else a joined terminal proposes.
+#[test]
+fn the_host_stamps_the_time_of_an_actions_correction_and_status() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    drop(small_session(&dir, 1));
+    let host = Host::start(&dir, false);
+    let forged = Timestamp::from_unix_millis(0);
+    let before = roundtable::ops::locate::now();
+    rt().block_on(async {
+        let (sam, mut rx) = join(
+            Target::Unix(host.socket.clone()),
+            "Sam",
+            tmp.path().join("sam.ron"),
+        );
+        for (i, e) in [
+            Event::ActionAdded {
+                id: "sam-a1".into(),
+                what: "Send the notes".into(),
+                who: "Sam".into(),
+                by_when: "Friday".into(),
+                from: None,
+                at: forged,
+            },
+            Event::ActionCorrected {
+                action: "sam-a1".into(),
+                what: "Send the notes and slides".into(),
+                who: "Sam".into(),
+                by_when: "Monday".into(),
+                at: forged,
+            },
+            Event::ActionStatusChanged {
+                action: "sam-a1".into(),
+                status: ActionStatus::Done,
+                note: "sent".into(),
+                at: forged,
+            },
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            sam.send((i as u64 + 1, e)).unwrap();
+        }
+        assert_eq!(acks(&mut rx, 3).await.len(), 3);
+    });
+    let after = roundtable::ops::locate::now();
+    drop(host);
+    let mut stamped = Vec::new();
+    roundtable::store::journal::scan(&dir.join("journal.ron"), 1, 0, &mut |r| {
+        if let Event::ActionAdded { at, .. }
+        | Event::ActionCorrected { at, .. }
+        | Event::ActionStatusChanged { at, .. } = r.event
+        {
+            stamped.push(at);
+        }
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(stamped.len(), 3);
+    for at in stamped {
+        assert!(
+            before <= at && at <= after,
+            "stamped {at}, not by the host's clock"
+        );
+    }
+}

@@ -70,6 +70,18 @@ pub fn short(e: &Event) -> String {
         Event::TranslationMade { id, kind, .. } => format!("translation {id} ({})", kind.label()),
         Event::InterpretationDrafted { id, .. } => format!("interpretation {id} drafted"),
         Event::InterpretationRevised { interpretation, .. } => format!("{interpretation} revised"),
+        Event::InterpretationGrounded {
+            interpretation,
+            concepts,
+            ..
+        } => format!(
+            "{interpretation} now rests on {}",
+            concepts
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Event::InterpretationStatusChanged {
             interpretation,
             status,

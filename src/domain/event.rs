@@ -258,6 +258,16 @@ pub enum Event {
         text: String,
         at: Timestamp,
     },
+    /// What an interpretation rests on, put right (a concept taken out, or
+    /// one added): its concepts, the translations among them and its
+    /// statements as they now are. The earlier grounds stay in the journal.
+    InterpretationGrounded {
+        interpretation: InterpretationId,
+        concepts: Vec<ConceptId>,
+        translations: Vec<TranslationId>,
+        statements: Vec<StatementId>,
+        at: Timestamp,
+    },
     InterpretationStatusChanged {
         interpretation: InterpretationId,
         status: InterpretationStatus,
@@ -362,7 +372,9 @@ impl Event {
             | Event::HandRaised { at, .. }
             | Event::HandLowered { at, .. }
             | Event::StatementParked { at, .. }
-            | Event::ActionAdded { at, .. } => *at = now,
+            | Event::ActionAdded { at, .. }
+            | Event::ActionStatusChanged { at, .. }
+            | Event::ActionCorrected { at, .. } => *at = now,
             _ => {}
         }
     }
@@ -402,6 +414,7 @@ impl Event {
             Event::TranslationMade { .. } => "TranslationMade",
             Event::InterpretationDrafted { .. } => "InterpretationDrafted",
             Event::InterpretationRevised { .. } => "InterpretationRevised",
+            Event::InterpretationGrounded { .. } => "InterpretationGrounded",
             Event::InterpretationStatusChanged { .. } => "InterpretationStatusChanged",
             Event::MemoAdded { .. } => "MemoAdded",
             Event::RoomShows { .. } => "RoomShows",

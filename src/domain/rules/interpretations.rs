@@ -87,6 +87,44 @@ impl Session {
                 }
                 text("the interpretation", t, MAX_TEXT)
             }
+            Event::InterpretationGrounded {
+                interpretation,
+                concepts,
+                translations,
+                statements,
+                ..
+            } => {
+                let i = self
+                    .interpretations
+                    .get(interpretation)
+                    .ok_or_else(|| unknown(InterpretationId::WHAT, interpretation))?;
+                if matches!(
+                    i.status,
+                    InterpretationStatus::Agreed | InterpretationStatus::SetAside
+                ) {
+                    return Err(DomainError::Rule(format!(
+                        "{interpretation} was {} on these grounds; draft a new interpretation to rest on others",
+                        i.status
+                    )));
+                }
+                if concepts.is_empty() {
+                    return Err(DomainError::Rule(
+                        "an interpretation rests on at least one concept".into(),
+                    ));
+                }
+                Self::no_repeats("concept", concepts)?;
+                for c in concepts {
+                    if !self.concepts.contains_key(c) {
+                        return Err(unknown(ConceptId::WHAT, c));
+                    }
+                }
+                for tr in translations {
+                    if !self.translations.contains_key(tr) {
+                        return Err(unknown(TranslationId::WHAT, tr));
+                    }
+                }
+                self.statements_exist(statements)
+            }
             Event::InterpretationStatusChanged {
                 interpretation,
                 status,
@@ -178,6 +216,18 @@ impl Session {
             } => {
                 if let Some(i) = self.interpretations.get_mut(&interpretation) {
                     i.texts.push(text);
+                }
+            }
+            Event::InterpretationGrounded {
+                interpretation,
+                concepts,
+                translations,
+                statements,
+                ..
+            } => {
+                if let Some(i) = self.interpretations.get_mut(&interpretation) {
+                    (i.concepts, i.translations, i.statements) =
+                        (concepts, translations, statements);
                 }
             }
             Event::InterpretationStatusChanged {

@@ -246,6 +246,7 @@ impl Session {
             Event::TranslationMade { .. }
             | Event::InterpretationDrafted { .. }
             | Event::InterpretationRevised { .. }
+            | Event::InterpretationGrounded { .. }
             | Event::InterpretationStatusChanged { .. } => self.check_interpretations(event),
             Event::ParticipantArrived { .. }
             | Event::ParticipantLeft { .. }
@@ -295,6 +296,7 @@ impl Session {
             Event::TranslationMade { .. }
             | Event::InterpretationDrafted { .. }
             | Event::InterpretationRevised { .. }
+            | Event::InterpretationGrounded { .. }
             | Event::InterpretationStatusChanged { .. } => self.mutate_interpretations(event),
             Event::ParticipantArrived { .. }
             | Event::ParticipantLeft { .. }
