@@ -2,6 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use roundtable::app::keymap::Keymap;
+use roundtable::app::synthesis::SynthView;
 use roundtable::app::{App, Effect, Model, Msg, Overlay, PromptKind, Screen, update};
 use roundtable::domain::*;
 
@@ -2325,4 +2326,74 @@ fn a_workspace_offers_only_what_a_workspace_can_do() {
         "{}",
         d.said()
     );
+}
+
+/// A concept put into an interpretation by mistake can be taken out: `c`
+/// rests the interpretation under the cursor on the marked concepts, the
+/// earlier grounds staying in the journal; with none marked it says what
+/// to do; once agreed, its grounds stay (issue 32, item 7).
+#[test]
+fn an_interpretations_concepts_can_be_put_right() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(6)));
+    for name in ["Late word", "Being asked"] {
+        d.send(key(KeyCode::Char('n')));
+        d.type_text(name);
+        d.send(key(KeyCode::Enter));
+    }
+    d.keys(&[KeyCode::Up, KeyCode::Char(' '), KeyCode::Char(' ')]);
+    d.send(key(KeyCode::Char('d')));
+    d.type_text("People are told too late and not asked");
+    d.send(key(KeyCode::Enter));
+    assert_eq!(
+        d.model.session.read().interpretations["i1"].concepts,
+        vec![ConceptId::from("c1"), ConceptId::from("c2")]
+    );
+    d.take();
+    // Drafting shows the interpretations and lets go of the marks: back to
+    // the concepts, mark c1 alone, and rest i1 on it.
+    assert!(d.model.app.synthesis.marked_concepts.is_empty());
+    assert_eq!(d.model.app.synthesis.view, SynthView::Interpretations);
+    d.send(key(KeyCode::Char('i')));
+    d.keys(&[KeyCode::Up, KeyCode::Char(' ')]);
+    d.send(key(KeyCode::Char('i')));
+    d.send(key(KeyCode::Char('c')));
+    assert!(
+        matches!(&d.take()[..], [Event::InterpretationGrounded { concepts, .. }] if concepts == &vec![ConceptId::from("c1")]),
+        "{}",
+        d.said()
+    );
+    assert_eq!(
+        d.model.session.read().interpretations["i1"].concepts,
+        vec![ConceptId::from("c1")]
+    );
+    // Nothing marked: it says what to do, and records nothing.
+    d.model.app.synthesis.marked_concepts.clear();
+    d.send(key(KeyCode::Char('c')));
+    assert!(d.take().is_empty());
+    assert!(
+        d.said().contains("mark the concepts it should rest on"),
+        "{}",
+        d.said()
+    );
+    // Agreed: its grounds stay.
+    let mut s = d.model.session.read().clone();
+    s.apply(&Event::InterpretationStatusChanged {
+        interpretation: "i1".into(),
+        status: InterpretationStatus::Agreed,
+        reason: "the room agreed".into(),
+        round: None,
+        at: t(70),
+    })
+    .unwrap();
+    let e = s
+        .apply(&Event::InterpretationGrounded {
+            interpretation: "i1".into(),
+            concepts: vec!["c2".into()],
+            translations: vec![],
+            statements: vec![],
+            at: t(71),
+        })
+        .unwrap_err();
+    assert!(e.to_string().contains("draft a new interpretation"), "{e}");
 }

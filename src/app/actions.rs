@@ -218,6 +218,8 @@ pub enum Action {
     ResonanceOnInterpretation,
     MarkAgreed,
     SetAside,
+    /// Rest the interpretation under the cursor on the marked concepts.
+    Reground,
     Present,
     /// Finish typing at a prompt, a filter or a form.
     Submit,
@@ -331,6 +333,7 @@ impl Action {
                 | ResonanceOnInterpretation
                 | MarkAgreed
                 | SetAside
+                | Reground
                 | Present
         );
         match seat {
@@ -1515,6 +1518,16 @@ pub static ACTIONS: &[ActionDef] = &[
             A::SetAside,
             &[(L::Synthesis, "X")],
             "set it aside (with a reason)",
+        )
+    },
+    ActionDef {
+        hints: &[hint("rest on marked", &[L::Synthesis])],
+        rank: 107,
+        available: Some(interpreting),
+        ..row(
+            A::Reground,
+            &[(L::Synthesis, "c")],
+            "rest it on the marked concepts instead (take one out, or add one)",
         )
     },
     ActionDef {

@@ -85,6 +85,7 @@ pub(super) fn action(
 /// showing it on the projector.
 fn decide(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &mut Vec<Effect>) {
     match action {
+        Action::Reground => reground(app, session, now, fx),
         Action::VoteOnInterpretation | Action::ResonanceOnInterpretation | Action::Present
             if app.in_workspace() =>
         {
@@ -298,4 +299,41 @@ pub(super) fn submit(
         }
         _ => {}
     }
+}
+
+/// The interpretation under the cursor rests on the marked concepts (and
+/// the translations among them; the marked statements, or those it had):
+/// a concept taken out or added, the earlier grounds kept in the journal.
+fn reground(app: &mut App, session: &Session, now: Timestamp, fx: &mut Vec<Effect>) {
+    let Some(i) = current_interpretation(app, session) else {
+        return app.say(
+            Tone::Info,
+            app.keys("no interpretation yet: {Draft} drafts one"),
+        );
+    };
+    let concepts = app.synthesis.marked_concepts.clone();
+    if concepts.is_empty() {
+        return app.say(
+            Tone::Refused,
+            app.keys("mark the concepts it should rest on ({Mark}), then {Reground}"),
+        );
+    }
+    let translations = session
+        .translations
+        .values()
+        .filter(|t| t.concepts.iter().all(|c| concepts.contains(c)))
+        .map(|t| t.id.clone())
+        .collect();
+    let statements = match app.synthesis.marked_statements.is_empty() {
+        true => session.interpretations[&i].statements.clone(),
+        false => app.synthesis.marked_statements.clone(),
+    };
+    let e = Event::InterpretationGrounded {
+        interpretation: i,
+        concepts,
+        translations,
+        statements,
+        at: now,
+    };
+    app.record(session, e, fx);
 }
