@@ -584,3 +584,41 @@ fn a_group_of_one_who_did_not_consent_is_never_shown_on_its_own() {
     let by = find(&fs, Measure::RoundByGroup, "v1", "carers");
     assert_eq!(by.value, "agree 1 · disagree 0 · pass 0");
 }
+
+/// A researcher's words counted as the participants' voice (the workshop's
+/// "others 46%" held the researcher's three case summaries): researchers,
+/// facilitators and presenters speak outside the voice shares, the
+/// projector's voice line and the influence measures (issue 32, item 9).
+#[test]
+fn a_researchers_words_are_not_the_participants_voice() {
+    let mut events = voices();
+    events.extend([
+        person("R1", Role::Researcher, true),
+        person("F1", Role::Facilitator, true),
+        say(
+            "st20",
+            "R1",
+            "S2",
+            "Case one found waiting was the barrier",
+            31,
+        ),
+        say("st21", "R1", "S2", "Case two found the same for carers", 32),
+        say("st22", "F1", "S2", "Let us take these one at a time", 33),
+    ]);
+    let plain = session(voices());
+    let with = session(events);
+    assert_eq!(with.voices, plain.voices, "the voice line counts the same");
+    let (a, b) = (measures(&plain), measures(&with));
+    let w = "whole session";
+    for voice in ["service users", "carers", "staff", "others", "whole group"] {
+        let (x, y) = (
+            find(&a, Measure::VoiceStatements, w, voice),
+            find(&b, Measure::VoiceStatements, w, voice),
+        );
+        assert_eq!(
+            (x.count, x.of, &x.value),
+            (y.count, y.of, &y.value),
+            "{voice}"
+        );
+    }
+}

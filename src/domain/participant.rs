@@ -48,6 +48,14 @@ impl Role {
         }
     }
 
+    /// Those who run or study the session (a researcher, the facilitator,
+    /// a presenter): what they say is recorded, but it is not the
+    /// participants' voice, so it stays out of the voice balance and the
+    /// voice and influence measures.
+    pub fn convenes(self) -> bool {
+        matches!(self, Role::Researcher | Role::Facilitator | Role::Presenter)
+    }
+
     /// The coarse group used for voice balance and default grid columns.
     pub fn group(self) -> RoleGroup {
         match self {

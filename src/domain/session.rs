@@ -283,7 +283,9 @@ impl Session {
     }
 
     pub(super) fn voice_slot(&self, speaker: &Speaker) -> Option<usize> {
-        let group = self.role_of(speaker)?.group();
+        let group = Some(self.role_of(speaker)?)
+            .filter(|r| !r.convenes())?
+            .group();
         RoleGroup::ALL.iter().position(|g| *g == group)
     }
 

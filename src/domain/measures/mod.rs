@@ -259,11 +259,14 @@ pub fn measures(session: &Session) -> Vec<Figure> {
 pub const VOICES: [&str; 5] = ["service users", "carers", "staff", "others", "whole group"];
 
 /// Index into [`VOICES`] of who said it.
-fn voice_of(session: &Session, speaker: &Speaker) -> usize {
-    session
-        .role_of(speaker)
-        .map(|r| group_index(r.group()))
-        .unwrap_or(4)
+/// Whose voice a statement is (a role group, or the whole group), or none:
+/// a researcher, facilitator or presenter speaks outside the voices.
+fn voice_of(session: &Session, speaker: &Speaker) -> Option<usize> {
+    match session.role_of(speaker) {
+        Some(r) if r.convenes() => None,
+        Some(r) => Some(group_index(r.group())),
+        None => Some(4),
+    }
 }
 
 fn group_index(g: RoleGroup) -> usize {
@@ -320,11 +323,14 @@ fn by_voice(session: &Session, scope: &str, live: &[&Statement]) -> Vec<Figure> 
     let mut ids: [Vec<String>; 5] = Default::default();
     let mut said = [0i64; 5];
     for s in live {
-        let v = voice_of(session, &s.current().speaker);
+        // A researcher's, facilitator's or presenter's words are not counted.
+        let Some(v) = voice_of(session, &s.current().speaker) else {
+            continue;
+        };
         ids[v].push(s.id.to_string());
         said[v] += words(s);
     }
-    let total = live.len() as i64;
+    let total = ids.iter().map(Vec::len).sum::<usize>() as i64;
     let total_words: i64 = said.iter().sum();
     let mut out = Vec::new();
     if total == 0 && scope != WHOLE {
@@ -514,7 +520,9 @@ fn influence(session: &Session) -> Vec<Figure> {
                 retracted += 1;
                 continue;
             }
-            let v = voice_of(e.home, &e.statement.current().speaker);
+            let Some(v) = voice_of(e.home, &e.statement.current().speaker) else {
+                continue;
+            };
             if e.direct {
                 direct[v].push(e.id.to_string());
             } else {
