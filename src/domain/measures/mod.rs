@@ -167,7 +167,7 @@ impl Family {
 pub const DEFINITIONS: [(&str, &str); 6] = [
     (
         "Voice",
-        "Statements and words captured in the record, by role group and by person, for the whole session and for each stage; those present who said nothing that was captured; and, of the hands raised in the speaking queue, the share reached (the person spoke while their hand was up). Retracted statements are not counted; statements said by the whole group are counted as \"whole group\". Words are counted as the note-taker wrote them, not as they were spoken. Voice is not influence and a count is not a quality: one sentence can change a meeting, and a long contribution can be ignored. A note-taker who captures some people more fully than others changes these figures.",
+        "Statements and words captured in the record, by role group and by person, for the whole session and for each stage; those present who said nothing that was captured; and, of the hands raised in the speaking queue, the share reached (the person spoke while their hand was up). Retracted statements are not counted; statements said by the whole group are counted as \"whole group\". What a researcher, the facilitator or a presenter says (participants with those roles) is recorded but is not the participants' voice: it is left out of voice and influence, and of the projector's voice line. Words are counted as the note-taker wrote them, not as they were spoken. Voice is not influence and a count is not a quality: one sentence can change a meeting, and a long contribution can be ignored. A note-taker who captures some people more fully than others changes these figures.",
     ),
     (
         "Influence",
