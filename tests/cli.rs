@@ -856,4 +856,25 @@ fn verify_of_a_workspace_checks_its_sources() {
         "{}",
         stdout(&o)
     );
+    // Review's integrity view gives the same verdict on each source.
+    let l = roundtable::app::review::Loaded::open(&workspace).unwrap();
+    let verdicts: Vec<(&str, bool)> = l
+        .sources
+        .iter()
+        .map(|c| (c.key.as_str(), c.found.is_ok()))
+        .collect();
+    assert_eq!(verdicts, [("A", true), ("B", false)]);
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 40)).unwrap();
+    let mut r = roundtable::app::review::Review::new(tmp.path());
+    r.view = roundtable::app::review::View::Session(Box::new(l));
+    if let roundtable::app::review::View::Session(l) = &mut r.view {
+        l.tab = roundtable::app::review::Tab::Integrity;
+    }
+    term.draw(|f| roundtable::ui::review::render(f, &r, &roundtable::ui::Theme::default()))
+        .unwrap();
+    let shown = common::screen_text(&term);
+    assert!(
+        shown.contains("✓ source A") && shown.contains(&format!("✗ FAILED: source B ({second})")),
+        "{shown}"
+    );
 }

@@ -144,6 +144,8 @@ pub struct Loaded {
     pub withheld: std::collections::HashMap<crate::domain::StatementId, crate::domain::Withheld>,
     pub tab: Tab,
     pub scroll: usize,
+    /// A workspace's sources, checked as `verify` checks them.
+    pub sources: Vec<crate::ops::workspace::SourceCheck>,
 }
 
 const CHECKPOINT: usize = 500;
@@ -167,7 +169,9 @@ impl Loaded {
             .values()
             .filter_map(|st| session.withheld(st).map(|w| (st.id.clone(), w)))
             .collect();
+        let sources = crate::ops::workspace::check_sources(dir, &session);
         Ok(Loaded {
+            sources,
             withheld,
             dir: dir.to_owned(),
             records,

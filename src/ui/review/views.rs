@@ -408,6 +408,17 @@ pub(super) fn integrity<'a>(l: &Loaded, theme: &Theme) -> Vec<Line<'a>> {
             theme.warn,
         )));
     }
+    // A workspace's sources, as `verify` checks them.
+    for c in &l.sources {
+        let (mark, what, style) = match &c.found {
+            Ok(what) => ("✓", what, theme.ok),
+            Err(why) => ("✗ FAILED:", why, theme.over),
+        };
+        lines.push(Line::from(Span::styled(
+            format!("{mark} source {} ({}): {what}", c.key, c.session),
+            style,
+        )));
+    }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
         format!("Folder: {}", l.dir.display()),
