@@ -259,8 +259,7 @@ pub fn measures(session: &Session) -> Vec<Figure> {
 pub const VOICES: [&str; 5] = ["service users", "carers", "staff", "others", "whole group"];
 
 /// Index into [`VOICES`] of who said it.
-/// Whose voice a statement is (a role group, or the whole group), or none:
-/// a researcher, facilitator or presenter speaks outside the voices.
+/// Whose voice a statement is, or none (a researcher, facilitator, presenter).
 fn voice_of(session: &Session, speaker: &Speaker) -> Option<usize> {
     match session.role_of(speaker) {
         Some(r) if r.convenes() => None,

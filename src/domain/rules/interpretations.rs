@@ -59,17 +59,7 @@ impl Session {
                     self.interpretations.contains_key(id),
                 )?;
                 text("the interpretation", t, MAX_TEXT)?;
-                for tr in translations {
-                    if !self.translations.contains_key(tr) {
-                        return Err(unknown(TranslationId::WHAT, tr));
-                    }
-                }
-                for c in concepts {
-                    if !self.concepts.contains_key(c) {
-                        return Err(unknown(ConceptId::WHAT, c));
-                    }
-                }
-                self.statements_exist(statements)?;
+                self.grounds_exist(concepts, translations, statements)?;
                 if concepts.is_empty() && translations.is_empty() {
                     return Err(DomainError::Rule(
                         "an interpretation must rest on at least one concept or translation".into(),
@@ -93,38 +83,7 @@ impl Session {
                 translations,
                 statements,
                 ..
-            } => {
-                let i = self
-                    .interpretations
-                    .get(interpretation)
-                    .ok_or_else(|| unknown(InterpretationId::WHAT, interpretation))?;
-                if matches!(
-                    i.status,
-                    InterpretationStatus::Agreed | InterpretationStatus::SetAside
-                ) {
-                    return Err(DomainError::Rule(format!(
-                        "{interpretation} was {} on these grounds; draft a new interpretation to rest on others",
-                        i.status
-                    )));
-                }
-                if concepts.is_empty() {
-                    return Err(DomainError::Rule(
-                        "an interpretation rests on at least one concept".into(),
-                    ));
-                }
-                Self::no_repeats("concept", concepts)?;
-                for c in concepts {
-                    if !self.concepts.contains_key(c) {
-                        return Err(unknown(ConceptId::WHAT, c));
-                    }
-                }
-                for tr in translations {
-                    if !self.translations.contains_key(tr) {
-                        return Err(unknown(TranslationId::WHAT, tr));
-                    }
-                }
-                self.statements_exist(statements)
-            }
+            } => self.check_grounds(interpretation, concepts, translations, statements),
             Event::InterpretationStatusChanged {
                 interpretation,
                 status,
@@ -165,6 +124,58 @@ impl Session {
             }
             _ => Ok(()),
         }
+    }
+
+    /// An interpretation's grounds put right: it exists and is not yet
+    /// decided, and what it is to rest on exists.
+    fn check_grounds(
+        &self,
+        interpretation: &InterpretationId,
+        concepts: &[ConceptId],
+        translations: &[TranslationId],
+        statements: &[StatementId],
+    ) -> Result<(), DomainError> {
+        let i = self
+            .interpretations
+            .get(interpretation)
+            .ok_or_else(|| unknown(InterpretationId::WHAT, interpretation))?;
+        if matches!(
+            i.status,
+            InterpretationStatus::Agreed | InterpretationStatus::SetAside
+        ) {
+            return Err(DomainError::Rule(format!(
+                "{interpretation} was {} on these grounds; draft a new interpretation to rest on others",
+                i.status
+            )));
+        }
+        if concepts.is_empty() {
+            return Err(DomainError::Rule(
+                "an interpretation rests on at least one concept".into(),
+            ));
+        }
+        Self::no_repeats("concept", concepts)?;
+        self.grounds_exist(concepts, translations, statements)
+    }
+
+    /// What an interpretation rests on exists: its concepts, translations
+    /// and statements.
+    fn grounds_exist(
+        &self,
+        concepts: &[ConceptId],
+        translations: &[TranslationId],
+        statements: &[StatementId],
+    ) -> Result<(), DomainError> {
+        for tr in translations {
+            if !self.translations.contains_key(tr) {
+                return Err(unknown(TranslationId::WHAT, tr));
+            }
+        }
+        for c in concepts {
+            if !self.concepts.contains_key(c) {
+                return Err(unknown(ConceptId::WHAT, c));
+            }
+        }
+        self.statements_exist(statements)
     }
 
     pub(super) fn mutate_interpretations(&mut self, event: Event) {
