@@ -590,7 +590,7 @@ fn synthesis_from_concepts_to_an_agreed_interpretation() {
     t.keys(&["Enter"]);
     t.wait_for("translation t2 (refutational)");
     t.keys(&["Up", "Space", "Space", "d"]);
-    t.wait_for("New interpretation resting on 2 concepts, 2 translations");
+    t.wait_for("New interpretation resting on c1, c2, 2 translations");
     t.type_text("Asking carers early is what makes going home work");
     t.keys(&["Enter"]);
     t.wait_for("i1 [draft]");
