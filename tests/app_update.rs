@@ -2230,6 +2230,19 @@ fn the_grid_goes_on_the_wall_and_follows_its_columns() {
     );
 }
 
+/// The synthesis screen with these concepts named (c1, c2, …), the cursor
+/// on the last.
+fn on_synthesis_with(concepts: &[&str]) -> Driver {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(6)));
+    for name in concepts {
+        d.send(key(KeyCode::Char('n')));
+        d.type_text(name);
+        d.send(key(KeyCode::Enter));
+    }
+    d
+}
+
 /// The title of the synthesis prompt open now.
 fn prompt_title(d: &Driver) -> String {
     match d.model.app.overlays.last() {
@@ -2246,13 +2259,7 @@ fn prompt_title(d: &Driver) -> String {
 /// the prompt now names it and says why (issue 32, item 7).
 #[test]
 fn drafting_with_no_concept_marked_says_it_rests_on_the_one_under_the_cursor() {
-    let mut d = Driver::new(session(true));
-    d.send(key(KeyCode::F(6)));
-    for name in ["Late word", "Being asked"] {
-        d.send(key(KeyCode::Char('n')));
-        d.type_text(name);
-        d.send(key(KeyCode::Enter));
-    }
+    let mut d = on_synthesis_with(&["Late word", "Being asked"]);
     d.send(key(KeyCode::Char('d')));
     let title = prompt_title(&d);
     assert!(
@@ -2334,13 +2341,7 @@ fn a_workspace_offers_only_what_a_workspace_can_do() {
 /// to do; once agreed, its grounds stay (issue 32, item 7).
 #[test]
 fn an_interpretations_concepts_can_be_put_right() {
-    let mut d = Driver::new(session(true));
-    d.send(key(KeyCode::F(6)));
-    for name in ["Late word", "Being asked"] {
-        d.send(key(KeyCode::Char('n')));
-        d.type_text(name);
-        d.send(key(KeyCode::Enter));
-    }
+    let mut d = on_synthesis_with(&["Late word", "Being asked"]);
     d.keys(&[KeyCode::Up, KeyCode::Char(' '), KeyCode::Char(' ')]);
     d.send(key(KeyCode::Char('d')));
     d.type_text("People are told too late and not asked");

@@ -46,6 +46,25 @@ fn a_second_session(sessions: &Path) -> String {
         .unwrap()
 }
 
+/// The shipped example and a second session, and a workspace over both:
+/// the sessions folder, the second's folder name, the workspace's folder.
+fn a_workspace_over_two() -> (tempfile::TempDir, String, std::path::PathBuf) {
+    let tmp = copy_of_shipped();
+    let second = a_second_session(tmp.path());
+    let sources = [EXAMPLE.to_owned(), second.clone()];
+    let (w, _, _) = roundtable::ops::workspace::open_workspace(
+        tmp.path(),
+        &sources,
+        None,
+        None,
+        None,
+        "researcher",
+    )
+    .unwrap();
+    let workspace = w.dir().to_owned();
+    (tmp, second, workspace)
+}
+
 #[test]
 fn list_and_verify_work_on_the_shipped_example() {
     let sessions = Path::new("sessions");
@@ -687,20 +706,7 @@ fn the_programme_leaves_rehearsals_out_and_says_so() {
 /// 32, item 4).
 #[test]
 fn a_programme_counts_each_session_once_however_it_is_named() {
-    let tmp = copy_of_shipped();
-    let second = a_second_session(tmp.path());
-    let sources = [EXAMPLE.to_owned(), second.clone()];
-    let (w, _, _) = roundtable::ops::workspace::open_workspace(
-        tmp.path(),
-        &sources,
-        None,
-        None,
-        None,
-        "researcher",
-    )
-    .unwrap();
-    let workspace = w.dir().to_owned();
-    drop(w);
+    let (tmp, second, workspace) = a_workspace_over_two();
     // A copy of the example under another folder name.
     let copy = tmp.path().join("copy-of-the-example");
     std::fs::create_dir(&copy).unwrap();
@@ -808,20 +814,7 @@ fn a_session_entered_later_keeps_the_day_it_happened() {
 /// (issue 32, item 2).
 #[test]
 fn verify_of_a_workspace_checks_its_sources() {
-    let tmp = copy_of_shipped();
-    let second = a_second_session(tmp.path());
-    let sources = [EXAMPLE.to_owned(), second.clone()];
-    let (w, _, _) = roundtable::ops::workspace::open_workspace(
-        tmp.path(),
-        &sources,
-        None,
-        None,
-        None,
-        "researcher",
-    )
-    .unwrap();
-    let workspace = w.dir().to_owned();
-    drop(w);
+    let (tmp, second, workspace) = a_workspace_over_two();
     let name = workspace
         .file_name()
         .unwrap()
