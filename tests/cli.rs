@@ -871,3 +871,102 @@ fn verify_of_a_workspace_checks_its_sources() {
         "{shown}"
     );
 }
+
+/// Review of a workspace showed nothing beneath its interpretations (the
+/// grid all `·`, provenance stopping at `← c1`): it now reads the words from
+/// the sources, by source in the grid, each under its own session's consent
+/// rules — a source's non-consenting speaker stays a placeholder (issue 32,
+/// item 2).
+#[test]
+fn review_of_a_workspace_shows_the_sources_words_under_their_consent() {
+    use roundtable::domain::*;
+    const SECRET: &str = "my neighbour Doreen rang the ward";
+    let tmp = copy_of_shipped();
+    let second = a_second_session(tmp.path());
+    let t = Timestamp::from_unix_millis(1_800_000_000_000);
+    {
+        let (mut w, _) = roundtable::store::Writer::open(&tmp.path().join(&second), t).unwrap();
+        for e in [
+            Event::ParticipantAdded {
+                participant: Participant {
+                    id: "P1".into(),
+                    role: Role::UnpaidCarer,
+                    sector: None,
+                    level: None,
+                    real_name: None,
+                    consent: false,
+                },
+            },
+            Event::StatementAdded {
+                id: "st1".into(),
+                kind: StatementKind::Quote,
+                speaker: Speaker::Participant("P1".into()),
+                stage: None,
+                text: SECRET.into(),
+                tags: vec![],
+                captured_by: "note-taker".into(),
+                at: t,
+            },
+        ] {
+            w.record("note-taker", t, &e).unwrap();
+        }
+    }
+    let example = roundtable::store::open_read_only(&tmp.path().join(EXAMPLE)).unwrap();
+    let said = example.session.statements["st1"].current().text.clone();
+    let sources = [EXAMPLE.to_owned(), second.clone()];
+    let (mut w, _, _) = roundtable::ops::workspace::open_workspace(
+        tmp.path(),
+        &sources,
+        None,
+        None,
+        None,
+        "researcher",
+    )
+    .unwrap();
+    for e in [
+        Event::ConceptCreated {
+            id: "c1".into(),
+            name: "Told too late".into(),
+            description: String::new(),
+        },
+        Event::StatementsLinked {
+            concept: "c1".into(),
+            statements: vec!["A.st1".into(), "B.st1".into()],
+        },
+        Event::InterpretationDrafted {
+            id: "i1".into(),
+            text: "People are told too late".into(),
+            translations: vec![],
+            concepts: vec!["c1".into()],
+            statements: vec![],
+            at: t,
+        },
+    ] {
+        w.record("researcher", t, &e).unwrap();
+    }
+    let workspace = w.dir().to_owned();
+    drop(w);
+    let mut r = roundtable::app::review::Review::new(tmp.path());
+    let mut l = roundtable::app::review::Loaded::open(&workspace).unwrap();
+    l.tab = roundtable::app::review::Tab::Synthesis;
+    r.view = roundtable::app::review::View::Session(Box::new(l));
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).unwrap();
+    term.draw(|f| roundtable::ui::review::render(f, &r, &roundtable::ui::Theme::default()))
+        .unwrap();
+    let shown = common::screen_text(&term);
+    let start: String = said
+        .split_whitespace()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(shown.contains(&start), "the source's words:\n{shown}");
+    assert!(
+        shown.contains("A.st1") && shown.contains("B.st1"),
+        "{shown}"
+    );
+    assert!(shown.contains("[P1 · no consent: not shown]"), "{shown}");
+    assert!(
+        !shown.contains("Doreen"),
+        "a source's withheld words:\n{shown}"
+    );
+}

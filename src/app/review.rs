@@ -146,6 +146,9 @@ pub struct Loaded {
     pub scroll: usize,
     /// A workspace's sources, checked as `verify` checks them.
     pub sources: Vec<crate::ops::workspace::SourceCheck>,
+    /// A workspace's sources that could be read, for the words its
+    /// concepts and interpretations rest on (`A.st3`).
+    pub linked: Vec<crate::ops::workspace::Source>,
 }
 
 const CHECKPOINT: usize = 500;
@@ -170,8 +173,21 @@ impl Loaded {
             .filter_map(|st| session.withheld(st).map(|w| (st.id.clone(), w)))
             .collect();
         let sources = crate::ops::workspace::check_sources(dir, &session);
+        let folder = dir.parent().unwrap_or(Path::new("."));
+        let linked = session
+            .sources
+            .iter()
+            .filter_map(|(key, src)| {
+                let r = store::open_read_only(&folder.join(&src.session)).ok()?;
+                Some(crate::ops::workspace::Source {
+                    key: key.clone(),
+                    session: r.session,
+                })
+            })
+            .collect();
         Ok(Loaded {
             sources,
+            linked,
             withheld,
             dir: dir.to_owned(),
             records,
@@ -199,6 +215,29 @@ impl Loaded {
         }
         self.session = s;
         self.cursor = k;
+    }
+
+    /// Finds `KEY.id` among a workspace's sources.
+    pub fn resolve(
+        &self,
+        id: &crate::domain::StatementId,
+    ) -> Option<(&crate::domain::Statement, &Session)> {
+        let (key, st) = id.source_ref()?;
+        let src = self.linked.iter().find(|s| s.key == key)?;
+        src.session.statements.get(st).map(|s| (&**s, &src.session))
+    }
+
+    /// A statement's words as the review shows them, from the session it
+    /// was said in (`home`: this one, or a workspace's source, whose own
+    /// consent rules hold).
+    pub fn words_in(&self, home: &Session, st: &crate::domain::Statement) -> String {
+        if std::ptr::eq(home, &self.session) {
+            return self.words(st);
+        }
+        match home.withheld(st) {
+            Some(w) => w.placeholder(),
+            None => st.current().text.replace('\n', " "),
+        }
     }
 
     /// A statement's words as the review shows them: its current wording,

@@ -5,7 +5,7 @@ use super::super::Theme;
 use super::super::big::shorten_at_word;
 use super::super::widgets::{bar, result_lines, speaker_label};
 use crate::app::review::Loaded;
-use crate::domain::analysis::{Accounts, grid, provenance};
+use crate::domain::analysis::{Accounts, grid_with, provenance_with};
 use crate::domain::time::mmss;
 use crate::domain::{Role, Session, StageState};
 use ratatui::text::{Line, Span};
@@ -241,7 +241,13 @@ pub(super) fn votes<'a>(s: &Session, width: u16, theme: &Theme) -> Vec<Line<'a>>
 pub(super) fn synthesis<'a>(l: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'a>> {
     let s = &l.session;
     let mut lines = Vec::new();
-    let g = grid(s, Accounts::RoleGroups);
+    // A workspace's grid is by source session, its words from the sources.
+    let resolve = |id: &crate::domain::StatementId| l.resolve(id);
+    let accounts = match l.linked.is_empty() {
+        true => Accounts::RoleGroups,
+        false => Accounts::Sessions,
+    };
+    let g = grid_with(s, &resolve, accounts);
     if g.rows.is_empty() {
         lines.push(Line::from(Span::styled(
             "No concepts yet at this point of the session.",
@@ -287,7 +293,7 @@ pub(super) fn synthesis<'a>(l: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'
         }
     }
     for i in s.interpretations.values() {
-        let p = provenance(s, i);
+        let p = provenance_with(s, &resolve, i);
         lines.push(Line::from(""));
         // Its words wrapped under themselves, not back to the first column.
         let head = format!("{} [{}] ", i.id, i.status);
@@ -333,8 +339,8 @@ pub(super) fn synthesis<'a>(l: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'
             let text = format!(
                 "{flag}{} {}: {}",
                 e.statement.id,
-                speaker_label(s, &v.speaker),
-                l.words(e.statement)
+                speaker_label(e.home, &v.speaker),
+                l.words_in(e.home, e.statement)
             );
             let style = if flag.is_empty() {
                 theme.dim
