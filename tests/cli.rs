@@ -877,34 +877,56 @@ fn verify_of_a_workspace_checks_its_sources() {
 /// the sources, by source in the grid, each under its own session's consent
 /// rules — a source's non-consenting speaker stays a placeholder (issue 32,
 /// item 2).
-#[test]
-fn review_of_a_workspace_shows_the_sources_words_under_their_consent() {
+/// Words a carer in the second session said and did not consent to quote.
+const DECLINED: &str = "my neighbour Doreen rang the ward";
+/// Words staff in the second session said, amended to take a name out.
+const AMENDED_FROM: &str = "Sister Jones on ward 7 rang me first";
+const AMENDED_TO: &str = "The ward sister rang me first";
+
+/// The shipped example (A) and a second session (B: a carer who declined,
+/// P1, and staff, P2, whose statement was amended), and a workspace over
+/// both with one concept on A.st1, B.st1 and B.st2 and an interpretation
+/// on it: the sessions folder, the workspace, and A.st1's words.
+fn a_workspace_with_a_decliner() -> (tempfile::TempDir, std::path::PathBuf, String) {
     use roundtable::domain::*;
-    const SECRET: &str = "my neighbour Doreen rang the ward";
     let tmp = copy_of_shipped();
     let second = a_second_session(tmp.path());
     let t = Timestamp::from_unix_millis(1_800_000_000_000);
     {
         let (mut w, _) = roundtable::store::Writer::open(&tmp.path().join(&second), t).unwrap();
-        for e in [
-            Event::ParticipantAdded {
-                participant: Participant {
-                    id: "P1".into(),
-                    role: Role::UnpaidCarer,
-                    sector: None,
-                    level: None,
-                    real_name: None,
-                    consent: false,
-                },
+        let person = |id: &str, role, consent| Event::ParticipantAdded {
+            participant: Participant {
+                id: id.into(),
+                role,
+                sector: None,
+                level: None,
+                real_name: Some(format!("Name of {id}")),
+                consent,
             },
-            Event::StatementAdded {
-                id: "st1".into(),
+        };
+        let said = |id: &str, who: &str, stage: Option<&str>, text: &str| Event::StatementAdded {
+            id: id.into(),
+            kind: StatementKind::Quote,
+            speaker: Speaker::Participant(who.into()),
+            stage: stage.map(Into::into),
+            text: text.into(),
+            tags: vec!["carers".into()],
+            captured_by: "note-taker".into(),
+            at: t,
+        };
+        for e in [
+            person("P1", Role::UnpaidCarer, false),
+            person("P2", Role::Staff, true),
+            said("st1", "P1", None, DECLINED),
+            said("st2", "P2", Some("S3"), AMENDED_FROM),
+            Event::StatementAmended {
+                statement: "st2".into(),
                 kind: StatementKind::Quote,
-                speaker: Speaker::Participant("P1".into()),
-                stage: None,
-                text: SECRET.into(),
-                tags: vec![],
-                captured_by: "note-taker".into(),
+                speaker: Speaker::Participant("P2".into()),
+                text: AMENDED_TO.into(),
+                tags: vec!["carers".into()],
+                reason: Some("a name".into()),
+                by: "note-taker".into(),
                 at: t,
             },
         ] {
@@ -931,12 +953,28 @@ fn review_of_a_workspace_shows_the_sources_words_under_their_consent() {
         },
         Event::StatementsLinked {
             concept: "c1".into(),
-            statements: vec!["A.st1".into(), "B.st1".into()],
+            statements: vec!["A.st1".into(), "B.st1".into(), "B.st2".into()],
+        },
+        Event::ConceptCreated {
+            id: "c2".into(),
+            name: "One early call".into(),
+            description: String::new(),
+        },
+        Event::StatementsLinked {
+            concept: "c2".into(),
+            statements: vec!["A.st5".into()],
+        },
+        Event::TranslationMade {
+            id: "t1".into(),
+            kind: TranslationKind::Refutational,
+            concepts: vec!["c1".into(), "c2".into()],
+            rationale: "Late news against one early call".into(),
+            at: t,
         },
         Event::InterpretationDrafted {
             id: "i1".into(),
             text: "People are told too late".into(),
-            translations: vec![],
+            translations: vec!["t1".into()],
             concepts: vec!["c1".into()],
             statements: vec![],
             at: t,
@@ -945,7 +983,12 @@ fn review_of_a_workspace_shows_the_sources_words_under_their_consent() {
         w.record("researcher", t, &e).unwrap();
     }
     let workspace = w.dir().to_owned();
-    drop(w);
+    (tmp, workspace, said)
+}
+
+#[test]
+fn review_of_a_workspace_shows_the_sources_words_under_their_consent() {
+    let (tmp, workspace, said) = a_workspace_with_a_decliner();
     let mut r = roundtable::app::review::Review::new(tmp.path());
     let mut l = roundtable::app::review::Loaded::open(&workspace).unwrap();
     l.tab = roundtable::app::review::Tab::Synthesis;
@@ -968,5 +1011,138 @@ fn review_of_a_workspace_shows_the_sources_words_under_their_consent() {
     assert!(
         !shown.contains("Doreen"),
         "a source's withheld words:\n{shown}"
+    );
+}
+
+#[test]
+fn a_workspaces_exports_carry_the_words_it_rests_on_with_their_case() {
+    let (tmp, workspace, said) = a_workspace_with_a_decliner();
+    let ws = workspace.file_name().unwrap().to_str().unwrap().to_owned();
+    let heads: Vec<String> = roundtable::store::open_read_only(&workspace)
+        .unwrap()
+        .session
+        .sources
+        .values()
+        .map(|s| s.head.clone())
+        .collect();
+    let start: String = said
+        .split_whitespace()
+        .take(6)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let out = tmp.path().join("out");
+    for format in ["md", "html", "csv", "qdpx"] {
+        let dest = out.join(format);
+        let o = roundtable(
+            tmp.path(),
+            &[
+                "export",
+                &ws,
+                "--format",
+                format,
+                "--out",
+                &format!("{}/", dest.display()),
+            ],
+        );
+        assert!(o.status.success(), "{format}: {}", stderr(&o));
+    }
+    let md = std::fs::read_to_string(out.join("md").join(format!("{ws}.md"))).unwrap();
+    // The words, each with its case, pseudonym, role and stage.
+    assert!(md.contains(&start), "A.st1's words:\n{md}");
+    assert!(
+        md.contains(AMENDED_TO),
+        "B.st2's words as they stand:\n{md}"
+    );
+    assert!(
+        md.contains("A.P2") && md.contains("B.P2"),
+        "pseudonyms by case:\n{md}"
+    );
+    assert!(md.contains("A · Early findings"), "A's stage:\n{md}");
+    assert!(
+        md.contains("B · Reflecting from lived experience"),
+        "B's stage:\n{md}"
+    );
+    // Its sources, with the heads it drew on.
+    for h in &heads {
+        assert!(md.contains(h.as_str()), "the source's head {h}:\n{md}");
+    }
+    assert!(md.contains(EXAMPLE), "{md}");
+    // The grid by case, with ids; provenance counted.
+    let row = md
+        .lines()
+        .find(|l| l.contains("Told too late") && l.contains('|'))
+        .unwrap_or_else(|| panic!("a grid row for c1:\n{md}"));
+    assert!(row.contains("A.st1") && row.contains("B.st2"), "{row}");
+    // The eMERGe account: what the translation rests on, by case.
+    assert!(
+        md.contains("rests on 4 statements")
+            && md.contains("A.st1, B.st2, A.st5, 1 statement withheld"),
+        "{md}"
+    );
+    assert!(md.contains("in this cross-case workspace"), "{md}");
+    assert!(!md.contains("group in the room"), "{md}");
+    assert!(!md.contains("0 participants"), "{md}");
+    // Never the decliner, their words or the removed wording.
+    for never in ["Doreen", "B.P1", "Name of P1", AMENDED_FROM] {
+        assert!(!md.contains(never), "{never} in the md:\n{md}");
+    }
+    let html = std::fs::read_to_string(out.join("html").join(format!("{ws}.html"))).unwrap();
+    assert!(
+        html.contains(AMENDED_TO) && html.contains(heads[0].as_str()),
+        "html"
+    );
+    for never in ["Doreen", "B.P1", AMENDED_FROM] {
+        assert!(!html.contains(never), "{never} in the html");
+    }
+    let csv = std::fs::read_to_string(out.join("csv").join("statements.csv")).unwrap();
+    assert!(csv.lines().count() >= 3, "statements.csv has rows:\n{csv}");
+    assert!(csv.contains("A.st1") && csv.contains(AMENDED_TO), "{csv}");
+    assert!(!csv.contains("Doreen") && !csv.contains("B.P1"), "{csv}");
+    let sources = std::fs::read_to_string(out.join("csv").join("sources.csv")).unwrap();
+    assert!(
+        sources.contains(heads[1].as_str()) && sources.contains(EXAMPLE),
+        "{sources}"
+    );
+    // The qdpx: one text source per case, each with its coded selections.
+    let script = r#"
+import json, sys, zipfile
+import xml.etree.ElementTree as ET
+z = zipfile.ZipFile(sys.argv[1])
+root = ET.fromstring(z.read('project.qde'))
+q = '{urn:QDA-XML:project:1.0}'
+out = []
+for src in root.iter(q + 'TextSource'):
+    text = z.read(src.get('plainTextPath').replace('internal://', 'Sources/')).decode('utf-8')
+    sels = {}
+    for sel in src.findall(q + 'PlainTextSelection'):
+        a, b = int(sel.get('startPosition')), int(sel.get('endPosition'))
+        codes = [c.find(q + 'CodeRef').get('targetGUID') for c in sel.findall(q + 'Coding')]
+        sels[sel.get('name')] = [text.encode('utf-16-le')[2 * a:2 * b].decode('utf-16-le'), len(codes)]
+    out.append([src.get('name'), sels, 'Doreen' in text])
+print(json.dumps(out))
+"#;
+    let qdpx = out.join("qdpx").join(format!("{ws}.qdpx"));
+    let o = Command::new("python3")
+        .args(["-c", script])
+        .arg(&qdpx)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let got = got.as_array().unwrap();
+    assert_eq!(got.len(), 2, "one source per case: {got:?}");
+    assert!(got[0][0].as_str().unwrap().contains("A"), "{got:?}");
+    assert_eq!(
+        got[0][1]["A.st1"][0].as_str(),
+        Some(said.as_str()),
+        "{got:?}"
+    );
+    assert_eq!(got[0][1]["A.st1"][1].as_u64(), Some(1), "coded: {got:?}");
+    assert_eq!(got[1][1]["B.st2"][0].as_str(), Some(AMENDED_TO), "{got:?}");
+    assert!(got[1][1].get("B.st1").is_none(), "the decliner: {got:?}");
+    assert_eq!(
+        got[1][2].as_bool(),
+        Some(false),
+        "no withheld words: {got:?}"
     );
 }

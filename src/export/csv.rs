@@ -54,6 +54,26 @@ pub fn incomplete(damage: &str, records: u64) -> String {
     )
 }
 
+/// A workspace's sources, its cases: the session each key names, the head
+/// the workspace drew on, and what `verify` finds of it now.
+pub fn sources(cases: &[super::Case]) -> String {
+    table(
+        &["case", "session", "title", "head_drawn_on", "now"],
+        cases
+            .iter()
+            .map(|c| {
+                vec![
+                    c.key.clone(),
+                    c.session.clone(),
+                    c.title.clone(),
+                    c.head.clone(),
+                    c.now(),
+                ]
+            })
+            .collect(),
+    )
+}
+
 /// Every statement whose speaker consented (the rest are counted in
 /// `stages.csv`), as it now reads: an amendment's earlier wording stays in
 /// the journal, and a retracted statement keeps its id and why, not its

@@ -74,13 +74,23 @@ pub fn emerge(s: &Session) -> Vec<EmergeRow> {
                 .filter(|i| i.translations.contains(&t.id))
                 .map(|i| {
                     let p = provenance(s, i);
-                    let ids: Vec<&str> =
-                        p.evidence.iter().map(|e| e.statement.id.as_str()).collect();
+                    // Those whose speakers did not consent are counted,
+                    // never named, not even by id.
+                    let mut ids: Vec<String> = p
+                        .evidence
+                        .iter()
+                        .filter(|e| super::listed(s, e.statement))
+                        .map(|e| e.statement.id.to_string())
+                        .collect();
+                    let withheld = p.evidence.len() - ids.len();
+                    if let Some(n) = super::withheld_count(withheld, "statement") {
+                        ids.push(n);
+                    }
                     format!(
                         "{} ({}) rests on {} statements ({}): {}",
                         i.id,
                         i.status.label(),
-                        ids.len(),
+                        p.evidence.len(),
                         by_role(&mut p.evidence.iter().map(|e| &e.statement.id)),
                         ids.join(", ")
                     )
@@ -98,10 +108,17 @@ pub fn emerge(s: &Session) -> Vec<EmergeRow> {
                     })
                     .collect(),
                 rationale: t.rationale.clone(),
-                when: format!(
-                    "recorded at {}{during}, by the group in the room ({room})",
-                    t.at.clock_time()
-                ),
+                when: match s.sources.len() {
+                    0 => format!(
+                        "recorded at {}{during}, by the group in the room ({room})",
+                        t.at.clock_time()
+                    ),
+                    n => format!(
+                        "recorded on {} at {} in this cross-case workspace, over the words of {n} cases (speakers: {room})",
+                        t.at.date(),
+                        t.at.clock_time()
+                    ),
+                },
                 used_by,
             }
         })

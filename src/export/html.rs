@@ -81,9 +81,13 @@ pub fn render(r: &Report) -> String {
                 @for (who, what) in &r.participants { tr { td { (t(who)) } td { (t(what)) } } }
             }))
             @if let Some(n) = super::unnamed(r.unnamed) { p { i { (t(&n)) } } }
-            h2 { "Agenda: planned and actual" }
-            div.scroll { (timing_svg(r)) }
-            (stages(r))
+            @if r.cases.is_empty() {
+                h2 { "Agenda: planned and actual" }
+                div.scroll { (timing_svg(r)) }
+                (stages(r))
+            } @else {
+                (sources(r))
+            }
             (statements(r))
             (votes(r))
             (grid(r))
@@ -102,6 +106,30 @@ pub fn render(r: &Report) -> String {
             p { "Check with " code { "roundtable verify" } "." }
         },
     )
+}
+
+/// A workspace's sources, its cases: each with the head it drew on and
+/// what `verify` finds of it now.
+fn sources(r: &Report) -> Markup {
+    let columns = [
+        ("case", false),
+        ("session", false),
+        ("title", false),
+        ("head drawn on", false),
+        ("now", false),
+    ];
+    html! {
+        h2 { "Sources" }
+        p { "Each case a session; its statements here are " code { "KEY.id" } ", its people " code { "KEY.P1" } "." }
+        (table(html! { "The sessions this workspace draws on" }, &columns, html! {
+            @for c in &r.cases {
+                tr {
+                    td { (t(&c.key)) } td { (t(&c.session)) } td { (t(&c.title)) }
+                    td.audit { (t(&c.head)) } td { (t(&c.now())) }
+                }
+            }
+        }))
+    }
 }
 
 fn stages(r: &Report) -> Markup {

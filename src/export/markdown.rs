@@ -89,6 +89,47 @@ fn statements_section(o: &mut String, r: &Report) {
     }
 }
 
+/// A session's agenda: each stage planned and as it ran.
+fn agenda_section(o: &mut String, r: &Report) {
+    let _ = writeln!(
+        o,
+        "\n## Agenda: planned and actual\n\n| # | stage | kind | planned | actual | started | adjusted |\n|---|---|---|---|---|---|---|"
+    );
+    for s in &r.stages {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            s.number,
+            esc(&s.title),
+            s.kind,
+            mmss(s.planned_secs),
+            time_or_dash(s.actual_secs),
+            s.started,
+            s.adjusted
+        );
+    }
+}
+
+/// A workspace's sources, its cases: each with the head it drew on and
+/// what `verify` finds of it now.
+fn sources_section(o: &mut String, r: &Report) {
+    let _ = writeln!(
+        o,
+        "\n## Sources\n\nEach case a session; its statements here are `KEY.id`, its people `KEY.P1`.\n\n| case | session | title | head drawn on | now |\n|---|---|---|---|---|"
+    );
+    for c in &r.cases {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} |",
+            esc(&c.key),
+            esc(&c.session),
+            esc(&c.title),
+            esc(&c.head),
+            esc(&c.now())
+        );
+    }
+}
+
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", esc(&r.title));
@@ -122,22 +163,10 @@ pub fn render(r: &Report) -> String {
     if let Some(n) = super::unnamed(r.unnamed) {
         let _ = writeln!(o, "\n_{}_", esc(&n));
     }
-    let _ = writeln!(
-        o,
-        "\n## Agenda: planned and actual\n\n| # | stage | kind | planned | actual | started | adjusted |\n|---|---|---|---|---|---|---|"
-    );
-    for s in &r.stages {
-        let _ = writeln!(
-            o,
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            s.number,
-            esc(&s.title),
-            s.kind,
-            mmss(s.planned_secs),
-            time_or_dash(s.actual_secs),
-            s.started,
-            s.adjusted
-        );
+    if !r.cases.is_empty() {
+        sources_section(&mut o, r);
+    } else {
+        agenda_section(&mut o, r);
     }
     statements_section(&mut o, r);
     let _ = writeln!(o, "\n## Votes");
@@ -220,7 +249,7 @@ pub fn render(r: &Report) -> String {
     }
     emerge(&mut o, r);
     follow_ups(&mut o, r);
-    measures_section(&mut o, &r.measures);
+    measures_section(&mut o, &r.measures, !r.cases.is_empty());
     if !r.memos.is_empty() || r.audience == Audience::Researcher {
         let _ = writeln!(o, "\n## Memos\n");
         for m in &r.memos {
@@ -295,7 +324,11 @@ fn follow_ups(o: &mut String, r: &Report) {
 }
 
 /// The same section in Markdown.
-pub fn measures_section(o: &mut String, figures: &[crate::domain::measures::Figure]) {
+pub fn measures_section(
+    o: &mut String,
+    figures: &[crate::domain::measures::Figure],
+    workspace: bool,
+) {
     if figures.is_empty() {
         return;
     }
@@ -316,7 +349,8 @@ pub fn measures_section(o: &mut String, figures: &[crate::domain::measures::Figu
         );
         let rows = super::measures::of_family(figures, family);
         if rows.is_empty() {
-            o.push_str("Nothing in this session to measure.\n");
+            o.push_str(super::measures::nothing(family, workspace));
+            o.push('\n');
             continue;
         }
         o.push_str("| measure | scope | who or what | count | of | value | note | records |\n");

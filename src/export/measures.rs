@@ -51,6 +51,17 @@ const COLUMNS: [(&str, bool); 8] = [
     ("records", false),
 ];
 
+/// What a report says of a family with no figures: a workspace's rounds,
+/// times and involvement are measured in its cases.
+pub fn nothing(family: Family, workspace: bool) -> &'static str {
+    match (workspace, family) {
+        (true, Family::Divergence | Family::Ladder | Family::Process | Family::Involvement) => {
+            "A workspace has no room of its own: this is measured in each case's report, and by roundtable programme over the cases."
+        }
+        _ => "Nothing in this session to measure.",
+    }
+}
+
 /// The researcher's report's section: each family's definition, then its
 /// figures; the whole session's voice as a chart as well.
 pub fn html_section(r: &Report) -> Markup {
@@ -66,7 +77,7 @@ pub fn html_section(r: &Report) -> Markup {
             p { (family.definition()) }
             @if family == Family::Voice { div.scroll { (voice_svg(&r.measures)) } }
             @let rows = of_family(&r.measures, family);
-            @if rows.is_empty() { p { "Nothing in this session to measure." } }
+            @if rows.is_empty() { p { (nothing(family, !r.cases.is_empty())) } }
             @else {
                 (table(html! { (family.title()) ": the figures" }, &COLUMNS, html! {
                     @for f in rows {

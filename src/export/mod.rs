@@ -132,9 +132,33 @@ pub fn listed(session: &Session, st: &crate::domain::Statement) -> bool {
     session.consents(&st.current().speaker)
 }
 
+/// A source of a cross-session workspace as its exports list it: its key,
+/// what it is, the head the workspace drew on, and what `verify` finds of
+/// it now.
+#[derive(Clone, Debug)]
+pub struct Case {
+    pub key: String,
+    pub session: String,
+    pub title: String,
+    pub head: String,
+    pub found: Result<String, String>,
+}
+
+impl Case {
+    /// What `verify` finds of it now, in words: a problem starts `PROBLEM:`.
+    pub fn now(&self) -> String {
+        match &self.found {
+            Ok(_) => "unchanged since drawn on".into(),
+            Err(e) => format!("PROBLEM: {e}"),
+        }
+    }
+}
+
 /// What an export is made from: the session and its audit facts.
 pub struct Source<'a> {
     pub session: &'a Session,
+    /// A workspace's sources (none for a session).
+    pub cases: Vec<Case>,
     /// The session folder's name.
     pub name: String,
     pub records: u64,
@@ -147,6 +171,7 @@ impl<'a> Source<'a> {
     pub fn from_read_only(r: &'a ReadOnly) -> Self {
         Source {
             session: &r.session,
+            cases: Vec::new(),
             name: r
                 .dir
                 .file_name()

@@ -73,6 +73,27 @@ pub struct Transcript {
 }
 
 pub fn transcript(s: &Session, privacy: Privacy, offsets: Offsets) -> Transcript {
+    transcript_of(s, privacy, offsets, &Part::Whole)
+}
+
+/// What one text source of a project holds: the whole session, or one case
+/// of a workspace (the statements and stages under its key).
+pub enum Part {
+    Whole,
+    Case { key: String, title: String },
+}
+
+impl Part {
+    fn holds(&self, id: &str) -> bool {
+        match self {
+            Part::Whole => true,
+            Part::Case { key, .. } => id.split_once('.').is_some_and(|(k, _)| k == key.as_str()),
+        }
+    }
+}
+
+/// [`transcript`] of one part.
+pub fn transcript_of(s: &Session, privacy: Privacy, offsets: Offsets, part: &Part) -> Transcript {
     let mut text = String::new();
     let mut chars = 0usize;
     let mut spans = Vec::new();
@@ -81,18 +102,23 @@ pub fn transcript(s: &Session, privacy: Privacy, offsets: Offsets) -> Transcript
         text.push_str(&piece);
         *chars += offsets.count(&piece);
     };
-    push(
-        &mut text,
-        &mut chars,
-        &format!("{}\nFocus: {}\n", s.title(), s.focus()),
-    );
-    let mut stages: Vec<Option<&crate::domain::StageId>> = s.stages.keys().map(Some).collect();
+    let head = match part {
+        Part::Whole => format!("{}\nFocus: {}\n", s.title(), s.focus()),
+        Part::Case { key, title } => format!("Case {key}: {title}\nIn: {}\n", s.title()),
+    };
+    push(&mut text, &mut chars, &head);
+    let mut stages: Vec<Option<&crate::domain::StageId>> = s
+        .stages
+        .keys()
+        .filter(|id| part.holds(id.as_str()))
+        .map(Some)
+        .collect();
     stages.push(None);
     for stage in stages {
         let in_stage: Vec<_> = s
             .statements
             .values()
-            .filter(|x| x.stage.as_ref() == stage)
+            .filter(|x| x.stage.as_ref() == stage && part.holds(x.id.as_str()))
             .collect();
         if in_stage.is_empty() {
             continue;
@@ -197,9 +223,37 @@ pub fn project(
     let key = session_key(s);
     let g = |kind: &str, id: &str| guid(&key, kind, id);
     let created = s.info().map(|i| i.created.to_string()).unwrap_or_default();
-    let t = transcript(s, privacy, offsets);
-    let source_guid = g("source", "transcript");
-    let file = format!("{source_guid}.txt");
+    // One text source for a session; one per case for a workspace.
+    let parts: Vec<(String, String, Part)> = match src.cases.is_empty() {
+        true => vec![(
+            g("source", "transcript"),
+            format!("Transcript: {}", s.title()),
+            Part::Whole,
+        )],
+        false => src
+            .cases
+            .iter()
+            .map(|c| {
+                (
+                    g("source", &format!("case {}", c.key)),
+                    format!("Case {}: {}", c.key, c.title),
+                    Part::Case {
+                        key: c.key.clone(),
+                        title: c.title.clone(),
+                    },
+                )
+            })
+            .collect(),
+    };
+    let texts: Vec<TextPart> = parts
+        .into_iter()
+        .map(|(guid, name, part)| TextPart {
+            file: format!("{guid}.txt"),
+            guid,
+            name,
+            t: transcript_of(s, privacy, offsets, &part),
+        })
+        .collect();
 
     // Users: the facilitator and everyone who captured something, by role
     // (`note-taker 1`) unless names were asked for. Their GUIDs are made
@@ -251,11 +305,12 @@ pub fn project(
     if !codes.is_empty() {
         parts.push(el("CodeBook", &[], &el("Codes", &[], &lines(&codes))));
     }
-    let cases = cases(&q, &t);
+    let cases = cases(&q, &texts);
     if !cases.is_empty() {
         parts.push(el("Cases", &[], &lines(&cases)));
     }
-    parts.push(sources(&q, &t, &source_guid, &file, &created));
+    let sources: Vec<String> = texts.iter().map(|p| source(&q, p, &created)).collect();
+    parts.push(el("Sources", &[], &lines(&sources)));
     notes.extend(memo_notes(&q));
     if !notes.is_empty() {
         let elements: Vec<String> = notes.iter().map(NoteText::element).collect();
@@ -285,7 +340,7 @@ pub fn project(
         &lines(&parts),
     );
     let o = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{project}\n");
-    let mut files = vec![(file, t.text)];
+    let mut files: Vec<(String, String)> = texts.into_iter().map(|p| (p.file, p.t.text)).collect();
     files.extend(
         notes
             .into_iter()
@@ -449,17 +504,25 @@ fn live_concept<'a>(s: &'a Session, id: &'a ConceptId) -> &'a ConceptId {
     at
 }
 
+/// One text source: its GUID, file, name and transcript.
+struct TextPart {
+    guid: String,
+    file: String,
+    name: String,
+    t: Transcript,
+}
+
 /// One case per participant, holding the selections of what they said.
-fn cases(q: &Qde, t: &Transcript) -> Vec<String> {
+fn cases(q: &Qde, texts: &[TextPart]) -> Vec<String> {
     let (s, privacy) = (q.s, q.privacy);
     let g = |kind: &str, id: &str| q.g(kind, id);
     let mut cases = Vec::new();
     // Those who did not consent are not cases: their statements are not
     // in the transcript either.
     for p in s.participants.values().filter(|p| p.consent) {
-        let refs: String = t
-            .spans
+        let refs: String = texts
             .iter()
+            .flat_map(|p| p.t.spans.iter())
             .filter(|(id, _, _)| {
                 s.statements.get(id).is_some_and(|st| {
                     st.current().speaker == crate::domain::Speaker::Participant(p.id.clone())
@@ -486,9 +549,10 @@ fn cases(q: &Qde, t: &Transcript) -> Vec<String> {
     cases
 }
 
-/// The transcript as the one text source, each statement a selection
-/// coded with its concepts.
-fn sources(q: &Qde, t: &Transcript, source_guid: &str, file: &str, created: &str) -> String {
+/// A transcript as a text source, each statement a selection coded with
+/// its concepts.
+fn source(q: &Qde, p: &TextPart, created: &str) -> String {
+    let t = &p.t;
     let (s, privacy, owner, users) = (q.s, q.privacy, &q.owner, &q.users);
     let g = |kind: &str, id: &str| q.g(kind, id);
     let mut inner = vec![description(&format!("Focus: {}", s.focus()))];
@@ -543,19 +607,18 @@ fn sources(q: &Qde, t: &Transcript, source_guid: &str, file: &str, created: &str
             &format!("{}{codings}", description(&desc)),
         ));
     }
-    let path = format!("internal://{file}");
-    let source = el(
+    let path = format!("internal://{}", p.file);
+    el(
         "TextSource",
         &[
-            ("guid", source_guid),
-            ("name", &format!("Transcript: {}", s.title())),
+            ("guid", &p.guid),
+            ("name", &p.name),
             ("plainTextPath", &path),
             ("creatingUser", owner),
             ("creationDateTime", created),
         ],
         &lines(&inner),
-    );
-    el("Sources", &[], &format!("\n{source}\n"))
+    )
 }
 
 /// The memos, as notes.

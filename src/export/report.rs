@@ -82,6 +82,8 @@ pub struct Report {
     pub records: u64,
     pub head: String,
     pub damage: Option<String>,
+    /// A workspace's sources (its cases); none for a session.
+    pub cases: Vec<super::Case>,
 }
 
 /// Who a report is for. The group's report (sent back to participants, as
@@ -166,6 +168,7 @@ pub fn build_for(src: &Source, privacy: Privacy, shape: Shape) -> Report {
         records: src.records,
         head: src.head.clone(),
         damage: src.damage.clone(),
+        cases: src.cases.clone(),
     }
 }
 

@@ -26,7 +26,12 @@ pub struct InterpretationRow {
 }
 
 pub(super) fn grid_table(s: &Session) -> GridTable {
-    let g = grid(s, Accounts::RoleGroups);
+    // A workspace's grid is concept × case.
+    let accounts = match s.sources.is_empty() {
+        true => Accounts::RoleGroups,
+        false => Accounts::Sessions,
+    };
+    let g = grid(s, accounts);
     GridTable {
         columns: g.accounts.iter().map(|a| a.label(s)).collect(),
         rows: g

@@ -64,7 +64,7 @@ pub fn export_with(
         shape,
         readable,
     } = options;
-    let r = store::open_read_only(dir)?;
+    let mut r = store::open_read_only(dir)?;
     let mut warnings = r.warnings.clone();
     if r.records == 0 {
         return Err(OpsError::Empty(dir.join(store::journal::JOURNAL)));
@@ -81,7 +81,20 @@ pub fn export_with(
             r.records
         ));
     }
-    let src = Source::from_read_only(&r);
+    // A workspace exports the words it rests on, from its sources.
+    let mut cases = Vec::new();
+    if !r.session.sources.is_empty() {
+        let (view, read) = super::workspace::export_view(dir, &r.session);
+        r.session = view;
+        for c in read.iter().filter_map(|c| c.found.as_ref().err()) {
+            warnings.push(format!(
+                "{c}; its words are not in this export, which says so"
+            ));
+        }
+        cases = read;
+    }
+    let mut src = Source::from_read_only(&r);
+    src.cases = cases;
     let privacy = Privacy { names };
     let exports = dir.join("exports");
     // Where nobody said otherwise, the export stays in the session's folder:
@@ -149,6 +162,12 @@ pub fn export_with(
                     csv::involvement(&[(src.name.clone(), &r.session)], privacy).into_bytes(),
                 ),
             ];
+            if !src.cases.is_empty() {
+                tables.push((
+                    folder.join("sources.csv"),
+                    csv::sources(&src.cases).into_bytes(),
+                ));
+            }
             // A table cannot carry a warning, so the set carries one more.
             match &src.damage {
                 Some(d) => tables.push((

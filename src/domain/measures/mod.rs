@@ -248,6 +248,11 @@ fn share(measure: Measure, scope: &str, subject: &str, count: i64, of: i64) -> F
 pub fn measures(session: &Session) -> Vec<Figure> {
     let mut out = voice(session);
     out.extend(influence(session));
+    // A cross-session workspace has no room of its own: its words can be
+    // measured, its rounds, times and involvement are its cases'.
+    if !session.sources.is_empty() {
+        return out;
+    }
     out.extend(rounds(session));
     out.extend(process(session));
     out.extend(involvement(session).into_iter().map(|i| i.figure()));
