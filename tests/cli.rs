@@ -1012,6 +1012,44 @@ fn review_of_a_workspace_shows_the_sources_words_under_their_consent() {
         !shown.contains("Doreen"),
         "a source's withheld words:\n{shown}"
     );
+    // The other views read the sources' words too: the cases in place of
+    // an agenda, the statements by case and stage, the measures of them.
+    use roundtable::app::review::Tab;
+    for (w, h) in [(160, 48), (80, 24)] {
+        let mut seen = std::collections::HashMap::new();
+        for tab in [Tab::Agenda, Tab::Statements, Tab::Measures] {
+            if let roundtable::app::review::View::Session(l) = &mut r.view {
+                l.tab = tab;
+                l.scroll = 0;
+            }
+            let mut term =
+                ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+            term.draw(|f| roundtable::ui::review::render(f, &r, &roundtable::ui::Theme::default()))
+                .unwrap();
+            let shown = common::screen_text(&term);
+            assert!(!shown.contains("Doreen"), "{tab:?} at {w}x{h}:\n{shown}");
+            seen.insert(format!("{tab:?}"), shown);
+        }
+        let agenda = &seen["Agenda"];
+        assert!(
+            agenda.contains("these are its cases") && agenda.contains("B · May CAG"),
+            "{agenda}"
+        );
+        assert!(agenda.contains("✓"), "each source checked:\n{agenda}");
+        let statements = &seen["Statements"];
+        assert!(statements.contains("A.st1"), "{statements}");
+        if w == 160 {
+            assert!(statements.contains("[B.P1 · no consent"), "{statements}");
+            assert!(statements.contains(&start), "{statements}");
+            assert!(statements.contains(AMENDED_TO), "{statements}");
+            assert!(!statements.contains(AMENDED_FROM), "{statements}");
+        }
+        let measures = &seen["Measures"];
+        assert!(
+            measures.contains("service users") && measures.contains("(1 of 4)"),
+            "{measures}"
+        );
+    }
 }
 
 #[test]

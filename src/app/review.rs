@@ -149,6 +149,10 @@ pub struct Loaded {
     /// A workspace's sources that could be read, for the words its
     /// concepts and interpretations rest on (`A.st3`).
     pub linked: Vec<crate::ops::workspace::Source>,
+    /// A workspace as it stood at the scrubber, with the words it refers to
+    /// brought in from its sources (as its exports read it); none for a
+    /// session. The statements, agenda and measures views read it.
+    pub view: Option<Session>,
 }
 
 const CHECKPOINT: usize = 500;
@@ -185,9 +189,10 @@ impl Loaded {
                 })
             })
             .collect();
-        Ok(Loaded {
+        let mut l = Loaded {
             sources,
             linked,
+            view: None,
             withheld,
             dir: dir.to_owned(),
             records,
@@ -198,7 +203,32 @@ impl Loaded {
             checkpoints,
             tab: Tab::Timeline,
             scroll: 0,
-        })
+        };
+        l.bring_in();
+        Ok(l)
+    }
+
+    /// Builds a workspace's view at the scrubber; the source statements
+    /// withheld in their own sessions are withheld here too.
+    fn bring_in(&mut self) {
+        if self.session.sources.is_empty() {
+            return;
+        }
+        let (view, _) = crate::ops::workspace::view_over(&self.session, &self.linked);
+        for st in view.statements.values() {
+            if st.id.source_ref().is_some()
+                && let Some(w) = view.withheld(st)
+            {
+                self.withheld.insert(st.id.clone(), w);
+            }
+        }
+        self.view = Some(view);
+    }
+
+    /// The session the statements, agenda and measures views read: a
+    /// workspace's view, or the session itself.
+    pub fn read(&self) -> &Session {
+        self.view.as_ref().unwrap_or(&self.session)
     }
 
     /// Moves the scrubber to `k` records (clamped) and replays to there.
@@ -215,6 +245,7 @@ impl Loaded {
         }
         self.session = s;
         self.cursor = k;
+        self.bring_in();
     }
 
     /// Finds `KEY.id` among a workspace's sources.

@@ -201,22 +201,17 @@ fn short(hash: &str) -> &str {
 /// is listed with why, and its words are missing from the view.
 pub fn export_view(dir: &Path, workspace: &Session) -> (Session, Vec<crate::export::Case>) {
     let sessions = dir.parent().unwrap_or(Path::new("."));
-    let mut view = workspace.clone();
     let checks = check_sources(dir, workspace);
-    let wanted = referenced(workspace);
+    let mut loaded = Vec::new();
     let mut lines = Vec::new();
     for (check, (key, src)) in checks.into_iter().zip(&workspace.sources) {
         let mut found = check.found;
         if found.is_ok() {
             match store::open_read_only(&sessions.join(&src.session)) {
-                Ok(r) => {
-                    for e in brought_in(key, &r.session, &wanted) {
-                        if let Err(err) = view.apply_owned(e) {
-                            found = Err(format!("{} could not be brought in: {err}", src.session));
-                            break;
-                        }
-                    }
-                }
+                Ok(r) => loaded.push(Source {
+                    key: key.clone(),
+                    session: r.session,
+                }),
                 Err(e) => found = Err(format!("{} cannot be read: {e}", src.session)),
             }
         }
@@ -228,7 +223,31 @@ pub fn export_view(dir: &Path, workspace: &Session) -> (Session, Vec<crate::expo
             found,
         });
     }
+    let (view, refused) = view_over(workspace, &loaded);
+    for (key, why) in refused {
+        if let Some(c) = lines.iter_mut().find(|c| c.key == key) {
+            c.found = Err(format!("{} could not be brought in: {why}", c.session));
+        }
+    }
     (view, lines)
+}
+
+/// The workspace with the words it refers to brought in from `sources`
+/// (already read), as [`export_view`] describes; and each source whose
+/// words could not be brought in, with why (the view then lacks them).
+pub fn view_over(workspace: &Session, sources: &[Source]) -> (Session, Vec<(String, String)>) {
+    let mut view = workspace.clone();
+    let wanted = referenced(workspace);
+    let mut refused = Vec::new();
+    for src in sources {
+        for e in brought_in(&src.key, &src.session, &wanted) {
+            if let Err(err) = view.apply_owned(e) {
+                refused.push((src.key.clone(), err.to_string()));
+                break;
+            }
+        }
+    }
+    (view, refused)
 }
 
 /// Every source statement the workspace refers to, as `KEY.id`.

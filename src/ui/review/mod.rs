@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Wrap};
 
 mod views;
-use views::{agenda, integrity, measures, statements, synthesis, timeline, votes};
+use views::{agenda, cases, integrity, measures, statements, synthesis, timeline, votes};
 
 pub fn render(f: &mut Frame, review: &Review, theme: &Theme) {
     let area = f.area();
@@ -294,12 +294,13 @@ fn session(
     f.render_widget(para(Line::from(tab_spans)), tabs);
     let lines = match l.tab {
         Tab::Timeline => timeline(l, body.height.saturating_sub(2) as usize, theme),
+        Tab::Agenda if l.view.is_some() => cases(l, theme),
         Tab::Agenda => agenda(l, body.width, theme),
         Tab::Statements => statements(l, theme),
         Tab::Votes => votes(s, body.width, theme),
         Tab::Synthesis => synthesis(l, body.width.saturating_sub(2), theme),
         Tab::Integrity => integrity(l, theme),
-        Tab::Measures => measures(s, body.width.saturating_sub(2), theme),
+        Tab::Measures => measures(l.read(), body.width.saturating_sub(2), theme),
     };
     let block = panel(
         Span::styled(

@@ -111,8 +111,44 @@ pub(super) fn agenda<'a>(l: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'a>>
     lines
 }
 
+/// A workspace's agenda is its cases: each source, the statements drawn
+/// from it, and what `verify` finds of it.
+pub(super) fn cases<'a>(l: &Loaded, theme: &Theme) -> Vec<Line<'a>> {
+    let s = l.read();
+    let mut lines = vec![Line::from(Span::styled(
+        "A workspace has no agenda of its own: these are its cases. Their words are under 3 Statements as KEY.id.",
+        theme.dim,
+    ))];
+    for (key, src) in &s.sources {
+        let drawn = s
+            .statements
+            .keys()
+            .filter(|id| id.source_ref().is_some_and(|(k, _)| k == key))
+            .count();
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            format!("{key} · {} · {}", src.title, src.session),
+            theme.title,
+        )));
+        lines.push(Line::from(Span::styled(
+            format!(
+                "  {} drawn on here",
+                crate::domain::describe::counted(drawn as u64, "statement", "statements")
+            ),
+            theme.base,
+        )));
+        if let Some(c) = l.sources.iter().find(|c| &c.key == key) {
+            lines.push(match &c.found {
+                Ok(why) => Line::from(Span::styled(format!("  ✓ {why}"), theme.ok)),
+                Err(why) => Line::from(Span::styled(format!("  ✗ {why}"), theme.over)),
+            });
+        }
+    }
+    lines
+}
+
 pub(super) fn statements<'a>(l: &Loaded, theme: &Theme) -> Vec<Line<'a>> {
-    let s = &l.session;
+    let s = l.read();
     let mut lines = Vec::new();
     let mut by_role: Vec<(String, usize)> = Role::ALL
         .iter()
@@ -140,18 +176,25 @@ pub(super) fn statements<'a>(l: &Loaded, theme: &Theme) -> Vec<Line<'a>> {
         format!("By speaker role: {}", summary.join(" · ")),
         theme.accent,
     )));
-    for st in s.stages.values() {
+    // Each stage, then what was said outside any stage.
+    let mut stages: Vec<Option<&crate::domain::agenda::Stage>> =
+        s.stages.values().map(Some).collect();
+    stages.push(None);
+    for st in stages {
         let said: Vec<_> = s
             .statements
             .values()
-            .filter(|x| x.stage.as_ref() == Some(&st.id))
+            .filter(|x| x.stage.as_ref() == st.map(|st| &st.id))
             .collect();
         if said.is_empty() {
             continue;
         }
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(
-            format!("{} · {}", st.id, st.title),
+            match st {
+                Some(st) => format!("{} · {}", st.id, st.title),
+                None => "Outside any stage".to_owned(),
+            },
             theme.title,
         )));
         for x in said {
@@ -471,10 +514,11 @@ pub(super) fn measures<'a>(s: &Session, width: u16, theme: &Theme) -> Vec<Line<'
         let mut scope = None;
         let rows = crate::export::measures::of_family(&figures, family);
         if rows.is_empty() {
-            lines.push(Line::from(Span::styled(
-                "  nothing in the record to measure",
-                theme.dim,
-            )));
+            let nothing = match s.sources.is_empty() {
+                true => "nothing in the record to measure",
+                false => crate::export::measures::nothing(family, true),
+            };
+            lines.push(Line::from(Span::styled(format!("  {nothing}"), theme.dim)));
         }
         for f in rows {
             if scope != Some(&f.scope) {
