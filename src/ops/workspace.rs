@@ -47,7 +47,7 @@ pub fn open_workspace(
         return Err(OpsError::TooManySources);
     }
     let now = now();
-    let (mut writer, warnings) = if !fresh {
+    let (writer, warnings) = if !fresh {
         Writer::open(&dir, now)?
     } else {
         let mut titles = Vec::new();
@@ -68,7 +68,8 @@ pub fn open_workspace(
         };
         (Writer::create(&dir, actor, now, &[created])?, Vec::new())
     };
-    match add_sources(sessions, &dirs, &mut writer, actor) {
+    let (mut writer, mut warnings) = (writer, warnings);
+    match add_sources(sessions, &dirs, &mut writer, actor, &mut warnings) {
         Ok(loaded) => Ok((writer, warnings, loaded)),
         Err(e) => {
             // A workspace made just now and not finished is not left behind
@@ -97,6 +98,7 @@ fn add_sources(
     dirs: &[PathBuf],
     writer: &mut Writer,
     actor: &str,
+    warnings: &mut Vec<String>,
 ) -> Result<Vec<Source>> {
     let now = now();
     for d in dirs {
@@ -110,13 +112,27 @@ fn add_sources(
             .find(|k| !writer.session().sources.contains_key(k))
             .ok_or(OpsError::TooManySources)?;
         let event = Event::SourceAdded {
-            key,
+            key: key.clone(),
             session: name,
             title: r.session.title().to_owned(),
             head: r.head.clone(),
             statements: r.session.statements.keys().cloned().collect(),
         };
         writer.record(actor, now, &event)?;
+        // The case's own concepts, translations and agreed interpretations
+        // come in as the material to translate.
+        for e in constructs(&key, &r.session) {
+            let checked = writer.session().check(&e);
+            match checked {
+                Ok(()) => {
+                    writer.record(actor, now, &e)?;
+                }
+                Err(why) => warnings.push(format!(
+                    "{}: not brought in from case {key}: {why}",
+                    e.name()
+                )),
+            }
+        }
     }
     let mut loaded = Vec::new();
     for (key, src) in &writer.session().sources {
@@ -342,4 +358,114 @@ fn brought_in(
         }
     }
     events
+}
+
+/// A case's own second-order constructs, as a workspace brings them in to
+/// be translated: each live concept (`A.c1`, named "A: …") with its
+/// statements; each translation among those concepts (`A.t1`); and each
+/// interpretation the case agreed, as a concept of its own (`A.i1`) resting
+/// on every statement its provenance reaches. Each says where it came from.
+fn constructs(key: &str, s: &Session) -> Vec<Event> {
+    use crate::domain::{ConceptId, InterpretationStatus, StatementId, TranslationId};
+    let k = |id: &str| format!("{key}.{id}");
+    let keyed = |ids: &mut dyn Iterator<Item = &StatementId>| -> Vec<StatementId> {
+        let mut out: Vec<StatementId> = Vec::new();
+        for id in ids {
+            let id = StatementId::new(k(id.as_str()));
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        out
+    };
+    let title = s.title();
+    let mut out = Vec::new();
+    let mut concept = |id: String, name: String, about: String, statements: Vec<StatementId>| {
+        let id = ConceptId::new(id);
+        out.push(Event::ConceptCreated {
+            id: id.clone(),
+            name: one_line_short(&name, 120),
+            description: about
+                .chars()
+                .take(crate::domain::session::MAX_TEXT)
+                .collect(),
+        });
+        if !statements.is_empty() {
+            out.push(Event::StatementsLinked {
+                concept: id,
+                statements,
+            });
+        }
+    };
+    for c in s.concepts.values().filter(|c| c.is_active()) {
+        let about = match c.description.trim() {
+            "" => format!("From case {key} ({title}), its concept {}.", c.id),
+            d => format!("From case {key} ({title}), its concept {}: {d}", c.id),
+        };
+        concept(
+            k(c.id.as_str()),
+            format!("{key}: {}", c.name),
+            about,
+            keyed(&mut c.statements.iter()),
+        );
+    }
+    for i in s
+        .interpretations
+        .values()
+        .filter(|i| i.status == InterpretationStatus::Agreed)
+    {
+        let p = crate::domain::analysis::provenance(s, i);
+        let decided = i
+            .history
+            .last()
+            .map(|h| match &h.round {
+                Some(r) => format!(" (vote {r}: {})", h.reason),
+                None => format!(" ({})", h.reason),
+            })
+            .unwrap_or_default();
+        concept(
+            k(i.id.as_str()),
+            format!("{key}: {}", i.text()),
+            format!(
+                "Case {key} ({title}) agreed its interpretation {}{decided}: {}",
+                i.id,
+                i.text()
+            ),
+            keyed(&mut p.evidence.iter().map(|e| &e.id)),
+        );
+    }
+    for t in s.translations.values() {
+        let live = t
+            .concepts
+            .iter()
+            .all(|c| s.concepts.get(c).is_some_and(|c| c.is_active()));
+        if live {
+            out.push(Event::TranslationMade {
+                id: TranslationId::new(k(t.id.as_str())),
+                kind: t.kind.clone(),
+                concepts: t
+                    .concepts
+                    .iter()
+                    .map(|c| ConceptId::new(k(c.as_str())))
+                    .collect(),
+                rationale: format!("From case {key}: {}", t.rationale)
+                    .chars()
+                    .take(crate::domain::session::MAX_TEXT)
+                    .collect(),
+                at: t.at,
+            });
+        }
+    }
+    out
+}
+
+/// `text` on one line, at most `max` characters, cut at a word with "…".
+fn one_line_short(text: &str, max: usize) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= max {
+        return line;
+    }
+    let cut: String = line.chars().take(max - 1).collect();
+    let at = cut.rfind(' ').filter(|&i| i > max / 2).unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end())
 }
