@@ -1140,6 +1140,73 @@ fn a_workspaces_exports_carry_the_words_it_rests_on_with_their_case() {
     assert!(csv.lines().count() >= 3, "statements.csv has rows:\n{csv}");
     assert!(csv.contains("A.st1") && csv.contains(AMENDED_TO), "{csv}");
     assert!(!csv.contains("Doreen") && !csv.contains("B.P1"), "{csv}");
+    // The framework matrix, in the report and as a table, read back by
+    // Python's csv module as a script would.
+    assert!(html.contains("Framework matrix"), "html");
+    let script = r#"
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8-sig', newline='')))
+print(json.dumps(rows))
+"#;
+    let read = |name: &str| -> Vec<serde_json::Map<String, serde_json::Value>> {
+        let o = Command::new("python3")
+            .args(["-c", script])
+            .arg(out.join("csv").join(name))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let framework = read("framework.csv");
+    assert!(
+        framework.iter().any(|r| r["column"] == "B: May CAG"
+            && r["statement"] == "B.st2"
+            && r["words"] == AMENDED_TO
+            && r["who"] == "B.P2, staff"),
+        "{framework:?}"
+    );
+    assert!(
+        framework.iter().any(
+            |r| r["column"] == "B: May CAG" && r["words"] == "1 statement withheld: no consent"
+        ),
+        "{framework:?}"
+    );
+    let codings = read("codings.csv");
+    assert!(
+        codings
+            .iter()
+            .any(|r| r["concept"] == "c1" && r["statement"] == "A.st1"),
+        "{codings:?}"
+    );
+    assert!(
+        !codings.iter().any(|r| r["statement"] == "B.st1"),
+        "{codings:?}"
+    );
+    let interpretations = read("interpretations.csv");
+    assert!(
+        interpretations.iter().any(|r| r["id"] == "i1"
+            && r["translations"] == "t1"
+            && r["statements_withheld"] == "1"),
+        "{interpretations:?}"
+    );
+    assert!(
+        read("translations.csv")
+            .iter()
+            .any(|r| r["id"] == "t1" && r["kind"] == "refutational")
+    );
+    assert!(read("concepts.csv").iter().any(|r| r["id"] == "A.c1"));
+    for name in [
+        "framework.csv",
+        "codings.csv",
+        "interpretations.csv",
+        "concepts.csv",
+    ] {
+        let bytes = std::fs::read_to_string(out.join("csv").join(name)).unwrap();
+        assert!(
+            !bytes.contains("Doreen") && !bytes.contains("B.P1"),
+            "{name}"
+        );
+    }
     let sources = std::fs::read_to_string(out.join("csv").join("sources.csv")).unwrap();
     assert!(
         sources.contains(heads[1].as_str()) && sources.contains(EXAMPLE),
@@ -1235,4 +1302,211 @@ fn a_workspace_brings_in_each_cases_own_concepts_translations_and_agreed_interpr
         .unwrap_or_else(|| panic!("{md}"));
     assert!(row.contains("A.st2, A.st3, A.st12"), "{row}");
     assert!(md.contains("From case A: Staff accounts"), "{md}");
+}
+
+#[test]
+fn a_workshop_takes_up_a_workspaces_interpretation_and_its_verdict_is_recorded_back() {
+    use roundtable::domain::*;
+    let (tmp, _, workspace) = a_workspace_over_two();
+    let ws = workspace.file_name().unwrap().to_str().unwrap().to_owned();
+    let t = Timestamp::from_unix_millis(1_800_000_000_000);
+    const SAID: &str = "Being told early is what lets carers take part";
+    {
+        let (mut w, _) = roundtable::store::Writer::open(&workspace, t).unwrap();
+        let e = Event::InterpretationDrafted {
+            id: "i1".into(),
+            text: SAID.into(),
+            translations: vec![],
+            concepts: vec!["A.c1".into(), "A.i2".into()],
+            statements: vec![],
+            at: t,
+        };
+        w.record("researcher", t, &e).unwrap();
+    }
+    // The workshop takes it up when it is made.
+    let o = roundtable(
+        tmp.path(),
+        &[
+            "new",
+            "--template",
+            "cross-case-workshop",
+            "--title",
+            "Cross-case workshop",
+            "--focus",
+            "Do we agree?",
+            "--take-up",
+            &ws,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!(
+            "Took up 1 interpretation from {ws} to present and decide: i1."
+        )),
+        "{}",
+        stdout(&o)
+    );
+    let shop = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with("-cross-case-workshop"))
+        .unwrap();
+    let shop_name = shop.file_name().unwrap().to_str().unwrap().to_owned();
+    let s = roundtable::store::open_read_only(&shop).unwrap().session;
+    assert_eq!(s.interpretations["i1"].text(), SAID);
+    let from = &s.taken_up["i1"];
+    assert_eq!(from.workspace, ws);
+    assert!(
+        from.grounds.len() == 1 && from.grounds[0].starts_with("Case A · CAG roundtable"),
+        "{:?}",
+        from.grounds
+    );
+    // Projected whole, with the cases it rests on.
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 36)).unwrap();
+    let mut room = s.clone();
+    room.apply(&Event::RoomShows {
+        view: RoomView::Interpretation("i1".into()),
+        at: t,
+    })
+    .unwrap();
+    let app = roundtable::app::App::new(roundtable::app::keymap::Keymap::default(), "-");
+    term.draw(|f| {
+        roundtable::ui::projector::render(
+            f,
+            f.area(),
+            &app,
+            &room,
+            t,
+            &roundtable::ui::Theme::default(),
+        )
+    })
+    .unwrap();
+    let shown = common::screen_text(&term);
+    assert!(shown.contains("resting on 1 case:"), "{shown}");
+    assert!(shown.contains("Case A · CAG roundtable"), "{shown}");
+    // Nothing decided yet: nothing to record.
+    let o = roundtable(tmp.path(), &["verdicts", &ws, "--from", &shop_name]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("Nothing new to record"),
+        "{}",
+        stdout(&o)
+    );
+    // The workshop votes and agrees it.
+    {
+        let (mut w, _) = roundtable::store::Writer::open(&shop, t).unwrap();
+        let mut events = Vec::new();
+        for p in ["P1", "P2", "P3"] {
+            events.push(Event::ParticipantAdded {
+                participant: Participant {
+                    id: p.into(),
+                    role: Role::ServiceUser,
+                    sector: None,
+                    level: None,
+                    real_name: None,
+                    consent: true,
+                },
+            });
+        }
+        events.push(Event::VoteOpened {
+            id: "v1".into(),
+            target: VoteTarget::Interpretation("i1".into()),
+            question: "Do you agree?".into(),
+            method: VoteMethod::AgreeDisagree,
+            mode: BallotMode::PerParticipant,
+            hidden: true,
+            named: false,
+            stage: None,
+            at: t,
+        });
+        for p in ["P1", "P2", "P3"] {
+            events.push(Event::BallotCast {
+                round: "v1".into(),
+                participant: p.into(),
+                choice: Choice::Agreement(Agreement::Agree),
+                at: t,
+                recorded_by: "facilitator".into(),
+            });
+        }
+        events.push(Event::VoteClosed {
+            round: "v1".into(),
+            at: t,
+        });
+        events.push(Event::InterpretationStatusChanged {
+            interpretation: "i1".into(),
+            status: InterpretationStatus::Agreed,
+            reason: "3 agree".into(),
+            round: Some("v1".into()),
+            at: t,
+        });
+        for e in events {
+            w.record("facilitator", t, &e).unwrap();
+        }
+    }
+    let o = roundtable(tmp.path(), &["verdicts", &ws, "--from", &shop_name]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!(
+            "Recorded in {ws}: i1 agreed in {shop_name} (vote v1)."
+        )),
+        "{}",
+        stdout(&o)
+    );
+    let s = roundtable::store::open_read_only(&workspace)
+        .unwrap()
+        .session;
+    let i1 = &s.interpretations["i1"];
+    assert_eq!(i1.status, InterpretationStatus::Agreed);
+    assert!(
+        i1.history
+            .last()
+            .is_some_and(|h| h.reason == format!("in the workshop {shop_name}, vote v1: 3 agree")),
+        "{:?}",
+        i1.history
+    );
+    // Once only.
+    let o = roundtable(tmp.path(), &["verdicts", &ws, "--from", &shop_name]);
+    assert!(
+        stdout(&o).contains("Nothing new to record"),
+        "{}",
+        stdout(&o)
+    );
+    // The workspace's report says where it was agreed.
+    let o = roundtable(tmp.path(), &["export", &ws, "--format", "md"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = std::fs::read_to_string(workspace.join("exports").join(format!("{ws}.md"))).unwrap();
+    assert!(
+        md.contains(&format!("in the workshop {shop_name}, vote v1: 3 agree")),
+        "{md}"
+    );
+    // A session that is not a workspace cannot be taken up from.
+    let o = roundtable(
+        tmp.path(),
+        &[
+            "new",
+            "--template",
+            "cag-roundtable",
+            "--title",
+            "Not from a session",
+            "--focus",
+            "?",
+            "--take-up",
+            EXAMPLE,
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("is not a cross-case workspace"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        !std::fs::read_dir(tmp.path()).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .ends_with("not-from-a-session")),
+        "no half-made session left behind"
+    );
 }

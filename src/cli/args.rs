@@ -44,6 +44,19 @@ pub enum Command {
         /// (a case study's); today when not given.
         #[arg(long)]
         date: Option<String>,
+        /// A cross-case workspace whose interpretations this session (a
+        /// workshop) takes up, to present and decide.
+        #[arg(long, value_name = "WORKSPACE")]
+        take_up: Option<String>,
+    },
+    /// Record in a cross-case workspace what a workshop decided of the
+    /// interpretations it took up from it.
+    Verdicts {
+        /// The workspace.
+        workspace: String,
+        /// The workshop session that took its interpretations up.
+        #[arg(long)]
+        from: String,
     },
     /// List sessions: date, title, focus and counts.
     List,

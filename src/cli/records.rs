@@ -28,6 +28,7 @@ pub(super) fn run(
             participants,
             facilitator,
             date,
+            take_up,
         } => new_session(
             sessions,
             NewArgs {
@@ -37,6 +38,7 @@ pub(super) fn run(
                 participants,
                 facilitator,
                 date,
+                take_up,
             },
             out,
         ),
@@ -51,6 +53,29 @@ pub(super) fn run(
             Ok(0)
         }
         Command::Verify { session } => verify(&ops::locate::resolve(sessions, &session)?, out),
+        Command::Verdicts { workspace, from } => {
+            let recorded =
+                ops::workspace::record_verdicts(sessions, &workspace, &from, "researcher")?;
+            if recorded.is_empty() {
+                writeln!(
+                    out,
+                    "Nothing new to record: {} has decided none of the workspace's interpretations by a vote since it was last asked.",
+                    crate::safe::line(&from)
+                )?;
+            }
+            for v in recorded {
+                writeln!(
+                    out,
+                    "Recorded in {}: {} {} in {} (vote {}).",
+                    crate::safe::line(&workspace),
+                    v.interpretation,
+                    v.status,
+                    crate::safe::line(&from),
+                    v.round
+                )?;
+            }
+            Ok(0)
+        }
         Command::Templates => {
             for (name, t) in list_templates(sessions)? {
                 let name = crate::safe::line(&name);
@@ -229,6 +254,7 @@ struct NewArgs {
     participants: Option<std::path::PathBuf>,
     facilitator: String,
     date: Option<String>,
+    take_up: Option<String>,
 }
 
 /// `new`: a session from a template, saying whom consent affects.
@@ -240,6 +266,7 @@ fn new_session(sessions: &Path, args: NewArgs, out: &mut dyn Write) -> Result<i3
         participants,
         facilitator,
         date,
+        take_up,
     } = args;
     let (people, declined) = match participants {
         Some(p) => (
@@ -256,7 +283,19 @@ fn new_session(sessions: &Path, args: NewArgs, out: &mut dyn Write) -> Result<i3
         participants: people,
         date: date.as_deref(),
     };
-    let (dir, w, t) = ops::create::new_session(sessions, spec, None)?;
+    let (dir, mut w, t) = ops::create::new_session(sessions, spec, None)?;
+    let taken = match &take_up {
+        Some(ws) => match ops::workspace::take_up(sessions, ws, &mut w, &facilitator) {
+            Ok(taken) => taken,
+            Err(e) => {
+                // Not half made: the session goes again.
+                drop(w);
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(e.into());
+            }
+        },
+        None => Vec::new(),
+    };
     writeln!(
         out,
         "Created {} ({} stages, {} planned minutes, {} participants).",
@@ -265,6 +304,19 @@ fn new_session(sessions: &Path, args: NewArgs, out: &mut dyn Write) -> Result<i3
         t.planned_minutes(),
         w.session().participants.len()
     )?;
+    if let Some(ws) = &take_up {
+        writeln!(
+            out,
+            "Took up {} from {} to present and decide: {}.",
+            crate::domain::describe::counted(
+                taken.len() as u64,
+                "interpretation",
+                "interpretations"
+            ),
+            crate::safe::line(ws),
+            taken.join(", ")
+        )?;
+    }
     let people: Vec<_> = w.session().participants.values().cloned().collect();
     for said in ops::create::consent_summary(&people, &declined) {
         writeln!(out, "{said}")?;

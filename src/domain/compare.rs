@@ -34,6 +34,7 @@ impl Session {
             room_log,
             floor,
             actions,
+            taken_up,
         } = self;
         if applied != &truth.applied {
             return Some(format!(
@@ -59,6 +60,13 @@ impl Session {
             .or_else(|| value("what the room was shown", room_log, &truth.room_log))
             .or_else(|| value("hands, parked items and attendance", floor, &truth.floor))
             .or_else(|| map("action", actions, &truth.actions))
+            .or_else(|| {
+                map(
+                    "interpretation taken up from a workspace",
+                    taken_up,
+                    &truth.taken_up,
+                )
+            })
     }
 }
 

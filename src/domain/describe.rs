@@ -87,6 +87,19 @@ pub fn short(e: &Event) -> String {
             status,
             ..
         } => format!("{interpretation} {status}"),
+        Event::InterpretationTakenUp {
+            id,
+            workspace,
+            from,
+            ..
+        } => format!("interpretation {id} taken up from {from} of the workspace {workspace}"),
+        Event::VerdictRecorded {
+            interpretation,
+            status,
+            workshop,
+            round,
+            ..
+        } => format!("{interpretation} {status} in the workshop {workshop} (vote {round})"),
         Event::RoomShows { view, .. } => room_view(view),
         Event::ParticipantArrived { participant, .. } => format!("{participant} arrived"),
         Event::ParticipantLeft { participant, .. } => format!("{participant} left"),
@@ -154,6 +167,15 @@ pub fn with_words(e: &Event, s: Option<&Session>) -> String {
             status,
             ..
         } => format!("interpretation {interpretation}: {status}"),
+        Event::InterpretationTakenUp {
+            id,
+            text,
+            workspace,
+            from,
+            ..
+        } => {
+            format!("interpretation {id} taken up from {from} of the workspace {workspace}: {text}")
+        }
         Event::VoteOpened { id, question, .. } => format!("round {id} opened: {question}"),
         Event::SessionCreated { title, .. } => format!("session created: {title}"),
         Event::MemoAdded { id, kind, text, .. } => {

@@ -275,6 +275,35 @@ pub enum Event {
         round: Option<RoundId>,
         at: Timestamp,
     },
+    /// A workshop takes up an interpretation drafted in a cross-case
+    /// workspace, to present and decide: its words, where it comes from,
+    /// and what it rests on case by case (counts, never words).
+    InterpretationTakenUp {
+        id: InterpretationId,
+        text: String,
+        /// The workspace's folder name.
+        workspace: String,
+        /// The interpretation's id in the workspace.
+        from: InterpretationId,
+        /// The workspace's head hash when it was taken up.
+        head: String,
+        /// A line per case: "Case A · its title: 6 statements (…)".
+        grounds: Vec<String>,
+        at: Timestamp,
+    },
+    /// A cross-case workspace records what a workshop decided of one of its
+    /// interpretations, with the round that settled it there.
+    VerdictRecorded {
+        interpretation: InterpretationId,
+        status: InterpretationStatus,
+        /// The workshop session's folder name.
+        workshop: String,
+        round: RoundId,
+        /// The workshop's head hash when the verdict was read from it.
+        head: String,
+        reason: String,
+        at: Timestamp,
+    },
     /// What every projector shows in place of the latest statements: the
     /// facilitator decides, and every projector, local or joined, follows.
     RoomShows {
@@ -416,6 +445,8 @@ impl Event {
             Event::InterpretationRevised { .. } => "InterpretationRevised",
             Event::InterpretationGrounded { .. } => "InterpretationGrounded",
             Event::InterpretationStatusChanged { .. } => "InterpretationStatusChanged",
+            Event::InterpretationTakenUp { .. } => "InterpretationTakenUp",
+            Event::VerdictRecorded { .. } => "VerdictRecorded",
             Event::MemoAdded { .. } => "MemoAdded",
             Event::RoomShows { .. } => "RoomShows",
             Event::ParticipantArrived { .. } => "ParticipantArrived",

@@ -42,6 +42,15 @@ pub struct SourceRef {
     pub statements: Vec<StatementId>,
 }
 
+/// Where a workshop's interpretation came from: a cross-case workspace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TakenUp {
+    pub workspace: String,
+    pub from: InterpretationId,
+    pub head: String,
+    pub grounds: Vec<String>,
+}
+
 /// The maps that grow to a million entries: hashed with foldhash, which
 /// is several times quicker than the standard library's SipHash on short
 /// ids, and seeded at random per map all the same.
@@ -94,6 +103,11 @@ pub struct Session {
     /// from here).
     #[serde(default)]
     pub room_log: Vec<(Timestamp, super::event::RoomView)>,
+    /// Interpretations a workshop took up from a cross-case workspace.
+    /// Left out of a snapshot when empty, so sessions without any keep the
+    /// snapshot format they had.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub taken_up: IndexMap<InterpretationId, TakenUp>,
 }
 
 impl Session {

@@ -91,6 +91,7 @@ pub fn render(r: &Report) -> String {
             (statements(r))
             (votes(r))
             (grid(r))
+            (framework(r))
             (interpretations(r))
             (actions(r))
             (super::measures::html_section(r))
@@ -267,6 +268,39 @@ fn votes(r: &Report) -> Markup {
     }
 }
 
+/// The framework matrix: the grid with the words in its cells.
+fn framework(r: &Report) -> Markup {
+    let f = &r.framework;
+    if f.rows.is_empty() {
+        return html! {};
+    }
+    let mut columns = vec![("concept", false)];
+    columns.extend(f.columns.iter().map(|c| (c.as_str(), false)));
+    html! {
+        h2 { "Framework matrix" }
+        p { "Each concept's words, " @if r.cases.is_empty() { "by role group" } @else { "by case" } ": what the grid's ids say." }
+        // Its rows may be long: in print they break across pages.
+        div.framework { (table(html! { "The words under each concept" }, &columns, html! {
+            @for (concept, cells) in &f.rows {
+                tr {
+                    th scope="row" { (t(concept)) }
+                    @for (quotes, withheld) in cells {
+                        td {
+                            @for q in quotes {
+                                p.quote {
+                                    @if q.quoted { "“" (t(&q.words)) "”" } @else { (t(&q.words)) }
+                                    " " span.who { "— " (t(&q.who)) " (" (t(&q.id)) ")" }
+                                }
+                            }
+                            @if let Some(n) = super::withheld_count(*withheld, "statement") { p { i { (t(&n)) } } }
+                        }
+                    }
+                }
+            }
+        })) }
+    }
+}
+
 fn grid(r: &Report) -> Markup {
     let mut columns = vec![("concept", false)];
     columns.extend(r.grid.columns.iter().map(|c| (c.as_str(), false)));
@@ -275,7 +309,7 @@ fn grid(r: &Report) -> Markup {
         @if r.grid.rows.is_empty() {
             p { "No concepts were named." }
         } @else {
-            (table(html! { "Which role groups' statements each concept rests on" }, &columns, html! {
+            (table(html! { @if r.cases.is_empty() { "Which role groups' statements each concept rests on" } @else { "Which cases' statements each concept rests on" } }, &columns, html! {
                 @for (concept, cells) in &r.grid.rows {
                     tr { th scope="row" { (t(concept)) } @for c in cells { td.id { (t(c)) } } }
                 }

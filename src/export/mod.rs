@@ -12,6 +12,7 @@ pub mod qdpx;
 pub mod report;
 mod statements;
 mod synthesis;
+pub mod synthesis_csv;
 mod xml;
 
 use crate::domain::{Session, Speaker};

@@ -2,7 +2,7 @@
 
 pub use super::statements::StatementRow;
 use super::statements::rows;
-pub use super::synthesis::{GridTable, InterpretationRow};
+pub use super::synthesis::{Framework, GridTable, InterpretationRow};
 use super::{Privacy, Source, withheld_count};
 use crate::domain::time::mmss;
 use crate::domain::{BallotMode, Session, StageState, VoteTarget};
@@ -63,6 +63,8 @@ pub struct Report {
     pub unstaged_withheld: usize,
     pub votes: Vec<VoteRow>,
     pub grid: GridTable,
+    /// The grid with the words in its cells.
+    pub framework: Framework,
     pub interpretations: Vec<InterpretationRow>,
     pub memos: Vec<String>,
     /// Who the report is for.
@@ -151,6 +153,7 @@ pub fn build_for(src: &Source, privacy: Privacy, shape: Shape) -> Report {
         unstaged_withheld,
         votes: votes(s),
         grid: super::synthesis::grid_table(s),
+        framework: super::synthesis::framework(s, privacy),
         interpretations: super::synthesis::interpretations(s, privacy),
         memos: memos(s, shape.memos()),
         audience: shape.audience,

@@ -25,13 +25,89 @@ pub struct InterpretationRow {
     pub withheld: usize,
 }
 
-pub(super) fn grid_table(s: &Session) -> GridTable {
-    // A workspace's grid is concept × case.
-    let accounts = match s.sources.is_empty() {
+/// A workspace's grid and framework are concept × case; a session's,
+/// concept × role group.
+fn accounts_of(s: &Session) -> Accounts {
+    match s.sources.is_empty() {
         true => Accounts::RoleGroups,
         false => Accounts::Sessions,
-    };
-    let g = grid(s, accounts);
+    }
+}
+
+/// A quote in a framework matrix's cell: its id, who said it, its words.
+pub struct Quote {
+    pub id: String,
+    pub who: String,
+    pub words: String,
+    /// Their own words (a quote), not the note-taker's (a paraphrase).
+    pub quoted: bool,
+}
+
+/// The framework matrix: concepts as rows, the grid's accounts as columns,
+/// the words themselves in the cells (as NVivo's framework matrices give
+/// them); those whose speakers did not consent counted, never quoted, and
+/// retracted ones left out.
+pub struct Framework {
+    pub columns: Vec<String>,
+    /// Concept, then each cell.
+    pub rows: Vec<(String, Vec<Cell>)>,
+}
+
+/// A framework cell: its quotes, and how many were withheld.
+pub type Cell = (Vec<Quote>, usize);
+
+pub(super) fn framework(s: &Session, privacy: Privacy) -> Framework {
+    let g = grid(s, accounts_of(s));
+    Framework {
+        columns: g.accounts.iter().map(|a| a.label(s)).collect(),
+        rows: g
+            .rows
+            .iter()
+            .map(|r| {
+                let name = s
+                    .concepts
+                    .get(&r.concept)
+                    .map(|c| format!("{} {}", c.id, c.name))
+                    .unwrap_or_default();
+                let cells = r
+                    .cells
+                    .iter()
+                    .map(|cell| {
+                        let mut quotes = Vec::new();
+                        let mut withheld = 0;
+                        for st in cell.iter().filter_map(|id| s.statements.get(id)) {
+                            if st.is_retracted() {
+                                continue;
+                            }
+                            if !listed(s, st) {
+                                withheld += 1;
+                                continue;
+                            }
+                            let v = st.current();
+                            let who = match s.role_of(&v.speaker) {
+                                Some(role) => {
+                                    format!("{}, {}", privacy.speaker(s, &v.speaker), role.label())
+                                }
+                                None => "whole group".to_owned(),
+                            };
+                            quotes.push(Quote {
+                                id: st.id.to_string(),
+                                who,
+                                words: v.text.clone(),
+                                quoted: v.kind == crate::domain::StatementKind::Quote,
+                            });
+                        }
+                        (quotes, withheld)
+                    })
+                    .collect();
+                (name, cells)
+            })
+            .collect(),
+    }
+}
+
+pub(super) fn grid_table(s: &Session) -> GridTable {
+    let g = grid(s, accounts_of(s));
     GridTable {
         columns: g.accounts.iter().map(|a| a.label(s)).collect(),
         rows: g

@@ -2,7 +2,7 @@
 //! REFI-QDA project. The journal is only read, and replayed whole.
 
 use super::{OpsError, Result};
-use crate::export::{Privacy, Source, csv, html, markdown, qdpx, report};
+use crate::export::{Privacy, Source, csv, html, markdown, qdpx, report, synthesis_csv};
 use crate::store::{self, fsutil};
 use std::path::{Path, PathBuf};
 
@@ -162,6 +162,30 @@ pub fn export_with(
                     csv::involvement(&[(src.name.clone(), &r.session)], privacy).into_bytes(),
                 ),
             ];
+            // The synthesis, for every session and workspace.
+            let s = &r.session;
+            tables.extend([
+                (
+                    folder.join("concepts.csv"),
+                    synthesis_csv::concepts(s).into_bytes(),
+                ),
+                (
+                    folder.join("codings.csv"),
+                    synthesis_csv::codings(s).into_bytes(),
+                ),
+                (
+                    folder.join("translations.csv"),
+                    synthesis_csv::translations(s).into_bytes(),
+                ),
+                (
+                    folder.join("interpretations.csv"),
+                    synthesis_csv::interpretations(s).into_bytes(),
+                ),
+                (
+                    folder.join("framework.csv"),
+                    synthesis_csv::framework_long(s, privacy).into_bytes(),
+                ),
+            ]);
             if !src.cases.is_empty() {
                 tables.push((
                     folder.join("sources.csv"),

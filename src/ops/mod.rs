@@ -35,6 +35,13 @@ pub enum OpsError {
     )]
     SourceElsewhere(PathBuf),
     #[error(
+        "{} is not a cross-case workspace (it draws on no sessions): make one with `roundtable synthesise`",
+        .0.display()
+    )]
+    NotAWorkspace(PathBuf),
+    #[error("{0}")]
+    Sources(String),
+    #[error(
         "{} is a link to another folder: an export is written into the session's own folder, \
          never through a link; remove the link, or say where with --out",
         .0.display()

@@ -554,6 +554,24 @@ fn interpretation(
         height: inner.height.saturating_sub(top),
         ..inner
     };
+    // Taken up from a cross-case workspace: the cases it rests on.
+    if let Some(t) = session.taken_up.get(&i.id) {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "From the cross-case synthesis, resting on {}:",
+                crate::domain::describe::counted(t.grounds.len() as u64, "case", "cases")
+            ),
+            theme.accent,
+        )));
+        for g in &t.grounds {
+            lines.push(Line::from(Span::styled(
+                g.clone(),
+                theme.base.add_modifier(Modifier::BOLD),
+            )));
+        }
+        f.render_widget(para(lines).wrap(Wrap { trim: false }), inner);
+        return;
+    }
     lines.push(Line::from(Span::styled(
         "Resting on what was said:",
         theme.accent,

@@ -122,6 +122,64 @@ impl Session {
                 }
                 Ok(())
             }
+            Event::InterpretationTakenUp {
+                id,
+                text: t,
+                workspace,
+                from,
+                head,
+                grounds,
+                ..
+            } => {
+                new_id(
+                    InterpretationId::WHAT,
+                    id.as_str(),
+                    self.interpretations.contains_key(id),
+                )?;
+                text("the interpretation", t, MAX_TEXT)?;
+                text("the workspace", workspace, MAX_SHORT)?;
+                text("the workspace's interpretation", from.as_str(), MAX_SHORT)?;
+                limit("the workspace's head", head, MAX_SHORT)?;
+                if grounds.len() > 26 {
+                    return Err(DomainError::Rule(
+                        "an interpretation rests on at most 26 cases".into(),
+                    ));
+                }
+                for g in grounds {
+                    limit("what it rests on", g, MAX_SHORT)?;
+                }
+                Ok(())
+            }
+            Event::VerdictRecorded {
+                interpretation,
+                status,
+                workshop,
+                round,
+                head,
+                reason,
+                ..
+            } => {
+                if self.sources.is_empty() {
+                    return Err(DomainError::Rule(
+                        "only a cross-case workspace records a workshop's verdict".into(),
+                    ));
+                }
+                if !self.interpretations.contains_key(interpretation) {
+                    return Err(unknown(InterpretationId::WHAT, interpretation));
+                }
+                if !matches!(
+                    status,
+                    InterpretationStatus::Agreed | InterpretationStatus::SetAside
+                ) {
+                    return Err(DomainError::Rule(
+                        "a workshop's verdict agrees an interpretation or sets it aside".into(),
+                    ));
+                }
+                text("the workshop", workshop, MAX_SHORT)?;
+                text("the workshop's round", round.as_str(), MAX_SHORT)?;
+                limit("the workshop's head", head, MAX_SHORT)?;
+                limit("the reason", reason, MAX_SHORT)
+            }
             _ => Ok(()),
         }
     }
@@ -254,6 +312,57 @@ impl Session {
                         status,
                         reason,
                         round,
+                        at,
+                    });
+                }
+            }
+            Event::InterpretationTakenUp {
+                id,
+                text,
+                workspace,
+                from,
+                head,
+                grounds,
+                at,
+            } => {
+                self.interpretations.insert(
+                    id.clone(),
+                    Interpretation {
+                        id: id.clone(),
+                        texts: vec![text],
+                        translations: Vec::new(),
+                        concepts: Vec::new(),
+                        statements: Vec::new(),
+                        status: InterpretationStatus::Draft,
+                        history: Vec::new(),
+                        drafted: at,
+                    },
+                );
+                self.taken_up.insert(
+                    id,
+                    super::super::session::TakenUp {
+                        workspace,
+                        from,
+                        head,
+                        grounds,
+                    },
+                );
+            }
+            Event::VerdictRecorded {
+                interpretation,
+                status,
+                workshop,
+                round,
+                reason,
+                at,
+                ..
+            } => {
+                if let Some(i) = self.interpretations.get_mut(&interpretation) {
+                    i.status = status;
+                    i.history.push(StatusChange {
+                        status,
+                        reason: format!("in the workshop {workshop}, vote {round}: {reason}"),
+                        round: None,
                         at,
                     });
                 }

@@ -247,7 +247,9 @@ impl Session {
             | Event::InterpretationDrafted { .. }
             | Event::InterpretationRevised { .. }
             | Event::InterpretationGrounded { .. }
-            | Event::InterpretationStatusChanged { .. } => self.check_interpretations(event),
+            | Event::InterpretationStatusChanged { .. }
+            | Event::InterpretationTakenUp { .. }
+            | Event::VerdictRecorded { .. } => self.check_interpretations(event),
             Event::ParticipantArrived { .. }
             | Event::ParticipantLeft { .. }
             | Event::HandRaised { .. }
@@ -297,7 +299,9 @@ impl Session {
             | Event::InterpretationDrafted { .. }
             | Event::InterpretationRevised { .. }
             | Event::InterpretationGrounded { .. }
-            | Event::InterpretationStatusChanged { .. } => self.mutate_interpretations(event),
+            | Event::InterpretationStatusChanged { .. }
+            | Event::InterpretationTakenUp { .. }
+            | Event::VerdictRecorded { .. } => self.mutate_interpretations(event),
             Event::ParticipantArrived { .. }
             | Event::ParticipantLeft { .. }
             | Event::HandRaised { .. }
