@@ -28,6 +28,7 @@ fn session(started: bool) -> Session {
                 level: None,
                 real_name: None,
                 consent: true,
+                person: None,
             },
         },
         Event::ParticipantAdded {
@@ -38,6 +39,7 @@ fn session(started: bool) -> Session {
                 level: None,
                 real_name: None,
                 consent: true,
+                person: None,
             },
         },
         Event::StageAdded {
@@ -1404,6 +1406,7 @@ fn six_people() -> Session {
                 level: None,
                 real_name: None,
                 consent: true,
+                person: None,
             },
         })
         .unwrap();
@@ -1694,6 +1697,7 @@ fn a_phone_statement_from_someone_not_shown_is_read_off_the_projector() {
             level: None,
             real_name: None,
             consent: false,
+            person: None,
         },
     })
     .unwrap();
@@ -2397,4 +2401,34 @@ fn an_interpretations_concepts_can_be_put_right() {
         })
         .unwrap_err();
     assert!(e.to_string().contains("draft a new interpretation"), "{e}");
+}
+
+/// A latecomer may be given the pseudonym a study uses for them; one that
+/// is someone else's is refused, and what was typed stays to correct.
+#[test]
+fn a_latecomers_pseudonym_can_be_chosen_and_is_never_someone_elses() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(3)));
+    d.send(ctrl('l'));
+    d.type_text("staff, , yes, CR11");
+    d.send(key(KeyCode::Enter));
+    let cr11 = d.model.session.read().participants["CR11"].clone();
+    assert_eq!(cr11.role, Role::Staff);
+    assert!(cr11.consent);
+    let before = d.model.session.read().participants.clone();
+    d.take();
+    d.send(ctrl('l'));
+    d.type_text("carer, , yes, P1");
+    d.send(key(KeyCode::Enter));
+    assert!(d.take().is_empty(), "nothing recorded");
+    assert_eq!(
+        d.model.session.read().participants,
+        before,
+        "P1 is still P1"
+    );
+    assert!(d.said().contains("P1 is already someone"), "{}", d.said());
+    let Some(Overlay::Prompt { input, .. }) = d.model.app.overlays.last() else {
+        panic!("the prompt stays open");
+    };
+    assert_eq!(input.lines().join(""), "carer, , yes, P1");
 }

@@ -902,6 +902,7 @@ fn a_workspace_with_a_decliner() -> (tempfile::TempDir, std::path::PathBuf, Stri
                 level: None,
                 real_name: Some(format!("Name of {id}")),
                 consent,
+                person: None,
             },
         };
         let said = |id: &str, who: &str, stage: Option<&str>, text: &str| Event::StatementAdded {
@@ -1406,6 +1407,7 @@ fn a_workshop_takes_up_a_workspaces_interpretation_and_its_verdict_is_recorded_b
                     level: None,
                     real_name: None,
                     consent: true,
+                    person: None,
                 },
             });
         }

@@ -27,6 +27,7 @@ fn participant(id: &str, role: Role) -> Event {
             level: None,
             real_name: None,
             consent: true,
+            person: None,
         },
     }
 }

@@ -344,6 +344,7 @@ fn words_without_consent_are_never_projected_and_withheld_from_every_export() {
                 level: None,
                 real_name: None,
                 consent: false,
+                person: None,
             },
         },
     )

@@ -431,6 +431,7 @@ fn hostile_text_never_reaches_the_terminal_raw() {
                     level: None,
                     real_name: Some(format!("Name {HOSTILE}")),
                     consent: true,
+                    person: None,
                 },
             },
             Event::StageAdded {

@@ -40,6 +40,7 @@ fn person(id: &str, role: Role, consent: bool) -> Event {
             level: None,
             real_name: None,
             consent,
+            person: None,
         },
     }
 }
@@ -621,4 +622,93 @@ fn a_researchers_words_are_not_the_participants_voice() {
             "{voice}"
         );
     }
+}
+
+/// A session on `day` with these people in the room for one stage.
+fn met(title: &str, day: i64, people: Vec<Event>) -> Session {
+    let start = day * 24 * 60;
+    let mut events = vec![created(title, day), stage("S1", 10)];
+    events.extend(people);
+    events.push(Event::StageStarted {
+        stage: "S1".into(),
+        at: t(start + 1),
+    });
+    events.push(Event::StageEnded {
+        stage: "S1".into(),
+        at: t(start + 11),
+    });
+    session(events)
+}
+
+fn registered(id: &str, role: Role, reg: &str) -> Event {
+    Event::ParticipantAdded {
+        participant: Participant {
+            id: id.into(),
+            role,
+            sector: None,
+            level: None,
+            real_name: None,
+            consent: true,
+            person: Some(reg.into()),
+        },
+    }
+}
+
+/// Across cases a pseudonym is not a person (issue 32, item 3): case 1's
+/// volunteer and community representative were counted as case 2's staff
+/// "coming back" because all four were P1 and P2. A person is followed by
+/// their register id, or without one by pseudonym and role together.
+#[test]
+fn came_back_follows_people_by_the_register_never_by_pseudonym_alone() {
+    let case1 = met(
+        "Case 1",
+        0,
+        vec![
+            person("P1", Role::Volunteer, true),
+            person("P2", Role::CommunityRepresentative, true),
+        ],
+    );
+    let case2 = met(
+        "Case 2",
+        7,
+        vec![
+            person("P1", Role::Staff, true),
+            person("P2", Role::Staff, true),
+        ],
+    );
+    let rows = programme(&[("one".into(), &case1), ("two".into(), &case2)]);
+    // Others (volunteer, community representative): 2 there before, none
+    // of them came back; nobody else was there before.
+    assert_eq!(rows[1].retained, Some([(0, 0), (0, 0), (0, 0), (0, 2)]));
+    assert_eq!(rows[1].unregistered, 2);
+    // With a register: CR01 (P1 in case 1) is P5 in case 3, in another
+    // role; CR02 did not come.
+    let case1 = met(
+        "Case 1",
+        0,
+        vec![
+            registered("P1", Role::Volunteer, "CR01"),
+            registered("P2", Role::CommunityRepresentative, "CR02"),
+        ],
+    );
+    let case3 = met(
+        "Case 3",
+        14,
+        vec![
+            registered("P5", Role::Staff, "CR01"),
+            registered("P1", Role::Volunteer, "CR09"),
+        ],
+    );
+    let rows = programme(&[("one".into(), &case1), ("three".into(), &case3)]);
+    assert_eq!(rows[1].retained_total(), Some((1, 2)));
+    assert_eq!(rows[1].unregistered, 0);
+    // One person is one place in the register of a session.
+    let mut s = met("Case 4", 21, vec![registered("P1", Role::Staff, "CR01")]);
+    let again = s.apply(&registered("P2", Role::Staff, "CR01"));
+    assert!(
+        again
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("CR01 in the register is already P1")),
+        "{again:?}"
+    );
 }

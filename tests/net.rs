@@ -743,6 +743,7 @@ fn close_and_reveal_shows_the_result_by_role_group_on_a_joined_viewer() {
             level: None,
             real_name: None,
             consent: true,
+            person: None,
         },
     };
     let ballot = |who: &str, score| Event::BallotCast {
@@ -1328,6 +1329,7 @@ fn a_joined_terminal_gets_no_real_names_and_proposes_only_its_own() {
                         level: None,
                         real_name: Some("Ann Other".into()),
                         consent: true,
+                        person: None,
                     },
                 };
                 tx.send((1, named)).unwrap();

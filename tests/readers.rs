@@ -1433,6 +1433,7 @@ fn hostile_titles_in_a_programme_and_its_measures_stay_words() {
                 level: None,
                 real_name: Some("=1+1".into()),
                 consent: true,
+                person: None,
             },
         },
         Event::StageAdded {

@@ -94,6 +94,7 @@ fn event(s: &Session, a: &Action, n: usize, at: Timestamp) -> Option<Event> {
                 level: None,
                 real_name: None,
                 consent: r % 2 == 0,
+                person: None,
             },
         },
         Action::Say(sp, k, text, tag) => Event::StatementAdded {

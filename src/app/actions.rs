@@ -946,7 +946,7 @@ pub static ACTIONS: &[ActionDef] = &[
     row(
         A::Latecomer,
         &[(L::Capture, "ctrl-l")],
-        "someone arrived late: role, name, consent yes/no",
+        "someone arrived late: role, name, consent yes/no, pseudonym",
     ),
     row(
         A::LeftOrBack,

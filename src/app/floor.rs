@@ -107,7 +107,7 @@ pub fn action(
             });
         }
         Action::Latecomer => {
-            let input = new_input("role, name (optional), consent yes/no");
+            let input = new_input("role, name (optional), consent yes/no, pseudonym (optional)");
             app.overlays.push(Overlay::Prompt {
                 kind: PromptKind::Latecomer,
                 input: Box::new(input),
@@ -248,10 +248,15 @@ fn addressed(typed: &str) -> Option<(&str, Change<'_>)> {
 /// A refused action: what was typed stays in the prompt to correct, and
 /// why is said.
 fn keep_typed(app: &mut App, from: Option<StatementId>, typed: &str, said: String) {
+    keep_in(app, PromptKind::NewAction(from), typed, said);
+}
+
+/// What was typed stays in a prompt of `kind` to correct, and why is said.
+fn keep_in(app: &mut App, kind: PromptKind, typed: &str, said: String) {
     let mut input = new_input("");
     input.insert_str(typed);
     app.overlays.push(Overlay::Prompt {
-        kind: PromptKind::NewAction(from),
+        kind,
         input: Box::new(input),
     });
     app.say(Tone::Problem, said);
@@ -293,13 +298,35 @@ pub fn add_latecomer(
     let consent = parts
         .next()
         .is_some_and(|c| matches!(c.to_lowercase().as_str(), "yes" | "y" | "consents"));
-    // Pseudonyms run on from the ones already used, the same on every
-    // terminal (were two added at once, the host would refuse the second,
-    // which is then added again).
-    let p = (session.participants.len() + 1..)
-        .map(|n| ParticipantId::new(format!("P{n}")))
-        .find(|p| !session.participants.contains_key(p))
-        .unwrap_or_else(|| ParticipantId::new("P"));
+    // A pseudonym of the facilitator's choosing (one a study uses for them
+    // in every session), or the next free one.
+    let chosen = parts.next().filter(|c| !c.is_empty());
+    let p = match chosen {
+        Some(c) if !crate::domain::ids::is_valid_id(c) => {
+            return keep_in(
+                app,
+                PromptKind::Latecomer,
+                typed,
+                format!("“{c}” cannot be a pseudonym: 1 to 40 letters, digits, - _ or ."),
+            );
+        }
+        Some(c) if session.participants.contains_key(c) => {
+            return keep_in(
+                app,
+                PromptKind::Latecomer,
+                typed,
+                format!("{c} is already someone in this session: choose another pseudonym"),
+            );
+        }
+        Some(c) => ParticipantId::new(c),
+        // Pseudonyms run on from the ones already used, the same on every
+        // terminal (were two added at once, the host would refuse the
+        // second, which is then added again).
+        None => (session.participants.len() + 1..)
+            .map(|n| ParticipantId::new(format!("P{n}")))
+            .find(|p| !session.participants.contains_key(p))
+            .unwrap_or_else(|| ParticipantId::new("P")),
+    };
     let events = vec![
         Event::ParticipantAdded {
             participant: Participant {
@@ -309,6 +336,7 @@ pub fn add_latecomer(
                 level: None,
                 real_name: name,
                 consent,
+                person: None,
             },
         },
         Event::ParticipantArrived {

@@ -145,6 +145,7 @@ mod tests {
                 level: None,
                 real_name: name.map(str::to_owned),
                 consent: true,
+                person: None,
             },
         })
         .unwrap();

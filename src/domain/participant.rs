@@ -150,4 +150,9 @@ pub struct Participant {
     /// Consent to be quoted in reports.
     #[serde(default)]
     pub consent: bool,
+    /// The person in a study's register (`CR07`): the same in every session
+    /// they take part in, so that a programme follows people, not
+    /// pseudonyms. Left out of the record when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
 }

@@ -424,7 +424,7 @@ pub fn measures(s: &Session) -> String {
 /// consent to be forgotten), by pseudonym (and name with `--names`). An
 /// administrative record, not research data: it holds no words.
 pub fn involvement(sessions: &[(String, &Session)], privacy: Privacy) -> String {
-    let mut header = vec!["session", "date", "participant"];
+    let mut header = vec!["session", "date", "participant", "person"];
     if privacy.names {
         header.push("name");
     }
@@ -436,6 +436,10 @@ pub fn involvement(sessions: &[(String, &Session)], privacy: Privacy) -> String 
                 name.clone(),
                 s.info().map(|x| x.created.date()).unwrap_or_default(),
                 i.participant.to_string(),
+                s.participants
+                    .get(&i.participant)
+                    .and_then(|p| p.person.clone())
+                    .unwrap_or_default(),
             ];
             if privacy.names {
                 let real = s

@@ -180,6 +180,7 @@ pub fn programme_html(rows: &[ProgrammeRow]) -> String {
             h1 { "Measures of co-production across " (rows.len()) " sessions" }
             p { "Oldest first. Each session's own report holds its figures with the statements behind them; the definitions are in " code { "docs/measures.md" } "." }
             (programme_table(rows))
+            p { (who_came_back(rows)) }
             @for (i, g) in VOICES.iter().enumerate().take(4) {
                 h2 { (g) }
                 h3 { "Share of statements (voice)" } div.scroll { (series_svg(&format!("Share of statements: {g}"), rows, &voice(i), "%")) }
@@ -244,6 +245,20 @@ pub fn sparkline(values: &[Option<i64>], max: i64) -> String {
         .collect()
 }
 
+/// How "came back" was counted: by the register, or where people have no
+/// register id by pseudonym and role, which two people can share.
+pub fn who_came_back(rows: &[ProgrammeRow]) -> String {
+    let unregistered: i64 = rows.iter().map(|r| r.unregistered).sum();
+    match unregistered {
+        0 => "Who came back is counted by each person's register id.".into(),
+        n => format!(
+            "Who came back is counted by register id where people have one; {n} participant place{} had none and {} matched by pseudonym and role together, which two different people can share. Give each person a person: id in the participants file to follow people, not pseudonyms.",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "is" } else { "are" }
+        ),
+    }
+}
+
 /// The programme as plain text: a line per session, then each series over
 /// time as a sparkline with its figures written out.
 pub fn programme_text(rows: &[ProgrammeRow]) -> Vec<String> {
@@ -269,6 +284,7 @@ pub fn programme_text(rows: &[ProgrammeRow]) -> Vec<String> {
             r.actions[2],
         ));
     }
+    out.push(who_came_back(rows));
     out.push(String::new());
     out.push("Over time (oldest → newest):".into());
     let mut series = |name: String, values: Vec<Option<i64>>, max: i64, unit: &str| {

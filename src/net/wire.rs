@@ -574,6 +574,7 @@ mod tests {
                 level: None,
                 real_name: name.map(str::to_owned),
                 consent: true,
+                person: None,
             },
         };
         assert_eq!(Role::NoteTaker.refusal("Sam", &latecomer(None)), None);

@@ -120,6 +120,7 @@ pub fn rehearsal(sessions: &Path) -> Result<PathBuf> {
             level: None,
             real_name: None,
             consent: true,
+            person: None,
         })
         .collect();
     let base = slug(&now().date(), "rehearsal");

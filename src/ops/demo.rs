@@ -107,6 +107,7 @@ fn person(id: &str, role: Role, sector: Option<Sector>, level: Option<Level>, na
             level,
             real_name: Some(name.to_owned()),
             consent: true,
+            person: None,
         },
     }
 }

@@ -145,6 +145,7 @@ pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
             level: None,
             real_name: None,
             consent: true,
+            person: None,
         };
         emit(Event::ParticipantAdded { participant }, &mut session, at)?;
     }

@@ -231,6 +231,7 @@ pub fn generate(dir: &Path, n: usize) -> Result<Vec<PathBuf>> {
                     level: None,
                     real_name: None,
                     consent: true,
+                    person: None,
                 },
             });
         }

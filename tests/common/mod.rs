@@ -35,6 +35,7 @@ pub fn small_session(dir: &Path, n: usize) -> Writer {
                     level: None,
                     real_name: Some("Real Name".into()),
                     consent: true,
+                    person: None,
                 },
             },
             Event::StageAdded {

@@ -54,6 +54,7 @@ fn person(id: &str, role: Role, name: &str, consent: bool) -> Event {
             level: None,
             real_name: Some(name.into()),
             consent,
+            person: None,
         },
     }
 }

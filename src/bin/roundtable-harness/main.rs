@@ -145,6 +145,7 @@ fn crowd(dir: &std::path::Path, n: usize) -> Result<(), String> {
             level: None,
             real_name: None,
             consent: true,
+            person: None,
         },
     }));
     Writer::create(dir, "facilitator", ops::locate::now(), &events)

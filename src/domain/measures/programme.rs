@@ -2,7 +2,7 @@
 //! group's co-production over time.
 
 use super::super::vote::VoteMethod;
-use super::super::{ParticipantId, Session};
+use super::super::{Participant, ParticipantId, Role, Session};
 use super::{Measure, VOICES, WHOLE, group_index, in_the_room, measures, median_index};
 
 /// One session's line in a programme: the measures that can be followed
@@ -15,9 +15,13 @@ pub struct ProgrammeRow {
     pub title: String,
     /// Participants present at some point, by role group.
     pub present: [i64; 4],
-    /// Of the previous session's participants (by pseudonym), how many came
-    /// to this one, by role group: (came back, were there before).
+    /// Of the previous session's participants, how many came to this one,
+    /// by role group: (came back, were there before). A person is followed
+    /// by their register id where they have one, otherwise by pseudonym
+    /// and role together (never by pseudonym alone).
     pub retained: Option<[(i64, i64); 4]>,
+    /// Participants present without a register id.
+    pub unregistered: i64,
     /// Statements by voice ([`VOICES`]), whole session.
     pub voice: [i64; 5],
     /// Statements under the agreed interpretations, by voice, directly or
@@ -29,12 +33,29 @@ pub struct ProgrammeRow {
     pub actions: [i64; 3],
 }
 
+/// Who a participant is, across sessions: a person in the register, or
+/// (without one) a pseudonym in a role, which is all a session says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Who {
+    Person(String),
+    Seat(ParticipantId, Role),
+}
+
+impl Who {
+    fn of(p: &Participant) -> Who {
+        match &p.person {
+            Some(person) => Who::Person(person.clone()),
+            None => Who::Seat(p.id.clone(), p.role),
+        }
+    }
+}
+
 /// The same measures session by session, oldest first.
 pub fn programme(sessions: &[(String, &Session)]) -> Vec<ProgrammeRow> {
     let mut order: Vec<&(String, &Session)> = sessions.iter().collect();
     order.sort_by_key(|(name, s)| (s.info().map(|i| i.created), name.clone()));
     let mut rows: Vec<ProgrammeRow> = Vec::new();
-    let mut before: Option<Vec<(&ParticipantId, usize)>> = None;
+    let mut before: Option<Vec<(Who, usize)>> = None;
     for (name, s) in order {
         let figures = measures(s);
         let sum = |m: Measure, scope: &str| -> [i64; 5] {
@@ -49,10 +70,17 @@ pub fn programme(sessions: &[(String, &Session)]) -> Vec<ProgrammeRow> {
             }
             out
         };
-        let came: Vec<(&ParticipantId, usize)> = in_the_room(s)
+        let came: Vec<(Who, usize)> = in_the_room(s)
             .into_iter()
-            .filter_map(|p| Some((p, group_index(s.participants.get(p)?.role.group()))))
+            .filter_map(|p| {
+                let x = s.participants.get(p)?;
+                Some((Who::of(x), group_index(x.role.group())))
+            })
             .collect();
+        let unregistered = came
+            .iter()
+            .filter(|(w, _)| matches!(w, Who::Seat(..)))
+            .count() as i64;
         let mut present = [0; 4];
         for (_, g) in &came {
             present[*g] += 1;
@@ -85,6 +113,7 @@ pub fn programme(sessions: &[(String, &Session)]) -> Vec<ProgrammeRow> {
             title: s.title().to_owned(),
             present,
             retained,
+            unregistered,
             voice: sum(Measure::VoiceStatements, WHOLE),
             influence: sum(Measure::InfluenceAll, ""),
             ladder,

@@ -50,6 +50,23 @@ impl Session {
                 if let Some(name) = &p.real_name {
                     limit("a real name", name, MAX_SHORT)?;
                 }
+                if let Some(person) = &p.person {
+                    if !super::super::ids::is_valid_id(person) {
+                        return Err(DomainError::Rule(format!(
+                            "`{person}` is not a register id: 1 to 40 letters, digits, `-`, `_` or `.`"
+                        )));
+                    }
+                    if let Some(other) = self
+                        .participants
+                        .values()
+                        .find(|x| x.person.as_deref() == Some(person.as_str()))
+                    {
+                        return Err(DomainError::Rule(format!(
+                            "{person} in the register is already {} in this session",
+                            other.id
+                        )));
+                    }
+                }
                 Ok(())
             }
             Event::ConsentChanged { participant, .. } => {

@@ -560,6 +560,7 @@ mod tests {
                     level: None,
                     real_name: None,
                     consent: true,
+                    person: None,
                 },
             },
             Event::VoteOpened {
@@ -834,6 +835,7 @@ mod tests {
                 level: None,
                 real_name: None,
                 consent: false,
+                person: None,
             },
         })
         .unwrap();
@@ -870,6 +872,7 @@ mod tests {
                     level: None,
                     real_name: None,
                     consent: true,
+                    person: None,
                 },
             })
             .unwrap();
