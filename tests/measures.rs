@@ -702,6 +702,12 @@ fn came_back_follows_people_by_the_register_never_by_pseudonym_alone() {
     let rows = programme(&[("one".into(), &case1), ("three".into(), &case3)]);
     assert_eq!(rows[1].retained_total(), Some((1, 2)));
     assert_eq!(rows[1].unregistered, 0);
+    let said = roundtable::export::measures::who_came_back(&rows);
+    assert!(
+        said.contains("counted by each person's register id")
+            && said.contains("In more than one session, by the register: 1 person: CR01 (2)."),
+        "{said}"
+    );
     // One person is one place in the register of a session.
     let mut s = met("Case 4", 21, vec![registered("P1", Role::Staff, "CR01")]);
     let again = s.apply(&registered("P2", Role::Staff, "CR01"));

@@ -249,14 +249,48 @@ pub fn sparkline(values: &[Option<i64>], max: i64) -> String {
 /// register id by pseudonym and role, which two people can share.
 pub fn who_came_back(rows: &[ProgrammeRow]) -> String {
     let unregistered: i64 = rows.iter().map(|r| r.unregistered).sum();
-    match unregistered {
+    // Who took part in more than one session, by the register: those who
+    // consented by id, the rest counted.
+    let mut seen: Vec<(&str, bool, usize)> = Vec::new();
+    for (id, consent) in rows.iter().flat_map(|r| r.people.iter()) {
+        match seen.iter_mut().find(|(x, _, _)| *x == id.as_str()) {
+            Some((_, c, n)) => {
+                *n += 1;
+                *c &= *consent;
+            }
+            None => seen.push((id, *consent, 1)),
+        }
+    }
+    let crossed: Vec<String> = seen
+        .iter()
+        .filter(|(_, c, n)| *c && *n > 1)
+        .map(|(id, _, n)| format!("{id} ({n})"))
+        .collect();
+    let unnamed = seen.iter().filter(|(_, c, n)| !*c && *n > 1).count();
+    let mut across = match crossed.len() + unnamed {
+        0 if seen.is_empty() => String::new(),
+        0 => " Nobody in the register took part in more than one session.".into(),
+        n => format!(
+            " In more than one session, by the register: {n} {}{}{}.",
+            if n == 1 { "person" } else { "people" },
+            if crossed.is_empty() { "" } else { ": " },
+            crossed.join(", ")
+        ),
+    };
+    if unnamed > 0 {
+        across.push_str(&format!(
+            " ({unnamed} not named here: no consent to be quoted.)"
+        ));
+    }
+    let how = match unregistered {
         0 => "Who came back is counted by each person's register id.".into(),
         n => format!(
             "Who came back is counted by register id where people have one; {n} participant place{} had none and {} matched by pseudonym and role together, which two different people can share. Give each person a person: id in the participants file to follow people, not pseudonyms.",
             if n == 1 { "" } else { "s" },
             if n == 1 { "is" } else { "are" }
         ),
-    }
+    };
+    format!("{how}{across}")
 }
 
 /// The programme as plain text: a line per session, then each series over

@@ -22,6 +22,8 @@ pub struct ProgrammeRow {
     pub retained: Option<[(i64, i64); 4]>,
     /// Participants present without a register id.
     pub unregistered: i64,
+    /// The register ids of those present: (id, consented to be quoted).
+    pub people: Vec<(String, bool)>,
     /// Statements by voice ([`VOICES`]), whole session.
     pub voice: [i64; 5],
     /// Statements under the agreed interpretations, by voice, directly or
@@ -77,6 +79,13 @@ pub fn programme(sessions: &[(String, &Session)]) -> Vec<ProgrammeRow> {
                 Some((Who::of(x), group_index(x.role.group())))
             })
             .collect();
+        let people = in_the_room(s)
+            .into_iter()
+            .filter_map(|p| {
+                let x = s.participants.get(p)?;
+                Some((x.person.clone()?, x.consent))
+            })
+            .collect();
         let unregistered = came
             .iter()
             .filter(|(w, _)| matches!(w, Who::Seat(..)))
@@ -114,6 +123,7 @@ pub fn programme(sessions: &[(String, &Session)]) -> Vec<ProgrammeRow> {
             present,
             retained,
             unregistered,
+            people,
             voice: sum(Measure::VoiceStatements, WHOLE),
             influence: sum(Measure::InfluenceAll, ""),
             ladder,
