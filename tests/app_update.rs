@@ -826,13 +826,16 @@ fn synthesis_keys_give_synthesis_events() {
     d.type_text("Late word leaves carers out");
     d.send(key(KeyCode::Enter));
     d.send(key(KeyCode::Enter));
+    // Its stages are optional: Enter leaves none.
+    d.send(key(KeyCode::Enter));
     let Event::TranslationMade { kind, concepts, .. } = &d.take()[0] else {
         panic!()
     };
     assert_eq!(
         kind,
         &TranslationKind::LineOfArgument {
-            argument: "Late word leaves carers out".into()
+            argument: "Late word leaves carers out".into(),
+            stages: vec![],
         }
     );
     assert_eq!(
@@ -2431,4 +2434,65 @@ fn a_latecomers_pseudonym_can_be_chosen_and_is_never_someone_elses() {
         panic!("the prompt stays open");
     };
     assert_eq!(input.lines().join(""), "carer, , yes, P1");
+}
+
+/// A line of argument may hold ordered stages, each with its concepts (a
+/// model of a process, like the eight stages of co-producing); a stage
+/// naming a concept the line does not go through is refused, and what was
+/// typed stays to correct.
+#[test]
+fn a_line_of_argument_holds_ordered_stages_each_with_its_concepts() {
+    use roundtable::domain::synthesis::ArgumentStage;
+    let mut d = on_synthesis_with(&["Noticing", "Asking", "Joining up"]);
+    d.take();
+    // Mark c1, c2 and c3 (the cursor starts on the last).
+    d.keys(&[
+        KeyCode::Up,
+        KeyCode::Up,
+        KeyCode::Char(' '),
+        KeyCode::Char(' '),
+        KeyCode::Char(' '),
+        KeyCode::Char('3'),
+    ]);
+    d.type_text("From noticing to joining up");
+    d.send(key(KeyCode::Enter));
+    d.send(key(KeyCode::Enter));
+    d.type_text("Notice: c1 | Ask and join: c2 c9");
+    d.send(key(KeyCode::Enter));
+    let taken = d.take();
+    assert!(taken.is_empty(), "nothing recorded: {taken:?} {}", d.said());
+    assert!(
+        d.said().contains("c9 is not one of the concepts"),
+        "{}",
+        d.said()
+    );
+    let Some(Overlay::Prompt { input, .. }) = d.model.app.overlays.last() else {
+        panic!("the stages prompt stays open");
+    };
+    assert_eq!(input.lines().join(""), "Notice: c1 | Ask and join: c2 c9");
+    for _ in 0.."c9".len() + 1 {
+        d.send(key(KeyCode::Backspace));
+    }
+    d.type_text(" c3");
+    d.send(key(KeyCode::Enter));
+    let Event::TranslationMade { kind, .. } = &d.take()[0] else {
+        panic!("a translation")
+    };
+    assert_eq!(
+        kind.stages(),
+        [
+            ArgumentStage {
+                title: "Notice".into(),
+                concepts: vec!["c1".into()],
+            },
+            ArgumentStage {
+                title: "Ask and join".into(),
+                concepts: vec!["c2".into(), "c3".into()],
+            },
+        ]
+    );
+    assert_eq!(
+        kind.stages_line().as_deref(),
+        Some("in 2 stages: 1. Notice (c1); 2. Ask and join (c2, c3)")
+    );
 }

@@ -1512,3 +1512,96 @@ fn a_workshop_takes_up_a_workspaces_interpretation_and_its_verdict_is_recorded_b
         "no half-made session left behind"
     );
 }
+
+/// A line of argument with ordered stages reads as a model in every place
+/// a researcher reads it: `show`, the report (each stage's concepts and
+/// their statements), the eMERGe account and translations.csv.
+#[test]
+fn a_line_of_arguments_stages_are_in_show_the_report_and_the_tables() {
+    use roundtable::domain::synthesis::ArgumentStage;
+    use roundtable::domain::*;
+    let tmp = copy_of_shipped();
+    let dir = tmp.path().join(EXAMPLE);
+    let t = Timestamp::from_unix_millis(1_800_000_000_000);
+    {
+        let (mut w, _) = roundtable::store::Writer::open(&dir, t).unwrap();
+        for e in [
+            Event::TranslationMade {
+                id: "t4".into(),
+                kind: TranslationKind::LineOfArgument {
+                    argument: "From late word to being asked".into(),
+                    stages: vec![
+                        ArgumentStage {
+                            title: "Noticing".into(),
+                            concepts: vec!["c1".into()],
+                        },
+                        ArgumentStage {
+                            title: "Asking".into(),
+                            concepts: vec!["c2".into(), "c4".into()],
+                        },
+                    ],
+                },
+                concepts: vec!["c1".into(), "c2".into(), "c4".into()],
+                rationale: "The stages of the process".into(),
+                at: t,
+            },
+            Event::InterpretationDrafted {
+                id: "i4".into(),
+                text: "Being asked is a process".into(),
+                translations: vec!["t4".into()],
+                concepts: vec!["c1".into(), "c2".into(), "c4".into()],
+                statements: vec![],
+                at: t,
+            },
+        ] {
+            w.record("facilitator", t, &e).unwrap();
+        }
+        // A stage may only hold concepts the line goes through (a joined
+        // terminal's forged event included).
+        let stray = Event::TranslationMade {
+            id: "t5".into(),
+            kind: TranslationKind::LineOfArgument {
+                argument: "Stray".into(),
+                stages: vec![ArgumentStage {
+                    title: "Elsewhere".into(),
+                    concepts: vec!["c5".into()],
+                }],
+            },
+            concepts: vec!["c1".into(), "c2".into()],
+            rationale: String::new(),
+            at: t,
+        };
+        let refused = w.record("facilitator", t, &stray);
+        assert!(
+            refused.as_ref().is_err_and(|e| e
+                .to_string()
+                .contains("holds c5, which the line of argument does not go through")),
+            "{refused:?}"
+        );
+    }
+    let o = roundtable(tmp.path(), &["show", EXAMPLE]);
+    let shown = stdout(&o);
+    assert!(
+        shown.contains("1. Noticing (c1)") && shown.contains("2. Asking (c2, c4)"),
+        "{shown}"
+    );
+    for format in ["md", "csv"] {
+        let o = roundtable(tmp.path(), &["export", EXAMPLE, "--format", format]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let md = std::fs::read_to_string(dir.join("exports").join(format!("{EXAMPLE}.md"))).unwrap();
+    assert!(
+        md.contains("in 2 stages: 1. Noticing: c1 Finding out too late (st2, st3, st12) — 2. Asking: c2 Carers as partners (st7, st9, st13, st5); c4 One person who joins it up (st5, st10, st8)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("in 2 stages: 1. Noticing (c1); 2. Asking (c2, c4)"),
+        "the eMERGe account:\n{md}"
+    );
+    let csv =
+        std::fs::read_to_string(dir.join("exports").join("csv").join("translations.csv")).unwrap();
+    assert!(
+        csv.contains("in 2 stages: 1. Noticing (c1); 2. Asking (c2, c4)"),
+        "{csv}"
+    );
+}

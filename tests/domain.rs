@@ -1018,6 +1018,7 @@ fn translations_need_known_concepts_and_refutations_need_a_rationale() {
             "t1",
             TranslationKind::LineOfArgument {
                 argument: String::new(),
+                stages: vec![],
             },
             &["c1", "c2"],
             "",
@@ -1050,6 +1051,7 @@ fn translations_need_known_concepts_and_refutations_need_a_rationale() {
             "t3",
             TranslationKind::LineOfArgument {
                 argument: "Together…".into(),
+                stages: vec![],
             },
             &["c2", "c1"],
             "",

@@ -249,6 +249,7 @@ fn event(s: &Session, a: &Action, n: usize, at: Timestamp) -> Option<Event> {
                 1 => TranslationKind::Refutational,
                 _ => TranslationKind::LineOfArgument {
                     argument: why.clone(),
+                    stages: vec![],
                 },
             },
             concepts: vec![pick(&s.concepts, a)?, pick(&s.concepts, b)?],

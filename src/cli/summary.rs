@@ -287,6 +287,10 @@ pub fn render(s: &Session, view: View) -> String {
                 format!(" · because: {}", t.rationale)
             }
         );
+        for (n, st) in t.kind.stages().iter().enumerate() {
+            let ids: Vec<&str> = st.concepts.iter().map(|x| x.as_str()).collect();
+            row!(o, "        {}. {} ({})", n + 1, st.title, ids.join(", "));
+        }
     }
     let _ = writeln!(o, "\nInterpretations");
     for i in s.interpretations.values() {

@@ -30,9 +30,24 @@ pub enum TranslationKind {
     Reciprocal { wording: String },
     /// The concepts contradict each other.
     Refutational,
-    /// The concepts, in order, build a larger whole: `argument`.
-    LineOfArgument { argument: String },
+    /// The concepts, in order, build a larger whole: `argument`; and, when
+    /// the whole is a process, its ordered stages, each with its concepts.
+    LineOfArgument {
+        argument: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        stages: Vec<ArgumentStage>,
+    },
 }
+
+/// A stage of a line of argument: its title and the concepts it holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArgumentStage {
+    pub title: String,
+    pub concepts: Vec<ConceptId>,
+}
+
+/// Most stages a line of argument holds.
+pub const MAX_ARGUMENT_STAGES: usize = 20;
 
 impl TranslationKind {
     pub fn label(&self) -> &'static str {
@@ -48,12 +63,43 @@ impl TranslationKind {
     pub fn described(&self) -> String {
         match self {
             TranslationKind::Reciprocal { wording: w }
-            | TranslationKind::LineOfArgument { argument: w }
+            | TranslationKind::LineOfArgument { argument: w, .. }
                 if !w.trim().is_empty() =>
             {
                 format!("{}: “{w}”", self.label())
             }
             _ => self.label().to_owned(),
+        }
+    }
+
+    /// A line of argument's stages on one line, `in 3 stages: 1. Noticing
+    /// (c1, c5); 2. Asking (c2); 3. Joining up (c4)`; none without stages.
+    pub fn stages_line(&self) -> Option<String> {
+        let stages = self.stages();
+        if stages.is_empty() {
+            return None;
+        }
+        let each: Vec<String> = stages
+            .iter()
+            .enumerate()
+            .map(|(i, st)| {
+                let ids: Vec<&str> = st.concepts.iter().map(|c| c.as_str()).collect();
+                format!("{}. {} ({})", i + 1, st.title, ids.join(", "))
+            })
+            .collect();
+        Some(format!(
+            "in {} stage{}: {}",
+            stages.len(),
+            if stages.len() == 1 { "" } else { "s" },
+            each.join("; ")
+        ))
+    }
+
+    /// A line of argument's stages, in order (none for other kinds).
+    pub fn stages(&self) -> &[ArgumentStage] {
+        match self {
+            TranslationKind::LineOfArgument { stages, .. } => stages,
+            _ => &[],
         }
     }
 }

@@ -98,7 +98,10 @@ pub fn emerge(s: &Session) -> Vec<EmergeRow> {
                 .collect();
             EmergeRow {
                 id: t.id.to_string(),
-                kind: t.kind.described(),
+                kind: match t.kind.stages_line() {
+                    Some(stages) => format!("{}, {stages}", t.kind.described()),
+                    None => t.kind.described(),
+                },
                 concepts: t
                     .concepts
                     .iter()

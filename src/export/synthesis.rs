@@ -183,8 +183,8 @@ pub(super) fn interpretations(s: &Session, privacy: Privacy) -> Vec<Interpretati
                             crate::domain::TranslationKind::Reciprocal { wording } => {
                                 format!(" — “{wording}”")
                             }
-                            crate::domain::TranslationKind::LineOfArgument { argument } => {
-                                format!(" — {argument}")
+                            crate::domain::TranslationKind::LineOfArgument { argument, .. } => {
+                                format!(" — {argument}{}", stages_with_evidence(s, &t.kind))
                             }
                             crate::domain::TranslationKind::Refutational => String::new(),
                         };
@@ -244,4 +244,51 @@ pub(super) fn interpretations(s: &Session, privacy: Privacy) -> Vec<Interpretati
             }
         })
         .collect()
+}
+
+/// A line of argument's stages, each with its concepts and the statements
+/// they rest on (those whose speakers did not consent counted):
+/// `; in 2 stages: 1. Noticing: c1 Finding out (st2, st3); 2. …`.
+fn stages_with_evidence(s: &Session, kind: &crate::domain::TranslationKind) -> String {
+    let stages = kind.stages();
+    if stages.is_empty() {
+        return String::new();
+    }
+    let each: Vec<String> = stages
+        .iter()
+        .enumerate()
+        .map(|(i, st)| {
+            let concepts: Vec<String> = st
+                .concepts
+                .iter()
+                .map(|c| match s.concepts.get(c) {
+                    Some(c) => {
+                        let ids: Vec<&str> = c
+                            .statements
+                            .iter()
+                            .filter(|id| s.statements.get(*id).is_none_or(|st| listed(s, st)))
+                            .map(|id| id.as_str())
+                            .collect();
+                        let withheld = c.statements.len() - ids.len();
+                        let mut said = ids.join(", ");
+                        if withheld > 0 {
+                            said.push_str(&format!(
+                                "{}{withheld} withheld",
+                                if said.is_empty() { "" } else { ", " }
+                            ));
+                        }
+                        format!("{} {} ({said})", c.id, c.name)
+                    }
+                    None => c.to_string(),
+                })
+                .collect();
+            format!("{}. {}: {}", i + 1, st.title, concepts.join("; "))
+        })
+        .collect();
+    format!(
+        "; in {} stage{}: {}",
+        stages.len(),
+        if stages.len() == 1 { "" } else { "s" },
+        each.join(" — ")
+    )
 }

@@ -61,13 +61,21 @@ pub fn codings(s: &Session) -> String {
 pub fn translations(s: &Session) -> String {
     use crate::domain::TranslationKind;
     table(
-        &["id", "kind", "wording", "concepts", "rationale", "at_utc"],
+        &[
+            "id",
+            "kind",
+            "wording",
+            "concepts",
+            "stages",
+            "rationale",
+            "at_utc",
+        ],
         s.translations
             .values()
             .map(|t| {
                 let wording = match &t.kind {
                     TranslationKind::Reciprocal { wording } => wording.clone(),
-                    TranslationKind::LineOfArgument { argument } => argument.clone(),
+                    TranslationKind::LineOfArgument { argument, .. } => argument.clone(),
                     TranslationKind::Refutational => String::new(),
                 };
                 vec![
@@ -79,6 +87,7 @@ pub fn translations(s: &Session) -> String {
                         .map(|c| c.as_str())
                         .collect::<Vec<_>>()
                         .join(" "),
+                    t.kind.stages_line().unwrap_or_default(),
                     t.rationale.clone(),
                     t.at.to_string(),
                 ]

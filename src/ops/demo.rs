@@ -464,6 +464,7 @@ pub fn write_example(dir: &Path) -> R<Writer> {
         id: TranslationId::from("t3"),
         kind: TranslationKind::LineOfArgument {
             argument: "Late word (c1) and slow handover (c5) leave carers shut out (c2); a single person who joins it up (c4) turns the same pressured system into one that asks first.".into(),
+            stages: Vec::new(),
         },
         concepts: ids(&["c1", "c5", "c2", "c4"]),
         rationale: "Built up on the flipchart across the translation stage.".into(),

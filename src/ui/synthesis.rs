@@ -500,7 +500,12 @@ pub fn provenance_lines<'a>(
         let ids: Vec<&str> = t.concepts.iter().map(|c| c.as_str()).collect();
         let what = match &t.kind {
             crate::domain::TranslationKind::Reciprocal { wording } => format!(" → “{wording}”"),
-            crate::domain::TranslationKind::LineOfArgument { argument } => format!(" → {argument}"),
+            crate::domain::TranslationKind::LineOfArgument { argument, .. } => {
+                match t.kind.stages_line() {
+                    Some(stages) => format!(" → {argument}, {stages}"),
+                    None => format!(" → {argument}"),
+                }
+            }
             crate::domain::TranslationKind::Refutational => String::new(),
         };
         lines.push(Line::from(Span::styled(

@@ -256,6 +256,7 @@ pub fn events(hidden: &[(&str, u8)]) -> Vec<Event> {
             id: "t1".into(),
             kind: TranslationKind::LineOfArgument {
                 argument: "Without word from inside, help comes from outside".into(),
+                stages: vec![],
             },
             concepts: vec!["c1".into(), "c2".into()],
             rationale: "the waiting is what sends people to neighbours".into(),

@@ -213,35 +213,59 @@ pub(super) fn submit(
             "",
         ),
         Ask::Rationale {
+            kind: Translating::LineOfArgument,
+            concepts,
+            wording,
+        } => ask(
+            app,
+            Ask::Stages {
+                concepts,
+                argument: wording,
+                rationale: text,
+            },
+            "",
+        ),
+        Ask::Stages {
+            concepts,
+            argument,
+            rationale,
+        } => match argument_stages(&text, &concepts) {
+            Ok(stages) => translate(
+                app,
+                session,
+                TranslationKind::LineOfArgument { argument, stages },
+                concepts.clone(),
+                rationale,
+                now,
+                fx,
+            ),
+            Err(why) => {
+                ask(
+                    app,
+                    Ask::Stages {
+                        concepts,
+                        argument,
+                        rationale,
+                    },
+                    &text,
+                );
+                app.say(Tone::Problem, why);
+            }
+        },
+        Ask::Rationale {
             kind,
             concepts,
             wording,
         } => {
             let kind = match kind {
                 Translating::Reciprocal => TranslationKind::Reciprocal { wording },
-                Translating::LineOfArgument => {
-                    TranslationKind::LineOfArgument { argument: wording }
-                }
+                Translating::LineOfArgument => TranslationKind::LineOfArgument {
+                    argument: wording,
+                    stages: Vec::new(),
+                },
                 Translating::Refutational => TranslationKind::Refutational,
             };
-            let id = TranslationId::new(app.fresh_id(
-                "t",
-                |id| session.translations.contains_key(id),
-                session.translations.len(),
-            ));
-            if app.record(
-                session,
-                Event::TranslationMade {
-                    id,
-                    kind,
-                    concepts,
-                    rationale: text,
-                    at: now,
-                },
-                fx,
-            ) {
-                app.synthesis.marked_concepts.clear();
-            }
+            translate(app, session, kind, concepts, text, now, fx);
         }
         Ask::Interpretation {
             concepts,
@@ -336,4 +360,74 @@ fn reground(app: &mut App, session: &Session, now: Timestamp, fx: &mut Vec<Effec
         at: now,
     };
     app.record(session, e, fx);
+}
+
+/// Records a translation of `concepts`, and lets the marked concepts go.
+fn translate(
+    app: &mut App,
+    session: &Session,
+    kind: TranslationKind,
+    concepts: Vec<ConceptId>,
+    rationale: String,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    let id = TranslationId::new(app.fresh_id(
+        "t",
+        |id| session.translations.contains_key(id),
+        session.translations.len(),
+    ));
+    let made = Event::TranslationMade {
+        id,
+        kind,
+        concepts,
+        rationale,
+        at: now,
+    };
+    if app.record(session, made, fx) {
+        app.synthesis.marked_concepts.clear();
+    }
+}
+
+/// A line of argument's stages as typed: `Title: c1 c2 | Title: c3`, in
+/// order, each stage's concepts among those translated. Empty: none.
+pub fn argument_stages(
+    typed: &str,
+    concepts: &[ConceptId],
+) -> Result<Vec<crate::domain::synthesis::ArgumentStage>, String> {
+    let mut stages = Vec::new();
+    for part in typed.split('|').map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((title, ids)) = part.rsplit_once(':') else {
+            return Err(format!(
+                "“{part}” needs a title and its concepts: Title: c1 c2"
+            ));
+        };
+        let mut held = Vec::new();
+        for id in ids.split([' ', ',']).filter(|x| !x.is_empty()) {
+            match concepts.iter().find(|c| c.as_str() == id) {
+                Some(c) if !held.contains(c) => held.push(c.clone()),
+                Some(_) => {}
+                None => {
+                    return Err(format!(
+                        "{id} is not one of the concepts this line of argument goes through ({})",
+                        concepts
+                            .iter()
+                            .map(|c| c.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+            }
+        }
+        if title.trim().is_empty() || held.is_empty() {
+            return Err(format!(
+                "“{part}” needs a title and its concepts: Title: c1 c2"
+            ));
+        }
+        stages.push(crate::domain::synthesis::ArgumentStage {
+            title: title.trim().to_owned(),
+            concepts: held,
+        });
+    }
+    Ok(stages)
 }

@@ -97,6 +97,13 @@ pub enum Ask {
         concepts: Vec<ConceptId>,
         wording: String,
     },
+    /// A line of argument's ordered stages, each with its concepts
+    /// (`Noticing: c1 c5 | Asking: c2`); none when left empty.
+    Stages {
+        concepts: Vec<ConceptId>,
+        argument: String,
+        rationale: String,
+    },
     Interpretation {
         concepts: Vec<ConceptId>,
         translations: Vec<TranslationId>,
@@ -157,6 +164,10 @@ impl Ask {
                 " Translation of {}, then: why? (optional: Enter leaves it empty) ",
                 ids(concepts)
             ),
+            Ask::Stages { .. } => {
+                " Its stages, in order (optional): Title: c1 c2 | Title: c3 — Enter leaves none "
+                    .into()
+            }
             Ask::Interpretation {
                 concepts,
                 translations,
@@ -198,6 +209,7 @@ impl Ask {
             self,
             Ask::Describe(_)
                 | Ask::Filter
+                | Ask::Stages { .. }
                 | Ask::Rationale {
                     kind: Translating::Reciprocal | Translating::LineOfArgument,
                     ..

@@ -40,8 +40,31 @@ impl Session {
                     TranslationKind::Reciprocal { wording } => {
                         text("the translated concept's wording", wording, MAX_TEXT)
                     }
-                    TranslationKind::LineOfArgument { argument } => {
-                        text("the line of argument", argument, MAX_TEXT)
+                    TranslationKind::LineOfArgument { argument, stages } => {
+                        text("the line of argument", argument, MAX_TEXT)?;
+                        if stages.len() > crate::domain::synthesis::MAX_ARGUMENT_STAGES {
+                            return Err(DomainError::Rule(format!(
+                                "a line of argument holds at most {} stages",
+                                crate::domain::synthesis::MAX_ARGUMENT_STAGES
+                            )));
+                        }
+                        for st in stages {
+                            text("a stage's title", &st.title, MAX_SHORT)?;
+                            if st.concepts.is_empty() {
+                                return Err(DomainError::Rule(format!(
+                                    "the stage “{}” holds no concept",
+                                    st.title
+                                )));
+                            }
+                            Self::no_repeats("concept", &st.concepts)?;
+                            if let Some(c) = st.concepts.iter().find(|c| !concepts.contains(c)) {
+                                return Err(DomainError::Rule(format!(
+                                    "the stage “{}” holds {c}, which the line of argument does not go through",
+                                    st.title
+                                )));
+                            }
+                        }
+                        Ok(())
                     }
                 }
             }

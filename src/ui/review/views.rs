@@ -363,6 +363,21 @@ pub(super) fn synthesis<'a>(l: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'
                 format!("   ← {} {} ({})", t.id, t.kind.label(), ids.join(", ")),
                 theme.base,
             )));
+            // A line of argument's stages, in order, each on its own row.
+            for (n, st) in t.kind.stages().iter().enumerate() {
+                let held: Vec<String> = st
+                    .concepts
+                    .iter()
+                    .map(|c| match s.concepts.get(c) {
+                        Some(c) => format!("{} {}", c.id, c.name),
+                        None => c.to_string(),
+                    })
+                    .collect();
+                lines.push(Line::from(Span::styled(
+                    format!("      {}. {}: {}", n + 1, st.title, held.join("; ")),
+                    theme.base,
+                )));
+            }
         }
         for c in &p.concepts {
             lines.push(Line::from(Span::styled(
