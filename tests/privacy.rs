@@ -95,8 +95,13 @@ fn roundtable(w: &Written, args: &[&str]) -> std::process::Output {
 /// Every export there is, each into a folder of its own named by what it
 /// was asked: `md researcher names`, `csv plain`, …
 fn every_export(w: &Written) -> BTreeMap<String, String> {
+    every_export_of(w, &w.dir)
+}
+
+/// [`every_export`] of the session or workspace at `dir`.
+fn every_export_of(w: &Written, dir: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    let session = w.dir.to_str().unwrap();
+    let session = dir.to_str().unwrap();
     for format in ["md", "html", "csv", "qdpx"] {
         let audiences: &[&str] = if matches!(format, "md" | "html") {
             &["researcher", "group"]
@@ -135,14 +140,10 @@ fn names_everyone(file: &str) -> bool {
     file.ends_with("involvement.csv")
 }
 
-#[test]
-fn every_export_leaves_out_what_was_promised() {
-    let w = written(&HIDDEN_CHOICES);
-    let exports = every_export(&w);
-    eprintln!("{} files from 12 exports", exports.len());
-    assert!(exports.len() >= 20, "{:?}", exports.keys());
+/// Every leak the checker finds in `exports`, as one failure.
+fn assert_no_leaks(exports: &BTreeMap<String, String>) {
     let mut failures = Vec::new();
-    for (file, text) in &exports {
+    for (file, text) in exports {
         let named = file.contains(" names");
         let pseudonyms = !names_everyone(file);
         let found = if names_everyone(file) {
@@ -163,7 +164,15 @@ fn every_export_leaves_out_what_was_promised() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
 
+#[test]
+fn every_export_leaves_out_what_was_promised() {
+    let w = written(&HIDDEN_CHOICES);
+    let exports = every_export(&w);
+    eprintln!("{} files from 12 exports", exports.len());
+    assert!(exports.len() >= 20, "{:?}", exports.keys());
+    assert_no_leaks(&exports);
     // What may be read is there: the checker is not passing empty files.
     for (file, text) in &exports {
         if file.ends_with(".md") || file.ends_with(".html") || file.ends_with("statements.csv") {
@@ -846,4 +855,92 @@ fn the_phone_page_in_a_real_browser_shows_nothing_withheld() {
         );
     }
     phones.stop();
+}
+
+// ---------------------------------------------------------------- workspace
+
+/// The checker run on a cross-case workspace over this session (issue 32):
+/// every export of the workspace, and every view of its review, keep what
+/// the source promised, though the workspace codes every statement.
+#[test]
+fn a_workspace_over_the_session_keeps_every_promise_in_every_export_and_review_view() {
+    use roundtable::domain::Event;
+    let w = written(&HIDDEN_CHOICES);
+    let source = w.dir.file_name().unwrap().to_str().unwrap().to_owned();
+    let (mut ws, _, _) = roundtable::ops::workspace::open_workspace(
+        &w.sessions,
+        &[source],
+        Some("workspace".into()),
+        None,
+        None,
+        "researcher",
+    )
+    .unwrap();
+    let every: Vec<roundtable::domain::StatementId> = ws.session().sources["A"]
+        .statements
+        .iter()
+        .map(|id| format!("A.{id}").into())
+        .collect();
+    for e in [
+        Event::ConceptCreated {
+            id: "c1".into(),
+            name: "Everything said".into(),
+            description: String::new(),
+        },
+        Event::StatementsLinked {
+            concept: "c1".into(),
+            statements: every,
+        },
+        Event::InterpretationDrafted {
+            id: "i1".into(),
+            text: "All of it together".into(),
+            translations: vec![],
+            concepts: vec!["c1".into()],
+            statements: vec![],
+            at: now(),
+        },
+    ] {
+        ws.record("researcher", now(), &e).unwrap();
+    }
+    let dir = ws.dir().to_owned();
+    drop(ws);
+    let exports = every_export_of(&w, &dir);
+    assert!(exports.len() >= 20, "{:?}", exports.keys());
+    assert_no_leaks(&exports);
+    // The checker is not passing empty files: the consenting words are
+    // there, with their case.
+    for (file, text) in &exports {
+        if file.ends_with(".md") || file.ends_with(".html") || file.ends_with("statements.csv") {
+            assert!(
+                text.contains("Waiting for the discharge letter felt endless"),
+                "{file} holds a consenting participant's words"
+            );
+            assert!(text.contains("A.st"), "{file} names the case");
+        }
+    }
+    // Every view of its review, at both sizes.
+    use roundtable::app::review::{Loaded, Review, Tab, View};
+    let mut r = Review::new(&w.sessions);
+    r.view = View::Session(Box::new(Loaded::open(&dir).unwrap()));
+    for tab in Tab::ALL {
+        if let View::Session(l) = &mut r.view {
+            l.tab = tab;
+        }
+        for (width, height) in [(80, 24), (160, 48)] {
+            let mut term = Terminal::new(TestBackend::new(width, height)).unwrap();
+            term.draw(|f| roundtable::ui::review::render(f, &r, &Theme::default()))
+                .unwrap();
+            let text = screen_text(&term);
+            // As in a session's review, an amended statement's earlier
+            // wording is the data controller's to read there.
+            let found: Vec<String> = leaks(&text, false, true)
+                .into_iter()
+                .filter(|l| !l.contains("Fenwick") && !l.contains("Boots") && !l.contains("boots-"))
+                .collect();
+            assert!(
+                found.is_empty(),
+                "{tab:?} at {width}x{height}: {found:?}\n{text}"
+            );
+        }
+    }
 }
