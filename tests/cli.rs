@@ -1604,4 +1604,146 @@ fn a_line_of_arguments_stages_are_in_show_the_report_and_the_tables() {
         csv.contains("in 2 stages: 1. Noticing (c1); 2. Asking (c2, c4)"),
         "{csv}"
     );
+    // Brought into a workspace, its stages name the case's concepts.
+    let (w, warnings, _) = roundtable::ops::workspace::open_workspace(
+        tmp.path(),
+        &[EXAMPLE.to_owned()],
+        None,
+        None,
+        None,
+        "researcher",
+    )
+    .unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        w.session().translations["A.t4"]
+            .kind
+            .stages_line()
+            .as_deref(),
+        Some("in 2 stages: 1. Noticing (A.c1); 2. Asking (A.c2, A.c4)")
+    );
+}
+
+/// The same person in two cases (one register id, two pseudonyms) is each
+/// case's participant in the workspace: its exports and a workshop's
+/// take-up read both (before, the second case could not be brought in).
+#[test]
+fn one_person_in_two_cases_is_read_in_both() {
+    use roundtable::domain::*;
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("templates")).unwrap();
+    std::fs::copy(
+        "sessions/templates/cag-roundtable.ron",
+        tmp.path().join("templates/cag-roundtable.ron"),
+    )
+    .unwrap();
+    std::fs::copy(
+        "sessions/templates/cross-case-workshop.ron",
+        tmp.path().join("templates/cross-case-workshop.ron"),
+    )
+    .unwrap();
+    let t = Timestamp::from_unix_millis(1_800_000_000_000);
+    let mut folders = Vec::new();
+    for (n, role) in [(1, "ServiceUser"), (2, "UnpaidCarer")] {
+        let people = tmp.path().join(format!("case{n}.ron"));
+        std::fs::write(
+            &people,
+            format!("[(id: \"P{n}\", role: {role}, person: \"CR01\", consent: true)]"),
+        )
+        .unwrap();
+        let o = roundtable(
+            tmp.path(),
+            &[
+                "new",
+                "--template",
+                "cag-roundtable",
+                "--title",
+                &format!("Case {n}"),
+                "--focus",
+                "?",
+                "--participants",
+                people.to_str().unwrap(),
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let folder = format!("{}-case-{n}", t.date());
+        let folder = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .find(|f| f.ends_with(&format!("-case-{n}")))
+            .unwrap_or(folder);
+        let (mut w, _) = roundtable::store::Writer::open(&tmp.path().join(&folder), t).unwrap();
+        let said = Event::StatementAdded {
+            id: "st1".into(),
+            kind: StatementKind::Quote,
+            speaker: Speaker::Participant(format!("P{n}").into()),
+            stage: None,
+            text: format!("Words from case {n}"),
+            tags: vec![],
+            captured_by: "facilitator".into(),
+            at: t,
+        };
+        w.record("facilitator", t, &said).unwrap();
+        folders.push(folder);
+    }
+    let (mut w, _, _) = roundtable::ops::workspace::open_workspace(
+        tmp.path(),
+        &folders,
+        Some("ws".into()),
+        None,
+        None,
+        "researcher",
+    )
+    .unwrap();
+    for e in [
+        Event::ConceptCreated {
+            id: "c1".into(),
+            name: "Both".into(),
+            description: String::new(),
+        },
+        Event::StatementsLinked {
+            concept: "c1".into(),
+            statements: vec!["A.st1".into(), "B.st1".into()],
+        },
+        Event::InterpretationDrafted {
+            id: "i1".into(),
+            text: "Said in both".into(),
+            translations: vec![],
+            concepts: vec!["c1".into()],
+            statements: vec![],
+            at: t,
+        },
+    ] {
+        w.record("researcher", t, &e).unwrap();
+    }
+    drop(w);
+    let o = roundtable(tmp.path(), &["export", "ws", "--format", "md"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "no source left out: {}", stderr(&o));
+    let md = std::fs::read_to_string(tmp.path().join("ws/exports/ws.md")).unwrap();
+    assert!(
+        md.contains("Words from case 1") && md.contains("Words from case 2"),
+        "{md}"
+    );
+    assert!(md.contains("A workspace holds no votes"), "{md}");
+    let o = roundtable(
+        tmp.path(),
+        &[
+            "new",
+            "--template",
+            "cross-case-workshop",
+            "--title",
+            "Workshop",
+            "--focus",
+            "?",
+            "--take-up",
+            "ws",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("Took up 1 interpretation"),
+        "{}",
+        stdout(&o)
+    );
 }

@@ -651,7 +651,7 @@ fn a_bom_is_accepted_and_bad_input_is_quoted_short() {
         ],
     );
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("1 participants"), "{}", text(&o));
+    assert!(text(&o).contains("1 participant)"), "{}", text(&o));
 
     let keymap = tmp.path().join("keymap.ron");
     std::fs::write(

@@ -298,11 +298,15 @@ fn new_session(sessions: &Path, args: NewArgs, out: &mut dyn Write) -> Result<i3
     };
     writeln!(
         out,
-        "Created {} ({} stages, {} planned minutes, {} participants).",
+        "Created {} ({} stages, {} planned minutes, {}).",
         dir.display(),
         t.stages.len(),
         t.planned_minutes(),
-        w.session().participants.len()
+        crate::domain::describe::counted(
+            w.session().participants.len() as u64,
+            "participant",
+            "participants"
+        )
     )?;
     if let Some(ws) = &take_up {
         writeln!(

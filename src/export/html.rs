@@ -264,6 +264,7 @@ fn vote(v: &VoteRow) -> Markup {
 fn votes(r: &Report) -> Markup {
     html! {
         h2 { "Votes" }
+        @if r.votes.is_empty() { p { (r.no_votes()) } }
         @for v in &r.votes { (vote(v)) }
     }
 }

@@ -170,6 +170,9 @@ pub fn render(r: &Report) -> String {
     }
     statements_section(&mut o, r);
     let _ = writeln!(o, "\n## Votes");
+    if r.votes.is_empty() {
+        let _ = writeln!(o, "\n{}", r.no_votes());
+    }
     for v in &r.votes {
         let _ = writeln!(
             o,

@@ -88,6 +88,18 @@ pub struct Report {
     pub cases: Vec<super::Case>,
 }
 
+impl Report {
+    /// What the Votes section says when there were none.
+    pub fn no_votes(&self) -> &'static str {
+        match self.cases.is_empty() {
+            true => "No votes were taken.",
+            false => {
+                "A workspace holds no votes: its interpretations are decided in a workshop (roundtable new --take-up), and the verdicts recorded here."
+            }
+        }
+    }
+}
+
 /// Who a report is for. The group's report (sent back to participants, as
 /// PPI practice expects) leaves out memos and the eMERGe account unless
 /// asked; the researcher's includes them.

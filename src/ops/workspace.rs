@@ -128,8 +128,8 @@ fn add_sources(
                     writer.record(actor, now, &e)?;
                 }
                 Err(why) => warnings.push(format!(
-                    "{}: not brought in from case {key}: {why}",
-                    e.name()
+                    "not brought in from case {key}: {} ({why})",
+                    crate::domain::describe::short(&e)
                 )),
             }
         }
@@ -306,6 +306,9 @@ fn brought_in(
         {
             let mut keyed = p.clone();
             keyed.id = ParticipantId::new(format!("{key}.{}", p.id));
+            // One person may be in several cases (their register id in
+            // each): in the view they are each case's participant.
+            keyed.person = None;
             events.push(Event::ParticipantAdded { participant: keyed });
         }
     }
@@ -440,9 +443,29 @@ fn constructs(key: &str, s: &Session) -> Vec<Event> {
             .iter()
             .all(|c| s.concepts.get(c).is_some_and(|c| c.is_active()));
         if live {
+            // A line of argument's stages name the case's concepts too.
+            let kind = match &t.kind {
+                crate::domain::TranslationKind::LineOfArgument { argument, stages } => {
+                    crate::domain::TranslationKind::LineOfArgument {
+                        argument: argument.clone(),
+                        stages: stages
+                            .iter()
+                            .map(|st| crate::domain::synthesis::ArgumentStage {
+                                title: st.title.clone(),
+                                concepts: st
+                                    .concepts
+                                    .iter()
+                                    .map(|c| ConceptId::new(k(c.as_str())))
+                                    .collect(),
+                            })
+                            .collect(),
+                    }
+                }
+                other => other.clone(),
+            };
             out.push(Event::TranslationMade {
                 id: TranslationId::new(k(t.id.as_str())),
-                kind: t.kind.clone(),
+                kind,
                 concepts: t
                     .concepts
                     .iter()
@@ -494,7 +517,7 @@ pub fn take_up(
         .collect();
     if !problems.is_empty() {
         return Err(OpsError::Sources(format!(
-            "the workspace's sources have changed, so its interpretations were not taken up: {}",
+            "the workspace's interpretations were not taken up, because what they rest on cannot be read as it was drawn on: {}",
             problems.join("; ")
         )));
     }

@@ -563,9 +563,10 @@ fn interpretation(
             ),
             theme.accent,
         )));
+        // A case a row, so every case is on the wall however small it is.
         for g in &t.grounds {
             lines.push(Line::from(Span::styled(
-                g.clone(),
+                super::big::shorten_at_word(g, usize::from(inner.width)),
                 theme.base.add_modifier(Modifier::BOLD),
             )));
         }

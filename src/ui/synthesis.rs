@@ -496,6 +496,19 @@ pub fn provenance_lines<'a>(
             theme.base,
         )));
     }
+    // Taken up from a cross-case workspace: where from, and its cases.
+    if let Some(t) = session.taken_up.get(&i.id) {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "  taken up from {} of the workspace {}, resting on:",
+                t.from, t.workspace
+            ),
+            theme.base,
+        )));
+        for g in &t.grounds {
+            lines.push(Line::from(Span::styled(format!("    {g}"), theme.base)));
+        }
+    }
     for t in &p.translations {
         let ids: Vec<&str> = t.concepts.iter().map(|c| c.as_str()).collect();
         let what = match &t.kind {
@@ -527,10 +540,14 @@ pub fn provenance_lines<'a>(
     for c in &p.concepts {
         lines.push(Line::from(Span::styled(
             format!(
-                "  ← concept {} {} ({} statements)",
+                "  ← concept {} {} ({})",
                 c.id,
                 c.name,
-                c.statements.len()
+                crate::domain::describe::counted(
+                    c.statements.len() as u64,
+                    "statement",
+                    "statements"
+                )
             ),
             theme.base,
         )));

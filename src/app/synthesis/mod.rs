@@ -165,8 +165,7 @@ impl Ask {
                 ids(concepts)
             ),
             Ask::Stages { .. } => {
-                " Its stages, in order (optional): Title: c1 c2 | Title: c3 — Enter leaves none "
-                    .into()
+                " Stages in order (optional, Enter for none): Title: c1 c2 | Title: c3 ".into()
             }
             Ask::Interpretation {
                 concepts,
