@@ -1141,9 +1141,17 @@ fn a_workspaces_exports_carry_the_words_it_rests_on_with_their_case() {
     assert!(csv.lines().count() >= 3, "statements.csv has rows:\n{csv}");
     assert!(csv.contains("A.st1") && csv.contains(AMENDED_TO), "{csv}");
     assert!(!csv.contains("Doreen") && !csv.contains("B.P1"), "{csv}");
+    let sources = std::fs::read_to_string(out.join("csv").join("sources.csv")).unwrap();
+    assert!(
+        sources.contains(heads[1].as_str()) && sources.contains(EXAMPLE),
+        "{sources}"
+    );
     // The framework matrix, in the report and as a table, read back by
     // Python's csv module as a script would.
     assert!(html.contains("Framework matrix"), "html");
+    if !common::os::has_python() {
+        return;
+    }
     let script = r#"
 import csv, json, sys
 rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8-sig', newline='')))
@@ -1208,11 +1216,6 @@ print(json.dumps(rows))
             "{name}"
         );
     }
-    let sources = std::fs::read_to_string(out.join("csv").join("sources.csv")).unwrap();
-    assert!(
-        sources.contains(heads[1].as_str()) && sources.contains(EXAMPLE),
-        "{sources}"
-    );
     // The qdpx: one text source per case, each with its coded selections.
     let script = r#"
 import json, sys, zipfile
