@@ -867,7 +867,7 @@ fn a_workspace_over_the_session_keeps_every_promise_in_every_export_and_review_v
     use roundtable::domain::Event;
     let w = written(&HIDDEN_CHOICES);
     let source = w.dir.file_name().unwrap().to_str().unwrap().to_owned();
-    let (mut ws, _, _) = roundtable::ops::workspace::open_workspace(
+    let (mut ws, _, loaded) = roundtable::ops::workspace::open_workspace(
         &w.sessions,
         &[source],
         Some("workspace".into()),
@@ -903,7 +903,40 @@ fn a_workspace_over_the_session_keeps_every_promise_in_every_export_and_review_v
         ws.record("researcher", now(), &e).unwrap();
     }
     let dir = ws.dir().to_owned();
+    // The workspace's own screen, live: every view and pane, each
+    // statement selected in turn, at both sizes.
+    let live = ws.session().clone();
     drop(ws);
+    let mut app = seat_app(Seat::Host);
+    app.sources = loaded;
+    app.screen = Screen::Synthesis;
+    let mut shots = 0;
+    let mut words_seen = false;
+    for view in [SynthView::Link, SynthView::Grid, SynthView::Interpretations] {
+        app.synthesis.view = view;
+        for pane in [Pane::Concepts, Pane::Statements] {
+            app.synthesis.pane = pane;
+            for i in 0..live.sources["A"].statements.len() {
+                app.synthesis.statement = i;
+                app.synthesis.concept = i % live.concepts.len().max(1);
+                for (width, height) in [(80, 24), (160, 48)] {
+                    let text = draw(&app, &live, now(), width, height);
+                    shots += 1;
+                    words_seen |= text.contains("Waiting for the discharge");
+                    let found = leaks(&text, false, false);
+                    assert!(
+                        found.is_empty(),
+                        "{view:?} {pane:?} {i} at {width}x{height}: {found:?}\n{text}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(shots > 50, "{shots}");
+    assert!(
+        words_seen,
+        "the sources' consenting words are on the screen"
+    );
     let exports = every_export_of(&w, &dir);
     assert!(exports.len() >= 20, "{:?}", exports.keys());
     assert_no_leaks(&exports);
