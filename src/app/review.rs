@@ -214,7 +214,7 @@ impl Loaded {
         if self.session.sources.is_empty() {
             return;
         }
-        let (view, _) = crate::ops::workspace::view_over(&self.session, &self.linked);
+        let (view, _) = crate::ops::workspace_view::view_over(&self.session, &self.linked);
         for st in view.statements.values() {
             if st.id.source_ref().is_some()
                 && let Some(w) = view.withheld(st)

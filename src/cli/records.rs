@@ -53,29 +53,7 @@ pub(super) fn run(
             Ok(0)
         }
         Command::Verify { session } => verify(&ops::locate::resolve(sessions, &session)?, out),
-        Command::Verdicts { workspace, from } => {
-            let recorded =
-                ops::workspace::record_verdicts(sessions, &workspace, &from, "researcher")?;
-            if recorded.is_empty() {
-                writeln!(
-                    out,
-                    "Nothing new to record: {} has decided none of the workspace's interpretations by a vote since it was last asked.",
-                    crate::safe::line(&from)
-                )?;
-            }
-            for v in recorded {
-                writeln!(
-                    out,
-                    "Recorded in {}: {} {} in {} (vote {}).",
-                    crate::safe::line(&workspace),
-                    v.interpretation,
-                    v.status,
-                    crate::safe::line(&from),
-                    v.round
-                )?;
-            }
-            Ok(0)
-        }
+        Command::Verdicts { workspace, from } => verdicts(sessions, &workspace, &from, out),
         Command::Templates => {
             for (name, t) in list_templates(sessions)? {
                 let name = crate::safe::line(&name);
@@ -246,6 +224,36 @@ fn verify(dir: &Path, out: &mut dyn Write) -> Result<i32, Failure> {
     }
 }
 
+/// `verdicts`: what a workshop decided of a workspace's interpretations,
+/// recorded in the workspace.
+fn verdicts(
+    sessions: &Path,
+    workspace: &str,
+    from: &str,
+    out: &mut dyn Write,
+) -> Result<i32, Failure> {
+    let recorded = ops::workshop::record_verdicts(sessions, workspace, from, "researcher")?;
+    if recorded.is_empty() {
+        writeln!(
+            out,
+            "Nothing new to record: {} has decided none of the workspace's interpretations by a vote since it was last asked.",
+            crate::safe::line(from)
+        )?;
+    }
+    for v in recorded {
+        writeln!(
+            out,
+            "Recorded in {}: {} {} in {} (vote {}).",
+            crate::safe::line(workspace),
+            v.interpretation,
+            v.status,
+            crate::safe::line(from),
+            v.round
+        )?;
+    }
+    Ok(0)
+}
+
 /// What `new` was given.
 struct NewArgs {
     template: String,
@@ -285,7 +293,7 @@ fn new_session(sessions: &Path, args: NewArgs, out: &mut dyn Write) -> Result<i3
     };
     let (dir, mut w, t) = ops::create::new_session(sessions, spec, None)?;
     let taken = match &take_up {
-        Some(ws) => match ops::workspace::take_up(sessions, ws, &mut w, &facilitator) {
+        Some(ws) => match ops::workshop::take_up(sessions, ws, &mut w, &facilitator) {
             Ok(taken) => taken,
             Err(e) => {
                 // Not half made: the session goes again.

@@ -272,26 +272,7 @@ pub fn render(s: &Session, view: View) -> String {
         }
         row!(o, "  {:<4} {} ({})", c.id, c.name, ids.join(", "));
     }
-    let _ = writeln!(o, "\nTranslations");
-    for t in s.translations.values() {
-        let ids: Vec<&str> = t.concepts.iter().map(|x| x.as_str()).collect();
-        row!(
-            o,
-            "  {:<4} {} · {}{}",
-            t.id,
-            t.kind.described(),
-            ids.join(" ~ "),
-            if t.rationale.trim().is_empty() {
-                String::new()
-            } else {
-                format!(" · because: {}", t.rationale)
-            }
-        );
-        for (n, st) in t.kind.stages().iter().enumerate() {
-            let ids: Vec<&str> = st.concepts.iter().map(|x| x.as_str()).collect();
-            row!(o, "        {}. {} ({})", n + 1, st.title, ids.join(", "));
-        }
-    }
+    translations(&mut o, s);
     let _ = writeln!(o, "\nInterpretations");
     for i in s.interpretations.values() {
         row!(o, "  {:<4} [{}] {}", i.id, i.status, i.text());
@@ -332,4 +313,29 @@ pub fn render(s: &Session, view: View) -> String {
         row!(o, "  {} ({}) {}", m.at.clock_time(), m.kind.label(), m.text);
     }
     o
+}
+
+/// The translations, each with its kind, concepts and rationale, and a line
+/// of argument's stages in order.
+fn translations(o: &mut String, s: &Session) {
+    let _ = writeln!(o, "\nTranslations");
+    for t in s.translations.values() {
+        let ids: Vec<&str> = t.concepts.iter().map(|x| x.as_str()).collect();
+        row!(
+            o,
+            "  {:<4} {} · {}{}",
+            t.id,
+            t.kind.described(),
+            ids.join(" ~ "),
+            if t.rationale.trim().is_empty() {
+                String::new()
+            } else {
+                format!(" · because: {}", t.rationale)
+            }
+        );
+        for (n, st) in t.kind.stages().iter().enumerate() {
+            let ids: Vec<&str> = st.concepts.iter().map(|x| x.as_str()).collect();
+            row!(o, "        {}. {} ({})", n + 1, st.title, ids.join(", "));
+        }
+    }
 }

@@ -13,6 +13,7 @@ pub mod report;
 mod statements;
 mod synthesis;
 pub mod synthesis_csv;
+pub mod transcript;
 mod xml;
 
 use crate::domain::{Session, Speaker};

@@ -84,7 +84,7 @@ pub fn export_with(
     // A workspace exports the words it rests on, from its sources.
     let mut cases = Vec::new();
     if !r.session.sources.is_empty() {
-        let (view, read) = super::workspace::export_view(dir, &r.session);
+        let (view, read) = super::workspace_view::export_view(dir, &r.session);
         r.session = view;
         for c in read.iter().filter_map(|c| c.found.as_ref().err()) {
             warnings.push(format!(
@@ -136,69 +136,9 @@ pub fn export_with(
         )],
         Format::Csv => {
             let folder = dest.clone().unwrap_or_else(|| exports.join("csv"));
-            let mut tables = vec![
-                (
-                    folder.join("statements.csv"),
-                    csv::statements(&r.session, privacy).into_bytes(),
-                ),
-                (
-                    folder.join("ballots.csv"),
-                    csv::ballots(&r.session, privacy).into_bytes(),
-                ),
-                (
-                    folder.join("stages.csv"),
-                    csv::stages(&r.session).into_bytes(),
-                ),
-                (
-                    folder.join("actions.csv"),
-                    csv::actions(&r.session).into_bytes(),
-                ),
-                (
-                    folder.join("measures.csv"),
-                    csv::measures(&r.session).into_bytes(),
-                ),
-                (
-                    folder.join("involvement.csv"),
-                    csv::involvement(&[(src.name.clone(), &r.session)], privacy).into_bytes(),
-                ),
-            ];
-            // The synthesis, for every session and workspace.
-            let s = &r.session;
-            tables.extend([
-                (
-                    folder.join("concepts.csv"),
-                    synthesis_csv::concepts(s).into_bytes(),
-                ),
-                (
-                    folder.join("codings.csv"),
-                    synthesis_csv::codings(s).into_bytes(),
-                ),
-                (
-                    folder.join("translations.csv"),
-                    synthesis_csv::translations(s).into_bytes(),
-                ),
-                (
-                    folder.join("interpretations.csv"),
-                    synthesis_csv::interpretations(s).into_bytes(),
-                ),
-                (
-                    folder.join("framework.csv"),
-                    synthesis_csv::framework_long(s, privacy).into_bytes(),
-                ),
-            ]);
-            if !src.cases.is_empty() {
-                tables.push((
-                    folder.join("sources.csv"),
-                    csv::sources(&src.cases).into_bytes(),
-                ));
-            }
-            // A table cannot carry a warning, so the set carries one more.
-            match &src.damage {
-                Some(d) => tables.push((
-                    folder.join(INCOMPLETE_CSV),
-                    csv::incomplete(d, r.records).into_bytes(),
-                )),
-                None => stale.push(folder.join(INCOMPLETE_CSV)),
+            let tables = csv_tables(&folder, &src, privacy);
+            if src.damage.is_none() {
+                stale.push(folder.join(INCOMPLETE_CSV));
             }
             tables
         }
@@ -219,4 +159,73 @@ pub fn export_with(
     }
     let files = outputs.into_iter().map(|(p, _)| p).collect();
     Ok(Exported { files, warnings })
+}
+
+/// The CSV set: every table of a session (or workspace), the synthesis's,
+/// a workspace's sources, and a damaged journal's warning.
+fn csv_tables(folder: &Path, src: &Source, privacy: Privacy) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut tables = vec![
+        (
+            folder.join("statements.csv"),
+            csv::statements(src.session, privacy).into_bytes(),
+        ),
+        (
+            folder.join("ballots.csv"),
+            csv::ballots(src.session, privacy).into_bytes(),
+        ),
+        (
+            folder.join("stages.csv"),
+            csv::stages(src.session).into_bytes(),
+        ),
+        (
+            folder.join("actions.csv"),
+            csv::actions(src.session).into_bytes(),
+        ),
+        (
+            folder.join("measures.csv"),
+            csv::measures(src.session).into_bytes(),
+        ),
+        (
+            folder.join("involvement.csv"),
+            csv::involvement(&[(src.name.clone(), src.session)], privacy).into_bytes(),
+        ),
+    ];
+    // The synthesis, for every session and workspace.
+    let s = src.session;
+    tables.extend([
+        (
+            folder.join("concepts.csv"),
+            synthesis_csv::concepts(s).into_bytes(),
+        ),
+        (
+            folder.join("codings.csv"),
+            synthesis_csv::codings(s).into_bytes(),
+        ),
+        (
+            folder.join("translations.csv"),
+            synthesis_csv::translations(s).into_bytes(),
+        ),
+        (
+            folder.join("interpretations.csv"),
+            synthesis_csv::interpretations(s).into_bytes(),
+        ),
+        (
+            folder.join("framework.csv"),
+            synthesis_csv::framework_long(s, privacy).into_bytes(),
+        ),
+    ]);
+    if !src.cases.is_empty() {
+        tables.push((
+            folder.join("sources.csv"),
+            csv::sources(&src.cases).into_bytes(),
+        ));
+    }
+    // A table cannot carry a warning, so the set carries one more.
+    if let Some(d) = &src.damage {
+        tables.push((
+            folder.join(INCOMPLETE_CSV),
+            csv::incomplete(d, src.records).into_bytes(),
+        ));
+    }
+    tables
 }

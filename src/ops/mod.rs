@@ -11,7 +11,9 @@ pub mod generate;
 pub mod join;
 pub mod locate;
 pub mod programme;
+pub mod workshop;
 pub mod workspace;
+pub mod workspace_view;
 
 use crate::store::StoreError;
 use std::path::PathBuf;

@@ -7,6 +7,7 @@ pub mod overlay;
 pub mod phones;
 pub mod picker;
 pub mod projector;
+pub mod provenance;
 pub mod results;
 pub mod review;
 pub mod room;

@@ -556,20 +556,7 @@ fn interpretation(
     };
     // Taken up from a cross-case workspace: the cases it rests on.
     if let Some(t) = session.taken_up.get(&i.id) {
-        lines.push(Line::from(Span::styled(
-            format!(
-                "From the cross-case synthesis, resting on {}:",
-                crate::domain::describe::counted(t.grounds.len() as u64, "case", "cases")
-            ),
-            theme.accent,
-        )));
-        // A case a row, so every case is on the wall however small it is.
-        for g in &t.grounds {
-            lines.push(Line::from(Span::styled(
-                super::big::shorten_at_word(g, usize::from(inner.width)),
-                theme.base.add_modifier(Modifier::BOLD),
-            )));
-        }
+        lines.extend(super::widgets::cases_lines(t, inner.width, theme));
         f.render_widget(para(lines).wrap(Wrap { trim: false }), inner);
         return;
     }

@@ -218,6 +218,30 @@ pub fn speaker_label(session: &Session, speaker: &Speaker) -> String {
     session.speaker_label(speaker)
 }
 
+/// What a workshop's interpretation taken up from a workspace rests on, for
+/// the wall: a heading, then a case a row (cut at a word), so every case is
+/// seen however small the projector.
+pub fn cases_lines<'a>(
+    t: &crate::domain::session::TakenUp,
+    width: u16,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "From the cross-case synthesis, resting on {}:",
+            crate::domain::describe::counted(t.grounds.len() as u64, "case", "cases")
+        ),
+        theme.accent,
+    ))];
+    for g in &t.grounds {
+        lines.push(Line::from(Span::styled(
+            super::big::shorten_at_word(g, usize::from(width)),
+            theme.base.add_modifier(ratatui::style::Modifier::BOLD),
+        )));
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,19 +10,20 @@
 //! word, in `docs/measures.md`).
 
 mod presence;
+mod process;
 mod programme;
 mod votes;
 
 pub use presence::{
     Involvement, involvement, involvement_of_everyone, last_moment, session_span, spans,
 };
+use process::process;
 pub use programme::{ProgrammeRow, programme, share_of};
 use votes::rounds;
 pub use votes::{distance, median_index};
 
 use super::analysis::provenance;
 use super::participant::RoleGroup;
-use super::time::mmss;
 use super::{InterpretationStatus, ParticipantId, Session, Speaker, StageState, Statement};
 
 /// The scope of a figure about the whole session.
@@ -550,55 +551,6 @@ fn influence(session: &Session) -> Vec<Figure> {
                 a,
             ]);
         }
-    }
-    out
-}
-
-fn process(session: &Session) -> Vec<Figure> {
-    let now = last_moment(session);
-    let mut out = Vec::new();
-    for (n, st) in session.stages.values().enumerate() {
-        let planned = i64::from(st.planned_secs);
-        let actual = st.elapsed_millis(now) / 1000;
-        let (value, note) = match (st.state(), st.is_skipped()) {
-            (_, true) => ("skipped".to_owned(), String::new()),
-            (StageState::NotStarted, _) => ("did not run".to_owned(), String::new()),
-            (state, _) => (
-                format!("{} of {}", mmss(actual), mmss(planned)),
-                match state {
-                    StageState::Ended => String::new(),
-                    _ => "still running when the record ends".into(),
-                },
-            ),
-        };
-        out.push(Figure {
-            measure: Measure::StageTime,
-            scope: format!("stage {} {}", n + 1, st.title),
-            subject: "actual of planned".into(),
-            count: actual,
-            of: Some(planned),
-            value,
-            note: if st.runtime.added_late {
-                format!("{note} added during the session").trim().to_owned()
-            } else {
-                note
-            },
-            records: vec![st.id.to_string()],
-        });
-    }
-    let total = session.actions.len() as i64;
-    for status in [
-        super::ActionStatus::Open,
-        super::ActionStatus::Done,
-        super::ActionStatus::Dropped,
-    ] {
-        let ids: Vec<String> = session
-            .actions
-            .values()
-            .filter(|a| a.status == status)
-            .map(|a| a.id.to_string())
-            .collect();
-        out.push(counted(Measure::Actions, WHOLE, status.label(), ids, total));
     }
     out
 }

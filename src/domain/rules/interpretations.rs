@@ -42,29 +42,7 @@ impl Session {
                     }
                     TranslationKind::LineOfArgument { argument, stages } => {
                         text("the line of argument", argument, MAX_TEXT)?;
-                        if stages.len() > crate::domain::synthesis::MAX_ARGUMENT_STAGES {
-                            return Err(DomainError::Rule(format!(
-                                "a line of argument holds at most {} stages",
-                                crate::domain::synthesis::MAX_ARGUMENT_STAGES
-                            )));
-                        }
-                        for st in stages {
-                            text("a stage's title", &st.title, MAX_SHORT)?;
-                            if st.concepts.is_empty() {
-                                return Err(DomainError::Rule(format!(
-                                    "the stage “{}” holds no concept",
-                                    st.title
-                                )));
-                            }
-                            Self::no_repeats("concept", &st.concepts)?;
-                            if let Some(c) = st.concepts.iter().find(|c| !concepts.contains(c)) {
-                                return Err(DomainError::Rule(format!(
-                                    "the stage “{}” holds {c}, which the line of argument does not go through",
-                                    st.title
-                                )));
-                            }
-                        }
-                        Ok(())
+                        Self::check_stages(stages, concepts)
                     }
                 }
             }
@@ -145,6 +123,48 @@ impl Session {
                 }
                 Ok(())
             }
+            Event::InterpretationTakenUp { .. } | Event::VerdictRecorded { .. } => {
+                self.check_cross_case(event)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A line of argument's stages: at most so many, each titled, holding
+    /// concepts the line goes through, none twice.
+    fn check_stages(
+        stages: &[crate::domain::synthesis::ArgumentStage],
+        concepts: &[ConceptId],
+    ) -> Result<(), DomainError> {
+        if stages.len() > crate::domain::synthesis::MAX_ARGUMENT_STAGES {
+            return Err(DomainError::Rule(format!(
+                "a line of argument holds at most {} stages",
+                crate::domain::synthesis::MAX_ARGUMENT_STAGES
+            )));
+        }
+        for st in stages {
+            text("a stage's title", &st.title, MAX_SHORT)?;
+            if st.concepts.is_empty() {
+                return Err(DomainError::Rule(format!(
+                    "the stage “{}” holds no concept",
+                    st.title
+                )));
+            }
+            Self::no_repeats("concept", &st.concepts)?;
+            if let Some(c) = st.concepts.iter().find(|c| !concepts.contains(c)) {
+                return Err(DomainError::Rule(format!(
+                    "the stage “{}” holds {c}, which the line of argument does not go through",
+                    st.title
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// An interpretation a workshop takes up from a workspace, and the
+    /// verdict a workspace records from a workshop.
+    fn check_cross_case(&self, event: &Event) -> Result<(), DomainError> {
+        match event {
             Event::InterpretationTakenUp {
                 id,
                 text: t,
