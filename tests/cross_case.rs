@@ -374,6 +374,35 @@ print(json.dumps(out))
         assert!(first[1].as_u64().unwrap() >= 1, "coded: {got:?}");
     }
     assert!(got[1]["selections"].get("B.st2").is_none(), "the decliner");
+    // Two REFI-QDA libraries read it too: pyrefiqda parses the project
+    // into its schema models, pyqdpx keeps each source's coded selections.
+    let got = python(
+        r#"
+import json, pathlib, sys, tempfile
+from pyrefiqda import RefiProject
+from pyqdpx import QDPX
+out = {'pyrefiqda': {}, 'pyqdpx': 0}
+with tempfile.TemporaryDirectory() as d:
+    project = RefiProject.load(sys.argv[1], extract_dir=d)
+    for ts in project.sources.text_source:
+        text = (pathlib.Path(d) / 'Sources' / ts.plain_text_path.replace('internal://', '')).read_text(encoding='utf-8')
+        for sel in ts.plain_text_selection:
+            out['pyrefiqda'][sel.name] = text.encode('utf-16-le')[2 * sel.start_position:2 * sel.end_position].decode('utf-16-le')
+qde = QDPX(sys.argv[1]).get_project()
+out['pyqdpx'] = sum(len(s.coded_selections) for s in qde.sources.values())
+print(json.dumps(out))
+"#,
+        &exports.join("cross-case.qdpx"),
+    );
+    for (i, c) in CASES.iter().enumerate() {
+        let key = ["A", "B", "C"][i];
+        assert_eq!(
+            got["pyrefiqda"][format!("{key}.st1")].as_str(),
+            Some(c.said[0].1),
+            "pyrefiqda: {got}"
+        );
+    }
+    assert_eq!(got["pyqdpx"].as_u64(), Some(4), "coded selections: {got}");
     let framework = std::fs::read_to_string(exports.join("csv/framework.csv")).unwrap();
     assert!(
         framework.contains("C: Case 3: end-of-life care"),
