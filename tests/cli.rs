@@ -849,6 +849,27 @@ fn verify_of_a_workspace_checks_its_sources() {
         "{}",
         stdout(&o)
     );
+    // Reopening the workspace says which source is missing and why (it
+    // said "there is no journal here").
+    assert!(
+        roundtable::ops::workspace::open_workspace(tmp.path(), &[], None, None, None, "r")
+            .is_err_and(|e| e.to_string().contains("at least one session")),
+        "no sources: an error, not a panic"
+    );
+    let reopened = roundtable::ops::workspace::open_workspace(
+        tmp.path(),
+        &[EXAMPLE.to_owned()],
+        Some(name.clone()),
+        None,
+        None,
+        "researcher",
+    );
+    let why = reopened.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        why.contains(&format!("source B of this workspace, {second}, is not in"))
+            && why.contains("renamed or moved"),
+        "{why}"
+    );
     // Review's integrity view gives the same verdict on each source.
     let l = roundtable::app::review::Loaded::open(&workspace).unwrap();
     let verdicts: Vec<(&str, bool)> = l

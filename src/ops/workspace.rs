@@ -29,9 +29,14 @@ pub fn open_workspace(
     for name in sources {
         dirs.push(resolve(sessions, name)?);
     }
-    let default_name = match dirs.len() {
-        1 => format!("synthesis-{}", folder_name(&dirs[0])),
-        n => format!("synthesis-{}-and-{}-more", folder_name(&dirs[0]), n - 1),
+    let default_name = match dirs.as_slice() {
+        [] => {
+            return Err(OpsError::Sources(
+                "a workspace draws on at least one session: name them".into(),
+            ));
+        }
+        [one] => format!("synthesis-{}", folder_name(one)),
+        [first, rest @ ..] => format!("synthesis-{}-and-{}-more", folder_name(first), rest.len()),
     };
     // Everything that can be checked is, before a folder is made: a
     // workspace finds its sources by name in the sessions folder, and takes
@@ -136,7 +141,16 @@ fn add_sources(
     }
     let mut loaded = Vec::new();
     for (key, src) in &writer.session().sources {
-        let r = store::open_read_only(&sessions.join(&src.session))?;
+        let dir = sessions.join(&src.session);
+        // A source renamed or moved since: say which, and where it was.
+        if !dir.join(store::journal::JOURNAL).is_file() {
+            return Err(OpsError::Sources(format!(
+                "source {key} of this workspace, {}, is not in {} (renamed or moved?): the workspace finds its sources there by name; put it back, or make a new workspace",
+                src.session,
+                sessions.display()
+            )));
+        }
+        let r = store::open_read_only(&dir)?;
         loaded.push(Source {
             key: key.clone(),
             session: r.session,
