@@ -109,6 +109,13 @@ impl Role {
                     "a participant's real name is recorded by the facilitator, at the host".into(),
                 );
             }
+            // Who someone is across a study is the facilitator's to say.
+            Event::ParticipantAdded { participant } if participant.person.is_some() => {
+                return Some(
+                    "a participant's register id is recorded by the facilitator, at the host"
+                        .into(),
+                );
+            }
             _ => None,
         };
         id.filter(|id| !id.starts_with(&prefix))
@@ -566,7 +573,7 @@ mod tests {
                 .is_some()
         );
         assert!(Role::NoteTaker.refusal("Sam", &said("alex-st1")).is_some());
-        let latecomer = |name: Option<&str>| Event::ParticipantAdded {
+        let latecomer = |name: Option<&str>, person: Option<&str>| Event::ParticipantAdded {
             participant: Participant {
                 id: "P9".into(),
                 role: PRole::UnpaidCarer,
@@ -574,15 +581,31 @@ mod tests {
                 level: None,
                 real_name: name.map(str::to_owned),
                 consent: true,
-                person: None,
+                person: person.map(str::to_owned),
             },
         };
-        assert_eq!(Role::NoteTaker.refusal("Sam", &latecomer(None)), None);
+        assert_eq!(Role::NoteTaker.refusal("Sam", &latecomer(None, None)), None);
         assert!(
             Role::NoteTaker
-                .refusal("Sam", &latecomer(Some("Ann")))
+                .refusal("Sam", &latecomer(Some("Ann"), None))
                 .is_some()
         );
+        assert!(
+            Role::NoteTaker
+                .refusal("Sam", &latecomer(None, Some("CR01")))
+                .is_some_and(|why| why.contains("register id"))
+        );
+        // Nor may a note-taker take an interpretation up or record a verdict.
+        let verdict = Event::VerdictRecorded {
+            interpretation: "i1".into(),
+            status: crate::domain::InterpretationStatus::Agreed,
+            workshop: "w".into(),
+            round: "v1".into(),
+            head: String::new(),
+            reason: "forged".into(),
+            at: Timestamp::from_unix_millis(0),
+        };
+        assert!(Role::NoteTaker.refusal("Sam", &verdict).is_some());
         assert!(Role::Viewer.refusal("Wall", &said("wall-st1")).is_some());
     }
 
