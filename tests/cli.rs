@@ -766,16 +766,16 @@ fn a_session_entered_later_keeps_the_day_it_happened() {
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    let dir = tmp.path().join("2025-11-04-memory-caf-case");
+    let dir = tmp.path().join("2025-11-04-memory-cafe-case");
     assert!(dir.join("journal.ron").is_file(), "{}", stdout(&o));
     let listed = stdout(&roundtable(tmp.path(), &["list"]));
     assert!(
-        listed.contains("2025-11-04  2025-11-04-memory-caf-case"),
+        listed.contains("2025-11-04  2025-11-04-memory-cafe-case"),
         "{listed}"
     );
     let shown = stdout(&roundtable(
         tmp.path(),
-        &["show", "2025-11-04-memory-caf-case"],
+        &["show", "2025-11-04-memory-cafe-case"],
     ));
     assert!(shown.contains("2025-11-04"), "{shown}");
     let r = roundtable::store::open_read_only(&dir).unwrap();
