@@ -1771,3 +1771,47 @@ fn one_person_in_two_cases_is_read_in_both() {
         stdout(&o)
     );
 }
+
+/// `--memos none` says the memos were left out, not that none were written,
+/// in both reports, and Markdown's Memos heading is never empty; a draft
+/// interpretation's decision says there is none yet (issue 35, items 6 and
+/// 10).
+#[test]
+fn a_report_says_which_memos_it_leaves_out_and_that_a_draft_is_undecided() {
+    use roundtable::domain::*;
+    let tmp = copy_of_shipped();
+    let dir = tmp.path().join(EXAMPLE);
+    let t = Timestamp::from_unix_millis(1_800_000_000_000);
+    {
+        let (mut w, _) = roundtable::store::Writer::open(&dir, t).unwrap();
+        let draft = Event::InterpretationDrafted {
+            id: "i4".into(),
+            text: "Still being worded".into(),
+            translations: vec![],
+            concepts: vec!["c1".into()],
+            statements: vec![],
+            at: t,
+        };
+        w.record("facilitator", t, &draft).unwrap();
+    }
+    for format in ["md", "html"] {
+        let o = roundtable(
+            tmp.path(),
+            &["export", EXAMPLE, "--format", format, "--memos", "none"],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = std::fs::read_to_string(dir.join("exports").join(format!("{EXAMPLE}.{format}")))
+            .unwrap();
+        assert!(!text.contains("No memos were written"), "{format}");
+        assert!(
+            text.contains("4 memos were written; this report leaves them out (--memos)."),
+            "{format}"
+        );
+        assert!(
+            text.contains("Decision: none yet") || text.contains("Decision:** none yet"),
+            "{format}"
+        );
+    }
+    let md = std::fs::read_to_string(dir.join("exports").join(format!("{EXAMPLE}.md"))).unwrap();
+    assert!(!md.contains("## Memos\n\n\n## "), "an empty heading");
+}

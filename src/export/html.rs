@@ -98,7 +98,7 @@ pub fn render(r: &Report) -> String {
             (emerge(r))
             @if !r.memos.is_empty() || r.audience == Audience::Researcher {
                 h2 { "Memos" }
-                @if r.memos.is_empty() { p { "No memos were written." } }
+                @if r.memos.is_empty() { p { (r.no_memos()) } }
                 @else { ul { @for m in &r.memos { li { (t(m)) } } } }
             }
             h2 { "Audit" }
@@ -326,7 +326,7 @@ fn interpretations(r: &Report) -> Markup {
             div.interp {
                 p { span.id { (t(&i.id)) } " " span class={ "status " (i.status.replace(' ', "-")) } { (t(&i.status)) } }
                 p { b { "“" (t(&i.text)) "”" } }
-                p { "Decision: " (t(&i.decision)) }
+                p { "Decision: " (t(Report::decision(i))) }
                 ul {
                     @for tr in &i.translations { li { "Translation: " (t(tr)) } }
                     @for c in &i.concepts { li { "Concept: " (t(c)) } }

@@ -235,7 +235,7 @@ pub fn render(r: &Report) -> String {
             esc(&i.id),
             i.status,
             esc(&i.text),
-            esc(&i.decision)
+            esc(Report::decision(i))
         );
         for t in &i.translations {
             let _ = writeln!(o, "- Translation: {}", esc(t));
@@ -255,6 +255,9 @@ pub fn render(r: &Report) -> String {
     measures_section(&mut o, &r.measures, !r.cases.is_empty());
     if !r.memos.is_empty() || r.audience == Audience::Researcher {
         let _ = writeln!(o, "\n## Memos\n");
+        if r.memos.is_empty() {
+            let _ = writeln!(o, "{}", esc(&r.no_memos()));
+        }
         for m in &r.memos {
             let _ = writeln!(o, "- {}", esc(m));
         }

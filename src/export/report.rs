@@ -67,6 +67,8 @@ pub struct Report {
     pub framework: Framework,
     pub interpretations: Vec<InterpretationRow>,
     pub memos: Vec<String>,
+    /// Memos written but left out by the report's choice (`--memos`).
+    pub memos_left_out: usize,
     /// Who the report is for.
     pub audience: Audience,
     /// How the translation was done, for eMERGe reporting: the
@@ -89,6 +91,24 @@ pub struct Report {
 }
 
 impl Report {
+    /// What the Memos section says when it lists none: that none were
+    /// written, or how many this report leaves out.
+    pub fn no_memos(&self) -> String {
+        match self.memos_left_out {
+            0 => "No memos were written.".into(),
+            1 => "1 memo was written; this report leaves it out (--memos).".into(),
+            n => format!("{n} memos were written; this report leaves them out (--memos)."),
+        }
+    }
+
+    /// An interpretation's decision, or that it has none yet.
+    pub fn decision(i: &InterpretationRow) -> &str {
+        match i.decision.trim() {
+            "" => "none yet",
+            d => d,
+        }
+    }
+
     /// What the Votes section says when there were none.
     pub fn no_votes(&self) -> &'static str {
         match self.cases.is_empty() {
@@ -168,6 +188,7 @@ pub fn build_for(src: &Source, privacy: Privacy, shape: Shape) -> Report {
         framework: super::synthesis::framework(s, privacy),
         interpretations: super::synthesis::interpretations(s, privacy),
         memos: memos(s, shape.memos()),
+        memos_left_out: s.memos.len() - memos(s, shape.memos()).len(),
         audience: shape.audience,
         emerge: match shape.audience {
             Audience::Researcher => super::emerge::emerge(s),
