@@ -1815,3 +1815,48 @@ fn a_report_says_which_memos_it_leaves_out_and_that_a_draft_is_undecided() {
     let md = std::fs::read_to_string(dir.join("exports").join(format!("{EXAMPLE}.md"))).unwrap();
     assert!(!md.contains("## Memos\n\n\n## "), "an empty heading");
 }
+
+/// Every CSV is the same bytes whatever the computer's zone: times in UTC
+/// with their zone said (involvement.csv and measures.csv wrote local
+/// times without one) (issue 35, item 8).
+#[test]
+fn csv_tables_are_the_same_bytes_in_every_time_zone() {
+    let tmp = copy_of_shipped();
+    let mut seen: Vec<std::collections::BTreeMap<String, Vec<u8>>> = Vec::new();
+    for zone in ["UTC", "Europe/Stockholm", "Asia/Tokyo"] {
+        let out = tmp.path().join(zone.replace('/', "-"));
+        let o = Command::new(env!("CARGO_BIN_EXE_roundtable"))
+            .env("TZ", zone)
+            .arg("--sessions")
+            .arg(tmp.path())
+            .args(["export", EXAMPLE, "--format", "csv", "--out"])
+            .arg(format!("{}/", out.display()))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        seen.push(
+            std::fs::read_dir(&out)
+                .unwrap()
+                .map(|e| {
+                    let e = e.unwrap();
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        std::fs::read(e.path()).unwrap(),
+                    )
+                })
+                .collect(),
+        );
+    }
+    for (name, bytes) in &seen[0] {
+        for other in &seen[1..] {
+            assert!(
+                other.get(name) == Some(bytes),
+                "{name} differs by the computer's zone:\n{}\n---\n{}",
+                String::from_utf8_lossy(bytes),
+                String::from_utf8_lossy(other.get(name).map(Vec::as_slice).unwrap_or_default())
+            );
+        }
+    }
+    let involvement = String::from_utf8_lossy(&seen[1]["involvement.csv"]).into_owned();
+    assert!(involvement.contains("present_utc"), "{involvement}");
+}

@@ -428,13 +428,13 @@ pub fn involvement(sessions: &[(String, &Session)], privacy: Privacy) -> String 
     if privacy.names {
         header.push("name");
     }
-    header.extend(["role", "present", "minutes", "hours"]);
+    header.extend(["role", "present_utc", "minutes", "hours"]);
     let mut rows = Vec::new();
     for (name, s) in sessions {
         for i in crate::domain::measures::involvement_of_everyone(s) {
             let mut row = vec![
                 name.clone(),
-                s.info().map(|x| x.created.date()).unwrap_or_default(),
+                s.info().map(|x| x.created.utc_date()).unwrap_or_default(),
                 i.participant.to_string(),
                 s.participants
                     .get(&i.participant)
@@ -450,7 +450,7 @@ pub fn involvement(sessions: &[(String, &Session)], privacy: Privacy) -> String 
             }
             row.extend([
                 i.role.clone(),
-                i.times(),
+                i.times_utc(),
                 (i.millis() / 60_000).to_string(),
                 i.hours(),
             ]);
@@ -463,7 +463,7 @@ pub fn involvement(sessions: &[(String, &Session)], privacy: Privacy) -> String 
 /// A programme's measures, one row per session, oldest first.
 pub fn programme(rows: &[crate::domain::measures::ProgrammeRow]) -> String {
     use crate::domain::measures::{VOICES, share_of};
-    let mut header: Vec<String> = ["session", "date", "title"].map(String::from).to_vec();
+    let mut header: Vec<String> = ["session", "date_utc", "title"].map(String::from).to_vec();
     for g in &VOICES[..4] {
         header.push(format!("present: {g}"));
     }
@@ -490,7 +490,7 @@ pub fn programme(rows: &[crate::domain::measures::ProgrammeRow]) -> String {
     let body = rows
         .iter()
         .map(|r| {
-            let mut row = vec![r.name.clone(), r.date.clone(), r.title.clone()];
+            let mut row = vec![r.name.clone(), r.utc_date.clone(), r.title.clone()];
             row.extend(r.present.iter().map(i64::to_string));
             for g in 0..4 {
                 row.push(r.retained.map(|x| x[g].0.to_string()).unwrap_or_default());

@@ -134,12 +134,28 @@ impl Involvement {
     }
 
     /// `10:02–11:30, 11:45–12:00`.
+    /// When they were present, as clock times in UTC with the zone said
+    /// (`10:00–11:39 UTC`): the same on every computer.
     pub fn times(&self) -> String {
+        let spans: Vec<String> = self
+            .spans
+            .iter()
+            .map(|(a, b)| format!("{}–{}", a.utc_clock_time(), b.utc_clock_time()))
+            .collect();
+        match spans.is_empty() {
+            true => String::new(),
+            false => format!("{} UTC", spans.join(", ")),
+        }
+    }
+
+    /// When they were present, each span as RFC 3339 times in UTC, for
+    /// tables read by scripts.
+    pub fn times_utc(&self) -> String {
         self.spans
             .iter()
-            .map(|(a, b)| format!("{}–{}", a.clock_time(), b.clock_time()))
+            .map(|(a, b)| format!("{a}/{b}"))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(" ")
     }
 
     pub(super) fn figure(&self) -> Figure {

@@ -12,6 +12,8 @@ pub struct ProgrammeRow {
     /// The session folder's name.
     pub name: String,
     pub date: String,
+    /// The date in UTC, for tables read by scripts.
+    pub utc_date: String,
     pub title: String,
     /// Participants present at some point, by role group.
     pub present: [i64; 4],
@@ -119,6 +121,7 @@ pub fn programme(sessions: &[(String, &Session)]) -> Vec<ProgrammeRow> {
         rows.push(ProgrammeRow {
             name: name.clone(),
             date: s.info().map(|i| i.created.date()).unwrap_or_default(),
+            utc_date: s.info().map(|i| i.created.utc_date()).unwrap_or_default(),
             title: s.title().to_owned(),
             present,
             retained,
