@@ -106,11 +106,15 @@ pub fn export_with(
             }
         }
     }
+    // A folder is one that exists, or a path ending in a separator: `/`
+    // anywhere, and `\` on Windows too (where `exports/` is typed as often).
     let into_folder = dest.as_ref().is_some_and(|d| {
         d.is_dir()
             || d.as_os_str()
                 .to_string_lossy()
-                .ends_with(std::path::MAIN_SEPARATOR)
+                .chars()
+                .next_back()
+                .is_some_and(std::path::is_separator)
     });
     let file = |ext: &str| {
         let name = format!("{}.{ext}", src.name);
