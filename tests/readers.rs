@@ -1355,7 +1355,10 @@ print(json.dumps({'charts': p.charts, 'rows': rows}))
         .map(|r| r["voice %: staff"].as_str().unwrap())
         .collect();
     assert_eq!(staff, ["60", "40", "20"], "programme.csv");
-    let dates: Vec<&str> = rows.iter().map(|r| r["date_utc"].as_str().unwrap()).collect();
+    let dates: Vec<&str> = rows
+        .iter()
+        .map(|r| r["date_utc"].as_str().unwrap())
+        .collect();
     assert!(
         dates.windows(2).all(|w| w[0] < w[1]),
         "oldest first: {dates:?}"

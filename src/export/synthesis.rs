@@ -56,94 +56,87 @@ pub struct Framework {
 /// A framework cell: its quotes, and how many were withheld.
 pub type Cell = (Vec<Quote>, usize);
 
-pub(super) fn framework(s: &Session, privacy: Privacy) -> Framework {
+/// The grid's columns' labels, and each row as its concept (`c1 Name`) and
+/// what `cells` makes of it: what the grid table and the framework share.
+fn by_concept<T>(
+    s: &Session,
+    cells: impl Fn(&crate::domain::analysis::GridRow) -> T,
+) -> (Vec<String>, Vec<(String, T)>) {
     let g = grid(s, accounts_of(s));
-    Framework {
-        columns: g.accounts.iter().map(|a| a.label(s)).collect(),
-        rows: g
-            .rows
+    let rows = g
+        .rows
+        .iter()
+        .map(|r| {
+            let name = s
+                .concepts
+                .get(&r.concept)
+                .map(|c| format!("{} {}", c.id, c.name))
+                .unwrap_or_default();
+            (name, cells(r))
+        })
+        .collect();
+    (g.accounts.iter().map(|a| a.label(s)).collect(), rows)
+}
+
+pub(super) fn framework(s: &Session, privacy: Privacy) -> Framework {
+    let (columns, rows) = by_concept(s, |r| {
+        r.cells
             .iter()
-            .map(|r| {
-                let name = s
-                    .concepts
-                    .get(&r.concept)
-                    .map(|c| format!("{} {}", c.id, c.name))
-                    .unwrap_or_default();
-                let cells = r
-                    .cells
-                    .iter()
-                    .map(|cell| {
-                        let mut quotes = Vec::new();
-                        let mut withheld = 0;
-                        for st in cell.iter().filter_map(|id| s.statements.get(id)) {
-                            if st.is_retracted() {
-                                continue;
-                            }
-                            if !listed(s, st) {
-                                withheld += 1;
-                                continue;
-                            }
-                            let v = st.current();
-                            let who = match s.role_of(&v.speaker) {
-                                Some(role) => {
-                                    format!("{}, {}", privacy.speaker(s, &v.speaker), role.label())
-                                }
-                                None => "whole group".to_owned(),
-                            };
-                            quotes.push(Quote {
-                                id: st.id.to_string(),
-                                who,
-                                words: v.text.clone(),
-                                quoted: v.kind == crate::domain::StatementKind::Quote,
-                            });
+            .map(|cell| {
+                let mut quotes = Vec::new();
+                let mut withheld = 0;
+                for st in cell.iter().filter_map(|id| s.statements.get(id)) {
+                    if st.is_retracted() {
+                        continue;
+                    }
+                    if !listed(s, st) {
+                        withheld += 1;
+                        continue;
+                    }
+                    let v = st.current();
+                    let who = match s.role_of(&v.speaker) {
+                        Some(role) => {
+                            format!("{}, {}", privacy.speaker(s, &v.speaker), role.label())
                         }
-                        (quotes, withheld)
-                    })
-                    .collect();
-                (name, cells)
+                        None => "whole group".to_owned(),
+                    };
+                    quotes.push(Quote {
+                        id: st.id.to_string(),
+                        who,
+                        words: v.text.clone(),
+                        quoted: v.kind == crate::domain::StatementKind::Quote,
+                    });
+                }
+                (quotes, withheld)
             })
-            .collect(),
-    }
+            .collect()
+    });
+    Framework { columns, rows }
 }
 
 pub(super) fn grid_table(s: &Session) -> GridTable {
-    let g = grid(s, accounts_of(s));
-    GridTable {
-        columns: g.accounts.iter().map(|a| a.label(s)).collect(),
-        rows: g
-            .rows
-            .iter()
-            .map(|r| {
-                let name = s
-                    .concepts
-                    .get(&r.concept)
-                    .map(|c| format!("{} {}", c.id, c.name))
-                    .unwrap_or_default();
-                (
-                    name,
-                    (0..r.cells.len())
-                        .map(|i| {
-                            // Statements whose speakers did not consent are
-                            // counted, never named.
-                            let mut ids: Vec<String> = r.cells[i]
-                                .iter()
-                                .filter(|id| s.statements.get(*id).is_none_or(|st| listed(s, st)))
-                                .map(|id| match r.retracted.contains(id) {
-                                    true => format!("{id} (retracted)"),
-                                    false => id.to_string(),
-                                })
-                                .collect();
-                            let withheld = r.cells[i].len() - ids.len();
-                            if withheld > 0 {
-                                ids.push(format!("{withheld} withheld"));
-                            }
-                            ids.join(", ")
-                        })
-                        .collect(),
-                )
+    let (columns, rows) = by_concept(s, |r| {
+        (0..r.cells.len())
+            .map(|i| {
+                // Statements whose speakers did not consent are
+                // counted, never named.
+                let mut ids: Vec<String> = r.cells[i]
+                    .iter()
+                    .filter(|id| s.statements.get(*id).is_none_or(|st| listed(s, st)))
+                    .map(|id| match r.retracted.contains(id) {
+                        true => format!("{id} (retracted)"),
+                        false => id.to_string(),
+                    })
+                    .collect();
+                let withheld = r.cells[i].len() - ids.len();
+                if withheld > 0 {
+                    ids.push(format!("{withheld} withheld"));
+                }
+                ids.join(", ")
             })
-            .collect(),
-    }
+            .collect()
+    });
+    GridTable { columns, rows }
 }
 
 pub(super) fn interpretations(s: &Session, privacy: Privacy) -> Vec<InterpretationRow> {
