@@ -1419,57 +1419,7 @@ fn a_workshop_takes_up_a_workspaces_interpretation_and_its_verdict_is_recorded_b
         stdout(&o)
     );
     // The workshop votes and agrees it.
-    {
-        let (mut w, _) = roundtable::store::Writer::open(&shop, t).unwrap();
-        let mut events = Vec::new();
-        for p in ["P1", "P2", "P3"] {
-            events.push(Event::ParticipantAdded {
-                participant: Participant {
-                    id: p.into(),
-                    role: Role::ServiceUser,
-                    sector: None,
-                    level: None,
-                    real_name: None,
-                    consent: true,
-                    person: None,
-                },
-            });
-        }
-        events.push(Event::VoteOpened {
-            id: "v1".into(),
-            target: VoteTarget::Interpretation("i1".into()),
-            question: "Do you agree?".into(),
-            method: VoteMethod::AgreeDisagree,
-            mode: BallotMode::PerParticipant,
-            hidden: true,
-            named: false,
-            stage: None,
-            at: t,
-        });
-        for p in ["P1", "P2", "P3"] {
-            events.push(Event::BallotCast {
-                round: "v1".into(),
-                participant: p.into(),
-                choice: Choice::Agreement(Agreement::Agree),
-                at: t,
-                recorded_by: "facilitator".into(),
-            });
-        }
-        events.push(Event::VoteClosed {
-            round: "v1".into(),
-            at: t,
-        });
-        events.push(Event::InterpretationStatusChanged {
-            interpretation: "i1".into(),
-            status: InterpretationStatus::Agreed,
-            reason: "3 agree".into(),
-            round: Some("v1".into()),
-            at: t,
-        });
-        for e in events {
-            w.record("facilitator", t, &e).unwrap();
-        }
-    }
+    common::workshop_agrees_i1(&shop, &[("P1", None), ("P2", None), ("P3", None)], t);
     let o = roundtable(tmp.path(), &["verdicts", &ws, "--from", &shop_name]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(

@@ -256,65 +256,11 @@ fn three_cases_a_workspace_and_a_workshop_from_the_words_to_the_verdict_and_back
         .and_then(|p| Path::new(p).file_name())
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap();
-    {
-        let (mut w, _) = roundtable::store::Writer::open(&sessions.join(&workshop), t).unwrap();
-        let mut events = Vec::new();
-        for (p, person) in [("P1", "CR01"), ("P2", "CR03")] {
-            events.push(Event::ParticipantAdded {
-                participant: Participant {
-                    id: p.into(),
-                    role: Role::ServiceUser,
-                    sector: None,
-                    level: None,
-                    real_name: None,
-                    consent: true,
-                    person: Some(person.into()),
-                },
-            });
-        }
-        events.push(Event::StageStarted {
-            stage: "S1".into(),
-            at: t,
-        });
-        events.push(Event::VoteOpened {
-            id: "v1".into(),
-            target: VoteTarget::Interpretation("i1".into()),
-            question: "Does this hold across our cases?".into(),
-            method: VoteMethod::AgreeDisagree,
-            mode: BallotMode::PerParticipant,
-            hidden: true,
-            named: false,
-            stage: None,
-            at: t,
-        });
-        for p in ["P1", "P2"] {
-            events.push(Event::BallotCast {
-                round: "v1".into(),
-                participant: p.into(),
-                choice: Choice::Agreement(Agreement::Agree),
-                at: t,
-                recorded_by: "facilitator".into(),
-            });
-        }
-        events.push(Event::VoteClosed {
-            round: "v1".into(),
-            at: t,
-        });
-        events.push(Event::StageEnded {
-            stage: "S1".into(),
-            at: Timestamp::from_unix_millis(T + 600_000),
-        });
-        events.push(Event::InterpretationStatusChanged {
-            interpretation: "i1".into(),
-            status: InterpretationStatus::Agreed,
-            reason: "2 agree".into(),
-            round: Some("v1".into()),
-            at: t,
-        });
-        for e in events {
-            w.record("facilitator", t, &e).unwrap();
-        }
-    }
+    common::workshop_agrees_i1(
+        &sessions.join(&workshop),
+        &[("P1", Some("CR01")), ("P2", Some("CR03"))],
+        t,
+    );
     let o = roundtable(sessions, &["verdicts", "cross-case", "--from", &workshop]);
     assert!(text(&o).contains("i1 agreed in"), "{}", text(&o));
 

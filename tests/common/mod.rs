@@ -395,3 +395,68 @@ pub fn copy_of_shipped() -> tempfile::TempDir {
     }
     tmp
 }
+
+/// A workshop at `dir` agrees interpretation `i1` by a hidden agree/disagree
+/// round `v1`: `people` (pseudonym, register id) added, present for stage
+/// S1 (`t` to ten minutes after), each agreeing; the decision's reason is
+/// "N agree".
+pub fn workshop_agrees_i1(dir: &Path, people: &[(&str, Option<&str>)], t: Timestamp) {
+    let (mut w, _) = Writer::open(dir, t).unwrap();
+    let later = Timestamp::from_unix_millis(t.unix_millis() + 600_000);
+    let mut events = Vec::new();
+    for (p, person) in people {
+        events.push(Event::ParticipantAdded {
+            participant: Participant {
+                id: (*p).into(),
+                role: Role::ServiceUser,
+                sector: None,
+                level: None,
+                real_name: None,
+                consent: true,
+                person: person.map(str::to_owned),
+            },
+        });
+    }
+    events.push(Event::StageStarted {
+        stage: "S1".into(),
+        at: t,
+    });
+    events.push(Event::VoteOpened {
+        id: "v1".into(),
+        target: VoteTarget::Interpretation("i1".into()),
+        question: "Does this hold across our cases?".into(),
+        method: VoteMethod::AgreeDisagree,
+        mode: BallotMode::PerParticipant,
+        hidden: true,
+        named: false,
+        stage: None,
+        at: t,
+    });
+    for (p, _) in people {
+        events.push(Event::BallotCast {
+            round: "v1".into(),
+            participant: (*p).into(),
+            choice: Choice::Agreement(Agreement::Agree),
+            at: t,
+            recorded_by: "facilitator".into(),
+        });
+    }
+    events.push(Event::VoteClosed {
+        round: "v1".into(),
+        at: t,
+    });
+    events.push(Event::StageEnded {
+        stage: "S1".into(),
+        at: later,
+    });
+    events.push(Event::InterpretationStatusChanged {
+        interpretation: "i1".into(),
+        status: InterpretationStatus::Agreed,
+        reason: format!("{} agree", people.len()),
+        round: Some("v1".into()),
+        at: t,
+    });
+    for e in events {
+        w.record("facilitator", t, &e).unwrap();
+    }
+}
