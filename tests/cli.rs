@@ -1810,3 +1810,31 @@ fn csv_tables_are_the_same_bytes_in_every_time_zone() {
     let involvement = String::from_utf8_lossy(&seen[1]["involvement.csv"]).into_owned();
     assert!(involvement.contains("present_utc"), "{involvement}");
 }
+
+/// A stage left out says so on the report's agenda chart, not only in its
+/// table (issue 35, item 10).
+#[test]
+fn a_skipped_stage_is_labelled_on_the_agenda_chart() {
+    use roundtable::domain::*;
+    let tmp = copy_of_shipped();
+    let second = a_second_session(tmp.path());
+    let dir = tmp.path().join(&second);
+    let t = Timestamp::from_unix_millis(1_800_000_000_000);
+    {
+        let (mut w, _) = roundtable::store::Writer::open(&dir, t).unwrap();
+        let skip = Event::StageSkipped {
+            stage: "S3".into(),
+            skipped: true,
+            at: t,
+        };
+        w.record("facilitator", t, &skip).unwrap();
+    }
+    let o = roundtable(tmp.path(), &["export", &second, "--format", "html"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(dir.join("exports").join(format!("{second}.html"))).unwrap();
+    let start = html
+        .find("aria-label=\"Planned and actual time per stage\"")
+        .expect("the agenda chart");
+    let chart = &html[start..start + html[start..].find("</svg>").unwrap()];
+    assert_eq!(chart.matches(">skipped<").count(), 1, "{chart}");
+}

@@ -45,6 +45,9 @@ fn timing_svg(r: &Report) -> Markup {
                 text x="0" y=(y + 20) { (s.number) ". " (svg_text(&s.title.chars().take(34).collect::<String>())) }
                 rect x="250" y=(y) width=(w(s.planned_secs)) height="12" fill="#bbb" { title { "planned " (mmss(s.planned_secs)) } }
                 text x=(256 + w(s.planned_secs)) y=(y + 10) { "planned " (mmss(s.planned_secs)) }
+                @if s.skipped && s.actual_secs.is_none() {
+                    text x="256" y=(y + 24) { "skipped" }
+                }
                 @if let Some(a) = s.actual_secs {
                     rect x="250" y=(y + 14) width=(w(a)) height="12" fill=(if a > s.allowed_secs { "#b00020" } else { "#1f5fa8" }) {
                         title { "actual " (mmss(a)) }

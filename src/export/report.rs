@@ -18,6 +18,8 @@ pub struct StageRow {
     pub actual_secs: Option<i64>,
     pub started: String,
     pub adjusted: String,
+    /// Left out of the agenda: it will not run unless put back.
+    pub skipped: bool,
     pub statements: Vec<StatementRow>,
     /// Statements in this stage whose speakers did not consent: a count.
     pub withheld: usize,
@@ -264,6 +266,7 @@ fn stages(s: &Session, privacy: Privacy) -> Vec<StageRow> {
                         (false, _) => time,
                     }
                 },
+                skipped: st.is_skipped(),
                 statements: Vec::new(),
                 withheld: 0,
             }
