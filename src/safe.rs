@@ -122,6 +122,35 @@ impl<W: std::io::Write> std::io::Write for SafeWriter<W> {
     }
 }
 
+/// `text` cut to at most `cols` columns as it is drawn (a CJK character
+/// takes two), at a word where one ends in the second half, with "…"; as it
+/// was when it fits.
+pub fn fit_width(text: &str, cols: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    if text.width() <= cols {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    let mut next = None;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > cols {
+            next = Some(c);
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    // Cut inside a word: end at the word before, when one ends far enough in.
+    if next.is_some_and(|c| !c.is_whitespace())
+        && let Some(i) = out.rfind(' ').filter(|&i| out[..i].width() * 2 >= cols)
+    {
+        out.truncate(i);
+    }
+    format!("{}…", out.trim_end())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +158,21 @@ mod tests {
 
     pub const HOSTILE: &str =
         "a\u{1b}]52;c;aGk=\u{7}b\u{1b}]0;pwned\u{7}c\u{1b}[2Jd\u{8}e\u{202e}f\u{9b}g";
+
+    #[test]
+    fn a_label_is_cut_by_how_wide_it_is_drawn_at_a_word() {
+        use unicode_width::UnicodeWidthStr;
+        assert_eq!(fit_width("Short", 22), "Short");
+        // Latin: at a word, never mid-word.
+        assert_eq!(
+            fit_width("Reflecting from lived experience together", 22),
+            "Reflecting from lived…"
+        );
+        // CJK: two columns a character, so half as many fit.
+        let cjk = fit_width("長い会議のタイトルがここにあります長い会議", 22);
+        assert!(cjk.width() <= 22 && cjk.ends_with('…'), "{cjk}");
+        assert_eq!(cjk.chars().count(), 11, "{cjk}");
+    }
 
     #[test]
     fn escape_sequences_are_shown_not_passed_through() {

@@ -42,7 +42,7 @@ fn timing_svg(r: &Report) -> Markup {
             width="100%" xmlns="http://www.w3.org/2000/svg" font-size="12" {
             @for (i, s) in r.stages.iter().enumerate() {
                 @let y = i * row + 4;
-                text x="0" y=(y + 20) { (s.number) ". " (svg_text(&s.title.chars().take(34).collect::<String>())) }
+                text x="0" y=(y + 20) { (s.number) ". " (svg_text(&crate::safe::fit_width(&s.title, 34))) }
                 rect x="250" y=(y) width=(w(s.planned_secs)) height="12" fill="#bbb" { title { "planned " (mmss(s.planned_secs)) } }
                 text x=(256 + w(s.planned_secs)) y=(y + 10) { "planned " (mmss(s.planned_secs)) }
                 @if s.skipped && s.actual_secs.is_none() {

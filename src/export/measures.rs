@@ -133,9 +133,17 @@ fn voice_svg(figures: &[Figure]) -> Markup {
 /// A chart of one series over the programme's sessions: a labelled bar
 /// per session, its value written beside it, and the same in words for
 /// screen readers.
-fn series_svg(title: &str, rows: &[ProgrammeRow], values: &[Option<i64>], unit: &str) -> Markup {
-    let max = values.iter().flatten().copied().max().unwrap_or(0).max(1);
-    let max = if unit == "%" { 100 } else { max };
+/// A series over the sessions as bars, each as long as its value is of
+/// `full` (100 for a share, 8 for a rung of the ladder, the largest group
+/// present in any session for attendance), so charts compare as they look.
+fn series_svg(
+    title: &str,
+    rows: &[ProgrammeRow],
+    values: &[Option<i64>],
+    unit: &str,
+    full: i64,
+) -> Markup {
+    let max = full.max(1);
     let said: Vec<String> = rows
         .iter()
         .zip(values)
@@ -153,7 +161,7 @@ fn series_svg(title: &str, rows: &[ProgrammeRow], values: &[Option<i64>], unit: 
             @for (i, (r, v)) in rows.iter().zip(values).enumerate() {
                 @let y = i * 24 + 4;
                 @let w = v.map_or(0, |v| v * 360 / max);
-                text x="0" y=(y + 13) { (svg_text(&format!("{} {}", r.date, r.title.chars().take(22).collect::<String>()))) }
+                text x="0" y=(y + 13) { (svg_text(&format!("{} {}", r.date, crate::safe::fit_width(&r.title, 22)))) }
                 rect x="250" y=(y) width=(w.max(1)) height="16" fill="#1f5fa8" {}
                 text x=(256 + w) y=(y + 13) { (v.map_or("–".into(), |v| format!("{v}{unit}"))) }
             }
@@ -174,6 +182,7 @@ pub fn programme_html(rows: &[ProgrammeRow]) -> String {
         .iter()
         .map(|r| r.ladder.map(|m| m as i64 + 1))
         .collect();
+    let most_present = rows.iter().flat_map(|r| r.present).max().unwrap_or(1);
     document(
         "Programme measures",
         html! {
@@ -183,14 +192,14 @@ pub fn programme_html(rows: &[ProgrammeRow]) -> String {
             p { (who_came_back(rows)) }
             @for (i, g) in VOICES.iter().enumerate().take(4) {
                 h2 { (g) }
-                h3 { "Share of statements (voice)" } div.scroll { (series_svg(&format!("Share of statements: {g}"), rows, &voice(i), "%")) }
+                h3 { "Share of statements (voice)" } div.scroll { (series_svg(&format!("Share of statements: {g}"), rows, &voice(i), "%", 100)) }
                 h3 { "Share of the agreed interpretations' statements (influence)" }
-                div.scroll { (series_svg(&format!("Share of the agreed interpretations' statements: {g}"), rows, &influence(i), "%")) }
-                h3 { "Present" } div.scroll { (series_svg(&format!("Present: {g}"), rows, &present(i), "")) }
+                div.scroll { (series_svg(&format!("Share of the agreed interpretations' statements: {g}"), rows, &influence(i), "%", 100)) }
+                h3 { "Present" } div.scroll { (series_svg(&format!("Present: {g}"), rows, &present(i), "", most_present)) }
             }
             h2 { "Ladder of co-production" }
             p { "The median rung of the latest ladder round, counted from the bottom: 1 " (LADDER[0]) " … 8 " (LADDER[7]) "." }
-            div.scroll { (series_svg("Median rung on the ladder of co-production", rows, &ladder, "")) }
+            div.scroll { (series_svg("Median rung on the ladder of co-production", rows, &ladder, " of 8", 8)) }
         },
     )
 }
@@ -385,5 +394,63 @@ fn came_back(r: &ProgrammeRow) -> String {
             })
             .collect::<Vec<_>>()
             .join(" · "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(title: &str, ladder: Option<usize>, voice: [i64; 5]) -> ProgrammeRow {
+        ProgrammeRow {
+            name: title.to_owned(),
+            date: "2026-01-10".into(),
+            utc_date: "2026-01-10".into(),
+            title: title.to_owned(),
+            present: [4, 2, 3, 0],
+            retained: None,
+            unregistered: 0,
+            people: Vec::new(),
+            voice,
+            influence: [0; 5],
+            ladder,
+            actions: [0; 3],
+        }
+    }
+
+    /// Bars compare as they look (issue 35, item 7): a rung of 6 draws
+    /// three quarters of a full bar, not as long as 100%; a title is cut by
+    /// the width it is drawn at, at a word, with "…".
+    #[test]
+    fn programme_bars_are_scaled_to_their_whole_and_labels_cut_by_width() {
+        let rows = [
+            row(
+                "A very long title for a programme meeting",
+                Some(5),
+                [10, 0, 0, 0, 0],
+            ),
+            row(
+                "長い会議のタイトルがここにあります長い会議",
+                Some(3),
+                [5, 5, 0, 0, 0],
+            ),
+        ];
+        let page = programme_html(&rows);
+        let ladder = &page[page.find("Median rung on the ladder").unwrap()..];
+        // Rung 6 of 8: 6 × 360 / 8 = 270; rung 4: 180.
+        assert!(ladder.contains("width=\"270\""), "{ladder}");
+        assert!(ladder.contains("width=\"180\""), "{ladder}");
+        assert!(ladder.contains("6 of 8"), "{ladder}");
+        // A share of 100% is the whole bar.
+        assert!(page.contains("width=\"360\""));
+        // Each chart's label, cut (the table and the charts' text
+        // alternatives keep the whole title).
+        assert!(
+            page.contains(">2026-01-10 A very long title for…</text>"),
+            "cut at a word"
+        );
+        assert!(!page.contains("programme meeting</text>"), "cut by width");
+        // Ten characters two columns wide, and "…": 21 of 22 columns.
+        assert!(page.contains(">2026-01-10 長い会議のタイトルが…</text>"));
     }
 }
