@@ -1837,4 +1837,26 @@ fn a_skipped_stage_is_labelled_on_the_agenda_chart() {
         .expect("the agenda chart");
     let chart = &html[start..start + html[start..].find("</svg>").unwrap()];
     assert_eq!(chart.matches(">skipped<").count(), 1, "{chart}");
+    // A resonance chart says which end is "strongly" (the example's two
+    // resonance rounds), in both reports.
+    for format in ["html", "md"] {
+        let o = roundtable(tmp.path(), &["export", EXAMPLE, "--format", format]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = std::fs::read_to_string(
+            tmp.path()
+                .join(EXAMPLE)
+                .join("exports")
+                .join(format!("{EXAMPLE}.{format}")),
+        )
+        .unwrap();
+        let (strongly, not_at_all) = match format {
+            "html" => (
+                "class=\"label\">5 strongly<",
+                "class=\"label\">1 not at all<",
+            ),
+            _ => ("\n| 5 strongly |", "\n| 1 not at all |"),
+        };
+        assert_eq!(text.matches(strongly).count(), 2, "{format}");
+        assert_eq!(text.matches(not_at_all).count(), 2, "{format}");
+    }
 }

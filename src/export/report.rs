@@ -310,16 +310,19 @@ fn votes(s: &Session) -> Vec<VoteRow> {
                     BallotMode::Counted => "show of hands".into(),
                     BallotMode::Anonymous => "anonymous: each person once, from their phone".into(),
                 },
-                options: res
-                    .options
-                    .iter()
-                    .cloned()
-                    .zip(
-                        res.counts
-                            .iter()
-                            .map(|n| if counts_hidden { 0 } else { *n }),
-                    )
-                    .collect(),
+                // A resonance scale says which end is which ("1 not at
+                // all" … "5 strongly"), as on the screens.
+                options: match r.method {
+                    crate::domain::VoteMethod::Resonance => r.method.labels(),
+                    _ => res.options.clone(),
+                }
+                .into_iter()
+                .zip(
+                    res.counts
+                        .iter()
+                        .map(|n| if counts_hidden { 0 } else { *n }),
+                )
+                .collect(),
                 by_role: if counts_hidden {
                     Vec::new()
                 } else {
