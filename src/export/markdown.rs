@@ -11,19 +11,45 @@ use std::fmt::Write;
 /// CommonMark allows before any ASCII punctuation.
 const MARKUP: &str = "\\`*_[]<>|~&#";
 
-/// Escapes text for a Markdown table cell or line, so that a CommonMark
-/// reader shows exactly the words typed: no raw HTML, no formatting, each
-/// line break (LF, CRLF or CR) as `<br>`, and no control characters.
+/// Escapes text for a Markdown paragraph or list item, so that a CommonMark
+/// reader shows exactly the words typed: no raw HTML, no formatting, and no
+/// control characters. Each line break (LF, CRLF or CR) is a CommonMark hard
+/// break (a backslash at the line's end; never `<br>`, which Word through
+/// pandoc drops and a renderer with HTML off shows), the next line indented
+/// to stay in its list item and its first character escaped where it could
+/// start a block (a list, a heading's underline).
 pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len() + s.len() / 8);
     let mut chars = s.chars().peekable();
+    let mut line_start = false;
     while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                chars.next_if_eq(&'\n');
-                o.push_str("<br>");
+        if line_start {
+            line_start = false;
+            // What would start a block at a line's start: a bullet, a
+            // setext underline, an ordered list's number.
+            if matches!(c, '-' | '+' | '=') {
+                o.push('\\');
+            } else if c.is_ascii_digit() {
+                let mut digits = String::from(c);
+                while let Some(d) = chars.next_if(char::is_ascii_digit) {
+                    digits.push(d);
+                }
+                o.push_str(&digits);
+                if let Some(p) = chars.next_if(|p| matches!(p, '.' | ')')) {
+                    o.push('\\');
+                    o.push(p);
+                }
+                continue;
             }
-            '\n' => o.push_str("<br>"),
+        }
+        match c {
+            '\r' | '\n' => {
+                if c == '\r' {
+                    chars.next_if_eq(&'\n');
+                }
+                o.push_str("\\\n  ");
+                line_start = true;
+            }
             // Control characters (a vertical tab, a bell) become raw bytes
             // an HTML renderer must reject: left out.
             c if c.is_control() && c != '\t' => {}
@@ -35,6 +61,12 @@ pub fn esc(s: &str) -> String {
         }
     }
     o
+}
+
+/// [`esc`] for one line: a table cell or a heading, where a line break
+/// would end the row or the heading; each becomes a space.
+pub fn esc_line(s: &str) -> String {
+    esc(&s.replace("\r\n", " ").replace(['\r', '\n'], " "))
 }
 
 fn statement(o: &mut String, s: &StatementRow) {
@@ -70,7 +102,7 @@ fn statements_section(o: &mut String, r: &Report) {
         if s.statements.is_empty() && s.withheld == 0 {
             continue;
         }
-        let _ = writeln!(o, "\n### {}. {}\n", s.number, esc(&s.title));
+        let _ = writeln!(o, "\n### {}. {}\n", s.number, esc_line(&s.title));
         for st in &s.statements {
             statement(o, st);
         }
@@ -100,7 +132,7 @@ fn agenda_section(o: &mut String, r: &Report) {
             o,
             "| {} | {} | {} | {} | {} | {} | {} |",
             s.number,
-            esc(&s.title),
+            esc_line(&s.title),
             s.kind,
             mmss(s.planned_secs),
             time_or_dash(s.actual_secs),
@@ -121,18 +153,18 @@ fn sources_section(o: &mut String, r: &Report) {
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} | {} |",
-            esc(&c.key),
-            esc(&c.session),
-            esc(&c.title),
-            esc(&c.head),
-            esc(&c.now())
+            esc_line(&c.key),
+            esc_line(&c.session),
+            esc_line(&c.title),
+            esc_line(&c.head),
+            esc_line(&c.now())
         );
     }
 }
 
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "# {}\n", esc(&r.title));
+    let _ = writeln!(o, "# {}\n", esc_line(&r.title));
     if r.audience == Audience::Group {
         let _ = writeln!(o, "_For the group: what was said and agreed._\n");
     }
@@ -140,7 +172,7 @@ pub fn render(r: &Report) -> String {
     let by = r
         .facilitator
         .as_ref()
-        .map(|f| format!(" · facilitated by {}", esc(f)))
+        .map(|f| format!(" · facilitated by {}", esc_line(f)))
         .unwrap_or_default();
     let _ = writeln!(
         o,
@@ -153,12 +185,12 @@ pub fn render(r: &Report) -> String {
             o,
             "> **INCOMPLETE:** the journal is damaged, and this report holds only its first {} records: {}\n",
             r.records,
-            esc(d)
+            esc_line(d)
         );
     }
     let _ = writeln!(o, "## Participants\n\n| who | role |\n|---|---|");
     for (who, what) in &r.participants {
-        let _ = writeln!(o, "| {} | {} |", esc(who), esc(what));
+        let _ = writeln!(o, "| {} | {} |", esc_line(who), esc_line(what));
     }
     if let Some(n) = super::unnamed(r.unnamed) {
         let _ = writeln!(o, "\n_{}_", esc(&n));
@@ -177,8 +209,8 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(
             o,
             "\n### {} — {}\n\n{} on {}; {}; {}; {} voting.\n",
-            esc(&v.id),
-            esc(&v.question),
+            esc_line(&v.id),
+            esc_line(&v.question),
             v.method,
             esc(&v.about),
             v.mode,
@@ -191,10 +223,10 @@ pub fn render(r: &Report) -> String {
         }
         let _ = writeln!(o, "| option | count |\n|---|---|");
         for (opt, n) in &v.options {
-            let _ = writeln!(o, "| {} | {n} |", esc(opt));
+            let _ = writeln!(o, "| {} | {n} |", esc_line(opt));
         }
         if !v.by_role.is_empty() {
-            let heads: Vec<String> = v.options.iter().map(|(opt, _)| esc(opt)).collect();
+            let heads: Vec<String> = v.options.iter().map(|(opt, _)| esc_line(opt)).collect();
             let _ = writeln!(
                 o,
                 "\n| by role | {} |\n|---|{}",
@@ -217,14 +249,14 @@ pub fn render(r: &Report) -> String {
             r.grid
                 .columns
                 .iter()
-                .map(|c| esc(c))
+                .map(|c| esc_line(c))
                 .collect::<Vec<_>>()
                 .join(" | "),
             "---|".repeat(r.grid.columns.len())
         );
         for (concept, cells) in &r.grid.rows {
-            let cells: Vec<String> = cells.iter().map(|c| esc(c)).collect();
-            let _ = writeln!(o, "| {} | {} |", esc(concept), cells.join(" | "));
+            let cells: Vec<String> = cells.iter().map(|c| esc_line(c)).collect();
+            let _ = writeln!(o, "| {} | {} |", esc_line(concept), cells.join(" | "));
         }
     }
     let _ = writeln!(o, "\n## Interpretations");
@@ -232,7 +264,7 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(
             o,
             "\n### {} — {}\n\n“{}”\n\n**Decision:** {}\n",
-            esc(&i.id),
+            esc_line(&i.id),
             i.status,
             esc(&i.text),
             esc(Report::decision(i))
@@ -280,7 +312,7 @@ fn emerge(o: &mut String, r: &Report) {
         "\n## How the translation was done (eMERGe)\n\nDrawn from the session's record only: each translation, its kind and wording, the concepts it joins, the group's rationale, when it was made and who was in the room, and the statements each interpretation built on it rests on."
     );
     for e in &r.emerge {
-        let _ = writeln!(o, "\n### {}: {}\n", esc(&e.id), esc(&e.kind));
+        let _ = writeln!(o, "\n### {}: {}\n", esc_line(&e.id), esc_line(&e.kind));
         let concepts: Vec<String> = e.concepts.iter().map(|c| esc(c)).collect();
         let _ = writeln!(o, "- Concepts: {}", concepts.join("; "));
         let _ = writeln!(o, "- Rationale: {}", esc(&e.rationale));
@@ -305,12 +337,12 @@ fn follow_ups(o: &mut String, r: &Report) {
             let _ = writeln!(
                 o,
                 "| {} | {} | {} | {} | {} | {} |",
-                esc(&a.id),
-                esc(&a.what),
-                esc(&a.who),
-                esc(&a.by_when),
+                esc_line(&a.id),
+                esc_line(&a.what),
+                esc_line(&a.who),
+                esc_line(&a.by_when),
                 a.status,
-                esc(&a.note)
+                esc_line(&a.note)
             );
         }
     }
@@ -378,8 +410,8 @@ pub fn measures_section(
     }
 }
 
-/// A Markdown table cell: [`super::markdown::esc`] escapes `|` and
-/// writes line breaks as `<br>`, so nothing ends the cell early.
+/// A Markdown table cell: [`esc_line`] escapes `|` and writes line breaks
+/// as spaces, so nothing ends the cell early.
 fn cell(s: &str) -> String {
-    esc(s)
+    esc_line(s)
 }
