@@ -1410,6 +1410,15 @@ fn a_workshop_takes_up_a_workspaces_interpretation_and_its_verdict_is_recorded_b
     let shown = common::screen_text(&term);
     assert!(shown.contains("resting on 1 case:"), "{shown}");
     assert!(shown.contains("Case A · CAG roundtable"), "{shown}");
+    // `show` says where it came from.
+    let o = roundtable(tmp.path(), &["show", &shop_name]);
+    assert!(
+        stdout(&o).contains(&format!(
+            "taken up from i1 of the workspace {ws}: Case A · CAG roundtable"
+        )),
+        "{}",
+        stdout(&o)
+    );
     // Nothing decided yet: nothing to record.
     let o = roundtable(tmp.path(), &["verdicts", &ws, "--from", &shop_name]);
     assert!(o.status.success(), "{}", stderr(&o));

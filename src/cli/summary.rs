@@ -276,6 +276,15 @@ pub fn render(s: &Session, view: View) -> String {
     let _ = writeln!(o, "\nInterpretations");
     for i in s.interpretations.values() {
         row!(o, "  {:<4} [{}] {}", i.id, i.status, i.text());
+        if let Some(t) = s.taken_up.get(&i.id) {
+            row!(
+                o,
+                "        taken up from {} of the workspace {}: {}",
+                t.from,
+                t.workspace,
+                t.grounds.join("; ")
+            );
+        }
         if let Some(h) = i.history.last() {
             row!(o, "        {}", h.reason);
         }
