@@ -1419,6 +1419,35 @@ fn a_workshop_takes_up_a_workspaces_interpretation_and_its_verdict_is_recorded_b
         "{}",
         stdout(&o)
     );
+    // A case's decliner is in the count, never in a role group's.
+    let (tmp2, workspace2, _) = a_workspace_with_a_decliner();
+    let ws2 = workspace2.file_name().unwrap().to_str().unwrap().to_owned();
+    let o = roundtable(
+        tmp2.path(),
+        &[
+            "new",
+            "--template",
+            "cross-case-workshop",
+            "--title",
+            "W2",
+            "--focus",
+            "?",
+            "--take-up",
+            &ws2,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let w2 = std::fs::read_dir(tmp2.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|f| f.ends_with("-w2"))
+        .unwrap();
+    let o = roundtable(tmp2.path(), &["show", &w2]);
+    let shown = stdout(&o);
+    assert!(
+        shown.contains("Case B · May CAG: 2 statements (staff 1, 1 withheld)"),
+        "{shown}"
+    );
     // Nothing decided yet: nothing to record.
     let o = roundtable(tmp.path(), &["verdicts", &ws, "--from", &shop_name]);
     assert!(o.status.success(), "{}", stderr(&o));

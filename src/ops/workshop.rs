@@ -58,8 +58,15 @@ pub fn take_up(
                 if of_case.is_empty() {
                     return None;
                 }
+                // By role group only those who consented: a group of one
+                // who declined is never named by its count.
                 let mut groups: Vec<(&str, usize)> = Vec::new();
+                let mut withheld = 0;
                 for e in &of_case {
+                    if !crate::export::listed(&view, e.statement) {
+                        withheld += 1;
+                        continue;
+                    }
                     let g = view
                         .role_of(&e.statement.current().speaker)
                         .map_or("whole group", |r| r.group().label());
@@ -68,7 +75,11 @@ pub fn take_up(
                         None => groups.push((g, 1)),
                     }
                 }
-                let groups: Vec<String> = groups.iter().map(|(g, n)| format!("{g} {n}")).collect();
+                let mut groups: Vec<String> =
+                    groups.iter().map(|(g, n)| format!("{g} {n}")).collect();
+                if withheld > 0 {
+                    groups.push(format!("{withheld} withheld"));
+                }
                 Some(one_line_short(
                     &format!(
                         "Case {} · {}: {} ({})",
