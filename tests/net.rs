@@ -200,6 +200,12 @@ async fn connected(rx: &mut mpsc::UnboundedReceiver<Reply>) {
 /// the terminal was told.
 async fn refused(rx: &mut mpsc::UnboundedReceiver<Reply>) -> String {
     until(rx, |r| match r {
+        // Not reached yet (a busy machine; under Wine a pipe between its
+        // instances): the client tries again, and the answer comes after.
+        Reply::Link {
+            connected: false,
+            text,
+        } if text.contains("the host is not running") => None,
         Reply::Link {
             connected: false,
             text,
