@@ -29,11 +29,42 @@ pub fn text(s: &str) -> Cow<'_, str> {
     show(s, true, false)
 }
 
-/// A cell of a table written to a file (CSV): newlines and tabs are kept,
-/// as the words had them (a reader of the file lays them out); every other
-/// unsafe character is shown visibly.
+/// A cell of a table written to a file (CSV): line breaks (see [`breaks`])
+/// and tabs are kept, as the words had them (a reader of the file lays them
+/// out); every other unsafe character is shown visibly.
 pub fn cell(s: &str) -> Cow<'_, str> {
-    show(s, true, true)
+    match breaks(s) {
+        Cow::Borrowed(b) => show(b, true, true),
+        Cow::Owned(o) => Cow::Owned(show(&o, true, true).into_owned()),
+    }
+}
+
+/// Whether `c` ends a line in what someone typed: a line feed, a carriage
+/// return, and what Word and other programs write for one — a vertical tab
+/// (Word's soft line break), a form feed, U+0085, and the line and
+/// paragraph separators. Every export writes each as its own line break (or
+/// a space where a line must stay one), never deletes it.
+pub fn is_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// `s` with every line break (see [`is_break`]; CRLF as one) a line feed.
+pub fn breaks(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| is_break(c) && c != '\n') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            chars.next_if_eq(&'\n');
+        }
+        out.push(if is_break(c) { '\n' } else { c });
+    }
+    Cow::Owned(out)
 }
 
 /// One line: newlines, carriage returns and tabs are shown too (`␤`, `␍`, a

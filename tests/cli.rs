@@ -1898,3 +1898,62 @@ fn a_skipped_stage_is_labelled_on_the_agenda_chart() {
         assert_eq!(text.matches(not_at_all).count(), 2, "{format}");
     }
 }
+
+/// A vertical tab (Word's soft line break), a form feed, U+0085 and the
+/// line separator are line breaks in every format, never deleted ("Word
+/// soft breaknext line" in md and html before) (issue 35, item 5).
+#[test]
+fn every_format_keeps_words_soft_line_breaks_as_breaks() {
+    use roundtable::domain::*;
+    let tmp = copy_of_shipped();
+    let dir = tmp.path().join(EXAMPLE);
+    let t = Timestamp::from_unix_millis(1_800_000_000_000);
+    {
+        let (mut w, _) = roundtable::store::Writer::open(&dir, t).unwrap();
+        let said = Event::StatementAdded {
+            id: "st17".into(),
+            kind: StatementKind::Quote,
+            speaker: Speaker::Participant("P1".into()),
+            stage: None,
+            text: "Word soft break\u{b}next line\u{c}fed\u{85}nel\u{2028}separated".into(),
+            tags: vec![],
+            captured_by: "facilitator".into(),
+            at: t,
+        };
+        w.record("facilitator", t, &said).unwrap();
+    }
+    let out = tmp.path().join("out");
+    for format in ["md", "html", "csv", "qdpx"] {
+        let o = roundtable(
+            tmp.path(),
+            &[
+                "export",
+                EXAMPLE,
+                "--format",
+                format,
+                "--out",
+                &format!("{}/", out.display()),
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let read =
+        |name: &str| String::from_utf8_lossy(&std::fs::read(out.join(name)).unwrap()).into_owned();
+    let lines = ["Word soft break", "next line", "fed", "nel", "separated"];
+    assert!(read(&format!("{EXAMPLE}.md")).contains(&lines.join("\\\n  ")));
+    assert!(read(&format!("{EXAMPLE}.html")).contains(&lines.join("<br>")));
+    assert!(read("statements.csv").contains(&lines.join("\n")));
+    let mut z =
+        zip::ZipArchive::new(std::fs::File::open(out.join(format!("{EXAMPLE}.qdpx"))).unwrap())
+            .unwrap();
+    let mut transcript = String::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        if f.name().is_ok_and(|n| n.starts_with("Sources/")) {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut f, &mut s).unwrap();
+            transcript.push_str(&s);
+        }
+    }
+    assert!(transcript.contains(&lines.join("\n")), "{transcript}");
+}

@@ -43,7 +43,7 @@ pub fn esc(s: &str) -> String {
             }
         }
         match c {
-            '\r' | '\n' => {
+            c if crate::safe::is_break(c) => {
                 if c == '\r' {
                     chars.next_if_eq(&'\n');
                 }
@@ -66,7 +66,7 @@ pub fn esc(s: &str) -> String {
 /// [`esc`] for one line: a table cell or a heading, where a line break
 /// would end the row or the heading; each becomes a space.
 pub fn esc_line(s: &str) -> String {
-    esc(&s.replace("\r\n", " ").replace(['\r', '\n'], " "))
+    esc(&crate::safe::breaks(s).replace('\n', " "))
 }
 
 fn statement(o: &mut String, s: &StatementRow) {

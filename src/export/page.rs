@@ -4,8 +4,9 @@
 use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
 
 /// Text for HTML content and attributes: markup escaped, each line break
-/// (LF, CRLF or CR) as `<br>`, and control characters HTML forbids left
-/// out (a vertical tab or a bell in what someone typed).
+/// (LF, CRLF, CR, and a vertical tab, form feed, U+0085 or line separator:
+/// `safe::is_break`) as `<br>`, and other control characters HTML forbids
+/// left out (a bell in what someone typed).
 pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     esc_to(s, &mut o);
@@ -25,7 +26,7 @@ pub(super) fn esc_to(s: &str, o: &mut String) {
                 chars.next_if_eq(&'\n');
                 o.push_str("<br>");
             }
-            '\n' => o.push_str("<br>"),
+            c if crate::safe::is_break(c) => o.push_str("<br>"),
             '\t' => o.push('\t'),
             c if c.is_control() => {}
             c => o.push(c),
@@ -50,7 +51,13 @@ pub(super) fn t(s: &str) -> Text<'_> {
 /// `<br>`; a line break in a stage title would break the chart).
 pub(super) fn svg_text(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || crate::safe::is_break(c) {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
 }
 

@@ -55,9 +55,5 @@ pub(super) fn lines(elements: &[String]) -> String {
 /// Line ends as LF: a reader that opens the transcript in text mode turns
 /// CRLF and CR into LF, and positions counted before that would drift.
 pub(super) fn lf(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains('\r') {
-        s.replace("\r\n", "\n").replace('\r', "\n").into()
-    } else {
-        s.into()
-    }
+    crate::safe::breaks(s)
 }
