@@ -145,7 +145,7 @@ pub struct Loaded {
     pub tab: Tab,
     pub scroll: usize,
     /// A workspace's sources, checked as `verify` checks them.
-    pub sources: Vec<crate::ops::workspace::SourceCheck>,
+    pub sources: Vec<crate::export::Case>,
     /// A workspace's sources that could be read, for the words its
     /// concepts and interpretations rest on (`A.st3`).
     pub linked: Vec<crate::ops::workspace::Source>,

@@ -134,9 +134,9 @@ pub fn listed(session: &Session, st: &crate::domain::Statement) -> bool {
     session.consents(&st.current().speaker)
 }
 
-/// A source of a cross-session workspace as its exports list it: its key,
-/// what it is, the head the workspace drew on, and what `verify` finds of
-/// it now.
+/// A source of a cross-session workspace as `verify`, review and the
+/// exports list it: its key, what it is, the head the workspace drew on,
+/// and what `verify` finds of it now.
 #[derive(Clone, Debug)]
 pub struct Case {
     pub key: String,

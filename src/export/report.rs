@@ -172,6 +172,7 @@ pub fn build_for(src: &Source, privacy: Privacy, shape: Shape) -> Report {
         .filter(|x| x.stage.is_none())
         .map(|x| &**x);
     let (unstaged, unstaged_withheld) = rows(s, privacy, outside);
+    let carried = memos(s, shape.memos());
     Report {
         title: s.title().to_owned(),
         focus: s.focus().to_owned(),
@@ -189,8 +190,8 @@ pub fn build_for(src: &Source, privacy: Privacy, shape: Shape) -> Report {
         grid: super::synthesis::grid_table(s),
         framework: super::synthesis::framework(s, privacy),
         interpretations: super::synthesis::interpretations(s, privacy),
-        memos: memos(s, shape.memos()),
-        memos_left_out: s.memos.len() - memos(s, shape.memos()).len(),
+        memos_left_out: s.memos.len() - carried.len(),
+        memos: carried,
         audience: shape.audience,
         emerge: match shape.audience {
             Audience::Researcher => super::emerge::emerge(s),

@@ -159,19 +159,10 @@ fn add_sources(
     Ok(loaded)
 }
 
-/// What `verify` finds of one source of a workspace.
-pub struct SourceCheck {
-    pub key: String,
-    pub session: String,
-    /// `Ok` says what was found; `Err` why the workspace no longer rests on
-    /// what it drew on.
-    pub found: std::result::Result<String, String>,
-}
-
 /// Checks that each source of the workspace at `dir` still holds the record
 /// the workspace drew on (its head when added): records appended since are
 /// no change; a journal rewritten, damaged before it, or gone is.
-pub fn check_sources(dir: &Path, session: &Session) -> Vec<SourceCheck> {
+pub fn check_sources(dir: &Path, session: &Session) -> Vec<crate::export::Case> {
     let sessions = dir.parent().unwrap_or(Path::new("."));
     session
         .sources
@@ -207,9 +198,11 @@ pub fn check_sources(dir: &Path, session: &Session) -> Vec<SourceCheck> {
                     Err(e) => Err(format!("{} cannot be read: {e}", src.session)),
                 }
             };
-            SourceCheck {
+            crate::export::Case {
                 key: key.clone(),
                 session: src.session.clone(),
+                title: src.title.clone(),
+                head: src.head.clone(),
                 found,
             }
         })
@@ -340,13 +333,8 @@ fn constructs(key: &str, s: &Session) -> Vec<Event> {
     out
 }
 
-/// `text` on one line, at most `max` characters, cut at a word with "…".
+/// `text` on one line, at most `max` columns, cut at a word with "…".
 pub(super) fn one_line_short(text: &str, max: usize) -> String {
     let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if line.chars().count() <= max {
-        return line;
-    }
-    let cut: String = line.chars().take(max - 1).collect();
-    let at = cut.rfind(' ').filter(|&i| i > max / 2).unwrap_or(cut.len());
-    format!("{}…", cut[..at].trim_end())
+    crate::safe::fit_width(&line, max)
 }

@@ -17,35 +17,24 @@ use std::path::Path;
 /// is listed with why, and its words are missing from the view.
 pub fn export_view(dir: &Path, workspace: &Session) -> (Session, Vec<crate::export::Case>) {
     let sessions = dir.parent().unwrap_or(Path::new("."));
-    let checks = check_sources(dir, workspace);
+    let mut cases = check_sources(dir, workspace);
     let mut loaded = Vec::new();
-    let mut lines = Vec::new();
-    for (check, (key, src)) in checks.into_iter().zip(&workspace.sources) {
-        let mut found = check.found;
-        if found.is_ok() {
-            match store::open_read_only(&sessions.join(&src.session)) {
-                Ok(r) => loaded.push(Source {
-                    key: key.clone(),
-                    session: r.session,
-                }),
-                Err(e) => found = Err(format!("{} cannot be read: {e}", src.session)),
-            }
+    for c in cases.iter_mut().filter(|c| c.found.is_ok()) {
+        match store::open_read_only(&sessions.join(&c.session)) {
+            Ok(r) => loaded.push(Source {
+                key: c.key.clone(),
+                session: r.session,
+            }),
+            Err(e) => c.found = Err(format!("{} cannot be read: {e}", c.session)),
         }
-        lines.push(crate::export::Case {
-            key: key.clone(),
-            session: src.session.clone(),
-            title: src.title.clone(),
-            head: src.head.clone(),
-            found,
-        });
     }
     let (view, refused) = view_over(workspace, &loaded);
     for (key, why) in refused {
-        if let Some(c) = lines.iter_mut().find(|c| c.key == key) {
+        if let Some(c) = cases.iter_mut().find(|c| c.key == key) {
             c.found = Err(format!("{} could not be brought in: {why}", c.session));
         }
     }
-    (view, lines)
+    (view, cases)
 }
 
 /// The workspace with the words it refers to brought in from `sources`
