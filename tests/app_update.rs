@@ -2496,3 +2496,51 @@ fn a_line_of_argument_holds_ordered_stages_each_with_its_concepts() {
         Some("in 2 stages: 1. Notice (c1); 2. Ask and join (c2, c3)")
     );
 }
+
+/// Issue 33, item 3: adding a tag or changing the kind is re-coding, its
+/// own event; the statement is not amended, nothing resting on it is
+/// flagged, and the record keeps what it was coded as before.
+#[test]
+fn recoding_a_statement_is_not_amending_its_words() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(3)));
+    d.type_text("Nobody had time to train us #barrier");
+    d.send(key(KeyCode::Enter));
+    d.take();
+    d.send(key(KeyCode::PageUp));
+    d.send(ctrl('e'));
+    d.type_text(" #tdf/knowledge");
+    d.send(ctrl('t'));
+    d.send(key(KeyCode::Enter));
+    let recorded = d.take();
+    assert!(
+        matches!(
+            recorded.as_slice(),
+            [Event::StatementRecoded { statement, tags, kind: StatementKind::Paraphrase, .. }]
+                if statement.as_str() == "st1"
+                    && tags == &vec!["barrier".to_owned(), "tdf/knowledge".to_owned()]
+        ),
+        "{recorded:?}"
+    );
+    assert!(d.said().contains("saved: re-coding of st1"), "{}", d.said());
+    let session = d.model.session.read();
+    let st = &session.statements["st1"];
+    assert!(!st.is_amended(), "re-coding is not an amendment");
+    assert_eq!(st.current().text, "Nobody had time to train us");
+    assert_eq!(st.current().tags, vec!["barrier", "tdf/knowledge"]);
+    assert_eq!(st.current().kind, StatementKind::Paraphrase);
+    assert_eq!(st.original.tags, vec!["barrier"], "first coding kept");
+    assert_eq!(st.original.kind, StatementKind::Quote);
+    let codings: Vec<_> = st.codings().map(|v| v.tags.join(" ")).collect();
+    assert_eq!(codings, vec!["barrier", "barrier tdf/knowledge"]);
+    drop(session);
+    // Changing the words is still an amendment.
+    d.send(ctrl('e'));
+    d.type_text(" at all");
+    d.send(key(KeyCode::Enter));
+    assert!(matches!(
+        d.take().as_slice(),
+        [Event::StatementAmended { .. }]
+    ));
+    assert!(d.model.session.read().statements["st1"].is_amended());
+}

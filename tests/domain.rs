@@ -1889,3 +1889,29 @@ fn the_grid_on_the_wall_by_session_needs_sources() {
     assert!(err.to_string().contains("workspace"), "{err}");
     assert_eq!(s.room, RoomView::Grid(Accounts::Stages));
 }
+
+/// Issue 33, item 3: a re-coding is its own event, checked like an
+/// amendment's tags, and it keeps every earlier coding.
+#[test]
+fn a_recoding_changes_tags_and_kind_and_never_the_words() {
+    let mut s = base();
+    let recode = |id: &str, tags: &[&str]| Event::StatementRecoded {
+        statement: id.into(),
+        kind: StatementKind::Paraphrase,
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        by: "note-taker".into(),
+        at: t(3),
+    };
+    rejects(&mut s, recode("st99", &["x"]), "no statement `st99`");
+    rejects(&mut s, recode("st1", &["two words"]), "tag `two words`");
+    ok(&mut s, recode("st1", &["barrier", "tdf/knowledge"]));
+    let st = &s.statements["st1"];
+    assert!(!st.is_amended());
+    assert_eq!(st.current().text, "Nobody told me.");
+    assert_eq!(st.current().tags, vec!["barrier", "tdf/knowledge"]);
+    assert_eq!(st.codings().count(), 2);
+    assert!(
+        roundtable::domain::describe::with_words(&recode("st1", &["barrier"]), Some(&s))
+            .contains("st1 re-coded"),
+    );
+}

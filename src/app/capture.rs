@@ -86,17 +86,13 @@ pub fn parse(raw: &str, session: &Session) -> Parsed {
                     let Some(tag) = word.strip_prefix('#') else {
                         return true;
                     };
-                    let tag: String = tag
-                        .trim_end_matches(|c: char| !c.is_alphanumeric())
-                        .to_lowercase();
-                    let is_tag = !tag.is_empty()
-                        && tag
-                            .chars()
-                            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
-                    if is_tag && !tags.contains(&tag) {
+                    let Some(tag) = crate::domain::statement::typed_tag(tag) else {
+                        return true;
+                    };
+                    if !tags.contains(&tag) {
                         tags.push(tag);
                     }
-                    !is_tag
+                    false
                 })
                 .collect::<Vec<_>>()
                 .join(" ")
@@ -253,8 +249,8 @@ pub fn action(
             app.say(
                 Tone::Info,
                 format!(
-                    "amending {id}: {}",
-                    app.keys("edit and press {Commit}; {Cancel} cancels")
+                    "changing {id}: {}",
+                    app.keys("edit its words to amend it, or only its #tags or kind ({CycleKind}) to re-code it; {Commit} saves, {Cancel} cancels")
                 ),
             );
         }
@@ -322,7 +318,32 @@ fn commit(app: &mut App, session: &Session, now: Timestamp, fx: &mut Vec<Effect>
         .speaker
         .clone()
         .unwrap_or_else(|| app.capture.speaker(session));
+    let before = app
+        .capture
+        .amending
+        .as_ref()
+        .and_then(|id| session.statements.get(id))
+        .map(|s| s.current());
+    if let Some(v) = before
+        && (&v.text, &v.speaker, v.kind, &v.tags)
+            == (&parsed.text, &speaker, app.capture.kind, &parsed.tags)
+    {
+        app.say(
+            Tone::Info,
+            app.keys("nothing changed: edit the words to amend, or the #tags or kind ({CycleKind}) to re-code; {Cancel} cancels"),
+        );
+        return;
+    }
+    let recoding = before.is_some_and(|v| (&v.text, &v.speaker) == (&parsed.text, &speaker));
     let event = match app.capture.amending.clone() {
+        // Only the codes or the kind changed: the words are as they were.
+        Some(statement) if recoding => Event::StatementRecoded {
+            statement,
+            kind: app.capture.kind,
+            tags: parsed.tags,
+            by: app.actor.clone(),
+            at: now,
+        },
         Some(statement) => Event::StatementAmended {
             statement,
             kind: app.capture.kind,

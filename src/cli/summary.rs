@@ -98,13 +98,19 @@ fn statement_line(o: &mut String, session: &Session, stmt: &crate::domain::State
     if everything {
         let versions = std::iter::once(&stmt.original).chain(&stmt.amendments);
         for (n, was) in versions.enumerate().take(stmt.amendments.len()) {
+            let what = if stmt.amendments[n].recoded {
+                "re-coded"
+            } else {
+                "amended"
+            };
             row!(
                 o,
-                "               version {} ({} by {}): {} {} {}",
+                "               version {} ({} by {}; then {what}): {} {} {} {}",
                 n + 1,
                 was.at,
                 crate::safe::line(&was.by),
                 was.speaker,
+                was.kind,
                 crate::safe::line(&was.text),
                 was.tags
                     .iter()

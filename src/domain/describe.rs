@@ -8,6 +8,7 @@ pub fn short(e: &Event) -> String {
     match e {
         Event::StatementAdded { id, .. } => format!("statement {id}"),
         Event::StatementAmended { statement, .. } => format!("amendment to {statement}"),
+        Event::StatementRecoded { statement, .. } => format!("re-coding of {statement}"),
         Event::StatementRetracted { statement, .. } => format!("retraction of {statement}"),
         Event::BallotCast {
             participant, round, ..
@@ -138,6 +139,17 @@ pub fn with_words(e: &Event, s: Option<&Session>) -> String {
         Event::StatementAmended {
             statement, text, ..
         } => format!("{statement} amended: {}", text.replace('\n', " ")),
+        Event::StatementRecoded {
+            statement,
+            kind,
+            tags,
+            ..
+        } => {
+            let tags: Vec<String> = tags.iter().map(|t| format!("#{t}")).collect();
+            format!("{statement} re-coded: {kind} {}", tags.join(" "))
+                .trim_end()
+                .to_owned()
+        }
         Event::StatementRetracted {
             statement, reason, ..
         } => format!("{statement} retracted: {reason}"),

@@ -22,7 +22,9 @@ pub enum DomainError {
         len: usize,
         max: usize,
     },
-    #[error("tag `{0}` is not usable: tags are 1-32 letters, digits, '-' or '_'")]
+    #[error(
+        "tag `{0}` is not usable: tags are 1-32 letters, digits, '-' or '_', in up to 4 levels split by '/'"
+    )]
     BadTag(String),
     #[error("stage `{stage}` {problem}")]
     Stage { stage: String, problem: String },

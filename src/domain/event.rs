@@ -150,6 +150,16 @@ pub enum Event {
         by: String,
         at: Timestamp,
     },
+    /// New codes (tags) or a new kind for a statement: its words and its
+    /// speaker stay as they are, so it is not an amendment. The earlier
+    /// coding is kept.
+    StatementRecoded {
+        statement: StatementId,
+        kind: StatementKind,
+        tags: Vec<String>,
+        by: String,
+        at: Timestamp,
+    },
     StatementRetracted {
         statement: StatementId,
         reason: String,
@@ -378,6 +388,7 @@ impl Event {
         match self {
             Event::StatementAdded { captured_by, .. } => *captured_by = who.to_owned(),
             Event::StatementAmended { by, .. }
+            | Event::StatementRecoded { by, .. }
             | Event::StatementRetracted { by, .. }
             | Event::MemoAdded { by, .. } => *by = who.to_owned(),
             Event::BallotCast { recorded_by, .. } => *recorded_by = who.to_owned(),
@@ -392,6 +403,7 @@ impl Event {
         match self {
             Event::StatementAdded { at, .. }
             | Event::StatementAmended { at, .. }
+            | Event::StatementRecoded { at, .. }
             | Event::StatementRetracted { at, .. }
             | Event::MemoAdded { at, .. }
             | Event::BallotCast { at, .. }
@@ -427,6 +439,7 @@ impl Event {
             Event::StageMoved { .. } => "StageMoved",
             Event::StatementAdded { .. } => "StatementAdded",
             Event::StatementAmended { .. } => "StatementAmended",
+            Event::StatementRecoded { .. } => "StatementRecoded",
             Event::StatementRetracted { .. } => "StatementRetracted",
             Event::VoteOpened { .. } => "VoteOpened",
             Event::BallotCast { .. } => "BallotCast",

@@ -165,6 +165,16 @@ impl Session {
                     && (&v.kind, &v.speaker, &v.text, &v.tags, &v.by)
                         == (kind, speaker, text, tags, by)
             }),
+            Event::StatementRecoded {
+                statement,
+                kind,
+                tags,
+                by,
+                ..
+            } => self.statements.get(statement).is_some_and(|s| {
+                let v = s.current();
+                v.recoded && (&v.kind, &v.tags, &v.by) == (kind, tags, by)
+            }),
             Event::StatementRetracted { statement, by, .. } => self
                 .statements
                 .get(statement)

@@ -95,6 +95,9 @@ pub fn statements(s: &Session, privacy: Privacy) -> String {
         "speaker_corrected",
         "retracted",
         "retraction_reason",
+        "recoded",
+        "first_kind",
+        "first_tags",
     ];
     if privacy.names {
         header.insert(4, "speaker_name");
@@ -136,6 +139,12 @@ pub fn statements(s: &Session, privacy: Privacy) -> String {
                     .as_ref()
                     .map(|r| r.reason.clone())
                     .unwrap_or_default(),
+                (st.codings().count() > 1).to_string(),
+                st.original.kind.label().to_owned(),
+                match st.is_retracted() {
+                    true => String::new(),
+                    false => st.original.tags.join(" "),
+                },
             ];
             if privacy.names {
                 let name = match &v.speaker {

@@ -193,9 +193,9 @@ pub fn host(writer: Writer, actor: String, listen: Listen) -> Hosting {
 /// change any).
 fn not_theirs(session: &Session, actor: &str, event: &Event) -> Option<String> {
     let statement = match event {
-        Event::StatementAmended { statement, .. } | Event::StatementRetracted { statement, .. } => {
-            statement
-        }
+        Event::StatementAmended { statement, .. }
+        | Event::StatementRecoded { statement, .. }
+        | Event::StatementRetracted { statement, .. } => statement,
         _ => return None,
     };
     let by = &session.statements.get(statement)?.original.by;

@@ -73,6 +73,7 @@ impl Role {
                 e,
                 Event::StatementAdded { .. }
                     | Event::StatementAmended { .. }
+                    | Event::StatementRecoded { .. }
                     | Event::StatementRetracted { .. }
                     | Event::MemoAdded { .. }
                     | Event::BallotCast { .. }

@@ -129,6 +129,16 @@ fn brought_in(
             at: o.at,
         });
         for a in &st.amendments {
+            if a.recoded {
+                events.push(Event::StatementRecoded {
+                    statement: id.clone(),
+                    kind: a.kind,
+                    tags: a.tags.clone(),
+                    by: a.by.clone(),
+                    at: a.at,
+                });
+                continue;
+            }
             events.push(Event::StatementAmended {
                 statement: id.clone(),
                 kind: a.kind,

@@ -77,11 +77,7 @@ fn tags(tags: &[String]) -> Result<(), DomainError> {
         )));
     }
     for t in tags {
-        let ok = !t.is_empty()
-            && t.chars().count() <= 32
-            && t.chars()
-                .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
-        if !ok {
+        if !crate::domain::statement::tag_ok(t) {
             return Err(DomainError::BadTag(t.chars().take(40).collect()));
         }
     }
@@ -230,6 +226,7 @@ impl Session {
             | Event::StageMoved { .. } => self.check_agenda(event),
             Event::StatementAdded { .. }
             | Event::StatementAmended { .. }
+            | Event::StatementRecoded { .. }
             | Event::StatementRetracted { .. } => self.check_statements(event),
             Event::VoteOpened { .. }
             | Event::BallotCast { .. }
@@ -282,6 +279,7 @@ impl Session {
             | Event::StageMoved { .. } => self.mutate_agenda(event),
             Event::StatementAdded { .. }
             | Event::StatementAmended { .. }
+            | Event::StatementRecoded { .. }
             | Event::StatementRetracted { .. } => self.mutate_statements(event),
             Event::VoteOpened { .. }
             | Event::BallotCast { .. }

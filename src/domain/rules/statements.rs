@@ -1,4 +1,4 @@
-//! What was said: statements added, amended and retracted.
+//! What was said: statements added, amended, re-coded and retracted.
 
 use super::*;
 
@@ -42,6 +42,16 @@ impl Session {
                     limit("the reason", r, MAX_SHORT)?;
                 }
                 text("who amended it", by, MAX_SHORT)
+            }
+            Event::StatementRecoded {
+                statement,
+                tags: tg,
+                by,
+                ..
+            } => {
+                self.live_statement(statement)?;
+                tags(tg)?;
+                text("who re-coded it", by, MAX_SHORT)
             }
             Event::StatementRetracted {
                 statement,
@@ -95,6 +105,7 @@ impl Session {
                             at,
                             by: captured_by,
                             reason: None,
+                            recoded: false,
                         },
                         amendments: Vec::new(),
                         retracted: None,
@@ -138,7 +149,30 @@ impl Session {
                         at,
                         by,
                         reason,
+                        recoded: false,
                     });
+                }
+            }
+            Event::StatementRecoded {
+                statement,
+                kind,
+                tags,
+                by,
+                at,
+            } => {
+                if let Some(s) = self.statements.get_mut(&statement) {
+                    let now = s.current();
+                    let version = StatementVersion {
+                        text: now.text.clone(),
+                        kind,
+                        speaker: now.speaker.clone(),
+                        tags,
+                        at,
+                        by,
+                        reason: None,
+                        recoded: true,
+                    };
+                    s.amendments.push(version);
                 }
             }
             Event::StatementRetracted {
