@@ -29,6 +29,7 @@ fn session(started: bool) -> Session {
                 real_name: None,
                 consent: true,
                 person: None,
+                attributes: Default::default(),
             },
         },
         Event::ParticipantAdded {
@@ -40,6 +41,7 @@ fn session(started: bool) -> Session {
                 real_name: None,
                 consent: true,
                 person: None,
+                attributes: Default::default(),
             },
         },
         Event::StageAdded {
@@ -1410,6 +1412,7 @@ fn six_people() -> Session {
                 real_name: None,
                 consent: true,
                 person: None,
+                attributes: Default::default(),
             },
         })
         .unwrap();
@@ -1701,6 +1704,7 @@ fn a_phone_statement_from_someone_not_shown_is_read_off_the_projector() {
             real_name: None,
             consent: false,
             person: None,
+            attributes: Default::default(),
         },
     })
     .unwrap();

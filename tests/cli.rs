@@ -924,6 +924,7 @@ fn a_workspace_with_a_decliner() -> (tempfile::TempDir, std::path::PathBuf, Stri
                 real_name: Some(format!("Name of {id}")),
                 consent,
                 person: None,
+                attributes: Default::default(),
             },
         };
         let said = |id: &str, who: &str, stage: Option<&str>, text: &str| Event::StatementAdded {
@@ -1956,4 +1957,57 @@ fn every_format_keeps_words_soft_line_breaks_as_breaks() {
         }
     }
     assert!(transcript.contains(&lines.join("\n")), "{transcript}");
+}
+
+/// Issue 33, item 4: `new --help` names every field a participants file
+/// takes (it showed only id, role and consent), and a session made from a
+/// file with a declared attribute keeps it.
+#[test]
+fn new_help_names_every_participant_field_and_attributes_reach_the_record() {
+    let tmp = copy_of_shipped();
+    let help = stdout(&roundtable(tmp.path(), &["new", "--help"]));
+    for field in [
+        "sector",
+        "level",
+        "consent",
+        "real_name",
+        "person",
+        "attributes",
+        "Nhs",
+        "FrontLine",
+    ] {
+        assert!(
+            help.contains(field),
+            "new --help does not name {field}:\n{help}"
+        );
+    }
+    let o = new_with_people(
+        tmp.path(),
+        "Grid",
+        "What helps?",
+        "(attributes: [(name: \"profession\", values: [\"nurse\"])],\n participants: [(id: \"P1\", role: Staff, sector: Vcse, level: Operational, consent: true, attributes: {\"profession\": \"nurse\"})])",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = new_with_people(
+        tmp.path(),
+        "Grid two",
+        "What helps?",
+        "[(id: \"P1\", role: Staff, profession: \"nurse\")]",
+    );
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("people.ron line 1") && stderr(&o).contains("`profession`"),
+        "{}",
+        stderr(&o)
+    );
+    let journal = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with("-grid"))
+        .map(|e| std::fs::read_to_string(e.path().join("journal.ron")).unwrap())
+        .unwrap();
+    assert!(
+        journal.contains("attributes:{\"profession\":\"nurse\"}"),
+        "{journal}"
+    );
 }

@@ -28,6 +28,7 @@ fn participant(id: &str, role: Role) -> Event {
             real_name: None,
             consent: true,
             person: None,
+            attributes: Default::default(),
         },
     }
 }

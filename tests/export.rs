@@ -345,6 +345,7 @@ fn words_without_consent_are_never_projected_and_withheld_from_every_export() {
                 real_name: None,
                 consent: false,
                 person: None,
+                attributes: Default::default(),
             },
         },
     )

@@ -432,6 +432,7 @@ fn hostile_text_never_reaches_the_terminal_raw() {
                     real_name: Some(format!("Name {HOSTILE}")),
                     consent: true,
                     person: None,
+                    attributes: Default::default(),
                 },
             },
             Event::StageAdded {

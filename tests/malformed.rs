@@ -459,3 +459,57 @@ fn errors_are_store_errors_not_panics() {
     assert!(matches!(err, StoreError::Invalid { .. }));
     assert!(err.to_string().contains("no journal here"), "{err}");
 }
+
+/// Issue 33, item 4: a field the participants file does not know is
+/// refused with its name and line (`profession` was accepted and dropped);
+/// further attributes are declared, typed and checked.
+#[test]
+fn a_participants_file_refuses_unknown_fields_and_checks_declared_attributes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("people.ron");
+    let load = |text: &str| {
+        std::fs::write(&path, text).unwrap();
+        template::load_participants(&path)
+    };
+    let err = |text: &str| load(text).err().map(|e| e.to_string()).unwrap_or_default();
+    expect(
+        "unknown field",
+        &err(
+            "[\n  (id: \"P1\", role: Staff),\n  (id: \"P2\", role: Staff, profession: \"nurse\"),\n]",
+        ),
+        &["people.ron line 3", "profession", "attributes"],
+    );
+    let declared = "(\n  attributes: [\n    (name: \"profession\", values: [\"nurse\", \"social worker\"]),\n    (name: \"years in post\", number: true),\n  ],\n  participants: [\n    (id: \"P1\", role: Staff, sector: Nhs, level: FrontLine,\n     attributes: {\"profession\": \"nurse\", \"years in post\": \"12\"}),\n    (id: \"P2\", role: Staff, attributes: {PLACE}),\n  ],\n)";
+    let ok = load(&declared.replace("PLACE", "\"profession\": \"social worker\""))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ok[0].attributes["profession"], "nurse");
+    assert_eq!(ok[0].attributes["years in post"], "12");
+    assert_eq!(ok[1].attributes.len(), 1);
+    expect(
+        "undeclared attribute",
+        &err(&declared.replace("PLACE", "\"grade\": \"7\"")),
+        &[
+            "people.ron line 9",
+            "`grade`",
+            "not declared",
+            "profession, years in post",
+        ],
+    );
+    expect(
+        "value outside the declared ones",
+        &err(&declared.replace("PLACE", "\"profession\": \"nurse \"")),
+        &["people.ron line 9", "`nurse `", "nurse, social worker"],
+    );
+    expect(
+        "not a number",
+        &err(&declared.replace("PLACE", "\"years in post\": \"ten\"")),
+        &["people.ron line 9", "years in post", "a number"],
+    );
+    expect(
+        "a clash with a built-in field",
+        &err(&declared
+            .replace("\"years in post\", number: true", "\"sector\"")
+            .replace("PLACE", "")),
+        &["people.ron line 4", "`sector`", "already"],
+    );
+}

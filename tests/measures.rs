@@ -41,6 +41,7 @@ fn person(id: &str, role: Role, consent: bool) -> Event {
             real_name: None,
             consent,
             person: None,
+            attributes: Default::default(),
         },
     }
 }
@@ -650,6 +651,7 @@ fn registered(id: &str, role: Role, reg: &str) -> Event {
             real_name: None,
             consent: true,
             person: Some(reg.into()),
+            attributes: Default::default(),
         },
     }
 }

@@ -750,6 +750,7 @@ fn close_and_reveal_shows_the_result_by_role_group_on_a_joined_viewer() {
             real_name: None,
             consent: true,
             person: None,
+            attributes: Default::default(),
         },
     };
     let ballot = |who: &str, score| Event::BallotCast {
@@ -1336,6 +1337,7 @@ fn a_joined_terminal_gets_no_real_names_and_proposes_only_its_own() {
                         real_name: Some("Ann Other".into()),
                         consent: true,
                         person: None,
+                        attributes: Default::default(),
                     },
                 };
                 tx.send((1, named)).unwrap();

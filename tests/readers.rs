@@ -1488,6 +1488,7 @@ fn hostile_titles_in_a_programme_and_its_measures_stay_words() {
                 real_name: Some("=1+1".into()),
                 consent: true,
                 person: None,
+                attributes: Default::default(),
             },
         },
         Event::StageAdded {

@@ -95,6 +95,7 @@ fn event(s: &Session, a: &Action, n: usize, at: Timestamp) -> Option<Event> {
                 real_name: None,
                 consent: r % 2 == 0,
                 person: None,
+                attributes: Default::default(),
             },
         },
         Action::Say(sp, k, text, tag) => Event::StatementAdded {

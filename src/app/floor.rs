@@ -337,6 +337,7 @@ pub fn add_latecomer(
                 real_name: name,
                 consent,
                 person: None,
+                attributes: Default::default(),
             },
         },
         Event::ParticipantArrived {

@@ -35,7 +35,19 @@ pub enum Command {
         /// The one question the session exists to answer.
         #[arg(long)]
         focus: String,
-        /// A RON list of participants: [(id: "P1", role: ServiceUser, consent: true), ...]
+        /// A participants file (RON): [(id: "P1", role: ServiceUser, consent: true), ...].
+        ///
+        /// Each participant's fields: id (required); role (required:
+        /// ServiceUser, UnpaidCarer, Staff, Volunteer, CommunityRepresentative,
+        /// Researcher, Other, Facilitator, Presenter); sector (Nhs,
+        /// LocalAuthority, Vcse); level (Strategic, Operational, FrontLine);
+        /// consent (true to be quoted; without it their words are never
+        /// shown or exported); real_name (kept on this machine); person (the
+        /// study's register id, e.g. "CR07"); attributes ({"profession":
+        /// "nurse"}), each declared at the top of the file: (attributes:
+        /// [(name: "profession", values: ["nurse", "GP"]), (name: "years in
+        /// post", number: true)], participants: [...]). Any other field is
+        /// refused.
         #[arg(long)]
         participants: Option<PathBuf>,
         #[arg(long, default_value = "facilitator")]

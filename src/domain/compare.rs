@@ -146,6 +146,7 @@ mod tests {
                 real_name: name.map(str::to_owned),
                 consent: true,
                 person: None,
+                attributes: Default::default(),
             },
         })
         .unwrap();

@@ -155,4 +155,12 @@ pub struct Participant {
     /// pseudonyms. Left out of the record when not given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person: Option<String>,
+    /// Further attributes the participants file declared (`profession:
+    /// nurse`), by name; exported as case variables. Left out of the record
+    /// when there are none.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub attributes: std::collections::BTreeMap<String, String>,
 }
+
+/// Most further attributes one participant may carry.
+pub const MAX_ATTRIBUTES: usize = 20;

@@ -583,6 +583,7 @@ mod tests {
                 real_name: name.map(str::to_owned),
                 consent: true,
                 person: person.map(str::to_owned),
+                attributes: Default::default(),
             },
         };
         assert_eq!(Role::NoteTaker.refusal("Sam", &latecomer(None, None)), None);

@@ -121,6 +121,7 @@ pub fn rehearsal(sessions: &Path) -> Result<PathBuf> {
             real_name: None,
             consent: true,
             person: None,
+            attributes: Default::default(),
         })
         .collect();
     let base = slug(&now().date(), "rehearsal");

@@ -108,6 +108,7 @@ fn person(id: &str, role: Role, sector: Option<Sector>, level: Option<Level>, na
             real_name: Some(name.to_owned()),
             consent: true,
             person: None,
+            attributes: Default::default(),
         },
     }
 }

@@ -146,6 +146,7 @@ pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
             real_name: None,
             consent: true,
             person: None,
+            attributes: Default::default(),
         };
         emit(Event::ParticipantAdded { participant }, &mut session, at)?;
     }

@@ -232,6 +232,7 @@ pub fn generate(dir: &Path, n: usize) -> Result<Vec<PathBuf>> {
                     real_name: None,
                     consent: true,
                     person: None,
+                    attributes: Default::default(),
                 },
             });
         }

@@ -139,30 +139,190 @@ pub fn list_templates(sessions: &Path) -> Result<Vec<(String, Result<Template>)>
 /// Who in a participants file said `consent: false` (declined), as against
 /// saying nothing (no consent recorded).
 pub fn declined(path: &Path) -> Result<Vec<crate::domain::ParticipantId>> {
-    #[derive(serde::Deserialize)]
-    struct Stated {
-        id: crate::domain::ParticipantId,
-        #[serde(default)]
-        consent: Option<bool>,
-    }
-    let (list, _): (Vec<Stated>, String) = read_ron(path)?;
-    Ok(list
+    let (_, entries) = read_participants(path)?;
+    Ok(entries
         .into_iter()
         .filter(|p| p.consent == Some(false))
         .map(|p| p.id)
         .collect())
 }
 
-/// A participants file: `[ (id: "P1", role: ServiceUser, consent: true), … ]`.
-pub fn load_participants(path: &Path) -> Result<Vec<Participant>> {
-    let (list, _): (Vec<Participant>, String) = read_ron(path)?;
-    if list.len() > 1000 {
-        return Err(StoreError::File(FileProblem {
+/// Every field a participants file knows, as `roundtable new --help` and a
+/// refusal list them.
+pub const PARTICIPANT_FIELDS: &str = "id, role, sector (Nhs, LocalAuthority, Vcse), level (Strategic, Operational, FrontLine), consent, real_name, person (a register id), attributes ({\"name\": \"value\"}, each declared at the top of the file)";
+
+/// One participant as a participants file gives them: only known fields.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    id: crate::domain::ParticipantId,
+    role: crate::domain::Role,
+    #[serde(default)]
+    sector: Option<crate::domain::participant::Sector>,
+    #[serde(default)]
+    level: Option<crate::domain::participant::Level>,
+    #[serde(default)]
+    real_name: Option<String>,
+    #[serde(default)]
+    consent: Option<bool>,
+    #[serde(default)]
+    person: Option<String>,
+    #[serde(default)]
+    attributes: std::collections::BTreeMap<String, String>,
+}
+
+/// A further attribute, declared once for the whole file: the values it
+/// may take, or that it is a number.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Declared {
+    name: String,
+    #[serde(default)]
+    values: Vec<String>,
+    #[serde(default)]
+    number: bool,
+}
+
+/// A participants file with further attributes: `(attributes: [ (name:
+/// "profession", values: ["nurse", …]) ], participants: [ … ])`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WithAttributes {
+    attributes: Vec<Declared>,
+    participants: Vec<Entry>,
+}
+
+/// The file's declarations and entries, in either form (a plain list, or
+/// the list with declared attributes), checked against each other.
+fn read_participants(path: &Path) -> Result<(String, Vec<Entry>)> {
+    let bytes = read_capped(path, MAX_SMALL_FILE)?;
+    let text = crate::store::limits::utf8_or_line(&bytes).unwrap_or_default();
+    let declared_form = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("//"))
+        .is_some_and(|l| l.trim_start_matches('\u{feff}').starts_with('('));
+    let unknown = |e: StoreError| match e {
+        StoreError::File(mut p) if p.reason.contains("unknown field") => {
+            p.reason = format!(
+                "{}; a participants file knows {PARTICIPANT_FIELDS}",
+                p.reason
+            );
+            StoreError::File(p)
+        }
+        e => e,
+    };
+    let (declared, entries, text) = if declared_form {
+        let (w, text): (WithAttributes, String) = read_ron(path).map_err(unknown)?;
+        (w.attributes, w.participants, text)
+    } else {
+        let (list, text): (Vec<Entry>, String) = read_ron(path).map_err(unknown)?;
+        (Vec::new(), list, text)
+    };
+    let invalid = |needle: &str, reason: String| {
+        StoreError::File(FileProblem {
             file: path.to_owned(),
-            line: 1,
+            line: line_of(&text, needle) as u64,
             col: 0,
-            reason: "at most 1,000 participants".into(),
-        }));
+            reason,
+        })
+    };
+    if entries.len() > 1000 {
+        return Err(invalid("participants", "at most 1,000 participants".into()));
     }
-    Ok(list)
+    const BUILT_IN: [&str; 8] = [
+        "id",
+        "role",
+        "sector",
+        "level",
+        "consent",
+        "real_name",
+        "person",
+        "attributes",
+    ];
+    for (i, d) in declared.iter().enumerate() {
+        let quoted = format!("{:?}", d.name);
+        if BUILT_IN.contains(&d.name.trim()) {
+            return Err(invalid(
+                &quoted,
+                format!(
+                    "attribute `{}` is already a participant's field; give it as that field",
+                    d.name
+                ),
+            ));
+        }
+        if d.name.trim().is_empty() || d.name.chars().count() > 40 {
+            return Err(invalid(
+                &quoted,
+                "an attribute's name is 1 to 40 characters".into(),
+            ));
+        }
+        if declared[..i].iter().any(|x| x.name == d.name) {
+            return Err(invalid(
+                &quoted,
+                format!("attribute `{}` is declared twice", d.name),
+            ));
+        }
+        if d.number && !d.values.is_empty() {
+            return Err(invalid(
+                &quoted,
+                format!("attribute `{}` is a number or has values, not both", d.name),
+            ));
+        }
+    }
+    let names: Vec<&str> = declared.iter().map(|d| d.name.as_str()).collect();
+    for e in &entries {
+        for (name, value) in &e.attributes {
+            let Some(d) = declared.iter().find(|d| &d.name == name) else {
+                let known = match names.is_empty() {
+                    true => {
+                        "none are declared; declare it under `attributes:` at the top of the file"
+                            .to_owned()
+                    }
+                    false => format!("declared: {}", names.join(", ")),
+                };
+                return Err(invalid(
+                    &format!("{name:?}"),
+                    format!("{}: attribute `{name}` is not declared ({known})", e.id),
+                ));
+            };
+            if d.number && value.trim().parse::<f64>().map_or(true, |n| !n.is_finite()) {
+                return Err(invalid(
+                    &format!("{value:?}"),
+                    format!("{}: `{name}` is a number; `{value}` is not a number", e.id),
+                ));
+            }
+            if !d.values.is_empty() && !d.values.contains(value) {
+                return Err(invalid(
+                    &format!("{value:?}"),
+                    format!(
+                        "{}: `{value}` is not one of `{name}`'s values: {}",
+                        e.id,
+                        d.values.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok((text, entries))
+}
+
+/// A participants file: `[ (id: "P1", role: ServiceUser, consent: true), … ]`,
+/// or, with further attributes, `(attributes: [ … ], participants: [ … ])`.
+/// A field it does not know is refused, never dropped.
+pub fn load_participants(path: &Path) -> Result<Vec<Participant>> {
+    let (_, entries) = read_participants(path)?;
+    Ok(entries
+        .into_iter()
+        .map(|e| Participant {
+            id: e.id,
+            role: e.role,
+            sector: e.sector,
+            level: e.level,
+            real_name: e.real_name,
+            consent: e.consent.unwrap_or(false),
+            person: e.person,
+            attributes: e.attributes,
+        })
+        .collect())
 }

@@ -36,6 +36,7 @@ pub fn small_session(dir: &Path, n: usize) -> Writer {
                     real_name: Some("Real Name".into()),
                     consent: true,
                     person: None,
+                    attributes: Default::default(),
                 },
             },
             Event::StageAdded {
@@ -414,6 +415,7 @@ pub fn workshop_agrees_i1(dir: &Path, people: &[(&str, Option<&str>)], t: Timest
                 real_name: None,
                 consent: true,
                 person: person.map(str::to_owned),
+                attributes: Default::default(),
             },
         });
     }

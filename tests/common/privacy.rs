@@ -55,6 +55,7 @@ fn person(id: &str, role: Role, name: &str, consent: bool) -> Event {
             real_name: Some(name.into()),
             consent,
             person: None,
+            attributes: Default::default(),
         },
     }
 }

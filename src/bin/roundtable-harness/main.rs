@@ -146,6 +146,7 @@ fn crowd(dir: &std::path::Path, n: usize) -> Result<(), String> {
             real_name: None,
             consent: true,
             person: None,
+            attributes: Default::default(),
         },
     }));
     Writer::create(dir, "facilitator", ops::locate::now(), &events)

@@ -50,6 +50,17 @@ impl Session {
                 if let Some(name) = &p.real_name {
                     limit("a real name", name, MAX_SHORT)?;
                 }
+                if p.attributes.len() > crate::domain::participant::MAX_ATTRIBUTES {
+                    return Err(DomainError::Rule(format!(
+                        "{} attributes given; at most {}",
+                        p.attributes.len(),
+                        crate::domain::participant::MAX_ATTRIBUTES
+                    )));
+                }
+                for (name, value) in &p.attributes {
+                    text("an attribute's name", name, 40)?;
+                    limit("an attribute's value", value, MAX_SHORT)?;
+                }
                 if let Some(person) = &p.person {
                     if !super::super::ids::is_valid_id(person) {
                         return Err(DomainError::Rule(format!(

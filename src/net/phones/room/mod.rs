@@ -561,6 +561,7 @@ mod tests {
                     real_name: None,
                     consent: true,
                     person: None,
+                    attributes: Default::default(),
                 },
             },
             Event::VoteOpened {
@@ -836,6 +837,7 @@ mod tests {
                 real_name: None,
                 consent: false,
                 person: None,
+                attributes: Default::default(),
             },
         })
         .unwrap();
@@ -873,6 +875,7 @@ mod tests {
                     real_name: None,
                     consent: true,
                     person: None,
+                    attributes: Default::default(),
                 },
             })
             .unwrap();
