@@ -89,6 +89,7 @@ pub fn parse(raw: &str, session: &Session) -> Parsed {
                     let Some(tag) = crate::domain::statement::typed_tag(tag) else {
                         return true;
                     };
+                    let tag = crate::domain::codebook::resolve(&session.codebook, tag);
                     if !tags.contains(&tag) {
                         tags.push(tag);
                     }

@@ -60,6 +60,18 @@ pub enum Command {
         /// workshop) takes up, to present and decide.
         #[arg(long, value_name = "WORKSPACE")]
         take_up: Option<String>,
+        /// A codebook (`.qdc`, REFI-QDA, as NVivo, ATLAS.ti, MAXQDA and
+        /// QualCoder export it) whose codes the session starts with, after
+        /// the template's.
+        #[arg(long, value_name = "FILE.qdc")]
+        codebook: Option<PathBuf>,
+    },
+    /// A session's codebook as a tree, with how many statements each code
+    /// holds; `--import` adds (or redefines) codes from a `.qdc` file.
+    Codes {
+        session: String,
+        #[arg(long, value_name = "FILE.qdc")]
+        import: Option<PathBuf>,
     },
     /// Record in a cross-case workspace what a workshop decided of the
     /// interpretations it took up from it.
@@ -74,8 +86,12 @@ pub enum Command {
     List,
     /// Check every record of a session's journal; exit non-zero on failure.
     Verify { session: String },
-    /// List agenda templates.
-    Templates,
+    /// List agenda templates; with a name, show one: its stages, prompts
+    /// and a priori codes.
+    Templates {
+        /// A template's name (as listed) to show in full.
+        name: Option<String>,
+    },
     /// Every key in every layer (with your keymap.ron's changes).
     Keys {
         /// Key bindings to override [default: ~/.config/roundtable/keymap.ron].
@@ -278,6 +294,8 @@ pub enum Format {
     Html,
     Csv,
     Qdpx,
+    /// The codebook alone (REFI-QDA `.qdc`).
+    Qdc,
 }
 
 #[derive(Debug, clap::Args)]

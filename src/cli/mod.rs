@@ -46,6 +46,7 @@ impl From<Format> for ops::export::Format {
             Format::Html => ops::export::Format::Html,
             Format::Csv => ops::export::Format::Csv,
             Format::Qdpx => ops::export::Format::Qdpx,
+            Format::Qdc => ops::export::Format::Qdc,
         }
     }
 }

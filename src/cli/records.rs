@@ -29,6 +29,7 @@ pub(super) fn run(
             facilitator,
             date,
             take_up,
+            codebook,
         } => new_session(
             sessions,
             NewArgs {
@@ -39,9 +40,27 @@ pub(super) fn run(
                 facilitator,
                 date,
                 take_up,
+                codebook,
             },
             out,
         ),
+        Command::Codes { session, import } => {
+            let dir = ops::locate::resolve(sessions, &session)?;
+            if let Some(file) = import {
+                let n = ops::create::import_codebook(&dir, &file)?;
+                writeln!(
+                    out,
+                    "Recorded {} from {}.",
+                    crate::domain::describe::counted(n as u64, "code", "codes"),
+                    crate::safe::line(&file.display().to_string())
+                )?;
+            }
+            let r = store::open_read_only(&dir)?;
+            for line in summary::codebook(&r.session) {
+                writeln!(out, "{line}")?;
+            }
+            Ok(0)
+        }
         Command::List => {
             let lines = summary::list_sessions(sessions)?;
             if lines.is_empty() {
@@ -54,20 +73,24 @@ pub(super) fn run(
         }
         Command::Verify { session } => verify(&ops::locate::resolve(sessions, &session)?, out),
         Command::Verdicts { workspace, from } => verdicts(sessions, &workspace, &from, out),
-        Command::Templates => {
-            for (name, t) in list_templates(sessions)? {
+        Command::Templates { name: Some(name) } => show_template(sessions, &name, out),
+        Command::Templates { name: None } => {
+            let all = list_templates(sessions)?;
+            let width = all.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0);
+            for (name, t) in all {
                 let name = crate::safe::line(&name);
                 match t {
                     Ok(t) => writeln!(
                         out,
-                        "{name:<22} {:>3} min, {:>2} stages  {}",
+                        "{name:<width$} {:>3} min, {:>2} stages, {:>2} codes  {}",
                         t.planned_minutes(),
                         t.stages.len(),
+                        t.codes.len(),
                         crate::safe::line(&t.description)
                     )?,
                     Err(e) => writeln!(
                         out,
-                        "{name:<22} cannot be used: {}",
+                        "{name:<width$} cannot be used: {}",
                         crate::safe::line(&e.to_string())
                     )?,
                 }
@@ -263,6 +286,7 @@ struct NewArgs {
     facilitator: String,
     date: Option<String>,
     take_up: Option<String>,
+    codebook: Option<std::path::PathBuf>,
 }
 
 /// `new`: a session from a template, saying whom consent affects.
@@ -275,7 +299,12 @@ fn new_session(sessions: &Path, args: NewArgs, out: &mut dyn Write) -> Result<i3
         facilitator,
         date,
         take_up,
+        codebook,
     } = args;
+    let codes = match &codebook {
+        Some(file) => crate::store::qdc::read(file)?,
+        None => Vec::new(),
+    };
     let (people, declined) = match participants {
         Some(p) => (
             load_participants(&p)?,
@@ -290,6 +319,7 @@ fn new_session(sessions: &Path, args: NewArgs, out: &mut dyn Write) -> Result<i3
         facilitator: &facilitator,
         participants: people,
         date: date.as_deref(),
+        codes,
     };
     let (dir, mut w, t) = ops::create::new_session(sessions, spec, None)?;
     let taken = match &take_up {
@@ -407,6 +437,38 @@ fn programme(
     let privacy = crate::export::Privacy { names };
     for path in ops::programme::write(&p, dest, privacy)? {
         writeln!(out, "Wrote {}", path.display())?;
+    }
+    Ok(0)
+}
+
+/// One template in full: what it is for, its stages with their prompts, and
+/// its a priori codebook as a tree.
+fn show_template(sessions: &Path, name: &str, out: &mut dyn Write) -> Result<i32, Failure> {
+    let known: Vec<String> = list_templates(sessions)?.into_iter().map(|(n, _)| n).collect();
+    let path = crate::store::template::template_path(sessions, name);
+    if !known.iter().any(|n| n == name) {
+        return Err(crate::ops::OpsError::NoTemplate { path, known }.into());
+    }
+    let t = crate::store::template::load_template(&path)?;
+    let l = crate::safe::line;
+    writeln!(out, "{}\n{}\n", l(&t.name), l(&t.description))?;
+    writeln!(out, "Stages ({} minutes):", t.planned_minutes())?;
+    for (i, s) in t.stages.iter().enumerate() {
+        writeln!(out, "  {:>2}. {:>3} min  {} ({})", i + 1, s.minutes, l(&s.title), s.kind.label())?;
+        writeln!(out, "             {}", l(&s.prompt))?;
+    }
+    if t.codes.is_empty() {
+        writeln!(out, "\nNo a priori codes: the codebook starts empty.")?;
+        return Ok(0);
+    }
+    writeln!(out, "\nCodes (tag a statement #path; a facet crosses the themes):")?;
+    for c in crate::domain::codebook::ordered(&t.codes) {
+        let indent = "  ".repeat(c.depth() + 1);
+        let facet = if c.facet { " [facet]" } else { "" };
+        writeln!(out, "{indent}#{:<28} {}{facet}", l(&c.path), l(&c.name))?;
+        if !c.description.is_empty() {
+            writeln!(out, "{indent}  {}", l(&c.description))?;
+        }
     }
     Ok(0)
 }

@@ -354,3 +354,56 @@ fn translations(o: &mut String, s: &Session) {
         }
     }
 }
+
+/// The codebook as a tree: each code's tag, name and how many statements
+/// are coded at it (a theme counts its subthemes' statements once); then
+/// the tags in use that are not in the codebook.
+pub fn codebook(session: &crate::domain::Session) -> Vec<String> {
+    use crate::domain::codebook::codes_at;
+    let live: Vec<&crate::domain::Statement> = session
+        .statements
+        .values()
+        .filter(|s| !s.is_retracted())
+        .map(|s| &**s)
+        .collect();
+    let count = |path: &str| live.iter().filter(|s| codes_at(&s.current().tags, path)).count();
+    let mut out = Vec::new();
+    if session.codebook.is_empty() {
+        out.push("No codebook: the statements' tags are its codes.".to_owned());
+    }
+    let codes: Vec<crate::domain::codebook::Code> = session.codebook.values().cloned().collect();
+    for c in crate::domain::codebook::ordered(&codes) {
+        let n = count(&c.path);
+        out.push(format!(
+            "{}#{:<30} {:<40} {}{}",
+            "  ".repeat(c.depth()),
+            crate::safe::line(&c.path),
+            crate::safe::line(&c.name),
+            crate::domain::describe::counted(n as u64, "statement", "statements"),
+            if c.facet { "  [facet]" } else { "" }
+        ));
+    }
+    let mut other: Vec<(String, usize)> = Vec::new();
+    for s in &live {
+        for t in &s.current().tags {
+            if session.codebook.contains_key(t) {
+                continue;
+            }
+            match other.iter_mut().find(|(x, _)| x == t) {
+                Some((_, n)) => *n += 1,
+                None => other.push((t.clone(), 1)),
+            }
+        }
+    }
+    if !other.is_empty() && !session.codebook.is_empty() {
+        out.push("Tags in use that are not in the codebook:".to_owned());
+    }
+    for (t, n) in other {
+        out.push(format!(
+            "  #{:<30} {}",
+            crate::safe::line(&t),
+            crate::domain::describe::counted(n as u64, "statement", "statements")
+        ));
+    }
+    out
+}

@@ -35,6 +35,7 @@ impl Session {
             floor,
             actions,
             taken_up,
+            codebook,
         } = self;
         if applied != &truth.applied {
             return Some(format!(
@@ -67,6 +68,7 @@ impl Session {
                     &truth.taken_up,
                 )
             })
+            .or_else(|| map("code", codebook, &truth.codebook))
     }
 }
 

@@ -158,6 +158,12 @@ pub fn with_words(e: &Event, s: Option<&Session>) -> String {
         }
         Event::StageAdded { id, title, .. } => format!("stage {id} planned: {title}"),
         Event::ConceptCreated { id, name, .. } => format!("concept {id}: {name}"),
+        Event::CodeDefined {
+            code, name, facet, ..
+        } => format!(
+            "{} #{code}: {name}",
+            if *facet { "facet" } else { "code" }
+        ),
         Event::TranslationMade {
             id,
             kind,

@@ -229,6 +229,14 @@ pub enum Event {
         concept: ConceptId,
         description: String,
     },
+    /// A code in the codebook, defined or redefined (its name, meaning or
+    /// facet); a code path with `/` sits under the code before it.
+    CodeDefined {
+        code: String,
+        name: String,
+        description: String,
+        facet: bool,
+    },
     StatementsLinked {
         concept: ConceptId,
         statements: Vec<StatementId>,
@@ -449,6 +457,7 @@ impl Event {
             Event::ConceptCreated { .. } => "ConceptCreated",
             Event::ConceptRenamed { .. } => "ConceptRenamed",
             Event::ConceptDescribed { .. } => "ConceptDescribed",
+            Event::CodeDefined { .. } => "CodeDefined",
             Event::StatementsLinked { .. } => "StatementsLinked",
             Event::StatementsUnlinked { .. } => "StatementsUnlinked",
             Event::ConceptsMerged { .. } => "ConceptsMerged",

@@ -2,6 +2,7 @@
 
 pub mod agenda;
 pub mod analysis;
+pub mod codebook;
 pub mod compare;
 pub mod describe;
 pub mod error;
@@ -22,7 +23,7 @@ pub use agenda::{Stage, StageKind, StageState};
 pub use error::DomainError;
 pub use event::{ConceptPart, Event, RoomView};
 pub use ids::*;
-pub use participant::{Level, Participant, Role, RoleGroup, Sector};
+pub use participant::{Breakdown, Level, Participant, Role, RoleGroup, Sector};
 pub use privacy::Withheld;
 pub use room::{ActionStatus, Attendance, Floor, FollowUp};
 pub use session::{Session, SessionInfo};

@@ -112,7 +112,7 @@ impl Sector {
     pub fn label(self) -> &'static str {
         match self {
             Sector::Nhs => "NHS",
-            Sector::LocalAuthority => "local authority",
+            Sector::LocalAuthority => "Local Authority",
             Sector::Vcse => "VCSE",
         }
     }
@@ -131,6 +131,104 @@ impl Level {
             Level::Strategic => "strategic",
             Level::Operational => "operational",
             Level::FrontLine => "front line",
+        }
+    }
+}
+
+/// What a breakdown groups people by: role group, or a staff study's
+/// sampling grid (sector, level). Each has four groups, the last for
+/// whoever has none of the others.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Breakdown {
+    #[default]
+    RoleGroup,
+    Sector,
+    Level,
+}
+
+impl Breakdown {
+    pub const ALL: [Breakdown; 3] = [Breakdown::RoleGroup, Breakdown::Sector, Breakdown::Level];
+
+    /// What one group is, as in "by sector".
+    pub fn label(self) -> &'static str {
+        match self {
+            Breakdown::RoleGroup => "role group",
+            Breakdown::Sector => "sector",
+            Breakdown::Level => "level",
+        }
+    }
+
+    /// The four groups' labels, in order.
+    pub fn groups(self) -> [&'static str; 4] {
+        match self {
+            Breakdown::RoleGroup => RoleGroup::ALL.map(RoleGroup::label),
+            Breakdown::Sector => [
+                Sector::Nhs.label(),
+                Sector::LocalAuthority.label(),
+                Sector::Vcse.label(),
+                "no sector",
+            ],
+            Breakdown::Level => [
+                Level::Strategic.label(),
+                Level::Operational.label(),
+                Level::FrontLine.label(),
+                "no level",
+            ],
+        }
+    }
+
+    /// Which of [`Breakdown::groups`] `p` is in.
+    pub fn group_of(self, p: &Participant) -> usize {
+        match self {
+            Breakdown::RoleGroup => RoleGroup::ALL
+                .iter()
+                .position(|g| *g == p.role.group())
+                .unwrap_or(3),
+            Breakdown::Sector => match p.sector {
+                Some(Sector::Nhs) => 0,
+                Some(Sector::LocalAuthority) => 1,
+                Some(Sector::Vcse) => 2,
+                None => 3,
+            },
+            Breakdown::Level => match p.level {
+                Some(Level::Strategic) => 0,
+                Some(Level::Operational) => 1,
+                Some(Level::FrontLine) => 2,
+                None => 3,
+            },
+        }
+    }
+
+    /// The breakdowns worth offering for these participants: role group
+    /// always, sector and level when anyone has one.
+    pub fn in_use<'a>(participants: impl IntoIterator<Item = &'a Participant> + Clone) -> Vec<Breakdown> {
+        Breakdown::ALL
+            .into_iter()
+            .filter(|b| {
+                *b == Breakdown::RoleGroup
+                    || participants.clone().into_iter().any(|p| b.group_of(p) != 3)
+            })
+            .collect()
+    }
+
+    /// The next breakdown of `offered` after this one, round again.
+    pub fn next_of(self, offered: &[Breakdown]) -> Breakdown {
+        let i = offered.iter().position(|b| *b == self).map_or(0, |i| i + 1);
+        offered.get(i % offered.len().max(1)).copied().unwrap_or_default()
+    }
+}
+
+impl Participant {
+    /// `staff; NHS, front line`: role, and where on the sampling grid, if
+    /// anywhere.
+    pub fn described(&self) -> String {
+        let grid: Vec<&str> = [self.sector.map(Sector::label), self.level.map(Level::label)]
+            .into_iter()
+            .flatten()
+            .collect();
+        match grid.is_empty() {
+            true => self.role.label().to_owned(),
+            false => format!("{}; {}", self.role.label(), grid.join(", ")),
         }
     }
 }

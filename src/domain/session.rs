@@ -108,6 +108,9 @@ pub struct Session {
     /// snapshot format they had.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub taken_up: IndexMap<InterpretationId, TakenUp>,
+    /// The codebook, by code path, in the order codes were defined.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub codebook: IndexMap<String, super::codebook::Code>,
 }
 
 impl Session {

@@ -2,6 +2,7 @@
 //! they never change the session or touch the journal. Participants appear
 //! by pseudonym unless names are asked for.
 
+pub mod codebook;
 pub mod csv;
 pub mod emerge;
 pub mod html;

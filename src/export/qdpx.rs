@@ -181,11 +181,18 @@ pub fn project(
         })
         .collect();
     let mut parts = vec![el("Users", &[], &lines(&users))];
-    let (codes, mut notes) = codebook(&q);
+    let tag_codes = super::codebook::in_use(s);
+    let (mut codes, mut notes) = codebook(&q);
+    codes.splice(0..0, super::codebook::code_elements(&tag_codes, &super::codebook::code_guid));
     if !codes.is_empty() {
         parts.push(el("CodeBook", &[], &el("Codes", &[], &lines(&codes))));
     }
-    let cases = cases(&q, &texts);
+    let variables = Variable::of(s);
+    if !variables.is_empty() {
+        let elements: Vec<String> = variables.iter().map(|v| v.element(&q)).collect();
+        parts.push(el("Variables", &[], &lines(&elements)));
+    }
+    let cases = cases(&q, &texts, &variables);
     if !cases.is_empty() {
         parts.push(el("Cases", &[], &lines(&cases)));
     }
@@ -196,7 +203,12 @@ pub fn project(
         let elements: Vec<String> = notes.iter().map(NoteText::element).collect();
         parts.push(el("Notes", &[], &lines(&elements)));
     }
-    let sets = sets(&q);
+    let mut sets = sets(&q);
+    sets.extend(super::codebook::facet_set(
+        &tag_codes,
+        &super::codebook::code_guid,
+        &super::codebook::facet_set_guid(),
+    ));
     if !sets.is_empty() {
         parts.push(el("Sets", &[], &lines(&sets)));
     }
@@ -392,8 +404,88 @@ struct TextPart {
     t: Transcript,
 }
 
+/// A case variable: role group, role, sector, level, and each further
+/// attribute a participants file declared.
+struct Variable {
+    name: String,
+    value: fn(&crate::domain::Participant, &str) -> Option<String>,
+}
+
+impl Variable {
+    /// The variables these participants have values for, in a fixed order.
+    fn of(s: &Session) -> Vec<Variable> {
+        let mut out = vec![
+            Variable {
+                name: "role group".into(),
+                value: |p, _| Some(p.role.group().label().to_owned()),
+            },
+            Variable {
+                name: "role".into(),
+                value: |p, _| Some(p.role.label().to_owned()),
+            },
+        ];
+        if s.participants.values().any(|p| p.sector.is_some()) {
+            out.push(Variable {
+                name: "sector".into(),
+                value: |p, _| p.sector.map(|x| x.label().to_owned()),
+            });
+        }
+        if s.participants.values().any(|p| p.level.is_some()) {
+            out.push(Variable {
+                name: "level".into(),
+                value: |p, _| p.level.map(|x| x.label().to_owned()),
+            });
+        }
+        let mut names: Vec<&String> = s
+            .participants
+            .values()
+            .filter(|p| p.consent)
+            .flat_map(|p| p.attributes.keys())
+            .collect();
+        names.sort();
+        names.dedup();
+        for n in names {
+            out.push(Variable {
+                name: n.clone(),
+                value: |p, name| p.attributes.get(name).cloned(),
+            });
+        }
+        out
+    }
+
+    fn guid(&self, q: &Qde) -> String {
+        q.g("variable", &self.name)
+    }
+
+    fn element(&self, q: &Qde) -> String {
+        el(
+            "Variable",
+            &[
+                ("guid", &self.guid(q)),
+                ("name", &self.name),
+                ("typeOfVariable", "Text"),
+            ],
+            "",
+        )
+    }
+
+    /// `p`'s value, as a case's `<VariableValue>`, if they have one.
+    fn value_of(&self, q: &Qde, p: &crate::domain::Participant) -> Option<String> {
+        let v = (self.value)(p, &self.name)?;
+        Some(el(
+            "VariableValue",
+            &[],
+            &format!(
+                "{}{}",
+                el("VariableRef", &[("targetGUID", &self.guid(q))], ""),
+                el("TextValue", &[], &super::xml::text(&v))
+            ),
+        ))
+    }
+}
+
 /// One case per participant, holding the selections of what they said.
-fn cases(q: &Qde, texts: &[TextPart]) -> Vec<String> {
+fn cases(q: &Qde, texts: &[TextPart], variables: &[Variable]) -> Vec<String> {
     let (s, privacy) = (q.s, q.privacy);
     let g = |kind: &str, id: &str| q.g(kind, id);
     let mut cases = Vec::new();
@@ -420,10 +512,11 @@ fn cases(q: &Qde, texts: &[TextPart]) -> Vec<String> {
             (Some(n), true) => format!("{} ({n})", p.id),
             _ => p.id.to_string(),
         };
+        let values: String = variables.iter().filter_map(|v| v.value_of(q, p)).collect();
         cases.push(el(
             "Case",
             &[("guid", &g("case", p.id.as_str())), ("name", &name)],
-            &format!("{}{refs}", description(p.role.label())),
+            &format!("{}{values}{refs}", description(&p.described())),
         ));
     }
     cases
@@ -464,6 +557,25 @@ fn source(q: &Qde, p: &TextPart, created: &str) -> String {
                 )
             })
             .collect();
+        let tagged: String = v
+            .tags
+            .iter()
+            .map(|tag| {
+                el(
+                    "Coding",
+                    &[
+                        ("guid", &g("tag-coding", &format!("{tag}/{id}"))),
+                        ("creatingUser", &by),
+                    ],
+                    &el(
+                        "CodeRef",
+                        &[("targetGUID", &super::codebook::code_guid(tag))],
+                        "",
+                    ),
+                )
+            })
+            .collect();
+        let codings = format!("{tagged}{codings}");
         let desc = format!(
             "{} {} ({}), {}; tags: {}",
             id,

@@ -17,6 +17,20 @@ pub struct NewSession<'a> {
     pub participants: Vec<Participant>,
     /// The day it happened (`YYYY-MM-DD`), for a session entered later.
     pub date: Option<&'a str>,
+    /// Codes to start with beyond the template's (from a `.qdc`).
+    pub codes: Vec<crate::domain::codebook::Code>,
+}
+
+/// Records the codes of the `.qdc` at `file` in the (closed) session in
+/// `dir`, each theme before what sits under it; how many.
+pub fn import_codebook(dir: &Path, file: &Path) -> Result<usize> {
+    let codes = crate::store::qdc::read(file)?;
+    let (mut w, _) = Writer::open(dir, now())?;
+    let events = template::code_events(&codes);
+    for e in &events {
+        w.record("facilitator", now(), e)?;
+    }
+    Ok(events.len())
 }
 
 /// Midday UTC of the day `date` (`YYYY-MM-DD`) names: the same day in
@@ -60,6 +74,16 @@ pub fn new_session(
         template: Some(spec.template.to_owned()),
     }];
     events.extend(t.stage_events());
+    events.extend(t.code_events());
+    let mut all = t.codes.clone();
+    for c in spec.codes {
+        all.retain(|x| x.path != c.path);
+        all.push(c);
+    }
+    if let Some((code, reason)) = template::codebook_problem(&all) {
+        return Err(OpsError::Codebook { code, reason });
+    }
+    events.extend(template::code_events(&all).into_iter().skip(t.codes.len()));
     events.extend(
         spec.participants
             .into_iter()
@@ -138,6 +162,7 @@ pub fn rehearsal(sessions: &Path) -> Result<PathBuf> {
         facilitator: "facilitator",
         participants,
         date: None,
+        codes: Vec::new(),
     };
     let (dir, _, _) = new_session(sessions, spec, Some(folder))?;
     Ok(dir)

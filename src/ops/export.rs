@@ -12,6 +12,8 @@ pub enum Format {
     Html,
     Csv,
     Qdpx,
+    /// The codebook alone (REFI-QDA `.qdc`).
+    Qdc,
 }
 
 /// The table a CSV export of a damaged journal adds to say so.
@@ -138,6 +140,12 @@ pub fn export_with(
             file("qdpx"),
             qdpx::archive(&src, privacy, offsets).map_err(OpsError::Archive)?,
         )],
+        Format::Qdc => {
+            if src.session.codebook.is_empty() {
+                return Err(OpsError::NoCodebook(dir.to_owned()));
+            }
+            vec![(file("qdc"), crate::export::codebook::qdc(src.session).into_bytes())]
+        }
         Format::Csv => {
             let folder = dest.clone().unwrap_or_else(|| exports.join("csv"));
             let tables = csv_tables(&folder, &src, privacy);

@@ -72,6 +72,13 @@ pub enum OpsError {
     Damaged { damage: String, records: u64 },
     #[error("{0} holds no records that can be read: there is nothing to export")]
     Empty(PathBuf),
+    #[error("the codebook cannot be used: code `{code}`: {reason}")]
+    Codebook { code: String, reason: String },
+    #[error(
+        "{} has no codebook to export: give it codes with a template, `new --codebook` or `roundtable codes --import`",
+        .0.display()
+    )]
+    NoCodebook(PathBuf),
 }
 
 pub type Result<T, E = OpsError> = std::result::Result<T, E>;

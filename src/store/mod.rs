@@ -11,6 +11,7 @@ pub mod load;
 pub mod lock;
 pub mod read;
 pub mod record;
+pub mod qdc;
 pub mod ron_text;
 pub mod ron_write;
 pub mod session_dir;

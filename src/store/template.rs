@@ -28,6 +28,11 @@ pub struct Template {
     pub name: String,
     pub description: String,
     pub stages: Vec<StagePlan>,
+    /// A priori codes: `(path: "capability/knowledge", name: "Knowledge",
+    /// description: "…")`, a theme before its subthemes; `facet: true` for
+    /// a code such as `barrier` that crosses the themes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<crate::domain::codebook::Code>,
 }
 
 impl Template {
@@ -46,9 +51,68 @@ impl Template {
             .collect()
     }
 
+    /// The `CodeDefined` events that set up its codebook, each theme
+    /// before what sits under it.
+    pub fn code_events(&self) -> Vec<Event> {
+        code_events(&self.codes)
+    }
+
     pub fn planned_minutes(&self) -> u32 {
         self.stages.iter().map(|s| s.minutes).sum()
     }
+}
+
+/// The `CodeDefined` events for `codes`, each parent before its children.
+pub fn code_events(codes: &[crate::domain::codebook::Code]) -> Vec<Event> {
+    crate::domain::codebook::ordered(codes)
+        .into_iter()
+        .map(|c| Event::CodeDefined {
+            code: c.path.clone(),
+            name: c.name.clone(),
+            description: c.description.clone(),
+            facet: c.facet,
+        })
+        .collect()
+}
+
+/// What is wrong with a codebook read from a file, if anything, and the
+/// code it is about: a path that is not a code, a code defined twice, one
+/// whose parent is missing, or a facet under a theme. Checked by applying
+/// it to an empty session, so a file is held to the rules the record is.
+pub fn codebook_problem(codes: &[crate::domain::codebook::Code]) -> Option<(String, String)> {
+    for (i, c) in codes.iter().enumerate() {
+        if codes[..i].iter().any(|x| x.path == c.path) {
+            return Some((c.path.clone(), format!("code `{}` is defined twice", c.path)));
+        }
+        if let Some(p) = c.parent()
+            && !codes.iter().any(|x| x.path == p)
+        {
+            return Some((
+                c.path.clone(),
+                format!("code `{}` sits under `{p}`, which is not defined", c.path),
+            ));
+        }
+    }
+    let mut s = crate::domain::Session::default();
+    let created = Event::SessionCreated {
+        title: "codebook".into(),
+        focus: "codebook".into(),
+        facilitator: "codebook".into(),
+        created: crate::domain::Timestamp::from_unix_millis(0),
+        template: None,
+    };
+    if let Err(e) = s.apply(&created) {
+        return Some((String::new(), e.to_string()));
+    }
+    for e in code_events(codes) {
+        if let Err(err) = s.apply(&e) {
+            let Event::CodeDefined { code, .. } = e else {
+                continue;
+            };
+            return Some((code, err.to_string()));
+        }
+    }
+    None
 }
 
 /// Reads a hand-edited RON file, capped in size and nesting.
@@ -108,6 +172,9 @@ pub fn load_template(path: &Path) -> Result<Template> {
         if s.title.trim().is_empty() {
             return Err(invalid(&at, format!("stage {} has no title", i + 1)));
         }
+    }
+    if let Some((code, reason)) = codebook_problem(&t.codes) {
+        return Err(invalid(&format!("{code:?}"), reason));
     }
     Ok(t)
 }

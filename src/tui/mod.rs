@@ -146,6 +146,7 @@ pub fn pick(
                         facilitator: "facilitator",
                         participants,
                         date: None,
+                        codes: Vec::new(),
                     };
                     match crate::ops::create::new_session(sessions, spec, None) {
                         Ok((dir, _, _)) => {

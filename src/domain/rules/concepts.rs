@@ -5,6 +5,40 @@ use super::*;
 impl Session {
     pub(super) fn check_concepts(&self, event: &Event) -> Result<(), DomainError> {
         match event {
+            Event::CodeDefined {
+                code,
+                name,
+                description,
+                facet,
+            } => {
+                if !crate::domain::statement::tag_ok(code) {
+                    return Err(DomainError::BadTag(code.chars().take(40).collect()));
+                }
+                text("the code's name", name, MAX_SHORT)?;
+                limit("the code's description", description, MAX_TEXT)?;
+                let parent = crate::domain::codebook::parent_of(code);
+                if let Some(p) = parent
+                    && !self.codebook.contains_key(p)
+                {
+                    return Err(DomainError::Rule(format!(
+                        "code `{code}` sits under `{p}`, which is not in the codebook; define `{p}` first"
+                    )));
+                }
+                if *facet && parent.is_some() {
+                    return Err(DomainError::Rule(format!(
+                        "`{code}` cannot be a facet: a facet (such as barrier or enabler) crosses the themes, so it sits under none"
+                    )));
+                }
+                if !self.codebook.contains_key(code)
+                    && self.codebook.len() >= crate::domain::codebook::MAX_CODES
+                {
+                    return Err(DomainError::Rule(format!(
+                        "the codebook holds at most {} codes",
+                        crate::domain::codebook::MAX_CODES
+                    )));
+                }
+                Ok(())
+            }
             Event::ConceptCreated {
                 id,
                 name,
@@ -158,6 +192,22 @@ impl Session {
 
     pub(super) fn mutate_concepts(&mut self, event: Event) {
         match event {
+            Event::CodeDefined {
+                code,
+                name,
+                description,
+                facet,
+            } => {
+                self.codebook.insert(
+                    code.clone(),
+                    crate::domain::codebook::Code {
+                        path: code,
+                        name,
+                        description,
+                        facet,
+                    },
+                );
+            }
             Event::ConceptCreated {
                 id,
                 name,

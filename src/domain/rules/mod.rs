@@ -236,6 +236,7 @@ impl Session {
             Event::ConceptCreated { .. }
             | Event::ConceptRenamed { .. }
             | Event::ConceptDescribed { .. }
+            | Event::CodeDefined { .. }
             | Event::StatementsLinked { .. }
             | Event::StatementsUnlinked { .. }
             | Event::ConceptsMerged { .. }
@@ -289,6 +290,7 @@ impl Session {
             Event::ConceptCreated { .. }
             | Event::ConceptRenamed { .. }
             | Event::ConceptDescribed { .. }
+            | Event::CodeDefined { .. }
             | Event::StatementsLinked { .. }
             | Event::StatementsUnlinked { .. }
             | Event::ConceptsMerged { .. }

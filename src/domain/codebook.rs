@@ -1,0 +1,85 @@
+//! The codebook: the codes statements are tagged with, as a hierarchy
+//! (`capability` → `capability/knowledge`), and the facets that cut across
+//! it (`barrier`, `enabler`). A template's a priori codes, the researcher's
+//! additions during synthesis and a `.qdc` file's codes all become
+//! `CodeDefined` events; a statement's tags are its codings.
+
+use serde::{Deserialize, Serialize};
+
+/// Most codes a codebook holds.
+pub const MAX_CODES: usize = 500;
+
+/// One code: its path (`capability/knowledge`, also the tag that codes a
+/// statement with it), its name as a researcher reads it, what it means,
+/// and whether it is a facet (a code such as `barrier` that crosses the
+/// themes rather than sitting in them).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Code {
+    pub path: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub facet: bool,
+}
+
+impl Code {
+    /// The path of the code it sits under, if any.
+    pub fn parent(&self) -> Option<&str> {
+        parent_of(&self.path)
+    }
+
+    /// How deep it sits: 0 for a theme.
+    pub fn depth(&self) -> usize {
+        self.path.matches('/').count()
+    }
+}
+
+/// The path a code path sits under, if any.
+pub fn parent_of(path: &str) -> Option<&str> {
+    path.rfind('/').map(|i| &path[..i])
+}
+
+/// Whether a statement tagged with `tags` is coded at `path`: tagged with
+/// it or with a code beneath it (a theme holds its subthemes' statements).
+pub fn codes_at(tags: &[String], path: &str) -> bool {
+    tags.iter().any(|t| {
+        t == path
+            || t.strip_prefix(path)
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+/// The code a typed tag means: itself when it is a code (or nothing in the
+/// codebook ends so), else the one code whose last level it is
+/// (`knowledge` → `capability/knowledge`), so a note-taker need not type a
+/// theme's whole path.
+pub fn resolve<S: std::hash::BuildHasher>(
+    codebook: &indexmap::IndexMap<String, Code, S>,
+    tag: String,
+) -> String {
+    if codebook.contains_key(&tag) || tag.contains('/') {
+        return tag;
+    }
+    let ending = format!("/{tag}");
+    let mut ends = codebook.keys().filter(|p| p.ends_with(&ending));
+    match (ends.next(), ends.next()) {
+        (Some(one), None) => one.clone(),
+        _ => tag,
+    }
+}
+
+/// A codebook as a file holds it (a template's `codes`, a `.qdc`): the
+/// codes in order, a parent before its children.
+pub fn ordered(codes: &[Code]) -> Vec<&Code> {
+    let mut out: Vec<&Code> = Vec::new();
+    fn place<'a>(codes: &'a [Code], parent: Option<&str>, out: &mut Vec<&'a Code>) {
+        for c in codes.iter().filter(|c| c.parent() == parent) {
+            out.push(c);
+            place(codes, Some(&c.path), out);
+        }
+    }
+    place(codes, None, &mut out);
+    out
+}
