@@ -499,3 +499,193 @@ fn reports_say_what_happened_to_a_shortened_stage_and_who_came_back() {
     assert!(!line.contains("arrived"), "{line}");
     assert!(line.matches(':').count() >= 5, "to the second: {line}");
 }
+
+/// Reads a CSV the way a script does: header names to cells, per row.
+fn csv_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut r = ::csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
+    r.records()
+        .map(|rec| {
+            header
+                .iter()
+                .cloned()
+                .zip(rec.unwrap().iter().map(str::to_owned))
+                .collect()
+        })
+        .collect()
+}
+
+/// Issue 33: a staff study on the 3×3 grid with a codebook from a `.qdc`:
+/// the final template and the matrices (codes × sector, codes × level)
+/// are those worked out by hand from the twelve statements, with every
+/// cell's statements named and the one who declined only counted.
+#[test]
+fn the_final_template_and_matrix_tables_match_the_hand_worked_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = grid::grid_session(tmp.path());
+    let csv_dir = run(&dir, Format::Csv, false)[0]
+        .parent()
+        .unwrap()
+        .to_owned();
+    let matrix = csv_rows(&csv_dir.join("matrix.csv"));
+    let cell = |by: &str, code: &str, group: &str| -> String {
+        matrix
+            .iter()
+            .find(|r| r["breakdown"] == by && r["code"] == code && r["group"] == group)
+            .map(|r| {
+                format!("{} {}", r["count"], r["statements"])
+                    .trim()
+                    .to_owned()
+            })
+            .unwrap_or_else(|| panic!("no cell {by} {code} {group}: {matrix:?}"))
+    };
+    // By hand: who said what, and where they sit.
+    let want = [
+        ("sector", "capability", "NHS", "1 st6"),
+        ("sector", "capability", "Local Authority", "3 st1 st2 st10"),
+        ("sector", "capability", "VCSE", "0"),
+        (
+            "sector",
+            "capability/knowledge",
+            "Local Authority",
+            "2 st1 st10",
+        ),
+        ("sector", "opportunity", "VCSE", "2 st7 st8"),
+        ("sector", "opportunity/time", "NHS", "1 st11"),
+        ("sector", "motivation/role", "NHS", "1 st4"),
+        ("sector", "motivation/role", "withheld", "1"),
+        ("sector", "barrier", "Local Authority", "3 st1 st3 st10"),
+        ("sector", "barrier", "NHS", "1 st5"),
+        ("sector", "barrier", "VCSE", "1 st8"),
+        ("sector", "barrier", "withheld", "1"),
+        ("sector", "enabler", "NHS", "3 st4 st6 st11"),
+        ("level", "barrier", "strategic", "1 st1"),
+        ("level", "barrier", "operational", "2 st5 st8"),
+        ("level", "barrier", "front line", "2 st3 st10"),
+        ("level", "enabler", "strategic", "2 st4 st7"),
+        ("level", "enabler", "front line", "2 st6 st11"),
+    ];
+    for (by, code, group, expected) in want {
+        assert_eq!(cell(by, code, group), expected, "{by} × {code} × {group}");
+    }
+    assert!(
+        !matrix.iter().any(|r| r["breakdown"] == "role group"),
+        "nine staff: a role-group matrix would put everything under staff"
+    );
+    assert!(
+        !matrix.iter().any(|r| r["group"] == "no sector"),
+        "everyone has a sector"
+    );
+    // The final template: each quote under its code and facet, labelled.
+    let template = csv_rows(&csv_dir.join("template.csv"));
+    let under = |code: &str, facet: &str| -> Vec<String> {
+        template
+            .iter()
+            .filter(|r| r["code"] == code && r["facet"] == facet)
+            .map(|r| match r["statement"].is_empty() {
+                true => r["note"].clone(),
+                false => format!("{} ({})", r["statement"], r["who"]),
+            })
+            .collect()
+    };
+    assert_eq!(
+        under("capability/knowledge", "Barrier"),
+        [
+            "st1 (P1; Local Authority, strategic)",
+            "st10 (P3; Local Authority, front line)"
+        ]
+    );
+    assert_eq!(
+        under("capability/knowledge", "Enabler"),
+        ["st6 (P6; NHS, front line)"]
+    );
+    assert_eq!(
+        under("motivation/role", "Barrier"),
+        ["1 withheld: no consent"],
+        "P9's words stay out; the count stays"
+    );
+    assert!(
+        !template.iter().any(|r| r["statement"] == "st12"),
+        "an uncoded statement is in no theme"
+    );
+    assert!(
+        !std::fs::read_to_string(csv_dir.join("template.csv"))
+            .unwrap()
+            .contains("Nobody told us")
+    );
+    // The report says the same.
+    let md = std::fs::read_to_string(&run(&dir, Format::Md, false)[0]).unwrap();
+    for line in [
+        "## Final template",
+        "#### Knowledge (#capability/knowledge)",
+        "- **Barrier** (2)",
+        "  - “We never had training in co-production” (P1; Local Authority, strategic) st1",
+        "### Codes × sector",
+        "| → Knowledge | 1 (st6) | 2 (st1, st10) | 0 | 0 |",
+        "### Codes × level",
+    ] {
+        assert!(md.contains(line), "the report lacks `{line}`:\n{md}");
+    }
+    assert!(!md.contains("Nobody told us"), "P9 did not consent");
+}
+
+/// Issue 33: the codebook goes out as a `.qdc` and comes back identical:
+/// exported, imported into a new session, exported again, byte for byte;
+/// and the NVivo codebook's names became the tags a note-taker types.
+#[test]
+fn the_codebook_round_trips_through_qdc() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = grid::grid_session(tmp.path());
+    let first = run(&dir, Format::Qdc, false)[0].clone();
+    let codes = roundtable::store::qdc::read(&first).unwrap();
+    let paths: Vec<&str> = codes.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "capability",
+            "capability/knowledge",
+            "capability/skills",
+            "opportunity",
+            "opportunity/time",
+            "opportunity/resources",
+            "motivation",
+            "motivation/role",
+            "barrier",
+            "enabler"
+        ]
+    );
+    assert!(
+        codes
+            .iter()
+            .filter(|c| c.facet)
+            .map(|c| &c.name)
+            .eq(["Barrier", "Enabler"])
+    );
+    assert_eq!(codes[1].description, "Knowing what co-production is & how");
+    let again = tmp.path().join("again");
+    let mut events = vec![Event::SessionCreated {
+        title: "Again".into(),
+        focus: "f".into(),
+        facilitator: "Sam".into(),
+        created: t(0),
+        template: None,
+    }];
+    events.extend(roundtable::store::template::code_events(&codes));
+    roundtable::store::Writer::create(&again, "facilitator", t(0), &events).unwrap();
+    let second = run(&again, Format::Qdc, false)[0].clone();
+    assert_eq!(
+        std::fs::read(&first).unwrap(),
+        std::fs::read(&second).unwrap(),
+        "the codebook came back different"
+    );
+    let original = roundtable::store::open_read_only(&dir)
+        .unwrap()
+        .session
+        .codebook;
+    let back = roundtable::store::open_read_only(&again)
+        .unwrap()
+        .session
+        .codebook;
+    assert_eq!(original, back);
+}

@@ -76,7 +76,11 @@ pub(super) fn run(
         Command::Templates { name: Some(name) } => show_template(sessions, &name, out),
         Command::Templates { name: None } => {
             let all = list_templates(sessions)?;
-            let width = all.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0);
+            let width = all
+                .iter()
+                .map(|(n, _)| n.chars().count())
+                .max()
+                .unwrap_or(0);
             for (name, t) in all {
                 let name = crate::safe::line(&name);
                 match t {
@@ -444,7 +448,10 @@ fn programme(
 /// One template in full: what it is for, its stages with their prompts, and
 /// its a priori codebook as a tree.
 fn show_template(sessions: &Path, name: &str, out: &mut dyn Write) -> Result<i32, Failure> {
-    let known: Vec<String> = list_templates(sessions)?.into_iter().map(|(n, _)| n).collect();
+    let known: Vec<String> = list_templates(sessions)?
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     let path = crate::store::template::template_path(sessions, name);
     if !known.iter().any(|n| n == name) {
         return Err(crate::ops::OpsError::NoTemplate { path, known }.into());
@@ -454,14 +461,24 @@ fn show_template(sessions: &Path, name: &str, out: &mut dyn Write) -> Result<i32
     writeln!(out, "{}\n{}\n", l(&t.name), l(&t.description))?;
     writeln!(out, "Stages ({} minutes):", t.planned_minutes())?;
     for (i, s) in t.stages.iter().enumerate() {
-        writeln!(out, "  {:>2}. {:>3} min  {} ({})", i + 1, s.minutes, l(&s.title), s.kind.label())?;
+        writeln!(
+            out,
+            "  {:>2}. {:>3} min  {} ({})",
+            i + 1,
+            s.minutes,
+            l(&s.title),
+            s.kind.label()
+        )?;
         writeln!(out, "             {}", l(&s.prompt))?;
     }
     if t.codes.is_empty() {
         writeln!(out, "\nNo a priori codes: the codebook starts empty.")?;
         return Ok(0);
     }
-    writeln!(out, "\nCodes (tag a statement #path; a facet crosses the themes):")?;
+    writeln!(
+        out,
+        "\nCodes (tag a statement #path; a facet crosses the themes):"
+    )?;
     for c in crate::domain::codebook::ordered(&t.codes) {
         let indent = "  ".repeat(c.depth() + 1);
         let facet = if c.facet { " [facet]" } else { "" };

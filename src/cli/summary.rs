@@ -366,7 +366,11 @@ pub fn codebook(session: &crate::domain::Session) -> Vec<String> {
         .filter(|s| !s.is_retracted())
         .map(|s| &**s)
         .collect();
-    let count = |path: &str| live.iter().filter(|s| codes_at(&s.current().tags, path)).count();
+    let count = |path: &str| {
+        live.iter()
+            .filter(|s| codes_at(&s.current().tags, path))
+            .count()
+    };
     let mut out = Vec::new();
     if session.codebook.is_empty() {
         out.push("No codebook: the statements' tags are its codes.".to_owned());

@@ -160,10 +160,7 @@ pub fn with_words(e: &Event, s: Option<&Session>) -> String {
         Event::ConceptCreated { id, name, .. } => format!("concept {id}: {name}"),
         Event::CodeDefined {
             code, name, facet, ..
-        } => format!(
-            "{} #{code}: {name}",
-            if *facet { "facet" } else { "code" }
-        ),
+        } => format!("{} #{code}: {name}", if *facet { "facet" } else { "code" }),
         Event::TranslationMade {
             id,
             kind,

@@ -201,7 +201,9 @@ impl Breakdown {
 
     /// The breakdowns worth offering for these participants: role group
     /// always, sector and level when anyone has one.
-    pub fn in_use<'a>(participants: impl IntoIterator<Item = &'a Participant> + Clone) -> Vec<Breakdown> {
+    pub fn in_use<'a>(
+        participants: impl IntoIterator<Item = &'a Participant> + Clone,
+    ) -> Vec<Breakdown> {
         Breakdown::ALL
             .into_iter()
             .filter(|b| {
@@ -214,7 +216,10 @@ impl Breakdown {
     /// The next breakdown of `offered` after this one, round again.
     pub fn next_of(self, offered: &[Breakdown]) -> Breakdown {
         let i = offered.iter().position(|b| *b == self).map_or(0, |i| i + 1);
-        offered.get(i % offered.len().max(1)).copied().unwrap_or_default()
+        offered
+            .get(i % offered.len().max(1))
+            .copied()
+            .unwrap_or_default()
     }
 }
 

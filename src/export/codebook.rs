@@ -56,12 +56,18 @@ pub fn code_elements(codes: &[Code], guid: &dyn Fn(&str) -> String) -> Vec<Strin
 /// above it), as codes: what a statement is coded with in a `.qdpx`.
 pub fn in_use(session: &Session) -> Vec<Code> {
     let mut codes: Vec<Code> = session.codebook.values().cloned().collect();
-    for s in session.statements.values().filter(|s| super::listed(session, s)) {
+    for s in session
+        .statements
+        .values()
+        .filter(|s| super::listed(session, s))
+    {
         for tag in &s.current().tags {
             let mut at = Some(tag.as_str());
             let mut missing = Vec::new();
             while let Some(path) = at {
-                if codes.iter().any(|c| c.path == path) || missing.iter().any(|c: &Code| c.path == path) {
+                if codes.iter().any(|c| c.path == path)
+                    || missing.iter().any(|c: &Code| c.path == path)
+                {
                     break;
                 }
                 missing.push(Code {

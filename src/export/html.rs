@@ -94,6 +94,7 @@ pub fn render(r: &Report) -> String {
             (statements(r))
             (votes(r))
             (grid(r))
+            (super::template::html(&r.template))
             (framework(r))
             (interpretations(r))
             (actions(r))

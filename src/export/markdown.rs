@@ -259,6 +259,7 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(o, "| {} | {} |", esc_line(concept), cells.join(" | "));
         }
     }
+    super::template::markdown(&mut o, &r.template);
     let _ = writeln!(o, "\n## Interpretations");
     for i in &r.interpretations {
         let _ = writeln!(

@@ -14,6 +14,7 @@ pub mod report;
 mod statements;
 mod synthesis;
 pub mod synthesis_csv;
+pub mod template;
 pub mod transcript;
 mod xml;
 

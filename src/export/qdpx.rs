@@ -183,7 +183,10 @@ pub fn project(
     let mut parts = vec![el("Users", &[], &lines(&users))];
     let tag_codes = super::codebook::in_use(s);
     let (mut codes, mut notes) = codebook(&q);
-    codes.splice(0..0, super::codebook::code_elements(&tag_codes, &super::codebook::code_guid));
+    codes.splice(
+        0..0,
+        super::codebook::code_elements(&tag_codes, &super::codebook::code_guid),
+    );
     if !codes.is_empty() {
         parts.push(el("CodeBook", &[], &el("Codes", &[], &lines(&codes))));
     }

@@ -90,6 +90,9 @@ pub struct Report {
     pub damage: Option<String>,
     /// A workspace's sources (its cases); none for a session.
     pub cases: Vec<super::Case>,
+    /// Template analysis: the final template and matrix coding tables
+    /// (empty without a codebook).
+    pub template: super::template::FinalTemplate,
 }
 
 impl Report {
@@ -208,6 +211,7 @@ pub fn build_for(src: &Source, privacy: Privacy, shape: Shape) -> Report {
         head: src.head.clone(),
         damage: src.damage.clone(),
         cases: src.cases.clone(),
+        template: super::template::final_template(s, privacy),
     }
 }
 

@@ -144,7 +144,10 @@ pub fn export_with(
             if src.session.codebook.is_empty() {
                 return Err(OpsError::NoCodebook(dir.to_owned()));
             }
-            vec![(file("qdc"), crate::export::codebook::qdc(src.session).into_bytes())]
+            vec![(
+                file("qdc"),
+                crate::export::codebook::qdc(src.session).into_bytes(),
+            )]
         }
         Format::Csv => {
             let folder = dest.clone().unwrap_or_else(|| exports.join("csv"));
@@ -226,6 +229,17 @@ fn csv_tables(folder: &Path, src: &Source, privacy: Privacy) -> Vec<(PathBuf, Ve
             synthesis_csv::framework_long(s, privacy).into_bytes(),
         ),
     ]);
+    if !s.codebook.is_empty() {
+        let t = crate::export::template::final_template(s, privacy);
+        tables.push((
+            folder.join("template.csv"),
+            crate::export::template::template_csv(&t).into_bytes(),
+        ));
+        tables.push((
+            folder.join("matrix.csv"),
+            crate::export::template::matrix_csv(&t).into_bytes(),
+        ));
+    }
     if !src.cases.is_empty() {
         tables.push((
             folder.join("sources.csv"),

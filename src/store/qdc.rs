@@ -50,10 +50,15 @@ fn attr(e: &BytesStart, name: &str) -> Option<String> {
 /// The codes of the `.qdc` at `path`, each parent before its children.
 pub fn read(path: &Path) -> Result<Vec<Code>> {
     let bytes = read_capped(path, MAX_QDC)?;
-    let text = super::limits::utf8_or_line(&bytes).map_err(|line| problem(path, line, "not valid UTF-8".into()))?;
+    let text = super::limits::utf8_or_line(&bytes)
+        .map_err(|line| problem(path, line, "not valid UTF-8".into()))?;
     let line_at = |pos: u64| {
         let end = usize::try_from(pos).unwrap_or(usize::MAX).min(text.len());
-        text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+        text.as_bytes()[..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
     };
     let mut reader = quick_xml::Reader::from_str(text);
     reader.config_mut().trim_text(false);
@@ -68,9 +73,13 @@ pub fn read(path: &Path) -> Result<Vec<Code>> {
     let mut saw_codebook = false;
     loop {
         let pos = reader.buffer_position();
-        let event = reader
-            .read_event()
-            .map_err(|e| problem(path, line_at(reader.buffer_position()), format!("not XML a QDA tool wrote: {e}")))?;
+        let event = reader.read_event().map_err(|e| {
+            problem(
+                path,
+                line_at(reader.buffer_position()),
+                format!("not XML a QDA tool wrote: {e}"),
+            )
+        })?;
         let here = line_at(pos);
         let empty = matches!(event, Xml::Empty(_));
         match event {
@@ -80,13 +89,22 @@ pub fn read(path: &Path) -> Result<Vec<Code>> {
                     return Err(problem(path, here, "a code has no name".into()));
                 }
                 if codes.len() >= MAX_CODES {
-                    return Err(problem(path, here, format!("more than {MAX_CODES} codes; roundtable keeps at most {MAX_CODES}")));
+                    return Err(problem(
+                        path,
+                        here,
+                        format!(
+                            "more than {MAX_CODES} codes; roundtable keeps at most {MAX_CODES}"
+                        ),
+                    ));
                 }
                 if open.len() >= MAX_TAG_LEVELS {
                     return Err(problem(
                         path,
                         here,
-                        format!("code `{name}` is {} levels deep; roundtable keeps {MAX_TAG_LEVELS} levels (theme, subtheme and two more)", open.len() + 1),
+                        format!(
+                            "code `{name}` is {} levels deep; roundtable keeps {MAX_TAG_LEVELS} levels (theme, subtheme and two more)",
+                            open.len() + 1
+                        ),
                     ));
                 }
                 let parent = open.last().map(|&i| codes[i].path.clone());
@@ -103,9 +121,17 @@ pub fn read(path: &Path) -> Result<Vec<Code>> {
                 let mut candidate = path_of(&level);
                 while codes.iter().any(|c| c.path == candidate) {
                     n += 1;
-                    candidate = path_of(&format!("{}-{n}", level.chars().take(29).collect::<String>()));
+                    candidate = path_of(&format!(
+                        "{}-{n}",
+                        level.chars().take(29).collect::<String>()
+                    ));
                 }
-                codes.push(Code { path: candidate, name: name.trim().to_owned(), description: String::new(), facet: false });
+                codes.push(Code {
+                    path: candidate,
+                    name: name.trim().to_owned(),
+                    description: String::new(),
+                    facet: false,
+                });
                 guids.push(attr(&e, "guid").unwrap_or_default());
                 if !empty {
                     open.push(codes.len() - 1);
@@ -114,7 +140,10 @@ pub fn read(path: &Path) -> Result<Vec<Code>> {
             Xml::End(e) if e.local_name().as_ref() == "Code" => {
                 open.pop();
             }
-            Xml::Start(e) if e.local_name().as_ref() == "CodeBook" || e.local_name().as_ref() == "Project" => {
+            Xml::Start(e)
+                if e.local_name().as_ref() == "CodeBook"
+                    || e.local_name().as_ref() == "Project" =>
+            {
                 saw_codebook = true;
             }
             Xml::Start(e) if e.local_name().as_ref() == "Description" && !open.is_empty() => {
@@ -152,7 +181,9 @@ pub fn read(path: &Path) -> Result<Vec<Code>> {
                 in_facets = attr(&e, "name").is_some_and(|n| n.trim().eq_ignore_ascii_case(FACETS));
             }
             Xml::End(e) if e.local_name().as_ref() == "Set" => in_facets = false,
-            Xml::Start(e) | Xml::Empty(e) if in_facets && e.local_name().as_ref() == "MemberCode" => {
+            Xml::Start(e) | Xml::Empty(e)
+                if in_facets && e.local_name().as_ref() == "MemberCode" =>
+            {
                 facet_guids.extend(attr(&e, "targetGUID"));
             }
             Xml::Eof => break,
@@ -160,7 +191,11 @@ pub fn read(path: &Path) -> Result<Vec<Code>> {
         }
     }
     if !saw_codebook {
-        return Err(problem(path, 1, "not a REFI-QDA codebook: it has no <CodeBook>".into()));
+        return Err(problem(
+            path,
+            1,
+            "not a REFI-QDA codebook: it has no <CodeBook>".into(),
+        ));
     }
     if codes.is_empty() {
         return Err(problem(path, 1, "the codebook holds no codes".into()));
@@ -172,7 +207,11 @@ pub fn read(path: &Path) -> Result<Vec<Code>> {
         return Err(problem(
             path,
             line_of_name(text, &c.name),
-            format!("`{}` is in the Facets set but sits under `{}`; a facet (such as barrier or enabler) crosses the themes, so it must be a top-level code", c.name, c.parent().unwrap_or_default()),
+            format!(
+                "`{}` is in the Facets set but sits under `{}`; a facet (such as barrier or enabler) crosses the themes, so it must be a top-level code",
+                c.name,
+                c.parent().unwrap_or_default()
+            ),
         ));
     }
     Ok(codes)
@@ -181,7 +220,10 @@ pub fn read(path: &Path) -> Result<Vec<Code>> {
 /// A description's meaning and, if its last line names one, its tag.
 fn split_tag(description: &str) -> (String, Option<String>) {
     let trimmed = description.trim_end();
-    match trimmed.rsplit_once('\n').map_or(("", trimmed), |(a, b)| (a, b)) {
+    match trimmed
+        .rsplit_once('\n')
+        .map_or(("", trimmed), |(a, b)| (a, b))
+    {
         (before, last) if last.trim().starts_with(TAG_LINE) => (
             before.trim_end().to_owned(),
             Some(last.trim()[TAG_LINE.len()..].to_owned()),
@@ -194,7 +236,10 @@ fn split_tag(description: &str) -> (String, Option<String>) {
 /// the code does (under the same parent).
 fn retag(codes: &mut [Code], i: usize, tag: &str) -> std::result::Result<(), String> {
     if !crate::domain::statement::tag_ok(tag) {
-        return Err(format!("`{tag}` is not a usable tag for code `{}`", codes[i].name));
+        return Err(format!(
+            "`{tag}` is not a usable tag for code `{}`",
+            codes[i].name
+        ));
     }
     let expected_parent = codes[i].parent().map(str::to_owned);
     if crate::domain::codebook::parent_of(tag).map(str::to_owned) != expected_parent {
@@ -204,7 +249,11 @@ fn retag(codes: &mut [Code], i: usize, tag: &str) -> std::result::Result<(), Str
             expected_parent.unwrap_or_else(|| "no other code".into())
         ));
     }
-    if codes.iter().enumerate().any(|(j, c)| j != i && c.path == tag) {
+    if codes
+        .iter()
+        .enumerate()
+        .any(|(j, c)| j != i && c.path == tag)
+    {
         return Err(format!("tag `#{tag}` is given to two codes"));
     }
     codes[i].path = tag.to_owned();

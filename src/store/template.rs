@@ -82,7 +82,10 @@ pub fn code_events(codes: &[crate::domain::codebook::Code]) -> Vec<Event> {
 pub fn codebook_problem(codes: &[crate::domain::codebook::Code]) -> Option<(String, String)> {
     for (i, c) in codes.iter().enumerate() {
         if codes[..i].iter().any(|x| x.path == c.path) {
-            return Some((c.path.clone(), format!("code `{}` is defined twice", c.path)));
+            return Some((
+                c.path.clone(),
+                format!("code `{}` is defined twice", c.path),
+            ));
         }
         if let Some(p) = c.parent()
             && !codes.iter().any(|x| x.path == p)

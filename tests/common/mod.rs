@@ -1,5 +1,6 @@
 #![allow(dead_code)]
 
+pub mod grid;
 pub mod os;
 pub mod phone;
 pub mod privacy;
