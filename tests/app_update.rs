@@ -6,6 +6,8 @@ use roundtable::app::synthesis::SynthView;
 use roundtable::app::{App, Effect, Model, Msg, Overlay, PromptKind, Screen, update};
 use roundtable::domain::*;
 
+mod common;
+
 fn t(sec: i64) -> Timestamp {
     Timestamp::from_unix_millis(1_773_482_400_000 + sec * 1000)
 }
@@ -2547,4 +2549,32 @@ fn recoding_a_statement_is_not_amending_its_words() {
         [Event::StatementAmended { .. }]
     ));
     assert!(d.model.session.read().statements["st1"].is_amended());
+}
+
+/// Issue 33, item 1: the synthesis filter finds statements by sector, by
+/// level and by who said them (`sector:`, `level:` and `P1` matched
+/// nothing), and a theme's tag finds its subthemes' statements.
+#[test]
+fn the_synthesis_filter_takes_sector_level_and_a_pseudonym() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::grid::grid_session(tmp.path());
+    let s = roundtable::store::open_read_only(&dir).unwrap().session;
+    let app = App::new(Keymap::default(), "facilitator");
+    let ids = |filter: &str| -> Vec<String> {
+        roundtable::app::synthesis::filtered(&app, &s, filter)
+            .iter()
+            .map(|i| i.id.to_string())
+            .collect()
+    };
+    assert_eq!(ids("sector:nhs"), ["st4", "st5", "st6", "st11"]);
+    assert_eq!(ids("sector:la"), ["st1", "st2", "st3", "st10", "st12"]);
+    assert_eq!(ids("level:front"), ["st3", "st6", "st9", "st10", "st11"]);
+    assert_eq!(ids("level:front-line sector:nhs"), ["st6", "st11"]);
+    assert_eq!(ids("P3"), ["st3", "st10"]);
+    assert_eq!(ids("#capability"), ["st1", "st2", "st6", "st10"]);
+    assert_eq!(
+        ids("#barrier sector:vcse"),
+        ["st8"],
+        "st9's tags are not searched: no consent"
+    );
 }

@@ -1,5 +1,6 @@
 //! Domain rules: every event applied, and every rejection explained.
 
+mod common;
 use roundtable::domain::ConceptPart;
 use roundtable::domain::agenda::StageState;
 use roundtable::domain::*;
@@ -1915,4 +1916,52 @@ fn a_recoding_changes_tags_and_kind_and_never_the_words() {
         roundtable::domain::describe::with_words(&recode("st1", &["barrier"]), Some(&s))
             .contains("st1 re-coded"),
     );
+}
+
+/// Issue 33, item 1: a round, the grid and the filters break down by
+/// sector and level, not only by role group (nine staff all landed in
+/// `staff`); worked by hand from the 3×3 grid session.
+#[test]
+fn votes_and_the_grid_break_down_by_sector_and_level() {
+    use roundtable::domain::analysis::{Accounts, grid};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::grid::grid_session(tmp.path());
+    let s = roundtable::store::open_read_only(&dir).unwrap().session;
+    let round = &s.rounds["v1"];
+    let (by_sector, unplaced) = s.results_by(round, Breakdown::Sector);
+    assert_eq!(
+        by_sector,
+        [
+            ("NHS", vec![1, 3, 5]),
+            ("Local Authority", vec![3, 5, 1]),
+            ("VCSE", vec![3, 2, 4]),
+            ("no sector", vec![0, 0, 0]),
+        ]
+    );
+    assert_eq!(unplaced, None);
+    let (by_level, _) = s.results_by(round, Breakdown::Level);
+    assert_eq!(
+        by_level[..3],
+        [
+            ("strategic", vec![2, 1, 6]),
+            ("operational", vec![1, 4, 4]),
+            ("front line", vec![4, 5, 0]),
+        ]
+    );
+    let (by_role, _) = s.results_by(round, Breakdown::RoleGroup);
+    assert_eq!(by_role[2], ("staff", vec![7, 10, 10]));
+    // The grid: concepts × sector, concepts × level.
+    let g = grid(&s, Accounts::Sectors);
+    let labels: Vec<String> = g.accounts.iter().map(|a| a.label(&s)).collect();
+    assert_eq!(labels, ["NHS", "Local Authority", "VCSE"]);
+    let time = &g.rows[0];
+    assert_eq!(time.ids(0, ""), ["st11"]);
+    assert_eq!(time.ids(1, ""), ["st3"]);
+    assert_eq!(time.ids(2, ""), ["st8"]);
+    let g = grid(&s, Accounts::Levels);
+    let learning = &g.rows[1];
+    let labels: Vec<String> = g.accounts.iter().map(|a| a.label(&s)).collect();
+    assert_eq!(labels, ["strategic", "operational", "front line"]);
+    assert_eq!(learning.ids(0, ""), ["st1"]);
+    assert_eq!(learning.ids(2, ""), ["st6", "st10"]);
 }

@@ -737,7 +737,13 @@ fn a_vote_table_fits_a_narrow_panel_and_says_where_the_groups_are() {
             .map(|sp| sp.content.as_ref())
             .collect::<String>()
     };
-    let narrow = ui::results::table(&s, round, 45, &theme);
+    let narrow = ui::results::table(
+        &s,
+        round,
+        roundtable::domain::Breakdown::RoleGroup,
+        45,
+        &theme,
+    );
     for l in &narrow {
         assert!(l.width() <= 45, "{:?} is {} wide", text(l), l.width());
     }
@@ -754,10 +760,16 @@ fn a_vote_table_fits_a_narrow_panel_and_says_where_the_groups_are() {
             .any(|l| l == "by role group: on the results screen"),
         "{narrow:#?}"
     );
-    let wide: Vec<String> = ui::results::table(&s, round, 100, &theme)
-        .iter()
-        .map(text)
-        .collect();
+    let wide: Vec<String> = ui::results::table(
+        &s,
+        round,
+        roundtable::domain::Breakdown::RoleGroup,
+        100,
+        &theme,
+    )
+    .iter()
+    .map(text)
+    .collect();
     assert!(
         wide[0].contains("service users") && wide[0].contains("carers"),
         "{wide:#?}"
@@ -1489,7 +1501,9 @@ fn the_facilitators_grid_pages_its_columns() {
     let g = grid(&s, Accounts::Stages);
     assert_eq!(g.accounts.len(), 8);
     let mut app = app_on(Screen::Synthesis);
-    press(&mut app, &s, at, &[KeyCode::Char('g'), KeyCode::Char('a')]);
+    // Role groups, sectors, levels, then stages.
+    let a = KeyCode::Char('a');
+    press(&mut app, &s, at, &[KeyCode::Char('g'), a, a, a]);
     let mut seen = String::new();
     let first = draw(&app, &s, at, 80, 24);
     assert!(first.contains("stages 1–4 of 8"), "{first}");
@@ -1534,4 +1548,77 @@ fn a_console_that_cannot_mark_a_paste_says_so_on_every_seat_that_types() {
     viewer.seat = roundtable::app::actions::Seat::Viewer;
     viewer.paste_is_typing();
     assert!(!draw(&viewer, &s, at, 80, 24).contains(PASTE_IS_TYPING));
+}
+
+/// Issue 33, item 1: a staff study on the 3×3 grid. The vote screen breaks
+/// the dot vote down by sector (the room's natural breakdown: nine staff
+/// would all be `staff`) and, with `b`, by level; every projector shows
+/// the closed round by sector; the synthesis grid's columns go to sector
+/// and level with `a`.
+#[test]
+fn a_staff_grid_breaks_down_by_sector_and_level() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::grid::grid_session(tmp.path());
+    // The session as it stood with the round still open (the last record
+    // closes it).
+    let journal = std::fs::read_to_string(dir.join("journal.ron")).unwrap();
+    let mut open = Session::default();
+    let lines: Vec<&str> = journal.lines().collect();
+    for line in &lines[..lines.len() - 1] {
+        open.apply(&decode(line.as_bytes()).unwrap().event).unwrap();
+    }
+    let at = common::t(59);
+    let mut app = app_on(Screen::Vote);
+    both_sizes("grid_vote_by_sector", &app, &open, at);
+    let wide = draw(&app, &open, at, 160, 48);
+    for want in [
+        "by sector:",
+        "NHS",
+        "LA",
+        "VCSE",
+        "27 dots placed",
+        "staff · LA front",
+    ] {
+        assert!(wide.contains(want), "{want}:\n{wide}");
+    }
+    assert!(!wide.contains("service users"), "{wide}");
+    press(&mut app, &open, at, &[KeyCode::Char('b')]);
+    both_sizes("grid_vote_by_level", &app, &open, at);
+    let wide = draw(&app, &open, at, 160, 48);
+    assert!(
+        wide.contains("by level:") && wide.contains("results by level"),
+        "{wide}"
+    );
+    // Closed, on every projector.
+    let s = roundtable::store::open_read_only(&dir).unwrap().session;
+    let at = common::t(70);
+    let shown = room_shows(
+        s.clone(),
+        at,
+        roundtable::domain::RoomView::Results("v1".into()),
+    );
+    both_sizes(
+        "grid_projector_results_by_sector",
+        &app_on(Screen::Projector),
+        &shown,
+        at,
+    );
+    let mut app = app_on(Screen::Synthesis);
+    press(&mut app, &s, at, &[KeyCode::Char('g'), KeyCode::Char('a')]);
+    both_sizes("grid_synthesis_by_sector", &app, &s, at);
+    press(&mut app, &s, at, &[KeyCode::Char('a')]);
+    both_sizes("grid_synthesis_by_level", &app, &s, at);
+    let wide = draw(&app, &s, at, 160, 48);
+    assert!(
+        wide.contains("strategic") && wide.contains("front line"),
+        "{wide}"
+    );
+    // Nine staff on the capture screen: told apart by where they sit.
+    let app = app_on(Screen::Capture);
+    both_sizes("grid_capture_speakers", &app, &s, at);
+    let small = draw(&app, &s, at, 80, 24);
+    assert!(
+        small.contains("P3 LA front") && small.contains(" group "),
+        "{small}"
+    );
 }

@@ -178,6 +178,8 @@ pub enum Action {
     CycleTarget,
     ToggleCounted,
     ToggleHidden,
+    /// Results broken down by role group, sector or level in turn.
+    ResultsBy,
     /// Who chose what shown by name on the screens, or only counts.
     ToggleNamed,
     EditQuestion,
@@ -1223,6 +1225,25 @@ pub static ACTIONS: &[ActionDef] = &[
         "who chose what: counts by role group only / shown by name (the group agrees; every projector says so)",
     ),
     ActionDef {
+        hints: &[
+            hint("results by", &[L::Vote]),
+            hint("breakdown", &[L::ReviewSession]),
+        ],
+        describe_in: &[(
+            &[L::ReviewSession],
+            "votes, the grid and the measures by: role group / sector / level",
+        )],
+        rank: 76,
+        available: Some(|m, _| {
+            crate::domain::Breakdown::in_use(m.session.participants.values()).len() > 1
+        }),
+        ..row(
+            A::ResultsBy,
+            &[(L::Vote, "b"), (L::ReviewSession, "b")],
+            "results by: role group / sector / level (on this screen)",
+        )
+    },
+    ActionDef {
         hints: &[hint("question", &[L::Vote])],
         rank: 74,
         available: Some(no_round),
@@ -1351,7 +1372,7 @@ pub static ACTIONS: &[ActionDef] = &[
         ..row(
             A::Filter,
             &[(L::Synthesis, "/"), (L::ReviewBrowser, "/")],
-            "filter statements: words, #tag, role:carer, stage:S3",
+            "filter statements: words, #tag, P3, role:carer, sector:nhs, level:front, stage:S3",
         )
     },
     ActionDef {
@@ -1477,7 +1498,7 @@ pub static ACTIONS: &[ActionDef] = &[
         ..row(
             A::ToggleAccounts,
             &[(L::Synthesis, "a")],
-            "grid columns: role groups / stages",
+            "grid columns: role groups / sectors / levels (a staff study's grid) / stages / cases",
         )
     },
     ActionDef {

@@ -153,6 +153,8 @@ pub struct Loaded {
     /// brought in from its sources (as its exports read it); none for a
     /// session. The statements, agenda and measures views read it.
     pub view: Option<Session>,
+    /// What the votes, the grid and the measures are broken down by.
+    pub by: crate::domain::Breakdown,
 }
 
 const CHECKPOINT: usize = 500;
@@ -203,7 +205,9 @@ impl Loaded {
             checkpoints,
             tab: Tab::Timeline,
             scroll: 0,
+            by: crate::domain::Breakdown::RoleGroup,
         };
+        l.by = crate::domain::Breakdown::natural(l.session.participants.values());
         l.bring_in();
         Ok(l)
     }
@@ -437,6 +441,11 @@ impl Review {
             Some(Action::ScrubForward10) => l.scrub_to(l.cursor + 10),
             Some(Action::ScrubStart) => l.scrub_to(1),
             Some(Action::ScrubEnd) => l.scrub_to(total),
+            Some(Action::ResultsBy) => {
+                let offered = crate::domain::Breakdown::in_use(l.read().participants.values());
+                l.by = l.by.next_of(&offered);
+                self.message = Some(format!("votes, grid and measures by {}", l.by.label()));
+            }
             Some(Action::NextVote) => l.jump_vote(true),
             Some(Action::PreviousVote) => l.jump_vote(false),
             Some(Action::SelectUp) => l.scroll = l.scroll.saturating_sub(1),

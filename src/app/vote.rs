@@ -68,6 +68,9 @@ pub struct VoteDraft {
     /// Whose hands a tally counts: everyone, or one role.
     pub tally_role: Option<Role>,
     pub tally: Vec<u32>,
+    /// What the results are broken down by, once chosen (`b`); until then
+    /// the room's natural breakdown.
+    pub breakdown: Option<crate::domain::Breakdown>,
 }
 
 impl VoteDraft {
@@ -180,10 +183,27 @@ pub fn action(
     now: Timestamp,
     fx: &mut Vec<Effect>,
 ) {
+    if action == Action::ResultsBy {
+        return results_by(app, session);
+    }
     match open_round(session) {
         Some(round) => in_round(app, session, round, action, now, fx),
         None => setup(app, session, action, now, fx),
     }
+}
+
+/// The results on this screen by the next breakdown in use: role group,
+/// sector, level (a round open or not).
+fn results_by(app: &mut App, session: &Session) {
+    let people = session.participants.values();
+    let offered = crate::domain::Breakdown::in_use(people.clone());
+    let now = app
+        .vote
+        .breakdown
+        .unwrap_or_else(|| crate::domain::Breakdown::natural(people));
+    let next = now.next_of(&offered);
+    app.vote.breakdown = Some(next);
+    app.say(Tone::Info, format!("results by {}", next.label()));
 }
 
 fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &mut Vec<Effect>) {

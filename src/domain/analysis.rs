@@ -13,6 +13,8 @@ pub use super::synthesis::Accounts;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Account {
     Role(RoleGroup),
+    /// A group of a sector or level breakdown: its label.
+    Group(&'static str),
     /// Statements from the whole group, not one speaker.
     WholeGroup,
     Stage(StageId),
@@ -25,6 +27,7 @@ impl Account {
     pub fn label(&self, session: &Session) -> String {
         match self {
             Account::Role(g) => g.label().to_owned(),
+            Account::Group(label) => (*label).to_owned(),
             Account::WholeGroup => "whole group".into(),
             Account::Stage(s) => session
                 .stages
@@ -123,6 +126,17 @@ fn account_of<'a>(
                 .unwrap_or(Account::Role(RoleGroup::Others)),
             Speaker::Group => Account::WholeGroup,
         },
+        Accounts::Sectors | Accounts::Levels => {
+            let by = accounts.breakdown()?;
+            match &s.current().speaker {
+                Speaker::Participant(p) => home
+                    .participants
+                    .get(p)
+                    .map(|p| Account::Group(by.groups()[by.group_of(p)]))
+                    .unwrap_or(Account::Group(by.groups()[3])),
+                Speaker::Group => Account::WholeGroup,
+            }
+        }
         _ => s
             .stage
             .clone()
@@ -159,6 +173,18 @@ pub fn grid_with<'a>(session: &'a Session, resolve: Resolver<'a>, accounts: Acco
             .cloned()
             .map(Account::Source)
             .collect(),
+        Accounts::Sectors | Accounts::Levels => accounts
+            .breakdown()
+            .map(|by| {
+                by.groups()
+                    .into_iter()
+                    .map(Account::Group)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+            .into_iter()
+            .chain([Account::WholeGroup])
+            .collect(),
     };
     let rows: Vec<GridRow> = session
         .concepts
@@ -190,7 +216,11 @@ pub fn grid_with<'a>(session: &'a Session, resolve: Resolver<'a>, accounts: Acco
     // sources, whose emptiness is itself worth seeing.
     let keep: Vec<bool> = (0..columns.len())
         .map(|i| {
-            matches!(columns[i], Account::Role(_) | Account::Source(_))
+            let none_group = matches!(columns[i], Account::Group(l) if l.starts_with("no "));
+            (matches!(
+                columns[i],
+                Account::Role(_) | Account::Source(_) | Account::Group(_)
+            ) && !none_group)
                 || rows.iter().any(|r| !r.cells[i].is_empty())
         })
         .collect();

@@ -205,7 +205,7 @@ impl Session {
     pub fn speaker_label(&self, speaker: &super::Speaker) -> String {
         match speaker {
             super::Speaker::Participant(p) => match self.participants.get(p) {
-                Some(x) => format!("{p} · {}", x.role),
+                Some(x) => format!("{p} · {}", x.described()),
                 None => p.to_string(),
             },
             super::Speaker::Group => "whole group".into(),

@@ -116,6 +116,15 @@ impl Sector {
             Sector::Vcse => "VCSE",
         }
     }
+
+    /// For a crowded line: `NHS`, `LA`, `VCSE`.
+    pub fn short(self) -> &'static str {
+        match self {
+            Sector::Nhs => "NHS",
+            Sector::LocalAuthority => "LA",
+            Sector::Vcse => "VCSE",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -131,6 +140,15 @@ impl Level {
             Level::Strategic => "strategic",
             Level::Operational => "operational",
             Level::FrontLine => "front line",
+        }
+    }
+
+    /// For a crowded line: `strat.`, `oper.`, `front`.
+    pub fn short(self) -> &'static str {
+        match self {
+            Level::Strategic => "strat.",
+            Level::Operational => "oper.",
+            Level::FrontLine => "front",
         }
     }
 }
@@ -213,6 +231,29 @@ impl Breakdown {
             .collect()
     }
 
+    /// The breakdown a room's results are best shown by: role group, unless
+    /// everyone is in one role group and sector or level tells them apart
+    /// (a staff study: nine `staff` say nothing).
+    pub fn natural<'a>(
+        participants: impl IntoIterator<Item = &'a Participant> + Clone,
+    ) -> Breakdown {
+        let spread = |b: Breakdown| {
+            let mut seen: Vec<usize> = participants
+                .clone()
+                .into_iter()
+                .filter(|p| !p.role.convenes())
+                .map(|p| b.group_of(p))
+                .collect();
+            seen.sort_unstable();
+            seen.dedup();
+            seen.len() > 1
+        };
+        Breakdown::ALL
+            .into_iter()
+            .find(|b| spread(*b))
+            .unwrap_or_default()
+    }
+
     /// The next breakdown of `offered` after this one, round again.
     pub fn next_of(self, offered: &[Breakdown]) -> Breakdown {
         let i = offered.iter().position(|b| *b == self).map_or(0, |i| i + 1);
@@ -224,6 +265,15 @@ impl Breakdown {
 }
 
 impl Participant {
+    /// Where on the sampling grid, for a crowded line: `NHS front`.
+    pub fn grid_short(&self) -> Option<String> {
+        let parts: Vec<&str> = [self.sector.map(Sector::short), self.level.map(Level::short)]
+            .into_iter()
+            .flatten()
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
+
     /// `staff; NHS, front line`: role, and where on the sampling grid, if
     /// anywhere.
     pub fn described(&self) -> String {

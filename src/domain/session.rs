@@ -399,6 +399,52 @@ impl Session {
         res.by_role.sort_by_key(|(r, _)| *r);
         res
     }
+
+    /// A round's counts by the groups of `by` (role group, sector or level),
+    /// each with its label; then what could not be placed in a group: a
+    /// tally for the whole room, and, by sector or level, every ballot of an
+    /// anonymous or counted round (which record role groups, never people).
+    pub fn results_by(
+        &self,
+        round: &VoteRound,
+        by: super::participant::Breakdown,
+    ) -> (Vec<(&'static str, Vec<u32>)>, Option<Vec<u32>>) {
+        let res = self.results(round);
+        let labels = by.groups();
+        if by == super::participant::Breakdown::RoleGroup {
+            let (groups, room) = res.by_group();
+            let named = groups
+                .into_iter()
+                .zip(labels)
+                .map(|((_, counts), label)| (label, counts))
+                .collect();
+            return (named, room);
+        }
+        let n = res.options.len();
+        let mut groups: Vec<(&'static str, Vec<u32>)> =
+            labels.iter().map(|l| (*l, vec![0; n])).collect();
+        if round.mode != BallotMode::PerParticipant {
+            return (groups, Some(res.counts));
+        }
+        let mut latest: IndexMap<&ParticipantId, &Ballot> = IndexMap::new();
+        for b in &round.ballots {
+            latest.insert(&b.participant, b);
+        }
+        let mut unplaced: Option<Vec<u32>> = None;
+        for (p, b) in latest {
+            let Ok(counts) = b.choice.counts(&round.method) else {
+                continue;
+            };
+            let slot = match self.participants.get(p) {
+                Some(p) => &mut groups[by.group_of(p)].1,
+                None => unplaced.get_or_insert_with(|| vec![0; n]),
+            };
+            for (c, x) in slot.iter_mut().zip(&counts) {
+                *c += x;
+            }
+        }
+        (groups, unplaced)
+    }
 }
 
 /// The session's planned end against its projected one.

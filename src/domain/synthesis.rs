@@ -204,6 +204,9 @@ pub enum Accounts {
     Stages,
     /// Whole source sessions (cross-session workspaces).
     Sessions,
+    /// A staff study's sampling grid: by sector, by level.
+    Sectors,
+    Levels,
 }
 
 impl Accounts {
@@ -213,6 +216,39 @@ impl Accounts {
             Accounts::RoleGroups => "role group",
             Accounts::Stages => "stage",
             Accounts::Sessions => "session",
+            Accounts::Sectors => "sector",
+            Accounts::Levels => "level",
         }
+    }
+
+    /// The breakdown a column is a group of, if it is one.
+    pub fn breakdown(self) -> Option<super::participant::Breakdown> {
+        use super::participant::Breakdown;
+        match self {
+            Accounts::RoleGroups => Some(Breakdown::RoleGroup),
+            Accounts::Sectors => Some(Breakdown::Sector),
+            Accounts::Levels => Some(Breakdown::Level),
+            Accounts::Stages | Accounts::Sessions => None,
+        }
+    }
+
+    /// The columns worth offering in turn for `session`: role groups,
+    /// sector and level where anyone has one, stages, and sources in a
+    /// workspace.
+    pub fn offered(session: &super::Session) -> Vec<Accounts> {
+        use super::participant::Breakdown;
+        let in_use = Breakdown::in_use(session.participants.values());
+        let mut out = vec![Accounts::RoleGroups];
+        if in_use.contains(&Breakdown::Sector) {
+            out.push(Accounts::Sectors);
+        }
+        if in_use.contains(&Breakdown::Level) {
+            out.push(Accounts::Levels);
+        }
+        out.push(Accounts::Stages);
+        if !session.sources.is_empty() {
+            out.push(Accounts::Sessions);
+        }
+        out
     }
 }

@@ -56,6 +56,8 @@ pub fn render(
         .clone()
         .unwrap_or_else(|| app.capture.speaker(session));
     let mut spans = vec![Span::styled("Speaker ", theme.accent)];
+    let by_grid = crate::domain::Breakdown::natural(session.participants.values())
+        != crate::domain::Breakdown::RoleGroup;
     for (id, p) in &session.participants {
         let me = current == Speaker::Participant(id.clone());
         // ⊘: no consent, so never shown to the room nor exported; ↑2 waiting
@@ -75,7 +77,12 @@ pub fn render(
         {
             marks.push_str(" gone");
         }
-        let label = format!(" {id} {}{marks} ", short_role(p.role));
+        // In a staff study, where on the grid tells nine `staff` apart.
+        let who = match (by_grid, p.grid_short()) {
+            (true, Some(grid)) => grid,
+            _ => short_role(p.role).to_owned(),
+        };
+        let label = format!(" {id} {who}{marks} ");
         spans.push(Span::styled(
             if me { format!("▶{label}◀") } else { label },
             if me { theme.selected } else { theme.dim },

@@ -267,7 +267,10 @@ fn floor_line(session: &Session, theme: &Theme) -> Option<Line<'static>> {
     let on_wall =
         |p: &&ParticipantId| session.consents(&crate::domain::Speaker::Participant((*p).clone()));
     let named = |p: &ParticipantId| {
-        let role = session.participants.get(p).map_or("", |x| x.role.label());
+        let role = session
+            .participants
+            .get(p)
+            .map_or(String::new(), |x| x.described());
         format!("{p} {role}")
     };
     let hands: Vec<String> = session

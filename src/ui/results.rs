@@ -5,28 +5,45 @@
 use super::Theme;
 use super::widgets::bar;
 use crate::domain::vote::{Results, VoteRound};
-use crate::domain::{RoleGroup, Session, VoteMethod};
+use crate::domain::{Breakdown, Session, VoteMethod};
 use ratatui::text::{Line, Span};
 
-/// Short column heads for the role groups, narrowest first where space is short.
-fn group_head(g: RoleGroup, narrow: bool) -> &'static str {
-    match (g, narrow) {
-        (RoleGroup::ServiceUsers, false) => "service users",
-        (RoleGroup::ServiceUsers, true) => "users",
-        (g, _) => g.label(),
+/// A group's column head, shorter where space is short.
+fn group_head(label: &'static str, narrow: bool) -> &'static str {
+    match (label, narrow) {
+        ("service users", true) => "users",
+        ("Local Authority", true) => "LA",
+        ("operational", true) => "oper.",
+        ("strategic", true) => "strat.",
+        ("front line", true) => "front",
+        (l, _) => l,
     }
 }
 
 /// One line per option, every option, in `width` columns: label, bar,
-/// count and share, then the count from each role group.
-pub fn table<'a>(session: &Session, round: &VoteRound, width: u16, theme: &Theme) -> Vec<Line<'a>> {
+/// count and share, then the count from each group of `by` (role group,
+/// sector or level).
+pub fn table<'a>(
+    session: &Session,
+    round: &VoteRound,
+    by: Breakdown,
+    width: u16,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
     let res = session.results(round);
-    let (mut groups, mut room) = res.by_group();
+    let (mut groups, mut room) = session.results_by(round, by);
+    // Off the grid (`no sector`): a column only when someone there voted.
+    if by != Breakdown::RoleGroup && groups[3].1.iter().all(|n| *n == 0) {
+        groups.pop();
+    }
     let narrow = width < 100;
-    let heads_of = |groups: &[(RoleGroup, Vec<u32>)], room: bool| {
-        let mut heads: Vec<&str> = groups.iter().map(|(g, _)| group_head(*g, narrow)).collect();
+    let heads_of = |groups: &[(&'static str, Vec<u32>)], room: bool| {
+        let mut heads: Vec<&str> = groups.iter().map(|(g, _)| group_head(g, narrow)).collect();
         if room {
-            heads.push("whole room");
+            heads.push(match by {
+                Breakdown::RoleGroup => "whole room",
+                _ => "unplaced",
+            });
         }
         heads
     };
@@ -66,11 +83,15 @@ pub fn table<'a>(session: &Session, round: &VoteRound, width: u16, theme: &Theme
         );
     let bar_w = (width as usize).saturating_sub(label_w + 2 + count_w + groups_w);
     let mut lines = Vec::with_capacity(res.options.len() + 2);
-    let mut head = vec![Span::raw(format!(
-        "{:w$}",
-        "",
-        w = label_w + 2 + bar_w + count_w
-    ))];
+    // The head says what the columns are, where there are any.
+    let caption = match groups.is_empty() && room.is_none() {
+        true => String::new(),
+        false => format!("by {}:", by.label()),
+    };
+    let mut head = vec![Span::styled(
+        format!("{caption:>w$}", w = label_w + 2 + bar_w + count_w),
+        theme.dim,
+    )];
     for (h, w) in heads.iter().zip(&col_w) {
         head.push(Span::styled(format!("{h:>w$}"), theme.dim));
     }
@@ -106,7 +127,16 @@ pub fn table<'a>(session: &Session, round: &VoteRound, width: u16, theme: &Theme
     lines.push(Line::from(Span::styled(summary(&res, round), theme.dim)));
     if !by_group {
         lines.push(Line::from(Span::styled(
-            "by role group: on the results screen",
+            format!("by {}: on the results screen", by.label()),
+            theme.dim,
+        )));
+    } else if by != Breakdown::RoleGroup && round.mode != crate::domain::BallotMode::PerParticipant
+    {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "an anonymous or counted round records role groups, not people: its votes cannot be placed by {}",
+                by.label()
+            ),
             theme.dim,
         )));
     }

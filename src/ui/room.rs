@@ -36,7 +36,7 @@ pub(super) fn results(
     );
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let table = super::results::table(session, round, inner.width, theme);
+    let table = super::results::table(session, round, natural(session), inner.width, theme);
     vote_body(f, inner, session, round, table, theme);
 }
 
@@ -68,7 +68,7 @@ pub(super) fn open_vote(
 /// Every option of an open round, with its count when the room may see it.
 fn options<'a>(session: &Session, round: &VoteRound, width: u16, theme: &Theme) -> Vec<Line<'a>> {
     if round.results_visible() {
-        return super::results::table(session, round, width, theme);
+        return super::results::table(session, round, natural(session), width, theme);
     }
     let mut lines: Vec<Line> = round
         .method
@@ -274,4 +274,10 @@ pub(super) fn break_screen(
             .wrap(Wrap { trim: true }),
         prompt,
     );
+}
+
+/// What every projector breaks results down by: the room's natural
+/// breakdown (sector in a staff study, role group otherwise).
+fn natural(session: &Session) -> crate::domain::Breakdown {
+    crate::domain::Breakdown::natural(session.participants.values())
 }

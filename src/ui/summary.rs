@@ -5,7 +5,7 @@
 use super::untrusted::para;
 use super::{Theme, panel};
 use crate::domain::time::mmss;
-use crate::domain::{InterpretationStatus, RoleGroup, Session, StageState, Timestamp};
+use crate::domain::{InterpretationStatus, Session, StageState, Timestamp};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -119,10 +119,9 @@ pub fn agenda_lines<'a>(session: &Session, now: Timestamp, theme: &Theme) -> Vec
 /// Statements by role group, votes, agreed interpretations: a heading
 /// word, then the items.
 fn outcome_lines<'a>(session: &Session, theme: &Theme) -> Vec<Line<'a>> {
-    let voices: Vec<String> = RoleGroup::ALL
-        .iter()
-        .zip(session.voices)
-        .map(|(g, n)| format!("{} {n}", g.label()))
+    let voices: Vec<String> = super::widgets::voice_balance(session)
+        .into_iter()
+        .map(|(g, n)| format!("{g} {n}"))
         .collect();
     let mut lines = vec![heading_line("Who spoke", voices.join(" · "), theme)];
     let mut votes: Vec<String> = session

@@ -186,7 +186,11 @@ fn choice_text(round: &VoteRound, c: &Choice) -> String {
 fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRound, theme: &Theme) {
     let wide = area.width >= 100;
     let results_width = if wide { area.width / 2 } else { area.width };
-    let results = results_lines(session, round, results_width.saturating_sub(2), theme);
+    let by = app
+        .vote
+        .breakdown
+        .unwrap_or_else(|| crate::domain::Breakdown::natural(session.participants.values()));
+    let results = results_lines(session, round, by, results_width.saturating_sub(2), theme);
     let [left, right] = if wide {
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area)
     } else {
@@ -268,7 +272,7 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
                 };
                 let pointer = if i == app.vote.cursor { "▶" } else { " " };
                 lines.push(Line::from(vec![
-                    Span::styled(format!("{pointer} {id:<4} {:<26}", p.role.label()), style),
+                    Span::styled(format!("{pointer} {id:<4} {:<26}", short_who(p)), style),
                     Span::styled(format!(" {shown}"), theme.base),
                 ]));
             }
@@ -336,11 +340,12 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
 fn results_lines<'a>(
     session: &Session,
     round: &VoteRound,
+    by: crate::domain::Breakdown,
     width: u16,
     theme: &Theme,
 ) -> Vec<Line<'a>> {
     if round.results_visible() {
-        return super::results::table(session, round, width, theme);
+        return super::results::table(session, round, by, width, theme);
     }
     let mut lines = vec![Line::from(Span::styled(
         format!("Choices: {}", round.method.labels().join(" · ")),
@@ -357,4 +362,13 @@ pub(super) fn wrapped<'a>(text: &str, width: usize, style: ratatui::style::Style
         .into_iter()
         .map(|l| Line::from(Span::styled(l, style)))
         .collect()
+}
+
+/// A participant's role, and where on a staff study's grid: `staff · NHS
+/// front` (nine `staff` would be nine alike).
+fn short_who(p: &crate::domain::Participant) -> String {
+    match p.grid_short() {
+        Some(grid) => format!("{} · {grid}", p.role.label()),
+        None => p.role.label().to_owned(),
+    }
 }

@@ -156,9 +156,33 @@ pub fn ids_in(count: Option<usize>, ids: &[String], room: usize) -> String {
     text
 }
 
-/// Statements per role group, retracted ones and the whole group's left out.
-pub fn voice_balance(session: &Session) -> Vec<(RoleGroup, u32)> {
-    RoleGroup::ALL.iter().copied().zip(session.voices).collect()
+/// Statements per group of the room's natural breakdown (role group; in a
+/// staff study, sector or level), retracted ones and the whole group's
+/// left out. By role group the session keeps the counts; by sector or
+/// level they are counted here (a staff study's hundreds of statements).
+pub fn voice_balance(session: &Session) -> Vec<(&'static str, u32)> {
+    let by = crate::domain::Breakdown::natural(session.participants.values());
+    if by == crate::domain::Breakdown::RoleGroup {
+        return RoleGroup::ALL
+            .iter()
+            .map(|g| g.label())
+            .zip(session.voices)
+            .collect();
+    }
+    let mut counts = [0u32; 4];
+    for s in session.statements.values().filter(|s| !s.is_retracted()) {
+        if let crate::domain::Speaker::Participant(p) = &s.current().speaker
+            && let Some(p) = session.participants.get(p)
+            && !p.role.convenes()
+        {
+            counts[by.group_of(p)] += 1;
+        }
+    }
+    let mut out: Vec<(&'static str, u32)> = by.groups().into_iter().zip(counts).collect();
+    if counts[3] == 0 {
+        out.pop();
+    }
+    out
 }
 
 pub fn voice_line<'a>(session: &Session, width: u16, theme: &Theme) -> Line<'a> {
@@ -173,10 +197,10 @@ pub fn voice_line<'a>(session: &Session, width: u16, theme: &Theme) -> Line<'a> 
     let labels: Vec<String> = balance
         .iter()
         .zip(crate::domain::whole_percents(&counts))
-        .map(|((group, _), share)| format!("{} {share}% ", group.label()))
+        .map(|((group, _), share)| format!("{group} {share}% "))
         .collect();
     let label_w: usize = labels.iter().map(|l| l.chars().count() + 1).sum();
-    let bar_w = (width as usize).saturating_sub(7 + label_w) / 4;
+    let bar_w = (width as usize).saturating_sub(7 + label_w) / balance.len().max(1);
     for ((_, n), label) in balance.iter().zip(labels) {
         spans.push(Span::styled(label, theme.base));
         spans.push(Span::styled(

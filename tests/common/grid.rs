@@ -174,6 +174,68 @@ pub fn grid_session(sessions: &Path) -> PathBuf {
             at: t(10 + i as i64),
         });
     }
+    // Two concepts, for the grid by sector and level.
+    for (id, name, linked) in [
+        ("c1", "Time is never protected", &["st3", "st8", "st11"][..]),
+        (
+            "c2",
+            "Learning alongside others",
+            &["st1", "st6", "st10"][..],
+        ),
+    ] {
+        events.push(Event::ConceptCreated {
+            id: id.into(),
+            name: name.into(),
+            description: String::new(),
+        });
+        events.push(Event::StatementsLinked {
+            concept: id.into(),
+            statements: linked.iter().map(|s| (*s).into()).collect(),
+        });
+    }
+    // A dot vote on three barriers, three dots each.
+    events.push(Event::VoteOpened {
+        id: "v1".into(),
+        target: VoteTarget::Question,
+        question: "Which barriers matter most to remove?".into(),
+        method: VoteMethod::Dots {
+            options: vec!["Training".into(), "Time".into(), "Budgets".into()],
+            per_person: 3,
+        },
+        mode: BallotMode::PerParticipant,
+        hidden: false,
+        named: false,
+        stage: Some("S1".into()),
+        at: t(40),
+    });
+    for (i, (who, dots)) in DOTS.iter().enumerate() {
+        events.push(Event::BallotCast {
+            round: "v1".into(),
+            participant: (*who).into(),
+            choice: Choice::Dots(dots.to_vec()),
+            at: t(41 + i as i64),
+            recorded_by: "facilitator".into(),
+        });
+    }
+    events.push(Event::VoteClosed {
+        round: "v1".into(),
+        at: t(60),
+    });
     roundtable::store::Writer::create(&dir, "facilitator", t(0), &events).expect("create");
     dir
 }
+
+/// Each one's dots on Training, Time, Budgets. By hand: Local Authority
+/// 3/5/1, NHS 1/3/5, VCSE 3/2/4; strategic 2/1/6, operational 1/4/4,
+/// front line 4/5/0.
+pub const DOTS: [(&str, [u8; 3]); 9] = [
+    ("P1", [2, 1, 0]),
+    ("P2", [1, 1, 1]),
+    ("P3", [0, 3, 0]),
+    ("P4", [0, 0, 3]),
+    ("P5", [0, 1, 2]),
+    ("P6", [1, 2, 0]),
+    ("P7", [0, 0, 3]),
+    ("P8", [0, 2, 1]),
+    ("P9", [3, 0, 0]),
+];

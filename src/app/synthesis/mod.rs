@@ -132,7 +132,7 @@ impl Ask {
             Ask::Rename(c) => format!(" Rename {c} "),
             Ask::Describe(c) => format!(" Describe {c} (what it means, in a sentence) "),
             Ask::Filter => {
-                " Filter statements: words, #tag, role:carer, stage:S3 — empty shows all ".into()
+                " Filter statements: words, #tag, P3, role:carer, sector:nhs, level:front, stage:S3 — empty shows all ".into()
             }
             Ask::Split {
                 concept,
@@ -264,7 +264,9 @@ pub fn active_concepts(session: &Session) -> Vec<&Concept> {
 }
 
 /// Statements matching the filter: every word must match the text, a
-/// `#tag`, a `role:` (service, carer, staff, other) or a `stage:` id.
+/// `#tag` (or a code beneath it), a `role:` (service, carer, staff, other),
+/// a `sector:` (nhs, local, la, vcse), a `level:` (strategic, operational,
+/// front), a `stage:` id, or a speaker's pseudonym (`P3`).
 pub fn filtered<'a>(app: &'a App, session: &'a Session, filter: &str) -> Vec<Item<'a>> {
     let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
     corpus(app, session)
@@ -275,8 +277,20 @@ pub fn filtered<'a>(app: &'a App, session: &'a Session, filter: &str) -> Vec<Ite
             // Withheld words and tags are not searched: a match would tell them.
             let readable = home.withheld(s).is_none();
             words.iter().all(|w| {
+                let person = match &v.speaker {
+                    crate::domain::Speaker::Participant(p) => home.participants.get(p),
+                    crate::domain::Speaker::Group => None,
+                };
                 if let Some(tag) = w.strip_prefix('#') {
-                    readable && v.tags.iter().any(|t| t == tag)
+                    readable && crate::domain::codebook::codes_at(&v.tags, tag)
+                } else if let Some(sector) = w.strip_prefix("sector:") {
+                    person
+                        .and_then(|p| p.sector)
+                        .is_some_and(|x| grid_matches(x.label(), sector))
+                } else if let Some(level) = w.strip_prefix("level:") {
+                    person
+                        .and_then(|p| p.level)
+                        .is_some_and(|x| grid_matches(x.label(), level))
                 } else if let Some(role) = w.strip_prefix("role:") {
                     let label = home
                         .role_of(&v.speaker)
@@ -290,10 +304,27 @@ pub fn filtered<'a>(app: &'a App, session: &'a Session, filter: &str) -> Vec<Ite
                 } else {
                     (readable && v.text.to_lowercase().contains(w.as_str()))
                         || item.id.as_str().eq_ignore_ascii_case(w)
+                        || person.is_some_and(|p| p.id.as_str().eq_ignore_ascii_case(w))
                 }
             })
         })
         .collect()
+}
+
+/// Whether a sector or level `label` is what was typed after `sector:` or
+/// `level:`: a word of it (`local`, `front`), the whole with `-` for
+/// spaces (`front-line`), or its initials (`la`, `fl`).
+fn grid_matches(label: &str, typed: &str) -> bool {
+    let label = label.to_lowercase();
+    let typed = typed.replace(['-', '_'], " ");
+    let initials: String = label
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .collect();
+    !typed.is_empty()
+        && (label.starts_with(&typed)
+            || label.split_whitespace().any(|w| w.starts_with(&typed))
+            || (typed.chars().count() > 1 && initials == typed))
 }
 
 fn current_concept(app: &App, session: &Session) -> Option<ConceptId> {

@@ -24,11 +24,15 @@ pub(super) fn action(app: &mut App, session: &Session, action: Action) {
             st.scroll = 0;
         }
         Action::ToggleAccounts => {
-            st.accounts = match st.accounts {
-                Accounts::RoleGroups => Accounts::Stages,
-                Accounts::Stages if has_sources => Accounts::Sessions,
-                _ => Accounts::RoleGroups,
-            };
+            let mut offered = Accounts::offered(session);
+            if has_sources && !offered.contains(&Accounts::Sessions) {
+                offered.push(Accounts::Sessions);
+            }
+            let i = offered
+                .iter()
+                .position(|a| *a == st.accounts)
+                .map_or(0, |i| i + 1);
+            st.accounts = offered[i % offered.len()];
             st.column = 0;
         }
         // The view keeps the first column shown within the grid.

@@ -23,7 +23,7 @@ use votes::rounds;
 pub use votes::{distance, median_index};
 
 use super::analysis::provenance;
-use super::participant::RoleGroup;
+use super::participant::{Breakdown, RoleGroup};
 use super::{InterpretationStatus, ParticipantId, Session, Speaker, StageState, Statement};
 
 /// The scope of a figure about the whole session.
@@ -245,16 +245,23 @@ fn share(measure: Measure, scope: &str, subject: &str, count: i64, of: i64) -> F
     }
 }
 
-/// Every measure of one session.
+/// Every measure of one session, by role group.
 pub fn measures(session: &Session) -> Vec<Figure> {
-    let mut out = voice(session);
-    out.extend(influence(session));
+    measures_by(session, Breakdown::RoleGroup)
+}
+
+/// Every measure of one session, its groups those of `by` (role group,
+/// sector or level): voice, influence and rounds by those groups; the rest
+/// as [`measures`] gives them.
+pub fn measures_by(session: &Session, by: Breakdown) -> Vec<Figure> {
+    let mut out = voice(session, by);
+    out.extend(influence(session, by));
     // A cross-session workspace has no room of its own: its words can be
     // measured, its rounds, times and involvement are its cases'.
     if !session.sources.is_empty() {
         return out;
     }
-    out.extend(rounds(session));
+    out.extend(rounds(session, by));
     out.extend(process(session));
     out.extend(involvement(session).into_iter().map(|i| i.figure()));
     out
@@ -264,13 +271,23 @@ pub fn measures(session: &Session) -> Vec<Figure> {
 /// then the whole group.
 pub const VOICES: [&str; 5] = ["service users", "carers", "staff", "others", "whole group"];
 
-/// Index into [`VOICES`] of who said it.
-/// Whose voice a statement is, or none (a researcher, facilitator, presenter).
-fn voice_of(session: &Session, speaker: &Speaker) -> Option<usize> {
-    match session.role_of(speaker) {
-        Some(r) if r.convenes() => None,
-        Some(r) => Some(group_index(r.group())),
-        None => Some(4),
+/// The five groups statements are counted under by `by`: its four
+/// groups, then the whole group.
+pub fn voices(by: Breakdown) -> [&'static str; 5] {
+    let [a, b, c, d] = by.groups();
+    [a, b, c, d, "whole group"]
+}
+
+/// Index into [`voices`] of who said it, or none (a researcher,
+/// facilitator, presenter).
+fn voice_of(session: &Session, speaker: &Speaker, by: Breakdown) -> Option<usize> {
+    match speaker {
+        Speaker::Participant(id) => match session.participants.get(id) {
+            Some(p) if p.role.convenes() => None,
+            Some(p) => Some(by.group_of(p)),
+            None => Some(3),
+        },
+        Speaker::Group => Some(4),
     }
 }
 
@@ -288,13 +305,13 @@ pub(super) struct Guard {
 }
 
 impl Guard {
-    pub(super) fn of(session: &Session) -> Guard {
+    pub(super) fn of(session: &Session, by: Breakdown) -> Guard {
         let mut g = Guard {
             members: [0; 4],
             without: [0; 4],
         };
         for p in session.participants.values() {
-            let i = group_index(p.role.group());
+            let i = by.group_of(p);
             g.members[i] += 1;
             if !p.consent {
                 g.without[i] += 1;
@@ -324,12 +341,12 @@ fn words(s: &Statement) -> i64 {
 }
 
 /// Statements and words by voice, for one scope (statements not retracted).
-fn by_voice(session: &Session, scope: &str, live: &[&Statement]) -> Vec<Figure> {
+fn by_voice(session: &Session, scope: &str, live: &[&Statement], by: Breakdown) -> Vec<Figure> {
     let mut ids: [Vec<String>; 5] = Default::default();
     let mut said = [0i64; 5];
     for s in live {
         // A researcher's, facilitator's or presenter's words are not counted.
-        let Some(v) = voice_of(session, &s.current().speaker) else {
+        let Some(v) = voice_of(session, &s.current().speaker, by) else {
             continue;
         };
         ids[v].push(s.id.to_string());
@@ -342,12 +359,12 @@ fn by_voice(session: &Session, scope: &str, live: &[&Statement]) -> Vec<Figure> 
         // A stage where nothing was captured has no shares to show.
         return out;
     }
-    let guard = Guard::of(session);
+    let guard = Guard::of(session, by);
     // The five voices' shares are shown together: they add up to 100.
     let whole = |counts: [i64; 5]| crate::domain::whole_percents(&counts.map(|n| n.unsigned_abs()));
     let statement_shares = whole(ids.each_ref().map(|i| i.len() as i64));
     let word_shares = whole(said);
-    for (v, (name, ids)) in VOICES.iter().zip(ids).enumerate() {
+    for (v, (name, ids)) in voices(by).iter().zip(ids).enumerate() {
         if guard.lone(&[v]) {
             continue;
         }
@@ -370,17 +387,20 @@ fn by_voice(session: &Session, scope: &str, live: &[&Statement]) -> Vec<Figure> 
 
 /// Voice for the whole session, then for each stage that ran; the
 /// statements are gone through once and sorted by stage.
-fn voice(session: &Session) -> Vec<Figure> {
+fn voice(session: &Session, by: Breakdown) -> Vec<Figure> {
     let live: Vec<&Statement> = session
         .statements
         .values()
         .filter(|s| !s.is_retracted())
         .map(|s| &**s)
         .collect();
-    let mut out = by_voice(session, WHOLE, &live);
-    out.extend(by_person(session, WHOLE, &live));
-    out.push(not_heard(session, &live));
-    out.extend(queue(session));
+    let mut out = by_voice(session, WHOLE, &live, by);
+    out.extend(by_person(session, WHOLE, &live, by));
+    out.push(not_heard(session, &live, by));
+    // Hands are counted by role group as they are raised.
+    if by == Breakdown::RoleGroup {
+        out.extend(queue(session));
+    }
     let mut by_stage: std::collections::HashMap<&str, Vec<&Statement>> = Default::default();
     for s in &live {
         if let Some(stage) = &s.stage {
@@ -393,8 +413,8 @@ fn voice(session: &Session) -> Vec<Figure> {
         }
         let scope = format!("stage {} {}", n + 1, stage.title);
         let here = by_stage.remove(stage.id.as_str()).unwrap_or_default();
-        out.extend(by_voice(session, &scope, &here));
-        out.extend(by_person(session, &scope, &here));
+        out.extend(by_voice(session, &scope, &here, by));
+        out.extend(by_person(session, &scope, &here, by));
     }
     out
 }
@@ -402,7 +422,7 @@ fn voice(session: &Session) -> Vec<Figure> {
 /// Each consenting participant's statements and words in one scope
 /// (statements not retracted): in the whole session everyone who may be
 /// listed (none is a figure too), in a stage those captured in it.
-fn by_person(session: &Session, scope: &str, live: &[&Statement]) -> Vec<Figure> {
+fn by_person(session: &Session, scope: &str, live: &[&Statement], by: Breakdown) -> Vec<Figure> {
     let total = live.len() as i64;
     let total_words: i64 = live.iter().map(|s| words(s)).sum();
     let mut theirs: std::collections::HashMap<&ParticipantId, (Vec<String>, i64)> =
@@ -415,7 +435,7 @@ fn by_person(session: &Session, scope: &str, live: &[&Statement]) -> Vec<Figure>
         }
     }
     let mut out = Vec::new();
-    for p in listable(session) {
+    for p in listable(session, by) {
         let (ids, said) = match theirs.remove(&p.id) {
             Some(t) => t,
             None if scope == WHOLE => Default::default(),
@@ -437,16 +457,16 @@ fn by_person(session: &Session, scope: &str, live: &[&Statement]) -> Vec<Figure>
 /// Participants who may be counted one by one: those who consented, and
 /// not in a group with exactly one member who did not (whose figures
 /// theirs would give away).
-fn listable(session: &Session) -> impl Iterator<Item = &super::Participant> {
-    let guard = Guard::of(session);
+fn listable(session: &Session, by: Breakdown) -> impl Iterator<Item = &super::Participant> {
+    let guard = Guard::of(session, by);
     session
         .participants
         .values()
-        .filter(move |p| p.consent && !guard.guarded(group_index(p.role.group())))
+        .filter(move |p| p.consent && !guard.guarded(by.group_of(p)))
 }
 
 /// Those present who may be listed and of whom nothing was captured.
-fn not_heard(session: &Session, live: &[&Statement]) -> Figure {
+fn not_heard(session: &Session, live: &[&Statement], by: Breakdown) -> Figure {
     let heard: std::collections::HashSet<&ParticipantId> = live
         .iter()
         .filter_map(|s| match &s.current().speaker {
@@ -457,7 +477,7 @@ fn not_heard(session: &Session, live: &[&Statement]) -> Figure {
     let span = session_span(session);
     let mut unheard = Vec::new();
     let mut present = 0;
-    for p in listable(session) {
+    for p in listable(session, by) {
         if !presence::spans_within(session, &p.id, span).is_empty() {
             present += 1;
             if !heard.contains(&p.id) {
@@ -465,7 +485,7 @@ fn not_heard(session: &Session, live: &[&Statement]) -> Figure {
             }
         }
     }
-    let withheld = session.participants.len() - listable(session).count();
+    let withheld = session.participants.len() - listable(session, by).count();
     let mut f = share(
         Measure::NotHeard,
         WHOLE,
@@ -494,7 +514,7 @@ fn in_the_room(session: &Session) -> Vec<&ParticipantId> {
 
 fn queue(session: &Session) -> Vec<Figure> {
     let q = &session.floor.queue;
-    let guard = Guard::of(session);
+    let guard = Guard::of(session, Breakdown::RoleGroup);
     (0..4)
         .filter(|i| q.raised[*i] > 0 && !guard.lone(&[*i]))
         .map(|i| {
@@ -509,7 +529,7 @@ fn queue(session: &Session) -> Vec<Figure> {
         .collect()
 }
 
-fn influence(session: &Session) -> Vec<Figure> {
+fn influence(session: &Session, by: Breakdown) -> Vec<Figure> {
     let mut out = Vec::new();
     for i in session
         .interpretations
@@ -525,7 +545,7 @@ fn influence(session: &Session) -> Vec<Figure> {
                 retracted += 1;
                 continue;
             }
-            let Some(v) = voice_of(e.home, &e.statement.current().speaker) else {
+            let Some(v) = voice_of(e.home, &e.statement.current().speaker, by) else {
                 continue;
             };
             if e.direct {
@@ -537,9 +557,10 @@ fn influence(session: &Session) -> Vec<Figure> {
         let scope = i.id.to_string();
         let n = |ids: &[Vec<String>; 5]| ids.iter().map(Vec::len).sum::<usize>() as i64;
         let (nd, nt) = (n(&direct), n(&through));
-        let guard = Guard::of(session);
+        let guard = Guard::of(session, by);
+        let names = voices(by);
         for v in (0..5).filter(|v| !guard.lone(&[*v])) {
-            let (name, d, t) = (VOICES[v], &direct[v], &through[v]);
+            let (name, d, t) = (names[v], &direct[v], &through[v]);
             let both: Vec<String> = d.iter().chain(t).cloned().collect();
             let mut a = counted(Measure::InfluenceAll, &scope, name, both, nd + nt);
             if retracted > 0 {

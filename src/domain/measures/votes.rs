@@ -2,7 +2,8 @@
 //! diverged, and where the group placed itself on the ladder.
 
 use super::super::Session;
-use super::super::vote::{LADDER, VoteMethod};
+use super::super::participant::Breakdown;
+use super::super::vote::{BallotMode, LADDER, VoteMethod};
 use super::{FLAG_AT, Figure, Guard, LIVED, Measure};
 
 /// Total variation distance between two distributions of counts: half the
@@ -33,11 +34,11 @@ fn spread(options: &[String], counts: &[u32]) -> String {
         .join(" · ")
 }
 
-pub(super) fn rounds(session: &Session) -> Vec<Figure> {
+pub(super) fn rounds(session: &Session, by: Breakdown) -> Vec<Figure> {
     let mut out = Vec::new();
     for round in session.rounds.values().filter(|r| r.results_visible()) {
         let res = session.results(round);
-        let (groups, _) = res.by_group();
+        let (groups, _) = session.results_by(round, by);
         let scope = round.id.to_string();
         let fig = |measure, subject: &str, counts: &[u32]| Figure {
             measure,
@@ -49,34 +50,56 @@ pub(super) fn rounds(session: &Session) -> Vec<Figure> {
             note: String::new(),
             records: vec![scope.clone()],
         };
-        let guard = Guard::of(session);
+        let guard = Guard::of(session, by);
+        // By sector or level, an anonymous round cannot be placed at all.
+        let placed = by == Breakdown::RoleGroup || round.mode == BallotMode::PerParticipant;
         for (i, (g, counts)) in groups.iter().enumerate() {
-            if !guard.lone(&[i]) {
-                out.push(fig(Measure::RoundByGroup, g.label(), counts));
+            if placed
+                && !guard.lone(&[i])
+                && (by == Breakdown::RoleGroup || counts.iter().any(|n| *n > 0))
+            {
+                out.push(fig(Measure::RoundByGroup, g, counts));
             }
         }
-        let lived: Vec<u32> = groups[0]
-            .1
-            .iter()
-            .zip(&groups[1].1)
-            .map(|(a, b)| a + b)
-            .collect();
-        let staff = &groups[2].1;
-        let apart = !guard.lone(&[0, 1]) && !guard.lone(&[2]);
-        if let Some(d) = distance(&lived, staff).filter(|_| apart) {
-            let mut f = fig(Measure::Divergence, &format!("{LIVED} vs staff"), &[]);
-            f.count = lived.iter().chain(staff).map(|n| i64::from(*n)).sum();
-            f.value = format!("{d:.2}");
-            if d >= FLAG_AT {
-                f.note = "flagged: material for refutational translation".into();
+        let diverge = |a: &[u32], b: &[u32], subject: String, out: &mut Vec<Figure>| {
+            if let Some(d) = distance(a, b) {
+                let mut f = fig(Measure::Divergence, &subject, &[]);
+                f.count = a.iter().chain(b).map(|n| i64::from(*n)).sum();
+                f.value = format!("{d:.2}");
+                if d >= FLAG_AT {
+                    f.note = "flagged: material for refutational translation".into();
+                }
+                out.push(f);
             }
-            out.push(f);
+        };
+        if by == Breakdown::RoleGroup {
+            let lived: Vec<u32> = groups[0]
+                .1
+                .iter()
+                .zip(&groups[1].1)
+                .map(|(a, b)| a + b)
+                .collect();
+            let apart = !guard.lone(&[0, 1]) && !guard.lone(&[2]);
+            if apart {
+                diverge(&lived, &groups[2].1, format!("{LIVED} vs staff"), &mut out);
+            }
+        } else if placed {
+            // Every two groups of the grid, so whichever two a researcher
+            // compares is there.
+            for a in 0..4 {
+                for b in a + 1..4 {
+                    if !guard.lone(&[a]) && !guard.lone(&[b]) {
+                        let subject = format!("{} vs {}", groups[a].0, groups[b].0);
+                        diverge(&groups[a].1, &groups[b].1, subject, &mut out);
+                    }
+                }
+            }
         }
         if round.method == VoteMethod::Ladder {
             out.push(ladder_figure(&scope, "everyone", &res.counts));
             for (i, (g, counts)) in groups.iter().enumerate() {
-                if counts.iter().any(|n| *n > 0) && !guard.lone(&[i]) {
-                    out.push(ladder_figure(&scope, g.label(), counts));
+                if placed && counts.iter().any(|n| *n > 0) && !guard.lone(&[i]) {
+                    out.push(ladder_figure(&scope, g, counts));
                 }
             }
         }

@@ -297,10 +297,10 @@ fn session(
         Tab::Agenda if l.view.is_some() => cases(l, theme),
         Tab::Agenda => agenda(l, body.width, theme),
         Tab::Statements => statements(l, theme),
-        Tab::Votes => votes(s, body.width, theme),
+        Tab::Votes => votes(s, l.by, body.width, theme),
         Tab::Synthesis => synthesis(l, body.width.saturating_sub(2), theme),
         Tab::Integrity => integrity(l, theme),
-        Tab::Measures => measures(l.read(), body.width.saturating_sub(2), theme),
+        Tab::Measures => measures(l.read(), l.by, body.width.saturating_sub(2), theme),
     };
     let block = panel(
         Span::styled(

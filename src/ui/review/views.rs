@@ -229,7 +229,16 @@ pub(super) fn statements<'a>(l: &Loaded, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
-pub(super) fn votes<'a>(s: &Session, width: u16, theme: &Theme) -> Vec<Line<'a>> {
+/// What a round's counts that cannot be placed by sector or level are
+/// called.
+const UNPLACED: &str = "not placed (anonymous or counted)";
+
+pub(super) fn votes<'a>(
+    s: &Session,
+    by: crate::domain::Breakdown,
+    width: u16,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     if s.rounds.is_empty() {
         lines.push(Line::from(Span::styled(
@@ -249,8 +258,26 @@ pub(super) fn votes<'a>(s: &Session, width: u16, theme: &Theme) -> Vec<Line<'a>>
         ]));
         if r.results_visible() {
             lines.extend(result_lines(&s.results(r), width.saturating_sub(4), theme));
-            for (role, counts) in &s.results(r).by_role {
-                let label = role.label();
+            // By role group, each role as it voted; by sector or level, its
+            // groups that voted, then what cannot be placed.
+            let rows: Vec<(String, Vec<u32>)> = match by {
+                crate::domain::Breakdown::RoleGroup => s
+                    .results(r)
+                    .by_role
+                    .into_iter()
+                    .map(|(role, counts)| (role.label().to_owned(), counts))
+                    .collect(),
+                _ => {
+                    let (groups, unplaced) = s.results_by(r, by);
+                    groups
+                        .into_iter()
+                        .filter(|(_, c)| c.iter().any(|n| *n > 0))
+                        .map(|(l, c)| (l.to_owned(), c))
+                        .chain(unplaced.map(|c| (UNPLACED.to_owned(), c)))
+                        .collect()
+                }
+            };
+            for (label, counts) in &rows {
                 let parts: Vec<String> = r
                     .method
                     .options()
@@ -286,9 +313,11 @@ pub(super) fn synthesis<'a>(l: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'
     let mut lines = Vec::new();
     // A workspace's grid is by source session, its words from the sources.
     let resolve = |id: &crate::domain::StatementId| l.resolve(id);
-    let accounts = match l.linked.is_empty() {
-        true => Accounts::RoleGroups,
-        false => Accounts::Sessions,
+    let accounts = match (l.linked.is_empty(), l.by) {
+        (false, _) => Accounts::Sessions,
+        (true, crate::domain::Breakdown::Sector) => Accounts::Sectors,
+        (true, crate::domain::Breakdown::Level) => Accounts::Levels,
+        (true, crate::domain::Breakdown::RoleGroup) => Accounts::RoleGroups,
     };
     let g = grid_with(s, &resolve, accounts);
     if g.rows.is_empty() {
@@ -495,11 +524,19 @@ pub(super) fn integrity<'a>(l: &Loaded, theme: &Theme) -> Vec<Line<'a>> {
 /// Measures of co-production as the session stood at the scrubber: for
 /// each family its definition, then its figures under their scope, each
 /// with the records it was counted from; the whole session's voice as bars.
-pub(super) fn measures<'a>(s: &Session, width: u16, theme: &Theme) -> Vec<Line<'a>> {
+pub(super) fn measures<'a>(
+    s: &Session,
+    by: crate::domain::Breakdown,
+    width: u16,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
     use crate::domain::measures::{self as m, Family, Measure};
-    let figures = m::measures(s);
+    let figures = m::measures_by(s, by);
     let mut lines = vec![Line::from(Span::styled(
-        "From the record up to this point. Each figure ends with the records it counts (statements by id: see 3 Statements). What each measure does not show is in its definition and docs/measures.md.",
+        format!(
+            "From the record up to this point, by {} (b: another breakdown). Each figure ends with the records it counts (statements by id: see 3 Statements). What each measure does not show is in its definition and docs/measures.md.",
+            by.label()
+        ),
         theme.dim,
     ))];
     for family in Family::ALL {
