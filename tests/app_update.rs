@@ -2578,3 +2578,85 @@ fn the_synthesis_filter_takes_sector_level_and_a_pseudonym() {
         "st9's tags are not searched: no consent"
     );
 }
+
+/// Issue 33, item 1: a latecomer can be placed on a staff study's grid:
+/// `staff NHS operational` (or the grid typed where the name goes, as it
+/// was, when "NHS operational" was stored as the real name).
+#[test]
+fn a_latecomer_can_be_given_a_sector_and_level() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(3)));
+    d.send(ctrl('l'));
+    d.type_text("staff NHS operational, , yes");
+    d.send(key(KeyCode::Enter));
+    let p3 = d.model.session.read().participants["P3"].clone();
+    assert_eq!(
+        (p3.role, p3.sector, p3.level, p3.real_name),
+        (
+            Role::Staff,
+            Some(Sector::Nhs),
+            Some(Level::Operational),
+            None
+        )
+    );
+    d.send(ctrl('l'));
+    d.type_text("staff, local authority front line, yes");
+    d.send(key(KeyCode::Enter));
+    let p4 = d.model.session.read().participants["P4"].clone();
+    assert_eq!(
+        (p4.sector, p4.level, p4.real_name),
+        (Some(Sector::LocalAuthority), Some(Level::FrontLine), None),
+        "the grid typed where the name goes is the grid, not a name"
+    );
+    d.send(ctrl('l'));
+    d.type_text("staff NHS wizard, , yes");
+    d.send(key(KeyCode::Enter));
+    assert!(d.said().contains("“wizard”"), "{}", d.said());
+    assert!(!d.model.session.read().participants.contains_key("P5"));
+}
+
+/// Issue 33, item 2: the codebook is editable during synthesis: `k`
+/// defines a theme, a subtheme under it and a facet; a subtheme whose
+/// theme is missing is refused with why.
+#[test]
+fn codes_are_defined_during_synthesis() {
+    let mut d = Driver::new(session(true));
+    d.send(key(KeyCode::F(6)));
+    fn define(d: &mut Driver, typed: &str) -> Vec<Event> {
+        d.send(key(KeyCode::Char('k')));
+        d.type_text(typed);
+        d.send(key(KeyCode::Enter));
+        d.take()
+    }
+    let refused = define(&mut d, "#opportunity/time Time | hours on the rota");
+    assert!(refused.is_empty(), "{refused:?}");
+    assert!(
+        d.said().contains("define `opportunity` first"),
+        "{}",
+        d.said()
+    );
+    assert_eq!(
+        define(&mut d, "#opportunity Opportunity"),
+        vec![Event::CodeDefined {
+            code: "opportunity".into(),
+            name: "Opportunity".into(),
+            description: String::new(),
+            facet: false,
+        }]
+    );
+    assert_eq!(
+        define(&mut d, "#opportunity/time Time | hours on the rota"),
+        vec![Event::CodeDefined {
+            code: "opportunity/time".into(),
+            name: "Time".into(),
+            description: "hours on the rota".into(),
+            facet: false,
+        }]
+    );
+    assert!(matches!(
+        define(&mut d, "facet #barrier Barrier").as_slice(),
+        [Event::CodeDefined { facet: true, .. }]
+    ));
+    let s = d.model.session.read();
+    assert_eq!(s.codebook.len(), 3);
+}

@@ -199,6 +199,8 @@ pub enum Action {
     Mark,
     Filter,
     NewConcept,
+    /// A code in the codebook, defined or redefined.
+    DefineCode,
     RenameConcept,
     DescribeConcept,
     Link,
@@ -321,6 +323,7 @@ impl Action {
                 | CountUp
                 | CountDown
                 | NewConcept
+                | DefineCode
                 | RenameConcept
                 | DescribeConcept
                 | Link
@@ -1381,6 +1384,11 @@ pub static ACTIONS: &[ActionDef] = &[
         available: Some(linking),
         ..row(A::NewConcept, &[(L::Synthesis, "n")], "new concept")
     },
+    row(
+        A::DefineCode,
+        &[(L::Synthesis, "k")],
+        "define a code in the codebook (#theme/subtheme Name | meaning), or redefine one",
+    ),
     row(
         A::RenameConcept,
         &[(L::Synthesis, "r")],

@@ -10,6 +10,7 @@ use crate::domain::{
     ActionId, ActionStatus, Event, Participant, ParticipantId, Role, Session, Speaker, StatementId,
     Timestamp,
 };
+use crate::domain::{Level, Sector};
 
 fn highlighted(app: &App, session: &Session) -> Option<ParticipantId> {
     match app.capture.speaker(session) {
@@ -107,7 +108,9 @@ pub fn action(
             });
         }
         Action::Latecomer => {
-            let input = new_input("role, name (optional), consent yes/no, pseudonym (optional)");
+            let input = new_input(
+                "role [sector level], name (optional), consent yes/no, pseudonym (optional)",
+            );
             app.overlays.push(Overlay::Prompt {
                 kind: PromptKind::Latecomer,
                 input: Box::new(input),
@@ -271,7 +274,35 @@ fn role_named(word: &str) -> Option<Role> {
         .find(|r| r.label() == w || r.label().split(' ').any(|part| part == w))
 }
 
-/// `role, name, yes|no`: a participant added now, who arrived now. Without
+/// Sector and level words, as typed for a latecomer (`NHS operational`,
+/// `la front line`): each, if all the words name them; otherwise the first
+/// word that names neither.
+fn grid_words(typed: &str) -> Result<(Option<Sector>, Option<Level>), String> {
+    let words: Vec<String> = typed.split_whitespace().map(str::to_lowercase).collect();
+    let (mut sector, mut level) = (None, None);
+    let mut i = 0;
+    while i < words.len() {
+        let two = words.get(i + 1).map(|n| format!("{} {n}", words[i]));
+        let (found, used) = match (words[i].as_str(), two.as_deref()) {
+            (_, Some("local authority")) => ((Some(Sector::LocalAuthority), None), 2),
+            (_, Some("front line")) => ((None, Some(Level::FrontLine)), 2),
+            ("nhs", _) => ((Some(Sector::Nhs), None), 1),
+            ("la", _) => ((Some(Sector::LocalAuthority), None), 1),
+            ("vcse" | "vcs" | "voluntary", _) => ((Some(Sector::Vcse), None), 1),
+            ("strategic", _) => ((None, Some(Level::Strategic)), 1),
+            ("operational", _) => ((None, Some(Level::Operational)), 1),
+            ("front-line" | "frontline" | "front", _) => ((None, Some(Level::FrontLine)), 1),
+            (other, _) => return Err(other.to_owned()),
+        };
+        sector = found.0.or(sector);
+        level = found.1.or(level);
+        i += used;
+    }
+    Ok((sector, level))
+}
+
+/// `role [sector level], name, yes|no`: a participant added now, who
+/// arrived now. Without
 /// a clear yes they have not consented: their words are kept but never
 /// shown or exported until consent is recorded.
 pub fn add_latecomer(
@@ -282,15 +313,40 @@ pub fn add_latecomer(
     fx: &mut Vec<Effect>,
 ) {
     let mut parts = typed.split(',').map(str::trim);
-    let role_word = parts.next().unwrap_or_default();
-    let Some(role) = role_named(role_word) else {
+    let first = parts.next().unwrap_or_default();
+    // The role, then (for staff on a study's grid) sector and level words.
+    let words: Vec<&str> = first.split_whitespace().collect();
+    let split = (1..=words.len())
+        .rev()
+        .find(|n| role_named(&words[..*n].join(" ")).is_some());
+    let Some(role) = split.and_then(|n| role_named(&words[..n].join(" "))) else {
         let known: Vec<&str> = Role::ALL.iter().map(|r| r.label()).collect();
         return app.say(
             Tone::Problem,
-            format!("“{role_word}” is not a role; one of: {}", known.join(", ")),
+            format!("“{first}” is not a role; one of: {}", known.join(", ")),
         );
     };
-    let typed_name = parts.next().filter(|n| !n.is_empty()).map(str::to_owned);
+    let (mut sector, mut level) = match grid_words(&words[split.unwrap_or(0)..].join(" ")) {
+        Ok(grid) => grid,
+        Err(word) => {
+            return keep_in(
+                app,
+                PromptKind::Latecomer,
+                typed,
+                format!(
+                    "“{word}” is neither a sector (NHS, LA, VCSE) nor a level (strategic, operational, front line)"
+                ),
+            );
+        }
+    };
+    let mut typed_name = parts.next().filter(|n| !n.is_empty()).map(str::to_owned);
+    // The grid typed where the name goes is the grid, never a real name.
+    if let Some(Ok(grid)) = typed_name.as_deref().map(grid_words)
+        && (grid.0.is_some() || grid.1.is_some())
+    {
+        (sector, level) = (grid.0.or(sector), grid.1.or(level));
+        typed_name = None;
+    }
     // A real name is the facilitator's to record, at the host: a joined
     // terminal's would be refused, and a viewer must never hold one.
     let at_host = app.seat == super::actions::Seat::Host;
@@ -327,19 +383,19 @@ pub fn add_latecomer(
             .find(|p| !session.participants.contains_key(p))
             .unwrap_or_else(|| ParticipantId::new("P")),
     };
+    let participant = Participant {
+        id: p.clone(),
+        role,
+        sector,
+        level,
+        real_name: name,
+        consent,
+        person: None,
+        attributes: Default::default(),
+    };
+    let described = participant.described();
     let events = vec![
-        Event::ParticipantAdded {
-            participant: Participant {
-                id: p.clone(),
-                role,
-                sector: None,
-                level: None,
-                real_name: name,
-                consent,
-                person: None,
-                attributes: Default::default(),
-            },
-        },
+        Event::ParticipantAdded { participant },
         Event::ParticipantArrived {
             participant: p.clone(),
             at: now,
@@ -347,6 +403,9 @@ pub fn add_latecomer(
     ];
     super::room::record_all(app, session, events, fx);
     let mut said = Vec::new();
+    if sector.is_some() || level.is_some() {
+        said.push(format!("{p} is {described}"));
+    }
     if !consent {
         said.push(format!(
             "{p} added without consent: their words are kept, never shown or exported"

@@ -167,10 +167,16 @@ fn heading(o: &mut String, s: &Session, view: View) {
             (true, _) => {
                 let name = p.real_name.as_deref().unwrap_or("");
                 let consent = if p.consent { "" } else { "  [no consent]" };
-                row!(o, "  {:<4} {} {name}{consent}", p.id, p.role);
+                row!(
+                    o,
+                    "  {:<4} {}{} {name}{consent}",
+                    p.id,
+                    p.described(),
+                    attributes(p)
+                );
             }
             (false, true) => {
-                row!(o, "  {:<4} {}", p.id, p.role);
+                row!(o, "  {:<4} {}{}", p.id, p.described(), attributes(p));
             }
             (false, false) => {}
         }
@@ -410,4 +416,12 @@ pub fn codebook(session: &crate::domain::Session) -> Vec<String> {
         ));
     }
     out
+}
+
+/// A participant's further attributes, `; profession: nurse`, or nothing.
+fn attributes(p: &crate::domain::Participant) -> String {
+    p.attributes
+        .iter()
+        .map(|(k, v)| format!("; {}: {}", crate::safe::line(k), crate::safe::line(v)))
+        .collect()
 }

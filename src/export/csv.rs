@@ -98,6 +98,8 @@ pub fn statements(s: &Session, privacy: Privacy) -> String {
         "recoded",
         "first_kind",
         "first_tags",
+        "sector",
+        "level",
     ];
     if privacy.names {
         header.insert(4, "speaker_name");
@@ -145,6 +147,8 @@ pub fn statements(s: &Session, privacy: Privacy) -> String {
                     true => String::new(),
                     false => st.original.tags.join(" "),
                 },
+                grid_of(s, &v.speaker, |p| p.sector.map(|x| x.label())),
+                grid_of(s, &v.speaker, |p| p.level.map(|x| x.label())),
             ];
             if privacy.names {
                 let name = match &v.speaker {
@@ -518,4 +522,21 @@ pub fn programme(rows: &[crate::domain::measures::ProgrammeRow]) -> String {
         .collect();
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     table(&header, body)
+}
+
+/// A speaker's sector or level (as `what` picks), or nothing.
+fn grid_of(
+    s: &Session,
+    speaker: &crate::domain::Speaker,
+    what: fn(&crate::domain::Participant) -> Option<&'static str>,
+) -> String {
+    match speaker {
+        crate::domain::Speaker::Participant(p) => s
+            .participants
+            .get(p)
+            .and_then(what)
+            .unwrap_or_default()
+            .to_owned(),
+        crate::domain::Speaker::Group => String::new(),
+    }
 }

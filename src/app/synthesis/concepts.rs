@@ -8,6 +8,7 @@ pub(super) fn action(app: &mut App, session: &Session, action: Action, fx: &mut 
             let link = app.synthesis.marked_statements.clone();
             ask(app, Ask::NewConcept { link }, "");
         }
+        Action::DefineCode => ask(app, Ask::Code, ""),
         Action::RenameConcept | Action::DescribeConcept
             if app.synthesis.view == SynthView::Interpretations =>
         {
@@ -149,6 +150,12 @@ pub(super) fn submit(
             app.synthesis.statement = 0;
             app.synthesis.pane = Pane::Statements;
         }
+        Ask::Code => match code_typed(&text) {
+            Ok(event) => {
+                app.record(session, event, fx);
+            }
+            Err(why) => app.say(Tone::Problem, why),
+        },
         Ask::NewConcept { link } => {
             let id = concept_id(app);
             if app.record(
@@ -217,4 +224,33 @@ pub(super) fn submit(
         }
         _ => {}
     }
+}
+
+/// `[facet] #path Name | what it means` as a code's definition.
+fn code_typed(text: &str) -> Result<Event, String> {
+    let (head, description) = match text.split_once('|') {
+        Some((h, d)) => (h.trim(), d.trim().to_owned()),
+        None => (text.trim(), String::new()),
+    };
+    let (facet, head) = match head.strip_prefix("facet ") {
+        Some(rest) => (true, rest.trim()),
+        None => (false, head),
+    };
+    let (path, name) = head.split_once(char::is_whitespace).unwrap_or((head, ""));
+    let path = path.trim_start_matches('#');
+    let Some(code) = crate::domain::statement::typed_tag(path) else {
+        return Err(format!(
+            "“{path}” is not a code: 1 to 4 levels split by /, each letters, digits, - or _ (#capability/knowledge)"
+        ));
+    };
+    let name = match name.trim() {
+        "" => code.rsplit('/').next().unwrap_or(&code).to_owned(),
+        n => n.to_owned(),
+    };
+    Ok(Event::CodeDefined {
+        code,
+        name,
+        description,
+        facet,
+    })
 }

@@ -118,6 +118,8 @@ pub enum Ask {
         round: Option<RoundId>,
     },
     Revise(InterpretationId),
+    /// A code for the codebook: `[facet] #path Name | what it means`.
+    Code,
 }
 
 impl Ask {
@@ -131,6 +133,9 @@ impl Ask {
             Ask::NewConcept { .. } => " New concept — its name ".into(),
             Ask::Rename(c) => format!(" Rename {c} "),
             Ask::Describe(c) => format!(" Describe {c} (what it means, in a sentence) "),
+            Ask::Code => {
+                " A code for the codebook: #theme/subtheme Its name | what it means (facet #barrier Barrier for a facet) ".into()
+            }
             Ask::Filter => {
                 " Filter statements: words, #tag, P3, role:carer, sector:nhs, level:front, stage:S3 — empty shows all ".into()
             }
@@ -502,6 +507,7 @@ pub fn action(
         | Action::Cancel
         | Action::Filter => navigate::action(app, session, action),
         Action::NewConcept
+        | Action::DefineCode
         | Action::RenameConcept
         | Action::DescribeConcept
         | Action::Link
@@ -523,6 +529,7 @@ pub fn submit(
 ) {
     match ask_ {
         Ask::Filter
+        | Ask::Code
         | Ask::NewConcept { .. }
         | Ask::Rename(_)
         | Ask::Describe(_)
