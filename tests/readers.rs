@@ -1565,3 +1565,166 @@ print(json.dumps(bad))
         "markup or an escape in the page"
     );
 }
+
+/// Issue 33: the staff study's qdpx as the REFI-QDA readers see it: valid
+/// against the schema; pyrefiqda finds a case per consenting participant
+/// with role, sector and level as case variables; pyqdpx finds the code
+/// hierarchy (Knowledge under Capability) with every tagged statement coded
+/// there; and pyrefiqda reads the `.qdc` codebook with its facets set.
+#[test]
+fn the_staff_studys_qdpx_has_case_variables_and_the_code_hierarchy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = grid::grid_session(tmp.path());
+    let qdpx = tmp.path().join("grid.qdpx");
+    export_with(&dir, Format::Qdpx, Some(qdpx.clone()), Options::default()).unwrap();
+    let qdc = tmp.path().join("grid.qdc");
+    export_with(&dir, Format::Qdc, Some(qdc.clone()), Options::default()).unwrap();
+    qualcoder_imports(&qdpx);
+    let qde = tmp.path().join("project.qde");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&qdpx).unwrap()).unwrap();
+    std::io::copy(
+        &mut zip.by_name("project.qde").unwrap(),
+        &mut std::fs::File::create(&qde).unwrap(),
+    )
+    .unwrap();
+    let schema = Command::new("xmllint")
+        .args(["--noout", "--schema", "../shared/refi-qda/Project.xsd"])
+        .arg(&qde)
+        .output()
+        .expect("xmllint");
+    assert!(
+        schema.status.success(),
+        "{}",
+        String::from_utf8_lossy(&schema.stderr)
+    );
+    let script = r#"
+import json, sys, tempfile
+from pyrefiqda import RefiProject
+from pyrefiqda.reficodebook import RefiCodebook
+from pyqdpx import QDPX
+out = {'cases': {}, 'parents': {}, 'coded': {}, 'qdc': [], 'facets': []}
+with tempfile.TemporaryDirectory() as d:
+    p = RefiProject.load(sys.argv[1], extract_dir=d)
+    names = {v.guid: v.name for v in p.variables.variable}
+    for case in p.cases.case:
+        out['cases'][case.name] = {names[vv.variable_ref.target_guid]: vv.text_value for vv in case.variable_value}
+qde = QDPX(sys.argv[1]).get_project()
+for code in qde._codes.values():
+    out['parents'][code.name] = code.parent.name if code.parent else None
+for source in qde.sources.values():
+    for sel in source.coded_selections.values():
+        # pyqdpx keeps one code per selection: the first coding, a tag's.
+        out['coded'].setdefault(sel.code.name, []).append(sel.text.replace('\u200b', ''))
+book = RefiCodebook.load(sys.argv[2])
+def walk(codes, depth):
+    for c in codes:
+        out['qdc'].append('  ' * depth + c.name)
+        walk(c.code, depth + 1)
+walk(book.codes.code, 0)
+for s in (book.sets.set if book.sets else []):
+    out['facets'] = [s.name, len(s.member_code)]
+print(json.dumps(out))
+"#;
+    // pyqdpx says on stdout that it skips the one uncoded statement; the
+    // answer is the last line.
+    let printed = python(script, &[&qdpx, &qdc]);
+    let got: serde_json::Value =
+        serde_json::from_str(printed.trim().lines().last().unwrap_or_default()).expect("json");
+    let cases = got["cases"].as_object().unwrap();
+    assert_eq!(cases.len(), 8, "P9 did not consent: not a case: {cases:?}");
+    assert_eq!(got["cases"]["P3"]["role group"], "staff");
+    assert_eq!(got["cases"]["P3"]["role"], "staff");
+    assert_eq!(got["cases"]["P3"]["sector"], "Local Authority");
+    assert_eq!(got["cases"]["P3"]["level"], "front line");
+    assert_eq!(got["cases"]["P4"]["sector"], "NHS");
+    assert_eq!(got["parents"]["Knowledge"], "Capability");
+    assert_eq!(got["parents"]["Time"], "Opportunity");
+    assert_eq!(got["parents"]["Capability"], serde_json::Value::Null);
+    assert_eq!(got["parents"]["Barrier"], serde_json::Value::Null);
+    let qdc_tree: Vec<&str> = got["qdc"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        qdc_tree,
+        [
+            "Capability",
+            "  Knowledge",
+            "  Skills",
+            "Opportunity",
+            "  Time",
+            "  Resources",
+            "Motivation",
+            "  Role",
+            "Barrier",
+            "Enabler"
+        ]
+    );
+    assert_eq!(got["facets"], serde_json::json!(["Facets", 2]));
+    let knowledge: Vec<&str> = got["coded"]["Knowledge"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        knowledge,
+        [
+            "We never had training in co-production",
+            "I learnt by shadowing a peer worker",
+            "Front line staff are not asked"
+        ]
+    );
+}
+
+/// QualCoder's own importer (`src/qualcoder/refi.py` of a QualCoder
+/// checkout named by `QUALCODER_SRC`; QualCoder is not on PyPI, so where
+/// there is none this says NOT RUN HERE), run headless by
+/// `tests/readers/qualcoder_import.py` on the staff study's qdpx: a case
+/// per consenting participant with role, sector and level as case
+/// attributes, and the code hierarchy as QualCoder's sub-codes.
+fn qualcoder_imports(qdpx: &Path) {
+    let Ok(src) = std::env::var("QUALCODER_SRC") else {
+        eprintln!("QualCoder's importer: NOT RUN HERE (set QUALCODER_SRC to a QualCoder checkout)");
+        return;
+    };
+    let out = Command::new("python3")
+        .arg("tests/readers/qualcoder_import.py")
+        .arg(&src)
+        .arg(qdpx)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let got: serde_json::Value =
+        serde_json::from_str(printed.trim().lines().last().unwrap_or_default()).expect("json");
+    assert_eq!(got["cases"].as_array().map(Vec::len), Some(8), "{got}");
+    let attributes = got["attributes"].as_array().unwrap();
+    for want in [
+        ["P3", "level", "front line"],
+        ["P3", "role", "staff"],
+        ["P3", "sector", "Local Authority"],
+        ["P4", "sector", "NHS"],
+    ] {
+        assert!(
+            attributes.contains(&serde_json::json!(want)),
+            "QualCoder lacks {want:?}: {got}"
+        );
+    }
+    assert_eq!(got["codes"]["Knowledge"], "Capability", "{got}");
+    assert_eq!(got["codes"]["Time"], "Opportunity", "{got}");
+    let knowledge: Vec<&serde_json::Value> = got["coded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r[0] == "Knowledge")
+        .collect();
+    assert_eq!(knowledge.len(), 3, "{got}");
+    assert_eq!(knowledge[0][1], "We never had training in co-production");
+}

@@ -84,12 +84,29 @@ pub fn in_use(session: &Session) -> Vec<Code> {
     codes
 }
 
+/// How a set names its member codes: a project's `MemberCode` refers by
+/// `targetGUID`, a codebook's by `guid` (their two schemas differ).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Member {
+    InProject,
+    InCodebook,
+}
+
 /// The facets as a `<Set>` of member codes, if there are any.
-pub fn facet_set(codes: &[Code], guid: &dyn Fn(&str) -> String, set_guid: &str) -> Option<String> {
+pub fn facet_set(
+    codes: &[Code],
+    guid: &dyn Fn(&str) -> String,
+    set_guid: &str,
+    member: Member,
+) -> Option<String> {
+    let attribute = match member {
+        Member::InProject => "targetGUID",
+        Member::InCodebook => "guid",
+    };
     let members: Vec<String> = codes
         .iter()
         .filter(|c| c.facet)
-        .map(|c| el("MemberCode", &[("targetGUID", &guid(&c.path))], ""))
+        .map(|c| el("MemberCode", &[(attribute, &guid(&c.path))], ""))
         .collect();
     (!members.is_empty()).then(|| {
         let mut inner = description("Codes that cross the themes (roundtable facets).");
@@ -115,7 +132,7 @@ pub fn qdc(session: &Session) -> String {
     let book: Vec<Code> = session.codebook.values().cloned().collect();
     let codes = code_elements(&book, &code_guid);
     let mut parts = vec![el("Codes", &[], &lines(&codes))];
-    if let Some(set) = facet_set(&book, &code_guid, &facet_set_guid()) {
+    if let Some(set) = facet_set(&book, &code_guid, &facet_set_guid(), Member::InCodebook) {
         parts.push(el("Sets", &[], &lines(&[set])));
     }
     let origin = format!("roundtable {}", env!("CARGO_PKG_VERSION"));

@@ -211,6 +211,7 @@ pub fn project(
         &tag_codes,
         &super::codebook::code_guid,
         &super::codebook::facet_set_guid(),
+        super::codebook::Member::InProject,
     ));
     if !sets.is_empty() {
         parts.push(el("Sets", &[], &lines(&sets)));

@@ -184,7 +184,9 @@ pub fn read(path: &Path) -> Result<Vec<Code>> {
             Xml::Start(e) | Xml::Empty(e)
                 if in_facets && e.local_name().as_ref() == "MemberCode" =>
             {
-                facet_guids.extend(attr(&e, "targetGUID"));
+                // A codebook's member names its code by `guid`, a
+                // project's by `targetGUID`.
+                facet_guids.extend(attr(&e, "guid").or_else(|| attr(&e, "targetGUID")));
             }
             Xml::Eof => break,
             _ => {}

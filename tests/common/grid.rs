@@ -28,8 +28,8 @@ pub const NVIVO_QDC: &str = r#"<?xml version="1.0" encoding="utf-8"?>
   </Codes>
   <Sets>
     <Set guid="00000000-0000-4000-8000-0000000000f0" name="Facets">
-      <MemberCode targetGUID="00000000-0000-4000-8000-000000000009"/>
-      <MemberCode targetGUID="00000000-0000-4000-8000-00000000000a"/>
+      <MemberCode guid="00000000-0000-4000-8000-000000000009"/>
+      <MemberCode guid="00000000-0000-4000-8000-00000000000a"/>
     </Set>
   </Sets>
 </CodeBook>
