@@ -2660,3 +2660,65 @@ fn codes_are_defined_during_synthesis() {
     let s = d.model.session.read();
     assert_eq!(s.codebook.len(), 3);
 }
+
+/// Issue 33: a ranking round whose options are the codebook's codes
+/// (`#opportunity` is its subthemes; `#barrier` the facet itself): each
+/// person's ballot is every option in order, the last one left placed by
+/// itself; a ballot short of a full order is not cast.
+#[test]
+fn a_ranking_round_on_the_codebooks_codes() {
+    let mut s = session(true);
+    for (code, name, facet) in [
+        ("opportunity", "Opportunity", false),
+        ("opportunity/time", "Time", false),
+        ("opportunity/resources", "Resources", false),
+        ("barrier", "Barrier", true),
+    ] {
+        s.apply(&Event::CodeDefined {
+            code: code.into(),
+            name: name.into(),
+            description: String::new(),
+            facet,
+        })
+        .unwrap();
+    }
+    let mut d = Driver::new(s);
+    d.send(key(KeyCode::F(4)));
+    // agree/disagree → resonance → dots → single → ladder → ranking.
+    for _ in 0..5 {
+        d.send(key(KeyCode::Char('m')));
+    }
+    d.send(key(KeyCode::Char('t')));
+    d.send(key(KeyCode::Char('e')));
+    d.type_text("What matters most? | #opportunity | #barrier");
+    d.send(key(KeyCode::Enter));
+    d.send(key(KeyCode::Char('o')));
+    let opened = d.take();
+    let Some(Event::VoteOpened { method, .. }) = opened.first() else {
+        panic!("{opened:?}: {}", d.said())
+    };
+    assert_eq!(
+        method,
+        &VoteMethod::Ranking {
+            options: vec!["Time".into(), "Resources".into(), "Barrier".into()]
+        }
+    );
+    d.send(key(KeyCode::Char('3')));
+    d.send(key(KeyCode::Enter));
+    assert!(d.take().is_empty(), "one of three ranked is not a ballot");
+    assert!(d.said().contains("rank all 3"), "{}", d.said());
+    d.send(key(KeyCode::Char('1')));
+    assert!(
+        d.said().contains("Barrier > Time > Resources"),
+        "{}",
+        d.said()
+    );
+    d.send(key(KeyCode::Enter));
+    assert!(matches!(
+        d.take().as_slice(),
+        [Event::BallotCast { choice: Choice::Ranking(order), .. }] if order == &vec![2, 0, 1]
+    ));
+    let s = d.model.session.read();
+    let round = s.rounds.values().next().unwrap();
+    assert_eq!(s.results(round).counts, vec![1, 0, 2], "Borda points");
+}

@@ -1965,3 +1965,59 @@ fn votes_and_the_grid_break_down_by_sector_and_level() {
     assert_eq!(learning.ids(0, ""), ["st1"]);
     assert_eq!(learning.ids(2, ""), ["st6", "st10"]);
 }
+
+/// Issue 33: a ranking round: each ballot orders every option; the result
+/// is each option's Borda points (n−1 for first place … 0 for last) and
+/// its median rank, by group as any round; a show of hands cannot rank.
+#[test]
+fn a_ranking_round_gives_borda_points_and_median_ranks() {
+    let mut s = base();
+    let method = VoteMethod::Ranking {
+        options: vec!["Training".into(), "Time".into(), "Budgets".into()],
+    };
+    let mut counted = open_round(
+        "v9",
+        VoteTarget::Question,
+        method.clone(),
+        BallotMode::Counted,
+    );
+    if let Event::VoteOpened { question, .. } = &mut counted {
+        *question = "Rank the barriers".into();
+    }
+    rejects(&mut s, counted, "show of hands cannot rank");
+    ok(
+        &mut s,
+        open_round(
+            "v9",
+            VoteTarget::Question,
+            method,
+            BallotMode::PerParticipant,
+        ),
+    );
+    let rank = |who: &str, order: &[u8]| Event::BallotCast {
+        round: "v9".into(),
+        participant: who.into(),
+        choice: Choice::Ranking(order.to_vec()),
+        at: t(5),
+        recorded_by: "facilitator".into(),
+    };
+    rejects(&mut s, rank("P1", &[1, 0]), "rank all 3 options");
+    rejects(&mut s, rank("P1", &[1, 1, 0]), "option 2 is ranked twice");
+    rejects(&mut s, rank("P1", &[1, 3, 0]), "not one of the 3 options");
+    ok(&mut s, rank("P1", &[1, 0, 2])); // Time, Training, Budgets
+    ok(&mut s, rank("P2", &[1, 2, 0])); // Time, Budgets, Training
+    ok(&mut s, rank("P3", &[2, 0, 1])); // Budgets, Training, Time
+    let round = &s.rounds["v9"];
+    let res = s.results(round);
+    // Borda: Training 1+0+1 = 2, Time 2+2+0 = 4, Budgets 0+1+2 = 3.
+    assert_eq!(res.counts, vec![2, 4, 3]);
+    // Ranks: Training 2,3,2 → 2; Time 1,1,3 → 1; Budgets 3,2,1 → 2.
+    assert_eq!(s.median_ranks(round), vec![Some(2.0), Some(1.0), Some(2.0)]);
+    let (groups, _) = s.results_by(round, Breakdown::RoleGroup);
+    assert_eq!(groups[0], ("service users", vec![1, 2, 0]));
+    assert!(
+        res.in_words(round).contains("Time: 4 points"),
+        "{}",
+        res.in_words(round)
+    );
+}

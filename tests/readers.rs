@@ -496,9 +496,16 @@ print(json.dumps(out))
         "a merged concept is not a code of its own: {codes:?}"
     );
     assert_eq!(codes.iter().filter(|c| c.contains("Late news")).count(), 1);
-    // st2 was in both merged concepts: coded once with what they became.
-    assert_eq!(got["codings"]["st2"], serde_json::json!(["c1 Late news"]));
-    assert_eq!(got["codings"]["st3"], serde_json::json!(["c1 Late news"]));
+    // st2 was in both merged concepts: coded once with what they became
+    // (and with its tag).
+    assert_eq!(
+        got["codings"]["st2"],
+        serde_json::json!(["barrier", "c1 Late news"])
+    );
+    assert_eq!(
+        got["codings"]["st3"],
+        serde_json::json!(["barrier", "c1 Late news"])
+    );
     // Each interpretation lists every concept it rests on, shared or not.
     let sets = got["sets"].as_object().unwrap();
     let set = |i: &str| {

@@ -152,11 +152,14 @@ fn event(s: &Session, a: &Action, n: usize, at: Timestamp) -> Option<Event> {
             at,
         },
         Action::Open(m, counted, target) => {
-            let method = match m % 5 {
+            let method = match m % 6 {
                 0 => VoteMethod::AgreeDisagree,
                 1 => VoteMethod::Resonance,
                 2 => VoteMethod::Ladder,
                 3 => VoteMethod::SingleChoice {
+                    options: vec!["a".into(), "b".into(), "c".into()],
+                },
+                4 => VoteMethod::Ranking {
                     options: vec!["a".into(), "b".into(), "c".into()],
                 },
                 _ => VoteMethod::Dots {
@@ -197,6 +200,8 @@ fn event(s: &Session, a: &Action, n: usize, at: Timestamp) -> Option<Event> {
                 VoteMethod::Ladder => Choice::Rung(c % 9),
                 VoteMethod::SingleChoice { .. } => Choice::Single(c % 4),
                 VoteMethod::Dots { .. } => Choice::Dots(vec![c % 3, c % 2]),
+                // Some orders rank an option twice or leave one out: refused.
+                VoteMethod::Ranking { .. } => Choice::Ranking(vec![c % 3, (c / 3) % 3, 2]),
             };
             let participant = pick(&s.participants, p)?;
             if s.rounds[&round].mode == BallotMode::Anonymous {

@@ -196,6 +196,8 @@
     $('vote-options').hidden = $('vote-options').hidden || !s.named;
     $('dots').hidden = $('dots').hidden || !s.named;
     $('dots-send').hidden = $('dots-send').hidden || !s.named;
+    $('ranking').hidden = $('ranking').hidden || !s.named;
+    $('ranking-send').hidden = $('ranking-send').hidden || !s.named;
     $('hand-section').hidden = !s.named;
     var hand = $('hand');
     hand.setAttribute('aria-pressed', s.hand ? 'true' : 'false');
@@ -223,9 +225,11 @@
     $('vote-question').textContent = r.question;
     $('vote-anonymous').hidden = !r.anonymous;
     $('vote-counted').hidden = !r.counted;
-    $('vote-options').hidden = r.counted || r.dots !== null;
+    $('vote-options').hidden = r.counted || r.dots !== null || r.ranking;
     $('dots').hidden = r.counted || r.dots === null;
     $('dots-send').hidden = r.counted || r.dots === null;
+    $('ranking').hidden = r.counted || !r.ranking;
+    $('ranking-send').hidden = r.counted || !r.ranking;
     $('vote-mine').textContent = r.mine ? 'Your vote: ' + r.mine + ' \u2713 recorded' : '';
     if (shownRound === r.id) {
       markMine(r);
@@ -268,6 +272,35 @@
       });
       $('dots-send').onclick = function () { vote(r.id, { dots: dots.slice() }, 'your dots'); };
     }
+    if (r.ranking) {
+      // Tap the options in order, most important first.
+      var order = [];
+      var box = $('ranking');
+      box.textContent = '';
+      box.appendChild(el('p', 'Tap every answer in order: the most important first.'));
+      var list = el('ol');
+      var left = el('div', undefined, 'choices');
+      var again = el('button', 'Start again');
+      again.type = 'button';
+      function show() {
+        list.textContent = '';
+        order.forEach(function (i) { list.appendChild(el('li', r.labels[i])); });
+        var bs = left.querySelectorAll('button');
+        for (var k = 0; k < bs.length; k++) bs[k].disabled = order.indexOf(k) >= 0;
+      }
+      r.labels.forEach(function (label, i) {
+        var b = el('button', label, 'choice');
+        b.type = 'button';
+        b.addEventListener('click', function () { if (order.indexOf(i) < 0) order.push(i); show(); });
+        left.appendChild(b);
+      });
+      again.addEventListener('click', function () { order = []; show(); });
+      box.appendChild(left); box.appendChild(list); box.appendChild(again);
+      $('ranking-send').onclick = function () {
+        if (order.length < r.labels.length) { say('Put every answer in order first.'); return; }
+        vote(r.id, { ranking: order.slice() }, order.map(function (i) { return r.labels[i]; }).join(' > '));
+      };
+    }
   }
 
   function markMine(r) {
@@ -283,6 +316,7 @@
       var ask = { op: 'vote', round: round };
       if (what.pick !== undefined) ask.pick = what.pick;
       if (what.dots) ask.dots = what.dots;
+      if (what.ranking) ask.ranking = what.ranking;
       var a = await call(ask);
       if (a.error) { $('vote-mine').textContent = 'Not recorded: ' + a.error; return; }
       $('vote-mine').textContent = 'Your vote: ' + label + ' \u2713 recorded';

@@ -108,9 +108,8 @@ pub fn action(
             });
         }
         Action::Latecomer => {
-            let input = new_input(
-                "role [sector level], name (optional), consent yes/no, pseudonym (optional)",
-            );
+            let input =
+                new_input("role [sector level], name, yes/no consent, pseudonym (optional)");
             app.overlays.push(Overlay::Prompt {
                 kind: PromptKind::Latecomer,
                 input: Box::new(input),

@@ -19,15 +19,17 @@ pub enum MethodChoice {
     Dots,
     SingleChoice,
     Ladder,
+    Ranking,
 }
 
 impl MethodChoice {
-    pub const ALL: [MethodChoice; 5] = [
+    pub const ALL: [MethodChoice; 6] = [
         MethodChoice::AgreeDisagree,
         MethodChoice::Resonance,
         MethodChoice::Dots,
         MethodChoice::SingleChoice,
         MethodChoice::Ladder,
+        MethodChoice::Ranking,
     ];
 
     pub fn label(self) -> &'static str {
@@ -37,6 +39,7 @@ impl MethodChoice {
             MethodChoice::Dots => "dot vote",
             MethodChoice::SingleChoice => "single choice",
             MethodChoice::Ladder => "ladder of co-production",
+            MethodChoice::Ranking => "ranking (Borda points and median rank)",
         }
     }
 
@@ -64,6 +67,8 @@ pub struct VoteDraft {
     pub question: String,
     /// Cursor over participants (ballots) or options (tallies).
     pub cursor: usize,
+    /// The ballot being entered: dots on each option, or a ranking's
+    /// options so far, most important first.
     pub dots: Vec<u8>,
     /// Whose hands a tally counts: everyone, or one role.
     pub tally_role: Option<Role>,
@@ -107,6 +112,7 @@ impl VoteDraft {
             },
             MethodChoice::SingleChoice => VoteMethod::SingleChoice { options },
             MethodChoice::Ladder => VoteMethod::Ladder,
+            MethodChoice::Ranking => VoteMethod::Ranking { options },
         }
     }
 }
@@ -249,7 +255,10 @@ fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &
         Action::Cancel => d.question.clear(),
         Action::OpenRound => {
             let target = target(app, session);
-            let method = app.vote.method();
+            let method = match with_codes(app.vote.method(), session) {
+                Ok(m) => m,
+                Err(why) => return app.say(Tone::Problem, why),
+            };
             let (typed, _) = app.vote.parts();
             let question = if typed.is_empty() {
                 default_question(&target, &method)
@@ -265,8 +274,10 @@ fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &
             }
             if matches!(
                 method,
-                VoteMethod::Dots { .. } | VoteMethod::SingleChoice { .. }
-            ) && app.vote.parts().1.len() < 2
+                VoteMethod::Dots { .. }
+                    | VoteMethod::SingleChoice { .. }
+                    | VoteMethod::Ranking { .. }
+            ) && method.options().len() < 2
             {
                 app.say(
                     Tone::Problem,
@@ -485,6 +496,46 @@ fn per_person(
             }
             None
         }
+        (Action::Choice(n), VoteMethod::Ranking { options: names })
+            if usize::from(n) <= options =>
+        {
+            let pick = n - 1;
+            if app.vote.dots.contains(&pick) {
+                let so_far = Choice::ranking_words(&app.vote.dots, names);
+                app.say(Tone::Info, format!("{n} is ranked already: {so_far}"));
+                return;
+            }
+            let order = &mut app.vote.dots;
+            order.push(pick);
+            // The last one left takes the last place.
+            if order.len() + 1 == options
+                && let Some(last) = (0..options as u8).find(|i| !order.contains(i))
+            {
+                order.push(last);
+            }
+            let so_far = Choice::ranking_words(order, names);
+            match order.len() == options {
+                true => app.say(
+                    Tone::Info,
+                    format!(
+                        "{so_far}: {}",
+                        app.keys("{CastBallot} casts, {ClearBallot} starts again")
+                    ),
+                ),
+                false => app.say(Tone::Info, format!("{so_far} … next?")),
+            }
+            None
+        }
+        (Action::CastBallot, VoteMethod::Ranking { .. }) => {
+            if app.vote.dots.len() < options {
+                app.say(
+                    Tone::Problem,
+                    format!("rank all {options} options first, most important first (1-9)"),
+                );
+                return;
+            }
+            Some(Choice::Ranking(app.vote.dots.clone()))
+        }
         (Action::ClearBallot | Action::Cancel, _) => {
             app.vote.dots.clear();
             None
@@ -559,5 +610,55 @@ pub fn choice_words(method: &VoteMethod, c: &Choice) -> String {
         Choice::Resonance(r) => format!("resonance {r}"),
         Choice::Single(i) | Choice::Rung(i) => format!("“{}”", at(usize::from(*i))),
         Choice::Dots(d) => Choice::dots_words(d),
+        Choice::Ranking(order) => format!("ranked {}", Choice::ranking_words(order, &options)),
     }
+}
+
+/// A round's options with each `#code` replaced by the codes beneath it
+/// in the codebook (`#opportunity` → Time, Resources), or by the code's own
+/// name when nothing is beneath it (`#barrier` → Barrier): a dot vote or a
+/// ranking on the codebook's codes.
+fn with_codes(method: VoteMethod, session: &Session) -> Result<VoteMethod, String> {
+    let expand = |options: Vec<String>| -> Result<Vec<String>, String> {
+        let mut out = Vec::new();
+        for o in options {
+            let Some(typed) = o.strip_prefix('#') else {
+                out.push(o);
+                continue;
+            };
+            let path = crate::domain::codebook::resolve(&session.codebook, typed.to_lowercase());
+            let under: Vec<String> = session
+                .codebook
+                .values()
+                .filter(|c| c.parent() == Some(path.as_str()))
+                .map(|c| c.name.clone())
+                .collect();
+            match (under.is_empty(), session.codebook.get(&path)) {
+                (false, _) => out.extend(under),
+                (true, Some(c)) => out.push(c.name.clone()),
+                (true, None) => {
+                    return Err(format!(
+                        "#{typed} is not a code in the codebook (codes: roundtable codes, or k in synthesis)"
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    };
+    Ok(match method {
+        VoteMethod::Dots {
+            options,
+            per_person,
+        } => VoteMethod::Dots {
+            options: expand(options)?,
+            per_person,
+        },
+        VoteMethod::SingleChoice { options } => VoteMethod::SingleChoice {
+            options: expand(options)?,
+        },
+        VoteMethod::Ranking { options } => VoteMethod::Ranking {
+            options: expand(options)?,
+        },
+        m => m,
+    })
 }

@@ -400,6 +400,45 @@ impl Session {
         res
     }
 
+    /// Each option's median rank (1 is first) over the latest ballots of a
+    /// ranking round, a half where the middle falls between two ranks;
+    /// none for an option nobody ranked, or another kind of round.
+    pub fn median_ranks(&self, round: &VoteRound) -> Vec<Option<f64>> {
+        let n = round.method.options().len();
+        let mut ranks: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut add = |choice: &super::vote::Choice| {
+            if let super::vote::Choice::Ranking(order) = choice {
+                for (place, &i) in order.iter().enumerate() {
+                    if let Some(r) = ranks.get_mut(usize::from(i)) {
+                        r.push(place + 1);
+                    }
+                }
+            }
+        };
+        let mut latest: IndexMap<&ParticipantId, &Ballot> = IndexMap::new();
+        for b in &round.ballots {
+            latest.insert(&b.participant, b);
+        }
+        latest.values().for_each(|b| add(&b.choice));
+        let mut anonymous: IndexMap<&str, &AnonymousBallot> = IndexMap::new();
+        for b in &round.anonymous {
+            anonymous.insert(&b.ballot, b);
+        }
+        anonymous.values().for_each(|b| add(&b.choice));
+        ranks
+            .into_iter()
+            .map(|mut r| {
+                r.sort_unstable();
+                let m = r.len();
+                match m {
+                    0 => None,
+                    _ if m % 2 == 1 => Some(r[m / 2] as f64),
+                    _ => Some((r[m / 2 - 1] + r[m / 2]) as f64 / 2.0),
+                }
+            })
+            .collect()
+    }
+
     /// A round's counts by the groups of `by` (role group, sector or level),
     /// each with its label; then what could not be placed in a group: a
     /// tally for the whole room, and, by sector or level, every ballot of an

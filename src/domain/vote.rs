@@ -45,6 +45,11 @@ pub enum VoteMethod {
     },
     /// The group places its own work on the ladder of co-production.
     Ladder,
+    /// Each person puts every option in order, most important first; the
+    /// result is each option's Borda points and its median rank.
+    Ranking {
+        options: Vec<String>,
+    },
 }
 
 impl VoteMethod {
@@ -55,6 +60,7 @@ impl VoteMethod {
             VoteMethod::Dots { .. } => "dot vote",
             VoteMethod::SingleChoice { .. } => "single choice",
             VoteMethod::Ladder => "ladder of co-production",
+            VoteMethod::Ranking { .. } => "ranking",
         }
     }
 
@@ -85,9 +91,9 @@ impl VoteMethod {
                 .map(|s| (*s).to_owned())
                 .collect(),
             VoteMethod::Resonance => (1..=5).map(|n| n.to_string()).collect(),
-            VoteMethod::Dots { options, .. } | VoteMethod::SingleChoice { options } => {
-                options.clone()
-            }
+            VoteMethod::Dots { options, .. }
+            | VoteMethod::SingleChoice { options }
+            | VoteMethod::Ranking { options } => options.clone(),
             VoteMethod::Ladder => LADDER.iter().map(|s| (*s).to_owned()).collect(),
         }
     }
@@ -124,9 +130,20 @@ pub enum Choice {
     Single(u8),
     /// Index into [`LADDER`].
     Rung(u8),
+    /// Every option's index, most important first.
+    Ranking(Vec<u8>),
 }
 
 impl Choice {
+    /// A ranking in words, by option: `Time > Training > Budgets`.
+    pub fn ranking_words(order: &[u8], options: &[String]) -> String {
+        let each: Vec<&str> = order
+            .iter()
+            .map(|i| options.get(usize::from(*i)).map_or("?", String::as_str))
+            .collect();
+        each.join(" > ")
+    }
+
     /// Dots in words, by option number: `dots on 1×2, 3×1`.
     pub fn dots_words(dots: &[u8]) -> String {
         let placed: Vec<String> = dots
@@ -153,7 +170,7 @@ impl Choice {
             VoteMethod::Resonance => Some(Choice::Resonance(i8 + 1)),
             VoteMethod::Ladder => Some(Choice::Rung(i8)),
             VoteMethod::SingleChoice { .. } => Some(Choice::Single(i8)),
-            VoteMethod::Dots { .. } => None,
+            VoteMethod::Dots { .. } | VoteMethod::Ranking { .. } => None,
         }
     }
 
@@ -194,6 +211,25 @@ impl Choice {
                 }
                 for (c, x) in counts.iter_mut().zip(d) {
                     *c += u32::from(*x);
+                }
+            }
+            (Choice::Ranking(order), VoteMethod::Ranking { .. }) => {
+                if order.len() != n {
+                    return Err(format!(
+                        "{} ranked: rank all {n} options, most important first",
+                        order.len()
+                    ));
+                }
+                for (place, &i) in order.iter().enumerate() {
+                    let i = usize::from(i);
+                    if i >= n {
+                        return Err(format!("{} is not one of the {n} options", i + 1));
+                    }
+                    if order[..place].contains(&order[place]) {
+                        return Err(format!("option {} is ranked twice", i + 1));
+                    }
+                    // Borda: n−1 points for first place, down to 0 for last.
+                    counts[i] += (n - 1 - place) as u32;
                 }
             }
             _ => {
@@ -395,7 +431,10 @@ impl Results {
             .iter()
             .map(|(i, n)| {
                 let label = labels.get(*i).map_or("?", String::as_str);
-                format!("{label}: {n} ({}%)", self.percent(*i))
+                match round.method {
+                    VoteMethod::Ranking { .. } => format!("{label}: {n} points"),
+                    _ => format!("{label}: {n} ({}%)", self.percent(*i)),
+                }
             })
             .collect();
         let who = match (&round.method, round.mode) {
@@ -470,6 +509,23 @@ impl Results {
         }
         (groups, room)
     }
+}
+
+/// `points: first place n−1 … last 0 · median rank: Time 1, Budgets 2`.
+pub fn ranks_line(options: &[String], ranks: &[Option<f64>]) -> String {
+    let each: Vec<String> = options
+        .iter()
+        .zip(ranks)
+        .map(|(o, r)| match r {
+            Some(r) => format!("{o} {r}"),
+            None => format!("{o} –"),
+        })
+        .collect();
+    format!(
+        "points: first place {}, last 0 · median rank (1 = first): {}",
+        options.len().saturating_sub(1),
+        each.join(", ")
+    )
 }
 
 #[cfg(test)]

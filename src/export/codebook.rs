@@ -56,10 +56,12 @@ pub fn code_elements(codes: &[Code], guid: &dyn Fn(&str) -> String) -> Vec<Strin
 /// above it), as codes: what a statement is coded with in a `.qdpx`.
 pub fn in_use(session: &Session) -> Vec<Code> {
     let mut codes: Vec<Code> = session.codebook.values().cloned().collect();
+    // Only what is exported: a retracted statement's tags, like its words,
+    // stay in the journal.
     for s in session
         .statements
         .values()
-        .filter(|s| super::listed(session, s))
+        .filter(|s| super::listed(session, s) && !s.is_retracted())
     {
         for tag in &s.current().tags {
             let mut at = Some(tag.as_str());

@@ -96,8 +96,6 @@ pub fn statements(s: &Session, privacy: Privacy) -> String {
         "retracted",
         "retraction_reason",
         "recoded",
-        "first_kind",
-        "first_tags",
         "sector",
         "level",
     ];
@@ -141,12 +139,9 @@ pub fn statements(s: &Session, privacy: Privacy) -> String {
                     .as_ref()
                     .map(|r| r.reason.clone())
                     .unwrap_or_default(),
+                // What a re-coding took out stays in the journal, as what an
+                // amendment took out does: a tag may name a person or place.
                 (st.codings().count() > 1).to_string(),
-                st.original.kind.label().to_owned(),
-                match st.is_retracted() {
-                    true => String::new(),
-                    false => st.original.tags.join(" "),
-                },
                 grid_of(s, &v.speaker, |p| p.sector.map(|x| x.label())),
                 grid_of(s, &v.speaker, |p| p.level.map(|x| x.label())),
             ];
@@ -180,6 +175,7 @@ fn choice_text(options: &[String], c: &Choice) -> String {
             .map(|(i, n)| format!("{}={n}", options.get(i).cloned().unwrap_or_default()))
             .collect::<Vec<_>>()
             .join("; "),
+        Choice::Ranking(order) => Choice::ranking_words(order, options),
     }
 }
 

@@ -261,6 +261,16 @@ fn vote(v: &VoteRow) -> Markup {
                     }
                 }))
             }
+            @for (by, groups) in &v.by_grid {
+                @let mut heads = vec![(by.as_str(), false)];
+                @let _ = heads.extend(v.options.iter().map(|(opt, _)| (opt.as_str(), true)));
+                (table(html! { (t(&v.id)) " by " (t(by)) }, &heads, html! {
+                    @for (group, counts) in groups {
+                        tr { th scope="row" { (t(group)) } @for c in counts { td.num { (c) } } }
+                    }
+                }))
+            }
+            @if let Some(ranks) = &v.ranks { p { (t(ranks)) } }
         }
     }
 }

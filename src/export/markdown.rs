@@ -238,6 +238,22 @@ pub fn render(r: &Report) -> String {
                 let _ = writeln!(o, "| {role} | {} |", cells.join(" | "));
             }
         }
+        for (by, groups) in &v.by_grid {
+            let heads: Vec<String> = v.options.iter().map(|(opt, _)| esc_line(opt)).collect();
+            let _ = writeln!(
+                o,
+                "\n| by {by} | {} |\n|---|{}",
+                heads.join(" | "),
+                "---|".repeat(heads.len())
+            );
+            for (group, counts) in groups {
+                let cells: Vec<String> = counts.iter().map(u32::to_string).collect();
+                let _ = writeln!(o, "| {group} | {} |", cells.join(" | "));
+            }
+        }
+        if let Some(ranks) = &v.ranks {
+            let _ = writeln!(o, "\n{}", esc(ranks));
+        }
     }
     let _ = writeln!(o, "\n## Translation grid\n");
     if r.grid.rows.is_empty() {

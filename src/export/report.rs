@@ -33,6 +33,11 @@ pub struct VoteRow {
     pub mode: String,
     pub options: Vec<(String, u32)>,
     pub by_role: Vec<(String, Vec<u32>)>,
+    /// By sector and by level where participants have them (a staff
+    /// study's grid): each breakdown's name and its groups' counts.
+    pub by_grid: Vec<(String, Vec<(String, Vec<u32>)>)>,
+    /// A ranking round's Borda points and median ranks, in words.
+    pub ranks: Option<String>,
     pub voters: u32,
     pub status: String,
     /// Hidden until the round closes, and still open: no counts yet.
@@ -335,6 +340,28 @@ fn votes(s: &Session) -> Vec<VoteRow> {
                         .iter()
                         .map(|(role, c)| (role.label().to_owned(), c.clone()))
                         .collect()
+                },
+                by_grid: match counts_hidden || r.mode != BallotMode::PerParticipant {
+                    true => Vec::new(),
+                    false => crate::domain::Breakdown::in_use(s.participants.values())
+                        .into_iter()
+                        .filter(|b| *b != crate::domain::Breakdown::RoleGroup)
+                        .map(|by| {
+                            let (groups, _) = s.results_by(r, by);
+                            let voted = groups
+                                .into_iter()
+                                .filter(|(_, c)| c.iter().any(|n| *n > 0))
+                                .map(|(g, c)| (g.to_owned(), c))
+                                .collect();
+                            (by.label().to_owned(), voted)
+                        })
+                        .collect(),
+                },
+                ranks: match (&r.method, counts_hidden) {
+                    (crate::domain::VoteMethod::Ranking { options }, false) => {
+                        Some(crate::domain::vote::ranks_line(options, &s.median_ranks(r)))
+                    }
+                    _ => None,
                 },
                 counts_hidden,
                 voters: res.voters,

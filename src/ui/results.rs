@@ -107,7 +107,14 @@ pub fn table<'a>(
             Span::styled(format!("{first:<label_w$} "), theme.base),
             Span::styled(format!("{:<bar_w$} ", bar(n, max, bar_w)), theme.bar),
             Span::styled(
-                format!("{:>count_w$}", format!("{n} ({}%)", res.percent(i))),
+                format!(
+                    "{:>count_w$}",
+                    match round.method {
+                        // Borda points: a share of them means nothing.
+                        VoteMethod::Ranking { .. } => format!("{n} pts"),
+                        _ => format!("{n} ({}%)", res.percent(i)),
+                    }
+                ),
                 theme.title,
             ),
         ];
@@ -125,6 +132,12 @@ pub fn table<'a>(
         lines.extend(parts.map(|rest| Line::from(Span::styled(rest, theme.base))));
     }
     lines.push(Line::from(Span::styled(summary(&res, round), theme.dim)));
+    if let VoteMethod::Ranking { options } = &round.method {
+        lines.push(Line::from(Span::styled(
+            crate::domain::vote::ranks_line(options, &session.median_ranks(round)),
+            theme.dim,
+        )));
+    }
     if !by_group {
         lines.push(Line::from(Span::styled(
             format!("by {}: on the results screen", by.label()),

@@ -7,6 +7,7 @@ use super::{Theme, panel};
 use crate::app::App;
 use crate::app::actions::{Action, Layer};
 use crate::app::vote::{default_question, open_round, target};
+use crate::domain::VoteMethod;
 use crate::domain::vote::VoteRound;
 use crate::domain::{BallotMode, Choice, Session, VoteTarget};
 use ratatui::Frame;
@@ -180,6 +181,12 @@ fn choice_text(round: &VoteRound, c: &Choice) -> String {
         Choice::Resonance(r) => format!("resonance {}", at(usize::from(*r).saturating_sub(1))),
         Choice::Single(i) | Choice::Rung(i) => at(usize::from(*i)),
         Choice::Dots(d) => Choice::dots_words(d),
+        Choice::Ranking(order) => {
+            format!(
+                "ranked {}",
+                Choice::ranking_words(order, &round.method.options())
+            )
+        }
     }
 }
 
@@ -215,11 +222,13 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
         (false, true) => " · named",
         (false, false) => "",
     };
-    let title = format!(
-        " Round {} · {} · {mode}{hidden} ",
-        round.id,
-        round.method.label()
-    );
+    // How many dots each person has, or that every option is ranked.
+    let method = match &round.method {
+        VoteMethod::Dots { per_person, .. } => format!("dot vote, {per_person} dots each"),
+        VoteMethod::Ranking { options } => format!("ranking all {}", options.len()),
+        m => m.label().to_owned(),
+    };
+    let title = format!(" Round {} · {method} · {mode}{hidden} ", round.id);
     let block = panel(
         Span::styled(super::fit_title(&title, left.width), theme.accent),
         theme,
@@ -258,10 +267,13 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
                     }
                     Some(_) => "✓ voted".to_owned(),
                     None if i == app.vote.cursor && !app.vote.dots.is_empty() => {
-                        format!(
-                            "placing: {}",
-                            choice_text(round, &Choice::Dots(app.vote.dots.clone()))
-                        )
+                        let (what, choice) = match round.method {
+                            VoteMethod::Ranking { .. } => {
+                                ("ranking", Choice::Ranking(app.vote.dots.clone()))
+                            }
+                            _ => ("placing", Choice::Dots(app.vote.dots.clone())),
+                        };
+                        format!("{what}: {}", choice_text(round, &choice))
                     }
                     None => "·".to_owned(),
                 };

@@ -18,6 +18,7 @@ impl Session {
                 target,
                 question,
                 method,
+                mode,
                 stage,
                 ..
             } => {
@@ -59,6 +60,15 @@ impl Session {
                         Ok(())
                     }
                     VoteMethod::SingleChoice { options } => check_options(id, options),
+                    VoteMethod::Ranking { options } => {
+                        if *mode == BallotMode::Counted {
+                            return Err(vote_problem(
+                                id,
+                                "a show of hands cannot rank: take ballots per person, or anonymous ones from phones",
+                            ));
+                        }
+                        check_options(id, options)
+                    }
                     _ => Ok(()),
                 }
             }

@@ -65,14 +65,16 @@ pub enum Ask {
         #[serde(default)]
         since: u64,
     },
-    /// A vote in the open round: option `pick` (from 0), or for dots the
-    /// dots on each option.
+    /// A vote in the open round: option `pick` (from 0), for dots the
+    /// dots on each option, for a ranking every option, first first.
     Vote {
         round: String,
         #[serde(default)]
         pick: Option<usize>,
         #[serde(default)]
         dots: Option<Vec<u8>>,
+        #[serde(default)]
+        ranking: Option<Vec<u8>>,
     },
     /// A statement or question for the facilitator to take into the record.
     Say {
@@ -281,9 +283,16 @@ impl Room {
             (_, None, _) => Step::No(
                 "to vote or to queue to speak, join with your name; without one you can follow and send what you want to say".into(),
             ),
-            (Ask::Vote { round, pick, dots }, Some(who), _) => {
-                self.vote(session, &who, &round, pick, dots)
-            }
+            (
+                Ask::Vote {
+                    round,
+                    pick,
+                    dots,
+                    ranking,
+                },
+                Some(who),
+                _,
+            ) => self.vote(session, &who, &round, pick, dots.or(ranking)),
             // A hand already up (or down) is not recorded again.
             (Ask::Hand { up }, Some(who), _) if session.floor.hands.contains(&who) == up => {
                 Step::Answer(serde_json::json!({ "unchanged": true }))
@@ -322,6 +331,7 @@ impl Room {
         };
         let choice = match (&r.method, pick, dots) {
             (VoteMethod::Dots { .. }, _, Some(d)) => Choice::Dots(d),
+            (VoteMethod::Ranking { .. }, _, Some(order)) => Choice::Ranking(order),
             (m, Some(i), _) => match Choice::of_option(m, i) {
                 Some(c) => c,
                 None => return Step::No("that is not one of the choices".into()),
@@ -469,6 +479,7 @@ impl Room {
                 VoteMethod::Dots { per_person, .. } => Some(*per_person),
                 _ => None,
             };
+            let ranking = matches!(r.method, VoteMethod::Ranking { .. });
             serde_json::json!({
                 "id": r.id.as_str(),
                 "question": r.question,
@@ -476,6 +487,7 @@ impl Room {
                 "about": crate::domain::describe::vote_about(session, &r.target),
                 "labels": r.method.labels(),
                 "dots": dots,
+                "ranking": ranking,
                 "anonymous": r.mode == BallotMode::Anonymous,
                 "counted": r.mode == BallotMode::Counted,
                 // Always the same width, voted or not, whatever the vote:
@@ -512,6 +524,7 @@ impl Room {
 fn describe_choice(method: &VoteMethod, c: &Choice) -> String {
     match c {
         Choice::Dots(d) => Choice::dots_words(d),
+        Choice::Ranking(order) => Choice::ranking_words(order, &method.options()),
         _ => c
             .counts(method)
             .ok()
@@ -640,6 +653,14 @@ mod tests {
                 Some(vec![2, 1]),
                 Choice::Dots(vec![2, 1]),
             ),
+            (
+                VoteMethod::Ranking {
+                    options: vec!["a".into(), "b".into(), "c".into()],
+                },
+                None,
+                Some(vec![2, 0, 1]),
+                Choice::Ranking(vec![2, 0, 1]),
+            ),
         ];
         for (method, pick, dots, expect) in cases {
             let s = session(method.clone(), BallotMode::PerParticipant);
@@ -652,6 +673,7 @@ mod tests {
                 Ask::Vote {
                     round: "v1".into(),
                     pick,
+                    ranking: None,
                     dots,
                 },
             );
@@ -691,6 +713,7 @@ mod tests {
             round: "v1".into(),
             pick: Some(pick),
             dots: None,
+            ranking: None,
         };
         assert_eq!(no(&mut room, None, vote(1)), "join first");
         assert!(no(&mut room, Some("forged"), vote(1)).contains("not joined"));
@@ -737,6 +760,7 @@ mod tests {
             round: "v1".into(),
             pick: Some(pick),
             dots: None,
+            ranking: None,
         };
         let ids: Vec<String> = (0..2)
             .map(
@@ -789,6 +813,7 @@ mod tests {
             round: "v1".into(),
             pick: Some(2),
             dots: None,
+            ranking: None,
         };
         assert!(
             matches!(ask(&mut room, &s, 3, Some("tok"), vote), Step::No(why) if why.contains("join with your name"))
@@ -891,6 +916,7 @@ mod tests {
                     round: "v1".into(),
                     pick: Some(pick),
                     dots: None,
+                    ranking: None,
                 },
             };
             room.handle(&s, env, token, now)
