@@ -513,3 +513,101 @@ fn a_participants_file_refuses_unknown_fields_and_checks_declared_attributes() {
         &["people.ron line 4", "`sector`", "already"],
     );
 }
+
+/// Issue 33: a `.qdc` is untrusted input: each way it can be wrong is
+/// refused with the file, the line and why, never a panic; entities are
+/// not expanded (a "billion laughs" file is a few bytes of codes).
+#[test]
+fn a_codebook_file_that_cannot_be_used_says_where_and_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("book.qdc");
+    let read = |text: &str| {
+        std::fs::write(&path, text).unwrap();
+        roundtable::store::qdc::read(&path)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    };
+    let code = |name: &str, inner: &str| {
+        format!(
+            r#"<Code guid="00000000-0000-4000-8000-000000000001" name="{name}" isCodable="true">{inner}</Code>"#
+        )
+    };
+    let book = |codes: &str| {
+        format!(
+            "<?xml version=\"1.0\"?>\n<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\">\n<Codes>\n{codes}\n</Codes>\n</CodeBook>\n"
+        )
+    };
+    let five_deep = code("a", &code("b", &code("c", &code("d", &code("e", "")))));
+    expect(
+        "five levels",
+        &read(&book(&five_deep)),
+        &["book.qdc line 4", "`e` is 5 levels deep"],
+    );
+    let many: String = (0..501)
+        .map(|i| code(&format!("c{i}"), ""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    expect(
+        "501 codes",
+        &read(&book(&many)),
+        &["book.qdc line", "more than 500 codes"],
+    );
+    expect(
+        "not XML",
+        &read("<CodeBook><Codes><Code name=\"a\"</CodeBook>"),
+        &["book.qdc line 1", "not XML"],
+    );
+    expect(
+        "no codebook",
+        &read("<?xml version=\"1.0\"?><Other/>"),
+        &["book.qdc", "no <CodeBook>"],
+    );
+    expect(
+        "no codes",
+        &read(&book("")),
+        &["book.qdc", "holds no codes"],
+    );
+    expect(
+        "no name",
+        &read(&book(&code("  ", ""))),
+        &["book.qdc line 4", "has no name"],
+    );
+    let facet_under = format!(
+        "{}\n</Codes><Sets><Set guid=\"00000000-0000-4000-8000-0000000000f0\" name=\"Facets\"><MemberCode guid=\"00000000-0000-4000-8000-000000000002\"/></Set></Sets><Codes>",
+        code(
+            "Theme",
+            r#"<Code guid="00000000-0000-4000-8000-000000000002" name="Barrier" isCodable="true"/>"#
+        )
+    );
+    expect(
+        "facet under a theme",
+        &read(&book(&facet_under)),
+        &["`Barrier` is in the Facets set but sits under `theme`"],
+    );
+    let wrong_tag = code(
+        "Knowledge",
+        "<Description>roundtable tag: #capability/knowledge</Description>",
+    );
+    expect(
+        "a tag elsewhere than the code",
+        &read(&book(&wrong_tag)),
+        &["names tag `#capability/knowledge` but sits under `no other code`"],
+    );
+    let laughs = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]>\n<CodeBook><Codes><Code guid=\"00000000-0000-4000-8000-000000000001\" name=\"a\" isCodable=\"true\"><Description>&lol2;</Description></Code></Codes></CodeBook>";
+    std::fs::write(&path, laughs).unwrap();
+    let codes = roundtable::store::qdc::read(&path).expect("entities are not expanded");
+    assert_eq!(
+        codes[0].description, "",
+        "an unknown entity stands for nothing"
+    );
+    std::fs::write(&path, vec![b'<'; 5 << 20]).unwrap();
+    expect(
+        "too large",
+        &roundtable::store::qdc::read(&path)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default(),
+        &["book.qdc"],
+    );
+}

@@ -25,6 +25,7 @@ pub mod stage;
 pub mod state;
 pub mod synthesis;
 pub mod vote;
+mod vote_entry;
 
 pub use overlay::{Overlay, PromptKind, Unsaved};
 pub use state::{

@@ -190,26 +190,12 @@ pub fn action(
     fx: &mut Vec<Effect>,
 ) {
     if action == Action::ResultsBy {
-        return results_by(app, session);
+        return super::vote_entry::results_by(app, session);
     }
     match open_round(session) {
         Some(round) => in_round(app, session, round, action, now, fx),
         None => setup(app, session, action, now, fx),
     }
-}
-
-/// The results on this screen by the next breakdown in use: role group,
-/// sector, level (a round open or not).
-fn results_by(app: &mut App, session: &Session) {
-    let people = session.participants.values();
-    let offered = crate::domain::Breakdown::in_use(people.clone());
-    let now = app
-        .vote
-        .breakdown
-        .unwrap_or_else(|| crate::domain::Breakdown::natural(people));
-    let next = now.next_of(&offered);
-    app.vote.breakdown = Some(next);
-    app.say(Tone::Info, format!("results by {}", next.label()));
 }
 
 fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &mut Vec<Effect>) {
@@ -255,10 +241,11 @@ fn setup(app: &mut App, session: &Session, action: Action, now: Timestamp, fx: &
         Action::Cancel => d.question.clear(),
         Action::OpenRound => {
             let target = target(app, session);
-            let method = match with_codes(app.vote.method(), session) {
-                Ok(m) => m,
-                Err(why) => return app.say(Tone::Problem, why),
-            };
+            let method =
+                match crate::domain::codebook::with_codes(app.vote.method(), &session.codebook) {
+                    Ok(m) => m,
+                    Err(why) => return app.say(Tone::Problem, why),
+                };
             let (typed, _) = app.vote.parts();
             let question = if typed.is_empty() {
                 default_question(&target, &method)
@@ -499,31 +486,7 @@ fn per_person(
         (Action::Choice(n), VoteMethod::Ranking { options: names })
             if usize::from(n) <= options =>
         {
-            let pick = n - 1;
-            if app.vote.dots.contains(&pick) {
-                let so_far = Choice::ranking_words(&app.vote.dots, names);
-                app.say(Tone::Info, format!("{n} is ranked already: {so_far}"));
-                return;
-            }
-            let order = &mut app.vote.dots;
-            order.push(pick);
-            // The last one left takes the last place.
-            if order.len() + 1 == options
-                && let Some(last) = (0..options as u8).find(|i| !order.contains(i))
-            {
-                order.push(last);
-            }
-            let so_far = Choice::ranking_words(order, names);
-            match order.len() == options {
-                true => app.say(
-                    Tone::Info,
-                    format!(
-                        "{so_far}: {}",
-                        app.keys("{CastBallot} casts, {ClearBallot} starts again")
-                    ),
-                ),
-                false => app.say(Tone::Info, format!("{so_far} … next?")),
-            }
+            super::vote_entry::rank(app, names, n);
             None
         }
         (Action::CastBallot, VoteMethod::Ranking { .. }) => {
@@ -612,53 +575,4 @@ pub fn choice_words(method: &VoteMethod, c: &Choice) -> String {
         Choice::Dots(d) => Choice::dots_words(d),
         Choice::Ranking(order) => format!("ranked {}", Choice::ranking_words(order, &options)),
     }
-}
-
-/// A round's options with each `#code` replaced by the codes beneath it
-/// in the codebook (`#opportunity` → Time, Resources), or by the code's own
-/// name when nothing is beneath it (`#barrier` → Barrier): a dot vote or a
-/// ranking on the codebook's codes.
-fn with_codes(method: VoteMethod, session: &Session) -> Result<VoteMethod, String> {
-    let expand = |options: Vec<String>| -> Result<Vec<String>, String> {
-        let mut out = Vec::new();
-        for o in options {
-            let Some(typed) = o.strip_prefix('#') else {
-                out.push(o);
-                continue;
-            };
-            let path = crate::domain::codebook::resolve(&session.codebook, typed.to_lowercase());
-            let under: Vec<String> = session
-                .codebook
-                .values()
-                .filter(|c| c.parent() == Some(path.as_str()))
-                .map(|c| c.name.clone())
-                .collect();
-            match (under.is_empty(), session.codebook.get(&path)) {
-                (false, _) => out.extend(under),
-                (true, Some(c)) => out.push(c.name.clone()),
-                (true, None) => {
-                    return Err(format!(
-                        "#{typed} is not a code in the codebook (codes: roundtable codes, or k in synthesis)"
-                    ));
-                }
-            }
-        }
-        Ok(out)
-    };
-    Ok(match method {
-        VoteMethod::Dots {
-            options,
-            per_person,
-        } => VoteMethod::Dots {
-            options: expand(options)?,
-            per_person,
-        },
-        VoteMethod::SingleChoice { options } => VoteMethod::SingleChoice {
-            options: expand(options)?,
-        },
-        VoteMethod::Ranking { options } => VoteMethod::Ranking {
-            options: expand(options)?,
-        },
-        m => m,
-    })
 }

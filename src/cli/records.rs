@@ -44,23 +44,7 @@ pub(super) fn run(
             },
             out,
         ),
-        Command::Codes { session, import } => {
-            let dir = ops::locate::resolve(sessions, &session)?;
-            if let Some(file) = import {
-                let n = ops::create::import_codebook(&dir, &file)?;
-                writeln!(
-                    out,
-                    "Recorded {} from {}.",
-                    crate::domain::describe::counted(n as u64, "code", "codes"),
-                    crate::safe::line(&file.display().to_string())
-                )?;
-            }
-            let r = store::open_read_only(&dir)?;
-            for line in summary::codebook(&r.session) {
-                writeln!(out, "{line}")?;
-            }
-            Ok(0)
-        }
+        Command::Codes { session, import } => codes(sessions, &session, import, out),
         Command::List => {
             let lines = summary::list_sessions(sessions)?;
             if lines.is_empty() {
@@ -74,33 +58,7 @@ pub(super) fn run(
         Command::Verify { session } => verify(&ops::locate::resolve(sessions, &session)?, out),
         Command::Verdicts { workspace, from } => verdicts(sessions, &workspace, &from, out),
         Command::Templates { name: Some(name) } => show_template(sessions, &name, out),
-        Command::Templates { name: None } => {
-            let all = list_templates(sessions)?;
-            let width = all
-                .iter()
-                .map(|(n, _)| n.chars().count())
-                .max()
-                .unwrap_or(0);
-            for (name, t) in all {
-                let name = crate::safe::line(&name);
-                match t {
-                    Ok(t) => writeln!(
-                        out,
-                        "{name:<width$} {:>3} min, {:>2} stages, {:>2} codes  {}",
-                        t.planned_minutes(),
-                        t.stages.len(),
-                        t.codes.len(),
-                        crate::safe::line(&t.description)
-                    )?,
-                    Err(e) => writeln!(
-                        out,
-                        "{name:<width$} cannot be used: {}",
-                        crate::safe::line(&e.to_string())
-                    )?,
-                }
-            }
-            Ok(0)
-        }
+        Command::Templates { name: None } => templates(sessions, out),
         Command::Keys { keymap } => {
             let keymap = load_keymap(keymap.as_deref())?;
             write!(out, "{}", crate::app::hints::markdown_table(&keymap))?;
@@ -485,6 +443,61 @@ fn show_template(sessions: &Path, name: &str, out: &mut dyn Write) -> Result<i32
         writeln!(out, "{indent}#{:<28} {}{facet}", l(&c.path), l(&c.name))?;
         if !c.description.is_empty() {
             writeln!(out, "{indent}  {}", l(&c.description))?;
+        }
+    }
+    Ok(0)
+}
+
+/// `codes`: a session's codebook as a tree, after importing a `.qdc` into it
+/// if asked.
+fn codes(
+    sessions: &Path,
+    session: &str,
+    import: Option<std::path::PathBuf>,
+    out: &mut dyn Write,
+) -> Result<i32, Failure> {
+    let dir = ops::locate::resolve(sessions, &session)?;
+    if let Some(file) = import {
+        let n = ops::create::import_codebook(&dir, &file)?;
+        writeln!(
+            out,
+            "Recorded {} from {}.",
+            crate::domain::describe::counted(n as u64, "code", "codes"),
+            crate::safe::line(&file.display().to_string())
+        )?;
+    }
+    let r = store::open_read_only(&dir)?;
+    for line in summary::codebook(&r.session) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(0)
+}
+
+/// `templates`: every template, its length, stages and codes, or why it
+/// cannot be used.
+fn templates(sessions: &Path, out: &mut dyn Write) -> Result<i32, Failure> {
+    let all = list_templates(sessions)?;
+    let width = all
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (name, t) in all {
+        let name = crate::safe::line(&name);
+        match t {
+            Ok(t) => writeln!(
+                out,
+                "{name:<width$} {:>3} min, {:>2} stages, {:>2} codes  {}",
+                t.planned_minutes(),
+                t.stages.len(),
+                t.codes.len(),
+                crate::safe::line(&t.description)
+            )?,
+            Err(e) => writeln!(
+                out,
+                "{name:<width$} cannot be used: {}",
+                crate::safe::line(&e.to_string())
+            )?,
         }
     }
     Ok(0)

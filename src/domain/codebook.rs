@@ -83,3 +83,55 @@ pub fn ordered(codes: &[Code]) -> Vec<&Code> {
     place(codes, None, &mut out);
     out
 }
+
+/// A round's options with each `#code` replaced by the codes beneath it
+/// in the codebook (`#opportunity` → Time, Resources), or by the code's own
+/// name when nothing is beneath it (`#barrier` → Barrier): a dot vote, a
+/// single choice or a ranking on the codebook's codes.
+pub fn with_codes<S: std::hash::BuildHasher>(
+    method: super::VoteMethod,
+    codebook: &indexmap::IndexMap<String, Code, S>,
+) -> Result<super::VoteMethod, String> {
+    use super::VoteMethod;
+    let expand = |options: Vec<String>| -> Result<Vec<String>, String> {
+        let mut out = Vec::new();
+        for o in options {
+            let Some(typed) = o.strip_prefix('#') else {
+                out.push(o);
+                continue;
+            };
+            let path = resolve(codebook, typed.to_lowercase());
+            let under: Vec<String> = codebook
+                .values()
+                .filter(|c| c.parent() == Some(path.as_str()))
+                .map(|c| c.name.clone())
+                .collect();
+            match (under.is_empty(), codebook.get(&path)) {
+                (false, _) => out.extend(under),
+                (true, Some(c)) => out.push(c.name.clone()),
+                (true, None) => {
+                    return Err(format!(
+                        "#{typed} is not a code in the codebook (codes: roundtable codes, or k in synthesis)"
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    };
+    Ok(match method {
+        VoteMethod::Dots {
+            options,
+            per_person,
+        } => VoteMethod::Dots {
+            options: expand(options)?,
+            per_person,
+        },
+        VoteMethod::SingleChoice { options } => VoteMethod::SingleChoice {
+            options: expand(options)?,
+        },
+        VoteMethod::Ranking { options } => VoteMethod::Ranking {
+            options: expand(options)?,
+        },
+        m => m,
+    })
+}

@@ -121,12 +121,12 @@ pub fn facet_set(
 /// GUID in every session and every export (a codebook shared by the cases
 /// of a study stays one codebook in the QDA tool).
 pub fn code_guid(path: &str) -> String {
-    super::qdpx::guid("codebook", "code", path)
+    super::xml::guid("codebook", "code", path)
 }
 
 /// The facets set's GUID, the same everywhere.
 pub fn facet_set_guid() -> String {
-    super::qdpx::guid("codebook", "set", FACETS)
+    super::xml::guid("codebook", "set", FACETS)
 }
 
 /// The session's codebook as a `.qdc` file.

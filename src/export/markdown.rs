@@ -201,60 +201,7 @@ pub fn render(r: &Report) -> String {
         agenda_section(&mut o, r);
     }
     statements_section(&mut o, r);
-    let _ = writeln!(o, "\n## Votes");
-    if r.votes.is_empty() {
-        let _ = writeln!(o, "\n{}", r.no_votes());
-    }
-    for v in &r.votes {
-        let _ = writeln!(
-            o,
-            "\n### {} — {}\n\n{} on {}; {}; {}; {} voting.\n",
-            esc_line(&v.id),
-            esc_line(&v.question),
-            v.method,
-            esc(&v.about),
-            v.mode,
-            v.status,
-            v.voters
-        );
-        if v.counts_hidden {
-            let _ = writeln!(o, "_Results hidden until the round closes._");
-            continue;
-        }
-        let _ = writeln!(o, "| option | count |\n|---|---|");
-        for (opt, n) in &v.options {
-            let _ = writeln!(o, "| {} | {n} |", esc_line(opt));
-        }
-        if !v.by_role.is_empty() {
-            let heads: Vec<String> = v.options.iter().map(|(opt, _)| esc_line(opt)).collect();
-            let _ = writeln!(
-                o,
-                "\n| by role | {} |\n|---|{}",
-                heads.join(" | "),
-                "---|".repeat(heads.len())
-            );
-            for (role, counts) in &v.by_role {
-                let cells: Vec<String> = counts.iter().map(u32::to_string).collect();
-                let _ = writeln!(o, "| {role} | {} |", cells.join(" | "));
-            }
-        }
-        for (by, groups) in &v.by_grid {
-            let heads: Vec<String> = v.options.iter().map(|(opt, _)| esc_line(opt)).collect();
-            let _ = writeln!(
-                o,
-                "\n| by {by} | {} |\n|---|{}",
-                heads.join(" | "),
-                "---|".repeat(heads.len())
-            );
-            for (group, counts) in groups {
-                let cells: Vec<String> = counts.iter().map(u32::to_string).collect();
-                let _ = writeln!(o, "| {group} | {} |", cells.join(" | "));
-            }
-        }
-        if let Some(ranks) = &v.ranks {
-            let _ = writeln!(o, "\n{}", esc(ranks));
-        }
-    }
+    votes_section(&mut o, r);
     let _ = writeln!(o, "\n## Translation grid\n");
     if r.grid.rows.is_empty() {
         let _ = writeln!(o, "No concepts were named.");
@@ -275,7 +222,7 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(o, "| {} | {} |", esc_line(concept), cells.join(" | "));
         }
     }
-    super::template::markdown(&mut o, &r.template);
+    template_section(&mut o, &r.template);
     let _ = writeln!(o, "\n## Interpretations");
     for i in &r.interpretations {
         let _ = writeln!(
@@ -431,4 +378,134 @@ pub fn measures_section(
 /// as spaces, so nothing ends the cell early.
 fn cell(s: &str) -> String {
     esc_line(s)
+}
+
+/// The final template and matrices in Markdown (nothing without a codebook).
+fn template_section(o: &mut String, t: &super::template::FinalTemplate) {
+    use super::template::{MATRIX_NOTE, cell, matrix_title};
+    if t.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\n## Final template\n\nEach code of the codebook with the statements coded at it{}; quotes are labelled with who said them and where they sit.",
+        match t.facets.is_empty() {
+            true => String::new(),
+            false => format!(", by {}", t.facets.join(" / ").to_lowercase()),
+        }
+    );
+    for row in &t.rows {
+        let heading = "#".repeat((row.depth + 3).min(6));
+        let _ = writeln!(
+            o,
+            "\n{heading} {} (#{})\n",
+            esc_line(&row.name),
+            esc_line(&row.path)
+        );
+        if row.facets.is_empty() {
+            let _ = writeln!(o, "No statements are coded here.");
+        }
+        for f in &row.facets {
+            let _ = writeln!(
+                o,
+                "- **{}** ({})",
+                esc_line(&f.facet),
+                f.quotes.len() + f.withheld
+            );
+            for q in &f.quotes {
+                let _ = writeln!(
+                    o,
+                    "  - “{}” ({}) {}",
+                    esc(&q.text).replace('\n', "\n    "),
+                    esc_line(&q.label),
+                    q.id
+                );
+            }
+            if let Some(n) = super::withheld_count(f.withheld, "statement") {
+                let _ = writeln!(o, "  - *{n}*");
+            }
+        }
+    }
+    for m in &t.matrices {
+        let _ = writeln!(o, "\n### {}\n\n{MATRIX_NOTE}\n", matrix_title(m));
+        let _ = writeln!(
+            o,
+            "| code | {} | withheld |\n|---|{}---|",
+            m.groups
+                .iter()
+                .map(|g| esc_line(g))
+                .collect::<Vec<_>>()
+                .join(" | "),
+            "---|".repeat(m.groups.len())
+        );
+        for r in &m.rows {
+            let indent = "→ ".repeat(r.depth);
+            let cells: Vec<String> = r.cells.iter().map(|c| cell(c)).collect();
+            let _ = writeln!(
+                o,
+                "| {indent}{} | {} | {} |",
+                esc_line(&r.name),
+                cells.join(" | "),
+                r.withheld
+            );
+        }
+    }
+}
+
+/// Every round: its question, counts, by role and by the grid.
+fn votes_section(o: &mut String, r: &Report) {
+    let _ = writeln!(o, "\n## Votes");
+    if r.votes.is_empty() {
+        let _ = writeln!(o, "\n{}", r.no_votes());
+    }
+    for v in &r.votes {
+        let _ = writeln!(
+            o,
+            "\n### {} — {}\n\n{} on {}; {}; {}; {} voting.\n",
+            esc_line(&v.id),
+            esc_line(&v.question),
+            v.method,
+            esc(&v.about),
+            v.mode,
+            v.status,
+            v.voters
+        );
+        if v.counts_hidden {
+            let _ = writeln!(o, "_Results hidden until the round closes._");
+            continue;
+        }
+        let _ = writeln!(o, "| option | count |\n|---|---|");
+        for (opt, n) in &v.options {
+            let _ = writeln!(o, "| {} | {n} |", esc_line(opt));
+        }
+        if !v.by_role.is_empty() {
+            let heads: Vec<String> = v.options.iter().map(|(opt, _)| esc_line(opt)).collect();
+            let _ = writeln!(
+                o,
+                "\n| by role | {} |\n|---|{}",
+                heads.join(" | "),
+                "---|".repeat(heads.len())
+            );
+            for (role, counts) in &v.by_role {
+                let cells: Vec<String> = counts.iter().map(u32::to_string).collect();
+                let _ = writeln!(o, "| {role} | {} |", cells.join(" | "));
+            }
+        }
+        for (by, groups) in &v.by_grid {
+            let heads: Vec<String> = v.options.iter().map(|(opt, _)| esc_line(opt)).collect();
+            let _ = writeln!(
+                o,
+                "\n| by {by} | {} |\n|---|{}",
+                heads.join(" | "),
+                "---|".repeat(heads.len())
+            );
+            for (group, counts) in groups {
+                let cells: Vec<String> = counts.iter().map(u32::to_string).collect();
+                let _ = writeln!(o, "| {group} | {} |", cells.join(" | "));
+            }
+        }
+        if let Some(ranks) = &v.ranks {
+            let _ = writeln!(o, "\n{}", esc(ranks));
+        }
+    }
 }

@@ -16,6 +16,7 @@ mod synthesis;
 pub mod synthesis_csv;
 pub mod template;
 pub mod transcript;
+mod variables;
 mod xml;
 
 use crate::domain::{Session, Speaker};

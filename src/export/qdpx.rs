@@ -5,34 +5,14 @@
 //! note-takers and the facilitator are users; participants are cases.
 
 pub use super::transcript::{Offsets, Part, Transcript, transcript, transcript_of};
+pub use super::xml::guid;
 use super::xml::{description, el, lf, lines};
 use super::{Privacy, Source, Staff, listed, withheld_count};
 use crate::domain::analysis::provenance;
 use crate::domain::{ConceptId, Session};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::io::Write as _;
-
-/// A GUID that is the same every time the same session is exported: a hash
-/// of the session's identity and the object's kind and id.
-pub fn guid(session_key: &str, kind: &str, id: &str) -> String {
-    let h = Sha256::digest(format!("{session_key}\u{0}{kind}\u{0}{id}").as_bytes());
-    let mut b: [u8; 16] = [0; 16];
-    b.copy_from_slice(&h[..16]);
-    // Shaped as a name-based UUID (version 5 bits, RFC 4122 variant).
-    b[6] = (b[6] & 0x0f) | 0x50;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let x = hex::encode(b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &x[0..8],
-        &x[8..12],
-        &x[12..16],
-        &x[16..20],
-        &x[20..32]
-    )
-}
 
 /// What makes a session itself: its creation, which never changes.
 pub fn session_key(s: &Session) -> String {
@@ -168,19 +148,7 @@ pub fn project(
         users,
     };
 
-    let users: Vec<String> = q
-        .users
-        .iter()
-        .map(|(name, id)| {
-            let name = if *id == owner {
-                shown_facilitator.clone()
-            } else {
-                staff.label(name)
-            };
-            el("User", &[("guid", id), ("name", &name)], "")
-        })
-        .collect();
-    let mut parts = vec![el("Users", &[], &lines(&users))];
+    let mut parts = vec![users_element(&q, &shown_facilitator, &staff)];
     let tag_codes = super::codebook::in_use(s);
     let (mut codes, mut notes) = codebook(&q);
     codes.splice(
@@ -190,9 +158,10 @@ pub fn project(
     if !codes.is_empty() {
         parts.push(el("CodeBook", &[], &el("Codes", &[], &lines(&codes))));
     }
-    let variables = Variable::of(s);
+    let variables = super::variables::Variable::of(s);
     if !variables.is_empty() {
-        let elements: Vec<String> = variables.iter().map(|v| v.element(&q)).collect();
+        let g = |kind: &str, id: &str| q.g(kind, id);
+        let elements: Vec<String> = variables.iter().map(|v| v.element(&g)).collect();
         parts.push(el("Variables", &[], &lines(&elements)));
     }
     let cases = cases(&q, &texts, &variables);
@@ -243,6 +212,24 @@ pub fn project(
             .map(|n| (n.file(), lf(&n.text).into_owned())),
     );
     (o, files)
+}
+
+/// The `<Users>`: the facilitator as shown (`facilitator` without
+/// `--names`) and each note-taker by role (`note-taker 1`).
+fn users_element(q: &Qde, shown_facilitator: &str, staff: &Staff) -> String {
+    let users: Vec<String> = q
+        .users
+        .iter()
+        .map(|(name, id)| {
+            let name = if *id == q.owner {
+                shown_facilitator.to_owned()
+            } else {
+                staff.label(name)
+            };
+            el("User", &[("guid", id), ("name", &name)], "")
+        })
+        .collect();
+    el("Users", &[], &lines(&users))
 }
 
 /// The codes: each concept once, under the first interpretation resting on
@@ -408,88 +395,8 @@ struct TextPart {
     t: Transcript,
 }
 
-/// A case variable: role group, role, sector, level, and each further
-/// attribute a participants file declared.
-struct Variable {
-    name: String,
-    value: fn(&crate::domain::Participant, &str) -> Option<String>,
-}
-
-impl Variable {
-    /// The variables these participants have values for, in a fixed order.
-    fn of(s: &Session) -> Vec<Variable> {
-        let mut out = vec![
-            Variable {
-                name: "role group".into(),
-                value: |p, _| Some(p.role.group().label().to_owned()),
-            },
-            Variable {
-                name: "role".into(),
-                value: |p, _| Some(p.role.label().to_owned()),
-            },
-        ];
-        if s.participants.values().any(|p| p.sector.is_some()) {
-            out.push(Variable {
-                name: "sector".into(),
-                value: |p, _| p.sector.map(|x| x.label().to_owned()),
-            });
-        }
-        if s.participants.values().any(|p| p.level.is_some()) {
-            out.push(Variable {
-                name: "level".into(),
-                value: |p, _| p.level.map(|x| x.label().to_owned()),
-            });
-        }
-        let mut names: Vec<&String> = s
-            .participants
-            .values()
-            .filter(|p| p.consent)
-            .flat_map(|p| p.attributes.keys())
-            .collect();
-        names.sort();
-        names.dedup();
-        for n in names {
-            out.push(Variable {
-                name: n.clone(),
-                value: |p, name| p.attributes.get(name).cloned(),
-            });
-        }
-        out
-    }
-
-    fn guid(&self, q: &Qde) -> String {
-        q.g("variable", &self.name)
-    }
-
-    fn element(&self, q: &Qde) -> String {
-        el(
-            "Variable",
-            &[
-                ("guid", &self.guid(q)),
-                ("name", &self.name),
-                ("typeOfVariable", "Text"),
-            ],
-            "",
-        )
-    }
-
-    /// `p`'s value, as a case's `<VariableValue>`, if they have one.
-    fn value_of(&self, q: &Qde, p: &crate::domain::Participant) -> Option<String> {
-        let v = (self.value)(p, &self.name)?;
-        Some(el(
-            "VariableValue",
-            &[],
-            &format!(
-                "{}{}",
-                el("VariableRef", &[("targetGUID", &self.guid(q))], ""),
-                el("TextValue", &[], &super::xml::text(&v))
-            ),
-        ))
-    }
-}
-
 /// One case per participant, holding the selections of what they said.
-fn cases(q: &Qde, texts: &[TextPart], variables: &[Variable]) -> Vec<String> {
+fn cases(q: &Qde, texts: &[TextPart], variables: &[super::variables::Variable]) -> Vec<String> {
     let (s, privacy) = (q.s, q.privacy);
     let g = |kind: &str, id: &str| q.g(kind, id);
     let mut cases = Vec::new();
@@ -516,7 +423,7 @@ fn cases(q: &Qde, texts: &[TextPart], variables: &[Variable]) -> Vec<String> {
             (Some(n), true) => format!("{} ({n})", p.id),
             _ => p.id.to_string(),
         };
-        let values: String = variables.iter().filter_map(|v| v.value_of(q, p)).collect();
+        let values: String = variables.iter().filter_map(|v| v.value_of(&g, p)).collect();
         cases.push(el(
             "Case",
             &[("guid", &g("case", p.id.as_str())), ("name", &name)],

@@ -2,6 +2,7 @@
 //! escapes, after leaving out what XML 1.0 cannot hold.
 
 use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event as Xml};
+use sha2::{Digest, Sha256};
 
 /// What XML 1.0 can hold: the characters it forbids (C0 controls other
 /// than tab, LF and CR; U+FFFE, U+FFFF) left out.
@@ -56,4 +57,24 @@ pub(super) fn lines(elements: &[String]) -> String {
 /// CRLF and CR into LF, and positions counted before that would drift.
 pub(super) fn lf(s: &str) -> std::borrow::Cow<'_, str> {
     crate::safe::breaks(s)
+}
+
+/// A GUID that is the same every time the same session is exported: a hash
+/// of the session's identity and the object's kind and id.
+pub fn guid(session_key: &str, kind: &str, id: &str) -> String {
+    let h = Sha256::digest(format!("{session_key}\u{0}{kind}\u{0}{id}").as_bytes());
+    let mut b: [u8; 16] = [0; 16];
+    b.copy_from_slice(&h[..16]);
+    // Shaped as a name-based UUID (version 5 bits, RFC 4122 variant).
+    b[6] = (b[6] & 0x0f) | 0x50;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let x = hex::encode(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &x[0..8],
+        &x[8..12],
+        &x[12..16],
+        &x[16..20],
+        &x[20..32]
+    )
 }

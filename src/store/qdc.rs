@@ -71,6 +71,9 @@ pub fn read(path: &Path) -> Result<Vec<Code>> {
     let mut in_facets = false;
     let mut facet_guids: Vec<String> = Vec::new();
     let mut saw_codebook = false;
+    // Elements opened and not yet closed: a file that ends inside one is
+    // cut short, not a codebook.
+    let mut unclosed: usize = 0;
     loop {
         let pos = reader.buffer_position();
         let event = reader.read_event().map_err(|e| {
@@ -82,59 +85,34 @@ pub fn read(path: &Path) -> Result<Vec<Code>> {
         })?;
         let here = line_at(pos);
         let empty = matches!(event, Xml::Empty(_));
+        match &event {
+            Xml::Start(_) => unclosed += 1,
+            Xml::End(_) => unclosed = unclosed.saturating_sub(1),
+            Xml::Eof if unclosed > 0 => {
+                return Err(problem(
+                    path,
+                    here,
+                    "not XML a QDA tool wrote: it ends before every element is closed (cut short?)"
+                        .into(),
+                ));
+            }
+            _ => {}
+        }
         match event {
             Xml::Start(e) | Xml::Empty(e) if e.local_name().as_ref() == "Code" => {
                 let name = attr(&e, "name").unwrap_or_default();
-                if name.trim().is_empty() {
-                    return Err(problem(path, here, "a code has no name".into()));
-                }
-                if codes.len() >= MAX_CODES {
-                    return Err(problem(
-                        path,
-                        here,
-                        format!(
-                            "more than {MAX_CODES} codes; roundtable keeps at most {MAX_CODES}"
-                        ),
-                    ));
-                }
                 if open.len() >= MAX_TAG_LEVELS {
-                    return Err(problem(
-                        path,
-                        here,
-                        format!(
-                            "code `{name}` is {} levels deep; roundtable keeps {MAX_TAG_LEVELS} levels (theme, subtheme and two more)",
-                            open.len() + 1
-                        ),
-                    ));
+                    let deep = format!(
+                        "code `{name}` is {} levels deep; roundtable keeps {MAX_TAG_LEVELS} levels (theme, subtheme and two more)",
+                        open.len() + 1
+                    );
+                    return Err(problem(path, here, deep));
                 }
-                let parent = open.last().map(|&i| codes[i].path.clone());
-                let mut level = slug(&name);
-                if level.is_empty() {
-                    level = format!("code-{}", codes.len() + 1);
-                }
-                let path_of = |level: &str| match &parent {
-                    Some(p) => format!("{p}/{level}"),
-                    None => level.to_owned(),
-                };
-                // Two siblings whose names make the same tag: the second is `-2`.
-                let mut n = 1;
-                let mut candidate = path_of(&level);
-                while codes.iter().any(|c| c.path == candidate) {
-                    n += 1;
-                    candidate = path_of(&format!(
-                        "{}-{n}",
-                        level.chars().take(29).collect::<String>()
-                    ));
-                }
-                codes.push(Code {
-                    path: candidate,
-                    name: name.trim().to_owned(),
-                    description: String::new(),
-                    facet: false,
-                });
+                let at = add_code(&mut codes, open.last().copied(), &name)
+                    .map_err(|reason| problem(path, here, reason))?;
                 guids.push(attr(&e, "guid").unwrap_or_default());
                 if !empty {
-                    open.push(codes.len() - 1);
+                    open.push(at);
                 }
             }
             Xml::End(e) if e.local_name().as_ref() == "Code" => {
@@ -153,20 +131,7 @@ pub fn read(path: &Path) -> Result<Vec<Code>> {
             Xml::Text(t) if in_description => {
                 description.push_str(&t.xml10_content());
             }
-            Xml::GeneralRef(r) if in_description => {
-                let name: &str = r.as_ref();
-                description.push_str(match name {
-                    "amp" => "&",
-                    "lt" => "<",
-                    "gt" => ">",
-                    "quot" => "\"",
-                    "apos" => "'",
-                    _ => "",
-                });
-                if let Some(c) = r.resolve_char_ref().ok().flatten() {
-                    description.push(c);
-                }
-            }
+            Xml::GeneralRef(r) if in_description => description.push_str(&entity(&r)),
             Xml::End(e) if e.local_name().as_ref() == "Description" && in_description => {
                 in_description = false;
                 if let Some(&i) = open.last() {
@@ -273,4 +238,64 @@ fn problem(path: &Path, line: usize, reason: String) -> StoreError {
         col: 0,
         reason,
     })
+}
+
+/// Adds a code named `name` under the code at `parent` (an index into
+/// `codes`), its tag made from its name; its index.
+fn add_code(
+    codes: &mut Vec<Code>,
+    parent: Option<usize>,
+    name: &str,
+) -> std::result::Result<usize, String> {
+    if name.trim().is_empty() {
+        return Err("a code has no name".into());
+    }
+    if codes.len() >= MAX_CODES {
+        return Err(format!(
+            "more than {MAX_CODES} codes; roundtable keeps at most {MAX_CODES}"
+        ));
+    }
+    let parent = parent.map(|i| codes[i].path.clone());
+    let mut level = slug(name);
+    if level.is_empty() {
+        level = format!("code-{}", codes.len() + 1);
+    }
+    let path_of = |level: &str| match &parent {
+        Some(p) => format!("{p}/{level}"),
+        None => level.to_owned(),
+    };
+    // Two siblings whose names make the same tag: the second is `-2`.
+    let mut n = 1;
+    let mut candidate = path_of(&level);
+    while codes.iter().any(|c| c.path == candidate) {
+        n += 1;
+        candidate = path_of(&format!(
+            "{}-{n}",
+            level.chars().take(29).collect::<String>()
+        ));
+    }
+    codes.push(Code {
+        path: candidate,
+        name: name.trim().to_owned(),
+        description: String::new(),
+        facet: false,
+    });
+    Ok(codes.len() - 1)
+}
+
+/// What an entity or character reference in a description stands for.
+fn entity(r: &quick_xml::events::BytesRef) -> String {
+    let name: &str = r.as_ref();
+    if let Some(c) = r.resolve_char_ref().ok().flatten() {
+        return c.to_string();
+    }
+    match name {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        _ => "",
+    }
+    .to_owned()
 }

@@ -211,24 +211,7 @@ fn live(f: &mut Frame, area: Rect, app: &App, session: &Session, round: &VoteRou
         let right = need.min(area.height.saturating_sub(left_min)).max(3);
         Layout::vertical([Constraint::Min(0), Constraint::Length(right)]).areas(area)
     };
-    let mode = match round.mode {
-        BallotMode::PerParticipant => "one ballot each",
-        BallotMode::Counted => "show of hands",
-        BallotMode::Anonymous => "anonymous, from phones",
-    };
-    let hidden = match (round.hidden, round.named) {
-        (true, true) => " · hidden until closed · named",
-        (true, false) => " · hidden until closed",
-        (false, true) => " · named",
-        (false, false) => "",
-    };
-    // How many dots each person has, or that every option is ranked.
-    let method = match &round.method {
-        VoteMethod::Dots { per_person, .. } => format!("dot vote, {per_person} dots each"),
-        VoteMethod::Ranking { options } => format!("ranking all {}", options.len()),
-        m => m.label().to_owned(),
-    };
-    let title = format!(" Round {} · {method} · {mode}{hidden} ", round.id);
+    let title = round_title(round);
     let block = panel(
         Span::styled(super::fit_title(&title, left.width), theme.accent),
         theme,
@@ -383,4 +366,26 @@ fn short_who(p: &crate::domain::Participant) -> String {
         Some(grid) => format!("{} · {grid}", p.role.label()),
         None => p.role.label().to_owned(),
     }
+}
+
+/// ` Round v1 · dot vote, 3 dots each · one ballot each · hidden until closed `.
+fn round_title(round: &VoteRound) -> String {
+    let mode = match round.mode {
+        BallotMode::PerParticipant => "one ballot each",
+        BallotMode::Counted => "show of hands",
+        BallotMode::Anonymous => "anonymous, from phones",
+    };
+    let hidden = match (round.hidden, round.named) {
+        (true, true) => " · hidden until closed · named",
+        (true, false) => " · hidden until closed",
+        (false, true) => " · named",
+        (false, false) => "",
+    };
+    // How many dots each person has, or that every option is ranked.
+    let method = match &round.method {
+        VoteMethod::Dots { per_person, .. } => format!("dot vote, {per_person} dots each"),
+        VoteMethod::Ranking { options } => format!("ranking all {}", options.len()),
+        m => m.label().to_owned(),
+    };
+    format!(" Round {} · {method} · {mode}{hidden} ", round.id)
 }

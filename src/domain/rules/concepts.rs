@@ -10,35 +10,7 @@ impl Session {
                 name,
                 description,
                 facet,
-            } => {
-                if !crate::domain::statement::tag_ok(code) {
-                    return Err(DomainError::BadTag(code.chars().take(40).collect()));
-                }
-                text("the code's name", name, MAX_SHORT)?;
-                limit("the code's description", description, MAX_TEXT)?;
-                let parent = crate::domain::codebook::parent_of(code);
-                if let Some(p) = parent
-                    && !self.codebook.contains_key(p)
-                {
-                    return Err(DomainError::Rule(format!(
-                        "code `{code}` sits under `{p}`, which is not in the codebook; define `{p}` first"
-                    )));
-                }
-                if *facet && parent.is_some() {
-                    return Err(DomainError::Rule(format!(
-                        "`{code}` cannot be a facet: a facet (such as barrier or enabler) crosses the themes, so it sits under none"
-                    )));
-                }
-                if !self.codebook.contains_key(code)
-                    && self.codebook.len() >= crate::domain::codebook::MAX_CODES
-                {
-                    return Err(DomainError::Rule(format!(
-                        "the codebook holds at most {} codes",
-                        crate::domain::codebook::MAX_CODES
-                    )));
-                }
-                Ok(())
-            }
+            } => self.check_code(code, name, description, *facet),
             Event::ConceptCreated {
                 id,
                 name,
@@ -188,6 +160,44 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// A code's definition: a usable tag, a name, its theme already in the
+    /// codebook, a facet at the top, and room in the codebook.
+    fn check_code(
+        &self,
+        code: &str,
+        name: &str,
+        description: &str,
+        facet: bool,
+    ) -> Result<(), DomainError> {
+        if !crate::domain::statement::tag_ok(code) {
+            return Err(DomainError::BadTag(code.chars().take(40).collect()));
+        }
+        text("the code's name", name, MAX_SHORT)?;
+        limit("the code's description", description, MAX_TEXT)?;
+        let parent = crate::domain::codebook::parent_of(code);
+        if let Some(p) = parent
+            && !self.codebook.contains_key(p)
+        {
+            return Err(DomainError::Rule(format!(
+                "code `{code}` sits under `{p}`, which is not in the codebook; define `{p}` first"
+            )));
+        }
+        if facet && parent.is_some() {
+            return Err(DomainError::Rule(format!(
+                "`{code}` cannot be a facet: a facet (such as barrier or enabler) crosses the themes, so it sits under none"
+            )));
+        }
+        if !self.codebook.contains_key(code)
+            && self.codebook.len() >= crate::domain::codebook::MAX_CODES
+        {
+            return Err(DomainError::Rule(format!(
+                "the codebook holds at most {} codes",
+                crate::domain::codebook::MAX_CODES
+            )));
+        }
+        Ok(())
     }
 
     pub(super) fn mutate_concepts(&mut self, event: Event) {

@@ -45,32 +45,7 @@ impl Session {
                 }
                 text("the question", question, MAX_TEXT)?;
                 self.optional_stage(stage)?;
-                match method {
-                    VoteMethod::Dots {
-                        options,
-                        per_person,
-                    } => {
-                        check_options(id, options)?;
-                        if *per_person == 0 || *per_person > MAX_DOTS {
-                            return Err(vote_problem(
-                                id,
-                                format!("each person gets 1 to {MAX_DOTS} dots"),
-                            ));
-                        }
-                        Ok(())
-                    }
-                    VoteMethod::SingleChoice { options } => check_options(id, options),
-                    VoteMethod::Ranking { options } => {
-                        if *mode == BallotMode::Counted {
-                            return Err(vote_problem(
-                                id,
-                                "a show of hands cannot rank: take ballots per person, or anonymous ones from phones",
-                            ));
-                        }
-                        check_options(id, options)
-                    }
-                    _ => Ok(()),
-                }
+                check_method(id, method, *mode)
             }
             Event::BallotCast {
                 round,
@@ -298,5 +273,36 @@ impl Session {
             }
             _ => {}
         }
+    }
+}
+
+/// What a method needs: two to twenty options; one to ten dots each; a
+/// ranking taken from each person, never counted from hands.
+fn check_method(id: &RoundId, method: &VoteMethod, mode: BallotMode) -> Result<(), DomainError> {
+    match method {
+        VoteMethod::Dots {
+            options,
+            per_person,
+        } => {
+            check_options(id, options)?;
+            if *per_person == 0 || *per_person > MAX_DOTS {
+                return Err(vote_problem(
+                    id,
+                    format!("each person gets 1 to {MAX_DOTS} dots"),
+                ));
+            }
+            Ok(())
+        }
+        VoteMethod::SingleChoice { options } => check_options(id, options),
+        VoteMethod::Ranking { options } => {
+            if mode == BallotMode::Counted {
+                return Err(vote_problem(
+                    id,
+                    "a show of hands cannot rank: take ballots per person, or anonymous ones from phones",
+                ));
+            }
+            check_options(id, options)
+        }
+        _ => Ok(()),
     }
 }

@@ -12,8 +12,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Wrap};
 
+mod measures;
 mod views;
-use views::{agenda, cases, integrity, measures, statements, synthesis, timeline, votes};
+use measures::measures;
+use views::{agenda, cases, integrity, statements, synthesis, timeline, votes};
 
 pub fn render(f: &mut Frame, review: &Review, theme: &Theme) {
     let area = f.area();
