@@ -456,7 +456,7 @@ fn codes(
     import: Option<std::path::PathBuf>,
     out: &mut dyn Write,
 ) -> Result<i32, Failure> {
-    let dir = ops::locate::resolve(sessions, &session)?;
+    let dir = ops::locate::resolve(sessions, session)?;
     if let Some(file) = import {
         let n = ops::create::import_codebook(&dir, &file)?;
         writeln!(

@@ -447,7 +447,7 @@ impl Session {
         &self,
         round: &VoteRound,
         by: super::participant::Breakdown,
-    ) -> (Vec<(&'static str, Vec<u32>)>, Option<Vec<u32>>) {
+    ) -> super::vote::ByGroups {
         let res = self.results(round);
         let labels = by.groups();
         if by == super::participant::Breakdown::RoleGroup {

@@ -366,6 +366,10 @@ impl fmt::Display for VoteTarget {
     }
 }
 
+/// A round's counts by the groups of a breakdown, each with its label,
+/// and what could not be placed in a group.
+pub type ByGroups = (Vec<(&'static str, Vec<u32>)>, Option<Vec<u32>>);
+
 /// One role group's counts per option.
 pub type GroupCounts = (RoleGroup, Vec<u32>);
 

@@ -262,8 +262,9 @@ fn vote(v: &VoteRow) -> Markup {
                 }))
             }
             @for (by, groups) in &v.by_grid {
-                @let mut heads = vec![(by.as_str(), false)];
-                @let _ = heads.extend(v.options.iter().map(|(opt, _)| (opt.as_str(), true)));
+                @let heads: Vec<(&str, bool)> = std::iter::once((by.as_str(), false))
+                    .chain(v.options.iter().map(|(opt, _)| (opt.as_str(), true)))
+                    .collect();
                 (table(html! { (t(&v.id)) " by " (t(by)) }, &heads, html! {
                     @for (group, counts) in groups {
                         tr { th scope="row" { (t(group)) } @for c in counts { td.num { (c) } } }

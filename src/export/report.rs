@@ -25,6 +25,9 @@ pub struct StageRow {
     pub withheld: usize,
 }
 
+/// Each group's label and its counts, per option.
+pub type GroupCounts = Vec<(String, Vec<u32>)>;
+
 pub struct VoteRow {
     pub id: String,
     pub question: String,
@@ -35,7 +38,7 @@ pub struct VoteRow {
     pub by_role: Vec<(String, Vec<u32>)>,
     /// By sector and by level where participants have them (a staff
     /// study's grid): each breakdown's name and its groups' counts.
-    pub by_grid: Vec<(String, Vec<(String, Vec<u32>)>)>,
+    pub by_grid: Vec<(String, GroupCounts)>,
     /// A ranking round's Borda points and median ranks, in words.
     pub ranks: Option<String>,
     pub voters: u32,

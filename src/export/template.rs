@@ -275,9 +275,10 @@ pub fn html(t: &FinalTemplate) -> maud::Markup {
         @for m in &t.matrices {
             h3 { (matrix_title(m)) }
             p { (MATRIX_NOTE) }
-            @let mut columns = vec![("code", false)];
-            @let _ = columns.extend(m.groups.iter().map(|g| (g.as_str(), false)));
-            @let _ = columns.push(("withheld", true));
+            @let columns: Vec<(&str, bool)> = std::iter::once(("code", false))
+                .chain(m.groups.iter().map(|g| (g.as_str(), false)))
+                .chain([("withheld", true)])
+                .collect();
             (table(html! { (matrix_title(m)) ": statements by who said them" }, &columns, html! {
                 @for r in &m.rows {
                     tr {
