@@ -283,7 +283,7 @@ pub fn action(
         },
         Action::Cancel => {
             if app.capture.amending.take().is_some() {
-                app.say(Tone::Info, "amendment cancelled");
+                app.say(Tone::Info, "change cancelled: the statement is as it was");
             }
             clear_input(app);
             app.capture.selected = None;

@@ -9,6 +9,7 @@ pub fn short(e: &Event) -> String {
         Event::StatementAdded { id, .. } => format!("statement {id}"),
         Event::StatementAmended { statement, .. } => format!("amendment to {statement}"),
         Event::StatementRecoded { statement, .. } => format!("re-coding of {statement}"),
+        Event::CodeDefined { code, .. } => format!("code #{code}"),
         Event::StatementRetracted { statement, .. } => format!("retraction of {statement}"),
         Event::BallotCast {
             participant, round, ..

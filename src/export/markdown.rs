@@ -403,7 +403,7 @@ fn template_section(o: &mut String, t: &super::template::FinalTemplate) {
             esc_line(&row.path)
         );
         if row.facets.is_empty() {
-            let _ = writeln!(o, "No statements are coded here.");
+            let _ = writeln!(o, "{}", row.empty_note());
         }
         for f in &row.facets {
             let _ = writeln!(

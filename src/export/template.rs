@@ -35,6 +35,21 @@ pub struct TemplateRow {
     pub depth: usize,
     /// One entry per facet that has statements here, then `No facet`.
     pub facets: Vec<FacetQuotes>,
+    /// Statements coded at its subthemes (each once).
+    pub beneath: usize,
+}
+
+impl TemplateRow {
+    /// What to say of a code with no statements of its own.
+    pub fn empty_note(&self) -> String {
+        match self.beneath {
+            0 => "No statements are coded here.".into(),
+            n => format!(
+                "Coded at its subthemes below ({}).",
+                crate::domain::describe::counted(n as u64, "statement", "statements")
+            ),
+        }
+    }
 }
 
 /// One matrix coding table: codes × the groups of a breakdown.
@@ -148,11 +163,17 @@ pub fn final_template(s: &Session, privacy: Privacy) -> FinalTemplate {
                     .filter(|st| !facets.iter().any(|f| codes_at(&st.current().tags, &f.path)))
                     .collect(),
             );
+            let prefix = format!("{}/", code.path);
+            let beneath = live
+                .iter()
+                .filter(|st| st.current().tags.iter().any(|t| t.starts_with(&prefix)))
+                .count();
             TemplateRow {
                 path: code.path.clone(),
                 name: code.name.clone(),
                 depth: code.depth(),
                 facets: by_facet,
+                beneath,
             }
         })
         .collect();
@@ -261,7 +282,7 @@ pub fn html(t: &FinalTemplate) -> maud::Markup {
         @for row in &t.rows {
             @let title = html! { (esc(&row.name)) " " span.id { "#" (esc(&row.path)) } };
             @match row.depth { 0 => h3 { (title) }, 1 => h4 { (title) }, _ => h5 { (title) } }
-            @if row.facets.is_empty() { p { "No statements are coded here." } }
+            @if row.facets.is_empty() { p { (row.empty_note()) } }
             @for f in &row.facets {
                 p { b { (esc(&f.facet)) } " (" (f.quotes.len() + f.withheld) ")" }
                 ul {

@@ -128,7 +128,7 @@ pub fn render(
     let title = match &app.capture.amending {
         Some(id) => app.keymap.fill(
             Layer::Capture,
-            &format!(" Amending {id} — {{Commit}} saves the new version, {{Cancel}} cancels "),
+            &format!(" Changing {id} — words amend, tags or kind re-code · {{Commit}} saves, {{Cancel}} cancels "),
         ),
         None => app.keymap.fill(
             Layer::Capture,

@@ -133,10 +133,15 @@ pub fn table<'a>(
     }
     lines.push(Line::from(Span::styled(summary(&res, round), theme.dim)));
     if let VoteMethod::Ranking { options } = &round.method {
-        lines.push(Line::from(Span::styled(
-            crate::domain::vote::ranks_line(options, &session.median_ranks(round)),
-            theme.dim,
-        )));
+        // Whole words on as many lines as it takes: nothing cut at the edge.
+        let said = crate::domain::vote::ranks_line(options, &session.median_ranks(round));
+        let wrapped = crate::ui::big::wrap_words(&said, usize::from(width).max(10))
+            .unwrap_or_else(|| vec![said.clone()]);
+        lines.extend(
+            wrapped
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, theme.dim))),
+        );
     }
     if !by_group {
         lines.push(Line::from(Span::styled(

@@ -123,7 +123,7 @@ fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme)
             String::new(),
             "options",
             if options.is_empty() {
-                "(after | in the question, for dots or single choice)".into()
+                "(after | for dots, a choice or a ranking; #code: codebook)".into()
             } else {
                 options.join(" · ")
             },
@@ -181,11 +181,13 @@ fn choice_text(round: &VoteRound, c: &Choice) -> String {
         Choice::Resonance(r) => format!("resonance {}", at(usize::from(*r).saturating_sub(1))),
         Choice::Single(i) | Choice::Rung(i) => at(usize::from(*i)),
         Choice::Dots(d) => Choice::dots_words(d),
+        // By number, as the keys enter them and the results list them.
         Choice::Ranking(order) => {
-            format!(
-                "ranked {}",
-                Choice::ranking_words(order, &round.method.options())
-            )
+            let each: Vec<String> = order
+                .iter()
+                .map(|i| (u32::from(*i) + 1).to_string())
+                .collect();
+            each.join(" > ")
         }
     }
 }
