@@ -237,21 +237,23 @@ impl Breakdown {
     pub fn natural<'a>(
         participants: impl IntoIterator<Item = &'a Participant> + Clone,
     ) -> Breakdown {
-        let spread = |b: Breakdown| {
-            let mut seen: Vec<usize> = participants
-                .clone()
-                .into_iter()
-                .filter(|p| !p.role.convenes())
-                .map(|p| b.group_of(p))
-                .collect();
-            seen.sort_unstable();
-            seen.dedup();
-            seen.len() > 1
-        };
         Breakdown::ALL
             .into_iter()
-            .find(|b| spread(*b))
+            .find(|b| b.tells_apart(participants.clone()))
             .unwrap_or_default()
+    }
+
+    /// Whether these participants (those who convene left aside) fall in
+    /// more than one of its groups: nine staff are all in one role group.
+    pub fn tells_apart<'a>(self, participants: impl IntoIterator<Item = &'a Participant>) -> bool {
+        let mut seen: Vec<usize> = participants
+            .into_iter()
+            .filter(|p| !p.role.convenes())
+            .map(|p| self.group_of(p))
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.len() > 1
     }
 
     /// The next breakdown of `offered` after this one, round again.

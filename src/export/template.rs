@@ -179,17 +179,7 @@ pub fn final_template(s: &Session, privacy: Privacy) -> FinalTemplate {
         .collect();
     // A breakdown worth a table: one with more than one group in the room
     // (an all-staff study's role groups would all be `staff`).
-    let spread = |by: &Breakdown| {
-        let mut seen: Vec<usize> = s
-            .participants
-            .values()
-            .filter(|p| !p.role.convenes())
-            .map(|p| by.group_of(p))
-            .collect();
-        seen.sort_unstable();
-        seen.dedup();
-        seen.len() > 1
-    };
+    let spread = |by: &Breakdown| by.tells_apart(s.participants.values());
     let offered = Breakdown::in_use(s.participants.values());
     let matrices = offered
         .into_iter()
