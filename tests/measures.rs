@@ -7,6 +7,8 @@ use roundtable::domain::measures::{
 };
 use roundtable::domain::*;
 
+mod common;
+
 fn t(min: i64) -> Timestamp {
     Timestamp::from_unix_millis(1_773_482_400_000 + min * 60_000)
 }
@@ -718,5 +720,46 @@ fn came_back_follows_people_by_the_register_never_by_pseudonym_alone() {
             .as_ref()
             .is_err_and(|e| e.to_string().contains("CR01 in the register is already P1")),
         "{again:?}"
+    );
+}
+
+/// Issue 33, item 1: in an all-staff room, divergence between service
+/// users and carers and staff measures nothing; by sector it compares every
+/// two sectors (worked by hand: NHS 1/3/5 dots against Local Authority
+/// 3/5/1 is half of 2/9 + 2/9 + 4/9, 0.44), and voice is by sector.
+#[test]
+fn divergence_and_voice_by_sector_in_an_all_staff_room() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::grid::grid_session(tmp.path());
+    let s = roundtable::store::open_read_only(&dir).unwrap().session;
+    let by_role = roundtable::domain::measures::measures(&s);
+    assert!(
+        !by_role.iter().any(|f| f.measure == Measure::Divergence),
+        "nine staff: nothing to compare by role group"
+    );
+    let by_sector = roundtable::domain::measures::measures_by(&s, Breakdown::Sector);
+    let divergence = |subject: &str| {
+        by_sector
+            .iter()
+            .find(|f| f.measure == Measure::Divergence && f.subject == subject)
+            .map(|f| f.value.clone())
+            .unwrap_or_else(|| panic!("no {subject}"))
+    };
+    assert_eq!(divergence("NHS vs Local Authority"), "0.44");
+    // VCSE 3/2/4 against NHS 1/3/5: half of 2/9 + 1/9 + 1/9 = 0.22.
+    assert_eq!(divergence("NHS vs VCSE"), "0.22");
+    let voice: Vec<(String, String)> = by_sector
+        .iter()
+        .filter(|f| f.measure == Measure::VoiceStatements && f.scope == "whole session")
+        .map(|f| (f.subject.clone(), f.value.clone()))
+        .collect();
+    assert_eq!(
+        voice,
+        [
+            ("NHS".to_owned(), "33%".to_owned()),
+            ("Local Authority".to_owned(), "42%".to_owned()),
+            ("VCSE".to_owned(), "25%".to_owned()),
+            ("whole group".to_owned(), "0%".to_owned()),
+        ]
     );
 }

@@ -256,3 +256,42 @@ fn the_review_grid_and_quotes_stay_in_their_columns() {
         }
     }
 }
+
+/// Issue 33: review of the staff study breaks its votes, grid and measures
+/// down by sector (the room's natural breakdown), then with `b` by level
+/// and by role group; every figure by sector names the sectors.
+#[test]
+fn review_breaks_a_staff_study_down_by_sector_and_level() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::grid::grid_session(tmp.path());
+    let mut r = Review::new(tmp.path());
+    press(&mut r, &[KeyCode::Enter]);
+    assert!(matches!(r.view, View::Session(_)), "{:?}", r.message);
+    press(&mut r, &[KeyCode::Char('4')]);
+    both("review_grid_votes_by_sector", &r);
+    let votes = draw(&r, 160, 48);
+    for want in ["NHS", "Local Authority", "VCSE"] {
+        assert!(votes.contains(want), "{want}:\n{votes}");
+    }
+    press(&mut r, &[KeyCode::Char('7')]);
+    both("review_grid_measures_by_sector", &r);
+    let measures = draw(&r, 160, 48);
+    assert!(measures.contains("by sector"), "{measures}");
+    assert!(
+        measures.contains("  Local Authority "),
+        "a whole label: {measures}"
+    );
+    assert!(
+        !measures.contains("no sector"),
+        "nobody is off the grid: {measures}"
+    );
+    press(&mut r, &[KeyCode::Char('b')]);
+    both("review_grid_measures_by_level", &r);
+    let by_level = draw(&r, 160, 48);
+    assert!(by_level.contains("  front line "), "{by_level}");
+    press(&mut r, &[KeyCode::Char('5')]);
+    both("review_grid_synthesis_by_level", &r);
+    assert!(draw(&r, 160, 48).contains("front line"));
+    press(&mut r, &[KeyCode::Char('b')]);
+    assert!(draw(&r, 160, 48).contains("staff"), "role group");
+}

@@ -410,7 +410,7 @@ pub fn measures(s: &Session) -> String {
     let header = [
         "measure", "scope", "subject", "count", "of", "value", "note", "records",
     ];
-    let rows = crate::domain::measures::measures(s)
+    let rows = crate::domain::measures::measures_natural(s)
         .into_iter()
         .map(|f| {
             vec![

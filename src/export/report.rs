@@ -210,7 +210,7 @@ pub fn build_for(src: &Source, privacy: Privacy, shape: Shape) -> Report {
         },
         actions: actions(s),
         measures: match shape.audience {
-            Audience::Researcher => crate::domain::measures::measures(s),
+            Audience::Researcher => crate::domain::measures::measures_natural(s),
             Audience::Group => Vec::new(),
         },
         parked: parked(s, privacy),

@@ -250,6 +250,13 @@ pub fn measures(session: &Session) -> Vec<Figure> {
     measures_by(session, Breakdown::RoleGroup)
 }
 
+/// Every measure of one session by the groups that tell its room apart:
+/// role group, or in an all-staff room sector or level
+/// ([`Breakdown::natural`]); what the reports and `measures.csv` give.
+pub fn measures_natural(session: &Session) -> Vec<Figure> {
+    measures_by(session, Breakdown::natural(session.participants.values()))
+}
+
 /// Every measure of one session, its groups those of `by` (role group,
 /// sector or level): voice, influence and rounds by those groups; the rest
 /// as [`measures`] gives them.
@@ -365,7 +372,9 @@ fn by_voice(session: &Session, scope: &str, live: &[&Statement], by: Breakdown) 
     let statement_shares = whole(ids.each_ref().map(|i| i.len() as i64));
     let word_shares = whole(said);
     for (v, (name, ids)) in voices(by).iter().zip(ids).enumerate() {
-        if guard.lone(&[v]) {
+        // Off the grid (`no sector`) is a voice only when someone is.
+        let nobody_off_grid = v == 3 && by != Breakdown::RoleGroup && guard.members[3] == 0;
+        if guard.lone(&[v]) || nobody_off_grid {
             continue;
         }
         let mut f = counted(Measure::VoiceStatements, scope, name, ids.clone(), total);

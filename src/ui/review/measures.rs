@@ -32,13 +32,21 @@ pub(super) fn measures<'a>(
         )));
         if family == Family::Voice {
             let bar_w = (width as usize).saturating_sub(40).clamp(4, 40);
-            for f in figures
+            let voices: Vec<&m::Figure> = figures
                 .iter()
                 .filter(|f| f.measure == Measure::VoiceStatements && f.scope == m::WHOLE)
-            {
+                .collect();
+            // Each group's name whole (`Local Authority`), the bars after.
+            let label_w = voices
+                .iter()
+                .map(|f| f.subject.chars().count() + 1)
+                .max()
+                .unwrap_or(14)
+                .max(14);
+            for f in voices {
                 let of = f.of.unwrap_or(0).max(1);
                 lines.push(Line::from(vec![
-                    Span::styled(format!("  {:<14}", f.subject), theme.base),
+                    Span::styled(format!("  {:<label_w$}", f.subject), theme.base),
                     Span::styled(
                         format!("{:<bar_w$}", bar(f.count as u32, of as u32, bar_w)),
                         theme.bar,
