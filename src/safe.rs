@@ -23,6 +23,66 @@ pub fn is_unsafe(c: char) -> bool {
         )
 }
 
+/// Text whose directional controls are balanced, for a file whose reader
+/// lays it out (Markdown): an embedding or override (U+202A–U+202E) left
+/// open is closed with U+202C, an isolate (U+2066–U+2068) with U+2069, at
+/// each line break and at the end, so what someone typed cannot reverse
+/// what follows it (an exporter's "(amended)" read as "(dednema)"); a
+/// closer with nothing open is left out.
+pub fn balance_bidi(s: &str) -> Cow<'_, str> {
+    if !s
+        .chars()
+        .any(|c| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+    {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    // What is open, innermost last: true for an isolate.
+    let mut open: Vec<bool> = Vec::new();
+    let close_all = |open: &mut Vec<bool>, out: &mut String| {
+        while let Some(isolate) = open.pop() {
+            out.push(if isolate { '\u{2069}' } else { '\u{202c}' });
+        }
+    };
+    for c in s.chars() {
+        match c {
+            '\u{202a}'..='\u{202b}' | '\u{202d}'..='\u{202e}' => {
+                open.push(false);
+                out.push(c);
+            }
+            '\u{2066}'..='\u{2068}' => {
+                open.push(true);
+                out.push(c);
+            }
+            // A pop closes the innermost embedding, if it is one.
+            '\u{202c}' => {
+                if open.last() == Some(&false) {
+                    open.pop();
+                    out.push(c);
+                }
+            }
+            // An isolate's end closes it and whatever opened inside it.
+            '\u{2069}' => {
+                if let Some(i) = open.iter().rposition(|isolate| *isolate) {
+                    while open.len() > i + 1 {
+                        open.pop();
+                        out.push('\u{202c}');
+                    }
+                    open.pop();
+                    out.push(c);
+                }
+            }
+            c if c == '\n' || is_break(c) => {
+                close_all(&mut open, &mut out);
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    close_all(&mut open, &mut out);
+    Cow::Owned(out)
+}
+
 /// Multi-line text: newlines are kept (and a tab becomes a space); every
 /// other unsafe character is shown visibly.
 pub fn text(s: &str) -> Cow<'_, str> {

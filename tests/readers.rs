@@ -1735,3 +1735,73 @@ fn qualcoder_imports(qdpx: &Path) {
     assert_eq!(knowledge.len(), 3, "{got}");
     assert_eq!(knowledge[0][1], "We never had training in co-production");
 }
+
+/// Issue 35, item 4: a statement with right-to-left words and a direction
+/// override left open ("…\u{202e}") reversed the rest of its line,
+/// including the exporter's own note: "(amended)" drawn as "(dednema)".
+/// In Chromium every note now reads left to right; the Markdown closes
+/// what the words left open.
+#[test]
+fn right_to_left_words_never_reverse_the_exporters_notes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("rtl");
+    let mut w = small_session(&dir, 0);
+    for (i, text) in [
+        "שלום, this was amended \u{202e}and left open",
+        "مرحبا \u{2067}isolate left open",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let id: StatementId = format!("st{}", i + 1).as_str().into();
+        let mut said = statement(i);
+        if let Event::StatementAdded { text: t, .. } = &mut said {
+            *t = format!("first {i}");
+        }
+        w.record("note-taker", t(10 + i as i64), &said).unwrap();
+        w.record(
+            "note-taker",
+            t(20 + i as i64),
+            &Event::StatementAmended {
+                statement: id,
+                kind: StatementKind::Quote,
+                speaker: Speaker::Participant("P1".into()),
+                text: (*text).into(),
+                tags: vec![],
+                reason: None,
+                by: "note-taker".into(),
+                at: t(20 + i as i64),
+            },
+        )
+        .unwrap();
+    }
+    drop(w);
+    let md =
+        std::fs::read_to_string(&export(&dir, Format::Md, None, false).unwrap().files[0]).unwrap();
+    let line = md.lines().find(|l| l.contains("this was amended")).unwrap();
+    let closed = line.find('\u{202c}').expect("the override is closed");
+    assert!(closed < line.find("(amended").unwrap(), "{line}");
+    let line = md
+        .lines()
+        .find(|l| l.contains("isolate left open"))
+        .unwrap();
+    assert!(line.contains('\u{2069}'), "the isolate is closed: {line}");
+    let html = export(&dir, Format::Html, None, false).unwrap().files[0].clone();
+    let readers = std::env::var_os("ROUNDTABLE_READERS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/readers"),
+        std::path::PathBuf::from,
+    );
+    let out = Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/bidi.cjs"))
+        .arg(&html)
+        .arg(&readers)
+        .output()
+        .expect("node runs (./run-tests installs it)");
+    let got: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    let notes = got["notes"].as_array().unwrap_or_else(|| panic!("{got}"));
+    assert!(notes.len() >= 2, "{got}");
+    for n in notes {
+        assert_eq!(n["ltr"], true, "a note drawn right to left: {n}");
+    }
+}

@@ -66,7 +66,8 @@ fn timing_svg(r: &Report) -> Markup {
 
 pub fn render(r: &Report) -> String {
     document(
-        t(&r.title),
+        // The window's title is text alone: no isolate can stand in it.
+        crate::safe::balance_bidi(&svg_text(&r.title)).into_owned(),
         html! {
             h1 { (t(&r.title)) }
             @if r.audience == Audience::Group { p { i { "For the group: what was said and agreed." } } }

@@ -19,6 +19,7 @@ const MARKUP: &str = "\\`*_[]<>|~&#";
 /// to stay in its list item and its first character escaped where it could
 /// start a block (a list, a heading's underline).
 pub fn esc(s: &str) -> String {
+    let s = crate::safe::balance_bidi(s);
     let mut o = String::with_capacity(s.len() + s.len() / 8);
     let mut chars = s.chars().peekable();
     let mut line_start = false;

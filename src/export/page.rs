@@ -38,8 +38,12 @@ pub(super) fn esc_to(s: &str, o: &mut String) {
 pub(super) struct Text<'a>(&'a str);
 
 impl Render for Text<'_> {
+    /// Isolated (`<bdi>`): right-to-left words, or a direction override
+    /// left open in them, never reorder what is around them.
     fn render_to(&self, buffer: &mut String) {
-        esc_to(self.0, buffer);
+        buffer.push_str("<bdi>");
+        esc_to(&crate::safe::balance_bidi(self.0), buffer);
+        buffer.push_str("</bdi>");
     }
 }
 
