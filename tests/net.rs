@@ -949,7 +949,7 @@ fn the_host_stamps_who_did_it_and_when_from_the_connection() {
     }
     // The researcher's spreadsheet shows the host's stamp: by name when
     // names are asked for, by role otherwise.
-    let plain = roundtable::export::csv::statements(&r.session, Default::default());
+    let plain = roundtable::export::csv::statements(&r.session, Default::default()).to_csv();
     assert!(
         !plain.contains("Sam") && plain.contains(",note-taker 2,"),
         "{plain}"
@@ -957,7 +957,8 @@ fn the_host_stamps_who_did_it_and_when_from_the_connection() {
     let text = roundtable::export::csv::statements(
         &r.session,
         roundtable::export::Privacy { names: true },
-    );
+    )
+    .to_csv();
     let mut rows = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let head = rows.headers().unwrap().clone();
     let col = |name: &str| head.iter().position(|h| h == name).expect(name);

@@ -45,20 +45,41 @@ fn files_in(dir: &Path) -> BTreeMap<String, String> {
             }
             let bytes = std::fs::read(&p).unwrap();
             let name = p.strip_prefix(dir).unwrap().display().to_string();
-            if p.extension().is_some_and(|x| x == "qdpx") {
+            if p.extension().is_some_and(|x| x == "qdpx" || x == "xlsx") {
                 let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
                 for i in 0..zip.len() {
                     let mut f = zip.by_index(i).unwrap();
                     let mut b = Vec::new();
                     std::io::Read::read_to_end(&mut f, &mut b).unwrap();
-                    out.insert(
-                        format!("{name}!{}", f.name().unwrap()),
-                        String::from_utf8_lossy(&b).into_owned(),
-                    );
+                    let mut text = String::from_utf8_lossy(&b).into_owned();
+                    // A spreadsheet's words are its cells' text: its tags'
+                    // attributes name cells (`r="P3"`), not people.
+                    if p.extension().is_some_and(|x| x == "xlsx") {
+                        text = text_of_xml(&text);
+                    }
+                    out.insert(format!("{name}!{}", f.name().unwrap()), text);
                 }
             } else {
                 out.insert(name, String::from_utf8_lossy(&bytes).into_owned());
             }
+        }
+    }
+    out
+}
+
+/// The text of an XML document, its tags left out.
+fn text_of_xml(xml: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in xml.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
         }
     }
     out
@@ -102,7 +123,7 @@ fn every_export(w: &Written) -> BTreeMap<String, String> {
 fn every_export_of(w: &Written, dir: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let session = dir.to_str().unwrap();
-    for format in ["md", "html", "csv", "qdpx"] {
+    for format in ["md", "html", "csv", "xlsx", "qdpx"] {
         let audiences: &[&str] = if matches!(format, "md" | "html") {
             &["researcher", "group"]
         } else {

@@ -1805,3 +1805,129 @@ fn right_to_left_words_never_reverse_the_exporters_notes() {
         assert_eq!(n["ltr"], true, "a note drawn right to left: {n}");
     }
 }
+
+/// Short statements a spreadsheet opening the CSV changed: dates,
+/// booleans, numbers, percentages, times, accounting negatives.
+const LOOKS_LIKE_DATA: [&str; 10] = [
+    "3/4",
+    "1/2",
+    "TRUE",
+    "1e3",
+    "50%",
+    "007",
+    "12:30",
+    "(5)",
+    "Café déjà vu",
+    "2026-03-14",
+];
+
+/// Issue 35, item 1: the spreadsheet export read by LibreOffice, headless,
+/// and by openpyxl: every statement exactly as typed (the CSV opened in a
+/// spreadsheet made "3/4" a date, "TRUE" a boolean, "007" the number 7),
+/// typed as text; captured times are date-times said to be UTC; counts are
+/// numbers; each sheet's header row is frozen.
+#[test]
+fn the_spreadsheet_keeps_words_as_words_in_libreoffice_and_openpyxl() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let mut w = small_session(&dir, 0);
+    let said: Vec<&str> = LOOKS_LIKE_DATA
+        .iter()
+        .chain(HOSTILE.iter())
+        .copied()
+        .collect();
+    for (i, text) in said.iter().enumerate() {
+        let mut e = statement(i);
+        if let Event::StatementAdded { text: t, .. } = &mut e {
+            *t = (*text).into();
+        }
+        w.record("note-taker", t(10 + i as i64), &e).unwrap();
+    }
+    drop(w);
+    let xlsx = tmp.path().join("s.xlsx");
+    export(&dir, Format::Xlsx, Some(xlsx.clone()), false).unwrap();
+    // What the words look like in a file: as every export shows them.
+    let typed: Vec<String> = said
+        .iter()
+        .map(|t| roundtable::safe::cell(&roundtable::safe::breaks(t)).into_owned())
+        .collect();
+    // openpyxl: the types of the cells.
+    let script = r#"
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb['statements']
+head = [c.value for c in ws[1]]
+text, at = head.index('text'), head.index('captured_at (UTC)')
+rows = list(ws.iter_rows(min_row=2))
+stages = wb['stages']
+sh = [c.value for c in stages[1]]
+print(json.dumps({
+    'sheets': wb.sheetnames,
+    'texts': [r[text].value for r in rows],
+    'types': sorted({r[text].data_type for r in rows}),
+    'formats': sorted({r[text].number_format for r in rows}),
+    'at_is_date': all(r[at].is_date for r in rows),
+    'at': str(rows[0][at].value),
+    'frozen': ws.freeze_panes,
+    'planned_is_number': isinstance(stages.cell(2, sh.index('planned_seconds') + 1).value, (int, float)),
+}))
+"#;
+    let got: serde_json::Value =
+        serde_json::from_str(python(script, &[&xlsx]).trim()).expect("json");
+    let texts: Vec<&str> = got["texts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap_or("NOT TEXT"))
+        .collect();
+    assert_eq!(texts, typed, "openpyxl: the words as typed");
+    assert_eq!(
+        got["types"],
+        serde_json::json!(["s"]),
+        "every statement a string"
+    );
+    assert_eq!(
+        got["formats"],
+        serde_json::json!(["@"]),
+        "formatted as text"
+    );
+    assert_eq!(got["at_is_date"], true);
+    assert_eq!(
+        got["at"], "2026-03-14 10:00:01",
+        "the first statement's own time"
+    );
+    assert_eq!(got["frozen"], "A2");
+    assert_eq!(got["planned_is_number"], true);
+    assert!(got["sheets"].to_string().contains("measures"), "{got}");
+    assert!(
+        !got["sheets"].to_string().contains("involvement"),
+        "involvement is administrative, not research data: {got}"
+    );
+    // LibreOffice, headless: the statements sheet as it shows it.
+    let out = tmp.path().join("lo");
+    let lo = Command::new("soffice")
+        .args(["--headless", "--norestore", "--convert-to"])
+        .arg("csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1")
+        .arg("--outdir")
+        .arg(&out)
+        .arg(&xlsx)
+        .env("HOME", tmp.path())
+        .output()
+        .expect("LibreOffice (./run-tests installs libreoffice-calc-nogui)");
+    assert!(
+        lo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lo.stderr)
+    );
+    let sheet = out.join("s-statements.csv");
+    let script = r#"
+import csv, json, sys
+with open(sys.argv[1], newline='', encoding='utf-8') as f:
+    rows = list(csv.DictReader(f))
+print(json.dumps([r['text'] for r in rows]))
+"#;
+    let shown: Vec<String> = serde_json::from_str(python(script, &[&sheet]).trim()).expect("json");
+    // LibreOffice writes a cell's line breaks as LF, whatever they were.
+    let want: Vec<String> = typed.iter().map(|t| t.replace("\r\n", "\n")).collect();
+    assert_eq!(shown, want, "LibreOffice: every statement exactly as typed");
+}

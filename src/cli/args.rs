@@ -296,6 +296,9 @@ pub enum Format {
     Qdpx,
     /// The codebook alone (REFI-QDA `.qdc`).
     Qdc,
+    /// Every table as a sheet of one spreadsheet: open this one in Excel or
+    /// LibreOffice (the CSV files are for scripts).
+    Xlsx,
 }
 
 #[derive(Debug, clap::Args)]

@@ -47,6 +47,7 @@ impl From<Format> for ops::export::Format {
             Format::Csv => ops::export::Format::Csv,
             Format::Qdpx => ops::export::Format::Qdpx,
             Format::Qdc => ops::export::Format::Qdc,
+            Format::Xlsx => ops::export::Format::Xlsx,
         }
     }
 }

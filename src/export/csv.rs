@@ -22,27 +22,48 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-pub(super) fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
-    let mut w = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer("\u{feff}".as_bytes().to_vec());
-    // Writing into memory cannot fail, and every cell is already UTF-8.
-    let _ = w.write_record(header);
-    // A cell keeps its line breaks (quoted, as RFC 4180 allows) and tabs; anything
-    // else that would act on a terminal showing the file (`cat`, `less`)
-    // is shown visibly instead, as on the screens.
-    for r in rows {
-        let _ = w.write_record(
-            r.iter()
-                .map(|f| neutralise(&crate::safe::cell(f)).into_owned()),
-        );
+/// A table as every export of it is made from: its header and rows, each
+/// cell the words as they are. `to_csv` writes it as CSV, `export::xlsx`
+/// as a spreadsheet sheet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+pub(super) fn table<H: AsRef<str>>(header: &[H], rows: Vec<Vec<String>>) -> Table {
+    Table {
+        header: header.iter().map(|h| h.as_ref().to_owned()).collect(),
+        rows,
     }
-    let bytes = w.into_inner().unwrap_or_default();
-    String::from_utf8(bytes).unwrap_or_default()
+}
+
+impl Table {
+    /// RFC 4180 with a byte-order mark and CRLF; a cell a spreadsheet would
+    /// run as a formula written after a `'`.
+    pub fn to_csv(&self) -> String {
+        let (header, rows) = (&self.header, &self.rows);
+        let mut w = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer("\u{feff}".as_bytes().to_vec());
+        // Writing into memory cannot fail, and every cell is already UTF-8.
+        let _ = w.write_record(header);
+        // A cell keeps its line breaks (quoted, as RFC 4180 allows) and tabs; anything
+        // else that would act on a terminal showing the file (`cat`, `less`)
+        // is shown visibly instead, as on the screens.
+        for r in rows {
+            let _ = w.write_record(
+                r.iter()
+                    .map(|f| neutralise(&crate::safe::cell(f)).into_owned()),
+            );
+        }
+        let bytes = w.into_inner().unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
+    }
 }
 
 /// Said beside the tables of a damaged journal: why, and how far they go.
-pub fn incomplete(damage: &str, records: u64) -> String {
+pub fn incomplete(damage: &str, records: u64) -> Table {
     table(
         &["problem", "records_exported"],
         vec![vec![
@@ -56,7 +77,7 @@ pub fn incomplete(damage: &str, records: u64) -> String {
 
 /// A workspace's sources, its cases: the session each key names, the head
 /// the workspace drew on, and what `verify` finds of it now.
-pub fn sources(cases: &[super::Case]) -> String {
+pub fn sources(cases: &[super::Case]) -> Table {
     table(
         &["case", "session", "title", "head_drawn_on", "now"],
         cases
@@ -78,7 +99,7 @@ pub fn sources(cases: &[super::Case]) -> String {
 /// `stages.csv`), as it now reads: an amendment's earlier wording stays in
 /// the journal, and a retracted statement keeps its id and why, not its
 /// words or tags.
-pub fn statements(s: &Session, privacy: Privacy) -> String {
+pub fn statements(s: &Session, privacy: Privacy) -> Table {
     let staff = Staff::of(s, privacy);
     let mut header = vec![
         "id",
@@ -184,7 +205,7 @@ fn choice_text(options: &[String], c: &Choice) -> String {
 /// Those who did not consent are only counted: one `withheld ballots` row
 /// per choice, their latest ballots, so every total holds. A hidden round
 /// still open shows how many have voted and nothing of what they chose.
-pub fn ballots(s: &Session, privacy: Privacy) -> String {
+pub fn ballots(s: &Session, privacy: Privacy) -> Table {
     let staff = Staff::of(s, privacy);
     let header = [
         "round",
@@ -313,7 +334,7 @@ pub fn ballots(s: &Session, privacy: Privacy) -> String {
     table(&header, rows)
 }
 
-pub fn stages(s: &Session) -> String {
+pub fn stages(s: &Session) -> Table {
     let header = [
         "id",
         "position",
@@ -374,7 +395,7 @@ pub fn stages(s: &Session) -> String {
 }
 
 /// Every action and what became of it.
-pub fn actions(s: &Session) -> String {
+pub fn actions(s: &Session) -> Table {
     let header = [
         "id",
         "what",
@@ -406,7 +427,7 @@ pub fn actions(s: &Session) -> String {
 
 /// Every measure of co-production: one row per figure, with the records
 /// it was counted from.
-pub fn measures(s: &Session) -> String {
+pub fn measures(s: &Session) -> Table {
     let header = [
         "measure", "scope", "subject", "count", "of", "value", "note", "records",
     ];
@@ -432,7 +453,7 @@ pub fn measures(s: &Session) -> String {
 /// everyone who took part, consent or not (consent to be quoted is not
 /// consent to be forgotten), by pseudonym (and name with `--names`). An
 /// administrative record, not research data: it holds no words.
-pub fn involvement(sessions: &[(String, &Session)], privacy: Privacy) -> String {
+pub fn involvement(sessions: &[(String, &Session)], privacy: Privacy) -> Table {
     let mut header = vec!["session", "date", "participant", "person"];
     if privacy.names {
         header.push("name");
@@ -470,7 +491,7 @@ pub fn involvement(sessions: &[(String, &Session)], privacy: Privacy) -> String 
 }
 
 /// A programme's measures, one row per session, oldest first.
-pub fn programme(rows: &[crate::domain::measures::ProgrammeRow]) -> String {
+pub fn programme(rows: &[crate::domain::measures::ProgrammeRow]) -> Table {
     use crate::domain::measures::{VOICES, share_of};
     let mut header: Vec<String> = ["session", "date_utc", "title"].map(String::from).to_vec();
     for g in &VOICES[..4] {

@@ -17,6 +17,7 @@ pub mod synthesis_csv;
 pub mod template;
 pub mod transcript;
 mod variables;
+pub mod xlsx;
 mod xml;
 
 use crate::domain::{Session, Speaker};

@@ -13,7 +13,7 @@ use crate::domain::analysis::provenance;
 
 /// Each concept: its name and description, how many statements it codes,
 /// and what it became (merged into another).
-pub fn concepts(s: &Session) -> String {
+pub fn concepts(s: &Session) -> super::csv::Table {
     table(
         &["id", "name", "description", "statements", "merged_into"],
         s.concepts
@@ -36,7 +36,7 @@ pub fn concepts(s: &Session) -> String {
 
 /// Each coding: a concept and a statement it codes; a statement whose
 /// speaker did not consent only as a count per concept.
-pub fn codings(s: &Session) -> String {
+pub fn codings(s: &Session) -> super::csv::Table {
     let mut rows = Vec::new();
     for c in s.concepts.values() {
         let mut withheld = 0;
@@ -58,7 +58,7 @@ pub fn codings(s: &Session) -> String {
 
 /// Each translation: its kind, its wording or argument, the concepts it
 /// joins in order, the rationale and when.
-pub fn translations(s: &Session) -> String {
+pub fn translations(s: &Session) -> super::csv::Table {
     use crate::domain::TranslationKind;
     table(
         &[
@@ -98,7 +98,7 @@ pub fn translations(s: &Session) -> String {
 
 /// Each interpretation: its words, status and last decision, and what it
 /// rests on (translations, concepts, statements by id; withheld counted).
-pub fn interpretations(s: &Session) -> String {
+pub fn interpretations(s: &Session) -> super::csv::Table {
     table(
         &[
             "id",
@@ -143,7 +143,7 @@ pub fn interpretations(s: &Session) -> String {
 /// The framework matrix in long form: a row per quote, with its concept
 /// and its column (a case, or a role group); withheld ones counted per
 /// cell.
-pub fn framework_long(s: &Session, privacy: Privacy) -> String {
+pub fn framework_long(s: &Session, privacy: Privacy) -> super::csv::Table {
     let f = framework(s, privacy);
     let mut rows = Vec::new();
     for (concept, cells) in &f.rows {

@@ -305,7 +305,7 @@ pub fn html(t: &FinalTemplate) -> maud::Markup {
 
 /// `template.csv`: one row per quote (or withheld count) under each code
 /// and facet: the final template, long, for a spreadsheet or a script.
-pub fn template_csv(t: &FinalTemplate) -> String {
+pub fn template_csv(t: &FinalTemplate) -> super::csv::Table {
     let mut rows = Vec::new();
     for r in &t.rows {
         for f in &r.facets {
@@ -341,7 +341,7 @@ pub fn template_csv(t: &FinalTemplate) -> String {
 
 /// `matrix.csv`: every matrix, long: breakdown, code, group, count and the
 /// statements behind it.
-pub fn matrix_csv(t: &FinalTemplate) -> String {
+pub fn matrix_csv(t: &FinalTemplate) -> super::csv::Table {
     let mut rows = Vec::new();
     for m in &t.matrices {
         for r in &m.rows {

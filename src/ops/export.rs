@@ -14,6 +14,8 @@ pub enum Format {
     Qdpx,
     /// The codebook alone (REFI-QDA `.qdc`).
     Qdc,
+    /// Every table as a sheet of one spreadsheet, for Excel and LibreOffice.
+    Xlsx,
 }
 
 /// The table a CSV export of a damaged journal adds to say so.
@@ -140,6 +142,14 @@ pub fn export_with(
             file("qdpx"),
             qdpx::archive(&src, privacy, offsets).map_err(OpsError::Archive)?,
         )],
+        // The researcher's data: involvement (who to pay, for how long) is
+        // administrative, and stays in its own file of the CSV set.
+        Format::Xlsx => {
+            let mut sheets = tables(&src, privacy);
+            sheets.retain(|(name, _)| *name != "involvement.csv");
+            let book = crate::export::xlsx::workbook(&sheets).map_err(OpsError::Spreadsheet)?;
+            vec![(file("xlsx"), book)]
+        }
         Format::Qdc => {
             if src.session.codebook.is_empty() {
                 return Err(OpsError::NoCodebook(dir.to_owned()));
@@ -176,82 +186,47 @@ pub fn export_with(
     Ok(Exported { files, warnings })
 }
 
-/// The CSV set: every table of a session (or workspace), the synthesis's,
-/// a workspace's sources, and a damaged journal's warning.
-fn csv_tables(folder: &Path, src: &Source, privacy: Privacy) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut tables = vec![
-        (
-            folder.join("statements.csv"),
-            csv::statements(src.session, privacy).into_bytes(),
-        ),
-        (
-            folder.join("ballots.csv"),
-            csv::ballots(src.session, privacy).into_bytes(),
-        ),
-        (
-            folder.join("stages.csv"),
-            csv::stages(src.session).into_bytes(),
-        ),
-        (
-            folder.join("actions.csv"),
-            csv::actions(src.session).into_bytes(),
-        ),
-        (
-            folder.join("measures.csv"),
-            csv::measures(src.session).into_bytes(),
-        ),
-        (
-            folder.join("involvement.csv"),
-            csv::involvement(&[(src.name.clone(), src.session)], privacy).into_bytes(),
-        ),
-    ];
-    // The synthesis, for every session and workspace.
+/// Every table of a session (or workspace), by the name of its CSV file:
+/// the session's, the synthesis's, the final template's and matrices when
+/// there is a codebook, a workspace's sources, and a damaged journal's
+/// warning. The CSV set and the spreadsheet are made from the same tables.
+fn tables(src: &Source, privacy: Privacy) -> Vec<(&'static str, csv::Table)> {
     let s = src.session;
-    tables.extend([
+    let mut tables = vec![
+        ("statements.csv", csv::statements(s, privacy)),
+        ("ballots.csv", csv::ballots(s, privacy)),
+        ("stages.csv", csv::stages(s)),
+        ("actions.csv", csv::actions(s)),
+        ("measures.csv", csv::measures(s)),
         (
-            folder.join("concepts.csv"),
-            synthesis_csv::concepts(s).into_bytes(),
+            "involvement.csv",
+            csv::involvement(&[(src.name.clone(), s)], privacy),
         ),
-        (
-            folder.join("codings.csv"),
-            synthesis_csv::codings(s).into_bytes(),
-        ),
-        (
-            folder.join("translations.csv"),
-            synthesis_csv::translations(s).into_bytes(),
-        ),
-        (
-            folder.join("interpretations.csv"),
-            synthesis_csv::interpretations(s).into_bytes(),
-        ),
-        (
-            folder.join("framework.csv"),
-            synthesis_csv::framework_long(s, privacy).into_bytes(),
-        ),
-    ]);
+        ("concepts.csv", synthesis_csv::concepts(s)),
+        ("codings.csv", synthesis_csv::codings(s)),
+        ("translations.csv", synthesis_csv::translations(s)),
+        ("interpretations.csv", synthesis_csv::interpretations(s)),
+        ("framework.csv", synthesis_csv::framework_long(s, privacy)),
+    ];
     if !s.codebook.is_empty() {
         let t = crate::export::template::final_template(s, privacy);
-        tables.push((
-            folder.join("template.csv"),
-            crate::export::template::template_csv(&t).into_bytes(),
-        ));
-        tables.push((
-            folder.join("matrix.csv"),
-            crate::export::template::matrix_csv(&t).into_bytes(),
-        ));
+        tables.push(("template.csv", crate::export::template::template_csv(&t)));
+        tables.push(("matrix.csv", crate::export::template::matrix_csv(&t)));
     }
     if !src.cases.is_empty() {
-        tables.push((
-            folder.join("sources.csv"),
-            csv::sources(&src.cases).into_bytes(),
-        ));
+        tables.push(("sources.csv", csv::sources(&src.cases)));
     }
     // A table cannot carry a warning, so the set carries one more.
     if let Some(d) = &src.damage {
-        tables.push((
-            folder.join(INCOMPLETE_CSV),
-            csv::incomplete(d, src.records).into_bytes(),
-        ));
+        tables.push((INCOMPLETE_CSV, csv::incomplete(d, src.records)));
     }
     tables
+}
+
+/// The CSV set: each table in its own file in `folder`.
+fn csv_tables(folder: &Path, src: &Source, privacy: Privacy) -> Vec<(PathBuf, Vec<u8>)> {
+    tables(src, privacy)
+        .into_iter()
+        .map(|(name, t)| (folder.join(name), t.to_csv().into_bytes()))
+        .collect()
 }

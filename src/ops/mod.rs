@@ -72,6 +72,8 @@ pub enum OpsError {
     Damaged { damage: String, records: u64 },
     #[error("{0} holds no records that can be read: there is nothing to export")]
     Empty(PathBuf),
+    #[error("could not write the spreadsheet: {0}")]
+    Spreadsheet(String),
     #[error("the codebook cannot be used: code `{code}`: {reason}")]
     Codebook { code: String, reason: String },
     #[error(

@@ -178,11 +178,13 @@ pub fn write(p: &Programme, out: &Path, privacy: Privacy) -> Result<Vec<PathBuf>
         ),
         (
             out.join("programme.csv"),
-            csv::programme(&p.rows).into_bytes(),
+            csv::programme(&p.rows).to_csv().into_bytes(),
         ),
         (
             out.join("involvement.csv"),
-            csv::involvement(&p.borrowed(), privacy).into_bytes(),
+            csv::involvement(&p.borrowed(), privacy)
+                .to_csv()
+                .into_bytes(),
         ),
     ];
     let set: Vec<(&Path, &[u8])> = files
