@@ -1274,8 +1274,8 @@ print(json.dumps(out))
     );
     assert_eq!(
         got[0][1]["A.st1"][1].as_u64(),
-        Some(2),
-        "coded with its concept and its tag: {got:?}"
+        Some(3),
+        "coded with its concept, its tag and its speaker's case: {got:?}"
     );
     assert_eq!(got[1][1]["B.st2"][0].as_str(), Some(AMENDED_TO), "{got:?}");
     assert!(got[1][1].get("B.st1").is_none(), "the decliner: {got:?}");

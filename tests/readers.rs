@@ -497,15 +497,15 @@ print(json.dumps(out))
     );
     assert_eq!(codes.iter().filter(|c| c.contains("Late news")).count(), 1);
     // st2 was in both merged concepts: coded once with what they became
-    // (and with its tag).
-    assert_eq!(
-        got["codings"]["st2"],
-        serde_json::json!(["barrier", "c1 Late news"])
-    );
-    assert_eq!(
-        got["codings"]["st3"],
-        serde_json::json!(["barrier", "c1 Late news"])
-    );
+    // (and with its tag, and with its speaker's case).
+    let without_case = |id: &str| {
+        let mut c = got["codings"][id].as_array().unwrap().clone();
+        c.retain(|x| !x.as_str().unwrap().starts_with('P'));
+        c
+    };
+    assert_eq!(without_case("st2"), ["barrier", "c1 Late news"]);
+    assert_eq!(without_case("st3"), ["barrier", "c1 Late news"]);
+    assert_eq!(got["codings"]["st2"][2], "P1", "its speaker's case");
     // Each interpretation lists every concept it rests on, shared or not.
     let sets = got["sets"].as_object().unwrap();
     let set = |i: &str| {
@@ -1052,7 +1052,7 @@ print(json.dumps({'tags': sorted(p.tags), 'text': ''.join(p.text)}))
             [
                 "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "b", "i",
                 "span", "br", "div", "table", "caption", "thead", "tbody", "tr", "th", "td", "ul",
-                "li", "svg", "rect", "text", "code", "a",
+                "li", "svg", "rect", "text", "code", "a", "bdi",
             ]
             .contains(tag),
             "an element the report does not write: <{tag}>"
@@ -1725,6 +1725,13 @@ fn qualcoder_imports(qdpx: &Path) {
         );
     }
     assert_eq!(got["codes"]["Knowledge"], "Capability", "{got}");
+    // Each case's text linked as QualCoder reads it: what each person said.
+    assert_eq!(got["case_text"]["P3"], 2, "st3 and st10: {got}");
+    assert_eq!(got["case_text"]["P1"], 2, "st1 and st12: {got}");
+    assert!(
+        got["codes"].get("P3").is_none(),
+        "a case is not left as a code: {got}"
+    );
     assert_eq!(got["codes"]["Time"], "Opportunity", "{got}");
     let knowledge: Vec<&serde_json::Value> = got["coded"]
         .as_array()

@@ -155,6 +155,11 @@ pub fn project(
         0..0,
         super::codebook::code_elements(&tag_codes, &super::codebook::code_guid),
     );
+    codes.extend(super::variables::case_codes(
+        s,
+        privacy,
+        &|k: &str, id: &str| q.g(k, id),
+    ));
     if !codes.is_empty() {
         parts.push(el("CodeBook", &[], &el("Codes", &[], &lines(&codes))));
     }
@@ -419,10 +424,7 @@ fn cases(q: &Qde, texts: &[TextPart], variables: &[super::variables::Variable]) 
                 )
             })
             .collect();
-        let name = match (&p.real_name, privacy.names) {
-            (Some(n), true) => format!("{} ({n})", p.id),
-            _ => p.id.to_string(),
-        };
+        let name = super::variables::case_name(p, privacy);
         let values: String = variables.iter().filter_map(|v| v.value_of(&g, p)).collect();
         cases.push(el(
             "Case",
@@ -486,7 +488,9 @@ fn source(q: &Qde, p: &TextPart, created: &str) -> String {
                 )
             })
             .collect();
-        let codings = format!("{tagged}{codings}");
+        let case =
+            super::variables::case_coding(s, &v.speaker, id.as_str(), &by, &g).unwrap_or_default();
+        let codings = format!("{tagged}{codings}{case}");
         let desc = format!(
             "{} {} ({}), {}; tags: {}",
             id,

@@ -1,9 +1,83 @@
-//! Case variables of a REFI-QDA project: what a QDA tool filters codings
-//! by (role group, role, sector, level, and every further attribute a
-//! participants file declared).
+//! Cases of a REFI-QDA project: their variables (role group, role,
+//! sector, level, and every further attribute a participants file
+//! declared), what a QDA tool filters codings by; and the code that links
+//! each case to what its participant said.
 
-use super::xml::el;
-use crate::domain::Session;
+use super::Privacy;
+use super::xml::{description, el, lines};
+use crate::domain::{Participant, Session, Speaker};
+
+/// A case's name: the pseudonym, and the real name only with `--names`.
+pub fn case_name(p: &Participant, privacy: Privacy) -> String {
+    match (&p.real_name, privacy.names) {
+        (Some(n), true) => format!("{} ({n})", p.id),
+        _ => p.id.to_string(),
+    }
+}
+
+/// Each consenting participant's case as a code of the same GUID, under a
+/// category of its own: how NVivo links a case to its text, and how
+/// QualCoder reads it (it turns such a code's codings into the case's
+/// text). Other tools show it as a code per participant.
+pub fn case_codes(
+    s: &Session,
+    privacy: Privacy,
+    guid: &dyn Fn(&str, &str) -> String,
+) -> Option<String> {
+    let codes: Vec<String> = s
+        .participants
+        .values()
+        .filter(|p| p.consent)
+        .map(|p| {
+            el(
+                "Code",
+                &[
+                    ("guid", &guid("case", p.id.as_str())),
+                    ("name", &case_name(p, privacy)),
+                    ("isCodable", "true"),
+                ],
+                &description(&format!("Everything {} said ({}).", p.id, p.described())),
+            )
+        })
+        .collect();
+    (!codes.is_empty()).then(|| {
+        let mut inner =
+            description("One code per participant, coding what they said: their case's text.");
+        inner.push_str(&lines(&codes));
+        el(
+            "Code",
+            &[
+                ("guid", &guid("cases", "participants")),
+                ("name", "Cases: who said it"),
+                ("isCodable", "false"),
+            ],
+            &inner,
+        )
+    })
+}
+
+/// A statement's coding with its speaker's case, when the speaker is a
+/// participant who consented (the only ones who are cases).
+pub fn case_coding(
+    s: &Session,
+    speaker: &Speaker,
+    selection: &str,
+    by: &str,
+    guid: &dyn Fn(&str, &str) -> String,
+) -> Option<String> {
+    let Speaker::Participant(id) = speaker else {
+        return None;
+    };
+    s.participants.get(id).filter(|p| p.consent)?;
+    Some(el(
+        "Coding",
+        &[
+            ("guid", &guid("case-coding", selection)),
+            ("creatingUser", by),
+        ],
+        &el("CodeRef", &[("targetGUID", &guid("case", id.as_str()))], ""),
+    ))
+}
 
 /// A case variable: role group, role, sector, level, and each further
 /// attribute a participants file declared.

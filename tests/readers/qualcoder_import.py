@@ -111,6 +111,9 @@ print(json.dumps({
         "select cases.name, attribute.name, attribute.value from attribute join cases on cases.caseid = attribute.id "
         "where attribute.attr_type = 'case' order by cases.name, attribute.name")],
     "codes": {name: (codes[sup][0] if sup in codes else None) for name, sup in codes.values()},
+    "case_text": {name: n for name, n in c.execute(
+        "select cases.name, count(case_text.id) from cases left join case_text on case_text.caseid = cases.caseid "
+        "group by cases.name order by cases.name")},
     "coded": [list(r) for r in c.execute(
         "select code_name.name, code_text.seltext from code_text join code_name on code_name.cid = code_text.cid "
         "where code_name.name in ('Knowledge', 'Barrier') order by code_name.name, code_text.pos0")],
