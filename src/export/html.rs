@@ -87,8 +87,10 @@ pub fn render(r: &Report) -> String {
             @if let Some(n) = super::unnamed(r.unnamed) { p { i { (t(&n)) } } }
             @if r.cases.is_empty() {
                 h2 { "Agenda: planned and actual" }
-                div.scroll { (timing_svg(r)) }
+                // The table first: it can break across printed pages where
+                // the chart cannot, so no page is left half empty for it.
                 (stages(r))
+                div.scroll { (timing_svg(r)) }
             } @else {
                 (sources(r))
             }
@@ -246,13 +248,18 @@ fn vote(v: &VoteRow) -> Markup {
             h3 { span.id { (t(&v.id)) } " " (t(&v.question)) }
             p { (t(&v.method)) " on " (t(&v.about)) "; " (t(&v.mode)) "; " (t(&v.status)) "; " (v.voters) " voting." }
             @if v.counts_hidden { p { i { "Results hidden until the round closes." } } }
-            @for (opt, n) in v.options.iter().filter(|_| !v.counts_hidden) {
-                div.bar {
-                    span.label { (t(opt)) }
-                    svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" {
-                        rect width=(u64::from(*n) * 100 / u64::from(max)) height="10" fill="#1f5fa8" {}
+            // One chart, kept on one printed page.
+            @if !v.counts_hidden {
+                div.bars {
+                    @for (opt, n) in &v.options {
+                        div.bar {
+                            span.label { (t(opt)) }
+                            svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" {
+                                rect width=(u64::from(*n) * 100 / u64::from(max)) height="10" fill="#1f5fa8" {}
+                            }
+                            span.num { (n) }
+                        }
                     }
-                    span.num { (n) }
                 }
             }
             @if !v.by_role.is_empty() {

@@ -186,7 +186,7 @@ pub fn programme_html(rows: &[ProgrammeRow]) -> String {
     document(
         "Programme measures",
         html! {
-            h1 { "Measures of co-production across " (rows.len()) " sessions" }
+            h1 { "Measures of co-production across " (crate::domain::describe::counted(rows.len() as u64, "session", "sessions")) }
             p { "Oldest first. Each session's own report holds its figures with the statements behind them; the definitions are in " code { "docs/measures.md" } "." }
             (programme_table(rows))
             p { (who_came_back(rows)) }

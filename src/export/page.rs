@@ -79,7 +79,7 @@ caption{text-align:left;font-weight:bold;padding:.2rem 0}
 .interp{border:2px solid #333;padding:.6rem 1rem;margin:1rem 0}.status{font-weight:bold;text-transform:uppercase;font-size:.9rem}
 .agreed{color:#0a6b2d}.set-aside{color:#8a4b00}.flag{color:#b00020;font-weight:bold}
 .audit{font-family:ui-monospace,monospace;word-break:break-all}
-@media print{body{margin:0;max-width:none;font-size:11pt}.scroll{overflow:visible}.scroll>svg{min-width:0}h2,h3,caption{break-after:avoid}tr,.st{break-inside:avoid}.framework tr{break-inside:auto}a{color:inherit}}
+@media print{body{margin:0;max-width:none;font-size:11pt}.scroll{overflow:visible}.scroll>svg{min-width:0}table{width:100%}th,td{overflow-wrap:anywhere;font-size:.85em}th.num{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;text-align:left;vertical-align:top}h2,h3,caption{break-after:avoid}h2,h3,tr,.st,.bars{break-inside:avoid}.framework tr{break-inside:auto}a{color:inherit}}
 "#;
 
 /// A table that scrolls sideways on a phone rather than being cut off,
