@@ -689,3 +689,87 @@ fn the_codebook_round_trips_through_qdc() {
         .codebook;
     assert_eq!(original, back);
 }
+
+/// Issue 35: the GRIPP2 short form on the shipped example: all five items,
+/// every sentence drawn from the record ending with record ids that are in
+/// the session (participants, stages, rounds, translations,
+/// interpretations, actions, memos), each blank marked; nobody who did not
+/// consent named; only in the researcher's report.
+#[test]
+fn the_gripp2_section_traces_every_figure_to_its_records() {
+    let (_tmp, dir) = example_copy();
+    let md = std::fs::read_to_string(&run(&dir, Format::Md, false)[0]).unwrap();
+    let at = md
+        .find("## Reporting involvement (GRIPP2 short form)")
+        .expect("the section");
+    let section = &md[at..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    for title in [
+        "### 1. Aim",
+        "### 2. Methods",
+        "### 3. Results",
+        "### 4. Discussion and conclusions",
+        "### 5. Reflections / critical perspective",
+    ] {
+        assert!(section.contains(title), "{title}:\n{section}");
+    }
+    assert_eq!(
+        section.matches("[For the authors to write:").count(),
+        5,
+        "each item's blank is marked:\n{section}"
+    );
+    let r = roundtable::store::open_read_only(&dir).unwrap();
+    let s = &r.session;
+    let known = |id: &str| {
+        s.participants.keys().any(|k| k.as_str() == id)
+            || s.stages.keys().any(|k| k.as_str() == id)
+            || s.rounds.keys().any(|k| k.as_str() == id)
+            || s.translations.keys().any(|k| k.as_str() == id)
+            || s.interpretations.keys().any(|k| k.as_str() == id)
+            || s.actions.keys().any(|k| k.as_str() == id)
+            || s.memos.keys().any(|k| k.as_str() == id)
+            || s.statements.keys().any(|k| k.as_str() == id)
+    };
+    let mut cited = 0;
+    for line in section.lines().filter(|l| l.starts_with("- ")) {
+        let Some(start) = line
+            .find("\\[records: ")
+            .or_else(|| line.find("[records: "))
+        else {
+            continue;
+        };
+        let list = &line[start..];
+        let list = &list[list.find(": ").unwrap() + 2..list.rfind(']').unwrap()];
+        for id in list.trim_end_matches('\\').split(", ") {
+            assert!(known(id), "`{id}` is not a record of the session: {line}");
+            cited += 1;
+        }
+    }
+    assert!(cited >= 20, "figures traced to {cited} records:\n{section}");
+    // Who took part: only those who consented are named.
+    for p in s.participants.values().filter(|p| !p.consent) {
+        assert!(
+            !section.contains(&format!(" {},", p.id)) && !section.contains(&format!(" {}]", p.id)),
+            "{} did not consent:\n{section}",
+            p.id
+        );
+    }
+    let group = roundtable::ops::export::export_with(
+        &dir,
+        Format::Md,
+        Some(dir.join("group.md")),
+        roundtable::ops::export::Options {
+            shape: roundtable::export::report::Shape {
+                audience: roundtable::export::report::Audience::Group,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let group = std::fs::read_to_string(&group.files[0]).unwrap();
+    assert!(
+        !group.contains("GRIPP2"),
+        "the group's report has no GRIPP2 section"
+    );
+}

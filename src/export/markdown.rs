@@ -248,6 +248,7 @@ pub fn render(r: &Report) -> String {
         }
     }
     emerge(&mut o, r);
+    gripp2_section(&mut o, &r.gripp2);
     follow_ups(&mut o, r);
     measures_section(&mut o, &r.measures, !r.cases.is_empty());
     if !r.memos.is_empty() || r.audience == Audience::Researcher {
@@ -507,6 +508,27 @@ fn votes_section(o: &mut String, r: &Report) {
         }
         if let Some(ranks) = &v.ranks {
             let _ = writeln!(o, "\n{}", esc(ranks));
+        }
+    }
+}
+
+/// The GRIPP2 short form, as the record fills it in.
+fn gripp2_section(o: &mut String, items: &[super::gripp2::Item]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\n## Reporting involvement (GRIPP2 short form)\n\n{}",
+        super::gripp2::INTRO
+    );
+    for i in items {
+        let _ = writeln!(o, "\n### {}. {}\n\n*{}*\n", i.number, i.title, i.guidance);
+        for line in &i.from_record {
+            let _ = writeln!(o, "- {}", esc(line));
+        }
+        if let Some(blank) = i.to_write {
+            let _ = writeln!(o, "\n**{}** {}", super::gripp2::BLANK, esc(blank));
         }
     }
 }

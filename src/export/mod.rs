@@ -5,6 +5,7 @@
 pub mod codebook;
 pub mod csv;
 pub mod emerge;
+pub mod gripp2;
 pub mod html;
 pub mod markdown;
 pub mod measures;

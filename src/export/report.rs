@@ -101,6 +101,8 @@ pub struct Report {
     /// Template analysis: the final template and matrix coding tables
     /// (empty without a codebook).
     pub template: super::template::FinalTemplate,
+    /// A GRIPP2 account of involvement: the researcher's report only.
+    pub gripp2: Vec<super::gripp2::Item>,
 }
 
 impl Report {
@@ -220,6 +222,10 @@ pub fn build_for(src: &Source, privacy: Privacy, shape: Shape) -> Report {
         damage: src.damage.clone(),
         cases: src.cases.clone(),
         template: super::template::final_template(s, privacy),
+        gripp2: match shape.audience {
+            Audience::Researcher => super::gripp2::items(s),
+            Audience::Group => Vec::new(),
+        },
     }
 }
 
