@@ -1117,6 +1117,8 @@ fn the_html_reports_pass_the_nu_html_checker_with_hostile_words_in_them() {
         (&hostile, Audience::Researcher),
         (&example, Audience::Researcher),
         (&example, Audience::Group),
+        (&example, Audience::EasyRead),
+        (&hostile, Audience::EasyRead),
     ] {
         let out = tmp.path().join(format!("{audience:?}.html"));
         let options = Options {
@@ -2048,5 +2050,164 @@ fn a_ladder_chart_prints_on_one_page() {
             pages[chart_page].contains(rung),
             "{rung} is not on the chart's page {chart_page}"
         );
+    }
+}
+
+/// Issue 35: the easy-read report, for participants with learning
+/// disabilities, dementia or little English: its own sentences are short
+/// (a mean of at most 15 words, and none over 20), it uses no jargon, it
+/// says what was agreed and what happens next in the group's own words,
+/// axe-core finds no WCAG 2.1 AA violation, and printed its text is large
+/// (at least 1.3 times the researcher's report's body text).
+#[test]
+fn the_easy_read_report_is_short_sentences_in_large_type_without_jargon() {
+    use roundtable::export::easy::Line;
+    use roundtable::export::report::{Audience, Shape};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("example");
+    copy_example(&dir);
+    let r = roundtable::store::open_read_only(&dir).unwrap();
+    let src = roundtable::export::Source::from_read_only(&r);
+    let shape = Shape {
+        audience: Audience::EasyRead,
+        memos: None,
+    };
+    let report = roundtable::export::report::build_for(&src, Default::default(), shape);
+    let lines = roundtable::export::easy::lines(&report);
+    let ours: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| match l {
+            Line::Say(s) | Line::Heading(s) => Some(s.as_str()),
+            Line::Quote { .. } => None,
+        })
+        .collect();
+    let lengths: Vec<usize> = ours.iter().map(|s| s.split_whitespace().count()).collect();
+    let mean = lengths.iter().sum::<usize>() as f64 / lengths.len() as f64;
+    assert!(
+        mean <= 15.0,
+        "mean sentence length {mean:.1} words: {ours:?}"
+    );
+    assert!(
+        lengths.iter().all(|n| *n <= 20),
+        "a long sentence: {ours:?}"
+    );
+    // Our words, without what people wrote into the record (the session's
+    // title, who does an action and when).
+    let mut all = ours.join(" ");
+    all = all.replace(&report.title, "");
+    for a in &report.actions {
+        all = all
+            .replace(&super_capital(&a.who), "")
+            .replace(&a.by_when, "");
+    }
+    let all: Vec<String> = all
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .map(str::to_owned)
+        .collect();
+    for jargon in [
+        "interpretation",
+        "translation",
+        "refutational",
+        "reciprocal",
+        "concept",
+        "statement",
+        "stage",
+        "round",
+        "facilitator",
+        "provenance",
+        "memo",
+        "withheld",
+    ] {
+        assert!(
+            !all.iter().any(|w| w.starts_with(jargon)),
+            "jargon `{jargon}`: {ours:?}"
+        );
+    }
+    for heading in ["What people said", "What we agreed", "What happens next"] {
+        assert!(ours.contains(&heading), "{heading}: {ours:?}");
+    }
+    assert!(ours.contains(&"We met on 14 March 2026."), "{ours:?}");
+    // What was agreed, in the group's own words.
+    for i in report
+        .interpretations
+        .iter()
+        .filter(|i| i.status == "agreed")
+    {
+        assert!(
+            lines
+                .iter()
+                .any(|l| matches!(l, Line::Quote { words, .. } if *words == i.text)),
+            "{} is not in the easy read",
+            i.id
+        );
+    }
+    // Nobody who did not consent is quoted.
+    let quoted: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| match l {
+            Line::Quote { who, .. } if !who.is_empty() => Some(who.as_str()),
+            _ => None,
+        })
+        .collect();
+    for p in r.session.participants.values().filter(|p| !p.consent) {
+        assert!(
+            !quoted.contains(&format!("Person {}", p.id).as_str()),
+            "{}",
+            p.id
+        );
+    }
+    // In the browser: axe-core, and a screenshot beside the report.
+    let html = tmp.path().join("easy.html");
+    let options = Options {
+        shape,
+        ..Options::default()
+    };
+    export_with(&dir, Format::Html, Some(html.clone()), options).unwrap();
+    let readers = std::env::var_os("ROUNDTABLE_READERS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/readers"),
+        std::path::PathBuf::from,
+    );
+    let shot = tmp.path().join("easy.png");
+    let out = Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/axe_page.cjs"))
+        .arg(&html)
+        .arg(&readers)
+        .arg(&shot)
+        .output()
+        .expect("node runs (./run-tests installs it)");
+    let got: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(got["violations"], serde_json::json!([]), "axe-core: {got}");
+    assert!(shot.exists(), "no screenshot");
+    // Printed: its text against the researcher's report's body text.
+    let pdf = tmp.path().join("easy.pdf");
+    print_to_pdf(&html, &pdf);
+    let report_html = export(&dir, Format::Html, None, false).unwrap().files[0].clone();
+    let report_pdf = tmp.path().join("report.pdf");
+    print_to_pdf(&report_html, &report_pdf);
+    let words = [
+        "Nobody",
+        "told",
+        "going",
+        "home",
+        "until",
+        "transport",
+        "door.",
+    ];
+    let easy = printed_height(&pdf, &words);
+    let body = printed_height(&report_pdf, &words);
+    assert!(
+        easy >= 1.3 * body,
+        "easy read prints at {easy:.1} pt against {body:.1} pt"
+    );
+}
+
+/// `Research team` from `research team`: as the easy read begins a line.
+fn super_capital(s: &str) -> String {
+    let mut c = s.trim().chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }

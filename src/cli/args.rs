@@ -245,6 +245,8 @@ pub enum Command {
 pub enum Audience {
     Researcher,
     Group,
+    /// Easy read, for participants: short sentences, large type, no jargon.
+    EasyRead,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -263,6 +265,7 @@ impl Audience {
             audience: match self {
                 Audience::Researcher => A::Researcher,
                 Audience::Group => A::Group,
+                Audience::EasyRead => A::EasyRead,
             },
             memos: memos.map(|m| match m {
                 Memos::All => M::All,

@@ -4,6 +4,7 @@
 
 pub mod codebook;
 pub mod csv;
+pub mod easy;
 pub mod emerge;
 pub mod gripp2;
 pub mod html;

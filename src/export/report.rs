@@ -143,6 +143,9 @@ pub enum Audience {
     #[default]
     Researcher,
     Group,
+    /// The participants themselves, in easy read: short sentences, large
+    /// type, what was agreed and what happens next, no jargon.
+    EasyRead,
 }
 
 /// Which memos a report carries.
@@ -166,7 +169,8 @@ impl Shape {
     fn memos(self) -> Memos {
         self.memos.unwrap_or(match self.audience {
             Audience::Researcher => Memos::All,
-            Audience::Group => Memos::None,
+            // Participants' reports never carry the facilitator's memos.
+            Audience::Group | Audience::EasyRead => Memos::None,
         })
     }
 }
@@ -208,12 +212,12 @@ pub fn build_for(src: &Source, privacy: Privacy, shape: Shape) -> Report {
         audience: shape.audience,
         emerge: match shape.audience {
             Audience::Researcher => super::emerge::emerge(s),
-            Audience::Group => Vec::new(),
+            Audience::Group | Audience::EasyRead => Vec::new(),
         },
         actions: actions(s),
         measures: match shape.audience {
             Audience::Researcher => crate::domain::measures::measures_natural(s),
-            Audience::Group => Vec::new(),
+            Audience::Group | Audience::EasyRead => Vec::new(),
         },
         parked: parked(s, privacy),
         attendance: attendance(s),
@@ -224,7 +228,7 @@ pub fn build_for(src: &Source, privacy: Privacy, shape: Shape) -> Report {
         template: super::template::final_template(s, privacy),
         gripp2: match shape.audience {
             Audience::Researcher => super::gripp2::items(s),
-            Audience::Group => Vec::new(),
+            Audience::Group | Audience::EasyRead => Vec::new(),
         },
     }
 }

@@ -130,14 +130,22 @@ pub fn export_with(
     };
     let mut stale = Vec::new();
     let outputs: Vec<(PathBuf, Vec<u8>)> = match format {
-        Format::Md => vec![(
-            file("md"),
-            markdown::render(&report::build_for(&src, privacy, shape)).into_bytes(),
-        )],
-        Format::Html => vec![(
-            file("html"),
-            html::render(&report::build_for(&src, privacy, shape)).into_bytes(),
-        )],
+        Format::Md => {
+            let r = report::build_for(&src, privacy, shape);
+            let text = match shape.audience {
+                report::Audience::EasyRead => crate::export::easy::markdown(&r),
+                _ => markdown::render(&r),
+            };
+            vec![(file("md"), text.into_bytes())]
+        }
+        Format::Html => {
+            let r = report::build_for(&src, privacy, shape);
+            let page = match shape.audience {
+                report::Audience::EasyRead => crate::export::easy::html(&r),
+                _ => html::render(&r),
+            };
+            vec![(file("html"), page.into_bytes())]
+        }
         Format::Qdpx => vec![(
             file("qdpx"),
             qdpx::archive(&src, privacy, offsets).map_err(OpsError::Archive)?,
