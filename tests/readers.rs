@@ -2211,3 +2211,67 @@ fn super_capital(s: &str) -> String {
         None => String::new(),
     }
 }
+
+/// What QualCoder's own importer makes of a qdpx, where `QUALCODER_SRC`
+/// names a checkout of QualCoder (it is not on PyPI); none elsewhere, said.
+fn qualcoder(qdpx: &Path) -> Option<serde_json::Value> {
+    let Ok(src) = std::env::var("QUALCODER_SRC") else {
+        eprintln!("QualCoder's importer: NOT RUN HERE (set QUALCODER_SRC to a QualCoder checkout)");
+        return None;
+    };
+    let out = Command::new("python3")
+        .arg("tests/readers/qualcoder_import.py")
+        .arg(&src)
+        .arg(qdpx)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8_lossy(&out.stdout);
+    Some(serde_json::from_str(printed.trim().lines().last().unwrap_or_default()).expect("json"))
+}
+
+/// Issue 35, item 9: in QualCoder every interpretation of the example
+/// holds every concept it rests on (a concept shared with an earlier one
+/// was only under the first: i2's category was empty).
+#[test]
+fn qualcoder_shows_every_interpretations_concepts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("example");
+    copy_example(&dir);
+    let qdpx = tmp.path().join("example.qdpx");
+    export_with(
+        &dir,
+        Format::Qdpx,
+        Some(qdpx.clone()),
+        Options {
+            offsets: Offsets::CodePoints,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    let Some(got) = qualcoder(&qdpx) else {
+        return;
+    };
+    let r = roundtable::store::open_read_only(&dir).unwrap();
+    let cats = got["categories"].as_object().unwrap();
+    for i in r.session.interpretations.values() {
+        let (_, held) = cats
+            .iter()
+            .find(|(name, _)| name.starts_with(&format!("{} (", i.id)))
+            .unwrap_or_else(|| panic!("no category for {}: {cats:?}", i.id));
+        let held = held.to_string();
+        let p = roundtable::domain::analysis::provenance(&r.session, i);
+        for c in p.concepts.iter().filter(|c| c.merged_into.is_none()) {
+            assert!(
+                held.contains(&format!("\"{} {}", c.id, c.name)),
+                "{} rests on {} but QualCoder shows under it only {held}",
+                i.id,
+                c.id
+            );
+        }
+    }
+}

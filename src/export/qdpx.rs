@@ -243,6 +243,9 @@ fn codebook(q: &Qde) -> (Vec<String>, Vec<NoteText>) {
     let (s, owner) = (q.s, &q.owner);
     let g = |kind: &str, id: &str| q.g(kind, id);
     let mut placed: Vec<&ConceptId> = Vec::new();
+    // Where each concept's code sits: under the first interpretation
+    // resting on it.
+    let mut homes: Vec<(&ConceptId, String)> = Vec::new();
     let mut codes = Vec::new();
     let concept_code = |c: &crate::domain::synthesis::Concept| {
         el(
@@ -311,10 +314,28 @@ fn codebook(q: &Qde) -> (Vec<String>, Vec<NoteText>) {
         let mut inner = description(i.text());
         inner.push_str(&el("NoteRef", &[("targetGUID", &note_guid)], ""));
         for c in p.concepts.iter().filter(|c| c.merged_into.is_none()) {
-            if !placed.contains(&&c.id) {
-                placed.push(&c.id);
-                inner.push('\n');
-                inner.push_str(&concept_code(c));
+            inner.push('\n');
+            match homes.iter().find(|(id, _)| *id == &c.id) {
+                // A code sits in one place: under a later interpretation
+                // resting on it too, a pointer to it (not codable, so no
+                // coding is counted twice), which QualCoder shows there.
+                Some((_, home)) => inner.push_str(&el(
+                    "Code",
+                    &[
+                        ("guid", &g("concept-under", &format!("{}/{}", i.id, c.id))),
+                        ("name", &format!("{} {} (coded under {home})", c.id, c.name)),
+                        ("isCodable", "false"),
+                    ],
+                    &description(&format!(
+                        "{} rests on concept {} too; its codings are under {home}.",
+                        i.id, c.id
+                    )),
+                )),
+                None => {
+                    placed.push(&c.id);
+                    homes.push((&c.id, i.id.to_string()));
+                    inner.push_str(&concept_code(c));
+                }
             }
         }
         codes.push(el(

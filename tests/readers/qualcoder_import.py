@@ -114,6 +114,11 @@ print(json.dumps({
     "case_text": {name: n for name, n in c.execute(
         "select cases.name, count(case_text.id) from cases left join case_text on case_text.caseid = cases.caseid "
         "group by cases.name order by cases.name")},
+    # Each category with what is in it: its codes and its categories.
+    "categories": {cat: sorted(
+        [r[0] for r in conn.execute("select name from code_name where catid = ?", (catid,))]
+        + [r[0] for r in conn.execute("select name from code_cat where supercatid = ?", (catid,))]
+    ) for catid, cat in conn.execute("select catid, name from code_cat").fetchall()},
     "coded": [list(r) for r in c.execute(
         "select code_name.name, code_text.seltext from code_text join code_name on code_name.cid = code_text.cid "
         "where code_name.name in ('Knowledge', 'Barrier') order by code_name.name, code_text.pos0")],
