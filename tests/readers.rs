@@ -1946,6 +1946,35 @@ print(json.dumps([r['text'] for r in rows]))
     // LibreOffice writes a cell's line breaks as LF, whatever they were.
     let want: Vec<String> = typed.iter().map(|t| t.replace("\r\n", "\n")).collect();
     assert_eq!(shown, want, "LibreOffice: every statement exactly as typed");
+    // The CSV, opened as the README says one must (UTF-8, the text column
+    // as text): the words as the CSV wrote them, accents and "3/4" kept; a
+    // cell a spreadsheet would run as a formula keeps its leading '.
+    let csv_dir = tmp.path().join("csv");
+    export(&dir, Format::Csv, Some(csv_dir.clone()), false).unwrap();
+    let lo = Command::new("soffice")
+        .args(["--headless", "--norestore", "--infilter=CSV:44,34,76,1,7/2"])
+        .arg("--convert-to")
+        .arg("csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false")
+        .arg("--outdir")
+        .arg(tmp.path().join("lo-csv"))
+        .arg(csv_dir.join("statements.csv"))
+        .env("HOME", tmp.path())
+        .output()
+        .expect("LibreOffice");
+    assert!(
+        lo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lo.stderr)
+    );
+    let shown: Vec<String> = serde_json::from_str(
+        python(script, &[&tmp.path().join("lo-csv").join("statements.csv")]).trim(),
+    )
+    .expect("json");
+    let want: Vec<String> = want
+        .iter()
+        .map(|t| roundtable::export::csv::neutralise(t).into_owned())
+        .collect();
+    assert_eq!(shown, want, "LibreOffice reading the CSV as text");
 }
 
 /// The median height, in points, of the words on the printed page that
