@@ -713,11 +713,24 @@ fn the_gripp2_section_traces_every_figure_to_its_records() {
     ] {
         assert!(section.contains(title), "{title}:\n{section}");
     }
+    let short = &section[..section.find("### The long form").expect("the long form")];
     assert_eq!(
-        section.matches("[For the authors to write:").count(),
+        short.matches("[For the authors to write:").count(),
         5,
         "each item's blank is marked:\n{section}"
     );
+    for title in [
+        "#### Background",
+        "#### Methods",
+        "#### Capture or measure of impact",
+        "#### Economic assessment",
+        "#### Results",
+    ] {
+        assert!(section.contains(title), "{title}:\n{section}");
+    }
+    let long = &section[section.find("### The long form").unwrap()..];
+    assert!(long.contains("ladder of co-production"), "{long}");
+    assert_eq!(long.matches("[For the authors to write:").count(), 4, "{long}");
     let r = roundtable::store::open_read_only(&dir).unwrap();
     let s = &r.session;
     let known = |id: &str| {

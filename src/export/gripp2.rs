@@ -301,8 +301,9 @@ fn reflections(s: &Session) -> Item {
 /// What the section says of itself.
 pub const INTRO: &str = "The GRIPP2 short form, filled in from the session's record: each sentence ends with the records it was drawn from. What only people can write is left as a marked blank.";
 
-/// The section in HTML.
-pub fn html(items: &[Item]) -> maud::Markup {
+/// The section in HTML: the short form's items, then the long form's
+/// sections.
+pub fn html(items: &[Item], long: &[Section]) -> maud::Markup {
     use super::page::t;
     use maud::html;
     if items.is_empty() {
@@ -317,5 +318,73 @@ pub fn html(items: &[Item]) -> maud::Markup {
             ul { @for line in &i.from_record { li { (t(line)) } } }
             @if let Some(blank) = i.to_write { p { b { (BLANK) } " " (blank) } }
         }
+        @if !long.is_empty() {
+            h3 { "The long form: what the record can answer" }
+            @for sec in long {
+                h4 { (sec.title) }
+                @if !sec.from_record.is_empty() { ul { @for line in &sec.from_record { li { (t(line)) } } } }
+                @if let Some(blank) = sec.to_write { p { b { (BLANK) } " " (blank) } }
+            }
+        }
     }
+}
+
+/// A section of the GRIPP2 long form: what the record can answer, or a
+/// blank where only people can.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section {
+    pub title: &'static str,
+    pub from_record: Vec<String>,
+    pub to_write: Option<&'static str>,
+}
+
+/// The long form's sections, each with what the record can answer (its
+/// methods and its measures of impact are in the short form's items 2 to
+/// 4, and named here) and the rest left as marked blanks.
+pub fn long_form(s: &Session) -> Vec<Section> {
+    let figures = measures::measures(s);
+    let cited = |m: Measure| -> Vec<String> {
+        let mut ids: Vec<String> = figures
+            .iter()
+            .filter(|f| f.measure == m)
+            .flat_map(|f| f.records.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    let voice = cited(Measure::VoiceStatements);
+    let ladder = cited(Measure::Ladder);
+    let mut impact = Vec::new();
+    if !voice.is_empty() {
+        impact.push(format!(
+            "Voice: the share of what was said by each role group, measured from every statement{}.",
+            cite(&voice)
+        ));
+    }
+    if !ladder.is_empty() {
+        impact.push(format!(
+            "The group placed its own work on the ladder of co-production{}.",
+            cite(&ladder)
+        ));
+    }
+    let section = |title, from_record: Vec<String>, to_write| Section {
+        title,
+        from_record,
+        to_write,
+    };
+    vec![
+        section("Background", vec![], Some("the definition of involvement used, and its theoretical rationale]")),
+        section("Specific aims", vec!["As item 1 above.".into()], None),
+        section(
+            "Methods",
+            vec!["Who, for how long and how: as item 2 above, with the stages at which people were involved and what they did in each.".into()],
+            Some("the level of involvement across the whole study (consultation, collaboration, user-led), and how it was planned]"),
+        ),
+        section("Capture or measure of impact", impact, Some("how impact on the study was captured beyond this session]")),
+        section("Economic assessment", vec![], Some("the costs of involvement, and what they bought]")),
+        section("Results", vec!["As item 3 above.".into()], None),
+        section("Discussion and conclusions", vec!["As item 4 above.".into()], None),
+        section("Reflections / critical perspective", vec!["As item 5 above.".into()], None),
+    ]
 }

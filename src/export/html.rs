@@ -103,7 +103,7 @@ pub fn render(r: &Report) -> String {
             (actions(r))
             (super::measures::html_section(r))
             (emerge(r))
-            (super::gripp2::html(&r.gripp2))
+            (super::gripp2::html(&r.gripp2, &r.gripp2_long))
             @if !r.memos.is_empty() || r.audience == Audience::Researcher {
                 h2 { "Memos" }
                 @if r.memos.is_empty() { p { (r.no_memos()) } }

@@ -248,7 +248,7 @@ pub fn render(r: &Report) -> String {
         }
     }
     emerge(&mut o, r);
-    gripp2_section(&mut o, &r.gripp2);
+    gripp2_section(&mut o, &r.gripp2, &r.gripp2_long);
     follow_ups(&mut o, r);
     measures_section(&mut o, &r.measures, !r.cases.is_empty());
     if !r.memos.is_empty() || r.audience == Audience::Researcher {
@@ -513,7 +513,7 @@ fn votes_section(o: &mut String, r: &Report) {
 }
 
 /// The GRIPP2 short form, as the record fills it in.
-fn gripp2_section(o: &mut String, items: &[super::gripp2::Item]) {
+fn gripp2_section(o: &mut String, items: &[super::gripp2::Item], long: &[super::gripp2::Section]) {
     if items.is_empty() {
         return;
     }
@@ -528,6 +528,18 @@ fn gripp2_section(o: &mut String, items: &[super::gripp2::Item]) {
             let _ = writeln!(o, "- {}", esc(line));
         }
         if let Some(blank) = i.to_write {
+            let _ = writeln!(o, "\n**{}** {}", super::gripp2::BLANK, esc(blank));
+        }
+    }
+    if !long.is_empty() {
+        let _ = writeln!(o, "\n### The long form: what the record can answer");
+    }
+    for sec in long {
+        let _ = writeln!(o, "\n#### {}\n", sec.title);
+        for line in &sec.from_record {
+            let _ = writeln!(o, "- {}", esc(line));
+        }
+        if let Some(blank) = sec.to_write {
             let _ = writeln!(o, "\n**{}** {}", super::gripp2::BLANK, esc(blank));
         }
     }

@@ -103,6 +103,8 @@ pub struct Report {
     pub template: super::template::FinalTemplate,
     /// A GRIPP2 account of involvement: the researcher's report only.
     pub gripp2: Vec<super::gripp2::Item>,
+    /// GRIPP2's long form, by section: the researcher's report only.
+    pub gripp2_long: Vec<super::gripp2::Section>,
 }
 
 impl Report {
@@ -228,6 +230,10 @@ pub fn build_for(src: &Source, privacy: Privacy, shape: Shape) -> Report {
         template: super::template::final_template(s, privacy),
         gripp2: match shape.audience {
             Audience::Researcher => super::gripp2::items(s),
+            Audience::Group | Audience::EasyRead => Vec::new(),
+        },
+        gripp2_long: match shape.audience {
+            Audience::Researcher => super::gripp2::long_form(s),
             Audience::Group | Audience::EasyRead => Vec::new(),
         },
     }
