@@ -730,7 +730,11 @@ fn the_gripp2_section_traces_every_figure_to_its_records() {
     }
     let long = &section[section.find("### The long form").unwrap()..];
     assert!(long.contains("ladder of co-production"), "{long}");
-    assert_eq!(long.matches("[For the authors to write:").count(), 4, "{long}");
+    assert_eq!(
+        long.matches("[For the authors to write:").count(),
+        4,
+        "{long}"
+    );
     let r = roundtable::store::open_read_only(&dir).unwrap();
     let s = &r.session;
     let known = |id: &str| {

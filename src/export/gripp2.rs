@@ -314,7 +314,7 @@ pub fn html(items: &[Item], long: &[Section]) -> maud::Markup {
         p { (INTRO) }
         @for i in items {
             h3 { (i.number) ". " (i.title) }
-            p.note { (i.guidance) }
+            p.guidance { i { (i.guidance) } }
             ul { @for line in &i.from_record { li { (t(line)) } } }
             @if let Some(blank) = i.to_write { p { b { (BLANK) } " " (blank) } }
         }

@@ -31,14 +31,16 @@ const { chromium } = require(path.join(readers, 'node_modules/playwright-core'))
             r.setStart(node, i);
             r.setEnd(node, i + 1);
             const box = r.getBoundingClientRect();
-            if (box.width > 0) found.push(box.left);
+            if (box.width > 0) found.push({ x: box.left, y: box.top });
           }
         }
         return found;
       }
+      // Left to right along each line: a wrapped note starts its next line
+      // at the left again.
       const ltr = (el) => {
-        const x = xs(el);
-        return x.every((v, i) => i === 0 || v >= x[i - 1]);
+        const p = xs(el);
+        return p.every((v, i) => i === 0 || Math.abs(v.y - p[i - 1].y) > 2 || v.x >= p[i - 1].x);
       };
       return {
         notes: [...document.querySelectorAll('.note')].map((n) => ({ text: n.textContent, ltr: ltr(n) })),
