@@ -2061,16 +2061,7 @@ fn a_ladder_chart_prints_on_one_page() {
         .iter()
         .position(|p| p.contains("Where on the ladder of co-production was today"))
         .expect("the ladder round");
-    let rungs = [
-        "coercion",
-        "educating",
-        "informing",
-        "consultation",
-        "engagement",
-        "co-design",
-        "co-production",
-        "co-delivery",
-    ];
+    let rungs = roundtable::domain::vote::LADDER;
     let chart_page = (first..pages.len())
         .find(|i| pages[*i].contains("coercion"))
         .expect("the chart");

@@ -155,41 +155,30 @@ const CSS: &str = "body{font:22px/1.6 system-ui,-apple-system,\"Segoe UI\",Robot
 /// The easy-read report as a page of its own.
 pub fn html(r: &Report) -> String {
     use super::page::t;
-    use maud::{DOCTYPE, PreEscaped, html};
+    use maud::html;
     let lines = lines(r);
     let title = match lines.first() {
         Some(Line::Heading(h)) => h.clone(),
         _ => r.title.clone(),
     };
-    let page = html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width,initial-scale=1";
-                title { (crate::safe::balance_bidi(&super::page::svg_text(&title))) }
-                style { (PreEscaped(CSS)) }
-            }
-            body {
-                main {
-                    @for (i, l) in lines.iter().enumerate() {
-                        @match l {
-                            Line::Heading(h) if i == 0 => h1 { (t(h)) },
-                            Line::Heading(h) => h2 { (t(h)) },
-                            Line::Say(s) => p { (t(s)) },
-                            Line::Quote { words, who } => blockquote {
-                                @if who.is_empty() { p { (t(words)) } }
-                                @else { p { "\u{201c}" (t(words)) "\u{201d}" } p.who { (t(who)) } }
-                            },
-                        }
-                    }
+    let body = html! {
+        main {
+            @for (i, l) in lines.iter().enumerate() {
+                @match l {
+                    Line::Heading(h) if i == 0 => h1 { (t(h)) },
+                    Line::Heading(h) => h2 { (t(h)) },
+                    Line::Say(s) => p { (t(s)) },
+                    Line::Quote { words, who } => blockquote {
+                        @if who.is_empty() { p { (t(words)) } }
+                        @else { p { "\u{201c}" (t(words)) "\u{201d}" } p.who { (t(who)) } }
+                    },
                 }
             }
         }
     };
-    let mut o = page.into_string();
-    o.push('\n');
-    o
+    // The window's title is text alone: no isolate can stand in it.
+    let title = crate::safe::balance_bidi(&super::page::svg_text(&title)).into_owned();
+    super::page::document_with(title, CSS, body)
 }
 
 /// `14 March 2026` from `2026-03-14`, as a date is said; none if it is not one.

@@ -99,6 +99,11 @@ pub(super) fn table(caption: Markup, columns: &[(&str, bool)], rows: Markup) -> 
 /// A whole self-contained page: its title, the stylesheet inline, `body`,
 /// and a final line break.
 pub(super) fn document(title: impl Render, body: Markup) -> String {
+    document_with(title, CSS, body)
+}
+
+/// [`document`] with a stylesheet of its own (the easy-read report's).
+pub(super) fn document_with(title: impl Render, css: &str, body: Markup) -> String {
     let page = html! {
         (DOCTYPE)
         html lang="en" {
@@ -106,7 +111,7 @@ pub(super) fn document(title: impl Render, body: Markup) -> String {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width,initial-scale=1";
                 title { (title) }
-                style { (PreEscaped(CSS)) }
+                style { (PreEscaped(css)) }
             }
             body { (body) }
         }
