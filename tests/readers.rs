@@ -1057,9 +1057,9 @@ print(json.dumps({'tags': sorted(p.tags), 'text': ''.join(p.text)}))
     for tag in &tags {
         assert!(
             [
-                "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "b", "i",
-                "span", "br", "div", "table", "caption", "thead", "tbody", "tr", "th", "td", "ul",
-                "li", "svg", "rect", "text", "code", "a", "bdi",
+                "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "h4", "h5",
+                "p", "b", "i", "span", "br", "div", "table", "caption", "thead", "tbody", "tr",
+                "th", "td", "ul", "li", "svg", "rect", "text", "code", "a", "bdi",
             ]
             .contains(tag),
             "an element the report does not write: <{tag}>"
