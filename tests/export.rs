@@ -790,3 +790,19 @@ fn the_gripp2_section_traces_every_figure_to_its_records() {
         "the group's report has no GRIPP2 section"
     );
 }
+
+/// The workbook is the same bytes every time the same session is exported
+/// (it carried the clock's time: two exports a second apart differed).
+#[test]
+fn the_workbook_is_the_same_bytes_every_time() {
+    let (tmp, dir) = example_copy();
+    let one = tmp.path().join("one.xlsx");
+    let two = tmp.path().join("two.xlsx");
+    export(&dir, Format::Xlsx, Some(one.clone()), false).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    export(&dir, Format::Xlsx, Some(two.clone()), false).unwrap();
+    assert!(
+        std::fs::read(&one).unwrap() == std::fs::read(&two).unwrap(),
+        "two exports of the same session differ"
+    );
+}

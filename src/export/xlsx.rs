@@ -8,7 +8,7 @@
 //! its columns sized to what they hold. Written by `rust_xlsxwriter`.
 
 use super::csv::Table;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 
 /// Columns holding a time (RFC 3339, UTC): written as date-times.
 const TIMES: [&str; 5] = ["captured_at", "at", "started", "ended", "at_utc"];
@@ -35,13 +35,19 @@ const NUMBERS: [&str; 14] = [
 /// Widest a column is made, in characters (longer words wrap in the cell).
 const MAX_WIDTH: usize = 60;
 
-/// The workbook: one sheet per table, named after its CSV file.
-pub fn workbook(tables: &[(&str, Table)]) -> Result<Vec<u8>, String> {
-    write(tables).map_err(|e| e.to_string())
+/// The workbook: one sheet per table, named after its CSV file. `created`
+/// (RFC 3339, UTC: the session's creation) is the workbook's own creation
+/// time, so the same session gives the same bytes every time (the clock
+/// would make every export differ).
+pub fn workbook(tables: &[(&str, Table)], created: &str) -> Result<Vec<u8>, String> {
+    write(tables, created).map_err(|e| e.to_string())
 }
 
-fn write(tables: &[(&str, Table)]) -> Result<Vec<u8>, XlsxError> {
+fn write(tables: &[(&str, Table)], created: &str) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
+    let when = ExcelDateTime::parse_from_str(created)
+        .or_else(|_| ExcelDateTime::parse_from_str("2000-01-01T00:00:00Z"))?;
+    book.set_properties(&DocProperties::new().set_creation_datetime(&when));
     let text = Format::new().set_num_format("@");
     let head = Format::new().set_bold().set_num_format("@");
     let time = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");

@@ -155,7 +155,13 @@ pub fn export_with(
         Format::Xlsx => {
             let mut sheets = tables(&src, privacy);
             sheets.retain(|(name, _)| *name != "involvement.csv");
-            let book = crate::export::xlsx::workbook(&sheets).map_err(OpsError::Spreadsheet)?;
+            let created = src
+                .session
+                .info()
+                .map(|i| i.created.to_string())
+                .unwrap_or_default();
+            let book =
+                crate::export::xlsx::workbook(&sheets, &created).map_err(OpsError::Spreadsheet)?;
             vec![(file("xlsx"), book)]
         }
         Format::Qdc => {
