@@ -1622,3 +1622,59 @@ fn a_staff_grid_breaks_down_by_sector_and_level() {
         "{small}"
     );
 }
+
+/// A closed ranking among the earlier rounds says its counts are points.
+#[test]
+fn an_earlier_ranking_round_says_its_counts_are_points() {
+    let mut s = Session::default();
+    let t = common::t;
+    for e in [
+        Event::SessionCreated {
+            title: "T".into(),
+            focus: "F".into(),
+            facilitator: "Sam".into(),
+            created: t(0),
+            template: None,
+        },
+        Event::ParticipantAdded {
+            participant: roundtable::domain::Participant {
+                id: "P1".into(),
+                role: roundtable::domain::Role::Staff,
+                sector: None,
+                level: None,
+                real_name: None,
+                consent: true,
+                person: None,
+                attributes: Default::default(),
+            },
+        },
+        Event::VoteOpened {
+            id: "v1".into(),
+            target: roundtable::domain::VoteTarget::Question,
+            question: "Which first?".into(),
+            method: roundtable::domain::VoteMethod::Ranking {
+                options: vec!["Time".into(), "Money".into()],
+            },
+            mode: roundtable::domain::BallotMode::Anonymous,
+            hidden: false,
+            named: false,
+            stage: None,
+            at: t(1),
+        },
+        Event::AnonymousBallotCast {
+            round: "v1".into(),
+            ballot: "b1".into(),
+            group: roundtable::domain::RoleGroup::Staff,
+            choice: roundtable::domain::Choice::Ranking(vec![1, 0]),
+            at: t(2),
+        },
+        Event::VoteClosed {
+            round: "v1".into(),
+            at: t(3),
+        },
+    ] {
+        s.apply(&e).unwrap();
+    }
+    let screen = draw(&app_on(Screen::Vote), &s, t(4), 80, 24);
+    assert!(screen.contains("Which first?: Money 1 pts"), "{screen}");
+}

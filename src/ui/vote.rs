@@ -153,7 +153,11 @@ fn setup(f: &mut Frame, area: Rect, app: &App, session: &Session, theme: &Theme)
             .iter()
             .zip(&res.counts)
             .filter(|(_, n)| **n > 0)
-            .map(|(o, n)| format!("{o} {n}"))
+            .map(|(o, n)| match r.method {
+                // A ranking's counts are Borda points, not votes.
+                VoteMethod::Ranking { .. } => format!("{o} {n} pts"),
+                _ => format!("{o} {n}"),
+            })
             .collect();
         // Each row ends at a whole word.
         let row = shorten_at_word(
