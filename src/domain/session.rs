@@ -8,9 +8,7 @@ use super::participant::{Participant, Role, RoleGroup};
 use super::statement::{Speaker, Statement};
 use super::synthesis::{Concept, Interpretation, Memo, Translation};
 use super::time::Timestamp;
-use super::vote::{
-    AnonymousBallot, Ballot, BallotMode, CountedFor, Results, Tally, VoteMethod, VoteRound,
-};
+use super::vote::{BallotMode, CountedFor, Results, Tally, VoteMethod, VoteRound};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -351,10 +349,7 @@ impl Session {
         };
         match round.mode {
             BallotMode::PerParticipant => {
-                let mut latest: IndexMap<&ParticipantId, &Ballot> = IndexMap::new();
-                for b in &round.ballots {
-                    latest.insert(&b.participant, b);
-                }
+                let latest = round.latest_ballots();
                 res.voters = latest.len() as u32;
                 for (p, b) in latest {
                     let role = self
@@ -367,10 +362,7 @@ impl Session {
                 }
             }
             BallotMode::Anonymous => {
-                let mut latest: IndexMap<&str, &AnonymousBallot> = IndexMap::new();
-                for b in &round.anonymous {
-                    latest.insert(&b.ballot, b);
-                }
+                let latest = round.latest_anonymous();
                 res.voters = latest.len() as u32;
                 for b in latest.values() {
                     if let Ok(counts) = b.choice.counts(&round.method) {
@@ -415,16 +407,11 @@ impl Session {
                 }
             }
         };
-        let mut latest: IndexMap<&ParticipantId, &Ballot> = IndexMap::new();
-        for b in &round.ballots {
-            latest.insert(&b.participant, b);
-        }
-        latest.values().for_each(|b| add(&b.choice));
-        let mut anonymous: IndexMap<&str, &AnonymousBallot> = IndexMap::new();
-        for b in &round.anonymous {
-            anonymous.insert(&b.ballot, b);
-        }
-        anonymous.values().for_each(|b| add(&b.choice));
+        round.latest_ballots().values().for_each(|b| add(&b.choice));
+        round
+            .latest_anonymous()
+            .values()
+            .for_each(|b| add(&b.choice));
         ranks
             .into_iter()
             .map(|mut r| {
@@ -465,12 +452,8 @@ impl Session {
         if round.mode != BallotMode::PerParticipant {
             return (groups, Some(res.counts));
         }
-        let mut latest: IndexMap<&ParticipantId, &Ballot> = IndexMap::new();
-        for b in &round.ballots {
-            latest.insert(&b.participant, b);
-        }
         let mut unplaced: Option<Vec<u32>> = None;
-        for (p, b) in latest {
+        for (p, b) in round.latest_ballots() {
             let Ok(counts) = b.choice.counts(&round.method) else {
                 continue;
             };

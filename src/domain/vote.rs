@@ -346,6 +346,25 @@ impl BallotMode {
 }
 
 impl VoteRound {
+    /// Each participant's latest ballot (a later one replaces an earlier),
+    /// in the order they first voted.
+    pub fn latest_ballots(&self) -> indexmap::IndexMap<&ParticipantId, &Ballot> {
+        let mut latest = indexmap::IndexMap::new();
+        for b in &self.ballots {
+            latest.insert(&b.participant, b);
+        }
+        latest
+    }
+
+    /// Each anonymous ballot id's latest ballot, in the order first cast.
+    pub fn latest_anonymous(&self) -> indexmap::IndexMap<&str, &AnonymousBallot> {
+        let mut latest = indexmap::IndexMap::new();
+        for b in &self.anonymous {
+            latest.insert(b.ballot.as_str(), b);
+        }
+        latest
+    }
+
     pub fn is_open(&self) -> bool {
         self.closed.is_none()
     }
