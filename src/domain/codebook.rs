@@ -6,6 +6,14 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The set a codebook file names its facets by: the REFI-QDA standard has
+/// no facets, and a set is what every tool keeps.
+pub const FACETS: &str = "Facets";
+
+/// The last line of a code's description in a codebook file: its tag in
+/// roundtable, so a codebook comes back identical.
+pub const TAG_LINE: &str = "roundtable tag: #";
+
 /// Most codes a codebook holds.
 pub const MAX_CODES: usize = 500;
 

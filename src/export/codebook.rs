@@ -8,12 +8,7 @@ use super::xml::{description, el, lines};
 use crate::domain::Session;
 use crate::domain::codebook::Code;
 
-/// The set whose members are facets (barrier, enabler): the standard has
-/// no facets, and a set is what every tool keeps.
-pub const FACETS: &str = "Facets";
-
-/// The last line of a code's description: its tag in roundtable.
-pub const TAG_LINE: &str = "roundtable tag: #";
+pub use crate::domain::codebook::{FACETS, TAG_LINE};
 
 /// A code's description as exported: its meaning, then its tag.
 pub fn described(c: &Code) -> String {

@@ -7,7 +7,7 @@
 
 use super::error::{FileProblem, Result, StoreError};
 use super::fsutil::read_capped;
-use crate::domain::codebook::{Code, MAX_CODES};
+use crate::domain::codebook::{Code, FACETS, MAX_CODES, TAG_LINE};
 use crate::domain::statement::MAX_TAG_LEVELS;
 use quick_xml::events::{BytesStart, Event as Xml};
 use std::path::Path;
@@ -15,11 +15,6 @@ use std::path::Path;
 /// Largest codebook file read: a codebook of 500 codes with long
 /// descriptions is well under it.
 pub const MAX_QDC: u64 = 4 << 20;
-
-/// The set whose members are facets (as `export::codebook::FACETS` writes).
-const FACETS: &str = "Facets";
-/// The line naming a code's tag (as `export::codebook::TAG_LINE` writes).
-const TAG_LINE: &str = "roundtable tag: #";
 
 /// A code's tag level made from its name: lower case letters and digits,
 /// the rest as single `-`, at most 32 characters.
