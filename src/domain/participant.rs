@@ -279,14 +279,19 @@ impl Participant {
     /// `staff; NHS, front line`: role, and where on the sampling grid, if
     /// anywhere.
     pub fn described(&self) -> String {
-        let grid: Vec<&str> = [self.sector.map(Sector::label), self.level.map(Level::label)]
+        match self.grid() {
+            Some(grid) => format!("{}; {grid}", self.role.label()),
+            None => self.role.label().to_owned(),
+        }
+    }
+
+    /// Where on the sampling grid, if anywhere: `Local Authority, front line`.
+    pub fn grid(&self) -> Option<String> {
+        let parts: Vec<&str> = [self.sector.map(Sector::label), self.level.map(Level::label)]
             .into_iter()
             .flatten()
             .collect();
-        match grid.is_empty() {
-            true => self.role.label().to_owned(),
-            false => format!("{}; {}", self.role.label(), grid.join(", ")),
-        }
+        (!parts.is_empty()).then(|| parts.join(", "))
     }
 }
 

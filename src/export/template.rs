@@ -92,14 +92,10 @@ pub fn label(s: &Session, privacy: Privacy, speaker: &Speaker) -> String {
     let who = privacy.speaker(s, speaker);
     match speaker {
         Speaker::Participant(id) => match s.participants.get(id) {
-            Some(p) if p.sector.is_some() || p.level.is_some() => {
-                let grid: Vec<&str> = [p.sector.map(|x| x.label()), p.level.map(|x| x.label())]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                format!("{who}; {}", grid.join(", "))
-            }
-            Some(p) => format!("{who}; {}", p.role.label()),
+            Some(p) => format!(
+                "{who}; {}",
+                p.grid().unwrap_or_else(|| p.role.label().to_owned())
+            ),
             None => who,
         },
         Speaker::Group => "whole group".into(),
