@@ -23,6 +23,9 @@
 #[cfg(unix)]
 #[path = "process/linux.rs"]
 mod linux;
+#[cfg(unix)]
+#[path = "common/pty.rs"]
+mod pty;
 
 #[cfg(unix)]
 fn main() {

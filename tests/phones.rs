@@ -1067,3 +1067,27 @@ fn a_phone_that_floods_is_slowed_and_the_facilitator_told() {
     });
     assert_eq!(told.as_deref(), Some("P2's phone"));
 }
+
+/// A phone let in between two of its requests for news learns it at its
+/// next request, not when something next happens in the room: in a quiet
+/// room it waited the whole 20 s a request for news may wait, showing
+/// "waiting to be let in" all that time.
+#[test]
+fn a_phone_let_in_between_its_requests_hears_so_at_once() {
+    let room = Hosted::start();
+    let mut phone = Phone::new(&room.phones.url);
+    let joined = phone.call(serde_json::json!({ "op": "join", "participant": "P4" }));
+    phone.token = Some(joined["phone"].as_str().unwrap().to_owned());
+    let state = phone.call(serde_json::json!({ "op": "state", "since": 0 }));
+    assert!(state["asking"].is_u64(), "{state}");
+    let head = state["head"].as_u64().expect("the head");
+    room.let_in("P4");
+    let asked = std::time::Instant::now();
+    let state = phone.call(serde_json::json!({ "op": "state", "since": head }));
+    assert!(state["asking"].is_null(), "{state}");
+    assert!(
+        asked.elapsed() < Duration::from_secs(5),
+        "the phone heard it was let in only after {:?}",
+        asked.elapsed()
+    );
+}

@@ -677,3 +677,162 @@ fn a_journal_whose_only_line_is_damaged_is_left_as_it_is() {
         .count();
     assert_eq!(aside, 0);
 }
+
+/// A session of three service users and two carers with an anonymous
+/// resonance round open, and the room's ballots: phone `i` of group
+/// `group` scores `score`.
+fn a_room_voting(dir: &std::path::Path) -> Writer {
+    let mut events = vec![Event::SessionCreated {
+        title: "A room voting".into(),
+        focus: "Does every ballot count once?".into(),
+        facilitator: "Sam".into(),
+        created: t(0),
+        template: None,
+    }];
+    for (i, role) in [
+        Role::ServiceUser,
+        Role::ServiceUser,
+        Role::ServiceUser,
+        Role::UnpaidCarer,
+        Role::UnpaidCarer,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        events.push(Event::ParticipantAdded {
+            participant: Participant {
+                id: format!("P{}", i + 1).into(),
+                role,
+                sector: None,
+                level: None,
+                real_name: None,
+                consent: true,
+                person: None,
+                attributes: Default::default(),
+            },
+        });
+    }
+    events.push(Event::VoteOpened {
+        id: "v1".into(),
+        target: VoteTarget::Question,
+        question: "How strongly does this resonate?".into(),
+        method: VoteMethod::Resonance,
+        mode: BallotMode::Anonymous,
+        hidden: false,
+        named: false,
+        stage: None,
+        at: t(1),
+    });
+    Writer::create(dir, "facilitator", t(0), &events).unwrap()
+}
+
+fn phone_ballot(ballot: &str, group: RoleGroup, score: u8, at: i64) -> Event {
+    Event::AnonymousBallotCast {
+        round: "v1".into(),
+        ballot: ballot.into(),
+        group,
+        choice: Choice::Resonance(score),
+        at: t(at),
+    }
+}
+
+/// The ballots of a room voting at once are written in one write and
+/// synced once, and each is answered as it would be alone: a fourth
+/// service user's ballot (there are three) and a ballot in a round that
+/// does not exist are refused exactly as they are one by one, and the
+/// journal replays to the same session as recording them one at a time.
+#[test]
+fn a_rooms_ballots_are_written_and_synced_together_and_checked_as_one_by_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (together, alone) = (tmp.path().join("together"), tmp.path().join("alone"));
+    drop(a_room_voting(&together));
+    drop(a_room_voting(&alone));
+    let mut ballots = vec![
+        phone_ballot("b1", RoleGroup::ServiceUsers, 5, 2),
+        phone_ballot("b2", RoleGroup::ServiceUsers, 4, 2),
+        phone_ballot("b3", RoleGroup::Carers, 3, 2),
+        // The same phone again: its latest ballot counts, not a new voter.
+        phone_ballot("b1", RoleGroup::ServiceUsers, 2, 2),
+        phone_ballot("b4", RoleGroup::ServiceUsers, 1, 2),
+        // A fourth service user: there are three.
+        phone_ballot("b5", RoleGroup::ServiceUsers, 1, 2),
+        phone_ballot("b6", RoleGroup::Carers, 5, 2),
+    ];
+    let mut elsewhere = phone_ballot("b7", RoleGroup::Carers, 5, 2);
+    if let Event::AnonymousBallotCast { round, .. } = &mut elsewhere {
+        *round = "v9".into();
+    }
+    ballots.push(elsewhere);
+
+    let disk = disk();
+    let mut w = writer_on(&together, &disk);
+    disk.lock().unwrap().log.clear();
+    let items: Vec<(&str, Timestamp, &Event)> =
+        ballots.iter().map(|b| ("phones", t(2), b)).collect();
+    let answers = w.record_ballots(&items).unwrap();
+    let log = std::mem::take(&mut disk.lock().unwrap().log);
+    assert_eq!(
+        log.iter().filter(|l| l.starts_with("write")).count(),
+        1,
+        "{log:?}"
+    );
+    assert_eq!(log.iter().filter(|l| *l == "sync").count(), 1, "{log:?}");
+
+    let (mut one_by_one, _) = Writer::open(&alone, t(3)).unwrap();
+    let singly: Vec<Result<u64, String>> = ballots
+        .iter()
+        .map(|b| {
+            one_by_one
+                .record("phones", t(2), b)
+                .map(|c| c.seq)
+                .map_err(|e| e.to_string())
+        })
+        .collect();
+    let batched: Vec<Result<u64, String>> = answers
+        .into_iter()
+        .map(|a| a.map(|c| c.seq).map_err(|e| e.to_string()))
+        .collect();
+    assert_eq!(batched, singly);
+    assert!(
+        batched[5].is_err(),
+        "a fourth service user's ballot was saved"
+    );
+    assert!(batched[7].is_err(), "a ballot in no round was saved");
+    assert_eq!(batched.iter().filter(|a| a.is_ok()).count(), 6);
+    assert_eq!(canon(&w.session()), canon(&one_by_one.session()));
+    drop((w, one_by_one));
+    let (again, _) = Writer::open(&together, t(4)).unwrap();
+    assert_eq!(again.session().rounds["v1"].anonymous.len(), 6);
+    let v = store::verify(&together).unwrap();
+    assert!(v.passed(), "{v:?}");
+}
+
+/// When the write of a room's ballots fails (the disk is full), none of
+/// them is saved or applied, each is told so, and the next record cuts
+/// the piece written back and is saved.
+#[test]
+fn ballots_that_cannot_be_written_together_are_none_of_them_saved() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    drop(a_room_voting(&dir));
+    let disk = disk();
+    let mut w = writer_on(&dir, &disk);
+    let ballots = [
+        phone_ballot("b1", RoleGroup::ServiceUsers, 5, 2),
+        phone_ballot("b2", RoleGroup::ServiceUsers, 4, 2),
+        phone_ballot("b3", RoleGroup::Carers, 3, 2),
+    ];
+    let items: Vec<(&str, Timestamp, &Event)> =
+        ballots.iter().map(|b| ("phones", t(2), b)).collect();
+    disk.lock().unwrap().space = Some(200);
+    let err = w.record_ballots(&items).unwrap_err();
+    assert!(err.to_string().contains("not saved"), "{err}");
+    assert!(w.session().rounds["v1"].anonymous.is_empty());
+    disk.lock().unwrap().space = None;
+    let c = w.record("phones", t(3), &ballots[2]).unwrap();
+    assert_eq!(w.session().rounds["v1"].anonymous.len(), 1);
+    drop(w);
+    let v = store::verify(&dir).unwrap();
+    assert!(v.passed(), "{v:?}");
+    assert_eq!(v.records, c.seq);
+}

@@ -4,12 +4,12 @@ use roundtable::domain::Session;
 use roundtable::ops::generate::{Spec, write};
 use roundtable::store::journal;
 use std::io::{BufRead, Read, Write};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_roundtable");
+use super::pty::{bin, spawn, vm_kb};
 
 pub fn main() {
     let runs: usize = std::env::var("ROUNDTABLE_BENCH_RUNS")
@@ -74,31 +74,8 @@ fn evict(path: &Path) {
 /// it to the end of its first frame, and its resident memory in MB once
 /// it has settled.
 fn first_frame(dir: &Path, home: &Path) -> (f64, f64) {
-    let (mut master, slave) = pty(48, 160);
     let start = Instant::now();
-    let mut cmd = Command::new(BIN);
-    cmd.args(["run"])
-        .arg(dir)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("TERM", "xterm-256color")
-        .stdin(Stdio::from(slave.try_clone().expect("dup")))
-        .stdout(Stdio::from(slave.try_clone().expect("dup")))
-        .stderr(Stdio::null());
-    // SAFETY: only async-signal-safe calls between fork and exec.
-    unsafe {
-        use std::os::unix::process::CommandExt;
-        cmd.pre_exec(|| {
-            libc::setsid();
-            libc::ioctl(0, libc::TIOCSCTTY, 0);
-            Ok(())
-        });
-    }
-    let mut child = cmd.spawn().expect("run roundtable");
-    // Only the child may hold the terminal's other end, or reading ours
-    // never ends when the child does.
-    drop(cmd);
-    drop(slave);
+    let (mut child, mut master) = spawn(&["run".as_ref(), dir.as_os_str()], home, 48, 160);
     // The first frame is the first burst of output (one flush, written in
     // well under a millisecond): it ends where the output pauses for 20 ms
     // (the next write is the countdown's tick, at the next second).
@@ -143,43 +120,6 @@ fn first_frame(dir: &Path, home: &Path) -> (f64, f64) {
     drop(rx);
     let _ = reader.join();
     (frame, rss as f64 / 1024.0)
-}
-
-fn vm_kb(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
-}
-
-fn pty(rows: u16, cols: u16) -> (std::fs::File, OwnedFd) {
-    let (mut master, mut slave) = (0, 0);
-    let size = libc::winsize {
-        ws_row: rows,
-        ws_col: cols,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
-    };
-    // SAFETY: out-pointers to two ints and a valid winsize.
-    let rc = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            &size,
-        )
-    };
-    assert_eq!(rc, 0, "openpty");
-    // SAFETY: openpty returned two new descriptors that nothing else owns.
-    unsafe {
-        (
-            std::fs::File::from_raw_fd(master),
-            OwnedFd::from_raw_fd(slave),
-        )
-    }
 }
 
 fn open_and_memory(tmp: &Path, runs: usize) {
@@ -256,8 +196,8 @@ fn verify_against_sha256sum(tmp: &Path, big: &Path, runs: usize) {
     let (mut ratios, mut verify, mut sums, mut mem) = (vec![], vec![], vec![], vec![]);
     for _ in 0..runs {
         let (sum, _) = timed(Command::new("sha256sum").arg(&journal));
-        let (v, peak) = timed(Command::new(BIN).arg("verify").arg(big));
-        let (_, alone) = timed(Command::new(BIN).arg("verify").arg(&bare));
+        let (v, peak) = timed(Command::new(bin()).arg("verify").arg(big));
+        let (_, alone) = timed(Command::new(bin()).arg("verify").arg(&bare));
         ratios.push(v / sum);
         verify.push(v);
         sums.push(sum);

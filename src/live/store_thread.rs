@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 fn spawn_store(
     mut writer: Writer,
     actor: String,
-    clock: std::sync::Arc<dyn Fn() -> Timestamp + Send + Sync>,
+    clock: Clock,
 ) -> (
     std_mpsc::Sender<Request>,
     mpsc::UnboundedReceiver<Reply>,
@@ -37,81 +37,202 @@ fn spawn_store(
             // session; give its memory back rather than keep it resident.
             crate::store::give_back_freed_memory();
         }
-        for mut req in rx {
-            if let Origin::Remote { actor, .. } = &req.from {
-                req.event.stamp_identity(actor);
-            }
-            let who = match &req.from {
-                Origin::Local => actor.as_str(),
-                Origin::Remote { actor, .. } => actor.as_str(),
+        let mut next = None;
+        loop {
+            let req = match next.take() {
+                Some(req) => req,
+                None => match rx.recv() {
+                    Ok(req) => req,
+                    Err(_) => break,
+                },
             };
-            if matches!(req.from, Origin::Remote { .. }) && writer.session().already_has(&req.event)
-            {
-                // Sent again after a lost acknowledgement: it is already saved.
-                if let Origin::Remote { reply, .. } = req.from {
-                    let _ = reply.send(Ok(writer.records()));
-                }
-                continue;
-            }
-            let now = clock();
-            if let Origin::Remote { actor, .. } = &req.from {
-                // The host's clock says when, not the terminal's.
-                req.event.stamp_time(now);
-                if let Some(why) = not_theirs(&writer.session(), actor, &req.event) {
-                    if let Origin::Remote { reply, .. } = req.from {
-                        let _ = reply.send(Err(why));
+            // A room of phones votes at once: the ballots waiting are
+            // written and synced together, so the last need not wait for
+            // every sync before it.
+            if is_ballot(&req.event) {
+                let mut ballots = vec![req];
+                while ballots.len() < MOST_BALLOTS_AT_ONCE {
+                    match rx.try_recv() {
+                        Ok(more) if is_ballot(&more.event) => ballots.push(more),
+                        Ok(other) => {
+                            next = Some(other);
+                            break;
+                        }
+                        Err(_) => break,
                     }
-                    continue;
                 }
-            }
-            let result = writer.record(who, now, &req.event);
-            if let Ok(c) = &result {
-                let _ = out.send(std::sync::Arc::new((c.seq, req.event.clone())));
-            }
-            let sent = match (req.from, result) {
-                (Origin::Local, Ok(c)) => reply_tx.send(Reply::Saved {
-                    token: req.token,
-                    seq: c.seq,
-                    event: req.event,
-                }),
-                // The journal's name names another file now: nothing can
-                // be saved, but the words are kept for the rescue file.
-                (Origin::Local, Err(crate::store::StoreError::Replaced(why))) => {
-                    reply_tx.send(Reply::Stopped {
-                        token: req.token,
-                        error: why,
-                    })
+                if !record_together(&mut writer, ballots, &actor, &clock, &out, &reply_tx) {
+                    break;
                 }
-                (Origin::Local, Err(e)) => reply_tx.send(Reply::Failed {
-                    token: req.token,
-                    retry: !matches!(e, crate::store::StoreError::Rejected(_)),
-                    error: error_text(&e),
-                }),
-                (Origin::Remote { reply, .. }, Ok(c)) => {
-                    let _ = reply.send(Ok(c.seq));
-                    reply_tx.send(Reply::Applied {
-                        seq: c.seq,
-                        event: req.event,
-                    })
-                }
-                // A joined terminal keeps what the host cannot save now in
-                // its outbox, and sends it to the host when it runs again.
-                (Origin::Remote { reply, .. }, Err(crate::store::StoreError::Replaced(why))) => {
-                    let _ = reply.send(Err(format!("{}{why}", crate::live::STOPPED)));
-                    Ok(())
-                }
-                (Origin::Remote { reply, .. }, Err(e)) => {
-                    let _ = reply.send(Err(error_text(&e)));
-                    Ok(())
-                }
-            };
-            if sent.is_err() {
+            } else if !record_one(&mut writer, req, &actor, &clock, &out, &reply_tx) {
                 break;
             }
         }
         writer
     });
     (tx, reply_rx, ui, feed, handle)
+}
+
+/// Ballots taken from the queue to be written and synced together, at most.
+const MOST_BALLOTS_AT_ONCE: usize = 512;
+
+fn is_ballot(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::BallotCast { .. } | Event::AnonymousBallotCast { .. }
+    )
+}
+
+type Clock = std::sync::Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+/// A request made ready to record: the identity and time of a joined
+/// terminal's stamped by the host, and the actor it is recorded under; or
+/// `None` when it has been answered already (sent again after a lost
+/// acknowledgement, or not the terminal's to change).
+fn prepare(
+    writer: &Writer,
+    mut req: Request,
+    actor: &str,
+    now: Timestamp,
+) -> Option<(Request, String)> {
+    if let Origin::Remote { actor, .. } = &req.from {
+        req.event.stamp_identity(actor);
+    }
+    let who = match &req.from {
+        Origin::Local => actor.to_owned(),
+        Origin::Remote { actor, .. } => actor.clone(),
+    };
+    if matches!(req.from, Origin::Remote { .. }) && writer.session().already_has(&req.event) {
+        // Sent again after a lost acknowledgement: it is already saved.
+        if let Origin::Remote { reply, .. } = req.from {
+            let _ = reply.send(Ok(writer.records()));
+        }
+        return None;
+    }
+    if let Origin::Remote { actor, .. } = &req.from {
+        // The host's clock says when, not the terminal's.
+        req.event.stamp_time(now);
+        if let Some(why) = not_theirs(&writer.session(), actor, &req.event) {
+            if let Origin::Remote { reply, .. } = req.from {
+                let _ = reply.send(Err(why));
+            }
+            return None;
+        }
+    }
+    Some((req, who))
+}
+
+/// Checks, writes, syncs and applies one request, and answers it; false
+/// once the screens have gone.
+fn record_one(
+    writer: &mut Writer,
+    req: Request,
+    actor: &str,
+    clock: &Clock,
+    out: &Feed,
+    reply_tx: &mpsc::UnboundedSender<Reply>,
+) -> bool {
+    let now = clock();
+    let Some((req, who)) = prepare(writer, req, actor, now) else {
+        return true;
+    };
+    let result = writer.record(&who, now, &req.event);
+    answer(req, result, out, reply_tx)
+}
+
+/// [`record_one`] for ballots arriving together: one write and one sync
+/// for all of them, each answered as it would be alone.
+fn record_together(
+    writer: &mut Writer,
+    mut ballots: Vec<Request>,
+    actor: &str,
+    clock: &Clock,
+    out: &Feed,
+    reply_tx: &mpsc::UnboundedSender<Reply>,
+) -> bool {
+    if ballots.len() == 1
+        && let Some(one) = ballots.pop()
+    {
+        return record_one(writer, one, actor, clock, out, reply_tx);
+    }
+    let now = clock();
+    let ready: Vec<(Request, String)> = ballots
+        .into_iter()
+        .filter_map(|req| prepare(writer, req, actor, now))
+        .collect();
+    let items: Vec<(&str, Timestamp, &Event)> = ready
+        .iter()
+        .map(|(req, who)| (who.as_str(), now, &req.event))
+        .collect();
+    match writer.record_ballots(&items) {
+        Ok(results) => ready
+            .into_iter()
+            .zip(results)
+            .all(|((req, _), result)| answer(req, result, out, reply_tx)),
+        // Nothing was written: each is told so, as it would be alone.
+        Err(e) => {
+            let text = error_text(&e);
+            ready.into_iter().all(|(req, _)| {
+                let again = match &e {
+                    StoreError::Replaced(why) => StoreError::Replaced(why.clone()),
+                    StoreError::Poisoned(why) => StoreError::Poisoned(why.clone()),
+                    _ => StoreError::WriteFailed(text.clone()),
+                };
+                answer(req, Err(again), out, reply_tx)
+            })
+        }
+    }
+}
+
+/// Tells whoever asked what became of their request, and the screens and
+/// joined terminals what was saved; false once the screens have gone.
+fn answer(
+    req: Request,
+    result: Result<crate::store::Committed, StoreError>,
+    out: &Feed,
+    reply_tx: &mpsc::UnboundedSender<Reply>,
+) -> bool {
+    if let Ok(c) = &result {
+        let _ = out.send(std::sync::Arc::new((c.seq, req.event.clone())));
+    }
+    let sent = match (req.from, result) {
+        (Origin::Local, Ok(c)) => reply_tx.send(Reply::Saved {
+            token: req.token,
+            seq: c.seq,
+            event: req.event,
+        }),
+        // The journal's name names another file now: nothing can
+        // be saved, but the words are kept for the rescue file.
+        (Origin::Local, Err(crate::store::StoreError::Replaced(why))) => {
+            reply_tx.send(Reply::Stopped {
+                token: req.token,
+                error: why,
+            })
+        }
+        (Origin::Local, Err(e)) => reply_tx.send(Reply::Failed {
+            token: req.token,
+            retry: !matches!(e, crate::store::StoreError::Rejected(_)),
+            error: error_text(&e),
+        }),
+        (Origin::Remote { reply, .. }, Ok(c)) => {
+            let _ = reply.send(Ok(c.seq));
+            reply_tx.send(Reply::Applied {
+                seq: c.seq,
+                event: req.event,
+            })
+        }
+        // A joined terminal keeps what the host cannot save now in
+        // its outbox, and sends it to the host when it runs again.
+        (Origin::Remote { reply, .. }, Err(crate::store::StoreError::Replaced(why))) => {
+            let _ = reply.send(Err(format!("{}{why}", crate::live::STOPPED)));
+            Ok(())
+        }
+        (Origin::Remote { reply, .. }, Err(e)) => {
+            let _ = reply.send(Err(error_text(&e)));
+            Ok(())
+        }
+    };
+    sent.is_ok()
 }
 
 fn error_text(e: &StoreError) -> String {

@@ -203,17 +203,43 @@ impl Appender {
     }
 
     pub fn append(&mut self, at: Timestamp, actor: &str, event: &Event) -> Result<Committed> {
+        let mut one = self.append_all(&[(at, actor, event)])?;
+        one.pop()
+            .ok_or_else(|| StoreError::WriteFailed("nothing was appended".into()))
+    }
+
+    /// Appends records in one write and one sync (a room's ballots
+    /// arriving together): every one is committed, or none is. At most
+    /// [`MAX_LINE`] bytes in all, so that what a failed write may leave
+    /// behind is cut back as a single line's would be.
+    pub fn append_all(&mut self, records: &[(Timestamp, &str, &Event)]) -> Result<Vec<Committed>> {
         if let Some(why) = &self.broken {
             return Err(StoreError::Poisoned(why.clone()));
         }
-        let (line, hash) =
-            record::encode(self.next_seq, &self.head, at, actor, event).map_err(|reason| {
+        let mut text = String::new();
+        let mut committed = Vec::with_capacity(records.len());
+        let (mut seq, mut head) = (self.next_seq, self.head.clone());
+        for (at, actor, event) in records {
+            let (line, hash) = record::encode(seq, &head, *at, actor, event).map_err(|reason| {
                 StoreError::Invalid {
                     path: self.path.clone(),
                     reason: format!("not saved: {reason}"),
                 }
             })?;
-        if self.len + line.len() as u64 > MAX_JOURNAL_WRITE {
+            text.push_str(&line);
+            committed.push(Committed {
+                seq,
+                hash: hash.clone(),
+            });
+            (seq, head) = (seq + 1, hash);
+        }
+        if records.len() > 1 && text.len() > MAX_LINE {
+            return Err(StoreError::Invalid {
+                path: self.path.clone(),
+                reason: "not saved: too much to write at once".into(),
+            });
+        }
+        if self.len + text.len() as u64 > MAX_JOURNAL_WRITE {
             return Err(StoreError::Full {
                 len: self.len,
                 max: MAX_JOURNAL_WRITE,
@@ -234,14 +260,14 @@ impl Appender {
             return Err(StoreError::WriteFailed("the journal is not open".into()));
         };
         let result = out
-            .append(line.as_bytes())
+            .append(text.as_bytes())
             .map_err(|e| ("written", e))
             .and_then(|()| out.sync().map_err(|e| ("synced", e)));
         if let Err((what, e)) = result {
             // The file's state is unknown now: part of the line may be there,
             // or the kernel may have dropped it. Never trust this handle again.
             self.out = None;
-            self.attempted = Some(line);
+            self.attempted = Some(text);
             return Err(StoreError::WriteFailed(write_failure(
                 &self.file_name(),
                 what,
@@ -253,12 +279,11 @@ impl Appender {
         if let Err(why) = self.opener.still_ours() {
             return Err(self.replaced_by(why));
         }
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.head = hash.clone();
-        self.len += line.len() as u64;
+        self.next_seq = seq;
+        self.head = head;
+        self.len += text.len() as u64;
         self.attempted = None;
-        Ok(Committed { seq, hash })
+        Ok(committed)
     }
 
     /// After a failure: open afresh, cut what is past the last committed

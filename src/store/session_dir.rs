@@ -393,6 +393,64 @@ impl Writer {
         Ok(committed)
     }
 
+    /// Records a room's ballots together: each is checked as though those
+    /// before it were applied, those that pass are written in one write
+    /// and one sync, and only then applied. Each ballot's own answer, or
+    /// an error for them all when nothing could be written (none is saved
+    /// then). Anything but a ballot is refused (see [`Writer::record`]).
+    pub fn record_ballots(
+        &mut self,
+        ballots: &[(&str, Timestamp, &Event)],
+    ) -> Result<Vec<Result<Committed>>> {
+        if let Some(notice) = self.settle() {
+            self.notices.push(notice);
+        }
+        let events: Vec<&Event> = ballots.iter().map(|(_, _, e)| *e).collect();
+        let checks = self.session.read().check_ballots(&events);
+        let mut answers: Vec<Option<Result<Committed>>> = Vec::with_capacity(ballots.len());
+        let mut passing = Vec::new();
+        for ((actor, at, event), check) in ballots.iter().zip(checks) {
+            if actor.trim().is_empty() || actor.chars().count() > MAX_ACTOR {
+                answers.push(Some(Err(StoreError::Invalid {
+                    path: self.dir.join(JOURNAL),
+                    reason: format!("not saved: the actor must be 1 to {MAX_ACTOR} characters"),
+                })));
+            } else if let Err(e) = check {
+                answers.push(Some(Err(e.into())));
+            } else {
+                answers.push(None);
+                passing.push((*at, *actor, *event));
+            }
+        }
+        let committed = match passing.is_empty() {
+            true => Vec::new(),
+            false => self.appender.append_all(&passing)?,
+        };
+        let due =
+            self.snapshot_every > 0 && committed.iter().any(|c| c.seq % self.snapshot_every == 0);
+        {
+            let mut session = self.session.write();
+            for (_, _, event) in &passing {
+                session.apply(event)?;
+            }
+        }
+        let mut committed = committed.into_iter();
+        let answers = answers
+            .into_iter()
+            .map(|a| match a {
+                Some(refused) => refused,
+                None => committed
+                    .next()
+                    .ok_or_else(|| StoreError::WriteFailed("a ballot went missing".into())),
+            })
+            .collect();
+        if due {
+            // A snapshot is only a cache: failing to write one loses nothing.
+            let _ = self.snapshot();
+        }
+        Ok(answers)
+    }
+
     /// When the journal's last record was written, if it can be read.
     pub fn last_record_time(&self) -> Option<Timestamp> {
         last_record_time(&self.dir)

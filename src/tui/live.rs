@@ -1,6 +1,7 @@
 //! The full-screen runtime: terminal setup and restore, the event loop, and
 //! the store thread that saves events without making the screen wait.
 
+use super::frames::{Cause, Frames};
 use super::{debug_panic_switch, with_terminal};
 use crate::app::{self, App, Effect, Model, Msg};
 use crate::domain::{Event, Session, StageState, Timestamp};
@@ -11,10 +12,12 @@ use crossterm::event::{Event as TermEvent, EventStream};
 use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 use std::io::Write;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 const CLOCK_CHECK: Duration = Duration::from_secs(5);
+/// Replies taken in before the screen is drawn again, at most.
+const MOST_AT_ONCE: usize = 4096;
 
 /// Milliseconds until the countdown's displayed second next changes.
 fn until_next_second(session: &Session, now: Timestamp) -> Option<Duration> {
@@ -280,33 +283,33 @@ async fn event_loop(
     theme: &Theme,
 ) -> std::io::Result<()> {
     let mut events = EventStream::new();
-    let mut dirty = true;
+    let mut frames = Frames::default();
     if !super::paste_told() {
         model.app.paste_is_typing();
     }
     // Check the bell straight away: a session reopened over time says so.
-    let mut inbox = std::collections::VecDeque::from([Msg::Tick]);
+    let mut inbox = std::collections::VecDeque::from([(Msg::Tick, Cause::Elsewhere)]);
     loop {
-        while let Some(msg) = inbox.pop_front() {
+        while let Some((msg, cause)) = inbox.pop_front() {
             for effect in app::update(model, msg, io.clock.now()) {
                 match io.carry_out(effect) {
                     Outcome::Done => {}
-                    Outcome::Answer(msg) => inbox.push_back(msg),
+                    Outcome::Answer(msg) => inbox.push_back((msg, cause)),
                     Outcome::Quit => return Ok(()),
                 }
             }
-            dirty = true;
+            frames.changed(cause);
         }
-        if dirty {
+        if frames.due(Instant::now()) {
             let now = io.clock.now();
             terminal.draw(|f| {
                 ui::render(f, &model.app, &model.session.read(), now, theme);
                 ui::untrusted::guard(f.buffer_mut());
             })?;
-            dirty = false;
+            frames.drawn(Instant::now());
         }
         if let Some((wall, session)) = io.clock.jump() {
-            inbox.push_back(Msg::ClockJumped { wall, session });
+            inbox.push_back((Msg::ClockJumped { wall, session }, Cause::Elsewhere));
             continue;
         }
         // Wake at the countdown's next second, and every few seconds to
@@ -322,23 +325,41 @@ async fn event_loop(
             .unwrap_or(CLOCK_CHECK)
             .min(CLOCK_CHECK)
             .min(hide.unwrap_or(CLOCK_CHECK));
+        // A frame owed for what arrived from elsewhere is drawn when due.
+        let owed = frames.wait(Instant::now());
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(TermEvent::Key(k))) => {
                     debug_panic_switch(&k);
-                    Msg::Key(k)
+                    (Msg::Key(k), Cause::Input)
                 }
-                Some(Ok(TermEvent::Paste(s))) => Msg::Paste(s),
-                Some(Ok(TermEvent::Resize(..))) => Msg::Resize,
+                Some(Ok(TermEvent::Paste(s))) => (Msg::Paste(s), Cause::Input),
+                Some(Ok(TermEvent::Resize(..))) => (Msg::Resize, Cause::Input),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e),
                 None => return Ok(()),
             },
             reply = replies.recv() => match reply {
-                Some(reply) => Msg::from(reply),
+                Some(reply) => {
+                    // Everything else already waiting comes in with it,
+                    // and is drawn in one frame.
+                    for _ in 0..MOST_AT_ONCE {
+                        match replies.try_recv() {
+                            Ok(more) => inbox.push_back((Msg::from(more), Cause::Elsewhere)),
+                            Err(_) => break,
+                        }
+                    }
+                    inbox.push_front((Msg::from(reply), Cause::Elsewhere));
+                    continue;
+                }
                 None => return Ok(()),
             },
-            _ = tokio::time::sleep(wait) => Msg::Tick,
+            _ = tokio::time::sleep(owed.unwrap_or(wait).min(wait)) => {
+                if owed.is_some_and(|o| o < wait) {
+                    continue;
+                }
+                (Msg::Tick, Cause::Elsewhere)
+            }
         };
         inbox.push_back(msg);
     }

@@ -2,6 +2,7 @@
 //! panics included), and the loops that turn terminal input into messages
 //! for the live screens, the review browser and the session picker.
 
+mod frames;
 mod live;
 
 pub use crate::net::wire::id_prefix;

@@ -11,6 +11,28 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Wrap;
 
+/// [`qr_lines`], drawn once per address and scale: the join screen is up
+/// while a room of phones joins, and encoding the code again for each of
+/// hundreds of frames took the time the phones needed.
+fn qr_kept(text: &str, scale: usize) -> Option<Vec<Line<'static>>> {
+    type Kept = Option<(String, Vec<(usize, Option<Vec<Line<'static>>>)>)>;
+    thread_local! {
+        static KEPT: std::cell::RefCell<Kept> = const { std::cell::RefCell::new(None) };
+    }
+    KEPT.with_borrow_mut(|kept| {
+        if kept.as_ref().is_none_or(|(url, _)| url != text) {
+            *kept = Some((text.to_owned(), Vec::new()));
+        }
+        let (_, drawn) = kept.as_mut()?;
+        if let Some((_, lines)) = drawn.iter().find(|(s, _)| *s == scale) {
+            return lines.clone();
+        }
+        let lines = qr_lines(text, scale);
+        drawn.push((scale, lines.clone()));
+        lines
+    })
+}
+
 /// The QR code of `text` with a quiet zone of two modules: at `scale` 0 as
 /// half blocks (a module is one column and half a row), at `scale` m a
 /// module is 2m columns and m rows of full blocks. `None` when `text` does
@@ -76,7 +98,7 @@ pub fn render(f: &mut Frame, area: Rect, phones: &PhoneRoom, theme: &Theme) {
     // As large as leaves room for the words beside it: the code is read
     // from across the room.
     let fits = |scale: usize| {
-        qr_lines(&phones.url, scale).filter(|q| {
+        qr_kept(&phones.url, scale).filter(|q| {
             let (w, h) = (q.first().map_or(0, |l| l.width() as u16), q.len() as u16);
             w + 32 <= area.width && h <= area.height
         })
@@ -84,7 +106,7 @@ pub fn render(f: &mut Frame, area: Rect, phones: &PhoneRoom, theme: &Theme) {
     let qr = (1..=4)
         .rev()
         .find_map(fits)
-        .or_else(|| qr_lines(&phones.url, 0))
+        .or_else(|| qr_kept(&phones.url, 0))
         .unwrap_or_default();
     let qr_h = qr.len() as u16;
     let qr_w = qr.first().map_or(0, |l| l.width() as u16);

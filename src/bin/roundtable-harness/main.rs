@@ -7,7 +7,7 @@
 //! roundtable-harness host SESSION [--lan ADDR] a host, serving until killed
 //! roundtable-harness join TARGET --as NAME --outbox FILE [--code CODE]
 //! roundtable-harness crowd DIR --participants N  a session of N participants
-//! roundtable-harness phones-load URL --phones N --round ID
+//! roundtable-harness phones-load URL --phones N --round ID [--together]
 //! ```
 
 use clap::{Parser, Subcommand};
@@ -58,6 +58,9 @@ enum Run {
         dir: PathBuf,
         #[arg(long)]
         participants: usize,
+        /// Also open an anonymous resonance round with this id, for phones.
+        #[arg(long)]
+        round: Option<String>,
     },
     /// Many phones at once, each joining as a participant (P1, P2, …) and
     /// casting one ballot in `round`; prints one line of JSON with the
@@ -68,6 +71,9 @@ enum Run {
         phones: usize,
         #[arg(long)]
         round: String,
+        /// No phone votes until every phone is in.
+        #[arg(long)]
+        together: bool,
     },
     /// Joins with no screens, proposing `ID TEXT` lines from stdin; prints
     /// `acked ID SEQ`, `failed ID WHY` and `link up|down TEXT`.
@@ -97,8 +103,17 @@ fn main() {
             host(writer, roundtable::live::Listen { lan, phones }, admit_all)
                 .map_err(|e| e.to_string())
         })(),
-        Run::PhonesLoad { url, phones, round } => phones_load::run(&url, phones, &round),
-        Run::Crowd { dir, participants } => crowd(&dir, participants),
+        Run::PhonesLoad {
+            url,
+            phones,
+            round,
+            together,
+        } => phones_load::run(&url, phones, &round, together),
+        Run::Crowd {
+            dir,
+            participants,
+            round,
+        } => crowd(&dir, participants, round),
         Run::Join {
             target,
             code,
@@ -122,7 +137,7 @@ fn main() {
     }
 }
 
-fn crowd(dir: &std::path::Path, n: usize) -> Result<(), String> {
+fn crowd(dir: &std::path::Path, n: usize, round: Option<String>) -> Result<(), String> {
     use roundtable::domain::{Participant, Role};
     let roles = [
         Role::ServiceUser,
@@ -149,9 +164,25 @@ fn crowd(dir: &std::path::Path, n: usize) -> Result<(), String> {
             attributes: Default::default(),
         },
     }));
+    events.extend(round.map(|id| open_round(&id)));
     Writer::create(dir, "facilitator", ops::locate::now(), &events)
         .map(drop)
         .map_err(|e| e.to_string())
+}
+
+/// An anonymous resonance round on the session's question, for phones.
+fn open_round(id: &str) -> Event {
+    Event::VoteOpened {
+        id: id.into(),
+        target: roundtable::domain::VoteTarget::Question,
+        question: "How strongly does this resonate?".into(),
+        method: roundtable::domain::VoteMethod::Resonance,
+        mode: roundtable::domain::BallotMode::Anonymous,
+        hidden: false,
+        named: false,
+        stage: None,
+        at: ops::locate::now(),
+    }
 }
 
 fn append(sessions: &std::path::Path, session: &str) -> Result<(), String> {
@@ -223,17 +254,7 @@ fn host(writer: Writer, listen: roundtable::live::Listen, admit_all: bool) -> st
             if let Some(id) = line.strip_prefix("round ") {
                 let _ = store.send(roundtable::live::Request {
                     token: 0,
-                    event: Event::VoteOpened {
-                        id: id.trim().into(),
-                        target: roundtable::domain::VoteTarget::Question,
-                        question: "How strongly does this resonate?".into(),
-                        method: roundtable::domain::VoteMethod::Resonance,
-                        mode: roundtable::domain::BallotMode::Anonymous,
-                        hidden: false,
-                        named: false,
-                        stage: None,
-                        at: ops::locate::now(),
-                    },
+                    event: open_round(id.trim()),
                     from: roundtable::live::Origin::Local,
                 });
             }

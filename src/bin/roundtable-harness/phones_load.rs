@@ -87,15 +87,65 @@ fn source(i: usize) -> IpAddr {
     IpAddr::V4(Ipv4Addr::new(127, 1, (i / 250) as u8, (i % 250 + 1) as u8))
 }
 
-/// Phone `i` joins as `participant` and votes `pick` in `round`: the time
-/// from sending the vote to its "recorded".
+/// Where phones wait for each other with `--together`: every phone is in
+/// (or has failed to get in) before any votes.
+struct Gate {
+    arrived: std::sync::atomic::AtomicUsize,
+    all: usize,
+    notify: tokio::sync::Notify,
+}
+
+impl Gate {
+    /// One phone is in (`wait`: and waits for the rest) or has given up.
+    async fn arrive(&self, wait: bool) {
+        use std::sync::atomic::Ordering;
+        self.arrived.fetch_add(1, Ordering::SeqCst);
+        self.notify.notify_waiters();
+        if !wait {
+            return;
+        }
+        loop {
+            let notified = self.notify.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.arrived.load(Ordering::SeqCst) >= self.all {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// Phone `i` joins as `participant` and votes `pick` in `round` (with a
+/// gate, once every phone is in): the time from sending the vote to its
+/// "recorded".
 async fn one(
     url: &str,
     i: usize,
     participant: String,
-    round: String,
-    pick: usize,
+    (round, pick): (String, usize),
+    gate: Option<std::sync::Arc<Gate>>,
 ) -> Result<Duration, String> {
+    let admitted = admitted(url, i, participant).await;
+    if let Some(gate) = &gate {
+        gate.arrive(admitted.is_ok()).await;
+    }
+    let (mut phone, host) = admitted?;
+    let sent = Instant::now();
+    let voted = phone
+        .call(
+            host,
+            serde_json::json!({ "op": "vote", "round": round, "pick": pick }),
+        )
+        .await?;
+    if voted["recorded"].as_u64().is_none() {
+        return Err(voted.to_string());
+    }
+    Ok(sent.elapsed())
+}
+
+/// Phone `i` joins as `participant` and waits until it is let in.
+async fn admitted(url: &str, i: usize, participant: String) -> Result<(Phone, SocketAddr), String> {
     let (host, fragment) = url
         .trim_start_matches("http://")
         .split_once("/#")
@@ -150,23 +200,15 @@ async fn one(
         }
         since = state["head"].as_u64().unwrap_or(0);
     }
-    let sent = Instant::now();
-    let voted = phone
-        .call(
-            host,
-            serde_json::json!({ "op": "vote", "round": round, "pick": pick }),
-        )
-        .await?;
-    if voted["recorded"].as_u64().is_none() {
-        return Err(voted.to_string());
-    }
-    Ok(sent.elapsed())
+    Ok((phone, host))
 }
 
 /// Runs `phones` phones (participants `P1`…) against `url`, all at once;
 /// prints one line of JSON: how many were recorded, the failures, and the
 /// times from sending a vote to "recorded" (p50, p99, max) and in all.
-pub fn run(url: &str, phones: usize, round: &str) -> Result<(), String> {
+/// `together`: no phone votes until every phone is in, as when the
+/// facilitator opens a vote in a room already joined.
+pub fn run(url: &str, phones: usize, round: &str, together: bool) -> Result<(), String> {
     if phones > MOST_PHONES {
         return Err(format!("at most {MOST_PHONES} phones"));
     }
@@ -178,9 +220,18 @@ pub fn run(url: &str, phones: usize, round: &str) -> Result<(), String> {
     let started = Instant::now();
     let results = rt.block_on(async {
         let mut tasks = tokio::task::JoinSet::new();
+        let gate = together.then(|| {
+            std::sync::Arc::new(Gate {
+                arrived: 0.into(),
+                all: phones,
+                notify: tokio::sync::Notify::new(),
+            })
+        });
         for i in 0..phones {
-            let (url, round) = (url.to_owned(), round.to_owned());
-            tasks.spawn(async move { one(&url, i, format!("P{}", i + 1), round, i % 5).await });
+            let (url, round, gate) = (url.to_owned(), round.to_owned(), gate.clone());
+            tasks.spawn(
+                async move { one(&url, i, format!("P{}", i + 1), (round, i % 5), gate).await },
+            );
         }
         let mut results = Vec::new();
         let deadline = tokio::time::sleep(MOST_TIME);

@@ -139,6 +139,41 @@ impl Session {
         }
     }
 
+    /// Checks a run of ballots as though each were applied before the next
+    /// is checked, without changing this session: the store writes and
+    /// syncs a room's ballots together, and applies them only once they
+    /// are saved. Whether a ballot can be cast reads only the session's
+    /// creation, its participants and its rounds, so a copy of those (and
+    /// of only the rounds named) stands in for the whole session. Anything
+    /// but a ballot is refused here.
+    pub fn check_ballots(&self, events: &[&Event]) -> Vec<Result<(), DomainError>> {
+        let mut scratch = Session {
+            info: self.info.clone(),
+            participants: self.participants.clone(),
+            ..Session::default()
+        };
+        for event in events {
+            if let Event::BallotCast { round, .. } | Event::AnonymousBallotCast { round, .. } =
+                event
+                && let Some(r) = self.rounds.get(round)
+                && !scratch.rounds.contains_key(round)
+            {
+                scratch.rounds.insert(round.clone(), r.clone());
+            }
+        }
+        events
+            .iter()
+            .map(|event| match event {
+                Event::BallotCast { .. } | Event::AnonymousBallotCast { .. } => {
+                    scratch.apply(event)
+                }
+                _ => Err(DomainError::Rule(
+                    "only ballots are checked together".into(),
+                )),
+            })
+            .collect()
+    }
+
     /// An anonymous ballot: only in an anonymous round, a ballot id that is
     /// a short word, a choice that fits, and no more ids from a role group
     /// than it has people.

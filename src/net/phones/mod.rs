@@ -502,8 +502,11 @@ async fn step(shared: &Arc<Shared>, env: Envelope) -> serde_json::Value {
             let me = phone.clone().unwrap_or_default();
             // Looked at only once subscribed, so a phone let in meanwhile
             // is not left waiting for the next record.
-            let still_asking = lock(&shared.room).is_asking(&me);
-            if shared.head.load(Ordering::Relaxed) <= since && (still_asking || !asked) {
+            let (still_asking, let_in) = {
+                let room = lock(&shared.room);
+                (room.is_asking(&me), room.let_in_unheard(&me))
+            };
+            if shared.head.load(Ordering::Relaxed) <= since && !let_in && (still_asking || !asked) {
                 let _ = tokio::time::timeout(WATCH, async {
                     tokio::select! {
                         _ = feed.recv() => {}
@@ -571,7 +574,10 @@ fn view(shared: &Shared, token: &str) -> serde_json::Value {
     let now = shared.clock.now();
     let head = shared.head.load(Ordering::Relaxed);
     let session = shared.session.read();
-    lock(&shared.room).view(&session, token, now, head)
+    let mut room = lock(&shared.room);
+    let view = room.view(&session, token, now, head);
+    room.told(token);
+    view
 }
 
 #[cfg(test)]

@@ -16,8 +16,8 @@ use std::collections::HashMap;
 
 mod admission;
 
-/// Phones joined at once, at most.
-pub const MAX_PHONES: usize = 1000;
+/// Phones joined at once, at most (a town-hall meeting of 2,000 fits).
+pub const MAX_PHONES: usize = 2500;
 /// Phones waiting at once for the facilitator to let them in, at most
 /// (and at most [`ASKING_PER_NAME`] under one name): a key-holder cannot
 /// bury the genuine ones.
@@ -93,6 +93,9 @@ struct Phone {
     /// Still waiting for the facilitator to let it in: the request's id
     /// and the number the phone shows.
     asking: Option<(u64, u16)>,
+    /// Whether what it was last told is that it waits to be let in: once
+    /// let in, its next request for news is answered at once.
+    told_asking: bool,
     /// When it was last heard from.
     last: std::time::Instant,
     /// What it may still record or send.
@@ -451,6 +454,21 @@ impl Room {
     }
 
     /// The room as `token`'s phone should show it.
+    /// Phone `token` was let in after it was last told it waits: it
+    /// learns so now, not when something next happens in the room.
+    pub fn let_in_unheard(&self, token: &str) -> bool {
+        self.phones
+            .get(token)
+            .is_some_and(|p| p.told_asking && p.asking.is_none())
+    }
+
+    /// Phone `token` was just told whether it waits to be let in.
+    pub fn told(&mut self, token: &str) {
+        if let Some(p) = self.phones.get_mut(token) {
+            p.told_asking = p.asking.is_some();
+        }
+    }
+
     pub fn view(
         &self,
         session: &Session,
