@@ -182,7 +182,7 @@ proptest! {
     #[test]
     fn snapshots((bytes, reseal) in ({
         let tmp = tempfile::tempdir().unwrap();
-        let w = small_session(&tmp.path().join("s"), 2);
+        let mut w = small_session(&tmp.path().join("s"), 2);
         w.snapshot().unwrap();
         input(std::fs::read(tmp.path().join("s").join("snapshot.ron")).unwrap())
     }, any::<bool>())) {

@@ -135,7 +135,7 @@ fn nothing_is_written_through_a_link() {
             let e = opened.err().expect("a linked lock file is refused");
             assert!(e.to_string().contains("symbolic link"), "{e}");
         } else {
-            let (w, warnings) = opened.unwrap();
+            let (mut w, warnings) = opened.unwrap();
             assert!(warnings.join(" ").contains("symbolic link"), "{warnings:?}");
             w.snapshot().unwrap();
             assert!(

@@ -357,7 +357,7 @@ fn templates() {
 fn snapshots() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
-    let w = small_session(&dir, 3);
+    let mut w = small_session(&dir, 3);
     w.snapshot().unwrap();
     let live = canon(&w.session());
     drop(w);

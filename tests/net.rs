@@ -613,7 +613,7 @@ fn a_laptop_that_joined_reconnects_with_its_token_after_the_host_restarts() {
 fn a_forged_snapshot_cannot_make_the_host_append_what_a_replay_rejects() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
-    let w = small_session(&dir, 3);
+    let mut w = small_session(&dir, 3);
     w.snapshot().unwrap();
     drop(w);
     forge_snapshot(&dir, "\"st2\"", "\"st9\"");

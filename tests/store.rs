@@ -9,7 +9,7 @@ use roundtable::store::{self, StoreError, Writer};
 fn reopening_gives_the_same_session_with_and_without_a_snapshot() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
-    let w = small_session(&dir, 10);
+    let mut w = small_session(&dir, 10);
     let live = canon(&w.session());
     w.snapshot().unwrap();
     drop(w);
@@ -32,7 +32,7 @@ fn reopening_gives_the_same_session_with_and_without_a_snapshot() {
 fn a_bad_snapshot_costs_time_not_data() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
-    let w = small_session(&dir, 5);
+    let mut w = small_session(&dir, 5);
     let live = canon(&w.session());
     w.snapshot().unwrap();
     drop(w);
@@ -835,4 +835,51 @@ fn ballots_that_cannot_be_written_together_are_none_of_them_saved() {
     let v = store::verify(&dir).unwrap();
     assert!(v.passed(), "{v:?}");
     assert_eq!(v.records, c.seq);
+}
+
+/// A snapshot is written behind the commits: the commit after the one that
+/// made a snapshot due is saved while the snapshot is still being written
+/// (here it takes three seconds), and the snapshot holds the session as it
+/// stood at its own record, not what was committed meanwhile. Opening then
+/// reads it and replays the record after it.
+#[test]
+fn a_commit_never_waits_for_a_snapshot_being_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    drop(small_session(&dir, 0));
+    let (mut w, _) = Writer::open(&dir, t(1)).unwrap();
+    w.snapshot_every = 5;
+    w.snapshot_pause = std::time::Duration::from_secs(3);
+    let mut seq = w.records();
+    let mut n = 0;
+    while seq % 5 != 4 {
+        seq = w.record("note-taker", t(2), &statement(n)).unwrap().seq;
+        n += 1;
+    }
+    // This one makes a snapshot due…
+    let due = w.record("note-taker", t(3), &statement(n)).unwrap().seq;
+    assert_eq!(due % 5, 0);
+    // …and this one does not wait for it.
+    let started = std::time::Instant::now();
+    let after = w.record("note-taker", t(4), &statement(n + 1)).unwrap().seq;
+    let took = started.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(2),
+        "a commit waited {took:?} for the snapshot"
+    );
+    assert_eq!(w.snapshot_written(), Some(true));
+    let live = canon(&w.session());
+    drop(w);
+    let text = std::fs::read_to_string(dir.join("snapshot.ron")).unwrap();
+    assert!(
+        text.starts_with(&format!("(format:8,seq:{due},")),
+        "{}",
+        &text[..80]
+    );
+    let r = store::open_read_only(&dir).unwrap();
+    assert_eq!(r.records, after);
+    assert_eq!(canon(&r.session), live);
+    let (w, warnings) = Writer::open(&dir, t(5)).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(canon(&w.session()), live);
 }

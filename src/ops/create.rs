@@ -90,7 +90,7 @@ pub fn new_session(
             .map(|participant| Event::ParticipantAdded { participant }),
     );
     let dir = sessions.join(folder.unwrap_or_else(|| slug(&created.date(), spec.title)));
-    let w = Writer::create(&dir, "facilitator", now, &events)?;
+    let mut w = Writer::create(&dir, "facilitator", now, &events)?;
     w.snapshot()?;
     Ok((dir, w, t))
 }

@@ -139,6 +139,17 @@ pub fn lower_priority() {
     imp::lower_priority()
 }
 
+/// Work done by a copy of this process (on Unix, `fork`): the copy sees
+/// memory exactly as it was at the call, whatever this process changes
+/// afterwards, so a large snapshot is written from a still picture of the
+/// session while commits go on. `None` where there is no such copy
+/// (Windows): the caller does the work some other way.
+pub fn in_a_copy(work: impl FnOnce() -> bool) -> Option<io::Result<Copy>> {
+    imp::in_a_copy(work)
+}
+
+pub use imp::Copy;
+
 /// Raises this process's limit on open connections to the most it may
 /// have, and says how many it may now hold (a room of phones needs one
 /// each).

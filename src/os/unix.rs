@@ -116,6 +116,97 @@ pub fn lower_priority() {
     }
 }
 
+/// A copy of this process doing one piece of work (see
+/// [`crate::os::in_a_copy`]); waited for when dropped.
+#[derive(Debug)]
+pub struct Copy {
+    pid: libc::pid_t,
+    /// How it ended, once it has.
+    ended: Option<bool>,
+}
+
+impl Copy {
+    /// Whether it has ended, and if so whether its work succeeded; never
+    /// waits.
+    pub fn ended(&mut self) -> Option<bool> {
+        if self.ended.is_none() {
+            let mut status = 0;
+            // SAFETY: an out-pointer to an int, for our own child.
+            let r = unsafe { libc::waitpid(self.pid, &mut status, libc::WNOHANG) };
+            if r == self.pid {
+                self.ended = Some(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
+            } else if r < 0 {
+                self.ended = Some(false);
+            }
+        }
+        self.ended
+    }
+
+    /// Waits for it to end: whether its work succeeded.
+    pub fn wait(&mut self) -> bool {
+        while self.ended.is_none() {
+            let mut status = 0;
+            // SAFETY: an out-pointer to an int, for our own child.
+            let r = unsafe { libc::waitpid(self.pid, &mut status, 0) };
+            if r == self.pid {
+                self.ended = Some(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
+            } else if r < 0 && io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+                self.ended = Some(false);
+            }
+        }
+        self.ended == Some(true)
+    }
+}
+
+impl Drop for Copy {
+    fn drop(&mut self) {
+        self.wait();
+    }
+}
+
+pub fn in_a_copy(work: impl FnOnce() -> bool) -> Option<io::Result<Copy>> {
+    // Opened before the copy is made: the copy only rearranges descriptors.
+    let null = match OpenOptions::new().read(true).write(true).open("/dev/null") {
+        Ok(f) => f,
+        Err(e) => return Some(Err(e)),
+    };
+    // SAFETY: sysconf takes no pointers.
+    let most = unsafe { libc::sysconf(libc::_SC_OPEN_MAX) }.clamp(3, 1 << 16) as i32;
+    // SAFETY: fork has no preconditions; the copy runs only `work` (which
+    // reads memory that is its own now, allocates on this thread's heap and
+    // writes files) and then `_exit`, never returning into the caller.
+    let pid = unsafe { libc::fork() };
+    match pid {
+        -1 => Some(Err(io::Error::last_os_error())),
+        0 => {
+            use std::os::fd::AsRawFd;
+            // SAFETY: descriptors only. The copy must never draw on or
+            // reset the terminal, nor hold the session's lock or the
+            // listening sockets should this process end first.
+            unsafe {
+                for fd in 0..3 {
+                    libc::dup2(null.as_raw_fd(), fd);
+                }
+                for fd in 3..most {
+                    libc::close(fd);
+                }
+            }
+            // A panic ends the copy quietly: the terminal's panic hook
+            // would put the terminal back from under the screens.
+            std::panic::set_hook(Box::new(|_| {
+                // SAFETY: ends this process at once, without unwinding.
+                unsafe { libc::_exit(70) }
+            }));
+            lower_priority();
+            let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or(false);
+            // SAFETY: ends the copy without running anything of the
+            // original's (destructors, buffered output, exit handlers).
+            unsafe { libc::_exit(if ok { 0 } else { 1 }) }
+        }
+        pid => Some(Ok(Copy { pid, ended: None })),
+    }
+}
+
 pub fn raise_open_files() -> u64 {
     let mut lim = libc::rlimit {
         rlim_cur: 0,

@@ -121,6 +121,24 @@ pub fn sync_dir(_: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// No copy of a process on Windows: see [`crate::os::in_a_copy`].
+#[derive(Debug)]
+pub enum Copy {}
+
+impl Copy {
+    pub fn ended(&mut self) -> Option<bool> {
+        match *self {}
+    }
+
+    pub fn wait(&mut self) -> bool {
+        match *self {}
+    }
+}
+
+pub fn in_a_copy(_work: impl FnOnce() -> bool) -> Option<std::io::Result<Copy>> {
+    None
+}
+
 pub fn lower_priority() {
     use windows_sys::Win32::System::Threading::{
         GetCurrentThread, SetThreadPriority, THREAD_PRIORITY_BELOW_NORMAL,

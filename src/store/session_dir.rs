@@ -37,6 +37,11 @@ pub struct Writer {
     /// What [`Writer::settle`] found when `record` had to wait for it.
     notices: Vec<Warning>,
     pub snapshot_every: u64,
+    /// The snapshot being written behind the commits, if one is.
+    writing: Option<snapshot::Writing>,
+    /// How long a snapshot written behind the commits waits before it is
+    /// written (tests: one that takes long). Nothing by default.
+    pub snapshot_pause: std::time::Duration,
 }
 
 /// The replay that proves a snapshot, on its own thread; stopped early if
@@ -61,6 +66,11 @@ impl Drop for Writer {
     fn drop(&mut self) {
         if let Some(p) = &self.proof {
             p.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        // The next writer of this folder must not find a snapshot still
+        // being written.
+        if let Some(writing) = self.writing.take() {
+            writing.wait();
         }
     }
 }
@@ -137,6 +147,8 @@ impl Writer {
             _journal_lock: Some(journal_lock),
             proof: None,
             notices: Vec::new(),
+            writing: None,
+            snapshot_pause: std::time::Duration::ZERO,
             snapshot_every: SNAPSHOT_EVERY,
         };
         for e in events {
@@ -266,6 +278,8 @@ impl Writer {
                 _journal_lock: Some(journal_lock),
                 proof,
                 notices: Vec::new(),
+            writing: None,
+            snapshot_pause: std::time::Duration::ZERO,
                 snapshot_every: SNAPSHOT_EVERY,
             },
             warnings,
@@ -288,6 +302,8 @@ impl Writer {
             _journal_lock: None,
             proof: None,
             notices: Vec::new(),
+            writing: None,
+            snapshot_pause: std::time::Duration::ZERO,
             snapshot_every: SNAPSHOT_EVERY,
         }
     }
@@ -387,8 +403,7 @@ impl Writer {
         let committed = self.appender.append(at, actor, event)?;
         self.session.write().apply(event)?;
         if self.snapshot_every > 0 && committed.seq % self.snapshot_every == 0 {
-            // A snapshot is only a cache: failing to write one loses nothing.
-            let _ = self.snapshot();
+            self.snapshot_behind();
         }
         Ok(committed)
     }
@@ -445,10 +460,48 @@ impl Writer {
             })
             .collect();
         if due {
-            // A snapshot is only a cache: failing to write one loses nothing.
-            let _ = self.snapshot();
+            self.snapshot_behind();
         }
         Ok(answers)
+    }
+
+    /// Starts writing `snapshot.ron` for the current state without the
+    /// next commit waiting for it (at a million records, writing one took a
+    /// second, and every commit queued behind it waited): a copy of the
+    /// process writes it from the session as it stands now. A snapshot is
+    /// only a cache, so one still being written when the next is due lets
+    /// that one go, and failing to write one loses nothing.
+    fn snapshot_behind(&mut self) {
+        if let Some(writing) = &mut self.writing {
+            if !writing.ended() {
+                return;
+            }
+            if let Some(done) = self.writing.take() {
+                done.wait();
+            }
+        }
+        if self.appender.stopped().is_some() {
+            return;
+        }
+        let session = self.session.read();
+        let writing = snapshot::Writing::start(
+            &self.dir,
+            (
+                self.appender.records(),
+                self.appender.head(),
+                self.appender.len(),
+            ),
+            &session,
+            self.snapshot_pause,
+        );
+        drop(session);
+        self.writing = Some(writing);
+    }
+
+    /// Waits for a snapshot being written behind the commits to end:
+    /// whether it was written (`None`: none was being written).
+    pub fn snapshot_written(&mut self) -> Option<bool> {
+        self.writing.take().map(snapshot::Writing::wait)
     }
 
     /// When the journal's last record was written, if it can be read.
@@ -461,7 +514,11 @@ impl Writer {
     /// Never once writing has stopped: the session shown then is not the
     /// journal's last record (a damaged journal), or the journal is no
     /// longer the file this writer holds.
-    pub fn snapshot(&self) -> Result<()> {
+    pub fn snapshot(&mut self) -> Result<()> {
+        // One snapshot at a time: the one behind the commits ends first.
+        if let Some(writing) = self.writing.take() {
+            writing.wait();
+        }
         if let Some(why) = self.appender.stopped() {
             return Err(StoreError::Poisoned(why.to_owned()));
         }

@@ -71,9 +71,43 @@ impl std::io::Write for Hashing {
     }
 }
 
+/// Bytes in, hashed as they come, on the writer's own thread (in a copy
+/// of the process, which has no other threads to hand work to).
+struct HashingHere {
+    sha: sha2::Sha256,
+    len: u64,
+}
+
+impl std::io::Write for HashingHere {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        sha2::Digest::update(&mut self.sha, bytes);
+        self.len += bytes.len() as u64;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Whether the snapshot's hash may be computed on a thread of its own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Threads {
+    Two,
+    One,
+}
+
 /// The SHA-256 and length of `session` written as a snapshot's second line
 /// by the fast writer, or `None` when the fast writer leaves it to `ron`.
-fn fast_body(session: &Session) -> Option<(String, u64)> {
+fn fast_body(session: &Session, threads: Threads) -> Option<(String, u64)> {
+    if threads == Threads::One {
+        let mut out = HashingHere {
+            sha: sha2::Digest::new(),
+            len: 0,
+        };
+        super::ron_write::to_writer(&mut out, session).ok()?;
+        return Some((hex::encode(sha2::Digest::finalize(out.sha)), out.len));
+    }
     std::thread::scope(|scope| {
         let (to_hash, steps) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
         let (give_back, emptied) = std::sync::mpsc::channel();
@@ -99,7 +133,7 @@ fn fast_body(session: &Session) -> Option<(String, u64)> {
 /// as it is serialised, without the text: equal to a snapshot header's
 /// `body` exactly when that snapshot holds this session.
 pub fn body_hash(session: &Session) -> std::result::Result<String, ron::Error> {
-    match fast_body(session) {
+    match fast_body(session, Threads::Two) {
         Some((hash, _)) => Ok(hash),
         None => Ok(sha256_hex(ron::to_string(session)?.as_bytes())),
     }
@@ -110,13 +144,76 @@ pub fn body_hash(session: &Session) -> std::result::Result<String, ron::Error> {
 /// held as text (at 100k statements that was 30 MB, twice, and it stayed
 /// resident).
 pub fn write(dir: &Path, seq: u64, hash: &str, at: u64, session: &Session) -> Result<()> {
+    write_with(dir, (seq, hash, at), session, Threads::Two)
+}
+
+/// A snapshot being written without the writer waiting for it: by a copy
+/// of the process where there is one (it sees the session as it stood,
+/// however it changes meanwhile), else from a copy of the session on a
+/// thread of its own (Windows).
+pub enum Writing {
+    Copy(crate::os::Copy),
+    Thread(std::thread::JoinHandle<bool>),
+}
+
+impl Writing {
+    /// Starts writing `snapshot.ron` for `session`, the state after record
+    /// `seq` (whose hash is `hash`, ending at `at` in the journal), after
+    /// waiting `pause` (tests: a snapshot that takes long to write).
+    pub fn start(
+        dir: &Path,
+        (seq, hash, at): (u64, &str, u64),
+        session: &Session,
+        pause: std::time::Duration,
+    ) -> Writing {
+        let work = || {
+            std::thread::sleep(pause);
+            write_with(dir, (seq, hash, at), session, Threads::One).is_ok()
+        };
+        match crate::os::in_a_copy(work) {
+            Some(Ok(copy)) => Writing::Copy(copy),
+            // No copy of the process to be had: a copy of the session.
+            Some(Err(_)) | None => {
+                let (dir, hash, session) = (dir.to_owned(), hash.to_owned(), session.clone());
+                Writing::Thread(std::thread::spawn(move || {
+                    crate::os::lower_priority();
+                    std::thread::sleep(pause);
+                    write_with(&dir, (seq, &hash, at), &session, Threads::Two).is_ok()
+                }))
+            }
+        }
+    }
+
+    /// Whether it has ended; never waits.
+    pub fn ended(&mut self) -> bool {
+        match self {
+            Writing::Copy(copy) => copy.ended().is_some(),
+            Writing::Thread(t) => t.is_finished(),
+        }
+    }
+
+    /// Waits for it to end: whether the snapshot was written.
+    pub fn wait(self) -> bool {
+        match self {
+            Writing::Copy(mut copy) => copy.wait(),
+            Writing::Thread(t) => t.join().unwrap_or(false),
+        }
+    }
+}
+
+fn write_with(
+    dir: &Path,
+    (seq, hash, at): (u64, &str, u64),
+    session: &Session,
+    threads: Threads,
+) -> Result<()> {
     let path = dir.join(SNAPSHOT);
     let invalid = |e: ron::Error| StoreError::Invalid {
         path: path.clone(),
         reason: e.to_string(),
     };
     // `ron` itself, as text, for anything the fast writer leaves to it.
-    let (body, len, slow) = match fast_body(session) {
+    let (body, len, slow) = match fast_body(session, threads) {
         Some((body, len)) => (body, len, None),
         None => {
             let text = ron::to_string(session).map_err(invalid)?;

@@ -127,7 +127,7 @@ pub fn run(writer: Writer, opts: Options) -> std::io::Result<()> {
     }
     drop(tx);
     // Everything sent has been saved or refused by now; leave a fresh snapshot.
-    if let Ok(writer) = handle.join() {
+    if let Ok(mut writer) = handle.join() {
         let _ = writer.snapshot();
     }
     result

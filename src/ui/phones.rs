@@ -93,6 +93,9 @@ fn typed(url: &str) -> String {
     }
 }
 
+/// Lines of the names of phones joined, at most.
+const NAME_LINES: usize = 6;
+
 /// The join screen: the code, the address, how many phones have joined.
 pub fn render(f: &mut Frame, area: Rect, phones: &PhoneRoom, theme: &Theme) {
     // As large as leaves room for the words beside it: the code is read
@@ -156,13 +159,33 @@ pub fn render(f: &mut Frame, area: Rect, phones: &PhoneRoom, theme: &Theme) {
         theme.base,
     )));
     if joined > 0 {
-        let mut names = phones.connected.join(", ");
+        // As many names as six lines hold: a town hall's two thousand
+        // could not be read from the back of the room, and wrapping them
+        // all on every frame took the time the phones needed.
+        let room_for = usize::from(words_w) * NAME_LINES;
+        let mut names = String::new();
+        let mut shown = 0;
+        for name in &phones.connected {
+            if names.chars().count() + name.chars().count() + 2 > room_for {
+                break;
+            }
+            if !names.is_empty() {
+                names.push_str(", ");
+            }
+            names.push_str(name);
+            shown += 1;
+        }
+        let mut more = Vec::new();
+        if shown < phones.connected.len() {
+            more.push(format!("{} more", phones.connected.len() - shown));
+        }
         if phones.unnamed > 0 {
-            let more = format!("{} not named here", phones.unnamed);
-            names = if names.is_empty() {
-                more
-            } else {
-                format!("{names} and {more}")
+            more.push(format!("{} not named here", phones.unnamed));
+        }
+        if !more.is_empty() {
+            names = match names.is_empty() {
+                true => more.join(" and "),
+                false => format!("{names} and {}", more.join(" and ")),
             };
         }
         words.push(Line::from(Span::styled(names, theme.dim)));

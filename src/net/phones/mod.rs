@@ -53,6 +53,11 @@ pub fn limits() -> Limits {
     limits_for(u64::MAX)
 }
 
+/// Phones' connections open at once, at most, where the process may hold
+/// that many: a town-hall meeting of 2,000 phones, each with a request for
+/// news open while it votes.
+const MOST_CONNECTIONS: u64 = 4096;
+
 /// [`limits`] for a process that may hold `open_files`: the phones get at
 /// most what is left after [`crate::net::deadline::KEPT_BACK`], so the
 /// door turns the greediest away before the process runs out of files,
@@ -60,7 +65,7 @@ pub fn limits() -> Limits {
 pub fn limits_for(open_files: u64) -> Limits {
     let room = open_files.saturating_sub(crate::net::deadline::KEPT_BACK);
     Limits {
-        unauthenticated: usize::try_from(room.clamp(64, 1024)).unwrap_or(1024),
+        unauthenticated: usize::try_from(room.clamp(64, MOST_CONNECTIONS)).unwrap_or(1024),
         unauthenticated_per_address: 16,
         ..Limits::default()
     }
@@ -166,9 +171,32 @@ struct Shared {
     admitted: tokio::sync::broadcast::Sender<String>,
     /// How to close each open connection, should the door need its place.
     open: Mutex<std::collections::HashMap<u64, tokio::sync::oneshot::Sender<()>>>,
+    /// The room changed since the screens were last told.
+    news: tokio::sync::Notify,
 }
 
+/// The screens are told of the phones at most this often: a room of
+/// phones joining at once changed the room hundreds of times a second,
+/// and each time every phone's name was gathered again for the screens.
+const PUBLISH_GAP: Duration = Duration::from_millis(50);
+
+/// The phones in the room changed: the screens hear of it within
+/// [`PUBLISH_GAP`], once for however many changes came meanwhile.
 fn publish(shared: &Shared) {
+    shared.news.notify_one();
+}
+
+/// Tells the screens of the phones in the room as they change, at most
+/// every [`PUBLISH_GAP`].
+async fn publisher(shared: Arc<Shared>) {
+    loop {
+        shared.news.notified().await;
+        publish_now(&shared);
+        tokio::time::sleep(PUBLISH_GAP).await;
+    }
+}
+
+fn publish_now(shared: &Shared) {
     let (connected, unnamed) = {
         let session = shared.session.read();
         lock(&shared.room).who(&session)
@@ -264,6 +292,7 @@ pub fn start(
         waiting: tokio::sync::watch::channel(Vec::new()).0,
         admitted: tokio::sync::broadcast::channel(64).0,
         open: Mutex::new(std::collections::HashMap::new()),
+        news: tokio::sync::Notify::new(),
     });
     let for_thread = shared.clone();
     crate::net::on_own_thread("roundtable-phones", move || accept(for_thread, listener))?;
@@ -294,6 +323,7 @@ async fn accept(shared: Arc<Shared>, listener: std::net::TcpListener) {
     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
         return;
     };
+    tokio::spawn(publisher(shared.clone()));
     let for_head = shared.clone();
     crate::net::follow_head(&shared.feed, move |seq| {
         for_head.head.store(seq, Ordering::Relaxed);
@@ -590,7 +620,7 @@ mod tests {
     fn the_phones_door_is_sized_below_what_the_process_can_hold() {
         assert_eq!(limits_for(1024).unauthenticated, 768);
         assert_eq!(limits_for(300).unauthenticated, 64);
-        assert_eq!(limits_for(1 << 20).unauthenticated, 1024);
+        assert_eq!(limits_for(1 << 20).unauthenticated, 4096);
         for files in [320, 1024, 1280, 4096] {
             let phones = limits_for(files).unauthenticated as u64;
             assert!(
