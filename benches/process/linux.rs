@@ -25,13 +25,19 @@ pub fn main() {
     if part("open") {
         open_and_memory(&tmp, runs);
     }
-    if part("verify") || part("replay") {
+    if part("commit") {
+        commit_latency(&live_100k(&tmp), "100k statements", runs.min(3));
+    }
+    if part("verify") || part("replay") || part("commit") {
         let big = big_journal(&tmp);
         if part("verify") {
             verify_against_sha256sum(&tmp, &big, runs);
         }
         if part("replay") {
             replay_against_json(&big, runs.min(3));
+        }
+        if part("commit") {
+            commit_latency(&big, "1M records", runs.min(3));
         }
     }
     let _ = std::fs::remove_dir_all(&tmp);
@@ -286,4 +292,81 @@ fn replay_against_json(big: &Path, runs: usize) {
     println!("replay of the 1M records against serde_json's parse of them:");
     println!("  ratio, wall clock: {}", spread(wall));
     println!("  ratio, CPU time: {}", spread(cpus));
+}
+
+/// Commits through the real writer (append, sync, apply) on a large
+/// session with snapshots on, as `run` makes them: enough statements for
+/// three snapshots and more (`ROUNDTABLE_BENCH_COMMITS`, 3,500 by
+/// default; one is due every 1,000 records), each timed; p50, p99 and the
+/// slowest, and how many snapshots were written meanwhile.
+fn commit_latency(dir: &Path, what: &str, runs: usize) {
+    println!("commit one statement, {what}, snapshots every 1,000 records:");
+    let (mut p99s, mut slowest) = (Vec::new(), Vec::new());
+    for run in 1..=runs {
+        let (p99, max) = commit_run(dir, run);
+        p99s.push(p99);
+        slowest.push(max);
+    }
+    println!(
+        "  p99 (ms): {}; slowest (ms): {}\n",
+        spread(p99s),
+        spread(slowest)
+    );
+}
+
+/// One run of [`commit_latency`]: its p99 and slowest commit in ms.
+fn commit_run(dir: &Path, run: usize) -> (f64, f64) {
+    use roundtable::domain::{Event, Speaker, StatementKind, Timestamp};
+    let commits: usize = std::env::var("ROUNDTABLE_BENCH_COMMITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3_500);
+    let now = || Timestamp::from_unix_millis(4_000_000_000_000);
+    let (mut w, _) = roundtable::store::Writer::open(dir, now()).expect("open");
+    // Opening proves the snapshot first; commits are timed after.
+    w.settle();
+    let seq_of = || roundtable::store::snapshot::claimed_seq(dir).unwrap_or(0);
+    let mut seen = vec![seq_of()];
+    let mut times = Vec::with_capacity(commits);
+    for i in 0..commits {
+        let event = Event::StatementAdded {
+            id: format!("bench{run}x{i}x{}", std::process::id()).into(),
+            kind: StatementKind::Quote,
+            speaker: Speaker::Group,
+            stage: None,
+            text: "A statement taken down while a snapshot may be written.".into(),
+            tags: Vec::new(),
+            captured_by: "note-taker".into(),
+            at: now(),
+        };
+        let start = Instant::now();
+        w.record("note-taker", now(), &event).expect("commit");
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        let s = seq_of();
+        if seen.last() != Some(&s) {
+            seen.push(s);
+        }
+    }
+    let _ = w.snapshot_written();
+    let s = seq_of();
+    if seen.last() != Some(&s) {
+        seen.push(s);
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |p: usize| times[(times.len() * p / 100).min(times.len() - 1)];
+    let max = times[times.len() - 1];
+    println!(
+        "  run {run}: {commits} commits from record {}, p50 {:.3} ms, p99 {:.3} ms, slowest {:.3} ms{}; snapshots at records {:?} (the first was there before)",
+        w.records() - commits as u64,
+        at(50),
+        at(99),
+        max,
+        if at(99) > 1.0 || max > 20.0 {
+            "  OVER"
+        } else {
+            ""
+        },
+        seen,
+    );
+    (at(99), max)
 }

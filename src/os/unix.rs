@@ -142,21 +142,32 @@ impl Copy {
         self.ended
     }
 
-    /// Waits for it to end: whether its work succeeded.
+    /// Waits for it to end: whether its work succeeded. A copy still at
+    /// work after [`COPY_PATIENCE`] is stopped (its work is a cache, and
+    /// quitting must never hang on it).
     pub fn wait(&mut self) -> bool {
-        while self.ended.is_none() {
-            let mut status = 0;
-            // SAFETY: an out-pointer to an int, for our own child.
-            let r = unsafe { libc::waitpid(self.pid, &mut status, 0) };
-            if r == self.pid {
-                self.ended = Some(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
-            } else if r < 0 && io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+        let until = std::time::Instant::now() + COPY_PATIENCE;
+        while self.ended().is_none() {
+            if std::time::Instant::now() >= until {
+                // SAFETY: signals our own child, which has not been reaped
+                // (so its pid is still its own).
+                unsafe {
+                    libc::kill(self.pid, libc::SIGKILL);
+                }
+                let mut status = 0;
+                // SAFETY: an out-pointer to an int, for our own child.
+                unsafe { libc::waitpid(self.pid, &mut status, 0) };
                 self.ended = Some(false);
+                break;
             }
+            std::thread::sleep(std::time::Duration::from_millis(5));
         }
         self.ended == Some(true)
     }
 }
+
+/// How long a copy of the process may take before it is stopped.
+const COPY_PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
 
 impl Drop for Copy {
     fn drop(&mut self) {
@@ -198,6 +209,12 @@ pub fn in_a_copy(work: impl FnOnce() -> bool) -> Option<io::Result<Copy>> {
                 unsafe { libc::_exit(70) }
             }));
             lower_priority();
+            // SAFETY: takes no pointers. Should the copy hang (a lock held
+            // by a thread that is not in the copy), it ends by itself even
+            // if this process is gone and cannot stop it.
+            unsafe {
+                libc::alarm(COPY_PATIENCE.as_secs() as u32 + 60);
+            }
             let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or(false);
             // SAFETY: ends the copy without running anything of the
             // original's (destructors, buffered output, exit handlers).
