@@ -9,14 +9,16 @@
 //! wrong join code does (see [`crate::net::door`]). The host stamps who and
 //! when, as for joined terminals: the phone only proposes.
 
+mod news;
 pub mod room;
 pub mod seal;
 mod voted;
 
+use news::{publish, publisher};
 pub use voted::VOTED;
 use voted::Voted;
 
-use crate::live::{Feed, PhoneRoom, Reply};
+use crate::live::{Feed, Reply};
 use crate::net::door::{Door, Limits, Refusal};
 use crate::net::lock;
 use http_body_util::{BodyExt, Full, Limited};
@@ -173,54 +175,6 @@ struct Shared {
     open: Mutex<std::collections::HashMap<u64, tokio::sync::oneshot::Sender<()>>>,
     /// The room changed since the screens were last told.
     news: tokio::sync::Notify,
-}
-
-/// The screens are told of the phones at most this often: a room of
-/// phones joining at once changed the room hundreds of times a second,
-/// and each time every phone's name was gathered again for the screens.
-const PUBLISH_GAP: Duration = Duration::from_millis(50);
-
-/// The phones in the room changed: the screens hear of it within
-/// [`PUBLISH_GAP`], once for however many changes came meanwhile.
-fn publish(shared: &Shared) {
-    shared.news.notify_one();
-}
-
-/// Tells the screens of the phones in the room as they change, at most
-/// every [`PUBLISH_GAP`].
-async fn publisher(shared: Arc<Shared>) {
-    loop {
-        shared.news.notified().await;
-        publish_now(&shared);
-        tokio::time::sleep(PUBLISH_GAP).await;
-    }
-}
-
-fn publish_now(shared: &Shared) {
-    let (connected, unnamed) = {
-        let session = shared.session.read();
-        lock(&shared.room).who(&session)
-    };
-    let wrong_keys = lock(&shared.door).failures;
-    let room = lock(&shared.room);
-    let asking = room.asking();
-    let waiting: Vec<crate::live::Said> = room
-        .said()
-        .iter()
-        .filter(|s| s.status == crate::live::SaidStatus::Waiting)
-        .cloned()
-        .collect();
-    shared.waiting.send_replace(waiting.clone());
-    let _ = shared.ui.send(Reply::Phones(PhoneRoom {
-        url: String::new(),
-        connected,
-        unnamed,
-        closed: room.closed,
-        nameless: room.nameless,
-        waiting,
-        wrong_keys,
-        asking,
-    }));
 }
 
 /// The statement a phone sent, as the record takes it when the facilitator
