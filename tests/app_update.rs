@@ -23,28 +23,10 @@ fn session(started: bool) -> Session {
             template: None,
         },
         Event::ParticipantAdded {
-            participant: Participant {
-                id: "P1".into(),
-                role: Role::ServiceUser,
-                sector: None,
-                level: None,
-                real_name: None,
-                consent: true,
-                person: None,
-                attributes: Default::default(),
-            },
+            participant: Participant::consenting("P1", Role::ServiceUser),
         },
         Event::ParticipantAdded {
-            participant: Participant {
-                id: "P2".into(),
-                role: Role::UnpaidCarer,
-                sector: None,
-                level: None,
-                real_name: None,
-                consent: true,
-                person: None,
-                attributes: Default::default(),
-            },
+            participant: Participant::consenting("P2", Role::UnpaidCarer),
         },
         Event::StageAdded {
             id: "S1".into(),
@@ -1406,16 +1388,7 @@ fn six_people() -> Session {
         ("P6", Role::ServiceUser),
     ] {
         s.apply(&Event::ParticipantAdded {
-            participant: Participant {
-                id: id.into(),
-                role,
-                sector: None,
-                level: None,
-                real_name: None,
-                consent: true,
-                person: None,
-                attributes: Default::default(),
-            },
+            participant: Participant::consenting(id, role),
         })
         .unwrap();
     }

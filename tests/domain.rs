@@ -21,16 +21,7 @@ fn created() -> Event {
 
 fn participant(id: &str, role: Role) -> Event {
     Event::ParticipantAdded {
-        participant: Participant {
-            id: id.into(),
-            role,
-            sector: None,
-            level: None,
-            real_name: None,
-            consent: true,
-            person: None,
-            attributes: Default::default(),
-        },
+        participant: Participant::consenting(id, role),
     }
 }
 

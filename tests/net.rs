@@ -742,16 +742,7 @@ fn close_and_reveal_shows_the_result_by_role_group_on_a_joined_viewer() {
     std::thread::spawn(move || while replies.blocking_recv().is_some() {});
     let listening = hosting.listening.unwrap();
     let person = |id: &str, role| Event::ParticipantAdded {
-        participant: Participant {
-            id: id.into(),
-            role,
-            sector: None,
-            level: None,
-            real_name: None,
-            consent: true,
-            person: None,
-            attributes: Default::default(),
-        },
+        participant: Participant::consenting(id, role),
     };
     let ballot = |who: &str, score| Event::BallotCast {
         round: "v1".into(),

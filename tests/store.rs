@@ -700,16 +700,7 @@ fn a_room_voting(dir: &std::path::Path) -> Writer {
     .enumerate()
     {
         events.push(Event::ParticipantAdded {
-            participant: Participant {
-                id: format!("P{}", i + 1).into(),
-                role,
-                sector: None,
-                level: None,
-                real_name: None,
-                consent: true,
-                person: None,
-                attributes: Default::default(),
-            },
+            participant: Participant::consenting(format!("P{}", i + 1), role),
         });
     }
     events.push(Event::VoteOpened {

@@ -28,7 +28,7 @@ pub fn main() {
     if part("commit") {
         commit_latency(&live_100k(&tmp), "100k statements", runs.min(3));
     }
-    if part("verify") || part("replay") || part("commit") {
+    if part("verify") || part("replay") || part("commit") || part("fresh") {
         let big = big_journal(&tmp);
         if part("verify") {
             verify_against_sha256sum(&tmp, &big, runs);
@@ -38,6 +38,9 @@ pub fn main() {
         }
         if part("commit") {
             commit_latency(&big, "1M records", runs.min(3));
+        }
+        if part("fresh") {
+            fresh_replay_against_json(&tmp, &big, runs);
         }
     }
     let _ = std::fs::remove_dir_all(&tmp);
@@ -79,7 +82,7 @@ fn evict(path: &Path) {
 /// `roundtable run DIR` in a 160×48 pseudo-terminal: seconds from starting
 /// it to the end of its first frame, and its resident memory in MB once
 /// it has settled.
-fn first_frame(dir: &Path, home: &Path) -> (f64, f64) {
+fn first_frame(dir: &Path, home: &Path) -> (f64, f64, f64) {
     let start = Instant::now();
     let (mut child, mut master) = spawn(&["run".as_ref(), dir.as_os_str()], home, 48, 160);
     // The first frame is the first burst of output (one flush, written in
@@ -121,11 +124,13 @@ fn first_frame(dir: &Path, home: &Path) -> (f64, f64) {
         steady = if now == rss { steady + 1 } else { 0 };
         rss = now;
     }
+    // The most it held at once: while the snapshot's proof replay ran.
+    let peak = vm_kb(pid, "VmHWM:");
     let _ = child.kill();
     let _ = child.wait();
     drop(rx);
     let _ = reader.join();
-    (frame, rss as f64 / 1024.0)
+    (frame, rss as f64 / 1024.0, peak as f64 / 1024.0)
 }
 
 fn open_and_memory(tmp: &Path, runs: usize) {
@@ -135,19 +140,30 @@ fn open_and_memory(tmp: &Path, runs: usize) {
     let mut warm = Vec::new();
     let mut cold = Vec::new();
     let mut rss = Vec::new();
+    let mut peaks = Vec::new();
     for _ in 0..runs {
-        let (t, m) = first_frame(&dir, &home);
+        let (t, m, peak) = first_frame(&dir, &home);
         warm.push(t * 1000.0);
         rss.push(m);
+        peaks.push(peak / m);
         for f in ["journal.ron", "snapshot.ron"] {
             evict(&dir.join(f));
         }
         cold.push(first_frame(&dir, &home).0 * 1000.0);
     }
     println!("run, 100k statements, stage running, vote open, snapshot 5,000 records behind:");
-    println!("  first frame, warm cache (ms): {}", spread(warm));
+    let over = warm.iter().filter(|t| **t > 150.0).count();
+    println!(
+        "  first frame, warm cache (ms): {} ({over} of {runs} over 150 ms: {:?})",
+        spread(warm.clone()),
+        warm.iter()
+            .filter(|t| **t > 150.0)
+            .map(|t| t.round())
+            .collect::<Vec<_>>()
+    );
     println!("  first frame, files evicted (ms): {}", spread(cold));
-    println!("  resident once settled (MB, VmRSS): {}\n", spread(rss));
+    println!("  resident once settled (MB, VmRSS): {}", spread(rss));
+    println!("  peak (VmHWM) / settled, same run: {}\n", spread(peaks));
 }
 
 fn big_journal(tmp: &Path) -> PathBuf {
@@ -187,10 +203,74 @@ fn timed(cmd: &mut Command) -> (f64, f64) {
     let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
     assert_eq!(pid, child.id() as i32, "wait4");
     assert_eq!(status, 0, "{cmd:?} failed");
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    CPU.with(|c| {
+        c.set((
+            secs(usage.ru_utime) + secs(usage.ru_stime),
+            secs(usage.ru_stime),
+        ))
+    });
     (
         start.elapsed().as_secs_f64(),
         usage.ru_maxrss as f64 / 1024.0,
     )
+}
+
+thread_local! {
+    /// The CPU seconds of the last command [`timed`] ran, and the part in
+    /// the kernel.
+    static CPU: std::cell::Cell<(f64, f64)> = const { std::cell::Cell::new((0.0, 0.0)) };
+}
+
+/// A replay in a fresh process, as a user's `verify`, `show` or `export`
+/// is: `roundtable verify` of the 1M-record journal without its snapshot
+/// against `roundtable-harness json-records`, serde_json parsing the same
+/// records as JSON lines into the same `Record` (same allocator), each its
+/// own process, alternately; wall clock and CPU (user and system, from
+/// `wait4`), and the kernel's share.
+fn fresh_replay_against_json(tmp: &Path, big: &Path, runs: usize) {
+    let bare = tmp.join("bare-fresh");
+    std::fs::create_dir_all(&bare).expect("mkdir");
+    let _ = std::fs::hard_link(big.join("journal.ron"), bare.join("journal.ron"));
+    let json = big.join("journal.json");
+    if !json.exists() {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&json).expect("create"));
+        let path = big.join("journal.ron");
+        for line in std::io::BufReader::new(std::fs::File::open(&path).expect("open")).lines() {
+            let r =
+                roundtable::store::record::decode(line.expect("line").as_bytes()).expect("decode");
+            writeln!(out, "{}", serde_json::to_string(&r).expect("json")).expect("write");
+        }
+    }
+    let harness = env!("CARGO_BIN_EXE_roundtable-harness");
+    let (mut walls, mut cpus, mut kernel) = (vec![], vec![], vec![]);
+    // One untimed round of each first (the files into the page cache).
+    for run in 0..=runs {
+        let (v, _) = timed(Command::new(bin()).arg("verify").arg(&bare));
+        let (vc, vsys) = CPU.with(std::cell::Cell::get);
+        let (j, _) = timed(Command::new(harness).arg("json-records").arg(&json));
+        let (jc, jsys) = CPU.with(std::cell::Cell::get);
+        if run == 0 {
+            continue;
+        }
+        println!(
+            "  verify {v:.2} s wall, {vc:.2} s CPU ({vsys:.2} s of it the kernel's); serde_json {j:.2} s wall, {jc:.2} s CPU ({jsys:.2} s kernel): {:.2}× wall, {:.2}× CPU{}",
+            v / j,
+            vc / jc,
+            if v / j > 1.5 || vc / jc > 2.0 {
+                "  OVER"
+            } else {
+                ""
+            }
+        );
+        walls.push(v / j);
+        cpus.push(vc / jc);
+        kernel.push(vsys);
+    }
+    println!("fresh-process replay of the 1M records (verify, no snapshot) against serde_json:");
+    println!("  ratio, wall clock: {}", spread(walls));
+    println!("  ratio, CPU time: {}", spread(cpus));
+    println!("  verify's time in the kernel (s): {}\n", spread(kernel));
 }
 
 fn verify_against_sha256sum(tmp: &Path, big: &Path, runs: usize) {

@@ -63,6 +63,9 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fa
             | Command::Synthesise { .. }
             | Command::Review { .. }),
         ) => screens::run(sessions, command, out),
-        Some(command) => records::run(sessions, command, out, err),
+        Some(command) => {
+            crate::os::large_pages_for_batch_work();
+            records::run(sessions, command, out, err)
+        }
     }
 }

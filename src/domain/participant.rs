@@ -267,6 +267,21 @@ impl Breakdown {
 }
 
 impl Participant {
+    /// A participant known only by pseudonym and role, who consented to be
+    /// quoted: nothing else on record.
+    pub fn consenting(id: impl Into<ParticipantId>, role: Role) -> Participant {
+        Participant {
+            id: id.into(),
+            role,
+            sector: None,
+            level: None,
+            real_name: None,
+            consent: true,
+            person: None,
+            attributes: Default::default(),
+        }
+    }
+
     /// Where on the sampling grid, for a crowded line: `NHS front`.
     pub fn grid_short(&self) -> Option<String> {
         let parts: Vec<&str> = [self.sector.map(Sector::short), self.level.map(Level::short)]

@@ -137,16 +137,7 @@ pub fn rehearsal(sessions: &Path) -> Result<PathBuf> {
     let participants = roles
         .into_iter()
         .enumerate()
-        .map(|(i, role)| Participant {
-            id: ParticipantId::new(format!("P{}", i + 1)),
-            role,
-            sector: None,
-            level: None,
-            real_name: None,
-            consent: true,
-            person: None,
-            attributes: Default::default(),
-        })
+        .map(|(i, role)| Participant::consenting(ParticipantId::new(format!("P{}", i + 1)), role))
         .collect();
     let base = slug(&now().date(), "rehearsal");
     let mut folder = base.clone();

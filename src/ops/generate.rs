@@ -138,16 +138,8 @@ pub fn write(dir: &Path, spec: Spec) -> Result<Generated, StoreError> {
     // The roles a participant file holds; the facilitator and presenters are not counted here.
     let roles = &Role::ALL[..7];
     for p in 1..=40 {
-        let participant = Participant {
-            id: ParticipantId::new(format!("P{p}")),
-            role: roles[p % roles.len()],
-            sector: None,
-            level: None,
-            real_name: None,
-            consent: true,
-            person: None,
-            attributes: Default::default(),
-        };
+        let participant =
+            Participant::consenting(ParticipantId::new(format!("P{p}")), roles[p % roles.len()]);
         emit(Event::ParticipantAdded { participant }, &mut session, at)?;
     }
     let stages = 8;

@@ -21,6 +21,13 @@ pub fn give_back_freed_memory() {
     }
 }
 
+pub fn large_pages_for_batch_work() {
+    // SAFETY: sets one of mimalloc's options; no pointers.
+    unsafe {
+        libmimalloc_sys::mi_option_set(libmimalloc_sys::mi_option_large_os_pages, 1);
+    }
+}
+
 /// Files roundtable writes: only their owner may read them.
 const FILE_MODE: u32 = 0o600;
 /// Folders roundtable creates for them.

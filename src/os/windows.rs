@@ -22,6 +22,9 @@ use windows_sys::Win32::Storage::FileSystem::{
 /// own) kept about 60 KB until a 10,000-case test ran out of memory.
 pub fn give_back_freed_memory() {}
 
+/// Large pages need a privilege Windows gives few users: nothing to do.
+pub fn large_pages_for_batch_work() {}
+
 /// The folder's inherited access: see the module's note.
 pub fn private_dirs(b: &mut DirBuilder) -> &mut DirBuilder {
     b

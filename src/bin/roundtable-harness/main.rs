@@ -8,6 +8,7 @@
 //! roundtable-harness join TARGET --as NAME --outbox FILE [--code CODE]
 //! roundtable-harness crowd DIR --participants N  a session of N participants
 //! roundtable-harness phones-load URL --phones N --round ID [--together]
+//! roundtable-harness json-records FILE          serde_json parses a journal as JSON lines
 //! ```
 
 use clap::{Parser, Subcommand};
@@ -75,6 +76,11 @@ enum Run {
         #[arg(long)]
         together: bool,
     },
+    /// Parses a journal's records written as JSON lines (one `Record` a
+    /// line) with serde_json and drops them, printing how many: what a
+    /// fresh-process replay is measured against (`cargo bench --bench
+    /// process`, part `fresh`).
+    JsonRecords { file: PathBuf },
     /// Joins with no screens, proposing `ID TEXT` lines from stdin; prints
     /// `acked ID SEQ`, `failed ID WHY` and `link up|down TEXT`.
     Join {
@@ -114,6 +120,7 @@ fn main() {
             participants,
             round,
         } => crowd(&dir, participants, round),
+        Run::JsonRecords { file } => json_records(&file),
         Run::Join {
             target,
             code,
@@ -153,21 +160,26 @@ fn crowd(dir: &std::path::Path, n: usize, round: Option<String>) -> Result<(), S
         template: None,
     }];
     events.extend((1..=n).map(|i| Event::ParticipantAdded {
-        participant: Participant {
-            id: format!("P{i}").into(),
-            role: roles[i % roles.len()],
-            sector: None,
-            level: None,
-            real_name: None,
-            consent: true,
-            person: None,
-            attributes: Default::default(),
-        },
+        participant: Participant::consenting(format!("P{i}"), roles[i % roles.len()]),
     }));
     events.extend(round.map(|id| open_round(&id)));
     Writer::create(dir, "facilitator", ops::locate::now(), &events)
         .map(drop)
         .map_err(|e| e.to_string())
+}
+
+fn json_records(file: &std::path::Path) -> Result<(), String> {
+    use std::io::BufRead;
+    let f = std::fs::File::open(file).map_err(|e| e.to_string())?;
+    let mut n = 0u64;
+    for line in std::io::BufReader::with_capacity(1 << 16, f).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        let r: roundtable::store::record::Record =
+            serde_json::from_str(&line).map_err(|e| e.to_string())?;
+        n += r.seq.min(1);
+    }
+    println!("{n}");
+    Ok(())
 }
 
 /// An anonymous resonance round on the session's question, for phones.

@@ -146,7 +146,16 @@ impl Room {
 
     /// Guests and phones still asking to join that have been quiet for
     /// [`IDLE`] are let go (a phone in the room asks every few seconds).
+    /// Looked for at most once a second: a town hall's every request
+    /// walked all two thousand phones.
     pub(super) fn expire(&mut self, now: std::time::Instant) {
+        if self
+            .expired
+            .is_some_and(|at| now.saturating_duration_since(at) < std::time::Duration::from_secs(1))
+        {
+            return;
+        }
+        self.expired = Some(now);
         self.phones.retain(|_, p| {
             let idle = now.saturating_duration_since(p.last) >= IDLE;
             !(idle && (p.participant.is_none() || p.asking.is_some()))

@@ -146,6 +146,8 @@ pub struct Room {
     next_said: u64,
     guests: u32,
     next_ask: u64,
+    /// When quiet phones were last let go (see [`Room::expire`]).
+    expired: Option<std::time::Instant>,
     /// Phones the facilitator did not let in (their tokens), to tell them.
     refused: std::collections::VecDeque<String>,
     /// A phone that sends more than a person would (as the projector names
@@ -584,16 +586,7 @@ mod tests {
                 template: None,
             },
             Event::ParticipantAdded {
-                participant: Participant {
-                    id: "P1".into(),
-                    role: Role::UnpaidCarer,
-                    sector: None,
-                    level: None,
-                    real_name: None,
-                    consent: true,
-                    person: None,
-                    attributes: Default::default(),
-                },
+                participant: Participant::consenting("P1", Role::UnpaidCarer),
             },
             Event::VoteOpened {
                 id: "v1".into(),
@@ -910,16 +903,7 @@ mod tests {
         let mut s = session(VoteMethod::AgreeDisagree, BallotMode::Anonymous);
         for n in 2..=6 {
             s.apply(&Event::ParticipantAdded {
-                participant: Participant {
-                    id: format!("P{n}").as_str().into(),
-                    role: Role::ServiceUser,
-                    sector: None,
-                    level: None,
-                    real_name: None,
-                    consent: true,
-                    person: None,
-                    attributes: Default::default(),
-                },
+                participant: Participant::consenting(format!("P{n}").as_str(), Role::ServiceUser),
             })
             .unwrap();
         }
