@@ -1071,7 +1071,8 @@ fn a_phone_that_floods_is_slowed_and_the_facilitator_told() {
 /// A phone let in between two of its requests for news learns it at its
 /// next request, not when something next happens in the room: in a quiet
 /// room it waited the whole 20 s a request for news may wait, showing
-/// "waiting to be let in" all that time.
+/// "waiting to be let in" all that time. So does a phone whose statement
+/// the facilitator sets aside (nothing is recorded that would wake it).
 #[test]
 fn a_phone_let_in_between_its_requests_hears_so_at_once() {
     let room = Hosted::start();
@@ -1088,6 +1089,26 @@ fn a_phone_let_in_between_its_requests_hears_so_at_once() {
     assert!(
         asked.elapsed() < Duration::from_secs(5),
         "the phone heard it was let in only after {:?}",
+        asked.elapsed()
+    );
+
+    let said = phone.call(serde_json::json!({ "op": "say", "text": "Is there a break soon?" }));
+    let n = said["waiting"].as_u64().expect("waiting");
+    let state = phone.call(serde_json::json!({ "op": "state", "since": 0 }));
+    let head = state["head"].as_u64().expect("the head");
+    // Set aside while the phone waits for news.
+    let phones = room.phones.clone();
+    let setting_aside = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        phones.settle(n, false).expect("still waiting");
+    });
+    let asked = std::time::Instant::now();
+    let state = phone.call(serde_json::json!({ "op": "state", "since": head }));
+    setting_aside.join().unwrap();
+    assert_eq!(state["said"][0]["status"], "set aside", "{state}");
+    assert!(
+        asked.elapsed() < Duration::from_secs(5),
+        "the phone heard its words were set aside only after {:?}",
         asked.elapsed()
     );
 }

@@ -119,7 +119,7 @@ impl Phones {
         // Only what changed is told: a request answered already is not.
         if let Some(token) = token {
             publish(&self.shared);
-            let _ = self.shared.admitted.send(token);
+            let _ = self.shared.news_for.send(token);
         }
         who
     }
@@ -128,7 +128,20 @@ impl Phones {
     /// returned statement) or sets it aside. Only once: whoever asks first,
     /// at the host or on a joined terminal, has it.
     pub fn settle(&self, id: u64, accepted: bool) -> Option<crate::live::Said> {
-        let said = lock(&self.shared.room).settle_said(id, accepted);
+        let (said, phones) = {
+            let mut room = lock(&self.shared.room);
+            let said = room.settle_said(id, accepted);
+            let phones = said
+                .as_ref()
+                .map(|s| room.tokens_labelled(&s.from))
+                .unwrap_or_default();
+            (said, phones)
+        };
+        // The phone that sent it shows what became of it at once (set
+        // aside, nothing is recorded that would wake it).
+        for token in phones {
+            let _ = self.shared.news_for.send(token);
+        }
         publish(&self.shared);
         said
     }
@@ -168,9 +181,10 @@ struct Shared {
     budget: Arc<Mutex<crate::net::budget::Room>>,
     /// When the facilitator was last told that a phone floods.
     flooding: Mutex<std::collections::HashMap<String, Instant>>,
-    /// Phones let in (or refused) by the facilitator, by token: the phone
-    /// waiting for news wakes at once instead of at its next record.
-    admitted: tokio::sync::broadcast::Sender<String>,
+    /// Phones with news of their own, by token (let in or refused by the
+    /// facilitator, a statement set aside): the phone waiting for news
+    /// wakes at once instead of at the room's next record.
+    news_for: tokio::sync::broadcast::Sender<String>,
     /// How to close each open connection, should the door need its place.
     open: Mutex<std::collections::HashMap<u64, tokio::sync::oneshot::Sender<()>>>,
     /// The room changed since the screens were last told.
@@ -244,7 +258,7 @@ pub fn start(
         clock,
         nonces: Mutex::new(Nonces::default()),
         waiting: tokio::sync::watch::channel(Vec::new()).0,
-        admitted: tokio::sync::broadcast::channel(64).0,
+        news_for: tokio::sync::broadcast::channel(64).0,
         open: Mutex::new(std::collections::HashMap::new()),
         news: tokio::sync::Notify::new(),
     });
@@ -482,7 +496,7 @@ async fn step(shared: &Arc<Shared>, env: Envelope) -> serde_json::Value {
         Step::No(why) => serde_json::json!({ "error": why }),
         Step::Watch { since } => {
             let mut feed = shared.feed.subscribe();
-            let mut admitted = shared.admitted.subscribe();
+            let mut news_for = shared.news_for.subscribe();
             let me = phone.clone().unwrap_or_default();
             // Looked at only once subscribed, so a phone let in meanwhile
             // is not left waiting for the next record.
@@ -496,7 +510,7 @@ async fn step(shared: &Arc<Shared>, env: Envelope) -> serde_json::Value {
                         _ = feed.recv() => {}
                         _ = async {
                             loop {
-                                match admitted.recv().await {
+                                match news_for.recv().await {
                                     Ok(t) if t != me => continue,
                                     _ => break,
                                 }

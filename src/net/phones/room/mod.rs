@@ -456,6 +456,15 @@ impl Room {
     }
 
     /// The room as `token`'s phone should show it.
+    /// The phones the projector lists as `label` (`P3`, `guest 2`).
+    pub fn tokens_labelled(&self, label: &str) -> Vec<String> {
+        self.phones
+            .iter()
+            .filter(|(_, p)| p.label == label)
+            .map(|(t, _)| t.clone())
+            .collect()
+    }
+
     /// Phone `token` was let in after it was last told it waits: it
     /// learns so now, not when something next happens in the room.
     pub fn let_in_unheard(&self, token: &str) -> bool {
