@@ -156,15 +156,16 @@ fn record_together(
         return record_one(writer, one, actor, clock, out, reply_tx);
     }
     let now = clock();
-    let ready: Vec<(Request, String)> = ballots
+    let prepared: Vec<(Request, String)> = ballots
         .into_iter()
         .filter_map(|req| prepare(writer, req, actor, now))
         .collect();
+    let (ready, after) = once_each(prepared);
     let items: Vec<(&str, Timestamp, &Event)> = ready
         .iter()
         .map(|(req, who)| (who.as_str(), now, &req.event))
         .collect();
-    match writer.record_ballots(&items) {
+    let answered = match writer.record_ballots(&items) {
         Ok(results) => ready
             .into_iter()
             .zip(results)
@@ -181,7 +182,29 @@ fn record_together(
                 answer(req, Err(again), out, reply_tx)
             })
         }
-    }
+    };
+    answered
+        && after
+            .into_iter()
+            .all(|req| record_one(writer, req, actor, clock, out, reply_tx))
+}
+
+/// Splits prepared ballots where one repeats a ballot before it in the
+/// same batch (sent again after a lost acknowledgement): those before are
+/// recorded together, and that one and all after it follow one by one, in
+/// order, once the first is applied (then it is already held, and is
+/// recorded once).
+fn once_each(mut prepared: Vec<(Request, String)>) -> (Vec<(Request, String)>, Vec<Request>) {
+    let repeat = (1..prepared.len()).find(|&i| {
+        prepared[..i]
+            .iter()
+            .any(|(r, _)| r.event == prepared[i].0.event)
+    });
+    let after = match repeat {
+        Some(i) => prepared.split_off(i),
+        None => Vec::new(),
+    };
+    (prepared, after.into_iter().map(|(req, _)| req).collect())
 }
 
 /// Tells whoever asked what became of their request, and the screens and
@@ -323,4 +346,54 @@ fn not_theirs(session: &Session, actor: &str, event: &Event) -> Option<String> {
     (by != actor).then(|| {
         format!("{statement} was taken down by {by}; only they or the facilitator can change it")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ballot(id: &str, score: u8) -> (Request, String) {
+        let event = Event::AnonymousBallotCast {
+            round: "v1".into(),
+            ballot: id.into(),
+            group: crate::domain::RoleGroup::ServiceUsers,
+            choice: crate::domain::Choice::Resonance(score),
+            at: Timestamp::from_unix_millis(0),
+        };
+        let from = Origin::Local;
+        (
+            Request {
+                token: 0,
+                event,
+                from,
+            },
+            "phones".into(),
+        )
+    }
+
+    /// The same ballot twice in one batch: the batch ends before the
+    /// second, which follows alone once the first is applied (and so is
+    /// recorded once), and what came after it follows in order (a changed
+    /// mind after it still counts last).
+    #[test]
+    fn a_ballot_sent_twice_in_one_batch_waits_for_the_first() {
+        let events = |v: &[(Request, String)]| -> Vec<Event> {
+            v.iter().map(|(r, _)| r.event.clone()).collect()
+        };
+        let (ready, after) = once_each(vec![
+            ballot("b1", 3),
+            ballot("b2", 4),
+            ballot("b1", 3),
+            ballot("b1", 5),
+        ]);
+        assert_eq!(events(&ready), events(&[ballot("b1", 3), ballot("b2", 4)]));
+        let after: Vec<Event> = after.into_iter().map(|r| r.event).collect();
+        assert_eq!(after, events(&[ballot("b1", 3), ballot("b1", 5)]));
+        let (ready, after) = once_each(vec![ballot("b1", 3), ballot("b1", 5)]);
+        assert_eq!(
+            (ready.len(), after.len()),
+            (2, 0),
+            "a changed mind is no repeat"
+        );
+    }
 }
