@@ -823,6 +823,35 @@ fn phones_join_screen_and_a_statement_from_a_phone() {
     both_sizes("projector_phone_asks_to_join", &app, &s, now);
 }
 
+/// A town hall's join screen: 2,000 phones joined lists what six lines
+/// hold and says how many more, at 80×24 as at 160×48, with the address
+/// and the count of phones still whole (it wrapped all 2,000 names).
+#[test]
+fn a_town_halls_join_screen_names_what_fits_and_counts_the_rest() {
+    use roundtable::live::PhoneRoom;
+    let (s, now) = mid_discussion();
+    let mut app = app_on(Screen::Projector);
+    app.phones = Some(PhoneRoom {
+        url: "http://192.168.1.20:8080/#k7pqzm4xw3nvb6rt5ycfhdsla2".into(),
+        connected: (1..=2000).map(|i| format!("P{i}")).collect(),
+        unnamed: 12,
+        closed: false,
+        nameless: true,
+        waiting: Vec::new(),
+        wrong_keys: 0,
+        asking: Vec::new(),
+    });
+    app.show_phones = true;
+    both_sizes("projector_phones_join_town_hall", &app, &s, now);
+    for (w, h) in [(80, 24), (160, 48)] {
+        let screen = draw(&app, &s, now, w, h);
+        assert!(screen.contains("2012 phones joined"), "{screen}");
+        assert!(screen.contains("not named here"), "{screen}");
+        assert!(screen.contains("more"), "{screen}");
+        assert!(!screen.contains("P2000"), "{screen}");
+    }
+}
+
 /// A session opened from a snapshot says "checking…" until the replay that
 /// proves it has finished; a problem it finds stays above the status line
 /// when later messages come and go, at 80 columns as at 160.

@@ -184,8 +184,8 @@ pub fn render(f: &mut Frame, area: Rect, phones: &PhoneRoom, theme: &Theme) {
         }
         if !more.is_empty() {
             names = match names.is_empty() {
-                true => more.join(" and "),
-                false => format!("{names} and {}", more.join(" and ")),
+                true => more.join(", "),
+                false => format!("{names} and {}", more.join(", ")),
             };
         }
         words.push(Line::from(Span::styled(names, theme.dim)));
