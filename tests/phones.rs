@@ -983,7 +983,16 @@ fn a_restart_during_an_anonymous_round_gives_nobody_a_second_vote() {
         assert!(std::time::Instant::now() < deadline);
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(vote_as(&phones, "P3", 3)["recorded"].is_u64());
+    // The record is on disk a moment before the store applies it (and the
+    // phones see the round): asked again until they do.
+    let first = loop {
+        let answer = vote_as(&phones, "P3", 3);
+        if answer["recorded"].is_u64() || std::time::Instant::now() > deadline {
+            break answer;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(first["recorded"].is_u64(), "{first}");
     let kept = std::fs::read_to_string(&voted_file).unwrap();
     assert!(
         kept.contains("P3") && !kept.contains("Resonance"),
