@@ -1666,16 +1666,10 @@ fn an_earlier_ranking_round_says_its_counts_are_points() {
             template: None,
         },
         Event::ParticipantAdded {
-            participant: roundtable::domain::Participant {
-                id: "P1".into(),
-                role: roundtable::domain::Role::Staff,
-                sector: None,
-                level: None,
-                real_name: None,
-                consent: true,
-                person: None,
-                attributes: Default::default(),
-            },
+            participant: roundtable::domain::Participant::consenting(
+                "P1",
+                roundtable::domain::Role::Staff,
+            ),
         },
         Event::VoteOpened {
             id: "v1".into(),

@@ -226,16 +226,7 @@ pub fn generate(dir: &Path, n: usize) -> Result<Vec<PathBuf>> {
         ];
         for (k, role) in roles.iter().enumerate() {
             events.push(Event::ParticipantAdded {
-                participant: Participant {
-                    id: format!("P{}", k + 1).into(),
-                    role: *role,
-                    sector: None,
-                    level: None,
-                    real_name: None,
-                    consent: true,
-                    person: None,
-                    attributes: Default::default(),
-                },
+                participant: Participant::consenting(format!("P{}", k + 1), *role),
             });
         }
         events.push(Event::StageAdded {
